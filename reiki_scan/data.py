@@ -1,0 +1,30 @@
+"""Where the bundled data lives: ``patterns/`` and ``templates/``.
+
+In a checkout they sit at the top of the repository; an installed wheel carries them
+as ``reiki_scan/_data/patterns`` and ``reiki_scan/_data/templates`` (see
+pyproject.toml).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+_HERE = Path(__file__).resolve().parent
+
+
+def data_dir(name: str) -> Path:
+    """The directory of bundled data ``name`` (``"patterns"`` or ``"templates"``).
+
+    Raises FileNotFoundError when neither the installed nor the checkout copy exists."""
+    for candidate in (_HERE / "_data" / name, _HERE.parent / name):
+        if candidate.is_dir():
+            return candidate
+    raise FileNotFoundError(f"bundled data folder {name!r} is missing from the installation")
+
+
+def sample_corpus() -> Path:
+    """The bundled sample corpus (``corpus_samples/`` of the checkout)."""
+    for candidate in (_HERE / "_data" / "corpus_samples", _HERE.parent / "corpus_samples"):
+        if candidate.is_dir():
+            return candidate
+    raise FileNotFoundError("corpus_samples/ is not installed; pass a CORPUS folder")

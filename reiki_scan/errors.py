@@ -1,0 +1,92 @@
+"""One error hierarchy. The library raises, the CLI prints.
+
+Every message names the file and says what the user can do about it.
+Codes (``E1xx`` loading, ``E2xx`` configuration and data, ``E3xx`` review files,
+``E4xx`` output) are stable so that scripts can match on them.
+"""
+
+from __future__ import annotations
+
+
+class ReikiScanError(Exception):
+    """Base class. ``code`` is a stable identifier such as ``E101``."""
+
+    code = "E000"
+
+    def __init__(self, message: str, *, path: str = "") -> None:
+        super().__init__(message)
+        self.path = path
+        self.message = message
+
+    def __str__(self) -> str:
+        where = f"{self.path}: " if self.path else ""
+        return f"[{self.code}] {where}{self.message}"
+
+
+class LoadError(ReikiScanError):
+    """A file could not be read; ``reason`` is the short key used in summary.json."""
+
+    code = "E100"
+    reason = "unreadable"
+
+
+class EmptyFileError(LoadError):
+    code = "E101"
+    reason = "empty"
+
+
+class EncodingError(LoadError):
+    code = "E102"
+    reason = "undecodable"
+
+
+class FormatMismatchError(LoadError):
+    code = "E103"
+    reason = "format_mismatch"
+
+
+class UnsupportedFormatError(LoadError):
+    code = "E104"
+    reason = "unsupported_format"
+
+
+class TooLargeError(LoadError):
+    code = "E105"
+    reason = "too_large"
+
+
+class NeedsOCRError(LoadError):
+    code = "E106"
+    reason = "needs_ocr"
+
+
+class ProtectedFileError(LoadError):
+    code = "E107"
+    reason = "protected"
+
+
+class UnsafeFileError(LoadError):
+    code = "E108"
+    reason = "unsafe"
+
+
+class ConfigError(ReikiScanError):
+    code = "E201"
+
+
+class PatternDataError(ReikiScanError):
+    code = "E202"
+
+
+class PolicyDataError(ReikiScanError):
+    code = "E203"
+
+
+class ReviewFileError(ReikiScanError):
+    """A reviewer's file (ledger, 見え消し) holds a value the tool cannot apply."""
+
+    code = "E301"
+
+
+class OutputError(ReikiScanError):
+    code = "E401"

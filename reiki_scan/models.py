@@ -1,0 +1,300 @@
+"""The data model every stage shares: frozen dataclasses, no spaCy objects.
+
+Pipeline: ``load`` (file -> :class:`SourceText`) -> ``structure`` (-> :class:`Document`
+with a :class:`Provision` tree) -> ``detect`` (-> :class:`Finding` with category and
+modality) -> ``classify`` (decision, rule, reason) -> ``group`` (group id) -> ``draft``
+(:class:`Amendment` objects rendered into Word/Excel files).
+
+All character offsets are half-open ``[start, end)`` indices into ``SourceText.text``
+(the document's extracted text), counted in Python ``str`` code points.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Literal
+
+# 文書種別 (document kinds) of CONTRACT.md, strongest first within each family.
+DOC_KINDS = (
+    "条例", "規則", "要綱", "要領", "訓令", "告示", "規程",
+    "法律", "政令", "省令", "様式", "その他",
+)
+NATIONAL_KINDS = frozenset({"法律", "政令", "省令"})
+
+# Seal categories of CONTRACT.md (findings.jsonl ``category``).
+CATEGORIES = (
+    "記名押印", "署名又は記名押印", "署名押印", "押印", "印鑑提出",
+    "印鑑証明", "実印", "公印", "様式印欄", "その他の印",
+)
+# 義務 must / 任意 may / 免除 already exempt / 言及 mentioned only.
+MODALITIES = ("義務", "任意", "免除", "言及")
+# Effective decisions of CONTRACT.md.
+DECISIONS = ("廃止", "記名に改める", "署名に改める", "存続", "要検討", "対応済", "対象外")
+
+Modality = Literal["義務", "任意", "免除", "言及"]
+
+
+@dataclass(frozen=True)
+class Block:
+    """One piece of extracted text with its place in the source file.
+
+    ``start``/``end``: half-open offsets of this block in ``SourceText.text``.
+    ``source_ref``: where it came from — ``p12`` (12th body paragraph, 1-based),
+    ``table1/r3/c2`` (nested tables append ``/table1/r1/c1``), ``Sheet1!B7``,
+    ``page2``, ``line40``, or an element path for XML/HTML (``Law/LawBody/.../Sentence[1]``).
+    ``kind``: ``paragraph``, ``cell``, ``line``, ``textbox``, ``header``, ``footer``,
+    ``element``.
+    """
+
+    start: int
+    end: int
+    source_ref: str
+    kind: str = "paragraph"
+
+
+@dataclass(frozen=True)
+class XmlNode:
+    """A structural hint from a source that carries its own structure (the law XML).
+
+    ``tag`` is the law-XML element name (Article, Paragraph, Item, Subitem1, ...,
+    SupplProvision, AppdxTable, AppdxStyle, ArticleCaption, ArticleTitle, LawTitle);
+    ``num`` the element's ``Num`` attribute as written (``"26"``, ``"399_10"``);
+    ``start``/``end`` half-open offsets of the element's text in ``SourceText.text``;
+    ``children`` nested nodes in document order.
+    """
+
+    tag: str
+    num: str
+    start: int
+    end: int
+    children: tuple["XmlNode", ...] = ()
+    attrs: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class SourceText:
+    """What a loader returns for one file.
+
+    ``path``: path relative to the corpus root, ``/``-separated.
+    ``format``: ``txt``, ``html``, ``docx``, ``xlsx``, ``pdf``, ``xml``, ``md``.
+    ``encoding``: the text encoding used (``utf-8``, ``utf-8-sig``, ``cp932``, ...), or
+    ``""`` for container formats.
+    ``text``: the extracted text; blocks are joined by ``"\\n"``.
+    ``blocks``: in reading order, covering the text.
+    ``xml``: for the law XML, the element tree as :class:`XmlNode` (else ``None``).
+    ``title_hint``: a title the container states (docx core properties, html <title>,
+    LawTitle), or ``""``.
+    ``sha256``: hex digest of the file's bytes.
+    """
+
+    path: str
+    format: str
+    encoding: str
+    text: str
+    blocks: tuple[Block, ...]
+    sha256: str
+    xml: XmlNode | None = None
+    title_hint: str = ""
+
+    def block_at(self, offset: int) -> Block | None:
+        """The block containing character ``offset``, or ``None``."""
+        lo, hi = 0, len(self.blocks) - 1
+        while lo <= hi:
+            mid = (lo + hi) // 2
+            b = self.blocks[mid]
+            if offset < b.start:
+                hi = mid - 1
+            elif offset >= b.end:
+                lo = mid + 1
+            else:
+                return b
+        return None
+
+
+# Provision kinds use the national law-XML element names.
+ProvisionKind = Literal[
+    "Law", "Preamble", "TOC", "Chapter", "Section", "Article", "Paragraph", "Item",
+    "Subitem1", "Subitem2", "SupplProvision", "AppdxTable", "AppdxStyle", "Other",
+]
+
+
+@dataclass(frozen=True)
+class Provision:
+    """A node of the structure tree (条/項/号/附則/別表/様式 ...).
+
+    ``kind``: law-XML element name. ``num``: the number in Arabic with 枝番 joined by
+    ``の`` (``"3の2"``; ``""`` when unnumbered, e.g. a single-paragraph article's 項 or a
+    附則 without number). ``caption``: 見出し without brackets (``"目的"``) or ``""``.
+    ``label``: the heading as written in the source (``"第3条の2"``, ``"２"``, ``"(1)"``,
+    ``"附則"``, ``"様式第1号(第3条関係)"``).
+    ``start``/``end``: half-open offsets in the document text covering the provision with
+    its heading and descendants. ``locator``: the contract's normalized municipal
+    Arabic locator (``"第5条第2項第1号"``, ``"附則第2項"``, ``"別表第1"``, ``"様式第1号"``).
+    ``supplement``: for provisions inside an amendment 附則, the heading of that 附則
+    (``"附則(令和3年規則第5号)"``), else ``""``.
+    """
+
+    kind: str
+    num: str
+    label: str
+    start: int
+    end: int
+    locator: str
+    caption: str = ""
+    supplement: str = ""
+    children: tuple["Provision", ...] = ()
+
+    def walk(self):
+        """Yield this node and every descendant, depth first in document order."""
+        yield self
+        for c in self.children:
+            yield from c.walk()
+
+
+@dataclass(frozen=True)
+class Document:
+    """A parsed regulation or form.
+
+    ``title``: 題名 (LawTitle); ``act_number``: 公布番号 line as written
+    (``"令和3年3月31日規則第12号"``) or ``""``; ``doc_kind``: one of :data:`DOC_KINDS`;
+    ``root``: a ``Law`` provision spanning the whole text.
+    """
+
+    source: SourceText
+    title: str
+    doc_kind: str
+    act_number: str
+    root: Provision
+
+    @property
+    def path(self) -> str:
+        return self.source.path
+
+    @property
+    def text(self) -> str:
+        return self.source.text
+
+    def leaf_at(self, offset: int) -> Provision:
+        """The deepest provision whose span contains ``offset`` (the root at worst)."""
+        node = self.root
+        while True:
+            for c in node.children:
+                if c.start <= offset < c.end:
+                    node = c
+                    break
+            else:
+                return node
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A sentence (or form line / table cell) handed to detection.
+
+    ``start``/``end`` half-open in the document text; ``text == doc.text[start:end]``;
+    ``locator``: normalized locator of the enclosing provision (``第3条第1項前段`` is not
+    used: 前段/後段 are kept in ``part``); ``part``: ``""``, ``前段``, ``後段`` or ``ただし書``.
+    """
+
+    start: int
+    end: int
+    text: str
+    locator: str
+    source_ref: str
+    part: str = ""
+    is_heading: bool = False
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One seal-related occurrence; the fields of findings.jsonl (CONTRACT.md).
+
+    ``start``/``end``: half-open offsets of ``match`` in the document text.
+    ``pattern``: id of the pattern (``patterns/*.yaml``) that matched, e.g.
+    ``seal.kimei_ouin.v1``. ``actor`` / ``target``: who must seal and on what document,
+    from the dependency parse (``""`` when not found). ``evidence``: one line on how the
+    modality was decided (dependency path or pattern).
+    """
+
+    id: str
+    file: str
+    title: str
+    doc_kind: str
+    locator: str
+    text: str
+    match: str
+    start: int
+    end: int
+    category: str
+    requires_seal: bool
+    modality: str
+    pattern: str
+    source_ref: str
+    unit_start: int = 0
+    actor: str = ""
+    target: str = ""
+    evidence: str = ""
+    decision: str = ""
+    decided_by: str = "proposal"
+    rule: str = ""
+    reason: str = ""
+    proposal: str = ""
+    group: str = ""
+    national_basis: str = ""
+
+    def with_(self, **changes) -> "Finding":
+        return replace(self, **changes)
+
+    CONTRACT_FIELDS = (
+        "id", "file", "title", "doc_kind", "locator", "text", "match", "start", "end",
+        "category", "requires_seal", "modality", "decision", "decided_by", "rule",
+        "reason", "group", "source_ref",
+    )
+
+    def to_json(self) -> dict:
+        """The contract fields first, then the extra fields this tool adds."""
+        d = {k: getattr(self, k) for k in self.CONTRACT_FIELDS}
+        d.update(
+            pattern=self.pattern, proposal=self.proposal, actor=self.actor,
+            target=self.target, evidence=self.evidence, national_basis=self.national_basis,
+        )
+        return d
+
+
+@dataclass(frozen=True)
+class Edit:
+    """One textual operation of an amendment.
+
+    ``op``: ``replace`` (old -> new), ``delete`` (old -> ""), ``insert_after``
+    (after ``old`` insert ``new``), ``replace_provision``, ``replace_form``.
+    ``start``/``end``: half-open offsets in the document text of the old words.
+    ``finding_id``: the finding that asked for it.
+    """
+
+    op: str
+    old: str
+    new: str
+    start: int
+    end: int
+    finding_id: str
+
+
+@dataclass(frozen=True)
+class ProvisionChange:
+    """The edits of one provision (its scope), front to back."""
+
+    locator: str
+    old_text: str
+    new_text: str
+    start: int
+    edits: tuple[Edit, ...]
+
+
+@dataclass(frozen=True)
+class Amendment:
+    """The change model of one regulation: both 改め文 and 新旧対照表 render from it."""
+
+    file: str
+    title: str
+    doc_kind: str
+    act_number: str
+    changes: tuple[ProvisionChange, ...] = field(default_factory=tuple)

@@ -1,0 +1,62 @@
+"""Normalization for matching only, with an offset map back to the source text.
+
+Findings always quote the source; patterns run on the normalized copy:
+NFKC per character (full-width digits and letters to ASCII, half-width kana to
+full-width), except that the seal mark ㊞ is kept as ㊞ (NFKC would turn it into a
+plain 印); whitespace inside a line (「押　印」, 「記 名 押 印」) is dropped; line breaks
+are kept so that blocks stay apart.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+
+_KEEP = {"㊞", "㊞"}
+_SPACES = {" ", "\t", "\u3000", "\u00a0", "\u2002", "\u2003", "\u2009", "\u200b", "\r"}
+
+
+@dataclass(frozen=True)
+class Normalized:
+    """``text`` is the normalized string; ``offsets[i]`` is the source offset of
+    ``text[i]``; ``offsets[len(text)]`` is the source length (so half-open spans map
+    with :meth:`to_source`)."""
+
+    text: str
+    offsets: tuple[int, ...]
+
+    def to_source(self, start: int, end: int) -> tuple[int, int]:
+        """Map the half-open span ``[start, end)`` of the normalized text to the source.
+
+        The result covers every source character that produced the span (a dropped
+        space inside the span is included, one before or after it is not)."""
+        if end <= start:
+            s = self.offsets[start]
+            return s, s
+        return self.offsets[start], self.offsets[end - 1] + 1
+
+
+def normalize(text: str, drop_spaces: bool = True) -> Normalized:
+    """Normalize ``text`` for matching; see the module docstring for the rules."""
+    out: list[str] = []
+    offs: list[int] = []
+    for i, ch in enumerate(text):
+        if drop_spaces and ch in _SPACES:
+            continue
+        if ch in _KEEP or ch.isascii():
+            n = ch
+        else:
+            n = unicodedata.normalize("NFKC", ch)
+            if n.strip() == "" and ch != n:
+                # A compatibility space (e.g. U+3000 when spaces are kept).
+                n = " "
+        for c in n:
+            out.append(c)
+            offs.append(i)
+    offs.append(len(text))
+    return Normalized("".join(out), tuple(offs))
+
+
+def norm(text: str) -> str:
+    """The normalized string alone (for comparisons and grouping keys)."""
+    return normalize(text).text
