@@ -1,0 +1,246 @@
+"""Command line: ``reiki-scan run | scan | draft | parse | eval`` (CONTRACT.md).
+
+Exit codes: 0 success; 1 the run completed but some inputs could not be read (they are
+listed); 2 usage or configuration error. Heavy imports stay inside the commands so that
+``--help`` is instant.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help=(
+        "reiki-scan: 例規・様式の押印見直し (seal-requirement review of municipal regulations and forms).\n\n"
+        "例規集と様式を読み、押印・記名押印・印鑑・様式の「印」欄を見つけ、方針に従って提案を付け、"
+        "特例規則案・整理規則案・新旧対照表・押印見直し台帳を作ります。"
+    ),
+)
+
+DEFAULT_OUT = Path("reiki-scan-out")
+
+
+def _console():
+    from rich.console import Console
+
+    return Console(stderr=True, highlight=False)
+
+
+def _fail(message: str, code: int = 2) -> None:
+    _console().print(f"[red]エラー (error):[/red] {message}")
+    raise typer.Exit(code)
+
+
+def _config(corpus: Optional[Path], **overrides):
+    from .config import load_config
+    from .errors import ConfigError
+
+    try:
+        return load_config(corpus, **overrides)
+    except ConfigError as e:
+        _fail(str(e))
+
+
+def _resolve_corpus(corpus: Optional[Path]) -> Path:
+    from .data import sample_corpus
+
+    if corpus is None:
+        return sample_corpus()
+    if not corpus.exists():
+        _fail(f"{corpus}: フォルダがありません (no such folder)")
+    if not corpus.is_dir():
+        _fail(f"{corpus}: フォルダを指定してください。1ファイルの構造は reiki-scan parse FILE で見られます (CORPUS must be a folder)")
+    return corpus
+
+
+class _Progress:
+    """A rich progress bar per stage, shown only when the stage lasts."""
+
+    def __init__(self, console) -> None:
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+        self.progress = Progress(
+            TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+            console=console, transient=True,
+        )
+        self.tasks: dict[str, int] = {}
+
+    _LABELS = {"load": "読込 (load)", "detect": "検出 (detect)", "nlp": "構文解析 (parse)"}
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if stage not in self.tasks:
+            self.tasks[stage] = self.progress.add_task(self._LABELS.get(stage, stage), total=total)
+        self.progress.update(self.tasks[stage], completed=done, total=total)
+
+    def __enter__(self):
+        self.progress.__enter__()
+        return self
+
+    def __exit__(self, *exc):
+        return self.progress.__exit__(*exc)
+
+
+def _report(console, result, report, files_read: int, out: Path) -> int:
+    for s in result.skipped:
+        console.print(f"[yellow]読めないファイル (skipped):[/yellow] {s.message}")
+    for p in report.problems:
+        console.print(f"[red]起案の自己点検 (draft check):[/red] {p}")
+    for n in report.notes:
+        console.print(f"[cyan]注意 (note):[/cyan] {n}")
+    req = sum(1 for f in result.findings if f.requires_seal)
+    console.print(
+        f"読込 {files_read} ファイル、スキップ {len(result.skipped)}、所見 {len(result.findings)} 件"
+        f"（押印等の要求 {req} 件） -> {out}"
+    )
+    console.print("出力 (written): " + ", ".join(report.files))
+    return 1 if result.skipped else 0
+
+
+def _scan_and_write(corpus: Optional[Path], out: Path, drafts: bool, workers: int, **overrides) -> int:
+    from . import pipeline
+    from .errors import ReikiScanError
+
+    corpus = _resolve_corpus(corpus)
+    config = _config(corpus, **overrides)
+    console = _console()
+    try:
+        with _Progress(console) as progress:
+            result = pipeline.scan(corpus, config, workers=workers, progress=progress)
+        files_read = len(result.documents)
+        report = pipeline.write_outputs(out, result, drafts=drafts, files_read=files_read)
+    except ReikiScanError as e:
+        _fail(str(e))
+    return _report(console, result, report, files_read, out)
+
+
+_CORPUS_HELP = "例規・様式のフォルダ (folder of regulations and forms); 省略時は同梱の corpus_samples/"
+_OUT_HELP = "出力フォルダ (output folder)"
+_POLICY_HELP = "方針: default, strict, staged またはYAMLのパス (policy name or YAML path)"
+_WORKERS_HELP = "構文解析の並列プロセス数 (parser worker processes)"
+
+
+@app.command()
+def run(
+    corpus: Optional[Path] = typer.Argument(None, help=_CORPUS_HELP),
+    out: Path = typer.Option(DEFAULT_OUT, "--out", "-o", help=_OUT_HELP),
+    policy: Optional[str] = typer.Option(None, help=_POLICY_HELP),
+    municipality: Optional[str] = typer.Option(None, help="自治体名 (municipality name)"),
+    numbering: Optional[str] = typer.Option(None, help="条番号の表記: arabic (第5条) / kanji (第五条)"),
+    column_order: Optional[str] = typer.Option(None, help="新旧対照表の列順: new_old (改正後|改正前) / old_new"),
+    effective_date: Optional[str] = typer.Option(None, help="施行期日 YYYY-MM-DD (date of effect)"),
+    workers: int = typer.Option(2, min=1, help=_WORKERS_HELP),
+) -> None:
+    """走査・分類・グループ化とすべての起案 (the main job: scan, classify, group and draft everything)."""
+    code = _scan_and_write(corpus, out, True, workers, policy=policy, municipality=municipality,
+                           numbering=numbering, column_order=column_order, effective_date=effective_date)
+    raise typer.Exit(code)
+
+
+@app.command()
+def scan(
+    corpus: Path = typer.Argument(..., help=_CORPUS_HELP),
+    out: Path = typer.Option(DEFAULT_OUT, "--out", "-o", help=_OUT_HELP),
+    policy: Optional[str] = typer.Option(None, help=_POLICY_HELP),
+    workers: int = typer.Option(2, min=1, help=_WORKERS_HELP),
+) -> None:
+    """所見・台帳・集計のみ、起案なし (findings, ledger and summary only; no drafts)."""
+    raise typer.Exit(_scan_and_write(corpus, out, False, workers, policy=policy))
+
+
+@app.command()
+def draft(out: Path = typer.Argument(DEFAULT_OUT, help=_OUT_HELP)) -> None:
+    """審査結果を反映して起案を作り直す (rewrite the drafts from the findings and reviewer decisions in OUT)."""
+    from . import pipeline
+    from .errors import ReikiScanError
+
+    console = _console()
+    try:
+        result, report, files_read = pipeline.redraft(out)
+    except ReikiScanError as e:
+        _fail(str(e))
+    raise typer.Exit(_report(console, result, report, files_read, out))
+
+
+@app.command()
+def parse(
+    file: Path = typer.Argument(..., help="例規または様式のファイル (a regulation or form file)"),
+    as_json: bool = typer.Option(False, "--json", help="JSONで出力 (print JSON)"),
+) -> None:
+    """ファイルの構造（条・項・号・附則・別表・様式）を表示 (print a file's structure tree)."""
+    from . import load, structure
+    from .errors import ReikiScanError
+
+    if not file.is_file():
+        _fail(f"{file}: ファイルがありません (no such file)")
+    try:
+        doc = structure.parse(load.load_file(file, file.parent))
+    except ReikiScanError as e:
+        _console().print(f"[red]読めません (unreadable):[/red] {e}")
+        raise typer.Exit(1)
+    if as_json:
+        typer.echo(json.dumps(_tree_json(doc), ensure_ascii=False, indent=2))
+        return
+    from rich.console import Console
+    from rich.tree import Tree
+
+    tree = Tree(f"{doc.title} [{doc.doc_kind}] {doc.act_number}")
+    _tree_rich(doc, doc.root, tree)
+    Console(highlight=False).print(tree)
+
+
+def _node_json(doc, p) -> dict:
+    return {
+        "kind": p.kind, "num": p.num, "label": p.label, "caption": p.caption, "locator": p.locator,
+        "start": p.start, "end": p.end, "children": [_node_json(doc, c) for c in p.children],
+    }
+
+
+def _tree_json(doc) -> dict:
+    return {
+        "file": doc.path, "title": doc.title, "doc_kind": doc.doc_kind, "act_number": doc.act_number,
+        "format": doc.source.format, "encoding": doc.source.encoding, "root": _node_json(doc, doc.root),
+    }
+
+
+def _tree_rich(doc, node, tree) -> None:
+    for c in node.children:
+        first = doc.text[c.start:c.end].strip().split("\n", 1)[0][:40]
+        cap = f"（{c.caption}）" if c.caption else ""
+        branch = tree.add(f"{c.kind} {c.locator or c.label}{cap}  {first}")
+        _tree_rich(doc, c, branch)
+
+
+@app.command("eval")
+def eval_(
+    gold: Path = typer.Option(..., "--gold", help="正解データ gold.jsonl"),
+    findings: Path = typer.Option(..., "--findings", help="OUT/findings.jsonl"),
+    as_json: bool = typer.Option(False, "--json", help="JSONで出力 (print JSON)"),
+) -> None:
+    """精度評価: 区分ごとの適合率・再現率・F1 (precision/recall/F1 per category and overall)."""
+    from .evaluate import evaluate, format_report
+
+    for p in (gold, findings):
+        if not p.is_file():
+            _fail(f"{p}: ファイルがありません (no such file)")
+    gold_rows = [json.loads(l) for l in gold.read_text(encoding="utf-8").splitlines() if l.strip()]
+    found = [json.loads(l) for l in findings.read_text(encoding="utf-8").splitlines() if l.strip()]
+    report = evaluate(gold_rows, found)
+    if as_json:
+        typer.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
+    else:
+        typer.echo(format_report(report))
+
+
+def main() -> None:  # pragma: no cover - console entry point
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(app())

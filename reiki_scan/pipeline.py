@@ -1,0 +1,319 @@
+"""The main job: load -> structure -> detect -> classify -> group -> (reviewer decisions) -> outputs.
+
+The library never prints: progress goes through the optional ``progress`` callback
+(``progress(stage: str, done: int, total: int)``) and problems are returned in
+:class:`ScanResult` for the CLI to show.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from . import __version__
+from .config import RunConfig
+from .errors import LoadError, ReikiScanError
+from .models import Document, Finding
+
+ProgressFn = Callable[[str, int, int], None]
+
+STATE_DIR = ".reiki-scan"
+STATE_FILE = "state.json"
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A file that could not be read: ``path`` relative to the corpus, ``reason`` the
+    short key of the error (``empty``, ``undecodable`` …), ``message`` for the user."""
+
+    path: str
+    reason: str
+    message: str
+
+
+@dataclass
+class ScanResult:
+    corpus: Path
+    config: RunConfig
+    documents: dict[str, Document]
+    findings: list[Finding]
+    skipped: list[Skipped]
+    timings: dict[str, float] = field(default_factory=dict)
+    units_read: int = 0
+    units_parsed: int = 0
+    problems: list[str] = field(default_factory=list)
+
+
+def _noop(stage: str, done: int, total: int) -> None:
+    return None
+
+
+def _relpath(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def scan(corpus: Path, config: RunConfig, *, workers: int = 2,
+         progress: ProgressFn = _noop) -> ScanResult:
+    """Read every file of ``corpus`` and return classified, grouped findings.
+
+    Unreadable files never stop the run: each is listed in ``ScanResult.skipped``.
+    Raises :class:`~reiki_scan.errors.ConfigError` / ``PatternDataError`` /
+    ``PolicyDataError`` when the configuration or bundled data is broken."""
+    from . import classify, detect, group, load, structure
+
+    timings: dict[str, float] = {}
+    t0 = time.perf_counter()
+    paths = load.iter_corpus(corpus)
+    documents: dict[str, Document] = {}
+    skipped: list[Skipped] = []
+    max_bytes = int(config.max_file_mb * 2**20)
+    t_struct = 0.0
+    for i, path in enumerate(paths, 1):
+        rel = _relpath(path, corpus)
+        try:
+            source = load.load_file(path, corpus, max_bytes=max_bytes)
+            ts = time.perf_counter()
+            documents[source.path] = structure.parse(source)
+            t_struct += time.perf_counter() - ts
+        except LoadError as e:
+            skipped.append(Skipped(rel, e.reason, str(e)))
+        except (ReikiScanError, ValueError, RecursionError, OSError) as e:
+            # A parser bug on one odd file must not cost the whole run.
+            skipped.append(Skipped(rel, "parse_error", f"{rel}: 構造を解析できません ({type(e).__name__}: {e})"))
+        progress("load", i, len(paths))
+    timings["load"] = time.perf_counter() - t0 - t_struct
+    timings["structure"] = t_struct
+
+    t0 = time.perf_counter()
+    detector = detect.Detector()
+    doc_units = {}
+    wanted: dict[str, None] = {}
+    units_read = 0
+    for key, doc in documents.items():
+        units = structure.units(doc)
+        units_read += len(units)
+        doc_units[key] = units
+        for u in detector.candidate_units(doc, units):
+            wanted.setdefault(u.text, None)
+    timings["candidates"] = time.perf_counter() - t0
+
+    t0 = time.perf_counter()
+    texts = list(wanted)
+    n_process = workers if len(texts) >= 200 and workers > 1 else 1
+    analyses = detect.analyze_texts(texts, n_process=n_process) if texts else {}
+    timings["nlp"] = time.perf_counter() - t0
+
+    t0 = time.perf_counter()
+    findings: list[Finding] = []
+    for i, (key, doc) in enumerate(documents.items(), 1):
+        findings.extend(detector.detect(doc, doc_units[key], analyses))
+        progress("detect", i, len(documents))
+    timings["detect"] = time.perf_counter() - t0
+
+    t0 = time.perf_counter()
+    policy = classify.Policy.load(config.policy)
+    findings = classify.classify(findings, documents, policy, config)
+    findings = group.group_findings(findings)
+    timings["classify"] = time.perf_counter() - t0
+    findings.sort(key=lambda f: (f.file, f.start, f.end, f.id))
+    return ScanResult(corpus, config, documents, findings, skipped, timings,
+                      units_read=units_read, units_parsed=len(texts))
+
+
+def summarize(result: ScanResult, files_read: int) -> dict:
+    """summary.json content (CONTRACT.md): counts by category, decision and document
+    kind; files read and skipped with reasons; timings in seconds."""
+    fs = result.findings
+    req = [f for f in fs if f.requires_seal]
+    return {
+        "tool": {"name": "reiki-scan", "version": __version__},
+        "municipality": result.config.municipality,
+        "policy": result.config.policy,
+        "files": {
+            "read": files_read,
+            "skipped": len(result.skipped),
+            "skipped_by_reason": dict(sorted(Counter(s.reason for s in result.skipped).items())),
+            "skipped_files": [
+                {"file": s.path, "reason": s.reason, "message": s.message} for s in result.skipped
+            ],
+        },
+        "findings": {
+            "total": len(fs),
+            "requires_seal": len(req),
+            "by_category": dict(sorted(Counter(f.category for f in fs).items())),
+            "requires_seal_by_category": dict(sorted(Counter(f.category for f in req).items())),
+            "by_decision": dict(sorted(Counter(f.decision for f in fs).items())),
+            "by_doc_kind": dict(sorted(Counter(f.doc_kind for f in fs).items())),
+            "by_modality": dict(sorted(Counter(f.modality for f in fs).items())),
+            "decided_by": dict(sorted(Counter(f.decided_by for f in fs).items())),
+        },
+        "groups": len({f.group for f in fs if f.group}),
+        "units": {"read": result.units_read, "parsed_by_ginza": result.units_parsed},
+        "timings_s": {k: round(v, 3) for k, v in result.timings.items()},
+        "problems": result.problems,
+    }
+
+
+def atomic_write_text(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` through a temporary file and a rename, so that a run
+    killed midway leaves the previous file intact."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_findings(out: Path, findings: list[Finding]) -> None:
+    lines = [json.dumps(f.to_json(), ensure_ascii=False) for f in findings]
+    atomic_write_text(out / "findings.jsonl", "\n".join(lines) + ("\n" if lines else ""))
+
+
+def read_findings(out: Path) -> list[Finding]:
+    """Read ``OUT/findings.jsonl`` back into :class:`Finding` objects.
+
+    Raises :class:`ReikiScanError` when the file is missing."""
+    path = out / "findings.jsonl"
+    if not path.exists():
+        raise ReikiScanError("findings.jsonl がありません。先に reiki-scan run か scan を実行してください", path=str(path))
+    names = set(Finding.__dataclass_fields__)
+    found = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            d = json.loads(line)
+            found.append(Finding(**{k: v for k, v in d.items() if k in names}))
+    return found
+
+
+@dataclass
+class OutputReport:
+    """What :func:`write_outputs` wrote: ``files`` (paths relative to OUT), and
+    ``notes`` for the user (kept reviewer files, draft self-check problems)."""
+
+    files: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+
+def apply_reviews(out: Path, findings: list[Finding]) -> tuple[list[Finding], bool]:
+    """Apply the reviewer decisions found in ``OUT/ledger.xlsx`` over the proposals.
+
+    Returns the findings with effective decisions and whether the ledger holds reviewer
+    input (then it must not be overwritten). Raises :class:`ReviewFileError` for a
+    value that is not an allowed decision."""
+    from .draft import ledger
+
+    path = out / "ledger.xlsx"
+    if not path.exists() or not ledger.ledger_has_reviewer_input(path):
+        return findings, False
+    decisions = ledger.read_ledger(path)
+    return ledger.resolve(findings, decisions), True
+
+
+def _ledger_target(out: Path, reviewed: bool, stamp: str) -> Path:
+    if not reviewed:
+        return out / "ledger.xlsx"
+    # Never overwrite a reviewer's file: the regenerated ledger goes beside it.
+    return out / f"ledger-{stamp}.xlsx"
+
+
+def write_outputs(out: Path, result: ScanResult, *, drafts: bool, files_read: int,
+                  stamp: str | None = None) -> OutputReport:
+    """Write findings.jsonl, summary.json, the ledger and (with ``drafts``) every draft.
+
+    ``stamp`` names files written beside reviewer-edited ones (default: now,
+    ``YYYYmmdd-HHMMSS``)."""
+    from . import group
+    from .draft import ledger
+
+    out.mkdir(parents=True, exist_ok=True)
+    stamp = stamp or time.strftime("%Y%m%d-%H%M%S")
+    report = OutputReport()
+    findings, reviewed = apply_reviews(out, result.findings)
+    result.findings = findings
+    if drafts:
+        from .draft import write_drafts
+
+        t0 = time.perf_counter()
+        drafted = write_drafts(out, findings, result.documents, result.config)
+        result.timings["draft"] = time.perf_counter() - t0
+        report.files.extend(drafted.files)
+        report.problems.extend(drafted.problems)
+        result.problems.extend(drafted.problems)
+    write_findings(out, findings)
+    report.files.append("findings.jsonl")
+    summary = summarize(result, files_read)
+    ledger_path = _ledger_target(out, reviewed, stamp)
+    ledger.write_ledger(ledger_path, findings, group.summarize_groups(findings), summary)
+    report.files.append(ledger_path.name)
+    if reviewed:
+        report.notes.append(
+            f"ledger.xlsx には審査結果が入力されているため上書きせず、新しい台帳を {ledger_path.name} に書きました"
+        )
+    atomic_write_text(out / "summary.json", json.dumps(summary, ensure_ascii=False, indent=2) + "\n")
+    report.files.append("summary.json")
+    state = {
+        "corpus": str(result.corpus.resolve()),
+        "config": result.config.__dict__,
+        "tool_version": __version__,
+    }
+    atomic_write_text(out / STATE_DIR / STATE_FILE, json.dumps(state, ensure_ascii=False, indent=2) + "\n")
+    return report
+
+
+def load_state(out: Path) -> dict:
+    """The state the last run left in ``OUT/.reiki-scan/state.json``.
+
+    Raises :class:`ReikiScanError` when OUT holds no run."""
+    path = out / STATE_DIR / STATE_FILE
+    if not path.exists():
+        raise ReikiScanError("この出力フォルダには実行結果がありません。先に reiki-scan run か scan を実行してください", path=str(out))
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def redraft(out: Path) -> tuple[ScanResult, OutputReport, int]:
+    """``reiki-scan draft OUT``: re-apply reviewer decisions to the stored proposals and
+    rewrite findings.jsonl, the ledger and every draft, without scanning again.
+
+    Only the files that have findings are read again (their text is needed for the
+    amendment sentences). Returns the result, what was written and the number of files read."""
+    from . import load, structure
+
+    state = load_state(out)
+    corpus = Path(state["corpus"])
+    config = RunConfig(**state["config"])
+    findings = [
+        f.with_(decision=f.proposal or f.decision, decided_by="proposal") for f in read_findings(out)
+    ]
+    documents: dict[str, Document] = {}
+    skipped: list[Skipped] = []
+    for rel in sorted({f.file for f in findings}):
+        try:
+            source = load.load_file(corpus / rel, corpus, max_bytes=int(config.max_file_mb * 2**20))
+            documents[source.path] = structure.parse(source)
+        except (LoadError, OSError) as e:
+            skipped.append(Skipped(rel, getattr(e, "reason", "unreadable"), str(e)))
+    previous = json.loads((out / "summary.json").read_text(encoding="utf-8")) if (out / "summary.json").exists() else {}
+    files = previous.get("files", {})
+    for s in files.get("skipped_files", []):
+        if s["file"] not in {k.path for k in skipped}:
+            skipped.append(Skipped(s["file"], s["reason"], s["message"]))
+    units = previous.get("units", {})
+    result = ScanResult(corpus, config, documents, findings, skipped,
+                        units_read=units.get("read", 0), units_parsed=units.get("parsed_by_ginza", 0))
+    files_read = files.get("read", len(documents))
+    report = write_outputs(out, result, drafts=True, files_read=files_read)
+    return result, report, files_read
