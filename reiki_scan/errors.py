@@ -90,3 +90,10 @@ class ReviewFileError(ReikiScanError):
 
 class OutputError(ReikiScanError):
     code = "E401"
+
+
+class DraftCheckError(OutputError):
+    """An amendment sentence does not turn the old text into the intended new text
+    (溶け込み self-check of the drafts); the message names the regulation and the sentence."""
+
+    code = "E402"
