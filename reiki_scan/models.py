@@ -265,7 +265,8 @@ class Edit:
     """One textual operation of an amendment.
 
     ``op``: ``replace`` (old -> new), ``delete`` (old -> ""), ``insert_after``
-    (after ``old`` insert ``new``), ``replace_provision``, ``replace_form``.
+    (after ``old`` insert ``new``), ``replace_provision``, ``replace_form``,
+    ``delete_provision`` (the whole provision goes; ``new`` is ``""``).
     ``start``/``end``: half-open offsets in the document text of the old words.
     ``finding_id``: the finding that asked for it.
     """
@@ -280,21 +281,31 @@ class Edit:
 
 @dataclass(frozen=True)
 class ProvisionChange:
-    """The edits of one provision (its scope), front to back."""
+    """The edits of one provision (its scope), front to back.
+
+    ``kind``: the scope provision's law-XML kind (``Paragraph``, ``AppdxStyle`` ...),
+    ``""`` when unknown; ``supplement``: the heading of the amendment 附則 the scope
+    sits in (see :class:`Provision`), else ``""``."""
 
     locator: str
     old_text: str
     new_text: str
     start: int
     edits: tuple[Edit, ...]
+    kind: str = ""
+    supplement: str = ""
 
 
 @dataclass(frozen=True)
 class Amendment:
-    """The change model of one regulation: both 改め文 and 新旧対照表 render from it."""
+    """The change model of one regulation: both 改め文 and 新旧対照表 render from it.
+
+    ``problems``: one Japanese line per finding whose change could not be drafted
+    automatically (the reviewer drafts it by hand); never dropped silently."""
 
     file: str
     title: str
     doc_kind: str
     act_number: str
     changes: tuple[ProvisionChange, ...] = field(default_factory=tuple)
+    problems: tuple[str, ...] = ()
