@@ -1,0 +1,131 @@
+"""Detected conditions: facts about a finding that policy rules test (国等根拠, 契約, 補助金 ...).
+
+The vocabulary is data (``patterns/policies/conditions.yaml``); each condition is looked for in
+the finding's sentence, then in its enclosing provision, then in the document title, as its
+patterns allow, and reported with the words that triggered it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from ..models import Document, Finding
+from ..textnorm import normalize
+from ._data import CONDITIONS_NAME, policies_dir, read_yaml, validate
+from ..errors import PolicyDataError
+
+# Provisions whose whole text is the context of a finding inside them.
+_CONTEXT_KINDS = frozenset({"Article", "SupplProvision", "AppdxTable", "AppdxStyle"})
+_SCOPE_LABELS = {"text": "", "provision": "（条項）", "title": "（題名）"}
+
+
+@dataclass(frozen=True)
+class ConditionPattern:
+    regex: re.Pattern[str]
+    scopes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Condition:
+    """One detected condition of ``conditions.yaml``: ``name`` as used in rules, ``label`` in Japanese."""
+
+    name: str
+    id: str
+    label: str
+    doc_kinds: frozenset[str]
+    patterns: tuple[ConditionPattern, ...]
+    examples: tuple[str, ...]
+    counter_examples: tuple[str, ...]
+    source: str
+
+    def search(self, text: str) -> str:
+        """The source words of the first match in ``text`` (any scope), or ``""``."""
+        return _search(self.patterns, text, None)
+
+
+def _search(patterns: tuple[ConditionPattern, ...], text: str, scope: str | None) -> str:
+    if not text:
+        return ""
+    normalized = normalize(text)
+    for p in patterns:
+        if scope is not None and scope not in p.scopes:
+            continue
+        m = p.regex.search(normalized.text)
+        if m:
+            s, e = normalized.to_source(m.start(), m.end())
+            return text[s:e]
+    return ""
+
+
+@lru_cache(maxsize=1)
+def load_conditions() -> tuple[Condition, ...]:
+    """The bundled conditions, in file order.
+
+    Raises :class:`PolicyDataError` when ``conditions.yaml`` is invalid or a regex does not compile."""
+    path = policies_dir() / f"{CONDITIONS_NAME}.yaml"
+    data = read_yaml(path)
+    validate(data, path, "conditions")
+    out = []
+    for c in data["conditions"]:
+        pats = []
+        for p in c["patterns"]:
+            try:
+                pats.append(ConditionPattern(re.compile(p["regex"]), tuple(p["scopes"])))
+            except re.error as e:
+                raise PolicyDataError(f"条件 {c['id']} の正規表現が不正です: {e}", path=str(path)) from e
+        out.append(Condition(
+            name=c["name"], id=c["id"], label=c["label"], doc_kinds=frozenset(c.get("doc_kinds", ())),
+            patterns=tuple(pats), examples=tuple(c["examples"]),
+            counter_examples=tuple(c["counter_examples"]), source=c["source"],
+        ))
+    names = [c.name for c in out]
+    if len(set(names)) != len(names):
+        raise PolicyDataError("条件名が重複しています", path=str(path))
+    return tuple(out)
+
+
+def _context(finding: Finding, doc: Document | None) -> str:
+    """Caption and text of the 条/附則/別表/様式 around the finding; a form file is its own context."""
+    if doc is None:
+        return ""
+    if doc.doc_kind == "様式":
+        return doc.text
+    node, chosen = doc.root, None
+    while True:
+        if node.kind in _CONTEXT_KINDS:
+            chosen = node
+        for c in node.children:
+            if c.start <= finding.start < c.end:
+                node = c
+                break
+        else:
+            break
+    if chosen is None:
+        return ""
+    return f"{chosen.caption}\n{doc.text[chosen.start:chosen.end]}"
+
+
+def detect_conditions(finding: Finding, doc: Document | None) -> dict[str, str]:
+    """Every condition of ``conditions.yaml`` that holds for ``finding``, with its evidence.
+
+    ``doc`` is the finding's document (``None`` when unavailable: the finding's own text,
+    title and kind are used). Returns ``{name: evidence}`` in file order, e.g.
+    ``{"national_basis": "「法第12条の規定による」", "contract": "「契約書」（題名）"}``;
+    a kind-based hit reads ``文書種別「法律」``.
+    Raises :class:`PolicyDataError` when the bundled conditions are invalid."""
+    doc_kind = doc.doc_kind if doc is not None else finding.doc_kind
+    title = (doc.title if doc is not None else "") or finding.title
+    scopes = {"text": finding.text, "provision": _context(finding, doc), "title": title}
+    found: dict[str, str] = {}
+    for cond in load_conditions():
+        for scope, text in scopes.items():
+            hit = _search(cond.patterns, text, scope)
+            if hit:
+                found[cond.name] = f"「{hit}」{_SCOPE_LABELS[scope]}"
+                break
+        else:
+            if doc_kind in cond.doc_kinds:
+                found[cond.name] = f"文書種別「{doc_kind}」"
+    return found

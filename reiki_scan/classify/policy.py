@@ -1,0 +1,193 @@
+"""The review policy: an ordered, first-match list of rules kept as data (``patterns/policies``).
+
+A rule's ``when`` is a conjunction of tests on the finding (category, modality, requires_seal),
+its document (doc_kind), the detected conditions (:mod:`.conditions`) and the run configuration
+(``signature_or_seal``); an absent key does not constrain. The last rule of every policy
+matches everything, so each finding gets exactly one rule.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..config import RunConfig
+from ..errors import PolicyDataError
+from ..models import Document, Finding
+from ._data import CONDITIONS_NAME, policies_dir, read_yaml, validate
+from .conditions import detect_conditions, load_conditions
+
+
+@dataclass(frozen=True)
+class Example:
+    """A small finding description of the YAML and the decision the rule must give it."""
+
+    text: str
+    category: str
+    modality: str
+    requires_seal: bool
+    decision: str
+    doc_kind: str = "規則"
+    title: str = ""
+    signature_or_seal: str = "keep"
+
+    def finding(self) -> Finding:
+        """A hand-built :class:`Finding` carrying this example (no document, offsets 0..len)."""
+        return Finding(
+            id="f-example", file="example.txt", title=self.title, doc_kind=self.doc_kind,
+            locator="第1条", text=self.text, match=self.text, start=0, end=len(self.text),
+            category=self.category, requires_seal=self.requires_seal, modality=self.modality,
+            pattern="example", source_ref="p1",
+        )
+
+    def config(self) -> RunConfig:
+        return RunConfig(signature_or_seal=self.signature_or_seal)
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    decision: str
+    reason: str
+    source: str
+    category: frozenset[str] | None = None
+    modality: frozenset[str] | None = None
+    requires_seal: bool | None = None
+    doc_kind: frozenset[str] | None = None
+    conditions_any: frozenset[str] | None = None
+    conditions_all: frozenset[str] | None = None
+    conditions_none: frozenset[str] | None = None
+    signature_or_seal: frozenset[str] | None = None
+    examples: tuple[Example, ...] = ()
+
+    @property
+    def is_catch_all(self) -> bool:
+        return all(
+            getattr(self, k) is None for k in (
+                "category", "modality", "requires_seal", "doc_kind", "conditions_any",
+                "conditions_all", "conditions_none", "signature_or_seal",
+            )
+        )
+
+    def matches(self, finding: Finding, doc_kind: str, conditions: Mapping[str, str], config: RunConfig) -> bool:
+        if self.category is not None and finding.category not in self.category:
+            return False
+        if self.modality is not None and finding.modality not in self.modality:
+            return False
+        if self.requires_seal is not None and finding.requires_seal != self.requires_seal:
+            return False
+        if self.doc_kind is not None and doc_kind not in self.doc_kind:
+            return False
+        if self.conditions_any is not None and not any(c in conditions for c in self.conditions_any):
+            return False
+        if self.conditions_all is not None and not all(c in conditions for c in self.conditions_all):
+            return False
+        if self.conditions_none is not None and any(c in conditions for c in self.conditions_none):
+            return False
+        if self.signature_or_seal is not None and config.signature_or_seal not in self.signature_or_seal:
+            return False
+        return True
+
+    def used_conditions(self) -> tuple[str, ...]:
+        names = sorted((self.conditions_any or frozenset()) | (self.conditions_all or frozenset()))
+        return tuple(names)
+
+
+def _set(value) -> frozenset[str] | None:
+    return None if value is None else frozenset(value)
+
+
+@dataclass(frozen=True)
+class Policy:
+    """A loaded policy. ``name``: the bundled name or the file stem; ``path``: where it was read."""
+
+    id: str
+    name: str
+    title: str
+    version: int
+    path: Path
+    rules: tuple[Rule, ...]
+
+    @staticmethod
+    def bundled_names() -> tuple[str, ...]:
+        """Names accepted by :meth:`load` without a path (``default``, ``staged``, ``strict``)."""
+        return tuple(sorted(p.stem for p in policies_dir().glob("*.yaml") if p.stem != CONDITIONS_NAME))
+
+    @classmethod
+    def load(cls, name_or_path: str) -> "Policy":
+        """Load a bundled policy by name (``"default"``, ``"strict"``, ``"staged"``) or a YAML file by path.
+
+        Raises :class:`PolicyDataError` when the file is missing, is not valid YAML, does not
+        follow ``policy_schema.json``, repeats a rule id, names a rule outside its policy id,
+        or does not end with a catch-all rule (``when: {}``)."""
+        bundled = cls.bundled_names()
+        if name_or_path in bundled:
+            path = policies_dir() / f"{name_or_path}.yaml"
+        elif name_or_path == CONDITIONS_NAME:
+            raise PolicyDataError(
+                f"{CONDITIONS_NAME} は条件定義で、方針ではありません。{', '.join(bundled)} のいずれかを指定してください",
+                path=name_or_path,
+            )
+        else:
+            path = Path(name_or_path)
+        data = read_yaml(path)
+        validate(data, path)
+        known = {c.name for c in load_conditions()}
+        rules: list[Rule] = []
+        for r in data["rules"]:
+            if not r["id"].startswith(data["id"] + "."):
+                raise PolicyDataError(f"規則 {r['id']} の id は {data['id']}. で始めてください", path=str(path))
+            if r["id"] in {x.id for x in rules}:
+                raise PolicyDataError(f"規則 id {r['id']} が重複しています", path=str(path))
+            w = r["when"]
+            unknown = set().union(*(w.get(k, ()) for k in ("conditions_any", "conditions_all", "conditions_none"))) - known
+            if unknown:
+                raise PolicyDataError(
+                    f"規則 {r['id']} が未定義の条件を参照しています: {', '.join(sorted(unknown))}", path=str(path)
+                )
+            rules.append(Rule(
+                id=r["id"], decision=r["decision"], reason=r["reason"], source=r["source"],
+                category=_set(w.get("category")), modality=_set(w.get("modality")),
+                requires_seal=w.get("requires_seal"), doc_kind=_set(w.get("doc_kind")),
+                conditions_any=_set(w.get("conditions_any")), conditions_all=_set(w.get("conditions_all")),
+                conditions_none=_set(w.get("conditions_none")), signature_or_seal=_set(w.get("signature_or_seal")),
+                examples=tuple(Example(**e) for e in r["examples"]),
+            ))
+        if not rules[-1].is_catch_all:
+            raise PolicyDataError(
+                f"最後の規則 {rules[-1].id} は when: {{}}（すべてに該当）にしてください。どの規則にも該当しない指摘が残ります",
+                path=str(path),
+            )
+        name = name_or_path if name_or_path in bundled else path.stem
+        return cls(id=data["id"], name=name, title=data["title"], version=data["version"], path=path, rules=tuple(rules))
+
+    def decide(self, finding: Finding, doc: Document | None, config: RunConfig) -> tuple[Rule, dict[str, str]]:
+        """The first rule matching ``finding`` and the conditions detected for it."""
+        conditions = detect_conditions(finding, doc)
+        doc_kind = doc.doc_kind if doc is not None else finding.doc_kind
+        for rule in self.rules:
+            if rule.matches(finding, doc_kind, conditions, config):
+                return rule, conditions
+        raise AssertionError("unreachable: load() guarantees a catch-all last rule")
+
+
+def classify(findings: list[Finding], docs: Mapping[str, Document], policy: Policy, config: RunConfig) -> list[Finding]:
+    """Apply ``policy`` to each finding, in input order.
+
+    ``docs`` maps a finding's ``file`` to its parsed document (a missing entry is allowed: the
+    finding's own text, title and kind are used). Returns new findings with ``decision`` and
+    ``proposal`` set to the rule's decision, ``decided_by="proposal"``, ``rule`` (rule id),
+    ``reason`` (the rule's reason, followed by the evidence of the conditions it tested) and
+    ``national_basis`` (evidence of 国等根拠, or ``""``)."""
+    labels = {c.name: c.label for c in load_conditions()}
+    out = []
+    for f in findings:
+        rule, conditions = policy.decide(f, docs.get(f.file), config)
+        evidence = [f"{labels[c]} {conditions[c]}" for c in rule.used_conditions() if c in conditions]
+        reason = rule.reason + (f"（根拠 {'、'.join(evidence)}）" if evidence else "")
+        out.append(f.with_(
+            decision=rule.decision, proposal=rule.decision, decided_by="proposal", rule=rule.id,
+            reason=reason, national_basis=conditions.get("national_basis", ""),
+        ))
+    return out
