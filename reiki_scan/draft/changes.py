@@ -1,0 +1,197 @@
+"""Findings -> the change model (:class:`Amendment`), one per regulation.
+
+Each finding decided 廃止 / 記名に改める / 署名に改める becomes an :class:`Edit` through the
+first matching rule of ``patterns/rewrites.yaml``, inside the smallest provision that holds
+it (its scope: 第5条第1項, 第5条第1項第2号, 附則第2項, 様式第1号 …). Edits of one scope make one
+:class:`ProvisionChange`; a scope nested in another scope that also changes is merged into
+the outer one, so that no two changes overlap. What cannot be drafted automatically is
+recorded in ``Amendment.problems`` rather than dropped.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Mapping
+
+from ..config import RunConfig
+from ..models import Amendment, Document, Edit, Finding, Provision, ProvisionChange
+from .rewrites import RewriteRule, first_edit, load_rules
+
+CHANGING_DECISIONS = ("廃止", "記名に改める", "署名に改める")
+
+# Structural containers are never a scope: a change cites the provision that holds the words.
+_NOT_SCOPES = frozenset({"Law", "Preamble", "TOC", "Chapter", "Section", "Other"})
+_SPACES = " \u3000\t"
+_ARTICLE_LABEL = re.compile(r"第[0-9０-９〇一二三四五六七八九十百千]+条(?:の[0-9０-９〇一二三四五六七八九十百千]+)*")
+_DELETABLE = frozenset({"Paragraph", "Item", "Subitem1", "Subitem2"})
+
+
+def section_rank(locator: str) -> int:
+    """Place of a locator in a regulation's order: 本則 0, 附則 1, 別表 2, 様式 3."""
+    for rank, prefix in ((1, "附則"), (2, "別表"), (3, "様式"), (3, "別記")):
+        if locator.startswith(prefix):
+            return rank
+    return 0
+
+
+def _parents(root: Provision) -> dict[int, Provision]:
+    parents: dict[int, Provision] = {}
+    for node in root.walk():
+        for child in node.children:
+            parents[id(child)] = node
+    return parents
+
+
+def _scope_of(doc: Document, offset: int, parents: dict[int, Provision]) -> Provision | None:
+    node = doc.leaf_at(offset)
+    while node.kind in _NOT_SCOPES or not node.locator:
+        node = parents.get(id(node))
+        if node is None:
+            return None
+    return node
+
+
+def body_start(doc: Document, prov: Provision) -> int:
+    """Offset where the provision's own words begin, after its 見出し line and its label
+    (「(申請)」, 「第5条」, 「２」, 「(1)」) and the spaces after them."""
+    text = doc.text
+    pos = prov.start
+    if prov.caption:
+        line_end = text.find("\n", pos, prov.end)
+        if line_end != -1 and prov.caption in text[pos:line_end] and text[pos] in "(（":
+            pos = line_end + 1
+    if prov.label and text.startswith(prov.label, pos):
+        pos += len(prov.label)
+    else:
+        # The first paragraph of an article may start at the article's own label.
+        m = _ARTICLE_LABEL.match(text, pos, prov.end)
+        if m:
+            pos = m.end()
+    while pos < prov.end and text[pos] in _SPACES:
+        pos += 1
+    return pos
+
+
+def _sentence(doc: Document, scope: Provision, start: int, end: int) -> tuple[int, int]:
+    """The half-open span of the sentence (or form line) holding ``[start, end)``, within the scope."""
+    text = doc.text
+    bs = body_start(doc, scope)
+    lo = bs if start >= bs else scope.start
+    s = max(lo, text.rfind("。", lo, start) + 1, text.rfind("\n", lo, start) + 1)
+    e = scope.end
+    stop = text.find("。", end, scope.end)
+    if stop != -1:
+        e = min(e, stop + 1)
+    nl = text.find("\n", end, scope.end)
+    if nl != -1:
+        e = min(e, nl)
+    return s, e
+
+
+def _problem(f: Finding, what: str) -> str:
+    return f"{f.title} {f.locator}: 「{f.match}」（{f.category}、{f.decision}）{what}"
+
+
+def build_amendments(findings: list[Finding], docs: Mapping[str, Document], config: RunConfig,
+                     rules: tuple[RewriteRule, ...] | None = None) -> list[Amendment]:
+    """One :class:`Amendment` per regulation that has a finding decided 廃止, 記名に改める or
+    署名に改める, sorted by file path.
+
+    ``docs`` maps ``Finding.file`` to its parsed :class:`Document`; ``rules`` defaults to the
+    bundled ``patterns/rewrites.yaml``. Changes are ordered 本則, 附則, 別表, 様式, each by
+    position; edits inside a change front to back, with half-open offsets into the document
+    text. Findings that cannot be drafted (no document, no rule, overlapping wording, a whole
+    provision to delete before others) are listed in ``Amendment.problems``.
+    Raises :class:`PatternDataError` when the rewrite rules are invalid."""
+    del config  # the change model does not depend on the city's style; rendering does
+    rules = load_rules() if rules is None else rules
+    by_file: dict[str, list[Finding]] = defaultdict(list)
+    for f in findings:
+        if f.decision in CHANGING_DECISIONS:
+            by_file[f.file].append(f)
+    out = []
+    for file in sorted(by_file):
+        doc = docs.get(file)
+        group = sorted(by_file[file], key=lambda f: (f.start, f.end, f.id))
+        if doc is None:
+            first = group[0]
+            out.append(Amendment(file, first.title, first.doc_kind, "", (), tuple(
+                _problem(f, "の本文を読めないため改め文を作れません。ファイルを確認して再実行してください") for f in group)))
+            continue
+        out.append(_amend(doc, group, rules))
+    return out
+
+
+def _amend(doc: Document, findings: list[Finding], rules: tuple[RewriteRule, ...]) -> Amendment:
+    parents = _parents(doc.root)
+    problems: list[str] = []
+    per_scope: dict[int, tuple[Provision, list[Edit]]] = {}
+    for f in findings:
+        scope = _scope_of(doc, f.start, parents)
+        if scope is None:
+            problems.append(_problem(f, "は条・項・号・附則・別表・様式の外にあるため、手作業で改正してください"))
+            continue
+        s, e = _sentence(doc, scope, f.start, f.end)
+        sentence = doc.text[s:e]
+        hit = first_edit(rules, f.category, f.decision, sentence, f.start - s, f.end - s)
+        if hit is None:
+            problems.append(_problem(f, "を書き換える規則がありません。手作業で改め文を作るか、rewrites.yaml に規則を加えてください"))
+            continue
+        _, (a, b, new) = hit
+        edit = Edit("replace" if new else "delete", sentence[a:b], new, s + a, s + b, f.id)
+        per_scope.setdefault(id(scope), (scope, []))[1].append(edit)
+    scopes = _merge_nested([v for v in per_scope.values()])
+    changes = []
+    for scope, edits in scopes:
+        change = _change(doc, scope, edits, parents, problems)
+        if change is not None:
+            changes.append(change)
+    changes.sort(key=lambda c: (section_rank(c.locator), c.start))
+    return Amendment(doc.path, doc.title, doc.doc_kind, doc.act_number, tuple(changes), tuple(problems))
+
+
+def _merge_nested(items: list[tuple[Provision, list[Edit]]]) -> list[tuple[Provision, list[Edit]]]:
+    items = sorted(items, key=lambda it: (it[0].start, -it[0].end))
+    merged: list[tuple[Provision, list[Edit]]] = []
+    for scope, edits in items:
+        if merged and merged[-1][0].start <= scope.start and scope.end <= merged[-1][0].end:
+            merged[-1][1].extend(edits)
+        else:
+            merged.append((scope, list(edits)))
+    return merged
+
+
+def _change(doc: Document, scope: Provision, edits: list[Edit], parents: dict[int, Provision],
+            problems: list[str]) -> ProvisionChange | None:
+    text = doc.text
+    old_text = text[scope.start:scope.end]
+    kept: list[Edit] = []
+    for e in sorted(edits, key=lambda e: (e.start, -e.end)):
+        if kept and e.start < kept[-1].end:
+            last = kept[-1]
+            if e.end > last.end or (e.start, e.end) == (last.start, last.end) and e.new != last.new:
+                problems.append(f"{doc.title} {scope.locator}: 「{e.old}」と「{last.old}」の書換えが重なるため、手作業で改め文を作ってください")
+            continue  # words already covered by a wider edit of the same clause
+        kept.append(e)
+    body = text[body_start(doc, scope):scope.end].strip(_SPACES + "\n")
+    whole = [e for e in kept if e.new == "" and e.old.strip() == body]
+    if whole:
+        parent = parents.get(id(scope))
+        siblings = [c for c in parent.children if c.kind == scope.kind] if parent else []
+        # Deleting a provision in the middle renumbers the ones after it (「…を削り、同条第3項を
+        # 同条第2項とする」); that and deleting a whole article stay with the drafter.
+        if scope.kind not in _DELETABLE or scope.num in ("", "1") or not siblings or siblings[-1] is not scope:
+            problems.append(
+                f"{doc.title} {scope.locator}: 全文が押印の規定のため、この規定を削る改正（番号の繰上げを含む）を手作業で作ってください")
+            return None
+        edit = Edit("delete_provision", old_text, "", scope.start, scope.end, whole[0].finding_id)
+        return ProvisionChange(scope.locator, old_text, "", scope.start, (edit,), scope.kind, scope.supplement)
+    new_parts, pos = [], scope.start
+    for e in kept:
+        new_parts.append(text[pos:e.start])
+        new_parts.append(e.new)
+        pos = e.end
+    new_parts.append(text[pos:scope.end])
+    return ProvisionChange(scope.locator, old_text, "".join(new_parts), scope.start, tuple(kept),
+                           scope.kind, scope.supplement)

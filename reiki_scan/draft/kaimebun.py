@@ -1,0 +1,230 @@
+"""Amendment sentences (改め文) from the change model, as plain strings.
+
+One sentence per :class:`ProvisionChange`, scope first in the municipality's numbering
+style (第5条第1項中 / 第五条第一項中). A quotation changes every occurrence in its scope, so
+each one is the shortest window around the edit that occurs in the scope exactly as often
+as intended (several identical edits share one quotation); a window grows only to word
+boundaries, never starts or ends with a space, never holds a 句点, a line break or a
+quotation bracket. Edits are chained front to back in one sentence
+(「A」を「B」に、「C」を「D」に改め、「E」を削る). When no quotation is unambiguous, the
+provision or form is replaced whole: 「…を次のように改める。」 followed by the new text.
+
+:func:`render` returns the sentences; a sentence that ends in 「次のように改める。」 is
+followed by the new text, one line per string, each line prefixed with one full-width
+space (the indentation the instruments print), which :mod:`.apply` reads back.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+
+from ..config import RunConfig
+from ..models import Amendment, ProvisionChange
+from ._numbering import to_kanji_locator
+
+BODY_PREFIX = "\u3000"
+REPLACE_WHOLE = "を次のように改める。"
+_MAX_WIDEN = 40
+_SPACES = frozenset(" \u3000\t")
+_FORBIDDEN = frozenset("「」\n")
+_PUNCT = frozenset("、。，．・「」『』()（）［］[]〔〕　 \t")
+
+
+@dataclass(frozen=True)
+class Quote:
+    """One quotation of a sentence: ``old`` -> ``new`` (``""`` deletes), changing ``count``
+    occurrences in the scope."""
+
+    old: str
+    new: str
+    count: int
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """One amendment sentence: ``text`` ends with 「。」; ``body`` the new text lines after
+    a 「次のように改める。」 sentence; ``scope`` the cited provision as written in ``text``;
+    ``quotes`` the quotations in order (empty for a whole replacement or deletion)."""
+
+    text: str
+    scope: str
+    body: tuple[str, ...] = ()
+    quotes: tuple[Quote, ...] = ()
+
+
+def scope_label(change: ProvisionChange, config: RunConfig) -> str:
+    """The cited scope: ``第5条第1項`` (arabic) or ``第五条第一項`` (kanji); inside an amendment
+    附則 its heading comes first (``附則(令和3年規則第5号)第2項``)."""
+    loc = change.locator
+    if change.supplement:
+        loc = change.supplement + loc.removeprefix("附則")
+    return to_kanji_locator(loc) if config.numbering == "kanji" else loc
+
+
+def plan(amendment: Amendment, config: RunConfig) -> list[Sentence]:
+    """The sentences of ``amendment``, one per change in the amendment's order."""
+    return [plan_change(c, config) for c in amendment.changes]
+
+
+def render(amendment: Amendment, config: RunConfig) -> list[str]:
+    """The amendment sentences as strings, with the new-text lines of whole replacements
+    (see the module docstring)."""
+    lines: list[str] = []
+    for s in plan(amendment, config):
+        lines.append(s.text)
+        lines.extend(BODY_PREFIX + b for b in s.body)
+    return lines
+
+
+def whole_replacement(change: ProvisionChange, config: RunConfig) -> Sentence:
+    """「第5条第1項を次のように改める。」 with the provision's new text."""
+    scope = scope_label(change, config)
+    return Sentence(scope + REPLACE_WHOLE, scope, tuple(change.new_text.split("\n")))
+
+
+def plan_change(change: ProvisionChange, config: RunConfig) -> Sentence:
+    """The sentence for one change: word edits when they can be quoted unambiguously,
+    else 後段を削る for a deleted second sentence, else a whole replacement."""
+    scope = scope_label(change, config)
+    ops = {e.op for e in change.edits}
+    if "delete_provision" in ops:
+        return Sentence(scope + "を削る。", scope)
+    if ops & {"replace_provision", "replace_form"}:
+        return whole_replacement(change, config)
+    if _is_latter_sentence_deletion(change):
+        return Sentence(scope + "後段を削る。", scope)
+    quotes = _quotes(change)
+    if quotes is None:
+        return whole_replacement(change, config)
+    return Sentence(f"{scope}中{_chain(quotes)}。", scope, quotes=tuple(quotes))
+
+
+def _is_latter_sentence_deletion(change: ProvisionChange) -> bool:
+    if len(change.edits) != 1:
+        return False
+    e = change.edits[0]
+    a, b = e.start - change.start, e.end - change.start
+    before, after = change.old_text[:a], change.old_text[b:]
+    return (e.new == "" and e.old.endswith("。") and e.old.count("。") == 1
+            and before.endswith("。") and before.count("。") == 1 and after.strip() == "")
+
+
+def _chain(quotes: list[Quote]) -> str:
+    parts = []
+    for i, q in enumerate(quotes):
+        last = i == len(quotes) - 1
+        if q.new:
+            piece = f"「{q.old}」を「{q.new}」に"
+            if last:
+                piece += "改める"
+            elif not quotes[i + 1].new:
+                piece += "改め"
+        else:
+            piece = f"「{q.old}」を" + ("削る" if last else "削り")
+        parts.append(piece)
+    return "、".join(parts)
+
+
+def _char_class(ch: str) -> str:
+    if "\u3040" <= ch <= "\u309f":
+        return "hiragana"
+    if "\u30a0" <= ch <= "\u30ff":
+        return "katakana"
+    if ch.isdigit():
+        return "digit"
+    name = unicodedata.category(ch)
+    if name.startswith("L"):
+        return "letter"
+    return name
+
+
+def _left_boundary(text: str, i: int) -> bool:
+    if i == 0 or text[i - 1] in _PUNCT or text[i] in _PUNCT:
+        return True
+    return _char_class(text[i - 1]) != _char_class(text[i])
+
+
+def _right_boundary(text: str, i: int) -> bool:
+    if i == len(text) or text[i] in _PUNCT or text[i - 1] in _PUNCT:
+        return True
+    return _char_class(text[i - 1]) != _char_class(text[i])
+
+
+def occurrences(text: str, quote: str) -> list[int]:
+    """Start offsets of ``quote`` in ``text``, scanning left to right without overlap (the
+    occurrences ``str.replace`` would change)."""
+    found, pos = [], text.find(quote)
+    while pos != -1:
+        found.append(pos)
+        pos = text.find(quote, pos + len(quote))
+    return found
+
+
+def _quotes(change: ProvisionChange) -> list[Quote] | None:
+    text = change.old_text
+    pending = [[e.start - change.start, e.end - change.start, e.old, e.new] for e in change.edits]
+    quotes: list[Quote] = []
+    i = 0
+    while i < len(pending):
+        a, b, old, new = pending[i]
+        chosen = _window(text, pending, i)
+        if chosen is None:
+            return None
+        l, r, shared = chosen
+        q, rep = text[l:r], text[l:a] + new + text[b:r]
+        quotes.append(Quote(q, rep, 1 + len(shared)))
+        delta = len(rep) - len(q)
+        starts = occurrences(text, q)
+        text = text.replace(q, rep)
+        consumed = {i, *shared}
+        rest = []
+        for j, item in enumerate(pending):
+            if j in consumed or j < i:
+                continue
+            shift = delta * sum(1 for o in starts if o + len(q) <= item[0])
+            rest.append([item[0] + shift, item[1] + shift, item[2], item[3]])
+        pending = pending[:i] + [pending[i]] + rest
+        i += 1
+    return quotes
+
+
+def _window(text: str, pending: list[list], i: int) -> tuple[int, int, list[int]] | None:
+    a, b, old, new = pending[i]
+    for widen in range(_MAX_WIDEN + 1):
+        for left in range(widen, -1, -1):
+            l, r = a - left, b + (widen - left)
+            if l < 0 or r > len(text) or r <= l:
+                continue
+            shared = _fits(text, pending, i, l, r)
+            if shared is not None:
+                return l, r, shared
+    return None
+
+
+def _fits(text: str, pending: list[list], i: int, l: int, r: int) -> list[int] | None:
+    a, b, old, new = pending[i]
+    q = text[l:r]
+    rep = text[l:a] + new + text[b:r]
+    if q == rep or q[0] in _SPACES or q[-1] in _SPACES or "。" in q:
+        return None
+    if _FORBIDDEN & set(q) or _FORBIDDEN & set(rep):
+        return None
+    if (l < a and not _left_boundary(text, l)) or (r > b and not _right_boundary(text, r)):
+        return None
+    shared: list[int] = []
+    for o in occurrences(text, q):
+        if o == l:
+            continue
+        twin = next((j for j, (aj, bj, oj, nj) in enumerate(pending)
+                     if j > i and j not in shared and aj - o == a - l and bj - o == b - l and nj == new), None)
+        if twin is None:
+            return None
+        shared.append(twin)
+    for o in [l] + [pending[j][0] - (a - l) for j in shared]:
+        for j, (aj, bj, _, _) in enumerate(pending):
+            if j > i and j not in shared and aj < o + len(q) and o < bj:
+                return None  # a window would swallow the words of another edit
+    if l not in occurrences(text, q):
+        return None
+    return shared

@@ -1,0 +1,167 @@
+"""The rewrite rules of the drafts (``patterns/rewrites.yaml``), loaded and applied.
+
+A rule turns the words of one finding into an edit: which words go (``find``, a regex
+over the sentence around the finding) and what replaces them (``to``). The rules are
+data so that legal staff can add a wording without touching code; the file's header
+explains the fields.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import jsonschema
+import yaml
+
+from ..data import data_dir
+from ..errors import PatternDataError
+
+_SCHEMA = {
+    "type": "object",
+    "required": ["version", "rules"],
+    "properties": {
+        "version": {"type": "integer"},
+        "rules": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["id", "when", "find", "to", "examples"],
+                "additionalProperties": False,
+                "properties": {
+                    "id": {"type": "string", "pattern": r"^rewrite\.[a-z0-9_.]+\.v[0-9]+$"},
+                    "description": {"type": "string"},
+                    "when": {
+                        "type": "object",
+                        "additionalProperties": False,
+                        "properties": {
+                            "category": {"type": "array", "items": {"type": "string"}},
+                            "decision": {"type": "array", "items": {"type": "string"}},
+                            "context": {"type": "string"},
+                            "unless": {"type": "string"},
+                        },
+                    },
+                    "find": {"type": "string", "minLength": 1},
+                    "to": {"type": "string"},
+                    "examples": {
+                        "type": "array",
+                        "minItems": 1,
+                        "items": {
+                            "type": "object",
+                            "required": ["old", "new"],
+                            "additionalProperties": False,
+                            "properties": {
+                                "old": {"type": "string"},
+                                "new": {"type": "string"},
+                                "match": {"type": "string"},
+                            },
+                        },
+                    },
+                    "counter_examples": {"type": "array", "items": {"type": "string"}},
+                },
+            },
+        },
+    },
+}
+
+
+@dataclass(frozen=True)
+class RewriteRule:
+    """One rule of ``rewrites.yaml``; ``find``/``context``/``unless`` are compiled."""
+
+    id: str
+    description: str
+    categories: frozenset[str]
+    decisions: frozenset[str]
+    context: re.Pattern | None
+    unless: re.Pattern | None
+    find: re.Pattern
+    to: str
+    examples: tuple[dict, ...]
+    counter_examples: tuple[str, ...]
+
+    def applies_to(self, category: str, decision: str, sentence: str) -> bool:
+        """Whether the rule's ``when`` admits a finding of ``category``/``decision`` in ``sentence``."""
+        if self.categories and category not in self.categories:
+            return False
+        if self.decisions and decision not in self.decisions:
+            return False
+        if self.context is not None and not self.context.search(sentence):
+            return False
+        return not (self.unless is not None and self.unless.search(sentence))
+
+    def edit_in(self, sentence: str, start: int, end: int) -> tuple[int, int, str] | None:
+        """The edit for the words ``sentence[start:end]``: ``(old_start, old_end, new)``
+        with half-open offsets into ``sentence``, from the first hit of ``find`` that covers
+        ``[start, end)``; ``None`` when no hit covers it."""
+        for m in self.find.finditer(sentence):
+            if m.start() <= start and end <= m.end() and m.end() > m.start():
+                return m.start(), m.end(), m.expand(self.to)
+        return None
+
+
+def _compile(pattern: str, rule_id: str, source: Path) -> re.Pattern:
+    try:
+        return re.compile(pattern)
+    except re.error as e:
+        raise PatternDataError(
+            f"書換え規則 {rule_id} の正規表現が不正です ({e})。rewrites.yaml を直してください", path=str(source)
+        ) from e
+
+
+def load_rules(path: Path | None = None) -> tuple[RewriteRule, ...]:
+    """Load, validate and compile the rewrite rules, in file order.
+
+    ``path``: a rewrites YAML file; ``None`` means the bundled ``patterns/rewrites.yaml``.
+    Raises :class:`PatternDataError` when the file cannot be read, breaks the schema,
+    repeats an id or holds an invalid regex."""
+    source = path or data_dir("patterns") / "rewrites.yaml"
+    return _load_cached(str(source))
+
+
+@lru_cache(maxsize=8)
+def _load_cached(source_str: str) -> tuple[RewriteRule, ...]:
+    source = Path(source_str)
+    try:
+        raw = yaml.safe_load(source.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as e:
+        raise PatternDataError(f"書換え規則を読めません: {e}", path=str(source)) from e
+    try:
+        jsonschema.validate(raw, _SCHEMA)
+    except jsonschema.ValidationError as e:
+        where = "/".join(str(p) for p in e.absolute_path)
+        raise PatternDataError(f"書換え規則の形式が不正です（{where}: {e.message}）", path=str(source)) from e
+    rules: list[RewriteRule] = []
+    seen: set[str] = set()
+    for r in raw["rules"]:
+        if r["id"] in seen:
+            raise PatternDataError(f"書換え規則の id {r['id']} が重複しています", path=str(source))
+        seen.add(r["id"])
+        when = r["when"]
+        rules.append(RewriteRule(
+            id=r["id"],
+            description=r.get("description", ""),
+            categories=frozenset(when.get("category", ())),
+            decisions=frozenset(when.get("decision", ())),
+            context=_compile(when["context"], r["id"], source) if "context" in when else None,
+            unless=_compile(when["unless"], r["id"], source) if "unless" in when else None,
+            find=_compile(r["find"], r["id"], source),
+            to=r["to"],
+            examples=tuple(r["examples"]),
+            counter_examples=tuple(r.get("counter_examples", ())),
+        ))
+    return tuple(rules)
+
+
+def first_edit(rules: tuple[RewriteRule, ...], category: str, decision: str, sentence: str,
+               start: int, end: int) -> tuple[RewriteRule, tuple[int, int, str]] | None:
+    """The first rule (in file order) that admits the finding and whose ``find`` covers
+    ``sentence[start:end]``, with its edit (see :meth:`RewriteRule.edit_in`); else ``None``."""
+    for rule in rules:
+        if rule.applies_to(category, decision, sentence):
+            edit = rule.edit_in(sentence, start, end)
+            if edit is not None:
+                return rule, edit
+    return None
