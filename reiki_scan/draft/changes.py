@@ -16,7 +16,7 @@ from collections.abc import Mapping
 
 from ..config import RunConfig
 from ..models import Amendment, Document, Edit, Finding, Provision, ProvisionChange
-from .rewrites import RewriteRule, first_edit, load_rules
+from .rewrites import RewriteRule, first_edit, load_rules, sentence_span
 
 CHANGING_DECISIONS = ("廃止", "記名に改める", "署名に改める")
 
@@ -74,19 +74,9 @@ def body_start(doc: Document, prov: Provision) -> int:
 
 
 def _sentence(doc: Document, scope: Provision, start: int, end: int) -> tuple[int, int]:
-    """The half-open span of the sentence (or form line) holding ``[start, end)``, within the scope."""
-    text = doc.text
+    """The sentence (or form line) holding ``[start, end)``, within the scope's own words."""
     bs = body_start(doc, scope)
-    lo = bs if start >= bs else scope.start
-    s = max(lo, text.rfind("。", lo, start) + 1, text.rfind("\n", lo, start) + 1)
-    e = scope.end
-    stop = text.find("。", end, scope.end)
-    if stop != -1:
-        e = min(e, stop + 1)
-    nl = text.find("\n", end, scope.end)
-    if nl != -1:
-        e = min(e, nl)
-    return s, e
+    return sentence_span(doc.text, start, end, bs if start >= bs else scope.start, scope.end)
 
 
 def _problem(f: Finding, what: str) -> str:

@@ -155,6 +155,32 @@ def _load_cached(source_str: str) -> tuple[RewriteRule, ...]:
     return tuple(rules)
 
 
+def sentence_span(text: str, start: int, end: int, lo: int = 0, hi: int | None = None) -> tuple[int, int]:
+    """The half-open span of the sentence (up to and with its 「。」) or line of ``text`` that
+    holds ``[start, end)``, not reaching outside ``[lo, hi)``."""
+    hi = len(text) if hi is None else hi
+    s = max(lo, text.rfind("。", lo, start) + 1, text.rfind("\n", lo, start) + 1)
+    e = hi
+    stop = text.find("。", end, hi)
+    if stop != -1:
+        e = min(e, stop + 1)
+    nl = text.find("\n", end, hi)
+    if nl != -1:
+        e = min(e, nl)
+    return s, e
+
+
+def rewrite_in(rule: RewriteRule, text: str, start: int, end: int) -> str | None:
+    """``text`` after the rule's edit of the words ``text[start:end]`` in their sentence,
+    or ``None`` when the rule's ``find`` does not cover them (``when`` is not consulted)."""
+    s, e = sentence_span(text, start, end)
+    edit = rule.edit_in(text[s:e], start - s, end - s)
+    if edit is None:
+        return None
+    a, b, new = edit
+    return text[:s + a] + new + text[s + b:]
+
+
 def first_edit(rules: tuple[RewriteRule, ...], category: str, decision: str, sentence: str,
                start: int, end: int) -> tuple[RewriteRule, tuple[int, int, str]] | None:
     """The first rule (in file order) that admits the finding and whose ``find`` covers
