@@ -1,0 +1,13 @@
+"""Detection: Document units -> seal findings (category, modality, requires_seal).
+
+Public API: :func:`load_patterns`, :class:`Detector`, :func:`analyze_texts`."""
+
+from .detector import REQUIRES, Detector
+from .modality import ModalityJudge, ModalityResult
+from .nlp import analyze_texts
+from .patterns import Cue, Hit, Pattern, find_hits, load_cues, load_patterns, select_hits
+
+__all__ = [
+    "Cue", "Detector", "Hit", "ModalityJudge", "ModalityResult", "Pattern", "REQUIRES",
+    "analyze_texts", "find_hits", "load_cues", "load_patterns", "select_hits",
+]

@@ -1,0 +1,95 @@
+"""Detector: seal hits in a document's units -> :class:`~reiki_scan.models.Finding` objects
+(category, modality, requires_seal, actor, target, evidence; no decision yet)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Mapping
+
+from .. import ids
+from ..models import Document, Finding, Unit
+from ..textnorm import normalize, norm
+from .modality import ModalityJudge
+from .nlp import analyze_texts
+from .patterns import Hit, Pattern, find_hits, load_cues, load_patterns, select_hits
+
+# requires_seal (CONTRACT.md): an obligation or an allowed/required option obliges a seal;
+# an exemption or a mere mention does not.
+REQUIRES = {"義務": True, "任意": True, "免除": False, "言及": False}
+
+
+class Detector:
+    """Finds seal occurrences with the patterns of ``patterns/*.yaml``.
+
+    ``patterns``: the seal patterns, traps and context rules (default: :func:`load_patterns`);
+    the modality cues always come from the same folder's ``modality.yaml`` (bundled unless
+    ``patterns_dir`` is given). Raises :class:`~reiki_scan.errors.PatternDataError` on bad data."""
+
+    def __init__(self, patterns: list[Pattern] | None = None, patterns_dir: Path | None = None) -> None:
+        self.patterns = list(patterns) if patterns is not None else load_patterns(patterns_dir)
+        self.contexts = [p for p in self.patterns if p.role == "context"]
+        self.judge = ModalityJudge(load_cues(patterns_dir))
+
+    def hits(self, text: str) -> list[Hit]:
+        """Non-overlapping hits in the *normalized* ``text`` (traps included)."""
+        return select_hits(find_hits(self.patterns, text))
+
+    def seal_hits(self, text: str) -> list[Hit]:
+        """:meth:`hits` without the traps, for the normalized ``text``."""
+        return [h for h in self.hits(text) if not h.pattern.is_trap]
+
+    def candidate_units(self, doc: Document, units: list[Unit]) -> list[Unit]:
+        """The units with at least one non-trap hit: only these need a dependency parse."""
+        return [u for u in units if self.seal_hits(norm(u.text))]
+
+    def detect(self, doc: Document, units: list[Unit],
+               analyses: Mapping[str, dict] | None = None) -> list[Finding]:
+        """One :class:`Finding` per seal occurrence in ``units`` of ``doc``, in unit order.
+
+        ``analyses`` maps a unit's text to its analysis (:func:`analyze_texts`); texts missing
+        from it are parsed here. ``start``/``end`` of a finding are half-open offsets of
+        ``match`` in ``doc.text``; the decision fields stay empty."""
+        per_unit: list[tuple[Unit, list[Hit], object]] = []
+        for u in units:
+            n = normalize(u.text)
+            found = self.seal_hits(n.text)
+            if found:
+                per_unit.append((u, found, n))
+        analyses = dict(analyses or {})
+        missing = [u.text for u, _, _ in per_unit if u.text not in analyses]
+        if missing:
+            analyses.update(analyze_texts(missing))
+        findings: list[Finding] = []
+        occurrences: dict[tuple[str, str], int] = {}
+        key = doc.title or doc.path
+        for u, found, n in per_unit:
+            recategorize = self._contexts(n.text)
+            analysis = analyses[u.text]
+            for h in found:
+                s, e = n.to_source(h.start, h.end)
+                result = self.judge.judge(analysis, u.text, (s, e), h.pattern.role, u.is_heading)
+                occ_key = (h.pattern.id, norm(u.text))
+                occurrence = occurrences.get(occ_key, 0)
+                occurrences[occ_key] = occurrence + 1
+                block = doc.source.block_at(u.start + s)
+                findings.append(Finding(
+                    id=ids.finding_id(key, h.pattern.id, u.text, occurrence),
+                    file=doc.path, title=doc.title, doc_kind=doc.doc_kind,
+                    locator=u.locator, text=u.text, match=u.text[s:e],
+                    start=u.start + s, end=u.start + e,
+                    category=recategorize.get(h.pattern.category, h.pattern.category),
+                    requires_seal=REQUIRES[result.modality], modality=result.modality,
+                    pattern=h.pattern.id,
+                    source_ref=block.source_ref if block is not None else u.source_ref,
+                    unit_start=u.start, actor=result.actor, target=result.target,
+                    evidence=result.evidence,
+                ))
+        return findings
+
+    def _contexts(self, text: str) -> dict[str, str]:
+        out: dict[str, str] = {}
+        for c in self.contexts:
+            if c.regex.search(text):
+                for cat in c.applies_to:
+                    out.setdefault(cat, c.category)
+        return out

@@ -1,0 +1,222 @@
+"""Modality (義務 / 任意 / 免除 / 言及) of one seal hit, from the dependency parse of its unit.
+
+Works on the plain analyses of :mod:`reiki_scan.detect.nlp` (so tests can build parses by
+hand) and on the cue words of ``patterns/modality.yaml``. The decision, in order:
+
+1. the pattern's role: ``exempt`` -> 免除, ``object`` (a seal named as a thing) -> 言及,
+   a heading -> 言及;
+2. exemption: the hit's own predicate or one of the next two predicates it depends on
+   carries an exempt cue (押印を要しない, 押印を省略する, 押印に代えて, 押印しない) -> 免除;
+3. a seal-form box (「印」 beside a name) -> 義務;
+4. reference: the hit modifies a seal noun (押印した印鑑につき, 押印された印影と) -> 言及;
+5. condition only: the unit's root is 場合/とき (印鑑を提出していない場合) -> 言及;
+6. the main predicate (the root and what follows it): a must cue -> 義務, a may cue -> 任意;
+   a unit without predicate (an item listing what to attach) -> 義務; otherwise 言及.
+   A ``document`` (印鑑証明書) counts only when a predicate on its path attaches or submits it,
+   or the unit is such an item.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..textnorm import norm
+from .patterns import Cue
+
+_PREDICATE_POS = {"VERB", "ADJ", "AUX"}
+_CLAUSE_DEPS = {"aux", "fixed", "cop", "compound", "mark"}
+_OPEN = "（(「『[［"
+_CLOSE = "）)」』]］"
+
+
+@dataclass(frozen=True)
+class ModalityResult:
+    """``modality`` is one of models.MODALITIES; ``actor``/``target`` are words of the unit
+    (``""`` when the parse does not give them); ``evidence`` is one line such as
+    ``dep: 押印 -obj-> 省略 => 免除``."""
+
+    modality: str
+    actor: str = ""
+    target: str = ""
+    evidence: str = ""
+
+
+class ModalityJudge:
+    """Decides modality from cues (``patterns/modality.yaml``) and a unit's analysis."""
+
+    def __init__(self, cues: list[Cue]) -> None:
+        self.cues: dict[str, list[Cue]] = {}
+        for c in cues:
+            self.cues.setdefault(c.kind, []).append(c)
+
+    def _cue(self, kind: str, text: str) -> Cue | None:
+        for c in self.cues.get(kind, ()):
+            if c.regex.search(text):
+                return c
+        return None
+
+    def judge(self, analysis: dict, text: str, span: tuple[int, int], role: str,
+              is_heading: bool = False) -> ModalityResult:
+        """Modality of the hit at ``span`` (half-open character offsets into ``text``, the
+        analysed unit text); ``role`` is the pattern's role (``act``, ``document``,
+        ``object``, ``box``, ``exempt``)."""
+        if role == "exempt":
+            return ModalityResult("免除", evidence="pattern: 語自体が免除 => 免除")
+        if role == "object":
+            return ModalityResult("言及", evidence="pattern: 印を物として言及 => 言及")
+        if is_heading:
+            return ModalityResult("言及", evidence="heading: 見出し・題名 => 言及")
+        tokens = analysis.get("tokens", [])
+        if not tokens:
+            if role == "box":
+                return ModalityResult("義務", evidence="form: 印欄 => 義務")
+            return ModalityResult("言及", evidence="parse: 解析なし => 言及")
+        tree = _Tree(tokens, text, analysis.get("sents", []))
+        anchor = tree.anchor(span)
+        path = tree.path(anchor)
+        actor, target = self._roles(tree, path)
+
+        cue = self._exempt(tree, path)
+        if cue is not None:
+            return ModalityResult("免除", actor, target, f"dep: {tree.describe(path, cue[0])} => 免除 ({cue[1].id})")
+        if role == "box":
+            return ModalityResult("義務", actor, target, "form: 印欄 => 義務")
+        if role == "act" and len(path) > 1 and tokens[anchor]["dep"] == "acl":
+            head = tokens[path[1]]
+            ref = self._cue("reference", head["lemma"])
+            if ref is not None:
+                return ModalityResult("言及", actor, target,
+                                      f"dep: {tree.describe(path, 1)} => 言及 (印を指す修飾; {ref.id})")
+        root = path[-1]
+        if tree.inside_brackets(root):
+            # A 「（…。）」 parenthesis is split off as its own sentence: its governor is the
+            # enclosing sentence, whose root ends the unit (Japanese is head-final).
+            root = tree.last_root()
+            path = path + [root]
+        cond = self._cue("condition", tokens[root]["lemma"])
+        if cond is not None:
+            return ModalityResult("言及", actor, target, f"dep: {tree.describe(path, len(path) - 1)} => 言及 (条件のみ; {cond.id})")
+        if role == "document":
+            attach = next((i for i in path[1:] if self._cue("attach", tree.phrase(i))), None)
+            if attach is None and tokens[root]["pos"] in _PREDICATE_POS:
+                return ModalityResult("言及", actor, target,
+                                      f"dep: {tree.describe(path, len(path) - 1)} => 言及 (添付・提出の述語なし)")
+        predicate = tree.tail(root)
+        for kind, modality in (("must", "義務"), ("may", "任意")):
+            c = self._cue(kind, predicate)
+            if c is not None:
+                return ModalityResult(modality, actor, target,
+                                      f"dep: {tree.describe(path, len(path) - 1)} [{predicate}] => {modality} ({c.id})")
+        if tokens[root]["pos"] not in _PREDICATE_POS:
+            return ModalityResult("義務", actor, target,
+                                  f"dep: {tree.describe(path, len(path) - 1)} => 義務 (述語のない号: 柱書による)")
+        return ModalityResult("言及", actor, target, f"dep: {tree.describe(path, len(path) - 1)} [{predicate}] => 言及")
+
+    def _exempt(self, tree: "_Tree", path: list[int]) -> tuple[int, Cue] | None:
+        predicates = 0
+        for n, i in enumerate(path):
+            for j in [i] + tree.adjective_children(i):
+                c = self._cue("exempt", tree.phrase(j))
+                if c is not None:
+                    return n, c
+            if n > 0 and tree.is_predicate(i):
+                predicates += 1
+                if predicates >= 2:
+                    break
+        return None
+
+    def _roles(self, tree: "_Tree", path: list[int]) -> tuple[str, str]:
+        actor = target = ""
+        for i in path:
+            for j in tree.children(i):
+                tok = tree.tokens[j]
+                if not actor and tok["dep"] == "nsubj":
+                    actor = tree.words(j)
+                if not target and tok["dep"] in ("obl", "obj") and self._cue("target", tok["text"]):
+                    target = tree.words(j)
+        return actor, target
+
+
+class _Tree:
+    """Index over one analysis: children, paths to the root, phrases."""
+
+    def __init__(self, tokens: list[dict], text: str, sents: list[list[int]]) -> None:
+        self.tokens = tokens
+        self.text = text
+        self.sents = sents or [[0, len(tokens)]]
+        self._children: dict[int, list[int]] = {}
+        for i, t in enumerate(tokens):
+            if t["head"] != i:
+                self._children.setdefault(t["head"], []).append(i)
+
+    def children(self, i: int) -> list[int]:
+        return self._children.get(i, [])
+
+    def anchor(self, span: tuple[int, int]) -> int:
+        """The last token overlapping ``span`` (the seal word's head in head-final Japanese)."""
+        s, e = span
+        inside = [i for i, t in enumerate(self.tokens) if t["start"] < e and t["end"] > s]
+        if inside:
+            return inside[-1]
+        before = [i for i, t in enumerate(self.tokens) if t["start"] < e]
+        return before[-1] if before else 0
+
+    def path(self, i: int) -> list[int]:
+        out = [i]
+        while self.tokens[i]["head"] != i and len(out) <= len(self.tokens):
+            i = self.tokens[i]["head"]
+            out.append(i)
+        return out
+
+    def is_predicate(self, i: int) -> bool:
+        t = self.tokens[i]
+        return t["pos"] in _PREDICATE_POS or any(self.tokens[j]["dep"] in ("aux", "cop") for j in self.children(i))
+
+    def adjective_children(self, i: int) -> list[int]:
+        return [j for j in self.children(i) if self.tokens[j]["pos"] == "ADJ"]
+
+    def phrase(self, i: int) -> str:
+        """Token ``i`` with the auxiliaries, fixed expressions and compounds that follow it
+        (押印 + し + なけれ + ば + なら + ない), normalized."""
+        end = i
+        for j in range(i + 1, len(self.tokens)):
+            k, seen = j, 0
+            while self.tokens[k]["head"] != k and k != i and seen < len(self.tokens):
+                if self.tokens[k]["dep"] not in _CLAUSE_DEPS:
+                    break
+                k = self.tokens[k]["head"]
+                seen += 1
+            if k != i:
+                break
+            end = j
+        return norm(self.text[self.tokens[i]["start"]:self.tokens[end]["end"]])
+
+    def tail(self, root: int) -> str:
+        """The main predicate: from the root to the end of its clause (head-final)."""
+        end = next((e for s, e in self.sents if s <= root < e), len(self.tokens)) - 1
+        return norm(self.text[self.tokens[root]["start"]:self.tokens[end]["end"]]).rstrip("。")
+
+    def words(self, i: int) -> str:
+        start = i
+        while start > 0 and self.tokens[start - 1]["dep"] == "compound" and self.tokens[start - 1]["head"] in (i, start):
+            start -= 1
+        return self.text[self.tokens[start]["start"]:self.tokens[i]["end"]]
+
+    def inside_brackets(self, i: int) -> bool:
+        depth = 0
+        for ch in self.text[:self.tokens[i]["start"]]:
+            if ch in _OPEN:
+                depth += 1
+            elif ch in _CLOSE and depth:
+                depth -= 1
+        return depth > 0
+
+    def last_root(self) -> int:
+        roots = [i for i, t in enumerate(self.tokens) if t["head"] == i and t["pos"] != "PUNCT"]
+        return roots[-1] if roots else len(self.tokens) - 1
+
+    def describe(self, path: list[int], upto: int) -> str:
+        parts = [self.tokens[path[0]]["text"]]
+        for a, b in zip(path[:upto], path[1:upto + 1]):
+            parts.append(f"-{self.tokens[a]['dep']}-> {self.tokens[b]['text']}")
+        return " ".join(parts)

@@ -1,0 +1,220 @@
+"""Seal patterns and modality cues as data (``patterns/*.yaml``), validated on load.
+
+A seal pattern (:class:`Pattern`) is a regular expression run on the *normalized* unit text
+(:func:`reiki_scan.textnorm.normalize`: NFKC, ㊞ kept, spaces dropped, line breaks kept) with
+``re.MULTILINE``. When the expression has a group named ``m``, the finding covers that group
+only (the rest is context). Overlapping hits are resolved by :func:`select_hits`: the higher
+``priority`` wins, then the longer match (記名押印 is one hit, not 記名押印 + 押印).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterable
+
+import jsonschema
+import yaml
+
+from ..data import data_dir
+from ..errors import PatternDataError
+from ..models import CATEGORIES
+
+TRAP = "trap"
+ROLES = ("act", "document", "object", "box", "exempt", "context")
+CUE_KINDS = ("must", "may", "exempt", "condition", "reference", "attach", "target")
+SCHEMA_NAME = "schema.json"
+
+
+@dataclass(frozen=True)
+class Pattern:
+    """One seal pattern (or trap, or context rule) of ``patterns/*.yaml``.
+
+    ``category``: one of :data:`reiki_scan.models.CATEGORIES` or ``"trap"`` (a non-seal word
+    that suppresses overlapping hits and is never reported). ``role``: how modality is
+    decided (see ``patterns/seal.yaml``). ``applies_to``: for ``role == "context"``, the
+    categories of the unit's other hits that take this pattern's category."""
+
+    id: str
+    label: str
+    category: str
+    regex: re.Pattern
+    role: str = "act"
+    priority: int = 0
+    applies_to: tuple[str, ...] = ()
+    examples: tuple[str, ...] = ()
+    counter_examples: tuple[str, ...] = ()
+    source: str = ""
+    file: str = ""
+
+    @property
+    def is_trap(self) -> bool:
+        return self.category == TRAP
+
+
+@dataclass(frozen=True)
+class Cue:
+    """One modality cue of ``patterns/modality.yaml``; ``kind`` is one of :data:`CUE_KINDS`."""
+
+    id: str
+    label: str
+    kind: str
+    regex: re.Pattern
+    examples: tuple[str, ...] = ()
+    counter_examples: tuple[str, ...] = ()
+    source: str = ""
+    file: str = ""
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A pattern hit in a normalized text: ``start``/``end`` half-open in that text."""
+
+    pattern: Pattern
+    start: int
+    end: int
+
+
+@lru_cache(maxsize=4)
+def _schema(directory: Path) -> dict:
+    path = directory / SCHEMA_NAME
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as e:
+        raise PatternDataError(f"パターンのスキーマを読めません ({e}); {SCHEMA_NAME} を置いてください", path=str(path)) from e
+
+
+def _read(path: Path, schema: dict) -> dict | None:
+    """The validated content of a detection data file, or ``None`` for a YAML file of
+    another stage (``patterns/`` also holds e.g. the drafting rewrites): detection data is
+    recognised by a top-level ``patterns`` or ``cues`` key."""
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as e:
+        raise PatternDataError(f"YAML として読めません: {e}。ファイルを修正してください", path=str(path)) from e
+    if not isinstance(data, dict) or not ({"patterns", "cues"} & data.keys()):
+        return None
+    validator = jsonschema.Draft202012Validator(schema)
+    errors = sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path))
+    if errors:
+        err = errors[0]
+        where = "/".join(str(p) for p in err.absolute_path) or "(top)"
+        entry = _entry_id(data, err.absolute_path)
+        raise PatternDataError(
+            f"スキーマ違反 at {where}{entry}: {err.message}。{SCHEMA_NAME} に合わせて修正してください",
+            path=str(path),
+        )
+    return data
+
+
+def _entry_id(data, abs_path) -> str:
+    parts = list(abs_path)
+    if len(parts) >= 2 and parts[0] in ("patterns", "cues") and isinstance(parts[1], int):
+        try:
+            return f" (entry {data[parts[0]][parts[1]].get('id', '?')})"
+        except (AttributeError, IndexError, KeyError, TypeError):
+            return ""
+    return ""
+
+
+def _compile(entry: dict, path: Path) -> re.Pattern:
+    try:
+        return re.compile(entry["pattern"], re.MULTILINE)
+    except re.error as e:
+        raise PatternDataError(
+            f"entry {entry['id']}: 正規表現が不正です ({e})。pattern を修正してください", path=str(path)
+        ) from e
+
+
+def _yaml_files(directory: Path) -> list[Path]:
+    return sorted(p for p in directory.glob("*.yaml") if p.is_file())
+
+
+def _load_all(directory: Path | None) -> tuple[list[Pattern], list[Cue]]:
+    directory = Path(directory) if directory is not None else data_dir("patterns")
+    schema = _schema(directory.resolve())
+    patterns: list[Pattern] = []
+    cues: list[Cue] = []
+    seen: dict[str, Path] = {}
+    for path in _yaml_files(directory):
+        data = _read(path, schema)
+        if data is None:
+            continue
+        for entry in data.get("patterns", []) + data.get("cues", []):
+            if entry["id"] in seen:
+                raise PatternDataError(
+                    f"entry {entry['id']}: id が {seen[entry['id']].name} と重複しています。版を上げるか id を変えてください",
+                    path=str(path),
+                )
+            seen[entry["id"]] = path
+        for entry in data.get("patterns", []):
+            role = entry.get("role", "act")
+            if role == "context" and not entry.get("applies_to"):
+                raise PatternDataError(
+                    f"entry {entry['id']}: role context には applies_to が必要です", path=str(path)
+                )
+            patterns.append(Pattern(
+                id=entry["id"], label=entry["label"], category=entry["category"],
+                regex=_compile(entry, path), role=role, priority=int(entry.get("priority", 0)),
+                applies_to=tuple(entry.get("applies_to", ())),
+                examples=tuple(entry["examples"]), counter_examples=tuple(entry.get("counter_examples", ())),
+                source=entry["source"], file=path.name,
+            ))
+        for entry in data.get("cues", []):
+            cues.append(Cue(
+                id=entry["id"], label=entry["label"], kind=entry["kind"], regex=_compile(entry, path),
+                examples=tuple(entry["examples"]), counter_examples=tuple(entry.get("counter_examples", ())),
+                source=entry["source"], file=path.name,
+            ))
+    if not any(p.category in CATEGORIES for p in patterns):
+        raise PatternDataError(
+            "押印パターンが一つもありません。patterns/ に seal.yaml を置いてください", path=str(directory)
+        )
+    return patterns, cues
+
+
+def load_patterns(directory: Path | None = None) -> list[Pattern]:
+    """Every seal pattern, trap and context rule of ``directory/*.yaml`` (default: the
+    bundled ``patterns/``), in file order.
+
+    Raises :class:`~reiki_scan.errors.PatternDataError` naming the file and entry when a
+    file is not valid YAML, breaks ``schema.json``, repeats an id or has a bad regex."""
+    return _load_all(directory)[0]
+
+
+def load_cues(directory: Path | None = None) -> list[Cue]:
+    """Every modality cue of ``directory/*.yaml`` (default: the bundled ``patterns/``).
+
+    Raises :class:`~reiki_scan.errors.PatternDataError` as :func:`load_patterns` does."""
+    return _load_all(directory)[1]
+
+
+def find_hits(patterns: Iterable[Pattern], text: str) -> list[Hit]:
+    """Every raw hit of ``patterns`` (context rules excluded) in the normalized ``text``,
+    before overlap resolution."""
+    hits: list[Hit] = []
+    for p in patterns:
+        if p.role == "context":
+            continue
+        for m in p.regex.finditer(text):
+            if "m" in p.regex.groupindex and m.start("m") >= 0:
+                s, e = m.span("m")
+            else:
+                s, e = m.span()
+            if e > s:
+                hits.append(Hit(p, s, e))
+    return hits
+
+
+def select_hits(hits: Iterable[Hit]) -> list[Hit]:
+    """Resolve overlaps: higher priority first, then longer, then earlier; a hit that
+    overlaps a chosen one is dropped. Traps take part (and so suppress what they cover)
+    and are returned too; the result is in text order."""
+    chosen: list[Hit] = []
+    for h in sorted(hits, key=lambda h: (-h.pattern.priority, -(h.end - h.start), h.start)):
+        if all(h.end <= c.start or h.start >= c.end for c in chosen):
+            chosen.append(h)
+    return sorted(chosen, key=lambda h: (h.start, h.end))
