@@ -1,0 +1,230 @@
+"""draft/ledger.py: the review ledger is written, edited by a reviewer with openpyxl and read back."""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from reiki_scan.classify import Policy, classify
+from reiki_scan.config import RunConfig
+from reiki_scan.draft.ledger import (
+    LedgerDecisions, ledger_has_reviewer_input, read_ledger, resolve, write_ledger,
+)
+from reiki_scan.errors import OutputError, ReviewFileError
+from reiki_scan.group import group_findings, summarize_groups
+from reiki_scan.models import DECISIONS, Finding
+
+KINDS = {"acts": "法律", "cabinet_orders": "政令", "misc": "省令", "egov_xml_original": "法律",
+         "pages_municipal_reiki_excerpts": "規則", "katsuragi_reiki_html": "条例",
+         "jizokuka_it_subsidy_forms": "様式"}
+
+
+def gold_findings(shared_corpus: Path) -> list[Finding]:
+    """The gold rows that concern a seal, as findings (the 非該当 rows are not findings)."""
+    out = []
+    with (shared_corpus / "gold.jsonl").open(encoding="utf-8") as fh:
+        for i, line in enumerate(fh):
+            r = json.loads(line)
+            if r["category"] == "非該当・その他":
+                continue
+            parts = r["file"].split("/")
+            kind = KINDS.get(parts[1], KINDS.get(parts[0]))
+            req = r["requires_seal"]
+            out.append(Finding(
+                id=f"f-gold{i:04d}", file=r["file"], title=parts[-1], doc_kind=kind, locator=r["locator"],
+                text=r["text"], match=r["text"][:2], start=10 * i, end=10 * i + 2, category=r["category"],
+                requires_seal=req, modality="義務" if req else "言及", pattern="seal.test.v1", source_ref=f"line{i}",
+            ))
+    return out
+
+
+@pytest.fixture()
+def reviewed_inputs(shared_corpus):
+    findings = group_findings(classify(gold_findings(shared_corpus), {}, Policy.load("default"), RunConfig()))
+    return findings, summarize_groups(findings)
+
+
+SUMMARY = {
+    "policy": "default",
+    "files": {"read": 38, "skipped": 1,
+              "skipped_files": [{"file": "scan.pdf", "reason": "needs_ocr", "message": "画像のみのPDFです"}]},
+    "findings": {"total": 84},
+}
+
+
+def sheet_rows(ws) -> list[list]:
+    return [list(r) for r in ws.iter_rows(values_only=True)]
+
+
+def test_written_ledger_reads_back_by_content(tmp_path, reviewed_inputs):
+    findings, groups = reviewed_inputs
+    assert len(findings) == 84
+    path = tmp_path / "ledger.xlsx"
+    write_ledger(path, findings, groups, SUMMARY)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["ledger.xlsx"]  # no temporary file left
+
+    wb = openpyxl.load_workbook(path)
+    assert wb.sheetnames == ["集計", "一覧", "グループ"]
+    ws = wb["一覧"]
+    rows = sheet_rows(ws)
+    assert rows[0] == ["id", "ファイル", "題名", "種別", "位置", "条文", "区分", "提案", "理由", "規則", "グループ",
+                       "審査結果", "備考"]
+    assert len(rows) == 85
+    by_id = {r[0]: r for r in rows[1:]}
+    kaisha = next(f for f in findings if f.locator == "第百二十二条第二項")
+    assert by_id[kaisha.id] == [
+        kaisha.id, kaisha.file, "417AC0000000086_20170401_428AC0000000062.xml", "法律", "第百二十二条第二項",
+        "前項の書面には、株式会社の代表取締役（指名委員会等設置会社にあっては、代表執行役。次項において同じ。）"
+        "が署名し、又は記名押印しなければならない。",
+        "署名又は記名押印", "存続",
+        "国等根拠：法令又は国の様式に基づく押印で、自治体限りでは改められないため国の改正に従う（国等根拠: 文書種別「法律」）",
+        "policy.default.national_basis.v1", "g-438686ec", None, None,
+    ]
+    assert ws.freeze_panes == "B2"
+    assert ws.auto_filter.ref == "A1:M85"
+    assert ws["F2"].alignment.wrap_text is True
+    assert (ws["F2"].font.name, ws["A1"].font.name, ws["A1"].font.b) == ("Yu Gothic", "Yu Gothic", True)
+    assert ws.column_dimensions["F"].width == 60
+    [dv] = ws.data_validations.dataValidation
+    assert dv.type == "list"
+    assert dv.formula1 == '"廃止,記名に改める,署名に改める,存続,要検討,対応済,対象外"'
+    assert str(dv.sqref) == "L2:L85"
+
+    gs = wb["グループ"]
+    grows = sheet_rows(gs)
+    assert grows[0] == ["id", "共通の文言", "件数", "区分", "提案", "変更内容", "審査結果", "備考"]
+    assert len(grows) == 1 + len(groups)
+    assert grows[1:3] == [
+        ["g-16254e16", "第N項の電磁的記録には、株式会社の代表取締役が法務省令で定める署名又は記名押印に代わる措置をとらなければならない。",
+         6, "署名又は記名押印", "対象外", "変更なし", None, None],
+        ["g-438686ec", "前項の書面には、株式会社の代表取締役が署名し、又は記名押印しなければならない。",
+         6, "署名又は記名押印", "存続", "変更なし", None, None],
+    ]
+    [gdv] = gs.data_validations.dataValidation
+    assert str(gdv.sqref) == f"G2:G{len(groups) + 1}"
+
+    summary = sheet_rows(wb["集計"])
+    assert summary[0] == ["文書種別", "区分", *DECISIONS, "合計"]
+    table = {(r[0], r[1] or ""): r[2:] for r in summary[1:] if isinstance(r[2], int)}
+    assert table[("法律", "署名又は記名押印")] == [0, 0, 0, 15, 0, 0, 12, 27]
+    assert table[("規則", "署名押印")] == [0, 0, 1, 0, 1, 0, 0, 2]
+    assert table[("省令", "印鑑提出")] == [0, 0, 0, 7, 0, 0, 6, 13]
+    assert table[("様式", "様式印欄")] == [4, 0, 0, 0, 0, 0, 0, 4]
+    assert table[("合計", "")] == [4, 0, 1, 42, 2, 0, 35, 84]
+    assert len(table) == 17 + 1  # 17 kind×category rows and the 合計 row
+    assert ["files.read", 38] in summary and ["files.skipped_files", "1件"] in summary
+    assert ["scan.pdf", "needs_ocr", "画像のみのPDFです"] in summary
+    with zipfile.ZipFile(path) as z:
+        charts = [n for n in z.namelist() if n.startswith("xl/charts/chart")]
+        assert charts == ["xl/charts/chart1.xml"]
+        assert b"<c:barChart>" in z.read(charts[0])
+
+
+def test_reviewer_edits_are_read_and_resolved(tmp_path, reviewed_inputs):
+    findings, groups = reviewed_inputs
+    path = tmp_path / "ledger.xlsx"
+    write_ledger(path, findings, groups, SUMMARY)
+    assert ledger_has_reviewer_input(path) is False
+
+    maeko = next(g for g in groups if g.id == "g-438686ec")
+    overridden = maeko.members[0]
+    form = next(f for f in findings if f.category == "様式印欄" and f.decision == "廃止")
+    wb = openpyxl.load_workbook(path)
+    ws = wb["一覧"]
+    for row in ws.iter_rows(min_row=2):
+        if row[0].value == overridden:
+            row[11].value = "要検討"
+        if row[0].value == form.id:
+            row[11].value = "存続"
+            row[12].value = "様式は県の要綱による"
+    gs = wb["グループ"]
+    for row in gs.iter_rows(min_row=2):
+        if row[0].value == maeko.id:
+            row[6].value = "記名に改める"
+    wb.save(path)
+
+    assert ledger_has_reviewer_input(path) is True
+    decisions = read_ledger(path)
+    assert decisions == LedgerDecisions(
+        rows={overridden: "要検討", form.id: "存続"},
+        groups={maeko.id: "記名に改める"},
+        row_notes={form.id: "様式は県の要綱による"},
+        group_notes={},
+    )
+    resolved = resolve(findings, decisions)
+    changed = {f.id: (f.decision, f.decided_by, f.proposal) for f in resolved if f.decided_by == "ledger"}
+    assert changed == {
+        overridden: ("要検討", "ledger", "存続"),
+        **{m: ("記名に改める", "ledger", "存続") for m in maeko.members[1:]},
+        form.id: ("存続", "ledger", "廃止"),
+    }
+    untouched = [f for f in resolved if f.id not in changed]
+    assert len(untouched) == 84 - 7
+    assert all(f.decision == f.proposal and f.decided_by == "proposal" for f in untouched)
+
+    # a reviewed ledger is never overwritten
+    before = path.read_bytes()
+    with pytest.raises(OutputError, match="上書きしません"):
+        write_ledger(path, findings, groups, SUMMARY)
+    assert path.read_bytes() == before
+
+    # the next ledger carries the reviewer's row decisions in 審査結果
+    nxt = tmp_path / "ledger-next.xlsx"
+    write_ledger(nxt, resolved, summarize_groups(resolved), SUMMARY)
+    carried = read_ledger(nxt)
+    assert carried.rows == {f: d for f, (d, _, _) in changed.items()}
+    assert carried.groups == {}
+
+
+def _edit(path: Path, sheet: str, row: int, col: int, value) -> None:
+    wb = openpyxl.load_workbook(path)
+    wb[sheet].cell(row=row, column=col, value=value)
+    wb.save(path)
+
+
+def test_a_value_that_is_not_a_decision_names_sheet_row_and_value(tmp_path, reviewed_inputs):
+    findings, groups = reviewed_inputs
+    path = tmp_path / "ledger.xlsx"
+    write_ledger(path, findings, groups, SUMMARY)
+    _edit(path, "一覧", 3, 12, "はい")
+    with pytest.raises(ReviewFileError) as e:
+        read_ledger(path)
+    assert e.value.code == "E301"
+    assert "シート「一覧」の3行目の審査結果「はい」は選べない値です" in str(e.value)
+    assert "ledger.xlsx" in str(e.value)
+
+    path2 = tmp_path / "ledger2.xlsx"
+    write_ledger(path2, findings, groups, SUMMARY)
+    _edit(path2, "グループ", 2, 7, "削除")
+    with pytest.raises(ReviewFileError, match="シート「グループ」の2行目の審査結果「削除」"):
+        read_ledger(path2)
+
+
+def test_a_note_alone_counts_as_reviewer_input_and_spaces_are_ignored(tmp_path, reviewed_inputs):
+    findings, groups = reviewed_inputs
+    path = tmp_path / "ledger.xlsx"
+    write_ledger(path, findings, groups, SUMMARY)
+    _edit(path, "グループ", 2, 8, "担当課に確認中")
+    assert ledger_has_reviewer_input(path) is True
+    _edit(path, "一覧", 2, 12, " 廃止 ")
+    first_id = openpyxl.load_workbook(path)["一覧"]["A2"].value
+    assert read_ledger(path).rows == {first_id: "廃止"}
+
+
+def test_broken_or_foreign_files_raise_review_file_error(tmp_path):
+    bad = tmp_path / "ledger.xlsx"
+    bad.write_text("not a workbook", encoding="utf-8")
+    with pytest.raises(ReviewFileError, match=".xlsx として読めません"):
+        read_ledger(bad)
+    other = tmp_path / "other.xlsx"
+    wb = openpyxl.Workbook()
+    wb.active.title = "一覧"
+    wb.active.append(["id", "条文"])
+    wb.save(other)
+    with pytest.raises(ReviewFileError, match="シート「一覧」に列「審査結果」がありません"):
+        read_ledger(other)
+    assert ledger_has_reviewer_input(tmp_path / "absent.xlsx") is False
