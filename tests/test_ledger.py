@@ -116,8 +116,12 @@ def test_written_ledger_reads_back_by_content(tmp_path, reviewed_inputs):
     assert table[("様式", "様式印欄")] == [4, 0, 0, 0, 0, 0, 0, 4]
     assert table[("合計", "")] == [4, 0, 1, 42, 2, 0, 35, 84]
     assert len(table) == 17 + 1  # 17 kind×category rows and the 合計 row
-    assert ["files.read", 38] in summary and ["files.skipped_files", "1件"] in summary
-    assert ["scan.pdf", "needs_ocr", "画像のみのPDFです"] in summary
+    info = [r[:3] for r in summary[summary.index(["実行情報", "値"] + [None] * 8):]]
+    assert info == [
+        ["実行情報", "値", None], ["policy", "default", None], ["files.read", 38, None], ["files.skipped", 1, None],
+        ["files.skipped_files", "1件", None], ["findings.total", 84, None], [None, None, None],
+        ["読めなかったファイル", "理由", "内容"], ["scan.pdf", "needs_ocr", "画像のみのPDFです"],
+    ]
     with zipfile.ZipFile(path) as z:
         charts = [n for n in z.namelist() if n.startswith("xl/charts/chart")]
         assert charts == ["xl/charts/chart1.xml"]
