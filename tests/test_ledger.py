@@ -8,6 +8,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from lxml import etree
 
 from reiki_scan.classify import Policy, classify
 from reiki_scan.config import RunConfig
@@ -125,7 +126,12 @@ def test_written_ledger_reads_back_by_content(tmp_path, reviewed_inputs):
     with zipfile.ZipFile(path) as z:
         charts = [n for n in z.namelist() if n.startswith("xl/charts/chart")]
         assert charts == ["xl/charts/chart1.xml"]
-        assert b"<c:barChart>" in z.read(charts[0])
+        chart = etree.fromstring(z.read(charts[0]))
+    ns = {"c": "http://schemas.openxmlformats.org/drawingml/2006/chart"}
+    [bar] = chart.findall(".//c:barChart", ns)
+    assert bar.find("c:grouping", ns).get("val") == "stacked"
+    assert len(bar.findall("c:ser", ns)) == len(DECISIONS)
+    assert bar.find("c:ser/c:val/c:numRef/c:f", ns).text == "'集計'!$C$2:$C$18"
 
 
 def test_reviewer_edits_are_read_and_resolved(tmp_path, reviewed_inputs):
