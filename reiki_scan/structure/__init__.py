@@ -1,0 +1,274 @@
+"""Stage 2: :class:`~reiki_scan.models.SourceText` -> :class:`~reiki_scan.models.Document`.
+
+Public API: :func:`parse` (the provision tree with normalized locators) and
+:func:`units` (the sentences, items, cells and form lines handed to detection).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import PurePosixPath
+
+from ..models import Document, Provision, SourceText, Unit, XmlNode
+from . import numbering
+from .parser import Node, parse_lines
+from .units import make_units
+
+__all__ = ["parse", "units", "numbering"]
+
+_KIND_WORDS = ("条例", "規則", "訓令", "告示", "要綱", "要領", "規程")
+_NATIONAL_FOLDERS = {"acts": "法律", "cabinet_orders": "政令", "misc": "省令"}
+_LAW_TYPES = {"Act": "法律", "CabinetOrder": "政令", "MinisterialOrdinance": "省令", "Rule": "省令"}
+_FORM_FORMATS = ("docx", "xlsx", "pdf")
+_XML_KINDS = {"Article", "Paragraph", "Item", "SupplProvision", "AppdxTable", "AppdxStyle",
+              "Chapter", "Section", "Part", "Subsection", "Division", "MainProvision", "TOC",
+              *(f"Subitem{i}" for i in range(1, 11))}
+_XML_CONTAINERS = {"Part": "Chapter", "Subsection": "Section", "Division": "Section"}
+
+
+def parse(source: SourceText) -> Document:
+    """Recognize title, act number, document kind and the provision tree of ``source``.
+
+    Returns a :class:`Document` whose ``root`` (kind ``Law``) spans the whole text;
+    provision offsets are half-open character offsets into ``source.text``. Never
+    raises on unexpected text: what is not recognized stays in the nearest provision."""
+    if source.xml is not None:
+        root, title, act_number, headings = _from_xml(source)
+        has_articles = any(p.kind == "Article" for p in root.walk())
+    else:
+        parsed = parse_lines(source)
+        title, act_number, headings = parsed.title, parsed.act_number, parsed.heading_spans
+        root = _freeze(parsed.root, "", False)
+        has_articles = parsed.has_articles
+    if not title:
+        title = source.title_hint or PurePosixPath(source.path).stem
+    kind = _doc_kind(source, title, act_number, has_articles)
+    if kind == "様式" and not root.children:
+        root = _form_root(source)
+    return Document(
+        source=source, title=title, doc_kind=kind, act_number=act_number, root=root,
+        heading_spans=tuple(sorted(set(headings))),
+    )
+
+
+def units(doc: Document) -> list[Unit]:
+    """The detection units of ``doc`` in text order.
+
+    One unit per sentence (split at 「。」 outside brackets), item, table cell or form
+    line, never crossing a block; ``locator`` is the enclosing leaf provision's, ``part``
+    is 前段/後段/ただし書 where a provision has such sentences, ``is_heading`` marks
+    titles, act-number lines, captions, 附則/別表/様式 headings and markup lines. A unit
+    is at most 49,149 bytes in UTF-8. Every non-blank line is covered."""
+    return make_units(doc)
+
+
+# --- document kind ---------------------------------------------------------------
+
+def _doc_kind(source: SourceText, title: str, act_number: str, has_articles: bool) -> str:
+    parts = PurePosixPath(source.path).parts
+    for folder, kind in _NATIONAL_FOLDERS.items():
+        if folder in parts[:-1] and source.format == "md":
+            return kind
+    if source.xml is not None:
+        for k, v in source.xml.attrs:
+            if k == "LawType" and v in _LAW_TYPES:
+                return _LAW_TYPES[v]
+    if "法律第" in act_number:
+        return "法律"
+    if "政令第" in act_number:
+        return "政令"
+    if "省令" in act_number or "府令" in act_number:
+        return "省令"
+    if source.format in _FORM_FORMATS and (not has_articles or "様式" in title or "様式" in source.path):
+        return "様式"
+    for word in _KIND_WORDS:
+        if re.search(f"{word}第", act_number):
+            return word
+    for word in sorted(_KIND_WORDS, key=len, reverse=True):
+        if title.endswith(word):
+            return word
+    if "様式" in title:
+        return "様式"
+    return "その他"
+
+
+# --- forms ------------------------------------------------------------------------
+
+_FORM_NUMBER = re.compile(r"様式\s*第?\s*([0-9０-９]+|[一二三四五六七八九十]+)\s*号?|第\s*([0-9０-９]+)\s*号\s*様式")
+_FORM_LOOKAHEAD = 8
+
+
+def _form_root(source: SourceText) -> Provision:
+    """A form file is one AppdxStyle (an Excel workbook: one per sheet), numbered from
+    the form's own label (「（様式１）」, a sheet named 「【様式7】…」) when it has one."""
+    text = source.text
+    groups: list[tuple[str, list]] = []
+    for b in source.blocks:
+        key = b.source_ref.split("!", 1)[0] if source.format == "xlsx" else ""
+        if not groups or groups[-1][0] != key:
+            groups.append((key, []))
+        groups[-1][1].append(b)
+    styles = []
+    for key, blocks in groups:
+        candidates = [key] + [text[b.start:b.end] for b in blocks[:_FORM_LOOKAHEAD]]
+        num = ""
+        label = key
+        for cand in candidates:
+            m = _FORM_NUMBER.search(cand)
+            if m:
+                num = str(numbering.to_int(m.group(1) or m.group(2)))
+                label = cand.strip()
+                break
+        loc = f"様式第{num}号" if num else "様式"
+        styles.append(Provision("AppdxStyle", num, label, blocks[0].start, blocks[-1].end, loc))
+    return Provision("Law", "", "", 0, len(text), "", children=tuple(styles))
+
+
+# --- freezing the line parser's tree ----------------------------------------------
+
+def _freeze(node: Node, parent_loc: str, in_suppl: bool, supplement: str = "") -> Provision:
+    loc = _locator(node, parent_loc, in_suppl)
+    child_suppl = in_suppl or node.kind == "SupplProvision"
+    supp = node.supplement or supplement
+    siblings_para = [c for c in node.children if c.kind == "Paragraph"]
+    children = []
+    for c in node.children:
+        if c.kind == "Paragraph" and len(siblings_para) == 1:
+            # A single paragraph: its locator is its parent's (no 第1項).
+            children.append(_freeze_as(c, loc, child_suppl, supp))
+        else:
+            children.append(_freeze(c, loc if node.kind != "Law" else "", child_suppl, supp))
+    return Provision(
+        kind=node.kind, num=node.num, label=node.label, start=node.start, end=node.end,
+        locator=loc, caption=node.caption, supplement=supp if child_suppl and node.kind != "Law" else "",
+        children=tuple(children),
+    )
+
+
+def _freeze_as(node: Node, loc: str, in_suppl: bool, supplement: str) -> Provision:
+    children = tuple(_freeze(c, loc, in_suppl, supplement) for c in node.children)
+    return Provision(
+        kind=node.kind, num=node.num if node.label else "", label=node.label, start=node.start,
+        end=node.end, locator=loc, caption=node.caption, supplement=supplement if in_suppl else "",
+        children=children,
+    )
+
+
+def _locator(node: Node, parent_loc: str, in_suppl: bool) -> str:
+    k, n = node.kind, node.num
+    if k == "Article":
+        return ("附則" if in_suppl else "") + f"第{_cite(n)}条" + _branch_tail(n)
+    if k == "Paragraph":
+        base = parent_loc or ("附則" if in_suppl else "")
+        return f"{base}第{n}項"
+    if k == "Item":
+        return f"{parent_loc}第{n}号"
+    if k.startswith("Subitem"):
+        return parent_loc + _subitem_label(node.label, n)
+    if k == "SupplProvision":
+        return "附則"
+    if k == "AppdxTable":
+        return f"別表第{_cite(n)}{_branch_tail(n)}" if n else "別表"
+    if k == "AppdxStyle":
+        return f"様式第{_cite(n)}号{_branch_tail(n)}" if n else "様式"
+    if k in ("Chapter", "Section"):
+        return parent_loc
+    return parent_loc if k not in ("Other", "Law") else ""
+
+
+def _cite(num: str) -> str:
+    return num.split("の", 1)[0]
+
+
+def _branch_tail(num: str) -> str:
+    return "".join("の" + x for x in num.split("の")[1:])
+
+
+def _subitem_label(label: str, num: str) -> str:
+    inner = label.strip("()（） \u3000")
+    if inner and not inner.isdigit():
+        return inner
+    return f"({num})"
+
+
+# --- the law XML ----------------------------------------------------------------
+
+def _from_xml(source: SourceText) -> tuple[Provision, str, str, list[tuple[int, int]]]:
+    text = source.text
+    law = source.xml
+    title = act_number = ""
+    headings: list[tuple[int, int]] = []
+    for node in _walk_xml(law):
+        if node.tag == "LawTitle" and not title:
+            title = text[node.start:node.end]
+        elif node.tag == "LawNum" and not act_number:
+            act_number = text[node.start:node.end]
+        if node.tag in ("LawTitle", "LawNum", "ArticleCaption", "ParagraphCaption"):
+            headings.append((node.start, node.end))
+    for block in source.blocks:
+        ref = block.source_ref
+        if "/TOC" in ref or ref.endswith(("Title", "Label")) or "SupplProvisionLabel" in ref:
+            headings.append((block.start, block.end))
+    children = tuple(_xml_provisions(law, text, "", False, ""))
+    root = Provision("Law", "", "", 0, len(text), "", children=children)
+    return root, title, act_number, headings
+
+
+def _walk_xml(node: XmlNode):
+    yield node
+    for c in node.children:
+        yield from _walk_xml(c)
+
+
+def _xml_provisions(
+    node: XmlNode, text: str, parent_loc: str, in_suppl: bool, supplement: str
+) -> list[Provision]:
+    out: list[Provision] = []
+    paras = [c for c in node.children if c.tag == "Paragraph"]
+    for c in node.children:
+        if c.tag not in _XML_KINDS:
+            continue
+        if c.tag in ("MainProvision", "TOC"):
+            if c.tag == "MainProvision":
+                out.extend(_xml_provisions(c, text, parent_loc, in_suppl, supplement))
+            continue
+        kind = _XML_CONTAINERS.get(c.tag, c.tag)
+        caption = ""
+        label = ""
+        num = c.num.replace("_", "の")
+        for g in c.children:
+            if g.tag == "ArticleCaption":
+                caption = text[g.start:g.end].strip("（）()")
+            if g.tag == "ArticleTitle":
+                label = text[g.start:g.end]
+        supp = supplement
+        if c.tag == "SupplProvision":
+            amend = dict(c.attrs).get("AmendLawNum", "")
+            supp = f"附則（{amend}）" if amend else ""
+        child_suppl = in_suppl or c.tag == "SupplProvision"
+        if c.tag == "Article":
+            loc = ("附則" if in_suppl else "") + f"第{_cite(num)}条" + _branch_tail(num)
+        elif c.tag == "Paragraph":
+            base = parent_loc or ("附則" if in_suppl else "")
+            loc = base if len(paras) == 1 else f"{base}第{num}項"
+        elif c.tag == "Item":
+            loc = f"{parent_loc}第{num}号"
+        elif c.tag.startswith("Subitem"):
+            label = re.split(r"[ \u3000]", text[c.start:c.end], maxsplit=1)[0]
+            loc = parent_loc + _subitem_label(label, num)
+        elif c.tag == "SupplProvision":
+            loc = "附則"
+        elif c.tag == "AppdxTable":
+            loc = f"別表第{_cite(num)}" if num else "別表"
+        elif c.tag == "AppdxStyle":
+            loc = f"様式第{_cite(num)}号" if num else "様式"
+        else:
+            loc = parent_loc
+        children = _xml_provisions(c, text, loc if c.tag != "SupplProvision" else "", child_suppl, supp)
+        prov = Provision(
+            kind=kind, num=num if not (c.tag == "Paragraph" and len(paras) == 1) else "",
+            label=label, start=c.start, end=c.end, locator=loc, caption=caption,
+            supplement=supp if child_suppl else "", children=tuple(children),
+        )
+        out.append(prov)
+    return out

@@ -1,0 +1,543 @@
+"""Line-based structure recognition for text, Markdown, HTML, Word, Excel and PDF sources.
+
+Headings are recognized only at the start of a block (line) and only when followed by a
+space or the end of the line, so a reference inside a sentence (「第5条第2項の規定により」)
+never opens a provision. Both numbering styles are read: municipal (第3条の2, 2, (1), ア,
+(ア)) and national (第三条の二, ２, 一, イ, (1)).
+
+The e-Gov Markdown drops paragraph and item numbers (corpus SOURCES.md §1); for ``md``
+sources the numbering is inferred from the text (see :class:`_MarkdownArticle`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..models import SourceText
+from .numbering import KANJI_NUM, to_int
+
+_N = rf"[0-9０-９]+|[{KANJI_NUM}]+"
+_SEP = r"(?:[ \t\u3000]+|$)"
+_KANA = "アイウエオカキクケコサシスセソタチツテトナニヌネノハヒフヘホマミムメモヤユヨラリルレロワヰヱヲン"
+
+RE_CHAPTER = re.compile(rf"^第({_N})章(?:の({_N}))?{_SEP}")
+RE_SECTION = re.compile(rf"^第({_N})節(?:の({_N}))?{_SEP}")
+RE_ARTICLE = re.compile(rf"^第({_N})条((?:の(?:{_N}))*){_SEP}")
+RE_MD_ARTICLE = re.compile(rf"^\*\*第({_N})条((?:の(?:{_N}))*)\*\*$")
+RE_SUPPL = re.compile(r"^附[ \t\u3000]*則(?:[ \t\u3000]*[(（][^)）]*[)）])?(?:[ \t\u3000]*抄)?$")
+RE_APPDX_TABLE = re.compile(rf"^別表(?:第({_N})(?:の({_N}))?)?(?:[ \t\u3000(（]|$)")
+RE_APPDX_STYLE = re.compile(
+    rf"^(?:別記)?(?:様式第({_N})号(?:の({_N}))?|第({_N})号様式(?:の({_N}))?|様式)(?:[ \t\u3000(（]|$)"
+)
+RE_CAPTION = re.compile(r"^[(（]([^()（）]{1,40})[)）]$")
+RE_PARA_ARABIC = re.compile(rf"^([0-9０-９]+){_SEP}")
+RE_KANJI_NUM = re.compile(rf"^([{KANJI_NUM}]+){_SEP}")
+RE_ITEM_PAREN = re.compile(rf"^[(（]([0-9０-９]+)[)）]{_SEP}?")
+RE_ITEM_CIRCLED = re.compile(r"^([\u2474-\u2487])")
+RE_SUB_KANA = re.compile(rf"^([{_KANA}])(?:[ \t\u3000]+|$)")
+RE_SUB_PAREN_KANA = re.compile(rf"^[(（]([{_KANA}])[)）]")
+RE_ACT_NUMBER = re.compile(
+    rf"(?:(?:明治|大正|昭和|平成|令和|[0-9]{{4}})(?:{_N}|元)年(?:(?:{_N})月)?(?:(?:{_N})日)?)?"
+    r"[^\s　]{0,20}?(条例|規則|訓令|告示|要綱|要領|規程|法律|政令|省令|府令)"
+    rf"(?:第({_N})号|第?({_N})号)"
+)
+RE_DATE_LINE = re.compile(rf"^(?:明治|大正|昭和|平成|令和|[0-9]{{4}})(?:{_N}|元)年(?:{_N})月(?:(?:{_N})日)?$")
+RE_MD_ACT = re.compile(r"^\*[（(](.+)[）)]\*$")
+RE_MD_ANCHOR = re.compile(r"^<a id=\"[^\"]*\"></a>$")
+MD_FOOTER = "## この法令を参照している法令"
+
+# Markdown inference cues (corpus SOURCES.md §1).
+_ITEM_INTRO = re.compile(r"次の各号|次に掲げる|左ノ各号|左の各号|左ニ掲ゲル|左に掲げる|次のいずれか")
+_PAIR_INTRO = re.compile(r"当該各号に定める|当該各号に掲げる[^。]*に定め")
+_SUB_INTRO = re.compile(rf"イ((?:、[{_KANA}])*)(?:又は|若しくは|及び|から)([{_KANA}])")
+_TABLE_INTRO = re.compile(r"(?:次|左)(?:の|ノ)(?:様式|表)|左ノ如シ|次のとおり|左のとおり|別記のとおり")
+# An item that is a full sentence still ends 「…こと。」/「…もの。」, maybe before a bracket.
+_ITEM_END = re.compile(r"(?:こと|もの)(?:（[^（）]*）)?。$")
+_CONT_PARTS = ("この場合において", "この場合には", "ただし、", "但し、", "但シ")
+_IROHA = "イロハニホヘトチリヌルヲワカヨタレソツネナラムウヰノオクヤマケフコエテアサキユメミシヱヒモセス"
+
+
+@dataclass
+class Node:
+    """A mutable provision while parsing; frozen into models.Provision afterwards."""
+
+    kind: str
+    num: str
+    label: str
+    start: int
+    end: int
+    caption: str = ""
+    supplement: str = ""
+    children: list["Node"] = field(default_factory=list)
+    heading_end: int = 0
+
+    def add(self, child: "Node") -> "Node":
+        self.children.append(child)
+        return child
+
+
+@dataclass
+class Parsed:
+    root: Node
+    title: str
+    act_number: str
+    heading_spans: list[tuple[int, int]]
+    has_articles: bool
+
+
+def _num(text: str) -> str:
+    return str(to_int(text))
+
+
+def _branch(extra: str) -> str:
+    """``"の二の三"`` -> ``"の2の3"``."""
+    return "".join("の" + _num(x) for x in re.findall(rf"の({_N})", extra))
+
+
+class _State:
+    def __init__(self, source: SourceText) -> None:
+        self.source = source
+        self.text = source.text
+        self.root = Node("Law", "", "", 0, len(source.text))
+        self.chapter: Node | None = None
+        self.section: Node | None = None
+        self.top: Node | None = None  # SupplProvision / AppdxTable / AppdxStyle / Other
+        self.article: Node | None = None
+        self.para: Node | None = None
+        self.item: Node | None = None
+        self.sub1: Node | None = None
+        self.sub2: Node | None = None
+        self.headings: list[tuple[int, int]] = []
+        self.articles_seen = 0
+        self.pending_caption: tuple[int, int, str] | None = None
+
+    # --- containers -------------------------------------------------------------
+    def container(self) -> Node:
+        if self.top is not None:
+            return self.top
+        if self.section is not None:
+            return self.section
+        if self.chapter is not None:
+            return self.chapter
+        return self.root
+
+    def close_article(self) -> None:
+        self.article = self.para = self.item = self.sub1 = self.sub2 = None
+
+    def close_top(self) -> None:
+        self.close_article()
+        self.top = None
+        self.chapter = self.section = None
+
+    # --- openers ------------------------------------------------------------------
+    def open_article(self, num: str, label: str, start: int) -> Node:
+        self.close_article()
+        cap = ""
+        if self.pending_caption is not None:
+            start, _, cap = self.pending_caption
+            self.pending_caption = None
+        self.article = self.container().add(Node("Article", num, label, start, start, caption=cap))
+        self.articles_seen += 1
+        return self.article
+
+    def open_paragraph(self, num: str, label: str, start: int) -> Node:
+        self.item = self.sub1 = self.sub2 = None
+        parent = self.article or self.container()
+        self.para = parent.add(Node("Paragraph", num, label, start, start))
+        return self.para
+
+    def ensure_paragraph(self, start: int) -> Node:
+        if self.para is None:
+            parent = self.article or self.container()
+            existing = [c for c in parent.children if c.kind == "Paragraph"]
+            self.open_paragraph(str(len(existing) + 1), "", start)
+        return self.para
+
+    def open_item(self, num: str, label: str, start: int) -> Node:
+        self.sub1 = self.sub2 = None
+        parent = self.para or self.ensure_paragraph(start)
+        self.item = parent.add(Node("Item", num, label, start, start))
+        return self.item
+
+    def open_sub1(self, num: str, label: str, start: int) -> Node:
+        self.sub2 = None
+        self.sub1 = self.item.add(Node("Subitem1", num, label, start, start))
+        return self.sub1
+
+    def open_sub2(self, num: str, label: str, start: int) -> Node:
+        self.sub2 = self.sub1.add(Node("Subitem2", num, label, start, start))
+        return self.sub2
+
+    def deepest(self) -> Node:
+        for n in (self.sub2, self.sub1, self.item, self.para, self.article):
+            if n is not None:
+                return n
+        return self.container()
+
+
+def parse_lines(source: SourceText) -> Parsed:
+    """Recognize the provision tree of a line-based source (all formats but law XML)."""
+    st = _State(source)
+    text = source.text
+    is_md = source.format == "md"
+    blocks = [(b.start, b.end) for b in source.blocks]
+    lines = [(s, e, text[s:e]) for s, e in blocks]
+    title = ""
+    act_number = ""
+    header_done = False
+    md_article: _MarkdownArticle | None = None
+    skip: set[int] = set()  # act-number lines consumed with the date line before them
+    nonblank = [i for i, (_, _, t) in enumerate(lines) if t.strip()]
+    next_nonblank = {}
+    for a, b in zip(nonblank, nonblank[1:]):
+        next_nonblank[a] = b
+
+    for idx in nonblank:
+        start, end, raw = lines[idx]
+        s = raw.strip()
+        lead = len(raw) - len(raw.lstrip())
+        pos = start + lead
+
+        if is_md and s == MD_FOOTER:
+            st.close_top()
+            st.top = st.root.add(Node("Other", "", s, pos, pos))
+            st.headings.append((start, end))
+            continue
+        if st.top is not None and st.top.kind == "Other":
+            continue
+        if is_md and (RE_MD_ANCHOR.match(s) or s == "---"):
+            st.headings.append((start, end))
+            continue
+
+        # 題名 and 公布番号 before any structure.
+        if not header_done:
+            if is_md:
+                if s.startswith("# ") and not title:
+                    title = s[2:].strip()
+                    st.headings.append((start, end))
+                    continue
+                m = RE_MD_ACT.match(s)
+                if m and not act_number:
+                    act_number = m.group(1)
+                    st.headings.append((start, end))
+                    continue
+            else:
+                if not title and not _is_structural(s):
+                    title = s.lstrip("○◯〇●").strip()
+                    st.headings.append((start, end))
+                    continue
+                if title and not act_number and RE_DATE_LINE.match(s):
+                    nxt = next_nonblank.get(idx)
+                    if nxt is not None and RE_ACT_NUMBER.fullmatch(lines[nxt][2].strip()):
+                        act_number = s + lines[nxt][2].strip()
+                        st.headings.append((start, end))
+                        st.headings.append((lines[nxt][0], lines[nxt][1]))
+                        skip.add(nxt)
+                        continue
+                if title and not act_number and RE_ACT_NUMBER.fullmatch(s.replace(" ", "").replace("\u3000", "")):
+                    act_number = s.replace(" ", "").replace("\u3000", "")
+                    st.headings.append((start, end))
+                    continue
+        if idx in skip:
+            continue
+
+        # Headings.
+        m = RE_MD_ARTICLE.match(s) if is_md else None
+        if m is None and not is_md:
+            m = RE_ARTICLE.match(s)
+        if m:
+            header_done = True
+            num = _num(m.group(1)) + _branch(m.group(2) or "")
+            if is_md and num == "1" and st.articles_seen and (st.top is None or st.top.kind != "SupplProvision"):
+                # The second run restarting at 第一条 is the (unheaded) 附則.
+                st.close_top()
+                st.top = st.root.add(Node("SupplProvision", "", "", pos, pos))
+            art = st.open_article(num, s.strip("*").split()[0] if not is_md else s.strip("*"), pos)
+            body = s[m.end():].strip() if not is_md else ""
+            heading_len = m.end() if not is_md else len(s)
+            art.heading_end = pos + heading_len
+            md_article = _MarkdownArticle(st, lines, nonblank, idx) if is_md else None
+            if body:
+                st.open_paragraph("1", "", pos)
+                _extend(st, end)
+            else:
+                st.headings.append((start, end))
+            _extend(st, end)
+            continue
+
+        cap = RE_CAPTION.match(s)
+        if cap and not _is_number_label(cap.group(1)):
+            nxt = next_nonblank.get(idx)
+            nxt_text = lines[nxt][2].strip() if nxt is not None else ""
+            if (RE_MD_ARTICLE.match(nxt_text) if is_md else RE_ARTICLE.match(nxt_text)):
+                header_done = True
+                st.pending_caption = (pos, end, cap.group(1))
+                st.headings.append((start, end))
+                continue
+
+        m = RE_SUPPL.match(s)
+        if m:
+            header_done = True
+            st.close_top()
+            label = s
+            supp = re.sub(r"[ \t\u3000]", "", s) if re.search(r"[(（]", s) else ""
+            st.top = st.root.add(Node("SupplProvision", "", label, pos, end, supplement=supp))
+            st.headings.append((start, end))
+            md_article = None
+            continue
+
+        m = RE_APPDX_TABLE.match(s)
+        if m and (m.end() == len(s) or s[m.end() - 1] in "(（" or _label_only(s)):
+            header_done = True
+            st.close_top()
+            num = _num(m.group(1)) + _branch("の" + m.group(2) if m.group(2) else "") if m.group(1) else ""
+            st.top = st.root.add(Node("AppdxTable", num, s, pos, end))
+            st.headings.append((start, end))
+            md_article = None
+            continue
+
+        m = RE_APPDX_STYLE.match(s)
+        if m and _label_only(s):
+            header_done = True
+            st.close_top()
+            g = m.groups()
+            n1, b1 = (g[0], g[1]) if g[0] else (g[2], g[3])
+            num = (_num(n1) + ("の" + _num(b1) if b1 else "")) if n1 else ""
+            st.top = st.root.add(Node("AppdxStyle", num, s, pos, end))
+            st.headings.append((start, end))
+            md_article = None
+            continue
+
+        m = RE_CHAPTER.match(s)
+        if m and not is_md:
+            header_done = True
+            if st.top is not None and st.top.kind != "SupplProvision":
+                st.top = None
+            st.close_article()
+            parent = st.top or st.root
+            st.chapter = parent.add(Node("Chapter", _num(m.group(1)), s, pos, end))
+            st.section = None
+            st.headings.append((start, end))
+            continue
+        m = RE_SECTION.match(s)
+        if m and not is_md and st.chapter is not None:
+            st.close_article()
+            st.section = st.chapter.add(Node("Section", _num(m.group(1)), s, pos, end))
+            st.headings.append((start, end))
+            continue
+
+        header_done = True
+        if md_article is not None and st.article is not None:
+            md_article.place(idx, s, pos, end)
+            _extend(st, end)
+            continue
+        if is_md and st.top is not None and st.top.kind == "SupplProvision" and st.article is None:
+            st.ensure_paragraph(pos)
+            _extend(st, end)
+            continue
+        _place_numbered(st, s, pos, end)
+        _extend(st, end)
+
+    _close_spans(st.root, len(text))
+    return Parsed(st.root, title, act_number, st.headings, st.articles_seen > 0)
+
+
+def _is_number_label(inner: str) -> bool:
+    return bool(re.fullmatch(rf"[0-9０-９{KANJI_NUM}{_KANA}]+", inner))
+
+
+def _label_only(s: str) -> bool:
+    """A 別表/様式 heading line: the label, maybe 「(第3条関係)」, nothing that reads as a sentence."""
+    return "。" not in s and len(s) <= 40 and not re.search(r"[をにはがの]規定|による|により", s)
+
+
+def _is_structural(s: str) -> bool:
+    return bool(RE_ARTICLE.match(s) or RE_SUPPL.match(s) or RE_CHAPTER.match(s))
+
+
+def _extend(st: _State, end: int) -> None:
+    for n in (st.sub2, st.sub1, st.item, st.para, st.article, st.section, st.chapter, st.top):
+        if n is not None and n.end < end:
+            n.end = end
+
+
+def _place_numbered(st: _State, s: str, pos: int, end: int) -> None:
+    """Explicitly numbered sources (municipal Arabic or national kanji numbering)."""
+    in_body = st.article is not None or (st.top is not None and st.top.kind == "SupplProvision")
+    m = RE_PARA_ARABIC.match(s)
+    if m and in_body:
+        n = to_int(m.group(1))
+        if n >= 1:
+            st.open_paragraph(str(n), m.group(1), pos)
+            return
+    m = RE_ITEM_PAREN.match(s) or RE_ITEM_CIRCLED.match(s)
+    if m and in_body:
+        if m.re is RE_ITEM_CIRCLED:
+            label, n = m.group(1), ord(m.group(1)) - 0x2474 + 1
+        else:
+            label, n = m.group(0).strip(), to_int(m.group(1))
+        if st.sub1 is not None and st.item is not None and st.item.label and not st.item.label.startswith(("(", "（")):
+            # National style: (1) below イ is the second subdivision.
+            st.open_sub2(str(n), label, pos)
+        else:
+            st.open_item(str(n), label, pos)
+        return
+    m = RE_KANJI_NUM.match(s)
+    if m and in_body:
+        n = to_int(m.group(1))
+        items_context = st.item is not None or (st.para is not None and _intro_seen(st))
+        last_para = _last_num(st.article or st.top, "Paragraph")
+        if not items_context and n >= 2 and n == last_para + 1:
+            st.open_paragraph(str(n), m.group(1), pos)
+        else:
+            st.open_item(str(n), m.group(1), pos)
+        return
+    m = RE_SUB_KANA.match(s)
+    if m and st.item is not None:
+        kana = m.group(1)
+        st.open_sub1(str(_kana_index(kana)), kana, pos)
+        return
+    m = RE_SUB_PAREN_KANA.match(s)
+    if m and st.item is not None:
+        kana = m.group(1)
+        if st.sub1 is not None and not st.sub1.label.startswith(("(", "（")):
+            st.open_sub2(str(_kana_index(kana)), f"({kana})", pos)
+        else:
+            st.open_sub1(str(_kana_index(kana)), f"({kana})", pos)
+        return
+    if in_body:
+        st.ensure_paragraph(pos)
+
+
+def _intro_seen(st: _State) -> bool:
+    para = st.para
+    return para is not None and bool(_ITEM_INTRO.search(st.text[para.start:para.end]))
+
+
+def _last_num(node: Node | None, kind: str) -> int:
+    if node is None:
+        return 0
+    nums = [int(c.num) for c in node.children if c.kind == kind and c.num.isdigit()]
+    return max(nums) if nums else 0
+
+
+def _kana_index(kana: str) -> int:
+    if kana in _IROHA:
+        return _IROHA.index(kana) + 1
+    return _KANA.index(kana) + 1 if kana in _KANA else 0
+
+
+class _MarkdownArticle:
+    """Infers 項/号/細分 in one Markdown article whose numbers were dropped.
+
+    Rules (checked against gold.jsonl): the first text line opens paragraph 1; a line
+    ending in 「。」 opens the next paragraph unless it starts 「この場合において」/「ただし、」
+    (後段 / ただし書 of the current one); lines after a line that announces items
+    (「次に掲げる」「次の各号」…) are Items numbered 1, 2, …, two lines each when the items
+    are a table (「当該各号に定める」); inside an item, 「次のイ又はロに掲げる…」 announces that
+    many Subitem1 (イ, ロ …); after 「次の表のとおり」/「左ノ如シ」 lines are the table or form
+    of the current provision. In an article without any 「。」 (old bungo texts) each line
+    is a paragraph.
+    """
+
+    def __init__(self, st: _State, lines, nonblank: list[int], head_idx: int) -> None:
+        self.st = st
+        self.mode = "para"
+        self.pair = False
+        self.pending_second = False
+        self.sub_left = 0
+        self.sub_pair = False
+        self.sub_second = False
+        # Lines of this article: up to the next heading line.
+        body = []
+        for i in nonblank:
+            if i <= head_idx:
+                continue
+            t = lines[i][2].strip()
+            if RE_MD_ARTICLE.match(t) or t == MD_FOOTER:
+                break
+            if not RE_MD_ANCHOR.match(t):
+                body.append(t)
+        self.bungo = bool(body) and not any("。" in t for t in body)
+
+    def place(self, idx: int, s: str, pos: int, end: int) -> None:
+        st = self.st
+        if st.para is None:
+            st.open_paragraph("1", "", pos)
+            self._after(s)
+            return
+        if self.mode == "subitems" and self.sub_left > 0:
+            self.sub_left -= 1
+            if self.sub_pair and self.sub_second:
+                self.sub_second = False
+            else:
+                n = len([c for c in st.item.children if c.kind == "Subitem1"]) + 1
+                st.open_sub1(str(n), _IROHA[n - 1] if n <= len(_IROHA) else str(n), pos)
+                self.sub_second = self.sub_pair
+            if self.sub_left == 0:
+                self.mode = "items"
+            return
+        if s.startswith(_CONT_PARTS):
+            self._after(s)
+            return
+        ends = s.rstrip().endswith("。")
+        if self.mode == "items":
+            if self.pair and self.pending_second:
+                self.pending_second = False
+                self._after(s)
+                return
+            if ends and not _ITEM_END.search(s):
+                self._new_paragraph(pos, s)
+                return
+            n = len([c for c in st.para.children if c.kind == "Item"]) + 1
+            st.open_item(str(n), "", pos)
+            self.pending_second = self.pair
+            self._after(s)
+            return
+        if self.mode == "form":
+            if ends:
+                self._new_paragraph(pos, s)
+            return
+        if ends or (self.bungo and self.mode == "para"):
+            self._new_paragraph(pos, s)
+            return
+        self._after(s)
+
+    def _new_paragraph(self, pos: int, s: str) -> None:
+        st = self.st
+        n = len([c for c in st.article.children if c.kind == "Paragraph"]) + 1
+        st.open_paragraph(str(n), "", pos)
+        self.mode = "para"
+        self.pair = self.pending_second = False
+        self._after(s)
+
+    def _after(self, s: str) -> None:
+        st = self.st
+        if st.item is not None:
+            m = _SUB_INTRO.search(s)
+            if m and "に掲げる" in s:
+                last = m.group(2)
+                count = _IROHA.index(last) + 1 if last in _IROHA else 0
+                if count >= 2:
+                    self.mode = "subitems"
+                    self.sub_pair = bool(re.search(rf"当該[イ{_KANA}又はからまで、]+に定める", s))
+                    self.sub_left = count * (2 if self.sub_pair else 1)
+                    self.sub_second = False
+                    return
+        if st.item is None and _ITEM_INTRO.search(s):
+            self.mode = "items"
+            self.pair = bool(_PAIR_INTRO.search(s))
+            self.pending_second = False
+            return
+        if _TABLE_INTRO.search(s):
+            self.mode = "form"
+
+
+def _close_spans(node: Node, text_len: int) -> None:
+    """Make each node's span cover its children, in document order."""
+    for c in node.children:
+        _close_spans(c, text_len)
+    if node.children:
+        node.end = max(node.end, max(c.end for c in node.children))
+        node.start = min(node.start, node.children[0].start)

@@ -1,0 +1,115 @@
+"""Detection units: sentences, items, cells and form lines with their locators."""
+
+from __future__ import annotations
+
+from ..models import Document, Provision, Unit
+
+# SudachiPy (under GiNZA) refuses inputs above this many UTF-8 bytes.
+MAX_UNIT_BYTES = 49_149
+_OPEN = "「（(『【〔［"
+_CLOSE = "」）)』】〕］"
+_LATER_PART = (("この場合において", "後段"), ("この場合には", "後段"), ("ただし、", "ただし書"),
+               ("ただし書", None), ("但し、", "ただし書"), ("但シ", "ただし書"))
+_SPACES = " \t\u3000"
+
+
+def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    """Half-open spans of the sentences of ``text[start:end]``: split after each 「。」
+    outside brackets (「」, （）, 『』…); leading spaces are not part of a sentence."""
+    end = len(text) if end is None else end
+    spans: list[tuple[int, int]] = []
+    depth = 0
+    s = start
+    for i in range(start, end):
+        ch = text[i]
+        if ch in _OPEN:
+            depth += 1
+        elif ch in _CLOSE and depth:
+            depth -= 1
+        elif ch == "。" and depth == 0:
+            spans.append((s, i + 1))
+            s = i + 1
+    if s < end:
+        spans.append((s, end))
+    out = []
+    for a, b in spans:
+        while a < b and text[a] in _SPACES:
+            a += 1
+        if a < b and text[a:b].strip():
+            out.append((a, b))
+    return out
+
+
+def _fit(text: str, a: int, b: int) -> list[tuple[int, int]]:
+    """Split ``[a, b)`` so that no piece exceeds MAX_UNIT_BYTES: at 「、」, else anywhere."""
+    if len(text[a:b].encode("utf-8")) <= MAX_UNIT_BYTES:
+        return [(a, b)]
+    pieces: list[tuple[int, int]] = []
+    s = a
+    size = 0
+    last_comma = -1
+    i = a
+    while i < b:
+        size += len(text[i].encode("utf-8"))
+        if text[i] == "、":
+            last_comma = i
+        if size > MAX_UNIT_BYTES:
+            cut = last_comma + 1 if last_comma >= s else i
+            pieces.append((s, cut))
+            s = cut
+            size = len(text[s:i + 1].encode("utf-8"))
+            last_comma = -1
+        i += 1
+    if s < b:
+        pieces.append((s, b))
+    return pieces
+
+
+def make_units(doc: Document) -> list[Unit]:
+    text = doc.text
+    headings = {s for s, _ in doc.heading_spans}
+    out: list[Unit] = []
+    for block in doc.source.blocks:
+        if not text[block.start:block.end].strip():
+            continue
+        is_heading = block.start in headings
+        spans = [(block.start, block.end)] if is_heading else sentence_spans(text, block.start, block.end)
+        for a, b in spans:
+            leaf = doc.leaf_at(a)
+            for x, y in _fit(text, a, b):
+                out.append(Unit(
+                    start=x, end=y, text=text[x:y], locator=leaf.locator,
+                    source_ref=block.source_ref, is_heading=is_heading,
+                ))
+    return _assign_parts(doc, out)
+
+
+def _assign_parts(doc: Document, units: list[Unit]) -> list[Unit]:
+    """前段/後段/ただし書 among the sentences of each article or paragraph."""
+    by_leaf: dict[tuple[int, str], list[int]] = {}
+    for i, u in enumerate(units):
+        if u.is_heading:
+            continue
+        leaf: Provision = doc.leaf_at(u.start)
+        if leaf.kind not in ("Article", "Paragraph", "SupplProvision"):
+            continue
+        by_leaf.setdefault((leaf.start, leaf.kind), []).append(i)
+    parts: dict[int, str] = {}
+    for idxs in by_leaf.values():
+        later = False
+        for k, i in enumerate(idxs):
+            if k == 0:
+                continue
+            body = units[i].text.lstrip(_SPACES)
+            for prefix, part in _LATER_PART:
+                if body.startswith(prefix) and part:
+                    parts[i] = part
+                    later = later or part == "後段"
+                    break
+        if later:
+            parts[idxs[0]] = "前段"
+    return [u if i not in parts else _with_part(u, parts[i]) for i, u in enumerate(units)]
+
+
+def _with_part(u: Unit, part: str) -> Unit:
+    return Unit(u.start, u.end, u.text, u.locator, u.source_ref, part, u.is_heading)
