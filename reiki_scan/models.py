@@ -158,6 +158,8 @@ class Document:
     ``title``: 題名 (LawTitle); ``act_number``: 公布番号 line as written
     (``"令和3年3月31日規則第12号"``) or ``""``; ``doc_kind``: one of :data:`DOC_KINDS`;
     ``root``: a ``Law`` provision spanning the whole text.
+    ``heading_spans``: half-open spans of the lines that are headings, not regulation
+    text (題名, 公布番号, 見出し, 附則/別表/様式 headings, TOC and markup lines).
     """
 
     source: SourceText
@@ -165,6 +167,7 @@ class Document:
     doc_kind: str
     act_number: str
     root: Provision
+    heading_spans: tuple[tuple[int, int], ...] = ()
 
     @property
     def path(self) -> str:
