@@ -25,6 +25,7 @@ from .patterns import Cue
 
 _PREDICATE_POS = {"VERB", "ADJ", "AUX"}
 _CLAUSE_DEPS = {"aux", "fixed", "cop", "compound", "mark"}
+_FORMAL_NOUNS = {"もの", "こと", "物", "事"}
 _OPEN = "（(「『[［"
 _CLOSE = "）)」』]］"
 
@@ -194,7 +195,18 @@ class _Tree:
     def tail(self, root: int) -> str:
         """The main predicate: from the root to the end of its clause (head-final)."""
         end = next((e for s, e in self.sents if s <= root < e), len(self.tokens)) - 1
-        return norm(self.text[self.tokens[root]["start"]:self.tokens[end]["end"]]).rstrip("。")
+        start = root
+        # 「…ものとする」「…ことを要する」: GiNZA makes the formal noun (もの/こと) a child of
+        # the final する/要する; the cue is the whole phrase, so take the noun and its particle.
+        for j in range(root - 1, -1, -1):
+            t = self.tokens[j]
+            if t["lemma"] in _FORMAL_NOUNS and t["head"] == root:
+                start = j
+                break
+            if not (t["dep"] == "case" and t["head"] == j - 1 and j - 1 >= 0
+                    and self.tokens[j - 1]["lemma"] in _FORMAL_NOUNS):
+                break
+        return norm(self.text[self.tokens[start]["start"]:self.tokens[end]["end"]]).rstrip("。")
 
     def words(self, i: int) -> str:
         start = i
