@@ -57,14 +57,14 @@ def test_bundled_policies_have_exactly_these_rules_in_this_order():
     assert Policy.bundled_names() == ("default", "staged", "strict")
     default = [r.id.split(".")[2] for r in Policy.load("default").rules]
     assert default == [
-        "official_seal", "official_seal_wording", "exempt", "not_required", "national_basis",
+        "official_seal", "official_seal_wording", "office_stamp", "exempt", "not_required", "national_basis",
         "seal_certificate", "registered_seal", "seal_presentation", "contract", "accounting", "subsidy",
         "power_of_attorney", "rights_duties", "special_seal", "kimei_ouin", "shomei_ouin",
         "signature_or_seal_keep", "signature_or_seal_sign", "signature_or_name", "abolish", "fallback",
     ]
     assert [r.id.split(".")[2] for r in Policy.load("staged").rules] == default
     assert [r.id.split(".")[2] for r in Policy.load("strict").rules] == [
-        "official_seal", "official_seal_wording", "exempt", "not_required", "national_basis",
+        "official_seal", "official_seal_wording", "office_stamp", "exempt", "not_required", "national_basis",
         "seal_certificate", "certificate_wording", "registered_seal", "seal_presentation", "contract",
         "kimei_ouin", "shomei_ouin", "signature_or_seal_keep", "signature_or_seal_sign",
         "signature_or_name", "abolish", "fallback",
@@ -86,7 +86,7 @@ def test_load_by_path_uses_the_file_stem(tmp_path):
     target = tmp_path / "city_rules.yaml"
     shutil.copy(Policy.load("default").path, target)
     p = Policy.load(str(target))
-    assert (p.name, p.id, len(p.rules)) == ("city_rules", "policy.default", 21)
+    assert (p.name, p.id, len(p.rules)) == ("city_rules", "policy.default", 22)
 
 
 def _write_policy(tmp_path: Path, rules: list[dict], pid: str = "policy.city") -> Path:

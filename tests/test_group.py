@@ -72,7 +72,7 @@ def test_kaisha_clauses_group_by_family(shared_corpus):
          "第六百八十二条第二項", "第六百九十五条第二項"],
     ]
     maeko = {f.group for f in grouped if f.locator.endswith("条第二項") and f.requires_seal and "前項の書面" in f.text}
-    assert maeko == {"g-438686ec"}
+    assert maeko == {"g-6eb1a7ca"}
 
 
 def test_threshold_is_what_separates_the_families(shared_corpus):

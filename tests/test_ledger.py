@@ -83,7 +83,7 @@ def test_written_ledger_reads_back_by_content(tmp_path, reviewed_inputs):
         "が署名し、又は記名押印しなければならない。",
         "署名又は記名押印", "存続",
         "国等根拠：法令又は国の様式に基づく押印で、自治体限りでは改められないため国の改正に従う（国等根拠: 文書種別「法律」）",
-        "policy.default.national_basis.v1", "g-438686ec", None, None,
+        "policy.default.national_basis.v1", "g-6eb1a7ca", None, None,
     ]
     assert ws.freeze_panes == "B2"
     assert ws.auto_filter.ref == "A1:M85"
@@ -99,10 +99,11 @@ def test_written_ledger_reads_back_by_content(tmp_path, reviewed_inputs):
     grows = sheet_rows(gs)
     assert grows[0] == ["id", "共通の文言", "件数", "区分", "提案", "変更内容", "審査結果", "備考"]
     assert len(grows) == 1 + len(groups)
-    assert grows[1:3] == [
-        ["g-16254e16", "第N項の電磁的記録には、株式会社の代表取締役が法務省令で定める署名又は記名押印に代わる措置をとらなければならない。",
+    assert grows[1:4] == [
+        ["g-0033255e", "第N項の電磁的記録には、株式会社の代表取締役が法務省令で定める署名又は記名押印に代わる措置をとらなければならない。",
          6, "署名又は記名押印", "対象外", "変更なし", None, None],
-        ["g-438686ec", "前項の書面には、株式会社の代表取締役が署名し、又は記名押印しなければならない。",
+        ["g-17169eab", "当該代表者が登記所に印鑑を提出していない場合", 6, "印鑑提出", "対象外", "変更なし", None, None],
+        ["g-6eb1a7ca", "前項の書面には、株式会社の代表取締役が署名し、又は記名押印しなければならない。",
          6, "署名又は記名押印", "存続", "変更なし", None, None],
     ]
     [gdv] = gs.data_validations.dataValidation
@@ -140,7 +141,7 @@ def test_reviewer_edits_are_read_and_resolved(tmp_path, reviewed_inputs):
     write_ledger(path, findings, groups, SUMMARY)
     assert ledger_has_reviewer_input(path) is False
 
-    maeko = next(g for g in groups if g.id == "g-438686ec")
+    maeko = next(g for g in groups if g.id == "g-6eb1a7ca")
     overridden = maeko.members[0]
     form = next(f for f in findings if f.category == "様式印欄" and f.decision == "廃止")
     wb = openpyxl.load_workbook(path)

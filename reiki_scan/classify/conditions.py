@@ -11,13 +11,13 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from ..models import Document, Finding
+from ..models import Document, Finding, Provision
 from ..textnorm import normalize
 from ._data import CONDITIONS_NAME, policies_dir, read_yaml, validate
 from ..errors import PolicyDataError
 
-# Provisions whose whole text is the context of a finding inside them.
-_CONTEXT_KINDS = frozenset({"Article", "SupplProvision", "AppdxTable", "AppdxStyle"})
+_WHOLE_KINDS = frozenset({"AppdxTable", "AppdxStyle"})
+_ARTICLE_KINDS = frozenset({"Article", "SupplProvision"})
 _SCOPE_LABELS = {"text": "", "provision": "（条項）", "title": "（題名）"}
 
 
@@ -87,24 +87,33 @@ def load_conditions() -> tuple[Condition, ...]:
 
 
 def _context(finding: Finding, doc: Document | None) -> str:
-    """Caption and text of the 条/附則/別表/様式 around the finding; a form file is its own context."""
+    """The text around a finding that may ground a condition.
+
+    A form (様式) or table (別表) counts as a whole, as does a form file; in the body, the
+    article's 見出し and the 項 holding the finding (the whole 条 when it has no 項): other
+    項 of a long article speak of other documents."""
     if doc is None:
         return ""
     if doc.doc_kind == "様式":
         return doc.text
-    node, chosen = doc.root, None
+    chain: list[Provision] = []
+    node = doc.root
     while True:
-        if node.kind in _CONTEXT_KINDS:
-            chosen = node
+        chain.append(node)
         for c in node.children:
             if c.start <= finding.start < c.end:
                 node = c
                 break
         else:
             break
-    if chosen is None:
+    for p in reversed(chain):
+        if p.kind in _WHOLE_KINDS:
+            return doc.text[p.start:p.end]
+    article = next((p for p in reversed(chain) if p.kind in _ARTICLE_KINDS), None)
+    if article is None:
         return ""
-    return f"{chosen.caption}\n{doc.text[chosen.start:chosen.end]}"
+    paragraph = next((p for p in reversed(chain) if p.kind == "Paragraph"), article)
+    return f"{article.caption}\n{doc.text[paragraph.start:paragraph.end]}"
 
 
 def detect_conditions(finding: Finding, doc: Document | None) -> dict[str, str]:

@@ -46,12 +46,15 @@ def wording_key(text: str) -> str:
 
     NFKC and space removal (:func:`reiki_scan.textnorm.norm`), Markdown links reduced to their
     text, bracketed asides removed, ``第5条`` → ``第N条``, ``様式第1号`` → ``様式第N号``, era
-    years and any remaining number → ``N``. E.g. ``"第３条の規定により様式第1号に押印"`` →
+    years and any remaining number → ``N``; a text that is all brackets (an article caption)
+    keeps its words. E.g. ``"第３条の規定により様式第1号に押印"`` →
     ``"第N条の規定により様式第N号に押印"``."""
     s = _LINK.sub(r"\1", norm(text))
-    prev = None
-    while prev != s:
-        prev, s = s, _PAREN.sub("", s)
+    prev, bare = None, s
+    while prev != bare:
+        prev, bare = bare, _PAREN.sub("", bare)
+    # A caption such as 「(公印の管理)」 is nothing but brackets: keep its words.
+    s = bare if bare.strip() else s
     for rx, rep in _REFS:
         s = rx.sub(rep, s)
     return s
@@ -74,8 +77,8 @@ def _partition(f: Finding) -> tuple:
     return (f.decision, transformation(f), f.category, f.modality, f.requires_seal)
 
 
-def _group_id(representative_key: str, decision: str) -> str:
-    h = hashlib.sha1(f"{representative_key}\x1f{decision}".encode("utf-8")).hexdigest()
+def _group_id(representative_key: str, partition: tuple) -> str:
+    h = hashlib.sha1("\x1f".join(map(str, (representative_key, *partition))).encode("utf-8")).hexdigest()
     return "g-" + h[:8]
 
 
@@ -103,11 +106,12 @@ def group_findings(findings: list[Finding]) -> list[Finding]:
     """Set ``Finding.group`` on every finding; returns new findings in input order.
 
     Group ids are ``g-`` + 8 hex digits of SHA-1 over the representative's normalized wording
-    and the decision, so the same clauses get the same id on every run. Call after
+    and the partition (decision, transformation, category, modality, requires_seal), so the
+    same clauses get the same id on every run and alike wording in two partitions never shares one. Call after
     ``classify`` (the decision is part of what makes clauses alike)."""
     gid: dict[int, str] = {}
     for key, members in _clusters(findings):
-        g = _group_id(key, members[0].decision)
+        g = _group_id(key, _partition(members[0]))
         for m in members:
             gid[id(m)] = g
     return [f.with_(group=gid[id(f)]) for f in findings]
