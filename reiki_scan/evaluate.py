@@ -73,7 +73,8 @@ class EvalReport:
     ``overall``: requires_seal scores over gold rows. ``per_category``: category -> Score
     (tp and fn counted by gold category, fp by the category of the false finding).
     ``category_agreement``/``locator_agreement``: ratios in [0, 1] over ``category_pairs``
-    true-true sentences and ``locator_pairs`` aligned sentences. ``unlabelled``: findings in
+    true-true sentences (``category_multi`` of them have true findings of more than one
+    category, e.g. 登録してある印鑑を押印し: 印鑑提出 and 押印) and ``locator_pairs`` aligned sentences. ``unlabelled``: findings in
     gold files that align with no gold row; ``unlabelled_true``: the distinct sentences among
     them that require a seal (counted as false hits by ``strict_precision``)."""
 
@@ -83,6 +84,7 @@ class EvalReport:
     per_category: dict[str, Score]
     category_agreement: float
     category_pairs: int
+    category_multi: int
     locator_agreement: float
     locator_pairs: int
     unlabelled: int
@@ -104,6 +106,7 @@ class EvalReport:
             "strict_precision": round(self.strict_precision, 4),
             "per_category": {k: v.to_json() for k, v in sorted(self.per_category.items())},
             "category_agreement": round(self.category_agreement, 4), "category_pairs": self.category_pairs,
+            "category_multi": self.category_multi,
             "locator_agreement": round(self.locator_agreement, 4), "locator_pairs": self.locator_pairs,
             "unlabelled": self.unlabelled,
             "unlabelled_true": [asdict(r) for r in self.unlabelled_true],
@@ -146,7 +149,7 @@ def evaluate(gold_rows: list[dict], findings: list[dict]) -> EvalReport:
     misses: list[Row] = []
     false_hits: list[Row] = []
     mismatches: list[Row] = []
-    pairs = agree = loc_pairs = loc_agree = 0
+    pairs = agree = multi = loc_pairs = loc_agree = 0
     for g in gold_rows:
         found = [f for f in by_file.get(g["file"], []) if aligned(g["text"], f["text"])]
         used.update(id(f) for f in found)
@@ -162,6 +165,7 @@ def evaluate(gold_rows: list[dict], findings: list[dict]) -> EvalReport:
             cat_counts.setdefault(g["category"], [0, 0, 0])[0] += 1
             pairs += 1
             cats = {f["category"] for f in true_found}
+            multi += len(cats) > 1
             if g["category"] in cats:
                 agree += 1
             else:
@@ -185,6 +189,7 @@ def evaluate(gold_rows: list[dict], findings: list[dict]) -> EvalReport:
         gold_rows=len(gold_rows), gold_files=len(gold_files), overall=Score(tp, fp, fn),
         per_category={k: Score(*v) for k, v in cat_counts.items()},
         category_agreement=agree / pairs if pairs else 0.0, category_pairs=pairs,
+        category_multi=multi,
         locator_agreement=loc_agree / loc_pairs if loc_pairs else 0.0, locator_pairs=loc_pairs,
         unlabelled=len(unlabelled), unlabelled_true=list(unlabelled_true.values()),
         misses=misses, false_hits=false_hits, category_mismatches=mismatches,
@@ -200,7 +205,7 @@ def format_report(report: EvalReport) -> str:
         f"  (TP {o.tp} / FP {o.fp} / FN {o.fn})",
         f"厳格適合率 (未ラベルの検出を誤りとして数える): {report.strict_precision:.3f}"
         f"  (未ラベル {len(report.unlabelled_true)} 文 / 検出 {report.unlabelled} 件)",
-        f"区分一致率: {report.category_agreement:.3f} ({report.category_pairs} 文)",
+        f"区分一致率: {report.category_agreement:.3f} ({report.category_pairs} 文; うち複数区分 {report.category_multi} 文)",
         f"条項位置一致率: {report.locator_agreement:.3f} ({report.locator_pairs} 文)",
         "区分別 (category):",
     ]

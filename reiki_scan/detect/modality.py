@@ -128,7 +128,9 @@ class ModalityJudge:
 
     def _roles(self, tree: "_Tree", path: list[int]) -> tuple[str, str]:
         actor = target = ""
-        for i in path:
+        # Coordinated predicates (記載し、押印し) share their document: look one advcl deeper.
+        heads = path + [j for i in path for j in tree.children(i) if tree.tokens[j]["dep"] == "advcl"]
+        for i in heads:
             for j in tree.children(i):
                 tok = tree.tokens[j]
                 if not actor and tok["dep"] == "nsubj":

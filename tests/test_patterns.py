@@ -1,0 +1,116 @@
+"""The pattern data itself: schema, examples, counter-examples, error messages."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from reiki_scan.detect import Detector, load_cues, load_patterns
+from reiki_scan.errors import PatternDataError
+from reiki_scan.models import CATEGORIES
+from reiki_scan.textnorm import norm
+
+PATTERNS = load_patterns()
+CUES = load_cues()
+DETECTOR = Detector(PATTERNS)
+
+
+def _cases(kind: str):
+    for p in PATTERNS:
+        for ex in getattr(p, kind):
+            yield pytest.param(p, ex, id=f"{p.id}:{ex}")
+
+
+def test_bundled_data_counts():
+    assert len(PATTERNS) == 40
+    assert len(CUES) == 14
+    assert sum(p.is_trap for p in PATTERNS) == 7
+    assert {p.category for p in PATTERNS} == set(CATEGORIES) | {"trap"}
+
+
+@pytest.mark.parametrize("pattern,example", list(_cases("examples")))
+def test_every_example_is_found_by_its_pattern(pattern, example):
+    text = norm(example)
+    assert pattern.regex.search(text), f"{pattern.id} does not match {example!r}"
+    if pattern.role != "context":
+        # It must also survive overlap resolution against every other pattern.
+        assert pattern.id in [h.pattern.id for h in DETECTOR.hits(text)]
+
+
+@pytest.mark.parametrize("pattern,example", list(_cases("counter_examples")))
+def test_every_counter_example(pattern, example):
+    text = norm(example)
+    if pattern.is_trap:
+        assert DETECTOR.seal_hits(text) == [], f"{example!r} is reported despite trap {pattern.id}"
+    else:
+        assert not pattern.regex.search(text)
+
+
+@pytest.mark.parametrize("cue", CUES, ids=lambda c: c.id)
+def test_every_cue_example(cue):
+    for ex in cue.examples:
+        assert cue.regex.search(norm(ex)), (cue.id, ex)
+    for ex in cue.counter_examples:
+        assert not cue.regex.search(norm(ex)), (cue.id, ex)
+
+
+def test_longest_match_wins():
+    hits = DETECTOR.seal_hits(norm("申請者は、申請書に記名押印しなければならない。"))
+    assert [(h.pattern.id, h.start, h.end) for h in hits] == [("seal.kimei_ouin.v1", 9, 13)]
+
+
+@pytest.mark.parametrize("text", [
+    "印刷費", "流水方向を示す矢印", "該当するものに○印を付けること", "仏領印度支那", "印旛沼",
+    "被疑者の指紋を押なつし", "郵便物の通信日付印により表示された日", "収入印紙を貼ること",
+    "検定証印", "印鑑登録証を交付する", "封印", "消印", "調印", "刻印", "印象", "印西市",
+])
+def test_trap_words_are_never_seal_hits(text):
+    assert DETECTOR.seal_hits(norm(text)) == []
+
+
+def _copy(repo_root, tmp_path):
+    d = tmp_path / "patterns"
+    d.mkdir()
+    for name in ("schema.json", "seal.yaml", "modality.yaml"):
+        shutil.copy(repo_root / "patterns" / name, d / name)
+    return d
+
+
+def test_bad_entry_names_file_and_entry(repo_root, tmp_path):
+    d = _copy(repo_root, tmp_path)
+    text = (d / "seal.yaml").read_text(encoding="utf-8")
+    (d / "seal.yaml").write_text(text.replace("category: 記名押印\n", "category: 押印らしきもの\n", 1), encoding="utf-8")
+    with pytest.raises(PatternDataError) as e:
+        load_patterns(d)
+    assert e.value.code == "E202"
+    assert e.value.path.endswith("seal.yaml")
+    assert "seal.kimei_ouin.v1" in str(e.value)
+
+
+def test_bad_regex_names_entry(repo_root, tmp_path):
+    d = _copy(repo_root, tmp_path)
+    text = (d / "seal.yaml").read_text(encoding="utf-8")
+    (d / "seal.yaml").write_text(text.replace("pattern: '実印'", "pattern: '実印('", 1), encoding="utf-8")
+    with pytest.raises(PatternDataError, match=r"entry seal.jitsuin.v1: 正規表現が不正です"):
+        load_patterns(d)
+
+
+def test_duplicate_id_is_rejected(repo_root, tmp_path):
+    d = _copy(repo_root, tmp_path)
+    shutil.copy(d / "modality.yaml", d / "modality2.yaml")
+    with pytest.raises(PatternDataError, match="cue.must.nakereba.v1: id が modality.yaml と重複"):
+        load_cues(d)
+
+
+def test_unreadable_yaml(repo_root, tmp_path):
+    d = _copy(repo_root, tmp_path)
+    (d / "seal.yaml").write_text("patterns: [\n", encoding="utf-8")
+    with pytest.raises(PatternDataError, match="YAML として読めません"):
+        load_patterns(d)
+
+
+def test_other_stages_yaml_is_left_alone(repo_root, tmp_path):
+    d = _copy(repo_root, tmp_path)
+    (d / "rewrites.yaml").write_text("version: 1\nrules: []\n", encoding="utf-8")
+    assert [p.id for p in load_patterns(d)] == [p.id for p in PATTERNS]
