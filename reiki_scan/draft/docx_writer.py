@@ -1,0 +1,85 @@
+"""Write :mod:`.blocks` into a .docx made from ``templates/draft.docx`` (the only module of
+the drafts that touches python-docx).
+
+Styles come from the template by name, so a city restyles the drafts in Word. Files are
+written to a temporary name in the target folder and renamed, so a reader never sees a
+half-written draft.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
+from docx import Document
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+
+from ..data import data_dir
+from ..errors import OutputError
+from .blocks import Block, Para, Table
+
+TEMPLATE = "draft.docx"
+TABLE_STYLE = "対照表枠"
+
+
+def template_path() -> Path:
+    """The bundled Word template."""
+    return data_dir("templates") / TEMPLATE
+
+
+def _fill(paragraph, para: Para) -> None:
+    paragraph.style = para.style
+    for r in para.runs:
+        run = paragraph.add_run(r.text)
+        if r.underline:
+            run.underline = True
+
+
+def _table(doc, table: Table) -> None:
+    t = doc.add_table(rows=1 + len(table.rows), cols=len(table.header))
+    t.style = doc.styles[TABLE_STYLE]
+    header = t.rows[0]
+    # Repeat the header row on every page of a long table.
+    tr_pr = header._tr.get_or_add_trPr()
+    flag = OxmlElement("w:tblHeader")
+    tr_pr.append(flag)
+    for cell, text in zip(header.cells, table.header):
+        _fill(cell.paragraphs[0], Para.of("対照表", text))
+    for row, cells in zip(t.rows[1:], table.rows):
+        for cell, paras in zip(row.cells, cells):
+            first, *rest = paras or (Para.of("対照表", ""),)
+            _fill(cell.paragraphs[0], first)
+            for p in rest:
+                _fill(cell.add_paragraph(), p)
+
+
+def write_docx(path: Path, blocks: Sequence[Block], title: str) -> Path:
+    """Write ``blocks`` to ``path`` (replaced atomically) with the core property ``title``.
+
+    Raises :class:`OutputError` when the template is missing or the file cannot be written."""
+    try:
+        doc = Document(str(template_path()))
+    except (OSError, KeyError, ValueError) as e:
+        raise OutputError(f"起案テンプレートを開けません ({e})。templates/build_templates.py で作り直してください",
+                          path=str(template_path())) from e
+    body = doc.element.body
+    for child in list(body):
+        if child.tag != qn("w:sectPr"):
+            body.remove(child)
+    for block in blocks:
+        if isinstance(block, Table):
+            _table(doc, block)
+        else:
+            _fill(doc.add_paragraph(), block)
+    doc.core_properties.title = title
+    tmp = path.with_name(f".{path.name}.tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        doc.save(str(tmp))
+        os.replace(tmp, path)
+    except OSError as e:
+        tmp.unlink(missing_ok=True)
+        raise OutputError(f"起案を書き込めません ({e})。出力先の権限と空き容量を確認してください", path=str(path)) from e
+    return path

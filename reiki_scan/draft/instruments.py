@@ -1,0 +1,281 @@
+"""The amending instruments, built as :mod:`.blocks` and written by :func:`write_drafts`.
+
+Files written to OUT:
+
+- ``整理規則案.docx`` — 押印等の見直しに伴う関係規則の整理に関する規則: one 条 per 規則 with its
+  amendment sentences, 附則 (施行期日, 経過措置 for old forms). Always written (a note when no
+  規則 needs a change).
+- ``整備条例案.docx`` — the same for 条例 (…関係条例の整備に関する条例); only when a 条例 changes.
+- ``要綱等改正一覧.docx`` — 要綱・要領・訓令・告示・規程 and stand-alone forms are amended by
+  administrative decision, not by a 規則: they get a list of their changes, with the same
+  amendment sentences, in a file of their own (kept apart so that the 整理規則 holds only
+  what the mayor enacts). Only when such a change exists.
+- ``特例規則案.docx`` — the special-rule regulation (趣旨, 定義, 押印の特例, 適用除外, 様式の特例,
+  委任, 附則) with a 別表 of the covered provisions and forms of 規則/要綱-level documents;
+  a 規則 cannot override a 条例, so 条例-level findings never appear there.
+- ``新旧対照表.docx`` — one table per amended regulation.
+
+Every regulation's sentences pass the self-check (:func:`.apply.check`) before they are
+written; a regulation whose word edits fail it is drafted with whole-provision
+replacements instead, and the failure is reported in ``DraftResult.problems``.
+National laws are never drafted (they are not the municipality's to amend).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from ..config import RunConfig
+from ..errors import DraftCheckError
+from ..models import NATIONAL_KINDS, Amendment, Document, Edit, Finding
+from ._numbering import int_to_kanji, to_kanji_locator
+from .apply import check
+from .blocks import Block, Para, Table
+from .changes import CHANGING_DECISIONS, build_amendments, section_rank
+from .kaimebun import BODY_PREFIX
+from .taisho import comparison
+
+SEIRI_FILE = "整理規則案.docx"
+SEIBI_FILE = "整備条例案.docx"
+YOKO_FILE = "要綱等改正一覧.docx"
+TOKUREI_FILE = "特例規則案.docx"
+TAISHO_FILE = "新旧対照表.docx"
+
+SEIRI_TITLE = "押印等の見直しに伴う関係規則の整理に関する規則"
+SEIBI_TITLE = "押印等の見直しに伴う関係条例の整備に関する条例"
+YOKO_TITLE = "押印等の見直しに伴う要綱等の改正一覧"
+TOKUREI_TITLE = "押印等の見直しに伴う押印の特例に関する規則"
+TAISHO_TITLE = "押印等の見直しに伴う新旧対照表"
+TRANSITION = "この{kind}の施行の際現にあるこの{kind}による改正前の様式による用紙は、当分の間、所要の調整をして使用することができる。"
+ADMINISTRATIVE_KINDS = frozenset({"要綱", "要領", "訓令", "告示", "規程", "様式", "その他"})
+# 別表 of the 特例規則: what each decision means for the covered provision.
+SPECIAL_RULE_TEXT = {"廃止": "押印を要しない", "記名に改める": "記名押印に代えて記名で足りる",
+                     "署名に改める": "押印に代えて署名で足りる"}
+
+_ACT = re.compile(
+    r"^(?P<era>明治|大正|昭和|平成|令和)(?P<year>元|[0-9０-９〇一二三四五六七八九十]+)年"
+    r"(?:[0-9０-９〇一二三四五六七八九十]+月[0-9０-９〇一二三四五六七八九十]+日)?"
+    r"(?P<muni>[^0-9０-９]*?)(?P<kind>条例|規則|要綱|要領|訓令|告示|規程)第(?P<num>[0-9０-９〇一二三四五六七八九十百千]+)号$")
+_FULL = str.maketrans("０１２３４５６７８９", "0123456789")
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """The self-check of one regulation: ``ok``, or the error message; ``fallback`` when its
+    changes were redrafted as whole-provision replacements."""
+
+    file: str
+    title: str
+    ok: bool
+    message: str = ""
+    fallback: bool = False
+
+
+@dataclass
+class DraftResult:
+    """What :func:`write_drafts` did: ``files`` written (names relative to OUT), the
+    self-check per regulation, and ``problems`` (one Japanese line each) for the user."""
+
+    files: list[str] = field(default_factory=list)
+    checks: list[CheckResult] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+
+def _num(n: int, config: RunConfig) -> str:
+    return int_to_kanji(n) if config.numbering == "kanji" else str(n)
+
+
+def _para_num(n: int, config: RunConfig) -> str:
+    # Paragraph numbers stay Arabic in both styles (full-width in the kanji style of national law).
+    return str(n).translate(str.maketrans("0123456789", "０１２３４５６７８９")) if config.numbering == "kanji" else str(n)
+
+
+def _digits(s: str, config: RunConfig) -> str:
+    s = s.translate(_FULL)
+    return re.sub(r"[0-9]+", lambda m: int_to_kanji(int(m.group(0))), s) if config.numbering == "kanji" else s
+
+
+def head_of(municipality: str) -> str:
+    """市長, 町長, 村長 or 区長 after the municipality's name."""
+    for suffix in ("町", "村", "区"):
+        if municipality.endswith(suffix):
+            return suffix + "長"
+    return "市長"
+
+
+def citation(am: Amendment, config: RunConfig) -> tuple[str, bool]:
+    """``みどり市補助金交付規則(令和3年みどり市規則第5号)`` and whether the act number was
+    understood (a placeholder ○ is written when it was not)."""
+    m = _ACT.match(am.act_number.strip())
+    if not m:
+        kind = am.doc_kind if am.doc_kind in ("条例", "規則") else "規則"
+        return f"{am.title}(○○年{config.municipality}{kind}第○号)", False
+    muni = m["muni"] or config.municipality
+    year = _digits(m["year"], config)
+    return f"{am.title}({m['era']}{year}年{muni}{m['kind']}第{_digits(m['num'], config)}号)", True
+
+
+def _sentence_paras(lines: list[str]) -> list[Para]:
+    return [Para.of("条文", ln[len(BODY_PREFIX):]) if ln.startswith(BODY_PREFIX) else Para.of("改め文", ln)
+            for ln in lines]
+
+
+def batch_instrument(targets: list[tuple[Amendment, list[str]]], config: RunConfig, *, kind: str) -> list[Block]:
+    """整理規則 (``kind="規則"``) or 整備条例 (``kind="条例"``): 題名, one 条 per target with
+    its caption, the 一部改正 sentence and the amendment sentences, then 附則."""
+    title = SEIRI_TITLE if kind == "規則" else SEIBI_TITLE
+    blocks: list[Block] = [Para.of("題名", title)]
+    if not targets:
+        blocks.append(Para.of("改め文", f"（押印等の見直しにより改正を要する{kind}はありません。）"))
+    for i, (am, lines) in enumerate(targets, 1):
+        cited, _ = citation(am, config)
+        blocks.append(Para.of("見出し", f"({am.title}の一部改正)"))
+        blocks.append(Para.of("条文", f"第{_num(i, config)}条　{cited}の一部を次のように改正する。"))
+        blocks.extend(_sentence_paras(lines))
+    blocks += [
+        Para.of("附則", "附　則"),
+        Para.of("見出し", "(施行期日)"),
+        Para.of("条文", f"{_para_num(1, config)}　この{kind}は、{config.effective_date_text}から施行する。"),
+        Para.of("見出し", "(経過措置)"),
+        Para.of("条文", f"{_para_num(2, config)}　" + TRANSITION.format(kind=kind)),
+    ]
+    return blocks
+
+
+def administrative_list(targets: list[tuple[Amendment, list[str]]], config: RunConfig) -> list[Block]:
+    """要綱等改正一覧: per document, its title and the amendment sentences, for a change by
+    administrative decision from the date of effect."""
+    blocks: list[Block] = [
+        Para.of("題名", YOKO_TITLE),
+        Para.of("改め文", f"次の要綱等は、{config.effective_date_text}から、決裁により次のとおり改める。"),
+    ]
+    for i, (am, lines) in enumerate(targets, 1):
+        blocks.append(Para.of("見出し", f"({_num(i, config)})　{am.title}（{am.doc_kind}）"))
+        blocks.extend(_sentence_paras(lines))
+    return blocks
+
+
+def special_rule(findings: list[Finding], config: RunConfig) -> list[Block]:
+    """特例規則 with its 別表, from the findings decided 廃止/記名に改める/署名に改める in 規則-
+    and 要綱-level documents (条例 and national law excluded)."""
+    head = head_of(config.municipality)
+
+    def n(k: int) -> str:
+        return _num(k, config)
+
+    blocks: list[Block] = [
+        Para.of("題名", TOKUREI_TITLE),
+        Para.of("見出し", "(趣旨)"),
+        Para.of("条文", f"第{n(1)}条　この規則は、押印等の見直しに伴い、別表に掲げる規則、要綱その他の規程（以下「規則等」という。）"
+                      "の規定により申請書等に求められている押印等の特例に関し必要な事項を定めるものとする。"),
+        Para.of("見出し", "(定義)"),
+        Para.of("条文", f"第{n(2)}条　この規則において、次の各号に掲げる用語の意義は、当該各号に定めるところによる。"),
+        Para.of("条文", f"({n(1)})　申請書等　規則等の規定に基づき{head}その他の執行機関に提出する申請書、届出書その他の書類をいう。"),
+        Para.of("条文", f"({n(2)})　押印等　押印、記名押印及び署名押印をいう。"),
+        Para.of("条文", f"({n(3)})　署名　本人が自筆で氏名を記載することをいう。"),
+        Para.of("条文", f"({n(4)})　記名　自筆によるか否かを問わず、氏名を記載することをいう。"),
+        Para.of("見出し", "(押印の特例)"),
+        Para.of("条文", f"第{n(3)}条　規則等の規定にかかわらず、別表の左欄に掲げる規則等の同表の中欄に掲げる規定又は様式により"
+                      "押印等を求められている申請書等については、同表の右欄に定めるところによる。"),
+        Para.of("見出し", "(適用除外)"),
+        Para.of("条文", f"第{n(4)}条　前条の規定は、次の各号のいずれかに該当する場合には、適用しない。"),
+        Para.of("条文", f"({n(1)})　法令又は国若しくは県の要綱等の規定により押印等を求められている場合"),
+        Para.of("条文", f"({n(2)})　契約書その他の会計事務に関する書類に押印等を求められている場合"),
+        Para.of("条文", f"({n(3)})　印鑑登録証明書の添付を求めている場合その他印影の照合を要する場合"),
+        Para.of("条文", f"({n(4)})　前各号に掲げるもののほか、{head}が特に必要があると認める場合"),
+        Para.of("見出し", "(様式の特例)"),
+        Para.of("条文", f"第{n(5)}条　規則等に定める様式で押印等の欄があるものは、当分の間、当該欄を削り、"
+                      "又は所要の調整をして使用することができる。"),
+        Para.of("見出し", "(委任)"),
+        Para.of("条文", f"第{n(6)}条　この規則に定めるもののほか、必要な事項は、{head}が別に定める。"),
+        Para.of("附則", "附　則"),
+        Para.of("条文", f"この規則は、{config.effective_date_text}から施行する。"),
+        Para.of("見出し", f"別表(第{n(1)}条、第{n(3)}条関係)"),
+    ]
+    seen: dict[tuple[str, str, str], None] = {}
+    for f in sorted(findings, key=lambda f: (f.title, f.file, section_rank(f.locator), f.start)):
+        if f.decision in CHANGING_DECISIONS and f.doc_kind not in NATIONAL_KINDS and f.doc_kind != "条例":
+            loc = to_kanji_locator(f.locator) if config.numbering == "kanji" else f.locator
+            seen.setdefault((f.title, loc or "全体", SPECIAL_RULE_TEXT[f.decision]), None)
+    rows = tuple(tuple((Para.of("対照表", cell),) for cell in key) for key in seen)
+    if not rows:
+        rows = (((Para.of("対照表", "（該当なし）"),), (Para.of("対照表", ""),), (Para.of("対照表", ""),)),)
+    blocks.append(Table(("規則等の名称", "規定又は様式", "特例の内容"), rows))
+    return blocks
+
+
+def _whole(am: Amendment) -> Amendment:
+    """``am`` with every change expressed as a whole-provision replacement."""
+    changes = tuple(
+        c if any(e.op == "delete_provision" for e in c.edits) else replace(c, edits=(
+            Edit("replace_provision", c.old_text, c.new_text, c.start, c.start + len(c.old_text),
+                 c.edits[0].finding_id if c.edits else ""),))
+        for c in am.changes)
+    return replace(am, changes=changes)
+
+
+def _checked(am: Amendment, doc: Document, config: RunConfig, result: DraftResult) -> list[str] | None:
+    try:
+        lines = check(am, doc.text, config)
+        result.checks.append(CheckResult(am.file, am.title, True))
+        return lines
+    except DraftCheckError as e:
+        first = str(e)
+    try:
+        lines = check(_whole(am), doc.text, config)
+    except DraftCheckError as e:
+        result.checks.append(CheckResult(am.file, am.title, False, f"{first} / {e}"))
+        result.problems.append(f"{first}（全部改正の形でも点検に通らないため、この{am.doc_kind}の起案を省きました: {e}）")
+        return None
+    result.checks.append(CheckResult(am.file, am.title, False, first, fallback=True))
+    result.problems.append(f"{first}（この{am.doc_kind}は規定ごとの全部改正の形で起案しました）")
+    return lines
+
+
+def write_drafts(out_dir: Path, findings: list[Finding], docs: Mapping[str, Document],
+                 config: RunConfig) -> DraftResult:
+    """Build and write every draft into ``out_dir`` (see the module docstring for the files).
+
+    ``docs`` maps ``Finding.file`` to its :class:`Document`. Returns the file names written,
+    the self-check of every regulation and the problems to show the user.
+    Raises :class:`OutputError` when the template is missing or a file cannot be written,
+    :class:`PatternDataError` when the rewrite rules are invalid."""
+    from .docx_writer import write_docx
+
+    result = DraftResult()
+    seiri, seibi, yoko, tables = [], [], [], []
+    for am in build_amendments(findings, docs, config):
+        result.problems.extend(am.problems)
+        if not am.changes:
+            continue
+        if am.doc_kind in NATIONAL_KINDS:
+            result.problems.append(f"{am.title}: 国の法令（{am.doc_kind}）は市の例規で改正できないため、起案しません")
+            continue
+        doc = docs[am.file]
+        lines = _checked(am, doc, config, result)
+        if lines is None:
+            continue
+        target = seibi if am.doc_kind == "条例" else seiri if am.doc_kind == "規則" else yoko
+        target.append((am, lines))
+        cited, understood = citation(am, config)
+        if not understood and am.doc_kind in ("条例", "規則"):
+            result.problems.append(f"{am.title}: 公布番号「{am.act_number}」を読めないため、起案の○を埋めてください")
+        tables.extend(comparison(am, doc, cited if am.doc_kind in ("条例", "規則") else am.title, config))
+
+    def write(name: str, blocks: list[Block], title: str) -> None:
+        write_docx(out_dir / name, blocks, title)
+        result.files.append(name)
+
+    write(SEIRI_FILE, batch_instrument(seiri, config, kind="規則"), SEIRI_TITLE)
+    if seibi:
+        write(SEIBI_FILE, batch_instrument(seibi, config, kind="条例"), SEIBI_TITLE)
+    if yoko:
+        write(YOKO_FILE, administrative_list(yoko, config), YOKO_TITLE)
+    write(TOKUREI_FILE, special_rule(findings, config), TOKUREI_TITLE)
+    if not tables:
+        tables = [Para.of("改め文", "（改正を要する例規はありません。）")]
+    write(TAISHO_FILE, [Para.of("題名", TAISHO_TITLE), *tables], TAISHO_TITLE)
+    return result

@@ -1,0 +1,215 @@
+"""Every Word draft of a hand-built city, read back with python-docx and compared as text;
+the template's page and fonts."""
+
+from __future__ import annotations
+
+import docx
+import pytest
+from docx.oxml.ns import qn
+from docx.enum.section import WD_ORIENT
+from test_draft_changes import finding, jorei, kisoku, kisoku_findings, yoko
+
+from reiki_scan.config import RunConfig
+from reiki_scan.draft import write_drafts
+from reiki_scan.draft.docx_writer import template_path
+
+CONFIG = RunConfig(municipality="みどり市", effective_date="2027-04-01")
+
+
+def _city():
+    k, j, y = kisoku(), jorei(), yoko()
+    findings = kisoku_findings(k) + [
+        finding(j, "記名押印", "記名押印", "記名に改める", "第3条"),
+        finding(y, "署名又は記名押印", "署名又は記名押印", "署名に改める", "第3条"),
+    ]
+    return findings, {d.path: d for d in (k, j, y)}
+
+
+def read_back(path) -> list:
+    """Paragraphs as ``(style, text)`` and tables as lists of rows of cell texts, in order."""
+    d = docx.Document(str(path))
+    out = []
+    for el in d.element.body.iterchildren():
+        if el.tag == qn("w:p"):
+            p = docx.text.paragraph.Paragraph(el, d)
+            out.append((p.style.name, p.text))
+        elif el.tag == qn("w:tbl"):
+            t = docx.table.Table(el, d)
+            out.append([[c.text for c in row.cells] for row in t.rows])
+    return out
+
+
+@pytest.fixture(scope="module")
+def drafts(tmp_path_factory):
+    out = tmp_path_factory.mktemp("drafts")
+    findings, docs = _city()
+    return out, write_drafts(out, findings, docs, CONFIG)
+
+
+def test_files_and_checks(drafts):
+    out, result = drafts
+    assert result.files == ["整理規則案.docx", "整備条例案.docx", "要綱等改正一覧.docx", "特例規則案.docx", "新旧対照表.docx"]
+    assert sorted(p.name for p in out.iterdir()) == sorted(result.files)  # no temporary file left
+    assert [(c.title, c.ok, c.fallback) for c in result.checks] == [
+        ("みどり市補助金交付規則", True, False), ("みどり市後援名義使用承認要綱", True, False),
+        ("みどり市手数料条例", True, False)]
+    assert result.problems == []
+
+
+def test_seiri_kisoku_golden(drafts):
+    out, _ = drafts
+    assert read_back(out / "整理規則案.docx") == [
+        ("題名", "押印等の見直しに伴う関係規則の整理に関する規則"),
+        ("見出し", "(みどり市補助金交付規則の一部改正)"),
+        ("条文", "第1条　みどり市補助金交付規則(令和3年みどり市規則第5号)の一部を次のように改正する。"),
+        ("改め文", "第2条第1項中「記名押印」を「記名」に改める。"),
+        ("改め文", "第2条第2項を削る。"),
+        ("改め文", "第3条第1項中「、押印」を削る。"),
+        ("改め文", "第3条第2項中「、押印の上」を削る。"),
+        ("改め文", "第4条中「署名押印」を「署名」に改める。"),
+        ("改め文", "様式第1号中「氏名　　　　印」を「氏名」に改める。"),
+        ("附則", "附　則"),
+        ("見出し", "(施行期日)"),
+        ("条文", "1　この規則は、令和9年4月1日から施行する。"),
+        ("見出し", "(経過措置)"),
+        ("条文", "2　この規則の施行の際現にあるこの規則による改正前の様式による用紙は、当分の間、所要の調整をして使用することができる。"),
+    ]
+
+
+def test_seibi_jorei_golden(drafts):
+    out, _ = drafts
+    assert read_back(out / "整備条例案.docx") == [
+        ("題名", "押印等の見直しに伴う関係条例の整備に関する条例"),
+        ("見出し", "(みどり市手数料条例の一部改正)"),
+        ("条文", "第1条　みどり市手数料条例(平成12年みどり市条例第8号)の一部を次のように改正する。"),
+        ("改め文", "第3条中「記名押印」を「記名」に改める。"),
+        ("附則", "附　則"),
+        ("見出し", "(施行期日)"),
+        ("条文", "1　この条例は、令和9年4月1日から施行する。"),
+        ("見出し", "(経過措置)"),
+        ("条文", "2　この条例の施行の際現にあるこの条例による改正前の様式による用紙は、当分の間、所要の調整をして使用することができる。"),
+    ]
+
+
+def test_yoko_list_golden(drafts):
+    out, _ = drafts
+    assert read_back(out / "要綱等改正一覧.docx") == [
+        ("題名", "押印等の見直しに伴う要綱等の改正一覧"),
+        ("改め文", "次の要綱等は、令和9年4月1日から、決裁により次のとおり改める。"),
+        ("見出し", "(1)　みどり市後援名義使用承認要綱（要綱）"),
+        ("改め文", "第3条中「署名又は記名押印」を「署名」に改める。"),
+    ]
+
+
+def test_tokurei_golden(drafts):
+    out, _ = drafts
+    got = read_back(out / "特例規則案.docx")
+    assert [t for _, t in got[:1]] == ["押印等の見直しに伴う押印の特例に関する規則"]
+    assert [t for s, t in got[:-1] if s == "見出し"] == [
+        "(趣旨)", "(定義)", "(押印の特例)", "(適用除外)", "(様式の特例)", "(委任)", "別表(第1条、第3条関係)"]
+    assert ("条文", "第6条　この規則に定めるもののほか、必要な事項は、市長が別に定める。") in got
+    assert got[got.index(("附則", "附　則")) + 1] == ("条文", "この規則は、令和9年4月1日から施行する。")
+    # The 条例 is not in the 別表: a 規則 cannot override it.
+    assert got[-1] == [
+        ["規則等の名称", "規定又は様式", "特例の内容"],
+        ["みどり市後援名義使用承認要綱", "第3条", "押印に代えて署名で足りる"],
+        ["みどり市補助金交付規則", "第2条第1項", "記名押印に代えて記名で足りる"],
+        ["みどり市補助金交付規則", "第2条第2項", "押印を要しない"],
+        ["みどり市補助金交付規則", "第3条第1項", "押印を要しない"],
+        ["みどり市補助金交付規則", "第3条第2項", "押印を要しない"],
+        ["みどり市補助金交付規則", "第4条", "押印に代えて署名で足りる"],
+        ["みどり市補助金交付規則", "様式第1号", "押印を要しない"],
+    ]
+
+
+def test_taisho_golden(drafts):
+    out, _ = drafts
+    got = read_back(out / "新旧対照表.docx")
+    assert got[:4] == [
+        ("題名", "押印等の見直しに伴う新旧対照表"),
+        ("見出し", "みどり市補助金交付規則(令和3年みどり市規則第5号)"),
+        ("見出し", "(傍線部分は改正部分)"),
+        [
+            ["改正後", "改正前"],
+            ["(略)\n(申請)", "(略)\n(申請)"],
+            ["第2条　補助金の交付を受けようとする者は、申請書に記名し、市長に提出しなければならない。",
+             "第2条　補助金の交付を受けようとする者は、申請書に記名押印し、市長に提出しなければならない。"],
+            ["(削る)", "2　申請書には、押印しなければならない。"],
+            ["(実績報告)", "(実績報告)"],
+            ["第3条　補助事業者は、住所、氏名及び連絡先を記載した報告書を提出しなければならない。",
+             "第3条　補助事業者は、住所、氏名、押印及び連絡先を記載した報告書を提出しなければならない。"],
+            ["2　前項の報告書は、必要事項を記入し、提出しなければならない。",
+             "2　前項の報告書は、必要事項を記入し、押印の上、提出しなければならない。"],
+            ["(請求)", "(請求)"],
+            ["第4条　補助事業者は、請求書に署名するものとする。", "第4条　補助事業者は、請求書に署名押印するものとする。"],
+            ["(略)", "(略)"],
+            ["様式第1号(第2条関係)\n(略)\n氏名", "様式第1号(第2条関係)\n(略)\n氏名　　　　印"],
+        ],
+    ]
+    assert [x for x in got if isinstance(x, tuple) and x[0] == "見出し"][2:] == [
+        ("見出し", "みどり市後援名義使用承認要綱"), ("見出し", "(傍線部分は改正部分)"),
+        ("見出し", "みどり市手数料条例(平成12年みどり市条例第8号)"), ("見出し", "(傍線部分は改正部分)")]
+
+
+def test_kanji_numbering_and_old_new_columns(tmp_path):
+    findings, docs = _city()
+    cfg = RunConfig(municipality="みどり町", numbering="kanji", column_order="old_new", era_date="令和九年四月一日")
+    result = write_drafts(tmp_path, findings, docs, cfg)
+    assert result.problems == []
+    seiri = read_back(tmp_path / "整理規則案.docx")
+    assert seiri[2:4] == [
+        ("条文", "第一条　みどり市補助金交付規則(令和三年みどり町規則第五号)の一部を次のように改正する。"),
+        ("改め文", "第二条第一項中「記名押印」を「記名」に改める。"),
+    ]
+    assert ("条文", "１　この規則は、令和九年四月一日から施行する。") in seiri
+    table = read_back(tmp_path / "新旧対照表.docx")[3]
+    assert table[0] == ["改正前", "改正後"]
+    assert table[3] == ["2　申請書には、押印しなければならない。", "(削る)"]
+    tokurei = read_back(tmp_path / "特例規則案.docx")
+    assert ("条文", "第六条　この規則に定めるもののほか、必要な事項は、町長が別に定める。") in tokurei
+    assert tokurei[-1][2] == ["みどり市補助金交付規則", "第二条第一項", "記名押印に代えて記名で足りる"]
+
+
+def test_nothing_to_change_still_writes_the_regulation_drafts(tmp_path):
+    k = kisoku()
+    kept = [f.with_(decision="存続") for f in kisoku_findings(k)]
+    result = write_drafts(tmp_path, kept, {k.path: k}, CONFIG)
+    assert result.files == ["整理規則案.docx", "特例規則案.docx", "新旧対照表.docx"]
+    assert read_back(tmp_path / "整理規則案.docx")[:2] == [
+        ("題名", "押印等の見直しに伴う関係規則の整理に関する規則"),
+        ("改め文", "（押印等の見直しにより改正を要する規則はありません。）")]
+    assert read_back(tmp_path / "特例規則案.docx")[-1][1] == ["（該当なし）", "", ""]
+    assert read_back(tmp_path / "新旧対照表.docx") == [
+        ("題名", "押印等の見直しに伴う新旧対照表"), ("改め文", "（改正を要する例規はありません。）")]
+
+
+def _east_asia(style) -> str | None:
+    rpr = style.element.rPr
+    rfonts = rpr.find(qn("w:rFonts")) if rpr is not None else None
+    return rfonts.get(qn("w:eastAsia")) if rfonts is not None else None
+
+
+@pytest.mark.parametrize("which", ["template", "draft"])
+def test_mincho_east_asian_font_and_a4_portrait(which, drafts):
+    path = template_path() if which == "template" else drafts[0] / "整理規則案.docx"
+    d = docx.Document(str(path))
+    for name in ("題名", "見出し", "条文", "改め文", "附則", "対照表", "対照表枠", "Normal"):
+        assert _east_asia(d.styles[name]) == "ＭＳ 明朝", name
+    s = d.sections[0]
+    # Word stores twentieths of a point: compare in millimetres to 0.1 mm.
+    mm = lambda length: round(length.mm, 1)  # noqa: E731
+    assert (mm(s.page_width), mm(s.page_height)) == (210.0, 297.0)
+    assert s.orientation == WD_ORIENT.PORTRAIT
+    assert [mm(x) for x in (s.top_margin, s.bottom_margin, s.left_margin, s.right_margin)] == [30.0, 25.0, 25.0, 25.0]
+
+
+def test_template_is_rebuilt_identically_by_its_script(tmp_path, repo_root):
+    import runpy
+
+    built = tmp_path / "draft.docx"
+    runpy.run_path(str(repo_root / "templates" / "build_templates.py"), run_name="build")["build"](built)
+    fresh, bundled = docx.Document(str(built)), docx.Document(str(template_path()))
+    names = lambda d: sorted(s.name for s in d.styles)  # noqa: E731
+    assert names(fresh) == names(bundled)
+    for name in ("題名", "条文", "改め文", "対照表"):
+        assert fresh.styles[name].paragraph_format.left_indent == bundled.styles[name].paragraph_format.left_indent
