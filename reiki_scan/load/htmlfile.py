@@ -23,6 +23,8 @@ _SOURCE_BREAKS = re.compile(r"[ \t]*[\r\n]+[ \t]*")
 _BLOCK_TAGS = frozenset(
     "p h1 h2 h3 h4 h5 h6 li td th dt dd caption pre blockquote div address".split()
 )
+# Stands for <br> until the source's own line breaks are dropped.
+_BR = "\x00"
 _SKIP_TAGS = frozenset("script style noscript template head nav".split())
 
 
@@ -45,12 +47,13 @@ def _text(el) -> str:
     """Rendered text of ``el``: tags stripped, source line breaks dropped, <br> kept."""
     parts: list[str] = []
     _collect(el, parts)
-    return _SOURCE_BREAKS.sub("", "".join(parts)).replace("\xa0", " ").strip()
+    text = _SOURCE_BREAKS.sub("", "".join(parts)).replace(_BR, "\n").replace("\xa0", " ")
+    return text.strip()
 
 
 def _collect(el, parts: list[str]) -> None:
     if el.tag == "br":
-        parts.append("\n")
+        parts.append(_BR)
     elif isinstance(el.tag, str) and el.tag not in _SKIP_TAGS:
         if el.text:
             parts.append(el.text)

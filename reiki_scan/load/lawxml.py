@@ -47,6 +47,8 @@ _NUMBERED_BODY = {
     **{f"Subitem{i}": (f"Subitem{i}Title", f"Subitem{i}Sentence") for i in range(1, 11)},
 }
 _SPACE = "\u3000"
+# Sentences are cited by position (前段 = Sentence[1]) whether or not they carry a Num.
+_POSITIONAL = frozenset({"Sentence"})
 
 
 def load_law_xml(data: bytes, display_path: str, rel: str) -> SourceText:
@@ -95,10 +97,10 @@ def _text(el) -> str:
 
 def _step(el, parent) -> str:
     num = el.get("Num")
-    if num is not None:
+    if num is not None and el.tag not in _POSITIONAL:
         return f"{el.tag}[Num={num}]"
     siblings = [c for c in parent if c.tag == el.tag] if parent is not None else [el]
-    if len(siblings) == 1:
+    if len(siblings) == 1 and el.tag not in _POSITIONAL:
         return el.tag
     return f"{el.tag}[{siblings.index(el) + 1}]"
 
