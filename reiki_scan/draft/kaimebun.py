@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from ..config import RunConfig
 from ..models import Amendment, ProvisionChange
-from ._numbering import to_kanji_locator
+from ..structure.numbering import to_kanji_locator
 
 BODY_PREFIX = "\u3000"
 REPLACE_WHOLE = "を次のように改める。"
