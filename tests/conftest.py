@@ -25,3 +25,11 @@ def shared_corpus() -> Path:
 @pytest.fixture(scope="session")
 def samples() -> Path:
     return REPO / "corpus_samples"
+
+
+@pytest.fixture(scope="session")
+def ginza():
+    """The GiNZA pipeline, loaded once per test session (for tests marked ``nlp``)."""
+    from reiki_scan.detect.nlp import load_model
+
+    return load_model()

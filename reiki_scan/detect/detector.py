@@ -67,7 +67,7 @@ class Detector:
             analysis = analyses[u.text]
             for h in found:
                 s, e = n.to_source(h.start, h.end)
-                result = self.judge.judge(analysis, u.text, (s, e), h.pattern.role, u.is_heading)
+                result = self.judge.judge(analysis, n.text, (h.start, h.end), h.pattern.role, u.is_heading)
                 occ_key = (h.pattern.id, norm(u.text))
                 occurrence = occurrences.get(occ_key, 0)
                 occurrences[occ_key] = occurrence + 1

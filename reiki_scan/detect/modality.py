@@ -59,7 +59,7 @@ class ModalityJudge:
     def judge(self, analysis: dict, text: str, span: tuple[int, int], role: str,
               is_heading: bool = False) -> ModalityResult:
         """Modality of the hit at ``span`` (half-open character offsets into ``text``, the
-        analysed unit text); ``role`` is the pattern's role (``act``, ``document``,
+        analysed — normalized — unit text; ``actor``/``target`` are quoted from it); ``role`` is the pattern's role (``act``, ``document``,
         ``object``, ``box``, ``exempt``)."""
         if role == "exempt":
             return ModalityResult("免除", evidence="pattern: 語自体が免除 => 免除")
@@ -75,7 +75,7 @@ class ModalityJudge:
         tree = _Tree(tokens, text, analysis.get("sents", []))
         anchor = tree.anchor(span)
         path = tree.path(anchor)
-        actor, target = self._roles(tree, path)
+        actor, target = self._roles(tree, tree.covering(span) + path)
 
         cue = self._exempt(tree, path)
         if cue is not None:
@@ -128,7 +128,8 @@ class ModalityJudge:
 
     def _roles(self, tree: "_Tree", path: list[int]) -> tuple[str, str]:
         actor = target = ""
-        # Coordinated predicates (記載し、押印し) share their document: look one advcl deeper.
+        # The words of a compound hit (記名 + 押印) each govern arguments; coordinated
+        # predicates (記載し、押印し) share their document: look one advcl deeper.
         heads = path + [j for i in path for j in tree.children(i) if tree.tokens[j]["dep"] == "advcl"]
         for i in heads:
             for j in tree.children(i):
@@ -154,6 +155,10 @@ class _Tree:
 
     def children(self, i: int) -> list[int]:
         return self._children.get(i, [])
+
+    def covering(self, span: tuple[int, int]) -> list[int]:
+        s, e = span
+        return [i for i, t in enumerate(self.tokens) if t["start"] < e and t["end"] > s]
 
     def anchor(self, span: tuple[int, int]) -> int:
         """The last token overlapping ``span`` (the seal word's head in head-final Japanese)."""

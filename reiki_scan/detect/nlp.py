@@ -1,20 +1,25 @@
 """GiNZA dependency analyses as plain, JSON-serializable dicts.
 
 The pipeline caches these on disk and computes them in worker processes, so nothing here
-returns spaCy objects. One analysis (for one unit text)::
+returns spaCy objects. What is parsed is the *normalized* unit text
+(:func:`reiki_scan.textnorm.norm`, the text the patterns run on): a space inside a word
+(「記名　押印」, common in forms) otherwise splits the sentence in two. One analysis
+(for one unit text)::
 
-    {"model": "ja_ginza-5.3.0",
+    {"model": "ja_ginza-5.3.0", "text": "申請書には、押印を要しない。",
      "tokens": [{"text": "押印", "lemma": "押印", "pos": "VERB", "dep": "ROOT",
                  "head": 4, "start": 6, "end": 8}, ...],
      "sents": [[0, 9], ...]}
 
 ``head`` is a token index into ``tokens`` (a root points to itself); ``start``/``end`` are
-half-open character offsets into the analysed text; ``sents`` are half-open token ranges.
+half-open character offsets into ``text`` (the normalized unit text); ``sents`` are half-open token ranges.
 """
 
 from __future__ import annotations
 
 from typing import Sequence
+
+from ..textnorm import norm
 
 MODEL = "ja_ginza"
 # Named entities are never used. The bunsetu recognizer stays: without it the labels keep
@@ -51,11 +56,12 @@ def doc_to_analysis(doc, version: str) -> dict:
         for t in doc
     ]
     sents = [[s.start, s.end] for s in doc.sents] if len(doc) else []
-    return {"model": version, "tokens": tokens, "sents": sents}
+    return {"model": version, "text": doc.text, "tokens": tokens, "sents": sents}
 
 
 def analyze_texts(texts: Sequence[str], n_process: int = 1, batch_size: int = 64) -> dict[str, dict]:
-    """Parse each distinct text with GiNZA; return ``{text: analysis}`` (see module docstring).
+    """Parse each distinct text (normalized) with GiNZA; return ``{text: analysis}`` keyed by
+    the text as given (see the module docstring).
 
     ``n_process`` > 1 runs spaCy's multiprocessing (each worker loads the model once).
     Duplicates are parsed once. Raises OSError when the model is not installed."""
@@ -65,6 +71,7 @@ def analyze_texts(texts: Sequence[str], n_process: int = 1, batch_size: int = 64
     nlp = load_model()
     version = model_version()
     out: dict[str, dict] = {}
-    for text, doc in zip(unique, nlp.pipe(unique, n_process=n_process, batch_size=batch_size)):
+    normalized = [norm(t) for t in unique]
+    for text, doc in zip(unique, nlp.pipe(normalized, n_process=n_process, batch_size=batch_size)):
         out[text] = doc_to_analysis(doc, version)
     return out
