@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib.util
 import re
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -436,7 +437,12 @@ def test_run_configuration(samples: Path) -> None:
 def _load_build_script():
     spec = importlib.util.spec_from_file_location("build_samples", SAMPLES / "_build" / "build_samples.py")
     module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    # a __pycache__ inside corpus_samples/ would itself be scanned as an unsupported input
+    before, sys.dont_write_bytecode = sys.dont_write_bytecode, True
+    try:
+        spec.loader.exec_module(module)
+    finally:
+        sys.dont_write_bytecode = before
     return module
 
 
