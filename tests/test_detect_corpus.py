@@ -1,0 +1,79 @@
+"""The real load -> structure -> detect path over every gold file of the shared corpus."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from reiki_scan import load, structure
+from reiki_scan.detect import Detector
+from reiki_scan.evaluate import evaluate, gold_locator
+
+
+@pytest.fixture(scope="module")
+def gold_run(ginza, shared_corpus):
+    raw = shared_corpus / "raw"
+    rows = [json.loads(l) for l in (shared_corpus / "gold.jsonl").read_text(encoding="utf-8").splitlines() if l.strip()]
+    detector = Detector()
+    findings = []
+    for file in sorted({r["file"] for r in rows}):
+        doc = structure.parse(load.load_file(raw / file, raw))
+        findings.extend(f.to_json() for f in detector.detect(doc, structure.units(doc)))
+    return rows, findings
+
+
+@pytest.mark.nlp
+@pytest.mark.slow
+def test_gold_scores(gold_run):
+    rows, findings = gold_run
+    report = evaluate(rows, findings)
+    assert (report.gold_rows, report.gold_files) == (108, 24)
+    assert (report.overall.tp, report.overall.fp, report.overall.fn) == (51, 0, 0)
+    assert report.overall.recall == 1.0 and report.overall.precision == 1.0
+    assert report.strict_precision == 1.0
+    assert (report.category_agreement, report.category_pairs, report.category_multi) == (1.0, 51, 5)
+    assert (round(report.locator_agreement, 3), report.locator_pairs) == (0.889, 90)
+    assert (report.unlabelled, len(report.unlabelled_true)) == (12, 0)
+    assert len(findings) == 134
+    # Floors of the task, kept explicit beside the exact figures.
+    assert report.overall.recall >= 0.98 and report.overall.precision >= 0.95 and report.category_agreement >= 0.95
+
+
+@pytest.mark.nlp
+@pytest.mark.slow
+def test_no_trap_word_is_reported_as_requirement(gold_run):
+    rows, findings = gold_run
+    traps = [r for r in rows if r["category"] == "非該当・その他"]
+    assert len(traps) == 24
+    true_texts = {(f["file"], f["text"]) for f in findings if f["requires_seal"]}
+    for r in traps:
+        assert not any(file == r["file"] and (r["text"] in text or text in r["text"]) for file, text in true_texts), r
+    assert not any(f["pattern"].startswith("trap.") for f in findings)
+
+
+@pytest.mark.nlp
+@pytest.mark.slow
+def test_findings_point_into_the_source(gold_run, shared_corpus):
+    _, findings = gold_run
+    raw = shared_corpus / "raw"
+    texts = {}
+    for f in findings:
+        if f["file"] not in texts:
+            texts[f["file"]] = load.load_file(raw / f["file"], raw).text
+        assert texts[f["file"]][f["start"]:f["end"]] == f["match"]
+        assert f["match"] in f["text"]
+
+
+@pytest.mark.nlp
+@pytest.mark.slow
+def test_kaisha_ho_findings(gold_run):
+    _, findings = gold_run
+    kaisha = [f for f in findings if f["file"].endswith("417AC0000000086_20170401_428AC0000000062.xml")]
+    by = {}
+    for f in kaisha:
+        by.setdefault((f["category"], f["modality"]), 0)
+        by[(f["category"], f["modality"])] += 1
+    assert by == {("署名又は記名押印", "義務"): 15, ("署名又は記名押印", "免除"): 12}
+    first = next(f for f in kaisha if f["locator"] == gold_locator("第二十六条第一項"))
+    assert (first["match"], first["actor"], first["requires_seal"]) == ("署名し、又は記名押印", "全員", True)
