@@ -1,0 +1,72 @@
+"""evaluate() and format_report() on small hand-made gold rows and findings."""
+
+from __future__ import annotations
+
+import json
+
+from reiki_scan.evaluate import aligned, evaluate, format_report, gold_locator
+
+GOLD = [
+    {"file": "a.md", "locator": "第二条第一項", "text": "申請者は、申請書に記名押印しなければならない。", "category": "記名押印", "requires_seal": True},
+    {"file": "a.md", "locator": "第三条", "text": "押印を要しない。", "category": "押印", "requires_seal": False},
+    {"file": "a.md", "locator": "第四条", "text": "印鑑登録証明書を添えなければならない。", "category": "印鑑証明", "requires_seal": True},
+    {"file": "a.md", "locator": "第五条後段", "text": "流水方向を示す矢印", "category": "非該当・その他", "requires_seal": False},
+    {"file": "b.md", "locator": "第一条", "text": "公印を押印しなければならない。", "category": "公印", "requires_seal": True},
+]
+
+
+def finding(file, locator, text, category, requires):
+    return {"file": file, "locator": locator, "text": text, "category": category, "requires_seal": requires}
+
+
+FINDINGS = [
+    finding("a.md", "第2条第1項", "申請者は、申請書に記名押印しなければならない。", "記名押印", True),
+    finding("a.md", "第3条", "押印を要しない。", "押印", True),  # a false hit
+    finding("a.md", "第9条", "代理人は、委任状に押印しなければならない。", "押印", True),  # not labelled
+    finding("b.md", "第1条", "公印を押印しなければならない。", "押印", True),  # category differs
+    finding("c.md", "第1条", "押印する。", "押印", True),  # file without gold: ignored
+]
+
+
+def test_scores_and_lists():
+    r = evaluate(GOLD, FINDINGS)
+    assert (r.overall.tp, r.overall.fp, r.overall.fn) == (2, 1, 1)
+    assert (round(r.overall.precision, 4), round(r.overall.recall, 4), round(r.overall.f1, 4)) == (0.6667, 0.6667, 0.6667)
+    assert r.strict_precision == 0.5
+    assert (r.unlabelled, [x.text for x in r.unlabelled_true]) == (1, ["代理人は、委任状に押印しなければならない。"])
+    assert [(m.file, m.locator) for m in r.misses] == [("a.md", "第四条")]
+    assert [(m.file, m.locator, m.category) for m in r.false_hits] == [("a.md", "第三条", "押印")]
+    assert (r.category_agreement, r.category_pairs, r.category_multi) == (0.5, 2, 0)
+    assert [(m.locator, m.category) for m in r.category_mismatches] == [("第一条", "押印")]
+    assert (r.locator_agreement, r.locator_pairs) == (1.0, 3)
+    per = {k: (v.tp, v.fp, v.fn) for k, v in r.per_category.items()}
+    assert per == {"記名押印": (1, 0, 0), "押印": (0, 1, 0), "印鑑証明": (0, 0, 1), "公印": (1, 0, 0)}
+
+
+def test_report_text_and_json():
+    r = evaluate(GOLD, FINDINGS)
+    text = format_report(r)
+    assert text.splitlines()[:4] == [
+        "正解データ: 5 行 / 2 ファイル",
+        "押印要否 (requires_seal): 適合率 0.667  再現率 0.667  F1 0.667  (TP 2 / FP 1 / FN 1)",
+        "厳格適合率 (未ラベルの検出を誤りとして数える): 0.500  (未ラベル 1 文 / 検出 1 件)",
+        "区分一致率: 0.500 (2 文; うち複数区分 0 文)",
+    ]
+    assert "  a.md 第四条 [印鑑証明] 印鑑登録証明書を添えなければならない。" in text
+    data = json.loads(json.dumps(r.to_json(), ensure_ascii=False))
+    assert data["overall"] == {"tp": 2, "fp": 1, "fn": 1, "precision": 0.6667, "recall": 0.6667, "f1": 0.6667}
+    assert data["misses"] == [{"file": "a.md", "locator": "第四条", "text": "印鑑登録証明書を添えなければならない。", "category": "印鑑証明"}]
+
+
+def test_alignment_rules():
+    assert aligned("印鑑登録証明書を添えなければならない。", "3 印鑑登録証明書を添えなければならない。")
+    assert aligned("申請書に記名　押印しなければならない", "申請書に記名押印しなければならない。")
+    assert not aligned("申請書に記名押印しなければならない。", "公印の管理に関すること。")
+    assert not aligned("", "押印")
+
+
+def test_gold_locator_style():
+    assert gold_locator("第三百九十九条の十第三項") == "第399条の10第3項"
+    assert gold_locator("第三条第一項前段") == "第3条第1項"
+    assert gold_locator("第一条第二項（生還者届の様式）") == "第1条第2項"
+    assert gold_locator("附則第一条ただし書") == "附則第1条"
