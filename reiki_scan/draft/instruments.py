@@ -31,7 +31,7 @@ from pathlib import Path
 from ..config import RunConfig
 from ..errors import DraftCheckError
 from ..models import NATIONAL_KINDS, Amendment, Document, Edit, Finding
-from ..structure.numbering import int_to_kanji, to_kanji_locator
+from ..structure.numbering import int_to_kanji, kanji_to_int, to_kanji_locator
 from .apply import check
 from .blocks import Block, Para, Table
 from .changes import CHANGING_DECISIONS, build_amendments, section_rank
@@ -59,7 +59,6 @@ _ACT = re.compile(
     r"^(?P<era>明治|大正|昭和|平成|令和)(?P<year>元|[0-9０-９〇一二三四五六七八九十]+)年"
     r"(?:[0-9０-９〇一二三四五六七八九十]+月[0-9０-９〇一二三四五六七八九十]+日)?"
     r"(?P<muni>[^0-9０-９]*?)(?P<kind>条例|規則|要綱|要領|訓令|告示|規程)第(?P<num>[0-9０-９〇一二三四五六七八九十百千]+)号$")
-_FULL = str.maketrans("０１２３４５６７８９", "0123456789")
 
 
 @dataclass(frozen=True)
@@ -94,8 +93,11 @@ def _para_num(n: int, config: RunConfig) -> str:
 
 
 def _digits(s: str, config: RunConfig) -> str:
-    s = s.translate(_FULL)
-    return re.sub(r"[0-9]+", lambda m: int_to_kanji(int(m.group(0))), s) if config.numbering == "kanji" else s
+    """A number of an act citation (「5」, 「５」, 「十五」) in the city's style; 「元」 stays."""
+    if s == "元":
+        return s
+    n = kanji_to_int(s)
+    return int_to_kanji(n) if config.numbering == "kanji" else str(n)
 
 
 def head_of(municipality: str) -> str:
@@ -196,7 +198,7 @@ def special_rule(findings: list[Finding], config: RunConfig) -> list[Block]:
         Para.of("見出し", f"別表(第{n(1)}条、第{n(3)}条関係)"),
     ]
     seen: dict[tuple[str, str, str], None] = {}
-    for f in sorted(findings, key=lambda f: (f.title, f.file, section_rank(f.locator), f.start)):
+    for f in sorted(findings, key=lambda f: (f.file, section_rank(f.locator), f.start)):
         if f.decision in CHANGING_DECISIONS and f.doc_kind not in NATIONAL_KINDS and f.doc_kind != "条例":
             loc = to_kanji_locator(f.locator) if config.numbering == "kanji" else f.locator
             seen.setdefault((f.title, loc or "全体", SPECIAL_RULE_TEXT[f.decision]), None)
