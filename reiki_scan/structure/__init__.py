@@ -43,8 +43,11 @@ def parse(source: SourceText) -> Document:
     if not title:
         title = source.title_hint or PurePosixPath(source.path).stem
     kind = _doc_kind(source, title, act_number, has_articles)
-    if kind == "様式" and not root.children:
-        root = _form_root(source)
+    if kind == "様式" and source.format in _FORM_FORMATS:
+        # A form's first line is a label or a date field, not a title.
+        title = source.title_hint or PurePosixPath(source.path).stem
+        if not root.children:
+            root = _form_root(source)
     return Document(
         source=source, title=title, doc_kind=kind, act_number=act_number, root=root,
         heading_spans=tuple(sorted(set(headings))),
@@ -164,7 +167,7 @@ def _locator(node: Node, parent_loc: str, in_suppl: bool) -> str:
     if k == "Item":
         return f"{parent_loc}第{n}号"
     if k.startswith("Subitem"):
-        return parent_loc + _subitem_label(node.label, n)
+        return parent_loc + _subitem_label(node.label, n, k == "Subitem1")
     if k == "SupplProvision":
         return "附則"
     if k == "AppdxTable":
@@ -184,11 +187,13 @@ def _branch_tail(num: str) -> str:
     return "".join("の" + x for x in num.split("の")[1:])
 
 
-def _subitem_label(label: str, num: str) -> str:
+def _subitem_label(label: str, num: str, first_level: bool) -> str:
+    """ア/イ for the first subdivision; deeper ones keep their brackets, (ア) or (1),
+    so that 第3条第2号イ(ア) cannot be misread."""
     inner = label.strip("()（） \u3000")
-    if inner and not inner.isdigit():
-        return inner
-    return f"({num})"
+    if not inner or inner.isdigit():
+        inner = num
+    return inner if first_level and not inner.isdigit() else f"({inner})"
 
 
 # --- the law XML ----------------------------------------------------------------
@@ -255,7 +260,7 @@ def _xml_provisions(
             loc = f"{parent_loc}第{num}号"
         elif c.tag.startswith("Subitem"):
             label = re.split(r"[ \u3000]", text[c.start:c.end], maxsplit=1)[0]
-            loc = parent_loc + _subitem_label(label, num)
+            loc = parent_loc + _subitem_label(label, num, c.tag == "Subitem1")
         elif c.tag == "SupplProvision":
             loc = "附則"
         elif c.tag == "AppdxTable":

@@ -48,18 +48,17 @@ def _fit(text: str, a: int, b: int) -> list[tuple[int, int]]:
     s = a
     size = 0
     last_comma = -1
-    i = a
-    while i < b:
-        size += len(text[i].encode("utf-8"))
-        if text[i] == "、":
-            last_comma = i
-        if size > MAX_UNIT_BYTES:
+    for i in range(a, b):
+        width = len(text[i].encode("utf-8"))
+        if size + width > MAX_UNIT_BYTES:
             cut = last_comma + 1 if last_comma >= s else i
             pieces.append((s, cut))
             s = cut
-            size = len(text[s:i + 1].encode("utf-8"))
+            size = len(text[s:i].encode("utf-8"))
             last_comma = -1
-        i += 1
+        size += width
+        if text[i] == "、":
+            last_comma = i
     if s < b:
         pieces.append((s, b))
     return pieces
