@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from ..models import Document, Finding, Provision
-from ..textnorm import normalize
+from ..textnorm import Normalized, normalize
 from ._data import CONDITIONS_NAME, policies_dir, read_yaml, validate
 from ..errors import PolicyDataError
 
@@ -45,10 +45,13 @@ class Condition:
         return _search(self.patterns, text, None)
 
 
-def _search(patterns: tuple[ConditionPattern, ...], text: str, scope: str | None) -> str:
+def _search(patterns: tuple[ConditionPattern, ...], text: str, scope: str | None,
+            normalized: Normalized | None = None) -> str:
+    """The source words of the first pattern (of ``scope``, or any) matching ``text``, or ``""``.
+    ``normalized`` is ``normalize(text)`` when the caller already has it."""
     if not text:
         return ""
-    normalized = normalize(text)
+    normalized = normalized or normalize(text)
     for p in patterns:
         if scope is not None and scope not in p.scopes:
             continue
@@ -127,10 +130,11 @@ def detect_conditions(finding: Finding, doc: Document | None) -> dict[str, str]:
     doc_kind = doc.doc_kind if doc is not None else finding.doc_kind
     title = (doc.title if doc is not None else "") or finding.title
     scopes = {"text": finding.text, "provision": _context(finding, doc), "title": title}
+    normalized = {k: normalize(v) for k, v in scopes.items()}
     found: dict[str, str] = {}
     for cond in load_conditions():
         for scope, text in scopes.items():
-            hit = _search(cond.patterns, text, scope)
+            hit = _search(cond.patterns, text, scope, normalized[scope])
             if hit:
                 found[cond.name] = f"「{hit}」{_SCOPE_LABELS[scope]}"
                 break

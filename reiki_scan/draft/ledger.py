@@ -71,34 +71,45 @@ class LedgerDecisions:
 # ---------------------------------------------------------------------------- writing
 
 
-def _style_row(ws, row: int, header: bool = False) -> None:
-    for cell in ws[row]:
-        cell.font = _HEADER_FONT if header else _FONT
-        cell.alignment = _WRAP
-        if header:
-            cell.fill = _HEADER_FILL
+class _Writer:
+    """Appends styled rows. Tracks the row count itself: openpyxl's ``max_row`` scans every
+    cell, which makes styling row by row quadratic on a city-sized ledger."""
+
+    def __init__(self, ws) -> None:
+        self.ws = ws
+        self.row = 0
+
+    def append(self, values: list, header: bool = False, input_cols: tuple[int, ...] = ()) -> None:
+        self.ws.append(values)
+        self.row += 1
+        for i in range(1, len(values) + 1):
+            cell = self.ws.cell(row=self.row, column=i)
+            cell.font = _HEADER_FONT if header else _FONT
+            cell.alignment = _WRAP
+            if header:
+                cell.fill = _HEADER_FILL
+            elif i in input_cols:
+                cell.fill = _INPUT_FILL
 
 
 def _table_sheet(ws, columns, rows: list[list], decision_col: str) -> None:
-    ws.append([h for h, _ in columns])
-    _style_row(ws, 1, header=True)
+    out = _Writer(ws)
+    out.append([h for h, _ in columns], header=True)
+    inputs = tuple(i for i, (h, _) in enumerate(columns, 1) if h in (DECISION_HEADER, NOTE_HEADER))
     for r in rows:
-        ws.append(r)
-        _style_row(ws, ws.max_row)
-    for i, (header, width) in enumerate(columns, 1):
+        out.append(r, input_cols=inputs)
+    for i, (_, width) in enumerate(columns, 1):
         ws.column_dimensions[get_column_letter(i)].width = width
-        if header in (DECISION_HEADER, NOTE_HEADER):
-            for (cell,) in ws.iter_rows(min_row=2, min_col=i, max_col=i):
-                cell.fill = _INPUT_FILL
+    last = max(out.row, 2)
     ws.freeze_panes = "B2"
-    ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{max(ws.max_row, 2)}"
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{last}"
     dv = DataValidation(
         type="list", formula1='"' + ",".join(DECISIONS) + '"', allow_blank=True,
         showErrorMessage=True, errorTitle="審査結果",
         error="一覧から選んでください: " + "、".join(DECISIONS),
         showInputMessage=True, promptTitle="審査結果", prompt="決定を一覧から選ぶ（空欄は提案のまま）",
     )
-    dv.add(f"{decision_col}2:{decision_col}{max(ws.max_row, 2)}")
+    dv.add(f"{decision_col}2:{decision_col}{last}")
     ws.add_data_validation(dv)
 
 
@@ -121,16 +132,14 @@ def _summary_sheet(ws, findings: list[Finding], summary: Mapping) -> None:
                        CATEGORIES.index(p[1]) if p[1] in CATEGORIES else len(CATEGORIES), p[1]),
     )
     decisions = list(DECISIONS) + sorted({d for _, _, d in counts} - set(DECISIONS))
-    ws.append(["文書種別", "区分", *decisions, "合計"])
-    _style_row(ws, 1, header=True)
+    out = _Writer(ws)
+    out.append(["文書種別", "区分", *decisions, "合計"], header=True)
     for kind, cat in pairs:
         row = [counts[(kind, cat, d)] for d in decisions]
-        ws.append([kind, cat, *row, sum(row)])
-        _style_row(ws, ws.max_row)
-    last = ws.max_row
+        out.append([kind, cat, *row, sum(row)])
+    last = out.row
     totals = [sum(counts[(k, c, d)] for k, c in pairs) for d in decisions]
-    ws.append(["合計", "", *totals, sum(totals)])
-    _style_row(ws, ws.max_row, header=True)
+    out.append(["合計", "", *totals, sum(totals)], header=True)
     ws.column_dimensions["A"].width = 10
     ws.column_dimensions["B"].width = 16
     for i in range(3, len(decisions) + 4):
@@ -150,20 +159,16 @@ def _summary_sheet(ws, findings: list[Finding], summary: Mapping) -> None:
         chart.width, chart.height = 22, max(8, 0.6 * len(pairs) + 4)
         ws.add_chart(chart, f"{get_column_letter(len(decisions) + 5)}2")
 
-    ws.append([])
-    ws.append(["実行情報", "値"])
-    _style_row(ws, ws.max_row, header=True)
+    out.append([])
+    out.append(["実行情報", "値"], header=True)
     for key, value in _flatten(summary):
-        ws.append([key, value])
-        _style_row(ws, ws.max_row)
+        out.append([key, value])
     skipped = (summary.get("files") or {}).get("skipped_files") if isinstance(summary.get("files"), Mapping) else None
     if skipped:
-        ws.append([])
-        ws.append(["読めなかったファイル", "理由", "内容"])
-        _style_row(ws, ws.max_row, header=True)
+        out.append([])
+        out.append(["読めなかったファイル", "理由", "内容"], header=True)
         for s in skipped:
-            ws.append([s.get("file", ""), s.get("reason", ""), s.get("message", "")])
-            _style_row(ws, ws.max_row)
+            out.append([s.get("file", ""), s.get("reason", ""), s.get("message", "")])
 
 
 def write_ledger(path: Path, findings: list[Finding], groups: list, summary: dict) -> None:
