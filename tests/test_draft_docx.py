@@ -213,3 +213,32 @@ def test_template_is_rebuilt_identically_by_its_script(tmp_path, repo_root):
     assert names(fresh) == names(bundled)
     for name in ("題名", "条文", "改め文", "対照表"):
         assert fresh.styles[name].paragraph_format.left_indent == bundled.styles[name].paragraph_format.left_indent
+
+
+def test_regression_inconsistent_change_falls_back_to_whole_provision(tmp_path, monkeypatch):
+    """A change whose new text does not follow from its edits fails the word-level
+    self-check; the regulation is then drafted with 「…を次のように改める。」 and the failure
+    is reported, never written silently."""
+    from reiki_scan.draft import instruments
+    from reiki_scan.draft.changes import build_amendments as real_build
+
+    def skewed(*args, **kwargs):
+        [am] = real_build(*args, **kwargs)
+        first = am.changes[0]
+        bad = first.__class__(first.locator, first.old_text, first.new_text.replace("記名し", "署名し"), first.start,
+                              first.edits, first.kind)
+        return [am.__class__(am.file, am.title, am.doc_kind, am.act_number, (bad,) + am.changes[1:])]
+
+    monkeypatch.setattr(instruments, "build_amendments", skewed)
+    k = kisoku()
+    result = write_drafts(tmp_path, kisoku_findings(k), {k.path: k}, CONFIG)
+    [c] = result.checks
+    assert (c.ok, c.fallback) == (False, True)
+    assert c.message.startswith("[E402] reiki/hojokin.txt: みどり市補助金交付規則: 改め文を溶け込ませた結果が改正後の文と")
+    assert result.problems == [c.message + "（この規則は規定ごとの全部改正の形で起案しました）"]
+    seiri = read_back(tmp_path / "整理規則案.docx")
+    assert seiri[3:6] == [
+        ("改め文", "第2条第1項を次のように改める。"),
+        ("条文", "第2条　補助金の交付を受けようとする者は、申請書に署名し、市長に提出しなければならない。"),
+        ("改め文", "第2条第2項を削る。"),
+    ]

@@ -29,15 +29,34 @@ def template_path() -> Path:
     return data_dir("templates") / TEMPLATE
 
 
-def _fill(paragraph, para: Para) -> None:
-    paragraph.style = para.style
+class _Styles:
+    """Style ids by name. Assigning ``paragraph.style`` by name or object makes python-docx
+    scan every style of the document each time (minutes for a city's 新旧対照表), so the id is
+    looked up once and written to ``w:pStyle`` directly."""
+
+    def __init__(self, doc) -> None:
+        self.doc = doc
+        self.ids: dict[str, str] = {}
+
+    def id_of(self, name: str) -> str:
+        if name not in self.ids:
+            try:
+                self.ids[name] = self.doc.styles[name].style_id
+            except KeyError as e:
+                raise OutputError(f"起案テンプレートにスタイル「{name}」がありません。templates/build_templates.py で作り直すか、"
+                                  "Word でこの名前のスタイルを追加してください", path=str(template_path())) from e
+        return self.ids[name]
+
+
+def _fill(paragraph, para: Para, styles: _Styles) -> None:
+    paragraph._p.style = styles.id_of(para.style)
     for r in para.runs:
         run = paragraph.add_run(r.text)
         if r.underline:
             run.underline = True
 
 
-def _table(doc, table: Table) -> None:
+def _table(doc, table: Table, styles: _Styles) -> None:
     t = doc.add_table(rows=1 + len(table.rows), cols=len(table.header))
     t.style = doc.styles[TABLE_STYLE]
     header = t.rows[0]
@@ -46,13 +65,13 @@ def _table(doc, table: Table) -> None:
     flag = OxmlElement("w:tblHeader")
     tr_pr.append(flag)
     for cell, text in zip(header.cells, table.header):
-        _fill(cell.paragraphs[0], Para.of("対照表", text))
+        _fill(cell.paragraphs[0], Para.of("対照表", text), styles)
     for row, cells in zip(t.rows[1:], table.rows):
         for cell, paras in zip(row.cells, cells):
             first, *rest = paras or (Para.of("対照表", ""),)
-            _fill(cell.paragraphs[0], first)
+            _fill(cell.paragraphs[0], first, styles)
             for p in rest:
-                _fill(cell.add_paragraph(), p)
+                _fill(cell.add_paragraph(), p, styles)
 
 
 def write_docx(path: Path, blocks: Sequence[Block], title: str) -> Path:
@@ -68,11 +87,12 @@ def write_docx(path: Path, blocks: Sequence[Block], title: str) -> Path:
     for child in list(body):
         if child.tag != qn("w:sectPr"):
             body.remove(child)
+    styles = _Styles(doc)
     for block in blocks:
         if isinstance(block, Table):
-            _table(doc, block)
+            _table(doc, block, styles)
         else:
-            _fill(doc.add_paragraph(), block)
+            _fill(doc.add_paragraph(), block, styles)
     doc.core_properties.title = title
     tmp = path.with_name(f".{path.name}.tmp")
     try:
