@@ -239,3 +239,13 @@ def test_broken_or_foreign_files_raise_review_file_error(tmp_path):
     with pytest.raises(ReviewFileError, match="シート「一覧」に列「審査結果」がありません"):
         read_ledger(other)
     assert ledger_has_reviewer_input(tmp_path / "absent.xlsx") is False
+
+
+def test_unwritable_target_raises_output_error_and_leaves_nothing(tmp_path, reviewed_inputs):
+    findings, groups = reviewed_inputs
+    blocker = tmp_path / "out"
+    blocker.write_text("a file where the output folder should be", encoding="utf-8")
+    with pytest.raises(OutputError, match="台帳を書けません") as e:
+        write_ledger(blocker / "ledger.xlsx", findings, groups, SUMMARY)
+    assert e.value.code == "E401"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
