@@ -121,3 +121,7 @@ def test_real_corpus_sentences(ginza, shared_corpus, file, sentence, expected):
     doc, units = make_doc([("第1条", sentence)], path=file)
     found = DETECTOR.detect(doc, units)
     assert [(f.match, f.category, f.modality) for f in found] == expected
+
+
+def test_gate_holds_for_the_bundled_patterns():
+    assert DETECTOR.gated is True

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Mapping
 
@@ -16,6 +17,9 @@ from .patterns import Hit, Pattern, find_hits, load_cues, load_patterns, select_
 # requires_seal (CONTRACT.md): an obligation or an allowed/required option obliges a seal;
 # an exemption or a mere mention does not.
 REQUIRES = {"義務": True, "任意": True, "免除": False, "言及": False}
+# Every seal word holds 印, 捺, ㊞ or なつ (押なつ, なつ印): most units hold none and skip the
+# full pattern search. The gate is checked against every example at construction.
+_GATE = re.compile("[印捺㊞]|なつ")
 
 
 class Detector:
@@ -29,9 +33,13 @@ class Detector:
         self.patterns = list(patterns) if patterns is not None else load_patterns(patterns_dir)
         self.contexts = [p for p in self.patterns if p.role == "context"]
         self.judge = ModalityJudge(load_cues(patterns_dir))
+        self.gated = all(_GATE.search(norm(ex)) for p in self.patterns if not p.is_trap
+                         and p.role != "context" for ex in p.examples)
 
     def hits(self, text: str) -> list[Hit]:
         """Non-overlapping hits in the *normalized* ``text`` (traps included)."""
+        if self.gated and not _GATE.search(text):
+            return []
         return select_hits(find_hits(self.patterns, text))
 
     def seal_hits(self, text: str) -> list[Hit]:
