@@ -90,6 +90,8 @@ def test_written_ledger_reads_back_by_content(tmp_path, reviewed_inputs):
     assert ws["F2"].alignment.wrap_text is True
     assert (ws["F2"].font.name, ws["A1"].font.name, ws["A1"].font.b) == ("Yu Gothic", "Yu Gothic", True)
     assert ws.column_dimensions["F"].width == 60
+    assert (ws.page_setup.orientation, ws.page_setup.paperSize, ws.print_title_rows) == ("landscape", 9, "$1:$1")
+    assert wb.properties.title == "押印見直し台帳"
     [dv] = ws.data_validations.dataValidation
     assert dv.type == "list"
     assert dv.formula1 == '"廃止,記名に改める,署名に改める,存続,要検討,対応済,対象外"'

@@ -101,6 +101,12 @@ def _table_sheet(ws, columns, rows: list[list], decision_col: str) -> None:
     for i, (_, width) in enumerate(columns, 1):
         ws.column_dimensions[get_column_letter(i)].width = width
     last = max(out.row, 2)
+    # Reviewers print the ledger: A4 landscape, one page wide, header repeated on every page.
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = "1:1"
     ws.freeze_panes = "B2"
     ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{last}"
     dv = DataValidation(
@@ -189,6 +195,8 @@ def write_ledger(path: Path, findings: list[Finding], groups: list, summary: dic
             path=str(path),
         )
     wb = Workbook()
+    wb.properties.title = "押印見直し台帳"
+    wb.properties.creator = "reiki-scan"
     ws = wb.active
     ws.title = SUMMARY_SHEET
     ordered = sorted(findings, key=lambda f: (f.file, f.start, f.end, f.id))
