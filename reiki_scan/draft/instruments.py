@@ -50,7 +50,6 @@ YOKO_TITLE = "押印等の見直しに伴う要綱等の改正一覧"
 TOKUREI_TITLE = "押印等の見直しに伴う押印の特例に関する規則"
 TAISHO_TITLE = "押印等の見直しに伴う新旧対照表"
 TRANSITION = "この{kind}の施行の際現にあるこの{kind}による改正前の様式による用紙は、当分の間、所要の調整をして使用することができる。"
-ADMINISTRATIVE_KINDS = frozenset({"要綱", "要領", "訓令", "告示", "規程", "様式", "その他"})
 # 別表 of the 特例規則: what each decision means for the covered provision.
 SPECIAL_RULE_TEXT = {"廃止": "押印を要しない", "記名に改める": "記名押印に代えて記名で足りる",
                      "署名に改める": "押印に代えて署名で足りる"}
