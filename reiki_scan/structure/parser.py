@@ -12,6 +12,7 @@ sources the numbering is inferred from the text (see :class:`_MarkdownArticle`).
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from ..models import SourceText
@@ -451,9 +452,7 @@ class _MarkdownArticle:
         self.sub_second = False
         # Lines of this article: up to the next heading line.
         body = []
-        for i in nonblank:
-            if i <= head_idx:
-                continue
+        for i in nonblank[bisect_right(nonblank, head_idx):]:
             t = lines[i][2].strip()
             if RE_MD_ARTICLE.match(t) or t == MD_FOOTER:
                 break

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
+
 from ..models import Document, Provision, Unit
 
 # SudachiPy (under GiNZA) refuses inputs above this many UTF-8 bytes.
@@ -64,9 +66,43 @@ def _fit(text: str, a: int, b: int) -> list[tuple[int, int]]:
     return pieces
 
 
+class _LeafFinder:
+    """``Document.leaf_at`` with a binary search per level (a Markdown law has a thousand
+    articles directly under its root)."""
+
+    def __init__(self, root: Provision) -> None:
+        self._starts: dict[int, list[int]] = {}
+        self.root = root
+
+    def __call__(self, offset: int) -> Provision:
+        node = self.root
+        while node.children:
+            starts = self._starts.get(id(node))
+            if starts is None:
+                starts = self._starts[id(node)] = [c.start for c in node.children]
+            i = bisect_right(starts, offset) - 1
+            # Spans of siblings may nest at equal starts; the first containing one wins,
+            # as in Document.leaf_at.
+            while i > 0 and starts[i - 1] == starts[i]:
+                i -= 1
+            found = None
+            for c in node.children[max(i, 0):]:
+                if c.start > offset:
+                    break
+                if c.start <= offset < c.end:
+                    found = c
+                    break
+            if found is None:
+                return node
+            node = found
+        return node
+
+
 def make_units(doc: Document) -> list[Unit]:
     text = doc.text
     headings = {s for s, _ in doc.heading_spans}
+    leaf_at = _LeafFinder(doc.root)
+    leaves: list[Provision] = []
     out: list[Unit] = []
     for block in doc.source.blocks:
         if not text[block.start:block.end].strip():
@@ -74,22 +110,23 @@ def make_units(doc: Document) -> list[Unit]:
         is_heading = block.start in headings
         spans = [(block.start, block.end)] if is_heading else sentence_spans(text, block.start, block.end)
         for a, b in spans:
-            leaf = doc.leaf_at(a)
+            leaf = leaf_at(a)
             for x, y in _fit(text, a, b):
+                leaves.append(leaf)
                 out.append(Unit(
                     start=x, end=y, text=text[x:y], locator=leaf.locator,
                     source_ref=block.source_ref, is_heading=is_heading,
                 ))
-    return _assign_parts(doc, out)
+    return _assign_parts(out, leaves)
 
 
-def _assign_parts(doc: Document, units: list[Unit]) -> list[Unit]:
+def _assign_parts(units: list[Unit], leaves: list[Provision]) -> list[Unit]:
     """前段/後段/ただし書 among the sentences of each article or paragraph."""
     by_leaf: dict[tuple[int, str], list[int]] = {}
     for i, u in enumerate(units):
         if u.is_heading:
             continue
-        leaf: Provision = doc.leaf_at(u.start)
+        leaf = leaves[i]
         if leaf.kind not in ("Article", "Paragraph", "SupplProvision"):
             continue
         by_leaf.setdefault((leaf.start, leaf.kind), []).append(i)
