@@ -402,3 +402,11 @@ def _walk(node):
     yield node
     for c in node.children:
         yield from _walk(c)
+
+
+def test_regression_build_folder_of_sample_corpus_is_not_input(samples):
+    from reiki_scan.load import iter_corpus
+
+    rels = [p.relative_to(samples).as_posix() for p in iter_corpus(samples)]
+    assert not [r for r in rels if r.startswith("_build/")]
+    assert len(rels) == 14

@@ -37,7 +37,8 @@ _ZIP_MAX_RATIO = 200
 def iter_corpus(root: Path) -> list[Path]:
     """Every candidate input file below ``root``, sorted by relative posix path.
 
-    Skipped: hidden files and folders (leading ``.``), ``reiki-scan.toml``, ``*.json`` /
+    Skipped: hidden files and folders (leading ``.``), working folders whose name starts
+    with ``_`` (``_build``, ``_old``: a city's scratch space, not its 例規), ``reiki-scan.toml``, ``*.json`` /
     ``*.jsonl``, the corpus' own notes (files named ``README*`` / ``SOURCES*``), Office
     lock files (``~$*``), and symlinks that lead outside ``root``. Files of any other
     suffix are returned too, so that :func:`load_file` can report them as unsupported.
@@ -54,7 +55,7 @@ def iter_corpus(root: Path) -> list[Path]:
         here = Path(dirpath)
         keep = []
         for d in dirnames:
-            if d.startswith("."):
+            if d.startswith((".", "_")):
                 continue
             p = here / d
             if p.is_symlink():
