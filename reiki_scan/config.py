@@ -10,6 +10,8 @@ Example (all keys optional)::
     era_date = "令和9年4月1日"           # the same date as written in the drafts (optional)
     signature_or_seal = "keep"          # 署名又は記名押印 -> "keep" | "署名" | "署名又は記名"
     max_file_mb = 50                    # larger files are skipped with a message
+    max_unzipped_mb = 500               # .docx/.xlsx: larger total once unzipped is refused (zip bomb)
+    max_zip_ratio = 200                 # .docx/.xlsx: unzipped/zipped size above this is refused
 """
 
 from __future__ import annotations
@@ -34,8 +36,14 @@ class RunConfig:
     era_date: str = ""
     signature_or_seal: str = "keep"
     max_file_mb: float = 50.0
+    max_unzipped_mb: float = 500.0
+    max_zip_ratio: float = 200.0
 
     def __post_init__(self) -> None:
+        for name in ("max_file_mb", "max_unzipped_mb", "max_zip_ratio"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
+                raise ConfigError(f"{name} は正の数です（値: {value!r}）")
         if self.numbering not in ("arabic", "kanji"):
             raise ConfigError(f"numbering は arabic か kanji です（値: {self.numbering!r}）")
         if self.column_order not in ("new_old", "old_new"):

@@ -70,6 +70,41 @@ class UnsafeFileError(LoadError):
     reason = "unsafe"
 
 
+class CorruptFileError(FormatMismatchError):
+    """The container or markup is damaged inside (a bad zip member, malformed XML in a part)."""
+
+    code = "E109"
+    reason = "corrupt"
+
+
+class VanishedFileError(LoadError):
+    """The file was listed but was gone (moved or deleted) when it was to be read."""
+
+    code = "E110"
+    reason = "vanished"
+
+
+class SymlinkOutsideError(UnsafeFileError):
+    """A symbolic link in the corpus leads outside it; it is not followed."""
+
+    code = "E111"
+    reason = "symlink_outside"
+
+
+class BrokenLinkError(LoadError):
+    """A symbolic link whose target does not exist (or loops)."""
+
+    code = "E112"
+    reason = "broken_symlink"
+
+
+class NotRegularFileError(LoadError):
+    """A named pipe, socket or device where a file was expected; it is never opened."""
+
+    code = "E113"
+    reason = "not_a_file"
+
+
 class ConfigError(ReikiScanError):
     code = "E201"
 
