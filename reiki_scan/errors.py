@@ -132,3 +132,19 @@ class DraftCheckError(OutputError):
     (溶け込み self-check of the drafts); the message names the regulation and the sentence."""
 
     code = "E402"
+
+
+class WorkspaceError(OutputError):
+    """The workspace database ``OUT/.reiki-scan/workspace.sqlite`` cannot be used."""
+
+    code = "E403"
+
+
+class WorkspaceLockedError(WorkspaceError):
+    """Another run holds ``OUT/.reiki-scan/lock``; ``pid`` is the holder's process id (0 when unknown)."""
+
+    code = "E404"
+
+    def __init__(self, message: str, *, path: str = "", pid: int = 0) -> None:
+        super().__init__(message, path=path)
+        self.pid = pid
