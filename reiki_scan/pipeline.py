@@ -243,14 +243,26 @@ def write_outputs(out: Path, result: ScanResult, *, drafts: bool, files_read: in
     stamp = stamp or time.strftime("%Y%m%d-%H%M%S")
     report = OutputReport()
     findings, reviewed = apply_reviews(out, result.findings)
+    if (out / "見え消し").is_dir():
+        from .draft.mikeshi import apply_decisions
+
+        findings, mikeshi_notes = apply_decisions(out, findings)
+        report.notes.extend(mikeshi_notes)
     result.findings = findings
     if drafts:
         from .draft import write_drafts
+        from .draft.mikeshi import write_mikeshi
+        from .draft.protect import GENERATED_DIR
 
         t0 = time.perf_counter()
-        drafted = write_drafts(out, findings, result.documents, result.config)
+        drafted = write_drafts(out, findings, result.documents, result.config,
+                               stamp=stamp[:8], store=out / GENERATED_DIR)
+        mikeshi = write_mikeshi(out, findings, result.documents, result.config,
+                                stamp=stamp[:8], store=out / GENERATED_DIR)
         result.timings["draft"] = time.perf_counter() - t0
         report.files.extend(drafted.files)
+        report.files.extend(mikeshi.files)
+        report.notes.extend(drafted.notes + mikeshi.notes)
         report.problems.extend(drafted.problems)
         result.problems.extend(drafted.problems)
     write_findings(out, findings)

@@ -1,5 +1,5 @@
-"""Write :mod:`.blocks` into a .docx made from ``templates/draft.docx`` (the only module of
-the drafts that touches python-docx).
+"""Write :mod:`.blocks` into a .docx made from ``templates/draft.docx`` (with :mod:`.mikeshi`,
+:mod:`.redline` and :mod:`.protect`, the only modules of the drafts that touch python-docx).
 
 Styles come from the template by name, so a city restyles the drafts in Word. Files are
 written to a temporary name in the target folder and renamed, so a reader never sees a
@@ -74,10 +74,10 @@ def _table(doc, table: Table, styles: _Styles) -> None:
                 _fill(cell.add_paragraph(), p, styles)
 
 
-def write_docx(path: Path, blocks: Sequence[Block], title: str) -> Path:
-    """Write ``blocks`` to ``path`` (replaced atomically) with the core property ``title``.
+def open_template():
+    """A new document from the template, its body emptied (the page setup and styles kept).
 
-    Raises :class:`OutputError` when the template is missing or the file cannot be written."""
+    Raises :class:`OutputError` when the template is missing or unreadable."""
     try:
         doc = Document(str(template_path()))
     except (OSError, KeyError, ValueError) as e:
@@ -87,6 +87,18 @@ def write_docx(path: Path, blocks: Sequence[Block], title: str) -> Path:
     for child in list(body):
         if child.tag != qn("w:sectPr"):
             body.remove(child)
+    return doc
+
+
+def style_ids(doc) -> "_Styles":
+    """A cached lookup of paragraph style ids by style name (``style_ids(doc).id_of("条文")``);
+    :class:`OutputError` when the template lacks a style."""
+    return _Styles(doc)
+
+
+def build_docx(blocks: Sequence[Block], title: str):
+    """The python-docx document of ``blocks`` with the core property ``title``, not yet saved."""
+    doc = open_template()
     styles = _Styles(doc)
     for block in blocks:
         if isinstance(block, Table):
@@ -94,6 +106,17 @@ def write_docx(path: Path, blocks: Sequence[Block], title: str) -> Path:
         else:
             _fill(doc.add_paragraph(), block, styles)
     doc.core_properties.title = title
+    return doc
+
+
+def save_docx(doc, path: Path) -> Path:
+    """Save ``doc`` to ``path`` through a temporary file and a rename, recording the content
+    hash of :mod:`.protect` in its custom properties.
+
+    Raises :class:`OutputError` when the file cannot be written."""
+    from .protect import record_hash
+
+    record_hash(doc)
     tmp = path.with_name(f".{path.name}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -103,3 +126,10 @@ def write_docx(path: Path, blocks: Sequence[Block], title: str) -> Path:
         tmp.unlink(missing_ok=True)
         raise OutputError(f"起案を書き込めません ({e})。出力先の権限と空き容量を確認してください", path=str(path)) from e
     return path
+
+
+def write_docx(path: Path, blocks: Sequence[Block], title: str) -> Path:
+    """Write ``blocks`` to ``path`` (replaced atomically) with the core property ``title``.
+
+    Raises :class:`OutputError` when the template is missing or the file cannot be written."""
+    return save_docx(build_docx(blocks, title), path)

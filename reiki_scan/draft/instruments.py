@@ -24,6 +24,7 @@ National laws are never drafted (they are not the municipality's to amend).
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -75,11 +76,13 @@ class CheckResult:
 @dataclass
 class DraftResult:
     """What :func:`write_drafts` did: ``files`` written (names relative to OUT), the
-    self-check per regulation, and ``problems`` (one Japanese line each) for the user."""
+    self-check per regulation, ``problems`` (one Japanese line each) for the user, and
+    ``notes`` on drafts kept because a reviewer edited them."""
 
     files: list[str] = field(default_factory=list)
     checks: list[CheckResult] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
 
 def _num(n: int, config: RunConfig) -> str:
@@ -237,15 +240,21 @@ def _checked(am: Amendment, doc: Document, config: RunConfig, result: DraftResul
 
 
 def write_drafts(out_dir: Path, findings: list[Finding], docs: Mapping[str, Document],
-                 config: RunConfig) -> DraftResult:
+                 config: RunConfig, *, stamp: str | None = None, store: Path | None = None) -> DraftResult:
     """Build and write every draft into ``out_dir`` (see the module docstring for the files).
 
     ``docs`` maps ``Finding.file`` to its :class:`Document`. Returns the file names written,
     the self-check of every regulation and the problems to show the user.
+    A draft a reviewer edited is kept and the new one written beside it, named with
+    ``stamp`` (the run date ``"20261129"``, default today), with a redline from the copy of
+    the last generated draft in ``store`` (``None``: no copies kept, no redline); see
+    :func:`.protect.save_protected`.
     Raises :class:`OutputError` when the template is missing or a file cannot be written,
     :class:`PatternDataError` when the rewrite rules are invalid."""
-    from .docx_writer import write_docx
+    from .docx_writer import build_docx
+    from .protect import save_protected
 
+    stamp = stamp or time.strftime("%Y%m%d")
     result = DraftResult()
     seiri, seibi, yoko, tables = [], [], [], []
     for am in build_amendments(findings, docs, config):
@@ -267,8 +276,15 @@ def write_drafts(out_dir: Path, findings: list[Finding], docs: Mapping[str, Docu
         tables.extend(comparison(am, doc, cited if am.doc_kind in ("条例", "規則") else am.title, config))
 
     def write(name: str, blocks: list[Block], title: str) -> None:
-        write_docx(out_dir / name, blocks, title)
-        result.files.append(name)
+        outcome = save_protected(build_docx(blocks, title), out_dir / name, stamp=stamp,
+                                 previous=store / name if store is not None else None,
+                                 redline_title=f"{title}（変更点）")
+        if outcome.written is not None:
+            result.files.append(outcome.written.name)
+        if outcome.redline is not None:
+            result.files.append(outcome.redline.name)
+        if outcome.note:
+            result.notes.append(outcome.note)
 
     write(SEIRI_FILE, batch_instrument(seiri, config, kind="規則"), SEIRI_TITLE)
     if seibi:

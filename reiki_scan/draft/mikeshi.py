@@ -1,0 +1,466 @@
+"""見え消し: each amended regulation in full, with every proposed change as a Word tracked change,
+and the reviewers' accept/reject read back as decisions.
+
+Files: ``OUT/見え消し/<題名>.docx``, one per regulation that :func:`.changes.build_amendments`
+changes (national laws excepted). The whole text is written, one paragraph per line of the
+extracted text, in the template's styles (題名, 見出し, 附則, 条文); unchanged provisions are shown
+in full. Each :class:`~reiki_scan.models.Edit` becomes a deletion (``w:del`` with
+``w:delText``) of the words that go and an insertion (``w:ins``) of the words that come, the
+words the old and new text share at both ends left as they are; author 「reiki-scan」, dated the
+run. A Word comment on the change gives the finding id, the decision and the reason.
+
+Word renumbers ``w:id`` on save, so the finding is carried by bookmarks named after its id:
+``RS_<id>`` around the whole change, ``RSD_<id>`` around the deleted words, ``RSI_<id>``
+around the inserted words (``-`` of the id written ``_``: Word bookmark names allow only
+letters, digits and ``_``). Bookmarks sit outside the tracked runs, so accepting or rejecting
+keeps them. A change is then read back (:func:`read_changes`) as:
+
+- ``pending``: a ``w:del`` or ``w:ins`` is still inside ``RS_<id>``;
+- ``accepted``: the deleted words are gone (``RSD_<id>`` empty) and the inserted ones are kept;
+- ``rejected``: the deleted words are back as plain text and the insertion is gone;
+- ``unknown``: anything else (the reviewer retyped the words, or the bookmarks were removed).
+
+:func:`apply_decisions` turns these into decisions (``decided_by = "見え消し"``): rejected ->
+存続 (reason 「見え消しで却下（<file date>）」), accepted -> the decision the change drafted,
+pending -> the proposal stays. Against a decision taken in ``ledger.xlsx`` the later file
+(modification time) wins and a conflict is reported.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+
+from ..config import RunConfig
+from ..errors import ReviewFileError
+from ..models import NATIONAL_KINDS, Document, Edit, Finding
+from .changes import CHANGING_DECISIONS, build_amendments
+from .protect import GENERATED_DIR, save_protected
+from .redline import AUTHOR, Tracked, w3c_date
+
+MIKESHI_DIR = "見え消し"
+REJECTED_REASON = "見え消しで却下（{date}）"
+DECIDED_BY = "見え消し"
+STATES = ("pending", "accepted", "rejected", "unknown")
+
+_BOOKMARK_PREFIXES = ("RS_", "RSD_", "RSI_")
+_ID_IN_COMMENT = re.compile(r"([A-Za-z0-9-]+)（(" + "|".join(CHANGING_DECISIONS) + ")）")
+_BAD_NAME_CHARS = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
+
+
+def bookmark_name(prefix: str, finding_id: str) -> str:
+    """The Word bookmark name of a finding: ``bookmark_name("RS_", "f-0a1b") == "RS_f_0a1b"``."""
+    return prefix + finding_id.replace("-", "_")
+
+
+def _finding_of(name: str) -> tuple[str, str] | None:
+    for prefix in _BOOKMARK_PREFIXES:
+        if name.startswith(prefix):
+            return prefix, name[len(prefix):].replace("_", "-")
+    return None
+
+
+def file_name(title: str) -> str:
+    """The 見え消し file name of a regulation: its title with characters Windows forbids in
+    file names replaced by 「＿」, ``.docx`` appended."""
+    return (_BAD_NAME_CHARS.sub("＿", title).strip() or "無題") + ".docx"
+
+
+# ---------------------------------------------------------------------------- writing
+
+
+def _line_styles(doc: Document) -> list[str]:
+    """The paragraph style of each line of ``doc.text``."""
+    heading_starts = {a for a, _ in doc.heading_spans}
+    styles, pos, titled = [], 0, False
+    for line in doc.text.split("\n"):
+        bare = line.strip().lstrip("○◯")
+        if not titled and doc.title and bare == doc.title:
+            styles.append("題名")
+            titled = True
+        elif pos in heading_starts and bare.replace("\u3000", "").replace(" ", "").startswith("附則"):
+            styles.append("附則")
+        elif pos in heading_starts:
+            styles.append("見出し")
+        else:
+            styles.append("条文")
+        pos += len(line) + 1
+    return styles
+
+
+def _trim(old: str, new: str) -> tuple[int, int]:
+    """Lengths of the prefix and suffix ``old`` and ``new`` share (not overlapping)."""
+    p = 0
+    while p < min(len(old), len(new)) and old[p] == new[p]:
+        p += 1
+    s = 0
+    while s < min(len(old), len(new)) - p and old[-1 - s] == new[-1 - s]:
+        s += 1
+    return p, s
+
+
+def _events(edits: list[Edit]) -> list[tuple[int, str, int]]:
+    """(offset, event, edit index), in the order they are written; ``sorted`` is stable and
+    edits are sorted and disjoint, so events at one offset keep their edit's order."""
+    out = []
+    for k, e in enumerate(edits):
+        p, s = _trim(e.old, e.new)
+        out.append((e.start, "start", k))
+        if e.end - s > e.start + p:
+            out += [(e.start + p, "del_start", k), (e.end - s, "del_end", k)]
+        if len(e.new) - s > p:
+            out.append((e.end - s, "ins", k))
+        out.append((e.end, "end", k))
+    return sorted(out, key=lambda ev: ev[0])
+
+
+class _Writer:
+    def __init__(self, document, stamp: str) -> None:
+        self.document = document
+        self.tracked = Tracked(w3c_date(stamp))
+        self.date = _dt.datetime.strptime(stamp[:8], "%Y%m%d").replace(tzinfo=_dt.timezone.utc)
+        self.bookmark_id = 1
+
+    def bookmark_start(self, p, name: str) -> str:
+        bid = str(self.bookmark_id)
+        self.bookmark_id += 1
+        p.append(OxmlElement("w:bookmarkStart", attrs={qn("w:id"): bid, qn("w:name"): name}))
+        return bid
+
+    @staticmethod
+    def bookmark_end(p, bid: str) -> None:
+        p.append(OxmlElement("w:bookmarkEnd", attrs={qn("w:id"): bid}))
+
+    def comment(self, text: str) -> str:
+        c = self.document.comments.add_comment(text, author=AUTHOR, initials="RS")
+        c._comment_elm.date = self.date  # python-docx stamps the wall clock; the run date keeps output stable
+        return str(c.comment_id)
+
+
+def _comment_text(edit: Edit, finding: Finding | None) -> str:
+    if finding is None:
+        return f"{edit.finding_id}"
+    head = f"{finding.id}（{finding.decision}）{finding.category}「{finding.match}」"
+    return head + ("\n" + finding.reason if finding.reason else "")
+
+
+def build_mikeshi(doc: Document, edits: list[Edit], findings: Mapping[str, Finding], *, stamp: str):
+    """The 見え消し of ``doc`` as a python-docx ``Document`` (not saved).
+
+    ``edits``: disjoint edits with half-open offsets into ``doc.text``, sorted by offset;
+    ``findings``: finding id -> :class:`Finding` for the comments; ``stamp``: the run date
+    (``"20261129"``) dating every change and comment.
+    Raises :class:`OutputError` when the template is missing."""
+    from .docx_writer import open_template, style_ids
+
+    document = open_template()
+    styles = style_ids(document)
+    w = _Writer(document, stamp)
+    line_styles = _line_styles(doc)
+    text = doc.text
+    events = _events(edits)
+    ei, line, buf, deleting = 0, 0, [], False
+    open_marks: dict[int, dict[str, str]] = defaultdict(dict)
+
+    def new_paragraph():
+        p = document.add_paragraph()._p
+        p.style = styles.id_of(line_styles[line])
+        return p
+
+    p = new_paragraph()
+
+    def flush() -> None:
+        if buf:
+            (w.tracked.deleted if deleting else w.tracked.plain)(p, "".join(buf))
+            buf.clear()
+
+    for pos in range(len(text) + 1):
+        while ei < len(events) and events[ei][0] == pos:
+            _, kind, k = events[ei]
+            ei += 1
+            flush()
+            e = edits[k]
+            if kind == "start":
+                open_marks[k]["cstart"] = cid = w.comment(_comment_text(e, findings.get(e.finding_id)))
+                open_marks[k]["RS_"] = w.bookmark_start(p, bookmark_name("RS_", e.finding_id))
+                p.append(OxmlElement("w:commentRangeStart", attrs={qn("w:id"): cid}))
+            elif kind == "del_start":
+                open_marks[k]["RSD_"] = w.bookmark_start(p, bookmark_name("RSD_", e.finding_id))
+                deleting = True
+            elif kind == "del_end":
+                deleting = False
+                w.bookmark_end(p, open_marks[k]["RSD_"])
+            elif kind == "ins":
+                pre, suf = _trim(e.old, e.new)
+                bid = w.bookmark_start(p, bookmark_name("RSI_", e.finding_id))
+                w.tracked.inserted(p, e.new[pre:len(e.new) - suf])
+                w.bookmark_end(p, bid)
+            else:
+                cid = open_marks[k]["cstart"]
+                p.append(OxmlElement("w:commentRangeEnd", attrs={qn("w:id"): cid}))
+                r = OxmlElement("w:r")
+                r.append(OxmlElement("w:commentReference", attrs={qn("w:id"): cid}))
+                p.append(r)
+                w.bookmark_end(p, open_marks.pop(k)["RS_"])
+        if pos == len(text):
+            break
+        ch = text[pos]
+        if ch == "\n":
+            flush()
+            if deleting:
+                w.tracked.paragraph_mark(p, "del")
+            line += 1
+            p = new_paragraph()
+        else:
+            buf.append(ch)
+    flush()
+    document.core_properties.title = f"{doc.title}（見え消し）"
+    return document
+
+
+@dataclass
+class MikeshiResult:
+    """What :func:`write_mikeshi` wrote: ``files`` (paths relative to OUT, ``/``-separated)
+    and ``notes`` for the user (files kept because a reviewer edited them)."""
+
+    files: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def _edits_by_file(findings: list[Finding], docs: Mapping[str, Document], config: RunConfig) -> dict[str, list[Edit]]:
+    out: dict[str, list[Edit]] = {}
+    for am in build_amendments(findings, docs, config):
+        if am.doc_kind in NATIONAL_KINDS or not am.changes or am.file not in docs:
+            continue
+        edits = sorted((e for c in am.changes for e in c.edits), key=lambda e: (e.start, e.end))
+        out[am.file] = edits
+    return out
+
+
+def write_mikeshi(out_dir: Path, findings: list[Finding], docs: Mapping[str, Document], config: RunConfig,
+                  *, stamp: str, store: Path | None = None) -> MikeshiResult:
+    """Write ``out_dir/見え消し/<題名>.docx`` for every regulation with a proposed change.
+
+    ``docs`` maps ``Finding.file`` to its :class:`Document`; ``stamp`` the run date
+    (``"20261129"``); ``store``: the folder of copies of the last generated drafts (see
+    :data:`.protect.GENERATED_DIR`), ``None`` for none. A 見え消し a reviewer edited is kept
+    and the new one written beside it (:func:`.protect.save_protected`); two regulations with
+    the same title get ``-2``, ``-3`` … after the title.
+    Raises :class:`OutputError` when a file cannot be written, :class:`PatternDataError` when
+    the rewrite rules are invalid."""
+    result = MikeshiResult()
+    by_id = {f.id: f for f in findings}
+    used: dict[str, int] = {}
+    folder = out_dir / MIKESHI_DIR
+    for file, edits in _edits_by_file(findings, docs, config).items():
+        doc = docs[file]
+        name = file_name(doc.title or Path(file).stem)
+        used[name] = used.get(name, 0) + 1
+        if used[name] > 1:
+            name = f"{name[:-5]}-{used[name]}.docx"
+        document = build_mikeshi(doc, edits, by_id, stamp=stamp)
+        previous = store / MIKESHI_DIR / name if store is not None else None
+        outcome = save_protected(document, folder / name, stamp=stamp, previous=previous)
+        if outcome.written is not None:
+            result.files.append(outcome.written.relative_to(out_dir).as_posix())
+        if outcome.note:
+            result.notes.append(f"{MIKESHI_DIR}/{outcome.note}")
+    return result
+
+
+# ---------------------------------------------------------------------------- reading
+
+
+@dataclass(frozen=True)
+class ChangeState:
+    """One tracked change of a 見え消し as found in the file.
+
+    ``state``: one of :data:`STATES`; ``decision``: the decision the change drafted (from its
+    comment; ``""`` when the comment is gone); ``reason``: the reason in the comment
+    (``""`` when gone); ``file``: the 見え消し's name; ``mtime``: its modification time (POSIX
+    seconds)."""
+
+    finding_id: str
+    state: str
+    decision: str
+    reason: str
+    file: str
+    mtime: float
+
+
+@dataclass
+class _Region:
+    text: list[str] = field(default_factory=list)
+    tracked: bool = False
+
+
+def _regions(body) -> dict[str, _Region]:
+    """Bookmark name -> visible text and whether a tracked change lies inside, for the
+    bookmarks of this module."""
+    from lxml import etree
+
+    regions: dict[str, _Region] = {}
+    open_ids: dict[str, str] = {}
+    inside_change = 0
+    bstart, bend, t_tag = qn("w:bookmarkStart"), qn("w:bookmarkEnd"), qn("w:t")
+    change_tags = (qn("w:ins"), qn("w:del"))
+    rpr = qn("w:rPr")
+    for event, el in etree.iterwalk(body, events=("start", "end")):
+        tag = el.tag
+        if tag in change_tags and el.getparent().tag != rpr:
+            if event == "start":
+                inside_change += 1
+                for bid in open_ids:
+                    regions[open_ids[bid]].tracked = True
+            else:
+                inside_change -= 1
+        elif event != "start":
+            continue
+        elif tag == bstart:
+            name = el.get(qn("w:name"), "")
+            if _finding_of(name):
+                open_ids[el.get(qn("w:id"), "")] = name
+                regions.setdefault(name, _Region())
+        elif tag == bend:
+            open_ids.pop(el.get(qn("w:id"), ""), None)
+        elif tag == t_tag and not inside_change:
+            for bid in open_ids:
+                regions[open_ids[bid]].text.append(el.text or "")
+    return regions
+
+
+def _comments(document) -> dict[str, tuple[str, str]]:
+    """Finding id -> (decision, reason) from the comments this tool wrote."""
+    out = {}
+    for c in document.comments:
+        lines = c.text.split("\n")
+        m = _ID_IN_COMMENT.match(lines[0].strip()) if lines else None
+        if m:
+            out[m[1]] = (m[2], "\n".join(lines[1:]).strip())
+    return out
+
+
+def _state(whole: _Region, deleted: _Region | None, inserted: _Region | None) -> str:
+    if whole.tracked or (deleted and deleted.tracked) or (inserted and inserted.tracked):
+        return "pending"
+
+    def visible(r: _Region | None) -> str | None:
+        return None if r is None else "".join(r.text).strip()
+
+    d, i = visible(deleted), visible(inserted)
+    if d is None and i is None:
+        return "unknown"
+    accepted = (d is None or d == "") and (i is None or i != "")
+    rejected = (d is None or d != "") and (i is None or i == "")
+    if accepted != rejected:
+        return "accepted" if accepted else "rejected"
+    return "unknown"
+
+
+def read_changes(path: Path) -> dict[str, ChangeState]:
+    """Finding id -> :class:`ChangeState` for every change of the 見え消し at ``path``.
+
+    Raises :class:`ReviewFileError` when the file cannot be read as a .docx."""
+    import docx
+    from docx.opc.exceptions import PackageNotFoundError
+
+    try:
+        document = docx.Document(str(path))
+        mtime = path.stat().st_mtime
+    except (OSError, KeyError, ValueError, PackageNotFoundError) as e:
+        raise ReviewFileError(f"見え消しを .docx として読めません ({e})。Word で .docx 形式で保存し直すか、"
+                              f"{MIKESHI_DIR} フォルダから移してください", path=str(path)) from e
+    regions = _regions(document.element.body)
+    comments = _comments(document)
+    found: dict[str, dict[str, _Region]] = defaultdict(dict)
+    for name, region in regions.items():
+        prefix, fid = _finding_of(name)
+        found[fid][prefix] = region
+    out = {}
+    for fid, parts in found.items():
+        whole = parts.get("RS_") or _Region()
+        decision, reason = comments.get(fid, ("", ""))
+        out[fid] = ChangeState(fid, _state(whole, parts.get("RSD_"), parts.get("RSI_")),
+                               decision, reason, path.name, mtime)
+    return out
+
+
+def _date(mtime: float) -> str:
+    return _dt.datetime.fromtimestamp(mtime).strftime("%Y-%m-%d")
+
+
+def read_folder(out: Path) -> tuple[dict[str, ChangeState], list[str]]:
+    """The decisive change (accepted or rejected) per finding over every 見え消し of
+    ``OUT/見え消し`` (the latest file wins), and notes: changes that could not be read and
+    files that disagree. Word's lock files (``~$…``) are skipped.
+    Raises :class:`ReviewFileError` like :func:`read_changes`."""
+    folder = out / MIKESHI_DIR
+    decisive: dict[str, ChangeState] = {}
+    notes: list[str] = []
+    if not folder.is_dir():
+        return decisive, notes
+    for path in sorted(folder.glob("*.docx")):
+        if path.name.startswith(("~$", ".")):
+            continue
+        for fid, st in sorted(read_changes(path).items()):
+            if st.state == "unknown":
+                notes.append(f"{MIKESHI_DIR}/{path.name}: {fid} の変更は採用・却下のどちらか判定できません"
+                             "（文言が書き換えられたか、ブックマークが消えています）。台帳で審査結果を入力してください")
+                continue
+            if st.state == "pending":
+                continue
+            other = decisive.get(fid)
+            if other is not None and other.state != st.state:
+                later, earlier = (st, other) if st.mtime >= other.mtime else (other, st)
+                notes.append(f"{fid}: {MIKESHI_DIR}/{earlier.file} と {MIKESHI_DIR}/{later.file} で判断が食い違うため、"
+                             f"新しい {later.file} に従いました")
+                st = later
+            elif other is not None and other.mtime > st.mtime:
+                st = other
+            decisive[fid] = st
+    return decisive, notes
+
+
+def apply_decisions(out: Path, findings: list[Finding]) -> tuple[list[Finding], list[str]]:
+    """Apply the decisions of ``OUT/見え消し/*.docx`` over ``findings`` (after the ledger's).
+
+    A rejected change makes its finding 存続 (reason 「見え消しで却下（YYYY-MM-DD）」, the 見え消し's
+    modification date); an accepted one sets the decision the change drafted; both set
+    ``decided_by = "見え消し"``. When the finding was decided in ``ledger.xlsx`` differently, the
+    later of the two files wins and a note reports the conflict. Returns the findings (input
+    order kept) and the notes. Raises :class:`ReviewFileError` for an unreadable 見え消し."""
+    decisive, notes = read_folder(out)
+    if not decisive:
+        return findings, notes
+    ledger = out / "ledger.xlsx"
+    ledger_mtime = ledger.stat().st_mtime if ledger.exists() else 0.0
+    result = []
+    for f in findings:
+        st = decisive.get(f.id)
+        if st is None:
+            result.append(f)
+            continue
+        if st.state == "rejected":
+            decision, reason = "存続", REJECTED_REASON.format(date=_date(st.mtime))
+        else:
+            decision = st.decision or f.decision
+            reason = st.reason if f.reason.startswith("見え消しで却下") and st.reason else f.reason
+        if f.decided_by == "ledger" and f.decision != decision:
+            ledger_wins = ledger_mtime > st.mtime
+            notes.append(
+                f"{f.title} {f.locator}（{f.id}）: 台帳の審査結果「{f.decision}」と {MIKESHI_DIR}/{st.file} の"
+                f"「{decision}」が食い違うため、新しい{'台帳' if ledger_wins else '見え消し'}に従いました")
+            if ledger_wins:
+                if f.reason.startswith("見え消しで却下") and st.reason:
+                    f = f.with_(reason=st.reason)
+                result.append(f)
+                continue
+        result.append(f.with_(decision=decision, decided_by=DECIDED_BY, reason=reason))
+    return result, notes

@@ -1,0 +1,251 @@
+"""Drafts reviewers edited are never overwritten.
+
+Every .docx the tool writes records a hash of what it wrote in its custom document
+properties (``docProps/custom.xml``, property :data:`HASH_PROPERTY`; Word shows it under
+File > Properties > Custom). python-docx has no API for custom properties, so the part is
+written with lxml and related from the package; Word and LibreOffice keep it on save.
+Core properties (keywords, comments) were not used: reviewers fill those in themselves.
+
+The hash covers only what a reviewer reads: the text of every paragraph and table cell of
+the body, the tracked insertions and deletions (a change accepted or rejected in Word is
+an edit), and the text of the comments. Timestamps, revision ids, rsids and formatting
+change on every save and are left out, so opening and saving a draft unchanged does not
+count as an edit.
+
+:func:`save_protected` is the one way the drafts are written: a file at the target path
+whose current hash differs from its recorded one (or that has none) is kept byte for byte;
+the new draft goes beside it with the run date in its name (``特例規則案-20261129.docx``),
+with a redline from the previous generated draft (a copy kept under
+``OUT/.reiki-scan/generated/``) to the new one (``特例規則案-変更点-20261129.docx``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from defusedxml import ElementTree as SafeET
+from docx.opc.constants import CONTENT_TYPE as CT
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.packuri import PackURI
+from docx.opc.part import Part
+from docx.oxml.ns import qn
+
+from ..errors import OutputError
+
+HASH_PROPERTY = "reiki-scan-hash"
+GENERATED_DIR = Path(".reiki-scan") / "generated"
+"""Where, relative to OUT, the copy of the last generated version of each draft is kept."""
+
+_CUSTOM_PART = "/docProps/custom.xml"
+_NS_CUSTOM = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
+_NS_VT = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
+# The format id Office gives every user-defined property.
+_FMTID = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"
+
+_T, _DEL_TEXT, _TAB, _BR, _CR = qn("w:t"), qn("w:delText"), qn("w:tab"), qn("w:br"), qn("w:cr")
+_P, _TC, _TR, _INS, _DEL, _RPR = qn("w:p"), qn("w:tc"), qn("w:tr"), qn("w:ins"), qn("w:del"), qn("w:rPr")
+
+
+def _walk_text(el, out: list[str]) -> None:
+    tag = el.tag
+    if tag == _T or tag == _DEL_TEXT:
+        out.append(el.text or "")
+        return
+    if tag == _TAB:
+        out.append("\t")
+        return
+    if tag in (_BR, _CR):
+        out.append("\n")
+        return
+    if tag in (_INS, _DEL):
+        # A tracked change on a paragraph mark sits in w:rPr; it counts as much as one on text.
+        out.append("\x01+" if tag == _INS else "\x01-")
+        if el.getparent() is not None and el.getparent().tag == _RPR:
+            return
+    for child in el:
+        _walk_text(child, out)
+    if tag in (_INS, _DEL):
+        out.append("\x01")
+    elif tag == _P:
+        out.append("\n")
+    elif tag == _TC:
+        out.append("\x1f")
+    elif tag == _TR:
+        out.append("\x1e")
+
+
+def _comments_element(doc):
+    for rel in doc.part.rels.values():
+        if rel.reltype == RT.COMMENTS and not rel.is_external:
+            return rel.target_part.element
+    return None
+
+
+def content_text(doc) -> str:
+    """What the content hash covers, as one string: the body's paragraph and table-cell text
+    with tracked insertions/deletions marked, then the comments' text.
+
+    ``doc``: a python-docx ``Document``."""
+    out: list[str] = []
+    _walk_text(doc.element.body, out)
+    comments = _comments_element(doc)
+    if comments is not None:
+        out.append("\x1d")
+        _walk_text(comments, out)
+    return "".join(out)
+
+
+def content_hash(doc) -> str:
+    """SHA-256 hex digest of :func:`content_text` of a python-docx ``Document``."""
+    return hashlib.sha256(content_text(doc).encode("utf-8")).hexdigest()
+
+
+def _custom_xml(props: dict[str, str]) -> bytes:
+    from lxml import etree
+
+    root = etree.Element(f"{{{_NS_CUSTOM}}}Properties", nsmap={None: _NS_CUSTOM, "vt": _NS_VT})
+    for pid, (name, value) in enumerate(sorted(props.items()), 2):  # pids 0 and 1 are reserved
+        prop = etree.SubElement(root, f"{{{_NS_CUSTOM}}}property", fmtid=_FMTID, pid=str(pid), name=name)
+        etree.SubElement(prop, f"{{{_NS_VT}}}lpwstr").text = value
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def _parse_custom(blob: bytes) -> dict[str, str]:
+    root = SafeET.fromstring(blob)
+    props = {}
+    for prop in root.findall(f"{{{_NS_CUSTOM}}}property"):
+        value = next(iter(prop), None)
+        props[prop.get("name", "")] = (value.text or "") if value is not None else ""
+    return props
+
+
+def record_hash(doc) -> str:
+    """Store :func:`content_hash` of ``doc`` (a python-docx ``Document``) as the custom
+    property :data:`HASH_PROPERTY`, keeping other custom properties; returns the hash."""
+    value = content_hash(doc)
+    package = doc.part.package
+    for rel in package.rels.values():
+        if rel.reltype == RT.CUSTOM_PROPERTIES and not rel.is_external:
+            part = rel.target_part
+            props = _parse_custom(part.blob)
+            props[HASH_PROPERTY] = value
+            part._blob = _custom_xml(props)  # a generic Part holds its bytes; python-docx has no setter
+            return value
+    part = Part(PackURI(_CUSTOM_PART), CT.OFC_CUSTOM_PROPERTIES, _custom_xml({HASH_PROPERTY: value}), package)
+    package.relate_to(part, RT.CUSTOM_PROPERTIES)
+    return value
+
+
+def recorded_hash(path: Path) -> str | None:
+    """The hash recorded in the .docx at ``path``, or ``None`` when it records none or is not
+    a readable .docx (a file the tool did not write)."""
+    try:
+        with zipfile.ZipFile(path) as z:
+            blob = z.read("docProps/custom.xml")
+        return _parse_custom(blob).get(HASH_PROPERTY)
+    except (OSError, KeyError, zipfile.BadZipFile, SafeET.ParseError, ValueError):
+        return None
+
+
+def file_hash(path: Path) -> str | None:
+    """:func:`content_hash` of the .docx at ``path``, or ``None`` when it cannot be read as one."""
+    import docx
+    from docx.opc.exceptions import PackageNotFoundError
+
+    try:
+        return content_hash(docx.Document(str(path)))
+    except (OSError, KeyError, ValueError, zipfile.BadZipFile, PackageNotFoundError):
+        return None
+
+
+def is_edited(path: Path) -> bool:
+    """Whether the .docx at ``path`` differs from what the tool wrote: its content hash is not
+    the recorded one, it records none, or it is not a readable .docx. ``False`` when there is
+    no file."""
+    if not path.exists():
+        return False
+    recorded = recorded_hash(path)
+    return recorded is None or file_hash(path) != recorded
+
+
+@dataclass(frozen=True)
+class SaveOutcome:
+    """What :func:`save_protected` did. ``written``: the path the new draft went to, or
+    ``None`` when nothing had to be written; ``kept``: the reviewer-edited file left as it
+    was, else ``None``; ``redline``: the redline written, else ``None``; ``note``: one
+    Japanese line for the user when a file was kept, else ``""``."""
+
+    written: Path | None
+    kept: Path | None = None
+    redline: Path | None = None
+    note: str = ""
+
+
+def _beside(path: Path, stamp: str) -> tuple[Path, Path]:
+    n = 1
+    while True:
+        suffix = f"-{stamp}" if n == 1 else f"-{stamp}-{n}"
+        target = path.with_name(f"{path.stem}{suffix}{path.suffix}")
+        redline = path.with_name(f"{path.stem}-変更点{suffix}{path.suffix}")
+        if not is_edited(target) and not is_edited(redline):
+            return target, redline
+        n += 1
+
+
+def _keep_copy(written: Path, previous: Path | None) -> None:
+    if previous is None:
+        return
+    try:
+        previous.parent.mkdir(parents=True, exist_ok=True)
+        tmp = previous.with_name(f".{previous.name}.tmp")
+        shutil.copyfile(written, tmp)
+        os.replace(tmp, previous)
+    except OSError as e:
+        raise OutputError(f"前回の起案の写しを保存できません ({e})。出力先の権限と空き容量を確認してください",
+                          path=str(previous)) from e
+
+
+def save_protected(doc, path: Path, *, stamp: str, previous: Path | None = None,
+                   redline_title: str | None = None) -> SaveOutcome:
+    """Save ``doc`` (a python-docx ``Document``) to ``path`` unless a reviewer edited the file
+    there (:func:`is_edited`).
+
+    ``stamp``: the run date put in the names of files written beside an edited one
+    (``"20261129"``). ``previous``: where the copy of the last generated version of this draft
+    is kept (``None``: no copy, so no redline). ``redline_title``: write a redline titled so
+    beside the new draft when the draft was kept (``None``: no redline, for documents that
+    are themselves tracked changes, the 見え消し).
+
+    When the file was edited and the new draft has the same content as the last generated
+    one, nothing is written (the note says so). Raises :class:`OutputError` when a file
+    cannot be written."""
+    from .docx_writer import save_docx
+    from .redline import write_redline
+
+    name = path.name
+    if not is_edited(path):
+        save_docx(doc, path)
+        _keep_copy(path, previous)
+        return SaveOutcome(path)
+    new_hash = content_hash(doc)
+    has_previous = previous is not None and previous.exists()
+    if has_previous and recorded_hash(previous) == new_hash:
+        return SaveOutcome(None, kept=path, note=f"{name} は審査者が編集しているため上書きしません（前回の起案から変更はありません）")
+    target, redline_path = _beside(path, stamp)
+    save_docx(doc, target)
+    red = None
+    if redline_title is not None and has_previous:
+        write_redline(previous, target, redline_path, redline_title, stamp=stamp)
+        red = redline_path
+    _keep_copy(target, previous)
+    note = f"{name} は審査者が編集しているため上書きせず、新しい起案を {target.name} に書きました"
+    if red is not None:
+        note += f"（前回の起案からの変更点は {red.name}）"
+    elif redline_title is not None:
+        note += "（前回の起案の写しがないため変更点の文書は作れません）"
+    return SaveOutcome(target, kept=path, redline=red, note=note)
