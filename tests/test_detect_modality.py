@@ -98,6 +98,30 @@ KAKKO = parse([
     ("。", "。", "PUNCT", "punct", 14)], sents=[[0, 6], [6, 16]])
 
 
+# 契約規則第5条第2項 (corpus_samples): the seal is the content of a 場合 clause, the
+# certificate is what the main predicate requires.
+JOKENSETSU = parse([
+    ("印鑑", "印鑑", "NOUN", "obj", 2), ("を", "を", "ADP", "case", 0), ("提出", "提出", "VERB", "acl", 7),
+    ("し", "する", "AUX", "aux", 2), ("て", "て", "SCONJ", "mark", 2), ("い", "いる", "VERB", "fixed", 4),
+    ("ない", "ない", "AUX", "aux", 2), ("場合", "場合", "NOUN", "obl", 12), ("は", "は", "ADP", "case", 7),
+    ("、", "、", "PUNCT", "punct", 7), ("印鑑登録証明書", "印鑑登録証明書", "NOUN", "obj", 12),
+    ("を", "を", "ADP", "case", 10), ("添付", "添付", "VERB", "acl", 15), ("さ", "する", "AUX", "aux", 12),
+    ("せる", "せる", "AUX", "aux", 12), ("もの", "もの", "NOUN", "obl", 17), ("と", "と", "ADP", "case", 15),
+    ("する", "する", "VERB", "ROOT", 17), ("。", "。", "PUNCT", "punct", 17)])
+
+# 公印規則第5条第1項 (corpus_samples): 「押印すべき文書」 names the document that the final
+# 押印しなければならない seals; one act.
+OUIN_SUBEKI = parse([
+    ("押印", "押印", "VERB", "acl", 3), ("す", "す", "VERB", "advcl", 0), ("べき", "べし", "AUX", "aux", 0),
+    ("文書", "文書", "NOUN", "obj", 5), ("を", "を", "ADP", "case", 3), ("添え", "添える", "VERB", "advcl", 7),
+    ("て", "て", "SCONJ", "mark", 5), ("提示", "提示", "VERB", "advcl", 15), ("し", "する", "AUX", "aux", 7),
+    ("、", "、", "PUNCT", "punct", 7), ("その", "その", "DET", "det", 11), ("承認", "承認", "NOUN", "obj", 13),
+    ("を", "を", "ADP", "case", 11), ("受け", "受ける", "VERB", "advcl", 15), ("て", "て", "SCONJ", "mark", 13),
+    ("押印", "押印", "VERB", "ROOT", 15), ("し", "する", "AUX", "aux", 15), ("なけれ", "ない", "AUX", "aux", 15),
+    ("ば", "ば", "SCONJ", "fixed", 17), ("なら", "なる", "VERB", "fixed", 17), ("ない", "ない", "AUX", "fixed", 17),
+    ("。", "。", "PUNCT", "punct", 15)])
+
+
 @pytest.mark.parametrize("parsed,word,role,expected", [
     (YOSHINAI, "押印", "act", ("免除", "", "申請書", "dep: 押印 -obj-> 要し => 免除 (cue.exempt.yoshinai.v1)")),
     (TEISHUTSU_OUIN, "押印", "act",
@@ -114,6 +138,11 @@ KAKKO = parse([
      ("任意", "", "書面", "dep: 押印 -acl-> 書面 -obj-> 添え -advcl-> 提出 [提出することができる] => 任意 (cue.may.dekiru.v1)")),
     (KINYU, "印鑑登録証明書", "document",
      ("言及", "", "欄", "dep: 印鑑登録証明書 -nmod-> 欄 -obl-> 記入 -advcl-> 行う -acl-> もの -obl-> する => 言及 (添付・提出の述語なし)")),
+    (JOKENSETSU, "印鑑を提出", "act",
+     ("言及", "", "印鑑登録証明書", "dep: 提出 -acl-> 場合 => 言及 (条件節; cue.condition.baai.v1)")),
+    (JOKENSETSU, "印鑑登録証明書", "document",
+     ("義務", "", "印鑑登録証明書",
+      "dep: 印鑑登録証明書 -obj-> 添付 -acl-> もの -obl-> する [ものとする] => 義務 (cue.must.monotosuru.v1)")),
     (KAKKO, "押印", "act",
      ("義務", "", "", "dep: 押印 -obj-> 除く -ROOT-> する [ものとする] => 義務 (cue.must.monotosuru.v1)")),
 ])
@@ -136,3 +165,14 @@ def test_seal_box_is_an_obligation_unless_removed():
     assert (r.modality, r.evidence) == ("義務", "form: 印欄 => 義務")
     text, analysis = SHINAI
     assert JUDGE.judge(analysis, text, span(text, "押印"), "box").modality == "免除"
+
+
+def test_regression_relative_clause_seal_governed_by_a_later_seal_of_the_same_kind():
+    text, analysis = OUIN_SUBEKI
+    first, last = span(text, "押印"), span(text, "押印", 1)
+    r = JUDGE.judge(analysis, text, first, "act", same_seal=[last])
+    assert (r.modality, r.evidence) == (
+        "言及", "dep: 押印 -acl-> 文書 -obj-> 添え -advcl-> 提示 -advcl-> 押印 => 言及 (同じ押印を後の語が定める)")
+    assert JUDGE.judge(analysis, text, last, "act", same_seal=[first]).modality == "義務"
+    # Without another seal word of the same kind the relative clause still obliges.
+    assert JUDGE.judge(analysis, text, first, "act").modality == "義務"

@@ -75,7 +75,10 @@ class Detector:
             analysis = analyses[u.text]
             for h in found:
                 s, e = n.to_source(h.start, h.end)
-                result = self.judge.judge(analysis, n.text, (h.start, h.end), h.pattern.role, u.is_heading)
+                same_seal = [(o.start, o.end) for o in found
+                             if o is not h and o.pattern.category == h.pattern.category]
+                result = self.judge.judge(analysis, n.text, (h.start, h.end), h.pattern.role,
+                                          u.is_heading, same_seal)
                 occ_key = (h.pattern.id, norm(u.text))
                 occurrence = occurrences.get(occ_key, 0)
                 occurrences[occ_key] = occurrence + 1

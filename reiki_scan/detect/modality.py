@@ -9,7 +9,10 @@ hand) and on the cue words of ``patterns/modality.yaml``. The decision, in order
    carries an exempt cue (押印を要しない, 押印を省略する, 押印に代えて, 押印しない) -> 免除;
 3. a seal-form box (「印」 beside a name) -> 義務;
 4. reference: the hit modifies a seal noun (押印した印鑑につき, 押印された印影と) -> 言及;
-5. condition only: the unit's root is 場合/とき (印鑑を提出していない場合) -> 言及;
+   or its relative clause leads to another hit of the same seal (「押印すべき文書に…押印しなければ
+   ならない」: one act, reported once, by the governing hit) -> 言及;
+5. condition only: the unit's root is 場合/とき, or the hit's own predicate is the relative clause
+   of 場合/とき (印鑑を提出していない場合は、…) -> 言及;
 6. the main predicate (the root and what follows it): a must cue -> 義務, a may cue -> 任意;
    a unit without predicate (an item listing what to attach) -> 義務; otherwise 言及.
    A ``document`` (印鑑証明書) counts only when a predicate on its path attaches or submits it,
@@ -19,6 +22,7 @@ hand) and on the cue words of ``patterns/modality.yaml``. The decision, in order
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Sequence
 
 from ..textnorm import norm
 from .patterns import Cue
@@ -57,10 +61,11 @@ class ModalityJudge:
         return None
 
     def judge(self, analysis: dict, text: str, span: tuple[int, int], role: str,
-              is_heading: bool = False) -> ModalityResult:
+              is_heading: bool = False, same_seal: Sequence[tuple[int, int]] = ()) -> ModalityResult:
         """Modality of the hit at ``span`` (half-open character offsets into ``text``, the
         analysed — normalized — unit text; ``actor``/``target`` are quoted from it); ``role`` is the pattern's role (``act``, ``document``,
-        ``object``, ``box``, ``exempt``)."""
+        ``object``, ``box``, ``exempt``); ``same_seal`` are the spans (same offsets) of the
+        unit's other hits of the same category."""
         if role == "exempt":
             return ModalityResult("免除", evidence="pattern: 語自体が免除 => 免除")
         if role == "object":
@@ -88,6 +93,11 @@ class ModalityJudge:
             if ref is not None:
                 return ModalityResult("言及", actor, target,
                                       f"dep: {tree.describe(path, 1)} => 言及 (印を指す修飾; {ref.id})")
+            governing = next((n for n, i in enumerate(path[1:], 1)
+                              if any(tree.overlaps(i, s) for s in same_seal)), None)
+            if governing is not None:
+                return ModalityResult("言及", actor, target,
+                                      f"dep: {tree.describe(path, governing)} => 言及 (同じ押印を後の語が定める)")
         root = path[-1]
         if tree.inside_brackets(root):
             # A 「（…。）」 parenthesis is split off as its own sentence: its governor is the
@@ -97,6 +107,14 @@ class ModalityJudge:
         cond = self._cue("condition", tokens[root]["lemma"])
         if cond is not None:
             return ModalityResult("言及", actor, target, f"dep: {tree.describe(path, len(path) - 1)} => 言及 (条件のみ; {cond.id})")
+        # Only the hit's own predicate (the hit itself or its head): a predicate further up
+        # belongs to another clause.
+        clause = next((n for n, i in enumerate(path[:2]) if tree.is_predicate(i)), None)
+        if clause is not None and clause + 1 < len(path) and tokens[path[clause]]["dep"] == "acl":
+            cond = self._cue("condition", tokens[path[clause + 1]]["lemma"])
+            if cond is not None:
+                return ModalityResult("言及", actor, target,
+                                      f"dep: {tree.describe(path, clause + 1)} => 言及 (条件節; {cond.id})")
         if role == "document":
             attach = next((i for i in path[1:] if self._cue("attach", tree.phrase(i))), None)
             if attach is None and tokens[root]["pos"] in _PREDICATE_POS:
@@ -155,6 +173,9 @@ class _Tree:
 
     def children(self, i: int) -> list[int]:
         return self._children.get(i, [])
+
+    def overlaps(self, i: int, span: tuple[int, int]) -> bool:
+        return self.tokens[i]["start"] < span[1] and self.tokens[i]["end"] > span[0]
 
     def covering(self, span: tuple[int, int]) -> list[int]:
         s, e = span
