@@ -1,15 +1,25 @@
 """Stage 1: file -> :class:`~reiki_scan.models.SourceText`.
 
-Public API: :func:`iter_corpus` and :func:`load_file`. Only this package reads input
-files. Every failure is a :class:`reiki_scan.errors.LoadError` subclass whose message
-names the file and says what to do.
+Public API: :func:`list_corpus` / :func:`iter_corpus` and :func:`load_file`. Only this
+package reads input files. Every failure is a :class:`reiki_scan.errors.LoadError`
+subclass whose message names the file and says what to do: files come from many
+departments and from outside (forms sent by businesses), so a damaged or hostile file
+costs only itself, never the run.
+
+Safety: no XML parser resolves entities, loads a DTD or touches the network; an Office
+part that declares a DTD is refused (OPC [M1.18]), as is an XML or HTML file that
+declares entities; a zip is measured on its central directory before anything is
+extracted.
 """
 
 from __future__ import annotations
 
 import io
 import os
+import re
+import stat
 import zipfile
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import errors
@@ -17,7 +27,7 @@ from ..models import SourceText
 from ._builder import lines_source
 from .textfile import decode_bytes
 
-__all__ = ["iter_corpus", "load_file", "SUPPORTED_SUFFIXES"]
+__all__ = ["CorpusListing", "iter_corpus", "list_corpus", "load_file", "SUPPORTED_SUFFIXES"]
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
@@ -29,20 +39,49 @@ SUPPORTED_SUFFIXES = frozenset(
 _SKIP_SUFFIXES = (".jsonl", ".json")
 _SKIP_NAMES = ("reiki-scan.toml",)
 _DOC_PREFIXES = ("readme", "sources")
-# Zip-bomb limits, checked on the central directory before anything is extracted.
-_ZIP_SIZE_FACTOR = 20
-_ZIP_MAX_RATIO = 200
+# Zip-bomb defaults (RunConfig.max_unzipped_mb / max_zip_ratio), checked on the central
+# directory before anything is extracted.
+DEFAULT_MAX_UNZIPPED_BYTES = 500 * 2**20
+DEFAULT_MAX_ZIP_RATIO = 200.0
+# Real Word/Excel packages hold tens to a few hundred parts.
+_ZIP_MAX_MEMBERS = 20_000
+# Members smaller than this are not judged by their own ratio (tiny XML compresses well).
+_MEMBER_RATIO_FLOOR = 2**20
+# How far into a part or file its prolog (where a DTD would be) is looked for.
+_PROLOG_BYTES = 65_536
+_XML_PART_SUFFIXES = (".xml", ".rels", ".vml")
+_ROOT_START = re.compile(r"<[A-Za-z_:]")
+_ENTITY_DECL = re.compile(r"<!DOCTYPE[^>\[]*\[[^\]]*<!ENTITY", re.I | re.S)
+
+
+@dataclass(frozen=True)
+class CorpusListing:
+    """What :func:`list_corpus` found: ``files`` to load (sorted by relative posix path)
+    and ``refused`` entries that are never opened — symbolic links leading outside the
+    corpus (:class:`errors.SymlinkOutsideError`) or to nothing
+    (:class:`errors.BrokenLinkError`) — each with ``path`` relative to the corpus."""
+
+    files: list[Path] = field(default_factory=list)
+    refused: list[errors.LoadError] = field(default_factory=list)
 
 
 def iter_corpus(root: Path) -> list[Path]:
-    """Every candidate input file below ``root``, sorted by relative posix path.
+    """Every candidate input file below ``root``, sorted by relative posix path
+    (:attr:`CorpusListing.files` of :func:`list_corpus`)."""
+    return list_corpus(root).files
 
-    Skipped: hidden files and folders (leading ``.``), working folders whose name starts
-    with ``_`` (``_build``, ``_old``: a city's scratch space, not its 例規), ``reiki-scan.toml``, ``*.json`` /
-    ``*.jsonl``, the corpus' own notes (files named ``README*`` / ``SOURCES*``), Office
-    lock files (``~$*``), and symlinks that lead outside ``root``. Files of any other
-    suffix are returned too, so that :func:`load_file` can report them as unsupported.
-    Raises :class:`errors.LoadError` when ``root`` is not a folder."""
+
+def list_corpus(root: Path) -> CorpusListing:
+    """Every candidate input file below ``root``, and the links refused on the way.
+
+    Skipped without a word: hidden files and folders (leading ``.``), working folders
+    whose name starts with ``_`` (``_build``, ``_old``: a city's scratch space, not its
+    例規), ``reiki-scan.toml``, ``*.json`` / ``*.jsonl``, the corpus' own notes (files
+    named ``README*`` / ``SOURCES*``), Office lock files (``~$*``), and linked folders
+    inside ``root`` (their files are reached through the real path). Refused and listed:
+    links (to files or folders) leading outside ``root``, and links to nothing. Files of
+    any other suffix are listed too, so that :func:`load_file` can report them as
+    unsupported. Raises :class:`errors.LoadError` when ``root`` is not a folder."""
     root = Path(root)
     if not root.is_dir():
         raise errors.LoadError(
@@ -51,6 +90,25 @@ def iter_corpus(root: Path) -> list[Path]:
         )
     real_root = root.resolve()
     found: list[tuple[str, Path]] = []
+    refused: list[tuple[str, errors.LoadError]] = []
+
+    def refuse_link(p: Path, is_dir: bool) -> bool:
+        """True when the link ``p`` is refused (recorded) rather than kept."""
+        rel = p.relative_to(root).as_posix()
+        try:
+            target = p.resolve(strict=True)
+        except (OSError, RuntimeError):
+            refused.append((rel, errors.BrokenLinkError(
+                "シンボリックリンクの先がありません（リンク切れか循環）。リンクを直すか削除してください", path=rel)))
+            return True
+        if not target.is_relative_to(real_root):
+            what = "フォルダ" if is_dir else "ファイル"
+            refused.append((rel, errors.SymlinkOutsideError(
+                f"コーパスの外の{what}を指すシンボリックリンクです。たどらずに飛ばしました。"
+                "読ませたい場合は実体をコーパスのフォルダ内に置いてください", path=rel)))
+            return True
+        return False
+
     for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
         here = Path(dirpath)
         keep = []
@@ -59,8 +117,7 @@ def iter_corpus(root: Path) -> list[Path]:
                 continue
             p = here / d
             if p.is_symlink():
-                # os.walk does not descend into linked folders; the files of one
-                # inside the corpus are reached through its real path anyway.
+                refuse_link(p, is_dir=True)
                 continue
             keep.append(d)
         dirnames[:] = sorted(keep)
@@ -68,16 +125,12 @@ def iter_corpus(root: Path) -> list[Path]:
             if _skipped_name(name):
                 continue
             p = here / name
-            if p.is_symlink():
-                try:
-                    target = p.resolve(strict=True)
-                except (OSError, RuntimeError):
-                    continue
-                if not target.is_relative_to(real_root) or not target.is_file():
-                    continue
+            if p.is_symlink() and refuse_link(p, is_dir=False):
+                continue
             found.append((p.relative_to(root).as_posix(), p))
     found.sort(key=lambda t: t[0])
-    return [p for _, p in found]
+    refused.sort(key=lambda t: t[0])
+    return CorpusListing([p for _, p in found], [e for _, e in refused])
 
 
 def _skipped_name(name: str) -> bool:
@@ -91,17 +144,31 @@ def _skipped_name(name: str) -> bool:
     )
 
 
-def load_file(path: Path, root: Path, *, max_bytes: int = 50 * 2**20) -> SourceText:
+def load_file(
+    path: Path,
+    root: Path,
+    *,
+    max_bytes: int = 50 * 2**20,
+    max_unzipped_bytes: int = DEFAULT_MAX_UNZIPPED_BYTES,
+    max_zip_ratio: float = DEFAULT_MAX_ZIP_RATIO,
+) -> SourceText:
     """Read one file into a :class:`SourceText` (``path`` relative to ``root``, ``/``-separated).
 
     Formats by suffix: .txt, .md, .html/.htm, .docx/.docm/.dotx, .xlsx/.xlsm, .pdf,
-    .xml (national law XML). ``max_bytes``: files larger than this many bytes are refused.
+    .xml (national law XML). Limits, in bytes: ``max_bytes`` for the file itself;
+    for .docx/.xlsx, ``max_unzipped_bytes`` for the sum of the declared member sizes and
+    ``max_zip_ratio`` for unzipped/zipped size (of the whole package, and of any member
+    above 1 MiB).
 
     Raises (all :class:`errors.LoadError`): EmptyFileError (0 bytes), TooLargeError,
     UnsupportedFormatError (.doc/.xls and unknown suffixes), FormatMismatchError (content
-    is not what the suffix says), ProtectedFileError (encrypted Office file or PDF),
-    UnsafeFileError (zip bomb), EncodingError (undecidable text), NeedsOCRError (PDF
-    without a text layer)."""
+    is not what the suffix says), CorruptFileError (a damaged zip member or markup; any
+    failure of a format library on the file), ProtectedFileError (encrypted Office file,
+    zip or PDF), UnsafeFileError (zip bomb, DTD in an Office part, entity declarations,
+    nesting too deep to walk), SymlinkOutsideError / BrokenLinkError (``path`` is a link
+    leading outside ``root`` or to nothing), NotRegularFileError (a pipe, socket or
+    device), VanishedFileError (gone since it was listed), EncodingError (undecidable
+    text), NeedsOCRError (PDF without a text layer), LoadError (no permission to read)."""
     path = Path(path)
     root = Path(root)
     try:
@@ -109,6 +176,9 @@ def load_file(path: Path, root: Path, *, max_bytes: int = 50 * 2**20) -> SourceT
     except ValueError:
         rel = path.name
     display = rel
+    if path.is_symlink():
+        display = _link_display(path, root)
+        _check_link(path, root, display)
     suffix = path.suffix.lower()
     if suffix in (".doc", ".xls"):
         raise errors.UnsupportedFormatError(
@@ -122,25 +192,103 @@ def load_file(path: Path, root: Path, *, max_bytes: int = 50 * 2**20) -> SourceT
             ".txt, .md, .html, .docx, .xlsx, .pdf, .xml のいずれかで置いてください",
             path=display,
         )
+    data = _read(path, display, max_bytes)
     try:
-        size = path.stat().st_size
-    except OSError as e:
-        raise errors.LoadError(f"ファイルを開けません（{e}）。アクセス権を確認してください", path=display) from e
-    if size == 0:
-        raise errors.EmptyFileError("空のファイルです（0 バイト）。中身のあるファイルに置き換えてください", path=display)
-    if size > max_bytes:
-        raise errors.TooLargeError(
-            f"ファイルが大きすぎます（{size / 2**20:.1f} MB、上限 {max_bytes / 2**20:.1f} MB）。"
-            "分割するか、reiki-scan.toml の max_file_mb を増やしてください",
+        return _parse(data, suffix, display, rel, max_unzipped_bytes, max_zip_ratio)
+    except errors.LoadError:
+        raise
+    except RecursionError as e:
+        raise errors.UnsafeFileError(
+            "入れ子（要素の中の要素）が深すぎて読めません。危険なファイルの可能性があります。作成元に確認してください",
+            path=display,
+        ) from e
+    except Exception as e:
+        # The format libraries (zipfile, zlib, lxml, python-docx, openpyxl, pdfminer) raise
+        # their own types on damaged input; one damaged file must cost only itself.
+        raise errors.CorruptFileError(
+            f"ファイルの内部が壊れていて読めません（{type(e).__name__}: {_first_line(e)}）。"
+            "元のアプリで開いて保存し直してください",
+            path=display,
+        ) from e
+
+
+def _link_display(path: Path, root: Path) -> str:
+    try:
+        return Path(os.path.abspath(path)).relative_to(os.path.abspath(root)).as_posix()
+    except ValueError:
+        return path.name
+
+
+def _check_link(path: Path, root: Path, display: str) -> None:
+    try:
+        target = path.resolve(strict=True)
+    except (OSError, RuntimeError) as e:
+        raise errors.BrokenLinkError(
+            "シンボリックリンクの先がありません（リンク切れか循環）。リンクを直すか削除してください", path=display
+        ) from e
+    if not target.is_relative_to(root.resolve()):
+        raise errors.SymlinkOutsideError(
+            "コーパスの外のファイルを指すシンボリックリンクです。たどらずに飛ばしました。"
+            "読ませたい場合は実体をコーパスのフォルダ内に置いてください",
             path=display,
         )
-    try:
-        data = path.read_bytes()
-    except OSError as e:
-        raise errors.LoadError(f"ファイルを読めません（{e}）。アクセス権を確認してください", path=display) from e
 
+
+def _read(path: Path, display: str, max_bytes: int) -> bytes:
+    """The file's bytes, refusing what is not a regular file or is over ``max_bytes``."""
+    try:
+        st = path.stat()
+    except FileNotFoundError as e:
+        raise errors.VanishedFileError(
+            "ファイルが見つかりません（一覧を作った後に移動・削除されました）。置き直して再実行してください",
+            path=display,
+        ) from e
+    except OSError as e:
+        raise errors.LoadError(f"ファイルを開けません（{e.strerror or e}）。アクセス権を確認してください", path=display) from e
+    if not stat.S_ISREG(st.st_mode):
+        # Opening a named pipe blocks for ever; a device never ends.
+        raise errors.NotRegularFileError(
+            "通常のファイルではありません（フォルダ・名前付きパイプ・デバイス等）。例規・様式のファイルだけを置いてください",
+            path=display,
+        )
+    if st.st_size == 0:
+        raise errors.EmptyFileError("空のファイルです（0 バイト）。中身のあるファイルに置き換えてください", path=display)
+    if st.st_size > max_bytes:
+        raise _too_large(st.st_size, max_bytes, display)
+    try:
+        with path.open("rb") as fh:
+            # One byte over the limit tells a file that grew after stat().
+            data = fh.read(max_bytes + 1)
+    except FileNotFoundError as e:
+        raise errors.VanishedFileError(
+            "ファイルが見つかりません（一覧を作った後に移動・削除されました）。置き直して再実行してください",
+            path=display,
+        ) from e
+    except OSError as e:
+        raise errors.LoadError(f"ファイルを読めません（{e.strerror or e}）。アクセス権を確認してください", path=display) from e
+    if len(data) > max_bytes:
+        raise _too_large(len(data), max_bytes, display)
+    if not data:
+        raise errors.EmptyFileError("空のファイルです（0 バイト）。中身のあるファイルに置き換えてください", path=display)
+    return data
+
+
+def _too_large(size: int, max_bytes: int, display: str) -> errors.TooLargeError:
+    return errors.TooLargeError(
+        f"ファイルが大きすぎます（{size / 2**20:.1f} MB、上限 {max_bytes / 2**20:.1f} MB）。"
+        "分割するか、reiki-scan.toml の max_file_mb を増やしてください",
+        path=display,
+    )
+
+
+def _first_line(e: BaseException) -> str:
+    text = str(e).strip().split("\n", 1)[0]
+    return text[:200] or "詳細なし"
+
+
+def _parse(data: bytes, suffix: str, display: str, rel: str, max_unzipped: int, max_ratio: float) -> SourceText:
     if suffix in _WORD or suffix in _EXCEL:
-        _check_office(data, display, max_bytes, suffix)
+        _check_office(data, display, suffix, max_unzipped, max_ratio)
         if suffix in _WORD:
             from .docxfile import load_docx
 
@@ -158,10 +306,12 @@ def load_file(path: Path, root: Path, *, max_bytes: int = 50 * 2**20) -> SourceT
 
         return load_pdf(data, display, rel)
     if suffix in (".html", ".htm"):
+        _refuse_entities(data, display)
         from .htmlfile import load_html
 
         return load_html(data, display, rel)
     if suffix == ".xml":
+        _refuse_entities(data, display)
         from .lawxml import load_law_xml
 
         return load_law_xml(data, display, rel)
@@ -174,7 +324,28 @@ def load_file(path: Path, root: Path, *, max_bytes: int = 50 * 2**20) -> SourceT
     return lines_source(rel, "md" if suffix == ".md" else "txt", encoding, data, text)
 
 
-def _check_office(data: bytes, display: str, max_bytes: int, suffix: str) -> None:
+def _prolog(head: bytes) -> str:
+    """The text before the root element of an XML/HTML head (where a DOCTYPE can be)."""
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        text = head.decode("utf-16", errors="ignore")
+    else:
+        text = head.decode("utf-8", errors="ignore")
+    m = _ROOT_START.search(text)
+    return text[: m.start()] if m else text
+
+
+def _refuse_entities(data: bytes, display: str) -> None:
+    # The parsers leave entities unresolved anyway; a declaration has no use in a
+    # regulation or a 例規集 page, so the file is reported rather than half-read.
+    if _ENTITY_DECL.search(_prolog(data[:_PROLOG_BYTES])):
+        raise errors.UnsafeFileError(
+            "実体宣言（<!ENTITY>）を含む XML/HTML です。外部のファイルや URL を読ませる攻撃に使われる形のため読みません。"
+            "作成元に確認してください",
+            path=display,
+        )
+
+
+def _check_office(data: bytes, display: str, suffix: str, max_unzipped: int, max_ratio: float) -> None:
     if data.startswith(_OLE_MAGIC):
         raise errors.ProtectedFileError(
             f"パスワードで保護された（暗号化された）Office ファイルです（{suffix}）。"
@@ -188,15 +359,45 @@ def _check_office(data: bytes, display: str, max_bytes: int, suffix: str) -> Non
         )
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as z:
-            total = sum(i.file_size for i in z.infolist())
+            infos = z.infolist()
+            _check_zip_sizes(infos, len(data), display, max_unzipped, max_ratio)
+            if any(i.flag_bits & 0x1 for i in infos):
+                raise errors.ProtectedFileError(
+                    f"パスワード付き zip になっています（{suffix}）。保護を解除して保存し直してください",
+                    path=display,
+                )
+            for info in infos:
+                if info.filename.lower().endswith(_XML_PART_SUFFIXES):
+                    _check_part_prolog(z, info, display)
     except zipfile.BadZipFile as e:
         raise errors.FormatMismatchError(
             f"Office ファイル（zip）が壊れています（{e}）。元のアプリで開いて保存し直してください",
             path=display,
         ) from e
-    if total > _ZIP_SIZE_FACTOR * max_bytes or total > _ZIP_MAX_RATIO * len(data):
+
+
+def _check_zip_sizes(infos: list, size: int, display: str, max_unzipped: int, max_ratio: float) -> None:
+    # Declared sizes are what zipfile trusts: it stops inflating a member at its
+    # declared size (and fails its CRC), so a lying header cannot exceed these limits.
+    total = sum(i.file_size for i in infos)
+    worst = max(
+        (i.file_size / max(i.compress_size, 1) for i in infos if i.file_size > _MEMBER_RATIO_FLOOR), default=0.0
+    )
+    if len(infos) > _ZIP_MAX_MEMBERS or total > max_unzipped or total > max_ratio * size or worst > max_ratio:
         raise errors.UnsafeFileError(
-            f"展開後のサイズが異常に大きい zip です（{total / 2**20:.0f} MB）。"
-            "危険なファイルの可能性があるため読みません。作成元に確認してください",
+            f"展開後のサイズが異常に大きい zip です（{total / 2**20:.0f} MB、{len(infos)} 個のファイル）。"
+            "危険なファイルの可能性があるため読みません。作成元に確認するか、"
+            "reiki-scan.toml の max_unzipped_mb / max_zip_ratio を見直してください",
+            path=display,
+        )
+
+
+def _check_part_prolog(z: zipfile.ZipFile, info: zipfile.ZipInfo, display: str) -> None:
+    with z.open(info) as fh:
+        head = fh.read(_PROLOG_BYTES)
+    if "<!DOCTYPE" in _prolog(head).upper():
+        raise errors.UnsafeFileError(
+            f"Office ファイルの内部（{info.filename}）に DTD 宣言があります。Office の規格では許されず、"
+            "外部のファイルや URL を読ませる攻撃に使われる形のため読みません。作成元に確認してください",
             path=display,
         )

@@ -52,15 +52,22 @@ def _text(el) -> str:
 
 
 def _collect(el, parts: list[str]) -> None:
-    if el.tag == "br":
-        parts.append(_BR)
-    elif isinstance(el.tag, str) and el.tag not in _SKIP_TAGS:
-        if el.text:
-            parts.append(el.text)
-        for child in el:
-            _collect(child, parts)
-            if child.tail:
-                parts.append(child.tail)
+    # An explicit stack, not recursion: pages nest up to the parser's 2048 levels.
+    stack: list = [el]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            parts.append(item)
+            continue
+        if item.tag == "br":
+            parts.append(_BR)
+        elif isinstance(item.tag, str) and item.tag not in _SKIP_TAGS:
+            if item.text:
+                parts.append(item.text)
+            for child in reversed(item):
+                if child.tail:
+                    stack.append(child.tail)
+                stack.append(child)
 
 
 def load_html(data: bytes, display_path: str, rel: str) -> SourceText:
@@ -69,13 +76,21 @@ def load_html(data: bytes, display_path: str, rel: str) -> SourceText:
     text, encoding = decode_html(data, display_path)
     # lxml refuses a str that still declares an encoding (XHTML exports do).
     text = _XML_DECL.sub("", text, count=1)
-    parser = html.HTMLParser(no_network=True, remove_comments=True, remove_pis=True)
+    # huge_tree lifts libxml2's 256-level depth limit, past which the HTML parser would
+    # silently drop the rest of the page; beyond its 2048 levels the file is refused.
+    parser = html.HTMLParser(no_network=True, remove_comments=True, remove_pis=True, huge_tree=True)
     try:
         root = html.document_fromstring(text, parser=parser)
     except (etree.ParserError, ValueError) as e:
         raise errors.FormatMismatchError(
             f"HTML として読めません（{e}）。ブラウザで開けるか確認してください", path=display_path
         ) from e
+    if any(_resource_limit(e) for e in parser.error_log):
+        raise errors.UnsafeFileError(
+            "HTML の入れ子（要素の中の要素）が深すぎて、途中から先を読めません。"
+            "危険なファイルの可能性があります。作成元に確認してください",
+            path=display_path,
+        )
     title_el = root.find(".//title")
     title = _text(title_el) if title_el is not None else ""
     b = TextBuilder()
@@ -96,6 +111,12 @@ def load_html(data: bytes, display_path: str, rel: str) -> SourceText:
     else:
         _generic(root, b)
     return b.build(rel, "html", encoding, data, title_hint=title)
+
+
+def _resource_limit(entry) -> bool:
+    from lxml import etree
+
+    return entry.type == etree.ErrorTypes.ERR_RESOURCE_LIMIT or "XML_PARSE_HUGE" in entry.message
 
 
 def _generic(root, b: TextBuilder) -> None:
