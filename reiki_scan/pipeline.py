@@ -72,22 +72,23 @@ def scan(corpus: Path, config: RunConfig, *, workers: int = 2,
 
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
-    paths = load.iter_corpus(corpus)
+    listing = load.list_corpus(corpus)
+    paths = listing.files
     documents: dict[str, Document] = {}
-    skipped: list[Skipped] = []
-    max_bytes = int(config.max_file_mb * 2**20)
+    skipped: list[Skipped] = [Skipped(e.path, e.reason, str(e)) for e in listing.refused]
+    limits = load_limits(config)
     t_struct = 0.0
     for i, path in enumerate(paths, 1):
         rel = _relpath(path, corpus)
         try:
-            source = load.load_file(path, corpus, max_bytes=max_bytes)
+            source = load.load_file(path, corpus, **limits)
             ts = time.perf_counter()
             documents[source.path] = structure.parse(source)
             t_struct += time.perf_counter() - ts
         except LoadError as e:
             skipped.append(Skipped(rel, e.reason, str(e)))
-        except (ReikiScanError, ValueError, RecursionError, OSError) as e:
-            # A parser bug on one odd file must not cost the whole run.
+        except Exception as e:
+            # A parser bug on one odd file (RecursionError, IndexError …) must not cost the whole run.
             skipped.append(Skipped(rel, "parse_error", f"{rel}: 構造を解析できません ({type(e).__name__}: {e})"))
         progress("load", i, len(paths))
     timings["load"] = time.perf_counter() - t0 - t_struct
@@ -98,11 +99,17 @@ def scan(corpus: Path, config: RunConfig, *, workers: int = 2,
     doc_units = {}
     wanted: dict[str, None] = {}
     units_read = 0
-    for key, doc in documents.items():
-        units = structure.units(doc)
+    for key, doc in list(documents.items()):
+        try:
+            units = structure.units(doc)
+            candidates = detector.candidate_units(doc, units)
+        except Exception as e:
+            del documents[key]
+            skipped.append(Skipped(key, "parse_error", f"{key}: 構造を解析できません ({type(e).__name__}: {e})"))
+            continue
         units_read += len(units)
         doc_units[key] = units
-        for u in detector.candidate_units(doc, units):
+        for u in candidates:
             wanted.setdefault(u.text, None)
     timings["candidates"] = time.perf_counter() - t0
 
@@ -114,9 +121,14 @@ def scan(corpus: Path, config: RunConfig, *, workers: int = 2,
 
     t0 = time.perf_counter()
     findings: list[Finding] = []
-    for i, (key, doc) in enumerate(documents.items(), 1):
-        findings.extend(detector.detect(doc, doc_units[key], analyses))
-        progress("detect", i, len(documents))
+    for i, (key, doc) in enumerate(list(documents.items()), 1):
+        try:
+            findings.extend(detector.detect(doc, doc_units[key], analyses))
+        except Exception as e:
+            # Contained like a parser failure: the file is listed, the run goes on.
+            del documents[key]
+            skipped.append(Skipped(key, "detect_error", f"{key}: 押印の検出に失敗しました ({type(e).__name__}: {e})"))
+        progress("detect", i, len(doc_units))
     timings["detect"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()
@@ -125,8 +137,18 @@ def scan(corpus: Path, config: RunConfig, *, workers: int = 2,
     findings = group.group_findings(findings)
     timings["classify"] = time.perf_counter() - t0
     findings.sort(key=lambda f: (f.file, f.start, f.end, f.id))
+    skipped.sort(key=lambda s: s.path)
     return ScanResult(corpus, config, documents, findings, skipped, timings,
                       units_read=units_read, units_parsed=len(texts))
+
+
+def load_limits(config: RunConfig) -> dict:
+    """The keyword limits of :func:`reiki_scan.load.load_file` (bytes) from ``config`` (MB)."""
+    return {
+        "max_bytes": int(config.max_file_mb * 2**20),
+        "max_unzipped_bytes": int(config.max_unzipped_mb * 2**20),
+        "max_zip_ratio": float(config.max_zip_ratio),
+    }
 
 
 def summarize(result: ScanResult, files_read: int) -> dict:
