@@ -18,7 +18,7 @@ from typing import Callable
 
 from . import __version__
 from .config import RunConfig
-from .errors import LoadError, ReikiScanError
+from .errors import LoadError, OutputError, ReikiScanError
 from .models import Document, Finding
 
 ProgressFn = Callable[[str, int, int], None]
@@ -186,14 +186,26 @@ def summarize(result: ScanResult, files_read: int) -> dict:
 
 
 def atomic_write_text(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file and a rename, so that a run
-    killed midway leaves the previous file intact."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    """Write ``text`` to ``path`` (UTF-8, ``\\n`` line ends) through a temporary file,
+    fsync and a rename, so that a run killed midway or a full disk leaves the previous
+    file intact. Raises :class:`OutputError` (naming ``path``) when it cannot be written."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    except OSError as e:
+        raise OutputError(f"出力先に書けません（{e.strerror or e}）。フォルダの権限と空き容量を確認してください",
+                          path=str(path)) from e
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
             fh.write(text)
+            fh.flush()
+            # On disk before the rename: after a power cut the old file or the new one, never an empty one.
+            os.fsync(fh.fileno())
         os.replace(tmp, path)
+    except OSError as e:
+        Path(tmp).unlink(missing_ok=True)
+        raise OutputError(f"書き込めませんでした（{e.strerror or e}）。空き容量と権限を確認して再実行してください。"
+                          "前回の出力はそのまま残っています", path=str(path)) from e
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
@@ -261,7 +273,10 @@ def write_outputs(out: Path, result: ScanResult, *, drafts: bool, files_read: in
     from . import group
     from .draft import ledger
 
-    out.mkdir(parents=True, exist_ok=True)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise OutputError(f"出力フォルダを作れません（{e.strerror or e}）。場所と権限を確認してください", path=str(out)) from e
     stamp = stamp or time.strftime("%Y%m%d-%H%M%S")
     report = OutputReport()
     findings, reviewed = apply_reviews(out, result.findings)
@@ -336,7 +351,7 @@ def redraft(out: Path) -> tuple[ScanResult, OutputReport, int]:
     skipped: list[Skipped] = []
     for rel in sorted({f.file for f in findings}):
         try:
-            source = load.load_file(corpus / rel, corpus, max_bytes=int(config.max_file_mb * 2**20))
+            source = load.load_file(corpus / rel, corpus, **load_limits(config))
             documents[source.path] = structure.parse(source)
         except (LoadError, OSError) as e:
             skipped.append(Skipped(rel, getattr(e, "reason", "unreadable"), str(e)))
