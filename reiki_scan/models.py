@@ -216,6 +216,9 @@ class Finding:
     ``seal.kimei_ouin.v1``. ``actor`` / ``target``: who must seal and on what document,
     from the dependency parse (``""`` when not found). ``evidence``: one line on how the
     modality was decided (dependency path or pattern).
+    ``name_field``: for a seal box of a form (「印」, 「㊞」, 「(印)」 …), the name field it
+    belongs to as written (``"代表者氏名"``, ``"氏名"``), else ``""``. ``form_of``: for a finding
+    in a separate form file, the ``file`` of the regulation that prescribes the form, else ``""``.
     """
 
     id: str
@@ -243,6 +246,8 @@ class Finding:
     proposal: str = ""
     group: str = ""
     national_basis: str = ""
+    name_field: str = ""
+    form_of: str = ""
 
     def with_(self, **changes) -> "Finding":
         return replace(self, **changes)
@@ -259,6 +264,7 @@ class Finding:
         d.update(
             pattern=self.pattern, proposal=self.proposal, actor=self.actor,
             target=self.target, evidence=self.evidence, national_basis=self.national_basis,
+            name_field=self.name_field, form_of=self.form_of,
         )
         return d
 
