@@ -7,6 +7,8 @@ Sheets:
   審査結果 (a dropdown of :data:`reiki_scan.models.DECISIONS`), 備考.
 - ``グループ``: one row per group of alike clauses — id, 共通の文言, 件数, 区分, 提案, 変更内容,
   審査結果 (dropdown), 備考. A group decision applies to every member whose own row is blank.
+- ``変更点`` (reruns only): what changed since the previous run — 種別 (新規, 削除, 変更, 移動, 再審査),
+  id, ファイル, 位置, 旧ファイル, 旧位置, 区分, 押印要求, 決定, 条文, 旧条文, 備考.
 
 Columns are found by their header text when reading, so a reviewer may hide, widen or move them.
 """
@@ -34,6 +36,7 @@ from ..models import CATEGORIES, DECISIONS, DOC_KINDS, Finding
 SUMMARY_SHEET = "集計"
 FINDINGS_SHEET = "一覧"
 GROUPS_SHEET = "グループ"
+CHANGES_SHEET = "変更点"
 DECISION_HEADER = "審査結果"
 NOTE_HEADER = "備考"
 ID_HEADER = "id"
@@ -43,6 +46,12 @@ FINDING_COLUMNS = (  # (header, width in characters)
     ("区分", 14), ("提案", 12), ("理由", 44), ("規則", 30), ("グループ", 12),
     (DECISION_HEADER, 14), (NOTE_HEADER, 30),
 )
+CHANGE_COLUMNS = (
+    ("種別", 8), ("id", 16), ("ファイル", 28), ("位置", 16), ("旧ファイル", 28), ("旧位置", 16),
+    ("区分", 14), ("押印要求", 8), ("決定", 12), ("条文", 60), ("旧条文", 60), (NOTE_HEADER, 30),
+)
+_CHANGE_LABELS = {"new": "新規", "removed": "削除", "changed": "変更", "moved": "移動"}
+REREVIEW_NOTE = "条文が変更されたため再審査"
 GROUP_COLUMNS = (
     ("id", 12), ("共通の文言", 64), ("件数", 6), ("区分", 14), ("提案", 12), ("変更内容", 24),
     (DECISION_HEADER, 14), (NOTE_HEADER, 30),
@@ -177,6 +186,29 @@ def _summary_sheet(ws, findings: list[Finding], summary: Mapping) -> None:
             out.append([s.get("file", ""), s.get("reason", ""), s.get("message", "")])
 
 
+def changes_sheet(ws, diff: Mapping) -> None:
+    """Fill ``ws`` with the 変更点 rows of ``diff`` (the ``diff`` of summary.json: lists ``new``,
+    ``removed``, ``changed``, ``moved`` of entries with id, file, locator, category,
+    requires_seal, decision, text and, for changed/moved, ``previous`` {file, locator, text};
+    ``rereview``: ids whose decision went back to the proposal). A first run writes one line."""
+    out = _Writer(ws)
+    out.append([h for h, _ in CHANGE_COLUMNS], header=True)
+    rereview = set(diff.get("rereview", ()))
+    if diff.get("baseline"):
+        out.append(["初回", "", "", "", "", "", "", "", "", "前回の実行がないため、すべての所見が新規です", "", ""])
+    for kind, label in _CHANGE_LABELS.items():
+        for e in diff.get(kind, ()):
+            prev = e.get("previous") or {}
+            note = REREVIEW_NOTE if e["id"] in rereview else ""
+            out.append([label, e["id"], e["file"], e["locator"], prev.get("file", ""), prev.get("locator", ""),
+                        e["category"], "要" if e["requires_seal"] else "否", e["decision"], e["text"],
+                        prev.get("text", ""), note])
+    for i, (_, width) in enumerate(CHANGE_COLUMNS, 1):
+        ws.column_dimensions[get_column_letter(i)].width = width
+    ws.freeze_panes = "B2"
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(CHANGE_COLUMNS))}{max(out.row, 2)}"
+
+
 def write_ledger(path: Path, findings: list[Finding], groups: list, summary: dict) -> None:
     """Write the review ledger to ``path`` (.xlsx) through a temporary file and a rename.
 
@@ -210,6 +242,8 @@ def write_ledger(path: Path, findings: list[Finding], groups: list, summary: dic
     _table_sheet(wb.create_sheet(FINDINGS_SHEET), FINDING_COLUMNS, rows, "L")
     grows = [[g.id, g.label, g.size, g.category, g.decision, g.transformation, None, None] for g in groups]
     _table_sheet(wb.create_sheet(GROUPS_SHEET), GROUP_COLUMNS, grows, "G")
+    if isinstance(summary.get("diff"), Mapping):
+        changes_sheet(wb.create_sheet(CHANGES_SHEET), summary["diff"])
 
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -317,6 +351,31 @@ def read_ledger(path: Path) -> LedgerDecisions:
     finally:
         wb.close()
     return LedgerDecisions(rows=rows, groups=groups, row_notes=row_notes, group_notes=group_notes)
+
+
+def read_rows(path: Path) -> dict[str, tuple[str, str]]:
+    """Finding id → (条文, グループ) of the 一覧 sheet: the clause each reviewer saw, so that a
+    decision stays bound to the wording it was made on. Raises :class:`ReviewFileError` like
+    :func:`read_ledger` when the file, the sheet or the id column is missing."""
+    path = Path(path)
+    wb = _open(path)
+    try:
+        if FINDINGS_SHEET not in wb.sheetnames:
+            raise ReviewFileError(f"シート「{FINDINGS_SHEET}」がありません。台帳を出力し直してください", path=str(path))
+        rows = wb[FINDINGS_SHEET].iter_rows(values_only=True)
+        header = [_cell_text(v) for v in next(rows, ())]
+        if ID_HEADER not in header:
+            raise ReviewFileError(f"シート「{FINDINGS_SHEET}」に列「{ID_HEADER}」がありません。見出し行を元に戻してください",
+                                  path=str(path))
+        cols = [header.index(h) if h in header else None for h in (ID_HEADER, "条文", "グループ")]
+        out: dict[str, tuple[str, str]] = {}
+        for row in rows:
+            ident, text, group = (_cell_text(row[i]) if i is not None and i < len(row) else "" for i in cols)
+            if ident:
+                out[ident] = (text, group)
+        return out
+    finally:
+        wb.close()
 
 
 def ledger_has_reviewer_input(path: Path) -> bool:
