@@ -265,11 +265,14 @@ def _ledger_target(out: Path, reviewed: bool, stamp: str) -> Path:
 
 
 def write_outputs(out: Path, result: ScanResult, *, drafts: bool, files_read: int,
-                  stamp: str | None = None) -> OutputReport:
+                  stamp: str | None = None, reviews_applied: bool = False,
+                  extra_summary: dict | None = None) -> OutputReport:
     """Write findings.jsonl, summary.json, the ledger and (with ``drafts``) every draft.
 
     ``stamp`` names files written beside reviewer-edited ones (default: now,
-    ``YYYYmmdd-HHMMSS``)."""
+    ``YYYYmmdd-HHMMSS``). ``reviews_applied``: the ledger decisions are already in
+    ``result.findings`` (the rerun workspace applied them) and ``OUT/ledger.xlsx`` is not
+    applied again. ``extra_summary``: keys added to summary.json (``diff``, ``rerun``)."""
     from . import group
     from .draft import ledger
 
@@ -279,7 +282,11 @@ def write_outputs(out: Path, result: ScanResult, *, drafts: bool, files_read: in
         raise OutputError(f"出力フォルダを作れません（{e.strerror or e}）。場所と権限を確認してください", path=str(out)) from e
     stamp = stamp or time.strftime("%Y%m%d-%H%M%S")
     report = OutputReport()
-    findings, reviewed = apply_reviews(out, result.findings)
+    if reviews_applied:
+        findings = result.findings
+        reviewed = ledger.ledger_has_reviewer_input(out / "ledger.xlsx")
+    else:
+        findings, reviewed = apply_reviews(out, result.findings)
     if (out / "見え消し").is_dir():
         from .draft.mikeshi import apply_decisions
 
@@ -305,6 +312,7 @@ def write_outputs(out: Path, result: ScanResult, *, drafts: bool, files_read: in
     write_findings(out, findings)
     report.files.append("findings.jsonl")
     summary = summarize(result, files_read)
+    summary.update(extra_summary or {})
     ledger_path = _ledger_target(out, reviewed, stamp)
     ledger.write_ledger(ledger_path, findings, group.summarize_groups(findings), summary)
     report.files.append(ledger_path.name)
@@ -333,9 +341,13 @@ def load_state(out: Path) -> dict:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
-def redraft(out: Path) -> tuple[ScanResult, OutputReport, int]:
+def redraft(out: Path, apply: Callable[[list[Finding]], list[Finding]] | None = None
+            ) -> tuple[ScanResult, OutputReport, int]:
     """``reiki-scan draft OUT``: re-apply reviewer decisions to the stored proposals and
     rewrite findings.jsonl, the ledger and every draft, without scanning again.
+
+    ``apply``: sets the reviewer decisions on the findings (given their proposals), instead of
+    reading ``OUT/ledger.xlsx`` (the rerun workspace keeps decisions across ledgers).
 
     Only the files that have findings are read again (their text is needed for the
     amendment sentences). Returns the result, what was written and the number of files read."""
@@ -347,6 +359,8 @@ def redraft(out: Path) -> tuple[ScanResult, OutputReport, int]:
     findings = [
         f.with_(decision=f.proposal or f.decision, decided_by="proposal") for f in read_findings(out)
     ]
+    if apply is not None:
+        findings = apply(findings)
     documents: dict[str, Document] = {}
     skipped: list[Skipped] = []
     for rel in sorted({f.file for f in findings}):
@@ -364,5 +378,5 @@ def redraft(out: Path) -> tuple[ScanResult, OutputReport, int]:
     result = ScanResult(corpus, config, documents, findings, skipped,
                         units_read=units.get("read", 0), units_parsed=units.get("parsed_by_ginza", 0))
     files_read = files.get("read", len(documents))
-    report = write_outputs(out, result, drafts=True, files_read=files_read)
+    report = write_outputs(out, result, drafts=True, files_read=files_read, reviews_applied=apply is not None)
     return result, report, files_read
