@@ -175,10 +175,14 @@ def build_mikeshi(doc: Document, edits: list[Edit], findings: Mapping[str, Findi
         return p
 
     p = new_paragraph()
+    # Kinds of text in the current paragraph: a paragraph left with deleted text only is
+    # deleted with its mark, so that accepting leaves no empty line.
+    kinds: set[str] = set()
 
     def flush() -> None:
         if buf:
             (w.tracked.deleted if deleting else w.tracked.plain)(p, "".join(buf))
+            kinds.add("del" if deleting else "plain")
             buf.clear()
 
     for pos in range(len(text) + 1):
@@ -198,6 +202,7 @@ def build_mikeshi(doc: Document, edits: list[Edit], findings: Mapping[str, Findi
                 deleting = False
                 w.bookmark_end(p, open_marks[k]["RSD_"])
             elif kind == "ins":
+                kinds.add("ins")
                 pre, suf = _trim(e.old, e.new)
                 bid = w.bookmark_start(p, bookmark_name("RSI_", e.finding_id))
                 w.tracked.inserted(p, e.new[pre:len(e.new) - suf])
@@ -214,9 +219,12 @@ def build_mikeshi(doc: Document, edits: list[Edit], findings: Mapping[str, Findi
         ch = text[pos]
         if ch == "\n":
             flush()
-            if deleting:
+            if deleting or kinds == {"del"}:
                 w.tracked.paragraph_mark(p, "del")
+            if pos == len(text) - 1 and ei == len(events):
+                break  # a final line break opens no paragraph
             line += 1
+            kinds.clear()
             p = new_paragraph()
         else:
             buf.append(ch)
