@@ -57,16 +57,24 @@ def test_bundled_policies_have_exactly_these_rules_in_this_order():
     assert Policy.bundled_names() == ("default", "staged", "strict")
     default = [r.id.split(".")[2] for r in Policy.load("default").rules]
     assert default == [
-        "official_seal", "official_seal_wording", "office_stamp", "exempt", "not_required", "national_basis",
-        "seal_certificate", "registered_seal", "seal_presentation", "contract", "accounting", "subsidy",
-        "power_of_attorney", "rights_duties", "special_seal", "kimei_ouin", "shomei_ouin",
-        "signature_or_seal_keep", "signature_or_seal_sign", "signature_or_name", "abolish", "fallback",
+        "official_seal", "official_seal_wording", "office_stamp", "exempt", "signature_or_seal_keep",
+        "not_required", "national_basis", "special_seal", "seal_certificate", "registered_seal",
+        "seal_presentation", "contract", "tender_registered_seal", "accounting", "subsidy_claim",
+        "power_of_attorney", "rights_duties", "kimei_ouin", "shomei_ouin",
+        "signature_or_seal_sign", "signature_or_name", "abolish", "fallback",
     ]
-    assert [r.id.split(".")[2] for r in Policy.load("staged").rules] == default
+    # staged: the same order, keeping tenders (accounting) and every subsidy (申請 and 請求) for now
+    assert [r.id.split(".")[2] for r in Policy.load("staged").rules] == [
+        "official_seal", "official_seal_wording", "office_stamp", "exempt", "signature_or_seal_keep",
+        "not_required", "national_basis", "special_seal", "seal_certificate", "registered_seal",
+        "seal_presentation", "contract", "accounting", "subsidy",
+        "power_of_attorney", "rights_duties", "kimei_ouin", "shomei_ouin",
+        "signature_or_seal_sign", "signature_or_name", "abolish", "fallback",
+    ]
     assert [r.id.split(".")[2] for r in Policy.load("strict").rules] == [
-        "official_seal", "official_seal_wording", "office_stamp", "exempt", "not_required", "national_basis",
-        "seal_certificate", "certificate_wording", "registered_seal", "seal_presentation", "contract",
-        "kimei_ouin", "shomei_ouin", "signature_or_seal_keep", "signature_or_seal_sign",
+        "official_seal", "official_seal_wording", "office_stamp", "exempt", "signature_or_seal_keep",
+        "not_required", "national_basis", "seal_certificate", "certificate_wording", "registered_seal",
+        "seal_presentation", "contract", "kimei_ouin", "shomei_ouin", "signature_or_seal_sign",
         "signature_or_name", "abolish", "fallback",
     ]
     assert all(r.id.startswith("policy.strict.") for r in Policy.load("strict").rules)
@@ -86,7 +94,7 @@ def test_load_by_path_uses_the_file_stem(tmp_path):
     target = tmp_path / "city_rules.yaml"
     shutil.copy(Policy.load("default").path, target)
     p = Policy.load(str(target))
-    assert (p.name, p.id, len(p.rules)) == ("city_rules", "policy.default", 22)
+    assert (p.name, p.id, len(p.rules)) == ("city_rules", "policy.default", 23)
 
 
 def _write_policy(tmp_path: Path, rules: list[dict], pid: str = "policy.city") -> Path:
@@ -217,7 +225,7 @@ def test_signature_or_seal_follows_the_run_configuration():
         [out] = classify([f], {}, Policy.load("default"), RunConfig(signature_or_seal=option))
         got[option] = (out.decision, out.reason)
     assert got == {
-        "keep": ("存続", "署名で足りる選択肢あり（署名又は記名押印）のため存続"),
+        "keep": ("対応済", "署名で足りる（署名又は記名押印）：方針が署名を認めるため既に押印は不要で、対応済み"),
         "署名": ("署名に改める", "署名又は記名押印を署名に改める（設定 signature_or_seal = 署名）"),
         "署名又は記名": ("記名に改める", "記名押印を記名に改め、署名又は記名とする（設定 signature_or_seal = 署名又は記名）"),
     }
@@ -266,14 +274,14 @@ def test_decisions_of_each_policy_and_exactly_where_they_differ(shared_corpus):
         "委任の旨を証する書面の署名押印": ("要検討", "署名に改める", "要検討"),
         "登録してある印鑑の押印": ("存続", "要検討", "存続"),
         "印影の照合": ("存続", "要検討", "存続"),
-        "補助金交付申請書の印欄": ("要検討", "廃止", "存続"),
+        "補助金交付申請書の印欄": ("廃止", "廃止", "存続"),
         "誓約書の印欄": ("要検討", "廃止", "要検討"),
         "契約書の記名押印": ("存続", "要検討", "存続"),
         "入札書の記名押印": ("要検討", "記名に改める", "存続"),
         "訂正印": ("要検討", "廃止", "要検討"),
     }
     assert {label: decided["default"][label] for label in cases if label not in differing} == {
-        "会社法 書面の署名又は記名押印": "存続",
+        "会社法 書面の署名又は記名押印": "対応済",
         "会社法 電磁的記録の代替措置": "対象外",
         "小切手の押印（省令）": "存続",
         "印鑑登録証明書の添付": "存続",

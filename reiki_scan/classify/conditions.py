@@ -1,8 +1,8 @@
 """Detected conditions: facts about a finding that policy rules test (国等根拠, 契約, 補助金 ...).
 
 The vocabulary is data (``patterns/policies/conditions.yaml``); each condition is looked for in
-the finding's sentence, then in its enclosing provision, then in the document title, as its
-patterns allow, and reported with the words that triggered it.
+the finding's sentence, then in its enclosing provision, then in the document title, then in the
+whole document text, as its patterns allow, and reported with the words that triggered it.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from ..errors import PolicyDataError
 
 _WHOLE_KINDS = frozenset({"AppdxTable", "AppdxStyle"})
 _ARTICLE_KINDS = frozenset({"Article", "SupplProvision"})
-_SCOPE_LABELS = {"text": "", "provision": "（条項）", "title": "（題名）"}
+_SCOPE_LABELS = {"text": "", "provision": "（条項）", "title": "（題名）", "document": "（同じ例規の規定）"}
 
 
 @dataclass(frozen=True)
@@ -39,6 +39,11 @@ class Condition:
     examples: tuple[str, ...]
     counter_examples: tuple[str, ...]
     source: str
+
+    @property
+    def scopes(self) -> frozenset[str]:
+        """Every scope any of its patterns is looked for in."""
+        return frozenset(s for p in self.patterns for s in p.scopes)
 
     def search(self, text: str) -> str:
         """The source words of the first match in ``text`` (any scope), or ``""``."""
@@ -89,6 +94,13 @@ def load_conditions() -> tuple[Condition, ...]:
     return tuple(out)
 
 
+@lru_cache(maxsize=64)
+def _document_hit(patterns: tuple[ConditionPattern, ...], text: str) -> str:
+    """:func:`_search` over a whole document text, done once per document and condition
+    (the findings of one document all ask the same question)."""
+    return _search(patterns, text, "document")
+
+
 def _context(finding: Finding, doc: Document | None) -> str:
     """The text around a finding that may ground a condition.
 
@@ -129,12 +141,18 @@ def detect_conditions(finding: Finding, doc: Document | None) -> dict[str, str]:
     Raises :class:`PolicyDataError` when the bundled conditions are invalid."""
     doc_kind = doc.doc_kind if doc is not None else finding.doc_kind
     title = (doc.title if doc is not None else "") or finding.title
-    scopes = {"text": finding.text, "provision": _context(finding, doc), "title": title}
-    normalized = {k: normalize(v) for k, v in scopes.items()}
+    scopes = {"text": finding.text, "provision": _context(finding, doc), "title": title,
+              "document": doc.text if doc is not None else ""}
+    normalized = {k: normalize(v) for k, v in scopes.items() if k != "document"}
     found: dict[str, str] = {}
     for cond in load_conditions():
         for scope, text in scopes.items():
-            hit = _search(cond.patterns, text, scope, normalized[scope])
+            if scope not in cond.scopes:
+                continue
+            if scope == "document":
+                hit = _document_hit(cond.patterns, text)
+            else:
+                hit = _search(cond.patterns, text, scope, normalized[scope])
             if hit:
                 found[cond.name] = f"「{hit}」{_SCOPE_LABELS[scope]}"
                 break
