@@ -1,0 +1,109 @@
+"""Reviewer decisions that outlive the ledger they were entered in.
+
+Every ledger of OUT (``ledger.xlsx`` and the ``ledger-YYYYmmdd-HHMMSS.xlsx`` written beside a
+reviewed one) is read when it changed since it was last read; its decisions are stored in the
+workspace per (ledger file, finding id) with the clause the reviewer saw (the 条文 cell, as
+:func:`~reiki_scan.rerun.lineage.clause_key`). A group decision counts for the members the ledger
+listed in that group; a clause that appears later is not covered by it and is asked about.
+
+Per finding id the decision of the most recently saved ledger applies — when its clause is still
+the clause the reviewer saw. When the clause has changed since, the decision is *not* kept: the
+finding goes back to the proposal (``decided_by = "proposal"``) and its reason starts with
+「【条文が変更されたため再審査】」, until a reviewer decides again on the new wording.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..draft.ledger import REREVIEW_NOTE
+from ..models import Finding
+from .lineage import clause_key
+from .workspace import StoredDecision, Workspace, effective
+
+LEDGER_GLOB = "ledger*.xlsx"
+REREVIEW_MARK = f"【{REREVIEW_NOTE}】"
+
+
+def ledger_files(out: Path) -> list[Path]:
+    """The ledgers of ``out``, oldest first (by modification time, then name)."""
+    files = [p for p in Path(out).glob(LEDGER_GLOB) if p.is_file()]
+    return sorted(files, key=lambda p: (p.stat().st_mtime_ns, p.name))
+
+
+def _entries(path: Path) -> list[tuple[str, str, str, str]]:
+    """(id, decision, note, clause key) of every decided row of the ledger at ``path``."""
+    from ..draft import ledger
+
+    decided = ledger.read_ledger(path)
+    entries = []
+    if decided.rows or decided.groups:
+        for ident, (text, group) in ledger.read_rows(path).items():
+            decision = decided.rows.get(ident) or (decided.groups.get(group) if group else None)
+            if decision:
+                note = decided.row_notes.get(ident) or (decided.group_notes.get(group, "") if group else "")
+                entries.append((ident, decision, note, clause_key(text)))
+    return entries
+
+
+def _changed_ledgers(out: Path, ws: Workspace) -> list[tuple[Path, int, int]]:
+    changed = []
+    for path in ledger_files(out):
+        st = path.stat()
+        if not ws.ledger_unchanged(path.name, st.st_size, st.st_mtime_ns):
+            changed.append((path, st.st_size, st.st_mtime_ns))
+    return changed
+
+
+def read_ledgers(out: Path, ws: Workspace) -> list[str]:
+    """Store in ``ws`` the decisions of every ledger of ``out`` that changed since last read; return
+    the names read. Call inside :meth:`Workspace.transaction`. Raises
+    :class:`~reiki_scan.errors.ReviewFileError` (naming the file, sheet and row) on a value that is
+    not an allowed decision."""
+    names = []
+    for path, size, mtime_ns in _changed_ledgers(out, ws):
+        ws.replace_ledger_decisions(path.name, size, mtime_ns, _entries(path))
+        names.append(path.name)
+    return names
+
+
+def pending_decisions(out: Path, ws: Workspace) -> dict[str, StoredDecision]:
+    """The effective decisions as :func:`read_ledgers` followed by
+    :meth:`Workspace.effective_decisions` would give them, without writing to ``ws``
+    (``reiki-scan check``). Raises ``ReviewFileError`` like :func:`read_ledgers`."""
+    rows = ws.all_decisions()
+    for path, _, mtime_ns in _changed_ledgers(out, ws):
+        rows = [r for r in rows if r.source != path.name]
+        rows.extend(StoredDecision(i, d, n, c, path.name, mtime_ns) for i, d, n, c in _entries(path))
+    return effective(rows)
+
+
+def record_written_ledger(path: Path, ws: Workspace, findings: list[Finding]) -> None:
+    """Record the ledger this run wrote as read: it holds exactly the decisions applied to
+    ``findings`` (``decided_by == "ledger"``), so the next run need not open it unless a reviewer
+    saves it. Call inside :meth:`Workspace.transaction`."""
+    st = path.stat()
+    ws.replace_ledger_decisions(
+        path.name, st.st_size, st.st_mtime_ns,
+        [(f.id, f.decision, "", clause_key(f.text)) for f in findings if f.decided_by == "ledger"])
+
+
+def apply_decisions(findings: list[Finding], stored: dict[str, StoredDecision]) -> tuple[list[Finding], list[str]]:
+    """Apply the stored decisions by finding id. Returns the findings (same order) and the ids set
+    back to the proposal for re-review because their clause changed. Findings are expected with
+    their proposal in ``decision`` (as classification leaves them)."""
+    out: list[Finding] = []
+    rereview: list[str] = []
+    for f in findings:
+        s = stored.get(f.id)
+        if s is None:
+            out.append(f)
+        elif s.clause == clause_key(f.text):
+            out.append(f.with_(decision=s.decision, decided_by="ledger"))
+        else:
+            # The reason may come back from findings.jsonl (reiki-scan draft) already marked.
+            reason = f.reason.removeprefix(REREVIEW_MARK)
+            out.append(f.with_(decision=f.proposal or f.decision, decided_by="proposal",
+                               reason=REREVIEW_MARK + reason))
+            rereview.append(f.id)
+    return out, rereview

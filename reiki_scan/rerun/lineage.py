@@ -1,0 +1,200 @@
+"""Id continuity and the diff between two runs.
+
+A finding's id (:mod:`reiki_scan.ids`) survives edits elsewhere and moving or renaming a titled
+file, but not a change of its own unit text, which is part of the hash — and the unit text starts
+with the provision's number (「第5条　…」, 「2　…」) and cites other provisions (「第5条第1項の規定により」),
+so renumbering changes it too. A finding without an id of the previous run is therefore
+*re-matched* among the previous run's findings that found no successor, within the same document
+(same title, or same file when there is no title) and the same pattern, on :func:`clause_key` (the
+normalized clause without its own number and with references to provisions and forms written as
+``第N条``):
+
+- an equal key is the same clause renumbered: the id carries over, reported as *moved* when the
+  locator or file differs;
+- else the best ``rapidfuzz.fuzz.ratio`` of at least :data:`SIMILARITY_THRESHOLD` is the clause
+  edited: the id carries over, reported as *changed*.
+
+Best scores are paired first, so two edited clauses never swap predecessors.
+
+Diff kinds: ``new`` (no predecessor), ``removed`` (no successor), ``changed`` (the clause was
+edited) and ``moved`` (another file or locator: renumbered, moved or renamed).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz
+
+from ..models import Finding
+from ..textnorm import norm
+
+# fuzz.ratio over clause_key texts. Measured on the findings of corpus_samples and of the shared corpus:
+# two different clauses of one document with one pattern score at most 75 in corpus_samples; in the
+# shared corpus 7,058 of 7,161 such pairs (98.6%) score below 80, the rest being parallel provisions of
+# national law (投資事業有限責任組合契約書等 / 有限責任事業組合契約書等: 97.5). Only clauses that lost their
+# successor are candidates, so such twins meet only when one is deleted while the other is edited in
+# the same update. An edit of a few words scores above 90 (tests/test_rerun.py: 89.9 for a clause that
+# gains 「及び収支予算書」).
+SIMILARITY_THRESHOLD = 80.0
+
+_NUM = "[0-9０-９〇一二三四五六七八九十百千]+"
+# The provision's own number at the head of a unit: 第5条 / 第五条の二, a paragraph number, an
+# item's (1) or 一, a subitem's ア or (ア); municipal and national texts put a space after it.
+_LABEL = re.compile(
+    rf"^[\s　]*(第{_NUM}条(の{_NUM})*|{_NUM}|[(（]{_NUM}[)）]|[ア-ン]|[(（][ア-ン][)）])[\s　]+")
+_REFS = (
+    (re.compile(rf"(様式|別表|別記|別紙)第{_NUM}号?(の{_NUM})*"), r"\1第N"),
+    (re.compile(rf"第{_NUM}号様式"), "第N号様式"),
+    (re.compile(rf"第{_NUM}(条|項|号)(の{_NUM})*"), r"第N\1"),
+)
+
+
+def clause_key(text: str) -> str:
+    """``text`` normalized (:func:`reiki_scan.textnorm.norm`) without its leading provision number
+    and with provision and form references as ``第N条``, ``第N項``, ``第N号``, ``様式第N``:
+    what stays equal when only the numbering around a clause changes.
+    E.g. ``"第6条　申請書(様式第2号)に記名押印し、第5条第1項の…"`` →
+    ``"申請書(様式第N)に記名押印し、第N条第N項の…"``."""
+    s = norm(_LABEL.sub("", text, count=1))
+    for rx, rep in _REFS:
+        s = rx.sub(rep, s)
+    return s
+
+
+DIFF_KINDS = ("new", "removed", "changed", "moved")
+DIFF_LABELS = {"new": "新規", "removed": "削除", "changed": "変更", "moved": "移動"}
+
+
+@dataclass(frozen=True)
+class Change:
+    """One diff entry: ``kind`` (:data:`DIFF_KINDS`), the finding now (``None`` when removed)
+    and the previous run's (``None`` when new); ``score``: the similarity of a changed clause
+    (0–100), else 100 for moved and 0 for new/removed."""
+
+    kind: str
+    current: Finding | None
+    previous: Finding | None
+    score: float = 0.0
+
+    @property
+    def id(self) -> str:
+        return (self.current or self.previous).id
+
+    def to_json(self) -> dict:
+        f = self.current or self.previous
+        d = {"kind": self.kind, "id": f.id, "file": f.file, "title": f.title, "locator": f.locator,
+             "category": f.category, "requires_seal": f.requires_seal, "decision": f.decision,
+             "text": f.text}
+        if self.current is not None and self.previous is not None:
+            d["previous"] = {"file": self.previous.file, "locator": self.previous.locator,
+                             "text": self.previous.text}
+            if self.kind == "changed":
+                d["similarity"] = round(self.score, 1)
+        return d
+
+
+@dataclass
+class Diff:
+    """The changes since the previous run (``baseline``: there was none), sorted by kind, file,
+    locator and id; ``rereview``: ids whose reviewer decision was set back to the proposal
+    because the clause changed (filled by :mod:`reiki_scan.rerun.decisions`)."""
+
+    baseline: bool
+    changes: list[Change] = field(default_factory=list)
+    rereview: list[str] = field(default_factory=list)
+    previous_run: int | None = None
+
+    def of(self, kind: str) -> list[Change]:
+        return [c for c in self.changes if c.kind == kind]
+
+    def counts(self) -> dict[str, int]:
+        out = {k: len(self.of(k)) for k in DIFF_KINDS}
+        out["rereview"] = len(self.rereview)
+        return out
+
+    def to_json(self) -> dict:
+        """The ``diff`` of summary.json::
+
+            {"previous_run": 3, "baseline": false,
+             "counts": {"new": 1, "removed": 0, "changed": 1, "moved": 4, "rereview": 1},
+             "new": [{"kind", "id", "file", "title", "locator", "category", "requires_seal",
+                      "decision", "text"}], "removed": [...],
+             "changed": [{... "previous": {"file", "locator", "text"}, "similarity": 92.3}],
+             "moved": [{... "previous": {...}}], "rereview": ["f-…"]}
+
+        A first run (``baseline``) lists no finding: everything is new, counted in ``new``."""
+        d: dict = {"previous_run": self.previous_run, "baseline": self.baseline, "counts": self.counts()}
+        for k in DIFF_KINDS:
+            d[k] = [c.to_json() for c in self.of(k)]
+        d["rereview"] = sorted(self.rereview)
+        return d
+
+
+def _doc_key(f: Finding) -> str:
+    return f"t:{f.title}" if f.title else f"f:{f.file}"
+
+
+def carry_ids(previous: list[Finding] | None, current: list[Finding]) -> tuple[list[Finding], Diff]:
+    """Give each finding of ``current`` its predecessor's id and compute the diff.
+
+    ``previous``: the last run's findings, ``None`` before the first run (then the diff is a
+    baseline counting every finding as new). Returns the findings (same order, ids carried over)
+    and the :class:`Diff`."""
+    if previous is None:
+        diff = Diff(baseline=True)
+        diff.changes = [Change("new", f, None) for f in current]
+        return current, diff
+    prev_by_id = {f.id: f for f in previous}
+    current_ids = {f.id for f in current}
+    orphans = [p for p in previous if p.id not in current_ids]
+    fresh = [i for i, f in enumerate(current) if f.id not in prev_by_id]
+
+    by_key: dict[tuple[str, str], list[Finding]] = {}
+    for p in orphans:
+        by_key.setdefault((_doc_key(p), p.pattern), []).append(p)
+    pairs: list[tuple[float, int, int, str]] = []
+    for i in fresh:
+        f = current[i]
+        key = clause_key(f.text)
+        for j, p in enumerate(by_key.get((_doc_key(f), f.pattern), ())):
+            old = clause_key(p.text)
+            # An equal key outranks any similarity: it is the same clause, renumbered.
+            score = 101.0 if key == old else fuzz.ratio(key, old)
+            if score >= SIMILARITY_THRESHOLD:
+                pairs.append((score, i, j, p.id))
+    # Best score first; ties by position so the pairing does not depend on dict order.
+    pairs.sort(key=lambda t: (-t[0], t[1], t[3]))
+    taken_new: dict[int, tuple[Finding, float]] = {}
+    taken_old: set[str] = set()
+    for score, i, _, pid in pairs:
+        if i in taken_new or pid in taken_old:
+            continue
+        taken_new[i] = (prev_by_id[pid], score)
+        taken_old.add(pid)
+
+    out: list[Finding] = []
+    changes: list[Change] = []
+    for i, f in enumerate(current):
+        if f.id in prev_by_id:
+            p = prev_by_id[f.id]
+            out.append(f)
+            if (p.file, p.locator) != (f.file, f.locator):
+                changes.append(Change("moved", f, p, 100.0))
+        elif i in taken_new:
+            p, score = taken_new[i]
+            g = f.with_(id=p.id)
+            out.append(g)
+            if score <= 100.0:
+                changes.append(Change("changed", g, p, score))
+            elif (p.file, p.locator) != (g.file, g.locator):
+                changes.append(Change("moved", g, p, 100.0))
+        else:
+            out.append(f)
+            changes.append(Change("new", f, None))
+    changes.extend(Change("removed", None, p) for p in orphans if p.id not in taken_old)
+    order = {k: n for n, k in enumerate(DIFF_KINDS)}
+    changes.sort(key=lambda c: (order[c.kind], (c.current or c.previous).file,
+                                (c.current or c.previous).start, c.id))
+    return out, Diff(baseline=False, changes=changes)

@@ -1,0 +1,368 @@
+"""The workspace database ``OUT/.reiki-scan/workspace.sqlite`` (sqlite3 of the standard library).
+
+Tables (all text is UTF-8, JSON is ``json.dumps(..., ensure_ascii=False)``):
+
+- ``runs``: one row per run — ``id`` (1, 2 …), ``status`` (``running``, ``complete``,
+  ``abandoned`` for a run that died before completing), ``started``/``finished`` (ISO
+  timestamps, the only clock values stored), ``manifest`` (JSON: tool, spaCy, GiNZA and model
+  versions, fingerprints of the pattern and policy files and of the code, the configuration)
+  and ``diff`` (JSON counts of the diff against the run before).
+- ``documents``: the files of the last complete run — ``path`` (relative to CORPUS), ``sha256``
+  of the bytes, ``size`` (bytes), ``mtime_ns``, ``encoding``, ``format``, ``kind`` (文書種別),
+  ``title``, ``status`` (``read`` or ``skipped``), ``reason``/``message`` of a skipped file,
+  ``load_key`` (the code fingerprint and size limit the file was read under).
+- ``findings``: the findings of the last complete run (JSON of :meth:`Finding.to_json` plus the
+  extra fields), the base of the next run's diff and id continuity.
+- ``decisions``: reviewer decisions read from ledgers — ``source`` (ledger file name), ``id``
+  (finding id), ``decision``, ``note``, ``clause`` (the normalized clause text the reviewer saw),
+  ``source_mtime_ns``; ``ledger_files``: the size and mtime of each ledger when last read.
+- ``nlp_cache``: ``key`` (SHA-256 of the unit text) → ``analysis`` (JSON of
+  :func:`reiki_scan.detect.analyze_texts`), valid for ``nlp_version``.
+- ``parsed``: ``sha256`` + ``code`` fingerprint → the parsed :class:`~reiki_scan.models.Document`
+  (pickle, zlib); ``detections``: ``sha256`` + detection key → the document's findings before
+  classification; ``classifications``: ``sha256`` + classification key → after classification.
+
+Writes happen in explicit transactions (``BEGIN IMMEDIATE`` … ``COMMIT``): a run killed midway
+leaves the previous run's rows intact. The caches are content-addressed, so rows a killed run
+committed early are valid for every later run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import pickle
+import sqlite3
+import time
+import zlib
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from ..errors import WorkspaceError
+from ..models import Finding
+
+STATE_DIR = ".reiki-scan"
+DB_NAME = "workspace.sqlite"
+SCHEMA_VERSION = 1
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS runs (
+    id INTEGER PRIMARY KEY, status TEXT NOT NULL, started TEXT NOT NULL, finished TEXT,
+    corpus TEXT NOT NULL, manifest TEXT NOT NULL, diff TEXT);
+CREATE TABLE IF NOT EXISTS documents (
+    path TEXT PRIMARY KEY, sha256 TEXT NOT NULL, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL,
+    encoding TEXT NOT NULL, format TEXT NOT NULL, kind TEXT NOT NULL, title TEXT NOT NULL,
+    status TEXT NOT NULL, reason TEXT NOT NULL, message TEXT NOT NULL, load_key TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS findings (id TEXT PRIMARY KEY, file TEXT NOT NULL, body TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS decisions (
+    source TEXT NOT NULL, id TEXT NOT NULL, decision TEXT NOT NULL, note TEXT NOT NULL,
+    clause TEXT NOT NULL, source_mtime_ns INTEGER NOT NULL, PRIMARY KEY (source, id));
+CREATE TABLE IF NOT EXISTS ledger_files (
+    name TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS nlp_cache (key TEXT PRIMARY KEY, nlp_version TEXT NOT NULL, analysis TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS parsed (sha256 TEXT NOT NULL, code TEXT NOT NULL, body BLOB NOT NULL,
+    PRIMARY KEY (sha256, code));
+CREATE TABLE IF NOT EXISTS detections (sha256 TEXT NOT NULL, key TEXT NOT NULL, title TEXT NOT NULL,
+    units INTEGER NOT NULL, body TEXT NOT NULL, PRIMARY KEY (sha256, key));
+CREATE TABLE IF NOT EXISTS classifications (sha256 TEXT NOT NULL, key TEXT NOT NULL, body TEXT NOT NULL,
+    PRIMARY KEY (sha256, key));
+"""
+
+
+def db_path(out: Path) -> Path:
+    """``OUT/.reiki-scan/workspace.sqlite``."""
+    return Path(out) / STATE_DIR / DB_NAME
+
+
+def text_key(text: str) -> str:
+    """The NLP cache key of a unit text: SHA-256 hex of its UTF-8 bytes."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def findings_to_json(findings: Iterable[Finding]) -> str:
+    return json.dumps([f.__dict__ for f in findings], ensure_ascii=False)
+
+
+def findings_from_json(body: str) -> list[Finding]:
+    return [Finding(**d) for d in json.loads(body)]
+
+
+@dataclass(frozen=True)
+class DocumentRow:
+    """A file as the last complete run saw it (see the ``documents`` table)."""
+
+    path: str
+    sha256: str
+    size: int
+    mtime_ns: int
+    encoding: str
+    format: str
+    kind: str
+    title: str
+    status: str
+    reason: str = ""
+    message: str = ""
+    load_key: str = ""
+
+
+@dataclass(frozen=True)
+class StoredDecision:
+    """A reviewer decision kept in the workspace; ``clause`` is the normalized clause text the
+    reviewer saw (:func:`reiki_scan.textnorm.norm`)."""
+
+    id: str
+    decision: str
+    note: str
+    clause: str
+    source: str
+    source_mtime_ns: int
+
+
+@dataclass(frozen=True)
+class RunRow:
+    id: int
+    status: str
+    started: str
+    finished: str | None
+    corpus: str
+    manifest: dict
+    diff: dict | None
+
+
+def effective(decisions: Iterable[StoredDecision]) -> dict[str, StoredDecision]:
+    """Per finding id, the decision of the most recently saved ledger that has one (ties: the
+    later file name)."""
+    ordered = sorted(decisions, key=lambda d: (d.source_mtime_ns, d.source))
+    return {d.id: d for d in ordered}
+
+
+def _now() -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%S%z")
+
+
+class Workspace:
+    """An open workspace database. Use :meth:`open` (or :meth:`open_readonly`) and :meth:`close`.
+
+    Raises :class:`~reiki_scan.errors.WorkspaceError` when the file is not a workspace database
+    (the message names it and says to move it away) or was written by a newer schema."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path, readonly: bool) -> None:
+        self.conn = conn
+        self.path = path
+        self.readonly = readonly
+
+    # ------------------------------------------------------------------ opening
+
+    @classmethod
+    def open(cls, out: Path) -> "Workspace":
+        """Open (creating when absent) the workspace of ``out`` for writing."""
+        path = db_path(out)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            conn = sqlite3.connect(path, isolation_level=None, timeout=30)
+            conn.executescript(_SCHEMA)
+            ws = cls(conn, path, readonly=False)
+            ws._check_version(create=True)
+        except sqlite3.DatabaseError as e:
+            raise WorkspaceError(
+                f"作業用データベースを開けません ({e})。壊れている場合はこのファイルを別の場所へ移してから"
+                "実行し直してください（次の実行は全件の走査になります）", path=str(path)) from e
+        return ws
+
+    @classmethod
+    def open_readonly(cls, out: Path) -> "Workspace":
+        """Open the workspace of ``out`` without the right to write (``reiki-scan check``).
+
+        Raises :class:`WorkspaceError` when OUT holds no workspace."""
+        path = db_path(out)
+        if not path.is_file():
+            raise WorkspaceError(
+                "この出力フォルダには作業用データベースがありません。先に reiki-scan run か scan を実行してください",
+                path=str(path))
+        try:
+            conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None)
+            ws = cls(conn, path, readonly=True)
+            ws._check_version(create=False)
+        except sqlite3.DatabaseError as e:
+            raise WorkspaceError(f"作業用データベースを読めません ({e})", path=str(path)) from e
+        return ws
+
+    def _check_version(self, create: bool) -> None:
+        row = self.conn.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
+        if row is None:
+            if not create:
+                raise WorkspaceError("作業用データベースが空です。reiki-scan run を実行してください", path=str(self.path))
+            self.conn.execute("INSERT INTO meta VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
+        elif int(row[0]) > SCHEMA_VERSION:
+            raise WorkspaceError(
+                f"作業用データベースは新しい版の reiki-scan (形式 {row[0]}) が作ったものです。reiki-scan を更新してください",
+                path=str(self.path))
+
+    def close(self) -> None:
+        self.conn.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """``BEGIN IMMEDIATE`` … ``COMMIT``; any exception rolls back."""
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
+
+    # ------------------------------------------------------------------ runs
+
+    def start_run(self, corpus: str, manifest: dict) -> int:
+        """Mark runs left ``running`` by a killed process as ``abandoned`` and record a new one."""
+        with self.transaction():
+            self.conn.execute("UPDATE runs SET status='abandoned' WHERE status='running'")
+            cur = self.conn.execute(
+                "INSERT INTO runs (status, started, corpus, manifest) VALUES ('running', ?, ?, ?)",
+                (_now(), corpus, json.dumps(manifest, ensure_ascii=False, sort_keys=True)))
+            return int(cur.lastrowid)
+
+    def last_run(self) -> RunRow | None:
+        """The last complete run, or ``None`` before the first."""
+        row = self.conn.execute(
+            "SELECT id, status, started, finished, corpus, manifest, diff FROM runs "
+            "WHERE status='complete' ORDER BY id DESC LIMIT 1").fetchone()
+        return None if row is None else self._run(row)
+
+    def runs(self) -> list[RunRow]:
+        rows = self.conn.execute(
+            "SELECT id, status, started, finished, corpus, manifest, diff FROM runs ORDER BY id").fetchall()
+        return [self._run(r) for r in rows]
+
+    @staticmethod
+    def _run(row) -> RunRow:
+        return RunRow(row[0], row[1], row[2], row[3], row[4], json.loads(row[5]),
+                      json.loads(row[6]) if row[6] else None)
+
+    def finish_run(self, run_id: int, documents: Iterable[DocumentRow], findings: Iterable[Finding],
+                   diff_counts: dict) -> None:
+        """Replace the last run's documents and findings by this run's and mark it complete
+        (call inside :meth:`transaction`)."""
+        self.conn.execute("DELETE FROM documents")
+        self.conn.executemany(
+            "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+            [(d.path, d.sha256, d.size, d.mtime_ns, d.encoding, d.format, d.kind, d.title, d.status,
+              d.reason, d.message, d.load_key) for d in documents])
+        self.conn.execute("DELETE FROM findings")
+        self.conn.executemany(
+            "INSERT INTO findings VALUES (?,?,?)",
+            [(f.id, f.file, json.dumps(f.__dict__, ensure_ascii=False)) for f in findings])
+        self.conn.execute(
+            "UPDATE runs SET status='complete', finished=?, diff=? WHERE id=?",
+            (_now(), json.dumps(diff_counts, ensure_ascii=False, sort_keys=True), run_id))
+
+    # ------------------------------------------------------------------ last run's state
+
+    def documents(self) -> dict[str, DocumentRow]:
+        rows = self.conn.execute("SELECT * FROM documents").fetchall()
+        return {r[0]: DocumentRow(*r) for r in rows}
+
+    def findings(self) -> list[Finding]:
+        rows = self.conn.execute("SELECT body FROM findings ORDER BY file, id").fetchall()
+        return [Finding(**json.loads(r[0])) for r in rows]
+
+    # ------------------------------------------------------------------ decisions
+
+    def ledger_unchanged(self, name: str, size: int, mtime_ns: int) -> bool:
+        row = self.conn.execute("SELECT size, mtime_ns FROM ledger_files WHERE name=?", (name,)).fetchone()
+        return row is not None and tuple(row) == (size, mtime_ns)
+
+    def replace_ledger_decisions(self, name: str, size: int, mtime_ns: int,
+                                 decisions: Iterable[tuple[str, str, str, str]]) -> None:
+        """Store what ledger ``name`` holds now: (id, decision, note, normalized clause) rows;
+        a decision cleared in the ledger disappears here too."""
+        self.conn.execute("DELETE FROM decisions WHERE source=?", (name,))
+        self.conn.executemany(
+            "INSERT INTO decisions VALUES (?,?,?,?,?,?)",
+            [(name, i, d, n, c, mtime_ns) for i, d, n, c in decisions])
+        self.conn.execute("INSERT OR REPLACE INTO ledger_files VALUES (?,?,?)", (name, size, mtime_ns))
+
+    def all_decisions(self) -> list[StoredDecision]:
+        rows = self.conn.execute("SELECT id, decision, note, clause, source, source_mtime_ns FROM decisions").fetchall()
+        return [StoredDecision(*r) for r in rows]
+
+    def effective_decisions(self) -> dict[str, StoredDecision]:
+        """:func:`effective` of every stored decision."""
+        return effective(self.all_decisions())
+
+    # ------------------------------------------------------------------ caches
+
+    def purge_nlp(self, nlp_version: str) -> None:
+        """Drop analyses made by another model version."""
+        self.conn.execute("DELETE FROM nlp_cache WHERE nlp_version<>?", (nlp_version,))
+
+    def analyses(self, texts: Iterable[str], nlp_version: str) -> dict[str, dict]:
+        """``{text: analysis}`` for the texts whose analysis is cached."""
+        out: dict[str, dict] = {}
+        keyed = {text_key(t): t for t in texts}
+        keys = list(keyed)
+        for i in range(0, len(keys), 500):
+            chunk = keys[i:i + 500]
+            marks = ",".join("?" * len(chunk))
+            for key, body in self.conn.execute(
+                    f"SELECT key, analysis FROM nlp_cache WHERE nlp_version=? AND key IN ({marks})",
+                    (nlp_version, *chunk)):
+                out[keyed[key]] = json.loads(body)
+        return out
+
+    def put_analyses(self, analyses: dict[str, dict], nlp_version: str) -> None:
+        with self.transaction():
+            self.conn.executemany(
+                "INSERT OR REPLACE INTO nlp_cache VALUES (?,?,?)",
+                [(text_key(t), nlp_version, json.dumps(a, ensure_ascii=False)) for t, a in analyses.items()])
+
+    def parsed_blob(self, sha256: str, code: str) -> bytes | None:
+        row = self.conn.execute("SELECT body FROM parsed WHERE sha256=? AND code=?", (sha256, code)).fetchone()
+        return None if row is None else row[0]
+
+    @staticmethod
+    def encode_document(doc) -> bytes:
+        return zlib.compress(pickle.dumps(doc, protocol=pickle.HIGHEST_PROTOCOL), 1)
+
+    @staticmethod
+    def decode_document(blob: bytes):
+        # The blob is our own pickle, written by this tool into OUT; the database is not an input.
+        return pickle.loads(zlib.decompress(blob))
+
+    def detection(self, sha256: str, key: str) -> tuple[str, int, list[Finding]] | None:
+        """(the document's title, units read, findings) or ``None``."""
+        row = self.conn.execute(
+            "SELECT title, units, body FROM detections WHERE sha256=? AND key=?", (sha256, key)).fetchone()
+        return None if row is None else (row[0], int(row[1]), findings_from_json(row[2]))
+
+    def classification(self, sha256: str, key: str) -> list[Finding] | None:
+        row = self.conn.execute(
+            "SELECT body FROM classifications WHERE sha256=? AND key=?", (sha256, key)).fetchone()
+        return None if row is None else findings_from_json(row[0])
+
+    def put_document_results(self, parsed: list[tuple[str, str, bytes]],
+                             detections: list[tuple[str, str, str, int, str]],
+                             classifications: list[tuple[str, str, str]]) -> None:
+        """Store parsed documents (sha256, code, blob), detections (sha256, key, title, units,
+        findings JSON) and classifications (sha256, key, findings JSON) in one transaction."""
+        with self.transaction():
+            self.conn.executemany("INSERT OR REPLACE INTO parsed VALUES (?,?,?)", parsed)
+            self.conn.executemany("INSERT OR REPLACE INTO detections VALUES (?,?,?,?,?)", detections)
+            self.conn.executemany("INSERT OR REPLACE INTO classifications VALUES (?,?,?)", classifications)
+
+    def prune(self, detection_key: str, classification_key: str, code: str, keep: Iterable[str]) -> None:
+        """Drop cache rows no current key can hit: another pattern, policy or code fingerprint, or
+        content (``sha256``) that is in no file of the corpus any more (``keep``: the current
+        digests). Call inside :meth:`transaction`."""
+        self.conn.execute("CREATE TEMP TABLE IF NOT EXISTS keep_sha (sha256 TEXT PRIMARY KEY)")
+        self.conn.execute("DELETE FROM keep_sha")
+        self.conn.executemany("INSERT OR IGNORE INTO keep_sha VALUES (?)", [(s,) for s in keep])
+        for table, column, value in (("detections", "key", detection_key),
+                                     ("classifications", "key", classification_key),
+                                     ("parsed", "code", code)):
+            self.conn.execute(
+                f"DELETE FROM {table} WHERE {column}<>? OR sha256 NOT IN (SELECT sha256 FROM keep_sha)", (value,))
