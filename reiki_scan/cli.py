@@ -1,4 +1,4 @@
-"""Command line: ``reiki-scan run | scan | draft | parse | eval`` (CONTRACT.md).
+"""Command line: ``reiki-scan run | scan | draft | check | parse | eval`` (CONTRACT.md).
 
 Exit codes: 0 success; 1 the run completed but some inputs could not be read (they are
 listed); 2 usage or configuration error. Heavy imports stay inside the commands so that
@@ -103,8 +103,31 @@ def _report(console, result, report, files_read: int, out: Path) -> int:
     return 1 if result.skipped else 0
 
 
-def _scan_and_write(corpus: Optional[Path], out: Path, drafts: bool, workers: int, **overrides) -> int:
-    from . import pipeline
+_DIFF_LABELS = {"new": "新規 (new)", "removed": "削除 (removed)", "changed": "変更 (changed)", "moved": "移動 (moved)"}
+_DIFF_LISTED = 20
+
+
+def _report_diff(console, diff) -> None:
+    c = diff.counts()
+    if diff.baseline:
+        console.print(f"初回の実行 (first run): 所見 {c['new']} 件を記録しました")
+        return
+    console.print(
+        f"前回 (run {diff.previous_run}) からの変更 (changes): 新規 {c['new']}、削除 {c['removed']}、"
+        f"変更 {c['changed']}、移動 {c['moved']}、再審査 {c['rereview']}")
+    for kind in ("new", "changed", "removed", "moved"):
+        entries = diff.of(kind)
+        for ch in entries[:_DIFF_LISTED]:
+            f = ch.current or ch.previous
+            was = f" (旧 {ch.previous.file} {ch.previous.locator})" if ch.current and ch.previous else ""
+            console.print(f"  {_DIFF_LABELS[kind]} {f.id} {f.file} {f.locator}{was} [{f.category}] {f.match}")
+        if len(entries) > _DIFF_LISTED:
+            console.print(f"  … ほか {len(entries) - _DIFF_LISTED} 件は summary.json と台帳の「変更点」シートに")
+
+
+def _scan_and_write(corpus: Optional[Path], out: Path, drafts: bool, workers: int, wait: bool = False,
+                    full: bool = False, **overrides) -> int:
+    from . import rerun
     from .errors import ReikiScanError
 
     corpus = _resolve_corpus(corpus)
@@ -112,18 +135,20 @@ def _scan_and_write(corpus: Optional[Path], out: Path, drafts: bool, workers: in
     console = _console()
     try:
         with _Progress(console) as progress:
-            result = pipeline.scan(corpus, config, workers=workers, progress=progress)
-        files_read = len(result.documents)
-        report = pipeline.write_outputs(out, result, drafts=drafts, files_read=files_read)
+            outcome = rerun.run(corpus, out, config, drafts=drafts, workers=workers, progress=progress,
+                                wait=wait, full=full)
     except ReikiScanError as e:
         _fail(str(e))
-    return _report(console, result, report, files_read, out)
+    _report_diff(console, outcome.diff)
+    return _report(console, outcome.result, outcome.report, outcome.files_read, out)
 
 
 _CORPUS_HELP = "例規・様式のフォルダ (folder of regulations and forms); 省略時は同梱の corpus_samples/"
 _OUT_HELP = "出力フォルダ (output folder)"
 _POLICY_HELP = "方針: default, strict, staged またはYAMLのパス (policy name or YAML path)"
 _WORKERS_HELP = "構文解析の並列プロセス数 (parser worker processes)"
+_WAIT_HELP = "同じ出力フォルダで実行中の reiki-scan の終了を待つ (wait for another run on OUT instead of refusing)"
+_FULL_HELP = "作業用データベースの結果を使わず全件を走査する (scan everything again, ignoring cached results)"
 
 
 @app.command()
@@ -136,9 +161,11 @@ def run(
     column_order: Optional[str] = typer.Option(None, help="新旧対照表の列順: new_old (改正後|改正前) / old_new"),
     effective_date: Optional[str] = typer.Option(None, help="施行期日 YYYY-MM-DD (date of effect)"),
     workers: int = typer.Option(2, min=1, help=_WORKERS_HELP),
+    wait: bool = typer.Option(False, "--wait", help=_WAIT_HELP),
+    full: bool = typer.Option(False, "--full", help=_FULL_HELP),
 ) -> None:
     """走査・分類・グループ化とすべての起案 (the main job: scan, classify, group and draft everything)."""
-    code = _scan_and_write(corpus, out, True, workers, policy=policy, municipality=municipality,
+    code = _scan_and_write(corpus, out, True, workers, wait, full, policy=policy, municipality=municipality,
                            numbering=numbering, column_order=column_order, effective_date=effective_date)
     raise typer.Exit(code)
 
@@ -149,23 +176,62 @@ def scan(
     out: Path = typer.Option(DEFAULT_OUT, "--out", "-o", help=_OUT_HELP),
     policy: Optional[str] = typer.Option(None, help=_POLICY_HELP),
     workers: int = typer.Option(2, min=1, help=_WORKERS_HELP),
+    wait: bool = typer.Option(False, "--wait", help=_WAIT_HELP),
+    full: bool = typer.Option(False, "--full", help=_FULL_HELP),
 ) -> None:
     """所見・台帳・集計のみ、起案なし (findings, ledger and summary only; no drafts)."""
-    raise typer.Exit(_scan_and_write(corpus, out, False, workers, policy=policy))
+    raise typer.Exit(_scan_and_write(corpus, out, False, workers, wait, full, policy=policy))
 
 
 @app.command()
-def draft(out: Path = typer.Argument(DEFAULT_OUT, help=_OUT_HELP)) -> None:
+def draft(
+    out: Path = typer.Argument(DEFAULT_OUT, help=_OUT_HELP),
+    wait: bool = typer.Option(False, "--wait", help=_WAIT_HELP),
+) -> None:
     """審査結果を反映して起案を作り直す (rewrite the drafts from the findings and reviewer decisions in OUT)."""
-    from . import pipeline
+    from . import pipeline, rerun
     from .errors import ReikiScanError
 
     console = _console()
     try:
-        result, report, files_read = pipeline.redraft(out)
+        if rerun.db_path(out).is_file():
+            result, report, files_read = rerun.redraft(out, wait=wait)
+        else:
+            result, report, files_read = pipeline.redraft(out)
     except ReikiScanError as e:
         _fail(str(e))
     raise typer.Exit(_report(console, result, report, files_read, out))
+
+
+@app.command()
+def check(
+    corpus: Path = typer.Argument(..., help=_CORPUS_HELP),
+    against: Path = typer.Option(..., "--against", help="前回の実行結果の出力フォルダ (OUT of the last run)"),
+    workers: int = typer.Option(2, min=1, help=_WORKERS_HELP),
+) -> None:
+    """例規の更新後の点検: 審査されていない新しい押印要求があれば一覧を表示して終了コード1
+    (after an update: exit 1 and list new seal requirements no decision covers; OUT is not modified)."""
+    from . import rerun
+    from .errors import ReikiScanError
+
+    corpus = _resolve_corpus(corpus)
+    console = _console()
+    try:
+        with _Progress(console) as progress:
+            outcome = rerun.check(corpus, against, workers=workers, progress=progress)
+    except ReikiScanError as e:
+        _fail(str(e))
+    for s in outcome.result.skipped:
+        console.print(f"[yellow]読めないファイル (skipped):[/yellow] {s.message}")
+    _report_diff(console, outcome.diff)
+    if not outcome.uncovered:
+        console.print(f"審査されていない新しい押印要求はありません (no new seal requirement): {outcome.files_read} ファイル")
+        raise typer.Exit(0)
+    console.print(f"[red]審査されていない新しい押印要求 (new seal requirements without a decision): "
+                  f"{len(outcome.uncovered)} 件[/red]")
+    for f in outcome.uncovered:
+        typer.echo(f"{f.id}\t{f.file}\t{f.locator}\t{f.category}\t{f.decision}\t{f.text}")
+    raise typer.Exit(1)
 
 
 @app.command()
