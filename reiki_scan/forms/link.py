@@ -1,0 +1,186 @@
+"""Which 様式 a form file holds and which regulation prescribes it.
+
+A form file (.docx/.xlsx/.pdf read as ``doc_kind == "様式"``) holds one form, or one per
+sheet of a workbook. Its number comes from its own heading (「様式第1号(第5条関係)」,
+「（様式１）」), the sheet name, or the file name. The regulation that prescribes it is
+found among the other documents of the same corpus by two kinds of evidence:
+
+- the regulation cites the form by number next to the form's title
+  (「補助金等交付申請書(様式第1号)」, 「様式第1号の…申請書」), in the article the heading names
+  (「(第5条関係)」);
+- the form names the regulation (「さくら台市補助金等交付規則第5条第1項の規定により」), or the
+  file name does.
+
+A number alone never links (every regulation has a 様式第1号); a tie links nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from pathlib import PurePosixPath
+
+from rapidfuzz import fuzz
+
+from ..models import Document, Provision
+from ..structure import numbering
+from ..textnorm import norm
+
+FORM_FORMATS = ("docx", "xlsx", "pdf")
+_N = r"[0-9０-９一二三四五六七八九十]+"
+_NUMBER = re.compile(rf"様式\s*第?\s*({_N})\s*号?|第\s*({_N})\s*号\s*様式")
+_ARTICLE = re.compile(rf"[(（]\s*第\s*({_N})\s*条(?:の{_N})?\s*関係\s*[)）]")
+_CITE = re.compile(rf"(?:別記)?(?:様式第\s*({_N})\s*号|第\s*({_N})\s*号様式)(?!の{_N})")
+_TITLE_END = re.compile(r"(?:書|届|簿|票|表|証|状|願|届出書)$")
+_LOOKAHEAD = 8
+_WINDOW = 40
+_FUZZY = 85
+
+
+@dataclass(frozen=True)
+class FormLink:
+    """A form section of a form file tied to the regulation that prescribes it.
+
+    ``form_file``/``locator``: the form file and its 様式 (``様式第1号``); ``start``/``end``:
+    half-open offsets of that section in the form file's text; ``regulation``: the
+    regulation's ``file``; ``cited_at``: locator of the provision citing the form
+    (``第5条第1項``) or ``""``; ``evidence``: one Japanese line for the reviewer."""
+
+    form_file: str
+    locator: str
+    start: int
+    end: int
+    regulation: str
+    regulation_title: str
+    cited_at: str
+    evidence: str
+
+
+def is_form_file(doc: Document) -> bool:
+    """A separate form file: a Word, Excel or PDF document read as a 様式."""
+    return doc.doc_kind == "様式" and doc.source.format in FORM_FORMATS
+
+
+def _number(texts: list[str]) -> tuple[str, str]:
+    for t in texts:
+        m = _NUMBER.search(t)
+        if m:
+            return str(numbering.to_int(m.group(1) or m.group(2))), t.strip()
+    return "", ""
+
+
+def form_structure(doc: Document) -> Document:
+    """``doc`` with one ``AppdxStyle`` per form when it is a form file whose structure
+    leaves text outside every 様式: one per sheet of a workbook, else one for the file.
+
+    Each is numbered from the sheet name, the first lines of the form, or the file name
+    (``様式第1号``; ``様式`` when none says). Any other document is returned unchanged."""
+    if not is_form_file(doc):
+        return doc
+    src = doc.source
+    styles = [c for c in doc.root.children if c.kind == "AppdxStyle"]
+    covered = all(any(s.start <= b.start < s.end for s in styles) for b in src.blocks)
+    if covered and src.format != "xlsx":
+        return doc
+    groups: list[tuple[str, list]] = []
+    for b in src.blocks:
+        key = b.source_ref.split("!", 1)[0] if src.format == "xlsx" else ""
+        if not groups or groups[-1][0] != key:
+            groups.append((key, []))
+        groups[-1][1].append(b)
+    stem = PurePosixPath(src.path).stem
+    sections = []
+    for key, blocks in groups:
+        texts = [key] + [src.text[b.start:b.end] for b in blocks[:_LOOKAHEAD]]
+        if len(groups) == 1:
+            texts.append(stem)
+        num, label = _number([t for t in texts if t])
+        loc = f"様式第{num}号" if num else "様式"
+        sections.append(Provision("AppdxStyle", num, label or key, blocks[0].start, blocks[-1].end, loc))
+    if [(s.start, s.end, s.locator) for s in styles] == [(s.start, s.end, s.locator) for s in sections]:
+        return doc
+    root = Provision("Law", "", "", 0, len(src.text), "", children=tuple(sections))
+    return replace(doc, root=root)
+
+
+def form_sections(doc: Document) -> list[Provision]:
+    """The 様式 provisions of ``doc``, in text order (a regulation's 別記様式 included)."""
+    return [p for p in doc.root.walk() if p.kind == "AppdxStyle"]
+
+
+def section_title(doc: Document, section: Provision) -> str:
+    """The form's title line (「補助金等交付申請書」): the first short line of the section
+    that ends like a document name, else the document title."""
+    src = doc.source
+    for b in src.blocks:
+        if b.start < section.start or b.start >= section.end:
+            continue
+        t = src.text[b.start:b.end].strip()
+        if t and len(t) <= _WINDOW and "様式" not in t and _TITLE_END.search(t):
+            return t
+    return doc.title
+
+
+def _article_of(label: str) -> int | None:
+    m = _ARTICLE.search(label)
+    return numbering.to_int(m.group(1)) if m else None
+
+
+def _score(form: Document, section: Provision, title: str, reg: Document) -> tuple[int, str, list[str]]:
+    score, cited_at, why = 0, "", []
+    reg_title = norm(reg.title)
+    if reg_title and reg_title in norm(form.text[section.start:section.end]):
+        score += 3
+        why.append(f"様式が「{reg.title}」を引用")
+    elif reg_title and reg_title in norm(PurePosixPath(form.path).stem):
+        score += 3
+        why.append("ファイル名に例規の題名")
+    if not section.num:
+        return score, cited_at, why
+    want_article = _article_of(section.label)
+    wanted_title = norm(title)
+    best = 0
+    for m in _CITE.finditer(reg.text):
+        if str(numbering.to_int(m.group(1) or m.group(2))) != section.num:
+            continue
+        prov = reg.leaf_at(m.start())
+        if prov.kind == "AppdxStyle":
+            continue  # the 様式 heading of the regulation itself, not a citation
+        window = norm(reg.text[max(0, m.start() - _WINDOW):m.end() + _WINDOW])
+        points = 0
+        if wanted_title and wanted_title in window:
+            points = 2
+        elif wanted_title and fuzz.partial_ratio(wanted_title, window) >= _FUZZY:
+            points = 1
+        if points and want_article is not None and prov.locator.startswith(f"第{want_article}条"):
+            points += 1
+        if points > best:
+            best, cited_at = points, prov.locator
+    if best:
+        score += best
+        why.append(f"{cited_at}が{section.locator}（{title}）を引用")
+    return score, cited_at, why
+
+
+def link_forms(documents: dict[str, Document]) -> list[FormLink]:
+    """Every form section of every form file in ``documents`` that one regulation of the
+    same corpus prescribes (see the module docstring), sorted by form file and offset.
+    National laws and other form files are never candidates."""
+    regs = [d for d in documents.values() if not is_form_file(d) and d.doc_kind not in ("法律", "政令", "省令")]
+    links: list[FormLink] = []
+    for key in sorted(documents):
+        form = documents[key]
+        if not is_form_file(form):
+            continue
+        for section in form_sections(form):
+            title = section_title(form, section)
+            scored = sorted(((_score(form, section, title, r), r) for r in regs),
+                            key=lambda t: -t[0][0])
+            if not scored or scored[0][0][0] == 0:
+                continue
+            if len(scored) > 1 and scored[1][0][0] == scored[0][0][0]:
+                continue  # two regulations fit equally: a reviewer must say which
+            (score, cited_at, why), reg = scored[0]
+            links.append(FormLink(form.path, section.locator, section.start, section.end, reg.path,
+                                  reg.title, cited_at, f"{reg.title}{section.locator}（" + "、".join(why) + "）"))
+    return links

@@ -1,0 +1,95 @@
+"""The form-reading rules of ``patterns/forms.yaml``, validated on load."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from ..data import data_dir
+from ..errors import PatternDataError
+
+FORMS_FILE = "forms.yaml"
+EFFECTS = ("alternative", "exempt")
+
+
+@dataclass(frozen=True)
+class FormRule:
+    """One entry of ``forms.yaml``: ``effect`` is ``alternative``/``exempt`` for a note,
+    ``""`` otherwise; ``regex`` runs on text as written (spaces kept)."""
+
+    id: str
+    regex: re.Pattern
+    effect: str = ""
+    examples: tuple[str, ...] = ()
+    counter_examples: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class FormRules:
+    """All of ``forms.yaml``: ``name_field`` (the label a seal box belongs to), ``notes``
+    (first match wins), ``obligations`` and ``box_midline``."""
+
+    name_field: FormRule
+    notes: tuple[FormRule, ...]
+    obligations: tuple[FormRule, ...]
+    box_midline: FormRule
+
+    def all(self) -> tuple[FormRule, ...]:
+        return (self.name_field, *self.notes, *self.obligations, self.box_midline)
+
+
+def _rule(entry: object, path: Path, where: str, *, note: bool = False) -> FormRule:
+    if not isinstance(entry, dict) or not isinstance(entry.get("id"), str) or not isinstance(entry.get("pattern"), str):
+        raise PatternDataError(f"{where}: id と pattern（文字列）が必要です。forms.yaml を直してください", path=str(path))
+    effect = entry.get("effect", "")
+    if note and effect not in EFFECTS:
+        raise PatternDataError(
+            f"{entry['id']}: effect は {'・'.join(EFFECTS)} のいずれかにしてください", path=str(path))
+    examples, counter = entry.get("examples"), entry.get("counter_examples", [])
+    if not isinstance(examples, list) or not examples or not isinstance(counter, list):
+        raise PatternDataError(f"{entry['id']}: examples（1件以上）と counter_examples は一覧にしてください", path=str(path))
+    try:
+        regex = re.compile(entry["pattern"])
+    except re.error as e:
+        raise PatternDataError(f"{entry['id']}: 正規表現が不正です（{e}）。pattern を直してください", path=str(path)) from e
+    return FormRule(entry["id"], regex, effect, tuple(map(str, examples)), tuple(map(str, counter)))
+
+
+def load_form_rules(path: Path | None = None) -> FormRules:
+    """Read ``forms.yaml`` (default: the bundled ``patterns/forms.yaml``).
+
+    Raises :class:`PatternDataError` naming the file when it is missing, not YAML, lacks a
+    section, has an entry without id/pattern/examples, a bad regex or a repeated id."""
+    path = Path(path) if path is not None else data_dir("patterns") / FORMS_FILE
+    return _load(path.resolve())
+
+
+@lru_cache(maxsize=4)
+def _load(path: Path) -> FormRules:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as e:
+        raise PatternDataError(f"様式の読取り規則を読めません（{e}）。UTF-8 の YAML で置いてください", path=str(path)) from e
+    if not isinstance(data, dict):
+        raise PatternDataError("様式の読取り規則が空です。forms.yaml を置き直してください", path=str(path))
+    for key in ("name_field", "notes", "obligations", "box_midline"):
+        if key not in data:
+            raise PatternDataError(f"{key} の節がありません。forms.yaml に加えてください", path=str(path))
+    if not isinstance(data["notes"], list) or not isinstance(data["obligations"], list):
+        raise PatternDataError("notes と obligations は一覧にしてください", path=str(path))
+    rules = FormRules(
+        name_field=_rule(data["name_field"], path, "name_field"),
+        notes=tuple(_rule(e, path, f"notes[{i}]", note=True) for i, e in enumerate(data["notes"])),
+        obligations=tuple(_rule(e, path, f"obligations[{i}]") for i, e in enumerate(data["obligations"])),
+        box_midline=_rule(data["box_midline"], path, "box_midline"),
+    )
+    ids = [r.id for r in rules.all()]
+    if len(set(ids)) != len(ids):
+        raise PatternDataError("id が重複しています。版を上げるか id を変えてください", path=str(path))
+    if "m" not in rules.box_midline.regex.groupindex or "name" not in rules.box_midline.regex.groupindex:
+        raise PatternDataError("box_midline の pattern には (?P<name>…) と (?P<m>…) が必要です", path=str(path))
+    return rules
