@@ -68,7 +68,7 @@ def scan(corpus: Path, config: RunConfig, *, workers: int = 2,
     Unreadable files never stop the run: each is listed in ``ScanResult.skipped``.
     Raises :class:`~reiki_scan.errors.ConfigError` / ``PatternDataError`` /
     ``PolicyDataError`` when the configuration or bundled data is broken."""
-    from . import classify, detect, group, load, structure
+    from . import classify, detect, forms, group, load, structure
 
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
@@ -83,7 +83,7 @@ def scan(corpus: Path, config: RunConfig, *, workers: int = 2,
         try:
             source = load.load_file(path, corpus, **limits)
             ts = time.perf_counter()
-            documents[source.path] = structure.parse(source)
+            documents[source.path] = forms.form_structure(structure.parse(source))
             t_struct += time.perf_counter() - ts
         except LoadError as e:
             skipped.append(Skipped(rel, e.reason, str(e)))
@@ -130,6 +130,11 @@ def scan(corpus: Path, config: RunConfig, *, workers: int = 2,
             skipped.append(Skipped(key, "detect_error", f"{key}: 押印の検出に失敗しました ({type(e).__name__}: {e})"))
         progress("detect", i, len(doc_units))
     timings["detect"] = time.perf_counter() - t0
+
+    t0 = time.perf_counter()
+    # Forms before the policy: a form's notes change how its seal boxes read.
+    findings = forms.enrich(findings, documents, forms.link_forms(documents))
+    timings["forms"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()
     policy = classify.Policy.load(config.policy)
