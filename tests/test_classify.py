@@ -57,23 +57,23 @@ def test_bundled_policies_have_exactly_these_rules_in_this_order():
     assert Policy.bundled_names() == ("default", "staged", "strict")
     default = [r.id.split(".")[2] for r in Policy.load("default").rules]
     assert default == [
-        "official_seal", "official_seal_wording", "office_stamp", "exempt", "signature_or_seal_keep",
-        "not_required", "national_basis", "special_seal", "seal_certificate", "registered_seal",
+        "official_seal", "official_seal_wording", "office_stamp", "exempt", "not_required",
+        "national_basis", "signature_or_seal_keep", "special_seal", "seal_certificate", "registered_seal",
         "seal_presentation", "contract", "tender_registered_seal", "accounting", "subsidy_claim",
         "power_of_attorney", "rights_duties", "kimei_ouin", "shomei_ouin",
         "signature_or_seal_sign", "signature_or_name", "abolish", "fallback",
     ]
     # staged: the same order, keeping tenders (accounting) and every subsidy (申請 and 請求) for now
     assert [r.id.split(".")[2] for r in Policy.load("staged").rules] == [
-        "official_seal", "official_seal_wording", "office_stamp", "exempt", "signature_or_seal_keep",
-        "not_required", "national_basis", "special_seal", "seal_certificate", "registered_seal",
+        "official_seal", "official_seal_wording", "office_stamp", "exempt", "not_required",
+        "national_basis", "signature_or_seal_keep", "special_seal", "seal_certificate", "registered_seal",
         "seal_presentation", "contract", "accounting", "subsidy",
         "power_of_attorney", "rights_duties", "kimei_ouin", "shomei_ouin",
         "signature_or_seal_sign", "signature_or_name", "abolish", "fallback",
     ]
     assert [r.id.split(".")[2] for r in Policy.load("strict").rules] == [
-        "official_seal", "official_seal_wording", "office_stamp", "exempt", "signature_or_seal_keep",
-        "not_required", "national_basis", "seal_certificate", "certificate_wording", "registered_seal",
+        "official_seal", "official_seal_wording", "office_stamp", "exempt", "not_required",
+        "national_basis", "signature_or_seal_keep", "seal_certificate", "certificate_wording", "registered_seal",
         "seal_presentation", "contract", "kimei_ouin", "shomei_ouin", "signature_or_seal_sign",
         "signature_or_name", "abolish", "fallback",
     ]
@@ -281,7 +281,7 @@ def test_decisions_of_each_policy_and_exactly_where_they_differ(shared_corpus):
         "訂正印": ("要検討", "廃止", "要検討"),
     }
     assert {label: decided["default"][label] for label in cases if label not in differing} == {
-        "会社法 書面の署名又は記名押印": "対応済",
+        "会社法 書面の署名又は記名押印": "存続",
         "会社法 電磁的記録の代替措置": "対象外",
         "小切手の押印（省令）": "存続",
         "印鑑登録証明書の添付": "存続",
