@@ -115,9 +115,10 @@ def redraft(out: Path, *, wait: bool = False):
 
 @dataclass
 class CheckOutcome:
-    """What :func:`check` found: ``uncovered`` — new or changed seal requirements (requires_seal,
-    a decision in :data:`ACTION_DECISIONS`) that no reviewer decision covers, sorted by file and
-    offset; the ``diff`` against OUT's last run; ``files_read``; ``skipped`` files."""
+    """What :func:`check` found: ``uncovered`` — seal requirements new or changed since OUT's last
+    run (requires_seal, a decision in :data:`ACTION_DECISIONS`) that no reviewer decision covers,
+    sorted by file and offset (a clause already waiting for re-review at the last run is in the
+    ledger, not reported again); the ``diff`` against OUT's last run; ``files_read``; ``skipped`` files."""
 
     uncovered: list[Finding]
     diff: Diff
@@ -146,7 +147,7 @@ def check(corpus: Path, out: Path, *, workers: int = 2, progress: ProgressFn = _
         _refresh(diff, findings)
     finally:
         ws.close()
-    fresh = {c.id for c in diff.changes if c.kind in ("new", "changed")} | set(diff.rereview)
+    fresh = {c.id for c in diff.changes if c.kind in ("new", "changed")}
     uncovered = [f for f in findings if f.id in fresh and f.requires_seal
                  and f.decided_by == "proposal" and f.decision in ACTION_DECISIONS]
     uncovered.sort(key=lambda f: (f.file, f.start, f.id))

@@ -1,0 +1,229 @@
+"""Reruns after a regulation update: version 1 and version 2 of a small corpus built from
+corpus_samples/, the exact diff, reviewer decisions carried over, ``check``, and an incremental
+run equal to a full one."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from typer.testing import CliRunner
+
+from reiki_scan import rerun
+from reiki_scan.cli import app
+from reiki_scan.config import load_config
+from reiki_scan.draft.ledger import CHANGES_SHEET, DECISION_HEADER, FINDINGS_SHEET
+
+pytestmark = pytest.mark.nlp
+
+FILES = ("reiki/hojokin_kofu_kisoku.txt", "reiki/sogyo_shien_yoko.txt",
+         "reiki/koryo_shibounin_kisoku.txt", "reiki/bousai_shizai_yoko.txt", "reiki-scan.toml")
+NEW_YOKO = (
+    "○さくら台市子ども食堂運営費補助金交付要綱\n令和7年4月1日\n告示第12号\n(交付の申請)\n"
+    "第1条　補助金の交付を受けようとする者は、子ども食堂運営費補助金交付申請書に記名押印し、"
+    "市長に提出しなければならない。\n附　則\nこの告示は、令和7年4月1日から施行する。\n"
+)
+# Ids of version 1 (tests/test_rerun.py pins them: the id scheme is part of the contract).
+KIMEI_HOJOKIN = "f-16b301557249"   # 補助金等交付規則 第5条第1項 記名押印 (renumbered to 第6条第1項)
+JISSEKI_HOJOKIN = "f-c797e5e21627"  # 補助金等交付規則 第8条第2項 押印を省略 (renumbered to 第9条第2項)
+SEIKYU_SOGYO = "f-33bde004c720"    # 創業支援補助金交付要綱 第8条第1項 記名押印 (edited in version 2)
+BOUSAI = "f-f850d7bb84d8"          # 資機材貸与要綱 第4条第2項 押印を要しない (file moved and renamed)
+KORYO = "f-f37659cb8568"           # 行旅病人規則 第4条第2項 押なつ (a comma changes before it)
+
+
+def _write(path: Path, text: str, encoding: str = "utf-8") -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(text.encode(encoding))
+
+
+def build_v1(samples: Path, root: Path) -> Path:
+    for rel in FILES:
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(samples / rel, root / rel)
+    return root
+
+
+def build_v2(v1: Path, root: Path) -> Path:
+    shutil.copytree(v1, root)
+    # An article inserted before 第4条: 第4条 … 第12条 and every citation of them move up by one.
+    p = root / "reiki/hojokin_kofu_kisoku.txt"
+    text = p.read_text(encoding="utf-8")
+    text = re.sub(r"第(\d+)条", lambda m: f"第{int(m[1]) + 1}条" if int(m[1]) >= 4 else m[0], text)
+    text = text.replace("(申請の期限)\n", "(事前相談)\n第4条　補助金等の交付を受けようとする者は、あらかじめ市長に相談することができる。\n(申請の期限)\n", 1)
+    _write(p, text)
+    # One clause edited: the 請求書 now goes with a 口座振替依頼書 (file in UTF-8 with BOM).
+    p = root / "reiki/sogyo_shien_yoko.txt"
+    text = p.read_text(encoding="utf-8-sig")
+    old = "補助金交付請求書(様式第5号)に記名押印して市長に請求しなければならない。"
+    assert old in text
+    _write(p, "\ufeff" + text.replace(old, "補助金交付請求書(様式第5号)に記名押印し、口座振替依頼書を添えて市長に請求しなければならない。"))
+    # One comma, in a sentence without a seal, before the file's findings.
+    p = root / "reiki/koryo_shibounin_kisoku.txt"
+    text = p.read_text(encoding="utf-8")
+    assert "施行に関し必要な事項" in text
+    _write(p, text.replace("施行に関し必要な事項", "施行に関し、必要な事項", 1))
+    # One file moved into a sub-folder and renamed.
+    (root / "reiki/bousai").mkdir()
+    (root / "reiki/bousai_shizai_yoko.txt").rename(root / "reiki/bousai/shizai_taiyo_yoko.txt")
+    # One new 要綱 with a new 記名押印 requirement.
+    _write(root / "reiki/kodomo_shokudo_yoko.txt", NEW_YOKO)
+    return root
+
+
+def _decide(ledger: Path, decisions: dict[str, str]) -> None:
+    wb = load_workbook(ledger)
+    ws = wb[FINDINGS_SHEET]
+    header = [c.value for c in ws[1]]
+    col = header.index(DECISION_HEADER) + 1
+    seen = set()
+    for row in ws.iter_rows(min_row=2):
+        if row[0].value in decisions:
+            ws.cell(row=row[0].row, column=col, value=decisions[row[0].value])
+            seen.add(row[0].value)
+    assert seen == set(decisions)
+    wb.save(ledger)
+
+
+def _findings(out: Path) -> dict[str, dict]:
+    rows = [json.loads(line) for line in (out / "findings.jsonl").read_text(encoding="utf-8").splitlines()]
+    return {r["id"]: r for r in rows}
+
+
+def _snapshot(out: Path) -> dict[str, tuple[bytes, int]]:
+    return {p.relative_to(out).as_posix(): (p.read_bytes(), p.stat().st_mtime_ns)
+            for p in sorted(out.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def versions(tmp_path_factory, samples):
+    base = tmp_path_factory.mktemp("rerun")
+    v1 = build_v1(samples, base / "v1")
+    v2 = build_v2(v1, base / "v2")
+    out = base / "out"
+    first = rerun.run(v1, out, load_config(v1), drafts=True, stamp="20270101-000000")
+    _decide(out / "ledger.xlsx", {KIMEI_HOJOKIN: "記名に改める", SEIKYU_SOGYO: "廃止", KORYO: "存続"})
+    before_check = _snapshot(out)
+    checked = CliRunner().invoke(app, ["check", str(v2), "--against", str(out)])
+    after_check = _snapshot(out)
+    shutil.copytree(out, base / "out-full")
+    second = rerun.run(v2, out, load_config(v2), drafts=True, stamp="20270102-000000")
+    full = rerun.run(v2, base / "out-full", load_config(v2), drafts=True, full=True, stamp="20270102-000000")
+    return dict(v1=v1, v2=v2, out=out, first=first, second=second, full=full, checked=checked,
+                unchanged=before_check == after_check, base=base)
+
+
+def test_first_run_is_a_baseline_with_the_pinned_ids(versions):
+    first = versions["first"]
+    assert first.diff.baseline and first.diff.counts()["new"] == len(first.result.findings) == 9
+    ids = {f.id for f in first.result.findings}
+    assert {KIMEI_HOJOKIN, JISSEKI_HOJOKIN, SEIKYU_SOGYO, BOUSAI, KORYO} <= ids
+    assert first.stats.detected == 4 and first.stats.reused == 0
+
+
+def test_exact_diff_of_version_2(versions):
+    diff = json.loads((versions["out"] / "summary.json").read_text(encoding="utf-8"))["diff"]
+    brief = {k: [(e["id"], e["file"], e["locator"], (e.get("previous") or {}).get("file"),
+                  (e.get("previous") or {}).get("locator")) for e in diff[k]]
+             for k in ("new", "removed", "changed", "moved")}
+    new_id = brief["new"][0][0]
+    assert brief == {
+        "new": [(new_id, "reiki/kodomo_shokudo_yoko.txt", "第1条", None, None)],
+        "removed": [],
+        "changed": [(SEIKYU_SOGYO, "reiki/sogyo_shien_yoko.txt", "第8条第1項",
+                     "reiki/sogyo_shien_yoko.txt", "第8条第1項")],
+        "moved": [
+            (BOUSAI, "reiki/bousai/shizai_taiyo_yoko.txt", "第4条第2項", "reiki/bousai_shizai_yoko.txt", "第4条第2項"),
+            (KIMEI_HOJOKIN, "reiki/hojokin_kofu_kisoku.txt", "第6条第1項", "reiki/hojokin_kofu_kisoku.txt", "第5条第1項"),
+            (JISSEKI_HOJOKIN, "reiki/hojokin_kofu_kisoku.txt", "第9条第2項", "reiki/hojokin_kofu_kisoku.txt", "第8条第2項"),
+        ],
+    }
+    assert diff["counts"] == {"new": 1, "removed": 0, "changed": 1, "moved": 3, "rereview": 1}
+    assert diff["previous_run"] == 1 and diff["baseline"] is False
+    assert diff["changed"][0]["similarity"] == 91.7
+    assert diff["new"][0]["category"] == "記名押印" and diff["new"][0]["requires_seal"] is True
+    # The comma moved every later offset of the 行旅病人規則, which is no change.
+    assert KORYO not in {e["id"] for k in ("new", "changed", "moved") for e in diff[k]}
+    assert _findings(versions["out"])[KORYO]["start"] == _findings(versions["base"] / "out-full")[KORYO]["start"]
+
+
+def test_decisions_survive_and_a_changed_clause_is_reviewed_again(versions):
+    found = _findings(versions["out"])
+    assert (found[KIMEI_HOJOKIN]["decision"], found[KIMEI_HOJOKIN]["decided_by"]) == ("記名に改める", "ledger")
+    assert (found[KORYO]["decision"], found[KORYO]["decided_by"]) == ("存続", "ledger")
+    seikyu = found[SEIKYU_SOGYO]
+    assert (seikyu["decision"], seikyu["decided_by"]) == (seikyu["proposal"], "proposal") == ("要検討", "proposal")
+    assert seikyu["reason"].startswith("【条文が変更されたため再審査】")
+    assert versions["second"].diff.rereview == [SEIKYU_SOGYO]
+
+
+def test_ledger_of_version_2_is_written_beside_and_has_the_changes_sheet(versions):
+    out = versions["out"]
+    assert "ledger-20270102-000000.xlsx" in versions["second"].report.files
+    wb = load_workbook(out / "ledger-20270102-000000.xlsx", read_only=True)
+    rows = [r for r in wb[CHANGES_SHEET].iter_rows(values_only=True)]
+    wb.close()
+    assert rows[0][:4] == ("種別", "id", "ファイル", "位置")
+    assert [(r[0], r[1], r[3], r[5], r[11]) for r in rows[1:]] == [
+        ("新規", versions["second"].diff.of("new")[0].id, "第1条", None, None),
+        ("変更", SEIKYU_SOGYO, "第8条第1項", "第8条第1項", "条文が変更されたため再審査"),
+        ("移動", BOUSAI, "第4条第2項", "第4条第2項", None),
+        ("移動", KIMEI_HOJOKIN, "第6条第1項", "第5条第1項", None),
+        ("移動", JISSEKI_HOJOKIN, "第9条第2項", "第8条第2項", None),
+    ]
+
+
+def test_decisions_apply_after_the_reviewed_ledger_is_gone(versions, tmp_path):
+    out = tmp_path / "out"
+    shutil.copytree(versions["out"], out)
+    (out / "ledger.xlsx").unlink()
+    again = rerun.run(versions["v2"], out, load_config(versions["v2"]), drafts=False)
+    found = _findings(out)
+    assert found[KIMEI_HOJOKIN]["decided_by"] == "ledger" and found[KORYO]["decision"] == "存続"
+    assert found[SEIKYU_SOGYO]["decided_by"] == "proposal"
+    assert again.diff.counts() == {"new": 0, "removed": 0, "changed": 0, "moved": 0, "rereview": 1}
+    assert again.stats.reused == 5 and again.stats.unopened == 5 and again.stats.nlp_parsed == 0
+
+
+def test_check_lists_the_new_requirement_and_leaves_out_untouched(versions):
+    checked = versions["checked"]
+    assert checked.exit_code == 1, checked.output
+    new_id = versions["second"].diff.of("new")[0].id
+    listed = [line.split("\t")[:4] for line in checked.stdout.splitlines() if line.startswith("f-")]
+    assert listed == [
+        [new_id, "reiki/kodomo_shokudo_yoko.txt", "第1条", "記名押印"],
+        [SEIKYU_SOGYO, "reiki/sogyo_shien_yoko.txt", "第8条第1項", "記名押印"],
+    ]
+    assert versions["unchanged"]
+
+
+def test_check_after_the_run_finds_nothing_new(versions):
+    result = CliRunner().invoke(app, ["check", str(versions["v2"]), "--against", str(versions["out"])])
+    assert result.exit_code == 0, result.output
+    assert "審査されていない新しい押印要求はありません" in result.output
+
+
+def test_incremental_run_equals_full_run(versions):
+    inc = (versions["out"] / "findings.jsonl").read_bytes()
+    full = (versions["base"] / "out-full" / "findings.jsonl").read_bytes()
+    assert inc == full
+    assert versions["second"].stats.reused == 1 and versions["second"].stats.detected == 4
+    assert versions["full"].stats.reused == 0 and versions["full"].stats.detected == 5
+
+
+def test_manifest_records_versions_and_fingerprints(versions):
+    ws = rerun.Workspace.open_readonly(versions["out"])
+    try:
+        runs = ws.runs()
+    finally:
+        ws.close()
+    assert [(r.id, r.status) for r in runs] == [(1, "complete"), (2, "complete")]
+    m = runs[1].manifest
+    assert m["spacy"] == "3.8.18" and m["ginza"] == "5.3.0" and m["model"] == "ja_ginza-5.3.0"
+    assert set(m["fingerprints"]) == {"patterns", "policy", "code", "config"}
+    assert all(re.fullmatch("[0-9a-f]{64}", v) for v in m["fingerprints"].values())
+    assert m["config"]["municipality"] == "さくら台市"
+    assert runs[1].diff == {"new": 1, "removed": 0, "changed": 1, "moved": 3, "rereview": 1}
