@@ -303,8 +303,15 @@ def write_outputs(out: Path, result: ScanResult, *, drafts: bool, files_read: in
         from .draft.mikeshi import write_mikeshi
         from .draft.protect import GENERATED_DIR
 
+        from .draft.forms import write_amended_forms
+        from .forms import draft_view, form_structure, link_forms
+
         t0 = time.perf_counter()
-        drafted = write_drafts(out, findings, result.documents, result.config,
+        # A form file linked to its regulation is drafted as that regulation's 様式.
+        # form_structure again: a scan that did not run it (a cached rerun) still gets its forms' scopes.
+        docs = {k: form_structure(d) for k, d in result.documents.items()}
+        draft_findings, draft_docs = draft_view(findings, docs, link_forms(docs))
+        drafted = write_drafts(out, draft_findings, draft_docs, result.config,
                                stamp=stamp[:8], store=out / GENERATED_DIR)
         mikeshi = write_mikeshi(out, findings, result.documents, result.config,
                                 stamp=stamp[:8], store=out / GENERATED_DIR)
@@ -314,10 +321,22 @@ def write_outputs(out: Path, result: ScanResult, *, drafts: bool, files_read: in
         report.notes.extend(drafted.notes + mikeshi.notes)
         report.problems.extend(drafted.problems)
         result.problems.extend(drafted.problems)
+        amended = write_amended_forms(out, findings, docs, result.corpus, result.config)
+        report.files.extend(a.written for a in amended.written)
+        report.notes.extend(
+            f"様式の印欄を手作業で削ってください (manual form edit): {m.file} {m.locator} {m.source_ref}「{m.match}」 {m.reason}"
+            for m in amended.manual)
+        forms_summary = {
+            "forms_amended": [{"file": a.file, "written": a.written, "cells_or_paragraphs": [e.source_ref for e in a.edits]}
+                              for a in amended.written],
+            "forms_manual": [m.to_json() for m in amended.manual],
+        }
     write_findings(out, findings)
     report.files.append("findings.jsonl")
     summary = summarize(result, files_read)
     summary.update(extra_summary or {})
+    if drafts:
+        summary.update(forms_summary)
     ledger_path = _ledger_target(out, reviewed, stamp)
     ledger.write_ledger(ledger_path, findings, group.summarize_groups(findings), summary)
     report.files.append(ledger_path.name)
@@ -356,7 +375,7 @@ def redraft(out: Path, apply: Callable[[list[Finding]], list[Finding]] | None = 
 
     Only the files that have findings are read again (their text is needed for the
     amendment sentences). Returns the result, what was written and the number of files read."""
-    from . import load, structure
+    from . import forms, load, structure
 
     state = load_state(out)
     corpus = Path(state["corpus"])
@@ -368,10 +387,11 @@ def redraft(out: Path, apply: Callable[[list[Finding]], list[Finding]] | None = 
         findings = apply(findings)
     documents: dict[str, Document] = {}
     skipped: list[Skipped] = []
-    for rel in sorted({f.file for f in findings}):
+    # A linked form is drafted under its regulation, whose text is needed too.
+    for rel in sorted({f.file for f in findings} | {f.form_of for f in findings if f.form_of}):
         try:
             source = load.load_file(corpus / rel, corpus, **load_limits(config))
-            documents[source.path] = structure.parse(source)
+            documents[source.path] = forms.form_structure(structure.parse(source))
         except (LoadError, OSError) as e:
             skipped.append(Skipped(rel, getattr(e, "reason", "unreadable"), str(e)))
     previous = json.loads((out / "summary.json").read_text(encoding="utf-8")) if (out / "summary.json").exists() else {}
