@@ -123,7 +123,11 @@ def write_amended_forms(out_dir: Path, findings: list[Finding], docs: Mapping[st
         doc = docs[am.file]
         manual: list[ManualForm] = []
         for problem in am.problems:
-            manual.append(ManualForm(am.file, "", "", "", problem))
+            # The change model words each problem after its finding: 「{title} {locator}: 「{match}」…」.
+            f = next((f for f in form_findings if f.file == am.file
+                      and problem.startswith(f"{f.title} {f.locator}: 「{f.match}」")), None)
+            manual.append(ManualForm(am.file, f.locator if f else "", f.source_ref if f else "",
+                                     f.match if f else "", problem))
         planned: dict[Block, list[tuple[int, int, str, Finding]]] = defaultdict(list)
         for change in am.changes:
             for e in change.edits:

@@ -91,10 +91,11 @@ def form_structure(doc: Document) -> Document:
     stem = PurePosixPath(src.path).stem
     sections = []
     for key, blocks in groups:
-        texts = [key] + [src.text[b.start:b.end] for b in blocks[:_LOOKAHEAD]]
-        if len(groups) == 1:
-            texts.append(stem)
+        lines = [src.text[b.start:b.end] for b in blocks[:_LOOKAHEAD]]
+        texts = [key] + lines + ([stem] if len(groups) == 1 else [])
         num, label = _number([t for t in texts if t])
+        # The heading line, when it carries the same number, also names the article (第4条関係).
+        label = next((t.strip() for t in lines if _number([t])[0] == num and _ARTICLE.search(t)), label)
         loc = f"様式第{num}号" if num else "様式"
         sections.append(Provision("AppdxStyle", num, label or key, blocks[0].start, blocks[-1].end, loc))
     if [(s.start, s.end, s.locator) for s in styles] == [(s.start, s.end, s.locator) for s in sections]:
