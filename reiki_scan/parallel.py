@@ -1,0 +1,287 @@
+"""Parallel scanning: the per-file stages and the GiNZA parse in worker processes.
+
+:func:`reiki_scan.pipeline.scan` hands the work here. Per file, a worker loads, parses the
+structure, cuts units and searches the candidates (:func:`prepare_file`); the unit texts
+that need a dependency parse are then parsed by the same workers (:func:`analyze`), each
+holding the GiNZA model once for the life of the pool. Results come back in corpus order,
+so a run with one worker and a run with several give the same findings (the parse of a
+text does not depend on what it is batched with; ``tests/test_parallel.py`` checks both).
+
+Workers are started with ``spawn`` (the only start method on Windows, and safe beside the
+threads of the CLI's progress bar). ``workers=1`` runs everything in this process, through
+the same functions.
+
+Speed (``benchmarks/bench_scan.py``): the full seal-pattern search needs the normalized text
+of a unit, which costs ~1 µs a character in Python; a unit whose raw text holds no
+character that can normalize into the detector's gate (印, 捺, ㊞, なつ) cannot hold a seal
+word, so :data:`RAW_GATE` skips it before normalizing (national laws: 2.7 million units, a
+few thousand pass).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import re
+import time
+from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterator, Sequence
+
+from .errors import LoadError
+from .models import Document, Unit
+
+ProgressFn = Callable[[str, int, int], None]
+
+# The characters whose normalization (textnorm.normalize: NFKC per character, ㊞ kept,
+# spaces dropped) holds 印 / 捺 / ㊞, or ends with な / starts with つ, and those that
+# normalize to nothing (dropped spaces), over all of Unicode. tests/test_parallel.py
+# recomputes them from textnorm and fails when they drift.
+SEAL_CHARS = "印捺㊞"
+NA_CHARS = "な"
+TSU_CHARS = "つ"
+DROPPED_CHARS = "\t\r \u00a0\u2002\u2003\u2009\u200b\u3000"
+# The detector's gate (detect/detector.py: 「[印捺㊞]|なつ」 on the normalized text) as a
+# test on the raw text: every unit the gate passes, RAW_GATE passes.
+GATE_PATTERN = "[印捺㊞]|なつ"
+RAW_GATE = re.compile(
+    f"[{re.escape(SEAL_CHARS)}]|[{NA_CHARS}][{re.escape(DROPPED_CHARS)}]*[{TSU_CHARS}]"
+)
+
+# Work handed to a worker at once: few enough round trips for 9,000 small files, small
+# enough that the last chunks keep both cores busy.
+_FILES_PER_CHUNK = 16
+_BYTES_PER_CHUNK = 2 * 2**20
+_TEXTS_PER_CHUNK = 24
+_SHARED_PARSE_MIN = 100
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """One corpus file after load -> structure -> units -> candidate search.
+
+    ``rel``: path relative to the corpus. ``document``: the parsed document (``None`` when
+    the file was skipped; then ``skipped`` is ``(reason, message)`` as for
+    :class:`reiki_scan.pipeline.Skipped`). ``units_read``: units of the document.
+    ``candidates``: the units with at least one seal hit, in text order (only these need a
+    dependency parse and detection). ``seconds``: time spent per stage (``load``,
+    ``structure``, ``candidates``), in seconds of the process that did the work."""
+
+    rel: str
+    document: Document | None
+    skipped: tuple[str, str] | None = None
+    units_read: int = 0
+    candidates: tuple[Unit, ...] = ()
+    seconds: dict[str, float] = field(default_factory=dict)
+
+
+_detector = None
+
+
+def _get_detector():
+    global _detector
+    if _detector is None:
+        from .detect import Detector
+
+        _detector = Detector()
+    return _detector
+
+
+def _raw_gate_applies(detector) -> bool:
+    from .detect import detector as detector_module
+
+    return detector.gated and getattr(detector_module, "_GATE").pattern == GATE_PATTERN
+
+
+def candidate_units(doc: Document, units: list[Unit], detector=None) -> list[Unit]:
+    """``Detector.candidate_units`` (the units with a non-trap seal hit, in order), without
+    normalizing the units :data:`RAW_GATE` rules out."""
+    detector = detector or _get_detector()
+    if _raw_gate_applies(detector):
+        units = [u for u in units if RAW_GATE.search(u.text)]
+    return detector.candidate_units(doc, units)
+
+
+def _relpath(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def prepare_file(path: Path, corpus: Path, limits: dict) -> Prepared:
+    """Load, parse and search one file (see :class:`Prepared`). Never raises for a bad
+    file: a :class:`~reiki_scan.errors.LoadError` or a parser failure becomes ``skipped``.
+
+    ``limits``: keyword arguments of :func:`reiki_scan.load.load_file` (byte limits)."""
+    from . import forms, load, structure
+
+    rel = _relpath(path, corpus)
+    seconds = {"load": 0.0, "structure": 0.0, "candidates": 0.0}
+    t0 = time.perf_counter()
+    try:
+        source = load.load_file(path, corpus, **limits)
+        t1 = time.perf_counter()
+        seconds["load"] = t1 - t0
+        doc = forms.form_structure(structure.parse(source))
+        seconds["structure"] = time.perf_counter() - t1
+    except LoadError as e:
+        return Prepared(rel, None, (e.reason, str(e)), seconds=seconds)
+    except Exception as e:
+        # A parser bug on one odd file (RecursionError, IndexError …) must not cost the whole run.
+        return Prepared(rel, None, ("parse_error", f"{rel}: 構造を解析できません ({type(e).__name__}: {e})"),
+                        seconds=seconds)
+    t2 = time.perf_counter()
+    try:
+        units = structure.units(doc)
+        candidates = candidate_units(doc, units)
+    except Exception as e:
+        return Prepared(rel, None, ("parse_error", f"{rel}: 構造を解析できません ({type(e).__name__}: {e})"),
+                        seconds=seconds)
+    seconds["candidates"] = time.perf_counter() - t2
+    return Prepared(rel, doc, None, len(units), tuple(candidates), seconds)
+
+
+def _prepare_chunk(paths: list[Path], corpus: Path, limits: dict) -> list[Prepared]:
+    return [prepare_file(p, corpus, limits) for p in paths]
+
+
+def _rescue_prepare(pool: "WorkerPool", chunk: tuple) -> list[Prepared]:
+    """The files of a chunk whose worker died, one at a time: the one that kills a worker
+    again is skipped, the others are read."""
+    paths, corpus, limits = chunk
+    out = []
+    for p in paths:
+        try:
+            out.append(pool._executor.submit(prepare_file, p, corpus, limits).result())
+        except BrokenProcessPool:
+            pool._restart()
+            rel = _relpath(p, corpus)
+            out.append(Prepared(rel, None, (
+                "worker_crash",
+                f"{rel}: 読み込み中に処理が異常終了しました（メモリ不足か、壊れたファイル）。"
+                "ファイルを開いて保存し直すか、コーパスから外してください",
+            )))
+    return out
+
+
+def _analyze_chunk(texts: list[str]) -> dict[str, dict]:
+    from .detect.nlp import analyze_texts
+
+    return analyze_texts(texts)
+
+
+def _warm_up() -> None:
+    """Worker initializer: import the stages once, before the first file arrives."""
+    from . import forms, load, structure  # noqa: F401
+
+    _get_detector()
+
+
+class WorkerPool:
+    """``workers`` processes for :func:`prepare_files` and :func:`analyze`, or this process
+    alone when ``workers`` <= 1. A context manager; the processes end on exit.
+
+    Each worker builds the detector once and loads GiNZA on its first parse."""
+
+    def __init__(self, workers: int = 2) -> None:
+        self.workers = max(1, int(workers))
+        self._executor: Executor | None = None
+
+    def __enter__(self) -> "WorkerPool":
+        if self.workers > 1:
+            self._executor = ProcessPoolExecutor(
+                max_workers=self.workers, mp_context=multiprocessing.get_context("spawn"),
+                initializer=_warm_up,
+            )
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self._executor is not None:
+            self._executor.shutdown(wait=True, cancel_futures=True)
+            self._executor = None
+
+    def _restart(self) -> None:
+        if self._executor is not None:
+            self._executor.shutdown(wait=False, cancel_futures=True)
+        self._executor = None
+        self.__enter__()
+
+    def _run(self, fn, chunks: list[tuple], rescue=None) -> Iterator:
+        """Results of ``fn(*chunk)`` in chunk order.
+
+        When a worker dies (a crash inside a C library on some file, the OOM killer), the
+        pool is restarted, ``rescue(pool, chunk)`` gives the result of the chunk that was
+        running, and the later chunks run again; without ``rescue`` the error propagates."""
+        if self._executor is None:
+            for chunk in chunks:
+                yield fn(*chunk)
+            return
+        futures = [self._executor.submit(fn, *chunk) for chunk in chunks]
+        try:
+            for i, f in enumerate(futures):
+                try:
+                    result = f.result()
+                except BrokenProcessPool:
+                    if rescue is None:
+                        raise
+                    self._restart()
+                    result = rescue(self, chunks[i])
+                    futures[i + 1:] = [self._executor.submit(fn, *c) for c in chunks[i + 1:]]
+                yield result
+        finally:
+            for f in futures:
+                f.cancel()
+
+
+def _file_chunks(paths: Sequence[Path]) -> list[list[Path]]:
+    chunks: list[list[Path]] = []
+    size = 0
+    for p in paths:
+        try:
+            n = p.stat().st_size
+        except OSError:
+            n = 0
+        if not chunks or len(chunks[-1]) >= _FILES_PER_CHUNK or size + n > _BYTES_PER_CHUNK:
+            chunks.append([])
+            size = 0
+        chunks[-1].append(p)
+        size += n
+    return chunks
+
+
+def prepare_files(pool: WorkerPool, paths: Sequence[Path], corpus: Path, limits: dict,
+                  progress: ProgressFn | None = None) -> list[Prepared]:
+    """:func:`prepare_file` for every path, in the order of ``paths``."""
+    out: list[Prepared] = []
+    chunks = _file_chunks(paths)
+    for result in pool._run(_prepare_chunk, [(c, corpus, limits) for c in chunks], _rescue_prepare):
+        out.extend(result)
+        if progress is not None:
+            progress("load", len(out), len(paths))
+    return out
+
+
+def analyze(pool: WorkerPool, texts: Sequence[str], progress: ProgressFn | None = None) -> dict[str, dict]:
+    """GiNZA analyses (:func:`reiki_scan.detect.nlp.analyze_texts`) of the distinct
+    ``texts``, keyed by text, parsed across the pool's workers. Raises OSError when the
+    model is not installed."""
+    unique = list(dict.fromkeys(texts))
+    out: dict[str, dict] = {}
+    if not unique:
+        return out
+    if pool.workers <= 1 or len(unique) < _SHARED_PARSE_MIN:
+        # A handful of texts is parsed sooner by one worker than the model loads in two.
+        chunks = [unique]
+    else:
+        # Longest first, so that the slow parses do not all land at the end.
+        ordered = sorted(unique, key=len, reverse=True)
+        chunks = [ordered[i:i + _TEXTS_PER_CHUNK] for i in range(0, len(ordered), _TEXTS_PER_CHUNK)]
+    done = 0
+    for result in pool._run(_analyze_chunk, [(c,) for c in chunks]):
+        out.update(result)
+        done += len(result)
+        if progress is not None:
+            progress("nlp", done, len(unique))
+    return {t: out[t] for t in unique}
