@@ -68,7 +68,7 @@ def scan(corpus: Path, config: RunConfig, *, workers: int = 2,
     Unreadable files never stop the run: each is listed in ``ScanResult.skipped``.
     Raises :class:`~reiki_scan.errors.ConfigError` / ``PatternDataError`` /
     ``PolicyDataError`` when the configuration or bundled data is broken."""
-    from . import classify, detect, forms, group, load, structure
+    from . import classify, detect, forms, group, load, parallel
 
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
@@ -77,58 +77,41 @@ def scan(corpus: Path, config: RunConfig, *, workers: int = 2,
     documents: dict[str, Document] = {}
     skipped: list[Skipped] = [Skipped(e.path, e.reason, str(e)) for e in listing.refused]
     limits = load_limits(config)
-    t_struct = 0.0
-    for i, path in enumerate(paths, 1):
-        rel = _relpath(path, corpus)
-        try:
-            source = load.load_file(path, corpus, **limits)
-            ts = time.perf_counter()
-            documents[source.path] = forms.form_structure(structure.parse(source))
-            t_struct += time.perf_counter() - ts
-        except LoadError as e:
-            skipped.append(Skipped(rel, e.reason, str(e)))
-        except Exception as e:
-            # A parser bug on one odd file (RecursionError, IndexError …) must not cost the whole run.
-            skipped.append(Skipped(rel, "parse_error", f"{rel}: 構造を解析できません ({type(e).__name__}: {e})"))
-        progress("load", i, len(paths))
-    timings["load"] = time.perf_counter() - t0 - t_struct
-    timings["structure"] = t_struct
+    # Per file in the workers: load, structure, units, candidates; then GiNZA on the
+    # candidate texts, in the same workers. Results come back in corpus order.
+    with parallel.WorkerPool(workers) as pool:
+        prepared_list = parallel.prepare_files(pool, paths, corpus, limits, progress)
+        prepared: dict[str, parallel.Prepared] = {}
+        for p in prepared_list:
+            if p.document is None:
+                skipped.append(Skipped(p.rel, *p.skipped))
+            else:
+                documents[p.document.path] = p.document
+                prepared[p.document.path] = p
+        timings["prepare"] = time.perf_counter() - t0
+        for stage in ("load", "structure", "candidates"):
+            # Seconds of work summed over the workers (wall time is "prepare").
+            timings[stage] = sum(p.seconds.get(stage, 0.0) for p in prepared_list)
+        units_read = sum(p.units_read for p in prepared.values())
+        wanted = dict.fromkeys(u.text for p in prepared.values() for u in p.candidates)
+
+        t0 = time.perf_counter()
+        texts = list(wanted)
+        analyses = parallel.analyze(pool, texts, progress)
+        timings["nlp"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()
     detector = detect.Detector()
-    doc_units = {}
-    wanted: dict[str, None] = {}
-    units_read = 0
-    for key, doc in list(documents.items()):
-        try:
-            units = structure.units(doc)
-            candidates = detector.candidate_units(doc, units)
-        except Exception as e:
-            del documents[key]
-            skipped.append(Skipped(key, "parse_error", f"{key}: 構造を解析できません ({type(e).__name__}: {e})"))
-            continue
-        units_read += len(units)
-        doc_units[key] = units
-        for u in candidates:
-            wanted.setdefault(u.text, None)
-    timings["candidates"] = time.perf_counter() - t0
-
-    t0 = time.perf_counter()
-    texts = list(wanted)
-    n_process = workers if len(texts) >= 200 and workers > 1 else 1
-    analyses = detect.analyze_texts(texts, n_process=n_process) if texts else {}
-    timings["nlp"] = time.perf_counter() - t0
-
-    t0 = time.perf_counter()
     findings: list[Finding] = []
     for i, (key, doc) in enumerate(list(documents.items()), 1):
         try:
-            findings.extend(detector.detect(doc, doc_units[key], analyses))
+            # Only the candidate units can hold a finding: detect skips every other unit.
+            findings.extend(detector.detect(doc, list(prepared[key].candidates), analyses))
         except Exception as e:
             # Contained like a parser failure: the file is listed, the run goes on.
             del documents[key]
             skipped.append(Skipped(key, "detect_error", f"{key}: 押印の検出に失敗しました ({type(e).__name__}: {e})"))
-        progress("detect", i, len(doc_units))
+        progress("detect", i, len(prepared))
     timings["detect"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()
