@@ -1,0 +1,132 @@
+"""Parallel scan: one worker and two give the same findings; the raw-text gate never
+drops a unit the detector would keep."""
+
+from __future__ import annotations
+
+import sys
+import unicodedata
+from collections import defaultdict
+
+import pytest
+
+from reiki_scan import load, parallel, pipeline, structure
+from reiki_scan.config import RunConfig, load_config
+from reiki_scan.detect import Detector
+from reiki_scan.detect import detector as detector_module
+from reiki_scan.textnorm import normalize
+
+
+def _normalized_per_char() -> dict[str, str]:
+    """What textnorm.normalize makes of each code point that it may change: those NFKC
+    changes, spaces and format characters (textnorm drops spaces), and the seal mark it
+    keeps; every other character is NFKC-stable and, per character, left as it is."""
+    chars = [chr(cp) for cp in range(sys.maxunicode + 1) if not 0xD800 <= cp <= 0xDFFF]
+    chars = [c for c in chars if not unicodedata.is_normalized("NFKC", c) or c.isspace()
+             or unicodedata.category(c) in ("Zs", "Cf", "Cc") or c in "印捺㊞なつ"]
+    n = normalize("".join(chars))
+    out: dict[int, list[str]] = defaultdict(list)
+    for ch, src in zip(n.text, n.offsets):
+        out[src].append(ch)
+    return {c: "".join(out.get(i, ())) for i, c in enumerate(chars)}
+
+
+def test_raw_gate_characters_are_those_textnorm_maps_to_the_gate():
+    per_char = _normalized_per_char()
+    seal = {c for c, n in per_char.items() if any(x in n for x in "印捺㊞") or "なつ" in n}
+    na = {c for c, n in per_char.items() if n.endswith("な")}
+    tsu = {c for c, n in per_char.items() if n.startswith("つ")}
+    dropped = {c for c, n in per_char.items() if n == ""}
+    assert seal == set(parallel.SEAL_CHARS)
+    assert na == set(parallel.NA_CHARS)
+    assert tsu == set(parallel.TSU_CHARS)
+    assert dropped == set(parallel.DROPPED_CHARS)
+
+
+def test_raw_gate_is_built_for_the_detector_gate():
+    assert detector_module._GATE.pattern == parallel.GATE_PATTERN
+    assert Detector().gated is True
+
+
+@pytest.mark.parametrize("text, passes", [
+    ("申請書に記名押印しなければならない。", True),
+    ("押　な　つ　する", True),
+    ("押なつ", True),
+    ("申請者　㊞", True),
+    ("収入印紙をはり付ける。", True),   # a trap, but the gate only looks for the character
+    ("なお、つぎの", False),
+    ("第一条　この法律は、公布の日から施行する。", False),
+])
+def test_raw_gate_examples(text, passes):
+    assert bool(parallel.RAW_GATE.search(text)) is passes
+    assert bool(detector_module._GATE.search(normalize(text).text)) <= passes
+
+
+def test_candidate_units_equal_the_detectors_on_real_files(shared_corpus, samples):
+    detector = Detector()
+    checked = found = 0
+    for root in (shared_corpus / "raw" / "egov_japan-law_md", shared_corpus / "raw" / "katsuragi_reiki_html",
+                 samples):
+        for path in load.iter_corpus(root):
+            doc = structure.parse(load.load_file(path, root))
+            units = structure.units(doc)
+            fast = parallel.candidate_units(doc, units, detector)
+            assert fast == detector.candidate_units(doc, units), path
+            checked += len(units)
+            found += len(fast)
+    assert (checked, found) == (39721, 670)
+
+
+def test_prepare_file_reports_a_bad_file_as_skipped(tmp_path):
+    (tmp_path / "empty.txt").write_bytes(b"")
+    p = parallel.prepare_file(tmp_path / "empty.txt", tmp_path, pipeline.load_limits(RunConfig()))
+    assert p.document is None
+    assert p.skipped[0] == "empty"
+    assert "empty.txt" in p.skipped[1]
+
+
+def test_prepare_files_keeps_corpus_order_across_workers(samples):
+    paths = load.list_corpus(samples).files
+    limits = pipeline.load_limits(RunConfig())
+    with parallel.WorkerPool(1) as one:
+        a = parallel.prepare_files(one, paths, samples, limits)
+    with parallel.WorkerPool(2) as two:
+        b = parallel.prepare_files(two, paths, samples, limits)
+    assert [p.rel for p in a] == [p.rel for p in b] == [p.relative_to(samples).as_posix() for p in paths]
+    assert [(p.document, p.units_read, p.candidates) for p in a] == \
+        [(p.document, p.units_read, p.candidates) for p in b]
+    assert sum(p.units_read for p in a) == 453
+    assert sum(len(p.candidates) for p in a) == 55
+
+
+@pytest.mark.nlp
+def test_scan_with_one_and_two_workers_writes_identical_findings(samples, tmp_path):
+    config = load_config(samples)
+    outs = []
+    for workers in (1, 2):
+        result = pipeline.scan(samples, config, workers=workers)
+        out = tmp_path / f"w{workers}"
+        pipeline.write_findings(out, result.findings)
+        outs.append((out / "findings.jsonl").read_bytes())
+        assert (len(result.findings), result.units_read, result.units_parsed) == (70, 453, 55)
+    assert outs[0] == outs[1]
+
+
+@pytest.mark.nlp
+def test_a_text_parses_the_same_alone_and_in_a_batch(shared_corpus):
+    """What makes workers=1 and workers=2 agree: GiNZA's analysis of a unit does not depend
+    on the other texts of its batch."""
+    from reiki_scan.detect.nlp import analyze_texts
+
+    root = shared_corpus / "raw" / "egov_japan-law_md"
+    detector = Detector()
+    texts: list[str] = []
+    for path in load.iter_corpus(root):
+        doc = structure.parse(load.load_file(path, root))
+        texts.extend(u.text for u in parallel.candidate_units(doc, structure.units(doc), detector))
+    texts = list(dict.fromkeys(texts))[:40]
+    assert len(texts) == 40
+    batched = analyze_texts(texts, batch_size=64)
+    reversed_small = analyze_texts(texts[::-1], batch_size=3)
+    alone = {t: analyze_texts([t], batch_size=1)[t] for t in texts[:10]}
+    assert all(batched[t] == reversed_small[t] for t in texts)
+    assert all(batched[t] == alone[t] for t in alone)
