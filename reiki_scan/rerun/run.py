@@ -138,7 +138,8 @@ def check(corpus: Path, out: Path, *, workers: int = 2, progress: ProgressFn = _
         if last is None:
             raise WorkspaceError("この出力フォルダには完了した実行がありません。先に reiki-scan run を実行してください",
                                  path=str(out))
-        config = RunConfig(**last.manifest["config"])
+        known = RunConfig.__dataclass_fields__
+        config = RunConfig(**{k: v for k, v in last.manifest["config"].items() if k in known})
         manifest = build_manifest(config)
         scanned = scan_incremental(corpus, config, ws, manifest, workers=workers, progress=progress)
         findings, diff = carry_ids(ws.findings(), scanned.result.findings)
