@@ -235,6 +235,12 @@ LOAD_CASES = [
     ("junk.txt", bytes(range(256)) * 16, errors.EncodingError, "undecodable", "E102"),
     ("junk.md", bytes(range(255, -1, -1)) * 8, errors.EncodingError, "undecodable", "E102"),
     ("mixed.txt", "押印".encode("utf-8") * 50 + "押印".encode("cp932"), errors.EncodingError, "undecodable", "E102"),
+    ("utf16_odd.txt", "第1条　押印".encode("utf-16") + b"A", errors.EncodingError, "undecodable", "E102"),
+    ("cp932_broken.txt", "第1条　押印する。".encode("cp932") + b"\x81\x7f" + "二".encode("cp932"),
+     errors.EncodingError, "undecodable", "E102"),
+    ("nul_in_utf8.txt", "第1条　押印\x00する".encode("utf-8"), errors.EncodingError, "undecodable", "E102"),
+    # Once guessed as UTF-16 and read as an empty page.
+    ("nul.html", b"<html><body><p>a\x00b</p></body></html>", errors.EncodingError, "undecodable", "E102"),
     ("zip_named.txt", docx_bytes(), errors.FormatMismatchError, "format_mismatch", "E103"),
     ("text_named.docx", "これは Word ではない".encode("utf-8"), errors.FormatMismatchError, "format_mismatch", "E103"),
     ("truncated.docx", docx_bytes()[:300], errors.FormatMismatchError, "format_mismatch", "E103"),
@@ -563,3 +569,31 @@ def test_full_disk_keeps_previous_outputs(tmp_path, monkeypatch, small_run, wher
     assert "No space left on device" in str(info.value) and words in info.value.message
     assert info.value.path.startswith(str(out)) and info.value.path.endswith(failed)
     assert _snapshot(out) == before  # same files, same bytes, no temporary left behind
+
+
+def test_full_disk_with_a_reviewed_ledger(tmp_path, monkeypatch, small_run):
+    """The reviewer's ledger is never rewritten; a failed write of the new one beside it
+    leaves nothing half-written."""
+    from openpyxl import load_workbook
+
+    from reiki_scan.draft import ledger
+
+    out = tmp_path / "out"
+    pipeline.write_outputs(out, small_run, drafts=False, files_read=2, stamp="20270401-090000")
+    wb = load_workbook(out / "ledger.xlsx")
+    ws = wb[ledger.FINDINGS_SHEET]
+    header = [c.value for c in ws[1]]
+    ws.cell(row=2, column=header.index(ledger.DECISION_HEADER) + 1, value="存続")
+    wb.save(out / "ledger.xlsx")
+    reviewed = (out / "ledger.xlsx").read_bytes()
+
+    def full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr("openpyxl.workbook.workbook.Workbook.save", full)
+    with pytest.raises(errors.OutputError) as info:
+        pipeline.write_outputs(out, small_run, drafts=False, files_read=2, stamp="20270401-100000")
+    assert info.value.path == str(out / "ledger-20270401-100000.xlsx")
+    assert (out / "ledger.xlsx").read_bytes() == reviewed
+    assert sorted(p.name for p in out.glob("*.xlsx")) == ["ledger.xlsx"]
+    assert not [p for p in out.iterdir() if p.name.startswith(".") and p.is_file()]

@@ -74,6 +74,13 @@ def load_html(data: bytes, display_path: str, rel: str) -> SourceText:
     from lxml import etree, html
 
     text, encoding = decode_html(data, display_path)
+    if "<" not in text and b"<" in data:
+        # A guess such as UTF-16 turned the markup into other letters: the page would
+        # read as empty.
+        raise errors.EncodingError(
+            "文字コードを判定できません（タグが読めない）。UTF-8 で保存し直し、<meta charset> を確認してください",
+            path=display_path,
+        )
     # lxml refuses a str that still declares an encoding (XHTML exports do).
     text = _XML_DECL.sub("", text, count=1)
     # huge_tree lifts libxml2's 256-level depth limit, past which the HTML parser would
