@@ -118,7 +118,9 @@ def test_written_ledger_reads_back_by_content(tmp_path, reviewed_inputs):
     assert table[("規則", "署名押印")] == [0, 0, 1, 0, 1, 0, 0, 2]
     assert table[("省令", "印鑑提出")] == [0, 0, 0, 7, 0, 0, 6, 13]
     assert table[("様式", "様式印欄")] == [4, 0, 0, 0, 0, 0, 0, 4]
-    assert table[("合計", "")] == [4, 0, 1, 42, 2, 0, 35, 84]
+    # The two 「（※自署または記名捺印）」 notes of the jizokuka forms are 対応済: a signature already suffices.
+    assert table[("様式", "署名又は記名押印")] == [0, 0, 0, 0, 0, 2, 0, 2]
+    assert table[("合計", "")] == [4, 0, 1, 40, 2, 2, 35, 84]
     assert len(table) == 17 + 1  # 17 kind×category rows and the 合計 row
     info = [r[:3] for r in summary[summary.index(["実行情報", "値"] + [None] * 8):]]
     assert info == [
