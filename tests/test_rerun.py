@@ -227,3 +227,18 @@ def test_manifest_records_versions_and_fingerprints(versions):
     assert all(re.fullmatch("[0-9a-f]{64}", v) for v in m["fingerprints"].values())
     assert m["config"]["municipality"] == "さくら台市"
     assert runs[1].diff == {"new": 1, "removed": 0, "changed": 1, "moved": 3, "rereview": 1}
+
+
+def test_regression_same_title_and_clause_in_two_files(tmp_path, samples):
+    # Two copies of one 要綱 share their finding ids; the workspace once refused them (UNIQUE id).
+    corpus = tmp_path / "corpus"
+    for name in ("a/shizai.txt", "b/shizai.txt"):
+        (corpus / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(samples / "reiki/bousai_shizai_yoko.txt", corpus / name)
+    out = tmp_path / "out"
+    first = rerun.run(corpus, out, load_config(corpus), drafts=False)
+    assert [(f.file, f.id) for f in first.result.findings] == [("a/shizai.txt", BOUSAI), ("b/shizai.txt", BOUSAI)]
+    (corpus / "b/shizai.txt").rename(corpus / "b/shizai_v2.txt")
+    second = rerun.run(corpus, out, load_config(corpus), drafts=False)
+    assert [(c.kind, c.id, c.current.file, c.previous.file) for c in second.diff.changes] == [
+        ("moved", BOUSAI, "b/shizai_v2.txt", "b/shizai.txt")]

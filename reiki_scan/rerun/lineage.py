@@ -146,39 +146,48 @@ def carry_ids(previous: list[Finding] | None, current: list[Finding]) -> tuple[l
         diff = Diff(baseline=True)
         diff.changes = [Change("new", f, None) for f in current]
         return current, diff
-    prev_by_id = {f.id: f for f in previous}
-    current_ids = {f.id for f in current}
-    orphans = [p for p in previous if p.id not in current_ids]
-    fresh = [i for i, f in enumerate(current) if f.id not in prev_by_id]
+    # Ids are not unique across files (two files with one title and one clause share it): pair
+    # equal ids file by file.
+    by_id: dict[str, list[Finding]] = {}
+    for p in previous:
+        by_id.setdefault(p.id, []).append(p)
+    exact: dict[int, Finding] = {}
+    for i, f in enumerate(current):
+        same = by_id.get(f.id)
+        if same:
+            k = next((n for n, p in enumerate(same) if p.file == f.file), 0)
+            exact[i] = same.pop(k)
+    orphans = [p for ps in by_id.values() for p in ps]
+    fresh = [i for i in range(len(current)) if i not in exact]
 
-    by_key: dict[tuple[str, str], list[Finding]] = {}
-    for p in orphans:
-        by_key.setdefault((_doc_key(p), p.pattern), []).append(p)
-    pairs: list[tuple[float, int, int, str]] = []
+    by_key: dict[tuple[str, str], list[int]] = {}
+    for j, p in enumerate(orphans):
+        by_key.setdefault((_doc_key(p), p.pattern), []).append(j)
+    pairs: list[tuple[float, int, int]] = []
     for i in fresh:
         f = current[i]
         key = clause_key(f.text)
-        for j, p in enumerate(by_key.get((_doc_key(f), f.pattern), ())):
-            old = clause_key(p.text)
+        for j in by_key.get((_doc_key(f), f.pattern), ()):
+            old = clause_key(orphans[j].text)
             # An equal key outranks any similarity: it is the same clause, renumbered.
             score = 101.0 if key == old else fuzz.ratio(key, old)
             if score >= SIMILARITY_THRESHOLD:
-                pairs.append((score, i, j, p.id))
+                pairs.append((score, i, j))
     # Best score first; ties by position so the pairing does not depend on dict order.
-    pairs.sort(key=lambda t: (-t[0], t[1], t[3]))
+    pairs.sort(key=lambda t: (-t[0], t[1], t[2]))
     taken_new: dict[int, tuple[Finding, float]] = {}
-    taken_old: set[str] = set()
-    for score, i, _, pid in pairs:
-        if i in taken_new or pid in taken_old:
+    taken_old: set[int] = set()
+    for score, i, j in pairs:
+        if i in taken_new or j in taken_old:
             continue
-        taken_new[i] = (prev_by_id[pid], score)
-        taken_old.add(pid)
+        taken_new[i] = (orphans[j], score)
+        taken_old.add(j)
 
     out: list[Finding] = []
     changes: list[Change] = []
     for i, f in enumerate(current):
-        if f.id in prev_by_id:
-            p = prev_by_id[f.id]
+        if i in exact:
+            p = exact[i]
             out.append(f)
             if (p.file, p.locator) != (f.file, f.locator):
                 changes.append(Change("moved", f, p, 100.0))
@@ -193,7 +202,7 @@ def carry_ids(previous: list[Finding] | None, current: list[Finding]) -> tuple[l
         else:
             out.append(f)
             changes.append(Change("new", f, None))
-    changes.extend(Change("removed", None, p) for p in orphans if p.id not in taken_old)
+    changes.extend(Change("removed", None, p) for j, p in enumerate(orphans) if j not in taken_old)
     order = {k: n for n, k in enumerate(DIFF_KINDS)}
     changes.sort(key=lambda c: (order[c.kind], (c.current or c.previous).file,
                                 (c.current or c.previous).start, c.id))

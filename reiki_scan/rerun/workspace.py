@@ -11,8 +11,9 @@ Tables (all text is UTF-8, JSON is ``json.dumps(..., ensure_ascii=False)``):
   of the bytes, ``size`` (bytes), ``mtime_ns``, ``encoding``, ``format``, ``kind`` (文書種別),
   ``title``, ``status`` (``read`` or ``skipped``), ``reason``/``message`` of a skipped file,
   ``load_key`` (the code fingerprint and size limit the file was read under).
-- ``findings``: the findings of the last complete run (JSON of :meth:`Finding.to_json` plus the
-  extra fields), the base of the next run's diff and id continuity.
+- ``findings``: the findings of the last complete run (``id``, ``file``, ``body``: JSON of every
+  field), the base of the next run's diff and id continuity. Ids are not unique across files
+  (two files with one title and one clause share one), so the table has no key.
 - ``decisions``: reviewer decisions read from ledgers — ``source`` (ledger file name), ``id``
   (finding id), ``decision``, ``note``, ``clause`` (the normalized clause text the reviewer saw),
   ``source_mtime_ns``; ``ledger_files``: the size and mtime of each ledger when last read.
@@ -56,7 +57,7 @@ CREATE TABLE IF NOT EXISTS documents (
     path TEXT PRIMARY KEY, sha256 TEXT NOT NULL, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL,
     encoding TEXT NOT NULL, format TEXT NOT NULL, kind TEXT NOT NULL, title TEXT NOT NULL,
     status TEXT NOT NULL, reason TEXT NOT NULL, message TEXT NOT NULL, load_key TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS findings (id TEXT PRIMARY KEY, file TEXT NOT NULL, body TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS findings (id TEXT NOT NULL, file TEXT NOT NULL, body TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS decisions (
     source TEXT NOT NULL, id TEXT NOT NULL, decision TEXT NOT NULL, note TEXT NOT NULL,
     clause TEXT NOT NULL, source_mtime_ns INTEGER NOT NULL, PRIMARY KEY (source, id));
