@@ -45,8 +45,13 @@ def _one_input(data: bytes) -> None:
 def main(argv: list[str]) -> None:
     import atheris
 
-    with atheris.instrument_imports():
-        import reiki_scan.load  # noqa: F401 - instrumented for coverage
+    with atheris.instrument_imports(include=["reiki_scan"]):
+        # Every loader module now, not lazily at the first file, so that all are instrumented.
+        import reiki_scan.load.docxfile  # noqa: F401
+        import reiki_scan.load.htmlfile  # noqa: F401
+        import reiki_scan.load.lawxml  # noqa: F401
+        import reiki_scan.load.pdffile  # noqa: F401
+        import reiki_scan.load.xlsxfile  # noqa: F401
         import reiki_scan.structure  # noqa: F401
     atheris.Setup(argv, _one_input)
     atheris.Fuzz()
