@@ -126,11 +126,11 @@ class _Writer:
         self.document = document
         self.tracked = Tracked(w3c_date(stamp))
         self.date = _dt.datetime.strptime(stamp[:8], "%Y%m%d").replace(tzinfo=_dt.timezone.utc)
-        self.bookmark_id = 1
 
     def bookmark_start(self, p, name: str) -> str:
-        bid = str(self.bookmark_id)
-        self.bookmark_id += 1
+        # Bookmarks share the revisions' counter so that no two annotations carry one id.
+        bid = str(self.tracked.next_id)
+        self.tracked.next_id += 1
         p.append(OxmlElement("w:bookmarkStart", attrs={qn("w:id"): bid, qn("w:name"): name}))
         return bid
 
@@ -169,9 +169,20 @@ def build_mikeshi(doc: Document, edits: list[Edit], findings: Mapping[str, Findi
     ei, line, buf, deleting = 0, 0, [], False
     open_marks: dict[int, dict[str, str]] = defaultdict(dict)
 
+    body = document.element.body
+    sect_pr = body.find(qn("w:sectPr"))
+
     def new_paragraph():
-        p = document.add_paragraph()._p
-        p.style = styles.id_of(line_styles[line])
+        # Built directly: python-docx's add_paragraph and style setter search the children of
+        # the body and the pPr on every call (seconds for a long law).
+        p = OxmlElement("w:p")
+        ppr = OxmlElement("w:pPr")
+        ppr.append(OxmlElement("w:pStyle", attrs={qn("w:val"): styles.id_of(line_styles[line])}))
+        p.append(ppr)
+        if sect_pr is not None:
+            sect_pr.addprevious(p)
+        else:
+            body.append(p)
         return p
 
     p = new_paragraph()
@@ -442,7 +453,8 @@ def apply_decisions(out: Path, findings: list[Finding]) -> tuple[list[Finding], 
     A rejected change makes its finding 存続 (reason 「見え消しで却下（YYYY-MM-DD）」, the 見え消し's
     modification date); an accepted one sets the decision the change drafted; both set
     ``decided_by = "見え消し"``. When the finding was decided in ``ledger.xlsx`` differently, the
-    later of the two files wins and a note reports the conflict. Returns the findings (input
+    later of the two files wins and a note reports the conflict; when both agree the 見え消し is
+    named (the ledger may hold the copy a previous run wrote of it). Returns the findings (input
     order kept) and the notes. Raises :class:`ReviewFileError` for an unreadable 見え消し."""
     decisive, notes = read_folder(out)
     if not decisive:
