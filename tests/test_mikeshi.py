@@ -218,3 +218,22 @@ def test_mikeshi_opens_in_libreoffice(generated, tmp_path):
     # The struck words are still printed (shown as a deletion), inside the unchanged sentence.
     assert "これに署名押印しなければならない。" in text.replace(" ", "")
     assert "第4条　代理人の資格は、委任状により証明しなければならない。".replace("　", "") in text.replace(" ", "").replace("　", "")
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
+def test_regression_libreoffice_save_moves_bookmarks_into_the_deletion(generated, tmp_path):
+    from reiki_scan.draft.protect import is_edited
+
+    src = tmp_path / "koryo.docx"
+    shutil.copyfile(generated[0] / KORYO, src)
+    (tmp_path / "saved").mkdir()
+    subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp_path / 'lo-profile'}", "--headless",
+                    "--convert-to", "docx:MS Word 2007 XML", "--outdir", str(tmp_path / "saved"), str(src)],
+                   check=True, capture_output=True, timeout=120)
+    saved = tmp_path / "saved" / "koryo.docx"
+    body = docx.Document(str(saved)).element.body
+    # LibreOffice writes the bookmark start inside the w:del and splits the deletion.
+    assert any(el.getparent().tag == qn("w:del") for el in body.iter(qn("w:bookmarkStart")))
+    assert sorted(v.state for v in read_changes(saved).values()) == ["pending", "pending"]
+    # Opening and saving changes runs, not content: still the tool's draft.
+    assert is_edited(saved) is False

@@ -328,18 +328,14 @@ def _regions(body) -> dict[str, _Region]:
     regions: dict[str, _Region] = {}
     open_ids: dict[str, str] = {}
     inside_change = 0
-    bstart, bend, t_tag = qn("w:bookmarkStart"), qn("w:bookmarkEnd"), qn("w:t")
+    bstart, bend = qn("w:bookmarkStart"), qn("w:bookmarkEnd")
+    text_tags = (qn("w:t"), qn("w:delText"))
     change_tags = (qn("w:ins"), qn("w:del"))
     rpr = qn("w:rPr")
     for event, el in etree.iterwalk(body, events=("start", "end")):
         tag = el.tag
         if tag in change_tags and el.getparent().tag != rpr:
-            if event == "start":
-                inside_change += 1
-                for bid in open_ids:
-                    regions[open_ids[bid]].tracked = True
-            else:
-                inside_change -= 1
+            inside_change += 1 if event == "start" else -1
         elif event != "start":
             continue
         elif tag == bstart:
@@ -349,9 +345,15 @@ def _regions(body) -> dict[str, _Region]:
                 regions.setdefault(name, _Region())
         elif tag == bend:
             open_ids.pop(el.get(qn("w:id"), ""), None)
-        elif tag == t_tag and not inside_change:
+        elif tag in text_tags:
+            # LibreOffice moves bookmark starts inside the w:del on save: what counts is whether
+            # the text inside the bookmark is still a tracked change.
             for bid in open_ids:
-                regions[open_ids[bid]].text.append(el.text or "")
+                region = regions[open_ids[bid]]
+                if inside_change:
+                    region.tracked = True
+                else:
+                    region.text.append(el.text or "")
     return regions
 
 

@@ -51,32 +51,42 @@ _T, _DEL_TEXT, _TAB, _BR, _CR = qn("w:t"), qn("w:delText"), qn("w:tab"), qn("w:b
 _P, _TC, _TR, _INS, _DEL, _RPR = qn("w:p"), qn("w:tc"), qn("w:tr"), qn("w:ins"), qn("w:del"), qn("w:rPr")
 
 
-def _walk_text(el, out: list[str]) -> None:
+def _walk_text(el, out: list[list[str]], mode: str = "") -> None:
+    """Append ``[mode, text]`` pieces: ``mode`` is ``""`` for plain text, ``"+"`` inside a
+    tracked insertion, ``"-"`` inside a deletion; neighbouring pieces of one mode are merged,
+    so that splitting runs or changes differently (Word and LibreOffice both do on save) does
+    not change the result."""
+
+    def add(m: str, text: str) -> None:
+        if out and out[-1][0] == m:
+            out[-1][1] += text
+        else:
+            out.append([m, text])
+
     tag = el.tag
     if tag == _T or tag == _DEL_TEXT:
-        out.append(el.text or "")
+        add(mode, el.text or "")
         return
     if tag == _TAB:
-        out.append("\t")
+        add(mode, "\t")
         return
     if tag in (_BR, _CR):
-        out.append("\n")
+        add(mode, "\n")
         return
     if tag in (_INS, _DEL):
-        # A tracked change on a paragraph mark sits in w:rPr; it counts as much as one on text.
-        out.append("\x01+" if tag == _INS else "\x01-")
         if el.getparent() is not None and el.getparent().tag == _RPR:
+            # A tracked change of a paragraph mark counts as much as one on text.
+            add("¶", "+" if tag == _INS else "-")
             return
+        mode = "+" if tag == _INS else "-"
     for child in el:
-        _walk_text(child, out)
-    if tag in (_INS, _DEL):
-        out.append("\x01")
-    elif tag == _P:
-        out.append("\n")
+        _walk_text(child, out, mode)
+    if tag == _P:
+        add("", "\n")
     elif tag == _TC:
-        out.append("\x1f")
+        add("", "\x1f")
     elif tag == _TR:
-        out.append("\x1e")
+        add("", "\x1e")
 
 
 def _comments_element(doc):
@@ -91,13 +101,13 @@ def content_text(doc) -> str:
     with tracked insertions/deletions marked, then the comments' text.
 
     ``doc``: a python-docx ``Document``."""
-    out: list[str] = []
+    out: list[list[str]] = []
     _walk_text(doc.element.body, out)
     comments = _comments_element(doc)
     if comments is not None:
-        out.append("\x1d")
+        out.append(["", "\x1d"])
         _walk_text(comments, out)
-    return "".join(out)
+    return "".join(f"\x01{m}\x02{text}" if m else text for m, text in out if text)
 
 
 def content_hash(doc) -> str:
