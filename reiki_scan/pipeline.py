@@ -248,8 +248,14 @@ def apply_reviews(out: Path, findings: list[Finding]) -> tuple[list[Finding], bo
 def _ledger_target(out: Path, reviewed: bool, stamp: str) -> Path:
     if not reviewed:
         return out / "ledger.xlsx"
-    # Never overwrite a reviewer's file: the regenerated ledger goes beside it.
-    return out / f"ledger-{stamp}.xlsx"
+    # Never overwrite a reviewer's file: the regenerated ledger goes beside it, and a
+    # second run within the same second gets its own name rather than an error.
+    path = out / f"ledger-{stamp}.xlsx"
+    n = 2
+    while path.exists():
+        path = out / f"ledger-{stamp}-{n}.xlsx"
+        n += 1
+    return path
 
 
 def write_outputs(out: Path, result: ScanResult, *, drafts: bool, files_read: int,

@@ -181,3 +181,11 @@ def test_findings_jsonl_has_every_contract_field_sorted_by_file_then_offset(find
     keys = [(f["file"], f["start"]) for f in findings]
     assert keys == sorted(keys)
     assert len({f["id"] for f in findings}) == len(findings)
+
+
+def test_regression_two_drafts_in_one_second_do_not_collide(tmp_path):
+    from reiki_scan.pipeline import _ledger_target
+
+    (tmp_path / "ledger-20270401-120000.xlsx").write_bytes(b"reviewer's")
+    assert _ledger_target(tmp_path, True, "20270401-120000").name == "ledger-20270401-120000-2.xlsx"
+    assert _ledger_target(tmp_path, False, "20270401-120000").name == "ledger.xlsx"
