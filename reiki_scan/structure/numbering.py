@@ -8,6 +8,7 @@ style).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 _DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _UNITS = {"十": 10, "百": 100, "千": 1000}
@@ -21,6 +22,8 @@ _LOCATOR_NUMBER = re.compile(
 )
 
 
+# Headings repeat the same few numbers thousands of times across a corpus.
+@lru_cache(maxsize=4096)
 def kanji_to_int(text: str) -> int:
     """``"三百九十九"`` -> 399; also positional kanji (``"二〇"`` -> 20) and digits
     (``"１２"``/``"12"``). Raises ValueError on anything else."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 
 from ..models import Document, Provision, Unit
@@ -13,6 +14,7 @@ _CLOSE = "」）)』】〕］"
 _LATER_PART = (("この場合において", "後段"), ("この場合には", "後段"), ("ただし、", "ただし書"),
                ("ただし書", None), ("但し、", "ただし書"), ("但シ", "ただし書"))
 _SPACES = " \t\u3000"
+_MARKS = re.compile("[" + re.escape(_OPEN + _CLOSE) + "。]")
 
 
 def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
@@ -22,13 +24,16 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tu
     spans: list[tuple[int, int]] = []
     depth = 0
     s = start
-    for i in range(start, end):
-        ch = text[i]
+    # Only brackets and 「。」 matter: visit those, not every character.
+    for m in _MARKS.finditer(text, start, end):
+        ch = m.group()
         if ch in _OPEN:
             depth += 1
-        elif ch in _CLOSE and depth:
-            depth -= 1
-        elif ch == "。" and depth == 0:
+        elif ch in _CLOSE:
+            if depth:
+                depth -= 1
+        elif depth == 0:
+            i = m.start()
             spans.append((s, i + 1))
             s = i + 1
     if s < end:
@@ -44,7 +49,8 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tu
 
 def _fit(text: str, a: int, b: int) -> list[tuple[int, int]]:
     """Split ``[a, b)`` so that no piece exceeds MAX_UNIT_BYTES: at 「、」, else anywhere."""
-    if len(text[a:b].encode("utf-8")) <= MAX_UNIT_BYTES:
+    # No character takes more than 4 bytes in UTF-8: most units need no encoding to check.
+    if (b - a) * 4 <= MAX_UNIT_BYTES or len(text[a:b].encode("utf-8")) <= MAX_UNIT_BYTES:
         return [(a, b)]
     pieces: list[tuple[int, int]] = []
     s = a
