@@ -22,9 +22,12 @@ from typing import Sequence
 from ..textnorm import norm
 
 MODEL = "ja_ginza"
-# Named entities are never used. The bunsetu recognizer stays: without it the labels keep
-# their ``_bunsetu`` suffix (``obj_bunsetu``), and it costs nothing measurable.
-_DISABLE = ("ner",)
+# Named entities are never used, and ja_ginza's compound_splitter runs with split_mode
+# null (it changes nothing). The bunsetu recognizer stays: without it the labels keep
+# their ``_bunsetu`` suffix (``obj_bunsetu``), and it costs nothing measurable. What
+# costs is tok2vec (~80% of a parse): detect/modality.py needs the dependencies, POS,
+# lemmas and sentences, so parser and morphologizer stay.
+_DISABLE = ("ner", "compound_splitter")
 
 _nlp = None
 
@@ -63,15 +66,22 @@ def analyze_texts(texts: Sequence[str], n_process: int = 1, batch_size: int = 64
     """Parse each distinct text (normalized) with GiNZA; return ``{text: analysis}`` keyed by
     the text as given (see the module docstring).
 
-    ``n_process`` > 1 runs spaCy's multiprocessing (each worker loads the model once).
-    Duplicates are parsed once. Raises OSError when the model is not installed."""
+    ``n_process`` > 1 parses in that many worker processes (:mod:`reiki_scan.parallel`,
+    each loading the model once); the analyses are the same as in one process, since the
+    parse of a text does not depend on its batch. Duplicates are parsed once. Raises
+    OSError when the model is not installed."""
     unique = list(dict.fromkeys(texts))
     if not unique:
         return {}
+    if n_process > 1:
+        from ..parallel import WorkerPool, analyze
+
+        with WorkerPool(n_process) as pool:
+            return analyze(pool, unique)
     nlp = load_model()
     version = model_version()
     out: dict[str, dict] = {}
     normalized = [norm(t) for t in unique]
-    for text, doc in zip(unique, nlp.pipe(normalized, n_process=n_process, batch_size=batch_size)):
+    for text, doc in zip(unique, nlp.pipe(normalized, batch_size=batch_size)):
         out[text] = doc_to_analysis(doc, version)
     return out
