@@ -152,7 +152,10 @@ def test_sample_special_rule_lists_rules_and_forms_but_not_the_ordinance(drafted
 
 
 EXPECTED_SENTENCES = {t for s, t in SEIBI + SEIRI_ARTICLES if s == "改め文"} | {
-    "様式第3号中「受領印」を削る。", "様式第1号中「氏名" + "　" * 16 + "印」を「氏名」に改める。"}
+    "様式第3号中「受領印」を削る。", "様式第1号中「氏名" + "　" * 16 + "印」を「氏名」に改める。",
+    # The 「印」 of 防災資機材貸与申請書 (answer key: administrative change) sits alone in its cell
+    # while the form also says 印刷: it cannot be quoted, so the form is replaced whole.
+    "様式第1号を次のように改める。"}
 
 
 @pytest.mark.nlp
