@@ -3,7 +3,9 @@
 Usage: PYTHONPATH=. python benchmarks/bench_rerun.py [CORPUS] [--drafts] [--changed-share 0.01]
 (CORPUS defaults to ../shared/corpus/raw beside the repository.)
 
-CORPUS is copied into a temporary folder (not timed). Each timing is one ``reiki-scan`` process,
+CORPUS and the code (``reiki_scan/``, ``patterns/``, ``templates/``) are copied into a temporary
+folder (not timed), so that edits made in the checkout meanwhile do not invalidate the caches
+between the timings. Each timing is one ``reiki-scan`` process,
 as a scheduled job would start it (interpreter start and imports included; the GiNZA model is
 loaded only when something has to be parsed):
 
@@ -33,8 +35,8 @@ REPO = Path(__file__).resolve().parents[1]
 ADDED = "\n第99条　この規則による申請書には、申請者が記名押印しなければならない。\n"
 
 
-def timed(args: list[str], cwd: Path) -> float:
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
+def timed(args: list[str], cwd: Path, code: Path) -> float:
+    env = {**os.environ, "PYTHONPATH": str(code)}
     t0 = time.perf_counter()
     proc = subprocess.run([sys.executable, "-m", "reiki_scan.cli", *args], cwd=cwd, env=env,
                           capture_output=True, text=True)
@@ -60,20 +62,23 @@ def main() -> None:
         root = Path(tmp)
         corpus, out = root / "corpus", root / "out"
         shutil.copytree(args.corpus, corpus)
+        code = root / "code"
+        for name in ("reiki_scan", "patterns", "templates"):
+            shutil.copytree(REPO / name, code / name, ignore=shutil.ignore_patterns("__pycache__"))
         files = sorted(p for p in corpus.rglob("*") if p.is_file())
         texts = sorted(p for p in files if p.suffix in (".txt", ".md"))
         n_changed = max(1, math.ceil(len(files) * args.changed_share))
         print(f"corpus: {len(files)} files, {sum(p.stat().st_size for p in files) / 2**20:.1f} MB; "
               f"command: {command}")
 
-        full = timed([command, str(corpus), "--out", str(out), "--full"], root)
+        full = timed([command, str(corpus), "--out", str(out), "--full"], root, code)
         print(f"full run:            {full:7.2f} s   {rerun_figures(out)}")
-        same = timed([command, str(corpus), "--out", str(out)], root)
+        same = timed([command, str(corpus), "--out", str(out)], root, code)
         print(f"rerun, nothing new:  {same:7.2f} s = {same / full:6.1%} of the full run   {rerun_figures(out)}")
         for p in texts[:n_changed]:
             with p.open("a", encoding="utf-8") as fh:
                 fh.write(ADDED)
-        changed = timed([command, str(corpus), "--out", str(out)], root)
+        changed = timed([command, str(corpus), "--out", str(out)], root, code)
         print(f"rerun, {n_changed} file(s) changed ({n_changed / len(files):.1%}): {changed:7.2f} s = "
               f"{changed / full:6.1%} of the full run   {rerun_figures(out)}")
         diff = json.loads((out / "summary.json").read_text(encoding="utf-8"))["diff"]["counts"]
