@@ -127,13 +127,33 @@ def _article_of(label: str) -> int | None:
     return numbering.to_int(m.group(1)) if m else None
 
 
-def _score(form: Document, section: Provision, title: str, reg: Document) -> tuple[int, str, list[str]]:
+@dataclass(frozen=True)
+class _Reg:
+    """A candidate regulation, indexed once: its normalized title and, per form number,
+    ``(normalized window around the citation, citing provision's locator)``."""
+
+    doc: Document
+    title: str
+    cites: dict[str, list[tuple[str, str]]]
+
+
+def _index(reg: Document) -> _Reg:
+    cites: dict[str, list[tuple[str, str]]] = {}
+    for m in _CITE.finditer(reg.text):
+        prov = reg.leaf_at(m.start())
+        if prov.kind == "AppdxStyle":
+            continue  # the 様式 heading of the regulation itself, not a citation
+        window = norm(reg.text[max(0, m.start() - _WINDOW):m.end() + _WINDOW])
+        cites.setdefault(str(numbering.to_int(m.group(1) or m.group(2))), []).append((window, prov.locator))
+    return _Reg(reg, norm(reg.title), cites)
+
+
+def _score(form_text: str, stem: str, section: Provision, title: str, reg: _Reg) -> tuple[int, str, list[str]]:
     score, cited_at, why = 0, "", []
-    reg_title = norm(reg.title)
-    if reg_title and reg_title in norm(form.text[section.start:section.end]):
+    if reg.title and reg.title in form_text:
         score += 3
-        why.append(f"様式が「{reg.title}」を引用")
-    elif reg_title and reg_title in norm(PurePosixPath(form.path).stem):
+        why.append(f"様式が「{reg.doc.title}」を引用")
+    elif reg.title and reg.title in stem:
         score += 3
         why.append("ファイル名に例規の題名")
     if not section.num:
@@ -141,22 +161,16 @@ def _score(form: Document, section: Provision, title: str, reg: Document) -> tup
     want_article = _article_of(section.label)
     wanted_title = norm(title)
     best = 0
-    for m in _CITE.finditer(reg.text):
-        if str(numbering.to_int(m.group(1) or m.group(2))) != section.num:
-            continue
-        prov = reg.leaf_at(m.start())
-        if prov.kind == "AppdxStyle":
-            continue  # the 様式 heading of the regulation itself, not a citation
-        window = norm(reg.text[max(0, m.start() - _WINDOW):m.end() + _WINDOW])
+    for window, locator in reg.cites.get(section.num, ()):
         points = 0
         if wanted_title and wanted_title in window:
             points = 2
         elif wanted_title and fuzz.partial_ratio(wanted_title, window) >= _FUZZY:
             points = 1
-        if points and want_article is not None and prov.locator.startswith(f"第{want_article}条"):
+        if points and want_article is not None and locator.startswith(f"第{want_article}条"):
             points += 1
         if points > best:
-            best, cited_at = points, prov.locator
+            best, cited_at = points, locator
     if best:
         score += best
         why.append(f"{cited_at}が{section.locator}（{title}）を引用")
@@ -167,7 +181,7 @@ def link_forms(documents: dict[str, Document]) -> list[FormLink]:
     """Every form section of every form file in ``documents`` that one regulation of the
     same corpus prescribes (see the module docstring), sorted by form file and offset.
     National laws and other form files are never candidates."""
-    regs = [d for d in documents.values() if not is_form_file(d) and d.doc_kind not in ("法律", "政令", "省令")]
+    regs = [_index(d) for d in documents.values() if not is_form_file(d) and d.doc_kind not in ("法律", "政令", "省令")]
     links: list[FormLink] = []
     for key in sorted(documents):
         form = documents[key]
@@ -175,7 +189,9 @@ def link_forms(documents: dict[str, Document]) -> list[FormLink]:
             continue
         for section in form_sections(form):
             title = section_title(form, section)
-            scored = sorted(((_score(form, section, title, r), r) for r in regs),
+            form_text = norm(form.text[section.start:section.end])
+            stem = norm(PurePosixPath(form.path).stem)
+            scored = sorted(((_score(form_text, stem, section, title, r), r.doc) for r in regs),
                             key=lambda t: -t[0][0])
             if not scored or scored[0][0][0] == 0:
                 continue
