@@ -31,6 +31,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from reiki_scan import load
+
 REPO = Path(__file__).resolve().parents[1]
 ADDED = "\n第99条　この規則による申請書には、申請者が記名押印しなければならない。\n"
 
@@ -65,7 +67,7 @@ def main() -> None:
         code = root / "code"
         for name in ("reiki_scan", "patterns", "templates"):
             shutil.copytree(REPO / name, code / name, ignore=shutil.ignore_patterns("__pycache__"))
-        files = sorted(p for p in corpus.rglob("*") if p.is_file())
+        files = load.list_corpus(corpus).files
         texts = sorted(p for p in files if p.suffix in (".txt", ".md"))
         n_changed = max(1, math.ceil(len(files) * args.changed_share))
         print(f"corpus: {len(files)} files, {sum(p.stat().st_size for p in files) / 2**20:.1f} MB; "
