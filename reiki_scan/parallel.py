@@ -21,6 +21,7 @@ few thousand pass).
 from __future__ import annotations
 
 import multiprocessing
+import os
 import re
 import time
 from concurrent.futures import Executor, ProcessPoolExecutor
@@ -174,6 +175,9 @@ def _analyze_chunk(texts: list[str]) -> dict[str, dict]:
 
 def _warm_up() -> None:
     """Worker initializer: import the stages once, before the first file arrives."""
+    # One BLAS thread per worker: the workers already take every core. Set before numpy
+    # loads (the worker has not imported it yet); the user's own setting wins.
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     from . import forms, load, structure  # noqa: F401
 
     _get_detector()

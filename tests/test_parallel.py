@@ -130,3 +130,28 @@ def test_a_text_parses_the_same_alone_and_in_a_batch(shared_corpus):
     alone = {t: analyze_texts([t], batch_size=1)[t] for t in texts[:10]}
     assert all(batched[t] == reversed_small[t] for t in texts)
     assert all(batched[t] == alone[t] for t in alone)
+
+
+@pytest.mark.nlp
+def test_numpy_matrix_products_parse_as_blis_did(shared_corpus):
+    """nlp.load_model runs thinc on numpy (OpenBLAS) for speed; the analyses must be those
+    of spaCy's default blis backend."""
+    import spacy
+
+    from reiki_scan.detect.nlp import _DISABLE, analyze_texts, doc_to_analysis, model_version
+    from reiki_scan.textnorm import norm
+
+    detector = Detector()
+    texts: list[str] = []
+    for sub in ("egov_japan-law_md", "pages_municipal_reiki_excerpts", "katsuragi_reiki_html"):
+        root = shared_corpus / "raw" / sub
+        for path in load.iter_corpus(root):
+            doc = structure.parse(load.load_file(path, root))
+            texts.extend(u.text for u in parallel.candidate_units(doc, structure.units(doc), detector))
+    texts = sorted(dict.fromkeys(texts), key=len, reverse=True)[:30]
+    ours = analyze_texts(texts)
+    blis = spacy.load("ja_ginza", exclude=list(_DISABLE))
+    version = model_version()
+    theirs = {t: doc_to_analysis(d, version) for t, d in zip(texts, blis.pipe([norm(t) for t in texts]))}
+    assert len(texts) == 30
+    assert all(ours[t] == theirs[t] for t in texts)
