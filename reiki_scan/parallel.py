@@ -55,7 +55,10 @@ RAW_GATE = re.compile(
 _FILES_PER_CHUNK = 16
 _BYTES_PER_CHUNK = 2 * 2**20
 _TEXTS_PER_CHUNK = 24
-_SHARED_PARSE_MIN = 100
+# Below these sizes the work is done in this process: starting workers (and GiNZA in each)
+# costs more than it saves, and this process keeps its loaded model for the next scan.
+MIN_FILES = 32
+MIN_TEXTS = 100
 
 
 @dataclass(frozen=True)
@@ -269,15 +272,15 @@ def prepare_files(pool: WorkerPool, paths: Sequence[Path], corpus: Path, limits:
 
 def analyze(pool: WorkerPool, texts: Sequence[str], progress: ProgressFn | None = None) -> dict[str, dict]:
     """GiNZA analyses (:func:`reiki_scan.detect.nlp.analyze_texts`) of the distinct
-    ``texts``, keyed by text, parsed across the pool's workers. Raises OSError when the
-    model is not installed."""
+    ``texts``, keyed by text, parsed across the pool's workers (in this process when there
+    are fewer than :data:`MIN_TEXTS`). Raises OSError when the model is not installed."""
     unique = list(dict.fromkeys(texts))
     out: dict[str, dict] = {}
     if not unique:
         return out
-    if pool.workers <= 1 or len(unique) < _SHARED_PARSE_MIN:
-        # A handful of texts is parsed sooner by one worker than the model loads in two.
+    if pool.workers <= 1 or len(unique) < MIN_TEXTS:
         chunks = [unique]
+        pool = WorkerPool(1)
     else:
         # Longest first, so that the slow parses do not all land at the end.
         ordered = sorted(unique, key=len, reverse=True)

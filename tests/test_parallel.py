@@ -99,7 +99,10 @@ def test_prepare_files_keeps_corpus_order_across_workers(samples):
 
 
 @pytest.mark.nlp
-def test_scan_with_one_and_two_workers_writes_identical_findings(samples, tmp_path):
+def test_scan_with_one_and_two_workers_writes_identical_findings(samples, tmp_path, monkeypatch):
+    # The sample corpus is below the sizes at which scan starts workers: start them anyway.
+    monkeypatch.setattr(parallel, "MIN_FILES", 0)
+    monkeypatch.setattr(parallel, "MIN_TEXTS", 0)
     config = load_config(samples)
     outs = []
     for workers in (1, 2):
