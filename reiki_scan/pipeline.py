@@ -79,7 +79,7 @@ def scan(corpus: Path, config: RunConfig, *, workers: int = 2,
     limits = load_limits(config)
     # Per file in the workers: load, structure, units, candidates; then GiNZA on the
     # candidate texts, in the same workers. Results come back in corpus order.
-    with parallel.WorkerPool(workers) as pool:
+    with parallel.WorkerPool(workers if len(paths) >= parallel.MIN_FILES else 1) as pool:
         prepared_list = parallel.prepare_files(pool, paths, corpus, limits, progress)
         prepared: dict[str, parallel.Prepared] = {}
         for p in prepared_list:
