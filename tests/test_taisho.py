@@ -65,3 +65,13 @@ def test_underline_spans_on_both_sides():
     assert [old[x:y] for x, y in spans_old] == ["又は記名押印", "記名押印"]
     assert [new[x:y] for x, y in spans_new] == ["署名"]
     assert spans_new == [(new.index("署名する"), new.index("署名する") + 2)]
+
+
+def test_regression_long_provision_runs_are_whole_stretches():
+    # A 200,000-character provision once took seconds: runs grew one character at a time.
+    from reiki_scan.draft.taisho import _paras
+
+    text = "あ" * 100_000 + "記名押印" + "い" * 100_000
+    [para] = _paras(text, [(100_002, 100_004)])
+    assert [(len(r.text), r.underline) for r in para.runs] == [(100_002, False), (2, True), (100_000, False)]
+    assert "".join(r.text for r in para.runs) == text

@@ -57,13 +57,17 @@ def _paras(text: str, spans: list[tuple[int, int]], keep_lines: set[int] | None 
             if skipped:
                 paras.append(Para.of(STYLE, OMITTED))
                 skipped = False
+            # One run per stretch of equal marking: growing a run a character at a time
+            # made long provisions quadratic.
             runs: list[Run] = []
-            for i, ch in enumerate(line):
+            i = 0
+            while i < len(line):
                 u = marked[pos + i]
-                if runs and runs[-1].underline == u:
-                    runs[-1] = Run(runs[-1].text + ch, u)
-                else:
-                    runs.append(Run(ch, u))
+                j = i + 1
+                while j < len(line) and marked[pos + j] == u:
+                    j += 1
+                runs.append(Run(line[i:j], u))
+                i = j
             paras.append(Para(STYLE, tuple(runs)))
         else:
             skipped = True
