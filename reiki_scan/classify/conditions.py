@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from ..models import Document, Finding, Provision
 from ..textnorm import Normalized, normalize
@@ -19,6 +19,8 @@ from ..errors import PolicyDataError
 _WHOLE_KINDS = frozenset({"AppdxTable", "AppdxStyle"})
 _ARTICLE_KINDS = frozenset({"Article", "SupplProvision"})
 _SCOPE_LABELS = {"text": "", "provision": "（条項）", "title": "（題名）", "document": "（同じ例規の規定）"}
+# Narrowest first: the evidence quoted is the closest to the finding.
+_SCOPE_ORDER = tuple(_SCOPE_LABELS)
 
 
 @dataclass(frozen=True)
@@ -40,7 +42,7 @@ class Condition:
     counter_examples: tuple[str, ...]
     source: str
 
-    @property
+    @cached_property
     def scopes(self) -> frozenset[str]:
         """Every scope any of its patterns is looked for in."""
         return frozenset(s for p in self.patterns for s in p.scopes)
@@ -94,23 +96,18 @@ def load_conditions() -> tuple[Condition, ...]:
     return tuple(out)
 
 
-@lru_cache(maxsize=64)
-def _document_hit(patterns: tuple[ConditionPattern, ...], text: str) -> str:
-    """:func:`_search` over a whole document text, done once per document and condition
-    (the findings of one document all ask the same question)."""
-    return _search(patterns, text, "document")
-
-
-def _context(finding: Finding, doc: Document | None) -> str:
-    """The text around a finding that may ground a condition.
+def _context(finding: Finding, doc: Document | None) -> tuple[tuple[int, ...], str]:
+    """The text around a finding that may ground a condition, with a key naming its span.
 
     A form (様式) or table (別表) counts as a whole, as does a form file; in the body, the
     article's 見出し and the 項 holding the finding (the whole 条 when it has no 項): other
-    項 of a long article speak of other documents."""
+    項 of a long article speak of other documents. The key is ``(start, end)`` of the text in
+    ``doc.text`` (half-open), or ``(article start, start, end)`` for a 見出し + 項, so the
+    findings of one 項 share it; ``()`` with ``""`` when there is no such text."""
     if doc is None:
-        return ""
+        return (), ""
     if doc.doc_kind == "様式":
-        return doc.text
+        return (0, len(doc.text)), doc.text
     chain: list[Provision] = []
     node = doc.root
     while True:
@@ -123,12 +120,70 @@ def _context(finding: Finding, doc: Document | None) -> str:
             break
     for p in reversed(chain):
         if p.kind in _WHOLE_KINDS:
-            return doc.text[p.start:p.end]
+            return (p.start, p.end), doc.text[p.start:p.end]
     article = next((p for p in reversed(chain) if p.kind in _ARTICLE_KINDS), None)
     if article is None:
-        return ""
+        return (), ""
     paragraph = next((p for p in reversed(chain) if p.kind == "Paragraph"), article)
-    return f"{article.caption}\n{doc.text[paragraph.start:paragraph.end]}"
+    return (article.start, paragraph.start, paragraph.end), f"{article.caption}\n{doc.text[paragraph.start:paragraph.end]}"
+
+
+class DocumentConditions:
+    """The detected conditions of the findings of one document (``None``: no document, each
+    finding's own text, title and kind are used).
+
+    Each text is normalized once per instance and each whole-document search done once per
+    condition, so the many findings of a long 例規 do not normalize it again; make one instance
+    per document and drop it with the run (it holds the document's normalized copies)."""
+
+    def __init__(self, doc: Document | None) -> None:
+        self.doc = doc
+        self._normalized: dict[tuple[int, ...] | str, Normalized] = {}
+        self._document_hits: dict[str, str] = {}
+
+    def _normalize(self, key: tuple[int, ...] | str, text: str) -> Normalized:
+        n = self._normalized.get(key)
+        if n is None:
+            n = self._normalized[key] = normalize(text)
+        return n
+
+    def _document_hit(self, cond: Condition) -> str:
+        # The findings of one document all ask the same question of its whole text.
+        hit = self._document_hits.get(cond.name)
+        if hit is None:
+            text = self.doc.text if self.doc is not None else ""
+            hit = self._document_hits[cond.name] = _search(
+                cond.patterns, text, "document", self._normalize((0, len(text)), text) if text else None)
+        return hit
+
+    def detect(self, finding: Finding) -> dict[str, str]:
+        """Every condition of ``conditions.yaml`` that holds for ``finding`` (of this document),
+        with its evidence; see :func:`detect_conditions`.
+        Raises :class:`PolicyDataError` when the bundled conditions are invalid."""
+        doc = self.doc
+        doc_kind = doc.doc_kind if doc is not None else finding.doc_kind
+        title = (doc.title if doc is not None else "") or finding.title
+        context_key, context = _context(finding, doc)
+        scopes = {"text": finding.text, "provision": context, "title": title}
+        normalized = {"text": self._normalize(finding.text, finding.text),
+                      "provision": self._normalize(context_key, context),
+                      "title": self._normalize(title, title)}
+        found: dict[str, str] = {}
+        for cond in load_conditions():
+            for scope in _SCOPE_ORDER:
+                if scope not in cond.scopes:
+                    continue
+                if scope == "document":
+                    hit = self._document_hit(cond)
+                else:
+                    hit = _search(cond.patterns, scopes[scope], scope, normalized[scope])
+                if hit:
+                    found[cond.name] = f"「{hit}」{_SCOPE_LABELS[scope]}"
+                    break
+            else:
+                if doc_kind in cond.doc_kinds:
+                    found[cond.name] = f"文書種別「{doc_kind}」"
+        return found
 
 
 def detect_conditions(finding: Finding, doc: Document | None) -> dict[str, str]:
@@ -137,26 +192,7 @@ def detect_conditions(finding: Finding, doc: Document | None) -> dict[str, str]:
     ``doc`` is the finding's document (``None`` when unavailable: the finding's own text,
     title and kind are used). Returns ``{name: evidence}`` in file order, e.g.
     ``{"national_basis": "「法第12条の規定による」", "contract": "「契約書」（題名）"}``;
-    a kind-based hit reads ``文書種別「法律」``.
+    a kind-based hit reads ``文書種別「法律」``. For many findings of one document, use one
+    :class:`DocumentConditions`, which normalizes the document once.
     Raises :class:`PolicyDataError` when the bundled conditions are invalid."""
-    doc_kind = doc.doc_kind if doc is not None else finding.doc_kind
-    title = (doc.title if doc is not None else "") or finding.title
-    scopes = {"text": finding.text, "provision": _context(finding, doc), "title": title,
-              "document": doc.text if doc is not None else ""}
-    normalized = {k: normalize(v) for k, v in scopes.items() if k != "document"}
-    found: dict[str, str] = {}
-    for cond in load_conditions():
-        for scope, text in scopes.items():
-            if scope not in cond.scopes:
-                continue
-            if scope == "document":
-                hit = _document_hit(cond.patterns, text)
-            else:
-                hit = _search(cond.patterns, text, scope, normalized[scope])
-            if hit:
-                found[cond.name] = f"「{hit}」{_SCOPE_LABELS[scope]}"
-                break
-        else:
-            if doc_kind in cond.doc_kinds:
-                found[cond.name] = f"文書種別「{doc_kind}」"
-    return found
+    return DocumentConditions(doc).detect(finding)

@@ -16,7 +16,7 @@ from ..config import RunConfig
 from ..errors import PolicyDataError
 from ..models import Document, Finding
 from ._data import CONDITIONS_NAME, policies_dir, read_yaml, validate
-from .conditions import detect_conditions, load_conditions
+from .conditions import DocumentConditions, load_conditions
 
 
 @dataclass(frozen=True)
@@ -159,7 +159,12 @@ class Policy:
 
     def decide(self, finding: Finding, doc: Document | None, config: RunConfig) -> tuple[Rule, dict[str, str]]:
         """The first rule matching ``finding`` and the conditions detected for it."""
-        conditions = detect_conditions(finding, doc)
+        return self._decide(finding, DocumentConditions(doc), config)
+
+    def _decide(self, finding: Finding, conditions_of: DocumentConditions,
+                config: RunConfig) -> tuple[Rule, dict[str, str]]:
+        conditions = conditions_of.detect(finding)
+        doc = conditions_of.doc
         doc_kind = doc.doc_kind if doc is not None else finding.doc_kind
         for rule in self.rules:
             if rule.matches(finding, doc_kind, conditions, config):
@@ -176,13 +181,20 @@ def classify(findings: list[Finding], docs: Mapping[str, Document], policy: Poli
     ``reason`` (the rule's reason, followed by the evidence of the conditions it tested) and
     ``national_basis`` (evidence of 国等根拠, or ``""``)."""
     labels = {c.name: c.label for c in load_conditions()}
-    out = []
-    for f in findings:
-        rule, conditions = policy.decide(f, docs.get(f.file), config)
-        evidence = [f"{labels[c]}: {conditions[c]}" for c in rule.used_conditions() if c in conditions]
-        reason = rule.reason + (f"（{'、'.join(evidence)}）" if evidence else "")
-        out.append(f.with_(
-            decision=rule.decision, proposal=rule.decision, decided_by="proposal", rule=rule.id,
-            reason=reason, national_basis=conditions.get("national_basis", ""),
-        ))
+    by_file: dict[str, list[int]] = {}
+    for i, f in enumerate(findings):
+        by_file.setdefault(f.file, []).append(i)
+    out: list[Finding | None] = [None] * len(findings)
+    # One document at a time: its normalized texts are computed once and dropped after it.
+    for file, indexes in by_file.items():
+        conditions_of = DocumentConditions(docs.get(file))
+        for i in indexes:
+            f = findings[i]
+            rule, conditions = policy._decide(f, conditions_of, config)
+            evidence = [f"{labels[c]}: {conditions[c]}" for c in rule.used_conditions() if c in conditions]
+            reason = rule.reason + (f"（{'、'.join(evidence)}）" if evidence else "")
+            out[i] = f.with_(
+                decision=rule.decision, proposal=rule.decision, decided_by="proposal", rule=rule.id,
+                reason=reason, national_basis=conditions.get("national_basis", ""),
+            )
     return out
