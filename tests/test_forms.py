@@ -262,7 +262,7 @@ def test_samples_linked_form_is_drafted_under_its_regulation(samples_run):
     assert seiri[at + 1:at + 3] == ["第5条第1項中「記名押印」を「記名」に改める。",
                                     "様式第1号中「氏名" + "\u3000" * 16 + "印」を「氏名」に改める。"]
     yoko = [p.text for p in docx.Document(out / "要綱等改正一覧.docx").paragraphs]
-    assert "(1)　さくら台市自主防災組織資機材貸与要綱（告示）" in yoko
+    assert "(1)　さくら台市自主防災組織資機材貸与要綱(平成25年さくら台市告示第48号)" in yoko
     assert not any("補助金等交付申請書" in t for t in yoko)
     # 「印」 alone cannot be quoted (the form also says 印刷): the form is replaced whole.
     assert "様式第1号を次のように改める。" in yoko

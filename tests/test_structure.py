@@ -340,3 +340,22 @@ def test_gold_locators(shared_corpus):
     assert sorted(Counter(f.split("/")[-1] for f, _ in misses).items()) == [
         ("322AC0000000149.md", 1), ("k518RG00000055.html", 1), ("oji_k433RG00000056_inkan_kisoku.txt", 4),
     ]
+
+
+def test_regression_yoko_published_as_kokuji_is_yoko(samples):
+    # 要綱 are published under a 告示 number; they were typed 告示 and listed as 「…要綱（告示）」.
+    from reiki_scan import load, structure
+
+    doc = structure.parse(load.load_file(samples / "reiki" / "sogyo_shien_yoko.txt", samples))
+    assert (doc.title, doc.doc_kind) == ("さくら台市創業支援補助金交付要綱", "要綱")
+
+
+def test_regression_imperial_order_is_national(tmp_path):
+    from reiki_scan import load, structure
+
+    folder = tmp_path / "imperial_orders"
+    folder.mkdir()
+    (folder / "308IO0000000316.md").write_text(
+        "# 拒絶証書令\n\n\n*（昭和八年勅令第三百十六号）*\n\n\n**第一条**\n拒絶証書ニハ公証人署名捺印スベシ\n", encoding="utf-8")
+    doc = structure.parse(load.load_file(folder / "308IO0000000316.md", tmp_path))
+    assert doc.doc_kind == "政令"

@@ -157,7 +157,13 @@ def administrative_list(targets: list[tuple[Amendment, list[str]]], config: RunC
         Para.of("改め文", f"次の要綱等は、{config.effective_date_text}から、決裁により次のとおり改める。"),
     ]
     for i, (am, lines) in enumerate(targets, 1):
-        blocks.append(Para.of("見出し", f"({_num(i, config)})　{am.title}（{am.doc_kind}）"))
+        cited, understood = citation(am, config)
+        # A 要綱 is cited by its 告示/訓令 number when it has one; else its kind is named.
+        if understood:
+            name = cited
+        else:
+            name = am.title if am.title.endswith(am.doc_kind) else f"{am.title}（{am.doc_kind}）"
+        blocks.append(Para.of("見出し", f"({_num(i, config)})　{name}"))
         blocks.extend(_sentence_paras(lines))
     return blocks
 

@@ -17,7 +17,9 @@ from .units import make_units
 __all__ = ["parse", "units", "numbering"]
 
 _KIND_WORDS = ("条例", "規則", "訓令", "告示", "要綱", "要領", "規程")
-_NATIONAL_FOLDERS = {"acts": "法律", "cabinet_orders": "政令", "misc": "省令"}
+_NATIONAL_FOLDERS = {"acts": "法律", "cabinet_orders": "政令", "imperial_orders": "政令", "misc": "省令"}
+# Internal rules are often published under a 告示 or 訓令 number; their title says what they are.
+_TITLE_KINDS = ("要綱", "要領", "規程")
 _LAW_TYPES = {"Act": "法律", "CabinetOrder": "政令", "MinisterialOrdinance": "省令", "Rule": "省令"}
 _FORM_FORMATS = ("docx", "xlsx", "pdf")
 _XML_KINDS = {"Article", "Paragraph", "Item", "SupplProvision", "AppdxTable", "AppdxStyle",
@@ -78,12 +80,16 @@ def _doc_kind(source: SourceText, title: str, act_number: str, has_articles: boo
                 return _LAW_TYPES[v]
     if "法律第" in act_number:
         return "法律"
-    if "政令第" in act_number:
+    if "政令第" in act_number or "勅令第" in act_number:
+        # A 勅令 is the pre-1947 counterpart of a 政令 and is cited as one.
         return "政令"
     if "省令" in act_number or "府令" in act_number:
         return "省令"
     if source.format in _FORM_FORMATS and (not has_articles or "様式" in title or "様式" in source.path):
         return "様式"
+    for word in _TITLE_KINDS:
+        if title.endswith(word):
+            return word
     for word in _KIND_WORDS:
         if re.search(f"{word}第", act_number):
             return word
