@@ -114,12 +114,44 @@ def _relpath(path: Path, root: Path) -> str:
         return path.as_posix()
 
 
+def parse_error(rel: str, error: BaseException) -> tuple[str, str]:
+    """``(reason, message)`` of a file whose structure could not be parsed."""
+    return "parse_error", f"{rel}: 構造を解析できません ({type(error).__name__}: {error})"
+
+
+def parse_source(source) -> Document:
+    """The :class:`Document` of a loaded ``source`` as every later stage sees it:
+    ``structure.parse``, then ``forms.form_structure`` (one 様式 per form of a form file).
+
+    Raises whatever the parser raises on a file it cannot handle (callers contain it)."""
+    from . import forms, structure
+
+    return forms.form_structure(structure.parse(source))
+
+
+def prepare_document(rel: str, doc: Document, seconds: dict[str, float] | None = None) -> Prepared:
+    """Units and candidate search of an already parsed ``doc`` found at ``rel`` (a parse
+    taken from a cache, or :func:`prepare_file`'s). Never raises: a failure becomes
+    ``skipped`` (``parse_error``). ``seconds``: the load/structure times to report with it."""
+    from . import structure
+
+    seconds = {"load": 0.0, "structure": 0.0, "candidates": 0.0, **(seconds or {})}
+    t0 = time.perf_counter()
+    try:
+        units = structure.units(doc)
+        candidates = candidate_units(doc, units)
+    except Exception as e:
+        return Prepared(rel, None, parse_error(rel, e), seconds=seconds)
+    seconds["candidates"] = time.perf_counter() - t0
+    return Prepared(rel, doc, None, len(units), tuple(candidates), seconds)
+
+
 def prepare_file(path: Path, corpus: Path, limits: dict) -> Prepared:
     """Load, parse and search one file (see :class:`Prepared`). Never raises for a bad
     file: a :class:`~reiki_scan.errors.LoadError` or a parser failure becomes ``skipped``.
 
     ``limits``: keyword arguments of :func:`reiki_scan.load.load_file` (byte limits)."""
-    from . import forms, load, structure
+    from . import load
 
     rel = _relpath(path, corpus)
     seconds = {"load": 0.0, "structure": 0.0, "candidates": 0.0}
@@ -128,23 +160,14 @@ def prepare_file(path: Path, corpus: Path, limits: dict) -> Prepared:
         source = load.load_file(path, corpus, **limits)
         t1 = time.perf_counter()
         seconds["load"] = t1 - t0
-        doc = forms.form_structure(structure.parse(source))
+        doc = parse_source(source)
         seconds["structure"] = time.perf_counter() - t1
     except LoadError as e:
         return Prepared(rel, None, (e.reason, str(e)), seconds=seconds)
     except Exception as e:
         # A parser bug on one odd file (RecursionError, IndexError …) must not cost the whole run.
-        return Prepared(rel, None, ("parse_error", f"{rel}: 構造を解析できません ({type(e).__name__}: {e})"),
-                        seconds=seconds)
-    t2 = time.perf_counter()
-    try:
-        units = structure.units(doc)
-        candidates = candidate_units(doc, units)
-    except Exception as e:
-        return Prepared(rel, None, ("parse_error", f"{rel}: 構造を解析できません ({type(e).__name__}: {e})"),
-                        seconds=seconds)
-    seconds["candidates"] = time.perf_counter() - t2
-    return Prepared(rel, doc, None, len(units), tuple(candidates), seconds)
+        return Prepared(rel, None, parse_error(rel, e), seconds=seconds)
+    return prepare_document(rel, doc, seconds)
 
 
 def _prepare_chunk(paths: list[Path], corpus: Path, limits: dict) -> list[Prepared]:

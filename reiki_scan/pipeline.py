@@ -14,7 +14,7 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Mapping
 
 from . import __version__
 from .config import RunConfig
@@ -39,15 +39,22 @@ class Skipped:
 
 @dataclass
 class ScanResult:
+    """A scan: ``documents`` (``{file: Document}`` of every file read; a mapping that may make
+    them on first access), ``findings``, ``skipped`` files, ``timings`` (seconds per stage),
+    ``units_read``/``units_parsed`` (units of the documents / unit texts parsed by GiNZA),
+    ``problems`` for the user, and ``links``: the form↔regulation links of the corpus
+    (``forms.FormLink``; ``None`` when the scan did not compute them)."""
+
     corpus: Path
     config: RunConfig
-    documents: dict[str, Document]
+    documents: Mapping[str, Document]
     findings: list[Finding]
     skipped: list[Skipped]
     timings: dict[str, float] = field(default_factory=dict)
     units_read: int = 0
     units_parsed: int = 0
     problems: list[str] = field(default_factory=list)
+    links: list | None = None
 
 
 def _noop(stage: str, done: int, total: int) -> None:
@@ -65,69 +72,20 @@ def scan(corpus: Path, config: RunConfig, *, workers: int = 2,
          progress: ProgressFn = _noop) -> ScanResult:
     """Read every file of ``corpus`` and return classified, grouped findings.
 
+    The stages: per file load → structure → units → candidates in ``workers`` processes
+    (:mod:`reiki_scan.parallel`), GiNZA on the candidate texts, detection, the forms stage
+    (``forms.enrich`` with the form↔regulation links), classification, grouping. This is
+    :func:`reiki_scan.rerun.scan_incremental` without a workspace, so the CLI's runs give
+    the same findings. ``result.timings`` in seconds: ``prepare`` (wall), ``load``,
+    ``structure``, ``candidates`` (summed over the workers), ``nlp``, ``detect``, ``forms``,
+    ``classify``.
+
     Unreadable files never stop the run: each is listed in ``ScanResult.skipped``.
     Raises :class:`~reiki_scan.errors.ConfigError` / ``PatternDataError`` /
     ``PolicyDataError`` when the configuration or bundled data is broken."""
-    from . import classify, detect, forms, group, load, parallel
+    from .rerun.incremental import scan_incremental
 
-    timings: dict[str, float] = {}
-    t0 = time.perf_counter()
-    listing = load.list_corpus(corpus)
-    paths = listing.files
-    documents: dict[str, Document] = {}
-    skipped: list[Skipped] = [Skipped(e.path, e.reason, str(e)) for e in listing.refused]
-    limits = load_limits(config)
-    # Per file in the workers: load, structure, units, candidates; then GiNZA on the
-    # candidate texts, in the same workers. Results come back in corpus order.
-    with parallel.WorkerPool(workers if len(paths) >= parallel.MIN_FILES else 1) as pool:
-        prepared_list = parallel.prepare_files(pool, paths, corpus, limits, progress)
-        prepared: dict[str, parallel.Prepared] = {}
-        for p in prepared_list:
-            if p.document is None:
-                skipped.append(Skipped(p.rel, *p.skipped))
-            else:
-                documents[p.document.path] = p.document
-                prepared[p.document.path] = p
-        timings["prepare"] = time.perf_counter() - t0
-        for stage in ("load", "structure", "candidates"):
-            # Seconds of work summed over the workers (wall time is "prepare").
-            timings[stage] = sum(p.seconds.get(stage, 0.0) for p in prepared_list)
-        units_read = sum(p.units_read for p in prepared.values())
-        wanted = dict.fromkeys(u.text for p in prepared.values() for u in p.candidates)
-
-        t0 = time.perf_counter()
-        texts = list(wanted)
-        analyses = parallel.analyze(pool, texts, progress)
-        timings["nlp"] = time.perf_counter() - t0
-
-    t0 = time.perf_counter()
-    detector = detect.Detector()
-    findings: list[Finding] = []
-    for i, (key, doc) in enumerate(list(documents.items()), 1):
-        try:
-            # Only the candidate units can hold a finding: detect skips every other unit.
-            findings.extend(detector.detect(doc, list(prepared[key].candidates), analyses))
-        except Exception as e:
-            # Contained like a parser failure: the file is listed, the run goes on.
-            del documents[key]
-            skipped.append(Skipped(key, "detect_error", f"{key}: 押印の検出に失敗しました ({type(e).__name__}: {e})"))
-        progress("detect", i, len(prepared))
-    timings["detect"] = time.perf_counter() - t0
-
-    t0 = time.perf_counter()
-    # Forms before the policy: a form's notes change how its seal boxes read.
-    findings = forms.enrich(findings, documents, forms.link_forms(documents))
-    timings["forms"] = time.perf_counter() - t0
-
-    t0 = time.perf_counter()
-    policy = classify.Policy.load(config.policy)
-    findings = classify.classify(findings, documents, policy, config)
-    findings = group.group_findings(findings)
-    timings["classify"] = time.perf_counter() - t0
-    findings.sort(key=lambda f: (f.file, f.start, f.end, f.id))
-    skipped.sort(key=lambda s: s.path)
-    return ScanResult(corpus, config, documents, findings, skipped, timings,
-                      units_read=units_read, units_parsed=len(texts))
+    return scan_incremental(corpus, config, workers=workers, progress=progress).result
 
 
 def load_limits(config: RunConfig) -> dict:
@@ -293,13 +251,17 @@ def write_outputs(out: Path, result: ScanResult, *, drafts: bool, files_read: in
         from .draft.protect import GENERATED_DIR
 
         from .draft.forms import write_amended_forms
-        from .forms import draft_view, form_structure, link_forms
+        from .forms import draft_view, link_forms
 
         t0 = time.perf_counter()
-        # A form file linked to its regulation is drafted as that regulation's 様式.
-        # form_structure again: a scan that did not run it (a cached rerun) still gets its forms' scopes.
-        docs = {k: form_structure(d) for k, d in result.documents.items()}
-        draft_findings, draft_docs = draft_view(findings, docs, link_forms(docs))
+        # A form file linked to its regulation is drafted as that regulation's 様式. The drafts
+        # read the documents with findings, their regulations and those regulations' other
+        # linked forms (draft_view joins them): only these are made, not the whole corpus.
+        links = result.links if result.links is not None else link_forms(dict(result.documents))
+        needed = {f.file for f in findings} | {f.form_of for f in findings if f.form_of}
+        needed |= {k.form_file for k in links if k.regulation in needed}
+        docs = {k: result.documents[k] for k in sorted(needed) if k in result.documents}
+        draft_findings, draft_docs = draft_view(findings, docs, links)
         drafted = write_drafts(out, draft_findings, draft_docs, result.config,
                                stamp=stamp[:8], store=out / GENERATED_DIR)
         mikeshi = write_mikeshi(out, findings, result.documents, result.config,
@@ -364,7 +326,7 @@ def redraft(out: Path, apply: Callable[[list[Finding]], list[Finding]] | None = 
 
     Only the files that have findings are read again (their text is needed for the
     amendment sentences). Returns the result, what was written and the number of files read."""
-    from . import forms, load, structure
+    from . import load, parallel
 
     state = load_state(out)
     corpus = Path(state["corpus"])
@@ -380,7 +342,7 @@ def redraft(out: Path, apply: Callable[[list[Finding]], list[Finding]] | None = 
     for rel in sorted({f.file for f in findings} | {f.form_of for f in findings if f.form_of}):
         try:
             source = load.load_file(corpus / rel, corpus, **load_limits(config))
-            documents[source.path] = forms.form_structure(structure.parse(source))
+            documents[source.path] = parallel.parse_source(source)
         except (LoadError, OSError) as e:
             skipped.append(Skipped(rel, getattr(e, "reason", "unreadable"), str(e)))
     previous = json.loads((out / "summary.json").read_text(encoding="utf-8")) if (out / "summary.json").exists() else {}

@@ -1,17 +1,22 @@
-"""Incremental scanning: what did not change is taken from the workspace, the rest is computed.
+"""The scan, incremental: what did not change is taken from the workspace, the rest is computed
+by the stages every scan runs (:func:`reiki_scan.pipeline.scan` is this scan without a workspace).
 
 Per file, in order of cost saved:
 
 1. the file's size and mtime equal the last run's and it was read under the same code and size
    limit: its content digest is taken from the workspace, the file is not opened;
-2. the digest has a cached *classification* (same detection data, code, policy and
-   configuration): its findings are reused as they are — not parsed, not detected;
-3. a cached *detection* (same detection data and code): only classification runs again (a changed
-   policy file lands here);
-4. otherwise the document is parsed (or its parse is taken from the workspace), its candidate
+2. the digest has a cached *classification* under the same detection data, code, policy,
+   configuration and form links of the document (``form_of``; the path too for a document
+   without a title): its findings are reused as they are — not parsed, not detected;
+3. a cached *detection* (same detection data and code): only the forms stage and classification
+   run again (a changed policy file, or a form newly linked to a regulation, lands here);
+4. otherwise the document's parse is taken from the workspace, or the file goes through
+   :func:`reiki_scan.parallel.prepare_files` with the other files that need it; its candidate
    units are analysed — the NLP cache by unit text hash answers for every text analysed before,
-   whatever file it was in — and detected.
+   whatever file it was in, :func:`reiki_scan.parallel.analyze` parses the rest — and detected.
 
+The form↔regulation links (``forms.link_forms``) read every document: they are cached under a
+digest of all paths and contents, so an unchanged corpus does not decode a single document.
 Grouping always runs over all findings: a group spans documents. The findings equal those of a
 scan without caches (``full=True``): that is what the tests check, on findings.jsonl.
 """
@@ -22,11 +27,10 @@ import hashlib
 import json
 import time
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 from ..config import RunConfig
-from ..errors import LoadError
 from ..models import Document, Finding
 from ..pipeline import ProgressFn, ScanResult, Skipped, _noop, _relpath, load_limits
 from .workspace import DocumentRow, Workspace, findings_to_json
@@ -105,17 +109,30 @@ class LazyDocuments(Mapping):
 
 @dataclass(eq=False)
 class _Entry:
+    """One listed file on its way through the scan. ``size``/``mtime_ns`` are ``-1`` when the
+    file could not be stat'ed (the loader then says why)."""
+
     rel: str
     path: Path
-    sha256: str
     size: int
     mtime_ns: int
-    source: object = None  # SourceText when the file was opened in this run
+    sha256: str = ""
+    encoding: str = ""
+    format: str = ""
+    kind: str = ""
     doc: Document | None = None
-    units: list | None = None
-    findings: list[Finding] | None = None
     title: str = ""
     units_read: int = 0
+    candidates: tuple = ()
+    detected: list[Finding] | None = None  # before the forms stage and classification
+    findings: list[Finding] | None = None
+    fresh: bool = False  # detected in this run
+    dropped: bool = False
+
+
+# Skips tried again on the next run even when the file is unchanged: what failed was this run
+# (a file gone for a moment, a crashed worker) or the code (recorded nowhere; a fix must reach it).
+_RETRIED = frozenset({"vanished", "worker_crash", "parse_error", "detect_error"})
 
 
 def _at(doc: Document, rel: str) -> Document:
@@ -123,185 +140,224 @@ def _at(doc: Document, rel: str) -> Document:
     return doc if doc.source.path == rel else replace(doc, source=replace(doc.source, path=rel))
 
 
-def scan_incremental(corpus: Path, config: RunConfig, ws: Workspace, manifest: dict, *,
+def _links_key(code: str, entries: list[_Entry]) -> str:
+    # Links read every document's path, text and structure: the corpus as a whole is the key.
+    return _key(code, *sorted(f"{e.rel}\x1e{e.sha256}" for e in entries))
+
+
+def _classification_key(cls_key: str, e: _Entry, links: list) -> str:
+    """The run's classification key + what the document's classified findings also depend on: its
+    forms' links (``form_of``) and, for a document without a title, its path (ids hang on it)."""
+    own = json.dumps([[k.locator, k.start, k.end, k.regulation] for k in links], ensure_ascii=False)
+    return f"{cls_key}/{_key(own, '' if e.title else e.rel)}"
+
+
+def scan_incremental(corpus: Path, config: RunConfig, ws: Workspace | None = None, manifest: dict | None = None, *,
                      workers: int = 2, progress: ProgressFn = _noop, full: bool = False) -> IncrementalScan:
-    """Scan ``corpus`` reusing what ``ws`` holds (nothing when ``full``); store what was computed
-    unless ``ws`` is read-only.
+    """Scan ``corpus`` reusing what ``ws`` holds (nothing when ``full`` or without ``ws``); store
+    what was computed unless ``ws`` is absent or read-only. :func:`reiki_scan.pipeline.scan` is
+    this scan without a workspace.
 
-    ``manifest``: :func:`reiki_scan.rerun.manifest.build_manifest` of ``config``. Unreadable files
-    are listed in ``result.skipped`` as :func:`reiki_scan.pipeline.scan` does. Raises
-    :class:`~reiki_scan.errors.LoadError` when ``corpus`` is not a folder,
+    The stages are those of every scan: per file load → structure (+ ``forms.form_structure``) →
+    units → candidates (:func:`reiki_scan.parallel.prepare_files`, in ``workers`` processes from
+    :data:`~reiki_scan.parallel.MIN_FILES` files on), GiNZA on the candidate texts no cache
+    answers (:func:`reiki_scan.parallel.analyze`), detection, ``forms.enrich`` with the
+    form↔regulation links of the whole corpus, classification, grouping.
+
+    ``manifest``: :func:`reiki_scan.rerun.manifest.build_manifest` of ``config`` (required with
+    ``ws``). Unreadable files and files a stage fails on are listed in ``result.skipped``; the run
+    goes on. Raises :class:`~reiki_scan.errors.LoadError` when ``corpus`` is not a folder,
     ``PatternDataError`` / ``PolicyDataError`` on broken data."""
-    from .. import classify, detect, group, load, structure
+    from .. import classify, detect, forms, group, load, parallel
 
-    det_key, cls_key, load_key = cache_keys(manifest, config)
-    code = manifest["fingerprints"]["code"]
-    nlp_version = manifest["nlp"]
+    if ws is not None:
+        det_key, cls_key, load_key = cache_keys(manifest, config)
+        code, nlp_version = manifest["fingerprints"]["code"], manifest["nlp"]
+    else:
+        det_key = cls_key = load_key = code = nlp_version = ""
+    use = ws is not None and not full
+    store = ws is not None and not ws.readonly
     stats = ScanStats()
     timings: dict[str, float] = {}
     limits = load_limits(config)
-    previous = {} if full else ws.documents()
-    store = not ws.readonly
-
-    # ---- 1. list and (only where needed) open the files
-    t0 = time.perf_counter()
-    t_struct = 0.0
-    listing = load.list_corpus(corpus)
-    paths = listing.files
-    stats.files = len(paths)
+    previous = ws.documents() if use else {}
     rows: list[DocumentRow] = []
-    skipped: list[Skipped] = [Skipped(e.path, e.reason, str(e)) for e in listing.refused]
-    entries: list[_Entry] = []
     parsed_blobs: list[tuple[str, str, bytes]] = []
+    detections: list[tuple[str, str, str, int, str]] = []
+    classifications: list[tuple[str, str, str]] = []
 
-    def parse(e: _Entry) -> Document:
-        nonlocal t_struct
-        if e.source is None:
-            e.source = load.load_file(e.path, corpus, **limits)
-        ts = time.perf_counter()
-        doc = structure.parse(e.source)
-        t_struct += time.perf_counter() - ts
-        if store:
-            parsed_blobs.append((e.sha256, code, Workspace.encode_document(doc)))
-        return doc
+    def reuse_detection(e: _Entry) -> bool:
+        cached = ws.detection(e.sha256, det_key) if use else None
+        # Ids hang on the title; a file without one is keyed by its path, so a move re-detects it.
+        if cached is None or not (cached[0] or all(f.file == e.rel for f in cached[2])):
+            return False
+        e.title, e.units_read = cached[0], cached[1]
+        e.detected = [f.with_(file=e.rel) for f in cached[2]]
+        return True
+
+    def cached_parse(e: _Entry) -> Document | None:
+        blob = ws.parsed_blob(e.sha256, code) if use else None
+        return None if blob is None else _at(Workspace.decode_document(blob), e.rel)
 
     def document(e: _Entry) -> Document:
+        # Every document is in memory or in the parse cache; the loader is the last resort
+        # (a read-only workspace that never stored this content).
         if e.doc is None:
-            blob = None if full else ws.parsed_blob(e.sha256, code)
-            e.doc = _at(Workspace.decode_document(blob), e.rel) if blob is not None else parse(e)
+            e.doc = cached_parse(e) or parallel.parse_source(load.load_file(e.path, corpus, **limits))
         return e.doc
 
-    for i, path in enumerate(paths, 1):
+    def skip(e: _Entry, reason: str, message: str) -> None:
+        e.dropped = True
+        skipped.append(Skipped(e.rel, reason, message))
+        if ws is not None and reason not in _RETRIED and e.size >= 0:
+            rows.append(DocumentRow(e.rel, "", e.size, e.mtime_ns, "", "", "", "", "skipped", reason, message,
+                                    load_key))
+
+    # ---- 1. list; a file unchanged since the last run is not opened
+    t0 = time.perf_counter()
+    listing = load.list_corpus(corpus)
+    stats.files = len(listing.files)
+    skipped: list[Skipped] = [Skipped(e.path, e.reason, str(e)) for e in listing.refused]
+    entries: list[_Entry] = []
+    for path in listing.files:
         rel = _relpath(path, corpus)
-        progress("load", i, len(paths))
         try:
             st = path.stat()
-        except OSError as err:
-            skipped.append(Skipped(rel, "unreadable", f"{rel}: 読めません ({err})"))
-            continue
+            e = _Entry(rel, path, st.st_size, st.st_mtime_ns)
+        except OSError:
+            e = _Entry(rel, path, -1, -1)
         old = previous.get(rel)
-        if old is not None and (old.size, old.mtime_ns, old.load_key) == (st.st_size, st.st_mtime_ns, load_key):
+        if old is not None and e.size >= 0 and (old.size, old.mtime_ns, old.load_key) == (e.size, e.mtime_ns, load_key):
             stats.unopened += 1
             if old.status == "skipped":
                 skipped.append(Skipped(rel, old.reason, old.message))
                 rows.append(old)
-            else:
-                entries.append(_Entry(rel, path, old.sha256, st.st_size, st.st_mtime_ns))
-            continue
-        try:
-            source = load.load_file(path, corpus, **limits)
-        except LoadError as err:
-            skipped.append(Skipped(rel, err.reason, str(err)))
-            rows.append(DocumentRow(rel, "", st.st_size, st.st_mtime_ns, "", "", "", "", "skipped",
-                                    err.reason, str(err), load_key))
-            continue
-        entries.append(_Entry(rel, path, source.sha256, st.st_size, st.st_mtime_ns, source=source))
-    timings["load"] = time.perf_counter() - t0
+                continue
+            e.sha256, e.encoding, e.format, e.kind = old.sha256, old.encoding, old.format, old.kind
+        entries.append(e)
 
-    # ---- 2. reuse classified or detected findings; parse the rest
-    t0 = time.perf_counter()
-    detector = None
-    to_classify: list[_Entry] = []
-    to_detect: list[_Entry] = []
-    wanted: dict[str, None] = {}
-    kept: list[_Entry] = []
+    # ---- 2. per file: cached detection, cached parse, or load + structure + candidates
+    to_prepare: list[_Entry] = []
+    seconds = {"load": 0.0, "structure": 0.0, "candidates": 0.0}
     for e in entries:
-        cached = None if full else ws.detection(e.sha256, det_key)
-        # Ids hang on the title; a file without one is keyed by its path, so a move re-detects it.
-        if cached is not None and (cached[0] or all(f.file == e.rel for f in cached[2])):
-            e.title, e.units_read = cached[0], cached[1]
-            classified = ws.classification(e.sha256, cls_key)
-            if classified is not None:
-                e.findings = [f.with_(file=e.rel) for f in classified]
-                stats.reused += 1
-            else:
-                e.findings = [f.with_(file=e.rel) for f in cached[2]]
-                to_classify.append(e)
-                stats.reclassified += 1
-            kept.append(e)
+        if not e.sha256:
+            to_prepare.append(e)
             continue
-        if detector is None:
-            detector = detect.Detector()
-        try:
-            doc = document(e)
-            units = structure.units(doc)
-            candidates = detector.candidate_units(doc, units)
-        except LoadError as err:
-            skipped.append(Skipped(e.rel, err.reason, str(err)))
+        if reuse_detection(e):
             continue
-        except Exception as err:
-            # As pipeline.scan: a parser bug on one odd file must not cost the whole run.
-            skipped.append(Skipped(e.rel, "parse_error", f"{e.rel}: 構造を解析できません ({type(err).__name__}: {err})"))
+        doc = cached_parse(e)
+        if doc is None:
+            to_prepare.append(e)
             continue
-        e.units, e.title, e.units_read = units, doc.title, len(units)
-        for u in candidates:
-            wanted.setdefault(u.text, None)
-        to_detect.append(e)
-        kept.append(e)
-    stats.detected = len(to_detect)
-    timings["structure"] = t_struct
-    timings["candidates"] = time.perf_counter() - t0 - t_struct
+        p = parallel.prepare_document(e.rel, doc)
+        seconds["candidates"] += p.seconds["candidates"]
+        if p.document is None:
+            skip(e, *p.skipped)
+        else:
+            e.doc, e.title, e.units_read, e.candidates, e.fresh = doc, doc.title, p.units_read, p.candidates, True
 
-    # ---- 3. NLP: the cache first, GiNZA for the rest
-    t0 = time.perf_counter()
-    analyses = ws.analyses(wanted, nlp_version) if wanted and not full else {}
-    missing = [t for t in wanted if t not in analyses]
-    stats.nlp_cached, stats.nlp_parsed = len(analyses), len(missing)
-    if missing:
-        n_process = workers if len(missing) >= 200 and workers > 1 else 1
-        fresh = detect.analyze_texts(missing, n_process=n_process)
-        if store:
+    with parallel.WorkerPool(workers if len(to_prepare) >= parallel.MIN_FILES else 1) as pool:
+        prepared = parallel.prepare_files(pool, [e.path for e in to_prepare], corpus, limits, progress)
+        for e, p in zip(to_prepare, prepared):
+            for stage, s in p.seconds.items():
+                seconds[stage] += s
+            if p.document is None:
+                skip(e, *p.skipped)
+                continue
+            src = p.document.source
+            e.doc, e.sha256, e.encoding, e.format = p.document, src.sha256, src.encoding, src.format
+            if store:
+                parsed_blobs.append((e.sha256, code, Workspace.encode_document(e.doc)))
+            if not reuse_detection(e):
+                e.title, e.units_read, e.candidates, e.fresh = e.doc.title, p.units_read, p.candidates, True
+        timings["prepare"] = time.perf_counter() - t0
+        # Seconds of work summed over the workers (wall time is "prepare").
+        timings.update(seconds)
+
+        # ---- 3. NLP: the cache first, GiNZA (in the pool's workers) for the rest
+        t0 = time.perf_counter()
+        to_detect = [e for e in entries if e.fresh and not e.dropped]
+        wanted = dict.fromkeys(u.text for e in to_detect for u in e.candidates)
+        analyses = ws.analyses(wanted, nlp_version) if use and wanted else {}
+        missing = [t for t in wanted if t not in analyses]
+        stats.nlp_cached, stats.nlp_parsed = len(analyses), len(missing)
+        fresh = parallel.analyze(pool, missing, progress)
+        if store and fresh:
             ws.put_analyses(fresh, nlp_version)
         analyses.update(fresh)
-    timings["nlp"] = time.perf_counter() - t0
+        timings["nlp"] = time.perf_counter() - t0
 
-    # ---- 4. detect, then classify what needs it
+    # ---- 4. detect
     t0 = time.perf_counter()
-    detections: list[tuple[str, str, str, int, str]] = []
+    detector = detect.Detector() if to_detect else None
     for i, e in enumerate(to_detect, 1):
-        progress("detect", i, len(to_detect))
         try:
-            e.findings = detector.detect(e.doc, e.units, analyses)
+            # Only the candidate units can hold a finding: detect skips every other unit.
+            e.detected = detector.detect(e.doc, list(e.candidates), analyses)
         except Exception as err:
-            # Contained like a parser failure (as pipeline.scan): the file is listed, the run goes on.
-            kept.remove(e)
-            skipped.append(Skipped(e.rel, "detect_error", f"{e.rel}: 押印の検出に失敗しました ({type(err).__name__}: {err})"))
-            continue
-        detections.append((e.sha256, det_key, e.title, e.units_read, findings_to_json(e.findings)))
+            # Contained like a parser failure: the file is listed, the run goes on.
+            skip(e, "detect_error", f"{e.rel}: 押印の検出に失敗しました ({type(err).__name__}: {err})")
+        else:
+            detections.append((e.sha256, det_key, e.title, e.units_read, findings_to_json(e.detected)))
+        progress("detect", i, len(to_detect))
+    stats.detected = sum(1 for e in to_detect if not e.dropped)
     timings["detect"] = time.perf_counter() - t0
 
+    # ---- 5. forms (links over the whole corpus, then per document), classification
     t0 = time.perf_counter()
-    classifications: list[tuple[str, str, str]] = []
-    needs = [e for e in to_detect if e in kept] + to_classify
-    if needs:
-        policy = classify.Policy.load(config.policy)
-        for e in needs:
-            docs = {e.rel: document(e)} if e.findings else {}
-            e.findings = classify.classify(e.findings, docs, policy, config)
-            classifications.append((e.sha256, cls_key, findings_to_json(e.findings)))
-    findings = [f for e in kept for f in e.findings]
-    findings = group.group_findings(findings)
+    kept = [e for e in entries if not e.dropped]
+    links_key = _links_key(code, kept) if ws is not None else ""
+    stored_links = ws.links(links_key) if use else None
+    if stored_links is not None:
+        links = [forms.FormLink(**k) for k in stored_links]
+    else:
+        links = forms.link_forms({e.rel: document(e) for e in kept})
+        if store:
+            ws.put_links(links_key, [asdict(k) for k in links])
+    links_of: dict[str, list] = {}
+    for k in links:
+        links_of.setdefault(k.form_file, []).append(k)
+    timings["forms"] = time.perf_counter() - t0
+    timings["classify"] = 0.0
+    policy = rules = None
+    for e in kept:
+        t0 = time.perf_counter()
+        mine = links_of.get(e.rel, [])
+        key = _classification_key(cls_key, e, mine)
+        cached = ws.classification(e.sha256, key) if use and not e.fresh else None
+        if cached is not None:
+            e.findings = [f.with_(file=e.rel) for f in cached]
+            stats.reused += 1
+            timings["classify"] += time.perf_counter() - t0
+            continue
+        if not e.fresh:
+            stats.reclassified += 1
+        rules = rules or forms.load_form_rules()
+        docs = {e.rel: document(e)}
+        enriched = forms.enrich(e.detected, docs, mine, rules)
+        t1 = time.perf_counter()
+        timings["forms"] += t1 - t0
+        if enriched:
+            policy = policy or classify.Policy.load(config.policy)
+            enriched = classify.classify(enriched, docs, policy, config)
+        e.findings = enriched
+        classifications.append((e.sha256, key, findings_to_json(e.findings)))
+        timings["classify"] += time.perf_counter() - t1
+    t0 = time.perf_counter()
+    findings = group.group_findings([f for e in kept for f in e.findings])
     findings.sort(key=lambda f: (f.file, f.start, f.end, f.id))
-    timings["classify"] = time.perf_counter() - t0
+    timings["classify"] += time.perf_counter() - t0
     if store and (parsed_blobs or detections or classifications):
         ws.put_document_results(parsed_blobs, detections, classifications)
 
     documents = LazyDocuments()
     for e in kept:
-        if e.doc is not None:
-            documents.add(e.rel, doc=e.doc)
-        elif e.findings:
-            documents.add(e.rel, maker=lambda e=e: document(e))
-        kind = e.findings[0].doc_kind if e.findings else (e.doc.doc_kind if e.doc is not None else "")
-        src = e.source if e.source is not None else (e.doc.source if e.doc is not None else None)
-        previous_row = previous.get(e.rel)
-        rows.append(DocumentRow(
-            e.rel, e.sha256, e.size, e.mtime_ns,
-            src.encoding if src is not None else (previous_row.encoding if previous_row else ""),
-            src.format if src is not None else (previous_row.format if previous_row else ""),
-            kind or (previous_row.kind if previous_row else ""), e.title, "read", "", "", load_key))
+        documents.add(e.rel, doc=e.doc, maker=lambda e=e: document(e))
+        kind = e.findings[0].doc_kind if e.findings else (e.doc.doc_kind if e.doc is not None else e.kind)
+        rows.append(DocumentRow(e.rel, e.sha256, e.size, e.mtime_ns, e.encoding, e.format, kind, e.title,
+                                "read", "", "", load_key))
     rows.sort(key=lambda r: r.path)
     skipped.sort(key=lambda s: s.path)
     result = ScanResult(corpus, config, documents, findings, skipped, timings,
-                        units_read=sum(e.units_read for e in kept), units_parsed=stats.nlp_parsed)
+                        units_read=sum(e.units_read for e in kept), units_parsed=stats.nlp_parsed, links=links)
     return IncrementalScan(result, rows, files_read=len(kept), stats=stats)

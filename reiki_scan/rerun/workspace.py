@@ -21,7 +21,10 @@ Tables (all text is UTF-8, JSON is ``json.dumps(..., ensure_ascii=False)``):
   :func:`reiki_scan.detect.analyze_texts`), valid for ``nlp_version``.
 - ``parsed``: ``sha256`` + ``code`` fingerprint → the parsed :class:`~reiki_scan.models.Document`
   (pickle, zlib); ``detections``: ``sha256`` + detection key → the document's findings before
-  classification; ``classifications``: ``sha256`` + classification key → after classification.
+  classification; ``classifications``: ``sha256`` + classification key (the run's key, then
+  ``/`` and a digest of what the document's forms add: its links to regulations) → after the
+  forms stage and classification; ``links``: a digest of every document's path and content →
+  the form↔regulation links of that corpus (JSON of :class:`~reiki_scan.forms.FormLink`).
 
 Writes happen in explicit transactions (``BEGIN IMMEDIATE`` … ``COMMIT``): a run killed midway
 leaves the previous run's rows intact. The caches are content-addressed, so rows a killed run
@@ -70,6 +73,7 @@ CREATE TABLE IF NOT EXISTS detections (sha256 TEXT NOT NULL, key TEXT NOT NULL, 
     units INTEGER NOT NULL, body TEXT NOT NULL, PRIMARY KEY (sha256, key));
 CREATE TABLE IF NOT EXISTS classifications (sha256 TEXT NOT NULL, key TEXT NOT NULL, body TEXT NOT NULL,
     PRIMARY KEY (sha256, key));
+CREATE TABLE IF NOT EXISTS links (key TEXT PRIMARY KEY, body TEXT NOT NULL);
 """
 
 
@@ -355,15 +359,30 @@ class Workspace:
             self.conn.executemany("INSERT OR REPLACE INTO detections VALUES (?,?,?,?,?)", detections)
             self.conn.executemany("INSERT OR REPLACE INTO classifications VALUES (?,?,?)", classifications)
 
-    def prune(self, detection_key: str, classification_key: str, code: str, keep: Iterable[str]) -> None:
+    def links(self, key: str) -> list[dict] | None:
+        """The links stored under ``key`` (one dict of :class:`~reiki_scan.forms.FormLink` fields
+        each), or ``None``."""
+        row = self.conn.execute("SELECT body FROM links WHERE key=?", (key,)).fetchone()
+        return None if row is None else json.loads(row[0])
+
+    def put_links(self, key: str, links: list[dict]) -> None:
+        with self.transaction():
+            self.conn.execute("INSERT OR REPLACE INTO links VALUES (?,?)", (key, json.dumps(links, ensure_ascii=False)))
+
+    def prune(self, detection_key: str, classification_key: str, code: str, keep: Iterable[str],
+              links_key: str = "") -> None:
         """Drop cache rows no current key can hit: another pattern, policy or code fingerprint, or
         content (``sha256``) that is in no file of the corpus any more (``keep``: the current
-        digests). Call inside :meth:`transaction`."""
+        digests), and the links of any other corpus than ``links_key``'s. Call inside
+        :meth:`transaction`."""
         self.conn.execute("CREATE TEMP TABLE IF NOT EXISTS keep_sha (sha256 TEXT PRIMARY KEY)")
         self.conn.execute("DELETE FROM keep_sha")
         self.conn.executemany("INSERT OR IGNORE INTO keep_sha VALUES (?)", [(s,) for s in keep])
+        # A classification key is the run's key followed by the document's own part.
         for table, column, value in (("detections", "key", detection_key),
-                                     ("classifications", "key", classification_key),
+                                     ("classifications", f"substr(key, 1, {len(classification_key)})",
+                                      classification_key),
                                      ("parsed", "code", code)):
             self.conn.execute(
                 f"DELETE FROM {table} WHERE {column}<>? OR sha256 NOT IN (SELECT sha256 FROM keep_sha)", (value,))
+        self.conn.execute("DELETE FROM links WHERE key<>?", (links_key,))
