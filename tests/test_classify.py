@@ -9,11 +9,12 @@ from pathlib import Path
 import pytest
 import yaml
 
-from reiki_scan.classify import Policy, classify, detect_conditions, load_conditions
+from reiki_scan.classify import DocumentConditions, Policy, classify, detect_conditions, load_conditions
 from reiki_scan.classify._data import schema
 from reiki_scan.config import RunConfig
 from reiki_scan.errors import PolicyDataError
 from reiki_scan.models import Block, Document, Finding, Provision, SourceText
+from reiki_scan.textnorm import normalize
 
 POLICIES = ("default", "strict", "staged")
 
@@ -290,3 +291,49 @@ def test_decisions_of_each_policy_and_exactly_where_they_differ(shared_corpus):
         "申請書の押印": "廃止",
         "届出書の記名押印": "記名に改める",
     }
+
+
+# --------------------------------------------------------------------------- one normalization per document
+
+def test_character_wise_normalization_equals_normalize_on_real_documents(shared_corpus):
+    # DocumentConditions searches text.translate({c: normalize(c).text}) and builds the offset
+    # map only on a match: that holds only while textnorm normalizes each character on its own.
+    paths = sorted((shared_corpus / "raw").rglob("*.md")) + sorted((shared_corpus / "raw").rglob("*.txt"))
+    assert len(paths) == 73
+    table: dict[int, str] = {}
+    for path in paths:
+        text = path.read_text(encoding="utf-8", errors="replace")
+        for c in set(text):
+            table.setdefault(ord(c), normalize(c).text)
+        assert text.translate(table) == normalize(text).text, path.name
+
+
+def test_document_scope_hit_is_quoted_from_the_source_for_every_finding_of_the_document():
+    text = ("(入札)\n第4条 使用印鑑届を提出した者は、入札書、見積書　その他市に提出する書類には、"
+            "当該届出に係る印鑑を使用しなければならない。\n"
+            "(入札書)\n第６条 入札者は、入札書に記名押印しなければならない。\n"
+            "(見積書)\n第７条 見積書には、記名押印しなければならない。\n")
+    spans = []
+    for n, caption in (("4", "入札"), ("6", "入札書"), ("7", "見積書")):
+        start = text.index(f"({caption})\n")
+        end = text.index("\n(", start + 1) + 1 if n != "7" else len(text)
+        spans.append(Provision("Article", n, f"第{n}条", start, end, f"第{n}条", caption=caption))
+    root = Provision("Law", "", "", 0, len(text), "", children=tuple(spans))
+    src = SourceText("nyusatsu.txt", "txt", "utf-8", text, (Block(0, len(text), "p1"),), "0" * 64)
+    doc = Document(src, "みどり市入札規則", "規則", "", root)
+    s6 = "入札者は、入札書に記名押印しなければならない。"
+    s7 = "見積書には、記名押印しなければならない。"
+    f6 = finding(s6, "記名押印", file="nyusatsu.txt", start=text.index(s6), fid="f-000000000006")
+    f7 = finding(s7, "記名押印", file="nyusatsu.txt", start=text.index(s7), fid="f-000000000007")
+    evidence = "「入札書、見積書　その他市に提出する書類には、当該届出に係る印鑑を使用」（同じ例規の規定）"
+    expected6 = {"accounting": "「入札」", "registered_seal_use": evidence}
+    expected7 = {"accounting": "「見積」", "registered_seal_use": evidence}
+    assert detect_conditions(f6, doc) == expected6
+    conditions_of = DocumentConditions(doc)
+    assert [conditions_of.detect(f) for f in (f6, f7, f6)] == [expected6, expected7, expected6]
+    other = finding(s7, "記名押印", file="other.txt", fid="f-000000000008")
+    out = classify([f6, other, f7], {"nyusatsu.txt": doc}, Policy.load("default"), RunConfig())
+    assert [f.id for f in out] == ["f-000000000006", "f-000000000008", "f-000000000007"]
+    assert [f.rule for f in out] == [
+        "policy.default.tender_registered_seal.v1", "policy.default.accounting.v1",
+        "policy.default.tender_registered_seal.v1"]

@@ -132,28 +132,55 @@ class DocumentConditions:
     """The detected conditions of the findings of one document (``None``: no document, each
     finding's own text, title and kind are used).
 
-    Each text is normalized once per instance and each whole-document search done once per
-    condition, so the many findings of a long 例規 do not normalize it again; make one instance
-    per document and drop it with the run (it holds the document's normalized copies)."""
+    Each text (the document, a 項 with its 見出し, a sentence, the title) is normalized once per
+    instance and each whole-document search done once per condition, so the many findings of a
+    long 例規 do not normalize it again; make one instance per document and drop it with the
+    run (it holds the document's normalized copies).
 
-    def __init__(self, doc: Document | None) -> None:
+    Patterns first run on the normalized string alone, made with a translation table of the
+    text's distinct characters (textnorm normalizes each character on its own, so the string is
+    ``normalize(text).text``); the offset map back to the source, a Python loop over every
+    character, is built only for a text a pattern matches."""
+
+    def __init__(self, doc: Document | None, table: dict[int, str] | None = None) -> None:
+        """``table``: ``{code point: normalized string}``, filled as characters are met; pass the
+        same dict to the instances of one run so that each character is normalized once."""
         self.doc = doc
+        self._table = {} if table is None else table
+        self._strings: dict[tuple[int, ...] | str, str] = {}
         self._normalized: dict[tuple[int, ...] | str, Normalized] = {}
         self._document_hits: dict[str, str] = {}
 
-    def _normalize(self, key: tuple[int, ...] | str, text: str) -> Normalized:
+    def _string(self, key: tuple[int, ...] | str, text: str) -> str:
+        """``normalize(text).text``, for ``text`` named by ``key`` in this document."""
+        s = self._strings.get(key)
+        if s is None:
+            table = self._table
+            for c in set(text):
+                if ord(c) not in table:
+                    table[ord(c)] = normalize(c).text
+            s = self._strings[key] = text.translate(table)
+        return s
+
+    def _search(self, patterns: tuple[ConditionPattern, ...], scope: str,
+                key: tuple[int, ...] | str, text: str) -> str:
+        """:func:`_search` of ``text`` (named by ``key``), normalizing it with offsets only on a match."""
+        if not text:
+            return ""
+        string = self._string(key, text)
+        if not any(scope in p.scopes and p.regex.search(string) for p in patterns):
+            return ""
         n = self._normalized.get(key)
         if n is None:
             n = self._normalized[key] = normalize(text)
-        return n
+        return _search(patterns, text, scope, n)
 
     def _document_hit(self, cond: Condition) -> str:
         # The findings of one document all ask the same question of its whole text.
         hit = self._document_hits.get(cond.name)
         if hit is None:
             text = self.doc.text if self.doc is not None else ""
-            hit = self._document_hits[cond.name] = _search(
-                cond.patterns, text, "document", self._normalize((0, len(text)), text) if text else None)
+            hit = self._document_hits[cond.name] = self._search(cond.patterns, "document", (0, len(text)), text)
         return hit
 
     def detect(self, finding: Finding) -> dict[str, str]:
@@ -164,10 +191,8 @@ class DocumentConditions:
         doc_kind = doc.doc_kind if doc is not None else finding.doc_kind
         title = (doc.title if doc is not None else "") or finding.title
         context_key, context = _context(finding, doc)
-        scopes = {"text": finding.text, "provision": context, "title": title}
-        normalized = {"text": self._normalize(finding.text, finding.text),
-                      "provision": self._normalize(context_key, context),
-                      "title": self._normalize(title, title)}
+        # A key names each text: a string for a sentence or title, its span for a text of the document.
+        scopes = {"text": (finding.text, finding.text), "provision": (context_key, context), "title": (title, title)}
         found: dict[str, str] = {}
         for cond in load_conditions():
             for scope in _SCOPE_ORDER:
@@ -176,7 +201,7 @@ class DocumentConditions:
                 if scope == "document":
                     hit = self._document_hit(cond)
                 else:
-                    hit = _search(cond.patterns, scopes[scope], scope, normalized[scope])
+                    hit = self._search(cond.patterns, scope, *scopes[scope])
                 if hit:
                     found[cond.name] = f"「{hit}」{_SCOPE_LABELS[scope]}"
                     break

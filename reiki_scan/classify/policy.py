@@ -186,8 +186,9 @@ def classify(findings: list[Finding], docs: Mapping[str, Document], policy: Poli
         by_file.setdefault(f.file, []).append(i)
     out: list[Finding | None] = [None] * len(findings)
     # One document at a time: its normalized texts are computed once and dropped after it.
+    table: dict[int, str] = {}
     for file, indexes in by_file.items():
-        conditions_of = DocumentConditions(docs.get(file))
+        conditions_of = DocumentConditions(docs.get(file), table)
         for i in indexes:
             f = findings[i]
             rule, conditions = policy._decide(f, conditions_of, config)
