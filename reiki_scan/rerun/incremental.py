@@ -58,14 +58,16 @@ class ScanStats:
 
 @dataclass
 class IncrementalScan:
-    """The scan (``result``, whose ``documents`` holds the documents that have findings, decoded
-    on first access), the rows to record for every file (``rows``), the number of files read
-    (``files_read``) and the reuse figures (``stats``)."""
+    """The scan (``result``, whose ``documents`` holds every document read, decoded or parsed on
+    first access), the rows to record for every file (``rows``), the number of files read
+    (``files_read``), the reuse figures (``stats``) and the key the corpus's form links are
+    cached under (``links_key``; ``""`` without a workspace)."""
 
     result: ScanResult
     rows: list[DocumentRow]
     files_read: int
     stats: ScanStats = field(default_factory=ScanStats)
+    links_key: str = ""
 
 
 def _key(*parts: str) -> str:
@@ -360,4 +362,4 @@ def scan_incremental(corpus: Path, config: RunConfig, ws: Workspace | None = Non
     skipped.sort(key=lambda s: s.path)
     result = ScanResult(corpus, config, documents, findings, skipped, timings,
                         units_read=sum(e.units_read for e in kept), units_parsed=stats.nlp_parsed, links=links)
-    return IncrementalScan(result, rows, files_read=len(kept), stats=stats)
+    return IncrementalScan(result, rows, files_read=len(kept), stats=stats, links_key=links_key)

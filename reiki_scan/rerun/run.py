@@ -86,7 +86,7 @@ def run(corpus: Path, out: Path, config: RunConfig, *, drafts: bool = True, work
                 ws.finish_run(run_id, scanned.rows, result.findings, diff.counts())
                 det_key, cls_key, _ = cache_keys(manifest, config)
                 ws.prune(det_key, cls_key, manifest["fingerprints"]["code"],
-                         {r.sha256 for r in scanned.rows if r.sha256})
+                         {r.sha256 for r in scanned.rows if r.sha256}, scanned.links_key)
         finally:
             ws.close()
     return RunOutcome(result, report, scanned.files_read, diff, scanned.stats, run_id, ledgers)

@@ -370,7 +370,7 @@ class Workspace:
             self.conn.execute("INSERT OR REPLACE INTO links VALUES (?,?)", (key, json.dumps(links, ensure_ascii=False)))
 
     def prune(self, detection_key: str, classification_key: str, code: str, keep: Iterable[str],
-              links_key: str = "") -> None:
+              links_key: str) -> None:
         """Drop cache rows no current key can hit: another pattern, policy or code fingerprint, or
         content (``sha256``) that is in no file of the corpus any more (``keep``: the current
         digests), and the links of any other corpus than ``links_key``'s. Call inside
