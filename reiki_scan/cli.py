@@ -57,6 +57,8 @@ def _resolve_corpus(corpus: Optional[Path]) -> Path:
         _fail(f"{corpus}: フォルダがありません (no such folder)")
     if not corpus.is_dir():
         _fail(f"{corpus}: フォルダを指定してください。1ファイルの構造は reiki-scan parse FILE で見られます (CORPUS must be a folder)")
+    if not any(p.is_file() and not p.name.startswith(".") for p in corpus.rglob("*")):
+        _fail(f"{corpus}: 例規・様式のファイルがありません。フォルダを確かめてください (CORPUS holds no file)")
     return corpus
 
 
@@ -125,12 +127,27 @@ def _report_diff(console, diff) -> None:
             console.print(f"  … ほか {len(entries) - _DIFF_LISTED} 件は summary.json と台帳の「変更点」シートに")
 
 
+def _check_out(corpus: Path, out: Path) -> None:
+    """Refuse an OUT the run cannot use, before any work: a file, an uncreatable folder,
+    or the corpus folder itself (the outputs would be read back as regulations)."""
+    if out.exists() and not out.is_dir():
+        _fail(f"{out}: 出力先がファイルです。フォルダを指定してください (OUT must be a folder)")
+    if out.resolve() == corpus.resolve():
+        _fail(f"{out}: 出力フォルダを例規のフォルダと同じにはできません。別のフォルダを指定してください "
+              "(OUT must not be the corpus folder)")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        _fail(f"{out}: 出力フォルダを作れません ({e.strerror})。書き込めるフォルダを指定してください (cannot create OUT)")
+
+
 def _scan_and_write(corpus: Optional[Path], out: Path, drafts: bool, workers: int, wait: bool = False,
                     full: bool = False, **overrides) -> int:
     from . import rerun
     from .errors import ReikiScanError
 
     corpus = _resolve_corpus(corpus)
+    _check_out(corpus, out)
     config = _config(corpus, **overrides)
     console = _console()
     try:
@@ -226,7 +243,8 @@ def check(
     _report_diff(console, outcome.diff)
     if not outcome.uncovered:
         console.print(f"審査されていない新しい押印要求はありません (no new seal requirement): {outcome.files_read} ファイル")
-        raise typer.Exit(0)
+        # As every command: some inputs could not be read, so the check is not complete.
+        raise typer.Exit(1 if outcome.result.skipped else 0)
     console.print(f"[red]審査されていない新しい押印要求 (new seal requirements without a decision): "
                   f"{len(outcome.uncovered)} 件[/red]")
     for f in outcome.uncovered:
@@ -283,6 +301,27 @@ def _tree_rich(doc, node, tree) -> None:
         _tree_rich(doc, c, branch)
 
 
+def _read_jsonl(path: Path, required: tuple[str, ...]) -> list[dict]:
+    """Rows of a JSON Lines file; a line that is not a JSON object with ``required`` keys
+    ends the command with exit 2 naming the file and line."""
+    rows = []
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as e:
+        _fail(f"{path}: 読めません ({e})。UTF-8 の JSON Lines を指定してください (unreadable)")
+    for n, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError:
+            row = None
+        if not isinstance(row, dict) or any(k not in row for k in required):
+            _fail(f"{path}: {n}行目が {', '.join(required)} を持つ JSON ではありません (line {n} is not a JSON object with those keys)")
+        rows.append(row)
+    return rows
+
+
 @app.command("eval")
 def eval_(
     gold: Path = typer.Option(..., "--gold", help="正解データ gold.jsonl"),
@@ -295,8 +334,7 @@ def eval_(
     for p in (gold, findings):
         if not p.is_file():
             _fail(f"{p}: ファイルがありません (no such file)")
-    gold_rows = [json.loads(l) for l in gold.read_text(encoding="utf-8").splitlines() if l.strip()]
-    found = [json.loads(l) for l in findings.read_text(encoding="utf-8").splitlines() if l.strip()]
+    gold_rows, found = _read_jsonl(gold, ("file", "text", "requires_seal")), _read_jsonl(findings, ("file", "text"))
     report = evaluate(gold_rows, found)
     if as_json:
         typer.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2))

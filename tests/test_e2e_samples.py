@@ -189,3 +189,62 @@ def test_regression_two_drafts_in_one_second_do_not_collide(tmp_path):
     (tmp_path / "ledger-20270401-120000.xlsx").write_bytes(b"reviewer's")
     assert _ledger_target(tmp_path, True, "20270401-120000").name == "ledger-20270401-120000-2.xlsx"
     assert _ledger_target(tmp_path, False, "20270401-120000").name == "ledger.xlsx"
+
+
+def test_regression_out_inside_corpus_is_not_read_back(tmp_path, samples):
+    # A user ran `reiki-scan run .` twice: the second run read the first run's ledger and drafts.
+    import shutil
+    import subprocess
+    import sys
+
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    shutil.copy(samples / "reiki" / "hojokin_kofu_kisoku.txt", corpus)
+    runs = []
+    for _ in range(2):
+        proc = subprocess.run([sys.executable, "-m", "reiki_scan.cli", "run", str(corpus), "--out",
+                               str(corpus / "reiki-scan-out"), "--workers", "1"], capture_output=True, text=True)
+        assert proc.returncode == 0, proc.stderr
+        runs.append(json.loads((corpus / "reiki-scan-out" / "summary.json").read_text(encoding="utf-8")))
+    assert [r["files"]["read"] for r in runs] == [1, 1]
+    assert runs[0]["findings"]["total"] == runs[1]["findings"]["total"]
+
+
+@pytest.mark.parametrize("case, args, message", [
+    ("out_is_a_file", ["--out", "README.md"], "出力先がファイルです"),
+    ("out_is_the_corpus", ["--out", "{corpus}"], "出力フォルダを例規のフォルダと同じにはできません"),
+])
+def test_regression_bad_out_is_a_usage_error(tmp_path, samples, repo_root, case, args, message):
+    import subprocess
+    import sys
+
+    args = [a.replace("{corpus}", str(samples)) for a in args]
+    proc = subprocess.run([sys.executable, "-m", "reiki_scan.cli", "run", str(samples), *args],
+                          capture_output=True, text=True, cwd=repo_root)
+    assert proc.returncode == 2
+    assert message in proc.stderr.replace("\n", "")
+    assert "Traceback" not in proc.stderr
+
+
+def test_regression_empty_corpus_is_a_usage_error(tmp_path):
+    import subprocess
+    import sys
+
+    (tmp_path / "empty").mkdir()
+    proc = subprocess.run([sys.executable, "-m", "reiki_scan.cli", "run", str(tmp_path / "empty"), "--out",
+                           str(tmp_path / "o")], capture_output=True, text=True)
+    assert proc.returncode == 2
+    assert "例規・様式のファイルがありません" in proc.stderr.replace("\n", "")
+    assert not (tmp_path / "o").exists()
+
+
+def test_regression_eval_on_a_non_jsonl_file_is_a_usage_error(tmp_path, repo_root):
+    import subprocess
+    import sys
+
+    gold = tmp_path / "gold.txt"
+    gold.write_text("not json\n", encoding="utf-8")
+    proc = subprocess.run([sys.executable, "-m", "reiki_scan.cli", "eval", "--gold", str(gold), "--findings",
+                           str(gold)], capture_output=True, text=True, cwd=repo_root)
+    assert proc.returncode == 2
+    assert "1行目" in proc.stderr and "Traceback" not in proc.stderr

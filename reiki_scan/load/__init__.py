@@ -116,6 +116,10 @@ def list_corpus(root: Path) -> CorpusListing:
             if d.startswith((".", "_")):
                 continue
             p = here / d
+            if (p / ".reiki-scan").is_dir():
+                # An output folder of an earlier run (OUT inside CORPUS): its ledger and
+                # drafts would be read back as regulations.
+                continue
             if p.is_symlink():
                 refuse_link(p, is_dir=True)
                 continue
