@@ -20,6 +20,7 @@ from . import __version__
 from .config import RunConfig
 from .errors import LoadError, OutputError, ReikiScanError
 from .models import Document, Finding
+from .outfiles import share
 
 ProgressFn = Callable[[str, int, int], None]
 
@@ -138,6 +139,7 @@ def atomic_write_text(path: Path, text: str) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+        share(fd)
     except OSError as e:
         raise OutputError(f"出力先に書けません（{e.strerror or e}）。フォルダの権限と空き容量を確認してください",
                           path=str(path)) from e

@@ -248,3 +248,15 @@ def test_regression_eval_on_a_non_jsonl_file_is_a_usage_error(tmp_path, repo_roo
                            str(gold)], capture_output=True, text=True, cwd=repo_root)
     assert proc.returncode == 2
     assert "1行目" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_regression_outputs_are_readable_by_other_staff(run):
+    # findings.jsonl, summary.json and ledger.xlsx were written 0600 (mkstemp), the .docx 0644.
+    import os
+    import stat
+
+    _, out = run
+    umask = os.umask(0)
+    os.umask(umask)
+    for name in ("findings.jsonl", "summary.json", "ledger.xlsx", "整理規則案.docx"):
+        assert stat.S_IMODE((out / name).stat().st_mode) == 0o666 & ~umask, name

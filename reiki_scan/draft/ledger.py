@@ -32,6 +32,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from ..errors import OutputError, ReviewFileError
 from ..models import CATEGORIES, DECISIONS, DOC_KINDS, Finding
+from ..outfiles import share
 
 SUMMARY_SHEET = "集計"
 FINDINGS_SHEET = "一覧"
@@ -248,6 +249,7 @@ def write_ledger(path: Path, findings: list[Finding], groups: list, summary: dic
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".xlsx", dir=path.parent)
+        share(fd)
         os.close(fd)
     except OSError as e:
         raise OutputError(f"台帳を書けません（フォルダと権限を確かめてください）: {e}", path=str(path)) from e
