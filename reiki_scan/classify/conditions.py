@@ -128,6 +128,15 @@ def _context(finding: Finding, doc: Document | None) -> tuple[tuple[int, ...], s
     return (article.start, paragraph.start, paragraph.end), f"{article.caption}\n{doc.text[paragraph.start:paragraph.end]}"
 
 
+class CharTable(dict):
+    """``{code point: normalize(character).text}`` for :meth:`str.translate`, filled as characters
+    are met (``translate`` looks every character up, so no pass over the text is needed first)."""
+
+    def __missing__(self, code: int) -> str:
+        n = self[code] = normalize(chr(code)).text
+        return n
+
+
 class DocumentConditions:
     """The detected conditions of the findings of one document (``None``: no document, each
     finding's own text, title and kind are used).
@@ -137,16 +146,16 @@ class DocumentConditions:
     long 例規 do not normalize it again; make one instance per document and drop it with the
     run (it holds the document's normalized copies).
 
-    Patterns first run on the normalized string alone, made with a translation table of the
-    text's distinct characters (textnorm normalizes each character on its own, so the string is
+    Patterns first run on the normalized string alone, made by :meth:`str.translate` with a
+    :class:`CharTable` (textnorm normalizes each character on its own, so the string is
     ``normalize(text).text``); the offset map back to the source, a Python loop over every
     character, is built only for a text a pattern matches."""
 
-    def __init__(self, doc: Document | None, table: dict[int, str] | None = None) -> None:
-        """``table``: ``{code point: normalized string}``, filled as characters are met; pass the
-        same dict to the instances of one run so that each character is normalized once."""
+    def __init__(self, doc: Document | None, table: CharTable | None = None) -> None:
+        """``table``: pass the same :class:`CharTable` to the instances of one run so that each
+        character is normalized once."""
         self.doc = doc
-        self._table = {} if table is None else table
+        self._table = CharTable() if table is None else table
         self._strings: dict[tuple[int, ...] | str, str] = {}
         self._normalized: dict[tuple[int, ...] | str, Normalized] = {}
         self._document_hits: dict[str, str] = {}
@@ -155,11 +164,7 @@ class DocumentConditions:
         """``normalize(text).text``, for ``text`` named by ``key`` in this document."""
         s = self._strings.get(key)
         if s is None:
-            table = self._table
-            for c in set(text):
-                if ord(c) not in table:
-                    table[ord(c)] = normalize(c).text
-            s = self._strings[key] = text.translate(table)
+            s = self._strings[key] = text.translate(self._table)
         return s
 
     def _search(self, patterns: tuple[ConditionPattern, ...], scope: str,

@@ -16,7 +16,7 @@ from ..config import RunConfig
 from ..errors import PolicyDataError
 from ..models import Document, Finding
 from ._data import CONDITIONS_NAME, policies_dir, read_yaml, validate
-from .conditions import DocumentConditions, load_conditions
+from .conditions import CharTable, DocumentConditions, load_conditions
 
 
 @dataclass(frozen=True)
@@ -186,7 +186,7 @@ def classify(findings: list[Finding], docs: Mapping[str, Document], policy: Poli
         by_file.setdefault(f.file, []).append(i)
     out: list[Finding | None] = [None] * len(findings)
     # One document at a time: its normalized texts are computed once and dropped after it.
-    table: dict[int, str] = {}
+    table = CharTable()
     for file, indexes in by_file.items():
         conditions_of = DocumentConditions(docs.get(file), table)
         for i in indexes:
