@@ -7,6 +7,7 @@ The library never prints: progress goes through the optional ``progress`` callba
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import tempfile
@@ -183,11 +184,15 @@ def read_findings(out: Path) -> list[Finding]:
 @dataclass
 class OutputReport:
     """What :func:`write_outputs` wrote: ``files`` (paths relative to OUT), and
-    ``notes`` for the user (kept reviewer files, draft self-check problems)."""
+    ``notes`` for the user (kept reviewer files, draft self-check problems); ``ledger``: the
+    name of the ledger written (``""`` when the one in OUT was kept), ``ledger_key``: the
+    :func:`ledger_key` of its content."""
 
     files: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    ledger: str = ""
+    ledger_key: str = ""
 
 
 def apply_reviews(out: Path, findings: list[Finding]) -> tuple[list[Finding], bool]:
@@ -218,15 +223,31 @@ def _ledger_target(out: Path, reviewed: bool, stamp: str) -> Path:
     return path
 
 
+# Summary keys that differ between two runs giving the same findings: not part of a ledger's content key.
+_RUN_FIGURES = ("timings_s", "units", "diff", "rerun")
+
+
+def ledger_key(findings: list[Finding], summary: dict) -> str:
+    """SHA-256 hex of what a ledger shows, but for the figures of the run that wrote it
+    (:data:`_RUN_FIGURES`: timings, units parsed, the diff and reuse figures)."""
+    kept = {k: v for k, v in summary.items() if k not in _RUN_FIGURES}
+    body = json.dumps([[f.to_json() for f in findings], kept], ensure_ascii=False, sort_keys=True)
+    return hashlib.sha256(body.encode("utf-8")).hexdigest()
+
+
 def write_outputs(out: Path, result: ScanResult, *, drafts: bool, files_read: int,
                   stamp: str | None = None, reviews_applied: bool = False,
-                  extra_summary: dict | None = None) -> OutputReport:
+                  extra_summary: dict | None = None, unreviewed_ledger: str | None = None) -> OutputReport:
     """Write findings.jsonl, summary.json, the ledger and (with ``drafts``) every draft.
 
     ``stamp`` names files written beside reviewer-edited ones (default: now,
     ``YYYYmmdd-HHMMSS``). ``reviews_applied``: the ledger decisions are already in
     ``result.findings`` (the rerun workspace applied them) and ``OUT/ledger.xlsx`` is not
-    applied again. ``extra_summary``: keys added to summary.json (``diff``, ``rerun``)."""
+    applied again. ``extra_summary``: keys added to summary.json (``diff``, ``rerun``).
+    ``unreviewed_ledger``: the :func:`ledger_key` of ``OUT/ledger.xlsx`` when the caller knows
+    it is, untouched, a ledger a run wrote without any decision in it (the rerun workspace
+    records that); it is then not read, and not rewritten when the new ledger would show the
+    same findings and summary (its 実行情報 and 変更点 stay those of the run that wrote it)."""
     from . import group
     from .draft import ledger
 
@@ -238,7 +259,7 @@ def write_outputs(out: Path, result: ScanResult, *, drafts: bool, files_read: in
     report = OutputReport()
     if reviews_applied:
         findings = result.findings
-        reviewed = ledger.ledger_has_reviewer_input(out / "ledger.xlsx")
+        reviewed = unreviewed_ledger is None and ledger.ledger_has_reviewer_input(out / "ledger.xlsx")
     else:
         findings, reviewed = apply_reviews(out, result.findings)
     if (out / "見え消し").is_dir():
@@ -291,8 +312,13 @@ def write_outputs(out: Path, result: ScanResult, *, drafts: bool, files_read: in
     if drafts:
         summary.update(forms_summary)
     ledger_path = _ledger_target(out, reviewed, stamp)
-    ledger.write_ledger(ledger_path, findings, group.summarize_groups(findings), summary)
-    report.files.append(ledger_path.name)
+    report.ledger_key = ledger_key(findings, summary)
+    if unreviewed_ledger is not None and not reviewed and report.ledger_key == unreviewed_ledger:
+        report.notes.append("所見と集計が前回と同じため、ledger.xlsx はそのまま残しました")
+    else:
+        ledger.write_ledger(ledger_path, findings, group.summarize_groups(findings), summary)
+        report.files.append(ledger_path.name)
+        report.ledger = ledger_path.name
     if reviewed:
         report.notes.append(
             f"ledger.xlsx には審査結果が入力されているため上書きせず、新しい台帳を {ledger_path.name} に書きました"

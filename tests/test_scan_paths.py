@@ -8,11 +8,14 @@ import shutil
 from pathlib import Path
 
 import pytest
+from openpyxl import load_workbook
 from typer.testing import CliRunner
 
-from reiki_scan import load, parallel, pipeline
+from reiki_scan import load, parallel, pipeline, rerun
 from reiki_scan.cli import app
 from reiki_scan.config import load_config
+from reiki_scan.draft.ledger import FINDINGS_SHEET
+from reiki_scan.rerun.workspace import Workspace
 
 pytestmark = pytest.mark.nlp
 
@@ -149,3 +152,41 @@ def test_regression_file_vanished_before_an_incremental_run_reads_it(tmp_path, s
     gone.write_bytes(kept)
     assert _run(corpus, out).exit_code == 0
     assert _cli_lines(out) == _lines(pipeline.scan(corpus, load_config(corpus), workers=1).findings)
+
+
+def test_an_unchanged_corpus_opens_and_decodes_nothing(tmp_path, samples, monkeypatch):
+    out = tmp_path / "out"
+    rerun.run(samples, out, load_config(samples), drafts=False, workers=1)
+    opened: list[str] = []
+    real_load, real_decode = load.load_file, Workspace.decode_document
+    monkeypatch.setattr(load, "load_file", lambda path, *a, **k: opened.append(Path(path).name) or real_load(path, *a, **k))
+    monkeypatch.setattr(Workspace, "decode_document",
+                        staticmethod(lambda blob: opened.append("parse cache") or real_decode(blob)))
+    ledger = (out / "ledger.xlsx").stat().st_mtime_ns
+    again = rerun.run(samples, out, load_config(samples), drafts=False, workers=1)
+    assert opened == []
+    # Same findings, same summary but for the run's own figures: the ledger is kept, not rewritten.
+    assert (again.report.ledger, (out / "ledger.xlsx").stat().st_mtime_ns) == ("", ledger)
+    assert "所見と集計が前回と同じため、ledger.xlsx はそのまま残しました" in again.report.notes
+    assert json.loads((out / "summary.json").read_text(encoding="utf-8"))["rerun"]["run"] == 2
+    assert (again.files_read, again.stats.reused, len(again.result.findings)) == (14, 14, 70)
+    assert [k.form_file for k in again.result.links] == [
+        "yoshiki/bousai_shizai.xlsx", "yoshiki/bousai_shizai.xlsx", "yoshiki/hojokin_kofu_shinseisho.docx",
+        "yoshiki/sogyo_seikyusho.docx"]
+
+
+def test_a_changed_finding_rewrites_the_kept_ledger(tmp_path, samples):
+    corpus = tmp_path / "corpus"
+    shutil.copytree(samples, corpus)
+    out = tmp_path / "out"
+    first = rerun.run(corpus, out, load_config(corpus), drafts=False, workers=1)
+    assert first.report.ledger == "ledger.xlsx"
+    p = corpus / "reiki/koin_kisoku.txt"
+    p.write_text(p.read_text(encoding="utf-8") + "\n第99条　申請者は、申請書に記名押印しなければならない。\n", encoding="utf-8")
+    again = rerun.run(corpus, out, load_config(corpus), drafts=False, workers=1)
+    assert again.report.ledger == "ledger.xlsx"
+    assert len(again.result.findings) == len(first.result.findings) + 1
+    wb = load_workbook(out / "ledger.xlsx", read_only=True)
+    ids = {row[0] for row in wb[FINDINGS_SHEET].iter_rows(min_row=2, values_only=True)}
+    wb.close()
+    assert ids == {f.id for f in again.result.findings}

@@ -78,14 +78,28 @@ def pending_decisions(out: Path, ws: Workspace) -> dict[str, StoredDecision]:
     return effective(rows)
 
 
-def record_written_ledger(path: Path, ws: Workspace, findings: list[Finding]) -> None:
+def record_written_ledger(path: Path, ws: Workspace, findings: list[Finding], key: str) -> None:
     """Record the ledger this run wrote as read: it holds exactly the decisions applied to
     ``findings`` (``decided_by == "ledger"``), so the next run need not open it unless a reviewer
-    saves it. Call inside :meth:`Workspace.transaction`."""
+    saves it; ``key``: :func:`reiki_scan.pipeline.ledger_key` of its content. Call inside
+    :meth:`Workspace.transaction`."""
     st = path.stat()
     ws.replace_ledger_decisions(
         path.name, st.st_size, st.st_mtime_ns,
         [(f.id, f.decision, "", clause_key(f.text)) for f in findings if f.decided_by == "ledger"])
+    ws.set_written_ledger(path.name, st.st_size, st.st_mtime_ns, key,
+                          any(f.decided_by != "proposal" for f in findings))
+
+
+def unreviewed_ledger_key(out: Path, ws: Workspace) -> str | None:
+    """The content key of ``OUT/ledger.xlsx`` when it is, untouched since, the ledger the last run
+    wrote and no 審査結果 was filled in by it (then it holds no reviewer input); else ``None``."""
+    written = ws.written_ledger()
+    path = Path(out) / "ledger.xlsx"
+    if written is None or written["name"] != path.name or written["decided"] or not path.is_file():
+        return None
+    st = path.stat()
+    return written["key"] if (st.st_size, st.st_mtime_ns) == (written["size"], written["mtime_ns"]) else None
 
 
 def apply_decisions(findings: list[Finding], stored: dict[str, StoredDecision]) -> tuple[list[Finding], list[str]]:

@@ -17,7 +17,8 @@ from ..config import RunConfig
 from ..errors import WorkspaceError
 from ..models import Finding
 from ..pipeline import OutputReport, ProgressFn, ScanResult, _noop, write_outputs
-from .decisions import apply_decisions, pending_decisions, read_ledgers, record_written_ledger
+from .decisions import (apply_decisions, pending_decisions, read_ledgers, record_written_ledger,
+                        unreviewed_ledger_key)
 from .incremental import ScanStats, cache_keys, scan_incremental
 from .lineage import Diff, carry_ids
 from .lock import run_lock
@@ -80,9 +81,10 @@ def run(corpus: Path, out: Path, config: RunConfig, *, drafts: bool = True, work
                 report = write_outputs(out, result, drafts=drafts, files_read=scanned.files_read, stamp=stamp,
                                        reviews_applied=True,
                                        extra_summary={"diff": diff.to_json(),
-                                                      "rerun": {"run": run_id, **scanned.stats.to_json()}})
-                written = next(n for n in report.files if n.startswith("ledger"))
-                record_written_ledger(out / written, ws, result.findings)
+                                                      "rerun": {"run": run_id, **scanned.stats.to_json()}},
+                                       unreviewed_ledger=unreviewed_ledger_key(out, ws))
+                if report.ledger:
+                    record_written_ledger(out / report.ledger, ws, result.findings, report.ledger_key)
                 ws.finish_run(run_id, scanned.rows, result.findings, diff.counts())
                 det_key, cls_key, _ = cache_keys(manifest, config)
                 ws.prune(det_key, cls_key, manifest["fingerprints"]["code"],
@@ -106,8 +108,7 @@ def redraft(out: Path, *, wait: bool = False):
                 read_ledgers(out, ws)
                 stored = ws.effective_decisions()
                 outcome = pipeline_redraft(out, apply=lambda fs: apply_decisions(fs, stored)[0])
-                written = next(n for n in outcome[1].files if n.startswith("ledger"))
-                record_written_ledger(out / written, ws, outcome[0].findings)
+                record_written_ledger(out / outcome[1].ledger, ws, outcome[0].findings, outcome[1].ledger_key)
         finally:
             ws.close()
     return outcome

@@ -16,7 +16,8 @@ Tables (all text is UTF-8, JSON is ``json.dumps(..., ensure_ascii=False)``):
   (two files with one title and one clause share one), so the table has no key.
 - ``decisions``: reviewer decisions read from ledgers — ``source`` (ledger file name), ``id``
   (finding id), ``decision``, ``note``, ``clause`` (the normalized clause text the reviewer saw),
-  ``source_mtime_ns``; ``ledger_files``: the size and mtime of each ledger when last read.
+  ``source_mtime_ns``; ``ledger_files``: the size and mtime of each ledger when last read;
+  ``meta``: the schema version and the ledger the last run wrote (``written_ledger``).
 - ``nlp_cache``: ``key`` (SHA-256 of the unit text) → ``analysis`` (JSON of
   :func:`reiki_scan.detect.analyze_texts`), valid for ``nlp_version``.
 - ``parsed``: ``sha256`` + ``code`` fingerprint → the parsed :class:`~reiki_scan.models.Document`
@@ -290,6 +291,17 @@ class Workspace:
             "INSERT INTO decisions VALUES (?,?,?,?,?,?)",
             [(name, i, d, n, c, mtime_ns) for i, d, n, c in decisions])
         self.conn.execute("INSERT OR REPLACE INTO ledger_files VALUES (?,?,?)", (name, size, mtime_ns))
+
+    def written_ledger(self) -> dict | None:
+        """The ledger the last run wrote: ``{"name", "size", "mtime_ns", "key", "decided"}`` (its
+        file name, size and mtime when written, :func:`reiki_scan.pipeline.ledger_key` of its
+        content, whether any 審査結果 was filled in), or ``None``."""
+        row = self.conn.execute("SELECT value FROM meta WHERE key='written_ledger'").fetchone()
+        return None if row is None else json.loads(row[0])
+
+    def set_written_ledger(self, name: str, size: int, mtime_ns: int, key: str, decided: bool) -> None:
+        value = json.dumps({"name": name, "size": size, "mtime_ns": mtime_ns, "key": key, "decided": decided})
+        self.conn.execute("INSERT OR REPLACE INTO meta VALUES ('written_ledger', ?)", (value,))
 
     def all_decisions(self) -> list[StoredDecision]:
         rows = self.conn.execute("SELECT id, decision, note, clause, source, source_mtime_ns FROM decisions").fetchall()
