@@ -77,8 +77,9 @@ class Detector:
                 s, e = n.to_source(h.start, h.end)
                 same_seal = [(o.start, o.end) for o in found
                              if o is not h and o.pattern.category == h.pattern.category]
+                seals = [(o.start, o.end) for o in found if o is not h]
                 result = self.judge.judge(analysis, n.text, (h.start, h.end), h.pattern.role,
-                                          u.is_heading, same_seal)
+                                          u.is_heading, same_seal, seals)
                 occ_key = (h.pattern.id, norm(u.text))
                 occurrence = occurrences.get(occ_key, 0)
                 occurrences[occ_key] = occurrence + 1

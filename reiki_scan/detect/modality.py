@@ -7,6 +7,9 @@ hand) and on the cue words of ``patterns/modality.yaml``. The decision, in order
    a heading -> 言及;
 2. exemption: the hit's own predicate or one of the next two predicates it depends on
    carries an exempt cue (押印を要しない, 押印を省略する, 押印に代えて, 押印しない) -> 免除;
+   unless a seal is the means of the substitution (a ``means`` cue such as をもって marks the
+   hit's argument, or marks another argument holding a seal: 「拇印をもって署名に代える」,
+   「記名押印をもって署名押印に代える」): a seal remains as an alternative, not an exemption;
 3. a seal-form box (「印」 beside a name) -> 義務;
 4. reference: the hit modifies a seal noun (押印した印鑑につき, 押印された印影と) -> 言及;
    or its relative clause leads to another hit of the same seal (「押印すべき文書に…押印しなければ
@@ -61,11 +64,12 @@ class ModalityJudge:
         return None
 
     def judge(self, analysis: dict, text: str, span: tuple[int, int], role: str,
-              is_heading: bool = False, same_seal: Sequence[tuple[int, int]] = ()) -> ModalityResult:
+              is_heading: bool = False, same_seal: Sequence[tuple[int, int]] = (),
+              seals: Sequence[tuple[int, int]] = ()) -> ModalityResult:
         """Modality of the hit at ``span`` (half-open character offsets into ``text``, the
         analysed — normalized — unit text; ``actor``/``target`` are quoted from it); ``role`` is the pattern's role (``act``, ``document``,
         ``object``, ``box``, ``exempt``); ``same_seal`` are the spans (same offsets) of the
-        unit's other hits of the same category."""
+        unit's other hits of the same category; ``seals`` the spans of all its other seal hits."""
         if role == "exempt":
             return ModalityResult("免除", evidence="pattern: 語自体が免除 => 免除")
         if role == "object":
@@ -82,7 +86,7 @@ class ModalityJudge:
         path = tree.path(anchor)
         actor, target = self._roles(tree, tree.covering(span) + path)
 
-        cue = self._exempt(tree, path)
+        cue = self._exempt(tree, path, seals)
         if cue is not None:
             return ModalityResult("免除", actor, target, f"dep: {tree.describe(path, cue[0])} => 免除 ({cue[1].id})")
         if role == "box":
@@ -131,18 +135,34 @@ class ModalityJudge:
                                   f"dep: {tree.describe(path, len(path) - 1)} => 義務 (述語のない号: 柱書による)")
         return ModalityResult("言及", actor, target, f"dep: {tree.describe(path, len(path) - 1)} [{predicate}] => 言及")
 
-    def _exempt(self, tree: "_Tree", path: list[int]) -> tuple[int, Cue] | None:
+    def _exempt(self, tree: "_Tree", path: list[int],
+                seals: Sequence[tuple[int, int]] = ()) -> tuple[int, Cue] | None:
         predicates = 0
         for n, i in enumerate(path):
             for j in [i] + tree.adjective_children(i):
                 c = self._cue("exempt", tree.phrase(j))
                 if c is not None:
+                    if n > 0 and j == i and self._seal_is_means(tree, path[:n], seals):
+                        return None
                     return n, c
             if n > 0 and tree.is_predicate(i):
                 predicates += 1
                 if predicates >= 2:
                     break
         return None
+
+    def _seal_is_means(self, tree: "_Tree", below: list[int],
+                       seals: Sequence[tuple[int, int]]) -> bool:
+        """Whether the exempting word above ``below`` (the hit's path up to it; 代える) takes a
+        seal as its means: a word of that path is marked as the means (拇印をもって), or another
+        word under the exempting word is, and its phrase holds another seal hit. GiNZA often
+        hangs 「記名押印をもって」 under the next noun instead of the verb, hence the whole subtree."""
+        if any(self._cue("means", tree.marker(k)) for k in below):
+            return True
+        head = tree.tokens[below[-1]]["head"]
+        return any(self._cue("means", tree.marker(k))
+                   and any(tree.overlaps(t, s) for t in tree.subtree(k) for s in seals)
+                   for k in tree.subtree(head) if k not in below)
 
     def _roles(self, tree: "_Tree", path: list[int]) -> tuple[str, str]:
         actor = target = ""
@@ -200,6 +220,23 @@ class _Tree:
     def is_predicate(self, i: int) -> bool:
         t = self.tokens[i]
         return t["pos"] in _PREDICATE_POS or any(self.tokens[j]["dep"] in ("aux", "cop") for j in self.children(i))
+
+    def subtree(self, i: int) -> list[int]:
+        out, todo = [], [i]
+        while todo:
+            k = todo.pop()
+            out.append(k)
+            todo.extend(self.children(k))
+        return out
+
+    def marker(self, i: int) -> str:
+        """The case particles of argument ``i`` with their fixed words (拇印 + を + もっ + て ->
+        ``をもって``), normalized; ``""`` when it has none."""
+        case = [j for j in self.children(i) if j > i and self.tokens[j]["dep"] == "case"]
+        words = sorted(case + [k for j in case for k in self.children(j) if self.tokens[k]["dep"] == "fixed"])
+        if not words:
+            return ""
+        return norm(self.text[self.tokens[words[0]]["start"]:self.tokens[words[-1]]["end"]])
 
     def adjective_children(self, i: int) -> list[int]:
         return [j for j in self.children(i) if self.tokens[j]["pos"] == "ADJ"]

@@ -25,7 +25,7 @@ from ..models import CATEGORIES
 
 TRAP = "trap"
 ROLES = ("act", "document", "object", "box", "exempt", "context")
-CUE_KINDS = ("must", "may", "exempt", "condition", "reference", "attach", "target")
+CUE_KINDS = ("must", "may", "exempt", "condition", "reference", "attach", "target", "means")
 SCHEMA_NAME = "schema.json"
 
 
