@@ -17,6 +17,7 @@ Example (all keys optional)::
 from __future__ import annotations
 
 import datetime as _dt
+import re
 import tomllib
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
@@ -54,24 +55,64 @@ class RunConfig:
             )
         if self.effective_date:
             try:
-                _dt.date.fromisoformat(self.effective_date)
+                day = _dt.date.fromisoformat(self.effective_date)
             except ValueError as e:
                 raise ConfigError(f"effective_date は YYYY-MM-DD で書いてください（値: {self.effective_date!r}）") from e
+            era_date_text(day)  # a date no era covers is refused here, not when drafting
 
     @property
     def effective_date_text(self) -> str:
-        """施行期日 as written in the drafts (``令和9年4月1日``), or a blank to fill in."""
+        """施行期日 as written in the drafts, in the city's numbering style: ``令和9年4月1日``
+        (arabic) or ``令和九年四月一日`` (kanji); ``era_date`` when given (its numbers put in
+        the same style), else a blank to fill in (``令和　年　月　日``)."""
         if self.era_date:
-            return self.era_date
+            return restyle_numbers(self.era_date, self.numbering)
         if not self.effective_date:
             return "令和　年　月　日"
-        d = _dt.date.fromisoformat(self.effective_date)
-        if d >= _dt.date(2019, 5, 1):
-            y = d.year - 2018
-            era = "令和" + ("元" if y == 1 else str(y))
-        else:
-            era = "平成" + str(d.year - 1988)
-        return f"{era}年{d.month}月{d.day}日"
+        return era_date_text(_dt.date.fromisoformat(self.effective_date), self.numbering)
+
+
+# (first day, name) of each era, latest first: 改元 takes effect on the first day.
+ERAS = (
+    (_dt.date(2019, 5, 1), "令和"),
+    (_dt.date(1989, 1, 8), "平成"),
+    (_dt.date(1926, 12, 25), "昭和"),
+)
+
+
+def era_date_text(day: _dt.date, numbering: str = "arabic") -> str:
+    """``day`` in the Japanese era calendar: ``令和9年4月1日`` (``numbering="arabic"``) or
+    ``令和九年四月一日`` (``"kanji"``); the first year of an era is 元年 (``平成元年1月8日``).
+
+    Raises :class:`ConfigError` for a date before 昭和 (1926-12-25), which no draft cites."""
+    for first, era in ERAS:
+        if day >= first:
+            year = day.year - first.year + 1
+            break
+    else:
+        raise ConfigError(f"昭和より前の日付は和暦に直せません（値: {day.isoformat()}）。era_date で書いてください")
+    num = _kanji if numbering == "kanji" else str
+    return f"{era}{'元' if year == 1 else num(year)}年{num(day.month)}月{num(day.day)}日"
+
+
+def _kanji(n: int) -> str:
+    from .structure.numbering import int_to_kanji
+
+    return int_to_kanji(n)
+
+
+_NUMBER = re.compile(r"[0-9０-９]+")
+
+
+def restyle_numbers(text: str, numbering: str) -> str:
+    """``text`` with its Arabic numbers (half- or full-width) written in kanji when
+    ``numbering == "kanji"`` (``令和9年4月1日`` -> ``令和九年四月一日``); unchanged otherwise."""
+    if numbering != "kanji":
+        return text
+    return _NUMBER.sub(lambda m: _kanji(int(m.group().translate(_FULL_WIDTH))), text)
+
+
+_FULL_WIDTH = str.maketrans("０１２３４５６７８９", "0123456789")
 
 
 def load_config(corpus: Path | None, **overrides) -> RunConfig:

@@ -219,6 +219,9 @@ class Finding:
     ``name_field``: for a seal box of a form (「印」, 「㊞」, 「(印)」 …), the name field it
     belongs to as written (``"代表者氏名"``, ``"氏名"``), else ``""``. ``form_of``: for a finding
     in a separate form file, the ``file`` of the regulation that prescribes the form, else ``""``.
+    ``note``: the reviewer's 備考 from the ledger, carried into the next ledger.
+    ``proposal_reason``: the proposal's reason once a reviewer's decision has replaced
+    ``reason`` (``""`` while the proposal stands).
     """
 
     id: str
@@ -248,6 +251,8 @@ class Finding:
     national_basis: str = ""
     name_field: str = ""
     form_of: str = ""
+    note: str = ""
+    proposal_reason: str = ""
 
     def with_(self, **changes) -> "Finding":
         return replace(self, **changes)
@@ -264,7 +269,8 @@ class Finding:
         d.update(
             pattern=self.pattern, proposal=self.proposal, actor=self.actor,
             target=self.target, evidence=self.evidence, national_basis=self.national_basis,
-            name_field=self.name_field, form_of=self.form_of,
+            name_field=self.name_field, form_of=self.form_of, note=self.note,
+            proposal_reason=self.proposal_reason,
         )
         return d
 
@@ -275,7 +281,9 @@ class Edit:
 
     ``op``: ``replace`` (old -> new), ``delete`` (old -> ""), ``insert_after``
     (after ``old`` insert ``new``), ``replace_provision``, ``replace_form``,
-    ``delete_provision`` (the whole provision goes; ``new`` is ``""``).
+    ``delete_provision`` (the whole provision goes; ``new`` is ``""``), ``manual`` (words
+    no rule can amend, left to the drafter: nothing changes, ``new`` says what to do, e.g.
+    ``押印の削除``).
     ``start``/``end``: half-open offsets in the document text of the old words.
     ``finding_id``: the finding that asked for it.
     """
@@ -310,7 +318,10 @@ class Amendment:
     """The change model of one regulation: both 改め文 and 新旧対照表 render from it.
 
     ``problems``: one Japanese line per finding whose change could not be drafted
-    automatically (the reviewer drafts it by hand); never dropped silently."""
+    automatically (the reviewer drafts it by hand); never dropped silently.
+    ``manual``: those findings placed where their sentence belongs, so that the drafts show a
+    marked placeholder there: one change each, ``old_text == new_text`` (the sentence, or
+    the provision's words), with one ``Edit`` of op ``manual`` on the finding's words."""
 
     file: str
     title: str
@@ -318,3 +329,4 @@ class Amendment:
     act_number: str
     changes: tuple[ProvisionChange, ...] = field(default_factory=tuple)
     problems: tuple[str, ...] = ()
+    manual: tuple[ProvisionChange, ...] = ()

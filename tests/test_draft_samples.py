@@ -33,8 +33,8 @@ KEY = [
 
 SEIBI = [
     ("題名", "押印等の見直しに伴う関係条例の整備に関する条例"),
-    ("見出し", "(さくら台市市民農園条例の一部改正)"),
-    ("条文", "第1条　さくら台市市民農園条例(令和2年さくら台市条例第15号)の一部を次のように改正する。"),
+    # The only 条例 amended: no 第1条, no caption.
+    ("条文", "さくら台市市民農園条例(令和2年さくら台市条例第15号)の一部を次のように改正する。"),
     ("改め文", "第5条第1項中「、これに押印し」を削る。"),
     ("附則", "附　則"),
     ("見出し", "(施行期日)"),
@@ -116,8 +116,9 @@ def test_sample_forms_are_changed_administratively(drafted):
         ("見出し", "(1)　防災資機材貸与申請書・受領書（様式）"),
         ("改め文", "様式第3号中「受領印」を削る。"),
         ("見出し", "(2)　補助金等交付申請書（様式）"),
-        # 「印」 alone would also hit 「○印を付けてください」 of the same form.
-        ("改め文", "様式第1号中「氏名" + "　" * 16 + "印」を「氏名」に改める。"),
+        # 「印」 alone would also hit 「○印を付けてください」 of the same form: one space goes with
+        # it, the other 15 stay as the blank for the name.
+        ("改め文", "様式第1号中「　印」を削る。"),
     ]
 
 
@@ -152,7 +153,7 @@ def test_sample_special_rule_lists_rules_and_forms_but_not_the_ordinance(drafted
 
 
 EXPECTED_SENTENCES = {t for s, t in SEIBI + SEIRI_ARTICLES if s == "改め文"} | {
-    "様式第3号中「受領印」を削る。", "様式第1号中「氏名" + "　" * 16 + "印」を「氏名」に改める。",
+    "様式第3号中「受領印」を削る。", "様式第1号中「　印」を削る。",
     # The 「印」 of 防災資機材貸与申請書 (answer key: administrative change) sits alone in its cell
     # while the form also says 印刷: it cannot be quoted, so the form is replaced whole.
     "様式第1号を次のように改める。"}

@@ -21,7 +21,7 @@ KISOKU_SENTENCES = [
     "第3条第2項中「、押印の上」を削る。",
     "第4条中「署名押印」を「署名」に改める。",
     # 「印」 alone would also hit 印刷 of the same form: the quotation widens to the field.
-    "様式第1号中「氏名　　　　印」を「氏名」に改める。",
+    "様式第1号中「　印」を削る。",
 ]
 
 
@@ -42,7 +42,7 @@ def test_render_kisoku_kanji_golden():
         "第三条第一項中「、押印」を削る。",
         "第三条第二項中「、押印の上」を削る。",
         "第四条中「署名押印」を「署名」に改める。",
-        "様式第一号中「氏名　　　　印」を「氏名」に改める。",
+        "様式第一号中「　印」を削る。",
     ]
     assert check(am, doc.text, cfg)[0] == "第二条第一項中「記名押印」を「記名」に改める。"
 

@@ -150,16 +150,20 @@ def test_reviewer_edits_are_read_and_resolved(tmp_path, reviewed_inputs):
     form = next(f for f in findings if f.category == "様式印欄" and f.decision == "廃止")
     wb = openpyxl.load_workbook(path)
     ws = wb["一覧"]
+    lines = {}
     for row in ws.iter_rows(min_row=2):
         if row[0].value == overridden:
             row[11].value = "要検討"
+            lines[overridden] = row[0].row
         if row[0].value == form.id:
             row[11].value = "存続"
             row[12].value = "様式は県の要綱による"
+            lines[form.id] = row[0].row
     gs = wb["グループ"]
     for row in gs.iter_rows(min_row=2):
         if row[0].value == maeko.id:
             row[6].value = "記名に改める"
+            group_line = row[0].row
     wb.save(path)
 
     assert ledger_has_reviewer_input(path) is True
@@ -169,7 +173,10 @@ def test_reviewer_edits_are_read_and_resolved(tmp_path, reviewed_inputs):
         groups={maeko.id: "記名に改める"},
         row_notes={form.id: "様式は県の要綱による"},
         group_notes={},
+        row_lines=lines,
+        group_lines={maeko.id: group_line},
     )
+    assert sorted(lines.values()) == [34, 59] and group_line == 4
     resolved = resolve(findings, decisions)
     changed = {f.id: (f.decision, f.decided_by, f.proposal) for f in resolved if f.decided_by == "ledger"}
     assert changed == {

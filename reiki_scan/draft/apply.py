@@ -7,7 +7,10 @@ knows the sentence forms :mod:`.kaimebun` writes:
 - ``{scope}中「A」を「B」に、「C」を「D」に改め、「E」を削る。`` (chained word edits),
 - ``{scope}を次のように改める。`` followed by the new text (lines prefixed with one
   full-width space),
-- ``{scope}を削る。`` and ``{scope}後段を削る。``.
+- ``{scope}を削る。`` and ``{scope}後段を削る。``;
+
+and passes over the placeholder lines of what is left to the drafter
+(:func:`.kaimebun.placeholder`).
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from dataclasses import dataclass
 from ..config import RunConfig
 from ..errors import DraftCheckError
 from ..models import Amendment
-from .kaimebun import BODY_PREFIX, REPLACE_WHOLE, plan
+from .kaimebun import BODY_PREFIX, REPLACE_WHOLE, is_placeholder, plan, render_lines
 
 
 @dataclass(frozen=True)
@@ -120,6 +123,8 @@ def apply(old_text: str, sentences: Sequence[str], scopes: Mapping[str, Scope]) 
     while i < len(sentences):
         s = sentences[i]
         i += 1
+        if is_placeholder(s) and not s.startswith(BODY_PREFIX):
+            continue  # left to the drafter: changes nothing
         if s.startswith(BODY_PREFIX) or not s.endswith("。"):
             raise DraftCheckError(f"改め文として読めない行です: {s}")
         if s.endswith(REPLACE_WHOLE):
@@ -186,10 +191,7 @@ def check(amendment: Amendment, old_text: str, config: RunConfig) -> list[str]:
         p.scope: Scope(c.start, c.start + len(c.old_text), tuple(q.count for q in p.quotes))
         for p, c in zip(planned, amendment.changes)
     }
-    lines: list[str] = []
-    for p in planned:
-        lines.append(p.text)
-        lines.extend(BODY_PREFIX + b for b in p.body)
+    lines = render_lines(amendment, planned, config)
     try:
         result = apply(old_text, lines, scopes)
     except DraftCheckError as e:

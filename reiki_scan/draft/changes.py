@@ -19,6 +19,9 @@ from ..models import Amendment, Document, Edit, Finding, Provision, ProvisionCha
 from .rewrites import RewriteRule, first_edit, load_rules, sentence_span
 
 CHANGING_DECISIONS = ("廃止", "記名に改める", "署名に改める")
+# What the drafter must do where no rule drafts the change (the placeholder's words).
+MANUAL_TASK = {"廃止": "押印の削除", "記名に改める": "記名への改正", "署名に改める": "署名への改正"}
+WHOLE_PROVISION_TASK = "押印の規定の削除"
 
 # Structural containers are never a scope: a change cites the provision that holds the words.
 _NOT_SCOPES = frozenset({"Law", "Preamble", "TOC", "Chapter", "Section", "Other"})
@@ -116,6 +119,7 @@ def build_amendments(findings: list[Finding], docs: Mapping[str, Document], conf
 def _amend(doc: Document, findings: list[Finding], rules: tuple[RewriteRule, ...]) -> Amendment:
     parents = _parents(doc.root)
     problems: list[str] = []
+    manual: list[ProvisionChange] = []
     per_scope: dict[int, tuple[Provision, list[Edit]]] = {}
     for f in findings:
         scope = _scope_of(doc, f.start, parents)
@@ -127,6 +131,7 @@ def _amend(doc: Document, findings: list[Finding], rules: tuple[RewriteRule, ...
         hit = first_edit(rules, f.category, f.decision, sentence, f.start - s, f.end - s)
         if hit is None:
             problems.append(_problem(f, "を書き換える規則がありません。手作業で改め文を作るか、rewrites.yaml に規則を加えてください"))
+            manual.append(_manual(scope, sentence, s, f, MANUAL_TASK[f.decision]))
             continue
         _, (a, b, new) = hit
         edit = Edit("replace" if new else "delete", sentence[a:b], new, s + a, s + b, f.id)
@@ -135,10 +140,25 @@ def _amend(doc: Document, findings: list[Finding], rules: tuple[RewriteRule, ...
     changes = []
     for scope, edits in scopes:
         change = _change(doc, scope, edits, parents, problems)
-        if change is not None:
+        if change is None:
+            # The provision is wholly about the seal: the drafter deletes it by hand, at this place.
+            first = min(edits, key=lambda e: e.start)
+            f = next(f for f in findings if f.id == first.finding_id)
+            manual.append(_manual(scope, doc.text[first.start:first.end], first.start, f, WHOLE_PROVISION_TASK))
+        else:
             changes.append(change)
     changes.sort(key=lambda c: (section_rank(c.locator), c.start))
-    return Amendment(doc.path, doc.title, doc.doc_kind, doc.act_number, tuple(changes), tuple(problems))
+    manual.sort(key=lambda c: (section_rank(c.locator), c.start))
+    return Amendment(doc.path, doc.title, doc.doc_kind, doc.act_number, tuple(changes), tuple(problems),
+                     tuple(manual))
+
+
+def _manual(scope: Provision, sentence: str, start: int, f: Finding, task: str) -> ProvisionChange:
+    """The placeholder change of a finding left to the drafter: ``sentence`` (its words in the
+    document, from offset ``start``) unchanged, one ``manual`` edit on the finding's words
+    whose ``new`` is the ``task``."""
+    return ProvisionChange(scope.locator, sentence, sentence, start,
+                           (Edit("manual", f.match, task, f.start, f.end, f.id),), scope.kind, scope.supplement)
 
 
 def _merge_nested(items: list[tuple[Provision, list[Edit]]]) -> list[tuple[Provision, list[Edit]]]:

@@ -4,7 +4,7 @@ For every separate form file (.docx/.xlsx) with a finding decided 廃止, 記名
 署名に改める, the same change model as the amendment sentences (:func:`.changes.build_amendments`)
 gives the words to remove (「　　　印」, 「㊞」 …); the copy is written to
 ``OUT/forms/<original name without extension>_改正後.<ext>`` with only those characters
-changed and the spaces left trailing after them removed:
+changed (the blank for the name before a seal mark stays, as in the 改め文):
 
 - Word: the text of the ``w:t`` elements is cut in place with lxml (a marker split over
   several runs included); a run left empty goes; nothing else of the package changes.
@@ -95,16 +95,10 @@ def copy_name(file: str) -> str:
     return f"{FORMS_DIR}/{p.stem}{SUFFIX}{p.suffix}"
 
 
-def _widened(text: str, block: Block, edit: Edit) -> tuple[int, int, str]:
-    """The edit in block coordinates, taking the spaces it leaves at the end of a line."""
-    a, b = edit.start - block.start, edit.end - block.start
-    line_end = text.find("\n", b)
-    line_end = len(text) if line_end == -1 else line_end
-    if not edit.new and not text[b:line_end].strip(_SPACES):
-        b = line_end
-        while a > 0 and text[a - 1] in _SPACES and not edit.new:
-            a -= 1
-    return a, b, edit.new
+def _in_block(block: Block, edit: Edit) -> tuple[int, int, str]:
+    """The edit in block coordinates. The blank before a seal mark is where the name is
+    written, so the copy changes exactly what the 改め文 changes and no more."""
+    return edit.start - block.start, edit.end - block.start, edit.new
 
 
 def write_amended_forms(out_dir: Path, findings: list[Finding], docs: Mapping[str, Document],
@@ -143,8 +137,7 @@ def write_amended_forms(out_dir: Path, findings: list[Finding], docs: Mapping[st
                     manual.append(ManualForm(am.file, f.locator, f.source_ref, f.match,
                                              "印欄がテキストボックス・図形の中にあるため、図形ごと手作業で削ってください"))
                 else:
-                    text = doc.text[block.start:block.end]
-                    planned[block].append((*_widened(text, block, e), f))
+                    planned[block].append((*_in_block(block, e), f))
         if not planned and not manual:
             continue
         if not manual:

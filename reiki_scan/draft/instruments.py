@@ -6,6 +6,9 @@ Files written to OUT:
   amendment sentences, 附則 (施行期日, 経過措置 for old forms). Always written (a note when no
   規則 needs a change).
 - ``整備条例案.docx`` — the same for 条例 (…関係条例の整備に関する条例); only when a 条例 changes.
+  When no 条例 changes any more, a 整備条例案 an earlier run wrote is deleted if nobody edited
+  it, else kept with a note that it is obsolete (:func:`.protect.retire_draft`); likewise
+  ``要綱等改正一覧.docx``.
 - ``要綱等改正一覧.docx`` — 要綱・要領・訓令・告示・規程 and stand-alone forms are amended by
   administrative decision, not by a 規則: they get a list of their changes, with the same
   amendment sentences, in a file of their own (kept apart so that the 整理規則 holds only
@@ -76,10 +79,13 @@ class CheckResult:
 @dataclass
 class DraftResult:
     """What :func:`write_drafts` did: ``files`` written (names relative to OUT), the
-    self-check per regulation, ``problems`` (one Japanese line each) for the user, and
-    ``notes`` on drafts kept because a reviewer edited them."""
+    self-check per regulation, ``problems`` (one Japanese line each) for the user,
+    ``notes`` on drafts kept because a reviewer edited them (or kept although nothing is
+    left to amend), and ``removed``: generated drafts deleted because nothing is left to
+    amend (names relative to OUT)."""
 
     files: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
     checks: list[CheckResult] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
@@ -87,6 +93,11 @@ class DraftResult:
 
 def _num(n: int, config: RunConfig) -> str:
     return int_to_kanji(n) if config.numbering == "kanji" else str(n)
+
+
+def _item(n: int, config: RunConfig) -> str:
+    """The label of 号 ``n``: 「(1)」 (arabic) or 「一」 (kanji, as national law writes it)."""
+    return int_to_kanji(n) if config.numbering == "kanji" else f"({n})"
 
 
 def _para_num(n: int, config: RunConfig) -> str:
@@ -129,15 +140,20 @@ def _sentence_paras(lines: list[str]) -> list[Para]:
 
 def batch_instrument(targets: list[tuple[Amendment, list[str]]], config: RunConfig, *, kind: str) -> list[Block]:
     """整理規則 (``kind="規則"``) or 整備条例 (``kind="条例"``): 題名, one 条 per target with
-    its caption, the 一部改正 sentence and the amendment sentences, then 附則."""
+    its caption, the 一部改正 sentence and the amendment sentences, then 附則. A single
+    target gets no 条 number and no caption: 「○○規則(…)の一部を次のように改正する。」."""
     title = SEIRI_TITLE if kind == "規則" else SEIBI_TITLE
     blocks: list[Block] = [Para.of("題名", title)]
     if not targets:
         blocks.append(Para.of("改め文", f"（押印等の見直しにより改正を要する{kind}はありません。）"))
     for i, (am, lines) in enumerate(targets, 1):
         cited, _ = citation(am, config)
-        blocks.append(Para.of("見出し", f"({am.title}の一部改正)"))
-        blocks.append(Para.of("条文", f"第{_num(i, config)}条　{cited}の一部を次のように改正する。"))
+        if len(targets) == 1:
+            # One target: the instrument is that regulation's amendment, without 条 or caption.
+            blocks.append(Para.of("条文", f"{cited}の一部を次のように改正する。"))
+        else:
+            blocks.append(Para.of("見出し", f"({am.title}の一部改正)"))
+            blocks.append(Para.of("条文", f"第{_num(i, config)}条　{cited}の一部を次のように改正する。"))
         blocks.extend(_sentence_paras(lines))
     blocks += [
         Para.of("附則", "附　則"),
@@ -163,7 +179,7 @@ def administrative_list(targets: list[tuple[Amendment, list[str]]], config: RunC
             name = cited
         else:
             name = am.title if am.title.endswith(am.doc_kind) else f"{am.title}（{am.doc_kind}）"
-        blocks.append(Para.of("見出し", f"({_num(i, config)})　{name}"))
+        blocks.append(Para.of("見出し", f"{_item(i, config)}　{name}"))
         blocks.extend(_sentence_paras(lines))
     return blocks
 
@@ -183,19 +199,19 @@ def special_rule(findings: list[Finding], config: RunConfig) -> list[Block]:
                       "の規定により申請書等に求められている押印等の特例に関し必要な事項を定めるものとする。"),
         Para.of("見出し", "(定義)"),
         Para.of("条文", f"第{n(2)}条　この規則において、次の各号に掲げる用語の意義は、当該各号に定めるところによる。"),
-        Para.of("条文", f"({n(1)})　申請書等　規則等の規定に基づき{head}その他の執行機関に提出する申請書、届出書その他の書類をいう。"),
-        Para.of("条文", f"({n(2)})　押印等　押印、記名押印及び署名押印をいう。"),
-        Para.of("条文", f"({n(3)})　署名　本人が自筆で氏名を記載することをいう。"),
-        Para.of("条文", f"({n(4)})　記名　自筆によるか否かを問わず、氏名を記載することをいう。"),
+        Para.of("条文", f"{_item(1, config)}　申請書等　規則等の規定に基づき{head}その他の執行機関に提出する申請書、届出書その他の書類をいう。"),
+        Para.of("条文", f"{_item(2, config)}　押印等　押印、記名押印及び署名押印をいう。"),
+        Para.of("条文", f"{_item(3, config)}　署名　本人が自筆で氏名を記載することをいう。"),
+        Para.of("条文", f"{_item(4, config)}　記名　自筆によるか否かを問わず、氏名を記載することをいう。"),
         Para.of("見出し", "(押印の特例)"),
         Para.of("条文", f"第{n(3)}条　規則等の規定にかかわらず、別表の左欄に掲げる規則等の同表の中欄に掲げる規定又は様式により"
                       "押印等を求められている申請書等については、同表の右欄に定めるところによる。"),
         Para.of("見出し", "(適用除外)"),
         Para.of("条文", f"第{n(4)}条　前条の規定は、次の各号のいずれかに該当する場合には、適用しない。"),
-        Para.of("条文", f"({n(1)})　法令又は国若しくは県の要綱等の規定により押印等を求められている場合"),
-        Para.of("条文", f"({n(2)})　契約書その他の会計事務に関する書類に押印等を求められている場合"),
-        Para.of("条文", f"({n(3)})　印鑑登録証明書の添付を求めている場合その他印影の照合を要する場合"),
-        Para.of("条文", f"({n(4)})　前各号に掲げるもののほか、{head}が特に必要があると認める場合"),
+        Para.of("条文", f"{_item(1, config)}　法令又は国若しくは県の要綱等の規定により押印等を求められている場合"),
+        Para.of("条文", f"{_item(2, config)}　契約書その他の会計事務に関する書類に押印等を求められている場合"),
+        Para.of("条文", f"{_item(3, config)}　印鑑登録証明書の添付を求めている場合その他印影の照合を要する場合"),
+        Para.of("条文", f"{_item(4, config)}　前各号に掲げるもののほか、{head}が特に必要があると認める場合"),
         Para.of("見出し", "(様式の特例)"),
         Para.of("条文", f"第{n(5)}条　規則等に定める様式で押印等の欄があるものは、当分の間、当該欄を削り、"
                       "又は所要の調整をして使用することができる。"),
@@ -258,14 +274,14 @@ def write_drafts(out_dir: Path, findings: list[Finding], docs: Mapping[str, Docu
     Raises :class:`OutputError` when the template is missing or a file cannot be written,
     :class:`PatternDataError` when the rewrite rules are invalid."""
     from .docx_writer import build_docx
-    from .protect import save_protected
+    from .protect import retire_draft, save_protected
 
     stamp = stamp or time.strftime("%Y%m%d")
     result = DraftResult()
     seiri, seibi, yoko, tables = [], [], [], []
     for am in build_amendments(findings, docs, config):
         result.problems.extend(am.problems)
-        if not am.changes:
+        if not am.changes and not am.manual:
             continue
         if am.doc_kind in NATIONAL_KINDS:
             result.problems.append(f"{am.title}: 国の法令（{am.doc_kind}）は市の例規で改正できないため、起案しません")
@@ -279,7 +295,8 @@ def write_drafts(out_dir: Path, findings: list[Finding], docs: Mapping[str, Docu
         cited, understood = citation(am, config)
         if not understood and am.doc_kind in ("条例", "規則"):
             result.problems.append(f"{am.title}: 公布番号「{am.act_number}」を読めないため、起案の○を埋めてください")
-        tables.extend(comparison(am, doc, cited if am.doc_kind in ("条例", "規則") else am.title, config))
+        if am.changes:
+            tables.extend(comparison(am, doc, cited if am.doc_kind in ("条例", "規則") else am.title, config))
 
     def write(name: str, blocks: list[Block], title: str) -> None:
         outcome = save_protected(build_docx(blocks, title), out_dir / name, stamp=stamp,
@@ -292,11 +309,23 @@ def write_drafts(out_dir: Path, findings: list[Finding], docs: Mapping[str, Docu
         if outcome.note:
             result.notes.append(outcome.note)
 
+    def retire(name: str) -> None:
+        outcome = retire_draft(out_dir / name, previous=store / name if store is not None else None)
+        result.removed.extend(p.name for p in outcome.removed)
+        if outcome.removed:
+            result.notes.append(f"{'、'.join(p.name for p in outcome.removed)} は改正する内容がなくなったため削除しました")
+        if outcome.note:
+            result.notes.append(outcome.note)
+
     write(SEIRI_FILE, batch_instrument(seiri, config, kind="規則"), SEIRI_TITLE)
     if seibi:
         write(SEIBI_FILE, batch_instrument(seibi, config, kind="条例"), SEIBI_TITLE)
+    else:
+        retire(SEIBI_FILE)
     if yoko:
         write(YOKO_FILE, administrative_list(yoko, config), YOKO_TITLE)
+    else:
+        retire(YOKO_FILE)
     write(TOKUREI_FILE, special_rule(findings, config), TOKUREI_TITLE)
     if not tables:
         tables = [Para.of("改め文", "（改正を要する例規はありません。）")]

@@ -4,29 +4,38 @@ One sentence per :class:`ProvisionChange`, scope first in the municipality's num
 style (第5条第1項中 / 第五条第一項中). A quotation changes every occurrence in its scope, so
 each one is the shortest window around the edit that occurs in the scope exactly as often
 as intended (several identical edits share one quotation); a window grows only to word
-boundaries, never starts or ends with a space, never holds a 句点, a line break or a
-quotation bracket. Edits are chained front to back in one sentence
+boundaries, never ends with a space, starts with one only when that space is deleted with
+the words after it (「　印」を削る), never holds two spaces in a row (a blank in a form, which
+nobody can count), a 句点, a line break or a quotation bracket. Edits are chained front to back in one sentence
 (「A」を「B」に、「C」を「D」に改め、「E」を削る). When no quotation is unambiguous, the
 provision or form is replaced whole: 「…を次のように改める。」 followed by the new text.
 
 :func:`render` returns the sentences; a sentence that ends in 「次のように改める。」 is
 followed by the new text, one line per string, each line prefixed with one full-width
-space (the indentation the instruments print), which :mod:`.apply` reads back.
+space (the indentation the instruments print), which :mod:`.apply` reads back. A finding no
+rule can draft (``Amendment.manual``) gets a marked placeholder line where its sentence
+belongs (:func:`placeholder`), so that the drafter cannot miss it.
 """
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 
 from ..config import RunConfig
 from ..models import Amendment, ProvisionChange
 from ..structure.numbering import to_kanji_locator
+from .changes import section_rank
 
 BODY_PREFIX = "\u3000"
 REPLACE_WHOLE = "を次のように改める。"
+MANUAL_MARK = "：要手作業"
+_EXCERPT = 6
 _MAX_WIDEN = 40
 _SPACES = frozenset(" \u3000\t")
+# Nobody can count the spaces of a quoted blank: a quotation holds at most one in a row.
+_SPACE_RUN = re.compile(r"[ \u3000\t]{2}")
 _FORBIDDEN = frozenset("「」\n")
 _PUNCT = frozenset("、。，．・「」『』()（）［］[]〔〕　 \t")
 
@@ -67,14 +76,38 @@ def plan(amendment: Amendment, config: RunConfig) -> list[Sentence]:
     return [plan_change(c, config) for c in amendment.changes]
 
 
+def placeholder(change: ProvisionChange, config: RunConfig) -> str:
+    """The marked line of a change left to the drafter (``Amendment.manual``), in the place
+    its sentence belongs: 「第2条第1項中（押印の削除：要手作業　「…届出書に捺印のうえ…」）」,
+    the finding's words with up to :data:`_EXCERPT` characters either side. It ends with
+    「）」, not 「。」: it is no amendment sentence, and :mod:`.apply` passes over it."""
+    e = change.edits[0]
+    text = change.old_text.rstrip("。")
+    a, b = e.start - change.start, e.end - change.start
+    lo, hi = max(0, a - _EXCERPT), min(len(text), b + _EXCERPT)
+    excerpt = ("…" if lo > 0 else "") + text[lo:hi] + ("…" if hi < len(text) else "")
+    return f"{scope_label(change, config)}中（{e.new}{MANUAL_MARK}　「{excerpt.replace(chr(10), BODY_PREFIX)}」）"
+
+
+def is_placeholder(line: str) -> bool:
+    """Whether ``line`` is a :func:`placeholder` line."""
+    return MANUAL_MARK in line and line.endswith("）")
+
+
+def render_lines(amendment: Amendment, planned: list[Sentence], config: RunConfig) -> list[str]:
+    """The lines of ``planned`` (the sentences of ``amendment.changes``, in order) with the new
+    text after whole replacements and the placeholders of ``amendment.manual`` merged in, all
+    front to back (本則, 附則, 別表, 様式)."""
+    items = [((section_rank(c.locator), c.start, 0), [p.text, *(BODY_PREFIX + b for b in p.body)])
+             for p, c in zip(planned, amendment.changes)]
+    items += [((section_rank(c.locator), c.start, 1), [placeholder(c, config)]) for c in amendment.manual]
+    return [line for _, lines in sorted(items, key=lambda it: it[0]) for line in lines]
+
+
 def render(amendment: Amendment, config: RunConfig) -> list[str]:
     """The amendment sentences as strings, with the new-text lines of whole replacements
-    (see the module docstring)."""
-    lines: list[str] = []
-    for s in plan(amendment, config):
-        lines.append(s.text)
-        lines.extend(BODY_PREFIX + b for b in s.body)
-    return lines
+    and the placeholders of what is left to the drafter (see the module docstring)."""
+    return render_lines(amendment, plan(amendment, config), config)
 
 
 def whole_replacement(change: ProvisionChange, config: RunConfig) -> Sentence:
@@ -206,7 +239,11 @@ def _fits(text: str, pending: list[list], i: int, l: int, r: int) -> list[int] |
     a, b, old, new = pending[i]
     q = text[l:r]
     rep = text[l:a] + new + text[b:r]
-    if q == rep or q[0] in _SPACES or q[-1] in _SPACES or "。" in q:
+    if q == rep or q[-1] in _SPACES or "。" in q or _SPACE_RUN.search(q):
+        return None
+    # A leading space only as the edit's own first character (「　印」を削る: the space goes
+    # with the seal mark, as a 読点 goes with the word after it), never as mere context.
+    if q[0] in _SPACES and (l != a or len(q) < 2):
         return None
     if _FORBIDDEN & set(q) or _FORBIDDEN & set(rep):
         return None

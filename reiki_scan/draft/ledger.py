@@ -70,12 +70,17 @@ _WRAP = Alignment(wrap_text=True, vertical="top")
 @dataclass(frozen=True)
 class LedgerDecisions:
     """What reviewers entered: ``rows`` finding id → decision, ``groups`` group id → decision,
-    ``row_notes`` / ``group_notes`` id → 備考 (only non-empty cells)."""
+    ``row_notes`` / ``group_notes`` id → 備考 (only non-empty cells); ``row_lines`` /
+    ``group_lines`` id → the sheet row (1-based, as Excel numbers it) of its decision;
+    ``file``: the ledger's file name."""
 
     rows: dict[str, str] = field(default_factory=dict)
     groups: dict[str, str] = field(default_factory=dict)
     row_notes: dict[str, str] = field(default_factory=dict)
     group_notes: dict[str, str] = field(default_factory=dict)
+    row_lines: dict[str, int] = field(default_factory=dict)
+    group_lines: dict[str, int] = field(default_factory=dict)
+    file: str = "ledger.xlsx"
 
 
 # ---------------------------------------------------------------------------- writing
@@ -216,7 +221,8 @@ def write_ledger(path: Path, findings: list[Finding], groups: list, summary: dic
     ``groups``: :class:`reiki_scan.group.Group` objects (id, label, size, decision,
     transformation, category). ``summary``: the summary.json dict; its values are listed
     under the counts on the 集計 sheet. Findings already decided by a reviewer
-    (``decided_by`` other than ``proposal``) have their decision filled in 審査結果.
+    (``decided_by`` other than ``proposal``) have their decision filled in 審査結果, and their
+    ``note`` in 備考; 理由 is always the proposal's (:func:`proposal_reason`), beside 提案.
 
     Raises :class:`OutputError` when ``path`` holds a ledger with reviewer input (choose another
     name: :func:`ledger_has_reviewer_input`) or cannot be written; :class:`ReviewFileError`
@@ -237,7 +243,7 @@ def write_ledger(path: Path, findings: list[Finding], groups: list, summary: dic
 
     rows = [
         [f.id, f.file, f.title, f.doc_kind, f.locator, f.text, f.category, f.proposal or f.decision,
-         f.reason, f.rule, f.group, f.decision if f.decided_by != "proposal" else None, None]
+         proposal_reason(f), f.rule, f.group, f.decision if f.decided_by != "proposal" else None, f.note or None]
         for f in ordered
     ]
     _table_sheet(wb.create_sheet(FINDINGS_SHEET), FINDING_COLUMNS, rows, "L")
@@ -319,7 +325,7 @@ def _read_sheet(wb, path: Path, sheet: str) -> Iterable[tuple[int, str, str, str
         yield n, ident, decision, note
 
 
-def _collect(wb, path: Path, sheet: str) -> tuple[dict[str, str], dict[str, str]]:
+def _collect(wb, path: Path, sheet: str) -> tuple[dict[str, str], dict[str, str], dict[str, int]]:
     decisions: dict[str, str] = {}
     notes: dict[str, str] = {}
     first_row: dict[str, int] = {}
@@ -335,7 +341,7 @@ def _collect(wb, path: Path, sheet: str) -> tuple[dict[str, str], dict[str, str]
             first_row.setdefault(ident, n)
         if note:
             notes[ident] = note
-    return decisions, notes
+    return decisions, notes, first_row
 
 
 def read_ledger(path: Path) -> LedgerDecisions:
@@ -348,11 +354,12 @@ def read_ledger(path: Path) -> LedgerDecisions:
     path = Path(path)
     wb = _open(path)
     try:
-        rows, row_notes = _collect(wb, path, FINDINGS_SHEET)
-        groups, group_notes = _collect(wb, path, GROUPS_SHEET)
+        rows, row_notes, row_lines = _collect(wb, path, FINDINGS_SHEET)
+        groups, group_notes, group_lines = _collect(wb, path, GROUPS_SHEET)
     finally:
         wb.close()
-    return LedgerDecisions(rows=rows, groups=groups, row_notes=row_notes, group_notes=group_notes)
+    return LedgerDecisions(rows=rows, groups=groups, row_notes=row_notes, group_notes=group_notes,
+                           row_lines=row_lines, group_lines=group_lines, file=path.name)
 
 
 def read_rows(path: Path) -> dict[str, tuple[str, str]]:
@@ -390,12 +397,45 @@ def ledger_has_reviewer_input(path: Path) -> bool:
     return bool(d.rows or d.groups or d.row_notes or d.group_notes)
 
 
+REVIEWED_REASON = "審査結果により{decision}（{where}）"
+
+
+def reviewed(f: Finding, decision: str, where: str, *, note: str = "", by: str = "ledger") -> Finding:
+    """``f`` with a reviewer's ``decision``: ``decided_by = by``, ``reason`` 「審査結果により存続
+    （ledger.xlsx 一覧 第5行）」 (``where`` names the place the decision was read from), the
+    proposal's reason kept in ``proposal_reason`` and the reviewer's 備考 in ``note``."""
+    return f.with_(decision=decision, decided_by=by, note=note, proposal_reason=proposal_reason(f),
+                   reason=REVIEWED_REASON.format(decision=decision, where=where))
+
+
+def as_proposed(f: Finding) -> Finding:
+    """``f`` back to its proposal: decision, reason and ``decided_by = "proposal"``, no 備考."""
+    return f.with_(decision=f.proposal or f.decision, decided_by="proposal", reason=proposal_reason(f),
+                   proposal_reason="", note="")
+
+
+def proposal_reason(f: Finding) -> str:
+    """The reason the proposal gave for ``f``, also after a reviewer decided."""
+    return f.proposal_reason or f.reason
+
+
 def resolve(findings: list[Finding], decisions: LedgerDecisions) -> list[Finding]:
     """Apply reviewer decisions: a finding's own row wins, else its group's decision; either sets
-    ``decision`` and ``decided_by="ledger"``. Findings without a reviewer decision are returned
-    unchanged; ids in the ledger that match no finding are ignored. Input order is kept."""
+    ``decision``, ``decided_by="ledger"`` and the reason 「審査結果により存続（ledger.xlsx 一覧
+    第5行）」 (:func:`reviewed`; the proposal's reason goes to ``proposal_reason``). The row's 備考
+    (else the group's) goes to ``note``, also for a finding with a note and no decision.
+    Findings without reviewer input are returned to their proposal (:func:`as_proposed`); ids
+    in the ledger that match no finding are ignored. Input order is kept."""
     out = []
     for f in findings:
-        decision = decisions.rows.get(f.id) or (decisions.groups.get(f.group) if f.group else None)
-        out.append(f.with_(decision=decision, decided_by="ledger") if decision else f)
+        base = as_proposed(f) if f.decided_by == "ledger" or f.proposal_reason else f
+        note = decisions.row_notes.get(f.id) or (decisions.group_notes.get(f.group, "") if f.group else "")
+        if f.id in decisions.rows:
+            where = f"{decisions.file} {FINDINGS_SHEET} 第{decisions.row_lines.get(f.id, 0)}行"
+            out.append(reviewed(base, decisions.rows[f.id], where, note=note))
+        elif f.group and f.group in decisions.groups:
+            where = f"{decisions.file} {GROUPS_SHEET} 第{decisions.group_lines.get(f.group, 0)}行"
+            out.append(reviewed(base, decisions.groups[f.group], where, note=note))
+        else:
+            out.append(base.with_(note=note))
     return out

@@ -42,7 +42,7 @@ from ..config import RunConfig
 from ..errors import ReviewFileError
 from ..models import NATIONAL_KINDS, Document, Edit, Finding
 from .changes import CHANGING_DECISIONS, build_amendments
-from .protect import GENERATED_DIR, save_protected
+from .protect import GENERATED_DIR, obsolete_note, recorded_hash, retire_draft, save_protected
 from .redline import AUTHOR, Tracked, w3c_date
 
 MIKESHI_DIR = "見え消し"
@@ -246,11 +246,14 @@ def build_mikeshi(doc: Document, edits: list[Edit], findings: Mapping[str, Findi
 
 @dataclass
 class MikeshiResult:
-    """What :func:`write_mikeshi` wrote: ``files`` (paths relative to OUT, ``/``-separated)
-    and ``notes`` for the user (files kept because a reviewer edited them)."""
+    """What :func:`write_mikeshi` wrote: ``files`` (paths relative to OUT, ``/``-separated),
+    ``notes`` for the user (files kept because a reviewer edited them, files removed or kept
+    although nothing is left to amend) and ``removed``: 見え消し of regulations no longer
+    amended, deleted because nobody edited them (paths relative to OUT)."""
 
     files: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
 
 
 def _edits_by_file(findings: list[Finding], docs: Mapping[str, Document], config: RunConfig) -> dict[str, list[Edit]]:
@@ -271,7 +274,9 @@ def write_mikeshi(out_dir: Path, findings: list[Finding], docs: Mapping[str, Doc
     (``"20261129"``); ``store``: the folder of copies of the last generated drafts (see
     :data:`.protect.GENERATED_DIR`), ``None`` for none. A 見え消し a reviewer edited is kept
     and the new one written beside it (:func:`.protect.save_protected`); two regulations with
-    the same title get ``-2``, ``-3`` … after the title.
+    the same title get ``-2``, ``-3`` … after the title. The 見え消し of a regulation that no
+    longer changes is deleted when nobody edited it, else kept with a note that it is
+    obsolete (:func:`.protect.retire_draft`); a kept one still carries its decisions.
     Raises :class:`OutputError` when a file cannot be written, :class:`PatternDataError` when
     the rewrite rules are invalid."""
     result = MikeshiResult()
@@ -291,7 +296,44 @@ def write_mikeshi(out_dir: Path, findings: list[Finding], docs: Mapping[str, Doc
             result.files.append(outcome.written.relative_to(out_dir).as_posix())
         if outcome.note:
             result.notes.append(f"{MIKESHI_DIR}/{outcome.note}")
+    for name in _obsolete(folder, store, set(used)):
+        retired = retire_draft(folder / name, previous=store / MIKESHI_DIR / name if store is not None else None)
+        result.removed.extend(f"{MIKESHI_DIR}/{p.name}" for p in retired.removed)
+        if retired.removed:
+            result.notes.append(f"{'、'.join(f'{MIKESHI_DIR}/{p.name}' for p in retired.removed)} は"
+                                "改正する内容がなくなったため削除しました")
+        # A 見え消し whose every change the reviewer accepted or rejected is their record of
+        # decisions, not a stale draft; one with changes still pending would look current.
+        stale = [p for p in retired.kept if not _all_decided(p)]
+        if stale:
+            result.notes.append(f"{MIKESHI_DIR}/{obsolete_note(stale)}")
     return result
+
+
+def _all_decided(path: Path) -> bool:
+    try:
+        states = read_changes(path)
+    except ReviewFileError:
+        return False
+    return bool(states) and all(st.state in ("accepted", "rejected") for st in states.values())
+
+
+_STAMPED = re.compile(r".+-[0-9]{8}(?:-[0-9]+)?\.docx")
+
+
+def _obsolete(folder: Path, store: Path | None, current: set[str]) -> list[str]:
+    """Names of the 見え消し of regulations this run no longer amends: those of which a
+    generated copy is kept in ``store``, and those in ``folder`` the tool wrote (a recorded
+    hash; not one written beside an edited file, which :func:`.protect.retire_draft` finds
+    from its regulation's name)."""
+    names = set()
+    if store is not None and (store / MIKESHI_DIR).is_dir():
+        names |= {p.name for p in (store / MIKESHI_DIR).glob("*.docx")}
+    if folder.is_dir():
+        names |= {p.name for p in folder.glob("*.docx")
+                  if not p.name.startswith(("~$", ".")) and not _STAMPED.fullmatch(p.name)
+                  and recorded_hash(p) is not None}
+    return sorted(names - current)
 
 
 # ---------------------------------------------------------------------------- reading

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import shutil
 import zipfile
 from dataclasses import dataclass
@@ -259,3 +260,56 @@ def save_protected(doc, path: Path, *, stamp: str, previous: Path | None = None,
     elif redline_title is not None:
         note += "（前回の起案の写しがないため変更点の文書は作れません）"
     return SaveOutcome(target, kept=path, redline=red, note=note)
+
+
+@dataclass(frozen=True)
+class RetireOutcome:
+    """What :func:`retire_draft` did: ``removed`` the generated files deleted, ``kept`` the
+    edited ones left in place, ``note`` one Japanese line for the user when one was kept."""
+
+    removed: tuple[Path, ...] = ()
+    kept: tuple[Path, ...] = ()
+    note: str = ""
+
+
+def _stamped(path: Path) -> list[Path]:
+    """The files :func:`save_protected` wrote beside ``path`` in earlier runs (the new draft
+    and its redline, named with the run date)."""
+    pattern = re.compile(re.escape(path.stem) + r"(?:-変更点)?-[0-9]{8}(?:-[0-9]+)?" + re.escape(path.suffix))
+    if not path.parent.is_dir():
+        return []
+    return sorted(p for p in path.parent.iterdir() if pattern.fullmatch(p.name))
+
+
+def retire_draft(path: Path, *, previous: Path | None = None) -> RetireOutcome:
+    """Take away the draft at ``path`` (and those written beside it with a run date) once
+    nothing is left to amend, so that no stale draft looks current.
+
+    A file the tool wrote and nobody edited (:func:`is_edited` is false) is deleted; an edited
+    one is kept and the note says it is obsolete. ``previous``: the copy of the last
+    generated version (see :func:`save_protected`), deleted when nothing was kept.
+    Raises :class:`OutputError` when a file cannot be deleted."""
+    removed, kept = [], []
+    for p in [path, *_stamped(path)]:
+        if not p.exists():
+            continue
+        if is_edited(p):
+            kept.append(p)
+            continue
+        try:
+            p.unlink()
+        except OSError as e:
+            raise OutputError(f"改正する内容がなくなった起案を削除できません ({e})。Word で開いていれば閉じてから"
+                              "再実行してください", path=str(p)) from e
+        removed.append(p)
+    if not kept and previous is not None:
+        previous.unlink(missing_ok=True)
+    return RetireOutcome(tuple(removed), tuple(kept), obsolete_note(kept))
+
+
+def obsolete_note(kept: list[Path]) -> str:
+    """The note on edited drafts kept although nothing is left to amend (``""`` for none)."""
+    if not kept:
+        return ""
+    return (f"{'、'.join(p.name for p in kept)} は改正する内容がなくなったため古くなっていますが、"
+            "審査者が編集しているため残しました。不要なら削除してください")
