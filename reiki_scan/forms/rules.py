@@ -31,15 +31,18 @@ class FormRule:
 @dataclass(frozen=True)
 class FormRules:
     """All of ``forms.yaml``: ``name_field`` (the label a seal box belongs to), ``notes``
-    (first match wins), ``obligations`` and ``box_midline``."""
+    (first match wins), ``obligations``, ``box_midline`` and ``title`` (a form's own title
+    line, looked for in the first ``title_lines`` non-blank lines)."""
 
     name_field: FormRule
     notes: tuple[FormRule, ...]
     obligations: tuple[FormRule, ...]
     box_midline: FormRule
+    title: FormRule
+    title_lines: int
 
     def all(self) -> tuple[FormRule, ...]:
-        return (self.name_field, *self.notes, *self.obligations, self.box_midline)
+        return (self.name_field, *self.notes, *self.obligations, self.box_midline, self.title)
 
 
 def _rule(entry: object, path: Path, where: str, *, note: bool = False) -> FormRule:
@@ -59,11 +62,19 @@ def _rule(entry: object, path: Path, where: str, *, note: bool = False) -> FormR
     return FormRule(entry["id"], regex, effect, tuple(map(str, examples)), tuple(map(str, counter)))
 
 
+def _title_lines(entry: dict, path: Path) -> int:
+    lines = entry.get("lines")
+    if isinstance(lines, bool) or not isinstance(lines, int) or lines < 1:
+        raise PatternDataError("title の lines は 1 以上の整数（先頭から何行を見るか）にしてください", path=str(path))
+    return lines
+
+
 def load_form_rules(path: Path | None = None) -> FormRules:
     """Read ``forms.yaml`` (default: the bundled ``patterns/forms.yaml``).
 
     Raises :class:`PatternDataError` naming the file when it is missing, not YAML, lacks a
-    section, has an entry without id/pattern/examples, a bad regex or a repeated id."""
+    section, has an entry without id/pattern/examples, a bad regex, a repeated id or a
+    ``title.lines`` that is not a positive integer."""
     path = Path(path) if path is not None else data_dir("patterns") / FORMS_FILE
     return _load(path.resolve())
 
@@ -76,7 +87,7 @@ def _load(path: Path) -> FormRules:
         raise PatternDataError(f"様式の読取り規則を読めません（{e}）。UTF-8 の YAML で置いてください", path=str(path)) from e
     if not isinstance(data, dict):
         raise PatternDataError("様式の読取り規則が空です。forms.yaml を置き直してください", path=str(path))
-    for key in ("name_field", "notes", "obligations", "box_midline"):
+    for key in ("name_field", "notes", "obligations", "box_midline", "title"):
         if key not in data:
             raise PatternDataError(f"{key} の節がありません。forms.yaml に加えてください", path=str(path))
     if not isinstance(data["notes"], list) or not isinstance(data["obligations"], list):
@@ -86,6 +97,8 @@ def _load(path: Path) -> FormRules:
         notes=tuple(_rule(e, path, f"notes[{i}]", note=True) for i, e in enumerate(data["notes"])),
         obligations=tuple(_rule(e, path, f"obligations[{i}]") for i, e in enumerate(data["obligations"])),
         box_midline=_rule(data["box_midline"], path, "box_midline"),
+        title=_rule(data["title"], path, "title"),
+        title_lines=_title_lines(data["title"], path),
     )
     ids = [r.id for r in rules.all()]
     if len(set(ids)) != len(ids):

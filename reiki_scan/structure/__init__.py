@@ -13,6 +13,8 @@ from ..models import Document, Provision, SourceText, Unit, XmlNode
 from . import numbering
 from .parser import Node, parse_lines
 from .units import make_units
+# After numbering: reiki_scan.forms imports it from this package.
+from ..forms.title import form_title
 
 __all__ = ["parse", "units", "numbering"]
 
@@ -46,8 +48,9 @@ def parse(source: SourceText) -> Document:
         title = source.title_hint or PurePosixPath(source.path).stem
     kind = _doc_kind(source, title, act_number, has_articles)
     if kind == "様式" and source.format in _FORM_FORMATS:
-        # A form's first line is a label or a date field, not a title.
-        title = source.title_hint or PurePosixPath(source.path).stem
+        # A form's first line is a label or a date field, not a title: its title is the
+        # first line near the top that names a document (patterns/forms.yaml).
+        title = source.title_hint or form_title(source) or PurePosixPath(source.path).stem
         if not root.children:
             root = _form_root(source)
     return Document(
