@@ -83,7 +83,9 @@ class Prepared:
 _detector = None
 
 
-def _get_detector():
+def get_detector():
+    """The :class:`~reiki_scan.detect.Detector` of this process, built once (its patterns are
+    read from YAML: tenths of a second)."""
     global _detector
     if _detector is None:
         from .detect import Detector
@@ -101,7 +103,7 @@ def _raw_gate_applies(detector) -> bool:
 def candidate_units(doc: Document, units: list[Unit], detector=None) -> list[Unit]:
     """``Detector.candidate_units`` (the units with a non-trap seal hit, in order), without
     normalizing the units :data:`RAW_GATE` rules out."""
-    detector = detector or _get_detector()
+    detector = detector or get_detector()
     if _raw_gate_applies(detector):
         units = [u for u in units if RAW_GATE.search(u.text)]
     return detector.candidate_units(doc, units)
@@ -206,7 +208,7 @@ def _warm_up() -> None:
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     from . import forms, load, structure  # noqa: F401
 
-    _get_detector()
+    get_detector()
 
 
 class WorkerPool:

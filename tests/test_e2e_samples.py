@@ -63,7 +63,7 @@ EXPECTED = [
     ("reiki/sogyo_shien_yoko.txt", "第8条第1項", "記名押印", "記名押印", True, "要検討"),
     ("reiki/sogyo_shien_yoko.txt", "第8条第2項", "実印を押印", "実印", True, "存続"),
     ("reiki/sogyo_shien_yoko.txt", "第8条第2項", "印鑑登録証明書", "印鑑証明", True, "存続"),
-    ("yoshiki/bousai_shizai.xlsx", "", "印", "様式印欄", True, "廃止"),
+    ("yoshiki/bousai_shizai.xlsx", "様式第1号", "印", "様式印欄", True, "廃止"),
     ("yoshiki/bousai_shizai.xlsx", "様式第3号", "受領印", "その他の印", True, "廃止"),
     ("yoshiki/hojokin_kofu_shinseisho.docx", "様式第1号", "印", "様式印欄", True, "廃止"),
     ("yoshiki/sogyo_seikyusho.docx", "様式第5号", "受付印", "その他の印", True, "対象外"),

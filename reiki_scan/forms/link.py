@@ -22,7 +22,7 @@ from pathlib import PurePosixPath
 
 from rapidfuzz import fuzz
 
-from ..models import Document, Provision
+from ..models import NATIONAL_KINDS, Document, Provision
 from ..structure import numbering
 from ..textnorm import norm
 
@@ -181,7 +181,7 @@ def link_forms(documents: dict[str, Document]) -> list[FormLink]:
     """Every form section of every form file in ``documents`` that one regulation of the
     same corpus prescribes (see the module docstring), sorted by form file and offset.
     National laws and other form files are never candidates."""
-    regs = [_index(d) for d in documents.values() if not is_form_file(d) and d.doc_kind not in ("法律", "政令", "省令")]
+    regs = [_index(d) for d in documents.values() if not is_form_file(d) and d.doc_kind not in NATIONAL_KINDS]
     links: list[FormLink] = []
     for key in sorted(documents):
         form = documents[key]

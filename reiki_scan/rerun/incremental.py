@@ -31,7 +31,8 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 from ..config import RunConfig
-from ..models import Document, Finding
+from ..forms.link import FORM_FORMATS
+from ..models import NATIONAL_KINDS, Document, Finding
 from ..pipeline import ProgressFn, ScanResult, Skipped, _noop, _relpath, load_limits
 from .workspace import DocumentRow, Workspace, findings_to_json
 
@@ -170,7 +171,7 @@ def scan_incremental(corpus: Path, config: RunConfig, ws: Workspace | None = Non
     ``ws``). Unreadable files and files a stage fails on are listed in ``result.skipped``; the run
     goes on. Raises :class:`~reiki_scan.errors.LoadError` when ``corpus`` is not a folder,
     ``PatternDataError`` / ``PolicyDataError`` on broken data."""
-    from .. import classify, detect, forms, group, load, parallel
+    from .. import classify, forms, group, load, parallel
 
     if ws is not None:
         det_key, cls_key, load_key = cache_keys(manifest, config)
@@ -206,6 +207,7 @@ def scan_incremental(corpus: Path, config: RunConfig, ws: Workspace | None = Non
         # (a read-only workspace that never stored this content).
         if e.doc is None:
             e.doc = cached_parse(e) or parallel.parse_source(load.load_file(e.path, corpus, **limits))
+            e.kind = e.doc.doc_kind
         return e.doc
 
     def skip(e: _Entry, reason: str, message: str) -> None:
@@ -256,7 +258,8 @@ def scan_incremental(corpus: Path, config: RunConfig, ws: Workspace | None = Non
         if p.document is None:
             skip(e, *p.skipped)
         else:
-            e.doc, e.title, e.units_read, e.candidates, e.fresh = doc, doc.title, p.units_read, p.candidates, True
+            e.doc, e.kind, e.title, e.units_read, e.candidates, e.fresh = (doc, doc.doc_kind, doc.title, p.units_read,
+                                                                           p.candidates, True)
 
     with parallel.WorkerPool(workers if len(to_prepare) >= parallel.MIN_FILES else 1) as pool:
         prepared = parallel.prepare_files(pool, [e.path for e in to_prepare], corpus, limits, progress)
@@ -267,7 +270,7 @@ def scan_incremental(corpus: Path, config: RunConfig, ws: Workspace | None = Non
                 skip(e, *p.skipped)
                 continue
             src = p.document.source
-            e.doc, e.sha256, e.encoding, e.format = p.document, src.sha256, src.encoding, src.format
+            e.doc, e.kind, e.sha256, e.encoding, e.format = p.document, p.document.doc_kind, src.sha256, src.encoding, src.format
             if store:
                 parsed_blobs.append((e.sha256, code, Workspace.encode_document(e.doc)))
             if not reuse_detection(e):
@@ -291,7 +294,7 @@ def scan_incremental(corpus: Path, config: RunConfig, ws: Workspace | None = Non
 
     # ---- 4. detect
     t0 = time.perf_counter()
-    detector = detect.Detector() if to_detect else None
+    detector = parallel.get_detector() if to_detect else None
     for i, e in enumerate(to_detect, 1):
         try:
             # Only the candidate units can hold a finding: detect skips every other unit.
@@ -313,7 +316,11 @@ def scan_incremental(corpus: Path, config: RunConfig, ws: Workspace | None = Non
     if stored_links is not None:
         links = [forms.FormLink(**k) for k in stored_links]
     else:
-        links = forms.link_forms({e.rel: document(e) for e in kept})
+        # National laws are neither forms nor the regulations forms belong to; without a form
+        # file there is no link: neither needs its documents decoded.
+        linkable = [e for e in kept if e.kind not in NATIONAL_KINDS]
+        has_forms = any(e.kind == "様式" and e.format in FORM_FORMATS for e in linkable)
+        links = forms.link_forms({e.rel: document(e) for e in linkable}) if has_forms else []
         if store:
             ws.put_links(links_key, [asdict(k) for k in links])
     links_of: dict[str, list] = {}
@@ -355,8 +362,7 @@ def scan_incremental(corpus: Path, config: RunConfig, ws: Workspace | None = Non
     documents = LazyDocuments()
     for e in kept:
         documents.add(e.rel, doc=e.doc, maker=lambda e=e: document(e))
-        kind = e.findings[0].doc_kind if e.findings else (e.doc.doc_kind if e.doc is not None else e.kind)
-        rows.append(DocumentRow(e.rel, e.sha256, e.size, e.mtime_ns, e.encoding, e.format, kind, e.title,
+        rows.append(DocumentRow(e.rel, e.sha256, e.size, e.mtime_ns, e.encoding, e.format, e.kind, e.title,
                                 "read", "", "", load_key))
     rows.sort(key=lambda r: r.path)
     skipped.sort(key=lambda s: s.path)
