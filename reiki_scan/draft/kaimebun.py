@@ -85,6 +85,15 @@ def placeholder(change: ProvisionChange, config: RunConfig) -> str:
     text = change.old_text.rstrip("。")
     a, b = e.start - change.start, e.end - change.start
     lo, hi = max(0, a - _EXCERPT), min(len(text), b + _EXCERPT)
+    # Cut the excerpt between words where one is near (「…届出書の写しに…」, not 「…出書の写しに…」).
+    for _ in range(_EXCERPT):
+        if lo == 0 or _left_boundary(text, lo):
+            break
+        lo -= 1
+    for _ in range(_EXCERPT):
+        if hi == len(text) or _right_boundary(text, hi):
+            break
+        hi += 1
     excerpt = ("…" if lo > 0 else "") + text[lo:hi] + ("…" if hi < len(text) else "")
     return f"{scope_label(change, config)}中（{e.new}{MANUAL_MARK}　「{excerpt.replace(chr(10), BODY_PREFIX)}」）"
 
