@@ -359,9 +359,9 @@ def redraft(out: Path, apply: Callable[[list[Finding]], list[Finding]] | None = 
     state = load_state(out)
     corpus = Path(state["corpus"])
     config = RunConfig(**state["config"])
-    findings = [
-        f.with_(decision=f.proposal or f.decision, decided_by="proposal") for f in read_findings(out)
-    ]
+    from .draft.ledger import as_proposed
+
+    findings = [as_proposed(f) for f in read_findings(out)]
     if apply is not None:
         findings = apply(findings)
     documents: dict[str, Document] = {}

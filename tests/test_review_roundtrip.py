@@ -149,3 +149,34 @@ def test_regression_reviewed_reason_and_note_survive_the_round_trip(out):
     [f] = [f for f in _findings(out) if f["id"] == noen["id"]]
     assert (f["decision"], f["reason"], f["proposal_reason"], f["note"]) == (
         "廃止", f"審査結果により廃止（ledger.xlsx 一覧 第{line}行）", noen["reason"], "")
+
+
+def test_regression_reviewer_reason_and_note_through_the_cli_workspace(tmp_path, samples):
+    # Through `run` (which keeps a workspace) and `draft`, a 存続 decision kept the proposal's
+    # 「…廃止する」 reason and the reviewer's 備考 was dropped.
+    import json
+    import subprocess
+    import sys
+
+    import openpyxl
+
+    out = tmp_path / "out"
+    cli = [sys.executable, "-m", "reiki_scan.cli"]
+    assert subprocess.run([*cli, "run", str(samples), "--out", str(out), "--workers", "1"],
+                          capture_output=True).returncode == 0
+    wb = openpyxl.load_workbook(out / "ledger.xlsx")
+    ws = wb["一覧"]
+    header = [c.value for c in ws[1]]
+    col = {name: header.index(name) + 1 for name in ("ファイル", "位置", "区分", "審査結果", "備考")}
+    row = next(r for r in range(2, ws.max_row + 1)
+               if ws.cell(r, col["ファイル"]).value == "reiki/shimin_noen_jorei.xml"
+               and ws.cell(r, col["位置"]).value == "第5条第1項")
+    ws.cell(row, col["審査結果"]).value = "存続"
+    ws.cell(row, col["備考"]).value = "所管課の判断により当面存続"
+    wb.save(out / "ledger.xlsx")
+    assert subprocess.run([*cli, "draft", str(out)], capture_output=True).returncode == 0
+    [f] = [json.loads(l) for l in (out / "findings.jsonl").read_text(encoding="utf-8").splitlines()
+           if '"reiki/shimin_noen_jorei.xml"' in l and '"第5条第1項"' in l]
+    assert (f["decision"], f["decided_by"], f["note"]) == ("存続", "ledger", "所管課の判断により当面存続")
+    assert f["reason"].startswith("審査結果により存続")
+    assert "廃止" in f["proposal_reason"]

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..draft.ledger import REREVIEW_NOTE
+from ..draft.ledger import REREVIEW_NOTE, as_proposed, proposal_reason, reviewed
 from ..models import Finding
 from .lineage import clause_key
 from .workspace import StoredDecision, Workspace, effective
@@ -86,7 +86,7 @@ def record_written_ledger(path: Path, ws: Workspace, findings: list[Finding], ke
     st = path.stat()
     ws.replace_ledger_decisions(
         path.name, st.st_size, st.st_mtime_ns,
-        [(f.id, f.decision, "", clause_key(f.text)) for f in findings if f.decided_by == "ledger"])
+        [(f.id, f.decision, f.note, clause_key(f.text)) for f in findings if f.decided_by == "ledger"])
     ws.set_written_ledger(path.name, st.st_size, st.st_mtime_ns, key,
                           any(f.decided_by != "proposal" for f in findings))
 
@@ -111,13 +111,13 @@ def apply_decisions(findings: list[Finding], stored: dict[str, StoredDecision]) 
     for f in findings:
         s = stored.get(f.id)
         if s is None:
-            out.append(f)
+            # A finding read back from findings.jsonl may still carry an earlier reviewer's reason.
+            out.append(as_proposed(f) if f.decided_by == "ledger" or f.proposal_reason else f)
         elif s.clause == clause_key(f.text):
-            out.append(f.with_(decision=s.decision, decided_by="ledger"))
+            out.append(reviewed(f, s.decision, s.source, note=s.note))
         else:
             # The reason may come back from findings.jsonl (reiki-scan draft) already marked.
-            reason = f.reason.removeprefix(REREVIEW_MARK)
-            out.append(f.with_(decision=f.proposal or f.decision, decided_by="proposal",
-                               reason=REREVIEW_MARK + reason))
+            reason = proposal_reason(f).removeprefix(REREVIEW_MARK)
+            out.append(as_proposed(f).with_(reason=REREVIEW_MARK + reason))
             rereview.append(f.id)
     return out, rereview
