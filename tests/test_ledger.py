@@ -115,12 +115,13 @@ def test_written_ledger_reads_back_by_content(tmp_path, reviewed_inputs):
     assert summary[0] == ["文書種別", "区分", *DECISIONS, "合計"]
     table = {(r[0], r[1] or ""): r[2:] for r in summary[1:] if isinstance(r[2], int)}
     assert table[("法律", "署名又は記名押印")] == [0, 0, 0, 15, 0, 0, 12, 27]
-    assert table[("規則", "署名押印")] == [0, 0, 1, 0, 1, 0, 0, 2]
+    # 岬町 第5条 (登録申請した印鑑を押印) is a registered seal: 存続, not 署名に改める.
+    assert table[("規則", "署名押印")] == [0, 0, 0, 1, 1, 0, 0, 2]
     assert table[("省令", "印鑑提出")] == [0, 0, 0, 7, 0, 0, 6, 13]
     assert table[("様式", "様式印欄")] == [4, 0, 0, 0, 0, 0, 0, 4]
     # The two 「（※自署または記名捺印）」 notes of the jizokuka forms are 対応済: a signature already suffices.
     assert table[("様式", "署名又は記名押印")] == [0, 0, 0, 0, 0, 2, 0, 2]
-    assert table[("合計", "")] == [4, 0, 1, 40, 2, 2, 35, 84]
+    assert table[("合計", "")] == [4, 0, 0, 41, 2, 2, 35, 84]
     assert len(table) == 17 + 1  # 17 kind×category rows and the 合計 row
     info = [r[:3] for r in summary[summary.index(["実行情報", "値"] + [None] * 8):]]
     assert info == [
