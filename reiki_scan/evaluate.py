@@ -92,6 +92,8 @@ class EvalReport:
     misses: list[Row] = field(default_factory=list)
     false_hits: list[Row] = field(default_factory=list)
     category_mismatches: list[Row] = field(default_factory=list)
+    # Gold rows whose aligned findings carry another locator; ``category`` holds those locators.
+    locator_mismatches: list[Row] = field(default_factory=list)
 
     @property
     def strict_precision(self) -> float:
@@ -113,11 +115,19 @@ class EvalReport:
             "misses": [asdict(r) for r in self.misses],
             "false_hits": [asdict(r) for r in self.false_hits],
             "category_mismatches": [asdict(r) for r in self.category_mismatches],
+            "locator_mismatches": [asdict(r) for r in self.locator_mismatches],
         }
 
 
+_GOLD_FORM = re.compile(r"^様式\s*([0-9０-９]+)(?![0-9０-９]*号)")
+
+
 def gold_locator(locator: str) -> str:
-    """A gold locator in the contract's style: ``第三条第一項前段`` -> ``第3条第1項``."""
+    """A gold locator in the contract's style: ``第三条第一項前段`` -> ``第3条第1項``; a form's
+    label with the field it names (``様式１（…申請書）申請者欄``) -> ``様式第1号``."""
+    form = _GOLD_FORM.match(locator)
+    if form:
+        return f"様式第{int(form[1])}号"
     loc = _NOTE.sub("", locator).strip()
     loc = _PART.sub("", loc)
     return to_arabic_locator(loc)
@@ -149,6 +159,7 @@ def evaluate(gold_rows: list[dict], findings: list[dict]) -> EvalReport:
     misses: list[Row] = []
     false_hits: list[Row] = []
     mismatches: list[Row] = []
+    loc_mismatches: list[Row] = []
     pairs = agree = multi = loc_pairs = loc_agree = 0
     for g in gold_rows:
         found = [f for f in by_file.get(g["file"], []) if aligned(g["text"], f["text"])]
@@ -159,7 +170,11 @@ def evaluate(gold_rows: list[dict], findings: list[dict]) -> EvalReport:
         if found:
             loc_pairs += 1
             want = gold_locator(g["locator"])
-            loc_agree += any(f["locator"] == want for f in found)
+            if any(f["locator"] == want for f in found):
+                loc_agree += 1
+            else:
+                loc_mismatches.append(Row(g["file"], g["locator"], g["text"],
+                                          "/".join(sorted({f["locator"] or "(なし)" for f in found}))))
         if g["requires_seal"] and predicted:
             tp += 1
             cat_counts.setdefault(g["category"], [0, 0, 0])[0] += 1
@@ -193,6 +208,7 @@ def evaluate(gold_rows: list[dict], findings: list[dict]) -> EvalReport:
         locator_agreement=loc_agree / loc_pairs if loc_pairs else 0.0, locator_pairs=loc_pairs,
         unlabelled=len(unlabelled), unlabelled_true=list(unlabelled_true.values()),
         misses=misses, false_hits=false_hits, category_mismatches=mismatches,
+        locator_mismatches=loc_mismatches,
     )
 
 
@@ -214,7 +230,8 @@ def format_report(report: EvalReport) -> str:
                      f" (TP {s.tp} / FP {s.fp} / FN {s.fn})")
     for title, rows in (("見逃し (miss)", report.misses), ("誤検出 (false hit)", report.false_hits),
                         ("区分不一致 (category)", report.category_mismatches),
-                        ("未ラベルの押印要 (unlabelled)", report.unlabelled_true)):
+                        ("未ラベルの押印要 (unlabelled)", report.unlabelled_true),
+                        ("条項位置の不一致 (locator; [] は検出側の位置)", report.locator_mismatches)):
         lines.append(f"{title}: {len(rows)}")
         for r in rows:
             lines.append(f"  {r.file} {r.locator} [{r.category}] {r.text[:80]}")

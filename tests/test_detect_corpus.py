@@ -33,7 +33,12 @@ def test_gold_scores(gold_run):
     assert report.overall.recall == 1.0 and report.overall.precision == 1.0
     assert report.strict_precision == 1.0
     assert (report.category_agreement, report.category_pairs, report.category_multi) == (1.0, 51, 5)
-    assert (round(report.locator_agreement, 3), report.locator_pairs) == (0.889, 90)
+    # 86 of 90: the four misses are the 王寺町 excerpt, whose article headings were cut off
+    # (its gold says 条番号不明 or was worked out from outside the excerpt).
+    assert (round(report.locator_agreement, 3), report.locator_pairs) == (0.956, 90)
+    assert {r.file.rsplit("/", 1)[-1] for r in report.locator_mismatches} == {"oji_k433RG00000056_inkan_kisoku.txt"}
+    assert len(report.locator_mismatches) == 4
+    assert report.locator_agreement >= 0.95
     assert (report.unlabelled, len(report.unlabelled_true)) == (12, 0)
     assert len(findings) == 134
     # Floors of the task, kept explicit beside the exact figures.

@@ -70,3 +70,13 @@ def test_gold_locator_style():
     assert gold_locator("第三条第一項前段") == "第3条第1項"
     assert gold_locator("第一条第二項（生還者届の様式）") == "第1条第2項"
     assert gold_locator("附則第一条ただし書") == "附則第1条"
+
+
+def test_gold_form_locators_name_the_form():
+    # The gold names a form with the field (「様式１（…申請書）申請者欄」); findings say 様式第1号.
+    from reiki_scan.evaluate import gold_locator
+
+    assert gold_locator("様式１（小規模事業者持続化補助金事業＜一般型＞に係る申請書）申請者欄") == "様式第1号"
+    assert gold_locator("様式５・交付規程様式第１（補助金交付申請書）申請者欄") == "様式第5号"
+    assert gold_locator("第三条第三項第二号イ") == "第3条第3項第2号イ"
+    assert gold_locator("様式第3号") == "様式第3号"
