@@ -238,15 +238,19 @@ def _check_link(path: Path, root: Path, display: str) -> None:
         )
 
 
+def _vanished(display: str) -> errors.VanishedFileError:
+    return errors.VanishedFileError(
+        "ファイルが見つかりません（一覧を作った後に移動・削除されました）。置き直して再実行してください",
+        path=display,
+    )
+
+
 def _read(path: Path, display: str, max_bytes: int) -> bytes:
     """The file's bytes, refusing what is not a regular file or is over ``max_bytes``."""
     try:
         st = path.stat()
     except FileNotFoundError as e:
-        raise errors.VanishedFileError(
-            "ファイルが見つかりません（一覧を作った後に移動・削除されました）。置き直して再実行してください",
-            path=display,
-        ) from e
+        raise _vanished(display) from e
     except OSError as e:
         raise errors.LoadError(f"ファイルを開けません（{e.strerror or e}）。アクセス権を確認してください", path=display) from e
     if not stat.S_ISREG(st.st_mode):
@@ -264,10 +268,7 @@ def _read(path: Path, display: str, max_bytes: int) -> bytes:
             # One byte over the limit tells a file that grew after stat().
             data = fh.read(max_bytes + 1)
     except FileNotFoundError as e:
-        raise errors.VanishedFileError(
-            "ファイルが見つかりません（一覧を作った後に移動・削除されました）。置き直して再実行してください",
-            path=display,
-        ) from e
+        raise _vanished(display) from e
     except OSError as e:
         raise errors.LoadError(f"ファイルを読めません（{e.strerror or e}）。アクセス権を確認してください", path=display) from e
     if len(data) > max_bytes:
