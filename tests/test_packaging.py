@@ -37,9 +37,15 @@ def test_wheel_runs_the_main_job_outside_the_checkout(repo_root, tmp_path):
     import sys
     import zipfile
 
+    import shutil
+
+    # Build from a copy: setuptools leaves build/ and *.egg-info in the source folder.
+    src = tmp_path / "src"
+    shutil.copytree(repo_root, src, ignore=shutil.ignore_patterns(
+        ".git", ".venv", "venv", "build", "dist", "*.egg-info", "__pycache__", "reiki-scan-out", ".pytest_cache"))
     dist = tmp_path / "dist"
     subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "--no-build-isolation",
-                    "-w", str(dist), str(repo_root)], check=True, capture_output=True)
+                    "-w", str(dist), str(src)], check=True, capture_output=True)
     [wheel] = dist.glob("reiki_scan-*.whl")
     site = tmp_path / "site"
     zipfile.ZipFile(wheel).extractall(site)
