@@ -118,6 +118,8 @@ _FULL_WIDTH = str.maketrans("０１２３４５６７８９", "0123456789")
 def load_config(corpus: Path | None, **overrides) -> RunConfig:
     """Read ``reiki-scan.toml`` from ``corpus`` (when present) and apply non-None overrides.
 
+    A policy given as a path is made absolute: relative to CORPUS in ``reiki-scan.toml``,
+    to the working folder as an option.
     Raises :class:`ConfigError` on an unreadable file, an unknown key or a bad value."""
     values: dict = {}
     if corpus is not None and corpus.is_dir():
@@ -131,5 +133,16 @@ def load_config(corpus: Path | None, **overrides) -> RunConfig:
     unknown = set(values) - known
     if unknown:
         raise ConfigError(f"未知の設定項目: {', '.join(sorted(unknown))}", path=str(corpus / CONFIG_NAME))
+    if corpus is not None and _is_policy_path(values.get("policy", "")):
+        values["policy"] = str((corpus / values["policy"]).resolve())
+    overrides = {k: v for k, v in overrides.items() if v is not None}
+    if _is_policy_path(overrides.get("policy", "")):
+        overrides["policy"] = str(Path(overrides["policy"]).resolve())
     cfg = RunConfig(**values)
-    return replace(cfg, **{k: v for k, v in overrides.items() if v is not None})
+    return replace(cfg, **overrides)
+
+
+def _is_policy_path(policy: str) -> bool:
+    """A policy given as a file (not a bundled name such as ``default``): it is stored
+    absolute, so that ``check`` and ``draft`` find it from any working folder."""
+    return policy.endswith((".yaml", ".yml")) or "/" in policy or "\\" in policy

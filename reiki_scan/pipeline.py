@@ -174,10 +174,14 @@ def read_findings(out: Path) -> list[Finding]:
         raise ReikiScanError("findings.jsonl がありません。先に reiki-scan run か scan を実行してください", path=str(path))
     names = set(Finding.__dataclass_fields__)
     found = []
-    for line in path.read_text(encoding="utf-8").splitlines():
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         if line.strip():
-            d = json.loads(line)
-            found.append(Finding(**{k: v for k, v in d.items() if k in names}))
+            try:
+                d = json.loads(line)
+                found.append(Finding(**{k: v for k, v in d.items() if k in names}))
+            except (json.JSONDecodeError, TypeError, AttributeError) as e:
+                raise ReikiScanError(f"{n}行目を読めません（{e}）。reiki-scan run で作り直してください",
+                                     path=str(path)) from e
     return found
 
 
@@ -356,10 +360,17 @@ def redraft(out: Path, apply: Callable[[list[Finding]], list[Finding]] | None = 
     amendment sentences). Returns the result, what was written and the number of files read."""
     from . import load, parallel
 
+    from .draft.ledger import as_proposed
+
     state = load_state(out)
     corpus = Path(state["corpus"])
-    config = RunConfig(**state["config"])
-    from .draft.ledger import as_proposed
+    # Keys a later version of reiki-scan wrote, and this one does not know, are left out.
+    known = RunConfig.__dataclass_fields__
+    config = RunConfig(**{k: v for k, v in state["config"].items() if k in known})
+    if not corpus.is_dir():
+        # Without the regulations' text every draft would be rewritten empty.
+        raise ReikiScanError(f"前回の実行で読んだ例規のフォルダ {corpus} が見つかりません。フォルダを戻すか、"
+                             "reiki-scan run で走査し直してください。起案は変更していません", path=str(out))
 
     findings = [as_proposed(f) for f in read_findings(out)]
     if apply is not None:
@@ -373,6 +384,15 @@ def redraft(out: Path, apply: Callable[[list[Finding]], list[Finding]] | None = 
             documents[source.path] = parallel.parse_source(source)
         except (LoadError, OSError) as e:
             skipped.append(Skipped(rel, getattr(e, "reason", "unreadable"), str(e)))
+        except Exception as e:
+            # As the scan: a parser failure on one file is that file's, not the run's.
+            skipped.append(Skipped(rel, "parse_error", f"{rel}: 構造を解析できません ({type(e).__name__}: {e})"))
+    if skipped:
+        # A file with findings that can no longer be read would have its amendments dropped
+        # from every draft: refuse rather than rewrite the drafts without them.
+        raise ReikiScanError("起案に必要なファイルを読めません: " + "; ".join(s.message for s in skipped)
+                             + "。ファイルを戻すか、reiki-scan run で走査し直してください。起案は変更していません",
+                             path=str(out))
     previous = json.loads((out / "summary.json").read_text(encoding="utf-8")) if (out / "summary.json").exists() else {}
     files = previous.get("files", {})
     for s in files.get("skipped_files", []):

@@ -180,3 +180,40 @@ def test_regression_reviewer_reason_and_note_through_the_cli_workspace(tmp_path,
     assert (f["decision"], f["decided_by"], f["note"]) == ("存続", "ledger", "所管課の判断により当面存続")
     assert f["reason"].startswith("審査結果により存続")
     assert "廃止" in f["proposal_reason"]
+
+
+def test_regression_draft_with_the_corpus_gone_changes_nothing(tmp_path, samples):
+    # `draft` after the corpus folder was moved rewrote every draft empty and deleted others.
+    import shutil
+    import subprocess
+    import sys
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(samples, corpus)
+    out = tmp_path / "out"
+    cli = [sys.executable, "-m", "reiki_scan.cli"]
+    assert subprocess.run([*cli, "run", str(corpus), "--out", str(out), "--workers", "1"],
+                          capture_output=True).returncode == 0
+    before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file() and ".reiki-scan" not in p.parts}
+    corpus.rename(tmp_path / "moved")
+    proc = subprocess.run([*cli, "draft", str(out)], capture_output=True, text=True)
+    assert proc.returncode == 2
+    assert "見つかりません" in proc.stderr.replace("\n", "") and "Traceback" not in proc.stderr
+    after = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file() and ".reiki-scan" not in p.parts}
+    assert after == before
+
+
+def test_regression_draft_on_a_damaged_findings_file_is_a_clear_error(tmp_path, samples):
+    import subprocess
+    import sys
+
+    out = tmp_path / "out"
+    cli = [sys.executable, "-m", "reiki_scan.cli"]
+    assert subprocess.run([*cli, "run", str(samples), "--out", str(out), "--workers", "1"],
+                          capture_output=True).returncode == 0
+    with (out / "findings.jsonl").open("a", encoding="utf-8") as fh:
+        fh.write("{not json\n")
+    proc = subprocess.run([*cli, "draft", str(out)], capture_output=True, text=True)
+    assert proc.returncode == 2
+    message = proc.stderr.replace("\n", "")
+    assert "findings.jsonl" in message and "71行目を読めません" in message and "Traceback" not in message
