@@ -142,28 +142,26 @@ def _story(container, prefix: str, ctx: _Ctx, *, per_paragraph: bool, kind: str 
             _table(child, f"{prefix}table{t_no}", ctx, kind)
 
 
-def _rows(tbl):
-    for child in tbl:
-        if child.tag == _TR:
+def _children(parent, tag: str):
+    """The ``tag`` children of ``parent``, looking through content controls and the
+    transparent wrappers a row or cell may sit in."""
+    for child in parent:
+        if child.tag == tag:
             yield child
         elif child.tag == _SDT:
             content = child.find(_SDT_CONTENT)
             if content is not None:
-                yield from _rows(content)
+                yield from _children(content, tag)
         elif child.tag in _TRANSPARENT:
-            yield from _rows(child)
+            yield from _children(child, tag)
+
+
+def _rows(tbl):
+    return _children(tbl, _TR)
 
 
 def _cells(tr):
-    for child in tr:
-        if child.tag == _TC:
-            yield child
-        elif child.tag == _SDT:
-            content = child.find(_SDT_CONTENT)
-            if content is not None:
-                yield from _cells(content)
-        elif child.tag in _TRANSPARENT:
-            yield from _cells(child)
+    return _children(tr, _TC)
 
 
 def _table(tbl, ref: str, ctx: _Ctx, kind: str) -> None:
