@@ -222,7 +222,7 @@ def draft(
 
 @app.command()
 def check(
-    corpus: Path = typer.Argument(..., help=_CORPUS_HELP),
+    corpus: Path = typer.Argument(..., help="例規・様式のフォルダ (folder of regulations and forms)"),
     against: Path = typer.Option(..., "--against", help="前回の実行結果の出力フォルダ (OUT of the last run)"),
     workers: int = typer.Option(2, min=1, help=_WORKERS_HELP),
 ) -> None:
@@ -262,6 +262,8 @@ def parse(
     from .errors import ReikiScanError
 
     if not file.is_file():
+        if file.is_dir():
+            _fail(f"{file}: フォルダです。例規または様式のファイルを1つ指定してください (FILE is a folder)")
         _fail(f"{file}: ファイルがありません (no such file)")
     try:
         doc = structure.parse(load.load_file(file, file.parent))

@@ -261,3 +261,26 @@ def test_regression_outputs_are_readable_by_other_staff(run):
     os.umask(umask)
     for name in ("findings.jsonl", "summary.json", "ledger.xlsx", "整理規則案.docx"):
         assert stat.S_IMODE((out / name).stat().st_mode) == 0o666 & ~umask, name
+
+
+def test_regression_parse_on_a_folder_says_it_is_a_folder(samples, repo_root):
+    proc = subprocess.run([sys.executable, "-m", "reiki_scan.cli", "parse", str(samples)],
+                          capture_output=True, text=True, cwd=repo_root)
+    assert proc.returncode == 2
+    assert "フォルダです" in proc.stderr.replace("\n", "")
+
+
+def test_parse_prints_the_structure_tree_as_json(samples, repo_root):
+    proc = subprocess.run([sys.executable, "-m", "reiki_scan.cli", "parse", "--json",
+                           str(samples / "reiki" / "hojokin_kofu_kisoku.txt")],
+                          capture_output=True, text=True, cwd=repo_root)
+    assert proc.returncode == 0
+    tree = json.loads(proc.stdout)
+    assert (tree["title"], tree["doc_kind"], tree["encoding"]) == ("さくら台市補助金等交付規則", "規則", "utf-8")
+    locators = []
+    stack = [tree["root"]]
+    while stack:
+        node = stack.pop()
+        locators.append(node["locator"])
+        stack.extend(node["children"])
+    assert "第5条第1項" in locators and "様式第1号" in locators
