@@ -144,12 +144,16 @@ def _check_out(corpus: Path, out: Path) -> None:
 def _scan_and_write(corpus: Optional[Path], out: Path, drafts: bool, workers: int, wait: bool = False,
                     full: bool = False, **overrides) -> int:
     from . import rerun
+    from .config import RunConfig
     from .errors import ReikiScanError
 
     corpus = _resolve_corpus(corpus)
     _check_out(corpus, out)
     config = _config(corpus, **overrides)
     console = _console()
+    if drafts and config.municipality == RunConfig.municipality:
+        console.print("[cyan]注意 (note):[/cyan] 自治体名が未設定のため、起案には「○○市」と書きます。"
+                      "reiki-scan.toml の municipality か --municipality で指定してください")
     try:
         with _Progress(console) as progress:
             outcome = rerun.run(corpus, out, config, drafts=drafts, workers=workers, progress=progress,

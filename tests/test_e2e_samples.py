@@ -284,3 +284,18 @@ def test_parse_prints_the_structure_tree_as_json(samples, repo_root):
         locators.append(node["locator"])
         stack.extend(node["children"])
     assert "第5条第1項" in locators and "様式第1号" in locators
+
+
+def test_regression_unset_municipality_is_pointed_out(tmp_path, samples):
+    import shutil
+
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    shutil.copy(samples / "reiki" / "hojokin_kofu_kisoku.txt", corpus)
+    proc = subprocess.run([sys.executable, "-m", "reiki_scan.cli", "run", str(corpus), "--out", str(tmp_path / "o"),
+                           "--workers", "1"], capture_output=True, text=True)
+    assert proc.returncode == 0
+    assert "自治体名が未設定" in proc.stderr.replace("\n", "")
+    assert "自治体名が未設定" not in subprocess.run(
+        [sys.executable, "-m", "reiki_scan.cli", "run", str(samples), "--out", str(tmp_path / "o2"), "--workers", "1"],
+        capture_output=True, text=True).stderr.replace("\n", "")
