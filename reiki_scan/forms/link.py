@@ -82,12 +82,10 @@ def form_structure(doc: Document) -> Document:
     covered = all(any(s.start <= b.start < s.end for s in styles) for b in src.blocks)
     if covered and src.format != "xlsx":
         return doc
-    groups: list[tuple[str, list]] = []
-    for b in src.blocks:
-        key = b.source_ref.split("!", 1)[0] if src.format == "xlsx" else ""
-        if not groups or groups[-1][0] != key:
-            groups.append((key, []))
-        groups[-1][1].append(b)
+    # Imported here: structure imports forms (form titles) while it initializes.
+    from ..structure import sheet_groups
+
+    groups = sheet_groups(src)
     stem = PurePosixPath(src.path).stem
     sections = []
     for key, blocks in groups:

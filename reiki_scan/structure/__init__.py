@@ -9,14 +9,14 @@ from __future__ import annotations
 import re
 from pathlib import PurePosixPath
 
-from ..models import Document, Provision, SourceText, Unit, XmlNode
+from ..models import Block, Document, Provision, SourceText, Unit, XmlNode
 from . import numbering
 from .parser import Node, parse_lines
 from .units import make_units
 # After numbering: reiki_scan.forms imports it from this package.
 from ..forms.title import form_title
 
-__all__ = ["parse", "units", "numbering"]
+__all__ = ["parse", "units", "numbering", "sheet_groups"]
 
 _KIND_WORDS = ("条例", "規則", "訓令", "告示", "要綱", "要領", "規程")
 _NATIONAL_FOLDERS = {"acts": "法律", "cabinet_orders": "政令", "imperial_orders": "政令", "misc": "省令"}
@@ -110,18 +110,24 @@ _FORM_NUMBER = re.compile(r"様式\s*第?\s*([0-9０-９]+|[一二三四五六�
 _FORM_LOOKAHEAD = 8
 
 
-def _form_root(source: SourceText) -> Provision:
-    """A form file is one AppdxStyle (an Excel workbook: one per sheet), numbered from
-    the form's own label (「（様式１）」, a sheet named 「【様式7】…」) when it has one."""
-    text = source.text
-    groups: list[tuple[str, list]] = []
+def sheet_groups(source: SourceText) -> list[tuple[str, list[Block]]]:
+    """The blocks of a form file in runs that belong to one form: per sheet of a workbook
+    (``(sheet name, blocks)``), else one run ``("", blocks)`` for the whole file."""
+    groups: list[tuple[str, list[Block]]] = []
     for b in source.blocks:
         key = b.source_ref.split("!", 1)[0] if source.format == "xlsx" else ""
         if not groups or groups[-1][0] != key:
             groups.append((key, []))
         groups[-1][1].append(b)
+    return groups
+
+
+def _form_root(source: SourceText) -> Provision:
+    """A form file is one AppdxStyle (an Excel workbook: one per sheet), numbered from
+    the form's own label (「（様式１）」, a sheet named 「【様式7】…」) when it has one."""
+    text = source.text
     styles = []
-    for key, blocks in groups:
+    for key, blocks in sheet_groups(source):
         candidates = [key] + [text[b.start:b.end] for b in blocks[:_FORM_LOOKAHEAD]]
         num = ""
         label = key
