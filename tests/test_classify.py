@@ -14,7 +14,7 @@ from reiki_scan.classify._data import schema
 from reiki_scan.config import RunConfig
 from reiki_scan.errors import PolicyDataError
 from reiki_scan.models import Block, Document, Finding, Provision, SourceText
-from reiki_scan.textnorm import normalize
+from reiki_scan.textnorm import norm, normalize
 
 POLICIES = ("default", "strict", "staged")
 
@@ -296,8 +296,8 @@ def test_decisions_of_each_policy_and_exactly_where_they_differ(shared_corpus):
 # --------------------------------------------------------------------------- one normalization per document
 
 def test_character_wise_normalization_equals_normalize_on_real_documents(shared_corpus):
-    # DocumentConditions searches text.translate({c: normalize(c).text}) and builds the offset
-    # map only on a match: that holds only while textnorm normalizes each character on its own.
+    # textnorm.norm and DocumentConditions use text.translate({c: normalize(c).text}) and build
+    # the offset map only on a match: that holds only while textnorm normalizes each character on its own.
     paths = sorted((shared_corpus / "raw").rglob("*.md")) + sorted((shared_corpus / "raw").rglob("*.txt"))
     assert len(paths) == 73
     table: dict[int, str] = {}
@@ -305,7 +305,7 @@ def test_character_wise_normalization_equals_normalize_on_real_documents(shared_
         text = path.read_text(encoding="utf-8", errors="replace")
         for c in set(text):
             table.setdefault(ord(c), normalize(c).text)
-        assert text.translate(table) == normalize(text).text, path.name
+        assert text.translate(table) == normalize(text).text == norm(text), path.name
 
 
 def test_document_scope_hit_is_quoted_from_the_source_for_every_finding_of_the_document():

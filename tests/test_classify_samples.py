@@ -105,3 +105,24 @@ def test_ledger_round_trip_on_the_sample_city(scanned, tmp_path):
     assert (resolved[target.id].decision, resolved[target.id].decided_by) == ("要検討", "ledger")
     others = [f for f in resolved.values() if f.group != target.group]
     assert all(f.decided_by == "proposal" for f in others)
+
+
+def test_conditions_looked_up_on_demand_decide_as_all_detected(scanned):
+    """Policy._decide detects a condition only when a rule asks for it: every policy picks the
+    same rule as with every condition detected up front, and iterating gives them all."""
+    from reiki_scan.classify import DocumentConditions
+
+    result, config = scanned
+    checked = 0
+    for name in Policy.bundled_names():
+        policy = Policy.load(name)
+        for f in result.findings:
+            of = DocumentConditions(result.documents[f.file])
+            eager = of.detect(f)
+            lazy = of.lazy(f)
+            doc_kind = result.documents[f.file].doc_kind
+            rule = next(r for r in policy.rules if r.matches(f, doc_kind, eager, config))
+            assert policy._decide(f, of, config)[0] == rule
+            assert dict(lazy) == eager and set(lazy) == set(eager) and len(lazy) == len(eager)
+            checked += 1
+    assert checked == 3 * 70

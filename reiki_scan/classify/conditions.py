@@ -7,12 +7,14 @@ whole document text, as its patterns allow, and reported with the words that tri
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import re
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
 from ..models import Document, Finding, Provision
-from ..textnorm import Normalized, normalize
+from ..textnorm import CHAR_TABLE, Normalized, normalize
 from ._data import CONDITIONS_NAME, policies_dir, read_yaml, validate
 from ..errors import PolicyDataError
 
@@ -128,15 +130,6 @@ def _context(finding: Finding, doc: Document | None) -> tuple[tuple[int, ...], s
     return (article.start, paragraph.start, paragraph.end), f"{article.caption}\n{doc.text[paragraph.start:paragraph.end]}"
 
 
-class CharTable(dict):
-    """``{code point: normalize(character).text}`` for :meth:`str.translate`, filled as characters
-    are met (``translate`` looks every character up, so no pass over the text is needed first)."""
-
-    def __missing__(self, code: int) -> str:
-        n = self[code] = normalize(chr(code)).text
-        return n
-
-
 class DocumentConditions:
     """The detected conditions of the findings of one document (``None``: no document, each
     finding's own text, title and kind are used).
@@ -147,15 +140,13 @@ class DocumentConditions:
     run (it holds the document's normalized copies).
 
     Patterns first run on the normalized string alone, made by :meth:`str.translate` with a
-    :class:`CharTable` (textnorm normalizes each character on its own, so the string is
+    :class:`~reiki_scan.textnorm.CharTable` (textnorm normalizes each character on its own, so the string is
     ``normalize(text).text``); the offset map back to the source, a Python loop over every
     character, is built only for a text a pattern matches."""
 
-    def __init__(self, doc: Document | None, table: CharTable | None = None) -> None:
-        """``table``: pass the same :class:`CharTable` to the instances of one run so that each
-        character is normalized once."""
+    def __init__(self, doc: Document | None) -> None:
         self.doc = doc
-        self._table = CharTable() if table is None else table
+        self._table = CHAR_TABLE
         self._strings: dict[tuple[int, ...] | str, str] = {}
         self._normalized: dict[tuple[int, ...] | str, Normalized] = {}
         self._document_hits: dict[str, str] = {}
@@ -192,28 +183,67 @@ class DocumentConditions:
         """Every condition of ``conditions.yaml`` that holds for ``finding`` (of this document),
         with its evidence; see :func:`detect_conditions`.
         Raises :class:`PolicyDataError` when the bundled conditions are invalid."""
-        doc = self.doc
-        doc_kind = doc.doc_kind if doc is not None else finding.doc_kind
+        return dict(self.lazy(finding))
+
+    def lazy(self, finding: Finding) -> "FindingConditions":
+        """The conditions of ``finding`` as a mapping that looks each one up when asked
+        (``name in it``, ``it[name]``): the policy's first matching rule usually needs a few.
+        Iterating it detects them all, in file order, as :meth:`detect` does."""
+        return FindingConditions(self, finding)
+
+    def _evidence(self, cond: Condition, finding: Finding, scopes: dict, doc_kind: str) -> str:
+        for scope in _SCOPE_ORDER:
+            if scope not in cond.scopes:
+                continue
+            if scope == "document":
+                hit = self._document_hit(cond)
+            else:
+                hit = self._search(cond.patterns, scope, *scopes[scope])
+            if hit:
+                return f"「{hit}」{_SCOPE_LABELS[scope]}"
+        if doc_kind in cond.doc_kinds:
+            return f"文書種別「{doc_kind}」"
+        return ""
+
+
+class FindingConditions(Mapping):
+    """``{name: evidence}`` of the conditions holding for one finding, each detected on first
+    use (:meth:`DocumentConditions.lazy`); equal to the dict :meth:`DocumentConditions.detect` gives."""
+
+    def __init__(self, of: DocumentConditions, finding: Finding) -> None:
+        doc = of.doc
+        self._of, self._finding = of, finding
+        self._doc_kind = doc.doc_kind if doc is not None else finding.doc_kind
         title = (doc.title if doc is not None else "") or finding.title
         context_key, context = _context(finding, doc)
         # A key names each text: a string for a sentence or title, its span for a text of the document.
-        scopes = {"text": (finding.text, finding.text), "provision": (context_key, context), "title": (title, title)}
-        found: dict[str, str] = {}
-        for cond in load_conditions():
-            for scope in _SCOPE_ORDER:
-                if scope not in cond.scopes:
-                    continue
-                if scope == "document":
-                    hit = self._document_hit(cond)
-                else:
-                    hit = self._search(cond.patterns, scope, *scopes[scope])
-                if hit:
-                    found[cond.name] = f"「{hit}」{_SCOPE_LABELS[scope]}"
-                    break
-            else:
-                if doc_kind in cond.doc_kinds:
-                    found[cond.name] = f"文書種別「{doc_kind}」"
-        return found
+        self._scopes = {"text": (finding.text, finding.text), "provision": (context_key, context),
+                        "title": (title, title)}
+        self._conditions = {c.name: c for c in load_conditions()}
+        self._found: dict[str, str] = {}
+
+    def _get(self, name: str) -> str:
+        hit = self._found.get(name)
+        if hit is None:
+            cond = self._conditions.get(name)
+            hit = self._found[name] = "" if cond is None else \
+                self._of._evidence(cond, self._finding, self._scopes, self._doc_kind)
+        return hit
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and bool(self._get(name))
+
+    def __getitem__(self, name: str) -> str:
+        hit = self._get(name)
+        if not hit:
+            raise KeyError(name)
+        return hit
+
+    def __iter__(self):
+        return (name for name in self._conditions if self._get(name))
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
 
 
 def detect_conditions(finding: Finding, doc: Document | None) -> dict[str, str]:

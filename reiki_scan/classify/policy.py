@@ -16,7 +16,7 @@ from ..config import RunConfig
 from ..errors import PolicyDataError
 from ..models import Document, Finding
 from ._data import CONDITIONS_NAME, policies_dir, read_yaml, validate
-from .conditions import CharTable, DocumentConditions, load_conditions
+from .conditions import DocumentConditions, load_conditions
 
 
 @dataclass(frozen=True)
@@ -163,7 +163,7 @@ class Policy:
 
     def _decide(self, finding: Finding, conditions_of: DocumentConditions,
                 config: RunConfig) -> tuple[Rule, dict[str, str]]:
-        conditions = conditions_of.detect(finding)
+        conditions = conditions_of.lazy(finding)
         doc = conditions_of.doc
         doc_kind = doc.doc_kind if doc is not None else finding.doc_kind
         for rule in self.rules:
@@ -186,9 +186,8 @@ def classify(findings: list[Finding], docs: Mapping[str, Document], policy: Poli
         by_file.setdefault(f.file, []).append(i)
     out: list[Finding | None] = [None] * len(findings)
     # One document at a time: its normalized texts are computed once and dropped after it.
-    table = CharTable()
     for file, indexes in by_file.items():
-        conditions_of = DocumentConditions(docs.get(file), table)
+        conditions_of = DocumentConditions(docs.get(file))
         for i in indexes:
             f = findings[i]
             rule, conditions = policy._decide(f, conditions_of, config)
