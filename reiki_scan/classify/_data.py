@@ -9,7 +9,7 @@ from pathlib import Path
 import jsonschema
 import yaml
 
-from ..data import data_dir
+from ..data import data_dir, load_yaml
 from ..errors import PolicyDataError
 
 SCHEMA_NAME = "policy_schema.json"
@@ -44,7 +44,7 @@ def read_yaml(path: Path) -> object:
     except (OSError, UnicodeDecodeError) as e:
         raise PolicyDataError(f"方針ファイルを読めません（UTF-8 の YAML で保存してください）: {e}", path=str(path)) from e
     try:
-        return yaml.safe_load(text)
+        return load_yaml(text)
     except yaml.YAMLError as e:
         raise PolicyDataError(f"YAML として読めません。書式を直してください: {e}", path=str(path)) from e
 

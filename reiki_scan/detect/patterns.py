@@ -19,7 +19,7 @@ from typing import Iterable
 import jsonschema
 import yaml
 
-from ..data import data_dir
+from ..data import data_dir, load_yaml
 from ..errors import PatternDataError
 from ..models import CATEGORIES
 
@@ -92,7 +92,7 @@ def _read(path: Path, schema: dict) -> dict | None:
     another stage (``patterns/`` also holds e.g. the drafting rewrites): detection data is
     recognised by a top-level ``patterns`` or ``cues`` key."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = load_yaml(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as e:
         raise PatternDataError(f"YAML として読めません: {e}。ファイルを修正してください", path=str(path)) from e
     if not isinstance(data, dict) or not ({"patterns", "cues"} & data.keys()):

@@ -16,7 +16,7 @@ from pathlib import Path
 import jsonschema
 import yaml
 
-from ..data import data_dir
+from ..data import data_dir, load_yaml
 from ..errors import PatternDataError
 
 _SCHEMA = {
@@ -125,7 +125,7 @@ def load_rules(path: Path | None = None) -> tuple[RewriteRule, ...]:
 def _load_cached(source_str: str) -> tuple[RewriteRule, ...]:
     source = Path(source_str)
     try:
-        raw = yaml.safe_load(source.read_text(encoding="utf-8"))
+        raw = load_yaml(source.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as e:
         raise PatternDataError(f"書換え規則を読めません: {e}", path=str(source)) from e
     try:

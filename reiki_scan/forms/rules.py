@@ -9,7 +9,7 @@ from pathlib import Path
 
 import yaml
 
-from ..data import data_dir
+from ..data import data_dir, load_yaml
 from ..errors import PatternDataError
 
 FORMS_FILE = "forms.yaml"
@@ -82,7 +82,7 @@ def load_form_rules(path: Path | None = None) -> FormRules:
 @lru_cache(maxsize=4)
 def _load(path: Path) -> FormRules:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = load_yaml(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as e:
         raise PatternDataError(f"様式の読取り規則を読めません（{e}）。UTF-8 の YAML で置いてください", path=str(path)) from e
     if not isinstance(data, dict):
