@@ -67,7 +67,13 @@ def doc_to_analysis(doc, version: str) -> dict:
     return {"model": version, "text": doc.text, "tokens": tokens, "sents": sents}
 
 
-def analyze_texts(texts: Sequence[str], n_process: int = 1, batch_size: int = 64) -> dict[str, dict]:
+# Texts per nlp.pipe batch. tok2vec's peak memory grows by ~70 KB per token of a batch (24
+# long national-law sentences: +700 MB over the model's 440 MB); the speed is the same from 4
+# to 64 texts here (benchmarks/bench_scan.py), so batches stay small.
+BATCH_SIZE = 4
+
+
+def analyze_texts(texts: Sequence[str], n_process: int = 1, batch_size: int = BATCH_SIZE) -> dict[str, dict]:
     """Parse each distinct text (normalized) with GiNZA; return ``{text: analysis}`` keyed by
     the text as given (see the module docstring).
 
