@@ -43,7 +43,9 @@ class Skipped:
 class ScanResult:
     """A scan: ``documents`` (``{file: Document}`` of every file read; a mapping that may make
     them on first access), ``findings``, ``skipped`` files, ``timings`` (seconds per stage),
-    ``units_read``/``units_parsed`` (units of the documents / unit texts parsed by GiNZA),
+    ``units_read``/``units_parsed`` (units cut from the documents / unit texts parsed by
+    GiNZA), ``screened_out`` (documents read but not cut into units: no unit of theirs can
+    hold a seal word or form box, :func:`reiki_scan.parallel.may_hold_findings`),
     ``problems`` for the user, and ``links``: the form↔regulation links of the corpus
     (``forms.FormLink``; ``None`` when the scan did not compute them)."""
 
@@ -57,6 +59,7 @@ class ScanResult:
     units_parsed: int = 0
     problems: list[str] = field(default_factory=list)
     links: list | None = None
+    screened_out: int = 0
 
 
 def _noop(stage: str, done: int, total: int) -> None:
@@ -127,7 +130,8 @@ def summarize(result: ScanResult, files_read: int) -> dict:
             "decided_by": dict(sorted(Counter(f.decided_by for f in fs).items())),
         },
         "groups": len({f.group for f in fs if f.group}),
-        "units": {"read": result.units_read, "parsed_by_ginza": result.units_parsed},
+        "units": {"read": result.units_read, "parsed_by_ginza": result.units_parsed,
+                  "documents_not_cut": result.screened_out},
         "timings_s": {k: round(v, 3) for k, v in result.timings.items()},
         "problems": result.problems,
     }
@@ -400,7 +404,8 @@ def redraft(out: Path, apply: Callable[[list[Finding]], list[Finding]] | None = 
             skipped.append(Skipped(s["file"], s["reason"], s["message"]))
     units = previous.get("units", {})
     result = ScanResult(corpus, config, documents, findings, skipped,
-                        units_read=units.get("read", 0), units_parsed=units.get("parsed_by_ginza", 0))
+                        units_read=units.get("read", 0), units_parsed=units.get("parsed_by_ginza", 0),
+                        screened_out=units.get("documents_not_cut", 0))
     files_read = files.get("read", len(documents))
     report = write_outputs(out, result, drafts=True, files_read=files_read, reviews_applied=apply is not None)
     return result, report, files_read

@@ -486,10 +486,10 @@ def test_structure_and_detection_failures_are_contained(tmp_path, monkeypatch):
             raise RecursionError("maximum recursion depth exceeded")
         return real_parse(source)
 
-    def units(doc):
+    def units(doc, near=None):
         if doc.path == "units_boom.txt":
             raise IndexError("list index out of range")
-        return real_units(doc)
+        return real_units(doc, near)
 
     def detect_(self, doc, units, analyses=None):
         if doc.path == "detect_boom.txt":

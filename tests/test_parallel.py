@@ -71,6 +71,8 @@ def test_candidate_units_equal_the_detectors_on_real_files(shared_corpus, sample
             units = structure.units(doc)
             fast = parallel.candidate_units(doc, units, detector)
             assert fast == detector.candidate_units(doc, units), path
+            # Cutting only near the gate's matches gives the same candidates, parts included.
+            assert parallel.candidate_units(doc, structure.units(doc, parallel.RAW_GATE), detector) == fast, path
             checked += len(units)
             found += len(fast)
     assert (checked, found) == (39721, 670)
@@ -94,7 +96,8 @@ def test_prepare_files_keeps_corpus_order_across_workers(samples):
     assert [p.rel for p in a] == [p.rel for p in b] == [p.relative_to(samples).as_posix() for p in paths]
     assert [(p.document, p.units_read, p.candidates) for p in a] == \
         [(p.document, p.units_read, p.candidates) for p in b]
-    assert sum(p.units_read for p in a) == 453
+    # 453 units in all; 185 are cut: those of the provisions holding a seal character.
+    assert sum(p.units_read for p in a) == 185
     assert sum(len(p.candidates) for p in a) == 55
 
 
@@ -110,7 +113,8 @@ def test_scan_with_one_and_two_workers_writes_identical_findings(samples, tmp_pa
         out = tmp_path / f"w{workers}"
         pipeline.write_findings(out, result.findings)
         outs.append((out / "findings.jsonl").read_bytes())
-        assert (len(result.findings), result.units_read, result.units_parsed) == (70, 453, 55)
+        # 55 candidate units; the 21 that are headings or hold only exempt/object hits are not parsed.
+        assert (len(result.findings), result.units_read, result.units_parsed) == (70, 185, 34)
     assert outs[0] == outs[1]
 
 
@@ -158,3 +162,65 @@ def test_numpy_matrix_products_parse_as_blis_did(shared_corpus):
     theirs = {t: doc_to_analysis(d, version) for t, d in zip(texts, blis.pipe([norm(t) for t in texts]))}
     assert len(texts) == 30
     assert all(ours[t] == theirs[t] for t in texts)
+
+
+def _line_based(source) -> bool:
+    return source.xml is None and source.format not in ("docx", "xlsx", "pdf")
+
+
+def test_screening_never_drops_a_candidate_or_form_box_on_real_files(shared_corpus, samples):
+    """may_hold_findings false => the full tree's units hold no candidate and no mid-line box."""
+    from reiki_scan.forms import load_form_rules
+    from reiki_scan.forms.boxes import midline_boxes
+
+    detector = Detector()
+    rules = load_form_rules()
+    files = out = 0
+    for root in (shared_corpus / "raw", samples):
+        for path in load.iter_corpus(root):
+            try:
+                source = load.load_file(path, root)
+            except Exception:
+                continue
+            files += 1
+            if parallel.may_hold_findings(source, detector):
+                continue
+            out += 1
+            doc = parallel.parse_source(source)
+            assert detector.candidate_units(doc, structure.units(doc)) == [], path
+            assert midline_boxes(doc, [], rules) == [], path
+    assert (files, out) == (121, 40)
+
+
+def test_header_reads_the_title_act_number_and_kind_that_parse_gives(shared_corpus, samples):
+    checked = 0
+    for root in (shared_corpus / "raw", samples):
+        for path in load.iter_corpus(root):
+            try:
+                source = load.load_file(path, root)
+            except Exception:
+                continue
+            if not _line_based(source):
+                continue
+            doc = parallel.parse_source(source)
+            assert structure.header(source) == (doc.title, doc.act_number, doc.doc_kind), path
+            checked += 1
+    assert checked == 84
+
+
+def test_header_refuses_form_files(samples):
+    form = next(p for p in load.iter_corpus(samples) if p.suffix == ".xlsx")
+    with pytest.raises(ValueError):
+        structure.header(load.load_file(form, samples))
+
+
+def test_a_screened_out_file_keeps_its_header_and_is_not_parsed(tmp_path):
+    (tmp_path / "r.txt").write_text("さくら台市文書管理規則\n平成10年3月31日\n規則第8号\n"
+                                    "第1条 この規則は、収入印紙の取扱いを定める。\n", encoding="utf-8")
+    p = parallel.prepare_file(tmp_path / "r.txt", tmp_path, pipeline.load_limits(RunConfig()))
+    assert (p.document, p.units_read, p.candidates, p.screened_out) == (None, 0, (), True)
+    assert (p.screened.title, p.screened.doc_kind) == ("さくら台市文書管理規則", "規則")
+    # The trees of municipal documents are kept when the corpus has form files to link.
+    kept = parallel.prepare_file(tmp_path / "r.txt", tmp_path, pipeline.load_limits(RunConfig()),
+                                 keep_documents=True)
+    assert kept.document.title == "さくら台市文書管理規則" and kept.screened_out and kept.units_read == 0

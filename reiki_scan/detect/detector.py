@@ -10,7 +10,7 @@ from typing import Mapping
 from .. import ids
 from ..models import Document, Finding, Unit
 from ..textnorm import normalize, norm
-from .modality import ModalityJudge
+from .modality import PARSE_FREE_ROLES, ModalityJudge
 from .nlp import analyze_texts
 from .patterns import Hit, Pattern, find_hits, load_cues, load_patterns, select_hits
 
@@ -50,12 +50,22 @@ class Detector:
         """The units with at least one non-trap hit: only these need a dependency parse."""
         return [u for u in units if self.seal_hits(norm(u.text))]
 
+    def needs_analysis(self, unit: Unit) -> bool:
+        """Whether :meth:`detect` reads a dependency parse of ``unit``: not for a heading, nor
+        for a unit whose hits all have a role judged from the pattern alone
+        (:data:`~reiki_scan.detect.modality.PARSE_FREE_ROLES`)."""
+        return self._needs_analysis(unit, self.seal_hits(norm(unit.text)))
+
+    @staticmethod
+    def _needs_analysis(unit: Unit, hits: list[Hit]) -> bool:
+        return not unit.is_heading and any(h.pattern.role not in PARSE_FREE_ROLES for h in hits)
+
     def detect(self, doc: Document, units: list[Unit],
                analyses: Mapping[str, dict] | None = None) -> list[Finding]:
         """One :class:`Finding` per seal occurrence in ``units`` of ``doc``, in unit order.
 
         ``analyses`` maps a unit's text to its analysis (:func:`analyze_texts`); texts missing
-        from it are parsed here. ``start``/``end`` of a finding are half-open offsets of
+        from it are parsed here when :meth:`needs_analysis`. ``start``/``end`` of a finding are half-open offsets of
         ``match`` in ``doc.text``; the decision fields stay empty."""
         per_unit: list[tuple[Unit, list[Hit], object]] = []
         for u in units:
@@ -64,7 +74,8 @@ class Detector:
             if found:
                 per_unit.append((u, found, n))
         analyses = dict(analyses or {})
-        missing = [u.text for u, _, _ in per_unit if u.text not in analyses]
+        missing = [u.text for u, found, _ in per_unit
+                   if u.text not in analyses and self._needs_analysis(u, found)]
         if missing:
             analyses.update(analyze_texts(missing))
         findings: list[Finding] = []
@@ -72,7 +83,7 @@ class Detector:
         key = doc.title or doc.path
         for u, found, n in per_unit:
             recategorize = self._contexts(n.text)
-            analysis = analyses[u.text]
+            analysis = analyses.get(u.text, {})
             for h in found:
                 s, e = n.to_source(h.start, h.end)
                 same_seal = [(o.start, o.end) for o in found

@@ -30,6 +30,8 @@ from typing import Sequence
 from ..textnorm import norm
 from .patterns import Cue
 
+# Roles judged from the pattern alone (step 1), like a heading: their units need no parse.
+PARSE_FREE_ROLES = frozenset({"exempt", "object"})
 _PREDICATE_POS = {"VERB", "ADJ", "AUX"}
 _CLAUSE_DEPS = {"aux", "fixed", "cop", "compound", "mark"}
 _FORMAL_NOUNS = {"もの", "こと", "物", "事"}

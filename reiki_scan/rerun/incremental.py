@@ -261,20 +261,29 @@ def scan_incremental(corpus: Path, config: RunConfig, ws: Workspace | None = Non
             e.doc, e.kind, e.title, e.units_read, e.candidates, e.fresh = (doc, doc.doc_kind, doc.title, p.units_read,
                                                                            p.candidates, True)
 
+    # Form files link to municipal documents through their trees (forms.link_forms): keep those.
+    keep_documents = any(e.path.suffix.lower().lstrip(".") in FORM_FORMATS for e in entries)
     with parallel.WorkerPool(workers if len(to_prepare) >= parallel.MIN_FILES else 1) as pool:
-        prepared = parallel.prepare_files(pool, [e.path for e in to_prepare], corpus, limits, progress)
+        prepared = parallel.prepare_files(pool, [e.path for e in to_prepare], corpus, limits, progress,
+                                          keep_documents)
         for e, p in zip(to_prepare, prepared):
             for stage, s in p.seconds.items():
                 seconds[stage] += s
-            if p.document is None:
+            if p.document is not None:
+                src = p.document.source
+                e.doc, e.kind, e.title = p.document, p.document.doc_kind, p.document.title
+                e.sha256, e.encoding, e.format = src.sha256, src.encoding, src.format
+                if store:
+                    parsed_blobs.append((e.sha256, code, Workspace.encode_document(e.doc)))
+            elif p.screened is not None:
+                # Screened out: no finding, no tree; document(e) parses it should a later stage ask.
+                h = p.screened
+                e.kind, e.title, e.sha256, e.encoding, e.format = h.doc_kind, h.title, h.sha256, h.encoding, h.format
+            else:
                 skip(e, *p.skipped)
                 continue
-            src = p.document.source
-            e.doc, e.kind, e.sha256, e.encoding, e.format = p.document, p.document.doc_kind, src.sha256, src.encoding, src.format
-            if store:
-                parsed_blobs.append((e.sha256, code, Workspace.encode_document(e.doc)))
             if not reuse_detection(e):
-                e.title, e.units_read, e.candidates, e.fresh = e.doc.title, p.units_read, p.candidates, True
+                e.units_read, e.candidates, e.fresh = p.units_read, p.candidates, True
         timings["prepare"] = time.perf_counter() - t0
         # Seconds of work summed over the workers (wall time is "prepare").
         timings.update(seconds)
@@ -282,7 +291,9 @@ def scan_incremental(corpus: Path, config: RunConfig, ws: Workspace | None = Non
         # ---- 3. NLP: the cache first, GiNZA (in the pool's workers) for the rest
         t0 = time.perf_counter()
         to_detect = [e for e in entries if e.fresh and not e.dropped]
-        wanted = dict.fromkeys(u.text for e in to_detect for u in e.candidates)
+        detector = parallel.get_detector() if to_detect else None
+        # Headings and exempt/object hits are judged from the pattern alone: not parsed.
+        wanted = dict.fromkeys(u.text for e in to_detect for u in e.candidates if detector.needs_analysis(u))
         analyses = ws.analyses(wanted, nlp_version) if use and wanted else {}
         missing = [t for t in wanted if t not in analyses]
         stats.nlp_cached, stats.nlp_parsed = len(analyses), len(missing)
@@ -294,11 +305,11 @@ def scan_incremental(corpus: Path, config: RunConfig, ws: Workspace | None = Non
 
     # ---- 4. detect
     t0 = time.perf_counter()
-    detector = parallel.get_detector() if to_detect else None
     for i, e in enumerate(to_detect, 1):
         try:
-            # Only the candidate units can hold a finding: detect skips every other unit.
-            e.detected = detector.detect(e.doc, list(e.candidates), analyses)
+            # Only the candidate units can hold a finding: detect skips every other unit
+            # (a screened-out document has none, and maybe no tree).
+            e.detected = detector.detect(e.doc, list(e.candidates), analyses) if e.candidates else []
         except Exception as err:
             # Contained like a parser failure: the file is listed, the run goes on.
             skip(e, "detect_error", f"{e.rel}: 押印の検出に失敗しました ({type(err).__name__}: {err})")
@@ -341,6 +352,12 @@ def scan_incremental(corpus: Path, config: RunConfig, ws: Workspace | None = Non
             continue
         if not e.fresh:
             stats.reclassified += 1
+        if not e.detected and not e.units_read:
+            # Not cut into units: screened out (no seal word, no form box), nothing to enrich.
+            e.findings = []
+            classifications.append((e.sha256, key, findings_to_json(e.findings)))
+            timings["classify"] += time.perf_counter() - t0
+            continue
         rules = rules or forms.load_form_rules()
         docs = {e.rel: document(e)}
         enriched = forms.enrich(e.detected, docs, mine, rules)
@@ -367,5 +384,6 @@ def scan_incremental(corpus: Path, config: RunConfig, ws: Workspace | None = Non
     rows.sort(key=lambda r: r.path)
     skipped.sort(key=lambda s: s.path)
     result = ScanResult(corpus, config, documents, findings, skipped, timings,
-                        units_read=sum(e.units_read for e in kept), units_parsed=stats.nlp_parsed, links=links)
+                        units_read=sum(e.units_read for e in kept), units_parsed=stats.nlp_parsed, links=links,
+                        screened_out=sum(1 for e in kept if not e.units_read))
     return IncrementalScan(result, rows, files_read=len(kept), stats=stats, links_key=links_key)

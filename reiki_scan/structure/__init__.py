@@ -16,7 +16,7 @@ from .units import make_units
 # After numbering: reiki_scan.forms imports it from this package.
 from ..forms.title import form_title
 
-__all__ = ["parse", "units", "numbering", "sheet_groups"]
+__all__ = ["parse", "header", "units", "numbering", "sheet_groups"]
 
 _KIND_WORDS = ("条例", "規則", "訓令", "告示", "要綱", "要領", "規程")
 _NATIONAL_FOLDERS = {"acts": "法律", "cabinet_orders": "政令", "imperial_orders": "政令", "misc": "省令"}
@@ -59,15 +59,40 @@ def parse(source: SourceText) -> Document:
     )
 
 
-def units(doc: Document) -> list[Unit]:
+# Blocks read for a header: a title, an act number and a few anchor or blank lines come first.
+_HEADER_LINES = 64
+
+
+def header(source: SourceText) -> tuple[str, str, str]:
+    """``(title, act_number, doc_kind)`` of ``source`` as :func:`parse` gives them, reading
+    only the first lines when the header ends there (the whole source otherwise).
+
+    For a screened-out document (no seal word, :func:`reiki_scan.parallel.prepare_file`):
+    the scan records its title and kind without building its provision tree. Raises
+    ValueError for law XML and form files, whose title and kind need the whole source."""
+    if source.xml is not None or source.format in _FORM_FORMATS:
+        raise ValueError(f"{source.path}: header() reads line-based regulations only")
+    parsed = parse_lines(source, _HEADER_LINES)
+    if not parsed.header_complete:
+        parsed = parse_lines(source)
+    title = parsed.title or source.title_hint or PurePosixPath(source.path).stem
+    # has_articles only matters for form files.
+    return title, parsed.act_number, _doc_kind(source, title, parsed.act_number, False)
+
+
+def units(doc: Document, near: re.Pattern | None = None) -> list[Unit]:
     """The detection units of ``doc`` in text order.
 
     One unit per sentence (split at 「。」 outside brackets), item, table cell or form
     line, never crossing a block; ``locator`` is the enclosing leaf provision's, ``part``
     is 前段/後段/ただし書 where a provision has such sentences, ``is_heading`` marks
     titles, act-number lines, captions, 附則/別表/様式 headings and markup lines. A unit
-    is at most 49,149 bytes in UTF-8. Every non-blank line is covered."""
-    return make_units(doc)
+    is at most 49,149 bytes in UTF-8. Every non-blank line is covered.
+
+    ``near``: cut only the blocks holding a match of this pattern and the rest of the
+    provisions they fall in; each unit returned is the one the whole cut gives (the
+    scan passes :data:`reiki_scan.parallel.RAW_GATE`: a unit without its match holds no seal word)."""
+    return make_units(doc, near)
 
 
 # --- document kind ---------------------------------------------------------------

@@ -85,6 +85,7 @@ class Parsed:
     act_number: str
     heading_spans: list[tuple[int, int]]
     has_articles: bool
+    header_complete: bool = False
 
 
 def _num(text: str) -> str:
@@ -177,12 +178,16 @@ class _State:
         return self.container()
 
 
-def parse_lines(source: SourceText) -> Parsed:
-    """Recognize the provision tree of a line-based source (all formats but law XML)."""
+def parse_lines(source: SourceText, header_lines: int | None = None) -> Parsed:
+    """Recognize the provision tree of a line-based source (all formats but law XML).
+
+    ``header_lines``: read only the first that many blocks and stop once the header (題名,
+    公布番号) is over; ``Parsed.header_complete`` then says whether it ended inside them, and
+    only then are ``title`` and ``act_number`` those of the whole source (the tree is not built)."""
     st = _State(source)
     text = source.text
     is_md = source.format == "md"
-    blocks = [(b.start, b.end) for b in source.blocks]
+    blocks = [(b.start, b.end) for b in source.blocks[:header_lines]]
     lines = [(s, e, text[s:e]) for s, e in blocks]
     title = ""
     act_number = ""
@@ -195,6 +200,10 @@ def parse_lines(source: SourceText) -> Parsed:
         next_nonblank[a] = b
 
     for idx in nonblank:
+        if header_done and header_lines is not None:
+            # The header is decided: title and act number change only while it lasts, and every
+            # line read so far had the line after it (the only lookahead) in view.
+            return Parsed(st.root, title, act_number, st.headings, False, header_complete=True)
         start, end, raw = lines[idx]
         s = raw.strip()
         lead = len(raw) - len(raw.lstrip())

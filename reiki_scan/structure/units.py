@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 
-from ..models import Document, Provision, Unit
+from ..models import Block, Document, Provision, Unit
 
 # SudachiPy (under GiNZA) refuses inputs above this many UTF-8 bytes.
 MAX_UNIT_BYTES = 49_149
@@ -47,7 +47,7 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tu
     return out
 
 
-def _fit(text: str, a: int, b: int) -> list[tuple[int, int]]:
+def fit_spans(text: str, a: int, b: int) -> list[tuple[int, int]]:
     """Split ``[a, b)`` so that no piece exceeds MAX_UNIT_BYTES: at 「、」, else anywhere."""
     # No character takes more than 4 bytes in UTF-8: most units need no encoding to check.
     if (b - a) * 4 <= MAX_UNIT_BYTES or len(text[a:b].encode("utf-8")) <= MAX_UNIT_BYTES:
@@ -104,20 +104,46 @@ class _LeafFinder:
         return node
 
 
-def make_units(doc: Document) -> list[Unit]:
+def _blocks_near(doc: Document, gate: re.Pattern, leaf_at: _LeafFinder) -> list[Block]:
+    """The blocks holding a ``gate`` match, and every block of the provisions their units
+    belong to (a unit's 前段/後段/ただし書 depends on the other sentences of its provision)."""
+    text, blocks = doc.text, doc.source.blocks
+    starts = [b.start for b in blocks]
+    spans: set[tuple[int, int]] = set()
+    for m in gate.finditer(text):
+        i = bisect_right(starts, m.start()) - 1
+        if i < 0:
+            continue
+        b = blocks[i]
+        # A block is one unit (a heading) or its sentences: the leaves of both cuts.
+        for a in (b.start, *(a for a, _ in sentence_spans(text, b.start, b.end))):
+            leaf = leaf_at(a)
+            spans.add((leaf.start, leaf.end))
+        spans.add((b.start, b.end))
+    chosen: set[int] = set()
+    for a, z in spans:
+        i = max(bisect_right(starts, a) - 1, 0)
+        while i < len(blocks) and blocks[i].start < max(z, a + 1):
+            if blocks[i].end >= a:
+                chosen.add(i)
+            i += 1
+    return [blocks[i] for i in sorted(chosen)]
+
+
+def make_units(doc: Document, near: re.Pattern | None = None) -> list[Unit]:
     text = doc.text
     headings = {s for s, _ in doc.heading_spans}
     leaf_at = _LeafFinder(doc.root)
     leaves: list[Provision] = []
     out: list[Unit] = []
-    for block in doc.source.blocks:
+    for block in (doc.source.blocks if near is None else _blocks_near(doc, near, leaf_at)):
         if not text[block.start:block.end].strip():
             continue
         is_heading = block.start in headings
         spans = [(block.start, block.end)] if is_heading else sentence_spans(text, block.start, block.end)
         for a, b in spans:
             leaf = leaf_at(a)
-            for x, y in _fit(text, a, b):
+            for x, y in fit_spans(text, a, b):
                 leaves.append(leaf)
                 out.append(Unit(
                     start=x, end=y, text=text[x:y], locator=leaf.locator,
