@@ -11,7 +11,10 @@ All character offsets are half-open ``[start, end)`` indices into ``SourceText.t
 
 from __future__ import annotations
 
+from array import array
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from itertools import accumulate
 from typing import Literal
 
 # 文書種別 (document kinds) of CONTRACT.md, strongest first within each family.
@@ -52,6 +55,86 @@ class Block:
     kind: str = "paragraph"
 
 
+class LineBlocks(Sequence):
+    """The blocks of a text file: one :class:`Block` per line (``line1``, ``line2`` …, kind
+    ``line``, blank lines included), made when asked.
+
+    A national law has tens of thousands of lines and most files are screened out after a
+    look at a few of them, so only the line lengths are kept (cumulative, in a C array); a
+    pickle holds just the text, which the :class:`SourceText` shares. Equal to the tuple of
+    its blocks (and hashes as it)."""
+
+    __slots__ = ("_text", "_ends", "_all")
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        # _ends[i] + i is the end of line i: the cumulative lengths without the separators.
+        self._ends = array("q", accumulate(map(len, text.split("\n"))))
+        # Every block, once something walks them all (the parser, the forms stage): made once.
+        self._all: tuple[Block, ...] | None = None
+
+    def _every(self) -> tuple[Block, ...]:
+        if self._all is None:
+            self._all = tuple(self._block(i) for i in range(len(self._ends)))
+        return self._all
+
+    def _block(self, i: int) -> Block:
+        start = (self._ends[i - 1] if i else 0) + i
+        return Block(start, self._ends[i] + i, f"line{i + 1}", "line")
+
+    def __len__(self) -> int:
+        return len(self._ends)
+
+    def __getitem__(self, i):
+        if self._all is not None:
+            return self._all[i]
+        if isinstance(i, slice):
+            return tuple(self._block(k) for k in range(*i.indices(len(self._ends))))
+        n = len(self._ends)
+        if not -n <= i < n:
+            raise IndexError("LineBlocks index out of range")
+        return self._block(i % n)
+
+    def __iter__(self):
+        return iter(self._every())
+
+    def index_at(self, offset: int) -> int:
+        """The index of the line holding character ``offset`` (a separator belongs to none:
+        the next line's index is returned), or ``len(self)`` past the end."""
+        lo, hi = 0, len(self._ends)
+        while lo < hi:  # first line whose end (self._ends[k] + k) > offset
+            mid = (lo + hi) // 2
+            if self._ends[mid] + mid > offset:
+                hi = mid
+            else:
+                lo = mid + 1
+        return lo
+
+    def index(self, block, start: int = 0, stop=None) -> int:
+        # A block names its line (an empty line shares its offset with the next one).
+        ref = block.source_ref if isinstance(block, Block) else ""
+        i = int(ref[4:]) - 1 if ref.startswith("line") and ref[4:].isdigit() else -1
+        if 0 <= i < len(self) and start <= i and (stop is None or i < stop) and self._block(i) == block:
+            return i
+        raise ValueError("block is not in LineBlocks")
+
+    def __eq__(self, other) -> bool:
+        if isinstance(other, LineBlocks):
+            return self._text == other._text
+        if isinstance(other, (tuple, list)):
+            return self._every() == tuple(other)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self._every())
+
+    def __repr__(self) -> str:
+        return f"LineBlocks({len(self)} lines)"
+
+    def __reduce__(self):
+        return LineBlocks, (self._text,)
+
+
 @dataclass(frozen=True)
 class XmlNode:
     """A structural hint from a source that carries its own structure (the law XML).
@@ -80,7 +163,8 @@ class SourceText:
     ``encoding``: the text encoding used (``utf-8``, ``utf-8-sig``, ``cp932``, ...), or
     ``""`` for container formats.
     ``text``: the extracted text; blocks are joined by ``"\\n"``.
-    ``blocks``: in reading order, covering the text.
+    ``blocks``: in reading order, covering the text (a tuple, or :class:`LineBlocks` for a
+    text file: a sequence equal to the tuple).
     ``xml``: for the law XML, the element tree as :class:`XmlNode` (else ``None``).
     ``title_hint``: a title the container states (docx core properties, html <title>,
     LawTitle), or ``""``.
@@ -91,13 +175,17 @@ class SourceText:
     format: str
     encoding: str
     text: str
-    blocks: tuple[Block, ...]
+    blocks: tuple[Block, ...] | LineBlocks
     sha256: str
     xml: XmlNode | None = None
     title_hint: str = ""
 
     def block_at(self, offset: int) -> Block | None:
         """The block containing character ``offset``, or ``None``."""
+        if isinstance(self.blocks, LineBlocks):
+            i = self.blocks.index_at(offset)
+            b = self.blocks[i] if i < len(self.blocks) else None
+            return b if b is not None and b.start <= offset < b.end else None
         lo, hi = 0, len(self.blocks) - 1
         while lo <= hi:
             mid = (lo + hi) // 2

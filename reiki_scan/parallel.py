@@ -26,7 +26,7 @@ import multiprocessing
 import os
 import re
 import time
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -360,14 +360,87 @@ def _file_chunks(paths: Sequence[Path]) -> list[list[Path]]:
 def prepare_files(pool: WorkerPool, paths: Sequence[Path], corpus: Path, limits: dict,
                   progress: ProgressFn | None = None, keep_documents: bool = False) -> list[Prepared]:
     """:func:`prepare_file` for every path, in the order of ``paths``."""
+    return prepare_and_parse(pool, paths, corpus, limits, progress, keep_documents)[0]
+
+
+ParseNow = Callable[[int, Prepared], Sequence[str]]
+
+
+def prepare_and_parse(pool: WorkerPool, paths: Sequence[Path], corpus: Path, limits: dict,
+                      progress: ProgressFn | None = None, keep_documents: bool = False,
+                      parse_now: ParseNow | None = None) -> tuple[list[Prepared], dict[str, dict], float]:
+    """:func:`prepare_file` for every path, in the order of ``paths``, and the GiNZA analyses
+    (as :func:`analyze`) of the texts ``parse_now(i, prepared)`` names for each result, in
+    the order of the results: ``(prepared, {text: analysis}, seconds)`` where ``seconds`` is
+    the wall time spent parsing after the last file was prepared.
+
+    With workers, parsing starts while files are still being prepared: once
+    :data:`MIN_TEXTS` texts are waiting, each :data:`_TEXTS_PER_CHUNK` of them go to the
+    pool between the file chunks (at most two per worker are queued ahead), so the model
+    loads and parses fill the cores that loading leaves idle. The analyses do not depend on
+    the batches (``tests/test_parallel.py``). A worker that dies on a file is handled as in
+    :func:`prepare_files`; the chunks it took down are submitted again. Raises OSError when
+    the model is not installed."""
+    chunks = [(c, corpus, limits, keep_documents) for c in _file_chunks(paths)]
     out: list[Prepared] = []
-    chunks = _file_chunks(paths)
-    for result in pool._run(_prepare_chunk, [(c, corpus, limits, keep_documents) for c in chunks],
-                            _rescue_prepare):
-        out.extend(result)
+    waiting: list[str] = []
+    if pool._executor is None or parse_now is None:
+        for result in pool._run(_prepare_chunk, chunks, _rescue_prepare):
+            for p in result:
+                if parse_now is not None:
+                    waiting.extend(parse_now(len(out), p))
+                out.append(p)
+            if progress is not None:
+                progress("load", len(out), len(paths))
+        t0 = time.perf_counter()
+        return out, analyze(pool, waiting, progress), time.perf_counter() - t0
+
+    files: dict[int, Future] = {}
+    texts: list[tuple[list[str], Future]] = []
+    queued = 0
+
+    def top_up() -> None:
+        nonlocal queued
+        while queued < len(chunks) and len(files) < 2 * pool.workers:
+            files[queued] = pool._executor.submit(_prepare_chunk, *chunks[queued])
+            queued += 1
+
+    def kept_or_again(f: Future, fn, *args) -> Future:
+        done = f.done() and not f.cancelled() and f.exception() is None
+        return f if done else pool._executor.submit(fn, *args)
+
+    streaming = False
+    for i, chunk in enumerate(chunks):
+        top_up()
+        try:
+            result = files.pop(i).result()
+        except BrokenProcessPool:
+            pool._restart()
+            result = _rescue_prepare(pool, chunk)
+            # Every queued chunk went down with the pool: what had not finished goes again.
+            files = {k: kept_or_again(f, _prepare_chunk, *chunks[k]) for k, f in files.items()}
+            texts = [(t, kept_or_again(f, _analyze_chunk, t)) for t, f in texts]
+        for p in result:
+            waiting.extend(parse_now(len(out), p))
+            out.append(p)
+        streaming = streaming or len(waiting) >= MIN_TEXTS
+        while streaming and len(waiting) >= _TEXTS_PER_CHUNK:
+            batch, waiting = waiting[:_TEXTS_PER_CHUNK], waiting[_TEXTS_PER_CHUNK:]
+            texts.append((batch, pool._executor.submit(_analyze_chunk, batch)))
         if progress is not None:
             progress("load", len(out), len(paths))
-    return out
+    t0 = time.perf_counter()
+    if not streaming:
+        return out, analyze(pool, waiting, progress), time.perf_counter() - t0
+    if waiting:
+        texts.append((waiting, pool._executor.submit(_analyze_chunk, waiting)))
+    analyses: dict[str, dict] = {}
+    total = sum(len(t) for t, _ in texts)
+    for _, f in texts:
+        analyses.update(f.result())
+        if progress is not None:
+            progress("nlp", len(analyses), total)
+    return out, analyses, time.perf_counter() - t0
 
 
 def analyze(pool: WorkerPool, texts: Sequence[str], progress: ProgressFn | None = None) -> dict[str, dict]:

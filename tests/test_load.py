@@ -410,3 +410,32 @@ def test_regression_build_folder_of_sample_corpus_is_not_input(samples):
     rels = [p.relative_to(samples).as_posix() for p in iter_corpus(samples)]
     assert not [r for r in rels if r.startswith("_build/")]
     assert len(rels) == 14
+
+
+def test_line_blocks_equal_the_blocks_of_every_line(shared_corpus):
+    """LineBlocks makes a text file's blocks when asked: the same blocks, offsets and lookups
+    as a tuple of one Block per line; pickled, it carries the text only once."""
+    import pickle
+
+    from reiki_scan.models import Block, LineBlocks
+
+    root = shared_corpus / "raw"
+    checked = 0
+    for path in sorted(root.rglob("*.md"))[:10] + [p for p in sorted(root.rglob("*.txt"))[:5]]:
+        src = load_file(path, root)
+        assert isinstance(src.blocks, LineBlocks)
+        want, start = [], 0
+        for i, line in enumerate(src.text.split("\n"), 1):
+            want.append(Block(start, start + len(line), f"line{i}", "line"))
+            start += len(line) + 1
+        assert list(src.blocks) == want and src.blocks == tuple(want) and len(src.blocks) == len(want)
+        assert src.blocks[3:7] == tuple(want[3:7]) and src.blocks[-1] == want[-1]
+        for b in want[::7]:
+            assert src.blocks.index(b) == want.index(b)
+            assert src.block_at(b.start) == (b if b.end > b.start else None)
+        assert src.block_at(len(src.text)) is None
+        again = pickle.loads(pickle.dumps(src))
+        assert again == src and list(again.blocks) == want
+        assert len(pickle.dumps(src)) < 2 * len(src.text.encode("utf-8")) + 1000
+        checked += 1
+    assert checked == 15

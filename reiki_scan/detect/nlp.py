@@ -23,11 +23,14 @@ from ..textnorm import norm
 
 MODEL = "ja_ginza"
 # Named entities are never used, and ja_ginza's compound_splitter runs with split_mode
-# null (it changes nothing). The bunsetu recognizer stays: without it the labels keep
-# their ``_bunsetu`` suffix (``obj_bunsetu``), and it costs nothing measurable. What
-# costs is tok2vec (~80% of a parse): detect/modality.py needs the dependencies, POS,
-# lemmas and sentences, so parser and morphologizer stay.
-_DISABLE = ("ner", "compound_splitter")
+# null (it changes nothing). Of the bunsetu recognizer only one effect reaches an analysis:
+# it strips the ``_bunsetu`` suffix off the labels of bunsetu heads (``obj_bunsetu`` ->
+# ``obj``); the rest goes to user_data, never read here. doc_to_analysis strips it instead
+# and the recognizer (7% of a parse) is left out: tests/test_parallel.py compares with the
+# whole pipeline. What costs is tok2vec (~70% of a parse): detect/modality.py needs the
+# dependencies, POS, lemmas and sentences, so parser and morphologizer stay.
+_DISABLE = ("ner", "compound_splitter", "bunsetu_recognizer")
+_BUNSETU_SUFFIX = "_bunsetu"
 
 _nlp = None
 
@@ -58,7 +61,7 @@ def doc_to_analysis(doc, version: str) -> dict:
     """Convert a spaCy ``Doc`` into the plain dict described in the module docstring."""
     tokens = [
         {
-            "text": t.text, "lemma": t.lemma_, "pos": t.pos_, "dep": t.dep_,
+            "text": t.text, "lemma": t.lemma_, "pos": t.pos_, "dep": t.dep_.removesuffix(_BUNSETU_SUFFIX),
             "head": t.head.i, "start": t.idx, "end": t.idx + len(t.text),
         }
         for t in doc

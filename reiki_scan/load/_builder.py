@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 
-from ..models import Block, SourceText, XmlNode
+from ..models import Block, LineBlocks, SourceText, XmlNode
 
 
 class TextBuilder:
@@ -56,14 +56,8 @@ class TextBuilder:
 
 
 def lines_source(path: str, fmt: str, encoding: str, data: bytes, text: str) -> SourceText:
-    """A text file as one block per line (``line1``, ``line2`` …, blank lines included)."""
-    # The lines joined by "\n" are the text itself: only the offsets are computed (a national
-    # law has tens of thousands of lines, and TextBuilder.add per line is most of loading it).
-    blocks = []
-    start = 0
-    for i, line in enumerate(text.split("\n"), 1):
-        end = start + len(line)
-        blocks.append(Block(start, end, f"line{i}", "line"))
-        start = end + 1
-    return SourceText(path=path, format=fmt, encoding=encoding, text=text, blocks=tuple(blocks),
+    """A text file as one block per line (``line1``, ``line2`` …, blank lines included):
+    :class:`~reiki_scan.models.LineBlocks`, made when asked (most files are screened out
+    after a look at a few lines)."""
+    return SourceText(path=path, format=fmt, encoding=encoding, text=text, blocks=LineBlocks(text),
                       sha256=hashlib.sha256(data).hexdigest())

@@ -240,8 +240,25 @@ def scan_incremental(corpus: Path, config: RunConfig, ws: Workspace | None = Non
             e.sha256, e.encoding, e.format, e.kind = old.sha256, old.encoding, old.format, old.kind
         entries.append(e)
 
-    # ---- 2. per file: cached detection, cached parse, or load + structure + candidates
+    # ---- 2. per file: cached detection, cached parse, or load + structure + candidates; and
+    # ---- 3. NLP: the cache first, GiNZA (in the pool's workers, while files still load) for the rest
+    analyses: dict[str, dict] = {}
+    asked: set[str] = set()
+
+    def texts_to_parse(e: _Entry) -> list[str]:
+        # Headings and exempt/object hits are judged from the pattern alone: not parsed.
+        new = list(dict.fromkeys(u.text for u in e.candidates
+                                 if u.text not in asked and parallel.get_detector().needs_analysis(u)))
+        asked.update(new)
+        if use and new:
+            cached = ws.analyses(new, nlp_version)
+            analyses.update(cached)
+            stats.nlp_cached += len(cached)
+            new = [t for t in new if t not in cached]
+        return new
+
     to_prepare: list[_Entry] = []
+    parse_later: list[str] = []
     seconds = {"load": 0.0, "structure": 0.0, "candidates": 0.0}
     for e in entries:
         if not e.sha256:
@@ -260,48 +277,48 @@ def scan_incremental(corpus: Path, config: RunConfig, ws: Workspace | None = Non
         else:
             e.doc, e.kind, e.title, e.units_read, e.candidates, e.fresh = (doc, doc.doc_kind, doc.title, p.units_read,
                                                                            p.candidates, True)
+            parse_later.extend(texts_to_parse(e))
+
+    def prepared(i: int, p: parallel.Prepared) -> list[str]:
+        e = to_prepare[i]
+        for stage, s in p.seconds.items():
+            seconds[stage] += s
+        if p.document is not None:
+            src = p.document.source
+            e.doc, e.kind, e.title = p.document, p.document.doc_kind, p.document.title
+            e.sha256, e.encoding, e.format = src.sha256, src.encoding, src.format
+            if store:
+                parsed_blobs.append((e.sha256, code, Workspace.encode_document(e.doc)))
+        elif p.screened is not None:
+            # Screened out: no finding, no tree; document(e) parses it should a later stage ask.
+            h = p.screened
+            e.kind, e.title, e.sha256, e.encoding, e.format = h.doc_kind, h.title, h.sha256, h.encoding, h.format
+        else:
+            skip(e, *p.skipped)
+            return []
+        if reuse_detection(e):
+            return []
+        e.units_read, e.candidates, e.fresh = p.units_read, p.candidates, True
+        return texts_to_parse(e)
 
     # Form files link to municipal documents through their trees (forms.link_forms): keep those.
     keep_documents = any(e.path.suffix.lower().lstrip(".") in FORM_FORMATS for e in entries)
     with parallel.WorkerPool(workers if len(to_prepare) >= parallel.MIN_FILES else 1) as pool:
-        prepared = parallel.prepare_files(pool, [e.path for e in to_prepare], corpus, limits, progress,
-                                          keep_documents)
-        for e, p in zip(to_prepare, prepared):
-            for stage, s in p.seconds.items():
-                seconds[stage] += s
-            if p.document is not None:
-                src = p.document.source
-                e.doc, e.kind, e.title = p.document, p.document.doc_kind, p.document.title
-                e.sha256, e.encoding, e.format = src.sha256, src.encoding, src.format
-                if store:
-                    parsed_blobs.append((e.sha256, code, Workspace.encode_document(e.doc)))
-            elif p.screened is not None:
-                # Screened out: no finding, no tree; document(e) parses it should a later stage ask.
-                h = p.screened
-                e.kind, e.title, e.sha256, e.encoding, e.format = h.doc_kind, h.title, h.sha256, h.encoding, h.format
-            else:
-                skip(e, *p.skipped)
-                continue
-            if not reuse_detection(e):
-                e.units_read, e.candidates, e.fresh = p.units_read, p.candidates, True
-        timings["prepare"] = time.perf_counter() - t0
-        # Seconds of work summed over the workers (wall time is "prepare").
-        timings.update(seconds)
-
-        # ---- 3. NLP: the cache first, GiNZA (in the pool's workers) for the rest
-        t0 = time.perf_counter()
-        to_detect = [e for e in entries if e.fresh and not e.dropped]
-        detector = parallel.get_detector() if to_detect else None
-        # Headings and exempt/object hits are judged from the pattern alone: not parsed.
-        wanted = dict.fromkeys(u.text for e in to_detect for u in e.candidates if detector.needs_analysis(u))
-        analyses = ws.analyses(wanted, nlp_version) if use and wanted else {}
-        missing = [t for t in wanted if t not in analyses]
-        stats.nlp_cached, stats.nlp_parsed = len(analyses), len(missing)
-        fresh = parallel.analyze(pool, missing, progress)
-        if store and fresh:
-            ws.put_analyses(fresh, nlp_version)
-        analyses.update(fresh)
-        timings["nlp"] = time.perf_counter() - t0
+        _, fresh, waited = parallel.prepare_and_parse(pool, [e.path for e in to_prepare], corpus, limits,
+                                                      progress, keep_documents, prepared)
+        t1 = time.perf_counter()
+        fresh.update(parallel.analyze(pool, parse_later, progress))
+        timings["nlp"] = waited + time.perf_counter() - t1
+    # The parses overlap the loading: "prepare" is the wall time until the last file was read,
+    # "nlp" the wait for the parses left then; the stages are seconds of work summed over the workers.
+    timings["prepare"] = time.perf_counter() - t0 - timings["nlp"]
+    timings.update(seconds)
+    to_detect = [e for e in entries if e.fresh and not e.dropped]
+    detector = parallel.get_detector() if to_detect else None
+    stats.nlp_parsed = len(fresh)
+    if store and fresh:
+        ws.put_analyses(fresh, nlp_version)
+    analyses.update(fresh)
 
     # ---- 4. detect
     t0 = time.perf_counter()
