@@ -225,3 +225,35 @@ def test_a_screened_out_file_keeps_its_header_and_is_not_parsed(tmp_path):
     kept = parallel.prepare_file(tmp_path / "r.txt", tmp_path, pipeline.load_limits(RunConfig()),
                                  keep_documents=True)
     assert kept.document.title == "さくら台市文書管理規則" and kept.screened_out and kept.units_read == 0
+
+
+@pytest.mark.nlp
+def test_a_worker_dying_while_parses_stream_loses_no_file_and_no_analysis(samples, tmp_path, monkeypatch):
+    """prepare_and_parse with parses queued between file chunks: a worker killed on one file
+    takes the queued chunks down; the pool restarts, the file is read alone, the rest again,
+    and the findings equal a run without the crash."""
+    import os
+    import shutil
+
+    import _crashy
+
+    corpus = tmp_path / "c"
+    shutil.copytree(samples, corpus)
+    victim = corpus / "reiki" / "hojokin_kofu_kisoku.txt"
+    victim.rename(victim.with_name("die_" + victim.name))
+    monkeypatch.setattr(parallel, "MIN_FILES", 0)
+    monkeypatch.setattr(parallel, "MIN_TEXTS", 0)
+    monkeypatch.setattr(parallel, "_FILES_PER_CHUNK", 2)
+    monkeypatch.setattr(parallel, "_TEXTS_PER_CHUNK", 3)
+    config = load_config(corpus)
+    calm = pipeline.scan(corpus, config, workers=1)
+    monkeypatch.setenv("REIKI_SCAN_TEST_PARENT", str(os.getpid()))
+    monkeypatch.setattr(parallel, "_prepare_chunk", _crashy.prepare_chunk_or_die)
+    restarts = []
+    real_restart = parallel.WorkerPool._restart
+    monkeypatch.setattr(parallel.WorkerPool, "_restart", lambda pool: restarts.append(1) or real_restart(pool))
+    crashed = pipeline.scan(corpus, config, workers=2)
+    assert restarts == [1]
+    assert crashed.skipped == calm.skipped == []
+    assert [f.to_json() for f in crashed.findings] == [f.to_json() for f in calm.findings]
+    assert len(crashed.findings) == 70 and crashed.units_parsed == calm.units_parsed == 34
