@@ -25,8 +25,11 @@ and CPU time are its own:
 
 Printed per measurement: wall and CPU time (this process plus its workers), MB/s and
 files/s, peak RSS (``resource.getrusage``: the main process, and the largest worker),
-seconds per stage, units read vs units parsed by GiNZA, findings; then the ratio scan /
-keywords. ``--profile N`` instead profiles a one-process scan of the first N national
+seconds per stage (``prepare`` is the wall time until the last file is read, GiNZA parsing
+alongside; ``nlp`` the wait for the parses left then; load/structure/candidates are seconds of
+work summed over the workers), files screened out (no unit can hold a seal word: neither parsed
+nor cut), units cut (around seal characters) vs units parsed by GiNZA, findings; then the ratio
+scan / keywords. ``--profile N`` instead profiles a one-process scan of the first N national
 files (cProfile, top functions by own time).
 
 Run it on an otherwise idle machine: the figures are wall-clock times.
@@ -184,7 +187,8 @@ def measure_scan(corpus: Path, workers: int) -> dict:
             "bytes": sum(p.stat().st_size for p in paths), "read": len(result.documents),
             "skipped": len(result.skipped), "findings": len(result.findings),
             "requires_seal": sum(f.requires_seal for f in result.findings),
-            "units_read": result.units_read, "units_parsed": result.units_parsed, "stages": stages}
+            "units_read": result.units_read, "units_parsed": result.units_parsed,
+            "not_cut": result.screened_out, "stages": stages}
 
 
 def _child(kind: str, corpus: Path, workers: int) -> dict:
@@ -209,7 +213,8 @@ def _print(name: str, kind: str, r: dict) -> None:
           f"peak RSS main {r['rss_self_mb']:.0f} MB, largest worker {r['rss_children_mb']:.0f} MB")
     if kind == "scan":
         print(f"{'':17s} files {r['files']} (read {r['read']}, skipped {r['skipped']}), {mb:.1f} MB; "
-              f"units read {r['units_read']:,}, parsed by GiNZA {r['units_parsed']:,}; "
+              f"files screened out (not parsed, not cut) {r['not_cut']:,}; units cut {r['units_read']:,}, "
+              f"parsed by GiNZA {r['units_parsed']:,}; "
               f"findings {r['findings']:,} (requires_seal {r['requires_seal']:,})")
         print(f"{'':17s} stages (s): " + ", ".join(f"{k} {v}" for k, v in r["stages"].items()))
     else:
