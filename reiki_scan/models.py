@@ -111,18 +111,20 @@ class LineBlocks(Sequence):
         return lo
 
     def index(self, block, start: int = 0, stop=None) -> int:
+        if start or stop is not None:
+            return self._every().index(block, start, *(() if stop is None else (stop,)))
         # A block names its line (an empty line shares its offset with the next one).
         ref = block.source_ref if isinstance(block, Block) else ""
         i = int(ref[4:]) - 1 if ref.startswith("line") and ref[4:].isdigit() else -1
-        if 0 <= i < len(self) and start <= i and (stop is None or i < stop) and self._block(i) == block:
+        if 0 <= i < len(self) and self._block(i) == block:
             return i
         raise ValueError("block is not in LineBlocks")
 
     def __eq__(self, other) -> bool:
         if isinstance(other, LineBlocks):
             return self._text == other._text
-        if isinstance(other, (tuple, list)):
-            return self._every() == tuple(other)
+        if isinstance(other, tuple):
+            return self._every() == other
         return NotImplemented
 
     def __hash__(self) -> int:

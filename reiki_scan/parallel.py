@@ -142,15 +142,19 @@ def may_hold_findings(source: SourceText, detector=None) -> bool:
     so both cuts of every block that :data:`RAW_GATE` passes are searched. Only those blocks
     are normalized: national laws hold a seal character in a quarter of their text, and a
     candidate in 1,800 of 2.7 million units. Always true when the detector's gate is not
-    the one :data:`RAW_GATE` mirrors (custom patterns)."""
+    the one :data:`RAW_GATE` mirrors (custom patterns), or when an example of the box pattern
+    holds no seal character."""
     from .forms import load_form_rules
     from .structure.units import fit_spans, sentence_spans
     from .textnorm import norm
 
     detector = detector or get_detector()
-    if not _raw_gate_applies(detector):
+    box = load_form_rules().box_midline
+    # Like the detector's gate: the box pattern is searched only where RAW_GATE matches, which
+    # holds while every example of it has a seal character (an edited forms.yaml may not).
+    if not _raw_gate_applies(detector) or not all(RAW_GATE.search(ex) for ex in box.examples):
         return True
-    box = load_form_rules().box_midline.regex
+    box = box.regex
     text = source.text
     m = RAW_GATE.search(text)
     while m is not None:
@@ -395,49 +399,73 @@ def prepare_and_parse(pool: WorkerPool, paths: Sequence[Path], corpus: Path, lim
         t0 = time.perf_counter()
         return out, analyze(pool, waiting, progress), time.perf_counter() - t0
 
-    files: dict[int, Future] = {}
-    texts: list[tuple[list[str], Future]] = []
+    # Futures carry the generation of the pool they were given to: a future of a pool that
+    # has died since fails with BrokenProcessPool without its own work being at fault.
+    files: dict[int, tuple[Future, int]] = {}
+    texts: list[tuple[list[str], Future, int]] = []
     queued = 0
+    generation = 0
 
-    def top_up() -> None:
-        nonlocal queued
-        while queued < len(chunks) and len(files) < 2 * pool.workers:
-            files[queued] = pool._executor.submit(_prepare_chunk, *chunks[queued])
-            queued += 1
+    def restart() -> None:
+        nonlocal generation
+        pool._restart()
+        generation += 1
 
-    def kept_or_again(f: Future, fn, *args) -> Future:
-        done = f.done() and not f.cancelled() and f.exception() is None
-        return f if done else pool._executor.submit(fn, *args)
+    def submit(fn, *args) -> tuple[Future, int]:
+        # A worker may die while this process handles a result: the next submit finds the pool broken.
+        try:
+            return pool._executor.submit(fn, *args), generation
+        except BrokenProcessPool:
+            restart()
+            return pool._executor.submit(fn, *args), generation
+
+    def wait(job: tuple[Future, int], fn, *args):
+        """The result of ``fn(*args)``, run again when an older pool died under it. Raises
+        BrokenProcessPool when the pool it ran in is the current one (it may be the cause)."""
+        while True:
+            future, gen = job
+            try:
+                return future.result()
+            except BrokenProcessPool:
+                if gen == generation:
+                    raise
+                job = submit(fn, *args)
 
     streaming = False
     for i, chunk in enumerate(chunks):
-        top_up()
+        while queued < len(chunks) and len(files) < 2 * pool.workers:
+            files[queued] = submit(_prepare_chunk, *chunks[queued])
+            queued += 1
         try:
-            result = files.pop(i).result()
+            result = wait(files.pop(i), _prepare_chunk, *chunk)
         except BrokenProcessPool:
-            pool._restart()
+            restart()
             result = _rescue_prepare(pool, chunk)
-            # Every queued chunk went down with the pool: what had not finished goes again.
-            files = {k: kept_or_again(f, _prepare_chunk, *chunks[k]) for k, f in files.items()}
-            texts = [(t, kept_or_again(f, _analyze_chunk, t)) for t, f in texts]
+            generation += 1  # the rescue restarts the pool after each file that kills it
         for p in result:
             waiting.extend(parse_now(len(out), p))
             out.append(p)
         streaming = streaming or len(waiting) >= MIN_TEXTS
         while streaming and len(waiting) >= _TEXTS_PER_CHUNK:
             batch, waiting = waiting[:_TEXTS_PER_CHUNK], waiting[_TEXTS_PER_CHUNK:]
-            texts.append((batch, pool._executor.submit(_analyze_chunk, batch)))
+            texts.append((batch, *submit(_analyze_chunk, batch)))
         if progress is not None:
             progress("load", len(out), len(paths))
     t0 = time.perf_counter()
     if not streaming:
         return out, analyze(pool, waiting, progress), time.perf_counter() - t0
     if waiting:
-        texts.append((waiting, pool._executor.submit(_analyze_chunk, waiting)))
+        texts.append((waiting, *submit(_analyze_chunk, waiting)))
     analyses: dict[str, dict] = {}
-    total = sum(len(t) for t, _ in texts)
-    for _, f in texts:
-        analyses.update(f.result())
+    total = sum(len(t) for t, _, _ in texts)
+    for batch, future, gen in texts:
+        try:
+            found = wait((future, gen), _analyze_chunk, batch)
+        except BrokenProcessPool:
+            # Once more in a fresh pool; a batch that kills that one too ends the run.
+            restart()
+            found = pool._executor.submit(_analyze_chunk, batch).result()
+        analyses.update(found)
         if progress is not None:
             progress("nlp", len(analyses), total)
     return out, analyses, time.perf_counter() - t0

@@ -158,8 +158,9 @@ class Policy:
         return cls(id=data["id"], name=name, title=data["title"], version=data["version"], path=path, rules=tuple(rules))
 
     def decide(self, finding: Finding, doc: Document | None, config: RunConfig) -> tuple[Rule, dict[str, str]]:
-        """The first rule matching ``finding`` and the conditions detected for it."""
-        return self._decide(finding, DocumentConditions(doc), config)
+        """The first rule matching ``finding`` and the conditions detected for it (all of them)."""
+        rule, conditions = self._decide(finding, DocumentConditions(doc), config)
+        return rule, dict(conditions)
 
     def _decide(self, finding: Finding, conditions_of: DocumentConditions,
                 config: RunConfig) -> tuple[Rule, dict[str, str]]:
