@@ -89,6 +89,11 @@ def test_written_ledger_reads_back_by_content(tmp_path, reviewed_inputs):
     assert ws.auto_filter.ref == "A1:M85"
     assert ws["F2"].alignment.wrap_text is True
     assert (ws["F2"].font.name, ws["A1"].font.name, ws["A1"].font.b) == ("Yu Gothic", "Yu Gothic", True)
+    # Header shaded blue, the reviewer's columns (審査結果, 備考) yellow, the rest unfilled.
+    fills = [ws.cell(row=r, column=c).fill.fgColor.rgb if ws.cell(row=r, column=c).fill.fill_type else None
+             for r, c in ((1, 1), (2, 1), (2, 6), (2, 12), (2, 13), (85, 12))]
+    assert fills == ["00DDEBF7", None, None, "00FFF2CC", "00FFF2CC", "00FFF2CC"]
+    assert (ws["A1"].alignment.vertical, ws["M85"].alignment.wrap_text, ws["M85"].font.b) == ("top", True, False)
     assert ws.column_dimensions["F"].width == 60
     assert (ws.page_setup.orientation, ws.page_setup.paperSize, ws.print_title_rows) == ("landscape", 9, "$1:$1")
     assert wb.properties.title == "押印見直し台帳"
