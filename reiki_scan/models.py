@@ -15,6 +15,7 @@ from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from itertools import accumulate
+from operator import add
 from typing import Literal
 
 # 文書種別 (document kinds) of CONTRACT.md, strongest first within each family.
@@ -98,6 +99,11 @@ class LineBlocks(Sequence):
     def __iter__(self):
         return iter(self._every())
 
+    def spans(self, stop: int | None = None) -> list[tuple[int, int]]:
+        """``(start, end)`` of the first ``stop`` lines (all by default), without making blocks."""
+        ends = list(map(add, self._ends[:stop], range(len(self._ends))))
+        return list(zip([0, *(e + 1 for e in ends[:-1])], ends))
+
     def index_at(self, offset: int) -> int:
         """The index of the line holding character ``offset`` (a separator belongs to none:
         the next line's index is returned), or ``len(self)`` past the end."""
@@ -135,6 +141,13 @@ class LineBlocks(Sequence):
 
     def __reduce__(self):
         return LineBlocks, (self._text,)
+
+
+def block_spans(blocks: "tuple[Block, ...] | LineBlocks", stop: int | None = None) -> list[tuple[int, int]]:
+    """``(start, end)`` of the first ``stop`` blocks (all by default) of ``SourceText.blocks``."""
+    if isinstance(blocks, LineBlocks):
+        return blocks.spans(stop)
+    return [(b.start, b.end) for b in blocks[:stop]]
 
 
 @dataclass(frozen=True)

@@ -430,6 +430,8 @@ def test_line_blocks_equal_the_blocks_of_every_line(shared_corpus):
             start += len(line) + 1
         assert list(src.blocks) == want and src.blocks == tuple(want) and len(src.blocks) == len(want)
         assert src.blocks[3:7] == tuple(want[3:7]) and src.blocks[-1] == want[-1]
+        assert src.blocks.spans() == [(b.start, b.end) for b in want]
+        assert src.blocks.spans(5) == [(b.start, b.end) for b in want[:5]]
         for b in want[::7]:
             assert src.blocks.index(b) == want.index(b)
             assert src.block_at(b.start) == (b if b.end > b.start else None)

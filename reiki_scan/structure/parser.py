@@ -15,7 +15,7 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 
-from ..models import SourceText
+from ..models import SourceText, block_spans
 from .numbering import KANJI_NUM, to_int
 
 _N = rf"[0-9０-９]+|[{KANJI_NUM}]+"
@@ -187,7 +187,7 @@ def parse_lines(source: SourceText, header_lines: int | None = None) -> Parsed:
     st = _State(source)
     text = source.text
     is_md = source.format == "md"
-    blocks = [(b.start, b.end) for b in source.blocks[:header_lines]]
+    blocks = block_spans(source.blocks, header_lines)
     lines = [(s, e, text[s:e]) for s, e in blocks]
     title = ""
     act_number = ""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 
-from ..models import Block, Document, Provision, Unit
+from ..models import Block, Document, Provision, Unit, block_spans
 
 # SudachiPy (under GiNZA) refuses inputs above this many UTF-8 bytes.
 MAX_UNIT_BYTES = 49_149
@@ -108,23 +108,24 @@ def _blocks_near(doc: Document, gate: re.Pattern, leaf_at: _LeafFinder) -> list[
     """The blocks holding a ``gate`` match, and every block of the provisions their units
     belong to (a unit's 前段/後段/ただし書 depends on the other sentences of its provision)."""
     text, blocks = doc.text, doc.source.blocks
-    starts = [b.start for b in blocks]
+    bounds = block_spans(blocks)
+    starts = [a for a, _ in bounds]
     spans: set[tuple[int, int]] = set()
     for m in gate.finditer(text):
         i = bisect_right(starts, m.start()) - 1
         if i < 0:
             continue
-        b = blocks[i]
+        b_start, b_end = bounds[i]
         # A block is one unit (a heading) or its sentences: the leaves of both cuts.
-        for a in (b.start, *(a for a, _ in sentence_spans(text, b.start, b.end))):
+        for a in (b_start, *(a for a, _ in sentence_spans(text, b_start, b_end))):
             leaf = leaf_at(a)
             spans.add((leaf.start, leaf.end))
-        spans.add((b.start, b.end))
+        spans.add((b_start, b_end))
     chosen: set[int] = set()
     for a, z in spans:
         i = max(bisect_right(starts, a) - 1, 0)
-        while i < len(blocks) and blocks[i].start < max(z, a + 1):
-            if blocks[i].end >= a:
+        while i < len(bounds) and bounds[i][0] < max(z, a + 1):
+            if bounds[i][1] >= a:
                 chosen.add(i)
             i += 1
     return [blocks[i] for i in sorted(chosen)]
