@@ -29,6 +29,7 @@ import time
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Iterator, Sequence
 
@@ -131,6 +132,16 @@ def candidate_units(doc: Document, units: list[Unit], detector=None) -> list[Uni
     return detector.candidate_units(doc, units)
 
 
+@lru_cache(maxsize=1)
+def _gated_box_pattern() -> re.Pattern | None:
+    """``forms.yaml``'s mid-line box pattern, or ``None`` when an example of it holds no seal
+    character: like the detector's gate, it is searched only where RAW_GATE matches."""
+    from .forms import load_form_rules
+
+    box = load_form_rules().box_midline
+    return box.regex if all(RAW_GATE.search(ex) for ex in box.examples) else None
+
+
 def may_hold_findings(source: SourceText, detector=None) -> bool:
     """Whether any unit :func:`reiki_scan.structure.units` can cut from ``source`` holds a
     candidate (a non-trap seal hit) or a line holds a mid-line seal box (``forms.yaml``
@@ -144,17 +155,13 @@ def may_hold_findings(source: SourceText, detector=None) -> bool:
     candidate in 1,800 of 2.7 million units. Always true when the detector's gate is not
     the one :data:`RAW_GATE` mirrors (custom patterns), or when an example of the box pattern
     holds no seal character."""
-    from .forms import load_form_rules
     from .structure.units import fit_spans, sentence_spans
     from .textnorm import norm
 
     detector = detector or get_detector()
-    box = load_form_rules().box_midline
-    # Like the detector's gate: the box pattern is searched only where RAW_GATE matches, which
-    # holds while every example of it has a seal character (an edited forms.yaml may not).
-    if not _raw_gate_applies(detector) or not all(RAW_GATE.search(ex) for ex in box.examples):
+    box = _gated_box_pattern()
+    if box is None or not _raw_gate_applies(detector):
         return True
-    box = box.regex
     text = source.text
     m = RAW_GATE.search(text)
     while m is not None:

@@ -291,3 +291,23 @@ def test_a_worker_dying_while_the_main_process_handles_a_result_does_not_stop_th
                                                       pipeline.load_limits(RunConfig()), None, False, parse_now)
     assert [(p.rel, p.skipped, p.screened.title) for p in out] == [(n, None, "テスト規則") for n in names]
     assert analyses == {}
+
+
+def test_seal_hits_first_look_drops_nothing_on_real_units(shared_corpus, samples):
+    """Detector.seal_hits looks for any seal pattern at all (one alternation) before the full
+    search: on every unit of the real files, and every pattern example, it equals the full search."""
+    from reiki_scan.textnorm import norm
+
+    detector = Detector()
+    assert detector._any_seal is not None
+    texts = [ex for p in detector.patterns for ex in (*p.examples, *p.counter_examples)]
+    for _, source in _readable_sources(shared_corpus, samples):
+        doc = parallel.parse_source(source)
+        texts.extend(u.text for u in structure.units(doc))
+    found = 0
+    for t in texts:
+        n = norm(t)
+        full = [h for h in detector.hits(n) if not h.pattern.is_trap]
+        assert detector.seal_hits(n) == full, t
+        found += bool(full)
+    assert (len(texts), found) == (71333, 1034)

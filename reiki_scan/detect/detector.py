@@ -20,6 +20,7 @@ REQUIRES = {"義務": True, "任意": True, "免除": False, "言及": False}
 # Every seal word holds 印, 捺, ㊞ or なつ (押なつ, なつ印): most units hold none and skip the
 # full pattern search. The gate is checked against every example at construction.
 _GATE = re.compile("[印捺㊞]|なつ")
+_GROUP_NAME = re.compile(r"\(\?P<[A-Za-z_]\w*>")
 
 
 class Detector:
@@ -35,6 +36,12 @@ class Detector:
         self.judge = ModalityJudge(load_cues(patterns_dir))
         self.gated = all(_GATE.search(norm(ex)) for p in self.patterns if not p.is_trap
                          and p.role != "context" for ex in p.examples)
+        # Every seal pattern in one alternation, for a first look (named groups unnamed: the
+        # patterns reuse names; none refers back to a group).
+        seals = [p.regex for p in self.patterns if not p.is_trap and p.role != "context"]
+        self._any_seal = re.compile("|".join(f"(?:{_GROUP_NAME.sub('(?:', r.pattern)})" for r in seals),
+                                    re.MULTILINE) if all(r.flags == seals[0].flags for r in seals) else None
+        self._seals = seals
 
     def hits(self, text: str) -> list[Hit]:
         """Non-overlapping hits in the *normalized* ``text`` (traps included)."""
@@ -44,6 +51,10 @@ class Detector:
 
     def seal_hits(self, text: str) -> list[Hit]:
         """:meth:`hits` without the traps, for the normalized ``text``."""
+        # Overlap resolution only drops hits: without a match of a seal pattern there is none.
+        # Most texts the gate passes hold only traps (収入印紙, 印刷) or nothing.
+        if not (self._any_seal.search(text) if self._any_seal is not None else any(r.search(text) for r in self._seals)):
+            return []
         return [h for h in self.hits(text) if not h.pattern.is_trap]
 
     def candidate_units(self, doc: Document, units: list[Unit]) -> list[Unit]:
