@@ -36,8 +36,25 @@ class Normalized:
         return self.offsets[start], self.offsets[end - 1] + 1
 
 
+class _OneToOne(dict):
+    """``{code point: None}`` for the characters :func:`normalize` maps to exactly one
+    character (spaces dropped), so that ``text.translate(table) == ""`` says that the offset
+    map of ``text`` is the identity; other characters map to themselves."""
+
+    def __missing__(self, code: int) -> str | None:
+        n = self[code] = None if len(CHAR_TABLE[code]) == 1 else chr(code)
+        return n
+
+
 def normalize(text: str, drop_spaces: bool = True) -> Normalized:
     """Normalize ``text`` for matching; see the module docstring for the rules."""
+    if drop_spaces and not text.translate(_ONE_TO_ONE):
+        # Every character stays one character (most sentences): the offsets are the identity.
+        return Normalized(text.translate(CHAR_TABLE), tuple(range(len(text) + 1)))
+    return _normalize(text, drop_spaces)
+
+
+def _normalize(text: str, drop_spaces: bool) -> Normalized:
     out: list[str] = []
     offs: list[int] = []
     for i, ch in enumerate(text):
@@ -66,12 +83,13 @@ class CharTable(dict):
     need only the string."""
 
     def __missing__(self, code: int) -> str:
-        n = self[code] = normalize(chr(code)).text
+        n = self[code] = _normalize(chr(code), True).text
         return n
 
 
 # One table for the process: it only grows by the distinct characters met (a few thousand).
 CHAR_TABLE = CharTable()
+_ONE_TO_ONE = _OneToOne()
 
 
 def norm(text: str) -> str:

@@ -14,7 +14,7 @@ from reiki_scan.classify._data import schema
 from reiki_scan.config import RunConfig
 from reiki_scan.errors import PolicyDataError
 from reiki_scan.models import Block, Document, Finding, Provision, SourceText
-from reiki_scan.textnorm import norm, normalize
+from reiki_scan.textnorm import _normalize, norm, normalize
 
 POLICIES = ("default", "strict", "staged")
 
@@ -306,6 +306,10 @@ def test_character_wise_normalization_equals_normalize_on_real_documents(shared_
         for c in set(text):
             table.setdefault(ord(c), normalize(c).text)
         assert text.translate(table) == normalize(text).text == norm(text), path.name
+        # normalize's shortcut for lines whose characters each stay one character: same offsets.
+        for line in text.splitlines():
+            fast, slow = normalize(line), _normalize(line, True)
+            assert (fast.text, fast.offsets) == (slow.text, slow.offsets), line
 
 
 def test_document_scope_hit_is_quoted_from_the_source_for_every_finding_of_the_document():
