@@ -146,7 +146,10 @@ def _index(reg: Document) -> _Reg:
     return _Reg(reg, norm(reg.title), cites)
 
 
-def _score(form_text: str, stem: str, section: Provision, title: str, reg: _Reg) -> tuple[int, str, list[str]]:
+def _score(form_text: str, stem: str, section: Provision, title: str, reg: _Reg,
+           want_article: int | None, wanted_title: str) -> tuple[int, str, list[str]]:
+    """``want_article``/``wanted_title``: :func:`_article_of` the section's label and the
+    normalized ``title`` (the same for every regulation a section is scored against)."""
     score, cited_at, why = 0, "", []
     if reg.title and reg.title in form_text:
         score += 3
@@ -156,14 +159,12 @@ def _score(form_text: str, stem: str, section: Provision, title: str, reg: _Reg)
         why.append("ファイル名に例規の題名")
     if not section.num:
         return score, cited_at, why
-    want_article = _article_of(section.label)
-    wanted_title = norm(title)
     best = 0
     for window, locator in reg.cites.get(section.num, ()):
         points = 0
         if wanted_title and wanted_title in window:
             points = 2
-        elif wanted_title and fuzz.partial_ratio(wanted_title, window) >= _FUZZY:
+        elif wanted_title and fuzz.partial_ratio(wanted_title, window, score_cutoff=_FUZZY) >= _FUZZY:
             points = 1
         if points and want_article is not None and locator.startswith(f"第{want_article}条"):
             points += 1
@@ -189,8 +190,13 @@ def link_forms(documents: dict[str, Document]) -> list[FormLink]:
             title = section_title(form, section)
             form_text = norm(form.text[section.start:section.end])
             stem = norm(PurePosixPath(form.path).stem)
-            scored = sorted(((_score(form_text, stem, section, title, r), r.doc) for r in regs),
-                            key=lambda t: -t[0][0])
+            # Only a regulation whose title the form or file name holds, or that cites the form's
+            # number, can score: the others (most of a city's 3,000) are not scored one by one.
+            fitting = [r for r in regs if r.title and (r.title in form_text or r.title in stem)
+                       or section.num in r.cites]
+            want_article, wanted_title = _article_of(section.label), norm(title)
+            scored = sorted(((_score(form_text, stem, section, title, r, want_article, wanted_title), r.doc)
+                             for r in fitting), key=lambda t: -t[0][0])
             if not scored or scored[0][0][0] == 0:
                 continue
             if len(scored) > 1 and scored[1][0][0] == scored[0][0][0]:
