@@ -246,7 +246,8 @@ def ledger_key(findings: list[Finding], summary: dict) -> str:
 
 def write_outputs(out: Path, result: ScanResult, *, drafts: bool, files_read: int,
                   stamp: str | None = None, reviews_applied: bool = False,
-                  extra_summary: dict | None = None, unreviewed_ledger: str | None = None) -> OutputReport:
+                  extra_summary: dict | None = None, unreviewed_ledger: str | None = None,
+                  last_ledger: tuple[str, str] | None = None) -> OutputReport:
     """Write findings.jsonl, summary.json, the ledger and (with ``drafts``) every draft.
 
     ``stamp`` names files written beside reviewer-edited ones (default: now,
@@ -256,7 +257,10 @@ def write_outputs(out: Path, result: ScanResult, *, drafts: bool, files_read: in
     ``unreviewed_ledger``: the :func:`ledger_key` of ``OUT/ledger.xlsx`` when the caller knows
     it is, untouched, a ledger a run wrote without any decision in it (the rerun workspace
     records that); it is then not read, and not rewritten when the new ledger would show the
-    same findings and summary (its 実行情報 and 変更点 stay those of the run that wrote it)."""
+    same findings and summary (its 実行情報 and 変更点 stay those of the run that wrote it).
+    ``last_ledger``: ``(name, key)`` of the ledger the last run wrote, when it is still untouched;
+    when ``ledger.xlsx`` holds reviewer input and the new ledger would equal that one, no
+    further ledger is written beside it."""
     from . import group
     from .draft import ledger
 
@@ -324,14 +328,16 @@ def write_outputs(out: Path, result: ScanResult, *, drafts: bool, files_read: in
     report.ledger_key = ledger_key(findings, summary)
     if unreviewed_ledger is not None and not reviewed and report.ledger_key == unreviewed_ledger:
         report.notes.append("所見と集計が前回と同じため、ledger.xlsx はそのまま残しました")
+    elif reviewed and last_ledger is not None and last_ledger[0] != "ledger.xlsx" and report.ledger_key == last_ledger[1]:
+        report.notes.append(f"所見と集計が前回と同じため、新しい台帳は書かず {last_ledger[0]} をそのまま残しました")
     else:
         ledger.write_ledger(ledger_path, findings, group.summarize_groups(findings), summary)
         report.files.append(ledger_path.name)
         report.ledger = ledger_path.name
-    if reviewed:
-        report.notes.append(
-            f"ledger.xlsx には審査結果が入力されているため上書きせず、新しい台帳を {ledger_path.name} に書きました"
-        )
+        if reviewed:
+            report.notes.append(
+                f"ledger.xlsx には審査結果が入力されているため上書きせず、新しい台帳を {ledger_path.name} に書きました"
+            )
     atomic_write_text(out / "summary.json", json.dumps(summary, ensure_ascii=False, indent=2) + "\n")
     report.files.append("summary.json")
     state = {

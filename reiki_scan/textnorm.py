@@ -9,10 +9,14 @@ are kept so that blocks stay apart.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 
 _KEEP = {"㊞", "㊞"}
+# C0 control characters but tab, line feed and carriage return (a page break \f in exported text):
+# a spreadsheet cell refuses them (openpyxl's ILLEGAL_CHARACTERS_RE is the same class).
+CONTROL_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _SPACES = {" ", "\t", "\u3000", "\u00a0", "\u2002", "\u2003", "\u2009", "\u200b", "\r"}
 
 

@@ -242,3 +242,47 @@ def test_regression_same_title_and_clause_in_two_files(tmp_path, samples):
     second = rerun.run(corpus, out, load_config(corpus), drafts=False)
     assert [(c.kind, c.id, c.current.file, c.previous.file) for c in second.diff.changes] == [
         ("moved", BOUSAI, "b/shizai_v2.txt", "b/shizai.txt")]
+
+
+def test_regression_reruns_after_a_review_keep_one_ledger_and_the_same_findings(tmp_path, samples):
+    """A fresh user's report: after a reviewer filled in ledger.xlsx, every rerun on an unchanged
+    corpus wrote one more ledger-*.xlsx, and the reasons named the ledger the previous run had
+    written instead of the reviewer's."""
+    corpus = build_v1(samples, tmp_path / "c")
+    out = tmp_path / "out"
+    rerun.run(corpus, out, load_config(corpus), drafts=False, stamp="20270101-000000")
+    _decide(out / "ledger.xlsx", {KORYO: "存続"})
+    runs = []
+    for stamp in ("20270102-000000", "20270103-000000", "20270104-000000"):
+        outcome = rerun.run(corpus, out, load_config(corpus), drafts=False, stamp=stamp)
+        runs.append(((out / "findings.jsonl").read_bytes(), outcome.report.notes))
+    assert sorted(p.name for p in out.glob("ledger*.xlsx")) == ["ledger-20270102-000000.xlsx", "ledger.xlsx"]
+    assert runs[0][0] == runs[1][0] == runs[2][0]
+    assert _findings(out)[KORYO]["reason"] == "審査結果により存続（ledger.xlsx）"
+    assert "所見と集計が前回と同じため、新しい台帳は書かず ledger-20270102-000000.xlsx をそのまま残しました" in runs[2][1]
+    # The reviewer goes on in the newest ledger: its decisions count, and name it.
+    _decide(out / "ledger-20270102-000000.xlsx", {KORYO: "廃止"})
+    rerun.run(corpus, out, load_config(corpus), drafts=False, stamp="20270105-000000")
+    assert _findings(out)[KORYO]["decision"] == "廃止"
+    assert _findings(out)[KORYO]["reason"] == "審査結果により廃止（ledger-20270102-000000.xlsx）"
+
+
+def test_regression_a_form_feed_in_a_regulation_reaches_the_ledger_and_a_decision_on_it_holds(tmp_path):
+    """A fresh user's report: a page break (\\f) in a .txt regulation stopped the run when the
+    ledger was written (a spreadsheet cell refuses control characters): no summary, no ledger."""
+    corpus = tmp_path / "c"
+    _write(corpus / "reiki/formfeed.txt",
+           "○さくら台市書類規則\n令和2年3月31日\n規則第1号\n第1条　申請者は、申請書を提出しなければならない。\n"
+           "\f第2条　申請者は、申請書に押印しなければならない。\n附　則\nこの規則は、令和2年4月1日から施行する。\n")
+    out = tmp_path / "out"
+    rerun.run(corpus, out, load_config(corpus), drafts=False, stamp="20270101-000000")
+    [finding] = [f for f in _findings(out).values() if f["requires_seal"]]
+    assert "\f" in finding["text"]
+    ws = load_workbook(out / "ledger.xlsx")[FINDINGS_SHEET]
+    header = [c.value for c in ws[1]]
+    [row] = [r for r in ws.iter_rows(min_row=2, values_only=True) if r[0] == finding["id"]]
+    assert row[header.index("条文")] == finding["text"].replace("\f", " ")
+    _decide(out / "ledger.xlsx", {finding["id"]: "存続"})
+    outcome = rerun.run(corpus, out, load_config(corpus), drafts=False, stamp="20270102-000000")
+    assert _findings(out)[finding["id"]]["decision"] == "存続"
+    assert outcome.diff.rereview == []

@@ -80,15 +80,29 @@ def pending_decisions(out: Path, ws: Workspace) -> dict[str, StoredDecision]:
 
 def record_written_ledger(path: Path, ws: Workspace, findings: list[Finding], key: str) -> None:
     """Record the ledger this run wrote as read: it holds exactly the decisions applied to
-    ``findings`` (``decided_by == "ledger"``), so the next run need not open it unless a reviewer
-    saves it; ``key``: :func:`reiki_scan.pipeline.ledger_key` of its content. Call inside
-    :meth:`Workspace.transaction`."""
+    ``findings``, already stored from the ledgers a reviewer saved, so the next run need not open
+    it unless a reviewer saves it. Its copies are not stored under its own name: they would
+    become the newest decisions and name this ledger, not the reviewer's, as their source
+    (each rerun then changed findings.jsonl and wrote one more ledger). ``key``:
+    :func:`reiki_scan.pipeline.ledger_key` of its content. Call inside :meth:`Workspace.transaction`."""
     st = path.stat()
-    ws.replace_ledger_decisions(
-        path.name, st.st_size, st.st_mtime_ns,
-        [(f.id, f.decision, f.note, clause_key(f.text)) for f in findings if f.decided_by == "ledger"])
+    ws.replace_ledger_decisions(path.name, st.st_size, st.st_mtime_ns, [])
     ws.set_written_ledger(path.name, st.st_size, st.st_mtime_ns, key,
                           any(f.decided_by != "proposal" for f in findings))
+
+
+def untouched_written_ledger(out: Path, ws: Workspace) -> tuple[str, str] | None:
+    """``(name, content key)`` of the ledger the last run wrote when it is still in ``out``
+    unchanged (same size and mtime), else ``None``."""
+    written = ws.written_ledger()
+    if written is None:
+        return None
+    path = Path(out) / written["name"]
+    if not path.is_file():
+        return None
+    st = path.stat()
+    same = (st.st_size, st.st_mtime_ns) == (written["size"], written["mtime_ns"])
+    return (written["name"], written["key"]) if same else None
 
 
 def unreviewed_ledger_key(out: Path, ws: Workspace) -> str | None:

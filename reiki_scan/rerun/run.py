@@ -18,7 +18,7 @@ from ..errors import WorkspaceError
 from ..models import Finding
 from ..pipeline import OutputReport, ProgressFn, ScanResult, _noop, write_outputs
 from .decisions import (apply_decisions, pending_decisions, read_ledgers, record_written_ledger,
-                        unreviewed_ledger_key)
+                        unreviewed_ledger_key, untouched_written_ledger)
 from .incremental import ScanStats, cache_keys, scan_incremental
 from .lineage import Diff, carry_ids
 from .lock import run_lock
@@ -82,7 +82,8 @@ def run(corpus: Path, out: Path, config: RunConfig, *, drafts: bool = True, work
                                        reviews_applied=True,
                                        extra_summary={"diff": diff.to_json(),
                                                       "rerun": {"run": run_id, **scanned.stats.to_json()}},
-                                       unreviewed_ledger=unreviewed_ledger_key(out, ws))
+                                       unreviewed_ledger=unreviewed_ledger_key(out, ws),
+                                       last_ledger=untouched_written_ledger(out, ws))
                 if report.ledger:
                     record_written_ledger(out / report.ledger, ws, result.findings, report.ledger_key)
                 ws.finish_run(run_id, scanned.rows, result.findings, diff.counts())
