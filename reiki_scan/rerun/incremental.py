@@ -11,9 +11,10 @@ Per file, in order of cost saved:
 3. a cached *detection* (same detection data and code): only the forms stage and classification
    run again (a changed policy file, or a form newly linked to a regulation, lands here);
 4. otherwise the document's parse is taken from the workspace, or the file goes through
-   :func:`reiki_scan.parallel.prepare_files` with the other files that need it; its candidate
-   units are analysed — the NLP cache by unit text hash answers for every text analysed before,
-   whatever file it was in, :func:`reiki_scan.parallel.analyze` parses the rest — and detected.
+   :func:`reiki_scan.parallel.prepare_and_parse` with the other files that need it (a file that
+   cannot hold a finding is screened out there, unparsed); its candidate units are analysed — the
+   NLP cache by unit text hash answers for every text analysed before, whatever file it was in,
+   the pool's workers parse the rest while files still load — and detected.
 
 The form↔regulation links (``forms.link_forms``) read every document: they are cached under a
 digest of all paths and contents, so an unchanged corpus does not decode a single document.
@@ -161,10 +162,10 @@ def scan_incremental(corpus: Path, config: RunConfig, ws: Workspace | None = Non
     what was computed unless ``ws`` is absent or read-only. :func:`reiki_scan.pipeline.scan` is
     this scan without a workspace.
 
-    The stages are those of every scan: per file load → structure (+ ``forms.form_structure``) →
-    units → candidates (:func:`reiki_scan.parallel.prepare_files`, in ``workers`` processes from
-    :data:`~reiki_scan.parallel.MIN_FILES` files on), GiNZA on the candidate texts no cache
-    answers (:func:`reiki_scan.parallel.analyze`), detection, ``forms.enrich`` with the
+    The stages are those of every scan: per file load → screening → structure (+
+    ``forms.form_structure``) → units → candidates, with GiNZA on the candidate texts no cache
+    answers (:func:`reiki_scan.parallel.prepare_and_parse`, in ``workers`` processes from
+    :data:`~reiki_scan.parallel.MIN_FILES` files on), detection, ``forms.enrich`` with the
     form↔regulation links of the whole corpus, classification, grouping.
 
     ``manifest``: :func:`reiki_scan.rerun.manifest.build_manifest` of ``config`` (required with
