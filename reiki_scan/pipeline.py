@@ -66,13 +66,6 @@ def _noop(stage: str, done: int, total: int) -> None:
     return None
 
 
-def _relpath(path: Path, root: Path) -> str:
-    try:
-        return path.relative_to(root).as_posix()
-    except ValueError:
-        return path.as_posix()
-
-
 def scan(corpus: Path, config: RunConfig, *, workers: int = 2,
          progress: ProgressFn = _noop) -> ScanResult:
     """Read every file of ``corpus`` and return classified, grouped findings.

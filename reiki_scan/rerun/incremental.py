@@ -34,7 +34,8 @@ from pathlib import Path
 from ..config import RunConfig
 from ..forms.link import FORM_FORMATS
 from ..models import NATIONAL_KINDS, Document, Finding
-from ..pipeline import ProgressFn, ScanResult, Skipped, _noop, _relpath, load_limits
+from ..parallel import _relpath
+from ..pipeline import ProgressFn, ScanResult, Skipped, _noop, load_limits
 from .workspace import DocumentRow, Workspace, findings_to_json
 
 
