@@ -89,8 +89,8 @@ class Prepared:
     from the document: those near a seal character (:func:`reiki_scan.structure.units` with
     :data:`RAW_GATE`; 0 for a screened-out document: it is not cut). ``candidates``: the units
     with at least one seal hit, in text order (only these need a dependency parse and
-    detection). ``screened_out``: no unit of the file can hold a finding
-    (:func:`may_hold_findings`). ``seconds``: time spent per stage (``load``, ``structure``,
+    detection); a file :func:`may_hold_findings` rules out has none and ``units_read`` 0.
+    ``seconds``: time spent per stage (``load``, ``structure``,
     ``candidates``), in seconds of the process that did the work."""
 
     rel: str
@@ -100,7 +100,6 @@ class Prepared:
     candidates: tuple[Unit, ...] = ()
     seconds: dict[str, float] = field(default_factory=dict)
     screened: Screened | None = None
-    screened_out: bool = False
 
 
 _detector = None
@@ -243,7 +242,7 @@ def prepare_file(path: Path, corpus: Path, limits: dict, keep_documents: bool = 
             title, _, kind = structure.header(source)
             seconds["structure"] = time.perf_counter() - t2
             if not keep_documents or kind in NATIONAL_KINDS:
-                return Prepared(rel, None, seconds=seconds, screened_out=True, screened=Screened(
+                return Prepared(rel, None, seconds=seconds, screened=Screened(
                     source.sha256, source.encoding, source.format, title, kind))
         doc = parse_source(source)
         seconds["structure"] = time.perf_counter() - t2
@@ -253,7 +252,7 @@ def prepare_file(path: Path, corpus: Path, limits: dict, keep_documents: bool = 
         # A parser bug on one odd file (RecursionError, IndexError …) must not cost the whole run.
         return Prepared(rel, None, parse_error(rel, e), seconds=seconds)
     if not findable:
-        return Prepared(rel, doc, seconds=seconds, screened_out=True)
+        return Prepared(rel, doc, seconds=seconds)
     return prepare_document(rel, doc, seconds)
 
 
@@ -325,28 +324,17 @@ class WorkerPool:
         self._executor = None
         self.__enter__()
 
-    def _run(self, fn, chunks: list[tuple], rescue=None) -> Iterator:
-        """Results of ``fn(*chunk)`` in chunk order.
-
-        When a worker dies (a crash inside a C library on some file, the OOM killer), the
-        pool is restarted, ``rescue(pool, chunk)`` gives the result of the chunk that was
-        running, and the later chunks run again; without ``rescue`` the error propagates."""
+    def _run(self, fn, chunks: list[tuple]) -> Iterator:
+        """Results of ``fn(*chunk)`` in chunk order. A worker that dies raises BrokenProcessPool
+        (files are rescued by :func:`prepare_and_parse`, which submits them itself)."""
         if self._executor is None:
             for chunk in chunks:
                 yield fn(*chunk)
             return
         futures = [self._executor.submit(fn, *chunk) for chunk in chunks]
         try:
-            for i, f in enumerate(futures):
-                try:
-                    result = f.result()
-                except BrokenProcessPool:
-                    if rescue is None:
-                        raise
-                    self._restart()
-                    result = rescue(self, chunks[i])
-                    futures[i + 1:] = [self._executor.submit(fn, *c) for c in chunks[i + 1:]]
-                yield result
+            for f in futures:
+                yield f.result()
         finally:
             for f in futures:
                 f.cancel()
@@ -389,17 +377,20 @@ def prepare_and_parse(pool: WorkerPool, paths: Sequence[Path], corpus: Path, lim
     :data:`MIN_TEXTS` texts are waiting, each :data:`_TEXTS_PER_CHUNK` of them go to the
     pool between the file chunks (at most two per worker are queued ahead), so the model
     loads and parses fill the cores that loading leaves idle. The analyses do not depend on
-    the batches (``tests/test_parallel.py``). A worker that dies on a file is handled as in
-    :func:`prepare_files`; the chunks it took down are submitted again. Raises OSError when
-    the model is not installed."""
+    the batches (``tests/test_parallel.py``). When a worker dies (a crash inside a C library
+    on some file, the OOM killer), the pool restarts: the chunk that was running is read file
+    by file (:func:`_rescue_prepare`) and the chunks it took down are submitted again. Raises
+    OSError when the model is not installed."""
     chunks = [(c, corpus, limits, keep_documents) for c in _file_chunks(paths)]
     out: list[Prepared] = []
     waiting: list[str] = []
-    if pool._executor is None or parse_now is None:
-        for result in pool._run(_prepare_chunk, chunks, _rescue_prepare):
-            for p in result:
-                if parse_now is not None:
-                    waiting.extend(parse_now(len(out), p))
+    if parse_now is None:
+        def parse_now(i: int, p: Prepared) -> Sequence[str]:
+            return ()
+    if pool._executor is None:
+        for chunk in chunks:
+            for p in _prepare_chunk(*chunk):
+                waiting.extend(parse_now(len(out), p))
                 out.append(p)
             if progress is not None:
                 progress("load", len(out), len(paths))
