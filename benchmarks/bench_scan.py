@@ -25,9 +25,9 @@ and CPU time are its own:
 
 Printed per measurement: wall and CPU time (this process plus its workers), MB/s and
 files/s, peak RSS (``resource.getrusage``: the main process, and the largest worker),
-seconds per stage (``prepare`` is the wall time until the last file is read, GiNZA parsing
-alongside; ``nlp`` the wait for the parses left then; load/structure/candidates are seconds of
-work summed over the workers), files screened out (no unit can hold a seal word: neither parsed
+seconds per stage (``prepare`` is the wall time until the workers are done with the last file:
+read, parsed by GiNZA, detected and, without form files, classified; the other stages are
+seconds of work summed over the workers and the main process), files screened out (no unit can hold a seal word: neither parsed
 nor cut), units cut (around seal characters) vs units parsed by GiNZA, findings; then the ratio
 scan / keywords. ``--profile N`` instead profiles a one-process scan of the first N national
 files (cProfile, top functions by own time).

@@ -70,14 +70,15 @@ def scan(corpus: Path, config: RunConfig, *, workers: int = 2,
          progress: ProgressFn = _noop) -> ScanResult:
     """Read every file of ``corpus`` and return classified, grouped findings.
 
-    The stages: per file load → screening → structure → units → candidates in ``workers``
-    processes (:mod:`reiki_scan.parallel`), GiNZA on the candidate texts (in the same workers,
-    while files still load), detection, the forms stage (``forms.enrich`` with the
-    form↔regulation links), classification, grouping. This is
+    The stages: per file load → screening → structure → units → candidates → GiNZA on the
+    candidate texts → detection (→ ``forms.enrich`` and classification when the corpus has no
+    form file) in ``workers`` processes (:mod:`reiki_scan.parallel`); then the form↔regulation
+    links, ``forms.enrich`` and classification of the rest, grouping. This is
     :func:`reiki_scan.rerun.scan_incremental` without a workspace, so the CLI's runs give
-    the same findings. ``result.timings`` in seconds: ``prepare`` (wall, until the last file
-    is read), ``load``, ``structure``, ``candidates`` (summed over the workers), ``nlp`` (the
-    wait for the parses left after the last file), ``detect``, ``forms``, ``classify``.
+    the same findings. ``result.timings`` in seconds: ``prepare`` (wall, until the workers
+    are done with the last file), then seconds of work summed over the workers and this
+    process: ``load``, ``structure``, ``candidates``, ``nlp``, ``detect``, ``forms``
+    (the links and the enrichment done here), ``classify`` (with the enrichment done in the workers).
 
     Unreadable files never stop the run: each is listed in ``ScanResult.skipped``.
     Raises :class:`~reiki_scan.errors.ConfigError` / ``PatternDataError`` /

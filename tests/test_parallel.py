@@ -61,6 +61,18 @@ def test_raw_gate_examples(text, passes):
     assert bool(detector_module._GATE.search(normalize(text).text)) <= passes
 
 
+def test_gate_starts_are_the_raw_gates_matches(shared_corpus, samples):
+    texts = ["押な　つなな\u3000\u3000つ印㊞捺なつ", "なな", "つな", "", "印"]
+    texts += [source.text for _, source in _readable_sources(shared_corpus, samples)]
+    matched = 0
+    for text in texts:
+        starts = [m.start() for m in parallel.RAW_GATE.finditer(text)]
+        assert list(parallel.gate_starts(text)) == starts
+        matched += len(starts)
+    assert list(parallel.gate_starts(texts[0])) == [1, 5, 9, 10, 11, 12]
+    assert matched == 1693
+
+
 def test_candidate_units_equal_the_detectors_on_real_files(shared_corpus, samples):
     detector = Detector()
     checked = found = 0
@@ -105,7 +117,6 @@ def test_prepare_files_keeps_corpus_order_across_workers(samples):
 def test_scan_with_one_and_two_workers_writes_identical_findings(samples, tmp_path, monkeypatch):
     # The sample corpus is below the sizes at which scan starts workers: start them anyway.
     monkeypatch.setattr(parallel, "MIN_FILES", 0)
-    monkeypatch.setattr(parallel, "MIN_TEXTS", 0)
     config = load_config(samples)
     outs = []
     for workers in (1, 2):
@@ -223,18 +234,18 @@ def test_a_screened_out_file_keeps_its_header_and_is_not_parsed(tmp_path):
                                     "第1条 この規則は、収入印紙の取扱いを定める。\n", encoding="utf-8")
     p = parallel.prepare_file(tmp_path / "r.txt", tmp_path, pipeline.load_limits(RunConfig()))
     assert (p.document, p.units_read, p.candidates) == (None, 0, ())
-    assert (p.screened.title, p.screened.doc_kind) == ("さくら台市文書管理規則", "規則")
+    assert (p.header.title, p.header.doc_kind) == ("さくら台市文書管理規則", "規則")
     # The trees of municipal documents are kept when the corpus has form files to link.
     kept = parallel.prepare_file(tmp_path / "r.txt", tmp_path, pipeline.load_limits(RunConfig()),
                                  keep_documents=True)
-    assert (kept.document.title, kept.units_read, kept.candidates, kept.screened) == ("さくら台市文書管理規則", 0, (), None)
+    assert (kept.document.title, kept.units_read, kept.candidates, kept.header) == ("さくら台市文書管理規則", 0, (), None)
 
 
 @pytest.mark.nlp
-def test_a_worker_dying_while_parses_stream_loses_no_file_and_no_analysis(samples, tmp_path, monkeypatch):
-    """prepare_and_parse with parses queued between file chunks: a worker killed on one file
-    takes the queued chunks down; the pool restarts, the file is read alone, the rest again,
-    and the findings equal a run without the crash."""
+def test_a_worker_dying_on_one_file_loses_no_file_and_no_analysis(samples, tmp_path, monkeypatch):
+    """Workers parse, detect and classify their files: a worker killed on one file takes the
+    queued chunks down; the pool restarts, the file is read alone, the rest again, and the
+    findings equal a run without the crash."""
     import os
     import shutil
 
@@ -245,9 +256,7 @@ def test_a_worker_dying_while_parses_stream_loses_no_file_and_no_analysis(sample
     victim = corpus / "reiki" / "hojokin_kofu_kisoku.txt"
     victim.rename(victim.with_name("die_" + victim.name))
     monkeypatch.setattr(parallel, "MIN_FILES", 0)
-    monkeypatch.setattr(parallel, "MIN_TEXTS", 0)
     monkeypatch.setattr(parallel, "_FILES_PER_CHUNK", 2)
-    monkeypatch.setattr(parallel, "_TEXTS_PER_CHUNK", 3)
     config = load_config(corpus)
     calm = pipeline.scan(corpus, config, workers=1)
     monkeypatch.setenv("REIKI_SCAN_TEST_PARENT", str(os.getpid()))
@@ -281,16 +290,14 @@ def test_a_worker_dying_while_the_main_process_handles_a_result_does_not_stop_th
     monkeypatch.setattr(parallel, "_prepare_chunk", _crashy.prepare_chunk_or_die)
     monkeypatch.setattr(parallel, "_FILES_PER_CHUNK", 1)
 
-    def parse_now(i, p):
+    def each(i, p):
         if i == 0:
             time.sleep(1.5)  # busy (workspace look-ups) while the worker on die_b.txt exits
-        return []
 
     with parallel.WorkerPool(2) as pool:
-        out, analyses, _ = parallel.prepare_and_parse(pool, [tmp_path / n for n in names], tmp_path,
-                                                      pipeline.load_limits(RunConfig()), None, False, parse_now)
-    assert [(p.rel, p.skipped, p.screened.title) for p in out] == [(n, None, "テスト規則") for n in names]
-    assert analyses == {}
+        out = parallel.prepare_files(pool, [tmp_path / n for n in names], tmp_path,
+                                     pipeline.load_limits(RunConfig()), each=each)
+    assert [(p.rel, p.skipped, p.header.title) for p in out] == [(n, None, "テスト規則") for n in names]
 
 
 def test_seal_hits_first_look_drops_nothing_on_real_units(shared_corpus, samples):

@@ -56,7 +56,6 @@ def paths(request, tmp_path_factory, samples, shared_corpus):
     with pytest.MonkeyPatch.context() as mp:
         # Both corpora are below the sizes at which a scan starts workers: start them anyway.
         mp.setattr(parallel, "MIN_FILES", 0)
-        mp.setattr(parallel, "MIN_TEXTS", 0)
         two = _run(corpus, base / "two", "--full", "--workers", "2")
         got["run --full --workers 2"] = _cli_lines(base / "two")
         got["scan, 2 workers"] = _lines(pipeline.scan(corpus, config, workers=2).findings)

@@ -27,7 +27,7 @@ from ..models import SourceText
 from ._builder import lines_source
 from .textfile import decode_bytes
 
-__all__ = ["CorpusListing", "iter_corpus", "list_corpus", "load_file", "SUPPORTED_SUFFIXES"]
+__all__ = ["CorpusListing", "FORM_SUFFIXES", "iter_corpus", "list_corpus", "load_file", "SUPPORTED_SUFFIXES"]
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
@@ -36,6 +36,8 @@ _EXCEL = (".xlsx", ".xlsm")
 SUPPORTED_SUFFIXES = frozenset(
     (".txt", ".md", ".html", ".htm", ".pdf", ".xml", ".doc", ".xls") + _WORD + _EXCEL
 )
+# The suffixes whose files load as a form format (docx, xlsx, pdf: forms.link.FORM_FORMATS).
+FORM_SUFFIXES = frozenset(_WORD + _EXCEL + (".pdf",))
 _SKIP_SUFFIXES = (".jsonl", ".json")
 _SKIP_NAMES = ("reiki-scan.toml",)
 _DOC_PREFIXES = ("readme", "sources")

@@ -10,11 +10,12 @@ Per file, in order of cost saved:
    without a title): its findings are reused as they are — not parsed, not detected;
 3. a cached *detection* (same detection data and code): only the forms stage and classification
    run again (a changed policy file, or a form newly linked to a regulation, lands here);
-4. otherwise the document's parse is taken from the workspace, or the file goes through
-   :func:`reiki_scan.parallel.prepare_and_parse` with the other files that need it (a file that
-   cannot hold a finding is screened out there, unparsed); its candidate units are analysed — the
-   NLP cache by unit text hash answers for every text analysed before, whatever file it was in,
-   the pool's workers parse the rest while files still load — and detected.
+4. otherwise the document's parse is taken from the workspace (its candidate units are then
+   analysed and detected here), or the file goes through :func:`reiki_scan.parallel.prepare_files`
+   with the other files that need it: a worker screens it (a file that cannot hold a finding stays
+   unparsed), parses it, analyses its candidate units, detects and — when the corpus has no form
+   file — classifies it. For the analyses the NLP cache by unit text hash answers for every text
+   analysed before, whatever file it was in; GiNZA parses the rest.
 
 The form↔regulation links (``forms.link_forms``) read every document: they are cached under a
 digest of all paths and contents, so an unchanged corpus does not decode a single document.
@@ -27,6 +28,7 @@ from __future__ import annotations
 import hashlib
 import json
 import time
+import uuid
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
@@ -131,6 +133,8 @@ class _Entry:
     candidates: tuple = ()
     detected: list[Finding] | None = None  # before the forms stage and classification
     findings: list[Finding] | None = None
+    classified: list[Finding] | None = None  # classified in a worker
+    blob: bytes | None = None  # the tree, encoded in a worker (Workspace.encode_document)
     fresh: bool = False  # detected in this run
     dropped: bool = False
 
@@ -164,10 +168,11 @@ def scan_incremental(corpus: Path, config: RunConfig, ws: Workspace | None = Non
     this scan without a workspace.
 
     The stages are those of every scan: per file load → screening → structure (+
-    ``forms.form_structure``) → units → candidates, with GiNZA on the candidate texts no cache
-    answers (:func:`reiki_scan.parallel.prepare_and_parse`, in ``workers`` processes from
-    :data:`~reiki_scan.parallel.MIN_FILES` files on), detection, ``forms.enrich`` with the
-    form↔regulation links of the whole corpus, classification, grouping.
+    ``forms.form_structure``) → units → candidates, GiNZA on the candidate texts no cache
+    answers, detection (:func:`reiki_scan.parallel.prepare_files`, in ``workers`` processes from
+    :data:`~reiki_scan.parallel.MIN_FILES` files on, classification too when the corpus has no
+    form file), ``forms.enrich`` with the form↔regulation links of the whole corpus,
+    classification, grouping.
 
     ``manifest``: :func:`reiki_scan.rerun.manifest.build_manifest` of ``config`` (required with
     ``ws``). Unreadable files and files a stage fails on are listed in ``result.skipped``; the run
@@ -208,7 +213,10 @@ def scan_incremental(corpus: Path, config: RunConfig, ws: Workspace | None = Non
         # Every document is in memory or in the parse cache; the loader is the last resort
         # (a read-only workspace that never stored this content).
         if e.doc is None:
-            e.doc = cached_parse(e) or parallel.parse_source(load.load_file(e.path, corpus, **limits))
+            if e.blob is not None:
+                e.doc = _at(Workspace.decode_document(e.blob), e.rel)
+            else:
+                e.doc = cached_parse(e) or parallel.parse_source(load.load_file(e.path, corpus, **limits))
             e.kind = e.doc.doc_kind
         return e.doc
 
@@ -242,8 +250,9 @@ def scan_incremental(corpus: Path, config: RunConfig, ws: Workspace | None = Non
             e.sha256, e.encoding, e.format, e.kind = old.sha256, old.encoding, old.format, old.kind
         entries.append(e)
 
-    # ---- 2. per file: cached detection, cached parse, or load + structure + candidates; and
-    # ---- 3. NLP: the cache first, GiNZA (in the pool's workers, while files still load) for the rest
+    # ---- 2. per file: cached detection; cached parse, then units, candidates, NLP and detection
+    # ---- here; or all of it (and classification) in the pool's workers. NLP: the cache first,
+    # ---- GiNZA for the rest
     analyses: dict[str, dict] = {}
     asked: set[str] = set()
 
@@ -261,7 +270,7 @@ def scan_incremental(corpus: Path, config: RunConfig, ws: Workspace | None = Non
 
     to_prepare: list[_Entry] = []
     parse_later: list[str] = []
-    seconds = {"load": 0.0, "structure": 0.0, "candidates": 0.0}
+    seconds = dict.fromkeys(("load", "structure", "candidates", "nlp", "detect", "classify"), 0.0)
     for e in entries:
         if not e.sha256:
             to_prepare.append(e)
@@ -281,7 +290,17 @@ def scan_incremental(corpus: Path, config: RunConfig, ws: Workspace | None = Non
                                                                            p.candidates, True)
             parse_later.extend(texts_to_parse(e))
 
-    def prepared(i: int, p: parallel.Prepared) -> list[str]:
+    # Form files link to municipal documents through their trees (forms.link_forms): keep those,
+    # and classify here once the links are known. Without a form file no link can change a
+    # finding: the workers classify too, and the trees stay with them.
+    keep_documents = any(e.path.suffix.lower() in load.FORM_SUFFIXES for e in entries)
+    policy = classify.Policy.load(config.policy) if to_prepare and not keep_documents else None
+    finish = parallel.Finish(scan=uuid.uuid4().hex, policy=policy, config=config if policy else None,
+                             nlp_cache=ws.path.parent.parent if use else None, nlp_version=nlp_version,
+                             blob=store and policy is not None)
+    fresh: dict[str, dict] = {}
+
+    def prepared(i: int, p: parallel.Prepared) -> None:
         e = to_prepare[i]
         for stage, s in p.seconds.items():
             seconds[stage] += s
@@ -291,43 +310,49 @@ def scan_incremental(corpus: Path, config: RunConfig, ws: Workspace | None = Non
             e.sha256, e.encoding, e.format = src.sha256, src.encoding, src.format
             if store:
                 parsed_blobs.append((e.sha256, code, Workspace.encode_document(e.doc)))
-        elif p.screened is not None:
-            # Screened out: no finding, no tree; document(e) parses it should a later stage ask.
-            h = p.screened
+        elif p.header is not None:
+            # Screened out (no finding, no tree), or detected and classified in the worker;
+            # document(e) makes the tree should a later stage ask.
+            h = p.header
             e.kind, e.title, e.sha256, e.encoding, e.format = h.doc_kind, h.title, h.sha256, h.encoding, h.format
+            e.blob = p.blob
+            if p.blob is not None:
+                parsed_blobs.append((e.sha256, code, p.blob))
         else:
             skip(e, *p.skipped)
-            return []
+            return
         if reuse_detection(e):
-            return []
+            # A moved or touched file: what is cached for its content keeps its classification.
+            return
         e.units_read, e.candidates, e.fresh = p.units_read, p.candidates, True
-        return texts_to_parse(e)
+        e.detected, e.classified = list(p.detected), None if p.findings is None else list(p.findings)
+        detections.append((e.sha256, det_key, e.title, e.units_read, findings_to_json(e.detected)))
+        fresh.update(p.analyses)
+        stats.nlp_cached += p.nlp_cached
 
-    # Form files link to municipal documents through their trees (forms.link_forms): keep those.
-    keep_documents = any(e.path.suffix.lower().lstrip(".") in FORM_FORMATS for e in entries)
+    t0 = time.perf_counter()
     with parallel.WorkerPool(workers if len(to_prepare) >= parallel.MIN_FILES else 1) as pool:
-        _, fresh, waited = parallel.prepare_and_parse(pool, [e.path for e in to_prepare], corpus, limits,
-                                                      progress, keep_documents, prepared)
+        parallel.prepare_files(pool, [e.path for e in to_prepare], corpus, limits, progress, keep_documents,
+                               finish, prepared)
         t1 = time.perf_counter()
         fresh.update(parallel.analyze(pool, parse_later, progress))
-        timings["nlp"] = waited + time.perf_counter() - t1
-    # The parses overlap the loading: "prepare" is the wall time until the last file was read,
-    # "nlp" the wait for the parses left then; the stages are seconds of work summed over the workers.
-    timings["prepare"] = time.perf_counter() - t0 - timings["nlp"]
+    # "prepare" is the wall time until the last file was read, parsed, detected (and classified)
+    # by the workers; the stages are seconds of work, summed over the workers and this process.
+    timings["prepare"] = t1 - t0
     timings.update(seconds)
-    to_detect = [e for e in entries if e.fresh and not e.dropped]
+    timings["nlp"] += time.perf_counter() - t1
+    to_detect = [e for e in entries if e.fresh and not e.dropped and e.detected is None]
     detector = parallel.get_detector() if to_detect else None
     stats.nlp_parsed = len(fresh)
     if store and fresh:
         ws.put_analyses(fresh, nlp_version)
     analyses.update(fresh)
 
-    # ---- 4. detect
+    # ---- 4. detect what was not detected in the workers (a parse from the workspace)
     t0 = time.perf_counter()
     for i, e in enumerate(to_detect, 1):
         try:
-            # Only the candidate units can hold a finding: detect skips every other unit
-            # (a screened-out document has none, and maybe no tree).
+            # Only the candidate units can hold a finding: detect skips every other unit.
             e.detected = detector.detect(e.doc, list(e.candidates), analyses) if e.candidates else []
         except Exception as err:
             # Contained like a parser failure: the file is listed, the run goes on.
@@ -335,8 +360,8 @@ def scan_incremental(corpus: Path, config: RunConfig, ws: Workspace | None = Non
         else:
             detections.append((e.sha256, det_key, e.title, e.units_read, findings_to_json(e.detected)))
         progress("detect", i, len(to_detect))
-    stats.detected = sum(1 for e in to_detect if not e.dropped)
-    timings["detect"] = time.perf_counter() - t0
+    stats.detected = sum(1 for e in entries if e.fresh and not e.dropped)
+    timings["detect"] += time.perf_counter() - t0
 
     # ---- 5. forms (links over the whole corpus, then per document), classification
     t0 = time.perf_counter()
@@ -357,12 +382,15 @@ def scan_incremental(corpus: Path, config: RunConfig, ws: Workspace | None = Non
     for k in links:
         links_of.setdefault(k.form_file, []).append(k)
     timings["forms"] = time.perf_counter() - t0
-    timings["classify"] = 0.0
-    policy = rules = None
+    rules = None
     for e in kept:
         t0 = time.perf_counter()
         mine = links_of.get(e.rel, [])
         key = _classification_key(cls_key, e, mine)
+        if e.classified is not None and not mine:
+            e.findings = e.classified
+            classifications.append((e.sha256, key, findings_to_json(e.findings)))
+            continue
         cached = ws.classification(e.sha256, key) if use and not e.fresh else None
         if cached is not None:
             e.findings = [f.with_(file=e.rel) for f in cached]
