@@ -115,7 +115,7 @@ class Prepared:
     the file was skipped; then ``skipped`` is ``(reason, message)`` as for
     :class:`reiki_scan.pipeline.Skipped`; ``None`` too when its tree is not needed: then
     ``header`` holds what is kept of it). ``units_read``: units cut from the document: those
-    near a seal character (:func:`reiki_scan.structure.units` with :data:`RAW_GATE`; 0 for a
+    near a seal character (:func:`reiki_scan.structure.units` with :func:`gate_starts`; 0 for a
     screened-out document: it is not cut). ``candidates``: the units with at least one seal hit,
     in text order; a file :func:`may_hold_findings` rules out has none and ``units_read`` 0.
     ``detected``: the findings of detection (``None``: not detected here); ``findings``: the
@@ -265,7 +265,7 @@ def prepare_document(rel: str, doc: Document, seconds: dict[str, float] | None =
     t0 = time.perf_counter()
     try:
         # Only the units near a seal character can be candidates: the others are not cut.
-        units = structure.units(doc, RAW_GATE if _raw_gate_applies(get_detector()) else None)
+        units = structure.units(doc, gate_starts if _raw_gate_applies(get_detector()) else None)
         candidates = candidate_units(doc, units)
     except Exception as e:
         return Prepared(rel, None, parse_error(rel, e), seconds=seconds)

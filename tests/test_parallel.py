@@ -84,7 +84,7 @@ def test_candidate_units_equal_the_detectors_on_real_files(shared_corpus, sample
             fast = parallel.candidate_units(doc, units, detector)
             assert fast == detector.candidate_units(doc, units), path
             # Cutting only near the gate's matches gives the same candidates, parts included.
-            assert parallel.candidate_units(doc, structure.units(doc, parallel.RAW_GATE), detector) == fast, path
+            assert parallel.candidate_units(doc, structure.units(doc, parallel.gate_starts), detector) == fast, path
             checked += len(units)
             found += len(fast)
     assert (checked, found) == (39721, 670)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from pathlib import PurePosixPath
+from typing import Callable, Iterable
 
 from ..models import Block, Document, Provision, SourceText, Unit, XmlNode
 from . import numbering
@@ -80,7 +81,7 @@ def header(source: SourceText) -> tuple[str, str, str]:
     return title, parsed.act_number, _doc_kind(source, title, parsed.act_number, False)
 
 
-def units(doc: Document, near: re.Pattern | None = None) -> list[Unit]:
+def units(doc: Document, near: Callable[[str], Iterable[int]] | None = None) -> list[Unit]:
     """The detection units of ``doc`` in text order.
 
     One unit per sentence (split at 「。」 outside brackets), item, table cell or form
@@ -89,9 +90,10 @@ def units(doc: Document, near: re.Pattern | None = None) -> list[Unit]:
     titles, act-number lines, captions, 附則/別表/様式 headings and markup lines. A unit
     is at most 49,149 bytes in UTF-8. Every non-blank line is covered.
 
-    ``near``: cut only the blocks holding a match of this pattern and the rest of the
-    provisions they fall in; each unit returned is the one the whole cut gives (the
-    scan passes :data:`reiki_scan.parallel.RAW_GATE`: a unit without its match holds no seal word)."""
+    ``near``: gives the offsets of the matches of a gate in a text; cut only the blocks
+    holding one and the rest of the provisions they fall in; each unit returned is the one
+    the whole cut gives (the scan passes :func:`reiki_scan.parallel.gate_starts`, the matches
+    of :data:`~reiki_scan.parallel.RAW_GATE`: a unit without one holds no seal word)."""
     return make_units(doc, near)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from typing import Callable, Iterable
 
 from ..models import Block, Document, Provision, Unit, block_spans
 
@@ -104,15 +105,15 @@ class _LeafFinder:
         return node
 
 
-def _blocks_near(doc: Document, gate: re.Pattern, leaf_at: _LeafFinder) -> list[Block]:
-    """The blocks holding a ``gate`` match, and every block of the provisions their units
-    belong to (a unit's 前段/後段/ただし書 depends on the other sentences of its provision)."""
+def _blocks_near(doc: Document, gate: Callable[[str], Iterable[int]], leaf_at: _LeafFinder) -> list[Block]:
+    """The blocks holding an offset ``gate(doc.text)`` gives, and every block of the provisions
+    their units belong to (a unit's 前段/後段/ただし書 depends on the other sentences of its provision)."""
     text, blocks = doc.text, doc.source.blocks
     bounds = block_spans(blocks)
     starts = [a for a, _ in bounds]
     spans: set[tuple[int, int]] = set()
-    for m in gate.finditer(text):
-        i = bisect_right(starts, m.start()) - 1
+    for start in gate(text):
+        i = bisect_right(starts, start) - 1
         if i < 0:
             continue
         b_start, b_end = bounds[i]
@@ -131,7 +132,7 @@ def _blocks_near(doc: Document, gate: re.Pattern, leaf_at: _LeafFinder) -> list[
     return [blocks[i] for i in sorted(chosen)]
 
 
-def make_units(doc: Document, near: re.Pattern | None = None) -> list[Unit]:
+def make_units(doc: Document, near: Callable[[str], Iterable[int]] | None = None) -> list[Unit]:
     text = doc.text
     headings = {s for s, _ in doc.heading_spans}
     leaf_at = _LeafFinder(doc.root)
