@@ -90,15 +90,13 @@ class Finish:
     """What a worker does with a document after its candidate search (:func:`prepare_file`).
 
     Always: the candidate texts that need a parse (``Detector.needs_analysis``) are analysed —
-    by this process's earlier parses of the same ``scan`` (a token: parses are not kept from
-    one scan to the next), then the NLP cache of the workspace in ``nlp_cache`` (an OUT folder,
-    opened read-only; ``None``: no cache) under ``nlp_version``, then GiNZA — and the document
-    is detected. With a ``policy`` (the corpus has no form file, so no form link can change a
+    by the parses the pool's processes made before (:class:`WorkerPool`), then the NLP cache
+    of the workspace in ``nlp_cache`` (an OUT folder, opened read-only; ``None``: no cache)
+    under ``nlp_version``, then GiNZA — and the document is detected. With a ``policy`` (the corpus has no form file, so no form link can change a
     finding) its findings are also enriched (``forms.enrich``) and classified under ``config``
     and the tree is not returned, only a :class:`Header`; ``blob`` asks for the tree encoded for
     the workspace's parse cache (``Workspace.encode_document``) instead."""
 
-    scan: str
     policy: object | None = None
     config: object | None = None
     nlp_cache: Path | None = None
@@ -318,21 +316,42 @@ def prepare_file(path: Path, corpus: Path, limits: dict, keep_documents: bool = 
     return _finish(prepared, finish)
 
 
-# This process's parses in the current scan (Finish.scan): a text that recurs in another file
-# of the same worker is parsed once.
-_parses: dict[str, dict] = {}
-_parses_scan = ""
+class _Parses:
+    """The parses made in a :class:`WorkerPool`: a text that recurs in another file is parsed
+    once. ``shared``: a dict (a manager's proxy) the workers fill for each other; in front of
+    it, this process's own."""
+
+    def __init__(self, shared=None) -> None:
+        self.own: dict[str, dict] = {}
+        self.shared = shared
+
+    def get(self, texts: list[str]) -> dict[str, dict]:
+        out = {t: self.own[t] for t in texts if t in self.own}
+        if self.shared is not None:
+            for t in texts:
+                if t not in out:
+                    found = self.shared.get(t)
+                    if found is not None:
+                        out[t] = self.own[t] = found
+        return out
+
+    def put(self, made: dict[str, dict]) -> None:
+        self.own.update(made)
+        if self.shared is not None and made:
+            self.shared.update(made)
+
+
+# This process's: set by the worker initializer, or by a one-process WorkerPool while it is open.
+_parses: _Parses | None = None
 
 
 def _analyses(texts: list[str], finish: Finish) -> tuple[dict[str, dict], dict[str, dict], int]:
     """``(analyses of texts, those GiNZA made now, how many the workspace's cache answered)``."""
-    global _parses_scan
     from .detect.nlp import analyze_texts
 
-    if _parses_scan != finish.scan:
-        _parses.clear()
-        _parses_scan = finish.scan
-    wanted = [t for t in dict.fromkeys(texts) if t not in _parses]
+    parses = _parses or _Parses()
+    known = parses.get(list(dict.fromkeys(texts)))
+    wanted = [t for t in dict.fromkeys(texts) if t not in known]
     cached: dict[str, dict] = {}
     if wanted and finish.nlp_cache is not None:
         from .rerun.workspace import Workspace
@@ -342,11 +361,12 @@ def _analyses(texts: list[str], finish: Finish) -> tuple[dict[str, dict], dict[s
             cached = ws.analyses(wanted, finish.nlp_version)
         finally:
             ws.close()
-        _parses.update(cached)
         wanted = [t for t in wanted if t not in cached]
     made = analyze_texts(wanted) if wanted else {}
-    _parses.update(made)
-    return {t: _parses[t] for t in texts}, made, len(cached)
+    parses.put({**cached, **made})
+    known.update(cached)
+    known.update(made)
+    return {t: known[t] for t in texts}, made, len(cached)
 
 
 def _finish(p: Prepared, finish: Finish) -> Prepared:
@@ -419,38 +439,58 @@ def _analyze_chunk(texts: list[str]) -> dict[str, dict]:
     return analyze_texts(texts)
 
 
-def _warm_up() -> None:
-    """Worker initializer: import the stages once, before the first file arrives."""
+def _warm_up(shared) -> None:
+    """Worker initializer: import the stages once, before the first file arrives; ``shared``:
+    the pool's dict of parses (a manager's proxy)."""
+    global _parses
     # One BLAS thread per worker: the workers already take every core. Set before numpy
     # loads (the worker has not imported it yet); the user's own setting wins.
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     from . import classify, forms, load, structure  # noqa: F401
 
     get_detector()
+    _parses = _Parses(shared)
 
 
 class WorkerPool:
     """``workers`` processes for :func:`prepare_files` and :func:`analyze`, or this process
     alone when ``workers`` <= 1. A context manager; the processes end on exit.
 
-    Each worker builds the detector once and loads GiNZA on its first parse."""
+    Each worker builds the detector once and loads GiNZA on its first parse. The parses of
+    :func:`prepare_file` are shared: a text one process parsed, no other parses again (the
+    national archive: 1,540 parses of 1,451 texts without it). Workers share them through a
+    manager process's dict."""
 
     def __init__(self, workers: int = 2) -> None:
         self.workers = max(1, int(workers))
         self._executor: Executor | None = None
+        self._manager = None
+        self._shared = None
+        self._outer: _Parses | None = None
 
     def __enter__(self) -> "WorkerPool":
-        if self.workers > 1:
-            self._executor = ProcessPoolExecutor(
-                max_workers=self.workers, mp_context=multiprocessing.get_context("spawn"),
-                initializer=_warm_up,
-            )
+        global _parses
+        if self.workers <= 1:
+            self._outer, _parses = _parses, _Parses()
+            return self
+        context = multiprocessing.get_context("spawn")
+        if self._manager is None:
+            self._manager = context.Manager()
+            self._shared = self._manager.dict()
+        self._executor = ProcessPoolExecutor(max_workers=self.workers, mp_context=context,
+                                             initializer=_warm_up, initargs=(self._shared,))
         return self
 
     def __exit__(self, *exc) -> None:
+        global _parses
         if self._executor is not None:
             self._executor.shutdown(wait=True, cancel_futures=True)
             self._executor = None
+        if self._manager is not None:
+            self._manager.shutdown()
+            self._manager = self._shared = None
+        if self.workers <= 1:
+            _parses, self._outer = self._outer, None
 
     def _restart(self) -> None:
         if self._executor is not None:

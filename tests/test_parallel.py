@@ -130,6 +130,22 @@ def test_scan_with_one_and_two_workers_writes_identical_findings(samples, tmp_pa
 
 
 @pytest.mark.nlp
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_pool_parses_a_text_once_whichever_process_meets_it_again(samples, tmp_path, workers):
+    import shutil
+
+    for name in ("a.txt", "b.txt"):
+        shutil.copy(samples / "reiki" / "hojokin_kofu_kisoku.txt", tmp_path / name)
+    limits = pipeline.load_limits(RunConfig())
+    with parallel.WorkerPool(workers) as pool:
+        first, = parallel.prepare_files(pool, [tmp_path / "a.txt"], tmp_path, limits, finish=parallel.Finish())
+        second, = parallel.prepare_files(pool, [tmp_path / "b.txt"], tmp_path, limits, finish=parallel.Finish())
+    assert (len(first.analyses), second.analyses) == (2, {})
+    assert [f.to_json() | {"file": ""} for f in first.detected] == [f.to_json() | {"file": ""} for f in second.detected]
+    assert len(first.detected) == 2
+
+
+@pytest.mark.nlp
 def test_a_text_parses_the_same_alone_and_in_a_batch(shared_corpus):
     """What makes workers=1 and workers=2 agree: GiNZA's analysis of a unit does not depend
     on the other texts of its batch."""

@@ -28,7 +28,6 @@ from __future__ import annotations
 import hashlib
 import json
 import time
-import uuid
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
@@ -295,7 +294,7 @@ def scan_incremental(corpus: Path, config: RunConfig, ws: Workspace | None = Non
     # finding: the workers classify too, and the trees stay with them.
     keep_documents = any(e.path.suffix.lower() in load.FORM_SUFFIXES for e in entries)
     policy = classify.Policy.load(config.policy) if to_prepare and not keep_documents else None
-    finish = parallel.Finish(scan=uuid.uuid4().hex, policy=policy, config=config if policy else None,
+    finish = parallel.Finish(policy=policy, config=config if policy else None,
                              nlp_cache=ws.path.parent.parent if use else None, nlp_version=nlp_version,
                              blob=store and policy is not None)
     fresh: dict[str, dict] = {}
