@@ -30,7 +30,7 @@ import multiprocessing
 import os
 import re
 import time
-from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -534,31 +534,37 @@ def prepare_files(pool: WorkerPool, paths: Sequence[Path], corpus: Path, limits:
                   finish: Finish | None = None,
                   each: Callable[[int, Prepared], None] | None = None) -> list[Prepared]:
     """:func:`prepare_file` for every path, in the order of ``paths``; ``each(i, prepared)`` is
-    called on each result as it arrives, in that order.
+    called on each result (``i``: its index in ``paths``) as it arrives.
 
-    With workers, at most two chunks per worker are queued ahead. When a worker dies (a crash
-    inside a C library on some file, the OOM killer), the pool restarts: the chunk that was
-    running is read file by file (:func:`_rescue_prepare`) and the chunks it took down are
-    submitted again. Raises OSError when a text needs a parse and the model is not installed."""
-    chunks = [(c, corpus, limits, keep_documents, finish) for c in _file_chunks(paths)]
-    out: list[Prepared] = []
+    With workers, two chunks per worker are in flight and the next goes to the first one
+    free: a file whose parse takes seconds does not hold the other worker up. When a worker
+    dies (a crash inside a C library on some file, the OOM killer), the pool restarts: the
+    chunk found broken first is read file by file (:func:`_rescue_prepare`) and the others it
+    took down are submitted again. Raises OSError when a text needs a parse and the model is
+    not installed."""
+    file_chunks = _file_chunks(paths)
+    chunks = [(c, corpus, limits, keep_documents, finish) for c in file_chunks]
+    firsts = [0]
+    for c in file_chunks:
+        firsts.append(firsts[-1] + len(c))
+    results: dict[int, list[Prepared]] = {}
 
-    def take(result: list[Prepared]) -> None:
-        for p in result:
-            if each is not None:
-                each(len(out), p)
-            out.append(p)
+    def take(i: int, result: list[Prepared]) -> None:
+        results[i] = result
+        if each is not None:
+            for k, p in enumerate(result):
+                each(firsts[i] + k, p)
         if progress is not None:
-            progress("load", len(out), len(paths))
+            progress("load", sum(map(len, results.values())), len(paths))
 
     if pool._executor is None:
-        for chunk in chunks:
-            take(_prepare_chunk(*chunk))
-        return out
+        for i, chunk in enumerate(chunks):
+            take(i, _prepare_chunk(*chunk))
+        return [p for i in range(len(chunks)) for p in results[i]]
 
     # Futures carry the generation of the pool they were given to: a future of a pool that
     # has died since fails with BrokenProcessPool without its own work being at fault.
-    files: dict[int, tuple[Future, int]] = {}
+    pending: dict[Future, tuple[int, int]] = {}
     queued = 0
     generation = 0
 
@@ -567,36 +573,34 @@ def prepare_files(pool: WorkerPool, paths: Sequence[Path], corpus: Path, limits:
         pool._restart()
         generation += 1
 
-    def submit(chunk: tuple) -> tuple[Future, int]:
+    def submit(i: int) -> None:
         # A worker may die while this process handles a result: the next submit finds the pool broken.
         try:
-            return pool._executor.submit(_prepare_chunk, *chunk), generation
+            future = pool._executor.submit(_prepare_chunk, *chunks[i])
         except BrokenProcessPool:
             restart()
-            return pool._executor.submit(_prepare_chunk, *chunk), generation
+            future = pool._executor.submit(_prepare_chunk, *chunks[i])
+        pending[future] = (i, generation)
 
-    for i, chunk in enumerate(chunks):
-        while queued < len(chunks) and len(files) < 2 * pool.workers:
-            files[queued] = submit(chunks[queued])
+    while queued < len(chunks) or pending:
+        while queued < len(chunks) and len(pending) < 2 * pool.workers:
+            submit(queued)
             queued += 1
-        job = files.pop(i)
-        while True:
-            future, gen = job
+        done, _ = wait(pending, return_when=FIRST_COMPLETED)
+        for future in sorted(done, key=lambda f: pending[f][0]):
+            i, gen = pending.pop(future)
             try:
                 result = future.result()
-                break
             except BrokenProcessPool:
                 if gen != generation:
-                    # An older pool died under it: run it again.
-                    job = submit(chunk)
+                    submit(i)  # an older pool died under it: run it again
                     continue
                 # This chunk's own pool: it may be the cause.
                 restart()
-                result = _rescue_prepare(pool, chunk)
+                result = _rescue_prepare(pool, chunks[i])
                 generation += 1  # the rescue restarts the pool after each file that kills it
-                break
-        take(result)
-    return out
+            take(i, result)
+    return [p for i in range(len(chunks)) for p in results[i]]
 
 
 def analyze(pool: WorkerPool, texts: Sequence[str], progress: ProgressFn | None = None) -> dict[str, dict]:
