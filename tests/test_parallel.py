@@ -130,25 +130,37 @@ def test_scan_with_one_and_two_workers_writes_identical_findings(samples, tmp_pa
 
 
 @pytest.mark.nlp
-@pytest.mark.parametrize("workers", [1, 2])
-def test_a_pool_parses_a_text_once_whichever_process_meets_it_again(samples, tmp_path, workers):
+def test_a_pool_parses_a_text_once_whichever_process_meets_it_again(samples, tmp_path, monkeypatch):
+    """Two workers stand in for each other here: each its own _Parses over one shared dict (in a
+    real pool, a manager's proxy). The text the first parsed, the second takes from the dict,
+    and still tells of it (a worker may die before its result arrives)."""
     import shutil
+
+    from reiki_scan.detect import nlp
 
     for name in ("a.txt", "b.txt"):
         shutil.copy(samples / "reiki" / "hojokin_kofu_kisoku.txt", tmp_path / name)
+    parsed: list[str] = []
+    real = nlp.analyze_texts
+    monkeypatch.setattr(nlp, "analyze_texts", lambda texts: parsed.extend(texts) or real(texts))
+    shared: dict = {}
     limits = pipeline.load_limits(RunConfig())
-    with parallel.WorkerPool(workers) as pool:
-        first, = parallel.prepare_files(pool, [tmp_path / "a.txt"], tmp_path, limits, finish=parallel.Finish())
-        second, = parallel.prepare_files(pool, [tmp_path / "b.txt"], tmp_path, limits, finish=parallel.Finish())
-    assert (len(first.analyses), second.analyses) == (2, {})
+    got = []
+    for name in ("a.txt", "b.txt"):
+        monkeypatch.setattr(parallel, "_parses", parallel._Parses(shared))
+        got.append(parallel.prepare_file(tmp_path / name, tmp_path, limits, finish=parallel.Finish()))
+    first, second = got
+    assert len(parsed) == len(set(parsed)) == 2 and set(shared) == set(parsed)
+    assert set(first.analyses) == set(second.analyses) == set(parsed)
     assert [f.to_json() | {"file": ""} for f in first.detected] == [f.to_json() | {"file": ""} for f in second.detected]
     assert len(first.detected) == 2
 
 
 @pytest.mark.nlp
-def test_a_text_parses_the_same_alone_and_in_a_batch(shared_corpus):
+def test_a_text_parses_the_same_alone_and_in_a_batch(shared_corpus, monkeypatch):
     """What makes workers=1 and workers=2 agree: GiNZA's analysis of a unit does not depend
     on the other texts of its batch."""
+    from reiki_scan.detect import nlp
     from reiki_scan.detect.nlp import analyze_texts
 
     root = shared_corpus / "raw" / "egov_japan-law_md"
@@ -159,9 +171,12 @@ def test_a_text_parses_the_same_alone_and_in_a_batch(shared_corpus):
         texts.extend(u.text for u in parallel.candidate_units(doc, structure.units(doc), detector))
     texts = list(dict.fromkeys(texts))[:40]
     assert len(texts) == 40
-    batched = analyze_texts(texts, batch_size=64)
-    reversed_small = analyze_texts(texts[::-1], batch_size=3)
-    alone = {t: analyze_texts([t], batch_size=1)[t] for t in texts[:10]}
+    batched = analyze_texts(texts)
+    assert len(nlp._batches(texts)) == 3
+    monkeypatch.setattr(nlp, "BATCH_CHARS", 200)
+    reversed_small = analyze_texts(texts[::-1])
+    assert len(nlp._batches(texts)) == 18
+    alone = {t: analyze_texts([t])[t] for t in texts[:10]}
     assert all(batched[t] == reversed_small[t] for t in texts)
     assert all(batched[t] == alone[t] for t in alone)
 

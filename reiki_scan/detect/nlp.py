@@ -70,13 +70,27 @@ def doc_to_analysis(doc, version: str) -> dict:
     return {"model": version, "text": doc.text, "tokens": tokens, "sents": sents}
 
 
-# Texts per nlp.pipe batch. tok2vec's peak memory grows by ~70 KB per token of a batch (24
-# long national-law sentences: +700 MB over the model's 440 MB); the speed is the same from 4
-# to 64 texts here (benchmarks/bench_scan.py), so batches stay small.
-BATCH_SIZE = 4
+# Characters per nlp.pipe batch. tok2vec's matrix products run at 70 GFLOPS on one text's
+# ~60 tokens and near this core's peak from ~250 tokens on: text by text, a parse costs a
+# third more than in batches. Its peak memory grows by ~70 KB per token of a batch (24 long
+# national-law sentences: +700 MB over the model's 440 MB). Texts are batched by length, up to
+# this many characters (~1,000 tokens, ~70 MB); a longer text is a batch alone.
+BATCH_CHARS = 1500
 
 
-def analyze_texts(texts: Sequence[str], n_process: int = 1, batch_size: int = BATCH_SIZE) -> dict[str, dict]:
+def _batches(texts: list[str]) -> list[list[str]]:
+    batches: list[list[str]] = []
+    size = 0
+    for t in sorted(texts, key=len):
+        if not batches or size + len(t) > BATCH_CHARS:
+            batches.append([])
+            size = 0
+        batches[-1].append(t)
+        size += len(t)
+    return batches
+
+
+def analyze_texts(texts: Sequence[str], n_process: int = 1) -> dict[str, dict]:
     """Parse each distinct text (normalized) with GiNZA; return ``{text: analysis}`` keyed by
     the text as given (see the module docstring).
 
@@ -94,8 +108,13 @@ def analyze_texts(texts: Sequence[str], n_process: int = 1, batch_size: int = BA
             return analyze(pool, unique)
     nlp = load_model()
     version = model_version()
+    by_norm: dict[str, list[str]] = {}
+    for t in unique:
+        by_norm.setdefault(norm(t), []).append(t)
     out: dict[str, dict] = {}
-    normalized = [norm(t) for t in unique]
-    for text, doc in zip(unique, nlp.pipe(normalized, batch_size=batch_size)):
-        out[text] = doc_to_analysis(doc, version)
-    return out
+    for batch in _batches(list(by_norm)):
+        for normalized, doc in zip(batch, nlp.pipe(batch, batch_size=len(batch))):
+            analysis = doc_to_analysis(doc, version)
+            for t in by_norm[normalized]:
+                out[t] = analysis
+    return {t: out[t] for t in unique}
