@@ -32,6 +32,8 @@ RE_APPDX_STYLE = re.compile(
     rf"^(?:別記)?(?:様式第({_N})号(?:の({_N}))?|第({_N})号様式(?:の({_N}))?|様式)(?:[ \t\u3000(（]|$)"
 )
 RE_CAPTION = re.compile(r"^[(（]([^()（）]{1,40})[)）]$")
+# Every heading pattern (article, caption, 附則, 別表, 様式, chapter, section) starts with one of these.
+_HEADING_STARTS = frozenset("*(（附別様第")
 RE_PARA_ARABIC = re.compile(rf"^([0-9０-９]+){_SEP}")
 RE_KANJI_NUM = re.compile(rf"^([{KANJI_NUM}]+){_SEP}")
 RE_ITEM_PAREN = re.compile(rf"^[(（]([0-9０-９]+)[)）]{_SEP}?")
@@ -92,9 +94,14 @@ def _num(text: str) -> str:
     return str(to_int(text))
 
 
+_BRANCH = re.compile(rf"の({_N})")
+
+
 def _branch(extra: str) -> str:
     """``"の二の三"`` -> ``"の2の3"``."""
-    return "".join("の" + _num(x) for x in re.findall(rf"の({_N})", extra))
+    if not extra:  # most headings have no 枝番
+        return ""
+    return "".join("の" + _num(x) for x in _BRANCH.findall(extra))
 
 
 class _State:
@@ -216,7 +223,7 @@ def parse_lines(source: SourceText, header_lines: int | None = None) -> Parsed:
             continue
         if st.top is not None and st.top.kind == "Other":
             continue
-        if is_md and (RE_MD_ANCHOR.match(s) or s == "---"):
+        if is_md and ((s[0] == "<" and RE_MD_ANCHOR.match(s)) or s == "---"):
             st.headings.append((start, end))
             continue
 
@@ -252,90 +259,92 @@ def parse_lines(source: SourceText, header_lines: int | None = None) -> Parsed:
         if idx in skip:
             continue
 
-        # Headings.
-        m = RE_MD_ARTICLE.match(s) if is_md else None
-        if m is None and not is_md:
-            m = RE_ARTICLE.match(s)
-        if m:
-            header_done = True
-            num = _num(m.group(1)) + _branch(m.group(2) or "")
-            if is_md and num == "1" and st.articles_seen and (st.top is None or st.top.kind != "SupplProvision"):
-                # The second run restarting at 第一条 is the (unheaded) 附則.
-                st.close_top()
-                st.top = st.root.add(Node("SupplProvision", "", "", pos, pos))
-            art = st.open_article(num, s.strip("*").split()[0] if not is_md else s.strip("*"), pos)
-            body = s[m.end():].strip() if not is_md else ""
-            heading_len = m.end() if not is_md else len(s)
-            art.heading_end = pos + heading_len
-            md_article = _MarkdownArticle(st, lines, nonblank, idx) if is_md else None
-            if body:
-                st.open_paragraph("1", "", pos)
-                _extend(st, end)
-            else:
-                st.headings.append((start, end))
-            _extend(st, end)
-            continue
-
-        cap = RE_CAPTION.match(s)
-        if cap and not _is_number_label(cap.group(1)):
-            nxt = next_nonblank.get(idx)
-            nxt_text = lines[nxt][2].strip() if nxt is not None else ""
-            if (RE_MD_ARTICLE.match(nxt_text) if is_md else RE_ARTICLE.match(nxt_text)):
+        # Headings: every heading pattern starts with one of _HEADING_STARTS, which most
+        # lines of text do not (the patterns are tried on those only).
+        if s[0] in _HEADING_STARTS:
+            m = RE_MD_ARTICLE.match(s) if is_md else None
+            if m is None and not is_md:
+                m = RE_ARTICLE.match(s)
+            if m:
                 header_done = True
-                st.pending_caption = (pos, end, cap.group(1))
-                st.headings.append((start, end))
+                num = _num(m.group(1)) + _branch(m.group(2) or "")
+                if is_md and num == "1" and st.articles_seen and (st.top is None or st.top.kind != "SupplProvision"):
+                    # The second run restarting at 第一条 is the (unheaded) 附則.
+                    st.close_top()
+                    st.top = st.root.add(Node("SupplProvision", "", "", pos, pos))
+                art = st.open_article(num, s.strip("*").split()[0] if not is_md else s.strip("*"), pos)
+                body = s[m.end():].strip() if not is_md else ""
+                heading_len = m.end() if not is_md else len(s)
+                art.heading_end = pos + heading_len
+                md_article = _MarkdownArticle(st, lines, nonblank, idx) if is_md else None
+                if body:
+                    st.open_paragraph("1", "", pos)
+                    _extend(st, end)
+                else:
+                    st.headings.append((start, end))
+                _extend(st, end)
                 continue
 
-        m = RE_SUPPL.match(s)
-        if m:
-            header_done = True
-            st.close_top()
-            label = s
-            supp = re.sub(r"[ \t\u3000]", "", s) if re.search(r"[(（]", s) else ""
-            st.top = st.root.add(Node("SupplProvision", "", label, pos, end, supplement=supp))
-            st.headings.append((start, end))
-            md_article = None
-            continue
+            cap = RE_CAPTION.match(s)
+            if cap and not _is_number_label(cap.group(1)):
+                nxt = next_nonblank.get(idx)
+                nxt_text = lines[nxt][2].strip() if nxt is not None else ""
+                if (RE_MD_ARTICLE.match(nxt_text) if is_md else RE_ARTICLE.match(nxt_text)):
+                    header_done = True
+                    st.pending_caption = (pos, end, cap.group(1))
+                    st.headings.append((start, end))
+                    continue
 
-        m = RE_APPDX_TABLE.match(s)
-        if m and (m.end() == len(s) or s[m.end() - 1] in "(（" or _label_only(s)):
-            header_done = True
-            st.close_top()
-            num = _num(m.group(1)) + _branch("の" + m.group(2) if m.group(2) else "") if m.group(1) else ""
-            st.top = st.root.add(Node("AppdxTable", num, s, pos, end))
-            st.headings.append((start, end))
-            md_article = None
-            continue
+            m = RE_SUPPL.match(s)
+            if m:
+                header_done = True
+                st.close_top()
+                label = s
+                supp = re.sub(r"[ \t\u3000]", "", s) if re.search(r"[(（]", s) else ""
+                st.top = st.root.add(Node("SupplProvision", "", label, pos, end, supplement=supp))
+                st.headings.append((start, end))
+                md_article = None
+                continue
 
-        m = RE_APPDX_STYLE.match(s)
-        if m and _label_only(s):
-            header_done = True
-            st.close_top()
-            g = m.groups()
-            n1, b1 = (g[0], g[1]) if g[0] else (g[2], g[3])
-            num = (_num(n1) + ("の" + _num(b1) if b1 else "")) if n1 else ""
-            st.top = st.root.add(Node("AppdxStyle", num, s, pos, end))
-            st.headings.append((start, end))
-            md_article = None
-            continue
+            m = RE_APPDX_TABLE.match(s)
+            if m and (m.end() == len(s) or s[m.end() - 1] in "(（" or _label_only(s)):
+                header_done = True
+                st.close_top()
+                num = _num(m.group(1)) + _branch("の" + m.group(2) if m.group(2) else "") if m.group(1) else ""
+                st.top = st.root.add(Node("AppdxTable", num, s, pos, end))
+                st.headings.append((start, end))
+                md_article = None
+                continue
 
-        m = RE_CHAPTER.match(s)
-        if m and not is_md:
-            header_done = True
-            if st.top is not None and st.top.kind != "SupplProvision":
-                st.top = None
-            st.close_article()
-            parent = st.top or st.root
-            st.chapter = parent.add(Node("Chapter", _num(m.group(1)), s, pos, end))
-            st.section = None
-            st.headings.append((start, end))
-            continue
-        m = RE_SECTION.match(s)
-        if m and not is_md and st.chapter is not None:
-            st.close_article()
-            st.section = st.chapter.add(Node("Section", _num(m.group(1)), s, pos, end))
-            st.headings.append((start, end))
-            continue
+            m = RE_APPDX_STYLE.match(s)
+            if m and _label_only(s):
+                header_done = True
+                st.close_top()
+                g = m.groups()
+                n1, b1 = (g[0], g[1]) if g[0] else (g[2], g[3])
+                num = (_num(n1) + ("の" + _num(b1) if b1 else "")) if n1 else ""
+                st.top = st.root.add(Node("AppdxStyle", num, s, pos, end))
+                st.headings.append((start, end))
+                md_article = None
+                continue
+
+            m = RE_CHAPTER.match(s)
+            if m and not is_md:
+                header_done = True
+                if st.top is not None and st.top.kind != "SupplProvision":
+                    st.top = None
+                st.close_article()
+                parent = st.top or st.root
+                st.chapter = parent.add(Node("Chapter", _num(m.group(1)), s, pos, end))
+                st.section = None
+                st.headings.append((start, end))
+                continue
+            m = RE_SECTION.match(s)
+            if m and not is_md and st.chapter is not None:
+                st.close_article()
+                st.section = st.chapter.add(Node("Section", _num(m.group(1)), s, pos, end))
+                st.headings.append((start, end))
+                continue
 
         header_done = True
         if md_article is not None and st.article is not None:
