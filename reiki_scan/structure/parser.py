@@ -14,6 +14,8 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
+from functools import cached_property
+from itertools import islice
 
 from ..models import SourceText, block_spans
 from .numbering import KANJI_NUM, to_int
@@ -468,15 +470,26 @@ class _MarkdownArticle:
         self.sub_left = 0
         self.sub_pair = False
         self.sub_second = False
+        self._lines = lines
+        self._nonblank = nonblank
+        self._head_idx = head_idx
+
+    @cached_property
+    def bungo(self) -> bool:
+        """Whether the article has text lines and none holds a 「。」 (an old bungo text).
+
+        Read only when a line without 「。」 may open a paragraph: most articles never need
+        their lines scanned ahead."""
+        lines = self._lines
         # Lines of this article: up to the next heading line.
         body = []
-        for i in nonblank[bisect_right(nonblank, head_idx):]:
+        for i in islice(self._nonblank, bisect_right(self._nonblank, self._head_idx), None):
             t = lines[i][2].strip()
             if RE_MD_ARTICLE.match(t) or t == MD_FOOTER:
                 break
             if not RE_MD_ANCHOR.match(t):
                 body.append(t)
-        self.bungo = bool(body) and not any("。" in t for t in body)
+        return bool(body) and not any("。" in t for t in body)
 
     def place(self, idx: int, s: str, pos: int, end: int) -> None:
         st = self.st
@@ -489,7 +502,7 @@ class _MarkdownArticle:
             if self.sub_pair and self.sub_second:
                 self.sub_second = False
             else:
-                n = len([c for c in st.item.children if c.kind == "Subitem1"]) + 1
+                n = len(st.item.children) + 1  # an item's children are its Subitem1
                 st.open_sub1(str(n), _IROHA[n - 1] if n <= len(_IROHA) else str(n), pos)
                 self.sub_second = self.sub_pair
             if self.sub_left == 0:
@@ -507,7 +520,7 @@ class _MarkdownArticle:
             if ends and not _ITEM_END.search(s):
                 self._new_paragraph(pos, s)
                 return
-            n = len([c for c in st.para.children if c.kind == "Item"]) + 1
+            n = len(st.para.children) + 1  # a paragraph's children are its items
             st.open_item(str(n), "", pos)
             self.pending_second = self.pair
             self._after(s)
@@ -516,14 +529,14 @@ class _MarkdownArticle:
             if ends:
                 self._new_paragraph(pos, s)
             return
-        if ends or (self.bungo and self.mode == "para"):
+        if ends or (self.mode == "para" and self.bungo):
             self._new_paragraph(pos, s)
             return
         self._after(s)
 
     def _new_paragraph(self, pos: int, s: str) -> None:
         st = self.st
-        n = len([c for c in st.article.children if c.kind == "Paragraph"]) + 1
+        n = len(st.article.children) + 1  # an article's children are its paragraphs
         st.open_paragraph(str(n), "", pos)
         self.mode = "para"
         self.pair = self.pending_second = False
@@ -531,9 +544,9 @@ class _MarkdownArticle:
 
     def _after(self, s: str) -> None:
         st = self.st
-        if st.item is not None:
+        if st.item is not None and "に掲げる" in s:
             m = _SUB_INTRO.search(s)
-            if m and "に掲げる" in s:
+            if m:
                 last = m.group(2)
                 count = _IROHA.index(last) + 1 if last in _IROHA else 0
                 if count >= 2:
