@@ -196,27 +196,24 @@ def parse_lines(source: SourceText, header_lines: int | None = None) -> Parsed:
     st = _State(source)
     text = source.text
     is_md = source.format == "md"
-    blocks = block_spans(source.blocks, header_lines)
-    lines = [(s, e, text[s:e]) for s, e in blocks]
+    spans = block_spans(source.blocks, header_lines)
+    lines = [text[b:e].strip() for b, e in spans]  # each block's text, stripped
     title = ""
     act_number = ""
     header_done = False
     md_article: _MarkdownArticle | None = None
     skip: set[int] = set()  # act-number lines consumed with the date line before them
-    nonblank = [i for i, (_, _, t) in enumerate(lines) if t.strip()]
-    next_nonblank = {}
-    for a, b in zip(nonblank, nonblank[1:]):
-        next_nonblank[a] = b
+    nonblank = [i for i, t in enumerate(lines) if t]
+    next_nonblank = dict(zip(nonblank, nonblank[1:]))
 
     for idx in nonblank:
         if header_done and header_lines is not None:
             # The header is decided: title and act number change only while it lasts, and every
             # line read so far had the line after it (the only lookahead) in view.
             return Parsed(st.root, title, act_number, st.headings, False, header_complete=True)
-        start, end, raw = lines[idx]
-        s = raw.strip()
-        lead = len(raw) - len(raw.lstrip())
-        pos = start + lead
+        start, end = spans[idx]
+        s = lines[idx]
+        pos = text.index(s[0], start)  # only blanks come before the first character of s
 
         if is_md and s == MD_FOOTER:
             st.close_top()
@@ -248,10 +245,10 @@ def parse_lines(source: SourceText, header_lines: int | None = None) -> Parsed:
                     continue
                 if title and not act_number and RE_DATE_LINE.match(s):
                     nxt = next_nonblank.get(idx)
-                    if nxt is not None and RE_ACT_NUMBER.fullmatch(lines[nxt][2].strip()):
-                        act_number = s + lines[nxt][2].strip()
+                    if nxt is not None and RE_ACT_NUMBER.fullmatch(lines[nxt]):
+                        act_number = s + lines[nxt]
                         st.headings.append((start, end))
-                        st.headings.append((lines[nxt][0], lines[nxt][1]))
+                        st.headings.append(spans[nxt])
                         skip.add(nxt)
                         continue
                 if title and not act_number and RE_ACT_NUMBER.fullmatch(s.replace(" ", "").replace("\u3000", "")):
@@ -290,7 +287,7 @@ def parse_lines(source: SourceText, header_lines: int | None = None) -> Parsed:
             cap = RE_CAPTION.match(s)
             if cap and not _is_number_label(cap.group(1)):
                 nxt = next_nonblank.get(idx)
-                nxt_text = lines[nxt][2].strip() if nxt is not None else ""
+                nxt_text = lines[nxt] if nxt is not None else ""
                 if (RE_MD_ARTICLE.match(nxt_text) if is_md else RE_ARTICLE.match(nxt_text)):
                     header_done = True
                     st.pending_caption = (pos, end, cap.group(1))
@@ -462,7 +459,7 @@ class _MarkdownArticle:
     is a paragraph.
     """
 
-    def __init__(self, st: _State, lines, nonblank: list[int], head_idx: int) -> None:
+    def __init__(self, st: _State, lines: list[str], nonblank: list[int], head_idx: int) -> None:
         self.st = st
         self.mode = "para"
         self.pair = False
@@ -484,7 +481,7 @@ class _MarkdownArticle:
         # Lines of this article: up to the next heading line.
         body = []
         for i in islice(self._nonblank, bisect_right(self._nonblank, self._head_idx), None):
-            t = lines[i][2].strip()
+            t = lines[i]
             if RE_MD_ARTICLE.match(t) or t == MD_FOOTER:
                 break
             if not RE_MD_ANCHOR.match(t):
@@ -555,6 +552,9 @@ class _MarkdownArticle:
                     self.sub_left = count * (2 if self.sub_pair else 1)
                     self.sub_second = False
                     return
+        # Every match of _ITEM_INTRO and _TABLE_INTRO starts with 次, 左 or 別記.
+        if "次" not in s and "左" not in s and "別記" not in s:
+            return
         if st.item is None and _ITEM_INTRO.search(s):
             self.mode = "items"
             self.pair = bool(_PAIR_INTRO.search(s))
@@ -566,8 +566,10 @@ class _MarkdownArticle:
 
 def _close_spans(node: Node, text_len: int) -> None:
     """Make each node's span cover its children, in document order."""
-    for c in node.children:
-        _close_spans(c, text_len)
-    if node.children:
-        node.end = max(node.end, max(c.end for c in node.children))
-        node.start = min(node.start, node.children[0].start)
+    children = node.children
+    if children:
+        for c in children:
+            if c.children:  # a leaf's span is already closed
+                _close_spans(c, text_len)
+        node.end = max(node.end, *[c.end for c in children])
+        node.start = min(node.start, children[0].start)
