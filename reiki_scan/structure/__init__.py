@@ -171,32 +171,32 @@ def _form_root(source: SourceText) -> Provision:
 
 # --- freezing the line parser's tree ----------------------------------------------
 
+# Provisions are made with positional arguments (kind, num, label, start, end, locator, caption,
+# supplement, children): a national law has tens of thousands, and keywords cost a third more.
+
 def _freeze(node: Node, parent_loc: str, in_suppl: bool, supplement: str = "") -> Provision:
+    kind = node.kind
     loc = _locator(node, parent_loc, in_suppl)
-    child_suppl = in_suppl or node.kind == "SupplProvision"
+    child_suppl = in_suppl or kind == "SupplProvision"
     supp = node.supplement or supplement
-    siblings_para = [c for c in node.children if c.kind == "Paragraph"]
-    children = []
-    for c in node.children:
-        if c.kind == "Paragraph" and len(siblings_para) == 1:
+    children = ()
+    if node.children:
+        single_para = [c.kind for c in node.children].count("Paragraph") == 1
+        child_loc = loc if kind != "Law" else ""
+        children = tuple([
             # A single paragraph: its locator is its parent's (no 第1項).
-            children.append(_freeze_as(c, loc, child_suppl, supp))
-        else:
-            children.append(_freeze(c, loc if node.kind != "Law" else "", child_suppl, supp))
-    return Provision(
-        kind=node.kind, num=node.num, label=node.label, start=node.start, end=node.end,
-        locator=loc, caption=node.caption, supplement=supp if child_suppl and node.kind != "Law" else "",
-        children=tuple(children),
-    )
+            _freeze_as(c, loc, child_suppl, supp) if single_para and c.kind == "Paragraph"
+            else _freeze(c, child_loc, child_suppl, supp)
+            for c in node.children
+        ])
+    return Provision(kind, node.num, node.label, node.start, node.end, loc, node.caption,
+                     supp if child_suppl and kind != "Law" else "", children)
 
 
 def _freeze_as(node: Node, loc: str, in_suppl: bool, supplement: str) -> Provision:
-    children = tuple(_freeze(c, loc, in_suppl, supplement) for c in node.children)
-    return Provision(
-        kind=node.kind, num=node.num if node.label else "", label=node.label, start=node.start,
-        end=node.end, locator=loc, caption=node.caption, supplement=supplement if in_suppl else "",
-        children=children,
-    )
+    children = tuple([_freeze(c, loc, in_suppl, supplement) for c in node.children])
+    return Provision(node.kind, node.num if node.label else "", node.label, node.start, node.end, loc,
+                     node.caption, supplement if in_suppl else "", children)
 
 
 def _locator(node: Node, parent_loc: str, in_suppl: bool) -> str:
