@@ -63,7 +63,7 @@ _CONT_PARTS = ("この場合において", "この場合には", "ただし、",
 _IROHA = "イロハニホヘトチリヌルヲワカヨタレソツネナラムウヰノオクヤマケフコエテアサキユメミシヱヒモセス"
 
 
-@dataclass
+@dataclass(slots=True)
 class Node:
     """A mutable provision while parsing; frozen into models.Provision afterwards."""
 
@@ -107,6 +107,9 @@ def _branch(extra: str) -> str:
 
 
 class _State:
+    __slots__ = ("source", "text", "root", "chapter", "section", "top", "article", "para", "item", "sub1",
+                 "sub2", "headings", "articles_seen", "pending_caption")
+
     def __init__(self, source: SourceText) -> None:
         self.source = source
         self.text = source.text
