@@ -226,6 +226,8 @@ def _cite(num: str) -> str:
 
 
 def _branch_tail(num: str) -> str:
+    if "の" not in num:  # most numbers have no 枝番
+        return ""
     return "".join("の" + x for x in num.split("の")[1:])
 
 

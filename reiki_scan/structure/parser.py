@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from itertools import islice
 
 from ..models import SourceText, block_spans
@@ -92,6 +92,7 @@ class Parsed:
     header_complete: bool = False
 
 
+@lru_cache(maxsize=4096)  # headings repeat the same few numbers
 def _num(text: str) -> str:
     return str(to_int(text))
 
@@ -511,7 +512,7 @@ class _MarkdownArticle:
         if s.startswith(_CONT_PARTS):
             self._after(s)
             return
-        ends = s.rstrip().endswith("。")
+        ends = s.endswith("。")
         if self.mode == "items":
             if self.pair and self.pending_second:
                 self.pending_second = False
