@@ -34,7 +34,8 @@ RE_APPDX_STYLE = re.compile(
     rf"^(?:別記)?(?:様式第({_N})号(?:の({_N}))?|第({_N})号様式(?:の({_N}))?|様式)(?:[ \t\u3000(（]|$)"
 )
 RE_CAPTION = re.compile(r"^[(（]([^()（）]{1,40})[)）]$")
-# Every heading pattern (article, caption, 附則, 別表, 様式, chapter, section) starts with one of these.
+# Every heading pattern (article, caption, 附則, 別表, 様式, chapter, section) starts with one of
+# these; parse_lines tries them only on lines that do (a new pattern adds its first characters).
 _HEADING_STARTS = frozenset("*(（附別様第")
 RE_PARA_ARABIC = re.compile(rf"^([0-9０-９]+){_SEP}")
 RE_KANJI_NUM = re.compile(rf"^([{KANJI_NUM}]+){_SEP}")
@@ -52,7 +53,8 @@ RE_MD_ACT = re.compile(r"^\*[（(](.+)[）)]\*$")
 RE_MD_ANCHOR = re.compile(r"^<a id=\"[^\"]*\"></a>$")
 MD_FOOTER = "## この法令を参照している法令"
 
-# Markdown inference cues (corpus SOURCES.md §1).
+# Markdown inference cues (corpus SOURCES.md §1). _after searches _ITEM_INTRO and _TABLE_INTRO
+# only in lines holding 次, 左 or 別記: each of their matches starts with one of them.
 _ITEM_INTRO = re.compile(r"次の各号|次に掲げる|左ノ各号|左の各号|左ニ掲ゲル|左に掲げる|次のいずれか")
 _PAIR_INTRO = re.compile(r"当該各号に定める|当該各号に掲げる[^。]*に定め")
 _SUB_INTRO = re.compile(rf"イ((?:、[{_KANA}])*)(?:又は|若しくは|及び|から)([{_KANA}])")
@@ -262,8 +264,7 @@ def parse_lines(source: SourceText, header_lines: int | None = None) -> Parsed:
         if idx in skip:
             continue
 
-        # Headings: every heading pattern starts with one of _HEADING_STARTS, which most
-        # lines of text do not (the patterns are tried on those only).
+        # Headings (most lines of text start with none of _HEADING_STARTS).
         if s[0] in _HEADING_STARTS:
             m = RE_MD_ARTICLE.match(s) if is_md else None
             if m is None and not is_md:
