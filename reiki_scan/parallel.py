@@ -4,11 +4,11 @@
 (:func:`may_hold_findings`), and only when a unit may hold a seal word parses the structure,
 cuts the units near seal characters and searches the candidates (:func:`prepare_file`); then
 (:class:`Finish`) it parses the candidate texts that need it with GiNZA (loaded once per
-worker; the workspace's NLP cache answers first), detects, and when no form file can link to the
-document classifies, so that only findings and the document's header come back, not its
-tree. Results come back in corpus order, so a run with one worker and a run with several give
-the same findings (the parse of a text does not depend on what it is batched with;
-``tests/test_parallel.py`` checks both).
+worker; the pool's earlier parses and the workspace's NLP cache answer first), detects, and
+when no form file can link to the document classifies, so that only findings, the document's
+header and its tree encoded come back. :func:`prepare_files` returns the results in corpus
+order, so a run with one worker and a run with several give the same findings (the parse of
+a text does not depend on what it is batched with; ``tests/test_parallel.py`` checks both).
 
 Workers are started with ``spawn`` (the only start method on Windows, and safe beside the
 threads of the CLI's progress bar). ``workers=1`` runs everything in this process, through
@@ -26,6 +26,7 @@ detecting them: pickling and unpickling the 665 parsed documents (130 MB) took 4
 from __future__ import annotations
 
 import heapq
+import json
 import multiprocessing
 import os
 import re
@@ -93,15 +94,15 @@ class Finish:
     by the parses the pool's processes made before (:class:`WorkerPool`), then the NLP cache
     of the workspace in ``nlp_cache`` (an OUT folder, opened read-only; ``None``: no cache)
     under ``nlp_version``, then GiNZA — and the document is detected. With a ``policy`` (the corpus has no form file, so no form link can change a
-    finding) its findings are also enriched (``forms.enrich``) and classified under ``config``
-    and the tree is not returned, only a :class:`Header`; ``blob`` asks for the tree encoded for
-    the workspace's parse cache (``Workspace.encode_document``) instead."""
+    finding) its findings are also enriched (``forms.enrich``) and classified under ``config``,
+    and the tree comes back encoded (``Prepared.blob``, ``Workspace.encode_document``: for the
+    workspace's parse cache, and decoded only when a later stage asks for the document) beside
+    a :class:`Header`."""
 
     policy: object | None = None
     config: object | None = None
     nlp_cache: Path | None = None
     nlp_version: str = ""
-    blob: bool = False
 
 
 @dataclass(frozen=True)
@@ -117,10 +118,11 @@ class Prepared:
     screened-out document: it is not cut). ``candidates``: the units with at least one seal hit,
     in text order; a file :func:`may_hold_findings` rules out has none and ``units_read`` 0.
     ``detected``: the findings of detection (``None``: not detected here); ``findings``: the
-    same, enriched and classified (``None``: not classified here). ``analyses``: the GiNZA
-    analyses made for this file (``{text: analysis}``, not those taken from a cache);
-    ``nlp_cached``: how many texts the workspace's cache answered. ``blob``: the encoded tree
-    when :class:`Finish` asks for it. ``seconds``: time spent per stage (``load``,
+    same, enriched and classified (``None``: not classified here; ``candidates`` are then
+    ``()``: nothing more needs them). ``analyses``: the analyses of this file's texts that
+    GiNZA made in this pool (``{text: analysis}``; a text wanted by several files is in each);
+    ``nlp_cached``: the texts the workspace's cache answered instead. ``blob``: the encoded
+    tree, when the worker keeps the tree (:class:`Finish` with a policy). ``seconds``: time spent per stage (``load``,
     ``structure``, ``candidates``, ``nlp``, ``detect``, ``classify``), in seconds of the
     process that did the work."""
 
@@ -134,7 +136,7 @@ class Prepared:
     detected: tuple[Finding, ...] | None = None
     findings: tuple[Finding, ...] | None = None
     analyses: dict[str, dict] = field(default_factory=dict)
-    nlp_cached: int = 0
+    nlp_cached: frozenset[str] = frozenset()
     blob: bytes | None = None
 
 
@@ -317,10 +319,12 @@ def _prepare(path: Path, corpus: Path, limits: dict, keep_documents: bool) -> Pr
 
 
 class _Parses:
-    """The analyses a :class:`WorkerPool` has: a text that recurs in another file is parsed
-    once. ``shared``: a dict (a manager's proxy) of the GiNZA parses, which the workers fill
-    for each other; in front of it, this process's own, with what the workspace's cache
-    answered it (``cached``)."""
+    """The analyses a :class:`WorkerPool` has: a text that recurs in another file is not parsed
+    again (two processes may still parse one at the same moment). ``shared``: a dict (a
+    manager's proxy) of the GiNZA parses, as JSON, which the workers fill for each other; in
+    front of it, this process's :data:`OWN_PARSES` latest (``own``), with whether the
+    workspace's cache answered them (``cached``). Should the manager die, each process goes on
+    with its own."""
 
     def __init__(self, shared=None) -> None:
         self.own: dict[str, dict] = {}
@@ -329,20 +333,38 @@ class _Parses:
 
     def get(self, texts: list[str]) -> dict[str, dict]:
         out = {t: self.own[t] for t in texts if t in self.own}
-        if self.shared is not None:
-            for t in texts:
-                if t not in out:
+        for t in texts:
+            if t not in out and self.shared is not None:
+                try:
                     found = self.shared.get(t)
-                    if found is not None:
-                        out[t] = self.own[t] = found
+                except (OSError, EOFError):
+                    self.shared = None
+                    break
+                if found is not None:
+                    out[t] = self._keep(t, json.loads(found))
         return out
 
     def put(self, made: dict[str, dict], cached: dict[str, dict]) -> None:
-        self.own.update(made)
-        self.own.update(cached)
-        self.cached.update(cached)
+        for t, a in made.items():
+            self._keep(t, a)
+        for t, a in cached.items():
+            self._keep(t, a)
+            self.cached.add(t)
         if self.shared is not None and made:
-            self.shared.update(made)
+            try:
+                self.shared.update({t: json.dumps(a, ensure_ascii=False) for t, a in made.items()})
+            except (OSError, EOFError):
+                self.shared = None
+
+    def _keep(self, text: str, analysis: dict) -> dict:
+        self.own[text] = analysis
+        if len(self.own) > OWN_PARSES:
+            del self.own[next(iter(self.own))]
+        return analysis
+
+
+# Analyses a process keeps at hand (~35 KB each): enough for the recurring texts of a corpus.
+OWN_PARSES = 2000
 
 
 # This process's: set by the worker initializer, or by a one-process WorkerPool while it is open.
@@ -401,11 +423,11 @@ def finish_files(prepared: list[Prepared], finish: Finish | None) -> list[Prepar
                 p = replace(p, detected=(), findings=None if finish.policy is None else ())
             out.append(p)
             continue
-        # Each text parsed or found in the cache is told of once, with the first file that wants it.
+        # Every file tells of each of its texts: the main process unites them (a file may be
+        # dropped there, its content's detection taken from the workspace).
         mine = dict.fromkeys(wanted[i])
-        own_made = {t: made.pop(t) for t in mine if t in made}
-        own_cached = sum(1 for t in mine if t in cached)
-        cached.difference_update(mine)
+        own_made = {t: made[t] for t in mine if t in made}
+        own_cached = frozenset(t for t in mine if t in cached)
         # The batch's parse time goes with the first document.
         seconds, nlp = {**p.seconds, "nlp": nlp}, 0.0
         out.append(_finish(replace(p, analyses=own_made, nlp_cached=own_cached, seconds=seconds),
@@ -426,7 +448,7 @@ def _finish(p: Prepared, finish: Finish, analyses: dict[str, dict]) -> Prepared:
     except Exception as err:
         # Contained like a parser failure: the file is listed, the run goes on.
         return Prepared(p.rel, None, ("detect_error", f"{p.rel}: 押印の検出に失敗しました ({type(err).__name__}: {err})"),
-                        seconds=seconds)
+                        seconds=seconds, analyses=p.analyses, nlp_cached=p.nlp_cached)
     t2 = time.perf_counter()
     seconds["detect"] = t2 - t1
     out = replace(p, detected=tuple(detected), seconds=seconds)
@@ -441,13 +463,11 @@ def _finish(p: Prepared, finish: Finish, analyses: dict[str, dict]) -> Prepared:
         if findings:
             findings = classify.classify(findings, docs, finish.policy, finish.config)
     seconds["classify"] = time.perf_counter() - t2
-    if finish.blob:
-        from .rerun.workspace import Workspace
+    from .rerun.workspace import Workspace
 
-        out = replace(out, blob=Workspace.encode_document(doc))
     src = doc.source
     return replace(out, document=None, header=Header(src.sha256, src.encoding, src.format, doc.title, doc.doc_kind),
-                   findings=tuple(findings), seconds=seconds)
+                   findings=tuple(findings), seconds=seconds, blob=Workspace.encode_document(doc), candidates=())
 
 
 def _prepare_chunk(paths: list[Path], corpus: Path, limits: dict, keep_documents: bool,
@@ -468,7 +488,7 @@ def _rescue_prepare(pool: "WorkerPool", chunk: tuple) -> list[Prepared]:
             rel = _relpath(p, corpus)
             out.append(Prepared(rel, None, (
                 "worker_crash",
-                f"{rel}: 読み込み中に処理が異常終了しました（メモリ不足か、壊れたファイル）。"
+                f"{rel}: 処理中にワーカーが異常終了しました（メモリ不足か、壊れたファイル）。"
                 "ファイルを開いて保存し直すか、コーパスから外してください",
             )))
     return out
@@ -497,13 +517,14 @@ class WorkerPool:
     """``workers`` processes for :func:`prepare_files` and :func:`analyze`, or this process
     alone when ``workers`` <= 1. A context manager; the processes end on exit.
 
-    Each worker builds the detector once and loads GiNZA on its first parse. The parses of
-    :func:`prepare_file` are shared: a text one process parsed, no other parses again (the
-    national archive: 1,540 parses of 1,451 texts without it). Workers share them through a
-    manager process's dict."""
+    Each worker builds the detector once and loads GiNZA on its first parse. With
+    ``share_parses``, a text one process parsed for :func:`prepare_files` is not parsed again by
+    another (the national archive: 1,540 parses of 1,451 texts without it, 1,453 with it):
+    workers share them through a manager process's dict."""
 
-    def __init__(self, workers: int = 2) -> None:
+    def __init__(self, workers: int = 2, share_parses: bool = False) -> None:
         self.workers = max(1, int(workers))
+        self.share_parses = share_parses
         self._executor: Executor | None = None
         self._manager = None
         self._shared = None
@@ -515,7 +536,7 @@ class WorkerPool:
             self._outer, _parses = _parses, _Parses()
             return self
         context = multiprocessing.get_context("spawn")
-        if self._manager is None:
+        if self._manager is None and self.share_parses:
             self._manager = context.Manager()
             self._shared = self._manager.dict()
         self._executor = ProcessPoolExecutor(max_workers=self.workers, mp_context=context,
@@ -528,7 +549,10 @@ class WorkerPool:
             self._executor.shutdown(wait=True, cancel_futures=True)
             self._executor = None
         if self._manager is not None:
-            self._manager.shutdown()
+            try:
+                self._manager.shutdown()
+            except (OSError, EOFError):
+                pass  # it died during the scan: the workers went on without it
             self._manager = self._shared = None
         if self.workers <= 1:
             _parses, self._outer = self._outer, None

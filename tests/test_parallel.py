@@ -157,6 +157,45 @@ def test_a_pool_parses_a_text_once_whichever_process_meets_it_again(samples, tmp
 
 
 @pytest.mark.nlp
+def test_workers_classify_a_corpus_without_forms_as_this_process_does(samples, shared_corpus, tmp_path, monkeypatch):
+    """Without a form file the workers classify (no link can change a finding); with one, this
+    process does after linking. Regulations alone give the same findings either way, and with
+    one worker or two."""
+    import shutil
+
+    corpus = tmp_path / "c"
+    shutil.copytree(samples / "reiki", corpus / "reiki")
+    shutil.copytree(shared_corpus / "raw" / "egov_japan-law_md", corpus / "md")
+    shutil.copy(samples / "reiki-scan.toml", corpus)
+    monkeypatch.setattr(parallel, "MIN_FILES", 0)
+    config = load_config(corpus)
+    lines = {}
+    for workers in (1, 2):
+        lines[workers] = [f.to_json() for f in pipeline.scan(corpus, config, workers=workers).findings]
+    # ".md" taken for a form suffix: the documents come back and this process classifies.
+    monkeypatch.setattr(load, "FORM_SUFFIXES", load.FORM_SUFFIXES | {".md"})
+    lines["here"] = [f.to_json() for f in pipeline.scan(corpus, config, workers=2).findings]
+    assert lines[1] == lines[2] == lines["here"]
+    assert len(lines[1]) == 954
+
+
+def test_a_dead_manager_leaves_each_process_its_own_parses():
+    class Gone:
+        def get(self, text):
+            raise ConnectionRefusedError(111, "Connection refused")
+
+        def update(self, parses):
+            raise BrokenPipeError(32, "Broken pipe")
+
+    parses = parallel._Parses(Gone())
+    parses.put({"押印する。": {"tokens": []}}, {})
+    assert parses.shared is None
+    parses.shared = Gone()
+    assert parses.get(["押印する。", "記名押印"]) == {"押印する。": {"tokens": []}}
+    assert parses.shared is None
+
+
+@pytest.mark.nlp
 def test_a_text_parses_the_same_alone_and_in_a_batch(shared_corpus, monkeypatch):
     """What makes workers=1 and workers=2 agree: GiNZA's analysis of a unit does not depend
     on the other texts of its batch."""

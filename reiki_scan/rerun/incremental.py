@@ -46,7 +46,7 @@ class ScanStats:
     from the workspace without opening them; ``reused``: documents whose classified findings
     came from the cache; ``reclassified``: documents whose detection was reused but
     classification ran; ``detected``: documents detected afresh; ``nlp_cached`` /
-    ``nlp_parsed``: unit texts answered by the NLP cache / parsed by GiNZA."""
+    ``nlp_parsed``: distinct unit texts answered by the NLP cache / parsed by GiNZA."""
 
     files: int = 0
     unopened: int = 0
@@ -254,6 +254,7 @@ def scan_incremental(corpus: Path, config: RunConfig, ws: Workspace | None = Non
     # ---- GiNZA for the rest
     analyses: dict[str, dict] = {}
     asked: set[str] = set()
+    cached_texts: set[str] = set()  # answered by the NLP cache, here or in a worker
 
     def texts_to_parse(e: _Entry) -> list[str]:
         # Headings and exempt/object hits are judged from the pattern alone: not parsed.
@@ -263,7 +264,7 @@ def scan_incremental(corpus: Path, config: RunConfig, ws: Workspace | None = Non
         if use and new:
             cached = ws.analyses(new, nlp_version)
             analyses.update(cached)
-            stats.nlp_cached += len(cached)
+            cached_texts.update(cached)
             new = [t for t in new if t not in cached]
         return new
 
@@ -291,18 +292,21 @@ def scan_incremental(corpus: Path, config: RunConfig, ws: Workspace | None = Non
 
     # Form files link to municipal documents through their trees (forms.link_forms): keep those,
     # and classify here once the links are known. Without a form file no link can change a
-    # finding: the workers classify too, and the trees stay with them.
+    # finding: the workers classify too, and send the trees back encoded, to be decoded only if
+    # a later stage asks. The policy is read before any file: a broken one stops the scan at once.
+    policy = classify.Policy.load(config.policy)
     keep_documents = any(e.path.suffix.lower() in load.FORM_SUFFIXES for e in entries)
-    policy = classify.Policy.load(config.policy) if to_prepare and not keep_documents else None
-    finish = parallel.Finish(policy=policy, config=config if policy else None,
-                             nlp_cache=ws.path.parent.parent if use else None, nlp_version=nlp_version,
-                             blob=store and policy is not None)
+    finish = parallel.Finish(policy=None if keep_documents else policy, config=None if keep_documents else config,
+                             nlp_cache=ws.path.parent.parent if use else None, nlp_version=nlp_version)
     fresh: dict[str, dict] = {}
 
     def prepared(i: int, p: parallel.Prepared) -> None:
         e = to_prepare[i]
         for stage, s in p.seconds.items():
             seconds[stage] += s
+        # Whatever becomes of the file, its parses go to the NLP cache.
+        fresh.update(p.analyses)
+        cached_texts.update(p.nlp_cached)
         if p.document is not None:
             src = p.document.source
             e.doc, e.kind, e.title = p.document, p.document.doc_kind, p.document.title
@@ -315,7 +319,7 @@ def scan_incremental(corpus: Path, config: RunConfig, ws: Workspace | None = Non
             h = p.header
             e.kind, e.title, e.sha256, e.encoding, e.format = h.doc_kind, h.title, h.sha256, h.encoding, h.format
             e.blob = p.blob
-            if p.blob is not None:
+            if store and p.blob is not None:
                 parsed_blobs.append((e.sha256, code, p.blob))
         else:
             skip(e, *p.skipped)
@@ -326,23 +330,22 @@ def scan_incremental(corpus: Path, config: RunConfig, ws: Workspace | None = Non
         e.units_read, e.candidates, e.fresh = p.units_read, p.candidates, True
         e.detected, e.classified = list(p.detected), None if p.findings is None else list(p.findings)
         detections.append((e.sha256, det_key, e.title, e.units_read, findings_to_json(e.detected)))
-        fresh.update(p.analyses)
-        stats.nlp_cached += p.nlp_cached
 
     t0 = time.perf_counter()
-    with parallel.WorkerPool(workers if len(to_prepare) >= parallel.MIN_FILES else 1) as pool:
+    with parallel.WorkerPool(workers if len(to_prepare) >= parallel.MIN_FILES else 1, share_parses=True) as pool:
         parallel.prepare_files(pool, [e.path for e in to_prepare], corpus, limits, progress, keep_documents,
                                finish, prepared)
         t1 = time.perf_counter()
         fresh.update(parallel.analyze(pool, parse_later, progress))
+        t2 = time.perf_counter()
     # "prepare" is the wall time until the last file was read, parsed, detected (and classified)
     # by the workers; the stages are seconds of work, summed over the workers and this process.
     timings["prepare"] = t1 - t0
     timings.update(seconds)
-    timings["nlp"] += time.perf_counter() - t1
+    timings["nlp"] += t2 - t1
     to_detect = [e for e in entries if e.fresh and not e.dropped and e.detected is None]
     detector = parallel.get_detector() if to_detect else None
-    stats.nlp_parsed = len(fresh)
+    stats.nlp_parsed, stats.nlp_cached = len(fresh), len(cached_texts)
     if store and fresh:
         ws.put_analyses(fresh, nlp_version)
     analyses.update(fresh)
@@ -410,7 +413,6 @@ def scan_incremental(corpus: Path, config: RunConfig, ws: Workspace | None = Non
         t1 = time.perf_counter()
         timings["forms"] += t1 - t0
         if enriched:
-            policy = policy or classify.Policy.load(config.policy)
             enriched = classify.classify(enriched, docs, policy, config)
         e.findings = enriched
         classifications.append((e.sha256, key, findings_to_json(e.findings)))
