@@ -95,14 +95,15 @@ class Finish:
     of the workspace in ``nlp_cache`` (an OUT folder, opened read-only; ``None``: no cache)
     under ``nlp_version``, then GiNZA — and the document is detected. With a ``policy`` (the corpus has no form file, so no form link can change a
     finding) its findings are also enriched (``forms.enrich``) and classified under ``config``,
-    and the tree comes back encoded (``Prepared.blob``, ``Workspace.encode_document``: for the
-    workspace's parse cache, and decoded only when a later stage asks for the document) beside
-    a :class:`Header`."""
+    and the tree comes back encoded (``Prepared.blob``, ``Workspace.encode_document``: decoded
+    only when a later stage asks for the document; compressed when ``store`` says it goes to
+    the workspace's parse cache) beside a :class:`Header`."""
 
     policy: object | None = None
     config: object | None = None
     nlp_cache: Path | None = None
     nlp_version: str = ""
+    store: bool = False
 
 
 @dataclass(frozen=True)
@@ -467,7 +468,8 @@ def _finish(p: Prepared, finish: Finish, analyses: dict[str, dict]) -> Prepared:
 
     src = doc.source
     return replace(out, document=None, header=Header(src.sha256, src.encoding, src.format, doc.title, doc.doc_kind),
-                   findings=tuple(findings), seconds=seconds, blob=Workspace.encode_document(doc), candidates=())
+                   findings=tuple(findings), seconds=seconds, blob=Workspace.encode_document(doc, 1 if finish.store else 0),
+                   candidates=())
 
 
 def _prepare_chunk(paths: list[Path], corpus: Path, limits: dict, keep_documents: bool,

@@ -297,7 +297,7 @@ def scan_incremental(corpus: Path, config: RunConfig, ws: Workspace | None = Non
     policy = classify.Policy.load(config.policy)
     keep_documents = any(e.path.suffix.lower() in load.FORM_SUFFIXES for e in entries)
     finish = parallel.Finish(policy=None if keep_documents else policy, config=None if keep_documents else config,
-                             nlp_cache=ws.path.parent.parent if use else None, nlp_version=nlp_version)
+                             nlp_cache=ws.path.parent.parent if use else None, nlp_version=nlp_version, store=store)
     fresh: dict[str, dict] = {}
 
     def prepared(i: int, p: parallel.Prepared) -> None:
