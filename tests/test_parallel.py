@@ -388,3 +388,14 @@ def test_seal_hits_first_look_drops_nothing_on_real_units(shared_corpus, samples
         assert detector.seal_hits(n) == full, t
         found += bool(full)
     assert (len(texts), found) == (71333, 1034)
+
+
+def test_a_one_line_file_of_many_seal_sentences_cuts_its_block_once(tmp_path):
+    """Regression (a fresh user's 10-million-character one-line file): each gate match of a
+    block cut all the block's sentences again, quadratic in the matches."""
+    (tmp_path / "one.txt").write_text("○テスト規則 " + "第1条　申請者は、申請書に押印しなければならない。" * 3000,
+                                      encoding="utf-8")
+    doc = parallel.parse_source(load.load_file(tmp_path / "one.txt", tmp_path))
+    near = structure.units(doc, parallel.gate_starts)
+    assert [(u.start, u.end) for u in near] == [(u.start, u.end) for u in structure.units(doc)]
+    assert len(near) == 5

@@ -112,10 +112,14 @@ def _blocks_near(doc: Document, gate: Callable[[str], Iterable[int]], leaf_at: _
     bounds = block_spans(blocks)
     starts = [a for a, _ in bounds]
     spans: set[tuple[int, int]] = set()
+    seen: set[int] = set()
     for start in gate(text):
         i = bisect_right(starts, start) - 1
-        if i < 0:
+        # A block adds the same spans for each of its matches: once is enough (a one-line file
+        # of 400,000 sentences made this quadratic).
+        if i < 0 or i in seen:
             continue
+        seen.add(i)
         b_start, b_end = bounds[i]
         # A block is one unit (a heading) or its sentences: the leaves of both cuts.
         for a in (b_start, *(a for a, _ in sentence_spans(text, b_start, b_end))):
