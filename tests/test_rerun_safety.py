@@ -55,7 +55,7 @@ def test_wait_takes_the_lock_when_the_holder_ends(tmp_path):
         waited = time.monotonic() - start
     t.join()
     assert waited >= 0.3
-    assert (out / ".reiki-scan" / "lock").read_text() == ""
+    assert (out / ".reiki-scan" / "lock.pid").read_text() == ""
 
 
 @pytest.mark.nlp

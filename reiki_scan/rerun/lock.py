@@ -1,21 +1,25 @@
-"""One run at a time per OUT: an exclusive ``fcntl.flock`` on ``OUT/.reiki-scan/lock``.
+"""One run at a time per OUT: an exclusive lock on ``OUT/.reiki-scan/lock`` (``filelock``:
+``fcntl.flock`` on POSIX, ``msvcrt.locking`` on Windows).
 
-The kernel releases the lock when the holder exits, killed or not, so a stale lock file never
-blocks a later run; the pid written into the file only names the holder in the message.
+The operating system releases the lock when the holder exits, killed or not, so a stale lock
+file never blocks a later run. The holder writes its pid into ``OUT/.reiki-scan/lock.pid``,
+only to name it in the message of a run that is refused.
 """
 
 from __future__ import annotations
 
-import fcntl
 import os
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
+from filelock import FileLock, Timeout
+
 from ..errors import WorkspaceLockedError
 from .workspace import STATE_DIR
 
 LOCK_NAME = "lock"
+PID_NAME = "lock.pid"
 
 
 def lock_path(out: Path) -> Path:
@@ -23,9 +27,9 @@ def lock_path(out: Path) -> Path:
     return Path(out) / STATE_DIR / LOCK_NAME
 
 
-def _holder(fd: int) -> int:
+def _holder(path: Path) -> int:
     try:
-        return int(os.pread(fd, 32, 0).decode("ascii").strip() or 0)
+        return int(path.read_text(encoding="ascii").strip() or 0)
     except (OSError, ValueError):
         return 0
 
@@ -36,24 +40,21 @@ def run_lock(out: Path, *, wait: bool = False) -> Iterator[None]:
 
     ``wait``: block until the other run ends instead of refusing. Raises
     :class:`~reiki_scan.errors.WorkspaceLockedError` (with the holder's ``pid``) when another
-    process holds the lock and ``wait`` is false."""
+    process (or another lock in this process) holds it and ``wait`` is false."""
     path = lock_path(out)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    pid_file = path.with_name(PID_NAME)
+    lock = FileLock(path, timeout=-1 if wait else 0)
     try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
-        except BlockingIOError:
-            pid = _holder(fd)
-            raise WorkspaceLockedError(
-                f"別の reiki-scan (pid {pid}) がこの出力フォルダで実行中です。終わるのを待つか、"
-                "--wait を付けて実行してください", path=str(Path(out)), pid=pid) from None
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, f"{os.getpid()}\n".encode("ascii"), 0)
-        try:
-            yield
-        finally:
-            os.ftruncate(fd, 0)
-            fcntl.flock(fd, fcntl.LOCK_UN)
+        lock.acquire()
+    except Timeout:
+        pid = _holder(pid_file)
+        raise WorkspaceLockedError(
+            f"別の reiki-scan (pid {pid}) がこの出力フォルダで実行中です。終わるのを待つか、"
+            "--wait を付けて実行してください", path=str(Path(out)), pid=pid) from None
+    try:
+        pid_file.write_text(f"{os.getpid()}\n", encoding="ascii")
+        yield
     finally:
-        os.close(fd)
+        pid_file.write_text("", encoding="ascii")
+        lock.release()
