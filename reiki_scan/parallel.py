@@ -39,7 +39,7 @@ from pathlib import Path
 from typing import Callable, Iterator, Sequence
 
 from .errors import LoadError
-from .forms.link import FORM_FORMATS
+from .structure.forms import FORM_FORMATS
 from .models import NATIONAL_KINDS, Document, Finding, SourceText, Unit
 
 ProgressFn = Callable[[str, int, int], None]
@@ -247,13 +247,11 @@ def parse_error(rel: str, error: BaseException) -> tuple[str, str]:
 
 
 def parse_source(source) -> Document:
-    """The :class:`Document` of a loaded ``source`` as every later stage sees it:
-    ``structure.parse``, then ``forms.form_structure`` (one 様式 per form of a form file).
+    """``structure.parse(source)``. Raises whatever the parser raises on a file it cannot
+    handle (callers contain it)."""
+    from . import structure
 
-    Raises whatever the parser raises on a file it cannot handle (callers contain it)."""
-    from . import forms, structure
-
-    return forms.form_structure(structure.parse(source))
+    return structure.parse(source)
 
 
 def prepare_document(rel: str, doc: Document, seconds: dict[str, float] | None = None) -> Prepared:

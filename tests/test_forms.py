@@ -15,7 +15,7 @@ from reiki_scan import forms, load, pipeline, structure
 from reiki_scan.config import RunConfig, load_config
 from reiki_scan.detect import Detector
 from reiki_scan.draft.forms import write_amended_forms
-from reiki_scan.forms.rules import load_form_rules
+from reiki_scan.structure.formrules import load_form_rules
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 FORMS_DIR = "jizokuka_it_subsidy_forms"
@@ -25,7 +25,7 @@ def _docs(root: Path, paths) -> dict:
     docs = {}
     for p in paths:
         s = load.load_file(p, root)
-        docs[s.path] = forms.form_structure(structure.parse(s))
+        docs[s.path] = structure.parse(s)
     return docs
 
 

@@ -12,8 +12,9 @@ from collections.abc import Iterable, Mapping
 
 from .. import ids
 from ..models import Block, Document, Finding, Provision
-from .link import FormLink, form_sections, is_form_file
-from .rules import FormRules, load_form_rules
+from ..structure.formrules import FormRules, load_form_rules
+from ..structure.forms import form_sections, is_form_file
+from .link import FormLink
 
 BOX_CATEGORY = "様式印欄"
 _SPACES = " \u3000\t"

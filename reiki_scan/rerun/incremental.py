@@ -33,7 +33,7 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 from ..config import RunConfig
-from ..forms.link import FORM_FORMATS
+from ..structure.forms import FORM_FORMATS
 from ..models import NATIONAL_KINDS, Document, Finding
 from ..parallel import _relpath
 from ..pipeline import ProgressFn, ScanResult, Skipped, _noop, load_limits

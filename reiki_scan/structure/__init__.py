@@ -14,8 +14,7 @@ from ..models import Block, Document, Provision, SourceText, Unit, XmlNode
 from . import numbering
 from .parser import Node, parse_lines
 from .units import make_units
-# After numbering: reiki_scan.forms imports it from this package.
-from ..forms.title import form_title
+from .forms import FORM_FORMATS, form_structure, form_title
 
 __all__ = ["parse", "header", "units", "numbering", "sheet_groups"]
 
@@ -24,7 +23,6 @@ _NATIONAL_FOLDERS = {"acts": "法律", "cabinet_orders": "政令", "imperial_ord
 # Internal rules are often published under a 告示 or 訓令 number; their title says what they are.
 _TITLE_KINDS = ("要綱", "要領", "規程")
 _LAW_TYPES = {"Act": "法律", "CabinetOrder": "政令", "MinisterialOrdinance": "省令", "Rule": "省令"}
-_FORM_FORMATS = ("docx", "xlsx", "pdf")
 _XML_KINDS = {"Article", "Paragraph", "Item", "SupplProvision", "AppdxTable", "AppdxStyle",
               "Chapter", "Section", "Part", "Subsection", "Division", "MainProvision", "TOC",
               *(f"Subitem{i}" for i in range(1, 11))}
@@ -35,8 +33,10 @@ def parse(source: SourceText) -> Document:
     """Recognize title, act number, document kind and the provision tree of ``source``.
 
     Returns a :class:`Document` whose ``root`` (kind ``Law``) spans the whole text;
-    provision offsets are half-open character offsets into ``source.text``. Never
-    raises on unexpected text: what is not recognized stays in the nearest provision."""
+    provision offsets are half-open character offsets into ``source.text``; a form file holds
+    one ``AppdxStyle`` per form (:func:`~reiki_scan.structure.forms.form_structure`). This is
+    the tree every command sees (``reiki-scan parse`` and the scan alike). Never raises on
+    unexpected text: what is not recognized stays in the nearest provision."""
     if source.xml is not None:
         root, title, act_number, headings = _from_xml(source)
         has_articles = any(p.kind == "Article" for p in root.walk())
@@ -48,16 +48,16 @@ def parse(source: SourceText) -> Document:
     if not title:
         title = source.title_hint or PurePosixPath(source.path).stem
     kind = _doc_kind(source, title, act_number, has_articles)
-    if kind == "様式" and source.format in _FORM_FORMATS:
+    if kind == "様式" and source.format in FORM_FORMATS:
         # A form's first line is a label or a date field, not a title: its title is the
         # first line near the top that names a document (patterns/forms.yaml).
         title = source.title_hint or form_title(source) or PurePosixPath(source.path).stem
         if not root.children:
             root = _form_root(source)
-    return Document(
+    return form_structure(Document(
         source=source, title=title, doc_kind=kind, act_number=act_number, root=root,
         heading_spans=tuple(sorted(set(headings))),
-    )
+    ))
 
 
 # Blocks read for a header: a title, an act number and a few anchor or blank lines come first.
@@ -71,7 +71,7 @@ def header(source: SourceText) -> tuple[str, str, str]:
     For a screened-out document (no seal word, :func:`reiki_scan.parallel.prepare_file`):
     the scan records its title and kind without building its provision tree. Raises
     ValueError for law XML and form files, whose title and kind need the whole source."""
-    if source.xml is not None or source.format in _FORM_FORMATS:
+    if source.xml is not None or source.format in FORM_FORMATS:
         raise ValueError(f"{source.path}: header() reads line-based regulations only")
     parsed = parse_lines(source, _HEADER_LINES)
     if not parsed.header_complete:
@@ -115,7 +115,7 @@ def _doc_kind(source: SourceText, title: str, act_number: str, has_articles: boo
         return "政令"
     if "省令" in act_number or "府令" in act_number:
         return "省令"
-    if source.format in _FORM_FORMATS and (not has_articles or "様式" in title or "様式" in source.path):
+    if source.format in FORM_FORMATS and (not has_articles or "様式" in title or "様式" in source.path):
         return "様式"
     for word in _TITLE_KINDS:
         if title.endswith(word):
