@@ -13,6 +13,7 @@ from pathlib import Path
 from reiki_scan import load, structure
 from reiki_scan.detect import Detector, analyze_texts
 from reiki_scan.errors import ReikiScanError
+from reiki_scan.parallel import WorkerPool, analyze
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -45,7 +46,8 @@ def main() -> None:
     analyze_texts(["押印する。"])  # model load, not counted as parsing
     t_model = time.perf_counter() - t0
     t0 = time.perf_counter()
-    analyses = analyze_texts(list(wanted), n_process=args.workers)
+    with WorkerPool(args.workers) as pool:
+        analyses = analyze(pool, list(wanted))
     t_nlp = time.perf_counter() - t0
 
     t0 = time.perf_counter()

@@ -90,22 +90,16 @@ def _batches(texts: list[str]) -> list[list[str]]:
     return batches
 
 
-def analyze_texts(texts: Sequence[str], n_process: int = 1) -> dict[str, dict]:
+def analyze_texts(texts: Sequence[str]) -> dict[str, dict]:
     """Parse each distinct text (normalized) with GiNZA; return ``{text: analysis}`` keyed by
     the text as given (see the module docstring).
 
-    ``n_process`` > 1 parses in that many worker processes (:mod:`reiki_scan.parallel`,
-    each loading the model once); the analyses are the same as in one process, since the
-    parse of a text does not depend on its batch. Duplicates are parsed once. Raises
+    Duplicates are parsed once. The parse of a text does not depend on its batch, so a pool of
+    processes each calling this gives the same analyses (the scan's workers do). Raises
     OSError when the model is not installed."""
     unique = list(dict.fromkeys(texts))
     if not unique:
         return {}
-    if n_process > 1:
-        from ..parallel import WorkerPool, analyze
-
-        with WorkerPool(n_process) as pool:
-            return analyze(pool, unique)
     nlp = load_model()
     version = model_version()
     by_norm: dict[str, list[str]] = {}

@@ -19,6 +19,7 @@ from docx.oxml.ns import qn
 from ..data import data_dir
 from ..errors import OutputError
 from .blocks import Block, Para, Table
+from .dochash import record_hash
 
 TEMPLATE = "draft.docx"
 TABLE_STYLE = "対照表枠"
@@ -111,11 +112,9 @@ def build_docx(blocks: Sequence[Block], title: str):
 
 def save_docx(doc, path: Path) -> Path:
     """Save ``doc`` to ``path`` through a temporary file and a rename, recording the content
-    hash of :mod:`.protect` in its custom properties.
+    hash of :mod:`.dochash` in its custom properties.
 
     Raises :class:`OutputError` when the file cannot be written."""
-    from .protect import record_hash
-
     record_hash(doc)
     tmp = path.with_name(f".{path.name}.tmp")
     try:
