@@ -13,7 +13,7 @@ from pathlib import Path
 from reiki_scan import load, structure
 from reiki_scan.detect import Detector, analyze_texts
 from reiki_scan.errors import ReikiScanError
-from reiki_scan.parallel import WorkerPool, analyze
+from reiki_scan.scan.pool import WorkerPool, analyze
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -105,11 +105,12 @@ def _report(console, result, report, files_read: int, out: Path) -> int:
     return 1 if result.skipped else 0
 
 
-_DIFF_LABELS = {"new": "新規 (new)", "removed": "削除 (removed)", "changed": "変更 (changed)", "moved": "移動 (moved)"}
 _DIFF_LISTED = 20
 
 
 def _report_diff(console, diff) -> None:
+    from .review.lineage import DIFF_LABELS
+
     c = diff.counts()
     if diff.baseline:
         console.print(f"初回の実行 (first run): 所見 {c['new']} 件を記録しました")
@@ -122,7 +123,7 @@ def _report_diff(console, diff) -> None:
         for ch in entries[:_DIFF_LISTED]:
             f = ch.current or ch.previous
             was = f" (旧 {ch.previous.file} {ch.previous.locator})" if ch.current and ch.previous else ""
-            console.print(f"  {_DIFF_LABELS[kind]} {f.id} {f.file} {f.locator}{was} [{f.category}] {f.match}")
+            console.print(f"  {DIFF_LABELS[kind]} ({kind}) {f.id} {f.file} {f.locator}{was} [{f.category}] {f.match}")
         if len(entries) > _DIFF_LISTED:
             console.print(f"  … ほか {len(entries) - _DIFF_LISTED} 件は summary.json と台帳の「変更点」シートに")
 
@@ -143,7 +144,7 @@ def _check_out(corpus: Path, out: Path) -> None:
 
 def _scan_and_write(corpus: Optional[Path], out: Path, drafts: bool, workers: int, wait: bool = False,
                     full: bool = False, **overrides) -> int:
-    from . import rerun
+    from . import pipeline
     from .config import RunConfig
     from .errors import ReikiScanError
 
@@ -156,7 +157,7 @@ def _scan_and_write(corpus: Optional[Path], out: Path, drafts: bool, workers: in
                       "reiki-scan.toml の municipality か --municipality で指定してください")
     try:
         with _Progress(console) as progress:
-            outcome = rerun.run(corpus, out, config, drafts=drafts, workers=workers, progress=progress,
+            outcome = pipeline.run(corpus, out, config, drafts=drafts, workers=workers, progress=progress,
                                 wait=wait, full=full)
     except ReikiScanError as e:
         _fail(str(e))
@@ -210,15 +211,12 @@ def draft(
     wait: bool = typer.Option(False, "--wait", help=_WAIT_HELP),
 ) -> None:
     """審査結果を反映して起案を作り直す (rewrite the drafts from the findings and reviewer decisions in OUT)."""
-    from . import pipeline, rerun
+    from . import pipeline
     from .errors import ReikiScanError
 
     console = _console()
     try:
-        if rerun.db_path(out).is_file():
-            result, report, files_read = rerun.redraft(out, wait=wait)
-        else:
-            result, report, files_read = pipeline.redraft(out)
+        result, report, files_read = pipeline.redraft(out, wait=wait)
     except ReikiScanError as e:
         _fail(str(e))
     raise typer.Exit(_report(console, result, report, files_read, out))
@@ -232,14 +230,14 @@ def check(
 ) -> None:
     """例規の更新後の点検: 審査されていない新しい押印要求があれば一覧を表示して終了コード1
     (after an update: exit 1 and list new seal requirements no decision covers; OUT is not modified)."""
-    from . import rerun
+    from . import pipeline
     from .errors import ReikiScanError
 
     corpus = _resolve_corpus(corpus)
     console = _console()
     try:
         with _Progress(console) as progress:
-            outcome = rerun.check(corpus, against, workers=workers, progress=progress)
+            outcome = pipeline.check(corpus, against, workers=workers, progress=progress)
     except ReikiScanError as e:
         _fail(str(e))
     for s in outcome.result.skipped:

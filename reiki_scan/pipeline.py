@@ -1,8 +1,21 @@
-"""The main job: load -> structure -> detect -> classify -> group -> (reviewer decisions) -> outputs.
+"""The orchestrator: ``run``, ``scan``, ``check`` and ``draft``, from a corpus to every output.
+
+:func:`scan` (no output folder) and :func:`run` (against OUT's workspace) take the corpus through
+:mod:`reiki_scan.scan` (load → structure → detect → forms → classify → group); :func:`run` then
+carries ids and reviewer decisions over from the previous run (:mod:`reiki_scan.review`), writes
+findings.jsonl, summary.json, the ledger and the drafts (:mod:`reiki_scan.draft`), and records the
+run in the workspace (:mod:`reiki_scan.store`). :func:`redraft` rewrites the outputs from the
+stored findings and decisions; :func:`check` reports new requirements without writing anything.
+Nothing below this module imports it.
+
+Order matters for a run killed midway: caches are committed as they are computed (they are
+content-addressed, valid for any later run); the run's own state (decisions read, documents,
+findings, status) is committed in one transaction *after* every output file has been written
+(each through a temporary file and a rename). Killed before that commit, the workspace still
+describes the previous run, and the next run diffs against it again.
 
 The library never prints: progress goes through the optional ``progress`` callback
-(``progress(stage: str, done: int, total: int)``) and problems are returned in
-:class:`ScanResult` for the CLI to show.
+(``progress(stage: str, done: int, total: int)``) and problems are returned for the CLI to show.
 """
 
 from __future__ import annotations
@@ -13,88 +26,44 @@ import os
 import tempfile
 import time
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Callable, Mapping
 
 from . import __version__
 from .config import RunConfig
-from .errors import LoadError, OutputError, ReikiScanError
+from .errors import LoadError, OutputError, ReikiScanError, WorkspaceError
 from .models import Document, Finding
 from .outfiles import share
+from .review.decisions import (apply_decisions, pending_decisions, read_ledgers, record_written_ledger,
+                               unreviewed_ledger_key, untouched_written_ledger)
+from .review.lineage import Diff, carry_ids
+from .scan import (ProgressFn, ScanResult, ScanStats, Skipped, WorkerPool, build_manifest, load_limits,
+                   no_progress, read_document, scan_incremental)
+from .scan.incremental import cache_keys
+from .store import Workspace, run_lock
 
-ProgressFn = Callable[[str, int, int], None]
-
-STATE_DIR = ".reiki-scan"
-STATE_FILE = "state.json"
-
-
-@dataclass(frozen=True)
-class Skipped:
-    """A file that could not be read: ``path`` relative to the corpus, ``reason`` the
-    short key of the error (``empty``, ``undecodable`` …), ``message`` for the user."""
-
-    path: str
-    reason: str
-    message: str
+# Decisions that ask someone to change a regulation or form (or to decide): what `check` reports.
+ACTION_DECISIONS = frozenset({"廃止", "記名に改める", "署名に改める", "要検討"})
 
 
-@dataclass
-class ScanResult:
-    """A scan: ``documents`` (``{file: Document}`` of every file read; a mapping that may make
-    them on first access), ``findings``, ``skipped`` files, ``timings`` (seconds per stage),
-    ``units_read``/``units_parsed`` (units cut from the documents / unit texts parsed by
-    GiNZA), ``screened_out`` (documents read but not cut into units: no unit of theirs can
-    hold a seal word or form box, :func:`reiki_scan.parallel.may_hold_findings`),
-    ``problems`` for the user, and ``links``: the form↔regulation links of the corpus
-    (``forms.FormLink``; ``None`` when the scan did not compute them)."""
-
-    corpus: Path
-    config: RunConfig
-    documents: Mapping[str, Document]
-    findings: list[Finding]
-    skipped: list[Skipped]
-    timings: dict[str, float] = field(default_factory=dict)
-    units_read: int = 0
-    units_parsed: int = 0
-    problems: list[str] = field(default_factory=list)
-    links: list | None = None
-    screened_out: int = 0
-
-
-def _noop(stage: str, done: int, total: int) -> None:
-    return None
-
-
-def scan(corpus: Path, config: RunConfig, *, workers: int = 2,
-         progress: ProgressFn = _noop) -> ScanResult:
-    """Read every file of ``corpus`` and return classified, grouped findings.
+def scan(corpus: Path, config: RunConfig, *, workers: int = 2, progress: ProgressFn = no_progress,
+         pool: WorkerPool | None = None) -> ScanResult:
+    """Read every file of ``corpus`` and return classified, grouped findings, without an output folder.
 
     The stages: per file load → screening → structure → units → candidates → GiNZA on the
     candidate texts → detection (→ ``forms.enrich`` and classification when the corpus has no
-    form file) in ``workers`` processes (:mod:`reiki_scan.parallel`); then the form↔regulation
+    form file) in ``workers`` processes (:func:`reiki_scan.scan.scan_files`); then the form↔regulation
     links, ``forms.enrich`` and classification of the rest, grouping. This is
-    :func:`reiki_scan.rerun.scan_incremental` without a workspace, so the CLI's runs give
-    the same findings. ``result.timings`` in seconds: ``prepare`` (wall, until the workers
-    are done with the last file), then seconds of work summed over the workers and this
-    process: ``load``, ``structure``, ``candidates``, ``nlp``, ``detect``, ``forms``
-    (the links and the enrichment done here), ``classify`` (with the enrichment done in the workers).
+    :func:`reiki_scan.scan.scan_incremental` without a workspace, so the CLI's runs give
+    the same findings. ``pool``: the worker pool to use (default: ``workers`` processes).
+    ``result.timings`` in seconds: ``prepare`` (wall, until the workers are done with the last
+    file), then seconds of work summed over the workers and this process: ``load``,
+    ``structure``, ``candidates``, ``nlp``, ``detect``, ``forms`` (the links), ``classify``.
 
     Unreadable files never stop the run: each is listed in ``ScanResult.skipped``.
     Raises :class:`~reiki_scan.errors.ConfigError` / ``PatternDataError`` /
     ``PolicyDataError`` when the configuration or bundled data is broken."""
-    from .rerun.incremental import scan_incremental
-
-    return scan_incremental(corpus, config, workers=workers, progress=progress).result
-
-
-def load_limits(config: RunConfig) -> dict:
-    """The keyword limits of :func:`reiki_scan.load.load_file` (bytes) from ``config`` (MB)."""
-    return {
-        "max_bytes": int(config.max_file_mb * 2**20),
-        "max_unzipped_bytes": int(config.max_unzipped_mb * 2**20),
-        "max_zip_ratio": float(config.max_zip_ratio),
-    }
+    return scan_incremental(corpus, config, workers=workers, progress=progress, pool=pool).result
 
 
 def summarize(result: ScanResult, files_read: int) -> dict:
@@ -199,18 +168,18 @@ class OutputReport:
 
 
 def apply_reviews(out: Path, findings: list[Finding]) -> tuple[list[Finding], bool]:
-    """Apply the reviewer decisions found in ``OUT/ledger.xlsx`` over the proposals.
+    """Apply the reviewer decisions found in ``OUT/ledger.xlsx`` over the proposals (outputs
+    written without a workspace: :func:`run` applies the stored decisions of every ledger instead).
 
     Returns the findings with effective decisions and whether the ledger holds reviewer
     input (then it must not be overwritten). Raises :class:`ReviewFileError` for a
     value that is not an allowed decision."""
-    from .draft import ledger
+    from .review import ledger
 
     path = out / "ledger.xlsx"
     if not path.exists() or not ledger.ledger_has_reviewer_input(path):
         return findings, False
-    decisions = ledger.read_ledger(path)
-    return ledger.resolve(findings, decisions), True
+    return ledger.resolve(findings, ledger.read_ledger(path)), True
 
 
 def _ledger_target(out: Path, reviewed: bool, stamp: str) -> Path:
@@ -257,6 +226,7 @@ def write_outputs(out: Path, result: ScanResult, *, drafts: bool, files_read: in
     further ledger is written beside it."""
     from . import group
     from .draft import ledger
+    from .review.ledger import ledger_has_reviewer_input
 
     try:
         out.mkdir(parents=True, exist_ok=True)
@@ -266,7 +236,7 @@ def write_outputs(out: Path, result: ScanResult, *, drafts: bool, files_read: in
     report = OutputReport()
     if reviews_applied:
         findings = result.findings
-        reviewed = unreviewed_ledger is None and ledger.ledger_has_reviewer_input(out / "ledger.xlsx")
+        reviewed = unreviewed_ledger is None and ledger_has_reviewer_input(out / "ledger.xlsx")
     else:
         findings, reviewed = apply_reviews(out, result.findings)
     if (out / "見え消し").is_dir():
@@ -334,59 +304,135 @@ def write_outputs(out: Path, result: ScanResult, *, drafts: bool, files_read: in
             )
     atomic_write_text(out / "summary.json", json.dumps(summary, ensure_ascii=False, indent=2) + "\n")
     report.files.append("summary.json")
-    state = {
-        "corpus": str(result.corpus.resolve()),
-        "config": result.config.__dict__,
-        "tool_version": __version__,
-    }
-    atomic_write_text(out / STATE_DIR / STATE_FILE, json.dumps(state, ensure_ascii=False, indent=2) + "\n")
     return report
 
 
-def load_state(out: Path) -> dict:
-    """The state the last run left in ``OUT/.reiki-scan/state.json``.
+@dataclass
+class RunOutcome:
+    """What :func:`run` did: the scan ``result`` (findings with carried ids and effective
+    decisions), the files written (``report``), ``files_read``, the ``diff`` since the previous
+    run, the reuse figures (``stats``), this run's number (``run_id``) and the ledgers read."""
 
-    Raises :class:`ReikiScanError` when OUT holds no run."""
-    path = out / STATE_DIR / STATE_FILE
-    if not path.exists():
-        raise ReikiScanError("この出力フォルダには実行結果がありません。先に reiki-scan run か scan を実行してください", path=str(out))
-    return json.loads(path.read_text(encoding="utf-8"))
+    result: ScanResult
+    report: OutputReport
+    files_read: int
+    diff: Diff
+    stats: ScanStats
+    run_id: int
+    ledgers_read: list[str] = field(default_factory=list)
 
 
-def redraft(out: Path, apply: Callable[[list[Finding]], list[Finding]] | None = None
-            ) -> tuple[ScanResult, OutputReport, int]:
-    """``reiki-scan draft OUT``: re-apply reviewer decisions to the stored proposals and
-    rewrite findings.jsonl, the ledger and every draft, without scanning again.
+def _refresh(diff: Diff, findings: list[Finding]) -> None:
+    by_id = {f.id: f for f in findings}
+    diff.changes = [replace(c, current=by_id[c.current.id]) if c.current is not None else c for c in diff.changes]
 
-    ``apply``: sets the reviewer decisions on the findings (given their proposals), instead of
-    reading ``OUT/ledger.xlsx`` (the rerun workspace keeps decisions across ledgers).
 
-    Only the files that have findings are read again (their text is needed for the
-    amendment sentences). Returns the result, what was written and the number of files read."""
-    from . import load, parallel
+def run(corpus: Path, out: Path, config: RunConfig, *, drafts: bool = True, workers: int = 2,
+        progress: ProgressFn = no_progress, wait: bool = False, full: bool = False,
+        stamp: str | None = None) -> RunOutcome:
+    """Scan ``corpus`` into ``out`` using and updating ``out``'s workspace.
 
-    from .draft.ledger import as_proposed
+    ``drafts``: write the Word drafts too (``reiki-scan run``; ``scan`` does not). ``wait``: wait
+    for another run on ``out`` to end instead of refusing. ``full``: use no cached result (the
+    output is the same; for checking and benchmarks). Raises
+    :class:`~reiki_scan.errors.WorkspaceLockedError` when another run holds ``out``,
+    :class:`~reiki_scan.errors.WorkspaceError` when the workspace cannot be opened,
+    ``ReviewFileError`` for a ledger value that is not a decision, ``OutputError`` when an
+    output cannot be written (previous outputs stay as they were)."""
+    manifest = build_manifest(config)
+    with run_lock(out, wait=wait):
+        ws = Workspace.open(out)
+        try:
+            ws.purge_nlp(manifest["nlp"])
+            run_id = ws.start_run(str(Path(corpus).resolve()), manifest)
+            scanned = scan_incremental(corpus, config, ws, manifest, workers=workers, progress=progress, full=full)
+            result = scanned.result
+            last = ws.last_run()
+            findings, diff = carry_ids(ws.findings() if last else None, result.findings)
+            diff.previous_run = last.id if last else None
+            with ws.transaction():
+                ledgers = read_ledgers(out, ws)
+                findings, diff.rereview = apply_decisions(findings, ws.effective_decisions())
+                findings.sort(key=lambda f: (f.file, f.start, f.end, f.id))
+                result.findings = findings
+                _refresh(diff, findings)
+                report = write_outputs(out, result, drafts=drafts, files_read=scanned.files_read, stamp=stamp,
+                                       reviews_applied=True,
+                                       extra_summary={"diff": diff.to_json(),
+                                                      "rerun": {"run": run_id, **scanned.stats.to_json()}},
+                                       unreviewed_ledger=unreviewed_ledger_key(out, ws),
+                                       last_ledger=untouched_written_ledger(out, ws))
+                if report.ledger:
+                    record_written_ledger(out / report.ledger, ws, result.findings, report.ledger_key)
+                ws.finish_run(run_id, scanned.rows, result.findings, diff.counts())
+                det_key, cls_key, _ = cache_keys(manifest, config)
+                ws.prune(det_key, cls_key, manifest["fingerprints"]["code"],
+                         {r.sha256 for r in scanned.rows if r.sha256}, scanned.links_key)
+        finally:
+            ws.close()
+    return RunOutcome(result, report, scanned.files_read, diff, scanned.stats, run_id, ledgers)
 
-    state = load_state(out)
-    corpus = Path(state["corpus"])
-    # Keys a later version of reiki-scan wrote, and this one does not know, are left out.
-    known = RunConfig.__dataclass_fields__
-    config = RunConfig(**{k: v for k, v in state["config"].items() if k in known})
-    if not corpus.is_dir():
-        # Without the regulations' text every draft would be rewritten empty.
-        raise ReikiScanError(f"前回の実行で読んだ例規のフォルダ {corpus} が見つかりません。フォルダを戻すか、"
-                             "reiki-scan run で走査し直してください。起案は変更していません", path=str(out))
 
-    findings = [as_proposed(f) for f in read_findings(out)]
-    if apply is not None:
-        findings = apply(findings)
+def redraft(out: Path, *, wait: bool = False) -> tuple[ScanResult, OutputReport, int]:
+    """``reiki-scan draft OUT``: the decisions of every ledger of ``out`` (and those stored from
+    ledgers since replaced) over the stored proposals, a changed clause's decision set back for
+    re-review; then findings.jsonl, the ledger and every draft rewritten, without scanning again.
+
+    The corpus and the configuration are those of OUT's last complete run (the workspace's
+    ``runs`` table). Only the files that have findings are read again (their text is needed for
+    the amendment sentences). Returns the result, what was written and the number of files read.
+    Raises :class:`~reiki_scan.errors.WorkspaceLockedError` when a run holds ``out``,
+    :class:`~reiki_scan.errors.WorkspaceError` when OUT holds no complete run, and
+    :class:`~reiki_scan.errors.ReikiScanError` when the corpus or a file with findings is gone
+    (the drafts are then left as they were)."""
+    from .review.ledger import as_proposed
+
+    with run_lock(out, wait=wait):
+        ws = Workspace.open(out)
+        try:
+            last = ws.last_run()
+            if last is None:
+                raise WorkspaceError("この出力フォルダには完了した実行がありません。先に reiki-scan run か scan を"
+                                     "実行してください", path=str(out))
+            corpus = Path(last.corpus)
+            # Keys a later version of reiki-scan wrote, and this one does not know, are left out.
+            known = RunConfig.__dataclass_fields__
+            config = RunConfig(**{k: v for k, v in last.manifest["config"].items() if k in known})
+            if not corpus.is_dir():
+                # Without the regulations' text every draft would be rewritten empty.
+                raise ReikiScanError(f"前回の実行で読んだ例規のフォルダ {corpus} が見つかりません。フォルダを戻すか、"
+                                     "reiki-scan run で走査し直してください。起案は変更していません", path=str(out))
+            with ws.transaction():
+                read_ledgers(out, ws)
+                findings = [as_proposed(f) for f in read_findings(out)]
+                findings = apply_decisions(findings, ws.effective_decisions())[0]
+                result, files_read = _stored_result(out, corpus, config, findings)
+                report = write_outputs(out, result, drafts=True, files_read=files_read, reviews_applied=True,
+                                       extra_summary=_run_figures(out))
+                record_written_ledger(out / report.ledger, ws, result.findings, report.ledger_key)
+        finally:
+            ws.close()
+    return result, report, files_read
+
+
+def _run_figures(out: Path) -> dict:
+    """The keys of the last summary.json that only a scan computes (``diff``, ``rerun``): kept by
+    :func:`redraft`, which does not scan."""
+    path = out / "summary.json"
+    previous = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    return {k: previous[k] for k in ("diff", "rerun") if k in previous}
+
+
+def _stored_result(out: Path, corpus: Path, config: RunConfig, findings: list[Finding]) -> tuple[ScanResult, int]:
+    """The scan result :func:`redraft` writes from: ``findings`` with the documents they need read
+    again (a linked form is drafted under its regulation, whose text is needed too) and the
+    figures of the last summary.json; and the number of files the last run read. Raises
+    :class:`ReikiScanError` when a file with findings cannot be read any more."""
     documents: dict[str, Document] = {}
     skipped: list[Skipped] = []
-    # A linked form is drafted under its regulation, whose text is needed too.
     for rel in sorted({f.file for f in findings} | {f.form_of for f in findings if f.form_of}):
         try:
-            source = load.load_file(corpus / rel, corpus, **load_limits(config))
-            documents[source.path] = parallel.parse_source(source)
+            documents[rel] = read_document(corpus / rel, corpus, load_limits(config))
         except (LoadError, OSError) as e:
             skipped.append(Skipped(rel, getattr(e, "reason", "unreadable"), str(e)))
         except Exception as e:
@@ -400,13 +446,52 @@ def redraft(out: Path, apply: Callable[[list[Finding]], list[Finding]] | None = 
                              path=str(out))
     previous = json.loads((out / "summary.json").read_text(encoding="utf-8")) if (out / "summary.json").exists() else {}
     files = previous.get("files", {})
-    for s in files.get("skipped_files", []):
-        if s["file"] not in {k.path for k in skipped}:
-            skipped.append(Skipped(s["file"], s["reason"], s["message"]))
+    skipped = [Skipped(s["file"], s["reason"], s["message"]) for s in files.get("skipped_files", [])]
     units = previous.get("units", {})
     result = ScanResult(corpus, config, documents, findings, skipped,
                         units_read=units.get("read", 0), units_parsed=units.get("parsed_by_ginza", 0),
                         screened_out=units.get("documents_not_cut", 0))
-    files_read = files.get("read", len(documents))
-    report = write_outputs(out, result, drafts=True, files_read=files_read, reviews_applied=apply is not None)
-    return result, report, files_read
+    return result, files.get("read", len(documents))
+
+
+@dataclass
+class CheckOutcome:
+    """What :func:`check` found: ``uncovered`` — seal requirements new or changed since OUT's last
+    run (requires_seal, a decision in :data:`ACTION_DECISIONS`) that no reviewer decision covers,
+    sorted by file and offset (a clause already waiting for re-review at the last run is in the
+    ledger, not reported again); the ``diff`` against OUT's last run; ``files_read``; ``skipped`` files."""
+
+    uncovered: list[Finding]
+    diff: Diff
+    files_read: int
+    result: ScanResult
+
+
+def check(corpus: Path, out: Path, *, workers: int = 2, progress: ProgressFn = no_progress) -> CheckOutcome:
+    """``reiki-scan check CORPUS --against OUT``: scan ``corpus`` with the configuration of OUT's
+    last run and report the new seal requirements no decision covers. Writes nothing: the
+    workspace is opened read-only, the caches are read and not filled.
+
+    Raises :class:`~reiki_scan.errors.WorkspaceError` when OUT holds no complete run."""
+    ws = Workspace.open_readonly(out)
+    try:
+        last = ws.last_run()
+        if last is None:
+            raise WorkspaceError("この出力フォルダには完了した実行がありません。先に reiki-scan run を実行してください",
+                                 path=str(out))
+        known = RunConfig.__dataclass_fields__
+        config = RunConfig(**{k: v for k, v in last.manifest["config"].items() if k in known})
+        manifest = build_manifest(config)
+        scanned = scan_incremental(corpus, config, ws, manifest, workers=workers, progress=progress)
+        findings, diff = carry_ids(ws.findings(), scanned.result.findings)
+        diff.previous_run = last.id
+        findings, diff.rereview = apply_decisions(findings, pending_decisions(out, ws))
+        _refresh(diff, findings)
+    finally:
+        ws.close()
+    fresh = {c.id for c in diff.changes if c.kind in ("new", "changed")}
+    uncovered = [f for f in findings if f.id in fresh and f.requires_seal
+                 and f.decided_by == "proposal" and f.decision in ACTION_DECISIONS]
+    uncovered.sort(key=lambda f: (f.file, f.start, f.id))
+    scanned.result.findings = findings
+    return CheckOutcome(uncovered, diff, scanned.files_read, scanned.result)

@@ -11,7 +11,8 @@ import pytest
 from reiki_scan import pipeline
 from reiki_scan.classify import Policy, classify
 from reiki_scan.config import load_config
-from reiki_scan.draft.ledger import read_ledger, resolve, write_ledger
+from reiki_scan.draft.ledger import write_ledger
+from reiki_scan.review.ledger import read_ledger, resolve
 from reiki_scan.group import group_findings, summarize_groups
 
 pytestmark = pytest.mark.nlp

@@ -114,8 +114,7 @@ def test_diff_units_pairs_similar_paragraphs_and_keeps_others_whole():
 def test_edited_special_rule_is_kept_and_the_redline_holds_the_generated_changes(samples, tmp_path):
     out = tmp_path / "out"
     config = load_config(samples)
-    result = pipeline.scan(samples, config, workers=1)
-    pipeline.write_outputs(out, result, drafts=True, files_read=len(result.documents), stamp="20261129-090000")
+    pipeline.run(samples, out, config, drafts=True, workers=1, stamp="20261129-090000")
     rows = [json.loads(x) for x in (out / "findings.jsonl").read_text(encoding="utf-8").splitlines()]
     [koryo6] = [r for r in rows if r["file"] == "reiki/koryo_shibounin_kisoku.txt" and r["locator"] == "第6条"
                 and r["decision"] == "廃止"]

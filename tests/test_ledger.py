@@ -12,9 +12,8 @@ from lxml import etree
 
 from reiki_scan.classify import Policy, classify
 from reiki_scan.config import RunConfig
-from reiki_scan.draft.ledger import (
-    LedgerDecisions, ledger_has_reviewer_input, read_ledger, resolve, write_ledger,
-)
+from reiki_scan.draft.ledger import write_ledger
+from reiki_scan.review.ledger import LedgerDecisions, ledger_has_reviewer_input, read_ledger, resolve
 from reiki_scan.errors import OutputError, ReviewFileError
 from reiki_scan.group import group_findings, summarize_groups
 from reiki_scan.models import DECISIONS, Finding

@@ -19,7 +19,7 @@ from test_draft_docx import read_back
 
 from reiki_scan import load, pipeline, structure
 from reiki_scan.config import load_config
-from reiki_scan.draft.ledger import read_ledger
+from reiki_scan.review.ledger import read_ledger
 from reiki_scan.draft.mikeshi import bookmark_name, read_changes
 
 pytestmark = pytest.mark.nlp
@@ -35,8 +35,7 @@ REVIEW_TIME = dt.datetime(2026, 11, 20, 10, 0).timestamp()
 def generated(samples, tmp_path_factory):
     out = tmp_path_factory.mktemp("mikeshi") / "out"
     config = load_config(samples)
-    result = pipeline.scan(samples, config, workers=1)
-    report = pipeline.write_outputs(out, result, drafts=True, files_read=len(result.documents), stamp=STAMP)
+    report = pipeline.run(samples, out, config, drafts=True, workers=1, stamp=STAMP).report
     return out, report
 
 

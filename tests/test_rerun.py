@@ -13,7 +13,7 @@ import pytest
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
-from reiki_scan import rerun
+from reiki_scan import pipeline, store
 from reiki_scan.cli import app
 from reiki_scan.config import load_config
 from reiki_scan.draft.ledger import CHANGES_SHEET, DECISION_HEADER, FINDINGS_SHEET
@@ -74,18 +74,20 @@ def build_v2(v1: Path, root: Path) -> Path:
     return root
 
 
-def _decide(ledger: Path, decisions: dict[str, str]) -> None:
+def _decide(ledger: Path, decisions: dict[str, str]) -> dict[str, int]:
+    """Fill in 審査結果 on the 一覧 rows of ``decisions`` (id → decision); return id → sheet row."""
     wb = load_workbook(ledger)
     ws = wb[FINDINGS_SHEET]
     header = [c.value for c in ws[1]]
     col = header.index(DECISION_HEADER) + 1
-    seen = set()
+    seen = {}
     for row in ws.iter_rows(min_row=2):
         if row[0].value in decisions:
             ws.cell(row=row[0].row, column=col, value=decisions[row[0].value])
-            seen.add(row[0].value)
-    assert seen == set(decisions)
+            seen[row[0].value] = row[0].row
+    assert set(seen) == set(decisions)
     wb.save(ledger)
+    return seen
 
 
 def _findings(out: Path) -> dict[str, dict]:
@@ -104,14 +106,14 @@ def versions(tmp_path_factory, samples):
     v1 = build_v1(samples, base / "v1")
     v2 = build_v2(v1, base / "v2")
     out = base / "out"
-    first = rerun.run(v1, out, load_config(v1), drafts=True, stamp="20270101-000000")
+    first = pipeline.run(v1, out, load_config(v1), drafts=True, stamp="20270101-000000")
     _decide(out / "ledger.xlsx", {KIMEI_HOJOKIN: "記名に改める", SEIKYU_SOGYO: "廃止", KORYO: "存続"})
     before_check = _snapshot(out)
     checked = CliRunner().invoke(app, ["check", str(v2), "--against", str(out)])
     after_check = _snapshot(out)
     shutil.copytree(out, base / "out-full")
-    second = rerun.run(v2, out, load_config(v2), drafts=True, stamp="20270102-000000")
-    full = rerun.run(v2, base / "out-full", load_config(v2), drafts=True, full=True, stamp="20270102-000000")
+    second = pipeline.run(v2, out, load_config(v2), drafts=True, stamp="20270102-000000")
+    full = pipeline.run(v2, base / "out-full", load_config(v2), drafts=True, full=True, stamp="20270102-000000")
     return dict(v1=v1, v2=v2, out=out, first=first, second=second, full=full, checked=checked,
                 unchanged=before_check == after_check, base=base)
 
@@ -180,7 +182,7 @@ def test_decisions_apply_after_the_reviewed_ledger_is_gone(versions, tmp_path):
     out = tmp_path / "out"
     shutil.copytree(versions["out"], out)
     (out / "ledger.xlsx").unlink()
-    again = rerun.run(versions["v2"], out, load_config(versions["v2"]), drafts=False)
+    again = pipeline.run(versions["v2"], out, load_config(versions["v2"]), drafts=False)
     found = _findings(out)
     assert found[KIMEI_HOJOKIN]["decided_by"] == "ledger" and found[KORYO]["decision"] == "存続"
     assert found[SEIKYU_SOGYO]["decided_by"] == "proposal"
@@ -215,7 +217,7 @@ def test_incremental_run_equals_full_run(versions):
 
 
 def test_manifest_records_versions_and_fingerprints(versions):
-    ws = rerun.Workspace.open_readonly(versions["out"])
+    ws = store.Workspace.open_readonly(versions["out"])
     try:
         runs = ws.runs()
     finally:
@@ -236,10 +238,10 @@ def test_regression_same_title_and_clause_in_two_files(tmp_path, samples):
         (corpus / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(samples / "reiki/bousai_shizai_yoko.txt", corpus / name)
     out = tmp_path / "out"
-    first = rerun.run(corpus, out, load_config(corpus), drafts=False)
+    first = pipeline.run(corpus, out, load_config(corpus), drafts=False)
     assert [(f.file, f.id) for f in first.result.findings] == [("a/shizai.txt", BOUSAI), ("b/shizai.txt", BOUSAI)]
     (corpus / "b/shizai.txt").rename(corpus / "b/shizai_v2.txt")
-    second = rerun.run(corpus, out, load_config(corpus), drafts=False)
+    second = pipeline.run(corpus, out, load_config(corpus), drafts=False)
     assert [(c.kind, c.id, c.current.file, c.previous.file) for c in second.diff.changes] == [
         ("moved", BOUSAI, "b/shizai_v2.txt", "b/shizai.txt")]
 
@@ -250,21 +252,21 @@ def test_regression_reruns_after_a_review_keep_one_ledger_and_the_same_findings(
     written instead of the reviewer's."""
     corpus = build_v1(samples, tmp_path / "c")
     out = tmp_path / "out"
-    rerun.run(corpus, out, load_config(corpus), drafts=False, stamp="20270101-000000")
-    _decide(out / "ledger.xlsx", {KORYO: "存続"})
+    pipeline.run(corpus, out, load_config(corpus), drafts=False, stamp="20270101-000000")
+    line = _decide(out / "ledger.xlsx", {KORYO: "存続"})[KORYO]
     runs = []
     for stamp in ("20270102-000000", "20270103-000000", "20270104-000000"):
-        outcome = rerun.run(corpus, out, load_config(corpus), drafts=False, stamp=stamp)
+        outcome = pipeline.run(corpus, out, load_config(corpus), drafts=False, stamp=stamp)
         runs.append(((out / "findings.jsonl").read_bytes(), outcome.report.notes))
     assert sorted(p.name for p in out.glob("ledger*.xlsx")) == ["ledger-20270102-000000.xlsx", "ledger.xlsx"]
     assert runs[0][0] == runs[1][0] == runs[2][0]
-    assert _findings(out)[KORYO]["reason"] == "審査結果により存続（ledger.xlsx）"
+    assert _findings(out)[KORYO]["reason"] == f"審査結果により存続（ledger.xlsx 一覧 第{line}行）"
     assert "所見と集計が前回と同じため、新しい台帳は書かず ledger-20270102-000000.xlsx をそのまま残しました" in runs[2][1]
     # The reviewer goes on in the newest ledger: its decisions count, and name it.
-    _decide(out / "ledger-20270102-000000.xlsx", {KORYO: "廃止"})
-    rerun.run(corpus, out, load_config(corpus), drafts=False, stamp="20270105-000000")
+    line = _decide(out / "ledger-20270102-000000.xlsx", {KORYO: "廃止"})[KORYO]
+    pipeline.run(corpus, out, load_config(corpus), drafts=False, stamp="20270105-000000")
     assert _findings(out)[KORYO]["decision"] == "廃止"
-    assert _findings(out)[KORYO]["reason"] == "審査結果により廃止（ledger-20270102-000000.xlsx）"
+    assert _findings(out)[KORYO]["reason"] == f"審査結果により廃止（ledger-20270102-000000.xlsx 一覧 第{line}行）"
 
 
 def test_regression_a_form_feed_in_a_regulation_reaches_the_ledger_and_a_decision_on_it_holds(tmp_path):
@@ -275,7 +277,7 @@ def test_regression_a_form_feed_in_a_regulation_reaches_the_ledger_and_a_decisio
            "○さくら台市書類規則\n令和2年3月31日\n規則第1号\n第1条　申請者は、申請書を提出しなければならない。\n"
            "\f第2条　申請者は、申請書に押印しなければならない。\n附　則\nこの規則は、令和2年4月1日から施行する。\n")
     out = tmp_path / "out"
-    rerun.run(corpus, out, load_config(corpus), drafts=False, stamp="20270101-000000")
+    pipeline.run(corpus, out, load_config(corpus), drafts=False, stamp="20270101-000000")
     [finding] = [f for f in _findings(out).values() if f["requires_seal"]]
     assert "\f" in finding["text"]
     ws = load_workbook(out / "ledger.xlsx")[FINDINGS_SHEET]
@@ -283,6 +285,6 @@ def test_regression_a_form_feed_in_a_regulation_reaches_the_ledger_and_a_decisio
     [row] = [r for r in ws.iter_rows(min_row=2, values_only=True) if r[0] == finding["id"]]
     assert row[header.index("条文")] == finding["text"].replace("\f", " ")
     _decide(out / "ledger.xlsx", {finding["id"]: "存続"})
-    outcome = rerun.run(corpus, out, load_config(corpus), drafts=False, stamp="20270102-000000")
+    outcome = pipeline.run(corpus, out, load_config(corpus), drafts=False, stamp="20270102-000000")
     assert _findings(out)[finding["id"]]["decision"] == "存続"
     assert outcome.diff.rereview == []

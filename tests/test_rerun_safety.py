@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from reiki_scan import rerun
+from reiki_scan import pipeline, store
 from reiki_scan.cli import app
 from reiki_scan.config import load_config
 from reiki_scan.errors import WorkspaceLockedError
@@ -26,9 +26,9 @@ REPO = Path(__file__).resolve().parents[1]
 
 def test_second_run_on_a_locked_out_refuses_naming_the_holder(tmp_path, samples):
     out = tmp_path / "out"
-    with rerun.run_lock(out):
+    with store.run_lock(out):
         with pytest.raises(WorkspaceLockedError) as err:
-            with rerun.run_lock(out):
+            with store.run_lock(out):
                 pass
         assert err.value.pid == os.getpid()
         assert f"pid {os.getpid()}" in str(err.value)
@@ -43,7 +43,7 @@ def test_wait_takes_the_lock_when_the_holder_ends(tmp_path):
     held = threading.Event()
 
     def holder():
-        with rerun.run_lock(out):
+        with store.run_lock(out):
             held.set()
             time.sleep(0.5)
 
@@ -51,7 +51,7 @@ def test_wait_takes_the_lock_when_the_holder_ends(tmp_path):
     t.start()
     held.wait()
     start = time.monotonic()
-    with rerun.run_lock(out, wait=True):
+    with store.run_lock(out, wait=True):
         waited = time.monotonic() - start
     t.join()
     assert waited >= 0.3
@@ -63,7 +63,7 @@ def test_killed_run_leaves_the_previous_results_and_a_rerun_completes(tmp_path, 
     v1 = build_v1(samples, tmp_path / "v1")
     v2 = build_v2(v1, tmp_path / "v2")
     out = tmp_path / "out"
-    rerun.run(v1, out, load_config(v1), drafts=True)
+    pipeline.run(v1, out, load_config(v1), drafts=True)
     before = {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*")
               if p.is_file() and ".reiki-scan" not in p.parts}
     assert {"findings.jsonl", "summary.json", "ledger.xlsx", "整理規則案.docx"} <= set(before)
@@ -104,10 +104,10 @@ def test_killed_run_leaves_the_previous_results_and_a_rerun_completes(tmp_path, 
     finally:
         conn.close()
 
-    again = rerun.run(v2, out, load_config(v2), drafts=True)
+    again = pipeline.run(v2, out, load_config(v2), drafts=True)
     assert again.run_id == 3 and again.diff.previous_run == 1
     assert again.diff.counts() == {"new": 1, "removed": 0, "changed": 1, "moved": 3, "rereview": 0}
-    ws = rerun.Workspace.open_readonly(out)
+    ws = store.Workspace.open_readonly(out)
     try:
         assert [(r.id, r.status) for r in ws.runs()] == [(1, "complete"), (2, "abandoned"), (3, "complete")]
     finally:

@@ -11,11 +11,12 @@ import pytest
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
-from reiki_scan import load, parallel, pipeline, rerun
+from reiki_scan import load, pipeline
+from reiki_scan.scan import pool
 from reiki_scan.cli import app
 from reiki_scan.config import load_config
 from reiki_scan.draft.ledger import FINDINGS_SHEET
-from reiki_scan.rerun.workspace import Workspace
+from reiki_scan.store import Workspace
 
 pytestmark = pytest.mark.nlp
 
@@ -55,7 +56,7 @@ def paths(request, tmp_path_factory, samples, shared_corpus):
     figures = _rerun_figures(base / "one")
     with pytest.MonkeyPatch.context() as mp:
         # Both corpora are below the sizes at which a scan starts workers: start them anyway.
-        mp.setattr(parallel, "MIN_FILES", 0)
+        mp.setattr(pool, "MIN_FILES", 0)
         two = _run(corpus, base / "two", "--full", "--workers", "2")
         got["run --full --workers 2"] = _cli_lines(base / "two")
         got["scan, 2 workers"] = _lines(pipeline.scan(corpus, config, workers=2).findings)
@@ -155,14 +156,14 @@ def test_regression_file_vanished_before_an_incremental_run_reads_it(tmp_path, s
 
 def test_an_unchanged_corpus_opens_and_decodes_nothing(tmp_path, samples, monkeypatch):
     out = tmp_path / "out"
-    rerun.run(samples, out, load_config(samples), drafts=False, workers=1)
+    pipeline.run(samples, out, load_config(samples), drafts=False, workers=1)
     opened: list[str] = []
     real_load, real_decode = load.load_file, Workspace.decode_document
     monkeypatch.setattr(load, "load_file", lambda path, *a, **k: opened.append(Path(path).name) or real_load(path, *a, **k))
     monkeypatch.setattr(Workspace, "decode_document",
                         staticmethod(lambda blob: opened.append("parse cache") or real_decode(blob)))
     ledger = (out / "ledger.xlsx").stat().st_mtime_ns
-    again = rerun.run(samples, out, load_config(samples), drafts=False, workers=1)
+    again = pipeline.run(samples, out, load_config(samples), drafts=False, workers=1)
     assert opened == []
     # Same findings, same summary but for the run's own figures: the ledger is kept, not rewritten.
     assert (again.report.ledger, (out / "ledger.xlsx").stat().st_mtime_ns) == ("", ledger)
@@ -178,11 +179,11 @@ def test_a_changed_finding_rewrites_the_kept_ledger(tmp_path, samples):
     corpus = tmp_path / "corpus"
     shutil.copytree(samples, corpus)
     out = tmp_path / "out"
-    first = rerun.run(corpus, out, load_config(corpus), drafts=False, workers=1)
+    first = pipeline.run(corpus, out, load_config(corpus), drafts=False, workers=1)
     assert first.report.ledger == "ledger.xlsx"
     p = corpus / "reiki/koin_kisoku.txt"
     p.write_text(p.read_text(encoding="utf-8") + "\n第99条　申請者は、申請書に記名押印しなければならない。\n", encoding="utf-8")
-    again = rerun.run(corpus, out, load_config(corpus), drafts=False, workers=1)
+    again = pipeline.run(corpus, out, load_config(corpus), drafts=False, workers=1)
     assert again.report.ledger == "ledger.xlsx"
     assert len(again.result.findings) == len(first.result.findings) + 1
     wb = load_workbook(out / "ledger.xlsx", read_only=True)

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from pathlib import Path
 from typing import Mapping
 
@@ -19,7 +20,7 @@ from .patterns import Hit, Pattern, find_hits, load_cues, load_patterns, select_
 REQUIRES = {"義務": True, "任意": True, "免除": False, "言及": False}
 # Every seal word holds 印, 捺, ㊞ or なつ (押なつ, なつ印): most units hold none and skip the
 # full pattern search. The gate is checked against every example at construction.
-_GATE = re.compile("[印捺㊞]|なつ")
+GATE = re.compile("[印捺㊞]|なつ")
 _GROUP_NAME = re.compile(r"\(\?P<[A-Za-z_]\w*>")
 
 
@@ -34,7 +35,7 @@ class Detector:
         self.patterns = list(patterns) if patterns is not None else load_patterns(patterns_dir)
         self.contexts = [p for p in self.patterns if p.role == "context"]
         self.judge = ModalityJudge(load_cues(patterns_dir))
-        self.gated = all(_GATE.search(norm(ex)) for p in self.patterns if not p.is_trap
+        self.gated = all(GATE.search(norm(ex)) for p in self.patterns if not p.is_trap
                          and p.role != "context" for ex in p.examples)
         # Every seal pattern in one alternation, for a first look (named groups unnamed: the
         # patterns reuse names; none refers back to a group).
@@ -45,7 +46,7 @@ class Detector:
 
     def hits(self, text: str) -> list[Hit]:
         """Non-overlapping hits in the *normalized* ``text`` (traps included)."""
-        if self.gated and not _GATE.search(text):
+        if self.gated and not GATE.search(text):
             return []
         return select_hits(find_hits(self.patterns, text))
 
@@ -127,3 +128,10 @@ class Detector:
                 for cat in c.applies_to:
                     out.setdefault(cat, c.category)
         return out
+
+
+@lru_cache(maxsize=1)
+def default_detector() -> Detector:
+    """The :class:`Detector` of the bundled patterns, built once per process (its patterns are
+    read from YAML: tenths of a second). Raises ``PatternDataError`` on broken bundled data."""
+    return Detector()

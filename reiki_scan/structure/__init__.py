@@ -68,7 +68,7 @@ def header(source: SourceText) -> tuple[str, str, str]:
     """``(title, act_number, doc_kind)`` of ``source`` as :func:`parse` gives them, reading
     only the first lines when the header ends there (the whole source otherwise).
 
-    For a screened-out document (no seal word, :func:`reiki_scan.parallel.prepare_file`):
+    For a screened-out document (no seal word, :func:`reiki_scan.scan.scan_files`):
     the scan records its title and kind without building its provision tree. Raises
     ValueError for law XML and form files, whose title and kind need the whole source."""
     if source.xml is not None or source.format in FORM_FORMATS:
@@ -92,8 +92,8 @@ def units(doc: Document, near: Callable[[str], Iterable[int]] | None = None) -> 
 
     ``near``: gives the offsets of the matches of a gate in a text; cut only the blocks
     holding one and the rest of the provisions they fall in; each unit returned is the one
-    the whole cut gives (the scan passes :func:`reiki_scan.parallel.gate_starts`, the matches
-    of :data:`~reiki_scan.parallel.RAW_GATE`: a unit without one holds no seal word)."""
+    the whole cut gives (the scan passes :func:`reiki_scan.detect.screen.gate_starts`, the matches
+    of :data:`~reiki_scan.detect.screen.RAW_GATE`: a unit without one holds no seal word)."""
     return make_units(doc, near)
 
 

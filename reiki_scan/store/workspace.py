@@ -50,7 +50,8 @@ from ..models import Finding
 
 STATE_DIR = ".reiki-scan"
 DB_NAME = "workspace.sqlite"
-SCHEMA_VERSION = 1
+# 2: decisions.place (the sheet and row a decision was read from).
+SCHEMA_VERSION = 2
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -64,7 +65,8 @@ CREATE TABLE IF NOT EXISTS documents (
 CREATE TABLE IF NOT EXISTS findings (id TEXT NOT NULL, file TEXT NOT NULL, body TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS decisions (
     source TEXT NOT NULL, id TEXT NOT NULL, decision TEXT NOT NULL, note TEXT NOT NULL,
-    clause TEXT NOT NULL, source_mtime_ns INTEGER NOT NULL, PRIMARY KEY (source, id));
+    clause TEXT NOT NULL, source_mtime_ns INTEGER NOT NULL, place TEXT NOT NULL DEFAULT '',
+    PRIMARY KEY (source, id));
 CREATE TABLE IF NOT EXISTS ledger_files (
     name TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS nlp_cache (key TEXT PRIMARY KEY, nlp_version TEXT NOT NULL, analysis TEXT NOT NULL);
@@ -117,7 +119,8 @@ class DocumentRow:
 @dataclass(frozen=True)
 class StoredDecision:
     """A reviewer decision kept in the workspace; ``clause`` is the normalized clause text the
-    reviewer saw (:func:`reiki_scan.textnorm.norm`)."""
+    reviewer saw (:func:`reiki_scan.textnorm.norm`); ``source`` the ledger file it was read from
+    and ``place`` where in it (「一覧 第5行」, 「グループ 第3行」)."""
 
     id: str
     decision: str
@@ -125,6 +128,7 @@ class StoredDecision:
     clause: str
     source: str
     source_mtime_ns: int
+    place: str = ""
 
 
 @dataclass(frozen=True)
@@ -202,6 +206,11 @@ class Workspace:
             if not create:
                 raise WorkspaceError("作業用データベースが空です。reiki-scan run を実行してください", path=str(self.path))
             self.conn.execute("INSERT INTO meta VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
+        elif int(row[0]) < SCHEMA_VERSION and not self.readonly:
+            # Version 1 had no place: the decisions it stored keep an empty one.
+            self.conn.execute("ALTER TABLE decisions ADD COLUMN place TEXT NOT NULL DEFAULT ''")
+            self.conn.execute("UPDATE meta SET value=? WHERE key='schema'", (str(SCHEMA_VERSION),))
+            self.conn.commit()
         elif int(row[0]) > SCHEMA_VERSION:
             raise WorkspaceError(
                 f"作業用データベースは新しい版の reiki-scan (形式 {row[0]}) が作ったものです。reiki-scan を更新してください",
@@ -283,13 +292,13 @@ class Workspace:
         return row is not None and tuple(row) == (size, mtime_ns)
 
     def replace_ledger_decisions(self, name: str, size: int, mtime_ns: int,
-                                 decisions: Iterable[tuple[str, str, str, str]]) -> None:
-        """Store what ledger ``name`` holds now: (id, decision, note, normalized clause) rows;
-        a decision cleared in the ledger disappears here too."""
+                                 decisions: Iterable[tuple[str, str, str, str, str]]) -> None:
+        """Store what ledger ``name`` holds now: (id, decision, note, normalized clause, place)
+        rows; a decision cleared in the ledger disappears here too."""
         self.conn.execute("DELETE FROM decisions WHERE source=?", (name,))
         self.conn.executemany(
-            "INSERT INTO decisions VALUES (?,?,?,?,?,?)",
-            [(name, i, d, n, c, mtime_ns) for i, d, n, c in decisions])
+            "INSERT INTO decisions (source, id, decision, note, clause, source_mtime_ns, place) VALUES (?,?,?,?,?,?,?)",
+            [(name, i, d, n, c, mtime_ns, place) for i, d, n, c, place in decisions])
         self.conn.execute("INSERT OR REPLACE INTO ledger_files VALUES (?,?,?)", (name, size, mtime_ns))
 
     def written_ledger(self) -> dict | None:
@@ -304,7 +313,11 @@ class Workspace:
         self.conn.execute("INSERT OR REPLACE INTO meta VALUES ('written_ledger', ?)", (value,))
 
     def all_decisions(self) -> list[StoredDecision]:
-        rows = self.conn.execute("SELECT id, decision, note, clause, source, source_mtime_ns FROM decisions").fetchall()
+        columns = {r[1] for r in self.conn.execute("PRAGMA table_info(decisions)")}
+        # A version-1 workspace opened read-only (reiki-scan check) has no place column.
+        place = "place" if "place" in columns else "''"
+        rows = self.conn.execute(
+            f"SELECT id, decision, note, clause, source, source_mtime_ns, {place} FROM decisions").fetchall()
         return [StoredDecision(*r) for r in rows]
 
     def effective_decisions(self) -> dict[str, StoredDecision]:

@@ -9,7 +9,10 @@ from collections import defaultdict
 
 import pytest
 
-from reiki_scan import load, parallel, pipeline, structure
+from reiki_scan import load, pipeline, structure
+from reiki_scan.detect import screen
+from reiki_scan.scan import FileJob, WorkerPool, file, load_limits, scan_file
+from reiki_scan.scan.pool import prepare_files
 from reiki_scan.config import RunConfig, load_config
 from reiki_scan.detect import Detector
 from reiki_scan.detect import detector as detector_module
@@ -36,14 +39,14 @@ def test_raw_gate_characters_are_those_textnorm_maps_to_the_gate():
     na = {c for c, n in per_char.items() if n.endswith("な")}
     tsu = {c for c, n in per_char.items() if n.startswith("つ")}
     dropped = {c for c, n in per_char.items() if n == ""}
-    assert seal == set(parallel.SEAL_CHARS)
-    assert na == set(parallel.NA_CHARS)
-    assert tsu == set(parallel.TSU_CHARS)
-    assert dropped == set(parallel.DROPPED_CHARS)
+    assert seal == set(screen.SEAL_CHARS)
+    assert na == set(screen.NA_CHARS)
+    assert tsu == set(screen.TSU_CHARS)
+    assert dropped == set(screen.DROPPED_CHARS)
 
 
 def test_raw_gate_is_built_for_the_detector_gate():
-    assert detector_module._GATE.pattern == parallel.GATE_PATTERN
+    assert detector_module.GATE.pattern == screen.GATE_PATTERN
     assert Detector().gated is True
 
 
@@ -57,8 +60,8 @@ def test_raw_gate_is_built_for_the_detector_gate():
     ("第一条　この法律は、公布の日から施行する。", False),
 ])
 def test_raw_gate_examples(text, passes):
-    assert bool(parallel.RAW_GATE.search(text)) is passes
-    assert bool(detector_module._GATE.search(normalize(text).text)) <= passes
+    assert bool(screen.RAW_GATE.search(text)) is passes
+    assert bool(detector_module.GATE.search(normalize(text).text)) <= passes
 
 
 def test_gate_starts_are_the_raw_gates_matches(shared_corpus, samples):
@@ -66,10 +69,10 @@ def test_gate_starts_are_the_raw_gates_matches(shared_corpus, samples):
     texts += [source.text for _, source in _readable_sources(shared_corpus, samples)]
     matched = 0
     for text in texts:
-        starts = [m.start() for m in parallel.RAW_GATE.finditer(text)]
-        assert list(parallel.gate_starts(text)) == starts
+        starts = [m.start() for m in screen.RAW_GATE.finditer(text)]
+        assert list(screen.gate_starts(text)) == starts
         matched += len(starts)
-    assert list(parallel.gate_starts(texts[0])) == [1, 5, 9, 10, 11, 12]
+    assert list(screen.gate_starts(texts[0])) == [1, 5, 9, 10, 11, 12]
     assert matched == 1693
 
 
@@ -81,10 +84,10 @@ def test_candidate_units_equal_the_detectors_on_real_files(shared_corpus, sample
         for path in load.iter_corpus(root):
             doc = structure.parse(load.load_file(path, root))
             units = structure.units(doc)
-            fast = parallel.candidate_units(doc, units, detector)
+            fast = screen.candidate_units(doc, units, detector)
             assert fast == detector.candidate_units(doc, units), path
             # Cutting only near the gate's matches gives the same candidates, parts included.
-            assert parallel.candidate_units(doc, structure.units(doc, parallel.gate_starts), detector) == fast, path
+            assert screen.candidate_units(doc, structure.units(doc, screen.gate_starts), detector) == fast, path
             checked += len(units)
             found += len(fast)
     assert (checked, found) == (39721, 670)
@@ -92,7 +95,7 @@ def test_candidate_units_equal_the_detectors_on_real_files(shared_corpus, sample
 
 def test_prepare_file_reports_a_bad_file_as_skipped(tmp_path):
     (tmp_path / "empty.txt").write_bytes(b"")
-    p = parallel.prepare_file(tmp_path / "empty.txt", tmp_path, pipeline.load_limits(RunConfig()))
+    p = scan_file(tmp_path / "empty.txt", tmp_path, load_limits(RunConfig()))
     assert p.document is None
     assert p.skipped[0] == "empty"
     assert "empty.txt" in p.skipped[1]
@@ -100,11 +103,12 @@ def test_prepare_file_reports_a_bad_file_as_skipped(tmp_path):
 
 def test_prepare_files_keeps_corpus_order_across_workers(samples):
     paths = load.list_corpus(samples).files
-    limits = pipeline.load_limits(RunConfig())
-    with parallel.WorkerPool(1) as one:
-        a = parallel.prepare_files(one, paths, samples, limits)
-    with parallel.WorkerPool(2) as two:
-        b = parallel.prepare_files(two, paths, samples, limits)
+    limits = load_limits(RunConfig())
+    jobs = [FileJob(p) for p in paths]
+    with WorkerPool(1) as one:
+        a = prepare_files(one, jobs, samples, limits)
+    with WorkerPool(2, min_files=0) as two:
+        b = prepare_files(two, jobs, samples, limits)
     assert [p.rel for p in a] == [p.rel for p in b] == [p.relative_to(samples).as_posix() for p in paths]
     assert [(p.document, p.units_read, p.candidates) for p in a] == \
         [(p.document, p.units_read, p.candidates) for p in b]
@@ -114,13 +118,12 @@ def test_prepare_files_keeps_corpus_order_across_workers(samples):
 
 
 @pytest.mark.nlp
-def test_scan_with_one_and_two_workers_writes_identical_findings(samples, tmp_path, monkeypatch):
-    # The sample corpus is below the sizes at which scan starts workers: start them anyway.
-    monkeypatch.setattr(parallel, "MIN_FILES", 0)
+def test_scan_with_one_and_two_workers_writes_identical_findings(samples, tmp_path):
     config = load_config(samples)
     outs = []
     for workers in (1, 2):
-        result = pipeline.scan(samples, config, workers=workers)
+        # The sample corpus is below the sizes at which scan starts workers: start them anyway.
+        result = pipeline.scan(samples, config, pool=WorkerPool(workers, share_parses=True, min_files=0))
         out = tmp_path / f"w{workers}"
         pipeline.write_findings(out, result.findings)
         outs.append((out / "findings.jsonl").read_bytes())
@@ -144,11 +147,11 @@ def test_a_pool_parses_a_text_once_whichever_process_meets_it_again(samples, tmp
     real = nlp.analyze_texts
     monkeypatch.setattr(nlp, "analyze_texts", lambda texts: parsed.extend(texts) or real(texts))
     shared: dict = {}
-    limits = pipeline.load_limits(RunConfig())
+    limits = load_limits(RunConfig())
     got = []
     for name in ("a.txt", "b.txt"):
-        monkeypatch.setattr(parallel, "_parses", parallel._Parses(shared))
-        got.append(parallel.prepare_file(tmp_path / name, tmp_path, limits, finish=parallel.Finish()))
+        monkeypatch.setattr(file, "_parses", file._Parses(shared))
+        got.append(scan_file(tmp_path / name, tmp_path, limits, finish=file.Finish()))
     first, second = got
     assert len(parsed) == len(set(parsed)) == 2 and set(shared) == set(parsed)
     assert set(first.analyses) == set(second.analyses) == set(parsed)
@@ -167,14 +170,15 @@ def test_workers_classify_a_corpus_without_forms_as_this_process_does(samples, s
     shutil.copytree(samples / "reiki", corpus / "reiki")
     shutil.copytree(shared_corpus / "raw" / "egov_japan-law_md", corpus / "md")
     shutil.copy(samples / "reiki-scan.toml", corpus)
-    monkeypatch.setattr(parallel, "MIN_FILES", 0)
     config = load_config(corpus)
     lines = {}
     for workers in (1, 2):
-        lines[workers] = [f.to_json() for f in pipeline.scan(corpus, config, workers=workers).findings]
+        pool = WorkerPool(workers, share_parses=True, min_files=0)
+        lines[workers] = [f.to_json() for f in pipeline.scan(corpus, config, pool=pool).findings]
     # ".md" taken for a form suffix: the documents come back and this process classifies.
     monkeypatch.setattr(load, "FORM_SUFFIXES", load.FORM_SUFFIXES | {".md"})
-    lines["here"] = [f.to_json() for f in pipeline.scan(corpus, config, workers=2).findings]
+    pool = WorkerPool(2, share_parses=True, min_files=0)
+    lines["here"] = [f.to_json() for f in pipeline.scan(corpus, config, pool=pool).findings]
     assert lines[1] == lines[2] == lines["here"]
     assert len(lines[1]) == 954
 
@@ -187,7 +191,7 @@ def test_a_dead_manager_leaves_each_process_its_own_parses():
         def update(self, parses):
             raise BrokenPipeError(32, "Broken pipe")
 
-    parses = parallel._Parses(Gone())
+    parses = file._Parses(Gone())
     parses.put({"押印する。": {"tokens": []}}, {})
     assert parses.shared is None
     parses.shared = Gone()
@@ -207,7 +211,7 @@ def test_a_text_parses_the_same_alone_and_in_a_batch(shared_corpus, monkeypatch)
     texts: list[str] = []
     for path in load.iter_corpus(root):
         doc = structure.parse(load.load_file(path, root))
-        texts.extend(u.text for u in parallel.candidate_units(doc, structure.units(doc), detector))
+        texts.extend(u.text for u in screen.candidate_units(doc, structure.units(doc), detector))
     texts = list(dict.fromkeys(texts))[:40]
     assert len(texts) == 40
     batched = analyze_texts(texts)
@@ -235,7 +239,7 @@ def test_numpy_matrix_products_parse_as_blis_did(shared_corpus):
         root = shared_corpus / "raw" / sub
         for path in load.iter_corpus(root):
             doc = structure.parse(load.load_file(path, root))
-            texts.extend(u.text for u in parallel.candidate_units(doc, structure.units(doc), detector))
+            texts.extend(u.text for u in screen.candidate_units(doc, structure.units(doc), detector))
     texts = sorted(dict.fromkeys(texts), key=len, reverse=True)[:30]
     ours = analyze_texts(texts)
     blis = spacy.load("ja_ginza", exclude=["ner", "compound_splitter"])
@@ -273,10 +277,10 @@ def test_screening_never_drops_a_candidate_or_form_box_on_real_files(shared_corp
     files = out = 0
     for path, source in _readable_sources(shared_corpus, samples):
         files += 1
-        if parallel.may_hold_findings(source, detector):
+        if screen.may_hold_findings(source, detector):
             continue
         out += 1
-        doc = parallel.parse_source(source)
+        doc = structure.parse(source)
         assert detector.candidate_units(doc, structure.units(doc)) == [], path
         assert midline_boxes(doc, [], rules) == [], path
     assert (files, out) == (121, 40)
@@ -287,7 +291,7 @@ def test_header_reads_the_title_act_number_and_kind_that_parse_gives(shared_corp
     for path, source in _readable_sources(shared_corpus, samples):
         if not _line_based(source):
             continue
-        doc = parallel.parse_source(source)
+        doc = structure.parse(source)
         assert structure.header(source) == (doc.title, doc.act_number, doc.doc_kind), path
         checked += 1
     assert checked == 84
@@ -302,11 +306,11 @@ def test_header_refuses_form_files(samples):
 def test_a_screened_out_file_keeps_its_header_and_is_not_parsed(tmp_path):
     (tmp_path / "r.txt").write_text("さくら台市文書管理規則\n平成10年3月31日\n規則第8号\n"
                                     "第1条 この規則は、収入印紙の取扱いを定める。\n", encoding="utf-8")
-    p = parallel.prepare_file(tmp_path / "r.txt", tmp_path, pipeline.load_limits(RunConfig()))
+    p = scan_file(tmp_path / "r.txt", tmp_path, load_limits(RunConfig()))
     assert (p.document, p.units_read, p.candidates) == (None, 0, ())
     assert (p.header.title, p.header.doc_kind) == ("さくら台市文書管理規則", "規則")
     # The trees of municipal documents are kept when the corpus has form files to link.
-    kept = parallel.prepare_file(tmp_path / "r.txt", tmp_path, pipeline.load_limits(RunConfig()),
+    kept = scan_file(tmp_path / "r.txt", tmp_path, load_limits(RunConfig()),
                                  keep_documents=True)
     assert (kept.document.title, kept.units_read, kept.candidates, kept.header) == ("さくら台市文書管理規則", 0, (), None)
 
@@ -325,16 +329,14 @@ def test_a_worker_dying_on_one_file_loses_no_file_and_no_analysis(samples, tmp_p
     shutil.copytree(samples, corpus)
     victim = corpus / "reiki" / "hojokin_kofu_kisoku.txt"
     victim.rename(victim.with_name("die_" + victim.name))
-    monkeypatch.setattr(parallel, "MIN_FILES", 0)
-    monkeypatch.setattr(parallel, "_FILES_PER_CHUNK", 2)
     config = load_config(corpus)
     calm = pipeline.scan(corpus, config, workers=1)
     monkeypatch.setenv("REIKI_SCAN_TEST_PARENT", str(os.getpid()))
-    monkeypatch.setattr(parallel, "_prepare_chunk", _crashy.prepare_chunk_or_die)
     restarts = []
-    real_restart = parallel.WorkerPool._restart
-    monkeypatch.setattr(parallel.WorkerPool, "_restart", lambda pool: restarts.append(1) or real_restart(pool))
-    crashed = pipeline.scan(corpus, config, workers=2)
+    real_restart = WorkerPool._restart
+    monkeypatch.setattr(WorkerPool, "_restart", lambda pool: restarts.append(1) or real_restart(pool))
+    pool = WorkerPool(2, share_parses=True, min_files=0, files_per_chunk=2, chunk_fn=_crashy.scan_files_or_die)
+    crashed = pipeline.scan(corpus, config, pool=pool)
     # Seen on the wait for the chunk's result: one restart, then the file alone. Seen first by a
     # submit (the worker died while this process handled an earlier result): the chunk goes again
     # in the new pool, dies again, and the second restart rescues it.
@@ -357,16 +359,14 @@ def test_a_worker_dying_while_the_main_process_handles_a_result_does_not_stop_th
         (tmp_path / n).write_text("テスト規則\n第1条 この規則は、定める。\n", encoding="utf-8")
     monkeypatch.setenv("REIKI_SCAN_TEST_PARENT", str(os.getpid()))
     monkeypatch.setenv("REIKI_SCAN_TEST_DIE_AFTER", "0.3")
-    monkeypatch.setattr(parallel, "_prepare_chunk", _crashy.prepare_chunk_or_die)
-    monkeypatch.setattr(parallel, "_FILES_PER_CHUNK", 1)
 
     def each(i, p):
         if i == 0:
             time.sleep(1.5)  # busy (workspace look-ups) while the worker on die_b.txt exits
 
-    with parallel.WorkerPool(2) as pool:
-        out = parallel.prepare_files(pool, [tmp_path / n for n in names], tmp_path,
-                                     pipeline.load_limits(RunConfig()), each=each)
+    with WorkerPool(2, min_files=0, files_per_chunk=1, chunk_fn=_crashy.scan_files_or_die) as pool:
+        out = prepare_files(pool, [FileJob(tmp_path / n) for n in names], tmp_path,
+                            load_limits(RunConfig()), each=each)
     assert [(p.rel, p.skipped, p.header.title) for p in out] == [(n, None, "テスト規則") for n in names]
 
 
@@ -379,7 +379,7 @@ def test_seal_hits_first_look_drops_nothing_on_real_units(shared_corpus, samples
     assert detector._any_seal is not None
     texts = [ex for p in detector.patterns for ex in (*p.examples, *p.counter_examples)]
     for _, source in _readable_sources(shared_corpus, samples):
-        doc = parallel.parse_source(source)
+        doc = structure.parse(source)
         texts.extend(u.text for u in structure.units(doc))
     found = 0
     for t in texts:
@@ -395,7 +395,7 @@ def test_a_one_line_file_of_many_seal_sentences_cuts_its_block_once(tmp_path):
     block cut all the block's sentences again, quadratic in the matches."""
     (tmp_path / "one.txt").write_text("○テスト規則 " + "第1条　申請者は、申請書に押印しなければならない。" * 3000,
                                       encoding="utf-8")
-    doc = parallel.parse_source(load.load_file(tmp_path / "one.txt", tmp_path))
-    near = structure.units(doc, parallel.gate_starts)
+    doc = structure.parse(load.load_file(tmp_path / "one.txt", tmp_path))
+    near = structure.units(doc, screen.gate_starts)
     assert [(u.start, u.end) for u in near] == [(u.start, u.end) for u in structure.units(doc)]
     assert len(near) == 5

@@ -100,7 +100,7 @@ class Change:
 class Diff:
     """The changes since the previous run (``baseline``: there was none), sorted by kind, file,
     locator and id; ``rereview``: ids whose reviewer decision was set back to the proposal
-    because the clause changed (filled by :mod:`reiki_scan.rerun.decisions`)."""
+    because the clause changed (filled by :mod:`reiki_scan.review.decisions`)."""
 
     baseline: bool
     changes: list[Change] = field(default_factory=list)

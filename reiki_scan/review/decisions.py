@@ -3,7 +3,7 @@
 Every ledger of OUT (``ledger.xlsx`` and the ``ledger-YYYYmmdd-HHMMSS.xlsx`` written beside a
 reviewed one) is read when it changed since it was last read; its decisions are stored in the
 workspace per (ledger file, finding id) with the clause the reviewer saw (the 条文 cell, as
-:func:`~reiki_scan.rerun.lineage.clause_key`). A group decision counts for the members the ledger
+:func:`~reiki_scan.review.lineage.clause_key`). A group decision counts for the members the ledger
 listed in that group; a clause that appears later is not covered by it and is asked about.
 
 Per finding id the decision of the most recently saved ledger applies — when its clause is still
@@ -16,10 +16,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..draft.ledger import REREVIEW_NOTE, as_proposed, proposal_reason, reviewed
 from ..models import Finding
+from ..store.workspace import StoredDecision, Workspace, effective
+from . import ledger
+from .ledger import REREVIEW_NOTE, as_proposed, proposal_reason, reviewed
 from .lineage import clause_key
-from .workspace import StoredDecision, Workspace, effective
 
 LEDGER_GLOB = "ledger*.xlsx"
 REREVIEW_MARK = f"【{REREVIEW_NOTE}】"
@@ -31,18 +32,18 @@ def ledger_files(out: Path) -> list[Path]:
     return sorted(files, key=lambda p: (p.stat().st_mtime_ns, p.name))
 
 
-def _entries(path: Path) -> list[tuple[str, str, str, str]]:
-    """(id, decision, note, clause key) of every decided row of the ledger at ``path``."""
-    from ..draft import ledger
-
+def _entries(path: Path) -> list[tuple[str, str, str, str, str]]:
+    """(id, decision, note, clause key, place) of every decided row of the ledger at ``path``;
+    ``place`` is the sheet and row the decision was read from (:func:`ledger.decision_place`)."""
     decided = ledger.read_ledger(path)
     entries = []
     if decided.rows or decided.groups:
         for ident, (text, group) in ledger.read_rows(path).items():
-            decision = decided.rows.get(ident) or (decided.groups.get(group) if group else None)
-            if decision:
+            place = ledger.decision_place(decided, ident, group)
+            if place:
+                decision = decided.rows.get(ident) or decided.groups[group]
                 note = decided.row_notes.get(ident) or (decided.group_notes.get(group, "") if group else "")
-                entries.append((ident, decision, note, clause_key(text)))
+                entries.append((ident, decision, note, clause_key(text), place))
     return entries
 
 
@@ -74,7 +75,7 @@ def pending_decisions(out: Path, ws: Workspace) -> dict[str, StoredDecision]:
     rows = ws.all_decisions()
     for path, _, mtime_ns in _changed_ledgers(out, ws):
         rows = [r for r in rows if r.source != path.name]
-        rows.extend(StoredDecision(i, d, n, c, path.name, mtime_ns) for i, d, n, c in _entries(path))
+        rows.extend(StoredDecision(i, d, n, c, path.name, mtime_ns, place) for i, d, n, c, place in _entries(path))
     return effective(rows)
 
 
@@ -128,7 +129,7 @@ def apply_decisions(findings: list[Finding], stored: dict[str, StoredDecision]) 
             # A finding read back from findings.jsonl may still carry an earlier reviewer's reason.
             out.append(as_proposed(f) if f.decided_by == "ledger" or f.proposal_reason else f)
         elif s.clause == clause_key(f.text):
-            out.append(reviewed(f, s.decision, s.source, note=s.note))
+            out.append(reviewed(f, s.decision, f"{s.source} {s.place}".strip(), note=s.note))
         else:
             # The reason may come back from findings.jsonl (reiki-scan draft) already marked.
             reason = proposal_reason(f).removeprefix(REREVIEW_MARK)

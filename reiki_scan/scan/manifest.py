@@ -8,7 +8,7 @@ they change exactly when a file that feeds a stage changes:
   rewritten on every run, and the policy schema, part of ``policy``);
 - ``policy``: the policy file in use, ``policies/conditions.yaml`` and ``policy_schema.json``;
 - ``code``: the source of the stages up to classification (the forms stage and the per-file
-  work of ``parallel.py`` included), so that a new version of the parser
+  work of ``scan/`` included), so that a new version of the parser
   or the detector never reuses results of the old one.
 """
 
@@ -27,7 +27,7 @@ from ..data import data_dir
 
 NOT_DETECTION = frozenset({"rewrites.yaml", "policy_schema.json"})
 # The modules whose code decides what is parsed, detected and classified.
-_CODE = ("load", "structure", "detect", "forms", "classify", "parallel.py", "models.py", "textnorm.py", "ids.py",
+_CODE = ("load", "structure", "detect", "forms", "classify", "scan", "models.py", "textnorm.py", "ids.py",
          "config.py")
 _PACKAGE = Path(__file__).resolve().parents[1]
 

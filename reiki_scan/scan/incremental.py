@@ -10,12 +10,16 @@ Per file, in order of cost saved:
    without a title): its findings are reused as they are — not parsed, not detected;
 3. a cached *detection* (same detection data and code): only the forms stage and classification
    run again (a changed policy file, or a form newly linked to a regulation, lands here);
-4. otherwise the document's parse is taken from the workspace (its candidate units are then
-   analysed and detected here), or the file goes through :func:`reiki_scan.parallel.prepare_files`
-   with the other files that need it: a worker screens it (a file that cannot hold a finding stays
-   unparsed), parses it, analyses its candidate units, detects and — when the corpus has no form
-   file — classifies it. For the analyses the NLP cache by unit text hash answers for every text
-   analysed before, whatever file it was in; GiNZA parses the rest.
+4. otherwise the file goes through :func:`reiki_scan.scan.file.scan_files` in the worker pool
+   (:func:`reiki_scan.scan.pool.prepare_files`) with the other files that need it, with the
+   workspace's parse of its content when there is one (then it is neither read nor parsed again):
+   a worker screens it (a file that cannot hold a finding stays unparsed), parses it, analyses its
+   candidate units, detects and — when the corpus has no form file — classifies it. For the
+   analyses the NLP cache by unit text hash answers for every text analysed before, whatever file
+   it was in; GiNZA parses the rest.
+
+This module only plans: which cached results stand and which files go to ``scan_files``; the
+stages are called nowhere else.
 
 The form↔regulation links (``forms.link_forms``) read every document: they are cached under a
 digest of all paths and contents, so an unchanged corpus does not decode a single document.
@@ -29,15 +33,16 @@ import hashlib
 import json
 import time
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from ..config import RunConfig
-from ..structure.forms import FORM_FORMATS
 from ..models import NATIONAL_KINDS, Document, Finding
-from ..parallel import _relpath
-from ..pipeline import ProgressFn, ScanResult, Skipped, _noop, load_limits
-from .workspace import DocumentRow, Workspace, findings_to_json
+from ..store.workspace import DocumentRow, Workspace, findings_to_json
+from ..structure.forms import FORM_FORMATS
+from .file import FileJob, Finish, Prepared, at_path, classify_file, read_document, relpath
+from .pool import WorkerPool, prepare_files
+from .result import ProgressFn, ScanResult, Skipped, load_limits, no_progress
 
 
 @dataclass
@@ -129,11 +134,11 @@ class _Entry:
     doc: Document | None = None
     title: str = ""
     units_read: int = 0
-    candidates: tuple = ()
     detected: list[Finding] | None = None  # before the forms stage and classification
     findings: list[Finding] | None = None
     classified: list[Finding] | None = None  # classified in a worker
     blob: bytes | None = None  # the tree, encoded in a worker (Workspace.encode_document)
+    parse_cached: bool = False  # its parse came from the workspace
     fresh: bool = False  # detected in this run
     dropped: bool = False
 
@@ -141,11 +146,6 @@ class _Entry:
 # Skips tried again on the next run even when the file is unchanged: what failed was this run
 # (a file gone for a moment, a crashed worker) or the code (recorded nowhere; a fix must reach it).
 _RETRIED = frozenset({"vanished", "worker_crash", "parse_error", "detect_error"})
-
-
-def _at(doc: Document, rel: str) -> Document:
-    """``doc`` as found at path ``rel`` (a moved or renamed file with the same content)."""
-    return doc if doc.source.path == rel else replace(doc, source=replace(doc.source, path=rel))
 
 
 def _links_key(code: str, entries: list[_Entry]) -> str:
@@ -161,23 +161,25 @@ def _classification_key(cls_key: str, e: _Entry, links: list) -> str:
 
 
 def scan_incremental(corpus: Path, config: RunConfig, ws: Workspace | None = None, manifest: dict | None = None, *,
-                     workers: int = 2, progress: ProgressFn = _noop, full: bool = False) -> IncrementalScan:
+                     workers: int = 2, progress: ProgressFn = no_progress, full: bool = False,
+                     pool: WorkerPool | None = None) -> IncrementalScan:
     """Scan ``corpus`` reusing what ``ws`` holds (nothing when ``full`` or without ``ws``); store
     what was computed unless ``ws`` is absent or read-only. :func:`reiki_scan.pipeline.scan` is
     this scan without a workspace.
 
-    The stages are those of every scan: per file load → screening → structure (+
-    ``forms.form_structure``) → units → candidates, GiNZA on the candidate texts no cache
-    answers, detection (:func:`reiki_scan.parallel.prepare_files`, in ``workers`` processes from
-    :data:`~reiki_scan.parallel.MIN_FILES` files on, classification too when the corpus has no
+    The stages are those of every scan: per file load → screening → structure → units →
+    candidates, GiNZA on the candidate texts no cache answers, detection
+    (:func:`reiki_scan.scan.file.scan_files`, in ``workers`` processes from
+    :data:`~reiki_scan.scan.pool.MIN_FILES` files on, classification too when the corpus has no
     form file), ``forms.enrich`` with the form↔regulation links of the whole corpus,
-    classification, grouping.
+    classification, grouping. ``pool``: the worker pool to use (default: ``workers`` processes
+    sharing their parses).
 
-    ``manifest``: :func:`reiki_scan.rerun.manifest.build_manifest` of ``config`` (required with
+    ``manifest``: :func:`reiki_scan.scan.manifest.build_manifest` of ``config`` (required with
     ``ws``). Unreadable files and files a stage fails on are listed in ``result.skipped``; the run
     goes on. Raises :class:`~reiki_scan.errors.LoadError` when ``corpus`` is not a folder,
     ``PatternDataError`` / ``PolicyDataError`` on broken data."""
-    from .. import classify, forms, group, load, parallel
+    from .. import classify, forms, group, load
 
     if ws is not None:
         det_key, cls_key, load_key = cache_keys(manifest, config)
@@ -204,18 +206,13 @@ def scan_incremental(corpus: Path, config: RunConfig, ws: Workspace | None = Non
         e.detected = [f.with_(file=e.rel) for f in cached[2]]
         return True
 
-    def cached_parse(e: _Entry) -> Document | None:
-        blob = ws.parsed_blob(e.sha256, code) if use else None
-        return None if blob is None else _at(Workspace.decode_document(blob), e.rel)
-
     def document(e: _Entry) -> Document:
         # Every document is in memory or in the parse cache; the loader is the last resort
         # (a read-only workspace that never stored this content).
         if e.doc is None:
-            if e.blob is not None:
-                e.doc = _at(Workspace.decode_document(e.blob), e.rel)
-            else:
-                e.doc = cached_parse(e) or parallel.parse_source(load.load_file(e.path, corpus, **limits))
+            blob = e.blob or (ws.parsed_blob(e.sha256, code) if use else None)
+            e.doc = (at_path(Workspace.decode_document(blob), e.rel) if blob is not None
+                     else read_document(e.path, corpus, limits))
             e.kind = e.doc.doc_kind
         return e.doc
 
@@ -233,7 +230,7 @@ def scan_incremental(corpus: Path, config: RunConfig, ws: Workspace | None = Non
     skipped: list[Skipped] = [Skipped(e.path, e.reason, str(e)) for e in listing.refused]
     entries: list[_Entry] = []
     for path in listing.files:
-        rel = _relpath(path, corpus)
+        rel = relpath(path, corpus)
         try:
             st = path.stat()
             e = _Entry(rel, path, st.st_size, st.st_mtime_ns)
@@ -249,46 +246,20 @@ def scan_incremental(corpus: Path, config: RunConfig, ws: Workspace | None = Non
             e.sha256, e.encoding, e.format, e.kind = old.sha256, old.encoding, old.format, old.kind
         entries.append(e)
 
-    # ---- 2. per file: cached detection; cached parse, then units, candidates, NLP and detection
-    # ---- here; or all of it (and classification) in the pool's workers. NLP: the cache first,
-    # ---- GiNZA for the rest
-    analyses: dict[str, dict] = {}
-    asked: set[str] = set()
-    cached_texts: set[str] = set()  # answered by the NLP cache, here or in a worker
-
-    def texts_to_parse(e: _Entry) -> list[str]:
-        # Headings and exempt/object hits are judged from the pattern alone: not parsed.
-        new = list(dict.fromkeys(u.text for u in e.candidates
-                                 if u.text not in asked and parallel.get_detector().needs_analysis(u)))
-        asked.update(new)
-        if use and new:
-            cached = ws.analyses(new, nlp_version)
-            analyses.update(cached)
-            cached_texts.update(cached)
-            new = [t for t in new if t not in cached]
-        return new
-
+    # ---- 2. per file: a cached detection stands; else the file goes through scan_files in the
+    # ---- pool, with the workspace's parse of its content when there is one. NLP: the cache
+    # ---- first, GiNZA for the rest
+    cached_texts: set[str] = set()  # answered by the NLP cache, in this process or a worker
     to_prepare: list[_Entry] = []
-    parse_later: list[str] = []
+    jobs: list[FileJob] = []
     seconds = dict.fromkeys(("load", "structure", "candidates", "nlp", "detect", "classify"), 0.0)
     for e in entries:
-        if not e.sha256:
-            to_prepare.append(e)
+        if e.sha256 and reuse_detection(e):
             continue
-        if reuse_detection(e):
-            continue
-        doc = cached_parse(e)
-        if doc is None:
-            to_prepare.append(e)
-            continue
-        p = parallel.prepare_document(e.rel, doc)
-        seconds["candidates"] += p.seconds["candidates"]
-        if p.document is None:
-            skip(e, *p.skipped)
-        else:
-            e.doc, e.kind, e.title, e.units_read, e.candidates, e.fresh = (doc, doc.doc_kind, doc.title, p.units_read,
-                                                                           p.candidates, True)
-            parse_later.extend(texts_to_parse(e))
+        blob = ws.parsed_blob(e.sha256, code) if use and e.sha256 else None
+        e.parse_cached = blob is not None
+        to_prepare.append(e)
+        jobs.append(FileJob(e.path, blob))
 
     # Form files link to municipal documents through their trees (forms.link_forms): keep those,
     # and classify here once the links are known. Without a form file no link can change a
@@ -296,11 +267,11 @@ def scan_incremental(corpus: Path, config: RunConfig, ws: Workspace | None = Non
     # a later stage asks. The policy is read before any file: a broken one stops the scan at once.
     policy = classify.Policy.load(config.policy)
     keep_documents = any(e.path.suffix.lower() in load.FORM_SUFFIXES for e in entries)
-    finish = parallel.Finish(policy=None if keep_documents else policy, config=None if keep_documents else config,
-                             nlp_cache=ws.path.parent.parent if use else None, nlp_version=nlp_version, store=store)
+    finish = Finish(policy=None if keep_documents else policy, config=None if keep_documents else config,
+                    nlp_cache=ws.path.parent.parent if use else None, nlp_version=nlp_version, store=store)
     fresh: dict[str, dict] = {}
 
-    def prepared(i: int, p: parallel.Prepared) -> None:
+    def prepared(i: int, p: Prepared) -> None:
         e = to_prepare[i]
         for stage, s in p.seconds.items():
             seconds[stage] += s
@@ -311,7 +282,7 @@ def scan_incremental(corpus: Path, config: RunConfig, ws: Workspace | None = Non
             src = p.document.source
             e.doc, e.kind, e.title = p.document, p.document.doc_kind, p.document.title
             e.sha256, e.encoding, e.format = src.sha256, src.encoding, src.format
-            if store:
+            if store and not e.parse_cached:
                 parsed_blobs.append((e.sha256, code, Workspace.encode_document(e.doc)))
         elif p.header is not None:
             # Screened out (no finding, no tree), or detected and classified in the worker;
@@ -319,51 +290,29 @@ def scan_incremental(corpus: Path, config: RunConfig, ws: Workspace | None = Non
             h = p.header
             e.kind, e.title, e.sha256, e.encoding, e.format = h.doc_kind, h.title, h.sha256, h.encoding, h.format
             e.blob = p.blob
-            if store and p.blob is not None:
+            if store and p.blob is not None and not e.parse_cached:
                 parsed_blobs.append((e.sha256, code, p.blob))
         else:
             skip(e, *p.skipped)
             return
-        if reuse_detection(e):
+        if not e.parse_cached and reuse_detection(e):
             # A moved or touched file: what is cached for its content keeps its classification.
             return
-        e.units_read, e.candidates, e.fresh = p.units_read, p.candidates, True
+        e.units_read, e.fresh = p.units_read, True
         e.detected, e.classified = list(p.detected), None if p.findings is None else list(p.findings)
         detections.append((e.sha256, det_key, e.title, e.units_read, findings_to_json(e.detected)))
 
     t0 = time.perf_counter()
-    with parallel.WorkerPool(workers if len(to_prepare) >= parallel.MIN_FILES else 1, share_parses=True) as pool:
-        parallel.prepare_files(pool, [e.path for e in to_prepare], corpus, limits, progress, keep_documents,
-                               finish, prepared)
-        t1 = time.perf_counter()
-        fresh.update(parallel.analyze(pool, parse_later, progress))
-        t2 = time.perf_counter()
+    with (pool or WorkerPool(workers, share_parses=True)) as workers_pool:
+        prepare_files(workers_pool, jobs, corpus, limits, progress, keep_documents, finish, prepared)
     # "prepare" is the wall time until the last file was read, parsed, detected (and classified)
     # by the workers; the stages are seconds of work, summed over the workers and this process.
-    timings["prepare"] = t1 - t0
+    timings["prepare"] = time.perf_counter() - t0
     timings.update(seconds)
-    timings["nlp"] += t2 - t1
-    to_detect = [e for e in entries if e.fresh and not e.dropped and e.detected is None]
-    detector = parallel.get_detector() if to_detect else None
     stats.nlp_parsed, stats.nlp_cached = len(fresh), len(cached_texts)
+    stats.detected = sum(1 for e in entries if e.fresh and not e.dropped)
     if store and fresh:
         ws.put_analyses(fresh, nlp_version)
-    analyses.update(fresh)
-
-    # ---- 4. detect what was not detected in the workers (a parse from the workspace)
-    t0 = time.perf_counter()
-    for i, e in enumerate(to_detect, 1):
-        try:
-            # Only the candidate units can hold a finding: detect skips every other unit.
-            e.detected = detector.detect(e.doc, list(e.candidates), analyses) if e.candidates else []
-        except Exception as err:
-            # Contained like a parser failure: the file is listed, the run goes on.
-            skip(e, "detect_error", f"{e.rel}: 押印の検出に失敗しました ({type(err).__name__}: {err})")
-        else:
-            detections.append((e.sha256, det_key, e.title, e.units_read, findings_to_json(e.detected)))
-        progress("detect", i, len(to_detect))
-    stats.detected = sum(1 for e in entries if e.fresh and not e.dropped)
-    timings["detect"] += time.perf_counter() - t0
 
     # ---- 5. forms (links over the whole corpus, then per document), classification
     t0 = time.perf_counter()
@@ -384,7 +333,6 @@ def scan_incremental(corpus: Path, config: RunConfig, ws: Workspace | None = Non
     for k in links:
         links_of.setdefault(k.form_file, []).append(k)
     timings["forms"] = time.perf_counter() - t0
-    rules = None
     for e in kept:
         t0 = time.perf_counter()
         mine = links_of.get(e.rel, [])
@@ -401,22 +349,9 @@ def scan_incremental(corpus: Path, config: RunConfig, ws: Workspace | None = Non
             continue
         if not e.fresh:
             stats.reclassified += 1
-        if not e.detected and not e.units_read:
-            # Not cut into units: screened out (no seal word, no form box), nothing to enrich.
-            e.findings = []
-            classifications.append((e.sha256, key, findings_to_json(e.findings)))
-            timings["classify"] += time.perf_counter() - t0
-            continue
-        rules = rules or forms.load_form_rules()
-        docs = {e.rel: document(e)}
-        enriched = forms.enrich(e.detected, docs, mine, rules)
-        t1 = time.perf_counter()
-        timings["forms"] += t1 - t0
-        if enriched:
-            enriched = classify.classify(enriched, docs, policy, config)
-        e.findings = enriched
+        e.findings = classify_file(e.rel, e.detected, e.units_read, lambda e=e: document(e), mine, policy, config)
         classifications.append((e.sha256, key, findings_to_json(e.findings)))
-        timings["classify"] += time.perf_counter() - t1
+        timings["classify"] += time.perf_counter() - t0
     t0 = time.perf_counter()
     findings = group.group_findings([f for e in kept for f in e.findings])
     findings.sort(key=lambda f: (f.file, f.start, f.end, f.id))
