@@ -50,7 +50,8 @@ def test_findings_quote_the_source_with_document_offsets(ginza):
         assert doc.text[f.start:f.end] == f.match
         assert f.file == "reiki/test.txt" and f.title == "テスト規則" and f.doc_kind == "規則"
         assert f.decision == "" and f.rule == ""
-    assert found[0].id == ids.finding_id("テスト規則", "seal.kimei_ouin.v1", units[1].text, 0)
+    key = ids.document_key("テスト規則", "reiki/test.txt")
+    assert found[0].id == ids.finding_id(key, "seal.kimei_ouin.v1", ids.clause_key(units[1].text), 0)
     assert found[0].source_ref == "line2"
 
 
@@ -59,11 +60,28 @@ def test_identical_clauses_get_distinct_ids_by_occurrence(ginza):
     s = "前項の書面には、代表者が署名し、又は記名押印しなければならない。"
     doc, units = make_doc([("第2条第2項", s), ("第3条第2項", s)])
     found = DETECTOR.detect(doc, units)
+    key = ids.document_key("テスト規則", "reiki/test.txt")
     assert [f.id for f in found] == [
-        ids.finding_id("テスト規則", "seal.shomei_matawa_kimei_ouin.v1", s, 0),
-        ids.finding_id("テスト規則", "seal.shomei_matawa_kimei_ouin.v1", s, 1),
+        ids.finding_id(key, "seal.shomei_matawa_kimei_ouin.v1", ids.clause_key(s), 0),
+        ids.finding_id(key, "seal.shomei_matawa_kimei_ouin.v1", ids.clause_key(s), 1),
     ]
     assert [f.category for f in found] == ["署名又は記名押印", "署名又は記名押印"]
+
+
+@pytest.mark.nlp
+def test_regression_a_renumbered_clause_keeps_its_id_straight_from_detection(ginza):
+    """An article inserted before 第5条 makes it 第6条, and its citation 第4条第1項 becomes 第5条第1項:
+    the finding's id is the same, from detection alone (no workspace, no re-matching)."""
+    [old] = DETECTOR.detect(*make_doc([
+        ("第4条", "第4条　補助金の交付の申請は、申請書によりする。"),
+        ("第5条", "第5条　前条の申請書には、第4条第1項の申請者が記名押印しなければならない。")]))
+    [new] = DETECTOR.detect(*make_doc([
+        ("第4条", "第4条　申請者は、あらかじめ市長に相談することができる。"),
+        ("第5条", "第5条　補助金の交付の申請は、申請書によりする。"),
+        ("第6条", "第6条　前条の申請書には、第5条第1項の申請者が記名押印しなければならない。")], path="reiki/moved.txt"))
+    assert (old.locator, new.locator, old.pattern) == ("第5条", "第6条", "seal.kimei_ouin.v1")
+    assert new.id == old.id == ids.finding_id(ids.document_key("テスト規則", ""), "seal.kimei_ouin.v1",
+                                             "前条の申請書には、第N条第N項の申請者が記名押印しなければならない。", 0)
 
 
 def test_given_analyses_are_used_without_the_model():

@@ -13,7 +13,7 @@ import pytest
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
-from reiki_scan import pipeline, store
+from reiki_scan import ids, pipeline, store
 from reiki_scan.cli import app
 from reiki_scan.config import load_config
 from reiki_scan.draft.ledger import CHANGES_SHEET, DECISION_HEADER, FINDINGS_SHEET
@@ -28,11 +28,11 @@ NEW_YOKO = (
     "市長に提出しなければならない。\n附　則\nこの告示は、令和7年4月1日から施行する。\n"
 )
 # Ids of version 1 (tests/test_rerun.py pins them: the id scheme is part of the contract).
-KIMEI_HOJOKIN = "f-16b301557249"   # 補助金等交付規則 第5条第1項 記名押印 (renumbered to 第6条第1項)
-JISSEKI_HOJOKIN = "f-c797e5e21627"  # 補助金等交付規則 第8条第2項 押印を省略 (renumbered to 第9条第2項)
-SEIKYU_SOGYO = "f-33bde004c720"    # 創業支援補助金交付要綱 第8条第1項 記名押印 (edited in version 2)
-BOUSAI = "f-f850d7bb84d8"          # 資機材貸与要綱 第4条第2項 押印を要しない (file moved and renamed)
-KORYO = "f-f37659cb8568"           # 行旅病人規則 第4条第2項 押なつ (a comma changes before it)
+KIMEI_HOJOKIN = "f-bb9f74219ed7"   # 補助金等交付規則 第5条第1項 記名押印 (renumbered to 第6条第1項)
+JISSEKI_HOJOKIN = "f-2ddf64424939"  # 補助金等交付規則 第8条第2項 押印を省略 (renumbered to 第9条第2項)
+SEIKYU_SOGYO = "f-06676233f3c7"    # 創業支援補助金交付要綱 第8条第1項 記名押印 (edited in version 2)
+BOUSAI = "f-919e0106024e"          # 資機材貸与要綱 第4条第2項 押印を要しない (file moved and renamed)
+KORYO = "f-b98ffa57a5f2"           # 行旅病人規則 第4条第2項 押なつ (a comma changes before it)
 
 
 def _write(path: Path, text: str, encoding: str = "utf-8") -> None:
@@ -232,18 +232,20 @@ def test_manifest_records_versions_and_fingerprints(versions):
 
 
 def test_regression_same_title_and_clause_in_two_files(tmp_path, samples):
-    # Two copies of one 要綱 share their finding ids; the workspace once refused them (UNIQUE id).
+    # Two copies of one 要綱: the workspace once refused their shared ids (UNIQUE id); ids are now unique
+    # in the corpus (issue 22 case 5): the second copy's id also hashes its path.
     corpus = tmp_path / "corpus"
     for name in ("a/shizai.txt", "b/shizai.txt"):
         (corpus / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(samples / "reiki/bousai_shizai_yoko.txt", corpus / name)
     out = tmp_path / "out"
     first = pipeline.run(corpus, out, load_config(corpus), drafts=False)
-    assert [(f.file, f.id) for f in first.result.findings] == [("a/shizai.txt", BOUSAI), ("b/shizai.txt", BOUSAI)]
+    copy = ids._digest(BOUSAI, "b/shizai.txt")
+    assert [(f.file, f.id) for f in first.result.findings] == [("a/shizai.txt", BOUSAI), ("b/shizai.txt", copy)]
     (corpus / "b/shizai.txt").rename(corpus / "b/shizai_v2.txt")
     second = pipeline.run(corpus, out, load_config(corpus), drafts=False)
     assert [(c.kind, c.id, c.current.file, c.previous.file) for c in second.diff.changes] == [
-        ("moved", BOUSAI, "b/shizai_v2.txt", "b/shizai.txt")]
+        ("moved", copy, "b/shizai_v2.txt", "b/shizai.txt")]
 
 
 def test_regression_reruns_after_a_review_keep_one_ledger_and_the_same_findings(tmp_path, samples):

@@ -92,7 +92,7 @@ class Detector:
             analyses.update(analyze_texts(missing))
         findings: list[Finding] = []
         occurrences: dict[tuple[str, str], int] = {}
-        key = doc.title or doc.path
+        key = ids.document_key(doc.title, doc.path)
         for u, found, n in per_unit:
             recategorize = self._contexts(n.text)
             analysis = analyses.get(u.text, {})
@@ -103,12 +103,12 @@ class Detector:
                 seals = [(o.start, o.end) for o in found if o is not h]
                 result = self.judge.judge(analysis, n.text, (h.start, h.end), h.pattern.role,
                                           u.is_heading, same_seal, seals)
-                occ_key = (h.pattern.id, norm(u.text))
-                occurrence = occurrences.get(occ_key, 0)
-                occurrences[occ_key] = occurrence + 1
+                clause = ids.clause_key(u.text)
+                occurrence = occurrences.get((h.pattern.id, clause), 0)
+                occurrences[(h.pattern.id, clause)] = occurrence + 1
                 block = doc.source.block_at(u.start + s)
                 findings.append(Finding(
-                    id=ids.finding_id(key, h.pattern.id, u.text, occurrence),
+                    id=ids.finding_id(key, h.pattern.id, clause, occurrence),
                     file=doc.path, title=doc.title, doc_kind=doc.doc_kind,
                     locator=u.locator, text=u.text, match=u.text[s:e],
                     start=u.start + s, end=u.start + e,

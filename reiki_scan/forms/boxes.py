@@ -120,17 +120,18 @@ def midline_boxes(doc: Document, existing: list[Finding], rules: FormRules) -> l
     taken = [(f.start, f.end) for f in existing if f.file == doc.path]
     out: list[Finding] = []
     seen: dict[str, int] = defaultdict(int)
-    key = doc.title or doc.path
+    key = ids.document_key(doc.title, doc.path)
     for region in _form_regions(doc):
         for pos, line, block in _lines(doc, region):
             for m in rule.regex.finditer(line):
                 s, e = pos + m.start("m"), pos + m.end("m")
                 if any(a < e and s < b for a, b in taken):
                     continue
-                occurrence = seen[line]
-                seen[line] += 1
+                clause = ids.clause_key(line)
+                occurrence = seen[clause]
+                seen[clause] += 1
                 out.append(Finding(
-                    id=ids.finding_id(key, rule.id, line, occurrence), file=doc.path, title=doc.title,
+                    id=ids.finding_id(key, rule.id, clause, occurrence), file=doc.path, title=doc.title,
                     doc_kind=doc.doc_kind, locator=region.locator, text=line, match=m["m"], start=s, end=e,
                     category=BOX_CATEGORY, requires_seal=True, modality="義務", pattern=rule.id,
                     source_ref=block.source_ref, unit_start=pos, name_field=m["name"],

@@ -16,11 +16,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..ids import clause_key
 from ..models import Finding
 from ..store.workspace import StoredDecision, Workspace, effective
 from . import ledger
 from .ledger import REREVIEW_NOTE, as_proposed, proposal_reason, reviewed
-from .lineage import clause_key
 
 LEDGER_GLOB = "ledger*.xlsx"
 REREVIEW_MARK = f"【{REREVIEW_NOTE}】"

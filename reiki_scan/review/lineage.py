@@ -1,16 +1,13 @@
 """Id continuity and the diff between two runs.
 
-A finding's id (:mod:`reiki_scan.ids`) survives edits elsewhere and moving or renaming a titled
-file, but not a change of its own unit text, which is part of the hash — and the unit text starts
-with the provision's number (「第5条　…」, 「2　…」) and cites other provisions (「第5条第1項の規定により」),
-so renumbering changes it too. A finding without an id of the previous run is therefore
-*re-matched* among the previous run's findings that found no successor, within the same document
-(same title, or same file when there is no title) and the same pattern, on :func:`clause_key` (the
-normalized clause without its own number and with references to provisions and forms written as
-``第N条``):
+A finding's id (:mod:`reiki_scan.ids`) survives edits elsewhere, renumbering, and moving or
+renaming a titled file, but not a change of its own clause, which is part of the hash. A finding
+without an id of the previous run is therefore *re-matched* among the previous run's findings that
+found no successor, within the same document (:func:`~reiki_scan.ids.document_key`) and the same
+pattern, on :func:`~reiki_scan.ids.clause_key`:
 
-- an equal key is the same clause renumbered: the id carries over, reported as *moved* when the
-  locator or file differs;
+- an equal key is the same clause (its occurrence index changed: an identical clause was added
+  or removed before it): the id carries over, reported as *moved* when the locator or file differs;
 - else the best ``rapidfuzz.fuzz.ratio`` of at least :data:`SIMILARITY_THRESHOLD` is the clause
   edited: the id carries over, reported as *changed*.
 
@@ -22,13 +19,12 @@ edited) and ``moved`` (another file or locator: renumbered, moved or renamed).
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
 
+from ..ids import clause_key, document_key
 from ..models import Finding
-from ..textnorm import CONTROL_CHARS, norm
 
 # fuzz.ratio over clause_key texts. Measured on the findings of corpus_samples and of the shared corpus:
 # two different clauses of one document with one pattern score at most 75 in corpus_samples; in the
@@ -38,31 +34,6 @@ from ..textnorm import CONTROL_CHARS, norm
 # the same update. An edit of a few words scores above 90 (tests/test_rerun.py: 91.7 for a clause that
 # gains 「、口座振替依頼書を添えて」).
 SIMILARITY_THRESHOLD = 80.0
-
-_NUM = "[0-9０-９〇一二三四五六七八九十百千]+"
-# The provision's own number at the head of a unit: 第5条 / 第五条の二, a paragraph number, an
-# item's (1) or 一, a subitem's ア or (ア); municipal and national texts put a space after it.
-_LABEL = re.compile(
-    rf"^[\s　]*(第{_NUM}条(の{_NUM})*|{_NUM}|[(（]{_NUM}[)）]|[ア-ン]|[(（][ア-ン][)）])[\s　]+")
-_REFS = (
-    (re.compile(rf"(様式|別表|別記|別紙)第{_NUM}号?(の{_NUM})*"), r"\1第N"),
-    (re.compile(rf"第{_NUM}号様式"), "第N号様式"),
-    (re.compile(rf"第{_NUM}(条|項|号)(の{_NUM})*"), r"第N\1"),
-)
-
-
-def clause_key(text: str) -> str:
-    """``text`` normalized (:func:`reiki_scan.textnorm.norm`) without its leading provision number
-    and with provision and form references as ``第N条``, ``第N項``, ``第N号``, ``様式第N``:
-    what stays equal when only the numbering around a clause changes.
-    E.g. ``"第6条　申請書(様式第2号)に記名押印し、第5条第1項の…"`` →
-    ``"申請書(様式第N)に記名押印し、第N条第N項の…"``."""
-    # The ledger shows a control character as a space (a cell refuses it): neither counts.
-    s = norm(CONTROL_CHARS.sub("", _LABEL.sub("", text, count=1)))
-    for rx, rep in _REFS:
-        s = rx.sub(rep, s)
-    return s
-
 
 DIFF_KINDS = ("new", "removed", "changed", "moved")
 DIFF_LABELS = {"new": "新規", "removed": "削除", "changed": "変更", "moved": "移動"}
@@ -133,10 +104,6 @@ class Diff:
         return d
 
 
-def _doc_key(f: Finding) -> str:
-    return f"t:{f.title}" if f.title else f"f:{f.file}"
-
-
 def carry_ids(previous: list[Finding] | None, current: list[Finding]) -> tuple[list[Finding], Diff]:
     """Give each finding of ``current`` its predecessor's id and compute the diff.
 
@@ -163,12 +130,12 @@ def carry_ids(previous: list[Finding] | None, current: list[Finding]) -> tuple[l
 
     by_key: dict[tuple[str, str], list[int]] = {}
     for j, p in enumerate(orphans):
-        by_key.setdefault((_doc_key(p), p.pattern), []).append(j)
+        by_key.setdefault((document_key(p.title, p.file), p.pattern), []).append(j)
     pairs: list[tuple[float, int, int]] = []
     for i in fresh:
         f = current[i]
         key = clause_key(f.text)
-        for j in by_key.get((_doc_key(f), f.pattern), ()):
+        for j in by_key.get((document_key(f.title, f.file), f.pattern), ()):
             old = clause_key(orphans[j].text)
             # An equal key outranks any similarity: it is the same clause, renumbered.
             score = 101.0 if key == old else fuzz.ratio(key, old)

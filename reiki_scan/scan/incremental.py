@@ -37,6 +37,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from ..config import RunConfig
+from ..ids import unique_ids
 from ..models import NATIONAL_KINDS, Document, Finding
 from ..store.workspace import DocumentRow, Workspace, findings_to_json
 from ..structure.forms import FORM_FORMATS
@@ -353,7 +354,7 @@ def scan_incremental(corpus: Path, config: RunConfig, ws: Workspace | None = Non
         classifications.append((e.sha256, key, findings_to_json(e.findings)))
         timings["classify"] += time.perf_counter() - t0
     t0 = time.perf_counter()
-    findings = group.group_findings([f for e in kept for f in e.findings])
+    findings = group.group_findings(unique_ids([f for e in kept for f in e.findings]))
     findings.sort(key=lambda f: (f.file, f.start, f.end, f.id))
     timings["classify"] += time.perf_counter() - t0
     if store and (parsed_blobs or detections or classifications):

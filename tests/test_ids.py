@@ -1,0 +1,67 @@
+"""Finding ids: unique in a corpus, stable when born (issue 16, issue 22 case 5)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from typer.testing import CliRunner
+
+from reiki_scan import ids
+from reiki_scan.cli import app
+from reiki_scan.models import Finding
+
+INIJO = "委任状\n\n私は、下記の者を代理人と定め、次の権限を委任します。\n\n委任者　住所\n　　　　氏名　　　　　　　　　印\n"
+
+
+def _finding(file: str, ident: str) -> Finding:
+    return Finding(id=ident, file=file, title="委任状", doc_kind="様式", locator="", text="氏名　印", match="印",
+                   start=0, end=1, category="様式印欄", requires_seal=True, modality="義務", pattern="seal.form_box.v1",
+                   source_ref="line6")
+
+
+def test_unique_ids_keeps_the_first_files_id_and_rehashes_the_others():
+    got = ids.unique_ids([_finding("b/委任状.txt", "f-000000000001"), _finding("a/委任状.txt", "f-000000000001"),
+                          _finding("a/委任状.txt", "f-000000000002")])
+    assert [f.id for f in got] == [ids._digest("f-000000000001", "b/委任状.txt"), "f-000000000001", "f-000000000002"]
+
+
+def _findings(out: Path) -> list[dict]:
+    return [json.loads(x) for x in (out / "findings.jsonl").read_text(encoding="utf-8").splitlines()]
+
+
+@pytest.mark.nlp
+def test_regression_ids_collide_between_documents_of_the_same_title(tmp_path):
+    """Two different forms both titled 「委任状」 (one for contracts, one for residence certificates)
+    and a copy of one: every finding has its own id, and a decision on one decides no other."""
+    corpus = tmp_path / "c"
+    for rel in ("keiyaku/委任状.txt", "juminhyo/委任状.txt", "juminhyo/委任状のコピー.txt"):
+        (corpus / rel).parent.mkdir(parents=True, exist_ok=True)
+        (corpus / rel).write_text(INIJO, encoding="utf-8")
+    out = tmp_path / "out"
+    runner = CliRunner()
+    assert runner.invoke(app, ["scan", str(corpus), "--out", str(out)]).exit_code == 0
+    found = _findings(out)
+    assert [(f["file"], f["match"]) for f in found] == [
+        ("juminhyo/委任状.txt", "印"), ("juminhyo/委任状のコピー.txt", "印"), ("keiyaku/委任状.txt", "印")]
+    assert len({f["id"] for f in found}) == 3
+    first = {f["file"]: f for f in found}
+
+    wb = load_workbook(out / "ledger.xlsx")
+    ws = wb["一覧"]
+    header = [c.value for c in ws[1]]
+    for row in ws.iter_rows(min_row=2):
+        if row[0].value == first["keiyaku/委任状.txt"]["id"]:
+            row[header.index("審査結果")].value = "存続"
+    wb.save(out / "ledger.xlsx")
+    result = runner.invoke(app, ["scan", str(corpus), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    again = {f["file"]: f for f in _findings(out)}
+    assert {k: (f["id"], f["decision"], f["decided_by"]) for k, f in again.items()} == {
+        "keiyaku/委任状.txt": (first["keiyaku/委任状.txt"]["id"], "存続", "ledger"),
+        "juminhyo/委任状.txt": (first["juminhyo/委任状.txt"]["id"], first["juminhyo/委任状.txt"]["decision"], "proposal"),
+        "juminhyo/委任状のコピー.txt": (first["juminhyo/委任状のコピー.txt"]["id"],
+                                    first["juminhyo/委任状のコピー.txt"]["decision"], "proposal"),
+    }
