@@ -46,7 +46,8 @@ class ScanResult:
     ``units_read``/``units_parsed`` (units cut from the documents / unit texts parsed by
     GiNZA), ``screened_out`` (documents read but not cut into units: no unit of theirs can
     hold a seal word or form box, :func:`reiki_scan.parallel.may_hold_findings`),
-    ``problems`` for the user, and ``links``: the form↔regulation links of the corpus
+    ``ignored``: operating-system and Office clutter files passed over (``Thumbs.db`` …,
+    :func:`reiki_scan.load.is_clutter`), ``problems`` for the user, and ``links``: the form↔regulation links of the corpus
     (``forms.FormLink``; ``None`` when the scan did not compute them)."""
 
     corpus: Path
@@ -60,6 +61,7 @@ class ScanResult:
     problems: list[str] = field(default_factory=list)
     links: list | None = None
     screened_out: int = 0
+    ignored: int = 0
 
 
 def _noop(stage: str, done: int, total: int) -> None:
@@ -109,6 +111,7 @@ def summarize(result: ScanResult, files_read: int) -> dict:
         "files": {
             "read": files_read,
             "skipped": len(result.skipped),
+            "ignored": result.ignored,
             "skipped_by_reason": dict(sorted(Counter(s.reason for s in result.skipped).items())),
             "skipped_files": [
                 {"file": s.path, "reason": s.reason, "message": s.message} for s in result.skipped
@@ -406,7 +409,7 @@ def redraft(out: Path, apply: Callable[[list[Finding]], list[Finding]] | None = 
     units = previous.get("units", {})
     result = ScanResult(corpus, config, documents, findings, skipped,
                         units_read=units.get("read", 0), units_parsed=units.get("parsed_by_ginza", 0),
-                        screened_out=units.get("documents_not_cut", 0))
+                        screened_out=units.get("documents_not_cut", 0), ignored=files.get("ignored", 0))
     files_read = files.get("read", len(documents))
     report = write_outputs(out, result, drafts=True, files_read=files_read, reviews_applied=apply is not None)
     return result, report, files_read

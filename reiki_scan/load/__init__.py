@@ -40,6 +40,11 @@ SUPPORTED_SUFFIXES = frozenset(
 FORM_SUFFIXES = frozenset(_WORD + _EXCEL + (".pdf",))
 _SKIP_SUFFIXES = (".jsonl", ".json")
 _SKIP_NAMES = ("reiki-scan.toml",)
+# Files the operating system or Office leave beside documents (thumbnail caches, folder
+# settings, Finder metadata, lock and temporary files): never input, ignored on every run.
+_CLUTTER_NAMES = frozenset({"thumbs.db", "ehthumbs.db", "ehthumbs_vista.db", "desktop.ini", ".ds_store",
+                            ".localized", "icon\r", ".directory"})
+_CLUTTER = re.compile(r"~\$.*|\._.*|\.~lock\..*#|~(?:wr[dlfk]|df)[0-9a-f]*\.tmp", re.I)
 _DOC_PREFIXES = ("readme", "sources")
 # Zip-bomb defaults (RunConfig.max_unzipped_mb / max_zip_ratio), checked on the central
 # directory before anything is extracted.
@@ -65,6 +70,9 @@ class CorpusListing:
 
     files: list[Path] = field(default_factory=list)
     refused: list[errors.LoadError] = field(default_factory=list)
+    ignored: list[str] = field(default_factory=list)
+    """Operating-system and Office clutter (``Thumbs.db``, ``desktop.ini``, ``.DS_Store``,
+    ``~$`` lock files …), relative posix paths: neither input nor a problem."""
 
 
 def iter_corpus(root: Path) -> list[Path]:
@@ -79,8 +87,10 @@ def list_corpus(root: Path) -> CorpusListing:
     Skipped without a word: hidden files and folders (leading ``.``), working folders
     whose name starts with ``_`` (``_build``, ``_old``: a city's scratch space, not its
     例規), ``reiki-scan.toml``, ``*.json`` / ``*.jsonl``, the corpus' own notes (files
-    named ``README*`` / ``SOURCES*``), Office lock files (``~$*``), and linked folders
-    inside ``root`` (their files are reached through the real path). Refused and listed:
+    named ``README*`` / ``SOURCES*``), operating-system and Office clutter (``Thumbs.db``,
+    ``desktop.ini``, ``.DS_Store``, ``~$*`` lock files …: counted in
+    :attr:`CorpusListing.ignored`), and linked folders inside ``root`` (their files are
+    reached through the real path). Refused and listed:
     links (to files or folders) leading outside ``root``, and links to nothing. Files of
     any other suffix are listed too, so that :func:`load_file` can report them as
     unsupported. Raises :class:`errors.LoadError` when ``root`` is not a folder."""
@@ -92,6 +102,7 @@ def list_corpus(root: Path) -> CorpusListing:
         )
     real_root = root.resolve()
     found: list[tuple[str, Path]] = []
+    ignored: list[str] = []
     refused: list[tuple[str, errors.LoadError]] = []
 
     def refuse_link(p: Path, is_dir: bool) -> bool:
@@ -128,6 +139,9 @@ def list_corpus(root: Path) -> CorpusListing:
             keep.append(d)
         dirnames[:] = sorted(keep)
         for name in filenames:
+            if is_clutter(name):
+                ignored.append((here / name).relative_to(root).as_posix())
+                continue
             if _skipped_name(name):
                 continue
             p = here / name
@@ -136,14 +150,20 @@ def list_corpus(root: Path) -> CorpusListing:
             found.append((p.relative_to(root).as_posix(), p))
     found.sort(key=lambda t: t[0])
     refused.sort(key=lambda t: t[0])
-    return CorpusListing([p for _, p in found], [e for _, e in refused])
+    return CorpusListing([p for _, p in found], [e for _, e in refused], sorted(ignored))
+
+
+def is_clutter(name: str) -> bool:
+    """Whether the file name ``name`` is operating-system or Office clutter (``Thumbs.db``,
+    ``desktop.ini``, ``.DS_Store``, ``._*``, ``~$*`` and ``.~lock.*#`` lock files, Word's
+    ``~WRL*.tmp``), never a document."""
+    return name.lower() in _CLUTTER_NAMES or bool(_CLUTTER.fullmatch(name))
 
 
 def _skipped_name(name: str) -> bool:
     lower = name.lower()
     return (
         name.startswith(".")
-        or name.startswith("~$")
         or name in _SKIP_NAMES
         or lower.endswith(_SKIP_SUFFIXES)
         or lower.startswith(_DOC_PREFIXES)

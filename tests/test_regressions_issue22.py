@@ -1,0 +1,70 @@
+"""Issue 22, "Nothing lost, nothing crashed": each case through the real CLI on a small corpus
+built in ``tmp_path`` (``reiki-scan run C --out O``), with the exact outputs it must give."""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from pathlib import Path
+
+import docx
+import openpyxl
+from typer.testing import CliRunner
+
+from reiki_scan import cli
+
+HEAD = "○テスト市X規則\n令和2年3月31日\n規則第5号\n"
+SEAL = "申請書に押印しなければならない。"
+
+
+def reg(body: str, title: str = "テスト市X規則") -> str:
+    """A regulation's text: title, date, number, then ``body``."""
+    return HEAD.replace("テスト市X規則", title) + body
+
+
+def write(path: Path, data: str | bytes) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(data, bytes):
+        path.write_bytes(data)
+    else:
+        path.write_text(data, encoding="utf-8")
+    return path
+
+
+def run(corpus: Path, out: Path, *args: str):
+    result = CliRunner().invoke(cli.app, ["run", str(corpus), "--out", str(out), "--workers", "1", *args])
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    return result
+
+
+def findings(out: Path) -> list[dict]:
+    return [json.loads(line) for line in (out / "findings.jsonl").read_text(encoding="utf-8").splitlines()]
+
+
+def summary(out: Path) -> dict:
+    return json.loads((out / "summary.json").read_text(encoding="utf-8"))
+
+
+def docx_text(path: Path) -> list[str]:
+    return [p.text for p in docx.Document(str(path)).paragraphs]
+
+
+# --- 13: OS and Office clutter ------------------------------------------------------------------
+
+def test_regression_os_and_office_clutter_is_ignored_not_skipped(tmp_path):
+    corpus, out = tmp_path / "c", tmp_path / "o"
+    write(corpus / "reiki" / "a.txt", reg(f"第1条　{SEAL}\n"))
+    write(corpus / "reiki" / "Thumbs.db", bytes(range(256)) * 8)
+    write(corpus / "desktop.ini", "[.ShellClassInfo]\nIconResource=C:\\x.dll,0\n")
+    write(corpus / "reiki" / ".DS_Store", b"\x00\x00\x00\x01Bud1" + bytes(64))
+    write(corpus / "reiki" / "~$a.docx", b"\x0bUser" + bytes(40))
+    result = run(corpus, out)
+    assert result.exit_code == 0, result.stderr
+    assert "読めないファイル" not in result.stderr
+    files = summary(out)["files"]
+    assert (files["read"], files["skipped"], files["ignored"], files["skipped_files"]) == (1, 0, 4, [])
+    assert [f["match"] for f in findings(out)] == ["押印"]
+    # The next scheduled run says the same.
+    again = run(corpus, out)
+    assert again.exit_code == 0
+    assert summary(out)["files"]["ignored"] == 4
