@@ -68,3 +68,26 @@ def test_regression_os_and_office_clutter_is_ignored_not_skipped(tmp_path):
     again = run(corpus, out)
     assert again.exit_code == 0
     assert summary(out)["files"]["ignored"] == 4
+
+
+# --- 11: one line of thousands of seal sentences ---------------------------------------------
+
+def test_regression_one_line_of_two_thousand_seal_sentences(tmp_path):
+    """Before: every finding searched its whole 項 again for each condition of the policy, and
+    python-docx looked over every comment of the 見え消し to number the next one (quadratic:
+    2,000 sentences ran 30 s, 8,000 over 3 minutes)."""
+    corpus, out = tmp_path / "c", tmp_path / "o"
+    write(corpus / "a.txt", reg("第1条　" + SEAL * 2000 + "\n"))
+    result = run(corpus, out)
+    assert result.exit_code == 0, result.stderr
+    found = findings(out)
+    assert len(found) == 2000
+    assert {(f["locator"], f["match"], f["requires_seal"]) for f in found} == {("第1条", "押印", True)}
+    assert len({f["id"] for f in found}) == 2000
+    assert summary(out)["findings"]["requires_seal"] == 2000
+    ws = openpyxl.load_workbook(out / "ledger.xlsx", read_only=True)["一覧"]
+    assert sum(1 for _ in ws.iter_rows(min_row=2)) == 2000
+    mikeshi = docx.Document(str(out / "見え消し" / "テスト市X規則.docx"))
+    ids = [c.comment_id for c in mikeshi.comments]
+    assert ids == list(range(2000))
+    assert {c.text.split("（")[1].split("）")[0] for c in mikeshi.comments} == {f["decision"] for f in found}

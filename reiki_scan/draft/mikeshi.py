@@ -35,6 +35,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from docx.comments import Comments
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
@@ -126,6 +127,12 @@ class _Writer:
         self.document = document
         self.tracked = Tracked(w3c_date(stamp))
         self.date = _dt.datetime.strptime(stamp[:8], "%Y%m%d").replace(tzinfo=_dt.timezone.utc)
+        self.comments = document.comments._comments_elm
+        # python-docx numbers a new comment after the largest id of every comment there (an
+        # XPath over all of them: quadratic in the changes of a long law). Each comment is made
+        # in an empty scratch collection, numbered here and moved to the document's.
+        self.scratch = Comments(OxmlElement("w:comments"), document.comments._comments_part)
+        self.next_comment = max((c.id for c in self.comments.comment_lst), default=-1) + 1
 
     def bookmark_start(self, p, name: str) -> str:
         # Bookmarks share the revisions' counter so that no two annotations carry one id.
@@ -139,9 +146,13 @@ class _Writer:
         p.append(OxmlElement("w:bookmarkEnd", attrs={qn("w:id"): bid}))
 
     def comment(self, text: str) -> str:
-        c = self.document.comments.add_comment(text, author=AUTHOR, initials="RS")
-        c._comment_elm.date = self.date  # python-docx stamps the wall clock; the run date keeps output stable
-        return str(c.comment_id)
+        c = self.scratch.add_comment(text, author=AUTHOR, initials="RS")
+        el = c._comment_elm
+        el.id = self.next_comment
+        self.next_comment += 1
+        el.date = self.date  # python-docx stamps the wall clock; the run date keeps output stable
+        self.comments.append(el)
+        return str(el.id)
 
 
 def _comment_text(edit: Edit, finding: Finding | None) -> str:
