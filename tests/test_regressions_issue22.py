@@ -91,3 +91,40 @@ def test_regression_one_line_of_two_thousand_seal_sentences(tmp_path):
     ids = [c.comment_id for c in mikeshi.comments]
     assert ids == list(range(2000))
     assert {c.text.split("（")[1].split("）")[0] for c in mikeshi.comments} == {f["decision"] for f in found}
+
+
+# --- 9: control characters in the input -------------------------------------------------------
+
+def test_regression_control_characters_reach_every_output_as_spaces(tmp_path):
+    """A page break \\f in a .txt, &#11; / &#7; in an .html and \\x0b / \\x07 in valid UTF-8: before,
+    python-docx refused them (no findings.jsonl, no ledger) or the .txt was called mis-encoded."""
+    corpus, out = tmp_path / "c", tmp_path / "o"
+    write(corpus / "ff.txt", reg("第1条　申請者は、\f申請書に記名押印して提出しなければならない。\n", "テスト市A規則"))
+    write(corpus / "vt.txt", reg("第1条　申請者は、\x0b申請書に記名押印して\x07提出しなければならない。\n", "テスト市B規則"))
+    write(corpus / "c.html", "<html><body><p>○テスト市C規則</p><p>令和2年3月31日</p><p>規則第5号</p>"
+                             "<p>第1条　申請者は、&#11;申請書に記名押印して&#7;提出しなければならない。</p></body></html>")
+    result = run(corpus, out)
+    assert result.exit_code == 0, result.stderr
+    assert "読めないファイル" not in result.stderr
+    assert [(f["file"], f["text"], f["match"], f["decision"]) for f in findings(out)] == [
+        ("c.html", "第1条　申請者は、\x0b申請書に記名押印して\x07提出しなければならない。", "記名押印", "記名に改める"),
+        ("ff.txt", "第1条　申請者は、\f申請書に記名押印して提出しなければならない。", "記名押印", "記名に改める"),
+        ("vt.txt", "第1条　申請者は、\x0b申請書に記名押印して\x07提出しなければならない。", "記名押印", "記名に改める"),
+    ]
+    tables = docx.Document(str(out / "新旧対照表.docx")).tables
+    assert [[c.text for c in t.rows[1].cells] for t in tables] == [
+        ["第1条\u3000申請者は、 申請書に記名して 提出しなければならない。", "第1条\u3000申請者は、 申請書に記名押印して 提出しなければならない。"],
+        ["第1条\u3000申請者は、 申請書に記名して提出しなければならない。", "第1条\u3000申請者は、 申請書に記名押印して提出しなければならない。"],
+        ["第1条\u3000申請者は、 申請書に記名して 提出しなければならない。", "第1条\u3000申請者は、 申請書に記名押印して 提出しなければならない。"],
+    ]
+    assert docx_text(out / "整理規則案.docx").count("第1条中「記名押印」を「記名」に改める。") == 3
+    with zipfile.ZipFile(out / "見え消し" / "テスト市B規則.docx") as z:
+        body = z.read("word/document.xml").decode("utf-8")
+    assert "申請者は、 申請書に" in body and "\x0b" not in body
+    ws = openpyxl.load_workbook(out / "ledger.xlsx")["一覧"]
+    header = [c.value for c in ws[1]]
+    assert [r[header.index("条文")] for r in ws.iter_rows(min_row=2, values_only=True)] == [
+        "第1条　申請者は、 申請書に記名押印して 提出しなければならない。",
+        "第1条　申請者は、 申請書に記名押印して提出しなければならない。",
+        "第1条　申請者は、 申請書に記名押印して 提出しなければならない。",
+    ]

@@ -31,6 +31,7 @@ from pathlib import Path, PurePosixPath
 from ..config import RunConfig
 from ..errors import OutputError
 from ..models import Block, Document, Edit, Finding
+from ..textnorm import xml_safe
 from .changes import build_amendments
 
 FORMS_DIR = "forms"
@@ -340,7 +341,7 @@ def _xlsx(data: bytes, doc: Document, planned, file: str) -> tuple[bytes, list[C
         new_text = old
         for a, b, new, _ in sorted(items, key=lambda t: -t[0]):
             new_text = new_text[:a] + new + new_text[b:]
-        cell.value = new_text if new_text.strip(_SPACES + "\n") else None
+        cell.value = xml_safe(new_text) if new_text.strip(_SPACES + "\n") else None
         edits.append(CopyEdit(block.source_ref, old, new_text))
     buf = io.BytesIO()
     wb.save(buf)

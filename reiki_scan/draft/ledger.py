@@ -33,7 +33,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from ..errors import OutputError, ReviewFileError
 from ..models import CATEGORIES, DECISIONS, DOC_KINDS, Finding
 from ..outfiles import share
-from ..textnorm import CONTROL_CHARS
+from ..textnorm import xml_safe
 
 SUMMARY_SHEET = "集計"
 FINDINGS_SHEET = "一覧"
@@ -112,7 +112,7 @@ class _Writer:
 
     def append(self, values: list, header: bool = False, input_cols: tuple[int, ...] = ()) -> None:
         # A cell refuses control characters (a page break \f in a regulation's text): a space instead.
-        self.ws.append([CONTROL_CHARS.sub(" ", v) if isinstance(v, str) else v for v in values])
+        self.ws.append([xml_safe(v) if isinstance(v, str) else v for v in values])
         self.row += 1
         for i in range(1, len(values) + 1):
             cell = self.ws.cell(row=self.row, column=i)

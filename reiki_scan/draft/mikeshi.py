@@ -42,6 +42,7 @@ from docx.oxml.ns import qn
 from ..config import RunConfig
 from ..errors import ReviewFileError
 from ..models import NATIONAL_KINDS, Document, Edit, Finding
+from ..textnorm import xml_safe
 from .changes import CHANGING_DECISIONS, build_amendments
 from .protect import GENERATED_DIR, obsolete_note, recorded_hash, retire_draft, save_protected
 from .redline import AUTHOR, Tracked, w3c_date
@@ -146,7 +147,7 @@ class _Writer:
         p.append(OxmlElement("w:bookmarkEnd", attrs={qn("w:id"): bid}))
 
     def comment(self, text: str) -> str:
-        c = self.scratch.add_comment(text, author=AUTHOR, initials="RS")
+        c = self.scratch.add_comment(xml_safe(text), author=AUTHOR, initials="RS")
         el = c._comment_elm
         el.id = self.next_comment
         self.next_comment += 1
@@ -251,7 +252,7 @@ def build_mikeshi(doc: Document, edits: list[Edit], findings: Mapping[str, Findi
         else:
             buf.append(ch)
     flush()
-    document.core_properties.title = f"{doc.title}（見え消し）"
+    document.core_properties.title = xml_safe(f"{doc.title}（見え消し）")
     return document
 
 
