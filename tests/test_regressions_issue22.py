@@ -4,14 +4,19 @@ built in ``tmp_path`` (``reiki-scan run C --out O``), with the exact outputs it 
 from __future__ import annotations
 
 import json
+import shutil
+import struct
 import zipfile
 from pathlib import Path
 
 import docx
 import openpyxl
+import pytest
 from typer.testing import CliRunner
 
 from reiki_scan import cli
+
+SAMPLES = Path(__file__).resolve().parents[1] / "corpus_samples"
 
 HEAD = "○テスト市X規則\n令和2年3月31日\n規則第5号\n"
 SEAL = "申請書に押印しなければならない。"
@@ -128,3 +133,81 @@ def test_regression_control_characters_reach_every_output_as_spaces(tmp_path):
         "第1条　申請者は、 申請書に記名押印して提出しなければならない。",
         "第1条　申請者は、 申請書に記名押印して 提出しなければならない。",
     ]
+
+
+# --- 10: .docm / .dotx forms, and an old .doc named .docx ------------------------------------
+
+def ole_file(stream: str, size: int = 4096) -> bytes:
+    """A minimal OLE2 compound file (version 3, 512-byte sectors) holding one stream ``stream``
+    of ``size`` bytes (at least the 4,096 of the mini-stream cutoff, so it sits in sectors): the
+    container of the old binary Word (``WordDocument``) and Excel (``Workbook``) files."""
+    end, free, fat_sect, nostream = 0xFFFFFFFE, 0xFFFFFFFF, 0xFFFFFFFD, 0xFFFFFFFF
+    n = -(-size // 512)
+    header = (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(16)
+              + struct.pack("<HHHHH", 0x3E, 3, 0xFFFE, 9, 6) + bytes(6)
+              + struct.pack("<IIIIIIIII", 0, 1, 1, 0, 4096, end, 0, end, 0)
+              + struct.pack("<109I", 0, *[free] * 108))
+    fat = [fat_sect, end, *range(3, 2 + n), end]
+    fat_sector = struct.pack(f"<{len(fat)}I", *fat) + struct.pack(f"<{128 - len(fat)}I", *[free] * (128 - len(fat)))
+
+    def entry(name: str, kind: int, child: int, start: int, length: int) -> bytes:
+        raw = name.encode("utf-16-le") + b"\0\0" if name else b""
+        return (raw.ljust(64, b"\0") + struct.pack("<HBB", len(raw), kind, 1 if name else 0)
+                + struct.pack("<III", nostream, nostream, child) + bytes(16) + bytes(4) + bytes(16)
+                + struct.pack("<III", start, length, 0))
+
+    directory = (entry("Root Entry", 5, 1, end, 0) + entry(stream, 2, nostream, 2, size)
+                 + entry("", 0, nostream, 0, 0) * 2)
+    return header + fat_sector + directory + bytes(range(256)) * (n * 2)
+
+
+def macro_or_template(src: Path, dst: Path, content_type: str) -> Path:
+    """``src`` (a .docx) saved as a .docm or .dotx: only the main part's content type changes."""
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(src) as zi, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zo:
+        for info in zi.infolist():
+            data = zi.read(info)
+            if info.filename == "[Content_Types].xml":
+                data = data.replace(b"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml",
+                                    content_type.encode())
+            zo.writestr(info, data)
+    return dst
+
+
+@pytest.mark.parametrize("suffix, content_type", [
+    (".docm", "application/vnd.ms-word.document.macroEnabled.main+xml"),
+    (".dotx", "application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml"),
+])
+def test_regression_macro_and_template_forms_are_amended_and_old_word_is_named(tmp_path, suffix, content_type):
+    corpus, out = tmp_path / "c", tmp_path / "o"
+    corpus.mkdir()
+    shutil.copy(SAMPLES / "reiki-scan.toml", corpus / "reiki-scan.toml")
+    write(corpus / "reiki" / "hojokin_kofu_kisoku.txt", (SAMPLES / "reiki" / "hojokin_kofu_kisoku.txt").read_bytes())
+    macro_or_template(SAMPLES / "yoshiki" / "hojokin_kofu_shinseisho.docx",
+                      corpus / "yoshiki" / f"hojokin_kofu_shinseisho{suffix}", content_type)
+    write(corpus / "yoshiki" / "旧様式.docx", ole_file("WordDocument"))
+    write(corpus / "yoshiki" / "旧台帳.xlsx", ole_file("Workbook"))
+    write(corpus / "yoshiki" / "暗号化.xlsx", ole_file("EncryptedPackage"))
+    result = run(corpus, out)
+    assert result.exit_code == 1
+    skipped = summary(out)["files"]["skipped_files"]
+    assert [(s["file"], s["reason"]) for s in skipped] == [
+        ("yoshiki/旧台帳.xlsx", "unsupported_format"), ("yoshiki/旧様式.docx", "unsupported_format"),
+        ("yoshiki/暗号化.xlsx", "protected")]
+    assert skipped[1]["message"] == ("[E104] yoshiki/旧様式.docx: 拡張子は .docx ですが、中身は古い形式（.doc）の Word "
+                                     "ファイルです。Word で開いて .docx 形式で保存し直してください")
+    assert skipped[0]["message"] == ("[E104] yoshiki/旧台帳.xlsx: 拡張子は .xlsx ですが、中身は古い形式（.xls）の Excel "
+                                     "ファイルです。Excel で開いて .xlsx 形式で保存し直してください")
+    form = f"yoshiki/hojokin_kofu_shinseisho{suffix}"
+    assert [(f["locator"], f["match"], f["decision"]) for f in findings(out) if f["file"] == form] == [
+        ("様式第1号", "印", "廃止")]
+    copy = out / "forms" / f"hojokin_kofu_shinseisho_改正後{suffix}"
+    assert summary(out)["forms_amended"] == [
+        {"file": form, "written": f"forms/{copy.name}", "cells_or_paragraphs": ["p7"]}]
+    with zipfile.ZipFile(copy) as z:
+        assert content_type in z.read("[Content_Types].xml").decode()
+        body = z.read("word/document.xml").decode("utf-8")
+    with zipfile.ZipFile(corpus / form) as z:
+        original = z.read("word/document.xml").decode("utf-8")
+    assert original.count("印") - body.count("印") == 1
+    assert "補助金等交付申請書" in body

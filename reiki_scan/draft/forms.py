@@ -180,12 +180,22 @@ def _write(path: Path, data: bytes) -> None:
 
 # --- Word ----------------------------------------------------------------------------
 
-def _docx_paragraphs(package):
+def _docx_paragraphs(package, file: str):
     """``(source_ref, w:p)`` of every non-empty paragraph, in the loader's order and with
-    its refs (body, tables, text boxes, headers, footers)."""
+    its refs (body, tables, text boxes, headers, footers); and ``(part, root element)`` of the
+    parts python-docx holds as bytes only (the main part of a .docm or .dotx), parsed here, whose
+    edited XML goes back into the part before the package is saved."""
     from ..load import docxfile as dx
 
     out = []
+    generic = []
+
+    def element(part):
+        el = getattr(part, "element", None)
+        if el is None:
+            el = dx._element(part, file)
+            generic.append((part, el))
+        return el
 
     def story(container, prefix: str, per_paragraph: bool, counter: list[int]) -> None:
         p_no = t_no = 0
@@ -206,13 +216,13 @@ def _docx_paragraphs(package):
 
     main = package.main_document_part
     counter = [0]
-    body = main.element.find(f"{{{dx.W}}}body")
+    body = element(main).find(f"{{{dx.W}}}body")
     if body is not None:
         story(body, "", True, counter)
     for kind in ("header", "footer"):
         for n, part in enumerate(dx._related_parts(main, "/" + kind), 1):
-            story(part.element, f"{kind}{n}/", True, counter)
-    return out
+            story(element(part), f"{kind}{n}/", True, counter)
+    return out, generic
 
 
 def _pieces(p) -> list[tuple[object, str]]:
@@ -269,11 +279,12 @@ def _cut(p, a: int, b: int, new: str) -> None:
 
 def _docx(data: bytes, doc: Document, planned) -> tuple[bytes, list[CopyEdit]]:
     from docx.package import Package
+    from lxml import etree
 
     from ..load import docxfile as dx
 
     package = Package.open(io.BytesIO(data))
-    paragraphs = _docx_paragraphs(package)
+    paragraphs, generic = _docx_paragraphs(package, doc.path)
     blocks = [b for b in doc.source.blocks]
     if len(paragraphs) != len(blocks) or any(ref != b.source_ref for (ref, _), b in zip(paragraphs, blocks)):
         raise _Unsafe("ファイルの段落を読込み時と同じ順に照合できないため、手作業で印欄を削ってください")
@@ -288,6 +299,9 @@ def _docx(data: bytes, doc: Document, planned) -> tuple[bytes, list[CopyEdit]]:
         for a, b, new, _ in sorted(planned[block], key=lambda t: -t[0]):
             _cut(p, a, b, new)
         edits.append(CopyEdit(block.source_ref, old, dx._paragraph_text(p)))
+    for part, root in generic:
+        # A generic part holds its bytes (python-docx has no setter; protect.record_hash does the same).
+        part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
     buf = io.BytesIO()
     package.save(buf)
     return buf.getvalue(), edits

@@ -187,7 +187,8 @@ def load_file(
     above 1 MiB).
 
     Raises (all :class:`errors.LoadError`): EmptyFileError (0 bytes), TooLargeError,
-    UnsupportedFormatError (.doc/.xls and unknown suffixes), FormatMismatchError (content
+    UnsupportedFormatError (.doc/.xls and unknown suffixes,
+    or an old binary Word/Excel file under a .docx/.xlsx name), FormatMismatchError (content
     is not what the suffix says), CorruptFileError (a damaged zip member or markup; any
     failure of a format library on the file), ProtectedFileError (encrypted Office file,
     zip or PDF), UnsafeFileError (zip bomb, DTD in an Office part, entity declarations,
@@ -372,8 +373,37 @@ def _refuse_entities(data: bytes, display: str) -> None:
         )
 
 
+# The streams that tell what an OLE2 compound file holds: an encrypted OOXML package, or the
+# old binary Word / Excel formats.
+_OLE_ENCRYPTED = ("encryptedpackage", "encryptioninfo")
+_OLE_OLD_FORMATS = (("worddocument", "Word", ".doc", ".docx"), ("workbook", "Excel", ".xls", ".xlsx"),
+                    ("book", "Excel", ".xls", ".xlsx"))
+
+
+def _ole_streams(data: bytes) -> set[str]:
+    """The lower-cased top-level stream names of an OLE2 compound file (empty when it cannot
+    be read as one)."""
+    import olefile
+
+    try:
+        with olefile.OleFileIO(data) as ole:
+            return {path[0].lower() for path in ole.listdir(streams=True, storages=True) if path}
+    except Exception:
+        # A damaged compound file: judged by its magic alone, as before.
+        return set()
+
+
 def _check_office(data: bytes, display: str, suffix: str, max_unzipped: int, max_ratio: float) -> None:
     if data.startswith(_OLE_MAGIC):
+        streams = _ole_streams(data)
+        if not streams & set(_OLE_ENCRYPTED):
+            for stream, app, old, new in _OLE_OLD_FORMATS:
+                if stream in streams:
+                    raise errors.UnsupportedFormatError(
+                        f"拡張子は {suffix} ですが、中身は古い形式（{old}）の {app} ファイルです。"
+                        f"{app} で開いて {new} 形式で保存し直してください",
+                        path=display,
+                    )
         raise errors.ProtectedFileError(
             f"パスワードで保護された（暗号化された）Office ファイルです（{suffix}）。"
             "保護を解除して保存し直してください",
