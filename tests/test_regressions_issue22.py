@@ -211,3 +211,26 @@ def test_regression_macro_and_template_forms_are_amended_and_old_word_is_named(t
         original = z.read("word/document.xml").decode("utf-8")
     assert original.count("印") - body.count("印") == 1
     assert "補助金等交付申請書" in body
+
+
+# --- 16: copies of forms named as Windows accepts --------------------------------------------
+
+def sample_corpus(root: Path, *rels: str) -> Path:
+    """``root`` with the sample city's configuration and the sample files ``rels``."""
+    root.mkdir(parents=True, exist_ok=True)
+    shutil.copy(SAMPLES / "reiki-scan.toml", root / "reiki-scan.toml")
+    for rel in rels:
+        write(root / rel, (SAMPLES / rel).read_bytes())
+    return root
+
+
+def test_regression_form_copy_names_are_windows_safe(tmp_path):
+    corpus = sample_corpus(tmp_path / "c", "reiki/hojokin_kofu_kisoku.txt")
+    out = tmp_path / "o"
+    shutil.copy(SAMPLES / "yoshiki" / "hojokin_kofu_shinseisho.docx", corpus / "様式:第1号?.docx")
+    result = run(corpus, out)
+    assert result.exit_code == 0, result.stderr
+    assert summary(out)["forms_amended"] == [
+        {"file": "様式:第1号?.docx", "written": "forms/様式＿第1号＿_改正後.docx", "cells_or_paragraphs": ["p7"]}]
+    assert sorted(p.name for p in (out / "forms").iterdir()) == ["様式＿第1号＿_改正後.docx"]
+    assert "氏名　　　　　　　　　　　　　　　" in docx_text(out / "forms" / "様式＿第1号＿_改正後.docx")

@@ -31,6 +31,7 @@ from pathlib import Path, PurePosixPath
 from ..config import RunConfig
 from ..errors import OutputError
 from ..models import Block, Document, Edit, Finding
+from ..outfiles import safe_name
 from ..textnorm import xml_safe
 from .changes import build_amendments
 
@@ -91,9 +92,10 @@ class _Unsafe(Exception):
 
 
 def copy_name(file: str) -> str:
-    """``forms/<stem>_改正後.<ext>`` for the form file ``file`` (posix, relative)."""
+    """``forms/<stem>_改正後.<ext>`` for the form file ``file`` (posix, relative), the stem made a
+    name Windows accepts as the 見え消し are (:func:`reiki_scan.outfiles.safe_name`)."""
     p = PurePosixPath(file)
-    return f"{FORMS_DIR}/{p.stem}{SUFFIX}{p.suffix}"
+    return f"{FORMS_DIR}/{safe_name(p.stem)}{SUFFIX}{p.suffix}"
 
 
 def _in_block(block: Block, edit: Edit) -> tuple[int, int, str]:
@@ -158,7 +160,7 @@ def write_amended_forms(out_dir: Path, findings: list[Finding], docs: Mapping[st
             else:
                 name = copy_name(am.file)
                 if name in names:
-                    name = f"{FORMS_DIR}/{PurePosixPath(am.file).parent.name}_{PurePosixPath(name).name}"
+                    name = f"{FORMS_DIR}/{safe_name(PurePosixPath(am.file).parent.name)}_{PurePosixPath(name).name}"
                 names[name] = am.file
                 _write(out_dir / name, out_bytes)
                 result.written.append(AmendedForm(am.file, name, tuple(edits)))

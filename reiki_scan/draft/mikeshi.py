@@ -42,6 +42,7 @@ from docx.oxml.ns import qn
 from ..config import RunConfig
 from ..errors import ReviewFileError
 from ..models import NATIONAL_KINDS, Document, Edit, Finding
+from ..outfiles import safe_name
 from ..textnorm import xml_safe
 from .changes import CHANGING_DECISIONS, build_amendments
 from .protect import GENERATED_DIR, obsolete_note, recorded_hash, retire_draft, save_protected
@@ -54,7 +55,6 @@ STATES = ("pending", "accepted", "rejected", "unknown")
 
 _BOOKMARK_PREFIXES = ("RS_", "RSD_", "RSI_")
 _ID_IN_COMMENT = re.compile(r"([A-Za-z0-9-]+)（(" + "|".join(CHANGING_DECISIONS) + ")）")
-_BAD_NAME_CHARS = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
 
 
 def bookmark_name(prefix: str, finding_id: str) -> str:
@@ -70,9 +70,9 @@ def _finding_of(name: str) -> tuple[str, str] | None:
 
 
 def file_name(title: str) -> str:
-    """The 見え消し file name of a regulation: its title with characters Windows forbids in
-    file names replaced by 「＿」, ``.docx`` appended."""
-    return (_BAD_NAME_CHARS.sub("＿", title).strip() or "無題") + ".docx"
+    """The 見え消し file name of a regulation: its title made a name Windows accepts
+    (:func:`reiki_scan.outfiles.safe_name`: forbidden characters replaced by 「＿」), ``.docx`` appended."""
+    return safe_name(title) + ".docx"
 
 
 # ---------------------------------------------------------------------------- writing
