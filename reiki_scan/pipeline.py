@@ -305,8 +305,10 @@ def write_outputs(out: Path, result: ScanResult, *, drafts: bool, files_read: in
         report.notes.extend(drafted.notes + mikeshi.notes)
         report.problems.extend(drafted.problems)
         result.problems.extend(drafted.problems)
-        amended = write_amended_forms(out, findings, docs, result.corpus, result.config)
-        report.files.extend(a.written for a in amended.written)
+        amended = write_amended_forms(out, findings, docs, result.corpus, result.config,
+                                      stamp=stamp[:8], store=out / GENERATED_DIR)
+        report.files.extend(a.written for a in amended.written if a.new)
+        report.notes.extend(amended.notes)
         report.notes.extend(
             f"様式の印欄を手作業で削ってください (manual form edit): {m.file} {m.locator} {m.source_ref}「{m.match}」 {m.reason}"
             for m in amended.manual)

@@ -4,6 +4,7 @@ built in ``tmp_path`` (``reiki-scan run C --out O``), with the exact outputs it 
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import struct
 import zipfile
@@ -37,7 +38,9 @@ def write(path: Path, data: str | bytes) -> Path:
 
 
 def run(corpus: Path, out: Path, *args: str):
-    result = CliRunner().invoke(cli.app, ["run", str(corpus), "--out", str(out), "--workers", "1", *args])
+    # A wide console: rich wraps nothing, one message per line.
+    result = CliRunner(env={"COLUMNS": "3000"}).invoke(
+        cli.app, ["run", str(corpus), "--out", str(out), "--workers", "1", *args])
     assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
     return result
 
@@ -234,3 +237,69 @@ def test_regression_form_copy_names_are_windows_safe(tmp_path):
         {"file": "様式:第1号?.docx", "written": "forms/様式＿第1号＿_改正後.docx", "cells_or_paragraphs": ["p7"]}]
     assert sorted(p.name for p in (out / "forms").iterdir()) == ["様式＿第1号＿_改正後.docx"]
     assert "氏名　　　　　　　　　　　　　　　" in docx_text(out / "forms" / "様式＿第1号＿_改正後.docx")
+
+
+# --- 4: reviewer edits of forms/*_改正後 kept; copies of forms gone are removed -----------------
+
+def notes(result) -> list[str]:
+    return [line.removeprefix("注意 (note): ") for line in result.stderr.splitlines() if line.startswith("注意 (note): ")]
+
+
+def test_regression_reviewer_edits_of_form_copies_are_kept_and_stale_copies_removed(tmp_path):
+    corpus = sample_corpus(tmp_path / "c", "reiki/hojokin_kofu_kisoku.txt", "yoshiki/hojokin_kofu_shinseisho.docx",
+                           "reiki/bousai_shizai_yoko.txt", "yoshiki/bousai_shizai.xlsx")
+    out = tmp_path / "o"
+    assert run(corpus, out).exit_code == 0
+    forms = out / "forms"
+    assert sorted(p.name for p in forms.iterdir()) == ["bousai_shizai_改正後.xlsx", "hojokin_kofu_shinseisho_改正後.docx"]
+    # A reviewer edits both copies; the workbook's original changes too, so the next run redrafts it.
+    wb = openpyxl.load_workbook(forms / "bousai_shizai_改正後.xlsx")
+    wb.worksheets[0]["H1"] = "審査済み"
+    wb.save(forms / "bousai_shizai_改正後.xlsx")
+    d = docx.Document(str(forms / "hojokin_kofu_shinseisho_改正後.docx"))
+    d.add_paragraph("（総務課確認済み）")
+    d.save(str(forms / "hojokin_kofu_shinseisho_改正後.docx"))
+    edited = {p.name: p.read_bytes() for p in forms.iterdir()}
+    wb = openpyxl.load_workbook(corpus / "yoshiki" / "bousai_shizai.xlsx")
+    wb.worksheets[0]["H2"] = "令和7年改訂"
+    wb.save(corpus / "yoshiki" / "bousai_shizai.xlsx")
+
+    second = run(corpus, out)
+    assert second.exit_code == 0, second.stderr
+    [beside] = [p.name for p in forms.iterdir() if p.name not in edited]
+    assert re.fullmatch(r"bousai_shizai_改正後-[0-9]{8}\.xlsx", beside)
+    assert {n: (forms / n).read_bytes() for n in edited} == edited
+    assert f"forms/bousai_shizai_改正後.xlsx は審査者が編集しているため上書きせず、新しい改正後の様式を {beside} に書きました" \
+        in notes(second)
+    assert "forms/hojokin_kofu_shinseisho_改正後.docx は審査者が編集しているため上書きしません（前回の改正後の様式から変更はありません）" \
+        in notes(second)
+    new_copy = openpyxl.load_workbook(forms / beside).worksheets[0]
+    assert (new_copy["H1"].value, new_copy["H2"].value) == (None, "令和7年改訂")
+    assert [a["written"] for a in summary(out)["forms_amended"]] == [
+        f"forms/{beside}", "forms/hojokin_kofu_shinseisho_改正後.docx"]
+
+    # The forms leave the corpus: the copy the tool wrote goes, the reviewer's copies stay, said so.
+    (corpus / "yoshiki" / "bousai_shizai.xlsx").unlink()
+    (corpus / "yoshiki" / "hojokin_kofu_shinseisho.docx").unlink()
+    third = run(corpus, out)
+    assert third.exit_code == 0, third.stderr
+    assert sorted(p.name for p in forms.iterdir()) == sorted(edited)
+    assert {n: (forms / n).read_bytes() for n in edited} == edited
+    assert f"forms/{beside} は改正する様式がなくなったため削除しました" in notes(third)
+    assert ("forms/bousai_shizai_改正後.xlsx は改正する内容がなくなったため古くなっていますが、審査者が編集しているため"
+            "残しました。不要なら削除してください") in notes(third)
+    assert summary(out)["forms_amended"] == []
+
+
+def test_regression_form_copy_nobody_edited_is_removed_with_its_form(tmp_path):
+    corpus = sample_corpus(tmp_path / "c", "reiki/hojokin_kofu_kisoku.txt", "yoshiki/hojokin_kofu_shinseisho.docx")
+    out = tmp_path / "o"
+    assert run(corpus, out).exit_code == 0
+    assert [p.name for p in (out / "forms").iterdir()] == ["hojokin_kofu_shinseisho_改正後.docx"]
+    again = run(corpus, out)
+    assert "審査者が編集" not in again.stderr
+    (corpus / "yoshiki" / "hojokin_kofu_shinseisho.docx").unlink()
+    third = run(corpus, out)
+    assert third.exit_code == 0
+    assert list((out / "forms").iterdir()) == []
+    assert "forms/hojokin_kofu_shinseisho_改正後.docx は改正する様式がなくなったため削除しました" in notes(third)

@@ -29,7 +29,6 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from ..config import RunConfig
-from ..errors import OutputError
 from ..models import Block, Document, Edit, Finding
 from ..outfiles import safe_name
 from ..textnorm import xml_safe
@@ -55,12 +54,15 @@ class CopyEdit:
 
 @dataclass(frozen=True)
 class AmendedForm:
-    """A copy written: ``file`` (the original, relative to the corpus), ``written`` (relative
-    to OUT, ``forms/…_改正後.docx``) and the edits made."""
+    """A copy made: ``file`` (the original, relative to the corpus), ``written`` (relative
+    to OUT, ``forms/…_改正後.docx``, or the copy beside it when a reviewer edited that one) and
+    the edits made; ``new``: false when nothing was written (the reviewer-edited copy at
+    ``written`` is kept, and the tool would write what it wrote last time)."""
 
     file: str
     written: str
     edits: tuple[CopyEdit, ...]
+    new: bool = True
 
 
 @dataclass(frozen=True)
@@ -81,10 +83,15 @@ class ManualForm:
 
 @dataclass
 class FormsResult:
-    """What :func:`write_amended_forms` did."""
+    """What :func:`write_amended_forms` did: the copies made (``written``; a copy whose
+    reviewer-edited file was kept goes beside it), the changes left to staff (``manual``),
+    ``notes`` for the user (copies kept because a reviewer edited them, copies removed or kept
+    although no longer made) and ``removed`` (copies deleted, relative to OUT)."""
 
     written: list[AmendedForm] = field(default_factory=list)
     manual: list[ManualForm] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
 
 
 class _Unsafe(Exception):
@@ -105,12 +112,24 @@ def _in_block(block: Block, edit: Edit) -> tuple[int, int, str]:
 
 
 def write_amended_forms(out_dir: Path, findings: list[Finding], docs: Mapping[str, Document],
-                        corpus: Path, config: RunConfig) -> FormsResult:
+                        corpus: Path, config: RunConfig, *, stamp: str | None = None,
+                        store: Path | None = None) -> FormsResult:
     """Write the amended copy of every form file whose findings change (module docstring).
 
     ``docs`` maps ``Finding.file`` to its document as scanned (the form file itself, not a
     drafting view); ``corpus`` is where the originals are. Returns the copies written and the
-    changes left for manual work. Raises :class:`OutputError` when a copy cannot be written."""
+    changes left for manual work. A copy a reviewer edited is never overwritten: the new one
+    goes beside it named with ``stamp`` (the run date ``"20261129"``, default today), as the
+    drafts are (:func:`.protect.save_bytes_protected`, the copies of what was written kept in
+    ``store``, default ``OUT/.reiki-scan/generated``); a copy this run no longer makes (its form
+    left the corpus or is no longer amended) is deleted unless a reviewer edited it.
+    Raises :class:`OutputError` when a copy cannot be written."""
+    import time
+
+    from .protect import GENERATED_DIR, retire_bytes, save_bytes_protected
+
+    stamp = stamp or time.strftime("%Y%m%d")
+    store = (store if store is not None else out_dir / GENERATED_DIR) / FORMS_DIR
     result = FormsResult()
     form_findings = [f for f in findings if (d := docs.get(f.file)) is not None
                      and d.doc_kind == "様式" and d.source.format in ("docx", "xlsx", "pdf")]
@@ -162,22 +181,26 @@ def write_amended_forms(out_dir: Path, findings: list[Finding], docs: Mapping[st
                 if name in names:
                     name = f"{FORMS_DIR}/{safe_name(PurePosixPath(am.file).parent.name)}_{PurePosixPath(name).name}"
                 names[name] = am.file
-                _write(out_dir / name, out_bytes)
-                result.written.append(AmendedForm(am.file, name, tuple(edits)))
+                base = PurePosixPath(name).name
+                outcome = save_bytes_protected(out_bytes, out_dir / name, stamp=stamp, previous=store / base,
+                                               what="改正後の様式")
+                if outcome.note:
+                    result.notes.append(f"{FORMS_DIR}/{outcome.note}")
+                written = name if outcome.written is None else f"{FORMS_DIR}/{outcome.written.name}"
+                result.written.append(AmendedForm(am.file, written, tuple(edits), outcome.written is not None))
                 continue
         result.manual.extend(manual)
+    current = {PurePosixPath(n).name for n in names}
+    stale = sorted(p.name for p in store.iterdir() if p.is_file() and p.name not in current) if store.is_dir() else []
+    for base in stale:
+        retired = retire_bytes(out_dir / FORMS_DIR / base, store / base)
+        result.removed.extend(f"{FORMS_DIR}/{p.name}" for p in retired.removed)
+        if retired.removed:
+            result.notes.append(f"{'、'.join(f'{FORMS_DIR}/{p.name}' for p in retired.removed)} は"
+                                "改正する様式がなくなったため削除しました")
+        if retired.note:
+            result.notes.append(f"{FORMS_DIR}/{retired.note}")
     return result
-
-
-def _write(path: Path, data: bytes) -> None:
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.tmp")
-        tmp.write_bytes(data)
-        tmp.replace(path)
-    except OSError as e:
-        raise OutputError(f"改正後の様式を書けません（{e}）。出力フォルダの空き容量と権限を確認してください",
-                          path=str(path)) from e
 
 
 # --- Word ----------------------------------------------------------------------------
