@@ -190,13 +190,16 @@ def read_findings(out: Path) -> list[Finding]:
 @dataclass
 class OutputReport:
     """What :func:`write_outputs` wrote: ``files`` (paths relative to OUT), and
-    ``notes`` for the user (kept reviewer files, draft self-check problems); ``ledger``: the
+    ``notes`` for the user (kept reviewer files, draft self-check problems); ``drafts_omitted``:
+    the regulations whose amendment sentences failed the self-check and are left to the
+    drafter (``"file: title"``; the run is then not a success); ``ledger``: the
     name of the ledger written (``""`` when the one in OUT was kept), ``ledger_key``: the
     :func:`ledger_key` of its content."""
 
     files: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    drafts_omitted: list[str] = field(default_factory=list)
     ledger: str = ""
     ledger_key: str = ""
 
@@ -304,6 +307,7 @@ def write_outputs(out: Path, result: ScanResult, *, drafts: bool, files_read: in
         report.files.extend(mikeshi.files)
         report.notes.extend(drafted.notes + mikeshi.notes)
         report.problems.extend(drafted.problems)
+        report.drafts_omitted.extend(drafted.omitted)
         result.problems.extend(drafted.problems)
         amended = write_amended_forms(out, findings, docs, result.corpus, result.config,
                                       stamp=stamp[:8], store=out / GENERATED_DIR)

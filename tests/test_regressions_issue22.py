@@ -303,3 +303,56 @@ def test_regression_form_copy_nobody_edited_is_removed_with_its_form(tmp_path):
     assert third.exit_code == 0
     assert list((out / "forms").iterdir()) == []
     assert "forms/hojokin_kofu_shinseisho_改正後.docx は改正する様式がなくなったため削除しました" in notes(third)
+
+
+# --- 6: a second copy of a form file ------------------------------------------------------------
+
+YOKO_LIST = [
+    "押印等の見直しに伴う要綱等の改正一覧", "次の要綱等は、令和9年4月1日から、決裁により次のとおり改める。",
+    "(1)\u3000さくら台市自主防災組織資機材貸与要綱(平成25年さくら台市告示第48号)",
+    "様式第1号を次のように改める。", "様式第1号(第4条関係)", "防災資機材貸与申請書", "年\u3000\u3000月\u3000\u3000日",
+    "さくら台市長\u3000様", "自主防災組織の名称", "代表者住所", "代表者氏名", "", "次のとおり防災資機材の貸与を申請します。",
+    "資機材名", "数量", "使用目的", "注\u3000この様式は、日本産業規格A列4番の用紙に印刷して使用してください。",
+    "様式第3号中「受領印」を削る。",
+]
+
+
+def test_regression_second_copy_of_a_form_file_does_not_drop_the_yoko_list(tmp_path):
+    corpus = sample_corpus(tmp_path / "c", "reiki/bousai_shizai_yoko.txt", "yoshiki/bousai_shizai.xlsx")
+    shutil.copy(corpus / "yoshiki" / "bousai_shizai.xlsx", corpus / "yoshiki" / "bousai_shizai - コピー.xlsx")
+    out = tmp_path / "o"
+    result = run(corpus, out)
+    assert result.exit_code == 0, result.stderr
+    assert "draft check" not in result.stderr and summary(out)["problems"] == []
+    # The first copy (by path) is drafted as the 要綱's 様式; the second as a form of its own.
+    assert docx_text(out / "要綱等改正一覧.docx") == [
+        *YOKO_LIST, "(2)\u3000防災資機材貸与申請書・受領書（様式）", *YOKO_LIST[3:]]
+    assert sorted(p.name for p in (out / "見え消し").iterdir()) == [
+        "防災資機材貸与申請書・受領書-2.docx", "防災資機材貸与申請書・受領書.docx"]
+    assert sorted(p.name for p in (out / "forms").iterdir()) == [
+        "bousai_shizai - コピー_改正後.xlsx", "bousai_shizai_改正後.xlsx"]
+
+
+def test_regression_draft_failing_the_self_check_is_still_written_and_the_run_says_so(tmp_path, monkeypatch):
+    from reiki_scan.draft import instruments
+    from reiki_scan.errors import DraftCheckError
+
+    corpus = sample_corpus(tmp_path / "c", "reiki/bousai_shizai_yoko.txt", "yoshiki/bousai_shizai.xlsx")
+    out = tmp_path / "o"
+
+    def failing(am, text, config):
+        raise DraftCheckError(f"{am.title}: 溶け込ませた結果が食い違います", path=am.file)
+
+    monkeypatch.setattr(instruments, "check", failing)
+    result = run(corpus, out)
+    assert result.exit_code == 1
+    assert docx_text(out / "要綱等改正一覧.docx") == [
+        *YOKO_LIST[:3], "（改め文が自己点検に通らないため省きました：要手作業\u3000reiki/bousai_shizai_yoko.txt の改正は、"
+                        "新旧対照表を参照して手作業で起案してください）"]
+    assert "改め文を自動で作れなかった例規 (drafts left to the drafter): 1 件 " \
+           "reiki/bousai_shizai_yoko.txt: さくら台市自主防災組織資機材貸与要綱。" in result.stderr
+    assert summary(out)["problems"] == [
+        "[E402] reiki/bousai_shizai_yoko.txt: さくら台市自主防災組織資機材貸与要綱: 溶け込ませた結果が食い違います（全部改正の形でも"
+        "点検に通らないため、この要綱の改め文を省き、起案には手作業で作る旨を書きました: [E402] reiki/bousai_shizai_yoko.txt: "
+        "さくら台市自主防災組織資機材貸与要綱: 溶け込ませた結果が食い違います）"]
+    assert [t.rows[0].cells[0].text for t in docx.Document(str(out / "新旧対照表.docx")).tables] == ["改正後"]

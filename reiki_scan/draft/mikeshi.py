@@ -294,6 +294,8 @@ def write_mikeshi(out_dir: Path, findings: list[Finding], docs: Mapping[str, Doc
     result = MikeshiResult()
     by_id = {f.id: f for f in findings}
     used: dict[str, int] = {}
+    # The names written this run, ``-2`` … included: none of them is obsolete.
+    current: set[str] = set()
     folder = out_dir / MIKESHI_DIR
     for file, edits in _edits_by_file(findings, docs, config).items():
         doc = docs[file]
@@ -301,6 +303,7 @@ def write_mikeshi(out_dir: Path, findings: list[Finding], docs: Mapping[str, Doc
         used[name] = used.get(name, 0) + 1
         if used[name] > 1:
             name = f"{name[:-5]}-{used[name]}.docx"
+        current.add(name)
         document = build_mikeshi(doc, edits, by_id, stamp=stamp)
         previous = store / MIKESHI_DIR / name if store is not None else None
         outcome = save_protected(document, folder / name, stamp=stamp, previous=previous)
@@ -308,7 +311,7 @@ def write_mikeshi(out_dir: Path, findings: list[Finding], docs: Mapping[str, Doc
             result.files.append(outcome.written.relative_to(out_dir).as_posix())
         if outcome.note:
             result.notes.append(f"{MIKESHI_DIR}/{outcome.note}")
-    for name in _obsolete(folder, store, set(used)):
+    for name in _obsolete(folder, store, current):
         retired = retire_draft(folder / name, previous=store / MIKESHI_DIR / name if store is not None else None)
         result.removed.extend(f"{MIKESHI_DIR}/{p.name}" for p in retired.removed)
         if retired.removed:
