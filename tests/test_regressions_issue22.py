@@ -356,3 +356,19 @@ def test_regression_draft_failing_the_self_check_is_still_written_and_the_run_sa
         "点検に通らないため、この要綱の改め文を省き、起案には手作業で作る旨を書きました: [E402] reiki/bousai_shizai_yoko.txt: "
         "さくら台市自主防災組織資機材貸与要綱: 溶け込ませた結果が食い違います）"]
     assert [t.rows[0].cells[0].text for t in docx.Document(str(out / "新旧対照表.docx")).tables] == ["改正後"]
+
+
+# --- 14: problems of documents with the same title name their file ----------------------------
+
+def test_regression_problems_of_repeated_titles_name_the_file(tmp_path):
+    corpus, out = tmp_path / "c", tmp_path / "o"
+    write(corpus / "a" / "x.txt", reg(f"第1条　申請者は、{SEAL}\n"))
+    write(corpus / "b" / "x.txt", reg(f"第1条　申請者は、{SEAL}\n第2条　届出者は、届出書に押印しなければならない。\n"))
+    result = run(corpus, out)
+    assert result.exit_code == 0, result.stderr
+    manual = "全文が押印の規定のため、この規定を削る改正（番号の繰上げを含む）を手作業で作ってください"
+    expected = [f"a/x.txt: テスト市X規則 第1条: {manual}", f"b/x.txt: テスト市X規則 第1条: {manual}",
+                f"b/x.txt: テスト市X規則 第2条: {manual}"]
+    assert summary(out)["problems"] == expected
+    assert [line.removeprefix("起案の自己点検 (draft check): ") for line in result.stderr.splitlines()
+            if line.startswith("起案の自己点検")] == expected

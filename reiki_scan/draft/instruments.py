@@ -287,11 +287,12 @@ def write_drafts(out_dir: Path, findings: list[Finding], docs: Mapping[str, Docu
     result = DraftResult()
     seiri, seibi, yoko, tables = [], [], [], []
     for am in build_amendments(findings, docs, config):
-        result.problems.extend(am.problems)
+        # Titles repeat (two 要綱 of one name, a form and its copy): each problem names its file.
+        result.problems.extend(f"{am.file}: {p}" for p in am.problems)
         if not am.changes and not am.manual:
             continue
         if am.doc_kind in NATIONAL_KINDS:
-            result.problems.append(f"{am.title}: 国の法令（{am.doc_kind}）は市の例規で改正できないため、起案しません")
+            result.problems.append(f"{am.file}: {am.title}: 国の法令（{am.doc_kind}）は市の例規で改正できないため、起案しません")
             continue
         doc = docs[am.file]
         lines = _checked(am, doc, config, result)
@@ -302,7 +303,7 @@ def write_drafts(out_dir: Path, findings: list[Finding], docs: Mapping[str, Docu
         target.append((am, lines))
         cited, understood = citation(am, config)
         if not understood and am.doc_kind in ("条例", "規則"):
-            result.problems.append(f"{am.title}: 公布番号「{am.act_number}」を読めないため、起案の○を埋めてください")
+            result.problems.append(f"{am.file}: {am.title}: 公布番号「{am.act_number}」を読めないため、起案の○を埋めてください")
         if am.changes:
             tables.extend(comparison(am, doc, cited if am.doc_kind in ("条例", "規則") else am.title, config))
 
