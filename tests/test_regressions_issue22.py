@@ -372,3 +372,36 @@ def test_regression_problems_of_repeated_titles_name_the_file(tmp_path):
     assert summary(out)["problems"] == expected
     assert [line.removeprefix("起案の自己点検 (draft check): ") for line in result.stderr.splitlines()
             if line.startswith("起案の自己点検")] == expected
+
+
+# --- 15: every seal cell of a workbook left to staff is listed ----------------------------------
+
+def test_regression_each_manual_cell_of_a_workbook_is_listed(tmp_path):
+    def corpus_with(root: Path, cells: dict[tuple[str, str], str]) -> Path:
+        corpus = sample_corpus(root, "reiki/bousai_shizai_yoko.txt")
+        wb = openpyxl.load_workbook(SAMPLES / "yoshiki" / "bousai_shizai.xlsx")
+        for (sheet, coord), value in cells.items():
+            wb[sheet][coord] = value
+        (corpus / "yoshiki").mkdir()
+        wb.save(corpus / "yoshiki" / "bousai_shizai.xlsx")
+        return corpus
+
+    # A carriage return Excel keeps in both seal cells (_x000D_).
+    corpus = corpus_with(tmp_path / "c1", {("様式第1号", "F11"): "印_x000D_", ("様式第3号", "E9"): "受領印_x000D_"})
+    assert run(corpus, tmp_path / "o1").exit_code == 0
+    s = summary(tmp_path / "o1")
+    assert s["forms_amended"] == []
+    assert s["forms_manual"] == [
+        {"file": "yoshiki/bousai_shizai.xlsx", "locator": "様式第1号", "source_ref": "様式第1号!F11", "match": "印",
+         "reason": "様式第1号!F11 の文字が読込み時と食い違うため、Excel で手作業で印欄を削ってください"},
+        {"file": "yoshiki/bousai_shizai.xlsx", "locator": "様式第3号", "source_ref": "様式第3号!E9", "match": "受領印",
+         "reason": "様式第3号!E9 の文字が読込み時と食い違うため、Excel で手作業で印欄を削ってください"},
+    ]
+    assert not (tmp_path / "o1" / "forms").exists()
+    # Only one cell is unsafe: the copy is not written, so the other cell is listed too, saying why.
+    corpus = corpus_with(tmp_path / "c2", {("様式第3号", "E9"): "受領印_x000D_"})
+    assert run(corpus, tmp_path / "o2").exit_code == 0
+    assert [(m["source_ref"], m["reason"]) for m in summary(tmp_path / "o2")["forms_manual"]] == [
+        ("様式第1号!F11", "同じファイルの 様式第3号!E9 を自動で削れないため改正後の写しを作りませんでした。この印欄も手作業で削ってください"),
+        ("様式第3号!E9", "様式第3号!E9 の文字が読込み時と食い違うため、Excel で手作業で印欄を削ってください"),
+    ]

@@ -95,7 +95,14 @@ class FormsResult:
 
 
 class _Unsafe(Exception):
-    """A marker that cannot be cut cleanly; the message is the reason for staff."""
+    """A marker that cannot be cut cleanly; the message is the reason for staff, ``source_ref``
+    the paragraph or cell it is about (``""``: the whole file); ``reasons``: the reason of each
+    paragraph or cell found unsafe, when several were looked at."""
+
+    def __init__(self, message: str, source_ref: str = "", reasons: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.source_ref = source_ref
+        self.reasons = reasons or ({source_ref: message} if source_ref else {})
 
 
 def copy_name(file: str) -> str:
@@ -162,6 +169,10 @@ def write_amended_forms(out_dir: Path, findings: list[Finding], docs: Mapping[st
                     planned[block].append((*_in_block(block, e), f))
         if not planned and not manual:
             continue
+        # Why no copy is written, when it is not: then every seal box of the file is listed for
+        # staff, not only the one that stopped the copy.
+        unsafe = _Unsafe("同じファイルの他の印欄が手作業になるため改正後の写しを作りませんでした。この印欄も手作業で削ってください") \
+            if manual else None
         if not manual:
             try:
                 data = (corpus / am.file).read_bytes()
@@ -170,12 +181,9 @@ def write_amended_forms(out_dir: Path, findings: list[Finding], docs: Mapping[st
                 else:
                     out_bytes, edits = _xlsx(data, doc, planned, am.file)
             except _Unsafe as e:
-                f = next(iter(planned.values()))[0][3]
-                manual.append(ManualForm(am.file, f.locator, f.source_ref, f.match, str(e)))
+                unsafe = e
             except OSError as e:
-                f = next(iter(planned.values()))[0][3]
-                manual.append(ManualForm(am.file, f.locator, f.source_ref, f.match,
-                                         f"元のファイルを読めません（{e}）。コーパスを確かめてから再実行してください"))
+                unsafe = _Unsafe(f"元のファイルを読めません（{e}）。コーパスを確かめてから再実行してください")
             else:
                 name = copy_name(am.file)
                 if name in names:
@@ -189,6 +197,15 @@ def write_amended_forms(out_dir: Path, findings: list[Finding], docs: Mapping[st
                 written = name if outcome.written is None else f"{FORMS_DIR}/{outcome.written.name}"
                 result.written.append(AmendedForm(am.file, written, tuple(edits), outcome.written is not None))
                 continue
+        for block, items in planned.items():
+            if not unsafe.source_ref:
+                reason = str(unsafe)
+            elif block.source_ref in unsafe.reasons:
+                reason = unsafe.reasons[block.source_ref]
+            else:
+                reason = (f"同じファイルの {'、'.join(unsafe.reasons)} を自動で削れないため改正後の写しを作りませんでした。"
+                          "この印欄も手作業で削ってください")
+            manual.extend(ManualForm(am.file, f.locator, f.source_ref, f.match, reason) for *_, f in items)
         result.manual.extend(manual)
     current = {PurePosixPath(n).name for n in names}
     stale = sorted(p.name for p in store.iterdir() if p.is_file() and p.name not in current) if store.is_dir() else []
@@ -320,9 +337,12 @@ def _docx(data: bytes, doc: Document, planned) -> tuple[bytes, list[CopyEdit]]:
         p = paragraphs[i][1]
         old = dx._paragraph_text(p)
         if old != doc.text[block.start:block.end]:
-            raise _Unsafe("段落の文字が読込み時と食い違うため、手作業で印欄を削ってください")
+            raise _Unsafe("段落の文字が読込み時と食い違うため、手作業で印欄を削ってください", block.source_ref)
         for a, b, new, _ in sorted(planned[block], key=lambda t: -t[0]):
-            _cut(p, a, b, new)
+            try:
+                _cut(p, a, b, new)
+            except _Unsafe as e:
+                raise _Unsafe(str(e), block.source_ref) from None
         edits.append(CopyEdit(block.source_ref, old, dx._paragraph_text(p)))
     for part, root in generic:
         # A generic part holds its bytes (python-docx has no setter; protect.record_hash does the same).
@@ -366,22 +386,29 @@ def _xlsx(data: bytes, doc: Document, planned, file: str) -> tuple[bytes, list[C
     if lost:
         raise _Unsafe(f"ブックに保存できない部分があるため（{lost[0]}）、Excel で手作業で印欄を削ってください")
     edits = []
+    # Every cell is looked at, so that staff get the reason of each one that needs their hand.
+    reasons: dict[str, str] = {}
     for block, items in planned.items():
         sheet, coord = block.source_ref.split("!", 1)
         cell = wb[sheet][coord]
         value = cell.value
-        if isinstance(value, CellRichText):
-            raise _Unsafe(f"{block.source_ref} は書式付きの文字列のため、Excel で手作業で印欄を削ってください")
-        if not isinstance(value, str) or value.startswith("="):
-            raise _Unsafe(f"{block.source_ref} は数式又は文字列でないため、Excel で手作業で印欄を削ってください")
         old = doc.text[block.start:block.end]
-        if _cell_text(value) != old or value != old:
-            raise _Unsafe(f"{block.source_ref} の文字が読込み時と食い違うため、Excel で手作業で印欄を削ってください")
+        if isinstance(value, CellRichText):
+            reasons[block.source_ref] = f"{block.source_ref} は書式付きの文字列のため、Excel で手作業で印欄を削ってください"
+        elif not isinstance(value, str) or value.startswith("="):
+            reasons[block.source_ref] = f"{block.source_ref} は数式又は文字列でないため、Excel で手作業で印欄を削ってください"
+        elif _cell_text(value) != old or value != old:
+            reasons[block.source_ref] = f"{block.source_ref} の文字が読込み時と食い違うため、Excel で手作業で印欄を削ってください"
+        if block.source_ref in reasons:
+            continue
         new_text = old
         for a, b, new, _ in sorted(items, key=lambda t: -t[0]):
             new_text = new_text[:a] + new + new_text[b:]
         cell.value = xml_safe(new_text) if new_text.strip(_SPACES + "\n") else None
         edits.append(CopyEdit(block.source_ref, old, new_text))
+    if reasons:
+        first = next(iter(reasons))
+        raise _Unsafe(reasons[first], first, reasons)
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue(), edits
