@@ -405,3 +405,33 @@ def test_regression_each_manual_cell_of_a_workbook_is_listed(tmp_path):
         ("様式第1号!F11", "同じファイルの 様式第3号!E9 を自動で削れないため改正後の写しを作りませんでした。この印欄も手作業で削ってください"),
         ("様式第3号!E9", "様式第3号!E9 の文字が読込み時と食い違うため、Excel で手作業で印欄を削ってください"),
     ]
+
+
+# --- 17: a huge NUL-filled file is refused from its first bytes ----------------------------------
+
+def sparse(path: Path, size: int) -> Path:
+    """A file of ``size`` NUL bytes that takes no disk space (seek past the end and write nothing)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("wb") as fh:
+        fh.truncate(size)
+    return path
+
+
+def test_regression_huge_nul_file_is_refused_from_its_first_bytes(tmp_path):
+    """Before: with max_file_mb raised, the whole file was read and decoded four ways (64 MB took
+    18 s; 2 GB minutes and 6 GB of memory) before it was refused as undecodable."""
+    corpus, out = tmp_path / "c", tmp_path / "o"
+    write(corpus / "reiki-scan.toml", "max_file_mb = 4096\n")
+    write(corpus / "a.txt", reg(f"第1条　{SEAL}\n"))
+    sparse(corpus / "disk.txt", 512 * 2**20)
+    sparse(corpus / "zeros.docx", 512 * 2**20)
+    result = run(corpus, out)
+    assert result.exit_code == 1
+    files = summary(out)["files"]
+    assert (files["read"], files["skipped_by_reason"]) == (1, {"format_mismatch": 2})
+    assert [s["message"] for s in files["skipped_files"]] == [
+        "[E103] disk.txt: 拡張子は .txt ですが中身はテキストではありません（先頭 65,536 バイトがNUL バイトだけでできています）。"
+        "壊れたファイルか別の種類のファイルです。元のファイルを確認してください",
+        "[E103] zeros.docx: 拡張子は .docx ですが Office ファイル（zip）ではありません。元のファイルを確認してください",
+    ]
+    assert [f["match"] for f in findings(out)] == ["押印"]

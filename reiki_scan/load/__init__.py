@@ -219,7 +219,7 @@ def load_file(
             ".txt, .md, .html, .docx, .xlsx, .pdf, .xml のいずれかで置いてください",
             path=display,
         )
-    data = _read(path, display, max_bytes)
+    data = _read(path, display, max_bytes, suffix)
     try:
         return _parse(data, suffix, display, rel, max_unzipped_bytes, max_zip_ratio)
     except errors.LoadError:
@@ -268,8 +268,42 @@ def _vanished(display: str) -> errors.VanishedFileError:
     )
 
 
-def _read(path: Path, display: str, max_bytes: int) -> bytes:
-    """The file's bytes, refusing what is not a regular file or is over ``max_bytes``."""
+# How much of a file is looked at before the rest is read: enough for every magic number and
+# to tell text from binary, little enough that a huge wrong file costs nothing.
+_SNIFF_BYTES = 65_536
+# Runs of NUL bytes are in no text (UTF-16 included: only U+0000 would give them).
+_NUL_RUN = b"\0" * 8
+
+
+def _sniff(head: bytes, suffix: str, display: str) -> None:
+    """Refuse from the first bytes ``head`` a file whose content cannot be what ``suffix``
+    says (an Office file that is no zip or OLE2 container, a PDF without ``%PDF``, a text
+    holding runs of NUL bytes: a disk image, a sparse or zero-filled file), before the whole
+    file is read."""
+    if suffix in _WORD or suffix in _EXCEL:
+        if not head.startswith(_ZIP_MAGIC + (_OLE_MAGIC,)):
+            raise errors.FormatMismatchError(
+                f"拡張子は {suffix} ですが Office ファイル（zip）ではありません。元のファイルを確認してください",
+                path=display,
+            )
+    elif suffix == ".pdf":
+        if not head.lstrip()[:5].startswith(b"%PDF"):
+            raise errors.FormatMismatchError(
+                "拡張子は .pdf ですが PDF ではありません（%PDF で始まらない）。元のファイルを確認してください",
+                path=display,
+            )
+    elif _NUL_RUN in head:
+        what = "NUL バイトだけでできています" if not head.strip(b"\0") else "NUL バイトが続く部分があります"
+        raise errors.FormatMismatchError(
+            f"拡張子は {suffix} ですが中身はテキストではありません（先頭 {len(head):,} バイトが{what}）。"
+            "壊れたファイルか別の種類のファイルです。元のファイルを確認してください",
+            path=display,
+        )
+
+
+def _read(path: Path, display: str, max_bytes: int, suffix: str) -> bytes:
+    """The file's bytes, refusing what is not a regular file or is over ``max_bytes``, and
+    what :func:`_sniff` refuses from its first bytes before reading the rest."""
     try:
         st = path.stat()
     except FileNotFoundError as e:
@@ -288,8 +322,10 @@ def _read(path: Path, display: str, max_bytes: int) -> bytes:
         raise _too_large(st.st_size, max_bytes, display)
     try:
         with path.open("rb") as fh:
+            head = fh.read(min(_SNIFF_BYTES, max_bytes + 1))
+            _sniff(head, suffix, display)
             # One byte over the limit tells a file that grew after stat().
-            data = fh.read(max_bytes + 1)
+            data = head + fh.read(max_bytes + 1 - len(head))
     except FileNotFoundError as e:
         raise _vanished(display) from e
     except OSError as e:
