@@ -285,7 +285,7 @@ def test_regression_reviewer_edits_of_form_copies_are_kept_and_stale_copies_remo
     assert third.exit_code == 0, third.stderr
     assert sorted(p.name for p in forms.iterdir()) == sorted(edited)
     assert {n: (forms / n).read_bytes() for n in edited} == edited
-    assert f"forms/{beside} は改正する様式がなくなったため削除しました" in notes(third)
+    assert f"forms/{beside} は様式がなくなったか改正後の写しを作らなくなったため削除しました" in notes(third)
     assert ("forms/bousai_shizai_改正後.xlsx は改正する内容がなくなったため古くなっていますが、審査者が編集しているため"
             "残しました。不要なら削除してください") in notes(third)
     assert summary(out)["forms_amended"] == []
@@ -302,7 +302,7 @@ def test_regression_form_copy_nobody_edited_is_removed_with_its_form(tmp_path):
     third = run(corpus, out)
     assert third.exit_code == 0
     assert list((out / "forms").iterdir()) == []
-    assert "forms/hojokin_kofu_shinseisho_改正後.docx は改正する様式がなくなったため削除しました" in notes(third)
+    assert "forms/hojokin_kofu_shinseisho_改正後.docx は様式がなくなったか改正後の写しを作らなくなったため削除しました" in notes(third)
 
 
 # --- 6: a second copy of a form file ------------------------------------------------------------

@@ -214,7 +214,7 @@ def write_amended_forms(out_dir: Path, findings: list[Finding], docs: Mapping[st
         result.removed.extend(f"{FORMS_DIR}/{p.name}" for p in retired.removed)
         if retired.removed:
             result.notes.append(f"{'、'.join(f'{FORMS_DIR}/{p.name}' for p in retired.removed)} は"
-                                "改正する様式がなくなったため削除しました")
+                                "様式がなくなったか改正後の写しを作らなくなったため削除しました")
         if retired.note:
             result.notes.append(f"{FORMS_DIR}/{retired.note}")
     return result
