@@ -47,8 +47,9 @@ class ScanResult:
     GiNZA), ``screened_out`` (documents read but not cut into units: no unit of theirs can
     hold a seal word or form box, :func:`reiki_scan.parallel.may_hold_findings`),
     ``ignored``: operating-system and Office clutter files passed over (``Thumbs.db`` …,
-    :func:`reiki_scan.load.is_clutter`), ``problems`` for the user, and ``links``: the form↔regulation links of the corpus
-    (``forms.FormLink``; ``None`` when the scan did not compute them)."""
+    :func:`reiki_scan.load.is_clutter`), ``problems`` for the user, and ``links``: the
+    form↔regulation links of the corpus (``forms.FormLink``; ``None`` when the scan did not
+    compute them)."""
 
     corpus: Path
     config: RunConfig
