@@ -102,7 +102,10 @@ def _report(console, result, report, files_read: int, out: Path) -> int:
         f"（押印等の要求 {req} 件） -> {out}"
     )
     console.print("出力 (written): " + ", ".join(report.files))
-    return 1 if result.skipped else 0
+    if report.drafts_omitted:
+        console.print(f"[red]改め文を自動で作れなかった例規 (drafts left to the drafter): {len(report.drafts_omitted)} 件[/red] "
+                      + "、".join(report.drafts_omitted) + "。起案中の「要手作業」の行を手作業で埋めてください")
+    return 1 if result.skipped or report.drafts_omitted else 0
 
 
 _DIFF_LISTED = 20

@@ -1,9 +1,26 @@
 """Outputs are shared with other staff: files written through a temporary file get the
-mode an ordinary ``open`` would give them (0666 less the umask), not mkstemp's 0600."""
+mode an ordinary ``open`` would give them (0666 less the umask), not mkstemp's 0600; and
+output names taken from titles or source file names are names Windows accepts."""
 
 from __future__ import annotations
 
 import os
+import re
+
+# Characters Windows forbids in a file name, and control characters.
+_BAD_NAME_CHARS = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
+_DEVICE_NAMES = re.compile(r"(?:con|prn|aux|nul|com[1-9]|lpt[1-9])(?:\..*)?", re.I)
+
+
+def safe_name(name: str, default: str = "無題") -> str:
+    """``name`` (a file name without its extension) as Windows accepts it: each forbidden
+    character (``\\ / : * ? " < > |``, control characters) becomes 「＿」, spaces and dots at the
+    end go (Windows drops them), a device name (``CON``, ``NUL``, ``COM1`` …) gets 「＿」 after it;
+    ``default`` when nothing is left."""
+    safe = _BAD_NAME_CHARS.sub("＿", name).strip().rstrip(". ")
+    if _DEVICE_NAMES.fullmatch(safe):
+        safe += "＿"
+    return safe or default
 
 
 def shared_mode() -> int:

@@ -78,6 +78,7 @@ def summarize(result: ScanResult, files_read: int) -> dict:
         "files": {
             "read": files_read,
             "skipped": len(result.skipped),
+            "ignored": result.ignored,
             "skipped_by_reason": dict(sorted(Counter(s.reason for s in result.skipped).items())),
             "skipped_files": [
                 {"file": s.path, "reason": s.reason, "message": s.message} for s in result.skipped
@@ -156,13 +157,16 @@ def read_findings(out: Path) -> list[Finding]:
 @dataclass
 class OutputReport:
     """What :func:`write_outputs` wrote: ``files`` (paths relative to OUT), and
-    ``notes`` for the user (kept reviewer files, draft self-check problems); ``ledger``: the
+    ``notes`` for the user (kept reviewer files, draft self-check problems); ``drafts_omitted``:
+    the regulations whose amendment sentences failed the self-check and are left to the
+    drafter (``"file: title"``; the run is then not a success); ``ledger``: the
     name of the ledger written (``""`` when the one in OUT was kept), ``ledger_key``: the
     :func:`ledger_key` of its content."""
 
     files: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    drafts_omitted: list[str] = field(default_factory=list)
     ledger: str = ""
     ledger_key: str = ""
 
@@ -271,9 +275,12 @@ def write_outputs(out: Path, result: ScanResult, *, drafts: bool, files_read: in
         report.files.extend(mikeshi.files)
         report.notes.extend(drafted.notes + mikeshi.notes)
         report.problems.extend(drafted.problems)
+        report.drafts_omitted.extend(drafted.omitted)
         result.problems.extend(drafted.problems)
-        amended = write_amended_forms(out, findings, docs, result.corpus, result.config)
-        report.files.extend(a.written for a in amended.written)
+        amended = write_amended_forms(out, findings, docs, result.corpus, result.config,
+                                      stamp=stamp[:8], store=out / GENERATED_DIR)
+        report.files.extend(a.written for a in amended.written if a.new)
+        report.notes.extend(amended.notes)
         report.notes.extend(
             f"様式の印欄を手作業で削ってください (manual form edit): {m.file} {m.locator} {m.source_ref}「{m.match}」 {m.reason}"
             for m in amended.manual)
@@ -450,7 +457,7 @@ def _stored_result(out: Path, corpus: Path, config: RunConfig, findings: list[Fi
     units = previous.get("units", {})
     result = ScanResult(corpus, config, documents, findings, skipped,
                         units_read=units.get("read", 0), units_parsed=units.get("parsed_by_ginza", 0),
-                        screened_out=units.get("documents_not_cut", 0))
+                        screened_out=units.get("documents_not_cut", 0), ignored=files.get("ignored", 0))
     return result, files.get("read", len(documents))
 
 

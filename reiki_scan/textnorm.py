@@ -14,9 +14,12 @@ import unicodedata
 from dataclasses import dataclass
 
 _KEEP = {"㊞", "㊞"}
-# C0 control characters but tab, line feed and carriage return (a page break \f in exported text):
-# a spreadsheet cell refuses them (openpyxl's ILLEGAL_CHARACTERS_RE is the same class).
-CONTROL_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+# The characters XML 1.0 cannot hold: C0 control characters but tab, line feed and carriage
+# return (a page break \f in exported text, a &#11; in a web page), lone surrogates, U+FFFE and
+# U+FFFF. A Word part or a spreadsheet cell refuses them (openpyxl's ILLEGAL_CHARACTERS_RE is
+# the C0 part of this class); they stay in the extracted text and findings.jsonl, and
+# :func:`xml_safe` turns them into spaces in every .docx/.xlsx written.
+CONTROL_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _SPACES = {" ", "\t", "\u3000", "\u00a0", "\u2002", "\u2003", "\u2009", "\u200b", "\r"}
 
 
@@ -94,6 +97,12 @@ class CharTable(dict):
 # One table for the process: it only grows by the distinct characters met (a few thousand).
 CHAR_TABLE = CharTable()
 _ONE_TO_ONE = _OneToOne()
+
+
+def xml_safe(text: str) -> str:
+    """``text`` with each character a Word or Excel file cannot hold (:data:`CONTROL_CHARS`)
+    replaced by a space: the one filter between input text and every .docx/.xlsx writer."""
+    return CONTROL_CHARS.sub(" ", text)
 
 
 def norm(text: str) -> str:

@@ -60,7 +60,7 @@ def test_regression_amendment_without_rule_gets_a_placeholder(jichikai, tmp_path
     drafted = write_drafts(tmp_path, result.findings, result.documents, result.config)
     assert [c.ok for c in drafted.checks] == [True]
     assert drafted.problems == [
-        "さくら台市自治会活動届出規則 第2条第2項: 「押印」（押印、廃止）を書き換える規則がありません。"
+        "reiki/jichikai_kisoku.txt: さくら台市自治会活動届出規則 第2条第2項: 「押印」（押印、廃止）を書き換える規則がありません。"
         "手作業で改め文を作るか、rewrites.yaml に規則を加えてください"]
     assert read_back(tmp_path / "整理規則案.docx")[1:7] == [
         ("条文", "さくら台市自治会活動届出規則(令和元年さくら台市規則第12号)の一部を次のように改正する。"),

@@ -216,11 +216,14 @@ def test_samples_summary_lists_copies_and_manual_work(samples_run):
          "cells_or_paragraphs": ["p7"]},
     ]
     # The office's 受付印 has no rewrite rule: the whole form waits for manual work, so that
-    # no half-amended copy of 補助金交付請求書 exists.
+    # no half-amended copy of 補助金交付請求書 exists; its ㊞, which the copy would have cut, is
+    # listed too (issue 22, case 15: it was in neither list).
     assert summary["forms_manual"] == [{
         "file": "yoshiki/sogyo_seikyusho.docx", "locator": "様式第5号", "source_ref": "textbox1", "match": "受付印",
         "reason": "補助金交付請求書 様式第5号: 「受付印」（その他の印、廃止）を書き換える規則がありません。"
-                  "手作業で改め文を作るか、rewrites.yaml に規則を加えてください"}]
+                  "手作業で改め文を作るか、rewrites.yaml に規則を加えてください"}, {
+        "file": "yoshiki/sogyo_seikyusho.docx", "locator": "様式第5号", "source_ref": "table1/r3/c3", "match": "㊞",
+        "reason": "同じファイルの他の印欄が手作業になるため改正後の写しを作りませんでした。この印欄も手作業で削ってください"}]
     assert sorted(p.name for p in (out / "forms").iterdir()) == ["bousai_shizai_改正後.xlsx", "hojokin_kofu_shinseisho_改正後.docx"]
     assert any("textbox1「受付印」" in n for n in report.notes)
 

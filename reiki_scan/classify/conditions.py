@@ -150,6 +150,9 @@ class DocumentConditions:
         self._strings: dict[tuple[int, ...] | str, str] = {}
         self._normalized: dict[tuple[int, ...] | str, Normalized] = {}
         self._document_hits: dict[str, str] = {}
+        # The findings of one 項 share its text: each pattern set is searched there once, not
+        # once per finding (a line of thousands of seal sentences made that quadratic).
+        self._hits: dict[tuple, str] = {}
 
     def _string(self, key: tuple[int, ...] | str, text: str) -> str:
         """``normalize(text).text``, for ``text`` named by ``key`` in this document."""
@@ -163,6 +166,14 @@ class DocumentConditions:
         """:func:`_search` of ``text`` (named by ``key``), normalizing it with offsets only on a match."""
         if not text:
             return ""
+        memo = (patterns, scope, key)
+        hit = self._hits.get(memo)
+        if hit is None:
+            hit = self._hits[memo] = self._search_text(patterns, scope, key, text)
+        return hit
+
+    def _search_text(self, patterns: tuple[ConditionPattern, ...], scope: str,
+                     key: tuple[int, ...] | str, text: str) -> str:
         string = self._string(key, text)
         if not any(scope in p.scopes and p.regex.search(string) for p in patterns):
             return ""

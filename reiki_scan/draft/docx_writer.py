@@ -18,6 +18,7 @@ from docx.oxml.ns import qn
 
 from ..data import data_dir
 from ..errors import OutputError
+from ..textnorm import xml_safe
 from .blocks import Block, Para, Table
 from .dochash import record_hash
 
@@ -52,7 +53,7 @@ class _Styles:
 def _fill(paragraph, para: Para, styles: _Styles) -> None:
     paragraph._p.style = styles.id_of(para.style)
     for r in para.runs:
-        run = paragraph.add_run(r.text)
+        run = paragraph.add_run(xml_safe(r.text))
         if r.underline:
             run.underline = True
 
@@ -106,7 +107,7 @@ def build_docx(blocks: Sequence[Block], title: str):
             _table(doc, block, styles)
         else:
             _fill(doc.add_paragraph(), block, styles)
-    doc.core_properties.title = title
+    doc.core_properties.title = xml_safe(title)
     return doc
 
 

@@ -29,8 +29,9 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from ..config import RunConfig
-from ..errors import OutputError
 from ..models import Block, Document, Edit, Finding
+from ..outfiles import safe_name
+from ..textnorm import xml_safe
 from .changes import build_amendments
 
 FORMS_DIR = "forms"
@@ -53,12 +54,15 @@ class CopyEdit:
 
 @dataclass(frozen=True)
 class AmendedForm:
-    """A copy written: ``file`` (the original, relative to the corpus), ``written`` (relative
-    to OUT, ``forms/…_改正後.docx``) and the edits made."""
+    """A copy made: ``file`` (the original, relative to the corpus), ``written`` (relative
+    to OUT, ``forms/…_改正後.docx``, or the copy beside it when a reviewer edited that one) and
+    the edits made; ``new``: false when nothing was written (the reviewer-edited copy at
+    ``written`` is kept, and the tool would write what it wrote last time)."""
 
     file: str
     written: str
     edits: tuple[CopyEdit, ...]
+    new: bool = True
 
 
 @dataclass(frozen=True)
@@ -79,20 +83,33 @@ class ManualForm:
 
 @dataclass
 class FormsResult:
-    """What :func:`write_amended_forms` did."""
+    """What :func:`write_amended_forms` did: the copies made (``written``; a copy whose
+    reviewer-edited file was kept goes beside it), the changes left to staff (``manual``),
+    ``notes`` for the user (copies kept because a reviewer edited them, copies removed or kept
+    although no longer made) and ``removed`` (copies deleted, relative to OUT)."""
 
     written: list[AmendedForm] = field(default_factory=list)
     manual: list[ManualForm] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
 
 
 class _Unsafe(Exception):
-    """A marker that cannot be cut cleanly; the message is the reason for staff."""
+    """A marker that cannot be cut cleanly; the message is the reason for staff, ``source_ref``
+    the paragraph or cell it is about (``""``: the whole file); ``reasons``: the reason of each
+    paragraph or cell found unsafe, when several were looked at."""
+
+    def __init__(self, message: str, source_ref: str = "", reasons: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.source_ref = source_ref
+        self.reasons = reasons or ({source_ref: message} if source_ref else {})
 
 
 def copy_name(file: str) -> str:
-    """``forms/<stem>_改正後.<ext>`` for the form file ``file`` (posix, relative)."""
+    """``forms/<stem>_改正後.<ext>`` for the form file ``file`` (posix, relative), the stem made a
+    name Windows accepts as the 見え消し are (:func:`reiki_scan.outfiles.safe_name`)."""
     p = PurePosixPath(file)
-    return f"{FORMS_DIR}/{p.stem}{SUFFIX}{p.suffix}"
+    return f"{FORMS_DIR}/{safe_name(p.stem)}{SUFFIX}{p.suffix}"
 
 
 def _in_block(block: Block, edit: Edit) -> tuple[int, int, str]:
@@ -102,12 +119,24 @@ def _in_block(block: Block, edit: Edit) -> tuple[int, int, str]:
 
 
 def write_amended_forms(out_dir: Path, findings: list[Finding], docs: Mapping[str, Document],
-                        corpus: Path, config: RunConfig) -> FormsResult:
+                        corpus: Path, config: RunConfig, *, stamp: str | None = None,
+                        store: Path | None = None) -> FormsResult:
     """Write the amended copy of every form file whose findings change (module docstring).
 
     ``docs`` maps ``Finding.file`` to its document as scanned (the form file itself, not a
     drafting view); ``corpus`` is where the originals are. Returns the copies written and the
-    changes left for manual work. Raises :class:`OutputError` when a copy cannot be written."""
+    changes left for manual work. A copy a reviewer edited is never overwritten: the new one
+    goes beside it named with ``stamp`` (the run date ``"20261129"``, default today), as the
+    drafts are (:func:`.protect.save_bytes_protected`, the copies of what was written kept in
+    ``store``, default ``OUT/.reiki-scan/generated``); a copy this run no longer makes (its form
+    left the corpus or is no longer amended) is deleted unless a reviewer edited it.
+    Raises :class:`OutputError` when a copy cannot be written."""
+    import time
+
+    from .protect import GENERATED_DIR, retire_bytes, save_bytes_protected
+
+    stamp = stamp or time.strftime("%Y%m%d")
+    store = (store if store is not None else out_dir / GENERATED_DIR) / FORMS_DIR
     result = FormsResult()
     form_findings = [f for f in findings if (d := docs.get(f.file)) is not None
                      and d.doc_kind == "様式" and d.source.format in ("docx", "xlsx", "pdf")]
@@ -140,6 +169,10 @@ def write_amended_forms(out_dir: Path, findings: list[Finding], docs: Mapping[st
                     planned[block].append((*_in_block(block, e), f))
         if not planned and not manual:
             continue
+        # Why no copy is written, when it is not: then every seal box of the file is listed for
+        # staff, not only the one that stopped the copy.
+        unsafe = _Unsafe("同じファイルの他の印欄が手作業になるため改正後の写しを作りませんでした。この印欄も手作業で削ってください") \
+            if manual else None
         if not manual:
             try:
                 data = (corpus / am.file).read_bytes()
@@ -148,43 +181,63 @@ def write_amended_forms(out_dir: Path, findings: list[Finding], docs: Mapping[st
                 else:
                     out_bytes, edits = _xlsx(data, doc, planned, am.file)
             except _Unsafe as e:
-                f = next(iter(planned.values()))[0][3]
-                manual.append(ManualForm(am.file, f.locator, f.source_ref, f.match, str(e)))
+                unsafe = e
             except OSError as e:
-                f = next(iter(planned.values()))[0][3]
-                manual.append(ManualForm(am.file, f.locator, f.source_ref, f.match,
-                                         f"元のファイルを読めません（{e}）。コーパスを確かめてから再実行してください"))
+                unsafe = _Unsafe(f"元のファイルを読めません（{e}）。コーパスを確かめてから再実行してください")
             else:
                 name = copy_name(am.file)
                 if name in names:
-                    name = f"{FORMS_DIR}/{PurePosixPath(am.file).parent.name}_{PurePosixPath(name).name}"
+                    name = f"{FORMS_DIR}/{safe_name(PurePosixPath(am.file).parent.name)}_{PurePosixPath(name).name}"
                 names[name] = am.file
-                _write(out_dir / name, out_bytes)
-                result.written.append(AmendedForm(am.file, name, tuple(edits)))
+                base = PurePosixPath(name).name
+                outcome = save_bytes_protected(out_bytes, out_dir / name, stamp=stamp, previous=store / base,
+                                               what="改正後の様式")
+                if outcome.note:
+                    result.notes.append(f"{FORMS_DIR}/{outcome.note}")
+                written = name if outcome.written is None else f"{FORMS_DIR}/{outcome.written.name}"
+                result.written.append(AmendedForm(am.file, written, tuple(edits), outcome.written is not None))
                 continue
+        for block, items in planned.items():
+            if not unsafe.source_ref:
+                reason = str(unsafe)
+            elif block.source_ref in unsafe.reasons:
+                reason = unsafe.reasons[block.source_ref]
+            else:
+                reason = (f"同じファイルの {'、'.join(unsafe.reasons)} を自動で削れないため改正後の写しを作りませんでした。"
+                          "この印欄も手作業で削ってください")
+            manual.extend(ManualForm(am.file, f.locator, f.source_ref, f.match, reason) for *_, f in items)
         result.manual.extend(manual)
+    current = {PurePosixPath(n).name for n in names}
+    stale = sorted(p.name for p in store.iterdir() if p.is_file() and p.name not in current) if store.is_dir() else []
+    for base in stale:
+        retired = retire_bytes(out_dir / FORMS_DIR / base, store / base)
+        result.removed.extend(f"{FORMS_DIR}/{p.name}" for p in retired.removed)
+        if retired.removed:
+            result.notes.append(f"{'、'.join(f'{FORMS_DIR}/{p.name}' for p in retired.removed)} は"
+                                "様式がなくなったか改正後の写しを作らなくなったため削除しました")
+        if retired.note:
+            result.notes.append(f"{FORMS_DIR}/{retired.note}")
     return result
-
-
-def _write(path: Path, data: bytes) -> None:
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.tmp")
-        tmp.write_bytes(data)
-        tmp.replace(path)
-    except OSError as e:
-        raise OutputError(f"改正後の様式を書けません（{e}）。出力フォルダの空き容量と権限を確認してください",
-                          path=str(path)) from e
 
 
 # --- Word ----------------------------------------------------------------------------
 
-def _docx_paragraphs(package):
+def _docx_paragraphs(package, file: str):
     """``(source_ref, w:p)`` of every non-empty paragraph, in the loader's order and with
-    its refs (body, tables, text boxes, headers, footers)."""
+    its refs (body, tables, text boxes, headers, footers); and ``(part, root element)`` of the
+    parts python-docx holds as bytes only (the main part of a .docm or .dotx), parsed here, whose
+    edited XML goes back into the part before the package is saved."""
     from ..load import docxfile as dx
 
     out = []
+    generic = []
+
+    def element(part):
+        el = getattr(part, "element", None)
+        if el is None:
+            el = dx._element(part, file)
+            generic.append((part, el))
+        return el
 
     def story(container, prefix: str, per_paragraph: bool, counter: list[int]) -> None:
         p_no = t_no = 0
@@ -205,13 +258,13 @@ def _docx_paragraphs(package):
 
     main = package.main_document_part
     counter = [0]
-    body = main.element.find(f"{{{dx.W}}}body")
+    body = element(main).find(f"{{{dx.W}}}body")
     if body is not None:
         story(body, "", True, counter)
     for kind in ("header", "footer"):
         for n, part in enumerate(dx._related_parts(main, "/" + kind), 1):
-            story(part.element, f"{kind}{n}/", True, counter)
-    return out
+            story(element(part), f"{kind}{n}/", True, counter)
+    return out, generic
 
 
 def _pieces(p) -> list[tuple[object, str]]:
@@ -268,11 +321,12 @@ def _cut(p, a: int, b: int, new: str) -> None:
 
 def _docx(data: bytes, doc: Document, planned) -> tuple[bytes, list[CopyEdit]]:
     from docx.package import Package
+    from lxml import etree
 
     from ..load import docxfile as dx
 
     package = Package.open(io.BytesIO(data))
-    paragraphs = _docx_paragraphs(package)
+    paragraphs, generic = _docx_paragraphs(package, doc.path)
     blocks = [b for b in doc.source.blocks]
     if len(paragraphs) != len(blocks) or any(ref != b.source_ref for (ref, _), b in zip(paragraphs, blocks)):
         raise _Unsafe("ファイルの段落を読込み時と同じ順に照合できないため、手作業で印欄を削ってください")
@@ -283,10 +337,16 @@ def _docx(data: bytes, doc: Document, planned) -> tuple[bytes, list[CopyEdit]]:
         p = paragraphs[i][1]
         old = dx._paragraph_text(p)
         if old != doc.text[block.start:block.end]:
-            raise _Unsafe("段落の文字が読込み時と食い違うため、手作業で印欄を削ってください")
+            raise _Unsafe("段落の文字が読込み時と食い違うため、手作業で印欄を削ってください", block.source_ref)
         for a, b, new, _ in sorted(planned[block], key=lambda t: -t[0]):
-            _cut(p, a, b, new)
+            try:
+                _cut(p, a, b, new)
+            except _Unsafe as e:
+                raise _Unsafe(str(e), block.source_ref) from None
         edits.append(CopyEdit(block.source_ref, old, dx._paragraph_text(p)))
+    for part, root in generic:
+        # A generic part holds its bytes (python-docx has no setter; protect.record_hash does the same).
+        part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
     buf = io.BytesIO()
     package.save(buf)
     return buf.getvalue(), edits
@@ -326,22 +386,29 @@ def _xlsx(data: bytes, doc: Document, planned, file: str) -> tuple[bytes, list[C
     if lost:
         raise _Unsafe(f"ブックに保存できない部分があるため（{lost[0]}）、Excel で手作業で印欄を削ってください")
     edits = []
+    # Every cell is looked at, so that staff get the reason of each one that needs their hand.
+    reasons: dict[str, str] = {}
     for block, items in planned.items():
         sheet, coord = block.source_ref.split("!", 1)
         cell = wb[sheet][coord]
         value = cell.value
-        if isinstance(value, CellRichText):
-            raise _Unsafe(f"{block.source_ref} は書式付きの文字列のため、Excel で手作業で印欄を削ってください")
-        if not isinstance(value, str) or value.startswith("="):
-            raise _Unsafe(f"{block.source_ref} は数式又は文字列でないため、Excel で手作業で印欄を削ってください")
         old = doc.text[block.start:block.end]
-        if _cell_text(value) != old or value != old:
-            raise _Unsafe(f"{block.source_ref} の文字が読込み時と食い違うため、Excel で手作業で印欄を削ってください")
+        if isinstance(value, CellRichText):
+            reasons[block.source_ref] = f"{block.source_ref} は書式付きの文字列のため、Excel で手作業で印欄を削ってください"
+        elif not isinstance(value, str) or value.startswith("="):
+            reasons[block.source_ref] = f"{block.source_ref} は数式又は文字列でないため、Excel で手作業で印欄を削ってください"
+        elif _cell_text(value) != old or value != old:
+            reasons[block.source_ref] = f"{block.source_ref} の文字が読込み時と食い違うため、Excel で手作業で印欄を削ってください"
+        if block.source_ref in reasons:
+            continue
         new_text = old
         for a, b, new, _ in sorted(items, key=lambda t: -t[0]):
             new_text = new_text[:a] + new + new_text[b:]
-        cell.value = new_text if new_text.strip(_SPACES + "\n") else None
+        cell.value = xml_safe(new_text) if new_text.strip(_SPACES + "\n") else None
         edits.append(CopyEdit(block.source_ref, old, new_text))
+    if reasons:
+        first = next(iter(reasons))
+        raise _Unsafe(reasons[first], first, reasons)
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue(), edits

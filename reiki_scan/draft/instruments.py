@@ -20,7 +20,10 @@ Files written to OUT:
 
 Every regulation's sentences pass the self-check (:func:`.apply.check`) before they are
 written; a regulation whose word edits fail it is drafted with whole-provision
-replacements instead, and the failure is reported in ``DraftResult.problems``.
+replacements instead, and the failure is reported in ``DraftResult.problems``. One that
+fails both keeps its place in its draft with a line saying its sentences are left to the
+drafter (its 新旧対照表 is written), and is listed in ``DraftResult.omitted``: no draft is
+dropped without a word.
 National laws are never drafted (they are not the municipality's to amend).
 """
 
@@ -39,7 +42,7 @@ from ..structure.numbering import int_to_kanji, kanji_to_int, to_kanji_locator
 from .apply import check
 from .blocks import Block, Para, Table
 from .changes import CHANGING_DECISIONS, build_amendments, section_rank
-from .kaimebun import BODY_PREFIX
+from .kaimebun import BODY_PREFIX, MANUAL_MARK
 from .taisho import comparison
 
 SEIRI_FILE = "整理規則案.docx"
@@ -82,10 +85,12 @@ class DraftResult:
     self-check per regulation, ``problems`` (one Japanese line each) for the user,
     ``notes`` on drafts kept because a reviewer edited them (or kept although nothing is
     left to amend), and ``removed``: generated drafts deleted because nothing is left to
-    amend (names relative to OUT)."""
+    amend (names relative to OUT); ``omitted``: ``"file: title"`` of the regulations whose
+    amendment sentences failed the self-check in both forms and are left to the drafter."""
 
     files: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
+    omitted: list[str] = field(default_factory=list)
     checks: list[CheckResult] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
@@ -254,7 +259,9 @@ def _checked(am: Amendment, doc: Document, config: RunConfig, result: DraftResul
         lines = check(_whole(am), doc.text, config)
     except DraftCheckError as e:
         result.checks.append(CheckResult(am.file, am.title, False, f"{first} / {e}"))
-        result.problems.append(f"{first}（全部改正の形でも点検に通らないため、この{am.doc_kind}の起案を省きました: {e}）")
+        result.omitted.append(f"{am.file}: {am.title}")
+        result.problems.append(f"{first}（全部改正の形でも点検に通らないため、この{am.doc_kind}の改め文を省き、"
+                               f"起案には手作業で作る旨を書きました: {e}）")
         return None
     result.checks.append(CheckResult(am.file, am.title, False, first, fallback=True))
     result.problems.append(f"{first}（この{am.doc_kind}は規定ごとの全部改正の形で起案しました）")
@@ -280,21 +287,23 @@ def write_drafts(out_dir: Path, findings: list[Finding], docs: Mapping[str, Docu
     result = DraftResult()
     seiri, seibi, yoko, tables = [], [], [], []
     for am in build_amendments(findings, docs, config):
-        result.problems.extend(am.problems)
+        # Titles repeat (two 要綱 of one name, a form and its copy): each problem names its file.
+        result.problems.extend(f"{am.file}: {p}" for p in am.problems)
         if not am.changes and not am.manual:
             continue
         if am.doc_kind in NATIONAL_KINDS:
-            result.problems.append(f"{am.title}: 国の法令（{am.doc_kind}）は市の例規で改正できないため、起案しません")
+            result.problems.append(f"{am.file}: {am.title}: 国の法令（{am.doc_kind}）は市の例規で改正できないため、起案しません")
             continue
         doc = docs[am.file]
         lines = _checked(am, doc, config, result)
         if lines is None:
-            continue
+            lines = [f"（改め文が自己点検に通らないため省きました{MANUAL_MARK}　{am.file} の改正は、"
+                     "新旧対照表を参照して手作業で起案してください）"]
         target = seibi if am.doc_kind == "条例" else seiri if am.doc_kind == "規則" else yoko
         target.append((am, lines))
         cited, understood = citation(am, config)
         if not understood and am.doc_kind in ("条例", "規則"):
-            result.problems.append(f"{am.title}: 公布番号「{am.act_number}」を読めないため、起案の○を埋めてください")
+            result.problems.append(f"{am.file}: {am.title}: 公布番号「{am.act_number}」を読めないため、起案の○を埋めてください")
         if am.changes:
             tables.extend(comparison(am, doc, cited if am.doc_kind in ("条例", "規則") else am.title, config))
 

@@ -35,7 +35,7 @@ from ..review.ledger import (CHANGE_COLUMNS, CHANGES_SHEET, DECISION_HEADER, FIN
                              GROUP_COLUMNS, GROUPS_SHEET, NOTE_HEADER, REREVIEW_NOTE, SUMMARY_SHEET,
                              ledger_has_reviewer_input, proposal_reason)
 from ..review.lineage import DIFF_LABELS
-from ..textnorm import CONTROL_CHARS
+from ..textnorm import xml_safe
 
 # charset 128 (SHIFTJIS_CHARSET) makes Excel treat the font as an East Asian one.
 _FONT_NAME = "Yu Gothic"
@@ -74,7 +74,7 @@ class _Writer:
 
     def append(self, values: list, header: bool = False, input_cols: tuple[int, ...] = ()) -> None:
         # A cell refuses control characters (a page break \f in a regulation's text): a space instead.
-        self.ws.append([CONTROL_CHARS.sub(" ", v) if isinstance(v, str) else v for v in values])
+        self.ws.append([xml_safe(v) if isinstance(v, str) else v for v in values])
         self.row += 1
         for i in range(1, len(values) + 1):
             cell = self.ws.cell(row=self.row, column=i)

@@ -35,12 +35,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from docx.comments import Comments
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
 from ..config import RunConfig
 from ..errors import ReviewFileError
 from ..models import NATIONAL_KINDS, Document, Edit, Finding
+from ..outfiles import safe_name
+from ..textnorm import xml_safe
 from .changes import CHANGING_DECISIONS, build_amendments
 from .protect import GENERATED_DIR, obsolete_note, recorded_hash, retire_draft, save_protected
 from .redline import AUTHOR, Tracked, w3c_date
@@ -52,7 +55,6 @@ STATES = ("pending", "accepted", "rejected", "unknown")
 
 _BOOKMARK_PREFIXES = ("RS_", "RSD_", "RSI_")
 _ID_IN_COMMENT = re.compile(r"([A-Za-z0-9-]+)（(" + "|".join(CHANGING_DECISIONS) + ")）")
-_BAD_NAME_CHARS = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
 
 
 def bookmark_name(prefix: str, finding_id: str) -> str:
@@ -68,9 +70,9 @@ def _finding_of(name: str) -> tuple[str, str] | None:
 
 
 def file_name(title: str) -> str:
-    """The 見え消し file name of a regulation: its title with characters Windows forbids in
-    file names replaced by 「＿」, ``.docx`` appended."""
-    return (_BAD_NAME_CHARS.sub("＿", title).strip() or "無題") + ".docx"
+    """The 見え消し file name of a regulation: its title made a name Windows accepts
+    (:func:`reiki_scan.outfiles.safe_name`: forbidden characters replaced by 「＿」), ``.docx`` appended."""
+    return safe_name(title) + ".docx"
 
 
 # ---------------------------------------------------------------------------- writing
@@ -126,6 +128,12 @@ class _Writer:
         self.document = document
         self.tracked = Tracked(w3c_date(stamp))
         self.date = _dt.datetime.strptime(stamp[:8], "%Y%m%d").replace(tzinfo=_dt.timezone.utc)
+        self.comments = document.comments._comments_elm
+        # python-docx numbers a new comment after the largest id of every comment there (an
+        # XPath over all of them: quadratic in the changes of a long law). Each comment is made
+        # in an empty scratch collection, numbered here and moved to the document's.
+        self.scratch = Comments(OxmlElement("w:comments"), document.comments._comments_part)
+        self.next_comment = max((c.id for c in self.comments.comment_lst), default=-1) + 1
 
     def bookmark_start(self, p, name: str) -> str:
         # Bookmarks share the revisions' counter so that no two annotations carry one id.
@@ -139,9 +147,13 @@ class _Writer:
         p.append(OxmlElement("w:bookmarkEnd", attrs={qn("w:id"): bid}))
 
     def comment(self, text: str) -> str:
-        c = self.document.comments.add_comment(text, author=AUTHOR, initials="RS")
-        c._comment_elm.date = self.date  # python-docx stamps the wall clock; the run date keeps output stable
-        return str(c.comment_id)
+        c = self.scratch.add_comment(xml_safe(text), author=AUTHOR, initials="RS")
+        el = c._comment_elm
+        el.id = self.next_comment
+        self.next_comment += 1
+        el.date = self.date  # python-docx stamps the wall clock; the run date keeps output stable
+        self.comments.append(el)
+        return str(el.id)
 
 
 def _comment_text(edit: Edit, finding: Finding | None) -> str:
@@ -240,7 +252,7 @@ def build_mikeshi(doc: Document, edits: list[Edit], findings: Mapping[str, Findi
         else:
             buf.append(ch)
     flush()
-    document.core_properties.title = f"{doc.title}（見え消し）"
+    document.core_properties.title = xml_safe(f"{doc.title}（見え消し）")
     return document
 
 
@@ -282,6 +294,8 @@ def write_mikeshi(out_dir: Path, findings: list[Finding], docs: Mapping[str, Doc
     result = MikeshiResult()
     by_id = {f.id: f for f in findings}
     used: dict[str, int] = {}
+    # The names written this run, ``-2`` … included: none of them is obsolete.
+    current: set[str] = set()
     folder = out_dir / MIKESHI_DIR
     for file, edits in _edits_by_file(findings, docs, config).items():
         doc = docs[file]
@@ -289,6 +303,7 @@ def write_mikeshi(out_dir: Path, findings: list[Finding], docs: Mapping[str, Doc
         used[name] = used.get(name, 0) + 1
         if used[name] > 1:
             name = f"{name[:-5]}-{used[name]}.docx"
+        current.add(name)
         document = build_mikeshi(doc, edits, by_id, stamp=stamp)
         previous = store / MIKESHI_DIR / name if store is not None else None
         outcome = save_protected(document, folder / name, stamp=stamp, previous=previous)
@@ -296,7 +311,7 @@ def write_mikeshi(out_dir: Path, findings: list[Finding], docs: Mapping[str, Doc
             result.files.append(outcome.written.relative_to(out_dir).as_posix())
         if outcome.note:
             result.notes.append(f"{MIKESHI_DIR}/{outcome.note}")
-    for name in _obsolete(folder, store, set(used)):
+    for name in _obsolete(folder, store, current):
         retired = retire_draft(folder / name, previous=store / MIKESHI_DIR / name if store is not None else None)
         result.removed.extend(f"{MIKESHI_DIR}/{p.name}" for p in retired.removed)
         if retired.removed:

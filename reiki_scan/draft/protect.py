@@ -10,9 +10,13 @@ with a redline from the previous generated draft (a copy kept under
 
 from __future__ import annotations
 
+import hashlib
+import io
 import os
 import re
 import shutil
+import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -167,3 +171,105 @@ def obsolete_note(kept: list[Path]) -> str:
         return ""
     return (f"{'、'.join(p.name for p in kept)} は改正する内容がなくなったため古くなっていますが、"
             "審査者が編集しているため残しました。不要なら削除してください")
+
+
+# --- files written as bytes (the amended copies of form files) ----------------------------
+#
+# A form copy is the original .docx/.xlsx with only its seal markers cut: it carries no hash
+# property of its own (that would change more than the marker). Whether a reviewer edited it
+# is told by the copy of what the tool wrote last, kept under ``previous`` (in GENERATED_DIR):
+# a file whose content differs from that copy — or that has no such copy — is the reviewer's.
+# Content is that of the package's members: the zip's own timestamps and the save time
+# openpyxl stamps in docProps/core.xml change on every write and are left out.
+
+_SAVE_TIME = re.compile(rb"<dcterms:modified\b[^>]*>[^<]*</dcterms:modified>")
+
+
+def package_key(data: bytes) -> str:
+    """SHA-256 hex of the members of the zip package ``data`` (names and contents, without the
+    save time of docProps/core.xml); of the bytes themselves when ``data`` is not a zip."""
+    digest = hashlib.sha256()
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            for name in sorted(z.namelist()):
+                body = z.read(name)
+                if name == "docProps/core.xml":
+                    body = _SAVE_TIME.sub(b"", body)
+                digest.update(len(name).to_bytes(4, "big") + name.encode() + len(body).to_bytes(8, "big") + body)
+    except (zipfile.BadZipFile, OSError, ValueError, KeyError, EOFError, zlib.error):
+        return hashlib.sha256(data).hexdigest()
+    return digest.hexdigest()
+
+
+def _file_key(path: Path) -> str | None:
+    try:
+        return package_key(path.read_bytes())
+    except OSError:
+        return None
+
+
+def bytes_edited(path: Path, previous: Path) -> bool:
+    """Whether the file at ``path`` differs in content (:func:`package_key`) from the copy the
+    tool kept of what it wrote there (``previous``), or there is no such copy. ``False`` when
+    there is no file at ``path``."""
+    return path.exists() and (not previous.exists() or _file_key(path) != _file_key(previous))
+
+
+def _write_bytes(path: Path, data: bytes, what: str) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.tmp")
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
+    except OSError as e:
+        raise OutputError(f"{what}を書けません（{e}）。出力フォルダの空き容量と権限を確認してください",
+                          path=str(path)) from e
+
+
+def save_bytes_protected(data: bytes, path: Path, *, stamp: str, previous: Path, what: str) -> SaveOutcome:
+    """Write ``data`` to ``path`` as :func:`save_protected` writes a draft: unless a reviewer
+    edited the file there (:func:`bytes_edited`), which is then kept byte for byte while the new
+    file goes beside it with the run date in its name (``様式_改正後-20261129.xlsx``); nothing is
+    written when the edited file's last generated version equals ``data``. ``previous``: where
+    the copy of what was last written is kept; ``what``: the kind of file, for messages (「改正後の様式」).
+    Raises :class:`OutputError` when a file cannot be written."""
+    name = path.name
+    if not bytes_edited(path, previous):
+        _write_bytes(path, data, what)
+        _write_bytes(previous, data, what)
+        return SaveOutcome(path)
+    if previous.exists() and _file_key(previous) == package_key(data):
+        return SaveOutcome(None, kept=path, note=f"{name} は審査者が編集しているため上書きしません（前回の{what}から変更はありません）")
+    n = 1
+    while True:
+        target = path.with_name(f"{path.stem}-{stamp}{'' if n == 1 else f'-{n}'}{path.suffix}")
+        if not bytes_edited(target, previous):
+            break
+        n += 1
+    _write_bytes(target, data, what)
+    _write_bytes(previous, data, what)
+    return SaveOutcome(target, kept=path, note=f"{name} は審査者が編集しているため上書きせず、新しい{what}を {target.name} に書きました")
+
+
+def retire_bytes(path: Path, previous: Path) -> RetireOutcome:
+    """Take away the file at ``path`` the tool wrote with :func:`save_bytes_protected` (and
+    those written beside it with a run date) once it is no longer produced: each one still
+    equal to ``previous`` (what the tool last wrote) is deleted, an edited one is kept and the
+    note says it is obsolete; ``previous`` goes when nothing was kept.
+    Raises :class:`OutputError` when a file cannot be deleted."""
+    removed, kept = [], []
+    for p in [path, *_stamped(path)]:
+        if not p.exists():
+            continue
+        if bytes_edited(p, previous):
+            kept.append(p)
+            continue
+        try:
+            p.unlink()
+        except OSError as e:
+            raise OutputError(f"古くなった出力を削除できません ({e})。開いていれば閉じてから再実行してください",
+                              path=str(p)) from e
+        removed.append(p)
+    if not kept:
+        previous.unlink(missing_ok=True)
+    return RetireOutcome(tuple(removed), tuple(kept), obsolete_note(kept))

@@ -24,6 +24,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
 from ..errors import OutputError
+from ..textnorm import xml_safe
 
 AUTHOR = "reiki-scan"
 REDLINE_STYLE = "対照表"
@@ -59,7 +60,7 @@ class Tracked:
         r = OxmlElement("w:r")
         t = OxmlElement(tag)
         t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
-        t.text = text
+        t.text = xml_safe(text)
         r.append(t)
         return r
 
@@ -213,6 +214,6 @@ def write_redline(old_path: Path, new_path: Path, out_path: Path, title: str, *,
             {"equal": tracked.plain, "delete": tracked.deleted, "insert": tracked.inserted}[piece.kind](p, piece.text)
         if line.mark:
             tracked.paragraph_mark(p, "del" if line.mark == "delete" else "ins")
-    doc.core_properties.title = title
+    doc.core_properties.title = xml_safe(title)
     return save_docx(doc, out_path)
 

@@ -33,13 +33,18 @@ def draft_view(findings: list[Finding], documents: Mapping[str, Document],
 
     A section is left where it is when its regulation also holds findings in a 様式 of the
     same number (the form is printed in the regulation too: a reviewer must say which copy
-    rules). Offsets of moved findings are half-open into the regulation's extended text;
+    rules), and when another form file's section of the same number already joined it (a
+    second copy of a form file, 「様式 - コピー.xlsx」: the first by path joins, the others are
+    drafted as forms of their own, so the regulation holds each 様式 once). Offsets of moved findings are half-open into the regulation's extended text;
     every other finding and document is returned as given."""
     by_reg: dict[str, list[FormLink]] = defaultdict(list)
-    for link in links:
+    joined: dict[tuple[str, str], str] = {}
+    for link in sorted(links, key=lambda k: (k.regulation, k.locator, k.form_file, k.start)):
         reg = documents.get(link.regulation)
         form = documents.get(link.form_file)
         if reg is None or form is None or _own_findings_in(findings, reg, link.locator):
+            continue
+        if joined.setdefault((link.regulation, link.locator), link.form_file) != link.form_file:
             continue
         by_reg[link.regulation].append(link)
     docs = dict(documents)

@@ -40,6 +40,11 @@ SUPPORTED_SUFFIXES = frozenset(
 FORM_SUFFIXES = frozenset(_WORD + _EXCEL + (".pdf",))
 _SKIP_SUFFIXES = (".jsonl", ".json")
 _SKIP_NAMES = ("reiki-scan.toml",)
+# Files the operating system or Office leave beside documents (thumbnail caches, folder
+# settings, Finder metadata, lock and temporary files): never input, ignored on every run.
+_CLUTTER_NAMES = frozenset({"thumbs.db", "ehthumbs.db", "ehthumbs_vista.db", "desktop.ini", ".ds_store",
+                            ".localized", "icon\r", ".directory"})
+_CLUTTER = re.compile(r"~\$.*|\._.*|\.~lock\..*#|~(?:wr[dlfk]|df)[0-9a-f]*\.tmp", re.I)
 _DOC_PREFIXES = ("readme", "sources")
 # Zip-bomb defaults (RunConfig.max_unzipped_mb / max_zip_ratio), checked on the central
 # directory before anything is extracted.
@@ -65,6 +70,9 @@ class CorpusListing:
 
     files: list[Path] = field(default_factory=list)
     refused: list[errors.LoadError] = field(default_factory=list)
+    ignored: list[str] = field(default_factory=list)
+    """Operating-system and Office clutter (``Thumbs.db``, ``desktop.ini``, ``.DS_Store``,
+    ``~$`` lock files …), relative posix paths: neither input nor a problem."""
 
 
 def iter_corpus(root: Path) -> list[Path]:
@@ -79,8 +87,10 @@ def list_corpus(root: Path) -> CorpusListing:
     Skipped without a word: hidden files and folders (leading ``.``), working folders
     whose name starts with ``_`` (``_build``, ``_old``: a city's scratch space, not its
     例規), ``reiki-scan.toml``, ``*.json`` / ``*.jsonl``, the corpus' own notes (files
-    named ``README*`` / ``SOURCES*``), Office lock files (``~$*``), and linked folders
-    inside ``root`` (their files are reached through the real path). Refused and listed:
+    named ``README*`` / ``SOURCES*``), operating-system and Office clutter (``Thumbs.db``,
+    ``desktop.ini``, ``.DS_Store``, ``~$*`` lock files …: counted in
+    :attr:`CorpusListing.ignored`), and linked folders inside ``root`` (their files are
+    reached through the real path). Refused and listed:
     links (to files or folders) leading outside ``root``, and links to nothing. Files of
     any other suffix are listed too, so that :func:`load_file` can report them as
     unsupported. Raises :class:`errors.LoadError` when ``root`` is not a folder."""
@@ -92,6 +102,7 @@ def list_corpus(root: Path) -> CorpusListing:
         )
     real_root = root.resolve()
     found: list[tuple[str, Path]] = []
+    ignored: list[str] = []
     refused: list[tuple[str, errors.LoadError]] = []
 
     def refuse_link(p: Path, is_dir: bool) -> bool:
@@ -128,6 +139,9 @@ def list_corpus(root: Path) -> CorpusListing:
             keep.append(d)
         dirnames[:] = sorted(keep)
         for name in filenames:
+            if is_clutter(name):
+                ignored.append((here / name).relative_to(root).as_posix())
+                continue
             if _skipped_name(name):
                 continue
             p = here / name
@@ -136,14 +150,20 @@ def list_corpus(root: Path) -> CorpusListing:
             found.append((p.relative_to(root).as_posix(), p))
     found.sort(key=lambda t: t[0])
     refused.sort(key=lambda t: t[0])
-    return CorpusListing([p for _, p in found], [e for _, e in refused])
+    return CorpusListing([p for _, p in found], [e for _, e in refused], sorted(ignored))
+
+
+def is_clutter(name: str) -> bool:
+    """Whether the file name ``name`` is operating-system or Office clutter (``Thumbs.db``,
+    ``desktop.ini``, ``.DS_Store``, ``._*``, ``~$*`` and ``.~lock.*#`` lock files, Word's
+    ``~WRL*.tmp``), never a document."""
+    return name.lower() in _CLUTTER_NAMES or bool(_CLUTTER.fullmatch(name))
 
 
 def _skipped_name(name: str) -> bool:
     lower = name.lower()
     return (
         name.startswith(".")
-        or name.startswith("~$")
         or name in _SKIP_NAMES
         or lower.endswith(_SKIP_SUFFIXES)
         or lower.startswith(_DOC_PREFIXES)
@@ -167,7 +187,8 @@ def load_file(
     above 1 MiB).
 
     Raises (all :class:`errors.LoadError`): EmptyFileError (0 bytes), TooLargeError,
-    UnsupportedFormatError (.doc/.xls and unknown suffixes), FormatMismatchError (content
+    UnsupportedFormatError (.doc/.xls and unknown suffixes,
+    or an old binary Word/Excel file under a .docx/.xlsx name), FormatMismatchError (content
     is not what the suffix says), CorruptFileError (a damaged zip member or markup; any
     failure of a format library on the file), ProtectedFileError (encrypted Office file,
     zip or PDF), UnsafeFileError (zip bomb, DTD in an Office part, entity declarations,
@@ -198,7 +219,7 @@ def load_file(
             ".txt, .md, .html, .docx, .xlsx, .pdf, .xml のいずれかで置いてください",
             path=display,
         )
-    data = _read(path, display, max_bytes)
+    data = _read(path, display, max_bytes, suffix)
     try:
         return _parse(data, suffix, display, rel, max_unzipped_bytes, max_zip_ratio)
     except errors.LoadError:
@@ -247,8 +268,42 @@ def _vanished(display: str) -> errors.VanishedFileError:
     )
 
 
-def _read(path: Path, display: str, max_bytes: int) -> bytes:
-    """The file's bytes, refusing what is not a regular file or is over ``max_bytes``."""
+# How much of a file is looked at before the rest is read: enough for every magic number and
+# to tell text from binary, little enough that a huge wrong file costs nothing.
+_SNIFF_BYTES = 65_536
+# Runs of NUL bytes are in no text (UTF-16 included: only U+0000 would give them).
+_NUL_RUN = b"\0" * 8
+
+
+def _sniff(head: bytes, suffix: str, display: str) -> None:
+    """Refuse from the first bytes ``head`` a file whose content cannot be what ``suffix``
+    says (an Office file that is no zip or OLE2 container, a PDF without ``%PDF``, a text
+    holding runs of NUL bytes: a disk image, a sparse or zero-filled file), before the whole
+    file is read."""
+    if suffix in _WORD or suffix in _EXCEL:
+        if not head.startswith(_ZIP_MAGIC + (_OLE_MAGIC,)):
+            raise errors.FormatMismatchError(
+                f"拡張子は {suffix} ですが Office ファイル（zip）ではありません。元のファイルを確認してください",
+                path=display,
+            )
+    elif suffix == ".pdf":
+        if not head.lstrip()[:5].startswith(b"%PDF"):
+            raise errors.FormatMismatchError(
+                "拡張子は .pdf ですが PDF ではありません（%PDF で始まらない）。元のファイルを確認してください",
+                path=display,
+            )
+    elif _NUL_RUN in head:
+        what = "NUL バイトだけでできています" if not head.strip(b"\0") else "NUL バイトが続く部分があります"
+        raise errors.FormatMismatchError(
+            f"拡張子は {suffix} ですが中身はテキストではありません（先頭 {len(head):,} バイトが{what}）。"
+            "壊れたファイルか別の種類のファイルです。元のファイルを確認してください",
+            path=display,
+        )
+
+
+def _read(path: Path, display: str, max_bytes: int, suffix: str) -> bytes:
+    """The file's bytes, refusing what is not a regular file or is over ``max_bytes``, and
+    what :func:`_sniff` refuses from its first bytes before reading the rest."""
     try:
         st = path.stat()
     except FileNotFoundError as e:
@@ -267,8 +322,10 @@ def _read(path: Path, display: str, max_bytes: int) -> bytes:
         raise _too_large(st.st_size, max_bytes, display)
     try:
         with path.open("rb") as fh:
+            head = fh.read(min(_SNIFF_BYTES, max_bytes + 1))
+            _sniff(head, suffix, display)
             # One byte over the limit tells a file that grew after stat().
-            data = fh.read(max_bytes + 1)
+            data = head + fh.read(max_bytes + 1 - len(head))
     except FileNotFoundError as e:
         raise _vanished(display) from e
     except OSError as e:
@@ -352,8 +409,37 @@ def _refuse_entities(data: bytes, display: str) -> None:
         )
 
 
+# The streams that tell what an OLE2 compound file holds: an encrypted OOXML package, or the
+# old binary Word / Excel formats.
+_OLE_ENCRYPTED = ("encryptedpackage", "encryptioninfo")
+_OLE_OLD_FORMATS = (("worddocument", "Word", ".doc", ".docx"), ("workbook", "Excel", ".xls", ".xlsx"),
+                    ("book", "Excel", ".xls", ".xlsx"))
+
+
+def _ole_streams(data: bytes) -> set[str]:
+    """The lower-cased top-level stream names of an OLE2 compound file (empty when it cannot
+    be read as one)."""
+    import olefile
+
+    try:
+        with olefile.OleFileIO(data) as ole:
+            return {path[0].lower() for path in ole.listdir(streams=True, storages=True) if path}
+    except Exception:
+        # A damaged compound file: judged by its magic alone, as before.
+        return set()
+
+
 def _check_office(data: bytes, display: str, suffix: str, max_unzipped: int, max_ratio: float) -> None:
     if data.startswith(_OLE_MAGIC):
+        streams = _ole_streams(data)
+        if not streams & set(_OLE_ENCRYPTED):
+            for stream, app, old, new in _OLE_OLD_FORMATS:
+                if stream in streams:
+                    raise errors.UnsupportedFormatError(
+                        f"拡張子は {suffix} ですが、中身は古い形式（{old}）の {app} ファイルです。"
+                        f"{app} で開いて {new} 形式で保存し直してください",
+                        path=display,
+                    )
         raise errors.ProtectedFileError(
             f"パスワードで保護された（暗号化された）Office ファイルです（{suffix}）。"
             "保護を解除して保存し直してください",

@@ -12,22 +12,31 @@ _BOMS = (
     (b"\xff\xfe", "utf-16"),
     (b"\xfe\xff", "utf-16"),
 )
-# Control characters that never occur in a real regulation text: their presence means
-# the bytes were decoded with the wrong table (or are not text at all).
-_BAD_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f\ufffd]")
+# A NUL or a replacement character means the bytes were decoded with the wrong table (UTF-16
+# read as UTF-8, a file already garbled once) or are not text at all.
+_NOT_TEXT = re.compile(r"[\x00\ufffd]")
+# Other control characters do occur in real texts (a vertical tab or bell an export left, a
+# page break): they never make a valid UTF-8 file "mis-encoded". In a legacy decode, where
+# any byte sequence decodes, only many of them say the table is wrong.
+_CONTROL = re.compile(r"[\x01-\x08\x0b\x0e-\x1f\x7f]")
+_CONTROLS_PER_CHAR = 0.01
 _HALFWIDTH_KANA = re.compile(r"[\uff61-\uff9f]")
 
 
-def _clean(text: str) -> bool:
-    return not _BAD_CONTROL.search(text)
+def _clean(text: str, legacy: bool) -> bool:
+    if _NOT_TEXT.search(text):
+        return False
+    return not legacy or len(_CONTROL.findall(text)) <= _CONTROLS_PER_CHAR * len(text)
 
 
-def _try(data: bytes, encoding: str) -> str | None:
+def _try(data: bytes, encoding: str, legacy: bool = True) -> str | None:
+    """``data`` decoded, or ``None`` when it does not decode or does not read as text
+    (``legacy``: a table that decodes almost any bytes, judged more strictly)."""
     try:
         text = data.decode(encoding)
     except (UnicodeDecodeError, LookupError):
         return None
-    return text if _clean(text) else None
+    return text if _clean(text, legacy) else None
 
 
 def decode_bytes(data: bytes, display_path: str) -> tuple[str, str]:
@@ -39,12 +48,12 @@ def decode_bytes(data: bytes, display_path: str) -> tuple[str, str]:
     cleanly."""
     for bom, enc in _BOMS:
         if data.startswith(bom):
-            text = _try(data, enc)
+            text = _try(data, enc, legacy=False)
             if text is None:
                 break
             return _newlines(text), enc
     else:
-        text = _try(data, "utf-8")
+        text = _try(data, "utf-8", legacy=False)
         if text is not None:
             return _newlines(text), "utf-8"
         if _mostly_utf8(data):

@@ -369,5 +369,5 @@ def scan_incremental(corpus: Path, config: RunConfig, ws: Workspace | None = Non
     skipped.sort(key=lambda s: s.path)
     result = ScanResult(corpus, config, documents, findings, skipped, timings,
                         units_read=sum(e.units_read for e in kept), units_parsed=stats.nlp_parsed, links=links,
-                        screened_out=sum(1 for e in kept if not e.units_read))
+                        screened_out=sum(1 for e in kept if not e.units_read), ignored=len(listing.ignored))
     return IncrementalScan(result, rows, files_read=len(kept), stats=stats, links_key=links_key)

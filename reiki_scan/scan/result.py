@@ -30,8 +30,10 @@ class ScanResult:
     ``units_read``/``units_parsed`` (units cut from the documents / unit texts parsed by
     GiNZA), ``screened_out`` (documents read but not cut into units: no unit of theirs can
     hold a seal word or form box, :func:`reiki_scan.detect.screen.may_hold_findings`),
-    ``problems`` for the user, and ``links``: the form↔regulation links of the corpus
-    (``forms.FormLink``; ``None`` when the scan did not compute them)."""
+    ``ignored``: operating-system and Office clutter files passed over (``Thumbs.db`` …,
+    :func:`reiki_scan.load.is_clutter`), ``problems`` for the user, and ``links``: the
+    form↔regulation links of the corpus (``forms.FormLink``; ``None`` when the scan did not
+    compute them)."""
 
     corpus: Path
     config: RunConfig
@@ -44,6 +46,7 @@ class ScanResult:
     problems: list[str] = field(default_factory=list)
     links: list | None = None
     screened_out: int = 0
+    ignored: int = 0
 
 
 def no_progress(stage: str, done: int, total: int) -> None:
