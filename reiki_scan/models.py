@@ -263,6 +263,9 @@ class Document:
     ``root``: a ``Law`` provision spanning the whole text.
     ``heading_spans``: half-open spans of the lines that are headings, not regulation
     text (題名, 公布番号, 見出し, 附則/別表/様式 headings, TOC and markup lines).
+    ``problems``: one Japanese line per thing the structure stage could not tell and a
+    reviewer should know (a document whose kind neither its number line nor its title
+    tells, typed その他), else ``()``.
     """
 
     source: SourceText
@@ -271,6 +274,7 @@ class Document:
     act_number: str
     root: Provision
     heading_spans: tuple[tuple[int, int], ...] = ()
+    problems: tuple[str, ...] = ()
 
     @property
     def path(self) -> str:
