@@ -169,7 +169,7 @@ def _form_root(source: SourceText) -> Provision:
                 g = m.groups()  # bekki, n, hyphen, bekki, n, hyphen
                 bekki, n, h = (g[0], g[1], g[2]) if g[1] else (g[3], g[4], g[5])
                 num = str(numbering.to_int(n)) + (f"-{numbering.to_int(h)}" if h else "")
-                prefix = bekki if g[1] else ""  # 別記様式第1号, not 別記第1号様式
+                prefix = (bekki or "") if g[1] else ""  # 別記様式第1号, not 別記第1号様式
                 label = cand.strip()
                 break
         loc = f"{prefix}様式第{num}号" if num else "様式"
