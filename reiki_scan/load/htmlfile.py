@@ -239,6 +239,9 @@ def _start_index(lines: list[tuple[str, str]], titles: list[str]) -> int:
     for i in head:
         if _norm(lines[i][0]) in wanted:
             return i
+    for i in head:
+        if _norm(lines[i][0]) != "目次" and _norm(lines[i][0]) not in _TRAILERS:
+            return i
     return 0
 
 
@@ -260,10 +263,13 @@ _OFFICE = re.compile(r"^[^\s。、]{2,30}(?:課|係|室|担当|部|局|センタ
 def _trim(lines: list[tuple[str, str]], titles: list[str]) -> list[tuple[str, str]]:
     """The lines of the regulation: navigation lines out, from the title on, trailers
     (沿革, 体系情報, a page 目次 after the text …) and an address footer cut off."""
-    lines = [ln for ln in lines if not is_navigation_line(ln[0])]
+    # 目次 and the trailer headings (沿革 …) are navigation words too, but they say where text stops.
+    lines = [ln for ln in lines if not is_navigation_line(ln[0]) or _norm(ln[0]) == "目次" or _norm(ln[0]) in _TRAILERS]
     if not lines:
         return lines
-    lines = lines[_start_index(lines, titles):]
+    start = _start_index(lines, titles)
+    # A 目次 after the title is the regulation's own (the structure stage skips its entries).
+    lines = [ln for i, ln in enumerate(lines) if i >= start and (i > start or _norm(ln[0]) != "目次")]
     out: list[tuple[str, str]] = []
     skipping = False
     body_seen = False

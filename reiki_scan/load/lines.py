@@ -98,11 +98,14 @@ def unwrap(lines: list[str], width: int) -> list[tuple[int, int]]:
 
 # A page or form read as one line: split where its own layout put wide gaps or headings.
 _SINGLE_LINE_MIN = 120
-_GAP = re.compile(r"[ \t\u3000]{2,}(?![印㊞(（]印)")
+_GAP = re.compile(r"[ \t\u3000]{2,}(?![ \t\u3000]|印|㊞|[(（]印)")
 _HEAD_BEFORE = re.compile(
     rf"[ \t\u3000](?=第(?:{_NUM})条(?:の(?:{_NUM}))*[ \t\u3000]|附[ \t\u3000]*則[ \t\u3000]|[(（][^()（）。]{{1,20}}[)）][ \t\u3000]*第(?:{_NUM})条"
     rf"|(?:別記)?様式第|別表第|(?:明治|大正|昭和|平成|令和)(?:{_NUM}|元)年(?:{_NUM})月(?:{_NUM})日)"
 )
+
+# 「附則 この規則は…」: the 附則 heading is a line of its own.
+_AFTER_SUPPL = re.compile(r"(?<=[ \t\u3000]附則)[ \t\u3000](?=[^ \t\u3000(（])")
 
 
 def split_single_line(text: str) -> str:
@@ -118,6 +121,8 @@ def split_single_line(text: str) -> str:
     for m in _GAP.finditer(text):
         chars[m.start()] = "\n"
     for m in _HEAD_BEFORE.finditer(text):
+        chars[m.start()] = "\n"
+    for m in _AFTER_SUPPL.finditer(text):
         chars[m.start()] = "\n"
     return "".join(chars)
 

@@ -47,6 +47,7 @@ RE_SAMPLE_IN = re.compile(r"[(（【〔](記載例|記入例)[)）】〕]")
 RE_DIVISION = re.compile(rf"^第({_N})((?:の(?:{_N}))*)(?:[ \t\u3000]+(.*))?$")
 # Lines of a table of contents (目次): parts, chapters, sections, 附則, 別表, 様式.
 RE_TOC_ENTRY = re.compile(rf"^(?:第(?:{_N})(?:編|章|節|款|目)|附[ \t\u3000]*則|別表|別記|様式|前文|本則)")
+RE_TOC_RANGE = re.compile(rf"[(（]第(?:{_N})条[^()（）]*[)）]$")
 _TOC_KEY = re.compile(r"[(（][^()（）]*[)）]$|[ \t\u3000]+")
 RE_CAPTION = re.compile(r"^[(（]([^()（）]{1,40})[)）]$")
 # Forms with a purpose before 様式 (「継続申請用様式第1-1号」) start with anything: a line is tried
@@ -240,6 +241,10 @@ def parse_lines(source: SourceText, header_lines: int | None = None) -> Parsed:
         lines[i][0] == "第" and RE_ARTICLE.match(lines[i]) for i in nonblank
     )
     toc: list[str] | None = None  # the entries of a 目次 being skipped
+    # Before the first article, a 附則 line or a chapter line naming its articles
+    # (「第1章　総則(第1条・第2条)」) is an entry of a table of contents, not a heading.
+    first_article = -1 if is_md else next(
+        (i for i in nonblank if lines[i][0] == "第" and RE_ARTICLE.match(lines[i])), -1)
 
     for idx in nonblank:
         if header_done and header_lines is not None:
@@ -367,6 +372,11 @@ def parse_lines(source: SourceText, header_lines: int | None = None) -> Parsed:
                     st.pending_caption = (pos, end, cap.group(1))
                     st.headings.append((start, end))
                     continue
+
+            if idx < first_article and (RE_SUPPL.match(s) or (RE_CHAPTER.match(s) and RE_TOC_RANGE.search(s))):
+                header_done = True
+                st.headings.append((start, end))
+                continue
 
             m = RE_SUPPL.match(s)
             if m:
