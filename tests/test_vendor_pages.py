@@ -255,6 +255,10 @@ def test_regression_kind_that_cannot_be_told_is_reported():
     ("平成14年3月29日規程第8号", ActNumber("2002-03-29", "平成14年3月29日", "規程", 8)),
     ("第1条　この規則は、規則第8号による。", None),
     ("前へ／次へ", None),
+    # An amendment line under the title is not the document's number line.
+    ("改正　平成20年3月31日規則第5号", None),
+    ("平成14年3月29日さくら台市教育委員会規則第8号",
+     ActNumber("2002-03-29", "平成14年3月29日", "規則", 8, "さくら台市教育委員会")),
 ])
 def test_parse_act_number(line, expected):
     assert parse_act_number(line) == expected
