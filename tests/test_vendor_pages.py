@@ -122,7 +122,7 @@ def test_saved_page_html401_shift_jis_forms_as_printed():
     styles = [(p.locator, p.num, p.label) for p in doc.root.walk() if p.kind == "AppdxStyle"]
     assert styles == [
         ("継続申請用様式第1-1号", "1-1", "継続申請用様式第1-1号（第2条関係）"),
-        ("別記様式第2号", "2", "別記様式第2号（第2条関係）"),
+        ("様式第2号", "2", "別記様式第2号（第2条関係）"),
         ("様式第3号の2", "3の2", "様式第3号の2（第2条関係）"),
         ("様式第3号の2（記載例）", "3の2", "記載例"),
     ]

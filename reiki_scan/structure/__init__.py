@@ -161,18 +161,16 @@ def _form_root(source: SourceText) -> Provision:
     for key, blocks in sheet_groups(source):
         candidates = [key] + [text[b.start:b.end] for b in blocks[:_FORM_LOOKAHEAD]]
         num = ""
-        prefix = ""
         label = key
         for cand in candidates:
             m = _FORM_NUMBER.search(cand)
             if m:
-                g = m.groups()  # bekki, n, hyphen, bekki, n, hyphen
-                bekki, n, h = (g[0], g[1], g[2]) if g[1] else (g[3], g[4], g[5])
+                g = m.groups()  # 別記, n, hyphen, 別記, n, hyphen
+                n, h = (g[1], g[2]) if g[1] else (g[4], g[5])
                 num = str(numbering.to_int(n)) + (f"-{numbering.to_int(h)}" if h else "")
-                prefix = (bekki or "") if g[1] else ""  # 別記様式第1号, not 別記第1号様式
                 label = cand.strip()
                 break
-        loc = f"{prefix}様式第{num}号" if num else "様式"
+        loc = f"様式第{num}号" if num else "様式"
         styles.append(Provision("AppdxStyle", num, label, blocks[0].start, blocks[-1].end, loc))
     return Provision("Law", "", "", 0, len(text), "", children=tuple(styles))
 

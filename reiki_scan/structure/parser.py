@@ -407,8 +407,9 @@ def parse_lines(source: SourceText, header_lines: int | None = None) -> Parsed:
                 n1, h1, b1 = (g[2], g[3], g[4]) if g[2] else (g[5], g[6], g[7])
                 num = (_num(n1) + (f"-{_num(h1)}" if h1 else "") + ("の" + _num(b1) if b1 else "")) if n1 else ""
                 sample = RE_SAMPLE_IN.search(s)
-                # 「別記様式第2号」 keeps 別記 in its locator; 「別記第3号様式」 is cited 様式第3号.
-                bekki = g[1] if g[1] and s[m.end("bekki"):].startswith("様式") else ""
+                # A bare 「別記様式」 keeps 別記 in its locator (「様式」 alone names no form); a numbered
+                # one is cited as the contract and the answer keys cite it: 「別記様式第2号」 → 様式第2号.
+                bekki = g[1] if g[1] and not num else ""
                 st.top = st.root.add(Node("AppdxStyle", num, s, pos, end, prefix=(g[0] or "") + bekki,
                                           suffix=f"（{sample.group(1)}）" if sample else ""))
                 st.headings.append((start, end))
