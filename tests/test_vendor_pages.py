@@ -13,12 +13,22 @@ from pathlib import Path
 import pytest
 
 from reiki_scan.load import load_file
-from reiki_scan.load.lines import join_br_segments, split_single_line, unwrap, vertical_lines, wrap_width
-from reiki_scan.load.pdffile import _add_lines
 from reiki_scan.load._builder import TextBuilder
+from reiki_scan.load.lines import (
+    join_br_segments,
+    split_single_line,
+    unwrap,
+    vertical_lines,
+    wrap_width,
+)
+from reiki_scan.load.pdffile import _add_lines
 from reiki_scan.structure import parse, units
 from reiki_scan.structure.header import (
-    ActNumber, infer_municipality, is_navigation_line, kind_from, parse_act_number,
+    ActNumber,
+    infer_municipality,
+    is_navigation_line,
+    kind_from,
+    parse_act_number,
 )
 
 PAGES = Path(__file__).resolve().parent / "fixtures" / "reiki_pages"
@@ -239,9 +249,9 @@ def test_text_without_articles_numbered_1_and_items():
 def test_regression_kind_that_cannot_be_told_is_reported():
     doc = _doc("text/kokoroe.txt")
     assert (doc.title, doc.doc_kind) == ("窓口対応の手引", "その他")
-    assert doc.problems == (
+    assert doc.problems == ((
         "text/kokoroe.txt: 文書の種別（条例・規則・要綱など）を公布番号からも題名「窓口対応の手引」からも判定できず、"
-        "その他として扱いました。題名と公布番号の行（例: 平成14年3月29日規則第8号）を確認してください",)
+        "その他として扱いました。題名と公布番号の行（例: 平成14年3月29日規則第8号）を確認してください"),)
     assert _tree(doc) == [("Article", "第1"), ("Paragraph", "第1"), ("Article", "第2"), ("Paragraph", "第2第1項"),
                           ("Paragraph", "第2第2項")]
 
@@ -284,8 +294,8 @@ def test_infer_municipality():
                                "地方自治法", "市民農園条例"]) == ("さくら台市", [])
     name, conflicts = infer_municipality(["さくら台市印鑑条例", "さくら台市公印規則", "京都市公印規則"])
     assert name == "さくら台市"
-    assert conflicts == ["題名から読んだ自治体名が一致しません: 「さくら台市」2件のほか「京都市」1件。"
-                         "reiki-scan.toml の municipality で指定してください"]
+    assert conflicts == [("題名から読んだ自治体名が一致しません: 「さくら台市」2件のほか「京都市」1件。"
+                          "reiki-scan.toml の municipality で指定してください")]
     assert infer_municipality(["東京都千代田区文書管理規則"]) == ("東京都千代田区", [])
     assert infer_municipality(["地方自治法", "市町村の合併の特例に関する法律", ""]) == (None, [])
 

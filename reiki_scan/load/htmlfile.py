@@ -1,11 +1,14 @@
-"""Web 例規集 pages (the ``reiki_honbun`` format) and plain HTML exports.
+"""Web 例規集 pages of every vendor and plain HTML exports.
 
-In a ``reiki_honbun`` page the regulation text is the sequence of ``div.eline`` inside
-``div#primaryInner``; the sidebars (体系情報, 沿革, 目次 tabs) are navigation, not text
-of the regulation, and are left out. Each ``<p>`` of an ``eline`` (a caption line and
-its article line share one ``eline``) is one block, with ``source_ref``
-``div#primaryInner/div.eline[12]`` or ``div#primaryInner/div.eline[12]/p[2]`` when the
-``eline`` holds more than one line.
+Shapes read (fixtures in ``tests/fixtures/reiki_pages/``): g-reiki ``reiki_honbun/…RG….html``
+(the regulation is the sequence of ``div.eline`` inside ``div#primaryInner``; each ``<p>`` of an
+``eline`` is one block, ``source_ref`` ``div#primaryInner/div.eline[12]`` or
+``div#primaryInner/div.eline[12]/p[2]``), 第一法規 ``d1w_reiki/…_j.html``, ぎょうせい and じょうれいくん
+pages and pages saved from a browser (HTML 4.01 in Shift_JIS, read as CP932; HTML5 in UTF-8):
+one block per rendered line of the innermost block elements, ``source_ref`` the element path
+(``body/div[2]/p[5]``). Whatever the order of a page's parts, the toolbars, breadcrumbs, tabs,
+tables of contents of the viewer, 沿革, 体系情報, link lists and footers are not text of the
+regulation (:func:`load_html`).
 """
 
 from __future__ import annotations

@@ -63,8 +63,8 @@ def kind_problems(source: SourceText, title: str, act_number: str, kind: str) ->
     regulation tells its kind (:func:`header.kind_from`), else ``()``."""
     if kind != "その他" or source.format in _FORM_FORMATS:
         return ()
-    return (f"{source.path}: 文書の種別（条例・規則・要綱など）を公布番号からも題名「{title}」からも判定できず、"
-            "その他として扱いました。題名と公布番号の行（例: 平成14年3月29日規則第8号）を確認してください",)
+    return ((f"{source.path}: 文書の種別（条例・規則・要綱など）を公布番号からも題名「{title}」からも判定できず、"
+             "その他として扱いました。題名と公布番号の行（例: 平成14年3月29日規則第8号）を確認してください"),)
 
 
 # Blocks read for a header: a title, an act number and a few anchor or blank lines come first.
