@@ -277,7 +277,9 @@ def test_parse_act_number(line, expected):
 def test_navigation_lines():
     for line in ("前へ／次へ／印刷／ヘルプ", "目　次", "トップ ＞ 例規集", "沿革", "条項目次 | 沿革"):
         assert is_navigation_line(line), line
-    for line in ("印刷物の配布に関する規則", "第1条　目次を作る。", "さくら台市例規集の改版に伴う条例", ""):
+    # Headings of a regulation are never navigation, though some viewers have tabs so named.
+    for line in ("印刷物の配布に関する規則", "第1条　目次を作る。", "さくら台市例規集の改版に伴う条例", "",
+                 "様式", "別表", "本文"):
         assert not is_navigation_line(line), line
 
 

@@ -99,9 +99,8 @@ def parse_act_number(line: str) -> ActNumber | None:
 NAVIGATION_WORDS = frozenset(
     "前へ 次へ 前の例規 次の例規 印刷 ヘルプ 目次 閉じる 戻る 前に戻る トップ トップへ ホーム "
     "ページの先頭へ ページトップ 先頭へ 検索 例規集 例規検索 条項目次 沿革 沿革情報 体系情報 "
-    "書誌情報 改正文 新旧対照表 全文表示 本文 本文へ 条文 様式 別表 ダウンロード 文字サイズ "
-    "拡大 縮小 標準 縦書き 横書き 表示 一覧 一覧へ メニュー サイトマップ 利用案内 お問い合わせ "
-    "ヒストリー 履歴 施行日 選択 全て開く 全て閉じる 閉 開 PDF 印刷用 しおり".split()
+    "書誌情報 改正文 新旧対照表 全文表示 本文へ ダウンロード 文字サイズ 縦書き 横書き 一覧へ "
+    "メニュー サイトマップ 利用案内 お問い合わせ 全て開く 全て閉じる 印刷用 しおり".split()
 )
 _NAV_SEPARATORS = re.compile(r"[\s\u3000|｜/／・>＞»›→＜<«‹←\[\]［］【】「」]+")
 
@@ -109,7 +108,8 @@ _NAV_SEPARATORS = re.compile(r"[\s\u3000|｜/／・>＞»›→＜<«‹←\[\]�
 def is_navigation_line(line: str) -> bool:
     """True when every word of ``line`` (split at spaces, 「｜」「／」「・」「＞」 and the
     like) is a toolbar or breadcrumb word of :data:`NAVIGATION_WORDS`: 「前へ／次へ／印刷／ヘルプ」,
-    「目次」, 「トップ ＞ 例規集」. A line with any other word is not navigation."""
+    「目次」, 「トップ ＞ 例規集」. A line with any other word is not navigation; words that can
+    head part of a regulation (様式, 別表, 本文) are not in the list."""
     s = line.strip()
     if re.sub(r"[\s\u3000]+", "", s) in NAVIGATION_WORDS:  # 「目　次」
         return True

@@ -237,14 +237,12 @@ def parse_lines(source: SourceText, header_lines: int | None = None) -> Parsed:
     title_at = -1 if is_md else _title_index(lines, nonblank, next_nonblank)
     # A text without any 「第N条」 (要領, 心得, 要綱 numbered 「第1」, 「1」, 「(1)」): its numbered
     # lines are provisions of their own (see _numbered_mode).
-    no_articles = not is_md and not any(
-        lines[i][0] == "第" and RE_ARTICLE.match(lines[i]) for i in nonblank
-    )
-    toc: list[str] | None = None  # the entries of a 目次 being skipped
     # Before the first article, a 附則 line or a chapter line naming its articles
     # (「第1章　総則(第1条・第2条)」) is an entry of a table of contents, not a heading.
     first_article = -1 if is_md else next(
         (i for i in nonblank if lines[i][0] == "第" and RE_ARTICLE.match(lines[i])), -1)
+    no_articles = not is_md and first_article < 0
+    toc: list[str] | None = None  # the entries of a 目次 being skipped
 
     for idx in nonblank:
         if header_done and header_lines is not None:
