@@ -332,3 +332,17 @@ def test_scan_of_vendor_pages_reports_no_navigation_text():
     assert kinds["saved/akiya_yoko.html"] == "要綱" and kinds["reiki_honbun/e123RG00000045.html"] == "規則"
     seal = [f for f in result.findings if f.file == "text/wrapped_kisoku.txt" and f.match == "記名押印"]
     assert [f.locator for f in seal] == ["第1条第1項"]
+
+
+def test_regression_form_file_with_prefixed_hyphenated_number():
+    b = TextBuilder()
+    for i, line in enumerate(["継続申請用様式第1-1号（第3条関係）", "道路占用継続許可申請書", "氏名　　　　印"], 1):
+        b.add(line, f"p{i}", "paragraph")
+    doc = parse(b.build("yoshiki/keizoku.docx", "docx", "", b"x"))
+    assert (doc.doc_kind, doc.title) == ("様式", "道路占用継続許可申請書")
+    assert [(p.kind, p.locator, p.num) for p in doc.root.walk()][1:] == [("AppdxStyle", "継続申請用様式第1-1号", "1-1")]
+    b = TextBuilder()
+    b.add("別記様式第2号（第4条関係）", "p1", "paragraph")
+    b.add("申請書", "p2", "paragraph")
+    doc = parse(b.build("yoshiki/betsuki.docx", "docx", "", b"y"))
+    assert [p.locator for p in doc.root.walk()][1:] == ["様式第2号"]

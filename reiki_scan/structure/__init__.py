@@ -135,7 +135,7 @@ def _doc_kind(source: SourceText, title: str, act_number: str, has_articles: boo
 # --- forms ------------------------------------------------------------------------
 
 _FORM_NUMBER = re.compile(
-    r"(別記)?様式\s*第?\s*([0-9０-９]+|[一二三四五六七八九十]+)(?:[-－‐―−]([0-9０-９]+))?\s*号?"
+    r"([^\s\u3000()（）「」【】]{1,12}用)?様式\s*第?\s*([0-9０-９]+|[一二三四五六七八九十]+)(?:[-－‐―−]([0-9０-９]+))?\s*号?"
     r"|(別記)?第\s*([0-9０-９]+)(?:[-－‐―−]([0-9０-９]+))?\s*号\s*様式"
 )
 _FORM_LOOKAHEAD = 8
@@ -161,16 +161,18 @@ def _form_root(source: SourceText) -> Provision:
     for key, blocks in sheet_groups(source):
         candidates = [key] + [text[b.start:b.end] for b in blocks[:_FORM_LOOKAHEAD]]
         num = ""
+        prefix = ""
         label = key
         for cand in candidates:
             m = _FORM_NUMBER.search(cand)
             if m:
-                g = m.groups()  # 別記, n, hyphen, 別記, n, hyphen
+                g = m.groups()  # purpose (「継続申請用」), n, hyphen, 別記, n, hyphen
                 n, h = (g[1], g[2]) if g[1] else (g[4], g[5])
                 num = str(numbering.to_int(n)) + (f"-{numbering.to_int(h)}" if h else "")
+                prefix = (g[0] or "") if g[1] else ""
                 label = cand.strip()
                 break
-        loc = f"様式第{num}号" if num else "様式"
+        loc = f"{prefix}様式第{num}号" if num else "様式"
         styles.append(Provision("AppdxStyle", num, label, blocks[0].start, blocks[-1].end, loc))
     return Provision("Law", "", "", 0, len(text), "", children=tuple(styles))
 
