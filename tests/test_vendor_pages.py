@@ -22,7 +22,7 @@ from reiki_scan.load.lines import (
     wrap_width,
 )
 from reiki_scan.load.pdffile import _add_lines
-from reiki_scan.structure import parse, units
+from reiki_scan.structure import header, parse, units
 from reiki_scan.structure.header import (
     ActNumber,
     infer_municipality,
@@ -311,6 +311,11 @@ def test_regression_no_fixture_is_read_with_a_navigation_title():
             doc = parse(load_file(path, PAGES))
             titles[path.relative_to(PAGES).as_posix()] = doc.title
     assert len(titles) == 10
+    # The screening reads only a file's header: it gives the same title, number and kind.
+    for rel in titles:
+        src = load_file(PAGES / rel, PAGES)
+        doc = parse(src)
+        assert header(src) == (doc.title, doc.act_number, doc.doc_kind), rel
     for rel, title in titles.items():
         assert not is_navigation_line(title) and not any(w in title for w in NAV_WORDS), (rel, title)
 
