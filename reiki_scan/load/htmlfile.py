@@ -263,6 +263,19 @@ _FOOTER = re.compile(
 _OFFICE = re.compile(r"^[^\s。、]{2,30}(?:課|係|室|担当|部|局|センター)$")
 
 
+_CAPTION = re.compile(r"^[(（][^()（）]{1,40}[)）]$")
+
+
+def _resumes(lines: list[tuple[str, str]], i: int) -> bool:
+    """Whether the regulation's text goes on at line ``i`` after a trailer placed inside the page
+    (体系情報 between the number line and the body): a provision that holds a sentence, or whose
+    next line does (「1　趣旨」 then 「この要領は、…。」)."""
+    line = lines[i][0]
+    if not _PROVISION.match(line):
+        return False
+    return "。" in line or (i + 1 < len(lines) and "。" in lines[i + 1][0] and not _PROVISION.match(lines[i + 1][0]))
+
+
 def _trim(lines: list[tuple[str, str]], titles: list[str]) -> list[tuple[str, str]]:
     """The lines of the regulation: navigation lines out, from the title on, trailers
     (沿革, 体系情報, a page 目次 after the text …) and an address footer cut off."""
@@ -276,16 +289,17 @@ def _trim(lines: list[tuple[str, str]], titles: list[str]) -> list[tuple[str, st
     out: list[tuple[str, str]] = []
     skipping = False
     body_seen = False
-    for line, ref in lines:
+    for i, (line, ref) in enumerate(lines):
         key = _norm(line)
         if key in _TRAILERS or (body_seen and key in ("目次", "もくじ")):
             skipping = True
             continue
         if skipping:
-            if _PROVISION.match(line) and "。" in line:
-                skipping = False
-            else:
+            if not _resumes(lines, i):
                 continue
+            skipping = False
+            if i and _CAPTION.match(lines[i - 1][0]):
+                out.append(lines[i - 1])  # the caption 「(趣旨)」 of the article the text resumes at
         if _PROVISION.match(line):
             body_seen = True
         out.append((line, ref))
