@@ -7,6 +7,12 @@ never opens a provision. Both numbering styles are read: municipal (第3条の2,
 
 The e-Gov Markdown drops paragraph and item numbers (corpus SOURCES.md §1); for ``md``
 sources the numbering is inferred from the text (see :class:`_MarkdownArticle`).
+
+One parser for every municipal style (CONTRIBUTING.md, locators): 「第1条」 articles; texts without
+条 (要領, 心得, 要綱) numbered 「第1　趣旨」 (a division, kind Article, locator ``第1``) or 「1」 with
+「(1)」 items (``第2項第1号``). Lines before the title (a toolbar kept by an export) are headings; a
+目次 and its entries are headings, so 附則 starts only at the real 附則 after the main provisions.
+Forms: 「様式第1号」, 「継続申請用様式第1-1号」, 「様式第3号の2」, 「別記様式」, and their 記載例/記入例.
 """
 
 from __future__ import annotations
@@ -50,12 +56,11 @@ RE_TOC_ENTRY = re.compile(rf"^(?:第(?:{_N})(?:編|章|節|款|目)|附[ \t\u300
 RE_TOC_RANGE = re.compile(rf"[(（]第(?:{_N})条[^()（）]*[)）]$")
 _TOC_KEY = re.compile(r"[(（][^()（）]*[)）]$|[ \t\u3000]+")
 RE_CAPTION = re.compile(r"^[(（]([^()（）]{1,40})[)）]$")
-# Forms with a purpose before 様式 (「継続申請用様式第1-1号」) start with anything: a line is tried
-# for them when it holds 様式 (see parse_lines).
-_HEADING_PREFIX_CHARS = ""
 # Every heading pattern (article, caption, 附則, 別表, 様式, chapter, section) starts with one of
 # these; parse_lines tries them only on lines that do (a new pattern adds its first characters).
-_HEADING_STARTS = frozenset("*(（附別様第記【〔") | frozenset(_HEADING_PREFIX_CHARS)
+# 記【〔 start a sample entry (記載例); forms with a purpose before 様式 (「継続申請用様式第1-1号」)
+# start with anything: parse_lines also tries a short line with 「用」 near its start and 様式.
+_HEADING_STARTS = frozenset("*(（附別様第記【〔")
 RE_PARA_ARABIC = re.compile(rf"^([0-9０-９]+){_SEP}")
 RE_KANJI_NUM = re.compile(rf"^([{KANJI_NUM}]+){_SEP}")
 RE_ITEM_PAREN = re.compile(rf"^[(（]([0-9０-９]+)[)）]{_SEP}?")
