@@ -45,7 +45,9 @@ class Block:
     ``start``/``end``: half-open offsets of this block in ``SourceText.text``.
     ``source_ref``: where it came from — ``p12`` (12th body paragraph, 1-based),
     ``table1/r3/c2`` (nested tables append ``/table1/r1/c1``), ``Sheet1!B7``,
-    ``page2``, ``line40``, or an element path for XML/HTML (``Law/LawBody/.../Sentence[1]``).
+    ``page2``, ``line40``, or an element path for XML/HTML (``Law/LawBody/.../Sentence[1]``);
+    lines joined where a sentence was hard-wrapped name their range (``line4-6``,
+    ``page2/line5-6``), lines of a vertical PDF page ``page1/vline3``.
     ``kind``: ``paragraph``, ``cell``, ``line``, ``textbox``, ``header``, ``footer``,
     ``element``.
     """

@@ -362,3 +362,31 @@ def test_regression_form_file_with_prefixed_hyphenated_number():
     b.add("申請書", "p2", "paragraph")
     doc = parse(b.build("yoshiki/betsuki.docx", "docx", "", b"y"))
     assert [p.locator for p in doc.root.walk()][1:] == ["様式第2号"]
+
+
+def test_regression_toc_suppl_line_does_not_make_articles_suppl(shared_corpus):
+    # 出雲市文書管理規則 (an excerpt of a real page): its 目次 ends with a 「附則」 line, which used to
+    # open the 附則 and turn 第1条 and 第2条 into 附則第1条 and 附則第2条.
+    root = shared_corpus / "raw"
+    doc = parse(load_file(root / "pages_municipal_reiki_excerpts/izumo_110000108_bunsho_kanri_kisoku.txt", root))
+    assert [(p.kind, p.locator) for p in doc.root.walk() if p.kind in ("Article", "SupplProvision", "Chapter")] == [
+        ("Chapter", ""), ("Article", "第1条"), ("Article", "第2条")]
+    toc = [u for u in units(doc) if u.text.startswith(("第1章 総則(第1条-第7条)", "附則"))]
+    assert [(u.text, u.locator, u.is_heading) for u in toc] == [
+        ("第1章 総則(第1条-第7条)", "", True), ("附則", "", True)]
+
+
+def test_hidden_and_role_navigation_elements_are_not_text(tmp_path):
+    page = tmp_path / "page.html"
+    page.write_text(
+        '<!DOCTYPE html><html><head><meta charset="utf-8"><title>さくら台市公印規則</title></head><body>'
+        '<div role="navigation"><p>例規集トップ ＞ 第1編</p></div>'
+        '<div style="display: none"><p>印鑑登録に関する隠しメモ</p></div>'
+        '<p hidden>押印欄の説明</p>'
+        "<p>さくら台市公印規則</p><p>平成14年3月29日規則第8号</p>"
+        "<p>第1条　この規則は、公印に関し必要な事項を定める。</p>"
+        '<ul class="relation-links"><li><a href="a.html">さくら台市印鑑条例</a></li></ul>'
+        "</body></html>", encoding="utf-8")
+    src = load_file(page, tmp_path)
+    assert [src.text[b.start:b.end] for b in src.blocks] == [
+        "さくら台市公印規則", "平成14年3月29日規則第8号", "第1条　この規則は、公印に関し必要な事項を定める。"]
