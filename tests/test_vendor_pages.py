@@ -234,14 +234,14 @@ def test_single_line_form_keeps_its_seal_box_with_the_name():
 def test_pdf_vertical_and_one_line_pages_become_lines():
     vertical = list("さくら台市公印規則") + list("平成十四年三月二十九日規則第八号") + list("第一条この規則は、公印に関し定める。")
     assert vertical_lines(vertical) == [
-        "さくら台市公印規則", "平成十四年三月二十九日規則第八号", "第一条この規則は、公印に関し定める。"]
+        "さくら台市公印規則", "平成十四年三月二十九日規則第八号", "第一条　この規則は、公印に関し定める。"]
     assert vertical_lines(["第1条　横書きの行です。", "2　二行目。"] * 5) is None
     b = TextBuilder()
     _add_lines(b, [vertical, ["様式第1号（第3条関係）　　" + "申請書" + "　" * 3 + "住所" + "あ" * 100 + "　　氏名　　印"]])
     src = b.build("form.pdf", "pdf", "", b"x")
     got = [(x.source_ref, src.text[x.start:x.end].strip()) for x in src.blocks]
     assert got[:3] == [("page1/vline1", "さくら台市公印規則"), ("page1/vline2", "平成十四年三月二十九日規則第八号"),
-                       ("page1/vline3", "第一条この規則は、公印に関し定める。")]
+                       ("page1/vline3", "第一条　この規則は、公印に関し定める。")]
     assert [t for _, t in got[3:]] == ["様式第1号（第3条関係）", "申請書", "住所" + "あ" * 100, "氏名　　印"]
 
 
@@ -390,3 +390,64 @@ def test_hidden_and_role_navigation_elements_are_not_text(tmp_path):
     src = load_file(page, tmp_path)
     assert [src.text[b.start:b.end] for b in src.blocks] == [
         "さくら台市公印規則", "平成14年3月29日規則第8号", "第1条　この規則は、公印に関し必要な事項を定める。"]
+
+
+# --- PDFs (built here: a CJK font PDF readers know without embedding, HeiseiMin-W3) -----------
+
+def _pdf(lines: list[tuple[int, int, str]], vertical: bool = False) -> bytes:
+    """A one-page PDF showing ``text`` at ``(x, y)`` for each of ``lines`` (UTF-16 strings in a
+    predefined Japanese CMap: no font is embedded)."""
+    ops = [f"BT /F1 12 Tf 1 0 0 1 {x} {y} Tm <{t.encode('utf-16-be').hex().upper()}> Tj ET" for x, y, t in lines]
+    content = "\n".join(ops).encode("ascii")
+    enc = "UniJIS-UCS2-V" if vertical else "UniJIS-UCS2-H"
+    objs = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 5 0 R >> >>"
+        b" /Contents 4 0 R >>",
+        b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
+        f"<< /Type /Font /Subtype /Type0 /BaseFont /HeiseiMin-W3 /Encoding /{enc} /DescendantFonts [6 0 R] >>".encode(),
+        b"<< /Type /Font /Subtype /CIDFontType0 /BaseFont /HeiseiMin-W3 /CIDSystemInfo"
+        b" << /Registry (Adobe) /Ordering (Japan1) /Supplement 2 >> /DW 1000 >>",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for i, o in enumerate(objs, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % i + o + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1)
+    for off in offsets:
+        out += b"%010d 00000 n \n" % off
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref)
+    return bytes(out)
+
+
+def test_regression_pdf_wrapped_at_the_page_width_keeps_the_seal_word(tmp_path):
+    rows = ["さくら台市公民館使用規則", "平成14年3月29日規則第8号",
+            "第1条　使用者は、公民館使用申請書に記名", "押印し、使用日の7日前までに館長に提出し",
+            "なければならない。ただし、市長が認めると", "きは、この限りでない。", "附　則",
+            "この規則は、平成14年4月1日から施行す", "る。"]
+    path = tmp_path / "kisoku.pdf"
+    path.write_bytes(_pdf([(50, 800 - 20 * i, t) for i, t in enumerate(rows)]))
+    src = load_file(path, tmp_path)
+    got = [(b.source_ref, src.text[b.start:b.end]) for b in src.blocks]
+    assert got[2] == ("page1/line3-6", "第1条 使用者は、公民館使用申請書に記名押印し、使用日の7日前までに館長に提出し"
+                                       "なければならない。ただし、市長が認めるときは、この限りでない。")
+    assert got[-1] == ("page1/line8-9", "この規則は、平成14年4月1日から施行する。")
+    doc = parse(src)
+    assert (doc.title, doc.act_number, doc.doc_kind) == ("さくら台市公民館使用規則", "平成14年3月29日規則第8号", "規則")
+    assert next(u for u in units(doc) if "記名押印" in u.text).locator == "第1条"
+
+
+def test_regression_vertical_pdf_one_character_per_line(tmp_path):
+    text = "さくら台市公印規則平成十四年三月二十九日規則第八号第一条この規則は、公印に関し定める。第二条公印は、総務課長が管守する。"
+    path = tmp_path / "tate.pdf"
+    path.write_bytes(_pdf([(300, 820 - 12 * i, ch) for i, ch in enumerate(text)], vertical=True))
+    src = load_file(path, tmp_path)
+    assert [(b.source_ref, src.text[b.start:b.end]) for b in src.blocks] == [
+        ("page1/vline1", "さくら台市公印規則"), ("page1/vline2", "平成十四年三月二十九日規則第八号"),
+        ("page1/vline3", "第一条　この規則は、公印に関し定める。"), ("page1/vline4", "第二条　公印は、総務課長が管守する。")]
+    doc = parse(src)
+    assert (doc.title, doc.act_number, doc.doc_kind) == ("さくら台市公印規則", "平成十四年三月二十九日規則第八号", "規則")
+    assert [p.locator for p in doc.root.walk() if p.kind == "Article"] == ["第1条", "第2条"]

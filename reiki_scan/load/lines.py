@@ -133,12 +133,15 @@ _VERTICAL_BREAK = re.compile(
 )
 
 
+_ARTICLE_HEAD = re.compile(rf"^(第(?:{_NUM})条(?:の(?:{_NUM}))*)(?=[^\s\u3000の])")
+
+
 def vertical_lines(lines: list[str]) -> list[str] | None:
     """The lines of a vertical page read one character per line (a PDF set in 縦書き), or
     ``None`` when ``lines`` are not that (fewer than 60 % of the non-blank lines hold one
     character): the characters are joined and cut after each 「。」 and before each heading
     (「第2条」, 「附則」, 「様式第1号」, a caption before an article); the title is what comes
-    before the first cut."""
+    before the first cut. A line starting 「第一条」 gets back the space after its number."""
     nonblank = [s.strip() for s in lines if s.strip()]
     if len(nonblank) < 8:
         return None
@@ -150,6 +153,7 @@ def vertical_lines(lines: list[str]) -> list[str] | None:
     joined = re.sub(rf"(?<=[^\s])(?=(?:明治|大正|昭和|平成|令和)(?:{_NUM}|元)年)", "\n", joined, count=1)
     out: list[str] = []
     for part in joined.split("\n"):
-        out.extend(p for p in _VERTICAL_BREAK.split(part) if p)
+        # The space after 「第一条」 is a blank a vertical page shows but does not hold: put it back.
+        out.extend(_ARTICLE_HEAD.sub("\\1\u3000", p, count=1) for p in _VERTICAL_BREAK.split(part) if p)
     return out
 
