@@ -209,6 +209,11 @@ def test_wrap_width_only_for_fixed_width_texts():
     assert unwrap(wrapped, 20) == [(0, 2), (3, 4)]
     # Lines of a word-processor text differ in length: no wrap.
     assert wrap_width(["第1条　" + "あ" * 30 + "。", "第2条　" + "い" * 12 + "。", "2　" + "う" * 25 + "。"]) is None
+    # A form's layout lines as wide as the page are not wrapped sentences.
+    form = ["申請者氏名　　　　　　　　　　　　　　印", "住所　　　　　　　　　　　　　　　　　　", "電話番号　　　　　　　　　　　　　　　　",
+            "連絡先", "次のとおり届け出ます。"]
+    width = wrap_width(form)
+    assert unwrap(form, width or 20) == [(0, 0), (1, 1), (2, 2), (3, 3), (4, 4)]
 
 
 def test_regression_one_line_page_is_split_before_the_title_is_taken():
@@ -310,6 +315,8 @@ def test_infer_municipality():
     assert conflicts == [("題名から読んだ自治体名が一致しません: 「さくら台市」2件のほか「京都市」1件。"
                           "reiki-scan.toml の municipality で指定してください")]
     assert infer_municipality(["東京都千代田区文書管理規則"]) == ("東京都千代田区", [])
+    # Number lines name the issuer after the date.
+    assert infer_municipality(["令和3年3月31日みどり町告示第5号", "公印規則"]) == ("みどり町", [])
     assert infer_municipality(["地方自治法", "市町村の合併の特例に関する法律", ""]) == (None, [])
 
 

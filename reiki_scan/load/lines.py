@@ -24,8 +24,13 @@ MARKER_START = re.compile(
 _TERMINAL = tuple("。．.:：」）)")
 
 
+# A line of a form's layout: a gap of spaces inside it, or a seal box at its end.
+_LAYOUT = re.compile(r"[ \t\u3000]{2,}\S|[印㊞]$")
+
+
 def _continues(prev: str, nxt: str) -> bool:
-    return bool(prev) and bool(nxt) and not prev.endswith(_TERMINAL) and not MARKER_START.match(nxt)
+    return (bool(prev) and bool(nxt) and not prev.endswith(_TERMINAL) and not MARKER_START.match(nxt)
+            and not _LAYOUT.search(prev))
 
 
 def join_br_segments(segments: list[str]) -> list[str]:

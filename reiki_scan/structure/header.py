@@ -166,6 +166,9 @@ def infer_municipality(titles) -> tuple[str | None, list[str]]:
         if not t:
             continue
         s = unicodedata.normalize("NFKC", t).strip()
+        act = parse_act_number(s)
+        if act is not None:
+            s = act.issuer  # 「平成14年3月29日さくら台市規則第8号」: the words before the kind
         m = _MUNICIPALITY.match(s)
         if not m:
             continue
