@@ -45,7 +45,9 @@ class Block:
     ``start``/``end``: half-open offsets of this block in ``SourceText.text``.
     ``source_ref``: where it came from — ``p12`` (12th body paragraph, 1-based),
     ``table1/r3/c2`` (nested tables append ``/table1/r1/c1``), ``Sheet1!B7``,
-    ``page2``, ``line40``, or an element path for XML/HTML (``Law/LawBody/.../Sentence[1]``).
+    ``page2``, ``line40``, or an element path for XML/HTML (``Law/LawBody/.../Sentence[1]``);
+    lines joined where a sentence was hard-wrapped name their range (``line4-6``,
+    ``page2/line5-6``), lines of a vertical PDF page ``page1/vline3``.
     ``kind``: ``paragraph``, ``cell``, ``line``, ``textbox``, ``header``, ``footer``,
     ``element``.
     """
@@ -263,6 +265,9 @@ class Document:
     ``root``: a ``Law`` provision spanning the whole text.
     ``heading_spans``: half-open spans of the lines that are headings, not regulation
     text (題名, 公布番号, 見出し, 附則/別表/様式 headings, TOC and markup lines).
+    ``problems``: one Japanese line per thing the structure stage could not tell and a
+    reviewer should know (a document whose kind neither its number line nor its title
+    tells, typed その他), else ``()``.
     """
 
     source: SourceText
@@ -271,6 +276,7 @@ class Document:
     act_number: str
     root: Provision
     heading_spans: tuple[tuple[int, int], ...] = ()
+    problems: tuple[str, ...] = ()
 
     @property
     def path(self) -> str:

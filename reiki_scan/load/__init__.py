@@ -385,7 +385,31 @@ def _parse(data: bytes, suffix: str, display: str, rel: str, max_unzipped: int, 
             path=display,
         )
     text, encoding = decode_bytes(data, display)
-    return lines_source(rel, "md" if suffix == ".md" else "txt", encoding, data, text)
+    if suffix == ".md":
+        return lines_source(rel, "md", encoding, data, text)
+    return _text_source(rel, encoding, data, text)
+
+
+def _text_source(rel: str, encoding: str, data: bytes, text: str) -> SourceText:
+    """A .txt file: one block per line, as the file has them, unless the file is one long line
+    (split where its gaps and headings are: :func:`lines.split_single_line`) or hard-wrapped at a
+    fixed width (the wrapped lines joined into one block ``line12-13``: :func:`lines.unwrap`)."""
+    from ._builder import TextBuilder
+    from .lines import split_single_line, unwrap, wrap_width
+
+    text = split_single_line(text)
+    rows = text.split("\n")
+    width = wrap_width(rows)
+    if width is None:
+        return lines_source(rel, "txt", encoding, data, text)
+    b = TextBuilder()
+    for first, last in unwrap(rows, width):
+        if first == last:
+            b.add(rows[first], f"line{first + 1}", "line")
+        else:
+            joined = rows[first].rstrip() + "".join(r.strip() for r in rows[first + 1:last + 1])
+            b.add(joined, f"line{first + 1}-{last + 1}", "line")
+    return b.build(rel, "txt", encoding, data)
 
 
 def _prolog(head: bytes) -> str:

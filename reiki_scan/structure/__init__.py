@@ -12,16 +12,14 @@ from typing import Callable, Iterable
 
 from ..models import Block, Document, Provision, SourceText, Unit, XmlNode
 from . import numbering
+from . import header as header_mod
 from .parser import Node, parse_lines
 from .units import make_units
 from .forms import FORM_FORMATS, form_structure, form_title
 
 __all__ = ["parse", "header", "units", "numbering", "sheet_groups"]
 
-_KIND_WORDS = ("条例", "規則", "訓令", "告示", "要綱", "要領", "規程")
 _NATIONAL_FOLDERS = {"acts": "法律", "cabinet_orders": "政令", "imperial_orders": "政令", "misc": "省令"}
-# Internal rules are often published under a 告示 or 訓令 number; their title says what they are.
-_TITLE_KINDS = ("要綱", "要領", "規程")
 _LAW_TYPES = {"Act": "法律", "CabinetOrder": "政令", "MinisterialOrdinance": "省令", "Rule": "省令"}
 _XML_KINDS = {"Article", "Paragraph", "Item", "SupplProvision", "AppdxTable", "AppdxStyle",
               "Chapter", "Section", "Part", "Subsection", "Division", "MainProvision", "TOC",
@@ -56,8 +54,17 @@ def parse(source: SourceText) -> Document:
             root = _form_root(source)
     return form_structure(Document(
         source=source, title=title, doc_kind=kind, act_number=act_number, root=root,
-        heading_spans=tuple(sorted(set(headings))),
+        heading_spans=tuple(sorted(set(headings))), problems=kind_problems(source, title, act_number, kind),
     ))
+
+
+def kind_problems(source: SourceText, title: str, act_number: str, kind: str) -> tuple[str, ...]:
+    """``(message,)`` when ``kind`` is その他 because neither the number line nor the title of a
+    regulation tells its kind (:func:`header.kind_from`), else ``()``."""
+    if kind != "その他" or source.format in FORM_FORMATS:
+        return ()
+    return ((f"{source.path}: 文書の種別（条例・規則・要綱など）を公布番号からも題名「{title}」からも判定できず、"
+             "その他として扱いました。題名と公布番号の行（例: 平成14年3月29日規則第8号）を確認してください"),)
 
 
 # Blocks read for a header: a title, an act number and a few anchor or blank lines come first.
@@ -117,15 +124,9 @@ def _doc_kind(source: SourceText, title: str, act_number: str, has_articles: boo
         return "省令"
     if source.format in FORM_FORMATS and (not has_articles or "様式" in title or "様式" in source.path):
         return "様式"
-    for word in _TITLE_KINDS:
-        if title.endswith(word):
-            return word
-    for word in _KIND_WORDS:
-        if re.search(f"{word}第", act_number):
-            return word
-    for word in sorted(_KIND_WORDS, key=len, reverse=True):
-        if title.endswith(word):
-            return word
+    kind = header_mod.kind_from(title, act_number)
+    if kind:
+        return kind
     if "様式" in title:
         return "様式"
     return "その他"
@@ -133,7 +134,10 @@ def _doc_kind(source: SourceText, title: str, act_number: str, has_articles: boo
 
 # --- forms ------------------------------------------------------------------------
 
-_FORM_NUMBER = re.compile(r"様式\s*第?\s*([0-9０-９]+|[一二三四五六七八九十]+)\s*号?|第\s*([0-9０-９]+)\s*号\s*様式")
+_FORM_NUMBER = re.compile(
+    r"([^\s\u3000()（）「」【】]{1,12}用)?様式\s*第?\s*([0-9０-９]+|[一二三四五六七八九十]+)(?:[-－‐―−]([0-9０-９]+))?\s*号?"
+    r"|(別記)?第\s*([0-9０-９]+)(?:[-－‐―−]([0-9０-９]+))?\s*号\s*様式"
+)
 _FORM_LOOKAHEAD = 8
 
 
@@ -157,14 +161,18 @@ def _form_root(source: SourceText) -> Provision:
     for key, blocks in sheet_groups(source):
         candidates = [key] + [text[b.start:b.end] for b in blocks[:_FORM_LOOKAHEAD]]
         num = ""
+        prefix = ""
         label = key
         for cand in candidates:
             m = _FORM_NUMBER.search(cand)
             if m:
-                num = str(numbering.to_int(m.group(1) or m.group(2)))
+                g = m.groups()  # purpose (「継続申請用」), n, hyphen, 別記, n, hyphen
+                n, h = (g[1], g[2]) if g[1] else (g[4], g[5])
+                num = str(numbering.to_int(n)) + (f"-{numbering.to_int(h)}" if h else "")
+                prefix = (g[0] or "") if g[1] else ""
                 label = cand.strip()
                 break
-        loc = f"様式第{num}号" if num else "様式"
+        loc = f"{prefix}様式第{num}号" if num else "様式"
         styles.append(Provision("AppdxStyle", num, label, blocks[0].start, blocks[-1].end, loc))
     return Provision("Law", "", "", 0, len(text), "", children=tuple(styles))
 
@@ -202,6 +210,9 @@ def _freeze_as(node: Node, loc: str, in_suppl: bool, supplement: str) -> Provisi
 def _locator(node: Node, parent_loc: str, in_suppl: bool) -> str:
     k, n = node.kind, node.num
     if k == "Article":
+        if node.label and "条" not in node.label:
+            # 「第3　申請」 of a text without 条: 第3 (CONTRIBUTING.md, locators).
+            return ("附則" if in_suppl else "") + f"第{_cite(n)}" + _branch_tail(n)
         return ("附則" if in_suppl else "") + f"第{_cite(n)}条" + _branch_tail(n)
     if k == "Paragraph":
         base = parent_loc or ("附則" if in_suppl else "")
@@ -215,7 +226,8 @@ def _locator(node: Node, parent_loc: str, in_suppl: bool) -> str:
     if k == "AppdxTable":
         return f"別表第{_cite(n)}{_branch_tail(n)}" if n else "別表"
     if k == "AppdxStyle":
-        return f"様式第{_cite(n)}号{_branch_tail(n)}" if n else "様式"
+        base = f"{node.prefix}様式第{_cite(n)}号{_branch_tail(n)}" if n else f"{node.prefix}様式"
+        return base + node.suffix
     if k in ("Chapter", "Section"):
         return parent_loc
     return parent_loc if k not in ("Other", "Law") else ""

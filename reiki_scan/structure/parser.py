@@ -7,6 +7,12 @@ never opens a provision. Both numbering styles are read: municipal (第3条の2,
 
 The e-Gov Markdown drops paragraph and item numbers (corpus SOURCES.md §1); for ``md``
 sources the numbering is inferred from the text (see :class:`_MarkdownArticle`).
+
+One parser for every municipal style (CONTRIBUTING.md, locators): 「第1条」 articles; texts without
+条 (要領, 心得, 要綱) numbered 「第1　趣旨」 (a division, kind Article, locator ``第1``) or 「1」 with
+「(1)」 items (``第2項第1号``). Lines before the title (a toolbar kept by an export) are headings; a
+目次 and its entries are headings, so 附則 starts only at the real 附則 after the main provisions.
+Forms: 「様式第1号」, 「継続申請用様式第1-1号」, 「様式第3号の2」, 「別記様式」, and their 記載例/記入例.
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ from functools import cached_property, lru_cache
 from itertools import islice
 
 from ..models import SourceText, block_spans
+from .header import is_navigation_line, parse_act_number, strip_number_brackets
 from .numbering import KANJI_NUM, to_int
 
 _N = rf"[0-9０-９]+|[{KANJI_NUM}]+"
@@ -30,13 +37,30 @@ RE_ARTICLE = re.compile(rf"^第({_N})条((?:の(?:{_N}))*){_SEP}")
 RE_MD_ARTICLE = re.compile(rf"^\*\*第({_N})条((?:の(?:{_N}))*)\*\*$")
 RE_SUPPL = re.compile(r"^附[ \t\u3000]*則(?:[ \t\u3000]*[(（][^)）]*[)）])?(?:[ \t\u3000]*抄)?$")
 RE_APPDX_TABLE = re.compile(rf"^別表(?:第({_N})(?:の({_N}))?)?(?:[ \t\u3000(（]|$)")
+# A form heading: 「様式第1号」, 「第1号様式」, 「様式第3号の2」, hyphenated 「様式第1-1号」, with
+# 別記 (「別記様式第2号（第4条関係）」, 「別記第1号様式」) or a purpose before it
+# (「継続申請用様式第1-1号」): groups pre, bekki, n1, h1, b1, n2, h2, b2.
+_HYPHEN = "-－‐―−"
 RE_APPDX_STYLE = re.compile(
-    rf"^(?:別記)?(?:様式第({_N})号(?:の({_N}))?|第({_N})号様式(?:の({_N}))?|様式)(?:[ \t\u3000(（]|$)"
+    rf"^(?P<pre>[^\s\u3000第様別()（）「」、。]{{1,12}}用)?(?P<bekki>別記)?"
+    rf"(?:様式第({_N})(?:[{_HYPHEN}]([0-9０-９]+))?号(?:の({_N}))?"
+    rf"|第({_N})(?:[{_HYPHEN}]([0-9０-９]+))?号様式(?:の({_N}))?|様式)(?:[ \t\u3000(（]|$)"
 )
+# A sample entry of a form: 「記載例」, 「（記入例）」, 「【記載例】」.
+RE_SAMPLE = re.compile(r"^[(（【〔]?(記載例|記入例)[)）】〕]?$")
+RE_SAMPLE_IN = re.compile(r"[(（【〔](記載例|記入例)[)）】〕]")
+# 「第1　趣旨」: a numbered division of a text without 条 (要綱, 要領, 心得).
+RE_DIVISION = re.compile(rf"^第({_N})((?:の(?:{_N}))*)(?:[ \t\u3000]+(.*))?$")
+# Lines of a table of contents (目次): parts, chapters, sections, 附則, 別表, 様式.
+RE_TOC_ENTRY = re.compile(rf"^(?:第(?:{_N})(?:編|章|節|款|目)|附[ \t\u3000]*則|別表|別記|様式|前文|本則)")
+RE_TOC_RANGE = re.compile(rf"[(（]第(?:{_N})条[^()（）]*[)）]$")
+_TOC_KEY = re.compile(r"[(（][^()（）]*[)）]$|[ \t\u3000]+")
 RE_CAPTION = re.compile(r"^[(（]([^()（）]{1,40})[)）]$")
 # Every heading pattern (article, caption, 附則, 別表, 様式, chapter, section) starts with one of
 # these; parse_lines tries them only on lines that do (a new pattern adds its first characters).
-_HEADING_STARTS = frozenset("*(（附別様第")
+# 記【〔 start a sample entry (記載例); forms with a purpose before 様式 (「継続申請用様式第1-1号」)
+# start with anything: parse_lines also tries a short line with 「用」 near its start and 様式.
+_HEADING_STARTS = frozenset("*(（附別様第記【〔")
 RE_PARA_ARABIC = re.compile(rf"^([0-9０-９]+){_SEP}")
 RE_KANJI_NUM = re.compile(rf"^([{KANJI_NUM}]+){_SEP}")
 RE_ITEM_PAREN = re.compile(rf"^[(（]([0-9０-９]+)[)）]{_SEP}?")
@@ -78,6 +102,9 @@ class Node:
     supplement: str = ""
     children: list["Node"] = field(default_factory=list)
     heading_end: int = 0
+    # A form's words before 様式 kept in its locator: 「別記」, 「継続申請用」; 「（記載例）」 after it.
+    prefix: str = ""
+    suffix: str = ""
 
     def add(self, child: "Node") -> "Node":
         self.children.append(child)
@@ -211,6 +238,16 @@ def parse_lines(source: SourceText, header_lines: int | None = None) -> Parsed:
     skip: set[int] = set()  # act-number lines consumed with the date line before them
     nonblank = [i for i, t in enumerate(lines) if t]
     next_nonblank = dict(zip(nonblank, nonblank[1:]))
+    # Lines before the title (a toolbar, a breadcrumb kept by an export) are not text.
+    title_at = -1 if is_md else _title_index(lines, nonblank, next_nonblank)
+    # A text without any 「第N条」 (要領, 心得, 要綱 numbered 「第1」, 「1」, 「(1)」): its numbered
+    # lines are provisions of their own (see _numbered_mode).
+    # Before the first article, a 附則 line or a chapter line naming its articles
+    # (「第1章　総則(第1条・第2条)」) is an entry of a table of contents, not a heading.
+    first_article = -1 if is_md else next(
+        (i for i in nonblank if lines[i][0] == "第" and RE_ARTICLE.match(lines[i])), -1)
+    no_articles = not is_md and first_article < 0
+    toc: list[str] | None = None  # the entries of a 目次 being skipped
 
     for idx in nonblank:
         if header_done and header_lines is not None:
@@ -232,6 +269,27 @@ def parse_lines(source: SourceText, header_lines: int | None = None) -> Parsed:
             st.headings.append((start, end))
             continue
 
+        if idx < title_at:
+            st.headings.append((start, end))
+            continue
+        if toc is not None:
+            key = _TOC_KEY.sub("", s)
+            if toc and key == toc[0]:
+                toc = None  # the first chapter again, now as a heading: the 目次 is over
+            elif RE_TOC_ENTRY.match(s) or (toc and not _TOC_KEY.sub("", s).endswith("。") and len(s) <= 40
+                                              and s[0] not in "(（0123456789０１２３４５６７８９"
+                                              and not RE_ARTICLE.match(s) and not _is_division(s)):
+                toc.append(key)
+                st.headings.append((start, end))
+                continue
+            else:
+                toc = None
+        if s[0] == "目" and re.sub(r"[ \t\u3000]+", "", s) == "目次" and st.articles_seen == 0:
+            toc = []
+            header_done = True
+            st.headings.append((start, end))
+            continue
+
         # 題名 and 公布番号 before any structure.
         if not header_done:
             if is_md:
@@ -246,8 +304,9 @@ def parse_lines(source: SourceText, header_lines: int | None = None) -> Parsed:
                     continue
             else:
                 if not title and not _is_structural(s):
-                    title = s.lstrip("○◯〇●").strip()
                     st.headings.append((start, end))
+                    if not is_navigation_line(s):
+                        title = s.lstrip("○◯〇●").strip()
                     continue
                 if title and not act_number and RE_DATE_LINE.match(s):
                     nxt = next_nonblank.get(idx)
@@ -257,15 +316,17 @@ def parse_lines(source: SourceText, header_lines: int | None = None) -> Parsed:
                         st.headings.append(spans[nxt])
                         skip.add(nxt)
                         continue
-                if title and not act_number and RE_ACT_NUMBER.fullmatch(s.replace(" ", "").replace("\u3000", "")):
-                    act_number = s.replace(" ", "").replace("\u3000", "")
-                    st.headings.append((start, end))
-                    continue
+                if title and not act_number:
+                    compact = strip_number_brackets(s.replace(" ", "").replace("\u3000", ""))
+                    if RE_ACT_NUMBER.fullmatch(compact) or parse_act_number(compact) is not None:
+                        act_number = compact
+                        st.headings.append((start, end))
+                        continue
         if idx in skip:
             continue
 
         # Headings (most lines of text start with none of _HEADING_STARTS).
-        if s[0] in _HEADING_STARTS:
+        if s[0] in _HEADING_STARTS or ("用" in s[:13] and "様式" in s and len(s) <= 40):
             m = RE_MD_ARTICLE.match(s) if is_md else None
             if m is None and not is_md:
                 m = RE_ARTICLE.match(s)
@@ -289,6 +350,22 @@ def parse_lines(source: SourceText, header_lines: int | None = None) -> Parsed:
                 _extend(st, end)
                 continue
 
+            if no_articles and s[0] == "第" and _numbered_mode(source.format, act_number):
+                m = RE_DIVISION.match(s)
+                if m:
+                    header_done = True
+                    rest = (m.group(3) or "").strip()
+                    num = _num(m.group(1)) + _branch(m.group(2) or "")
+                    art = st.open_article(num, f"第{m.group(1)}{m.group(2) or ''}", pos)
+                    art.heading_end = pos + m.start(3) if m.group(3) else end
+                    if "。" in rest or len(rest) > 30:
+                        st.open_paragraph("1", "", pos)  # 「第1　この要領は、…。」
+                    else:
+                        art.caption = rest  # 「第1　趣旨」
+                        st.headings.append((start, end))
+                    _extend(st, end)
+                    continue
+
             cap = RE_CAPTION.match(s)
             if cap and not _is_number_label(cap.group(1)):
                 nxt = next_nonblank.get(idx)
@@ -298,6 +375,11 @@ def parse_lines(source: SourceText, header_lines: int | None = None) -> Parsed:
                     st.pending_caption = (pos, end, cap.group(1))
                     st.headings.append((start, end))
                     continue
+
+            if idx < first_article and (RE_SUPPL.match(s) or (RE_CHAPTER.match(s) and RE_TOC_RANGE.search(s))):
+                header_done = True
+                st.headings.append((start, end))
+                continue
 
             m = RE_SUPPL.match(s)
             if m:
@@ -324,10 +406,27 @@ def parse_lines(source: SourceText, header_lines: int | None = None) -> Parsed:
             if m and _label_only(s):
                 header_done = True
                 st.close_top()
-                g = m.groups()
-                n1, b1 = (g[0], g[1]) if g[0] else (g[2], g[3])
-                num = (_num(n1) + ("の" + _num(b1) if b1 else "")) if n1 else ""
-                st.top = st.root.add(Node("AppdxStyle", num, s, pos, end))
+                g = m.groups()  # pre, bekki, n1, h1, b1, n2, h2, b2
+                n1, h1, b1 = (g[2], g[3], g[4]) if g[2] else (g[5], g[6], g[7])
+                num = (_num(n1) + (f"-{_num(h1)}" if h1 else "") + ("の" + _num(b1) if b1 else "")) if n1 else ""
+                sample = RE_SAMPLE_IN.search(s)
+                # A bare 「別記様式」 keeps 別記 in its locator (「様式」 alone names no form); a numbered
+                # one is cited as the contract and the answer keys cite it: 「別記様式第2号」 → 様式第2号.
+                bekki = g[1] if g[1] and not num else ""
+                st.top = st.root.add(Node("AppdxStyle", num, s, pos, end, prefix=(g[0] or "") + bekki,
+                                          suffix=f"（{sample.group(1)}）" if sample else ""))
+                st.headings.append((start, end))
+                md_article = None
+                continue
+
+            m = RE_SAMPLE.match(s)
+            if m:
+                # A sample entry of the form before it: its own AppdxStyle, 「様式第1号（記載例）」.
+                header_done = True
+                prev = st.top if st.top is not None and st.top.kind == "AppdxStyle" else None
+                st.close_top()
+                st.top = st.root.add(Node("AppdxStyle", prev.num if prev else "", s, pos, end,
+                                          prefix=prev.prefix if prev else "", suffix=f"（{m.group(1)}）"))
                 st.headings.append((start, end))
                 md_article = None
                 continue
@@ -359,7 +458,7 @@ def parse_lines(source: SourceText, header_lines: int | None = None) -> Parsed:
             st.ensure_paragraph(pos)
             _extend(st, end)
             continue
-        _place_numbered(st, s, pos, end)
+        _place_numbered(st, s, pos, end, no_articles and _numbered_mode(source.format, act_number))
         _extend(st, end)
 
     _close_spans(st.root, len(text))
@@ -376,7 +475,55 @@ def _label_only(s: str) -> bool:
 
 
 def _is_structural(s: str) -> bool:
-    return bool(RE_ARTICLE.match(s) or RE_SUPPL.match(s) or RE_CHAPTER.match(s))
+    return bool(RE_ARTICLE.match(s) or RE_SUPPL.match(s) or RE_CHAPTER.match(s) or _is_division(s))
+
+
+def _is_division(s: str) -> bool:
+    """「第1　趣旨」 (a number, a space and words): never a title."""
+    m = RE_DIVISION.match(s)
+    return bool(m and m.group(3))
+
+
+# Formats whose texts may be numbered without 条 (a .docx or .pdf only when it has a number line:
+# forms are numbered 「1」「(1)」 too).
+_NUMBERED_FORMATS = frozenset(("txt", "html"))
+
+
+def _numbered_mode(fmt: str, act_number: str) -> bool:
+    return fmt in _NUMBERED_FORMATS or (bool(act_number) and fmt in ("docx", "pdf"))
+
+
+def _is_number_line(lines: list[str], i: int, nxt: int | None) -> bool:
+    s = lines[i]
+    compact = strip_number_brackets(s.replace(" ", "").replace("\u3000", ""))
+    if RE_ACT_NUMBER.fullmatch(compact) or parse_act_number(compact) is not None:
+        return True
+    return bool(RE_DATE_LINE.match(s) and nxt is not None and RE_ACT_NUMBER.fullmatch(lines[nxt]))
+
+
+# How far down a page its title is looked for.
+_TITLE_LOOKAHEAD = 40
+
+
+def _title_index(lines: list[str], nonblank: list[int], next_nonblank: dict[int, int]) -> int:
+    """The index of the title line when lines come before it, else -1: the line before the first
+    number line (「平成14年3月29日規則第8号」, or a date line and 「規則第8号」) among the first
+    lines, if it can be a title; else the first line that is not navigation (「前へ／次へ」)."""
+    head = nonblank[:_TITLE_LOOKAHEAD]
+    for k, i in enumerate(head):
+        if k == 0:
+            continue
+        if _is_number_line(lines, i, next_nonblank.get(i)):
+            t = head[k - 1]
+            cand = lines[t]
+            if (not is_navigation_line(cand) and not _is_structural(cand) and "。" not in cand
+                    and not _is_number_line(lines, t, i)):
+                return t if k > 1 else -1
+            break
+    for k, i in enumerate(head):
+        if not is_navigation_line(lines[i]):
+            return i if k else -1
+    return -1
 
 
 def _extend(st: _State, end: int) -> None:
@@ -385,9 +532,13 @@ def _extend(st: _State, end: int) -> None:
             n.end = end
 
 
-def _place_numbered(st: _State, s: str, pos: int, end: int) -> None:
-    """Explicitly numbered sources (municipal Arabic or national kanji numbering)."""
-    in_body = st.article is not None or (st.top is not None and st.top.kind == "SupplProvision")
+def _place_numbered(st: _State, s: str, pos: int, end: int, numbered: bool = False) -> None:
+    """Explicitly numbered sources (municipal Arabic or national kanji numbering).
+
+    ``numbered``: the text has no 条 (要領, 心得): a 「1」 line outside any division opens a
+    paragraph of the whole text and 「(1)」 an item of it."""
+    in_body = (st.article is not None or (st.top is not None and st.top.kind == "SupplProvision")
+               or (numbered and st.top is None))
     m = RE_PARA_ARABIC.match(s)
     if m and in_body:
         n = to_int(m.group(1))
@@ -429,7 +580,8 @@ def _place_numbered(st: _State, s: str, pos: int, end: int) -> None:
         else:
             st.open_sub1(str(_kana_index(kana)), f"({kana})", pos)
         return
-    if in_body:
+    if in_body and not (numbered and st.top is None and st.article is None and st.para is None):
+        # (In a text without 条, words before its first number stay with the whole text.)
         st.ensure_paragraph(pos)
 
 
