@@ -96,7 +96,7 @@ def era_date_text(day: _dt.date, numbering: str = "arabic") -> str:
 
 
 def _kanji(n: int) -> str:
-    from .structure.numbering import int_to_kanji
+    from .numbering import int_to_kanji
 
     return int_to_kanji(n)
 

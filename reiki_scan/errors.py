@@ -1,17 +1,22 @@
-"""One error hierarchy. The library raises, the CLI prints.
+"""One error hierarchy, one catalogue. The library raises, the CLI prints.
 
-Every message names the file and says what the user can do about it.
-Codes (``E1xx`` loading, ``E2xx`` configuration and data, ``E3xx`` review files,
-``E4xx`` output) are stable so that scripts can match on them.
+Every message names the file and says what the user can do about it. Every class has its own
+code (``E1xx`` loading and scanning a file, ``E2xx`` configuration and data, ``E3xx`` review
+files, ``E4xx`` output and the workspace), stable so that scripts can match on them; a file
+skipped by a scan is listed under the ``reason`` of its class (:data:`SKIP_REASONS`). The
+README's table of codes is :func:`catalogue`, checked by ``tests/test_errors.py``.
 """
 
 from __future__ import annotations
 
 
 class ReikiScanError(Exception):
-    """Base class. ``code`` is a stable identifier such as ``E101``."""
+    """Base class, never raised itself. ``code`` is a stable identifier such as ``E101``;
+    ``cause`` and ``remedy`` are the README's catalogue lines (Japanese)."""
 
-    code = "E000"
+    code = ""
+    cause = ""
+    remedy = ""
 
     def __init__(self, message: str, *, path: str = "") -> None:
         super().__init__(message)
@@ -27,46 +32,64 @@ class LoadError(ReikiScanError):
     """A file could not be read; ``reason`` is the short key used in summary.json."""
 
     code = "E100"
+    cause = "ファイルを読めない（権限、入出力エラー）"
+    remedy = "ファイルを開けるか確かめ、権限を直して再実行する"
     reason = "unreadable"
 
 
 class EmptyFileError(LoadError):
     code = "E101"
+    cause = "空のファイル"
+    remedy = "中身のある版に差し替えるか、コーパスから外す"
     reason = "empty"
 
 
 class EncodingError(LoadError):
     code = "E102"
+    cause = "文字コードを判定できない"
+    remedy = "UTF-8 で保存し直す"
     reason = "undecodable"
 
 
 class FormatMismatchError(LoadError):
     code = "E103"
+    cause = "拡張子と中身の形式が違う"
+    remedy = "正しい拡張子で保存し直す"
     reason = "format_mismatch"
 
 
 class UnsupportedFormatError(LoadError):
     code = "E104"
+    cause = "読めない形式（.doc, .xls など）"
+    remedy = "Word/Excel で .docx/.xlsx に保存し直す"
     reason = "unsupported_format"
 
 
 class TooLargeError(LoadError):
     code = "E105"
+    cause = "max_file_mb を超える大きさ"
+    remedy = "分割するか、reiki-scan.toml の max_file_mb を上げる"
     reason = "too_large"
 
 
 class NeedsOCRError(LoadError):
     code = "E106"
+    cause = "文字のない PDF（画像だけ）"
+    remedy = "OCR をかけた PDF かテキストを用意する"
     reason = "needs_ocr"
 
 
 class ProtectedFileError(LoadError):
     code = "E107"
+    cause = "パスワードで保護されている"
+    remedy = "保護を外して保存し直す"
     reason = "protected"
 
 
 class UnsafeFileError(LoadError):
     code = "E108"
+    cause = "安全でない内容（zip 爆弾、外部実体、深すぎる入れ子）"
+    remedy = "作成元に確認し、普通の形式で保存し直す"
     reason = "unsafe"
 
 
@@ -74,6 +97,8 @@ class CorruptFileError(FormatMismatchError):
     """The container or markup is damaged inside (a bad zip member, malformed XML in a part)."""
 
     code = "E109"
+    cause = "中身が壊れている"
+    remedy = "元のアプリで開いて保存し直す"
     reason = "corrupt"
 
 
@@ -81,6 +106,8 @@ class VanishedFileError(LoadError):
     """The file was listed but was gone (moved or deleted) when it was to be read."""
 
     code = "E110"
+    cause = "一覧を作った後に移動・削除された"
+    remedy = "置き直して再実行する"
     reason = "vanished"
 
 
@@ -88,6 +115,8 @@ class SymlinkOutsideError(UnsafeFileError):
     """A symbolic link in the corpus leads outside it; it is not followed."""
 
     code = "E111"
+    cause = "コーパスの外を指すシンボリックリンク"
+    remedy = "実体をコーパスの中に置く"
     reason = "symlink_outside"
 
 
@@ -95,6 +124,8 @@ class BrokenLinkError(LoadError):
     """A symbolic link whose target does not exist (or loops)."""
 
     code = "E112"
+    cause = "リンク先のないシンボリックリンク"
+    remedy = "リンクを直すか削除する"
     reason = "broken_symlink"
 
 
@@ -102,29 +133,68 @@ class NotRegularFileError(LoadError):
     """A named pipe, socket or device where a file was expected; it is never opened."""
 
     code = "E113"
+    cause = "ファイルでないもの（パイプ、デバイス）"
+    remedy = "コーパスから外す"
     reason = "not_a_file"
+
+
+class ParseFailedError(LoadError):
+    """The structure of a file could not be parsed (a parser failure on one odd file)."""
+
+    code = "E114"
+    cause = "構造の解析に失敗した（条・項の読み取り）"
+    remedy = "ファイルを開いて保存し直し、直らなければ報告する"
+    reason = "parse_error"
+
+
+class DetectFailedError(LoadError):
+    """Detection failed on a parsed file."""
+
+    code = "E115"
+    cause = "押印の検出に失敗した"
+    remedy = "報告する（他のファイルの走査は続く）"
+    reason = "detect_error"
+
+
+class WorkerCrashError(LoadError):
+    """The worker process reading the file died (out of memory, a crash in a C library)."""
+
+    code = "E116"
+    cause = "処理中にワーカーが異常終了した（メモリ不足か壊れたファイル）"
+    remedy = "ファイルを開いて保存し直すか、コーパスから外す"
+    reason = "worker_crash"
 
 
 class ConfigError(ReikiScanError):
     code = "E201"
+    cause = "reiki-scan.toml か指定した値が誤っている"
+    remedy = "メッセージの項目を直す"
 
 
 class PatternDataError(ReikiScanError):
     code = "E202"
+    cause = "押印パターンのデータが壊れている"
+    remedy = "patterns/*.yaml を直すか、元に戻す"
 
 
 class PolicyDataError(ReikiScanError):
     code = "E203"
+    cause = "方針（policy）のデータが壊れている"
+    remedy = "方針の YAML を直すか、元に戻す"
 
 
 class ReviewFileError(ReikiScanError):
     """A reviewer's file (ledger, 見え消し) holds a value the tool cannot apply."""
 
     code = "E301"
+    cause = "台帳・見え消しに選べない値がある"
+    remedy = "メッセージのシートと行を直す"
 
 
 class OutputError(ReikiScanError):
     code = "E401"
+    cause = "出力先に書けない"
+    remedy = "空き容量と権限を確かめる（前回の出力は残る）"
 
 
 class DraftCheckError(OutputError):
@@ -132,19 +202,53 @@ class DraftCheckError(OutputError):
     (溶け込み self-check of the drafts); the message names the regulation and the sentence."""
 
     code = "E402"
+    cause = "改め文の自己点検（溶け込み）に失敗した"
+    remedy = "その例規の改正は手作業で起案する"
 
 
 class WorkspaceError(OutputError):
     """The workspace database ``OUT/.reiki-scan/workspace.sqlite`` cannot be used."""
 
     code = "E403"
+    cause = "作業用データベースを使えない"
+    remedy = "メッセージのとおり移すか、reiki-scan run をやり直す"
 
 
 class WorkspaceLockedError(WorkspaceError):
     """Another run holds ``OUT/.reiki-scan/lock``; ``pid`` is the holder's process id (0 when unknown)."""
 
     code = "E404"
+    cause = "別の reiki-scan が同じ出力フォルダで実行中"
+    remedy = "終わるのを待つか --wait を付ける"
 
     def __init__(self, message: str, *, path: str = "", pid: int = 0) -> None:
         super().__init__(message, path=path)
         self.pid = pid
+
+
+class NoRunError(WorkspaceError):
+    """OUT holds no result of an earlier run (findings.jsonl, a complete run), or a file the
+    drafts need is gone."""
+
+    code = "E405"
+    cause = "出力フォルダに前回の結果がない、または起案に要るファイルがない"
+    remedy = "reiki-scan run で走査し直す"
+
+
+def _classes(base: type = ReikiScanError) -> list[type]:
+    found = []
+    for sub in base.__subclasses__():
+        found.append(sub)
+        found.extend(_classes(sub))
+    return found
+
+
+def catalogue() -> list[tuple[str, str, str, str]]:
+    """Every error the tool reports, by code: ``(code, reason or "", cause, remedy)``."""
+    rows = {c.code: (c.code, getattr(c, "reason", "") if issubclass(c, LoadError) else "", c.cause, c.remedy)
+            for c in _classes()}
+    return [rows[k] for k in sorted(rows)]
+
+
+# summary.json's skip reasons, each with the code of its class.
+SKIP_REASONS = {reason: code for code, reason, _, _ in catalogue() if reason}

@@ -22,7 +22,7 @@ from dataclasses import asdict, dataclass, field
 
 from rapidfuzz import fuzz
 
-from .structure.numbering import to_arabic_locator
+from .numbering import to_arabic_locator
 from .textnorm import norm
 
 FUZZY_MIN = 90

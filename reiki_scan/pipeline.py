@@ -31,7 +31,7 @@ from pathlib import Path
 
 from . import __version__
 from .config import RunConfig
-from .errors import LoadError, OutputError, ReikiScanError, WorkspaceError
+from .errors import LoadError, NoRunError, OutputError
 from .models import Document, Finding
 from .outfiles import share
 from .review.decisions import (apply_decisions, pending_decisions, read_ledgers, record_written_ledger,
@@ -39,6 +39,7 @@ from .review.decisions import (apply_decisions, pending_decisions, read_ledgers,
 from .review.lineage import Diff, carry_ids
 from .scan import (ProgressFn, ScanResult, ScanStats, Skipped, WorkerPool, build_manifest, load_limits,
                    no_progress, read_document, scan_incremental)
+from .scan.file import parse_error
 from .scan.incremental import cache_keys
 from .store import Workspace, run_lock
 
@@ -137,10 +138,10 @@ def write_findings(out: Path, findings: list[Finding]) -> None:
 def read_findings(out: Path) -> list[Finding]:
     """Read ``OUT/findings.jsonl`` back into :class:`Finding` objects.
 
-    Raises :class:`ReikiScanError` when the file is missing."""
+    Raises :class:`~reiki_scan.errors.NoRunError` when the file is missing or damaged."""
     path = out / "findings.jsonl"
     if not path.exists():
-        raise ReikiScanError("findings.jsonl がありません。先に reiki-scan run か scan を実行してください", path=str(path))
+        raise NoRunError("findings.jsonl がありません。先に reiki-scan run か scan を実行してください", path=str(path))
     names = set(Finding.__dataclass_fields__)
     found = []
     for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
@@ -149,7 +150,7 @@ def read_findings(out: Path) -> list[Finding]:
                 d = json.loads(line)
                 found.append(Finding(**{k: v for k, v in d.items() if k in names}))
             except (json.JSONDecodeError, TypeError, AttributeError) as e:
-                raise ReikiScanError(f"{n}行目を読めません（{e}）。reiki-scan run で作り直してください",
+                raise NoRunError(f"{n}行目を読めません（{e}）。reiki-scan run で作り直してください",
                                      path=str(path)) from e
     return found
 
@@ -389,8 +390,8 @@ def redraft(out: Path, *, wait: bool = False) -> tuple[ScanResult, OutputReport,
     ``runs`` table). Only the files that have findings are read again (their text is needed for
     the amendment sentences). Returns the result, what was written and the number of files read.
     Raises :class:`~reiki_scan.errors.WorkspaceLockedError` when a run holds ``out``,
-    :class:`~reiki_scan.errors.WorkspaceError` when OUT holds no complete run, and
-    :class:`~reiki_scan.errors.ReikiScanError` when the corpus or a file with findings is gone
+    :class:`~reiki_scan.errors.NoRunError` when OUT holds no complete run, or when the corpus or
+    a file with findings is gone
     (the drafts are then left as they were)."""
     from .review.ledger import as_proposed
 
@@ -399,15 +400,15 @@ def redraft(out: Path, *, wait: bool = False) -> tuple[ScanResult, OutputReport,
         try:
             last = ws.last_run()
             if last is None:
-                raise WorkspaceError("この出力フォルダには完了した実行がありません。先に reiki-scan run か scan を"
-                                     "実行してください", path=str(out))
+                raise NoRunError("この出力フォルダには完了した実行がありません。先に reiki-scan run か scan を"
+                                 "実行してください", path=str(out))
             corpus = Path(last.corpus)
             # Keys a later version of reiki-scan wrote, and this one does not know, are left out.
             known = RunConfig.__dataclass_fields__
             config = RunConfig(**{k: v for k, v in last.manifest["config"].items() if k in known})
             if not corpus.is_dir():
                 # Without the regulations' text every draft would be rewritten empty.
-                raise ReikiScanError(f"前回の実行で読んだ例規のフォルダ {corpus} が見つかりません。フォルダを戻すか、"
+                raise NoRunError(f"前回の実行で読んだ例規のフォルダ {corpus} が見つかりません。フォルダを戻すか、"
                                      "reiki-scan run で走査し直してください。起案は変更していません", path=str(out))
             with ws.transaction():
                 read_ledgers(out, ws)
@@ -434,7 +435,7 @@ def _stored_result(out: Path, corpus: Path, config: RunConfig, findings: list[Fi
     """The scan result :func:`redraft` writes from: ``findings`` with the documents they need read
     again (a linked form is drafted under its regulation, whose text is needed too) and the
     figures of the last summary.json; and the number of files the last run read. Raises
-    :class:`ReikiScanError` when a file with findings cannot be read any more."""
+    :class:`~reiki_scan.errors.NoRunError` when a file with findings cannot be read any more."""
     documents: dict[str, Document] = {}
     skipped: list[Skipped] = []
     for rel in sorted({f.file for f in findings} | {f.form_of for f in findings if f.form_of}):
@@ -444,11 +445,11 @@ def _stored_result(out: Path, corpus: Path, config: RunConfig, findings: list[Fi
             skipped.append(Skipped(rel, getattr(e, "reason", "unreadable"), str(e)))
         except Exception as e:
             # As the scan: a parser failure on one file is that file's, not the run's.
-            skipped.append(Skipped(rel, "parse_error", f"{rel}: 構造を解析できません ({type(e).__name__}: {e})"))
+            skipped.append(Skipped(rel, *parse_error(rel, e)))
     if skipped:
         # A file with findings that can no longer be read would have its amendments dropped
         # from every draft: refuse rather than rewrite the drafts without them.
-        raise ReikiScanError("起案に必要なファイルを読めません: " + "; ".join(s.message for s in skipped)
+        raise NoRunError("起案に必要なファイルを読めません: " + "; ".join(s.message for s in skipped)
                              + "。ファイルを戻すか、reiki-scan run で走査し直してください。起案は変更していません",
                              path=str(out))
     previous = json.loads((out / "summary.json").read_text(encoding="utf-8")) if (out / "summary.json").exists() else {}
@@ -479,13 +480,13 @@ def check(corpus: Path, out: Path, *, workers: int = 2, progress: ProgressFn = n
     last run and report the new seal requirements no decision covers. Writes nothing: the
     workspace is opened read-only, the caches are read and not filled.
 
-    Raises :class:`~reiki_scan.errors.WorkspaceError` when OUT holds no complete run."""
+    Raises :class:`~reiki_scan.errors.NoRunError` when OUT holds no complete run."""
     ws = Workspace.open_readonly(out)
     try:
         last = ws.last_run()
         if last is None:
-            raise WorkspaceError("この出力フォルダには完了した実行がありません。先に reiki-scan run を実行してください",
-                                 path=str(out))
+            raise NoRunError("この出力フォルダには完了した実行がありません。先に reiki-scan run を実行してください",
+                             path=str(out))
         known = RunConfig.__dataclass_fields__
         config = RunConfig(**{k: v for k, v in last.manifest["config"].items() if k in known})
         manifest = build_manifest(config)

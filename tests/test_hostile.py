@@ -503,10 +503,10 @@ def test_structure_and_detection_failures_are_contained(tmp_path, monkeypatch):
     assert list(result.documents) == ["a.txt"]
     assert {f.file for f in result.findings} == {"a.txt"}
     assert [(s.path, s.reason, s.message) for s in result.skipped] == [
-        ("detect_boom.txt", "detect_error", "detect_boom.txt: 押印の検出に失敗しました (KeyError: 'token')"),
+        ("detect_boom.txt", "detect_error", "[E115] detect_boom.txt: 押印の検出に失敗しました (KeyError: 'token')"),
         ("recursion.txt", "parse_error",
-         "recursion.txt: 構造を解析できません (RecursionError: maximum recursion depth exceeded)"),
-        ("units_boom.txt", "parse_error", "units_boom.txt: 構造を解析できません (IndexError: list index out of range)"),
+         "[E114] recursion.txt: 構造を解析できません (RecursionError: maximum recursion depth exceeded)"),
+        ("units_boom.txt", "parse_error", "[E114] units_boom.txt: 構造を解析できません (IndexError: list index out of range)"),
     ]
 
 

@@ -14,7 +14,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "reiki_scan"
 
 # Lowest first: a module may import from its own floor and the floors below it, never above.
 FLOORS = [
-    {"models", "textnorm", "errors", "data", "ids", "outfiles", "__init__", "_data"},
+    {"models", "textnorm", "errors", "data", "ids", "outfiles", "numbering", "docheader", "__init__", "_data"},
     {"load"},
     {"structure"},
     {"config"},

@@ -11,7 +11,7 @@ import pytest
 
 from reiki_scan.load import iter_corpus, load_file
 from reiki_scan.structure import parse, units
-from reiki_scan.structure.numbering import int_to_kanji, kanji_to_int, to_arabic_locator, to_kanji_locator
+from reiki_scan.numbering import int_to_kanji, kanji_to_int, to_arabic_locator, to_kanji_locator
 from reiki_scan.structure.units import MAX_UNIT_BYTES
 
 KAISHA_XML = "egov_xml_original/417AC0000000086_20170401_428AC0000000062.xml"

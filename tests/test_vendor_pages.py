@@ -23,7 +23,7 @@ from reiki_scan.load.lines import (
 )
 from reiki_scan.load.pdffile import _add_lines
 from reiki_scan.structure import header, parse, units
-from reiki_scan.structure.header import (
+from reiki_scan.docheader import (
     ActNumber,
     infer_municipality,
     is_navigation_line,

@@ -38,7 +38,7 @@ from pathlib import Path
 from ..config import RunConfig
 from ..errors import DraftCheckError
 from ..models import NATIONAL_KINDS, Amendment, Document, Edit, Finding
-from ..structure.numbering import int_to_kanji, kanji_to_int, to_kanji_locator
+from ..numbering import int_to_kanji, kanji_to_int, to_kanji_locator
 from .apply import check
 from .blocks import Block, Para, Table
 from .changes import CHANGING_DECISIONS, build_amendments, section_rank

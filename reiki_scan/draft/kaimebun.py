@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 from ..config import RunConfig
 from ..models import Amendment, ProvisionChange
-from ..structure.numbering import to_kanji_locator
+from ..numbering import to_kanji_locator
 from .changes import section_rank
 
 BODY_PREFIX = "\u3000"

@@ -23,7 +23,7 @@ from pathlib import PurePosixPath
 from rapidfuzz import fuzz
 
 from ..models import NATIONAL_KINDS, Document, Provision
-from ..structure import numbering
+from .. import numbering
 from ..structure.forms import (ARTICLE_RELATION, FORM_NUMERAL, TITLE_WINDOW, form_sections, is_form_file,
                                section_title)
 from ..textnorm import norm

@@ -17,7 +17,7 @@ import re
 
 from .. import errors
 from ..models import SourceText
-from ..structure.header import is_navigation_line, parse_act_number
+from ..docheader import is_navigation_line, parse_act_number
 from ._builder import TextBuilder
 from .lines import join_br_segments
 from .textfile import decode_bytes

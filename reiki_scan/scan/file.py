@@ -13,7 +13,7 @@ The worker pool (:mod:`reiki_scan.scan.pool`), ``workers=1``, the incremental sc
 parse`` and ``reiki-scan draft`` (:func:`read_document`) and the tests all go through these
 functions: there is no second copy of a stage's call. Never raises for a bad file: a load, parser
 or detection failure becomes ``Prepared.skipped`` with a reason of
-:data:`reiki_scan.errors.SKIP_REASONS`.
+:data:`reiki_scan.errors.SKIP_REASONS` and a message with its code.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from typing import Callable, Sequence
 
 from ..detect import default_detector
 from ..detect.screen import candidate_units, gate_starts, may_hold_findings, raw_gate_applies
-from ..errors import LoadError
+from ..errors import DetectFailedError, LoadError, ParseFailedError
 from ..models import NATIONAL_KINDS, Document, Finding, Unit
 from ..store.workspace import Workspace
 from ..structure.forms import FORM_FORMATS
@@ -119,9 +119,14 @@ def relpath(path: Path, root: Path) -> str:
         return path.as_posix()
 
 
+def skip_of(error: LoadError) -> tuple[str, str]:
+    """``(reason, message)`` of a file skipped for ``error`` (:data:`reiki_scan.errors.SKIP_REASONS`)."""
+    return error.reason, str(error)
+
+
 def parse_error(rel: str, error: BaseException) -> tuple[str, str]:
     """``(reason, message)`` of a file whose structure could not be parsed."""
-    return "parse_error", f"{rel}: 構造を解析できません ({type(error).__name__}: {error})"
+    return skip_of(ParseFailedError(f"構造を解析できません ({type(error).__name__}: {error})", path=rel))
 
 
 def read_document(path: Path, corpus: Path, limits: dict) -> Document:
@@ -207,7 +212,7 @@ def _prepare(job: FileJob, corpus: Path, limits: dict, keep_documents: bool) -> 
         doc = structure.parse(source)
         seconds["structure"] = time.perf_counter() - t2
     except LoadError as e:
-        return Prepared(rel, None, (e.reason, str(e)), seconds=seconds)
+        return Prepared(rel, None, skip_of(e), seconds=seconds)
     except Exception as e:
         # A parser bug on one odd file (RecursionError, IndexError …) must not cost the whole run.
         return Prepared(rel, None, parse_error(rel, e), seconds=seconds)
@@ -337,8 +342,8 @@ def _finish(p: Prepared, finish: Finish, analyses: dict[str, dict]) -> Prepared:
         detected = detector.detect(doc, list(p.candidates), analyses) if p.candidates else []
     except Exception as err:
         # Contained like a parser failure: the file is listed, the run goes on.
-        return Prepared(p.rel, None, ("detect_error", f"{p.rel}: 押印の検出に失敗しました ({type(err).__name__}: {err})"),
-                        seconds=seconds, analyses=p.analyses, nlp_cached=p.nlp_cached)
+        failed = DetectFailedError(f"押印の検出に失敗しました ({type(err).__name__}: {err})", path=p.rel)
+        return Prepared(p.rel, None, skip_of(failed), seconds=seconds, analyses=p.analyses, nlp_cached=p.nlp_cached)
     t2 = time.perf_counter()
     seconds["detect"] = t2 - t1
     out = replace(p, detected=tuple(detected), seconds=seconds)

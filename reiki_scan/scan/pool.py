@@ -22,7 +22,8 @@ from pathlib import Path
 from typing import Callable, Iterator, Sequence
 
 from . import file as scan_file
-from .file import FileJob, Finish, Prepared, relpath, scan_files
+from ..errors import WorkerCrashError
+from .file import FileJob, Finish, Prepared, relpath, scan_files, skip_of
 from .result import ProgressFn
 
 # Work handed to a worker at once: enough candidate texts for GiNZA's batches and few round
@@ -58,11 +59,9 @@ def _exit_with_parent() -> None:
 
 
 def _crashed(rel: str) -> Prepared:
-    return Prepared(rel, None, (
-        "worker_crash",
-        f"{rel}: 処理中にワーカーが異常終了しました（メモリ不足か、壊れたファイル）。"
-        "ファイルを開いて保存し直すか、コーパスから外してください",
-    ))
+    return Prepared(rel, None, skip_of(WorkerCrashError(
+        "処理中にワーカーが異常終了しました（メモリ不足か、壊れたファイル）。"
+        "ファイルを開いて保存し直すか、コーパスから外してください", path=rel)))
 
 
 def _rescue_prepare(pool: "WorkerPool", chunk: tuple) -> list[Prepared]:

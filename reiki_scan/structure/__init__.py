@@ -11,8 +11,8 @@ from pathlib import PurePosixPath
 from typing import Callable, Iterable
 
 from ..models import Block, Document, Provision, SourceText, Unit, XmlNode
-from . import numbering
-from . import header as header_mod
+from .. import numbering
+from .. import docheader as header_mod
 from .parser import Node, parse_lines
 from .units import make_units
 from .forms import FORM_FORMATS, form_structure, form_title

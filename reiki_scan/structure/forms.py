@@ -9,7 +9,7 @@ from dataclasses import replace
 from pathlib import PurePosixPath
 
 from ..models import Document, Provision, SourceText
-from . import numbering
+from .. import numbering
 from .formrules import FormRules, load_form_rules
 
 # Form titles are often letter-spaced to fill the line (「変　更　届」).

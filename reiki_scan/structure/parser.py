@@ -24,8 +24,8 @@ from functools import cached_property, lru_cache
 from itertools import islice
 
 from ..models import SourceText, block_spans
-from .header import is_navigation_line, parse_act_number, strip_number_brackets
-from .numbering import KANJI_NUM, to_int
+from ..docheader import is_navigation_line, parse_act_number, strip_number_brackets
+from ..numbering import KANJI_NUM, to_int
 
 _N = rf"[0-9０-９]+|[{KANJI_NUM}]+"
 _SEP = r"(?:[ \t\u3000]+|$)"

@@ -1,7 +1,9 @@
 """Reading a regulation's header: 題名, 公布番号 (the number line), 文書種別, 自治体名.
 
 Public API: :func:`parse_act_number`, :func:`is_navigation_line`, :func:`kind_from`,
-:func:`infer_municipality`. Pure functions on strings: no file is read here.
+:func:`infer_municipality`. Pure functions on strings: no file is read here. On the lowest floor
+(docs/architecture.md): the loader (which cuts a web page's navigation) and the structure parser
+both read headers.
 """
 
 from __future__ import annotations
