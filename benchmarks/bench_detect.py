@@ -1,6 +1,6 @@
 """Detection speed over the shared corpus: units read, units parsed by GiNZA, sentences/s.
 
-Usage: python benchmarks/bench_detect.py [CORPUS] [--workers N]
+Usage: python benchmarks/bench_detect.py [CORPUS]   (one process; bench_scan.py measures the worker pool)
 (CORPUS defaults to ../shared/corpus/raw beside the repository.)
 """
 
@@ -13,7 +13,6 @@ from pathlib import Path
 from reiki_scan import load, structure
 from reiki_scan.detect import Detector, analyze_texts
 from reiki_scan.errors import ReikiScanError
-from reiki_scan.scan.pool import WorkerPool, analyze
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -21,7 +20,6 @@ REPO = Path(__file__).resolve().parents[1]
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("corpus", nargs="?", type=Path, default=REPO.parent / "shared" / "corpus" / "raw")
-    ap.add_argument("--workers", type=int, default=1)
     args = ap.parse_args()
 
     t0 = time.perf_counter()
@@ -46,8 +44,7 @@ def main() -> None:
     analyze_texts(["押印する。"])  # model load, not counted as parsing
     t_model = time.perf_counter() - t0
     t0 = time.perf_counter()
-    with WorkerPool(args.workers) as pool:
-        analyses = analyze(pool, list(wanted))
+    analyses = analyze_texts(list(wanted))
     t_nlp = time.perf_counter() - t0
 
     t0 = time.perf_counter()
@@ -61,7 +58,7 @@ def main() -> None:
           f"({len(wanted) / max(n_units, 1):.1%})  candidate search: {t_cand:.2f} s "
           f"({n_units / max(t_cand, 1e-9):,.0f} units/s)")
     print(f"model load: {t_model:.1f} s  GiNZA: {t_nlp:.1f} s = {len(wanted) / max(t_nlp, 1e-9):.1f} sentences/s "
-          f"(workers: {args.workers})")
+          "(one process)")
     print(f"findings: {len(findings):,} (requires_seal: {sum(f.requires_seal for f in findings):,})  "
           f"detect after parsing: {t_detect:.2f} s")
 

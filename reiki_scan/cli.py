@@ -263,15 +263,16 @@ def parse(
     as_json: bool = typer.Option(False, "--json", help="JSONで出力 (print JSON)"),
 ) -> None:
     """ファイルの構造（条・項・号・附則・別表・様式）を表示 (print a file's structure tree)."""
-    from . import load, structure
+    from .config import RunConfig
     from .errors import ReikiScanError
+    from .scan import load_limits, read_document
 
     if not file.is_file():
         if file.is_dir():
             _fail(f"{file}: フォルダです。例規または様式のファイルを1つ指定してください (FILE is a folder)")
         _fail(f"{file}: ファイルがありません (no such file)")
     try:
-        doc = structure.parse(load.load_file(file, file.parent))
+        doc = read_document(file, file.parent, load_limits(RunConfig()))
     except ReikiScanError as e:
         _console().print(f"[red]読めません (unreadable):[/red] {e}")
         raise typer.Exit(1)

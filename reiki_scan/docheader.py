@@ -48,8 +48,6 @@ class ActNumber:
     issuer: str = ""
 
 
-_BRACKETS = "()（）〔〕［］[]"
-
 
 def strip_number_brackets(line: str) -> str:
     """``"（平成14年3月29日規則第8号）"`` -> ``"平成14年3月29日規則第8号"``: a number line as

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections import defaultdict
 
 from .models import Finding
 from .textnorm import CONTROL_CHARS, norm
@@ -69,16 +68,17 @@ def finding_id(doc_key: str, pattern_id: str, clause: str, occurrence: int) -> s
 
 
 def unique_ids(findings: list[Finding]) -> list[Finding]:
-    """``findings`` (of a whole corpus) with ids unique: when findings of several files share an
-    id (two files with one title, a copied file), those of the first file (by path) keep it and the
-    others get an id that also hashes their path. Order is kept; raises nothing."""
-    files: dict[str, set[str]] = defaultdict(set)
-    for f in findings:
-        files[f.id].add(f.file)
+    """``findings`` with ids unique: the first finding holding an id keeps it; a later one of
+    another file (two files with one title, a copied file) gets an id that also hashes its path.
+    The scan passes the corpus's findings sorted by file, so the first file by path keeps the plain
+    id; :func:`reiki_scan.review.lineage.carry_ids` passes those that had the id before first.
+    Order is kept; raises nothing."""
+    owner: dict[str, str] = {}
     out = []
     for f in findings:
-        owners = files[f.id]
-        if len(owners) > 1 and f.file != min(owners):
+        first = owner.setdefault(f.id, f.file)
+        if first != f.file:
             f = f.with_(id=_digest(f.id, f.file))
+            owner.setdefault(f.id, f.file)
         out.append(f)
     return out

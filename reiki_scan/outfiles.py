@@ -31,5 +31,8 @@ def shared_mode() -> int:
 
 
 def share(fd: int) -> None:
-    """Give the open temporary file ``fd`` the mode of an ordinarily created file."""
-    os.fchmod(fd, shared_mode())
+    """Give the open temporary file ``fd`` the mode of an ordinarily created file. On Windows
+    (no ``os.fchmod`` before Python 3.13, and no POSIX modes to give) the file keeps the access
+    rights of its folder, as any file created there."""
+    if hasattr(os, "fchmod") and os.name == "posix":
+        os.fchmod(fd, shared_mode())

@@ -56,7 +56,8 @@ def scan(corpus: Path, config: RunConfig, *, workers: int = 2, progress: Progres
     form file) in ``workers`` processes (:func:`reiki_scan.scan.scan_files`); then the form↔regulation
     links, ``forms.enrich`` and classification of the rest, grouping. This is
     :func:`reiki_scan.scan.scan_incremental` without a workspace, so the CLI's runs give
-    the same findings. ``pool``: the worker pool to use (default: ``workers`` processes).
+    the same findings. ``pool``: the worker pool to use for this scan (default: ``workers``
+    processes); the scan enters and exits it, so its processes end with the scan.
     ``result.timings`` in seconds: ``prepare`` (wall, until the workers are done with the last
     file), then seconds of work summed over the workers and this process: ``load``,
     ``structure``, ``candidates``, ``nlp``, ``detect``, ``forms`` (the links), ``classify``.
@@ -394,7 +395,12 @@ def redraft(out: Path, *, wait: bool = False) -> tuple[ScanResult, OutputReport,
     a file with findings is gone
     (the drafts are then left as they were)."""
     from .review.ledger import as_proposed
+    from .store import db_path
 
+    if not db_path(out).is_file():
+        # Checked before the lock: a folder that holds no run is left exactly as it was.
+        raise NoRunError("この出力フォルダには実行結果がありません。先に reiki-scan run か scan を実行してください",
+                         path=str(out))
     with run_lock(out, wait=wait):
         ws = Workspace.open(out)
         try:
@@ -402,40 +408,56 @@ def redraft(out: Path, *, wait: bool = False) -> tuple[ScanResult, OutputReport,
             if last is None:
                 raise NoRunError("この出力フォルダには完了した実行がありません。先に reiki-scan run か scan を"
                                  "実行してください", path=str(out))
-            corpus = Path(last.corpus)
-            # Keys a later version of reiki-scan wrote, and this one does not know, are left out.
-            known = RunConfig.__dataclass_fields__
-            config = RunConfig(**{k: v for k, v in last.manifest["config"].items() if k in known})
+            corpus, config = Path(last.corpus), _run_config(last.manifest)
             if not corpus.is_dir():
                 # Without the regulations' text every draft would be rewritten empty.
                 raise NoRunError(f"前回の実行で読んだ例規のフォルダ {corpus} が見つかりません。フォルダを戻すか、"
-                                     "reiki-scan run で走査し直してください。起案は変更していません", path=str(out))
+                                 "reiki-scan run で走査し直してください。起案は変更していません", path=str(out))
             with ws.transaction():
                 read_ledgers(out, ws)
                 findings = [as_proposed(f) for f in read_findings(out)]
                 findings = apply_decisions(findings, ws.effective_decisions())[0]
-                result, files_read = _stored_result(out, corpus, config, findings)
+                previous = _summary(out)
+                result, files_read = _stored_result(out, corpus, config, findings, previous)
                 report = write_outputs(out, result, drafts=True, files_read=files_read, reviews_applied=True,
-                                       extra_summary=_run_figures(out))
+                                       extra_summary=_scan_figures(previous, result.findings))
                 record_written_ledger(out / report.ledger, ws, result.findings, report.ledger_key)
         finally:
             ws.close()
     return result, report, files_read
 
 
-def _run_figures(out: Path) -> dict:
-    """The keys of the last summary.json that only a scan computes (``diff``, ``rerun``): kept by
-    :func:`redraft`, which does not scan."""
+def _run_config(manifest: dict) -> RunConfig:
+    """The configuration a run recorded in its manifest; keys a later version of reiki-scan wrote,
+    and this one does not know, are left out."""
+    known = RunConfig.__dataclass_fields__
+    return RunConfig(**{k: v for k, v in manifest["config"].items() if k in known})
+
+
+def _summary(out: Path) -> dict:
     path = out / "summary.json"
-    previous = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
-    return {k: previous[k] for k in ("diff", "rerun") if k in previous}
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
 
 
-def _stored_result(out: Path, corpus: Path, config: RunConfig, findings: list[Finding]) -> tuple[ScanResult, int]:
+def _scan_figures(previous: dict, findings: list[Finding]) -> dict:
+    """The keys of the last summary.json that only a scan computes (:data:`_RUN_FIGURES` less the
+    timings and units, which summarize writes): kept by :func:`redraft`, which does not scan; the
+    decisions the diff shows are those in force now."""
+    kept = {k: previous[k] for k in _RUN_FIGURES if k in previous and k not in ("timings_s", "units")}
+    decision = {f.id: f.decision for f in findings}
+    for entries in (v for k, v in kept.get("diff", {}).items() if isinstance(v, list)):
+        for e in entries:
+            if isinstance(e, dict) and e.get("id") in decision:
+                e["decision"] = decision[e["id"]]
+    return kept
+
+
+def _stored_result(out: Path, corpus: Path, config: RunConfig, findings: list[Finding],
+                   previous: dict) -> tuple[ScanResult, int]:
     """The scan result :func:`redraft` writes from: ``findings`` with the documents they need read
     again (a linked form is drafted under its regulation, whose text is needed too) and the
-    figures of the last summary.json; and the number of files the last run read. Raises
-    :class:`~reiki_scan.errors.NoRunError` when a file with findings cannot be read any more."""
+    figures of the last summary.json (``previous``); and the number of files the last run read.
+    Raises :class:`~reiki_scan.errors.NoRunError` when a file with findings cannot be read any more."""
     documents: dict[str, Document] = {}
     skipped: list[Skipped] = []
     for rel in sorted({f.file for f in findings} | {f.form_of for f in findings if f.form_of}):
@@ -450,9 +472,8 @@ def _stored_result(out: Path, corpus: Path, config: RunConfig, findings: list[Fi
         # A file with findings that can no longer be read would have its amendments dropped
         # from every draft: refuse rather than rewrite the drafts without them.
         raise NoRunError("起案に必要なファイルを読めません: " + "; ".join(s.message for s in skipped)
-                             + "。ファイルを戻すか、reiki-scan run で走査し直してください。起案は変更していません",
-                             path=str(out))
-    previous = json.loads((out / "summary.json").read_text(encoding="utf-8")) if (out / "summary.json").exists() else {}
+                         + "。ファイルを戻すか、reiki-scan run で走査し直してください。起案は変更していません",
+                         path=str(out))
     files = previous.get("files", {})
     skipped = [Skipped(s["file"], s["reason"], s["message"]) for s in files.get("skipped_files", [])]
     units = previous.get("units", {})
@@ -487,8 +508,7 @@ def check(corpus: Path, out: Path, *, workers: int = 2, progress: ProgressFn = n
         if last is None:
             raise NoRunError("この出力フォルダには完了した実行がありません。先に reiki-scan run を実行してください",
                              path=str(out))
-        known = RunConfig.__dataclass_fields__
-        config = RunConfig(**{k: v for k, v in last.manifest["config"].items() if k in known})
+        config = _run_config(last.manifest)
         manifest = build_manifest(config)
         scanned = scan_incremental(corpus, config, ws, manifest, workers=workers, progress=progress)
         findings, diff = carry_ids(ws.findings(), scanned.result.findings)

@@ -10,8 +10,9 @@ from reiki_scan.scan import scan_files
 
 
 def scan_files_or_die(jobs, corpus, limits, keep_documents, finish=None):
-    """Exit the worker on a file named ``die_*`` (after REIKI_SCAN_TEST_DIE_AFTER seconds);
-    the parent process (REIKI_SCAN_TEST_PARENT), rescuing file by file, reads it."""
+    """Exit the worker on a chunk holding a file named ``die_*`` (after REIKI_SCAN_TEST_DIE_AFTER
+    seconds), unless this is the process REIKI_SCAN_TEST_PARENT. The pool's rescue reads the
+    chunk's files one by one with the real scan_files, so the file is read then."""
     if any(j.path.name.startswith("die_") for j in jobs) and os.environ.get("REIKI_SCAN_TEST_PARENT") != str(os.getpid()):
         time.sleep(float(os.environ.get("REIKI_SCAN_TEST_DIE_AFTER", "0")))
         os._exit(3)

@@ -22,10 +22,10 @@ def _finding(file: str, ident: str) -> Finding:
                    source_ref="line6")
 
 
-def test_unique_ids_keeps_the_first_files_id_and_rehashes_the_others():
+def test_unique_ids_keeps_the_first_holders_id_and_rehashes_the_others():
     got = ids.unique_ids([_finding("b/委任状.txt", "f-000000000001"), _finding("a/委任状.txt", "f-000000000001"),
                           _finding("a/委任状.txt", "f-000000000002")])
-    assert [f.id for f in got] == [ids._digest("f-000000000001", "b/委任状.txt"), "f-000000000001", "f-000000000002"]
+    assert [f.id for f in got] == ["f-000000000001", ids._digest("f-000000000001", "a/委任状.txt"), "f-000000000002"]
 
 
 def _findings(out: Path) -> list[dict]:
@@ -65,3 +65,41 @@ def test_regression_ids_collide_between_documents_of_the_same_title(tmp_path):
         "juminhyo/委任状のコピー.txt": (first["juminhyo/委任状のコピー.txt"]["id"],
                                     first["juminhyo/委任状のコピー.txt"]["decision"], "proposal"),
     }
+
+
+def _decide(out: Path, decisions: dict[str, str]) -> None:
+    wb = load_workbook(out / "ledger.xlsx")
+    ws = wb["一覧"]
+    header = [c.value for c in ws[1]]
+    for row in ws.iter_rows(min_row=2):
+        if row[0].value in decisions:
+            row[header.index("審査結果")].value = decisions[row[0].value]
+    wb.save(out / "ledger.xlsx")
+
+
+@pytest.mark.nlp
+def test_regression_decisions_stay_with_their_file_when_a_copy_is_renamed_or_added(tmp_path):
+    """A review of the unique ids: when copies shared an id by path order, renaming one copy moved
+    the other copy's decision onto it, and a copy saved beside a decided file took its decision."""
+    corpus, out = tmp_path / "c", tmp_path / "out"
+    for rel in ("a/委任状.txt", "b/委任状.txt"):
+        (corpus / rel).parent.mkdir(parents=True, exist_ok=True)
+        (corpus / rel).write_text(INIJO, encoding="utf-8")
+    runner = CliRunner()
+    assert runner.invoke(app, ["scan", str(corpus), "--out", str(out)]).exit_code == 0
+    first = {f["file"]: f["id"] for f in _findings(out)}
+    _decide(out, {first["a/委任状.txt"]: "存続", first["b/委任状.txt"]: "廃止"})
+    (corpus / "c").mkdir()
+    (corpus / "a/委任状.txt").rename(corpus / "c/委任状.txt")
+    assert runner.invoke(app, ["scan", str(corpus), "--out", str(out)]).exit_code == 0
+    got = {f["file"]: (f["id"], f["decision"]) for f in _findings(out)}
+    assert got == {"b/委任状.txt": (first["b/委任状.txt"], "廃止"), "c/委任状.txt": (first["a/委任状.txt"], "存続")}
+
+    # A copy saved beside b: b keeps its id and its decision, the copy is new and undecided.
+    (corpus / "b/委任状 - コピー.txt").write_text(INIJO, encoding="utf-8")
+    assert runner.invoke(app, ["scan", str(corpus), "--out", str(out)]).exit_code == 0
+    got = {f["file"]: (f["id"], f["decision"], f["decided_by"]) for f in _findings(out)}
+    assert got["b/委任状.txt"] == (first["b/委任状.txt"], "廃止", "ledger")
+    assert got["c/委任状.txt"] == (first["a/委任状.txt"], "存続", "ledger")
+    assert got["b/委任状 - コピー.txt"][2] == "proposal"
+    assert len({v[0] for v in got.values()}) == 3

@@ -93,7 +93,7 @@ def test_candidate_units_equal_the_detectors_on_real_files(shared_corpus, sample
     assert (checked, found) == (39721, 670)
 
 
-def test_prepare_file_reports_a_bad_file_as_skipped(tmp_path):
+def test_scan_file_reports_a_bad_file_as_skipped(tmp_path):
     (tmp_path / "empty.txt").write_bytes(b"")
     p = scan_file(tmp_path / "empty.txt", tmp_path, load_limits(RunConfig()))
     assert p.document is None

@@ -27,7 +27,7 @@ NEW_YOKO = (
     "第1条　補助金の交付を受けようとする者は、子ども食堂運営費補助金交付申請書に記名押印し、"
     "市長に提出しなければならない。\n附　則\nこの告示は、令和7年4月1日から施行する。\n"
 )
-# Ids of version 1 (tests/test_rerun.py pins them: the id scheme is part of the contract).
+# Ids of version 1 (pinned: the id scheme is part of the contract; it changed once, docs/CHANGELOG.md).
 KIMEI_HOJOKIN = "f-bb9f74219ed7"   # 補助金等交付規則 第5条第1項 記名押印 (renumbered to 第6条第1項)
 JISSEKI_HOJOKIN = "f-2ddf64424939"  # 補助金等交付規則 第8条第2項 押印を省略 (renumbered to 第9条第2項)
 SEIKYU_SOGYO = "f-06676233f3c7"    # 創業支援補助金交付要綱 第8条第1項 記名押印 (edited in version 2)

@@ -26,7 +26,7 @@ MODEL = "ja_ginza"
 # null (it changes nothing). Of the bunsetu recognizer only one effect reaches an analysis:
 # it strips the ``_bunsetu`` suffix off the labels of bunsetu heads (``obj_bunsetu`` ->
 # ``obj``); the rest goes to user_data, never read here. doc_to_analysis strips it instead
-# and the recognizer (7% of a parse) is left out: tests/test_parallel.py compares with the
+# and the recognizer (7% of a parse) is left out: tests/test_pool.py compares with the
 # whole pipeline. What costs is tok2vec (~70% of a parse): detect/modality.py needs the
 # dependencies, POS, lemmas and sentences, so parser and morphologizer stay.
 _DISABLE = ("ner", "compound_splitter", "bunsetu_recognizer")
@@ -46,7 +46,7 @@ def load_model():
 
         # thinc's matrix products through numpy (OpenBLAS) instead of blis: tok2vec is
         # 2.4 times faster here, and the analyses of every candidate unit of the shared
-        # corpus and the national archive are identical (tests/test_parallel.py).
+        # corpus and the national archive are identical (tests/test_pool.py).
         with use_ops("numpy", use_blis=False):
             _nlp = spacy.load(MODEL, exclude=list(_DISABLE))
     return _nlp

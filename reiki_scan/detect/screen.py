@@ -19,7 +19,7 @@ from .detector import GATE, Detector, default_detector
 
 # The characters whose normalization (textnorm.normalize: NFKC per character, ㊞ kept,
 # spaces dropped) holds 印 / 捺 / ㊞, or ends with な / starts with つ, and those that
-# normalize to nothing (dropped spaces), over all of Unicode. tests/test_screen.py
+# normalize to nothing (dropped spaces), over all of Unicode. tests/test_pool.py
 # recomputes them from textnorm and fails when they drift.
 SEAL_CHARS = "印捺㊞"
 NA_CHARS = "な"

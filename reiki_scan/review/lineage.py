@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
 
-from ..ids import clause_key, document_key
+from ..ids import clause_key, document_key, unique_ids
 from ..models import Finding
 
 # fuzz.ratio over clause_key texts. Measured on the findings of corpus_samples and of the shared corpus:
@@ -108,70 +108,98 @@ def carry_ids(previous: list[Finding] | None, current: list[Finding]) -> tuple[l
     """Give each finding of ``current`` its predecessor's id and compute the diff.
 
     ``previous``: the last run's findings, ``None`` before the first run (then the diff is a
-    baseline counting every finding as new). Returns the findings (same order, ids carried over)
-    and the :class:`Diff`."""
+    baseline counting every finding as new). Returns the findings (same order, ids carried over,
+    unique) and the :class:`Diff`.
+
+    Predecessors are looked for in this order, each pass among what the earlier ones left: the
+    same id in the same file; the same clause (:func:`_pair`) in the same file — a file whose
+    copy took its id in this run (:func:`reiki_scan.ids.unique_ids`) keeps its own; the same id
+    in another file (the file moved); the same clause in another file of the same document key
+    (moved and edited, or renamed). An id carried over that another finding of this run also
+    holds goes to the one that had it, and the other gets its own (:func:`reiki_scan.ids.unique_ids`)."""
     if previous is None:
         diff = Diff(baseline=True)
         diff.changes = [Change("new", f, None) for f in current]
         return current, diff
-    # Ids are not unique across files (two files with one title and one clause share it): pair
-    # equal ids file by file.
-    by_id: dict[str, list[Finding]] = {}
-    for p in previous:
-        by_id.setdefault(p.id, []).append(p)
-    exact: dict[int, Finding] = {}
-    for i, f in enumerate(current):
-        same = by_id.get(f.id)
-        if same:
-            k = next((n for n, p in enumerate(same) if p.file == f.file), 0)
-            exact[i] = same.pop(k)
-    orphans = [p for ps in by_id.values() for p in ps]
-    fresh = [i for i in range(len(current)) if i not in exact]
+    matched: dict[int, tuple[Finding, float]] = {}  # current index -> (predecessor, score or EXACT)
+    left = list(range(len(previous)))
 
-    by_key: dict[tuple[str, str], list[int]] = {}
-    for j, p in enumerate(orphans):
-        by_key.setdefault((document_key(p.title, p.file), p.pattern), []).append(j)
-    pairs: list[tuple[float, int, int]] = []
-    for i in fresh:
-        f = current[i]
-        key = clause_key(f.text)
-        for j in by_key.get((document_key(f.title, f.file), f.pattern), ()):
-            old = clause_key(orphans[j].text)
-            # An equal key outranks any similarity: it is the same clause, renumbered.
-            score = 101.0 if key == old else fuzz.ratio(key, old)
-            if score >= SIMILARITY_THRESHOLD:
-                pairs.append((score, i, j))
-    # Best score first; ties by position so the pairing does not depend on dict order.
-    pairs.sort(key=lambda t: (-t[0], t[1], t[2]))
-    taken_new: dict[int, tuple[Finding, float]] = {}
-    taken_old: set[int] = set()
-    for score, i, j in pairs:
-        if i in taken_new or j in taken_old:
-            continue
-        taken_new[i] = (orphans[j], score)
-        taken_old.add(j)
+    def exact(same_file: bool) -> None:
+        by_id: dict[str, list[int]] = {}
+        for j in left:
+            by_id.setdefault(previous[j].id, []).append(j)
+        for i, f in enumerate(current):
+            if i in matched:
+                continue
+            js = [j for j in by_id.get(f.id, ()) if not same_file or previous[j].file == f.file]
+            if js:
+                by_id[f.id].remove(js[0])
+                left.remove(js[0])
+                matched[i] = (previous[js[0]], EXACT)
 
-    out: list[Finding] = []
+    def rematch(key) -> None:
+        for i, j, score in _pair([i for i in range(len(current)) if i not in matched], left, current, previous, key):
+            left.remove(j)
+            matched[i] = (previous[j], score)
+
+    exact(same_file=True)
+    rematch(lambda f: (f.file, f.pattern))
+    exact(same_file=False)
+    rematch(lambda f: (document_key(f.title, f.file), f.pattern))
+
+    # A carried id that a finding new in this run also holds stays with the carried one.
+    carried = [current[i].with_(id=matched[i][0].id) for i in range(len(current)) if i in matched]
+    fresh = [current[i] for i in range(len(current)) if i not in matched]
+    unique = iter(unique_ids(carried + fresh))
+    final = {i: next(unique) for i in range(len(current)) if i in matched}
+    final.update({i: next(unique) for i in range(len(current)) if i not in matched})
+    out = [final[i] for i in range(len(current))]
     changes: list[Change] = []
-    for i, f in enumerate(current):
-        if i in exact:
-            p = exact[i]
-            out.append(f)
-            if (p.file, p.locator) != (f.file, f.locator):
-                changes.append(Change("moved", f, p, 100.0))
-        elif i in taken_new:
-            p, score = taken_new[i]
-            g = f.with_(id=p.id)
-            out.append(g)
-            if score <= 100.0:
-                changes.append(Change("changed", g, p, score))
-            elif (p.file, p.locator) != (g.file, g.locator):
-                changes.append(Change("moved", g, p, 100.0))
-        else:
-            out.append(f)
-            changes.append(Change("new", f, None))
-    changes.extend(Change("removed", None, p) for j, p in enumerate(orphans) if j not in taken_old)
-    order = {k: n for n, k in enumerate(DIFF_KINDS)}
-    changes.sort(key=lambda c: (order[c.kind], (c.current or c.previous).file,
+    for i, g in enumerate(out):
+        if i not in matched:
+            changes.append(Change("new", g, None))
+            continue
+        p, score = matched[i]
+        if score <= 100.0:
+            changes.append(Change("changed", g, p, score))
+        elif (p.file, p.locator) != (g.file, g.locator):
+            changes.append(Change("moved", g, p, 100.0))
+    changes.extend(Change("removed", None, previous[j]) for j in left)
+    kinds = {k: n for n, k in enumerate(DIFF_KINDS)}
+    changes.sort(key=lambda c: (kinds[c.kind], (c.current or c.previous).file,
                                 (c.current or c.previous).start, c.id))
     return out, Diff(baseline=False, changes=changes)
+
+
+# The score of a predecessor found by its id (above any similarity score).
+EXACT = 102.0
+
+
+def _pair(fresh: list[int], orphans: list[int], current: list[Finding], previous: list[Finding],
+          key) -> list[tuple[int, int, float]]:
+    """``(current index, previous index, score)`` pairs among ``fresh`` and ``orphans`` with the
+    same ``key`` (a function of a finding): an equal :func:`~reiki_scan.ids.clause_key` scores 101
+    (the same clause, renumbered), else ``rapidfuzz.fuzz.ratio`` of the keys when at least
+    :data:`SIMILARITY_THRESHOLD` (the clause edited). Best scores are paired first, ties by
+    position, so two edited clauses never swap predecessors."""
+    by_key: dict[object, list[int]] = {}
+    for j in orphans:
+        by_key.setdefault(key(previous[j]), []).append(j)
+    scored: list[tuple[float, int, int]] = []
+    for i in fresh:
+        f = current[i]
+        mine = clause_key(f.text)
+        for j in by_key.get(key(f), ()):
+            old = clause_key(previous[j].text)
+            score = 101.0 if mine == old else fuzz.ratio(mine, old)
+            if score >= SIMILARITY_THRESHOLD:
+                scored.append((score, i, j))
+    scored.sort(key=lambda t: (-t[0], t[1], t[2]))
+    pairs, taken_new, taken_old = [], set(), set()
+    for score, i, j in scored:
+        if i in taken_new or j in taken_old:
+            continue
+        pairs.append((i, j, score))
+        taken_new.add(i)
+        taken_old.add(j)
+    return pairs

@@ -58,7 +58,7 @@ class Header:
 
 @dataclass(frozen=True)
 class Finish:
-    """What a worker does with a document after its candidate search (:func:`prepare_file`).
+    """What a worker does with a document after its candidate search (:func:`_prepare`).
 
     Always: the candidate texts that need a parse (``Detector.needs_analysis``) are analysed —
     by the parses the pool's processes made before (:class:`WorkerPool`), then the NLP cache

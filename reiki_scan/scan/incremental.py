@@ -354,7 +354,8 @@ def scan_incremental(corpus: Path, config: RunConfig, ws: Workspace | None = Non
         classifications.append((e.sha256, key, findings_to_json(e.findings)))
         timings["classify"] += time.perf_counter() - t0
     t0 = time.perf_counter()
-    findings = group.group_findings(unique_ids([f for e in kept for f in e.findings]))
+    # The first file by path keeps an id several files share (ids.unique_ids).
+    findings = group.group_findings(unique_ids([f for e in sorted(kept, key=lambda e: e.rel) for f in e.findings]))
     findings.sort(key=lambda f: (f.file, f.start, f.end, f.id))
     timings["classify"] += time.perf_counter() - t0
     if store and (parsed_blobs or detections or classifications):

@@ -19,7 +19,7 @@ import os
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
-from typing import Callable, Iterator, Sequence
+from typing import Callable, Sequence
 
 from . import file as scan_file
 from ..errors import WorkerCrashError
@@ -30,13 +30,9 @@ from .result import ProgressFn
 # trips for 9,000 small files; small enough that the last chunks keep both cores busy.
 FILES_PER_CHUNK = 64
 BYTES_PER_CHUNK = 4 * 2**20
-_TEXTS_PER_CHUNK = 24
 # Below these sizes the work is done in this process: starting workers (and GiNZA in each)
 # costs more than it saves, and this process keeps its loaded model for the next scan.
 MIN_FILES = 32
-MIN_TEXTS = 100
-# How often (seconds) a worker or the parse-sharing manager looks whether its parent still lives.
-_PARENT_POLL = 1.0
 
 
 def _exit_with_parent() -> None:
@@ -78,12 +74,6 @@ def _rescue_prepare(pool: "WorkerPool", chunk: tuple) -> list[Prepared]:
     return out
 
 
-def _analyze_chunk(texts: list[str]) -> dict[str, dict]:
-    from ..detect.nlp import analyze_texts
-
-    return analyze_texts(texts)
-
-
 def _warm_up(shared) -> None:
     """Worker initializer: end with the parent, import the stages once before the first file
     arrives; ``shared``: the pool's dict of parses (a manager's proxy)."""
@@ -99,9 +89,8 @@ def _warm_up(shared) -> None:
 
 
 class WorkerPool:
-    """``workers`` processes for :func:`prepare_files` and :func:`analyze`, or this process
-    alone when ``workers`` <= 1 or a call has fewer than ``min_files`` files (default
-    :data:`MIN_FILES`; :data:`MIN_TEXTS` texts). A context manager; the processes start when first needed and end on exit, or with
+    """``workers`` processes for :func:`prepare_files`, or this process alone when ``workers``
+    <= 1 or a call has fewer than ``min_files`` files (default :data:`MIN_FILES`). A context manager; the processes start when first needed and end on exit, or with
     this process however it ends.
 
     Each worker builds the detector once and loads GiNZA on its first parse. With
@@ -142,10 +131,9 @@ class WorkerPool:
         self._executor = ProcessPoolExecutor(max_workers=self.workers, mp_context=context,
                                              initializer=_warm_up, initargs=(self._shared,))
 
-    def uses_workers(self, n: int, threshold: int | None = None) -> bool:
-        """Whether ``n`` files (or texts, with their own ``threshold``) go to worker processes;
-        starts them when they do."""
-        if self.workers <= 1 or n < (self.min_files if threshold is None else threshold):
+    def uses_workers(self, n: int) -> bool:
+        """Whether ``n`` files go to worker processes; starts them when they do."""
+        if self.workers <= 1 or n == 0 or n < self.min_files:
             return False
         if self._executor is None:
             self._start()
@@ -168,20 +156,6 @@ class WorkerPool:
             self._executor.shutdown(wait=False, cancel_futures=True)
         self._executor = None
         self._start()
-
-    def _run(self, fn, chunks: list[tuple]) -> Iterator:
-        """Results of ``fn(*chunk)`` in chunk order. A worker that dies raises BrokenProcessPool."""
-        if self._executor is None:
-            for chunk in chunks:
-                yield fn(*chunk)
-            return
-        futures = [self._executor.submit(fn, *chunk) for chunk in chunks]
-        try:
-            for f in futures:
-                yield f.result()
-        finally:
-            for f in futures:
-                f.cancel()
 
 
 def _file_chunks(jobs: Sequence[FileJob], files_per_chunk: int, bytes_per_chunk: int) -> list[list[int]]:
@@ -279,27 +253,3 @@ def prepare_files(pool: WorkerPool, jobs: Sequence[FileJob], corpus: Path, limit
                 generation += 1  # the rescue restarts the pool after each file that kills it
             take(i, result)
     return out
-
-
-def analyze(pool: WorkerPool, texts: Sequence[str], progress: ProgressFn | None = None) -> dict[str, dict]:
-    """GiNZA analyses (:func:`reiki_scan.detect.nlp.analyze_texts`) of the distinct
-    ``texts``, keyed by text, parsed across the pool's workers (in this process when there
-    are fewer than :data:`MIN_TEXTS`). Raises OSError when the model is not installed."""
-    unique = list(dict.fromkeys(texts))
-    out: dict[str, dict] = {}
-    if not unique:
-        return out
-    if not pool.uses_workers(len(unique), MIN_TEXTS):
-        chunks = [unique]
-        pool = WorkerPool(1)
-    else:
-        # Longest first, so that the slow parses do not all land at the end.
-        ordered = sorted(unique, key=len, reverse=True)
-        chunks = [ordered[i:i + _TEXTS_PER_CHUNK] for i in range(0, len(ordered), _TEXTS_PER_CHUNK)]
-    done = 0
-    for result in pool._run(_analyze_chunk, [(c,) for c in chunks]):
-        out.update(result)
-        done += len(result)
-        if progress is not None:
-            progress("nlp", done, len(unique))
-    return {t: out[t] for t in unique}

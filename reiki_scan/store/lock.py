@@ -56,5 +56,8 @@ def run_lock(out: Path, *, wait: bool = False) -> Iterator[None]:
         pid_file.write_text(f"{os.getpid()}\n", encoding="ascii")
         yield
     finally:
-        pid_file.write_text("", encoding="ascii")
+        try:
+            pid_file.write_text("", encoding="ascii")
+        except OSError:
+            pass  # only names the holder: the lock itself must still be released
         lock.release()

@@ -12,11 +12,12 @@ Tables (all text is UTF-8, JSON is ``json.dumps(..., ensure_ascii=False)``):
   ``title``, ``status`` (``read`` or ``skipped``), ``reason``/``message`` of a skipped file,
   ``load_key`` (the code fingerprint and size limit the file was read under).
 - ``findings``: the findings of the last complete run (``id``, ``file``, ``body``: JSON of every
-  field), the base of the next run's diff and id continuity. Ids are not unique across files
-  (two files with one title and one clause share one), so the table has no key.
+  field), the base of the next run's diff and id continuity. Ids are unique in a run
+  (:func:`reiki_scan.ids.unique_ids`); the table has no key, as workspaces of earlier versions
+  held shared ids.
 - ``decisions``: reviewer decisions read from ledgers — ``source`` (ledger file name), ``id``
   (finding id), ``decision``, ``note``, ``clause`` (the normalized clause text the reviewer saw),
-  ``source_mtime_ns``; ``ledger_files``: the size and mtime of each ledger when last read;
+  ``source_mtime_ns``, ``place`` (the sheet and row: 「一覧 第5行」); ``ledger_files``: the size and mtime of each ledger when last read;
   ``meta``: the schema version and the ledger the last run wrote (``written_ledger``).
 - ``nlp_cache``: ``key`` (SHA-256 of the unit text) → ``analysis`` (JSON of
   :func:`reiki_scan.detect.analyze_texts`), valid for ``nlp_version``.
@@ -40,6 +41,7 @@ import pickle
 import sqlite3
 import time
 import zlib
+from urllib.request import pathname2url
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -175,7 +177,7 @@ class Workspace:
             conn = sqlite3.connect(path, isolation_level=None, timeout=30)
             conn.executescript(_SCHEMA)
             ws = cls(conn, path, readonly=False)
-            ws._check_version(create=True)
+            ws._checked(create=True)
         except sqlite3.DatabaseError as e:
             raise WorkspaceError(
                 f"作業用データベースを開けません ({e})。壊れている場合はこのファイルを別の場所へ移してから"
@@ -193,12 +195,22 @@ class Workspace:
                 "この出力フォルダには作業用データベースがありません。先に reiki-scan run か scan を実行してください",
                 path=str(path))
         try:
-            conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None)
+            # pathname2url, not as_uri: a Windows network share (\\server\share) becomes the
+            # file:////server/share form sqlite accepts; as_uri gives an authority it refuses.
+            conn = sqlite3.connect(f"file:{pathname2url(str(path.resolve()))}?mode=ro", uri=True, isolation_level=None)
             ws = cls(conn, path, readonly=True)
-            ws._check_version(create=False)
+            ws._checked(create=False)
         except sqlite3.DatabaseError as e:
             raise WorkspaceError(f"作業用データベースを読めません ({e})", path=str(path)) from e
         return ws
+
+    def _checked(self, create: bool) -> None:
+        """:meth:`_check_version`, closing the connection when it raises."""
+        try:
+            self._check_version(create)
+        except BaseException:
+            self.conn.close()
+            raise
 
     def _check_version(self, create: bool) -> None:
         row = self.conn.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
@@ -207,10 +219,12 @@ class Workspace:
                 raise WorkspaceError("作業用データベースが空です。reiki-scan run を実行してください", path=str(self.path))
             self.conn.execute("INSERT INTO meta VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
         elif int(row[0]) < SCHEMA_VERSION and not self.readonly:
-            # Version 1 had no place: the decisions it stored keep an empty one.
-            self.conn.execute("ALTER TABLE decisions ADD COLUMN place TEXT NOT NULL DEFAULT ''")
-            self.conn.execute("UPDATE meta SET value=? WHERE key='schema'", (str(SCHEMA_VERSION),))
-            self.conn.commit()
+            # Version 1 had no place: the decisions it stored keep an empty one. One transaction,
+            # and the column only when missing: a migration killed midway is simply done again.
+            with self.transaction():
+                if "place" not in {r[1] for r in self.conn.execute("PRAGMA table_info(decisions)")}:
+                    self.conn.execute("ALTER TABLE decisions ADD COLUMN place TEXT NOT NULL DEFAULT ''")
+                self.conn.execute("UPDATE meta SET value=? WHERE key='schema'", (str(SCHEMA_VERSION),))
         elif int(row[0]) > SCHEMA_VERSION:
             raise WorkspaceError(
                 f"作業用データベースは新しい版の reiki-scan (形式 {row[0]}) が作ったものです。reiki-scan を更新してください",

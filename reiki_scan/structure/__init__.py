@@ -10,12 +10,12 @@ import re
 from pathlib import PurePosixPath
 from typing import Callable, Iterable
 
-from ..models import Block, Document, Provision, SourceText, Unit, XmlNode
+from ..models import Document, Provision, SourceText, Unit, XmlNode
 from .. import numbering
 from .. import docheader as header_mod
 from .parser import Node, parse_lines
 from .units import make_units
-from .forms import FORM_FORMATS, form_structure, form_title
+from .forms import FORM_FORMATS, form_structure, form_title, sheet_groups
 
 __all__ = ["parse", "header", "units", "numbering", "sheet_groups"]
 
@@ -139,18 +139,6 @@ _FORM_NUMBER = re.compile(
     r"|(別記)?第\s*([0-9０-９]+)(?:[-－‐―−]([0-9０-９]+))?\s*号\s*様式"
 )
 _FORM_LOOKAHEAD = 8
-
-
-def sheet_groups(source: SourceText) -> list[tuple[str, list[Block]]]:
-    """The blocks of a form file in runs that belong to one form: per sheet of a workbook
-    (``(sheet name, blocks)``), else one run ``("", blocks)`` for the whole file."""
-    groups: list[tuple[str, list[Block]]] = []
-    for b in source.blocks:
-        key = b.source_ref.split("!", 1)[0] if source.format == "xlsx" else ""
-        if not groups or groups[-1][0] != key:
-            groups.append((key, []))
-        groups[-1][1].append(b)
-    return groups
 
 
 def _form_root(source: SourceText) -> Provision:

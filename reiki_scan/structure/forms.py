@@ -8,7 +8,7 @@ import re
 from dataclasses import replace
 from pathlib import PurePosixPath
 
-from ..models import Document, Provision, SourceText
+from ..models import Block, Document, Provision, SourceText
 from .. import numbering
 from .formrules import FormRules, load_form_rules
 
@@ -47,6 +47,18 @@ _LOOKAHEAD = 8
 TITLE_WINDOW = 40
 
 
+def sheet_groups(source: SourceText) -> list[tuple[str, list[Block]]]:
+    """The blocks of a form file in runs that belong to one form: per sheet of a workbook
+    (``(sheet name, blocks)``), else one run ``("", blocks)`` for the whole file."""
+    groups: list[tuple[str, list[Block]]] = []
+    for b in source.blocks:
+        key = b.source_ref.split("!", 1)[0] if source.format == "xlsx" else ""
+        if not groups or groups[-1][0] != key:
+            groups.append((key, []))
+        groups[-1][1].append(b)
+    return groups
+
+
 def is_form_file(doc: Document) -> bool:
     """A separate form file: a Word, Excel or PDF document read as a 様式."""
     return doc.doc_kind == "様式" and doc.source.format in FORM_FORMATS
@@ -73,8 +85,6 @@ def form_structure(doc: Document) -> Document:
     covered = all(any(s.start <= b.start < s.end for s in styles) for b in src.blocks)
     if covered and src.format != "xlsx":
         return doc
-    from . import sheet_groups
-
     groups = sheet_groups(src)
     stem = PurePosixPath(src.path).stem
     sections = []
