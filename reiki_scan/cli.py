@@ -155,15 +155,18 @@ def _scan_and_write(corpus: Optional[Path], out: Path, drafts: bool, workers: in
     _check_out(corpus, out)
     config = _config(corpus, **overrides)
     console = _console()
-    if drafts and config.municipality == RunConfig.municipality:
-        console.print("[cyan]注意 (note):[/cyan] 自治体名が未設定のため、起案には「○○市」と書きます。"
-                      "reiki-scan.toml の municipality か --municipality で指定してください")
     try:
         with _Progress(console) as progress:
             outcome = pipeline.run(corpus, out, config, drafts=drafts, workers=workers, progress=progress,
-                                wait=wait, full=full)
+                                   wait=wait, full=full)
     except ReikiScanError as e:
         _fail(str(e))
+    if drafts and outcome.result.config.municipality == RunConfig.municipality:
+        console.print("[cyan]注意 (note):[/cyan] 自治体名が未設定で題名からも読めないため、起案には「○○市」と書きました。"
+                      "reiki-scan.toml の municipality か --municipality で指定してください")
+    elif config.municipality != outcome.result.config.municipality:
+        console.print(f"[cyan]注意 (note):[/cyan] 自治体名を題名から「{outcome.result.config.municipality}」と読みました。"
+                      "違う場合は reiki-scan.toml の municipality か --municipality で指定してください")
     _report_diff(console, outcome.diff)
     return _report(console, outcome.result, outcome.report, outcome.files_read, out)
 

@@ -356,6 +356,7 @@ def run(corpus: Path, out: Path, config: RunConfig, *, drafts: bool = True, work
             run_id = ws.start_run(str(Path(corpus).resolve()), manifest)
             scanned = scan_incremental(corpus, config, ws, manifest, workers=workers, progress=progress, full=full)
             result = scanned.result
+            name_municipality(result, [r.title for r in scanned.rows])
             last = ws.last_run()
             findings, diff = carry_ids(ws.findings() if last else None, result.findings)
             diff.previous_run = last.id if last else None
@@ -419,12 +420,28 @@ def redraft(out: Path, *, wait: bool = False) -> tuple[ScanResult, OutputReport,
                 findings = apply_decisions(findings, ws.effective_decisions())[0]
                 previous = _summary(out)
                 result, files_read = _stored_result(out, corpus, config, findings, previous)
+                name_municipality(result, [f.title for f in findings])
                 report = write_outputs(out, result, drafts=True, files_read=files_read, reviews_applied=True,
                                        extra_summary=_scan_figures(previous, result.findings))
                 record_written_ledger(out / report.ledger, ws, result.findings, report.ledger_key)
         finally:
             ws.close()
     return result, report, files_read
+
+
+def name_municipality(result: ScanResult, titles: list[str]) -> None:
+    """When the configuration names no municipality (reiki-scan.toml, ``--municipality``), take the
+    one the documents' ``titles`` name (「さくら台市…規則」, :func:`reiki_scan.docheader.infer_municipality`)
+    into ``result.config`` for the drafts, so that they never say 「○○市」 when every title names the
+    city; names that disagree go to ``result.problems``."""
+    from .docheader import infer_municipality
+
+    if result.config.municipality != RunConfig.municipality:
+        return
+    name, conflicts = infer_municipality(titles)
+    if name:
+        result.config = replace(result.config, municipality=name)
+    result.problems.extend(conflicts)
 
 
 def _run_config(manifest: dict) -> RunConfig:

@@ -287,11 +287,10 @@ def test_parse_prints_the_structure_tree_as_json(samples, repo_root):
 
 
 def test_regression_unset_municipality_is_pointed_out(tmp_path, samples):
-    import shutil
-
     corpus = tmp_path / "c"
     corpus.mkdir()
-    shutil.copy(samples / "reiki" / "hojokin_kofu_kisoku.txt", corpus)
+    (corpus / "r.txt").write_text("○文書取扱規則\n令和2年3月31日\n規則第5号\n第1条　申請者は、申請書に押印しなければならない。\n",
+                                  encoding="utf-8")
     proc = subprocess.run([sys.executable, "-m", "reiki_scan.cli", "run", str(corpus), "--out", str(tmp_path / "o"),
                            "--workers", "1"], capture_output=True, text=True)
     assert proc.returncode == 0
@@ -299,3 +298,26 @@ def test_regression_unset_municipality_is_pointed_out(tmp_path, samples):
     assert "自治体名が未設定" not in subprocess.run(
         [sys.executable, "-m", "reiki_scan.cli", "run", str(samples), "--out", str(tmp_path / "o2"), "--workers", "1"],
         capture_output=True, text=True).stderr.replace("\n", "")
+
+
+def test_regression_the_municipality_is_read_from_the_titles_when_unset(tmp_path, samples):
+    """Issue 18: a corpus without reiki-scan.toml whose titles name the city drafts in that city's
+    name, never 「○○市」; the note says where the name came from."""
+    import shutil
+
+    import docx
+
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    shutil.copy(samples / "reiki" / "hojokin_kofu_kisoku.txt", corpus)
+    proc = subprocess.run([sys.executable, "-m", "reiki_scan.cli", "run", str(corpus), "--out", str(tmp_path / "o"),
+                           "--workers", "1"], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert "自治体名を題名から「さくら台市」と読みました" in proc.stderr.replace("\n", "")
+    texts = {}
+    for path in (tmp_path / "o").glob("*.docx"):
+        d = docx.Document(str(path))
+        cells = [c.text for t in d.tables for r in t.rows for c in r.cells]
+        texts[path.name] = "\n".join([p.text for p in d.paragraphs] + cells)
+    assert "年さくら台市規則第" in texts["整理規則案.docx"]
+    assert [name for name, text in texts.items() if "○○市" in text] == []

@@ -180,7 +180,7 @@ def scan_incremental(corpus: Path, config: RunConfig, ws: Workspace | None = Non
     ``ws``). Unreadable files and files a stage fails on are listed in ``result.skipped``; the run
     goes on. Raises :class:`~reiki_scan.errors.LoadError` when ``corpus`` is not a folder,
     ``PatternDataError`` / ``PolicyDataError`` on broken data."""
-    from .. import classify, forms, group, load
+    from .. import classify, forms, group, load, structure
 
     if ws is not None:
         det_key, cls_key, load_key = cache_keys(manifest, config)
@@ -368,7 +368,8 @@ def scan_incremental(corpus: Path, config: RunConfig, ws: Workspace | None = Non
                                 "read", "", "", load_key))
     rows.sort(key=lambda r: r.path)
     skipped.sort(key=lambda s: s.path)
-    result = ScanResult(corpus, config, documents, findings, skipped, timings,
+    problems = [p for e in kept for p in structure.kind_problems(e.rel, e.format, e.title, e.kind)]
+    result = ScanResult(corpus, config, documents, findings, skipped, timings, problems=problems,
                         units_read=sum(e.units_read for e in kept), units_parsed=stats.nlp_parsed, links=links,
                         screened_out=sum(1 for e in kept if not e.units_read), ignored=len(listing.ignored))
     return IncrementalScan(result, rows, files_read=len(kept), stats=stats, links_key=links_key)

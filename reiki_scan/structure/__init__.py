@@ -54,16 +54,17 @@ def parse(source: SourceText) -> Document:
             root = _form_root(source)
     return form_structure(Document(
         source=source, title=title, doc_kind=kind, act_number=act_number, root=root,
-        heading_spans=tuple(sorted(set(headings))), problems=kind_problems(source, title, act_number, kind),
+        heading_spans=tuple(sorted(set(headings))), problems=kind_problems(source.path, source.format, title, kind),
     ))
 
 
-def kind_problems(source: SourceText, title: str, act_number: str, kind: str) -> tuple[str, ...]:
-    """``(message,)`` when ``kind`` is その他 because neither the number line nor the title of a
-    regulation tells its kind (:func:`header.kind_from`), else ``()``."""
-    if kind != "その他" or source.format in FORM_FORMATS:
+def kind_problems(path: str, fmt: str, title: str, kind: str) -> tuple[str, ...]:
+    """``(message,)`` when ``kind`` is その他 because neither the number line nor the title of the
+    regulation at ``path`` (format ``fmt``) tells its kind (:func:`docheader.kind_from`), else
+    ``()``. The scan reports it for every document, parsed or taken from the workspace."""
+    if kind != "その他" or fmt in FORM_FORMATS:
         return ()
-    return ((f"{source.path}: 文書の種別（条例・規則・要綱など）を公布番号からも題名「{title}」からも判定できず、"
+    return ((f"{path}: 文書の種別（条例・規則・要綱など）を公布番号からも題名「{title}」からも判定できず、"
              "その他として扱いました。題名と公布番号の行（例: 平成14年3月29日規則第8号）を確認してください"),)
 
 
