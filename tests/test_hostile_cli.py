@@ -84,8 +84,8 @@ def _build(root: Path, outside: Path, samples: Path, url: str) -> None:
     files = {
         "empty.txt": b"",
         "junk.txt": bytes(range(256)) * 16,
-        "mixed.txt": "押印".encode("utf-8") * 50 + "押印".encode("cp932"),
-        "text_named.docx": "これは Word ではない".encode("utf-8"),
+        "mixed.txt": "押印".encode() * 50 + "押印".encode("cp932"),
+        "text_named.docx": "これは Word ではない".encode(),
         "truncated.docx": docx_bytes()[:300],
         "corrupt_member.docx": corrupt_member_docx(),
         "broken.pdf": b"%PDF-1.4\n" + bytes(range(256)) * 20,

@@ -196,7 +196,7 @@ class DocumentConditions:
         Raises :class:`PolicyDataError` when the bundled conditions are invalid."""
         return dict(self.lazy(finding))
 
-    def lazy(self, finding: Finding) -> "FindingConditions":
+    def lazy(self, finding: Finding) -> FindingConditions:
         """The conditions of ``finding`` as a mapping that looks each one up when asked
         (``name in it``, ``it[name]``): the policy's first matching rule usually needs a few.
         Iterating it detects them all, in file order, as :meth:`detect` does."""

@@ -115,7 +115,7 @@ class Policy:
         return tuple(sorted(p.stem for p in policies_dir().glob("*.yaml") if p.stem != CONDITIONS_NAME))
 
     @classmethod
-    def load(cls, name_or_path: str) -> "Policy":
+    def load(cls, name_or_path: str) -> Policy:
         """Load a bundled policy by name (``"default"``, ``"strict"``, ``"staged"``) or a YAML file by path.
 
         Raises :class:`PolicyDataError` when the file is missing, is not valid YAML, does not

@@ -45,7 +45,7 @@ from ..models import NATIONAL_KINDS, Document, Edit, Finding
 from ..outfiles import safe_name
 from ..textnorm import xml_safe
 from .changes import CHANGING_DECISIONS, build_amendments
-from .protect import GENERATED_DIR, obsolete_note, recorded_hash, retire_draft, save_protected
+from .protect import obsolete_note, recorded_hash, retire_draft, save_protected
 from .redline import AUTHOR, Tracked, w3c_date
 
 MIKESHI_DIR = "見え消し"
@@ -127,7 +127,7 @@ class _Writer:
     def __init__(self, document, stamp: str) -> None:
         self.document = document
         self.tracked = Tracked(w3c_date(stamp))
-        self.date = _dt.datetime.strptime(stamp[:8], "%Y%m%d").replace(tzinfo=_dt.timezone.utc)
+        self.date = _dt.datetime.strptime(stamp[:8], "%Y%m%d").replace(tzinfo=_dt.UTC)
         self.comments = document.comments._comments_elm
         # python-docx numbers a new comment after the largest id of every comment there (an
         # XPath over all of them: quadratic in the changes of a long law). Each comment is made

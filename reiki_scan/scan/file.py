@@ -22,7 +22,7 @@ import json
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Callable, Sequence
+from collections.abc import Callable, Sequence
 
 from ..detect import default_detector
 from ..detect.screen import candidate_units, gate_starts, may_hold_findings, raw_gate_applies

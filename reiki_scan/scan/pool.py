@@ -19,7 +19,7 @@ import os
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
-from typing import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 
 from . import file as scan_file
 from ..errors import WorkerCrashError
@@ -64,7 +64,7 @@ def _crashed(rel: str) -> Prepared:
         "ファイルを開いて保存し直すか、コーパスから外してください", path=rel)))
 
 
-def _rescue_prepare(pool: "WorkerPool", chunk: tuple) -> list[Prepared]:
+def _rescue_prepare(pool: WorkerPool, chunk: tuple) -> list[Prepared]:
     """The files of a chunk whose worker died, one at a time: the one that kills a worker
     again is skipped, the others are read."""
     jobs, corpus, *rest = chunk
@@ -126,7 +126,7 @@ class WorkerPool:
         self._shared = None
         self._outer: scan_file._Parses | None = None
 
-    def __enter__(self) -> "WorkerPool":
+    def __enter__(self) -> WorkerPool:
         # Work done in this process keeps its parses for the pool's life, as a worker does.
         self._outer, scan_file._parses = scan_file._parses, scan_file._Parses()
         return self

@@ -43,7 +43,7 @@ import zlib
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Iterator
+from collections.abc import Iterable, Iterator
 
 from ..errors import WorkspaceError
 from ..models import Finding
@@ -167,7 +167,7 @@ class Workspace:
     # ------------------------------------------------------------------ opening
 
     @classmethod
-    def open(cls, out: Path) -> "Workspace":
+    def open(cls, out: Path) -> Workspace:
         """Open (creating when absent) the workspace of ``out`` for writing."""
         path = db_path(out)
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -183,7 +183,7 @@ class Workspace:
         return ws
 
     @classmethod
-    def open_readonly(cls, out: Path) -> "Workspace":
+    def open_readonly(cls, out: Path) -> Workspace:
         """Open the workspace of ``out`` without the right to write (``reiki-scan check``).
 
         Raises :class:`WorkspaceError` when OUT holds no workspace."""

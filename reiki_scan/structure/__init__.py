@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from pathlib import PurePosixPath
-from typing import Callable, Iterable
+from collections.abc import Callable, Iterable
 
 from ..models import Block, Document, Provision, SourceText, Unit, XmlNode
 from .. import numbering

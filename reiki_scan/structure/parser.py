@@ -100,13 +100,13 @@ class Node:
     end: int
     caption: str = ""
     supplement: str = ""
-    children: list["Node"] = field(default_factory=list)
+    children: list[Node] = field(default_factory=list)
     heading_end: int = 0
     # A form's words before 様式 kept in its locator: 「別記」, 「継続申請用」; 「（記載例）」 after it.
     prefix: str = ""
     suffix: str = ""
 
-    def add(self, child: "Node") -> "Node":
+    def add(self, child: Node) -> Node:
         self.children.append(child)
         return child
 
