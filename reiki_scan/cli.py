@@ -273,7 +273,7 @@ def parse(
         doc = structure.parse(load.load_file(file, file.parent))
     except ReikiScanError as e:
         _console().print(f"[red]読めません (unreadable):[/red] {e}")
-        raise typer.Exit(1)
+        raise typer.Exit(1) from None
     if as_json:
         typer.echo(json.dumps(_tree_json(doc), ensure_ascii=False, indent=2))
         return
