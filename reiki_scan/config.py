@@ -132,6 +132,7 @@ def load_config(corpus: Path | None, **overrides) -> RunConfig:
     known = {f.name for f in fields(RunConfig)}
     unknown = set(values) - known
     if unknown:
+        assert corpus is not None  # values are only read from CORPUS's reiki-scan.toml
         raise ConfigError(f"未知の設定項目: {', '.join(sorted(unknown))}", path=str(corpus / CONFIG_NAME))
     if corpus is not None and _is_policy_path(values.get("policy", "")):
         values["policy"] = str((corpus / values["policy"]).resolve())

@@ -239,7 +239,8 @@ class Workspace:
             cur = self.conn.execute(
                 "INSERT INTO runs (status, started, corpus, manifest) VALUES ('running', ?, ?, ?)",
                 (_now(), corpus, json.dumps(manifest, ensure_ascii=False, sort_keys=True)))
-            return int(cur.lastrowid)
+            assert cur.lastrowid is not None  # set by the INSERT
+            return cur.lastrowid
 
     def last_run(self) -> RunRow | None:
         """The last complete run, or ``None`` before the first."""
