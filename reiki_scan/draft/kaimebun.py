@@ -203,9 +203,13 @@ def occurrences(text: str, quote: str) -> list[int]:
     return found
 
 
+# An edit still to quote: (start, end) in the text as the quotes so far changed it, old, new.
+_Pending = tuple[int, int, str, str]
+
+
 def _quotes(change: ProvisionChange) -> list[Quote] | None:
     text = change.old_text
-    pending = [[e.start - change.start, e.end - change.start, e.old, e.new] for e in change.edits]
+    pending: list[_Pending] = [(e.start - change.start, e.end - change.start, e.old, e.new) for e in change.edits]
     quotes: list[Quote] = []
     i = 0
     while i < len(pending):
@@ -220,18 +224,18 @@ def _quotes(change: ProvisionChange) -> list[Quote] | None:
         starts = occurrences(text, q)
         text = text.replace(q, rep)
         consumed = {i, *shared}
-        rest = []
+        rest: list[_Pending] = []
         for j, item in enumerate(pending):
             if j in consumed or j < i:
                 continue
             shift = delta * sum(1 for o in starts if o + len(q) <= item[0])
-            rest.append([item[0] + shift, item[1] + shift, item[2], item[3]])
+            rest.append((item[0] + shift, item[1] + shift, item[2], item[3]))
         pending = pending[:i] + [pending[i]] + rest
         i += 1
     return quotes
 
 
-def _window(text: str, pending: list[list], i: int) -> tuple[int, int, list[int]] | None:
+def _window(text: str, pending: list[_Pending], i: int) -> tuple[int, int, list[int]] | None:
     a, b, old, new = pending[i]
     for widen in range(_MAX_WIDEN + 1):
         for left in range(widen, -1, -1):
@@ -244,7 +248,7 @@ def _window(text: str, pending: list[list], i: int) -> tuple[int, int, list[int]
     return None
 
 
-def _fits(text: str, pending: list[list], i: int, lo: int, hi: int) -> list[int] | None:
+def _fits(text: str, pending: list[_Pending], i: int, lo: int, hi: int) -> list[int] | None:
     a, b, old, new = pending[i]
     q = text[lo:hi]
     rep = text[lo:a] + new + text[b:hi]

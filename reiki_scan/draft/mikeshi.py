@@ -178,7 +178,8 @@ def build_mikeshi(doc: Document, edits: list[Edit], findings: Mapping[str, Findi
     line_styles = _line_styles(doc)
     text = doc.text
     events = _events(edits)
-    ei, line, buf, deleting = 0, 0, [], False
+    ei, line, deleting = 0, 0, False
+    buf: list[str] = []
     open_marks: dict[int, dict[str, str]] = defaultdict(dict)
 
     body = document.element.body
@@ -459,7 +460,9 @@ def read_changes(path: Path) -> dict[str, ChangeState]:
     comments = _comments(document)
     found: dict[str, dict[str, _Region]] = defaultdict(dict)
     for name, region in regions.items():
-        prefix, fid = _finding_of(name)
+        owner = _finding_of(name)
+        assert owner is not None  # _regions keeps only the bookmarks _finding_of knows
+        prefix, fid = owner
         found[fid][prefix] = region
     out = {}
     for fid, parts in found.items():
