@@ -51,11 +51,18 @@ class Change:
     score: float = 0.0
 
     @property
+    def finding(self) -> Finding:
+        """The finding now, or the previous run's when it was removed."""
+        f = self.current or self.previous
+        assert f is not None  # a change has a current or a previous finding, or both
+        return f
+
+    @property
     def id(self) -> str:
-        return (self.current or self.previous).id
+        return self.finding.id
 
     def to_json(self) -> dict:
-        f = self.current or self.previous
+        f = self.finding
         d = {"kind": self.kind, "id": f.id, "file": f.file, "title": f.title, "locator": f.locator,
              "category": f.category, "requires_seal": f.requires_seal, "decision": f.decision,
              "text": f.text}
@@ -172,6 +179,5 @@ def carry_ids(previous: list[Finding] | None, current: list[Finding]) -> tuple[l
             changes.append(Change("new", f, None))
     changes.extend(Change("removed", None, p) for j, p in enumerate(orphans) if j not in taken_old)
     order = {k: n for n, k in enumerate(DIFF_KINDS)}
-    changes.sort(key=lambda c: (order[c.kind], (c.current or c.previous).file,
-                                (c.current or c.previous).start, c.id))
+    changes.sort(key=lambda c: (order[c.kind], c.finding.file, c.finding.start, c.id))
     return out, Diff(baseline=False, changes=changes)
