@@ -336,6 +336,7 @@ def _finish(p: Prepared, finish: Finish, analyses: dict[str, dict]) -> Prepared:
     """``p`` (a parsed document with its candidates) detected with ``analyses`` and, with a
     policy, classified (see :class:`Finish`)."""
     doc, seconds = p.document, dict(p.seconds)
+    assert doc is not None  # finish_files takes only parsed documents here
     detector = default_detector()
     t1 = time.perf_counter()
     try:
