@@ -10,9 +10,12 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Optional
+from typing import TYPE_CHECKING
 
 import typer
+
+if TYPE_CHECKING:
+    from rich.progress import TaskID
 
 app = typer.Typer(
     add_completion=False,
@@ -38,7 +41,7 @@ def _fail(message: str, code: int = 2) -> None:
     raise typer.Exit(code)
 
 
-def _config(corpus: Optional[Path], **overrides):
+def _config(corpus: Path | None, **overrides):
     from .config import load_config
     from .errors import ConfigError
 
@@ -48,7 +51,7 @@ def _config(corpus: Optional[Path], **overrides):
         _fail(str(e))
 
 
-def _resolve_corpus(corpus: Optional[Path]) -> Path:
+def _resolve_corpus(corpus: Path | None) -> Path:
     from .data import sample_corpus
 
     if corpus is None:
@@ -72,7 +75,7 @@ class _Progress:
             TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
             console=console, transient=True,
         )
-        self.tasks: dict[str, int] = {}
+        self.tasks: dict[str, TaskID] = {}
 
     _LABELS = {"load": "読込 (load)", "detect": "検出 (detect)", "nlp": "構文解析 (parse)"}
 
@@ -145,7 +148,7 @@ def _check_out(corpus: Path, out: Path) -> None:
         _fail(f"{out}: 出力フォルダを作れません ({e.strerror})。書き込めるフォルダを指定してください (cannot create OUT)")
 
 
-def _scan_and_write(corpus: Optional[Path], out: Path, drafts: bool, workers: int, wait: bool = False,
+def _scan_and_write(corpus: Path | None, out: Path, drafts: bool, workers: int, wait: bool = False,
                     full: bool = False, **overrides) -> int:
     from . import pipeline
     from .config import RunConfig
@@ -181,13 +184,13 @@ _FULL_HELP = "作業用データベースの結果を使わず全件を走査す
 
 @app.command()
 def run(
-    corpus: Optional[Path] = typer.Argument(None, help=_CORPUS_HELP),
+    corpus: Path | None = typer.Argument(None, help=_CORPUS_HELP),
     out: Path = typer.Option(DEFAULT_OUT, "--out", "-o", help=_OUT_HELP),
-    policy: Optional[str] = typer.Option(None, help=_POLICY_HELP),
-    municipality: Optional[str] = typer.Option(None, help="自治体名 (municipality name)"),
-    numbering: Optional[str] = typer.Option(None, help="条番号の表記: arabic (第5条) / kanji (第五条)"),
-    column_order: Optional[str] = typer.Option(None, help="新旧対照表の列順: new_old (改正後|改正前) / old_new"),
-    effective_date: Optional[str] = typer.Option(None, help="施行期日 YYYY-MM-DD (date of effect)"),
+    policy: str | None = typer.Option(None, help=_POLICY_HELP),
+    municipality: str | None = typer.Option(None, help="自治体名 (municipality name)"),
+    numbering: str | None = typer.Option(None, help="条番号の表記: arabic (第5条) / kanji (第五条)"),
+    column_order: str | None = typer.Option(None, help="新旧対照表の列順: new_old (改正後|改正前) / old_new"),
+    effective_date: str | None = typer.Option(None, help="施行期日 YYYY-MM-DD (date of effect)"),
     workers: int = typer.Option(2, min=1, help=_WORKERS_HELP),
     wait: bool = typer.Option(False, "--wait", help=_WAIT_HELP),
     full: bool = typer.Option(False, "--full", help=_FULL_HELP),
@@ -202,7 +205,7 @@ def run(
 def scan(
     corpus: Path = typer.Argument(..., help=_CORPUS_HELP),
     out: Path = typer.Option(DEFAULT_OUT, "--out", "-o", help=_OUT_HELP),
-    policy: Optional[str] = typer.Option(None, help=_POLICY_HELP),
+    policy: str | None = typer.Option(None, help=_POLICY_HELP),
     workers: int = typer.Option(2, min=1, help=_WORKERS_HELP),
     wait: bool = typer.Option(False, "--wait", help=_WAIT_HELP),
     full: bool = typer.Option(False, "--full", help=_FULL_HELP),
@@ -278,7 +281,7 @@ def parse(
         doc = read_document(file, file.parent, load_limits(RunConfig()))
     except ReikiScanError as e:
         _console().print(f"[red]読めません (unreadable):[/red] {e}")
-        raise typer.Exit(1)
+        raise typer.Exit(1) from None
     if as_json:
         typer.echo(json.dumps(_tree_json(doc), ensure_ascii=False, indent=2))
         return

@@ -85,9 +85,9 @@ def era_date_text(day: _dt.date, numbering: str = "arabic") -> str:
     ``令和九年四月一日`` (``"kanji"``); the first year of an era is 元年 (``平成元年1月8日``).
 
     Raises :class:`ConfigError` for a date before 昭和 (1926-12-25), which no draft cites."""
-    for first, era in ERAS:
+    for first, name in ERAS:
         if day >= first:
-            year = day.year - first.year + 1
+            era, year = name, day.year - first.year + 1
             break
     else:
         raise ConfigError(f"昭和より前の日付は和暦に直せません（値: {day.isoformat()}）。era_date で書いてください")
@@ -132,6 +132,7 @@ def load_config(corpus: Path | None, **overrides) -> RunConfig:
     known = {f.name for f in fields(RunConfig)}
     unknown = set(values) - known
     if unknown:
+        assert corpus is not None  # values are only read from CORPUS's reiki-scan.toml
         raise ConfigError(f"未知の設定項目: {', '.join(sorted(unknown))}", path=str(corpus / CONFIG_NAME))
     if corpus is not None and _is_policy_path(values.get("policy", "")):
         values["policy"] = str((corpus / values["policy"]).resolve())

@@ -235,8 +235,8 @@ class NoRunError(WorkspaceError):
     remedy = "reiki-scan run で走査し直す"
 
 
-def _classes(base: type = ReikiScanError) -> list[type]:
-    found = []
+def _classes(base: type[ReikiScanError] = ReikiScanError) -> list[type[ReikiScanError]]:
+    found: list[type[ReikiScanError]] = []
     for sub in base.__subclasses__():
         found.append(sub)
         found.extend(_classes(sub))

@@ -145,7 +145,7 @@ class LineBlocks(Sequence):
         return LineBlocks, (self._text,)
 
 
-def block_spans(blocks: "tuple[Block, ...] | LineBlocks", stop: int | None = None) -> list[tuple[int, int]]:
+def block_spans(blocks: tuple[Block, ...] | LineBlocks, stop: int | None = None) -> list[tuple[int, int]]:
     """``(start, end)`` of the first ``stop`` blocks (all by default) of ``SourceText.blocks``."""
     if isinstance(blocks, LineBlocks):
         return blocks.spans(stop)
@@ -167,7 +167,7 @@ class XmlNode:
     num: str
     start: int
     end: int
-    children: tuple["XmlNode", ...] = ()
+    children: tuple[XmlNode, ...] = ()
     attrs: tuple[tuple[str, str], ...] = ()
 
 
@@ -247,7 +247,7 @@ class Provision:
     locator: str
     caption: str = ""
     supplement: str = ""
-    children: tuple["Provision", ...] = ()
+    children: tuple[Provision, ...] = ()
 
     def walk(self):
         """Yield this node and every descendant, depth first in document order."""
@@ -363,7 +363,7 @@ class Finding:
     note: str = ""
     proposal_reason: str = ""
 
-    def with_(self, **changes) -> "Finding":
+    def with_(self, **changes) -> Finding:
         return replace(self, **changes)
 
     CONTRACT_FIELDS = (

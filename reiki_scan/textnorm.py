@@ -13,7 +13,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-_KEEP = {"㊞", "㊞"}
+_KEEP = {"㊞"}
 # The characters XML 1.0 cannot hold: C0 control characters but tab, line feed and carriage
 # return (a page break \f in exported text, a &#11; in a web page), lone surrogates, U+FFFE and
 # U+FFFF. A Word part or a spreadsheet cell refuses them (openpyxl's ILLEGAL_CHARACTERS_RE is

@@ -307,14 +307,14 @@ def _unaccounted(rel: str) -> list[str]:
     if rel.endswith(".xlsx"):
         for sheet, cells in xlsx_sheets(rel).items():
             for coord, value in cells.items():
-                if any(s in value for s in SEAL_WORDS) and not any(l == sheet and w in value for l, w in keyed):
+                if any(s in value for s in SEAL_WORDS) and not any(loc == sheet and w in value for loc, w in keyed):
                     missing.append(f"{sheet}!{coord} {value}")
     elif rel.endswith(".xml"):
         for sentence in xml_root(rel).iter("Sentence"):
             text = sentence.text or ""
             if any(s in text for s in SEAL_WORDS):
                 locs = xml_locators_of(rel, text)
-                if not any(l in locs and w in text for l, w in keyed):
+                if not any(loc in locs and w in text for loc, w in keyed):
                     missing.append(text)
     elif rel.startswith("yoshiki/"):
         for line in docx_lines(rel):
@@ -328,7 +328,7 @@ def _unaccounted(rel: str) -> list[str]:
             if caption or front_matter or not any(s in line for s in SEAL_WORDS):
                 continue
             locs = locators_of(rel, line)
-            if not any(l in locs and w in line for l, w in keyed):
+            if not any(loc in locs and w in line for loc, w in keyed):
                 missing.append(line)
     return missing
 

@@ -14,7 +14,8 @@ from reiki_scan.evaluate import evaluate, gold_locator
 @pytest.fixture(scope="module")
 def gold_run(ginza, shared_corpus):
     raw = shared_corpus / "raw"
-    rows = [json.loads(l) for l in (shared_corpus / "gold.jsonl").read_text(encoding="utf-8").splitlines() if l.strip()]
+    rows = [json.loads(line) for line in (shared_corpus / "gold.jsonl").read_text(encoding="utf-8").splitlines()
+            if line.strip()]
     detector = Detector()
     findings = []
     for file in sorted({r["file"] for r in rows}):

@@ -68,7 +68,7 @@ def _load(data: bytes, suffix: str) -> SourceText | None:
 # Bytes that look like each format's start, so the fuzzer gets past the first check.
 HEADS = st.sampled_from([
     b"", b"\xef\xbb\xbf", b"\xff\xfe", b"<html><body><p>", b'<?xml version="1.0"?><Law><LawBody>',
-    "第1条　申請者は押印しなければならない。\n".encode("utf-8"), "第1条　押印\r\n".encode("cp932"),
+    "第1条　申請者は押印しなければならない。\n".encode(), "第1条　押印\r\n".encode("cp932"),
     b"<!DOCTYPE r [", b"PK\x03\x04", b"%PDF-1.4\n",
 ])
 

@@ -61,7 +61,7 @@ def test_atheris_run_finds_no_crash(tmp_path):
     seeds = tmp_path / "seeds"
     seeds.mkdir()
     for i, seed in enumerate([
-        b"\x00" + "第1条　申請者は、申請書に記名押印しなければならない。\n2　前項の…\n".encode("utf-8"),
+        b"\x00" + "第1条　申請者は、申請書に記名押印しなければならない。\n2　前項の…\n".encode(),
         b"\x02<html><body><p>\xe7\xac\xac1\xe6\x9d\xa1</p></body></html>",
         b'\x03<?xml version="1.0"?><Law><LawBody><LawTitle>t</LawTitle></LawBody></Law>',
         b"\x04PK\x03\x04", b"\x06%PDF-1.4\n",

@@ -10,7 +10,6 @@ from __future__ import annotations
 import errno
 import http.server
 import io
-import json
 import os
 import shutil
 import struct
@@ -234,15 +233,15 @@ LOAD_CASES = [
     ("empty.txt", b"", errors.EmptyFileError, "empty", "E101"),
     ("junk.txt", bytes(range(256)) * 16, errors.EncodingError, "undecodable", "E102"),
     ("junk.md", bytes(range(255, -1, -1)) * 8, errors.EncodingError, "undecodable", "E102"),
-    ("mixed.txt", "押印".encode("utf-8") * 50 + "押印".encode("cp932"), errors.EncodingError, "undecodable", "E102"),
+    ("mixed.txt", "押印".encode() * 50 + "押印".encode("cp932"), errors.EncodingError, "undecodable", "E102"),
     ("utf16_odd.txt", "第1条　押印".encode("utf-16") + b"A", errors.EncodingError, "undecodable", "E102"),
     ("cp932_broken.txt", "第1条　押印する。".encode("cp932") + b"\x81\x7f" + "二".encode("cp932"),
      errors.EncodingError, "undecodable", "E102"),
-    ("nul_in_utf8.txt", "第1条　押印\x00する".encode("utf-8"), errors.EncodingError, "undecodable", "E102"),
+    ("nul_in_utf8.txt", "第1条　押印\x00する".encode(), errors.EncodingError, "undecodable", "E102"),
     # Once guessed as UTF-16 and read as an empty page.
     ("nul.html", b"<html><body><p>a\x00b</p></body></html>", errors.EncodingError, "undecodable", "E102"),
     ("zip_named.txt", docx_bytes(), errors.FormatMismatchError, "format_mismatch", "E103"),
-    ("text_named.docx", "これは Word ではない".encode("utf-8"), errors.FormatMismatchError, "format_mismatch", "E103"),
+    ("text_named.docx", "これは Word ではない".encode(), errors.FormatMismatchError, "format_mismatch", "E103"),
     ("truncated.docx", docx_bytes()[:300], errors.FormatMismatchError, "format_mismatch", "E103"),
     ("corrupt_member.docx", corrupt_member_docx(), errors.CorruptFileError, "corrupt", "E109"),
     ("locked.docx", OLE2, errors.ProtectedFileError, "protected", "E107"),

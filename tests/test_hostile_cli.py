@@ -84,8 +84,8 @@ def _build(root: Path, outside: Path, samples: Path, url: str) -> None:
     files = {
         "empty.txt": b"",
         "junk.txt": bytes(range(256)) * 16,
-        "mixed.txt": "押印".encode("utf-8") * 50 + "押印".encode("cp932"),
-        "text_named.docx": "これは Word ではない".encode("utf-8"),
+        "mixed.txt": "押印".encode() * 50 + "押印".encode("cp932"),
+        "text_named.docx": "これは Word ではない".encode(),
         "truncated.docx": docx_bytes()[:300],
         "corrupt_member.docx": corrupt_member_docx(),
         "broken.pdf": b"%PDF-1.4\n" + bytes(range(256)) * 20,
@@ -157,7 +157,7 @@ def test_run_reaches_the_end_with_exit_code_1(hostile_run):
 
 def test_one_line_per_skipped_file_with_its_code(hostile_run):
     result, _, _, _ = hostile_run
-    lines = [l for l in result.stderr.splitlines() if l.startswith("読めないファイル (skipped): ")]
+    lines = [line for line in result.stderr.splitlines() if line.startswith("読めないファイル (skipped): ")]
     got = []
     for line in lines:
         m = re.match(r"読めないファイル \(skipped\): (?:\[(E\d{3})\] )?hostile/([^:]+): ", line)
@@ -187,7 +187,7 @@ def test_summary_lists_them_by_reason(hostile_run):
 
 def test_good_files_are_all_read_and_scanned(hostile_run):
     _, _, out, _ = hostile_run
-    findings = [json.loads(l) for l in (out / "findings.jsonl").read_text(encoding="utf-8").splitlines()]
+    findings = [json.loads(line) for line in (out / "findings.jsonl").read_text(encoding="utf-8").splitlines()]
     by_file = {}
     for f in findings:
         by_file.setdefault(f["file"], []).append(f["match"])

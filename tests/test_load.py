@@ -100,10 +100,10 @@ def test_utf16_with_bom(tmp_path):
     ("name", "content", "error", "words"),
     [
         ("empty.txt", b"", errors.EmptyFileError, "空のファイル"),
-        ("fake.docx", "これは Word ではない".encode("utf-8"), errors.FormatMismatchError, "zip"),
+        ("fake.docx", "これは Word ではない".encode(), errors.FormatMismatchError, "zip"),
         ("fake.pdf", b"hello", errors.FormatMismatchError, "%PDF"),
         ("junk.txt", bytes(range(256)) * 4, errors.EncodingError, "UTF-8 か CP932 で保存し直してください"),
-        ("mixed.txt", "押印".encode("utf-8") * 50 + "押印".encode("cp932"), errors.EncodingError, "混在"),
+        ("mixed.txt", "押印".encode() * 50 + "押印".encode("cp932"), errors.EncodingError, "混在"),
         ("old.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, errors.UnsupportedFormatError, "LibreOffice"),
         ("old.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, errors.UnsupportedFormatError, ".docx/.xlsx"),
         ("locked.docx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, errors.ProtectedFileError, "保護を解除"),
@@ -123,7 +123,7 @@ def test_bad_input_raises_named_error(tmp_path, name, content, error, words):
 
 def test_too_large_and_zip_bomb(tmp_path):
     big = tmp_path / "big.txt"
-    big.write_bytes("あ".encode("utf-8") * 400)
+    big.write_bytes("あ".encode() * 400)
     with pytest.raises(errors.TooLargeError) as info:
         load_file(big, tmp_path, max_bytes=1000)
     assert "max_file_mb" in info.value.message

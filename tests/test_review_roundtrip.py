@@ -175,8 +175,8 @@ def test_regression_reviewer_reason_and_note_through_the_cli_workspace(tmp_path,
     ws.cell(row, col["備考"]).value = "所管課の判断により当面存続"
     wb.save(out / "ledger.xlsx")
     assert subprocess.run([*cli, "draft", str(out)], capture_output=True).returncode == 0
-    [f] = [json.loads(l) for l in (out / "findings.jsonl").read_text(encoding="utf-8").splitlines()
-           if '"reiki/shimin_noen_jorei.xml"' in l and '"第5条第1項"' in l]
+    [f] = [json.loads(line) for line in (out / "findings.jsonl").read_text(encoding="utf-8").splitlines()
+           if '"reiki/shimin_noen_jorei.xml"' in line and '"第5条第1項"' in line]
     assert (f["decision"], f["decided_by"], f["note"]) == ("存続", "ledger", "所管課の判断により当面存続")
     assert f["reason"].startswith("審査結果により存続")
     assert "廃止" in f["proposal_reason"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import jsonschema
 import yaml
@@ -30,8 +31,8 @@ def schema() -> dict:
         raise PolicyDataError(f"方針のスキーマを読めません（再インストールしてください）: {e}", path=str(path)) from e
 
 
-def read_yaml(path: Path) -> object:
-    """The parsed YAML of ``path``.
+def read_yaml(path: Path) -> Any:
+    """The parsed YAML of ``path`` (any shape: :func:`validate` checks it).
 
     Raises :class:`PolicyDataError` when the file is missing, unreadable or not YAML."""
     try:

@@ -7,7 +7,7 @@ whole document text, as its patterns allow, and reported with the words that tri
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 
 import re
 from dataclasses import dataclass
@@ -196,7 +196,7 @@ class DocumentConditions:
         Raises :class:`PolicyDataError` when the bundled conditions are invalid."""
         return dict(self.lazy(finding))
 
-    def lazy(self, finding: Finding) -> "FindingConditions":
+    def lazy(self, finding: Finding) -> FindingConditions:
         """The conditions of ``finding`` as a mapping that looks each one up when asked
         (``name in it``, ``it[name]``): the policy's first matching rule usually needs a few.
         Iterating it detects them all, in file order, as :meth:`detect` does."""
@@ -217,7 +217,7 @@ class DocumentConditions:
         return ""
 
 
-class FindingConditions(Mapping):
+class FindingConditions(Mapping[str, str]):
     """``{name: evidence}`` of the conditions holding for one finding, each detected on first
     use (:meth:`DocumentConditions.lazy`); equal to the dict :meth:`DocumentConditions.detect` gives."""
 
@@ -250,7 +250,7 @@ class FindingConditions(Mapping):
             raise KeyError(name)
         return hit
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[str]:
         return (name for name in self._conditions if self._get(name))
 
     def __len__(self) -> int:

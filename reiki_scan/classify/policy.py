@@ -16,7 +16,7 @@ from ..config import RunConfig
 from ..errors import PolicyDataError
 from ..models import Document, Finding
 from ._data import CONDITIONS_NAME, policies_dir, read_yaml, validate
-from .conditions import DocumentConditions, load_conditions
+from .conditions import DocumentConditions, FindingConditions, load_conditions
 
 
 @dataclass(frozen=True)
@@ -115,7 +115,7 @@ class Policy:
         return tuple(sorted(p.stem for p in policies_dir().glob("*.yaml") if p.stem != CONDITIONS_NAME))
 
     @classmethod
-    def load(cls, name_or_path: str) -> "Policy":
+    def load(cls, name_or_path: str) -> Policy:
         """Load a bundled policy by name (``"default"``, ``"strict"``, ``"staged"``) or a YAML file by path.
 
         Raises :class:`PolicyDataError` when the file is missing, is not valid YAML, does not
@@ -163,7 +163,7 @@ class Policy:
         return rule, dict(conditions)
 
     def _decide(self, finding: Finding, conditions_of: DocumentConditions,
-                config: RunConfig) -> tuple[Rule, dict[str, str]]:
+                config: RunConfig) -> tuple[Rule, FindingConditions]:
         conditions = conditions_of.lazy(finding)
         doc = conditions_of.doc
         doc_kind = doc.doc_kind if doc is not None else finding.doc_kind
@@ -185,7 +185,7 @@ def classify(findings: list[Finding], docs: Mapping[str, Document], policy: Poli
     by_file: dict[str, list[int]] = {}
     for i, f in enumerate(findings):
         by_file.setdefault(f.file, []).append(i)
-    out: list[Finding | None] = [None] * len(findings)
+    out = list(findings)  # every finding is replaced below, in its place
     # One document at a time: its normalized texts are computed once and dropped after it.
     for file, indexes in by_file.items():
         conditions_of = DocumentConditions(docs.get(file))

@@ -6,11 +6,11 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from pathlib import Path
-from typing import Mapping
+from collections.abc import Mapping
 
 from .. import ids
 from ..models import Document, Finding, Unit
-from ..textnorm import normalize, norm
+from ..textnorm import Normalized, normalize, norm
 from .modality import PARSE_FREE_ROLES, ModalityJudge
 from .nlp import analyze_texts
 from .patterns import Hit, Pattern, find_hits, load_cues, load_patterns, select_hits
@@ -79,7 +79,7 @@ class Detector:
         ``analyses`` maps a unit's text to its analysis (:func:`analyze_texts`); texts missing
         from it are parsed here when :meth:`needs_analysis`. ``start``/``end`` of a finding are half-open offsets of
         ``match`` in ``doc.text``; the decision fields stay empty."""
-        per_unit: list[tuple[Unit, list[Hit], object]] = []
+        per_unit: list[tuple[Unit, list[Hit], Normalized]] = []
         for u in units:
             n = normalize(u.text)
             found = self.seal_hits(n.text)

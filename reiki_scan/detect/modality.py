@@ -25,7 +25,7 @@ hand) and on the cue words of ``patterns/modality.yaml``. The decision, in order
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Sequence
+from collections.abc import Sequence
 
 from ..textnorm import norm
 from .patterns import Cue
@@ -137,7 +137,7 @@ class ModalityJudge:
                                   f"dep: {tree.describe(path, len(path) - 1)} => 義務 (述語のない号: 柱書による)")
         return ModalityResult("言及", actor, target, f"dep: {tree.describe(path, len(path) - 1)} [{predicate}] => 言及")
 
-    def _exempt(self, tree: "_Tree", path: list[int],
+    def _exempt(self, tree: _Tree, path: list[int],
                 seals: Sequence[tuple[int, int]] = ()) -> tuple[int, Cue] | None:
         predicates = 0
         for n, i in enumerate(path):
@@ -153,7 +153,7 @@ class ModalityJudge:
                     break
         return None
 
-    def _seal_is_means(self, tree: "_Tree", below: list[int],
+    def _seal_is_means(self, tree: _Tree, below: list[int],
                        seals: Sequence[tuple[int, int]]) -> bool:
         """Whether the exempting word above ``below`` (the hit's path up to it; 代える) takes a
         seal as its means: a word of that path is marked as the means (拇印をもって), or another
@@ -166,7 +166,7 @@ class ModalityJudge:
                    and any(tree.overlaps(t, s) for t in tree.subtree(k) for s in seals)
                    for k in tree.subtree(head) if k not in below)
 
-    def _roles(self, tree: "_Tree", path: list[int]) -> tuple[str, str]:
+    def _roles(self, tree: _Tree, path: list[int]) -> tuple[str, str]:
         actor = target = ""
         # The words of a compound hit (記名 + 押印) each govern arguments; coordinated
         # predicates (記載し、押印し) share their document: look one advcl deeper.

@@ -17,7 +17,7 @@ half-open character offsets into ``text`` (the normalized unit text); ``sents`` 
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 from ..textnorm import norm
 

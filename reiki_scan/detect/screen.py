@@ -12,7 +12,7 @@ from __future__ import annotations
 import heapq
 import re
 from functools import lru_cache
-from typing import Iterator
+from collections.abc import Iterator
 
 from ..models import Document, SourceText, Unit
 from .detector import GATE, Detector, default_detector

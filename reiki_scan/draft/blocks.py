@@ -26,7 +26,7 @@ class Para:
     runs: tuple[Run, ...]
 
     @classmethod
-    def of(cls, style: str, text: str) -> "Para":
+    def of(cls, style: str, text: str) -> Para:
         return cls(style, (Run(text),))
 
     @property

@@ -49,9 +49,10 @@ def _parents(root: Provision) -> dict[int, Provision]:
 def _scope_of(doc: Document, offset: int, parents: dict[int, Provision]) -> Provision | None:
     node = doc.leaf_at(offset)
     while node.kind in _NOT_SCOPES or not node.locator:
-        node = parents.get(id(node))
-        if node is None:
+        parent = parents.get(id(node))
+        if parent is None:
             return None
+        node = parent
     return node
 
 

@@ -92,7 +92,7 @@ def open_template():
     return doc
 
 
-def style_ids(doc) -> "_Styles":
+def style_ids(doc) -> _Styles:
     """A cached lookup of paragraph style ids by style name (``style_ids(doc).id_of("条文")``);
     :class:`OutputError` when the template lacks a style."""
     return _Styles(doc)

@@ -27,6 +27,7 @@ from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 from ..config import RunConfig
 from ..models import Block, Document, Edit, Finding
@@ -197,6 +198,7 @@ def write_amended_forms(out_dir: Path, findings: list[Finding], docs: Mapping[st
                 written = name if outcome.written is None else f"{FORMS_DIR}/{outcome.written.name}"
                 result.written.append(AmendedForm(am.file, written, tuple(edits), outcome.written is not None))
                 continue
+        assert unsafe is not None  # set above unless the copy was written (continue)
         for block, items in planned.items():
             if not unsafe.source_ref:
                 reason = str(unsafe)
@@ -267,12 +269,12 @@ def _docx_paragraphs(package, file: str):
     return out, generic
 
 
-def _pieces(p) -> list[tuple[object, str]]:
+def _pieces(p) -> list[tuple[Any, str]]:
     """The paragraph's text as ``(element, text)`` pieces in reading order: ``w:t`` elements
     and the single characters of tabs and breaks, as the loader reads them."""
     from ..load import docxfile as dx
 
-    pieces: list[tuple[object, str]] = []
+    pieces: list[tuple[Any, str]] = []  # (lxml element, text)
 
     def walk(el) -> None:
         for child in el:

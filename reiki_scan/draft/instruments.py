@@ -285,7 +285,10 @@ def write_drafts(out_dir: Path, findings: list[Finding], docs: Mapping[str, Docu
 
     stamp = stamp or time.strftime("%Y%m%d")
     result = DraftResult()
-    seiri, seibi, yoko, tables = [], [], [], []
+    seiri: list[tuple[Amendment, list[str]]] = []
+    seibi: list[tuple[Amendment, list[str]]] = []
+    yoko: list[tuple[Amendment, list[str]]] = []
+    tables: list[Block] = []
     for am in build_amendments(findings, docs, config):
         # Titles repeat (two 要綱 of one name, a form and its copy): each problem names its file.
         result.problems.extend(f"{am.file}: {p}" for p in am.problems)

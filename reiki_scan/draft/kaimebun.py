@@ -203,9 +203,13 @@ def occurrences(text: str, quote: str) -> list[int]:
     return found
 
 
+# An edit still to quote: (start, end) in the text as the quotes so far changed it, old, new.
+_Pending = tuple[int, int, str, str]
+
+
 def _quotes(change: ProvisionChange) -> list[Quote] | None:
     text = change.old_text
-    pending = [[e.start - change.start, e.end - change.start, e.old, e.new] for e in change.edits]
+    pending: list[_Pending] = [(e.start - change.start, e.end - change.start, e.old, e.new) for e in change.edits]
     quotes: list[Quote] = []
     i = 0
     while i < len(pending):
@@ -213,64 +217,64 @@ def _quotes(change: ProvisionChange) -> list[Quote] | None:
         chosen = _window(text, pending, i)
         if chosen is None:
             return None
-        l, r, shared = chosen
-        q, rep = text[l:r], text[l:a] + new + text[b:r]
+        lo, hi, shared = chosen
+        q, rep = text[lo:hi], text[lo:a] + new + text[b:hi]
         quotes.append(Quote(q, rep, 1 + len(shared)))
         delta = len(rep) - len(q)
         starts = occurrences(text, q)
         text = text.replace(q, rep)
         consumed = {i, *shared}
-        rest = []
+        rest: list[_Pending] = []
         for j, item in enumerate(pending):
             if j in consumed or j < i:
                 continue
             shift = delta * sum(1 for o in starts if o + len(q) <= item[0])
-            rest.append([item[0] + shift, item[1] + shift, item[2], item[3]])
+            rest.append((item[0] + shift, item[1] + shift, item[2], item[3]))
         pending = pending[:i] + [pending[i]] + rest
         i += 1
     return quotes
 
 
-def _window(text: str, pending: list[list], i: int) -> tuple[int, int, list[int]] | None:
+def _window(text: str, pending: list[_Pending], i: int) -> tuple[int, int, list[int]] | None:
     a, b, old, new = pending[i]
     for widen in range(_MAX_WIDEN + 1):
         for left in range(widen, -1, -1):
-            l, r = a - left, b + (widen - left)
-            if l < 0 or r > len(text) or r <= l:
+            lo, hi = a - left, b + (widen - left)
+            if lo < 0 or hi > len(text) or hi <= lo:
                 continue
-            shared = _fits(text, pending, i, l, r)
+            shared = _fits(text, pending, i, lo, hi)
             if shared is not None:
-                return l, r, shared
+                return lo, hi, shared
     return None
 
 
-def _fits(text: str, pending: list[list], i: int, l: int, r: int) -> list[int] | None:
+def _fits(text: str, pending: list[_Pending], i: int, lo: int, hi: int) -> list[int] | None:
     a, b, old, new = pending[i]
-    q = text[l:r]
-    rep = text[l:a] + new + text[b:r]
+    q = text[lo:hi]
+    rep = text[lo:a] + new + text[b:hi]
     if q == rep or q[-1] in _SPACES or "。" in q or _SPACE_RUN.search(q):
         return None
     # A leading space only as the edit's own first character (「　印」を削る: the space goes
     # with the seal mark, as a 読点 goes with the word after it), never as mere context.
-    if q[0] in _SPACES and (l != a or len(q) < 2):
+    if q[0] in _SPACES and (lo != a or len(q) < 2):
         return None
     if _FORBIDDEN & set(q) or _FORBIDDEN & set(rep):
         return None
-    if (l < a and not _left_boundary(text, l)) or (r > b and not _right_boundary(text, r)):
+    if (lo < a and not _left_boundary(text, lo)) or (hi > b and not _right_boundary(text, hi)):
         return None
     shared: list[int] = []
     for o in occurrences(text, q):
-        if o == l:
+        if o == lo:
             continue
         twin = next((j for j, (aj, bj, oj, nj) in enumerate(pending)
-                     if j > i and j not in shared and aj - o == a - l and bj - o == b - l and nj == new), None)
+                     if j > i and j not in shared and aj - o == a - lo and bj - o == b - lo and nj == new), None)
         if twin is None:
             return None
         shared.append(twin)
-    for o in [l] + [pending[j][0] - (a - l) for j in shared]:
+    for o in [lo] + [pending[j][0] - (a - lo) for j in shared]:
         for j, (aj, bj, _, _) in enumerate(pending):
             if j > i and j not in shared and aj < o + len(q) and o < bj:
                 return None  # a window would swallow the words of another edit
-    if l not in occurrences(text, q):
+    if lo not in occurrences(text, q):
         return None
     return shared

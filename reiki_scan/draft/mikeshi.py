@@ -45,7 +45,7 @@ from ..models import NATIONAL_KINDS, Document, Edit, Finding
 from ..outfiles import safe_name
 from ..textnorm import xml_safe
 from .changes import CHANGING_DECISIONS, build_amendments
-from .protect import GENERATED_DIR, obsolete_note, recorded_hash, retire_draft, save_protected
+from .protect import obsolete_note, recorded_hash, retire_draft, save_protected
 from .redline import AUTHOR, Tracked, w3c_date
 
 MIKESHI_DIR = "見え消し"
@@ -127,7 +127,7 @@ class _Writer:
     def __init__(self, document, stamp: str) -> None:
         self.document = document
         self.tracked = Tracked(w3c_date(stamp))
-        self.date = _dt.datetime.strptime(stamp[:8], "%Y%m%d").replace(tzinfo=_dt.timezone.utc)
+        self.date = _dt.datetime.strptime(stamp[:8], "%Y%m%d").replace(tzinfo=_dt.UTC)
         self.comments = document.comments._comments_elm
         # python-docx numbers a new comment after the largest id of every comment there (an
         # XPath over all of them: quadratic in the changes of a long law). Each comment is made
@@ -178,7 +178,8 @@ def build_mikeshi(doc: Document, edits: list[Edit], findings: Mapping[str, Findi
     line_styles = _line_styles(doc)
     text = doc.text
     events = _events(edits)
-    ei, line, buf, deleting = 0, 0, [], False
+    ei, line, deleting = 0, 0, False
+    buf: list[str] = []
     open_marks: dict[int, dict[str, str]] = defaultdict(dict)
 
     body = document.element.body
@@ -459,7 +460,9 @@ def read_changes(path: Path) -> dict[str, ChangeState]:
     comments = _comments(document)
     found: dict[str, dict[str, _Region]] = defaultdict(dict)
     for name, region in regions.items():
-        prefix, fid = _finding_of(name)
+        owner = _finding_of(name)
+        assert owner is not None  # _regions keeps only the bookmarks _finding_of knows
+        prefix, fid = owner
         found[fid][prefix] = region
     out = {}
     for fid, parts in found.items():

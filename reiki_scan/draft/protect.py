@@ -102,14 +102,15 @@ def save_protected(doc, path: Path, *, stamp: str, previous: Path | None = None,
         _keep_copy(path, previous)
         return SaveOutcome(path)
     new_hash = content_hash(doc)
-    has_previous = previous is not None and previous.exists()
-    if has_previous and recorded_hash(previous) == new_hash:
+    # The copy of the last generated version, when there is one.
+    prior = previous if previous is not None and previous.exists() else None
+    if prior is not None and recorded_hash(prior) == new_hash:
         return SaveOutcome(None, kept=path, note=f"{name} は審査者が編集しているため上書きしません（前回の起案から変更はありません）")
     target, redline_path = _beside(path, stamp)
     save_docx(doc, target)
     red = None
-    if redline_title is not None and has_previous:
-        write_redline(previous, target, redline_path, redline_title, stamp=stamp)
+    if redline_title is not None and prior is not None:
+        write_redline(prior, target, redline_path, redline_title, stamp=stamp)
         red = redline_path
     _keep_copy(target, previous)
     note = f"{name} は審査者が編集しているため上書きせず、新しい起案を {target.name} に書きました"

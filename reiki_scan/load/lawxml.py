@@ -72,6 +72,7 @@ def load_law_xml(data: bytes, display_path: str, rel: str) -> SourceText:
         )
     w = _Writer()
     node = w.element(root, "Law", prefix="")
+    assert isinstance(node, XmlNode)  # Law is structural: element() returns its XmlNode
     title = _text(root.find("LawBody/LawTitle")) if root.find("LawBody/LawTitle") is not None else ""
     return w.b.build(rel, "xml", "utf-8", data, xml=node, title_hint=title)
 
@@ -112,13 +113,14 @@ class _Writer:
     def line(self, text: str, ref: str) -> tuple[int, int]:
         return self.b.add(text, ref, "element")
 
-    def element(self, el, path: str, prefix: str) -> XmlNode | None:
-        """Write ``el``; return its XmlNode when it is structural.
+    def element(self, el, path: str, prefix: str) -> XmlNode | _Splice | None:
+        """Write ``el``; return its XmlNode when it is structural, the structural nodes below
+        it (a :class:`_Splice`) when it is not.
 
         ``prefix``: a number label (ArticleTitle/ParagraphNum...) to put before the
         first sentence line written below ``el``."""
         start = self.b.length + (1 if self.b.length else 0)
-        children: list[XmlNode] = []
+        children: list[XmlNode | _Splice] = []
         tag = el.tag
         if tag in _TITLE_LINES:
             text = _text(el)
@@ -257,7 +259,7 @@ class _Writer:
             self.line(head.rstrip(_SPACE), path)
 
 
-class _Splice(list):
+class _Splice(list["XmlNode | _Splice"]):
     """Children of a non-structural element, spliced into the parent's children."""
 
 

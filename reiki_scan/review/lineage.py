@@ -51,11 +51,18 @@ class Change:
     score: float = 0.0
 
     @property
+    def finding(self) -> Finding:
+        """The finding now, or the previous run's when it was removed."""
+        f = self.current or self.previous
+        assert f is not None  # a change has a current or a previous finding, or both
+        return f
+
+    @property
     def id(self) -> str:
-        return (self.current or self.previous).id
+        return self.finding.id
 
     def to_json(self) -> dict:
-        f = self.current or self.previous
+        f = self.finding
         d = {"kind": self.kind, "id": f.id, "file": f.file, "title": f.title, "locator": f.locator,
              "category": f.category, "requires_seal": f.requires_seal, "decision": f.decision,
              "text": f.text}
@@ -166,8 +173,7 @@ def carry_ids(previous: list[Finding] | None, current: list[Finding]) -> tuple[l
             changes.append(Change("moved", g, p, 100.0))
     changes.extend(Change("removed", None, previous[j]) for j in left)
     kinds = {k: n for n, k in enumerate(DIFF_KINDS)}
-    changes.sort(key=lambda c: (kinds[c.kind], (c.current or c.previous).file,
-                                (c.current or c.previous).start, c.id))
+    changes.sort(key=lambda c: (kinds[c.kind], c.finding.file, c.finding.start, c.id))
     return out, Diff(baseline=False, changes=changes)
 
 

@@ -22,7 +22,7 @@ import json
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Callable, Sequence
+from collections.abc import Callable, Sequence
 
 from ..detect import default_detector
 from ..detect.screen import candidate_units, gate_starts, may_hold_findings, raw_gate_applies
@@ -336,6 +336,7 @@ def _finish(p: Prepared, finish: Finish, analyses: dict[str, dict]) -> Prepared:
     """``p`` (a parsed document with its candidates) detected with ``analyses`` and, with a
     policy, classified (see :class:`Finish`)."""
     doc, seconds = p.document, dict(p.seconds)
+    assert doc is not None  # finish_files takes only parsed documents here
     detector = default_detector()
     t1 = time.perf_counter()
     try:

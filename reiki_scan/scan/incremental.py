@@ -34,6 +34,7 @@ import json
 import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import asdict, dataclass, field
+from functools import partial
 from pathlib import Path
 
 from ..config import RunConfig
@@ -136,7 +137,7 @@ class _Entry:
     title: str = ""
     units_read: int = 0
     detected: list[Finding] | None = None  # before the forms stage and classification
-    findings: list[Finding] | None = None
+    findings: list[Finding] = field(default_factory=list)  # set in step 5 for every kept file
     classified: list[Finding] | None = None  # classified in a worker
     blob: bytes | None = None  # the tree, encoded in a worker (Workspace.encode_document)
     parse_cached: bool = False  # its parse came from the workspace
@@ -183,23 +184,25 @@ def scan_incremental(corpus: Path, config: RunConfig, ws: Workspace | None = Non
     from .. import classify, forms, group, load, structure
 
     if ws is not None:
+        assert manifest is not None  # required with ws
         det_key, cls_key, load_key = cache_keys(manifest, config)
         code, nlp_version = manifest["fingerprints"]["code"], manifest["nlp"]
     else:
         det_key = cls_key = load_key = code = nlp_version = ""
-    use = ws is not None and not full
-    store = ws is not None and not ws.readonly
+    reuse = None if full else ws  # the workspace whose results are reused
+    sink = ws if ws is not None and not ws.readonly else None  # the workspace results are stored in
+    store = sink is not None
     stats = ScanStats()
     timings: dict[str, float] = {}
     limits = load_limits(config)
-    previous = ws.documents() if use else {}
+    previous = reuse.documents() if reuse is not None else {}
     rows: list[DocumentRow] = []
     parsed_blobs: list[tuple[str, str, bytes]] = []
     detections: list[tuple[str, str, str, int, str]] = []
     classifications: list[tuple[str, str, str]] = []
 
     def reuse_detection(e: _Entry) -> bool:
-        cached = ws.detection(e.sha256, det_key) if use else None
+        cached = reuse.detection(e.sha256, det_key) if reuse is not None else None
         # Ids hang on the title; a file without one is keyed by its path, so a move re-detects it.
         if cached is None or not (cached[0] or all(f.file == e.rel for f in cached[2])):
             return False
@@ -211,7 +214,7 @@ def scan_incremental(corpus: Path, config: RunConfig, ws: Workspace | None = Non
         # Every document is in memory or in the parse cache; the loader is the last resort
         # (a read-only workspace that never stored this content).
         if e.doc is None:
-            blob = e.blob or (ws.parsed_blob(e.sha256, code) if use else None)
+            blob = e.blob or (reuse.parsed_blob(e.sha256, code) if reuse is not None else None)
             e.doc = (at_path(Workspace.decode_document(blob), e.rel) if blob is not None
                      else read_document(e.path, corpus, limits))
             e.kind = e.doc.doc_kind
@@ -257,7 +260,7 @@ def scan_incremental(corpus: Path, config: RunConfig, ws: Workspace | None = Non
     for e in entries:
         if e.sha256 and reuse_detection(e):
             continue
-        blob = ws.parsed_blob(e.sha256, code) if use and e.sha256 else None
+        blob = reuse.parsed_blob(e.sha256, code) if reuse is not None and e.sha256 else None
         e.parse_cached = blob is not None
         to_prepare.append(e)
         jobs.append(FileJob(e.path, blob))
@@ -269,7 +272,8 @@ def scan_incremental(corpus: Path, config: RunConfig, ws: Workspace | None = Non
     policy = classify.Policy.load(config.policy)
     keep_documents = any(e.path.suffix.lower() in load.FORM_SUFFIXES for e in entries)
     finish = Finish(policy=None if keep_documents else policy, config=None if keep_documents else config,
-                    nlp_cache=ws.path.parent.parent if use else None, nlp_version=nlp_version, store=store)
+                    nlp_cache=reuse.path.parent.parent if reuse is not None else None, nlp_version=nlp_version,
+                    store=store)
     fresh: dict[str, dict] = {}
 
     def prepared(i: int, p: Prepared) -> None:
@@ -294,11 +298,13 @@ def scan_incremental(corpus: Path, config: RunConfig, ws: Workspace | None = Non
             if store and p.blob is not None and not e.parse_cached:
                 parsed_blobs.append((e.sha256, code, p.blob))
         else:
+            assert p.skipped is not None  # neither a document nor a header: the file was skipped
             skip(e, *p.skipped)
             return
         if not e.parse_cached and reuse_detection(e):
             # A moved or touched file: what is cached for its content keeps its classification.
             return
+        assert p.detected is not None  # finish_files detects every file it read
         e.units_read, e.fresh = p.units_read, True
         e.detected, e.classified = list(p.detected), None if p.findings is None else list(p.findings)
         detections.append((e.sha256, det_key, e.title, e.units_read, findings_to_json(e.detected)))
@@ -312,14 +318,14 @@ def scan_incremental(corpus: Path, config: RunConfig, ws: Workspace | None = Non
     timings.update(seconds)
     stats.nlp_parsed, stats.nlp_cached = len(fresh), len(cached_texts)
     stats.detected = sum(1 for e in entries if e.fresh and not e.dropped)
-    if store and fresh:
-        ws.put_analyses(fresh, nlp_version)
+    if sink is not None and fresh:
+        sink.put_analyses(fresh, nlp_version)
 
     # ---- 5. forms (links over the whole corpus, then per document), classification
     t0 = time.perf_counter()
     kept = [e for e in entries if not e.dropped]
     links_key = _links_key(code, kept) if ws is not None else ""
-    stored_links = ws.links(links_key) if use else None
+    stored_links = reuse.links(links_key) if reuse is not None else None
     if stored_links is not None:
         links = [forms.FormLink(**k) for k in stored_links]
     else:
@@ -328,8 +334,8 @@ def scan_incremental(corpus: Path, config: RunConfig, ws: Workspace | None = Non
         linkable = [e for e in kept if e.kind not in NATIONAL_KINDS]
         has_forms = any(e.kind == "様式" and e.format in FORM_FORMATS for e in linkable)
         links = forms.link_forms({e.rel: document(e) for e in linkable}) if has_forms else []
-        if store:
-            ws.put_links(links_key, [asdict(k) for k in links])
+        if sink is not None:
+            sink.put_links(links_key, [asdict(k) for k in links])
     links_of: dict[str, list] = {}
     for k in links:
         links_of.setdefault(k.form_file, []).append(k)
@@ -342,7 +348,7 @@ def scan_incremental(corpus: Path, config: RunConfig, ws: Workspace | None = Non
             e.findings = e.classified
             classifications.append((e.sha256, key, findings_to_json(e.findings)))
             continue
-        cached = ws.classification(e.sha256, key) if use and not e.fresh else None
+        cached = reuse.classification(e.sha256, key) if reuse is not None and not e.fresh else None
         if cached is not None:
             e.findings = [f.with_(file=e.rel) for f in cached]
             stats.reused += 1
@@ -350,7 +356,8 @@ def scan_incremental(corpus: Path, config: RunConfig, ws: Workspace | None = Non
             continue
         if not e.fresh:
             stats.reclassified += 1
-        e.findings = classify_file(e.rel, e.detected, e.units_read, lambda e=e: document(e), mine, policy, config)
+        assert e.detected is not None  # a kept file was detected in step 2 or reused its detection
+        e.findings = classify_file(e.rel, e.detected, e.units_read, partial(document, e), mine, policy, config)
         classifications.append((e.sha256, key, findings_to_json(e.findings)))
         timings["classify"] += time.perf_counter() - t0
     t0 = time.perf_counter()
@@ -358,12 +365,12 @@ def scan_incremental(corpus: Path, config: RunConfig, ws: Workspace | None = Non
     findings = group.group_findings(unique_ids([f for e in sorted(kept, key=lambda e: e.rel) for f in e.findings]))
     findings.sort(key=lambda f: (f.file, f.start, f.end, f.id))
     timings["classify"] += time.perf_counter() - t0
-    if store and (parsed_blobs or detections or classifications):
-        ws.put_document_results(parsed_blobs, detections, classifications)
+    if sink is not None and (parsed_blobs or detections or classifications):
+        sink.put_document_results(parsed_blobs, detections, classifications)
 
     documents = LazyDocuments()
     for e in kept:
-        documents.add(e.rel, doc=e.doc, maker=lambda e=e: document(e))
+        documents.add(e.rel, doc=e.doc, maker=partial(document, e))
         rows.append(DocumentRow(e.rel, e.sha256, e.size, e.mtime_ns, e.encoding, e.format, e.kind, e.title,
                                 "read", "", "", load_key))
     rows.sort(key=lambda r: r.path)

@@ -18,13 +18,17 @@ import multiprocessing
 import os
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from . import file as scan_file
 from ..errors import WorkerCrashError
 from .file import FileJob, Finish, Prepared, relpath, scan_files, skip_of
 from .result import ProgressFn
+
+if TYPE_CHECKING:
+    from multiprocessing.managers import DictProxy, SyncManager
 
 # Work handed to a worker at once: enough candidate texts for GiNZA's batches and few round
 # trips for 9,000 small files; small enough that the last chunks keep both cores busy.
@@ -60,14 +64,14 @@ def _crashed(rel: str) -> Prepared:
         "ファイルを開いて保存し直すか、コーパスから外してください", path=rel)))
 
 
-def _rescue_prepare(pool: "WorkerPool", chunk: tuple) -> list[Prepared]:
+def _rescue_prepare(pool: WorkerPool, chunk: tuple) -> list[Prepared]:
     """The files of a chunk whose worker died, one at a time: the one that kills a worker
     again is skipped, the others are read."""
     jobs, corpus, *rest = chunk
     out = []
     for job in jobs:
         try:
-            out.append(pool._executor.submit(scan_files, [job], corpus, *rest).result()[0])
+            out.append(pool._submit(scan_files, [job], corpus, *rest).result()[0])
         except BrokenProcessPool:
             pool._restart()
             out.append(_crashed(relpath(job.path, corpus)))
@@ -111,11 +115,11 @@ class WorkerPool:
         self.bytes_per_chunk = bytes_per_chunk
         self.chunk_fn = chunk_fn
         self._executor: Executor | None = None
-        self._manager = None
-        self._shared = None
+        self._manager: SyncManager | None = None
+        self._shared: DictProxy | None = None
         self._outer: scan_file._Parses | None = None
 
-    def __enter__(self) -> "WorkerPool":
+    def __enter__(self) -> WorkerPool:
         # Work done in this process keeps its parses for the pool's life, as a worker does.
         self._outer, scan_file._parses = scan_file._parses, scan_file._Parses()
         return self
@@ -156,6 +160,11 @@ class WorkerPool:
             self._executor.shutdown(wait=False, cancel_futures=True)
         self._executor = None
         self._start()
+
+    def _submit(self, fn: Callable, *args) -> Future:
+        """``fn(*args)`` in a worker process, once the workers run (:meth:`uses_workers`)."""
+        assert self._executor is not None  # started by uses_workers, again by _restart
+        return self._executor.submit(fn, *args)
 
 
 def _file_chunks(jobs: Sequence[FileJob], files_per_chunk: int, bytes_per_chunk: int) -> list[list[int]]:
@@ -212,7 +221,7 @@ def prepare_files(pool: WorkerPool, jobs: Sequence[FileJob], corpus: Path, limit
     if not pool.uses_workers(len(jobs)):
         for i, chunk in enumerate(chunks):
             take(i, pool.chunk_fn(*chunk))
-        return out
+        return _taken(out)
 
     # Futures carry the generation of the pool they were given to: a future of a pool that
     # has died since fails with BrokenProcessPool without its own work being at fault.
@@ -228,10 +237,10 @@ def prepare_files(pool: WorkerPool, jobs: Sequence[FileJob], corpus: Path, limit
     def submit(i: int) -> None:
         # A worker may die while this process handles a result: the next submit finds the pool broken.
         try:
-            future = pool._executor.submit(pool.chunk_fn, *chunks[i])
+            future = pool._submit(pool.chunk_fn, *chunks[i])
         except BrokenProcessPool:
             restart()
-            future = pool._executor.submit(pool.chunk_fn, *chunks[i])
+            future = pool._submit(pool.chunk_fn, *chunks[i])
         pending[future] = (i, generation)
 
     while queued < len(chunks) or pending:
@@ -252,4 +261,12 @@ def prepare_files(pool: WorkerPool, jobs: Sequence[FileJob], corpus: Path, limit
                 result = _rescue_prepare(pool, chunks[i])
                 generation += 1  # the rescue restarts the pool after each file that kills it
             take(i, result)
-    return out
+    return _taken(out)
+
+
+def _taken(out: list[Prepared | None]) -> list[Prepared]:
+    """``out`` once every slot is filled: each chunk gives one result per file."""
+    filled = [p for p in out if p is not None]
+    assert len(filled) == len(out), "a chunk gave fewer results than it had files"
+    return filled
+

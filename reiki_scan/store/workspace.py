@@ -45,7 +45,7 @@ from urllib.request import pathname2url
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Iterator
+from collections.abc import Iterable, Iterator
 
 from ..errors import WorkspaceError
 from ..models import Finding
@@ -169,7 +169,7 @@ class Workspace:
     # ------------------------------------------------------------------ opening
 
     @classmethod
-    def open(cls, out: Path) -> "Workspace":
+    def open(cls, out: Path) -> Workspace:
         """Open (creating when absent) the workspace of ``out`` for writing."""
         path = db_path(out)
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -185,7 +185,7 @@ class Workspace:
         return ws
 
     @classmethod
-    def open_readonly(cls, out: Path) -> "Workspace":
+    def open_readonly(cls, out: Path) -> Workspace:
         """Open the workspace of ``out`` without the right to write (``reiki-scan check``).
 
         Raises :class:`WorkspaceError` when OUT holds no workspace."""
@@ -253,7 +253,8 @@ class Workspace:
             cur = self.conn.execute(
                 "INSERT INTO runs (status, started, corpus, manifest) VALUES ('running', ?, ?, ?)",
                 (_now(), corpus, json.dumps(manifest, ensure_ascii=False, sort_keys=True)))
-            return int(cur.lastrowid)
+            assert cur.lastrowid is not None  # set by the INSERT
+            return cur.lastrowid
 
     def last_run(self) -> RunRow | None:
         """The last complete run, or ``None`` before the first."""

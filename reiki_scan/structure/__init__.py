@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from pathlib import PurePosixPath
-from typing import Callable, Iterable
+from collections.abc import Callable, Iterable
 
 from ..models import Document, Provision, SourceText, Unit, XmlNode
 from .. import numbering
@@ -176,7 +176,7 @@ def _freeze(node: Node, parent_loc: str, in_suppl: bool, supplement: str = "") -
     loc = _locator(node, parent_loc, in_suppl)
     child_suppl = in_suppl or kind == "SupplProvision"
     supp = node.supplement or supplement
-    children = ()
+    children: tuple[Provision, ...] = ()
     if node.children:
         single_para = [c.kind for c in node.children].count("Paragraph") == 1
         child_loc = loc if kind != "Law" else ""
@@ -246,6 +246,7 @@ def _subitem_label(label: str, num: str, first_level: bool) -> str:
 def _from_xml(source: SourceText) -> tuple[Provision, str, str, list[tuple[int, int]]]:
     text = source.text
     law = source.xml
+    assert law is not None  # parse() reads the XML tree of a law XML source only
     title = act_number = ""
     headings: list[tuple[int, int]] = []
     for node in _walk_xml(law):

@@ -100,13 +100,13 @@ class Node:
     end: int
     caption: str = ""
     supplement: str = ""
-    children: list["Node"] = field(default_factory=list)
+    children: list[Node] = field(default_factory=list)
     heading_end: int = 0
     # A form's words before 様式 kept in its locator: 「別記」, 「継続申請用」; 「（記載例）」 after it.
     prefix: str = ""
     suffix: str = ""
 
-    def add(self, child: "Node") -> "Node":
+    def add(self, child: Node) -> Node:
         self.children.append(child)
         return child
 
@@ -195,7 +195,7 @@ class _State:
         if self.para is None:
             parent = self.article or self.container()
             existing = [c for c in parent.children if c.kind == "Paragraph"]
-            self.open_paragraph(str(len(existing) + 1), "", start)
+            return self.open_paragraph(str(len(existing) + 1), "", start)
         return self.para
 
     def open_item(self, num: str, label: str, start: int) -> Node:
@@ -206,10 +206,12 @@ class _State:
 
     def open_sub1(self, num: str, label: str, start: int) -> Node:
         self.sub2 = None
+        assert self.item is not None  # callers open a Subitem1 inside an open item
         self.sub1 = self.item.add(Node("Subitem1", num, label, start, start))
         return self.sub1
 
     def open_sub2(self, num: str, label: str, start: int) -> Node:
+        assert self.sub1 is not None  # callers open a Subitem2 inside an open Subitem1
         self.sub2 = self.sub1.add(Node("Subitem2", num, label, start, start))
         return self.sub2
 
@@ -656,6 +658,7 @@ class _MarkdownArticle:
             if self.sub_pair and self.sub_second:
                 self.sub_second = False
             else:
+                assert st.item is not None  # _after enters "subitems" only inside an item
                 n = len(st.item.children) + 1  # an item's children are its Subitem1
                 st.open_sub1(str(n), _IROHA[n - 1] if n <= len(_IROHA) else str(n), pos)
                 self.sub_second = self.sub_pair
@@ -690,6 +693,7 @@ class _MarkdownArticle:
 
     def _new_paragraph(self, pos: int, s: str) -> None:
         st = self.st
+        assert st.article is not None  # a _MarkdownArticle places the lines of an open article
         n = len(st.article.children) + 1  # an article's children are its paragraphs
         st.open_paragraph(str(n), "", pos)
         self.mode = "para"

@@ -85,7 +85,7 @@ def main(argv):
     root, findings_path = argv[1], argv[2]
     out_dir = argv[3] if len(argv) > 3 else os.path.dirname(os.path.abspath(__file__))
     with open(findings_path, encoding="utf-8") as fh:
-        findings = [json.loads(l) for l in fh if l.strip()]
+        findings = [json.loads(line) for line in fh if line.strip()]
     true_f = [f for f in findings if f.get("requires_seal") is True]
     # deterministic order before sampling
     true_f.sort(key=lambda f: (f["file"], f["start"], f["end"], f.get("id", "")))

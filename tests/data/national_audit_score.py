@@ -67,7 +67,7 @@ def wilson(k: int, n: int, z: float = Z):
 
 def load_jsonl(path):
     with open(path, encoding="utf-8") as fh:
-        return [json.loads(l) for l in fh if l.strip()]
+        return [json.loads(line) for line in fh if line.strip()]
 
 
 def line_starts(text: str):
@@ -266,7 +266,10 @@ def main(argv=None):
     if a.json:
         print(json.dumps(out, ensure_ascii=False, indent=1))
         return 0
-    f3 = lambda x: f"{x:.3f}"
+
+    def f3(x):
+        return f"{x:.3f}"
+
     print(f"findings: {a.findings}  (requires_seal true: {new_true})")
     print(f"design: seed {design['seed']}, populations {pops}, sampled {out['design']['sampled']}")
     print(f"labelled true: reported {k_rep}/{len(rep)}, unreported {k_unrep}/{len(unrep)}")
