@@ -103,3 +103,47 @@ def test_regression_decisions_stay_with_their_file_when_a_copy_is_renamed_or_add
     assert got["c/委任状.txt"] == (first["a/委任状.txt"], "存続", "ledger")
     assert got["b/委任状 - コピー.txt"][2] == "proposal"
     assert len({v[0] for v in got.values()}) == 3
+
+
+@pytest.mark.nlp
+def test_regression_decision_lost_after_the_ledger_is_deleted(tmp_path, samples):
+    """Issue 22 case 1: a decision applied from ledger.xlsx, then ledger.xlsx deleted: the next run
+    still applied it, but recorded the new ledger.xlsx under the same name with no decision, so the
+    run after went back to the proposal."""
+    out = tmp_path / "out"
+    runner = CliRunner()
+    assert runner.invoke(app, ["scan", str(samples), "--out", str(out)]).exit_code == 0
+    [target] = [f for f in _findings(out) if f["file"] == "reiki/koryo_shibounin_kisoku.txt" and f["locator"] == "第6条"]
+    assert target["decision"] == "廃止"
+    _decide(out, {target["id"]: "存続"})
+    for n in range(3):
+        if n == 1:
+            (out / "ledger.xlsx").unlink()
+        assert runner.invoke(app, ["scan", str(samples), "--out", str(out)]).exit_code == 0
+        [again] = [f for f in _findings(out) if f["id"] == target["id"]]
+        assert (n, again["decision"], again["decided_by"]) == (n, "存続", "ledger")
+
+
+@pytest.mark.nlp
+def test_regression_decision_lost_on_a_title_amendment(tmp_path, samples):
+    """Issue 22 case 2: only the title line changes (題名改正); the clause in the same file keeps its
+    decision (it is the same clause of the same file), reported as moved, not as new + removed."""
+    import shutil
+
+    corpus, out = tmp_path / "c", tmp_path / "out"
+    shutil.copytree(samples, corpus)
+    runner = CliRunner()
+    assert runner.invoke(app, ["scan", str(corpus), "--out", str(out)]).exit_code == 0
+    [target] = [f for f in _findings(out) if f["file"] == "reiki/hojokin_kofu_kisoku.txt" and f["category"] == "記名押印"]
+    _decide(out, {target["id"]: "存続"})
+    p = corpus / "reiki/hojokin_kofu_kisoku.txt"
+    text = p.read_text(encoding="utf-8")
+    assert "さくら台市補助金等交付規則" in text.splitlines()[0]
+    p.write_text(text.replace("さくら台市補助金等交付規則", "さくら台市補助金等の交付に関する規則", 1), encoding="utf-8")
+    result = runner.invoke(app, ["scan", str(corpus), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    [again] = [f for f in _findings(out) if f["file"] == "reiki/hojokin_kofu_kisoku.txt" and f["category"] == "記名押印"]
+    assert (again["id"], again["title"], again["decision"], again["decided_by"]) == (
+        target["id"], "さくら台市補助金等の交付に関する規則", "存続", "ledger")
+    diff = json.loads((out / "summary.json").read_text(encoding="utf-8"))["diff"]["counts"]
+    assert (diff["new"], diff["removed"]) == (0, 0)

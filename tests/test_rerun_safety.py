@@ -112,3 +112,61 @@ def test_killed_run_leaves_the_previous_results_and_a_rerun_completes(tmp_path, 
         assert [(r.id, r.status) for r in ws.runs()] == [(1, "complete"), (2, "abandoned"), (3, "complete")]
     finally:
         ws.close()
+
+
+def _descendants(pid: int) -> set[int]:
+    """The pids of every live descendant of ``pid`` (read from /proc: Linux, where CI runs)."""
+    parents: dict[int, int] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            parents[int(stat.parent.name)] = int(fields[1])
+        except (OSError, IndexError, ValueError):
+            continue  # a process that ended while being read
+    found, todo = set(), [pid]
+    while todo:
+        p = todo.pop()
+        for child, parent in parents.items():
+            if parent == p and child not in found:
+                found.add(child)
+                todo.append(child)
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    stat = Path(f"/proc/{pid}/stat")
+    # A zombie is gone but for its entry: its new parent (init) reaps it.
+    return not (stat.exists() and stat.read_text().rsplit(")", 1)[1].split()[0] == "Z")
+
+
+@pytest.mark.nlp
+def test_regression_kill_9_of_the_main_process_leaves_no_process_of_the_run(tmp_path, samples):
+    """Issue 22 case 12: `kill -9` of a run left its two workers, the parse-sharing manager and the
+    resource tracker running under pid 1 (about 1 GB). Now every process of the run ends with it."""
+    corpus = tmp_path / "c"
+    for n in range(40):  # above the size from which a scan starts its workers (scan.pool.MIN_FILES)
+        dest = corpus / f"r{n:02d}.txt"
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        dest.write_text((samples / "reiki" / "hojokin_kofu_kisoku.txt").read_text(encoding="utf-8")
+                        .replace("補助金等交付規則", f"補助金等交付規則{n}"), encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    proc = subprocess.Popen([sys.executable, "-m", "reiki_scan.cli", "scan", str(corpus), "--out", str(tmp_path / "o"),
+                             "--workers", "2"], cwd=tmp_path, env=env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 120
+        children: set[int] = set()
+        # The two workers and the manager: three processes besides the resource tracker.
+        while time.monotonic() < deadline and proc.poll() is None and len(children) < 3:
+            children = _descendants(proc.pid)
+            time.sleep(0.05)
+        assert proc.poll() is None and len(children) >= 3, "the run must be caught with its workers started"
+        proc.send_signal(signal.SIGKILL)
+    finally:
+        proc.wait(timeout=30)
+    time.sleep(5)
+    assert sorted(p for p in children if _alive(p)) == []

@@ -84,10 +84,12 @@ def record_written_ledger(path: Path, ws: Workspace, findings: list[Finding], ke
     ``findings``, already stored from the ledgers a reviewer saved, so the next run need not open
     it unless a reviewer saves it. Its copies are not stored under its own name: they would
     become the newest decisions and name this ledger, not the reviewer's, as their source
-    (each rerun then changed findings.jsonl and wrote one more ledger). ``key``:
+    (each rerun then changed findings.jsonl and wrote one more ledger). Nor are the decisions
+    stored under its name before dropped: a reviewer's deleted ``ledger.xlsx`` is replaced by one
+    of the same name, and its decisions must outlive it. ``key``:
     :func:`reiki_scan.pipeline.ledger_key` of its content. Call inside :meth:`Workspace.transaction`."""
     st = path.stat()
-    ws.replace_ledger_decisions(path.name, st.st_size, st.st_mtime_ns, [])
+    ws.mark_ledger_read(path.name, st.st_size, st.st_mtime_ns)
     ws.set_written_ledger(path.name, st.st_size, st.st_mtime_ns, key,
                           any(f.decided_by != "proposal" for f in findings))
 

@@ -316,6 +316,11 @@ class Workspace:
             [(name, i, d, n, c, mtime_ns, place) for i, d, n, c, place in decisions])
         self.conn.execute("INSERT OR REPLACE INTO ledger_files VALUES (?,?,?)", (name, size, mtime_ns))
 
+    def mark_ledger_read(self, name: str, size: int, mtime_ns: int) -> None:
+        """Record ledger ``name`` as read at this size and mtime, leaving the decisions stored under
+        its name as they are."""
+        self.conn.execute("INSERT OR REPLACE INTO ledger_files VALUES (?,?,?)", (name, size, mtime_ns))
+
     def written_ledger(self) -> dict | None:
         """The ledger the last run wrote: ``{"name", "size", "mtime_ns", "key", "decided"}`` (its
         file name, size and mtime when written, :func:`reiki_scan.pipeline.ledger_key` of its
