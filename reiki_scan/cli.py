@@ -278,7 +278,10 @@ def parse(
             _fail(f"{file}: フォルダです。例規または様式のファイルを1つ指定してください (FILE is a folder)")
         _fail(f"{file}: ファイルがありません (no such file)")
     try:
-        doc = read_document(file, file.parent, load_limits(RunConfig()))
+        # Read from the top of the file system, as the scan reads it from the top of its corpus: the
+        # folders (a national archive's acts/, misc/) tell the kind of what they hold.
+        whole = file.resolve()
+        doc = read_document(whole, Path(whole.anchor), load_limits(RunConfig()))
     except ReikiScanError as e:
         _console().print(f"[red]読めません (unreadable):[/red] {e}")
         raise typer.Exit(1) from None
