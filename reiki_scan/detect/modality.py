@@ -67,11 +67,17 @@ class ModalityJudge:
 
     def judge(self, analysis: dict, text: str, span: tuple[int, int], role: str,
               is_heading: bool = False, same_seal: Sequence[tuple[int, int]] = (),
-              seals: Sequence[tuple[int, int]] = ()) -> ModalityResult:
+              seals: Sequence[tuple[int, int]] = (), lead: Sequence[str] | None = None,
+              category: str = "", in_form: bool = False) -> ModalityResult:
         """Modality of the hit at ``span`` (half-open character offsets into ``text``, the
         analysed — normalized — unit text; ``actor``/``target`` are quoted from it); ``role`` is the pattern's role (``act``, ``document``,
         ``object``, ``box``, ``exempt``); ``same_seal`` are the spans (same offsets) of the
-        unit's other hits of the same category; ``seals`` the spans of all its other seal hits."""
+        unit's other hits of the same category; ``seals`` the spans of all its other seal hits.
+        ``lead``: for an item of a list, the sentences that introduce the list (柱書, nearest
+        first), which a unit without a predicate of its own follows; ``None`` when the unit is
+        no list item. ``in_form``: the unit is a line of a form (様式), whose seal words
+        without a predicate are instructions to the one filling it in (（記名押印）).
+        ``category``: the hit's category (the office's procedures are told apart by it)."""
         if role == "exempt":
             return ModalityResult("免除", evidence="pattern: 語自体が免除 => 免除")
         if role == "object":
@@ -91,6 +97,25 @@ class ModalityJudge:
         cue = self._exempt(tree, path, seals)
         if cue is not None:
             return ModalityResult("免除", actor, target, f"dep: {tree.describe(path, cue[0])} => 免除 ({cue[1].id})")
+        # The operative clause of the sentence exempts (「押印を要するとされているものについては
+        # …押印を省略することができる」): a seal in the clause describing the documents is the
+        # exemption's object, not a requirement of its own.
+        main = self._operative_exempt(tree, path, seals)
+        if main is not None:
+            return ModalityResult("免除", actor, target,
+                                  f"dep: {tree.describe(path, len(path) - 1)} => 免除 (主節が免除; {main.id})")
+        # A seal the issuing office puts on what it issues (写真に割印を押して交付する) is not
+        # the applicant's.
+        issued = self._issued(tree, path, role, category)
+        if issued is not None:
+            return ModalityResult("言及", actor, target,
+                                  f"dep: {tree.describe(path, len(path) - 1)} => 言及 (発行者が交付物に押す印; {issued.id})")
+        # The office's own handling of a seal register (市長は…印影を照合しなければならない,
+        # 町長は…印鑑の提出を求め): the register's procedure, not a requirement on anyone.
+        office = self._office_procedure(tree, path, category)
+        if office is not None:
+            return ModalityResult("言及", actor, target,
+                                  f"dep: {tree.describe(path, len(path) - 1)} => 言及 (官署の登録事務; {office.id})")
         if role == "box":
             return ModalityResult("義務", actor, target, "form: 印欄 => 義務")
         if role == "act" and len(path) > 1 and tokens[anchor]["dep"] == "acl":
@@ -112,6 +137,12 @@ class ModalityJudge:
             path = path + [root]
         cond = self._cue("condition", tokens[root]["lemma"])
         if cond is not None:
+            # An item that is only a case (「…押印が義務付けられている場合」) takes the
+            # modality its own lead gives the list (a case of a sublist whose lead only
+            # sorts cases, 「次のイ又はロに掲げる場合の区分に応じ」, is a condition).
+            inherited = self._from_lead(list(lead or ())[:1], actor, target)
+            if inherited is not None:
+                return inherited
             return ModalityResult("言及", actor, target, f"dep: {tree.describe(path, len(path) - 1)} => 言及 (条件のみ; {cond.id})")
         # Only the hit's own predicate (the hit itself or its head): a predicate further up
         # belongs to another clause.
@@ -130,12 +161,89 @@ class ModalityJudge:
         for kind, modality in (("must", "義務"), ("may", "任意")):
             c = self._cue(kind, predicate)
             if c is not None:
+                if modality == "任意" and self._cue("register", text[span[0]:span[1]]) is not None:
+                    # 印鑑の登録を受けることができる: who may register a seal (the register's
+                    # subject matter), not a seal anyone must or may affix.
+                    return ModalityResult("言及", actor, target,
+                                          f"dep: {tree.describe(path, len(path) - 1)} [{predicate}] => 言及 (登録資格)")
                 return ModalityResult(modality, actor, target,
                                       f"dep: {tree.describe(path, len(path) - 1)} [{predicate}] => {modality} ({c.id})")
-        if tokens[root]["pos"] not in _PREDICATE_POS:
+        # A necessity the seal is the subject or object of (押印が必要となります, 印鑑が必要です).
+        need = self._need(tree, path)
+        if need is not None:
             return ModalityResult("義務", actor, target,
-                                  f"dep: {tree.describe(path, len(path) - 1)} => 義務 (述語のない号: 柱書による)")
+                                  f"dep: {tree.describe(path, need[0])} => 義務 (必要; {need[1].id})")
+        if tokens[root]["pos"] not in _PREDICATE_POS:
+            inherited = self._from_lead(lead, actor, target)
+            if inherited is not None and not (role == "document" and inherited.modality == "言及"):
+                return inherited
+            if role == "document":
+                return ModalityResult("義務", actor, target,
+                                      f"dep: {tree.describe(path, len(path) - 1)} => 義務 (述語のない号: 柱書による)")
+            if in_form:
+                return ModalityResult("義務", actor, target,
+                                      f"dep: {tree.describe(path, len(path) - 1)} => 義務 (様式中の指示)")
+            return ModalityResult("言及", actor, target,
+                                  f"dep: {tree.describe(path, len(path) - 1)} => 言及 (述語のない句・見出し・表)")
         return ModalityResult("言及", actor, target, f"dep: {tree.describe(path, len(path) - 1)} [{predicate}] => 言及")
+
+    def _from_lead(self, lead: Sequence[str] | None, actor: str, target: str) -> ModalityResult | None:
+        """The modality a list's lead gives its items: a definition (用語の意義) -> 言及, an
+        exemption or abolition (押印を廃止しました, 省略することができる) -> 免除, a requirement
+        (次の書類を添付しなければならない, 押印を継続するもの, 前条の規定は適用しない) -> 義務."""
+        for sentence in lead or ():
+            text = norm(sentence)
+            for kind, modality in (("lead_define", "言及"), ("lead_exempt", "免除"),
+                                   ("lead_require", "義務"), ("lead_may", "任意")):
+                c = self._cue(kind, text)
+                if c is not None:
+                    return ModalityResult(modality, actor, target,
+                                          f"lead: 柱書「{sentence.strip()[:24]}」 => {modality} ({c.id})")
+        return None
+
+    def _operative_exempt(self, tree: "_Tree", path: list[int],
+                          seals: Sequence[tuple[int, int]]) -> Cue | None:
+        """The main predicate's exemption when the hit only describes what is exempted (it
+        reaches the root through a relative clause); a seal that is the means of a
+        substitution keeps its requirement (as in :meth:`_exempt`)."""
+        root = path[-1]
+        if len(path) < 3 or not any(tree.tokens[i]["dep"] == "acl" for i in path[:-1]):
+            return None
+        c = self._cue("operative_exempt", tree.phrase(root))
+        if c is None or self._seal_is_means(tree, path[:-1], seals):
+            return None
+        return c
+
+    def _issued(self, tree: "_Tree", path: list[int], role: str, category: str) -> Cue | None:
+        if role != "act" or category != "その他の印":
+            return None
+        for i in path:
+            for j in [i] + tree.children(i):
+                c = self._cue("issued", tree.tokens[j]["lemma"])
+                if c is not None:
+                    return c
+        return None
+
+    def _office_procedure(self, tree: "_Tree", path: list[int], category: str) -> Cue | None:
+        if category != "印鑑提出":
+            return None
+        for i in path:
+            for j in tree.children(i):
+                if tree.tokens[j]["dep"] == "nsubj":
+                    c = self._cue("office", tree.words(j))
+                    if c is not None:
+                        return c
+        return None
+
+    def _need(self, tree: "_Tree", path: list[int]) -> tuple[int, Cue] | None:
+        """A necessity word (必要) governing the hit within its own clause (two steps up)."""
+        for n, i in enumerate(path[1:3], 1):
+            c = self._cue("need", tree.phrase(i))
+            if c is not None:
+                return n, c
+            if tree.is_predicate(i) and tree.tokens[i]["lemma"] not in ("必要",):
+                break
+        return None
 
     def _exempt(self, tree: "_Tree", path: list[int],
                 seals: Sequence[tuple[int, int]] = ()) -> tuple[int, Cue] | None:

@@ -24,8 +24,12 @@ from ..errors import PatternDataError
 from ..models import CATEGORIES
 
 TRAP = "trap"
-ROLES = ("act", "document", "object", "box", "exempt", "context")
-CUE_KINDS = ("must", "may", "exempt", "condition", "reference", "attach", "target", "means")
+ROLES = ("act", "document", "object", "box", "exempt", "context", "proviso")
+# Roles that are not searched with the seal patterns (see Detector): context rules and provisos.
+SIDE_ROLES = ("context", "proviso")
+CUE_KINDS = ("must", "may", "exempt", "condition", "reference", "attach", "target", "means",
+             "operative_exempt", "need", "issued", "office", "register",
+             "lead_define", "lead_exempt", "lead_require", "lead_may")
 SCHEMA_NAME = "schema.json"
 
 
@@ -193,11 +197,11 @@ def load_cues(directory: Path | None = None) -> list[Cue]:
 
 
 def find_hits(patterns: Iterable[Pattern], text: str) -> list[Hit]:
-    """Every raw hit of ``patterns`` (context rules excluded) in the normalized ``text``,
+    """Every raw hit of ``patterns`` (context rules and provisos excluded) in the normalized ``text``,
     before overlap resolution."""
     hits: list[Hit] = []
     for p in patterns:
-        if p.role == "context":
+        if p.role in SIDE_ROLES:
             continue
         for m in p.regex.finditer(text):
             if "m" in p.regex.groupindex and m.start("m") >= 0:
