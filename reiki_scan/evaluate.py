@@ -6,6 +6,9 @@ overlaps the gold text: one contains the other after :func:`reiki_scan.textnorm.
 ``rapidfuzz.fuzz.partial_ratio`` ≥ 90. The sentence is predicted to require a seal when any
 aligned finding has ``requires_seal`` true.
 
+When a sentence has several gold rows that each name their seal words (``match``: a mention
+of 公印 and a 受領印 to collect), a finding counts for the row whose words it matches.
+
 Scores on requires_seal: overall and per category (gold category for recall, finding category
 for precision). Category agreement: on sentences that both gold and prediction mark true, the
 gold category is among the categories of the aligned true findings. Locator agreement: on
@@ -264,6 +267,31 @@ def aligned(gold_text: str, finding_text: str) -> bool:
     return fuzz.partial_ratio(a, b) >= FUZZY_MIN
 
 
+def _siblings(gold_rows: list[dict]) -> dict[int, list[int]]:
+    """For each row with a ``match``, the other rows of its file with the same sentence and a
+    ``match`` of their own (a sentence labelled once per seal, e.g. a 公印 mention and a 受領印)."""
+    groups: dict[tuple[str, str], list[int]] = {}
+    for n, g in enumerate(gold_rows):
+        if g.get("match"):
+            groups.setdefault((g["file"], norm(g["text"])), []).append(n)
+    return {n: [k for k in ns if k != n] for ns in groups.values() if len(ns) > 1 for n in ns}
+
+
+def _overlap(a: str, b: str) -> bool:
+    a, b = norm(a), norm(b)
+    return bool(a) and bool(b) and (a in b or b in a)
+
+
+def _own_findings(g: dict, others: list[dict], found: list[dict]) -> list[dict]:
+    """The findings of a sentence that belong to row ``g`` when the sentence has several
+    labelled rows: a finding whose match is within another row's ``match`` and not within
+    ``g``'s belongs to that other row. Without sibling rows, every finding of the sentence."""
+    if not others:
+        return found
+    return [f for f in found
+            if _overlap(g["match"], f.get("match", "")) or not any(_overlap(o["match"], f.get("match", "")) for o in others)]
+
+
 def evaluate(gold_rows: list[dict], findings: list[dict], files: set[str] | None = None,
              kinds: tuple[ErrorKind, ...] | None = None) -> EvalReport:
     """Score ``findings`` (findings.jsonl objects) against ``gold_rows`` (gold.jsonl objects).
@@ -298,9 +326,11 @@ def evaluate(gold_rows: list[dict], findings: list[dict], files: set[str] | None
         counts[error] = counts.get(error, 0) + 1
         kind_rows.append((kind, error, row))
 
-    for g in gold_rows:
+    siblings = _siblings(gold_rows)
+    for n, g in enumerate(gold_rows):
         found = [f for f in by_file.get(g["file"], []) if aligned(g["text"], f["text"])]
         used.update(id(f) for f in found)
+        found = _own_findings(g, [gold_rows[k] for k in siblings.get(n, ())], found)
         true_found = [f for f in found if f["requires_seal"]]
         predicted = bool(true_found)
         row = Row(g["file"], g["locator"], g["text"], g["category"])

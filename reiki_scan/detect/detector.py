@@ -241,8 +241,7 @@ def _first_sentence(own: str) -> str:
     lines = [l for l in own.splitlines() if l.strip() and not _CAPTION_OR_NUMBER.match(l)]
     body = "".join(l.strip() for l in lines)
     body = re.sub(r"^第[0-9０-９一二三四五六七八九十百]+条(?:の[0-9０-９一二三四五六七八九十]+)?[\s　]*", "", body)
-    end = body.find("。")
-    return body[:end + 1] if end >= 0 else body
+    return body[:_sentence_end(body, 0)]
 
 
 def _in_style(doc: Document, unit: Unit, parents: dict[int, object]) -> bool:

@@ -24,6 +24,7 @@ hand) and on the cue words of ``patterns/modality.yaml``. The decision, in order
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Sequence
 
@@ -36,6 +37,7 @@ _PREDICATE_POS = {"VERB", "ADJ", "AUX"}
 _CLAUSE_DEPS = {"aux", "fixed", "cop", "compound", "mark"}
 _FORMAL_NOUNS = {"もの", "こと", "物", "事"}
 _OPEN = "（(「『[［"
+_PAREN_NOTE = re.compile(r"[（(][^（）()]*[）)]")
 _CLOSE = "）)」』]］"
 
 
@@ -110,6 +112,12 @@ class ModalityJudge:
         if issued is not None:
             return ModalityResult("言及", actor, target,
                                   f"dep: {tree.describe(path, len(path) - 1)} => 言及 (発行者が交付物に押す印; {issued.id})")
+        # The seal as the topic of the sentence (印鑑の登録及び証明に関し…定める, 公印の押印に
+        #係る事務): a mention. The hit's first predicate on its path is the topic verb.
+        topic = self._topic(tree, path)
+        if topic is not None:
+            return ModalityResult("言及", actor, target,
+                                  f"dep: {tree.describe(path, topic[0])} => 言及 (主題; {topic[1].id})")
         # The office's own handling of a seal register (市長は…印影を照合しなければならない,
         # 町長は…印鑑の提出を求め): the register's procedure, not a requirement on anyone.
         office = self._office_procedure(tree, path, category)
@@ -192,8 +200,9 @@ class ModalityJudge:
         exemption or abolition (押印を廃止しました, 省略することができる) -> 免除, a requirement
         (次の書類を添付しなければならない, 押印を継続するもの, 前条の規定は適用しない) -> 義務."""
         for sentence in lead or ():
-            text = norm(sentence)
-            for kind, modality in (("lead_define", "言及"), ("lead_exempt", "免除"),
+            # A parenthetical note (（前号に掲げる者を除く。）) is not the lead's own wording.
+            text = norm(_PAREN_NOTE.sub("", sentence))
+            for kind, modality in (("lead_define", "言及"), ("lead_keep", "義務"), ("lead_exempt", "免除"),
                                    ("lead_require", "義務"), ("lead_may", "任意")):
                 c = self._cue(kind, text)
                 if c is not None:
@@ -233,6 +242,15 @@ class ModalityJudge:
                     c = self._cue("office", tree.words(j))
                     if c is not None:
                         return c
+        return None
+
+    def _topic(self, tree: "_Tree", path: list[int]) -> tuple[int, Cue] | None:
+        for n, i in enumerate(path[1:4], 1):
+            c = self._cue("topic", tree.tokens[i]["text"])
+            if c is not None:
+                return n, c
+            if tree.is_predicate(i):
+                return None
         return None
 
     def _need(self, tree: "_Tree", path: list[int]) -> tuple[int, Cue] | None:
