@@ -23,9 +23,13 @@ REQUIRES = {"義務": True, "任意": True, "免除": False, "言及": False}
 _GATE = re.compile("[印捺㊞]|なつ")
 _GROUP_NAME = re.compile(r"\(\?P<[A-Za-z_]\w*>")
 _ITEM_KINDS = {"Item", "Subitem1", "Subitem2"}
+# Documents whose plain declarative sentences prescribe (LABELLING.md: 「…押印して、市長に提出する。」).
+_NORMATIVE_KINDS = {"条例", "規則", "要綱", "要領", "訓令", "告示", "規程", "法律", "政令", "省令"}
 # A list item line of a page without 条 (・, (1), ①, 1., ア): its lead is the line above the list.
 _LIST_ITEM = re.compile(r"^[\s　]*(?:[・･•\-－]|[(（][0-9０-９一二三四五六七八九十]+[)）]|[①-⑳]|[0-9０-９]+[.．、]|[アイウエオカキクケコ][\s　.．])")
 _LEAD_LINES = 12
+# Lines under an item that are no lead: examples and notes (例:…, ※…).
+_NOTE_LINE = re.compile(r"^[\s　]*(?:例[:：.．)）]|[(（]例|※)")
 
 
 class Detector:
@@ -104,6 +108,7 @@ class Detector:
             analysis = analyses.get(u.text, {})
             lead = None if u.is_heading else _lead(doc, u, parents)
             in_form = doc.doc_kind == "様式" or _in_style(doc, u, parents)
+            normative = doc.doc_kind in _NORMATIVE_KINDS and not in_form
             for h in found:
                 s, e = n.to_source(h.start, h.end)
                 same_seal = [(o.start, o.end) for o in found
@@ -116,7 +121,8 @@ class Detector:
                     result = ModalityResult("言及", evidence="pattern: 語に続く印（印の名称）=> 言及")
                 else:
                     result = self.judge.judge(analysis, n.text, (h.start, h.end), h.pattern.role,
-                                              u.is_heading, same_seal, seals, lead, category, in_form)
+                                              u.is_heading, same_seal, seals, lead, category, in_form,
+                                              normative)
                 occ_key = (h.pattern.id, norm(u.text))
                 occurrence = occurrences.get(occ_key, 0)
                 occurrences[occ_key] = occurrence + 1
@@ -205,7 +211,7 @@ def _lead(doc: Document, unit: Unit, parents: dict[int, object]) -> list[str] | 
     page without 条 (``・``, ``(1)``, ``①`` …): the nearest line above that is no list line
     (the list's heading or lead sentence)."""
     leaf = doc.leaf_at(unit.start)
-    if leaf.kind in _ITEM_KINDS:
+    if leaf.kind in _ITEM_KINDS and getattr(parents.get(id(leaf)), "kind", "Law") not in ("Law", "Other"):
         leads: list[str] = []
         node = leaf
         while node.kind in _ITEM_KINDS:
@@ -218,16 +224,21 @@ def _lead(doc: Document, unit: Unit, parents: dict[int, object]) -> list[str] | 
                 leads.append(own)
             node = parent
         return leads or None
-    if leaf.kind not in ("Law", "Other") or not _LIST_ITEM.match(unit.text):
+    if leaf.kind in _ITEM_KINDS:
+        # An item of a page without 条 (its parent is the document): the line above the list.
+        first = leaf.start
+    elif leaf.kind in ("Law", "Other") and _LIST_ITEM.match(unit.text):
+        first = unit.start
+    else:
         return None
     text = doc.text
-    line_start = text.rfind("\n", 0, unit.start) + 1
+    line_start = text.rfind("\n", 0, first) + 1
     for _ in range(_LEAD_LINES):
         if line_start <= 0:
             return None
         prev_start = text.rfind("\n", 0, line_start - 1) + 1
         line = text[prev_start:line_start - 1]
-        if line.strip() and not _LIST_ITEM.match(line):
+        if line.strip() and not _LIST_ITEM.match(line) and not _NOTE_LINE.match(line):
             return [line.strip()]
         line_start = prev_start
     return None

@@ -70,7 +70,7 @@ class ModalityJudge:
     def judge(self, analysis: dict, text: str, span: tuple[int, int], role: str,
               is_heading: bool = False, same_seal: Sequence[tuple[int, int]] = (),
               seals: Sequence[tuple[int, int]] = (), lead: Sequence[str] | None = None,
-              category: str = "", in_form: bool = False) -> ModalityResult:
+              category: str = "", in_form: bool = False, normative: bool = False) -> ModalityResult:
         """Modality of the hit at ``span`` (half-open character offsets into ``text``, the
         analysed — normalized — unit text; ``actor``/``target`` are quoted from it); ``role`` is the pattern's role (``act``, ``document``,
         ``object``, ``box``, ``exempt``); ``same_seal`` are the spans (same offsets) of the
@@ -79,6 +79,8 @@ class ModalityJudge:
         first), which a unit without a predicate of its own follows; ``None`` when the unit is
         no list item. ``in_form``: the unit is a line of a form (様式), whose seal words
         without a predicate are instructions to the one filling it in (（記名押印）).
+        ``normative``: the unit is regulation text (条例, 規則, 要綱 …), whose plain declarative
+        sentences (…押印して提出する。) prescribe.
         ``category``: the hit's category (the office's procedures are told apart by it)."""
         if role == "exempt":
             return ModalityResult("免除", evidence="pattern: 語自体が免除 => 免除")
@@ -144,7 +146,7 @@ class ModalityJudge:
             root = tree.last_root()
             path = path + [root]
         cond = self._cue("condition", tokens[root]["lemma"])
-        if cond is not None:
+        if cond is not None and not tree.existence(root):
             # An item that is only a case (「…押印が義務付けられている場合」) takes the
             # modality its own lead gives the list (a case of a sublist whose lead only
             # sorts cases, 「次のイ又はロに掲げる場合の区分に応じ」, is a condition).
@@ -157,7 +159,7 @@ class ModalityJudge:
         clause = next((n for n, i in enumerate(path[:2]) if tree.is_predicate(i)), None)
         if clause is not None and clause + 1 < len(path) and tokens[path[clause]]["dep"] == "acl":
             cond = self._cue("condition", tokens[path[clause + 1]]["lemma"])
-            if cond is not None:
+            if cond is not None and not tree.existence(path[clause + 1]):
                 return ModalityResult("言及", actor, target,
                                       f"dep: {tree.describe(path, clause + 1)} => 言及 (条件節; {cond.id})")
         if role == "document":
@@ -181,6 +183,19 @@ class ModalityJudge:
         if need is not None:
             return ModalityResult("義務", actor, target,
                                   f"dep: {tree.describe(path, need[0])} => 義務 (必要; {need[1].id})")
+        if len(path) > 1 and path[1] == root and tokens[path[0]]["dep"] == "acl" and tree.copular(root):
+            # 「…署名又は記名押印した文書です」: a definition of the document fixes its seal.
+            return ModalityResult("義務", actor, target,
+                                  f"dep: {tree.describe(path, len(path) - 1)} => 義務 (定義: 押印した書類である)")
+        if (normative and len(path) > 1 and tokens[root]["pos"] in _PREDICATE_POS
+                and not any(tokens[i]["dep"] == "acl" for i in path[:-1])):
+            # The seal is a step of the procedure the main predicate prescribes (押印して …
+            # 提出する); a sentence that is only 「押印する」 may as well name or describe.
+            c = self._cue("declare", predicate)
+            if c is not None:
+                # 「…押印して、市長に提出する。」: a plain declarative procedure of a regulation.
+                return ModalityResult("義務", actor, target,
+                                      f"dep: {tree.describe(path, len(path) - 1)} [{predicate}] => 義務 (規定の平叙文; {c.id})")
         if tokens[root]["pos"] not in _PREDICATE_POS:
             inherited = self._from_lead(lead, actor, target)
             if inherited is not None and not (role == "document" and inherited.modality == "言及"):
@@ -256,9 +271,11 @@ class ModalityJudge:
     def _need(self, tree: "_Tree", path: list[int]) -> tuple[int, Cue] | None:
         """A necessity word (必要) governing the hit within its own clause (two steps up)."""
         for n, i in enumerate(path[1:3], 1):
-            c = self._cue("need", tree.phrase(i))
-            if c is not None:
-                return n, c
+            # 必要 as the head, or as the complement of the head (必要に なる, 必要と する).
+            for j in [i] + [k for k in tree.children(i) if tree.tokens[k]["dep"] in ("obl", "advcl", "xcomp")]:
+                c = self._cue("need", tree.phrase(j))
+                if c is not None:
+                    return n, c
             if tree.is_predicate(i) and tree.tokens[i]["lemma"] not in ("必要",):
                 break
         return None
@@ -406,6 +423,16 @@ class _Tree:
         while start > 0 and self.tokens[start - 1]["dep"] == "compound" and self.tokens[start - 1]["head"] in (i, start):
             start -= 1
         return self.text[self.tokens[start]["start"]:self.tokens[i]["end"]]
+
+    def existence(self, i: int) -> bool:
+        """Whether noun ``i`` (場合) is the subject of ある (「…場合があります」): a statement
+        that such cases exist, not a condition."""
+        return re.match(r"(?:が|も)(?:あ|有)", self.text[self.tokens[i]["end"]:self.tokens[i]["end"] + 3]) is not None
+
+    def copular(self, i: int) -> bool:
+        """Whether noun ``i`` is a predicate with a copula (…文書です, …書類である)."""
+        return self.tokens[i]["pos"] in ("NOUN", "PROPN") and any(
+            self.tokens[j]["dep"] == "cop" for j in self.children(i))
 
     def inside_brackets(self, i: int) -> bool:
         depth = 0
