@@ -109,12 +109,13 @@ class Detector:
             lead = None if u.is_heading else _lead(doc, u, parents)
             in_form = doc.doc_kind == "様式" or _in_style(doc, u, parents)
             normative = doc.doc_kind in _NORMATIVE_KINDS and not in_form
+            judged = []
             for h in found:
-                s, e = n.to_source(h.start, h.end)
                 same_seal = [(o.start, o.end) for o in found
                              if o is not h and o.pattern.category == h.pattern.category]
                 seals = [(o.start, o.end) for o in found if o is not h]
                 category = recategorize.get(h.pattern.category, h.pattern.category)
+                s, e = n.to_source(h.start, h.end)
                 if h.pattern.role == "box" and _attached(u.text, s, e):
                     # 「町長印」「所長印」: 印 written onto a noun names a seal (a 公印規則's
                     # table of seal names); a form's box stands apart from the name it follows.
@@ -123,6 +124,12 @@ class Detector:
                     result = self.judge.judge(analysis, n.text, (h.start, h.end), h.pattern.role,
                                               u.is_heading, same_seal, seals, lead, category, in_form,
                                               normative)
+                judged.append([h, category, result, h.start, h.end])
+            self._fold_acts(judged, analysis, n.text)
+            for h, category, result, hs, he in judged:
+                if result is None:
+                    continue
+                s, e = n.to_source(hs, he)
                 occ_key = (h.pattern.id, norm(u.text))
                 occurrence = occurrences.get(occ_key, 0)
                 occurrences[occ_key] = occurrence + 1
@@ -142,6 +149,27 @@ class Detector:
             if self.provisos and any(f.modality == "免除" and f.unit_start == u.start for f in findings):
                 findings.extend(self._proviso(doc, u, [f for f in findings if f.unit_start == u.start], key, occurrences))
         return findings
+
+    def _fold_acts(self, judged: list[list], analysis: dict, text: str) -> None:
+        """One requirement, one finding: a seal act (押印, 押す) whose object is a named seal
+        of a pattern with ``owns_act`` (実印を押印, お届け印を押印) is folded into that seal's
+        finding, whose match then spans both; the act's entry becomes ``None``. ``judged``
+        holds ``[hit, category, result, start, end]`` (normalized offsets), changed in place."""
+        owners = [j for j in judged if j[0].pattern.owns_act and j[2] is not None]
+        if not owners or not analysis.get("tokens"):
+            return
+        for act in judged:
+            h = act[0]
+            if h.pattern.role != "act" or h.pattern.category != "押印" or h.pattern.owns_act or act[2] is None:
+                continue
+            owner = next((o for o in owners if o is not act and o[2].modality == act[2].modality
+                          and self.judge.governs(analysis, text, (o[3], o[4]), (act[3], act[4]))), None)
+            if owner is None:
+                continue
+            owner[3], owner[4] = min(owner[3], act[3]), max(owner[4], act[4])
+            r = owner[2]
+            owner[2] = ModalityResult(r.modality, r.actor, r.target, f"{r.evidence}; 押す行為と一つの要件 ({h.pattern.id})")
+            act[2] = None
 
     def _proviso(self, doc: Document, unit: Unit, unit_findings: list[Finding], key: str,
                  occurrences: dict[tuple[str, str], int]) -> list[Finding]:

@@ -60,6 +60,8 @@ class ModalityJudge:
         self.cues: dict[str, list[Cue]] = {}
         for c in cues:
             self.cues.setdefault(c.kind, []).append(c)
+        # Requests (してください): they ask; they do not make a register's subject an obligation.
+        self._request_ids = {c.id for c in cues if c.kind == "must" and ".request." in c.id}
 
     def _cue(self, kind: str, text: str) -> Cue | None:
         for c in self.cues.get(kind, ()):
@@ -114,6 +116,12 @@ class ModalityJudge:
         if issued is not None:
             return ModalityResult("言及", actor, target,
                                   f"dep: {tree.describe(path, len(path) - 1)} => 言及 (発行者が交付物に押す印; {issued.id})")
+        # The seal whose registration is applied for (登録を受けようとする印鑑を持参し…申請する):
+        # the register's object, not a seal to affix.
+        applied = self._registration_applied(tree, path, text[span[0]:span[1]])
+        if applied is not None:
+            return ModalityResult("言及", actor, target,
+                                  f"dep: {tree.describe(path, len(path) - 1)} => 言及 (登録の申請の対象; {applied.id})")
         # The seal as the topic of the sentence (印鑑の登録及び証明に関し…定める, 公印の押印に
         #係る事務): a mention. The hit's first predicate on its path is the topic verb.
         topic = self._topic(tree, path)
@@ -168,18 +176,21 @@ class ModalityJudge:
                 return ModalityResult("言及", actor, target,
                                       f"dep: {tree.describe(path, len(path) - 1)} => 言及 (添付・提出の述語なし)")
         predicate = tree.tail(root)
+        # 印鑑の登録, 印鑑登録: the registration of a seal in the register is the register's
+        # subject matter; only a stated obligation (…なければならない, …ものとする) makes it one.
+        register = self._cue("register", text[span[0]:span[1]])
         for kind, modality in (("must", "義務"), ("may", "任意")):
             c = self._cue(kind, predicate)
             if c is not None:
-                if modality == "任意" and self._cue("register", text[span[0]:span[1]]) is not None:
-                    # 印鑑の登録を受けることができる: who may register a seal (the register's
-                    # subject matter), not a seal anyone must or may affix.
+                if (modality == "任意" or c.kind == "must" and c.id in self._request_ids) and register:
+                    # 印鑑の登録を受けることができる, 印鑑登録をしてください: who may register a
+                    # seal and how (the register's subject matter), not a seal anyone must affix.
                     return ModalityResult("言及", actor, target,
-                                          f"dep: {tree.describe(path, len(path) - 1)} [{predicate}] => 言及 (登録資格)")
+                                          f"dep: {tree.describe(path, len(path) - 1)} [{predicate}] => 言及 (登録制度; {register.id})")
                 return ModalityResult(modality, actor, target,
                                       f"dep: {tree.describe(path, len(path) - 1)} [{predicate}] => {modality} ({c.id})")
         # A necessity the seal is the subject or object of (押印が必要となります, 印鑑が必要です).
-        need = self._need(tree, path)
+        need = None if register else self._need(tree, path)
         if need is not None:
             return ModalityResult("義務", actor, target,
                                   f"dep: {tree.describe(path, need[0])} => 義務 (必要; {need[1].id})")
@@ -187,7 +198,7 @@ class ModalityJudge:
             # 「…署名又は記名押印した文書です」: a definition of the document fixes its seal.
             return ModalityResult("義務", actor, target,
                                   f"dep: {tree.describe(path, len(path) - 1)} => 義務 (定義: 押印した書類である)")
-        if (normative and len(path) > 1 and tokens[root]["pos"] in _PREDICATE_POS
+        if (normative and not register and len(path) > 1 and tokens[root]["pos"] in _PREDICATE_POS
                 and not any(tokens[i]["dep"] == "acl" for i in path[:-1])):
             # The seal is a step of the procedure the main predicate prescribes (押印して …
             # 提出する); a sentence that is only 「押印する」 may as well name or describe.
@@ -197,7 +208,7 @@ class ModalityJudge:
                 return ModalityResult("義務", actor, target,
                                       f"dep: {tree.describe(path, len(path) - 1)} [{predicate}] => 義務 (規定の平叙文; {c.id})")
         if tokens[root]["pos"] not in _PREDICATE_POS:
-            inherited = self._from_lead(lead, actor, target)
+            inherited = None if register else self._from_lead(lead, actor, target)
             if inherited is not None and not (role == "document" and inherited.modality == "言及"):
                 return inherited
             if role == "document":
@@ -258,6 +269,27 @@ class ModalityJudge:
                     if c is not None:
                         return c
         return None
+
+    def _registration_applied(self, tree: "_Tree", path: list[int], hit: str) -> Cue | None:
+        if self._cue("register_seal", hit) is None:
+            return None
+        for i in path[1:]:
+            c = self._cue("register_apply", tree.tokens[i]["lemma"])
+            if c is not None:
+                return c
+        return None
+
+    def governs(self, analysis: dict, text: str, child: tuple[int, int], head: tuple[int, int],
+                steps: int = 3) -> bool:
+        """Whether the word at ``child`` depends on the word at ``head`` (within ``steps``
+        arcs up the tree): 「実印を押印」 — 実印 -obj-> 押印."""
+        tokens = analysis.get("tokens", [])
+        if not tokens:
+            return False
+        tree = _Tree(tokens, text, analysis.get("sents", []))
+        heads = set(tree.covering(head))
+        path = tree.path(tree.anchor(child))
+        return any(i in heads for i in path[1:steps + 1])
 
     def _topic(self, tree: "_Tree", path: list[int]) -> tuple[int, Cue] | None:
         for n, i in enumerate(path[1:4], 1):

@@ -29,7 +29,7 @@ ROLES = ("act", "document", "object", "box", "exempt", "context", "proviso")
 SIDE_ROLES = ("context", "proviso")
 CUE_KINDS = ("must", "may", "exempt", "condition", "reference", "attach", "target", "means",
              "operative_exempt", "need", "issued", "office", "register",
-             "lead_define", "lead_keep", "lead_exempt", "topic", "declare", "lead_require", "lead_may")
+             "lead_define", "lead_keep", "lead_exempt", "topic", "declare", "register_seal", "register_apply", "lead_require", "lead_may")
 SCHEMA_NAME = "schema.json"
 
 
@@ -40,7 +40,9 @@ class Pattern:
     ``category``: one of :data:`reiki_scan.models.CATEGORIES` or ``"trap"`` (a non-seal word
     that suppresses overlapping hits and is never reported). ``role``: how modality is
     decided (see ``patterns/seal.yaml``). ``applies_to``: for ``role == "context"``, the
-    categories of the unit's other hits that take this pattern's category."""
+    categories of the unit's other hits that take this pattern's category. ``owns_act``: the
+    seal this pattern names (実印, 登録印, お届け印 …), as the object of a seal act of the same
+    sentence (実印を押印), makes one requirement with it: one finding, of this category."""
 
     id: str
     label: str
@@ -53,6 +55,7 @@ class Pattern:
     counter_examples: tuple[str, ...] = ()
     source: str = ""
     file: str = ""
+    owns_act: bool = False
 
     @property
     def is_trap(self) -> bool:
@@ -165,7 +168,7 @@ def _load_all(directory: Path | None) -> tuple[list[Pattern], list[Cue]]:
                 regex=_compile(entry, path), role=role, priority=int(entry.get("priority", 0)),
                 applies_to=tuple(entry.get("applies_to", ())),
                 examples=tuple(entry["examples"]), counter_examples=tuple(entry.get("counter_examples", ())),
-                source=entry["source"], file=path.name,
+                source=entry["source"], file=path.name, owns_act=bool(entry.get("owns_act", False)),
             ))
         for entry in data.get("cues", []):
             cues.append(Cue(
