@@ -158,7 +158,7 @@ class ModalityJudge:
             # An item that is only a case (「…押印が義務付けられている場合」) takes the
             # modality its own lead gives the list (a case of a sublist whose lead only
             # sorts cases, 「次のイ又はロに掲げる場合の区分に応じ」, is a condition).
-            inherited = self._from_lead(list(lead or ())[:1], actor, target)
+            inherited = self._from_lead(list(lead or ())[:1], actor, target, tree, path)
             if inherited is not None:
                 return inherited
             return ModalityResult("言及", actor, target, f"dep: {tree.describe(path, len(path) - 1)} => 言及 (条件のみ; {cond.id})")
@@ -172,6 +172,10 @@ class ModalityJudge:
                                       f"dep: {tree.describe(path, clause + 1)} => 言及 (条件節; {cond.id})")
         if role == "document":
             attach = next((i for i in path[1:] if self._cue("attach", tree.phrase(i))), None)
+            if attach is None and self._cue("must", norm(text[span[0]:]).rstrip("。")) is not None and any(
+                    self._cue("attach", tree.phrase(i)) for i in range(len(tokens))):
+                # 「添付する書類は、…印鑑登録証明書とする」: a definition of what to attach.
+                attach = root
             if attach is None and tokens[root]["pos"] in _PREDICATE_POS:
                 return ModalityResult("言及", actor, target,
                                       f"dep: {tree.describe(path, len(path) - 1)} => 言及 (添付・提出の述語なし)")
@@ -179,6 +183,10 @@ class ModalityJudge:
         # 印鑑の登録, 印鑑登録: the registration of a seal in the register is the register's
         # subject matter; only a stated obligation (…なければならない, …ものとする) makes it one.
         register = self._cue("register", text[span[0]:span[1]])
+        if register is not None and len(path) > 1 and self._cue("register_apply", tokens[path[1]]["lemma"]):
+            # 印鑑の登録の申請は…: the procedure of registering, the register's subject matter.
+            return ModalityResult("言及", actor, target,
+                                  f"dep: {tree.describe(path, 1)} => 言及 (登録の申請の手続; {register.id})")
         for kind, modality in (("must", "義務"), ("may", "任意")):
             c = self._cue(kind, predicate)
             if c is not None:
@@ -198,7 +206,7 @@ class ModalityJudge:
             # 「…署名又は記名押印した文書です」: a definition of the document fixes its seal.
             return ModalityResult("義務", actor, target,
                                   f"dep: {tree.describe(path, len(path) - 1)} => 義務 (定義: 押印した書類である)")
-        if (normative and not register and len(path) > 1 and tokens[root]["pos"] in _PREDICATE_POS
+        if (normative and not register and (len(path) > 1 or actor) and tokens[root]["pos"] in _PREDICATE_POS
                 and not any(tokens[i]["dep"] == "acl" for i in path[:-1])):
             # The seal is a step of the procedure the main predicate prescribes (押印して …
             # 提出する); a sentence that is only 「押印する」 may as well name or describe.
@@ -208,7 +216,11 @@ class ModalityJudge:
                 return ModalityResult("義務", actor, target,
                                       f"dep: {tree.describe(path, len(path) - 1)} [{predicate}] => 義務 (規定の平叙文; {c.id})")
         if tokens[root]["pos"] not in _PREDICATE_POS:
-            inherited = None if register else self._from_lead(lead, actor, target)
+            instruction = self._instruction(tree, path)
+            if instruction is not None:
+                return ModalityResult("義務", actor, target,
+                                      f"dep: {tree.describe(path, len(path) - 1)} => 義務 (…すること; {instruction.id})")
+            inherited = None if register else self._from_lead(lead, actor, target, tree, path)
             if inherited is not None and not (role == "document" and inherited.modality == "言及"):
                 return inherited
             if role == "document":
@@ -221,7 +233,25 @@ class ModalityJudge:
                                   f"dep: {tree.describe(path, len(path) - 1)} => 言及 (述語のない句・見出し・表)")
         return ModalityResult("言及", actor, target, f"dep: {tree.describe(path, len(path) - 1)} [{predicate}] => 言及")
 
-    def _from_lead(self, lead: Sequence[str] | None, actor: str, target: str) -> ModalityResult | None:
+    def _item_requires(self, tree: "_Tree", path: Sequence[int]) -> bool:
+        """Whether the hit itself or the first words it depends on ask for the seal
+        (押印が義務付けられている, 押印を求め, 印影…照合)."""
+        return any(self._cue("item_require", tree.phrase(i)) for i in list(path)[:3])
+
+    def _instruction(self, tree: "_Tree", path: list[int]) -> Cue | None:
+        """「受任者印を押すこと」: the root is こと with the seal's clause as its relative
+        clause: an instruction, judged on the clause and its こと."""
+        if len(path) < 2 or tree.tokens[path[-1]]["lemma"] not in ("こと", "事"):
+            return None
+        clause = path[-2]
+        if tree.tokens[clause]["dep"] != "acl" or not tree.is_predicate(clause):
+            return None
+        end = next((e for s, e in tree.sents if s <= path[-1] < e), len(tree.tokens)) - 1
+        phrase = norm(tree.text[tree.tokens[clause]["start"]:tree.tokens[end]["end"]])
+        return self._cue("must", phrase)
+
+    def _from_lead(self, lead: Sequence[str] | None, actor: str, target: str,
+                   tree: "_Tree | None" = None, path: Sequence[int] = ()) -> ModalityResult | None:
         """The modality a list's lead gives its items: a definition (用語の意義) -> 言及, an
         exemption or abolition (押印を廃止しました, 省略することができる) -> 免除, a requirement
         (次の書類を添付しなければならない, 押印を継続するもの, 前条の規定は適用しない) -> 義務."""
@@ -232,6 +262,11 @@ class ModalityJudge:
                                    ("lead_require", "義務"), ("lead_may", "任意")):
                 c = self._cue(kind, text)
                 if c is not None:
+                    if kind == "lead_keep" and tree is not None and not self._item_requires(tree, path):
+                        # An item kept out of an exemption that only describes documents
+                        # (実印により本人確認を行うもの) obliges no one.
+                        return ModalityResult("言及", actor, target,
+                                              f"lead: 柱書「{sentence.strip()[:24]}」 => 言及 (除外の号が押印を求めない; {c.id})")
                     return ModalityResult(modality, actor, target,
                                           f"lead: 柱書「{sentence.strip()[:24]}」 => {modality} ({c.id})")
         return None
