@@ -37,6 +37,8 @@ _PREDICATE_POS = {"VERB", "ADJ", "AUX"}
 _CLAUSE_DEPS = {"aux", "fixed", "cop", "compound", "mark"}
 _FORMAL_NOUNS = {"もの", "こと", "物", "事"}
 _OPEN = "（(「『[［"
+# 必要ありません, 必要ではない, 必要としない: the necessity denied by what follows the word.
+_NEGATED = re.compile(r"(?:は|が|で|に|と)?(?:な[いく]|ありません|ございません|ではな|でな|しな|せず)")
 _PAREN_NOTE = re.compile(r"[（(][^（）()]*[）)]")
 _CLOSE = "）)」』]］"
 
@@ -130,7 +132,7 @@ class ModalityJudge:
                                   f"dep: {tree.describe(path, topic[0])} => 言及 (主題; {topic[1].id})")
         # The office's own handling of a seal register (市長は…印影を照合しなければならない,
         # 町長は…印鑑の提出を求め): the register's procedure, not a requirement on anyone.
-        office = self._office_procedure(tree, path, category)
+        office = self._office_procedure(tree, path, category, actor)
         if office is not None:
             return ModalityResult("言及", actor, target,
                                   f"dep: {tree.describe(path, len(path) - 1)} => 言及 (官署の登録事務; {office.id})")
@@ -294,9 +296,12 @@ class ModalityJudge:
                     return c
         return None
 
-    def _office_procedure(self, tree: "_Tree", path: list[int], category: str) -> Cue | None:
-        if category != "印鑑提出":
+    def _office_procedure(self, tree: "_Tree", path: list[int], category: str, actor: str = "") -> Cue | None:
+        if category not in ("印鑑提出", "実印"):
             return None
+        # The subject the parse gives the hit's clause (shared by coordinated predicates).
+        if actor and self._cue("office", actor) is not None:
+            return self._cue("office", actor)
         for i in path:
             for j in tree.children(i):
                 if tree.tokens[j]["dep"] == "nsubj":
@@ -341,7 +346,7 @@ class ModalityJudge:
             # 必要 as the head, or as the complement of the head (必要に なる, 必要と する).
             for j in [i] + [k for k in tree.children(i) if tree.tokens[k]["dep"] in ("obl", "advcl", "xcomp")]:
                 c = self._cue("need", tree.phrase(j))
-                if c is not None:
+                if c is not None and not _NEGATED.match(tree.text, tree.tokens[j]["end"]):
                     return n, c
             if tree.is_predicate(i) and tree.tokens[i]["lemma"] not in ("必要",):
                 break
