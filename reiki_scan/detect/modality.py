@@ -97,6 +97,10 @@ class ModalityJudge:
             if role == "box":
                 return ModalityResult("義務", evidence="form: 印欄 => 義務")
             return ModalityResult("言及", evidence="parse: 解析なし => 言及")
+        tally = self._cue("tally", text)
+        if tally is not None:
+            # A row of a table of counts (押印を必要とするもの | 151件 | 8.0% |): statistics.
+            return ModalityResult("言及", evidence=f"table: 集計表の行 => 言及 ({tally.id})")
         tree = _Tree(tokens, text, analysis.get("sents", []))
         anchor = tree.anchor(span)
         path = tree.path(anchor)
@@ -289,11 +293,12 @@ class ModalityJudge:
     def _issued(self, tree: "_Tree", path: list[int], role: str, category: str) -> Cue | None:
         if role != "act" or category != "その他の印":
             return None
-        for i in path:
-            for j in [i] + tree.children(i):
-                c = self._cue("issued", tree.tokens[j]["lemma"])
-                if c is not None:
-                    return c
+        # The document the seal goes on is named anywhere in the sentence (写真に…割印,
+        # 身分証明書であって…写真を貼付し割印): GiNZA hangs it under the seal or a clause beside.
+        for t in tree.tokens:
+            c = self._cue("issued", t["lemma"])
+            if c is not None:
+                return c
         return None
 
     def _office_procedure(self, tree: "_Tree", path: list[int], category: str, actor: str = "") -> Cue | None:
@@ -311,12 +316,21 @@ class ModalityJudge:
         return None
 
     def _registration_applied(self, tree: "_Tree", path: list[int], hit: str) -> Cue | None:
-        if self._cue("register_seal", hit) is None:
+        """The seal or form of a registration application (登録を受けようとする印鑑を持参し、
+        …登録の申請をする; 印鑑登録申請書に…申請する; 登録する実印): the register's object."""
+        anchor = path[0]
+        for j in tree.children(anchor):
+            if tree.tokens[j]["dep"] == "acl":
+                c = self._cue("register_clause", tree.phrase(j))
+                if c is not None:
+                    return c
+        if self._cue("register_seal", hit) is None and self._cue("register", hit) is None:
             return None
         for i in path[1:]:
-            c = self._cue("register_apply", tree.tokens[i]["lemma"])
-            if c is not None:
-                return c
+            for j in [i] + [k for k in tree.children(i) if tree.tokens[k]["dep"] == "obj"]:
+                c = self._cue("register_apply", tree.tokens[j]["lemma"])
+                if c is not None:
+                    return c
         return None
 
     def governs(self, analysis: dict, text: str, child: tuple[int, int], head: tuple[int, int],
