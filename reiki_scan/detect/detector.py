@@ -29,7 +29,7 @@ _NORMATIVE_KINDS = {"条例", "規則", "要綱", "要領", "訓令", "告示", 
 _LIST_ITEM = re.compile(r"^[\s　]*(?:[・･•\-－]|[(（][0-9０-９一二三四五六七八九十]+[)）]|[①-⑳]|[0-9０-９]+[.．、]|[アイウエオカキクケコ][\s　.．])")
 _LEAD_LINES = 12
 # Lines under an item that are no lead: examples and notes (例:…, ※…).
-_NOTE_LINE = re.compile(r"^[\s　]*(?:例[:：.．)）]|[(（]例|※)")
+_NOTE_LINE = re.compile(r"^[\s　]*(?:例[:：.．)）]|[(（]例|※|[(（][^)）]*[)）]。?[\s　]*$)")
 
 
 class Detector:
@@ -255,7 +255,7 @@ def _lead(doc: Document, unit: Unit, parents: dict[int, object]) -> list[str] | 
     if leaf.kind in _ITEM_KINDS:
         # An item of a page without 条 (its parent is the document): the line above the list.
         first = leaf.start
-    elif leaf.kind in ("Law", "Other") and _LIST_ITEM.match(unit.text):
+    elif leaf.kind in ("Law", "Other") and (_LIST_ITEM.match(unit.text) or _NOTE_LINE.match(unit.text)):
         first = unit.start
     else:
         return None

@@ -203,6 +203,13 @@ class ModalityJudge:
                                           f"dep: {tree.describe(path, len(path) - 1)} [{predicate}] => 言及 (登録制度; {register.id})")
                 return ModalityResult(modality, actor, target,
                                       f"dep: {tree.describe(path, len(path) - 1)} [{predicate}] => {modality} ({c.id})")
+        # The seal's own predicate asks (登録印を押印していただき, 登録印をお持ちのうえ).
+        if not register:
+            for n, i in enumerate(path[:2]):
+                c = self._cue("own_request", tree.phrase(i))
+                if c is not None and (n == 0 or tree.is_predicate(i)):
+                    return ModalityResult("義務", actor, target,
+                                          f"dep: {tree.describe(path, n)} => 義務 (押印語の述語が依頼; {c.id})")
         # A necessity the seal is the subject or object of (押印が必要となります, 印鑑が必要です).
         need = None if register else self._need(tree, path)
         if need is not None:
