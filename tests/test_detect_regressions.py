@@ -171,11 +171,16 @@ def test_regression_one_requirement(tmp_path, ginza):
 第7条　連帯保証人は、請書に連帯保証人が登録した印鑑を押すものとする。
 第8条　入居者は、契約書に実印を押印しなければならない。
 第9条　依頼書には、金融機関のお届け印を押印してください。
+第10条　入居者は、請書に実印又は銀行印を押印しなければならない。
 """)
     rows = [(f.locator, f.match, f.category, f.requires_seal) for f in found]
     assert rows == [("第7条", "登録した印鑑を押す", "実印", True),
                     ("第8条", "実印を押印", "実印", True),
-                    ("第9条", "お届け印を押印", "印鑑提出", True)]
+                    ("第9条", "お届け印を押印", "印鑑提出", True),
+                    ("第10条", "実印又は銀行印を押印", "実印", True)]
+    # Not done: 「登録してある印鑑を押印しなければならない」 still gives a 印鑑提出 and a 押印
+    # finding. tests/test_detect_corpus.py pins the shared gold's five multi-category sentences,
+    # which include that very sentence (王寺町); it must pass unchanged.
 
 
 @pytest.mark.nlp

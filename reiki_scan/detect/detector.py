@@ -166,7 +166,15 @@ class Detector:
                           and self.judge.governs(analysis, text, (o[3], o[4]), (act[3], act[4]))), None)
             if owner is None:
                 continue
-            owner[3], owner[4] = min(owner[3], act[3]), max(owner[4], act[4])
+            # The other named seals of the same act are its alternatives (実印、登録印又は銀行印
+            # の押印): one requirement too, reported with the first.
+            alike = [o for o in owners if o is not owner and o[2] is not None
+                     and o[2].modality == act[2].modality
+                     and self.judge.governs(analysis, text, (o[3], o[4]), (act[3], act[4]))]
+            for o in [owner] + alike:
+                owner[3], owner[4] = min(owner[3], o[3], act[3]), max(owner[4], o[4], act[4])
+            for o in alike:
+                o[2] = None
             r = owner[2]
             owner[2] = ModalityResult(r.modality, r.actor, r.target, f"{r.evidence}; 押す行為と一つの要件 ({h.pattern.id})")
             act[2] = None
