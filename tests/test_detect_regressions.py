@@ -82,10 +82,13 @@ def test_regression_office_stamp(tmp_path, ginza):
 (3)　出納員印
 (4)　さくら台市立図書館長印
 第5条　文書を収受したときは、その余白に受付印を押さなければならない。
+第6条　公印を引き継いだときは、後任者の受領印を徴するものとする。
 """)
     # (A name may give no finding at all; none may require.)
     assert not any(f.requires_seal for f in found if f.locator.startswith("第2条"))
     assert required(found, "受付印") == {("その他の印", True)}
+    # In a sentence on 公印, the office's receipt stamp stays その他の印.
+    assert ("その他の印", True) in required(found, "受領印")
     # A form's seal box stands apart from the name: still a box.
     box = scan(tmp_path, "様式第1号(第3条関係)\n申請書\n申請者氏名　　　　　　印\n", "form.txt")
     assert [(f.category, f.requires_seal) for f in box] == [("様式印欄", True)]

@@ -114,7 +114,9 @@ class Detector:
                 same_seal = [(o.start, o.end) for o in found
                              if o is not h and o.pattern.category == h.pattern.category]
                 seals = [(o.start, o.end) for o in found if o is not h]
-                category = recategorize.get(h.pattern.category, h.pattern.category)
+                context = recategorize.get(h.pattern.category)
+                category = context.category if context is not None and h.pattern.id not in context.exclude \
+                    else h.pattern.category
                 s, e = n.to_source(h.start, h.end)
                 if h.pattern.role == "box" and _attached(u.text, s, e):
                     # 「町長印」「所長印」: 印 written onto a noun names a seal (a 公印規則's
@@ -216,12 +218,13 @@ class Detector:
             break
         return out
 
-    def _contexts(self, text: str) -> dict[str, str]:
-        out: dict[str, str] = {}
+    def _contexts(self, text: str) -> dict[str, Pattern]:
+        """Category -> the context rule of ``text`` that recategorizes it (first wins)."""
+        out: dict[str, Pattern] = {}
         for c in self.contexts:
             if c.regex.search(text):
                 for cat in c.applies_to:
-                    out.setdefault(cat, c.category)
+                    out.setdefault(cat, c)
         return out
 
 

@@ -40,7 +40,8 @@ class Pattern:
     ``category``: one of :data:`reiki_scan.models.CATEGORIES` or ``"trap"`` (a non-seal word
     that suppresses overlapping hits and is never reported). ``role``: how modality is
     decided (see ``patterns/seal.yaml``). ``applies_to``: for ``role == "context"``, the
-    categories of the unit's other hits that take this pattern's category. ``owns_act``: the
+    categories of the unit's other hits that take this pattern's category, except the hits of the
+    patterns in ``exclude`` (ids). ``owns_act``: the
     seal this pattern names (実印, 登録印, お届け印 …), as the object of a seal act of the same
     sentence (実印を押印), makes one requirement with it: one finding, of this category."""
 
@@ -56,6 +57,7 @@ class Pattern:
     source: str = ""
     file: str = ""
     owns_act: bool = False
+    exclude: tuple[str, ...] = ()
 
     @property
     def is_trap(self) -> bool:
@@ -169,6 +171,7 @@ def _load_all(directory: Path | None) -> tuple[list[Pattern], list[Cue]]:
                 applies_to=tuple(entry.get("applies_to", ())),
                 examples=tuple(entry["examples"]), counter_examples=tuple(entry.get("counter_examples", ())),
                 source=entry["source"], file=path.name, owns_act=bool(entry.get("owns_act", False)),
+                exclude=tuple(entry.get("exclude", ())),
             ))
         for entry in data.get("cues", []):
             cues.append(Cue(
