@@ -194,9 +194,14 @@ def test_regression_category(tmp_path, ginza):
 第10条　申請書には、署名・押印が必要です。
 第11条　申請書には、記名押印又は署名をしなければならない。
 第12条　保証人は、保証書に保証人が登録した印鑑を押さなければならない。
+第13条　入札参加者は、入札書に登録印を押印しなければならない。
+第14条　保証人は、保証書に登録印を押印しなければならない。
 """)
     assert required(found, "氏名を書き") == {("記名押印", True)}
     assert required(found, "自ら署名し") == {("署名押印", True)}
     assert required(found, "署名・押印") == {("署名押印", True)}
     assert required(found, "記名押印又は署名") == {("署名又は記名押印", True)}
     assert required(found, "保証人が登録した印鑑") == {("実印", True)}
+    # 登録印: a bidder's seal registered with the office is 印鑑提出, a guarantor's is 実印.
+    assert required(found, "入札書に登録印") == {("印鑑提出", True)}
+    assert required(found, "保証書に登録印") == {("実印", True)}

@@ -23,7 +23,7 @@ def _cases(kind: str):
 
 
 def test_bundled_data_counts():
-    assert len(PATTERNS) == 55
+    assert len(PATTERNS) == 56
     assert len(CUES) == 35
     assert sum(p.is_trap for p in PATTERNS) == 7
     assert {p.category for p in PATTERNS} == set(CATEGORIES) | {"trap"}
