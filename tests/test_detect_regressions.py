@@ -148,9 +148,15 @@ def test_regression_issued_by_office(tmp_path, ginza):
     found = scan(tmp_path, """○さくら台市職員証交付規則
 第3条　市長は、写真に割印を押して交付する。
 第4条　申請者は、申請書が2枚以上にわたるときは、割印をしなければならない。
+第5条　申請者は、保健所の受領印のある届出書の写しを添付しなければならない。
+第6条　代表者は、届出書の写しに押印して、これを保管しなければならない。
 """)
     assert not requires(found, "写真に割印")
     assert requires(found, "割印をしなければならない")
+    # An office's receipt stamp on what the applicant attaches, and a seal before keeping a copy,
+    # are no seal put on what the office issues.
+    assert requires(found, "受領印のある届出書")
+    assert requires(found, "これを保管しなければならない")
 
 
 @pytest.mark.nlp

@@ -24,7 +24,7 @@ def _cases(kind: str):
 
 def test_bundled_data_counts():
     assert len(PATTERNS) == 56
-    assert len(CUES) == 35
+    assert len(CUES) == 36
     assert sum(p.is_trap for p in PATTERNS) == 7
     assert {p.category for p in PATTERNS} == set(CATEGORIES) | {"trap"}
 

@@ -118,7 +118,7 @@ class ModalityJudge:
                                   f"dep: {tree.describe(path, len(path) - 1)} => 免除 (主節が免除; {main.id})")
         # A seal the issuing office puts on what it issues (写真に割印を押して交付する) is not
         # the applicant's.
-        issued = self._issued(tree, path, role, category)
+        issued = self._issued(tree, path, role, category, text[span[0]:span[1]])
         if issued is not None:
             return ModalityResult("言及", actor, target,
                                   f"dep: {tree.describe(path, len(path) - 1)} => 言及 (発行者が交付物に押す印; {issued.id})")
@@ -178,10 +178,12 @@ class ModalityJudge:
                                       f"dep: {tree.describe(path, clause + 1)} => 言及 (条件節; {cond.id})")
         if role == "document":
             attach = next((i for i in path[1:] if self._cue("attach", tree.phrase(i))), None)
-            if attach is None and self._cue("must", norm(text[span[0]:]).rstrip("。")) is not None and any(
+            definition = self._cue("must", norm(text[span[0]:]).rstrip("。"))
+            if attach is None and definition is not None and any(
                     self._cue("attach", tree.phrase(i)) for i in range(len(tokens))):
                 # 「添付する書類は、…印鑑登録証明書とする」: a definition of what to attach.
-                attach = root
+                return ModalityResult("義務", actor, target,
+                                      f"dep: {tree.describe(path, len(path) - 1)} => 義務 (添付する書類の定義; {definition.id})")
             if attach is None and tokens[root]["pos"] in _PREDICATE_POS:
                 return ModalityResult("言及", actor, target,
                                       f"dep: {tree.describe(path, len(path) - 1)} => 言及 (添付・提出の述語なし)")
@@ -229,6 +231,14 @@ class ModalityJudge:
                 return ModalityResult("義務", actor, target,
                                       f"dep: {tree.describe(path, len(path) - 1)} [{predicate}] => 義務 (規定の平叙文; {c.id})")
         if tokens[root]["pos"] not in _PREDICATE_POS:
+            # A sentence whose parse gives it no predicate (old katakana text: 「…署名捺印シテ
+            # 之ヲ裁判長ニ提出スヘシ」) still ends in its modality.
+            end = norm(text).rstrip("。")[-12:]
+            for kind, modality in (("must", "義務"), ("may", "任意")):
+                c = self._cue(kind, end)
+                if c is not None and not register:
+                    return ModalityResult(modality, actor, target,
+                                          f"dep: {tree.describe(path, len(path) - 1)} [文末 {end}] => {modality} ({c.id})")
             instruction = self._instruction(tree, path)
             if instruction is not None:
                 return ModalityResult("義務", actor, target,
@@ -297,8 +307,8 @@ class ModalityJudge:
             return None
         return c
 
-    def _issued(self, tree: "_Tree", path: list[int], role: str, category: str) -> Cue | None:
-        if role != "act" or category != "その他の印":
+    def _issued(self, tree: "_Tree", path: list[int], role: str, category: str, hit: str = "") -> Cue | None:
+        if role != "act" or category != "その他の印" or self._cue("issued_seal", hit) is None:
             return None
         # The document the seal goes on is named anywhere in the sentence (写真に…割印,
         # 身分証明書であって…写真を貼付し割印): GiNZA hangs it under the seal or a clause beside.
@@ -355,7 +365,11 @@ class ModalityJudge:
     def _topic(self, tree: "_Tree", path: list[int]) -> tuple[int, Cue] | None:
         for n, i in enumerate(path[1:4], 1):
             c = self._cue("topic", tree.tokens[i]["text"])
-            if c is not None:
+            # 関し/関する/について are the topic verbs; 管理/保管 only as nouns (印鑑の管理),
+            # never as the verb the seal's clause leads to (押印して、これを保管し).
+            if c is not None and (tree.tokens[i]["pos"] != "NOUN" or not tree.is_predicate(i)) \
+                    and not (tree.tokens[i]["dep"] in ("ROOT", "advcl") and tree.tokens[i]["pos"] in ("NOUN", "VERB")
+                             and tree.tokens[i]["text"] in ("管理", "保管")):
                 return n, c
             if tree.is_predicate(i):
                 return None
