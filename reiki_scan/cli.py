@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 import typer
 
@@ -36,7 +36,7 @@ def _console():
     return Console(stderr=True, highlight=False)
 
 
-def _fail(message: str, code: int = 2) -> None:
+def _fail(message: str, code: int = 2) -> NoReturn:
     _console().print(f"[red]エラー (error):[/red] {message}")
     raise typer.Exit(code)
 
@@ -339,24 +339,78 @@ def _read_jsonl(path: Path, required: tuple[str, ...]) -> list[dict]:
     return rows
 
 
+def _gold_files(paths: list[Path]) -> list[Path]:
+    """Gold files: each path as given, or every ``labels.jsonl``/``gold.jsonl`` under a folder."""
+    out: list[Path] = []
+    for p in paths:
+        if p.is_dir():
+            found = sorted(q for name in ("labels.jsonl", "gold.jsonl") for q in p.rglob(name))
+            if not found:
+                _fail(f"{p}: labels.jsonl も gold.jsonl もありません (no gold file in the folder)")
+            out.extend(found)
+        elif p.is_file():
+            out.append(p)
+        else:
+            _fail(f"{p}: ファイルがありません (no such file)")
+    return out
+
+
+def _default_split_file(gold: Path) -> Path | None:
+    """``split.json`` beside the gold file (in the folder when GOLD is one), else in its parent."""
+    folder = gold if gold.is_dir() else gold.parent
+    for d in (folder, folder.parent):
+        if (d / "split.json").is_file():
+            return d / "split.json"
+    return None
+
+
 @app.command("eval")
 def eval_(
-    gold: Path = typer.Option(..., "--gold", help="正解データ gold.jsonl"),
+    gold: list[Path] = typer.Option(..., "--gold", help="正解データ gold.jsonl / labels.jsonl、またはそれらを含むフォルダ (repeatable)"),
     findings: Path = typer.Option(..., "--findings", help="OUT/findings.jsonl"),
     as_json: bool = typer.Option(False, "--json", help="JSONで出力 (print JSON)"),
+    split: str | None = typer.Option(
+        None, "--split",
+        help="dev (開発用: 行ごとに表示) / test (検証用: 集計値のみ表示) / all; 省略時は分割しない (score one part of a split)"),
+    split_file: Path | None = typer.Option(
+        None, "--split-file", help="分割の定義 split.json (default: split.json beside the gold file)"),
 ) -> None:
-    """精度評価: 区分ごとの適合率・再現率・F1 (precision/recall/F1 per category and overall)."""
-    from .evaluate import evaluate, format_report
+    """精度評価: 区分ごと・誤りの種類ごとの適合率・再現率 (precision/recall per category and per kind of error).
 
-    for p in (gold, findings):
-        if not p.is_file():
-            _fail(f"{p}: ファイルがありません (no such file)")
-    gold_rows, found = _read_jsonl(gold, ("file", "text", "requires_seal")), _read_jsonl(findings, ("file", "text"))
-    report = evaluate(gold_rows, found)
+    --split test では行を一つも表示せず集計値だけを出します (a held-out part is scored in aggregate only)."""
+    from .evaluate import PARTS, evaluate, format_report, load_split, part_files, part_rows
+
+    if split is not None and split not in PARTS:
+        _fail(f"--split は {' / '.join(PARTS)} のいずれかです (--split must be one of {', '.join(PARTS)})")
+    if split is None and split_file is not None:
+        _fail("--split-file には --split を指定してください (--split-file needs --split)")
+    if not findings.is_file():
+        _fail(f"{findings}: ファイルがありません (no such file)")
+    files = _gold_files(gold)
+    gold_rows = [r for f in files for r in _read_jsonl(f, ("file", "text", "requires_seal"))]
+    found = _read_jsonl(findings, ("file", "text"))
+    part = None
+    if split is not None:
+        split_path = split_file or _default_split_file(gold[0])
+        if split_path is None or not split_path.is_file():
+            _fail(f"{split_path or gold[0]}: split.json がありません。--split-file で指定してください (no split file)")
+        try:
+            parts = load_split(split_path)
+        except (OSError, ValueError) as e:
+            _fail(f"{split_path}: 分割の定義を読めません ({e})")
+        gold_rows = part_rows(gold_rows, parts, split)
+        part = part_files(parts, split)
+    report = evaluate(gold_rows, found, files=part)
+    rows = split != "test"
     if as_json:
-        typer.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
+        data = report.to_json(rows=rows)
+        if split is not None:
+            data["split"] = split
+        typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
     else:
-        typer.echo(format_report(report))
+        if split is not None:
+            typer.echo(f"分割 (split): {split}" + ("（集計値のみ; 行は表示しません）" if not rows else ""))
+        typer.echo(format_report(report, rows=rows))
 
 
 def main() -> None:  # pragma: no cover - console entry point

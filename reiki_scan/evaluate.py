@@ -6,6 +6,9 @@ overlaps the gold text: one contains the other after :func:`reiki_scan.textnorm.
 ``rapidfuzz.fuzz.partial_ratio`` ≥ 90. The sentence is predicted to require a seal when any
 aligned finding has ``requires_seal`` true.
 
+When a sentence has several gold rows that each name their seal words (``match``: a mention
+of 公印 and a 受領印 to collect), a finding counts for the row whose words it matches.
+
 Scores on requires_seal: overall and per category (gold category for recall, finding category
 for precision). Category agreement: on sentences that both gold and prediction mark true, the
 gold category is among the categories of the aligned true findings. Locator agreement: on
@@ -13,19 +16,36 @@ aligned sentences, one aligned finding has the gold locator (kanji numbers read 
 前段/後段/ただし書 dropped). Findings in gold files that align with no gold row are
 "unlabelled" (part of the gold was held out); strict precision counts the sentences among
 them that require a seal as false hits.
+
+A gold set split once into parts (``split.json``: ``{"dev": [files], "test": [files]}``) is
+scored a part at a time with :func:`part_rows`; a part held out for testing is reported only in
+aggregate (:func:`format_report` with ``rows=False``). Each error is given a kind
+(``patterns/error_kinds.yaml``, first match) from the gold row and its aligned findings only, so
+that the errors of a held-out part are counted by kind without reading them.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import asdict, dataclass, field
+from functools import lru_cache
+from pathlib import Path
 
+import jsonschema
 from rapidfuzz import fuzz
 
+from .data import data_dir, load_yaml
+from .errors import PatternDataError
 from .numbering import to_arabic_locator
 from .textnorm import norm
 
 FUZZY_MIN = 90
+PARTS = ("dev", "test", "all")
+ERROR_TYPES = ("miss", "false_hit", "category", "multi")
+NO_FINDING = "なし"
+KINDS_FILE = "error_kinds.yaml"
+KINDS_SCHEMA = "error_kinds.schema.json"
 _PART = re.compile(r"(前段|後段|ただし書|本文|柱書)$")
 _NOTE = re.compile(r"[（(][^）)]*[）)]")
 
@@ -94,6 +114,13 @@ class EvalReport:
     category_mismatches: list[Row] = field(default_factory=list)
     # Gold rows whose aligned findings carry another locator; ``category`` holds those locators.
     locator_mismatches: list[Row] = field(default_factory=list)
+    # Locator agreement among matched requirement rows (gold and prediction both true).
+    required_locator_agreement: float = 0.0
+    required_locator_pairs: int = 0
+    # kind (patterns/error_kinds.yaml) -> error type (ERROR_TYPES) -> count.
+    error_kinds: dict[str, dict[str, int]] = field(default_factory=dict)
+    # (kind, row) of every counted error, in gold order (not printed for a held-out part).
+    kind_rows: list[tuple[str, str, Row]] = field(default_factory=list)
 
     @property
     def strict_precision(self) -> float:
@@ -101,8 +128,10 @@ class EvalReport:
         den = tp + self.overall.fp + len(self.unlabelled_true)
         return tp / den if den else 0.0
 
-    def to_json(self) -> dict:
-        return {
+    def to_json(self, rows: bool = True) -> dict:
+        """The report as a JSON object; ``rows=False`` leaves out every listed sentence
+        (only aggregate figures: for a held-out part)."""
+        data = {
             "gold_rows": self.gold_rows, "gold_files": self.gold_files,
             "overall": self.overall.to_json(),
             "strict_precision": round(self.strict_precision, 4),
@@ -110,13 +139,22 @@ class EvalReport:
             "category_agreement": round(self.category_agreement, 4), "category_pairs": self.category_pairs,
             "category_multi": self.category_multi,
             "locator_agreement": round(self.locator_agreement, 4), "locator_pairs": self.locator_pairs,
+            "required_locator_agreement": round(self.required_locator_agreement, 4),
+            "required_locator_pairs": self.required_locator_pairs,
             "unlabelled": self.unlabelled,
-            "unlabelled_true": [asdict(r) for r in self.unlabelled_true],
-            "misses": [asdict(r) for r in self.misses],
-            "false_hits": [asdict(r) for r in self.false_hits],
-            "category_mismatches": [asdict(r) for r in self.category_mismatches],
-            "locator_mismatches": [asdict(r) for r in self.locator_mismatches],
+            "unlabelled_true_count": len(self.unlabelled_true),
+            "error_kinds": {k: dict(v) for k, v in sorted(self.error_kinds.items())},
         }
+        if rows:
+            data.update({
+                "unlabelled_true": [asdict(r) for r in self.unlabelled_true],
+                "misses": [asdict(r) for r in self.misses],
+                "false_hits": [asdict(r) for r in self.false_hits],
+                "category_mismatches": [asdict(r) for r in self.category_mismatches],
+                "locator_mismatches": [asdict(r) for r in self.locator_mismatches],
+                "errors": [{"kind": k, "error": e, **asdict(r)} for k, e, r in self.kind_rows],
+            })
+        return data
 
 
 _GOLD_FORM = re.compile(r"^様式\s*([0-9０-９]+)(?![0-9０-９]*号)")
@@ -133,6 +171,91 @@ def gold_locator(locator: str) -> str:
     return to_arabic_locator(loc)
 
 
+@dataclass(frozen=True)
+class ErrorKind:
+    """One rule of ``patterns/error_kinds.yaml``: an error of a type in ``errors`` whose gold
+    text matches ``pattern``, whose file title matches ``title`` and whose aligned findings
+    have a modality in ``modality`` (each ``None`` when the rule does not ask) is of ``kind``."""
+
+    id: str
+    kind: str
+    label: str
+    errors: tuple[str, ...]
+    pattern: re.Pattern | None = None
+    title: re.Pattern | None = None
+    modality: frozenset[str] | None = None
+    examples: tuple = ()
+    counter_examples: tuple = ()
+
+    def applies(self, error: str, text: str, title: str, modalities: set[str]) -> bool:
+        return (error in self.errors
+                and (self.pattern is None or bool(self.pattern.search(norm(text))))
+                and (self.title is None or bool(self.title.search(title)))
+                and (self.modality is None or bool(self.modality & modalities)))
+
+
+@lru_cache(maxsize=4)
+def load_error_kinds(directory: Path | None = None) -> tuple[ErrorKind, ...]:
+    """The ordered kind rules of ``directory/error_kinds.yaml`` (default: the bundled
+    ``patterns/``), validated by ``error_kinds.schema.json``. Raises
+    :class:`~reiki_scan.errors.PatternDataError` naming the file on bad data."""
+    directory = Path(directory) if directory is not None else data_dir("patterns")
+    path = directory / KINDS_FILE
+    try:
+        schema = json.loads((directory / KINDS_SCHEMA).read_text(encoding="utf-8"))
+        data = load_yaml(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as e:
+        raise PatternDataError(f"誤りの種類の定義を読めません ({e}); {KINDS_FILE} を修正してください", path=str(path)) from e
+    errors = sorted(jsonschema.Draft202012Validator(schema).iter_errors(data), key=lambda e: list(e.absolute_path))
+    if errors:
+        where = "/".join(str(p) for p in errors[0].absolute_path) or "(top)"
+        raise PatternDataError(f"スキーマ違反 at {where}: {errors[0].message}。{KINDS_SCHEMA} に合わせて修正してください",
+                               path=str(path))
+    out = []
+    for entry in data["kinds"]:
+        try:
+            pattern = re.compile(entry["pattern"]) if "pattern" in entry else None
+            title = re.compile(entry["title"]) if "title" in entry else None
+        except re.error as err:
+            raise PatternDataError(f"entry {entry['id']}: 正規表現が不正です ({err})", path=str(path)) from err
+        out.append(ErrorKind(entry["id"], entry["kind"], entry["label"], tuple(entry["errors"]), pattern, title,
+                             frozenset(entry["modality"]) if "modality" in entry else None,
+                             tuple(entry["examples"]), tuple(entry.get("counter_examples", ()))))
+    return tuple(out)
+
+
+def error_kind(kinds: tuple[ErrorKind, ...], error: str, text: str, title: str = "",
+               modalities: set[str] | frozenset[str] = frozenset()) -> str:
+    """The kind of one error (first rule that applies), ``"other"`` when none does.
+    ``modalities``: of the aligned findings (:data:`NO_FINDING` when there is none)."""
+    return next((k.kind for k in kinds if k.applies(error, text, title, set(modalities))), "other")
+
+
+def load_split(path: Path) -> dict[str, list[str]]:
+    """The parts of a split file (``{"dev": [...], "test": [...]}``, files as in the gold).
+
+    Raises ValueError when the file is not such an object."""
+    data = json.loads(Path(path).read_text(encoding="utf-8"))
+    if not isinstance(data, dict) or not all(isinstance(data.get(p), list) for p in ("dev", "test")):
+        raise ValueError(f"{path}: dev と test のファイル一覧を持つ JSON ではありません")
+    if set(data["dev"]) & set(data["test"]):
+        raise ValueError(f"{path}: dev と test に同じファイルがあります")
+    return {"dev": list(data["dev"]), "test": list(data["test"])}
+
+
+def part_files(split: dict[str, list[str]], part: str) -> set[str]:
+    """The files of ``part`` (one of :data:`PARTS`; ``all`` is dev and test)."""
+    if part not in PARTS:
+        raise ValueError(f"part must be one of {', '.join(PARTS)}: {part!r}")
+    return set(split["dev"]) | set(split["test"]) if part == "all" else set(split[part])
+
+
+def part_rows(gold_rows: list[dict], split: dict[str, list[str]], part: str) -> list[dict]:
+    """The gold rows of the files of ``part``."""
+    files = part_files(split, part)
+    return [g for g in gold_rows if g["file"] in files]
+
+
 def aligned(gold_text: str, finding_text: str) -> bool:
     """Whether a finding's sentence is the gold sentence (see the module docstring)."""
     a, b = norm(gold_text), norm(finding_text)
@@ -143,13 +266,43 @@ def aligned(gold_text: str, finding_text: str) -> bool:
     return fuzz.partial_ratio(a, b) >= FUZZY_MIN
 
 
-def evaluate(gold_rows: list[dict], findings: list[dict]) -> EvalReport:
+def _siblings(gold_rows: list[dict]) -> dict[int, list[int]]:
+    """For each row with a ``match``, the other rows of its file with the same sentence and a
+    ``match`` of their own (a sentence labelled once per seal, e.g. a 公印 mention and a 受領印)."""
+    groups: dict[tuple[str, str], list[int]] = {}
+    for n, g in enumerate(gold_rows):
+        if g.get("match"):
+            groups.setdefault((g["file"], norm(g["text"])), []).append(n)
+    return {n: [k for k in ns if k != n] for ns in groups.values() if len(ns) > 1 for n in ns}
+
+
+def _overlap(a: str, b: str) -> bool:
+    a, b = norm(a), norm(b)
+    return bool(a) and bool(b) and (a in b or b in a)
+
+
+def _own_findings(g: dict, others: list[dict], found: list[dict]) -> list[dict]:
+    """The findings of a sentence that belong to row ``g`` when the sentence has several
+    labelled rows: a finding whose match is within another row's ``match`` and not within
+    ``g``'s belongs to that other row. Without sibling rows, every finding of the sentence."""
+    if not others:
+        return found
+    return [f for f in found
+            if _overlap(g["match"], f.get("match", "")) or not any(_overlap(o["match"], f.get("match", "")) for o in others)]
+
+
+def evaluate(gold_rows: list[dict], findings: list[dict], files: set[str] | None = None,
+             kinds: tuple[ErrorKind, ...] | None = None) -> EvalReport:
     """Score ``findings`` (findings.jsonl objects) against ``gold_rows`` (gold.jsonl objects).
 
-    Only findings of files that have gold rows are scored. Raises KeyError when a row lacks
-    one of ``file``, ``locator``, ``text``, ``requires_seal`` (gold also ``category``)."""
+    Only findings of files that have gold rows are scored, or, when ``files`` is given (a
+    part of a split), of those files (a file of the part without a row may hold unlabelled
+    findings). ``kinds``: the error-kind rules (default: :func:`load_error_kinds`). Raises
+    KeyError when a row lacks one of ``file``, ``locator``, ``text``, ``requires_seal``
+    (gold also ``category``)."""
+    kinds = load_error_kinds() if kinds is None else kinds
     by_file: dict[str, list[dict]] = {}
-    gold_files = {g["file"] for g in gold_rows}
+    gold_files = {g["file"] for g in gold_rows} | set(files or ())
     for f in findings:
         if f["file"] in gold_files:
             by_file.setdefault(f["file"], []).append(f)
@@ -160,16 +313,29 @@ def evaluate(gold_rows: list[dict], findings: list[dict]) -> EvalReport:
     false_hits: list[Row] = []
     mismatches: list[Row] = []
     loc_mismatches: list[Row] = []
-    pairs = agree = multi = loc_pairs = loc_agree = 0
-    for g in gold_rows:
+    pairs = agree = multi = loc_pairs = loc_agree = req_loc_pairs = req_loc_agree = 0
+    error_kinds: dict[str, dict[str, int]] = {}
+    kind_rows: list[tuple[str, str, Row]] = []
+    titles = {f: next((x.get("title") or "" for x in fs), "") for f, fs in by_file.items()}
+
+    def count(error: str, row: Row, found: list[dict]) -> None:
+        modalities = {f.get("modality", "") for f in found} or {NO_FINDING}
+        kind = error_kind(kinds, error, row.text, titles.get(row.file, ""), modalities)
+        counts = error_kinds.setdefault(kind, {})
+        counts[error] = counts.get(error, 0) + 1
+        kind_rows.append((kind, error, row))
+
+    siblings = _siblings(gold_rows)
+    for n, g in enumerate(gold_rows):
         found = [f for f in by_file.get(g["file"], []) if aligned(g["text"], f["text"])]
         used.update(id(f) for f in found)
+        found = _own_findings(g, [gold_rows[k] for k in siblings.get(n, ())], found)
         true_found = [f for f in found if f["requires_seal"]]
         predicted = bool(true_found)
         row = Row(g["file"], g["locator"], g["text"], g["category"])
+        want = gold_locator(g["locator"])
         if found:
             loc_pairs += 1
-            want = gold_locator(g["locator"])
             if any(f["locator"] == want for f in found):
                 loc_agree += 1
             else:
@@ -179,22 +345,30 @@ def evaluate(gold_rows: list[dict], findings: list[dict]) -> EvalReport:
             tp += 1
             cat_counts.setdefault(g["category"], [0, 0, 0])[0] += 1
             pairs += 1
+            req_loc_pairs += 1
+            req_loc_agree += any(f["locator"] == want for f in true_found)
             cats = {f["category"] for f in true_found}
             multi += len(cats) > 1
+            if len(cats) > 1:
+                count("multi", row, true_found)
             if g["category"] in cats:
                 agree += 1
             else:
-                mismatches.append(Row(g["file"], g["locator"], g["text"], "/".join(sorted(cats))))
+                mismatch = Row(g["file"], g["locator"], g["text"], "/".join(sorted(cats)))
+                mismatches.append(mismatch)
+                count("category", row, true_found)
         elif g["requires_seal"]:
             fn += 1
             cat_counts.setdefault(g["category"], [0, 0, 0])[2] += 1
             misses.append(row)
+            count("miss", row, found)
         elif predicted:
             fp += 1
             for c in {f["category"] for f in true_found}:
                 cat_counts.setdefault(c, [0, 0, 0])[1] += 1
             false_hits.append(Row(g["file"], g["locator"], g["text"],
                                   "/".join(sorted({f["category"] for f in true_found}))))
+            count("false_hit", row, true_found)
     unlabelled = [f for fs in by_file.values() for f in fs if id(f) not in used]
     unlabelled_true: dict[tuple[str, str], Row] = {}
     for f in unlabelled:
@@ -209,11 +383,15 @@ def evaluate(gold_rows: list[dict], findings: list[dict]) -> EvalReport:
         unlabelled=len(unlabelled), unlabelled_true=list(unlabelled_true.values()),
         misses=misses, false_hits=false_hits, category_mismatches=mismatches,
         locator_mismatches=loc_mismatches,
+        required_locator_agreement=req_loc_agree / req_loc_pairs if req_loc_pairs else 0.0,
+        required_locator_pairs=req_loc_pairs,
+        error_kinds=error_kinds, kind_rows=kind_rows,
     )
 
 
-def format_report(report: EvalReport) -> str:
-    """The report as plain text (Japanese headings), one figure or sentence per line."""
+def format_report(report: EvalReport, rows: bool = True) -> str:
+    """The report as plain text (Japanese headings), one figure or sentence per line;
+    ``rows=False`` prints the aggregate figures only (a held-out part is never listed)."""
     o = report.overall
     lines = [
         f"正解データ: {report.gold_rows} 行 / {report.gold_files} ファイル",
@@ -228,11 +406,24 @@ def format_report(report: EvalReport) -> str:
     for cat, s in sorted(report.per_category.items()):
         lines.append(f"  {cat}: 適合率 {s.precision:.3f} 再現率 {s.recall:.3f} F1 {s.f1:.3f}"
                      f" (TP {s.tp} / FP {s.fp} / FN {s.fn})")
-    for title, rows in (("見逃し (miss)", report.misses), ("誤検出 (false hit)", report.false_hits),
+    lines.append(f"要件行の条項位置一致率: {report.required_locator_agreement:.3f}"
+                 f" ({report.required_locator_pairs} 文)")
+    if report.error_kinds:
+        lines.append("誤りの種類別 (error kind: 見逃し / 誤検出 / 区分不一致 / 複数所見):")
+        for kind, c in sorted(report.error_kinds.items(), key=lambda kv: (-sum(kv[1].values()), kv[0])):
+            lines.append(f"  {kind}: " + " / ".join(f"{t} {c.get(t, 0)}" for t in ERROR_TYPES))
+    if not rows:
+        lines.append(f"未ラベルの押印要 (unlabelled): {len(report.unlabelled_true)}")
+        lines.append(f"条項位置の不一致 (locator): {len(report.locator_mismatches)}")
+        return "\n".join(lines)
+    for title, listed in (("見逃し (miss)", report.misses), ("誤検出 (false hit)", report.false_hits),
                         ("区分不一致 (category)", report.category_mismatches),
                         ("未ラベルの押印要 (unlabelled)", report.unlabelled_true),
                         ("条項位置の不一致 (locator; [] は検出側の位置)", report.locator_mismatches)):
-        lines.append(f"{title}: {len(rows)}")
-        for r in rows:
+        lines.append(f"{title}: {len(listed)}")
+        for r in listed:
             lines.append(f"  {r.file} {r.locator} [{r.category}] {r.text[:80]}")
+    lines.append(f"誤りの種類 (kind, error): {len(report.kind_rows)}")
+    for kind, error, r in report.kind_rows:
+        lines.append(f"  {kind} {error} {r.file} {r.locator} [{r.category}] {r.text[:80]}")
     return "\n".join(lines)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from reiki_scan.evaluate import aligned, evaluate, format_report, gold_locator
 
 GOLD = [
@@ -80,3 +82,77 @@ def test_gold_form_locators_name_the_form():
     assert gold_locator("様式５・交付規程様式第１（補助金交付申請書）申請者欄") == "様式第5号"
     assert gold_locator("第三条第三項第二号イ") == "第3条第3項第2号イ"
     assert gold_locator("様式第3号") == "様式第3号"
+
+
+def test_split_scores_a_part_and_lists_no_row_of_a_held_out_part(tmp_path):
+    from reiki_scan.evaluate import load_split, part_rows
+
+    split = tmp_path / "split.json"
+    split.write_text(json.dumps({"seed": 1, "dev": ["a.md"], "test": ["b.md"]}), encoding="utf-8")
+    parts = load_split(split)
+    dev = evaluate(part_rows(GOLD, parts, "dev"), FINDINGS, files={"a.md"})
+    assert (dev.gold_files, dev.overall.tp, dev.overall.fp, dev.overall.fn) == (1, 1, 1, 1)
+    test = evaluate(part_rows(GOLD, parts, "test"), FINDINGS, files={"b.md"})
+    assert (test.gold_rows, test.overall.tp, test.category_agreement) == (1, 1, 0.0)
+    text = format_report(test, rows=False)
+    assert "公印を押印しなければならない" not in text and "b.md" not in text
+    assert "区分一致率: 0.000 (1 文; うち複数区分 0 文)" in text
+    assert "  category: miss 0 / false_hit 0 / category 1 / multi 0" in text
+    data = test.to_json(rows=False)
+    assert "misses" not in data and "errors" not in data
+    assert data["error_kinds"] == {"category": {"category": 1}}
+    assert (data["required_locator_agreement"], data["required_locator_pairs"]) == (1.0, 1)
+    assert len(part_rows(GOLD, parts, "all")) == 5
+
+
+def test_errors_are_counted_by_kind():
+    r = evaluate(GOLD, FINDINGS)
+    # 押印を要しない judged true: an omission; 印鑑登録証明書 with no finding: wording/loader.
+    assert r.error_kinds == {"omission": {"false_hit": 1}, "wording": {"miss": 1}, "category": {"category": 1}}
+
+
+def _kind_cases():
+    from reiki_scan.evaluate import load_error_kinds
+
+    for k in load_error_kinds():
+        for ex in k.examples:
+            yield k, ex, True
+        for ex in k.counter_examples:
+            yield k, ex, False
+
+
+@pytest.mark.parametrize("kind,example,expected", list(_kind_cases()),
+                         ids=lambda v: v if isinstance(v, str) else getattr(v, "id", None))
+def test_every_error_kind_example(kind, example, expected):
+    from reiki_scan.evaluate import NO_FINDING, error_kind, load_error_kinds
+
+    ex = {"text": example} if isinstance(example, str) else example
+    error = ex.get("error", kind.errors[0])
+    got = error_kind(load_error_kinds(), error, ex["text"], ex.get("title", ""),
+                     {ex.get("modality", NO_FINDING if error == "miss" else "義務")})
+    assert (got == kind.kind) is expected, (kind.id, ex, got)
+
+
+def test_cli_eval_split_test_prints_figures_only(tmp_path):
+    from typer.testing import CliRunner
+
+    from reiki_scan import cli
+
+    gold_dir = tmp_path / "gold"
+    (gold_dir / "east").mkdir(parents=True)
+    (gold_dir / "east" / "labels.jsonl").write_text(
+        "".join(json.dumps(g, ensure_ascii=False) + "\n" for g in GOLD), encoding="utf-8")
+    (gold_dir / "split.json").write_text(json.dumps({"dev": ["a.md"], "test": ["b.md"]}), encoding="utf-8")
+    found = tmp_path / "findings.jsonl"
+    found.write_text("".join(json.dumps(f, ensure_ascii=False) + "\n" for f in FINDINGS), encoding="utf-8")
+    runner = CliRunner()
+    test = runner.invoke(cli.app, ["eval", "--gold", str(gold_dir / "east" / "labels.jsonl"),
+                                   "--findings", str(found), "--split", "test"])
+    assert test.exit_code == 0, test.output
+    assert "TP 1 / FP 0 / FN 0" in test.output and "公印を押印" not in test.output
+    dev = runner.invoke(cli.app, ["eval", "--gold", str(gold_dir), "--findings", str(found), "--split", "dev", "--json"])
+    assert dev.exit_code == 0, dev.output
+    data = json.loads(dev.output)
+    assert (data["split"], data["overall"]["tp"], len(data["misses"])) == ("dev", 1, 1)
+    bad = runner.invoke(cli.app, ["eval", "--gold", str(gold_dir), "--findings", str(found), "--split", "x"])
+    assert bad.exit_code == 2

@@ -5,15 +5,17 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import Any
 from pathlib import Path
 from collections.abc import Mapping
 
 from .. import ids
-from ..models import Document, Finding, Unit
+from ..models import Document, Finding, Provision, Unit
 from ..textnorm import Normalized, normalize, norm
 from .modality import PARSE_FREE_ROLES, ModalityJudge
 from .nlp import analyze_texts
-from .patterns import Hit, Pattern, find_hits, load_cues, load_patterns, select_hits
+from .modality import ModalityResult
+from .patterns import SIDE_ROLES, Hit, Pattern, find_hits, load_cues, load_patterns, select_hits
 
 # requires_seal (CONTRACT.md): an obligation or an allowed/required option obliges a seal;
 # an exemption or a mere mention does not.
@@ -22,6 +24,14 @@ REQUIRES = {"義務": True, "任意": True, "免除": False, "言及": False}
 # full pattern search. The gate is checked against every example at construction.
 GATE = re.compile("[印捺㊞]|なつ")
 _GROUP_NAME = re.compile(r"\(\?P<[A-Za-z_]\w*>")
+_ITEM_KINDS = {"Item", "Subitem1", "Subitem2"}
+# Documents whose plain declarative sentences prescribe (LABELLING.md: 「…押印して、市長に提出する。」).
+_NORMATIVE_KINDS = {"条例", "規則", "要綱", "要領", "訓令", "告示", "規程", "法律", "政令", "省令"}
+# A list item line of a page without 条 (・, (1), ①, 1., ア): its lead is the line above the list.
+_LIST_ITEM = re.compile(r"^[\s　]*(?:[・･•\-－]|[(（][0-9０-９一二三四五六七八九十]+[)）]|[①-⑳]|[0-9０-９]+[.．、]|[アイウエオカキクケコ][\s　.．])")
+_LEAD_LINES = 12
+# Lines under an item that are no lead: examples and notes (例:…, ※…).
+_NOTE_LINE = re.compile(r"^[\s　]*(?:例[:：.．)）]|[(（]例|※|[(（][^)）]*[)）]。?[\s　]*$)")
 
 
 class Detector:
@@ -34,12 +44,13 @@ class Detector:
     def __init__(self, patterns: list[Pattern] | None = None, patterns_dir: Path | None = None) -> None:
         self.patterns = list(patterns) if patterns is not None else load_patterns(patterns_dir)
         self.contexts = [p for p in self.patterns if p.role == "context"]
+        self.provisos = [p for p in self.patterns if p.role == "proviso"]
         self.judge = ModalityJudge(load_cues(patterns_dir))
         self.gated = all(GATE.search(norm(ex)) for p in self.patterns if not p.is_trap
-                         and p.role != "context" for ex in p.examples)
+                         and p.role not in SIDE_ROLES for ex in p.examples)
         # Every seal pattern in one alternation, for a first look (named groups unnamed: the
         # patterns reuse names; none refers back to a group).
-        seals = [p.regex for p in self.patterns if not p.is_trap and p.role != "context"]
+        seals = [p.regex for p in self.patterns if not p.is_trap and p.role not in SIDE_ROLES]
         self._any_seal = re.compile("|".join(f"(?:{_GROUP_NAME.sub('(?:', r.pattern)})" for r in seals),
                                     re.MULTILINE) if all(r.flags == seals[0].flags for r in seals) else None
         self._seals = seals
@@ -93,16 +104,36 @@ class Detector:
         findings: list[Finding] = []
         occurrences: dict[tuple[str, str], int] = {}
         key = ids.document_key(doc.title, doc.path)
+        parents = _parents(doc.root) if per_unit else {}
         for u, found, n in per_unit:
             recategorize = self._contexts(n.text)
             analysis = analyses.get(u.text, {})
+            lead = None if u.is_heading else _lead(doc, u, parents)
+            in_form = doc.doc_kind == "様式" or _in_style(doc, u, parents)
+            normative = doc.doc_kind in _NORMATIVE_KINDS and not in_form
+            judged: list[list[Any]] = []  # [hit, category, result or None, start, end]
             for h in found:
-                s, e = n.to_source(h.start, h.end)
                 same_seal = [(o.start, o.end) for o in found
                              if o is not h and o.pattern.category == h.pattern.category]
                 seals = [(o.start, o.end) for o in found if o is not h]
-                result = self.judge.judge(analysis, n.text, (h.start, h.end), h.pattern.role,
-                                          u.is_heading, same_seal, seals)
+                context = recategorize.get(h.pattern.category)
+                category = context.category if context is not None and h.pattern.id not in context.exclude \
+                    else h.pattern.category
+                s, e = n.to_source(h.start, h.end)
+                if h.pattern.role == "box" and _attached(u.text, s, e):
+                    # 「町長印」「所長印」: 印 written onto a noun names a seal (a 公印規則's
+                    # table of seal names); a form's box stands apart from the name it follows.
+                    result = ModalityResult("言及", evidence="pattern: 語に続く印（印の名称）=> 言及")
+                else:
+                    result = self.judge.judge(analysis, n.text, (h.start, h.end), h.pattern.role,
+                                              u.is_heading, same_seal, seals, lead, category, in_form,
+                                              normative)
+                judged.append([h, category, result, h.start, h.end])
+            self._fold_acts(judged, analysis, n.text)
+            for h, category, result, hs, he in judged:
+                if result is None:
+                    continue
+                s, e = n.to_source(hs, he)
                 clause = ids.clause_key(u.text)
                 occurrence = occurrences.get((h.pattern.id, clause), 0)
                 occurrences[(h.pattern.id, clause)] = occurrence + 1
@@ -112,22 +143,190 @@ class Detector:
                     file=doc.path, title=doc.title, doc_kind=doc.doc_kind,
                     locator=u.locator, text=u.text, match=u.text[s:e],
                     start=u.start + s, end=u.start + e,
-                    category=recategorize.get(h.pattern.category, h.pattern.category),
+                    category=category,
                     requires_seal=REQUIRES[result.modality], modality=result.modality,
                     pattern=h.pattern.id,
                     source_ref=block.source_ref if block is not None else u.source_ref,
                     unit_start=u.start, actor=result.actor, target=result.target,
                     evidence=result.evidence,
                 ))
+            if self.provisos and any(f.modality == "免除" and f.unit_start == u.start for f in findings):
+                findings.extend(self._proviso(doc, u, [f for f in findings if f.unit_start == u.start], key, occurrences))
         return findings
 
-    def _contexts(self, text: str) -> dict[str, str]:
-        out: dict[str, str] = {}
+    def _fold_acts(self, judged: list[list], analysis: dict, text: str) -> None:
+        """One requirement, one finding: a seal act (押印, 押す) whose object is a named seal
+        of a pattern with ``owns_act`` (実印を押印, お届け印を押印) is folded into that seal's
+        finding, whose match then spans both; the act's entry becomes ``None``. ``judged``
+        holds ``[hit, category, result, start, end]`` (normalized offsets), changed in place."""
+        owners = [j for j in judged if j[0].pattern.owns_act and j[2] is not None]
+        if not owners or not analysis.get("tokens"):
+            return
+        for act in judged:
+            h = act[0]
+            if h.pattern.role != "act" or h.pattern.category != "押印" or h.pattern.owns_act or act[2] is None:
+                continue
+            owner = next((o for o in owners if o is not act and o[2].modality == act[2].modality
+                          and self.judge.governs(analysis, text, (o[3], o[4]), (act[3], act[4]))), None)
+            if owner is None:
+                continue
+            # The other named seals of the same act are its alternatives (実印、登録印又は銀行印
+            # の押印): one requirement too, reported with the first.
+            alike = [o for o in owners if o is not owner and o[2] is not None
+                     and o[2].modality == act[2].modality
+                     and self.judge.governs(analysis, text, (o[3], o[4]), (act[3], act[4]))]
+            for o in [owner] + alike:
+                owner[3], owner[4] = min(owner[3], o[3], act[3]), max(owner[4], o[4], act[4])
+            for o in alike:
+                o[2] = None
+            r = owner[2]
+            owner[2] = ModalityResult(r.modality, r.actor, r.target, f"{r.evidence}; 押す行為と一つの要件 ({h.pattern.id})")
+            act[2] = None
+
+    def _proviso(self, doc: Document, unit: Unit, unit_findings: list[Finding], key: str,
+                 occurrences: dict[tuple[str, str], int]) -> list[Finding]:
+        """The ただし書 right after ``unit`` that takes back the unit's exemption (「押印を要しない。
+        ただし、代理人が申請する場合は、この限りでない。」): the seal is required in that case.
+        One finding per exempted category, on the ただし書 sentence."""
+        text = doc.text
+        start = unit.end
+        while start < len(text) and text[start] in " 　\t":
+            start += 1
+        end = _sentence_end(text, start)
+        sentence = text[start:end]
+        if not sentence.startswith("ただし"):
+            return []
+        n = normalize(sentence)
+        out: list[Finding] = []
+        for p in self.provisos:
+            m = p.regex.search(n.text)
+            if m is None:
+                continue
+            ms, me = m.span("m") if "m" in p.regex.groupindex else m.span()
+            s, e = n.to_source(ms, me)
+            for category in dict.fromkeys(f.category for f in unit_findings if f.modality == "免除"):
+                clause = ids.clause_key(sentence) + category
+                occurrence = occurrences.get((p.id, clause), 0)
+                occurrences[(p.id, clause)] = occurrence + 1
+                block = doc.source.block_at(start + s)
+                out.append(Finding(
+                    id=ids.finding_id(key, p.id, clause, occurrence),
+                    file=doc.path, title=doc.title, doc_kind=doc.doc_kind, locator=unit.locator,
+                    text=sentence, match=sentence[s:e], start=start + s, end=start + e,
+                    category=category, requires_seal=True, modality="義務", pattern=p.id,
+                    source_ref=block.source_ref if block is not None else unit.source_ref,
+                    unit_start=start, evidence=f"proviso: 本文の免除をただし書が解く => 義務 ({p.id})",
+                ))
+            break
+        return out
+
+    def _contexts(self, text: str) -> dict[str, Pattern]:
+        """Category -> the context rule of ``text`` that recategorizes it (first wins)."""
+        out: dict[str, Pattern] = {}
         for c in self.contexts:
             if c.regex.search(text):
                 for cat in c.applies_to:
-                    out.setdefault(cat, c.category)
+                    out.setdefault(cat, c)
         return out
+
+
+def _parents(root) -> dict[int, Provision]:
+    """id(provision) -> its parent provision, for the whole tree."""
+    out: dict[int, Provision] = {}
+    todo = [root]
+    while todo:
+        p = todo.pop()
+        for c in p.children:
+            out[id(c)] = p
+            todo.append(c)
+    return out
+
+
+def _lead(doc: Document, unit: Unit, parents: dict[int, Provision]) -> list[str] | None:
+    """The sentences that introduce the list ``unit`` is an item of (柱書), nearest first, or
+    ``None`` when the unit is no list item.
+
+    An item (号, its subdivisions) of the provision tree: the first sentence of its parent's
+    own text (up to the parent's first child; captions and numbers left out), then its
+    grandparent's while that is an item too, and so on up to the 項 or 条. A list line of a
+    page without 条 (``・``, ``(1)``, ``①`` …): the nearest line above that is no list line
+    (the list's heading or lead sentence)."""
+    leaf = doc.leaf_at(unit.start)
+    if leaf.kind in _ITEM_KINDS and getattr(parents.get(id(leaf)), "kind", "Law") not in ("Law", "Other"):
+        leads: list[str] = []
+        node = leaf
+        while node.kind in _ITEM_KINDS:
+            parent = parents.get(id(node))
+            if parent is None:
+                break
+            end = parent.children[0].start if parent.children else parent.end
+            own = _first_sentence(doc.text[parent.start:end])
+            if own:
+                leads.append(own)
+            node = parent
+        return leads or None
+    if leaf.kind in _ITEM_KINDS:
+        # An item of a page without 条 (its parent is the document): the line above the list.
+        first = leaf.start
+    elif leaf.kind in ("Law", "Other") and (_LIST_ITEM.match(unit.text) or _NOTE_LINE.match(unit.text)):
+        first = unit.start
+    else:
+        return None
+    text = doc.text
+    line_start = text.rfind("\n", 0, first) + 1
+    for _ in range(_LEAD_LINES):
+        if line_start <= 0:
+            return None
+        prev_start = text.rfind("\n", 0, line_start - 1) + 1
+        line = text[prev_start:line_start - 1]
+        if line.strip() and not _LIST_ITEM.match(line) and not _NOTE_LINE.match(line):
+            return [line.strip()]
+        line_start = prev_start
+    return None
+
+
+_CAPTION_OR_NUMBER = re.compile(r"^[\s　]*(?:[(（][^)）]*[)）]|第[0-9０-９一二三四五六七八九十百]+条(?:の[0-9０-９一二三四五六七八九十]+)?|[0-9０-９一二三四五六七八九十]+)[\s　]*$")
+
+
+def _first_sentence(own: str) -> str:
+    """A provision's own text without its caption and number lines, up to its first 「。」."""
+    lines = [line for line in own.splitlines() if line.strip() and not _CAPTION_OR_NUMBER.match(line)]
+    body = "".join(line.strip() for line in lines)
+    body = re.sub(r"^第[0-9０-９一二三四五六七八九十百]+条(?:の[0-9０-９一二三四五六七八九十]+)?[\s　]*", "", body)
+    return body[:_sentence_end(body, 0)]
+
+
+def _in_style(doc: Document, unit: Unit, parents: dict[int, Provision]) -> bool:
+    """Whether ``unit`` lies in a 様式 (AppdxStyle) of the provision tree."""
+    node: Provision | None = doc.leaf_at(unit.start)
+    while node is not None:
+        if node.kind == "AppdxStyle":
+            return True
+        node = parents.get(id(node))
+    return False
+
+
+def _attached(text: str, start: int, end: int) -> bool:
+    """Whether the box hit ``text[start:end]`` is a plain 印 written onto the word before it."""
+    return text[start:end] == "印" and start > 0 and not text[start - 1].isspace() \
+        and text[start - 1] not in "(（[［「"
+
+
+def _sentence_end(text: str, start: int) -> int:
+    """The end of the sentence starting at ``start``: after its 「。」 outside brackets, or
+    at the line's end."""
+    depth = 0
+    for i in range(start, len(text)):
+        ch = text[i]
+        if ch in "（(「『":
+            depth += 1
+        elif ch in "）)」』" and depth:
+            depth -= 1
+        elif ch == "。" and not depth:
+            return i + 1
+        elif ch == "\n":
+            return i
+    return len(text)
 
 
 @lru_cache(maxsize=1)

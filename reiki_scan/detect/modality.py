@@ -24,6 +24,7 @@ hand) and on the cue words of ``patterns/modality.yaml``. The decision, in order
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from collections.abc import Sequence
 
@@ -36,6 +37,9 @@ _PREDICATE_POS = {"VERB", "ADJ", "AUX"}
 _CLAUSE_DEPS = {"aux", "fixed", "cop", "compound", "mark"}
 _FORMAL_NOUNS = {"もの", "こと", "物", "事"}
 _OPEN = "（(「『[［"
+# 必要ありません, 必要ではない, 必要としない: the necessity denied by what follows the word.
+_NEGATED = re.compile(r"(?:は|が|で|に|と)?(?:な[いく]|ありません|ございません|ではな|でな|しな|せず)")
+_PAREN_NOTE = re.compile(r"[（(][^（）()]*[）)]")
 _CLOSE = "）)」』]］"
 
 
@@ -58,6 +62,8 @@ class ModalityJudge:
         self.cues: dict[str, list[Cue]] = {}
         for c in cues:
             self.cues.setdefault(c.kind, []).append(c)
+        # Requests (してください): they ask; they do not make a register's subject an obligation.
+        self._request_ids = {c.id for c in cues if c.kind == "must" and ".request." in c.id}
 
     def _cue(self, kind: str, text: str) -> Cue | None:
         for c in self.cues.get(kind, ()):
@@ -67,11 +73,19 @@ class ModalityJudge:
 
     def judge(self, analysis: dict, text: str, span: tuple[int, int], role: str,
               is_heading: bool = False, same_seal: Sequence[tuple[int, int]] = (),
-              seals: Sequence[tuple[int, int]] = ()) -> ModalityResult:
+              seals: Sequence[tuple[int, int]] = (), lead: Sequence[str] | None = None,
+              category: str = "", in_form: bool = False, normative: bool = False) -> ModalityResult:
         """Modality of the hit at ``span`` (half-open character offsets into ``text``, the
         analysed — normalized — unit text; ``actor``/``target`` are quoted from it); ``role`` is the pattern's role (``act``, ``document``,
         ``object``, ``box``, ``exempt``); ``same_seal`` are the spans (same offsets) of the
-        unit's other hits of the same category; ``seals`` the spans of all its other seal hits."""
+        unit's other hits of the same category; ``seals`` the spans of all its other seal hits.
+        ``lead``: for an item of a list, the sentences that introduce the list (柱書, nearest
+        first), which a unit without a predicate of its own follows; ``None`` when the unit is
+        no list item. ``in_form``: the unit is a line of a form (様式), whose seal words
+        without a predicate are instructions to the one filling it in (（記名押印）).
+        ``normative``: the unit is regulation text (条例, 規則, 要綱 …), whose plain declarative
+        sentences (…押印して提出する。) prescribe.
+        ``category``: the hit's category (the office's procedures are told apart by it)."""
         if role == "exempt":
             return ModalityResult("免除", evidence="pattern: 語自体が免除 => 免除")
         if role == "object":
@@ -83,6 +97,10 @@ class ModalityJudge:
             if role == "box":
                 return ModalityResult("義務", evidence="form: 印欄 => 義務")
             return ModalityResult("言及", evidence="parse: 解析なし => 言及")
+        tally = self._cue("tally", text)
+        if tally is not None:
+            # A row of a table of counts (押印を必要とするもの | 151件 | 8.0% |): statistics.
+            return ModalityResult("言及", evidence=f"table: 集計表の行 => 言及 ({tally.id})")
         tree = _Tree(tokens, text, analysis.get("sents", []))
         anchor = tree.anchor(span)
         path = tree.path(anchor)
@@ -91,6 +109,37 @@ class ModalityJudge:
         cue = self._exempt(tree, path, seals)
         if cue is not None:
             return ModalityResult("免除", actor, target, f"dep: {tree.describe(path, cue[0])} => 免除 ({cue[1].id})")
+        # The operative clause of the sentence exempts (「押印を要するとされているものについては
+        # …押印を省略することができる」): a seal in the clause describing the documents is the
+        # exemption's object, not a requirement of its own.
+        main = self._operative_exempt(tree, path, seals)
+        if main is not None:
+            return ModalityResult("免除", actor, target,
+                                  f"dep: {tree.describe(path, len(path) - 1)} => 免除 (主節が免除; {main.id})")
+        # A seal the issuing office puts on what it issues (写真に割印を押して交付する) is not
+        # the applicant's.
+        issued = self._issued(tree, path, role, category, text[span[0]:span[1]])
+        if issued is not None:
+            return ModalityResult("言及", actor, target,
+                                  f"dep: {tree.describe(path, len(path) - 1)} => 言及 (発行者が交付物に押す印; {issued.id})")
+        # The seal whose registration is applied for (登録を受けようとする印鑑を持参し…申請する):
+        # the register's object, not a seal to affix.
+        applied = self._registration_applied(tree, path, text[span[0]:span[1]])
+        if applied is not None:
+            return ModalityResult("言及", actor, target,
+                                  f"dep: {tree.describe(path, len(path) - 1)} => 言及 (登録の申請の対象; {applied.id})")
+        # The seal as the topic of the sentence (印鑑の登録及び証明に関し…定める, 公印の押印に
+        #係る事務): a mention. The hit's first predicate on its path is the topic verb.
+        topic = self._topic(tree, path)
+        if topic is not None:
+            return ModalityResult("言及", actor, target,
+                                  f"dep: {tree.describe(path, topic[0])} => 言及 (主題; {topic[1].id})")
+        # The office's own handling of a seal register (市長は…印影を照合しなければならない,
+        # 町長は…印鑑の提出を求め): the register's procedure, not a requirement on anyone.
+        office = self._office_procedure(tree, path, category, actor)
+        if office is not None:
+            return ModalityResult("言及", actor, target,
+                                  f"dep: {tree.describe(path, len(path) - 1)} => 言及 (官署の登録事務; {office.id})")
         if role == "box":
             return ModalityResult("義務", actor, target, "form: 印欄 => 義務")
         if role == "act" and len(path) > 1 and tokens[anchor]["dep"] == "acl":
@@ -111,31 +160,232 @@ class ModalityJudge:
             root = tree.last_root()
             path = path + [root]
         cond = self._cue("condition", tokens[root]["lemma"])
-        if cond is not None:
+        if cond is not None and not tree.existence(root):
+            # An item that is only a case (「…押印が義務付けられている場合」) takes the
+            # modality its own lead gives the list (a case of a sublist whose lead only
+            # sorts cases, 「次のイ又はロに掲げる場合の区分に応じ」, is a condition).
+            inherited = self._from_lead(list(lead or ())[:1], actor, target, tree, path)
+            if inherited is not None:
+                return inherited
             return ModalityResult("言及", actor, target, f"dep: {tree.describe(path, len(path) - 1)} => 言及 (条件のみ; {cond.id})")
         # Only the hit's own predicate (the hit itself or its head): a predicate further up
         # belongs to another clause.
         clause = next((n for n, i in enumerate(path[:2]) if tree.is_predicate(i)), None)
         if clause is not None and clause + 1 < len(path) and tokens[path[clause]]["dep"] == "acl":
             cond = self._cue("condition", tokens[path[clause + 1]]["lemma"])
-            if cond is not None:
+            if cond is not None and not tree.existence(path[clause + 1]):
                 return ModalityResult("言及", actor, target,
                                       f"dep: {tree.describe(path, clause + 1)} => 言及 (条件節; {cond.id})")
         if role == "document":
             attach = next((i for i in path[1:] if self._cue("attach", tree.phrase(i))), None)
+            definition = self._cue("must", norm(text[span[0]:]).rstrip("。"))
+            if attach is None and definition is not None and any(
+                    self._cue("attach", tree.phrase(i)) for i in range(len(tokens))):
+                # 「添付する書類は、…印鑑登録証明書とする」: a definition of what to attach.
+                return ModalityResult("義務", actor, target,
+                                      f"dep: {tree.describe(path, len(path) - 1)} => 義務 (添付する書類の定義; {definition.id})")
             if attach is None and tokens[root]["pos"] in _PREDICATE_POS:
                 return ModalityResult("言及", actor, target,
                                       f"dep: {tree.describe(path, len(path) - 1)} => 言及 (添付・提出の述語なし)")
         predicate = tree.tail(root)
+        # 印鑑の登録, 印鑑登録: the registration of a seal in the register is the register's
+        # subject matter; only a stated obligation (…なければならない, …ものとする) makes it one.
+        register = self._cue("register", text[span[0]:span[1]])
+        if register is not None and len(path) > 1 and self._cue("register_apply", tokens[path[1]]["lemma"]):
+            # 印鑑の登録の申請は…: the procedure of registering, the register's subject matter.
+            return ModalityResult("言及", actor, target,
+                                  f"dep: {tree.describe(path, 1)} => 言及 (登録の申請の手続; {register.id})")
         for kind, modality in (("must", "義務"), ("may", "任意")):
             c = self._cue(kind, predicate)
             if c is not None:
+                if (modality == "任意" or c.kind == "must" and c.id in self._request_ids) and register:
+                    # 印鑑の登録を受けることができる, 印鑑登録をしてください: who may register a
+                    # seal and how (the register's subject matter), not a seal anyone must affix.
+                    return ModalityResult("言及", actor, target,
+                                          f"dep: {tree.describe(path, len(path) - 1)} [{predicate}] => 言及 (登録制度; {register.id})")
                 return ModalityResult(modality, actor, target,
                                       f"dep: {tree.describe(path, len(path) - 1)} [{predicate}] => {modality} ({c.id})")
-        if tokens[root]["pos"] not in _PREDICATE_POS:
+        # The seal's own predicate asks (登録印を押印していただき, 登録印をお持ちのうえ).
+        if not register:
+            for n, i in enumerate(path[:2]):
+                c = self._cue("own_request", tree.phrase(i))
+                if c is not None and (n == 0 or tree.is_predicate(i)):
+                    return ModalityResult("義務", actor, target,
+                                          f"dep: {tree.describe(path, n)} => 義務 (押印語の述語が依頼; {c.id})")
+        # A necessity the seal is the subject or object of (押印が必要となります, 印鑑が必要です).
+        need = None if register else self._need(tree, path)
+        if need is not None:
             return ModalityResult("義務", actor, target,
-                                  f"dep: {tree.describe(path, len(path) - 1)} => 義務 (述語のない号: 柱書による)")
+                                  f"dep: {tree.describe(path, need[0])} => 義務 (必要; {need[1].id})")
+        if len(path) > 1 and path[1] == root and tokens[path[0]]["dep"] == "acl" and tree.copular(root):
+            # 「…署名又は記名押印した文書です」: a definition of the document fixes its seal.
+            return ModalityResult("義務", actor, target,
+                                  f"dep: {tree.describe(path, len(path) - 1)} => 義務 (定義: 押印した書類である)")
+        if (normative and not register and (len(path) > 1 or actor) and tokens[root]["pos"] in _PREDICATE_POS
+                and not any(tokens[i]["dep"] == "acl" for i in path[:-1])):
+            # The seal is a step of the procedure the main predicate prescribes (押印して …
+            # 提出する); a sentence that is only 「押印する」 may as well name or describe.
+            c = self._cue("declare", predicate)
+            if c is not None:
+                # 「…押印して、市長に提出する。」: a plain declarative procedure of a regulation.
+                return ModalityResult("義務", actor, target,
+                                      f"dep: {tree.describe(path, len(path) - 1)} [{predicate}] => 義務 (規定の平叙文; {c.id})")
+        if tokens[root]["pos"] not in _PREDICATE_POS:
+            # A sentence whose parse gives it no predicate (old katakana text: 「…署名捺印シテ
+            # 之ヲ裁判長ニ提出スヘシ」) still ends in its modality.
+            end = norm(text).rstrip("。")[-12:]
+            for kind, modality in (("must", "義務"), ("may", "任意")):
+                c = self._cue(kind, end)
+                if c is not None and not register:
+                    return ModalityResult(modality, actor, target,
+                                          f"dep: {tree.describe(path, len(path) - 1)} [文末 {end}] => {modality} ({c.id})")
+            instruction = self._instruction(tree, path)
+            if instruction is not None:
+                return ModalityResult("義務", actor, target,
+                                      f"dep: {tree.describe(path, len(path) - 1)} => 義務 (…すること; {instruction.id})")
+            inherited = None if register else self._from_lead(lead, actor, target, tree, path)
+            if inherited is not None and not (role == "document" and inherited.modality == "言及"):
+                return inherited
+            if role == "document":
+                return ModalityResult("義務", actor, target,
+                                      f"dep: {tree.describe(path, len(path) - 1)} => 義務 (述語のない号: 柱書による)")
+            if in_form:
+                return ModalityResult("義務", actor, target,
+                                      f"dep: {tree.describe(path, len(path) - 1)} => 義務 (様式中の指示)")
+            return ModalityResult("言及", actor, target,
+                                  f"dep: {tree.describe(path, len(path) - 1)} => 言及 (述語のない句・見出し・表)")
         return ModalityResult("言及", actor, target, f"dep: {tree.describe(path, len(path) - 1)} [{predicate}] => 言及")
+
+    def _item_requires(self, tree: _Tree, path: Sequence[int]) -> bool:
+        """Whether the hit itself or the first words it depends on ask for the seal
+        (押印が義務付けられている, 押印を求め, 印影…照合)."""
+        return any(self._cue("item_require", tree.phrase(i)) for i in list(path)[:3])
+
+    def _instruction(self, tree: _Tree, path: list[int]) -> Cue | None:
+        """「受任者印を押すこと」: the root is こと with the seal's clause as its relative
+        clause: an instruction, judged on the clause and its こと."""
+        if len(path) < 2 or tree.tokens[path[-1]]["lemma"] not in ("こと", "事"):
+            return None
+        clause = path[-2]
+        if tree.tokens[clause]["dep"] != "acl" or not tree.is_predicate(clause):
+            return None
+        end = next((e for s, e in tree.sents if s <= path[-1] < e), len(tree.tokens)) - 1
+        phrase = norm(tree.text[tree.tokens[clause]["start"]:tree.tokens[end]["end"]])
+        return self._cue("must", phrase)
+
+    def _from_lead(self, lead: Sequence[str] | None, actor: str, target: str,
+                   tree: _Tree | None = None, path: Sequence[int] = ()) -> ModalityResult | None:
+        """The modality a list's lead gives its items: a definition (用語の意義) -> 言及, an
+        exemption or abolition (押印を廃止しました, 省略することができる) -> 免除, a requirement
+        (次の書類を添付しなければならない, 押印を継続するもの, 前条の規定は適用しない) -> 義務."""
+        for sentence in lead or ():
+            # A parenthetical note (（前号に掲げる者を除く。）) is not the lead's own wording.
+            text = norm(_PAREN_NOTE.sub("", sentence))
+            for kind, modality in (("lead_define", "言及"), ("lead_keep", "義務"), ("lead_exempt", "免除"),
+                                   ("lead_require", "義務"), ("lead_may", "任意")):
+                c = self._cue(kind, text)
+                if c is not None:
+                    if kind == "lead_keep" and tree is not None and not self._item_requires(tree, path):
+                        # An item kept out of an exemption that only describes documents
+                        # (実印により本人確認を行うもの) obliges no one.
+                        return ModalityResult("言及", actor, target,
+                                              f"lead: 柱書「{sentence.strip()[:24]}」 => 言及 (除外の号が押印を求めない; {c.id})")
+                    return ModalityResult(modality, actor, target,
+                                          f"lead: 柱書「{sentence.strip()[:24]}」 => {modality} ({c.id})")
+        return None
+
+    def _operative_exempt(self, tree: _Tree, path: list[int],
+                          seals: Sequence[tuple[int, int]]) -> Cue | None:
+        """The main predicate's exemption when the hit only describes what is exempted (it
+        reaches the root through a relative clause); a seal that is the means of a
+        substitution keeps its requirement (as in :meth:`_exempt`)."""
+        root = path[-1]
+        if len(path) < 3 or not any(tree.tokens[i]["dep"] == "acl" for i in path[:-1]):
+            return None
+        c = self._cue("operative_exempt", tree.phrase(root))
+        if c is None or self._seal_is_means(tree, path[:-1], seals):
+            return None
+        return c
+
+    def _issued(self, tree: _Tree, path: list[int], role: str, category: str, hit: str = "") -> Cue | None:
+        if role != "act" or category != "その他の印" or self._cue("issued_seal", hit) is None:
+            return None
+        # The document the seal goes on is named anywhere in the sentence (写真に…割印,
+        # 身分証明書であって…写真を貼付し割印): GiNZA hangs it under the seal or a clause beside.
+        for t in tree.tokens:
+            c = self._cue("issued", t["lemma"])
+            if c is not None:
+                return c
+        return None
+
+    def _office_procedure(self, tree: _Tree, path: list[int], category: str, actor: str = "") -> Cue | None:
+        if category not in ("印鑑提出", "実印"):
+            return None
+        # The subject the parse gives the hit's clause (shared by coordinated predicates).
+        if actor and self._cue("office", actor) is not None:
+            return self._cue("office", actor)
+        for i in path:
+            for j in tree.children(i):
+                if tree.tokens[j]["dep"] == "nsubj":
+                    c = self._cue("office", tree.words(j))
+                    if c is not None:
+                        return c
+        return None
+
+    def _registration_applied(self, tree: _Tree, path: list[int], hit: str) -> Cue | None:
+        """The seal or form of a registration application (登録を受けようとする印鑑を持参し、
+        …登録の申請をする; 印鑑登録申請書に…申請する; 登録する実印): the register's object."""
+        anchor = path[0]
+        for j in tree.children(anchor):
+            if tree.tokens[j]["dep"] == "acl":
+                c = self._cue("register_clause", tree.phrase(j))
+                if c is not None:
+                    return c
+        if self._cue("register_seal", hit) is None and self._cue("register", hit) is None:
+            return None
+        for i in path[1:]:
+            for j in [i] + [k for k in tree.children(i) if tree.tokens[k]["dep"] == "obj"]:
+                c = self._cue("register_apply", tree.tokens[j]["lemma"])
+                if c is not None:
+                    return c
+        return None
+
+    def governs(self, analysis: dict, text: str, child: tuple[int, int], head: tuple[int, int],
+                steps: int = 3) -> bool:
+        """Whether the word at ``child`` depends on the word at ``head`` (within ``steps``
+        arcs up the tree): 「実印を押印」 — 実印 -obj-> 押印."""
+        tokens = analysis.get("tokens", [])
+        if not tokens:
+            return False
+        tree = _Tree(tokens, text, analysis.get("sents", []))
+        heads = set(tree.covering(head))
+        path = tree.path(tree.anchor(child))
+        return any(i in heads for i in path[1:steps + 1])
+
+    def _topic(self, tree: _Tree, path: list[int]) -> tuple[int, Cue] | None:
+        for n, i in enumerate(path[1:4], 1):
+            c = self._cue("topic", tree.tokens[i]["text"])
+            # 関し/関する/について are the topic verbs; 管理/保管 only as nouns (印鑑の管理),
+            # never as the verb the seal's clause leads to (押印して、これを保管し).
+            if c is not None and (tree.tokens[i]["pos"] != "NOUN" or not tree.is_predicate(i)) \
+                    and not (tree.tokens[i]["dep"] in ("ROOT", "advcl") and tree.tokens[i]["pos"] in ("NOUN", "VERB")
+                             and tree.tokens[i]["text"] in ("管理", "保管")):
+                return n, c
+            if tree.is_predicate(i):
+                return None
+        return None
+
+    def _need(self, tree: _Tree, path: list[int]) -> tuple[int, Cue] | None:
+        """A necessity word (必要) governing the hit within its own clause (two steps up)."""
+        for n, i in enumerate(path[1:3], 1):
+            # 必要 as the head, or as the complement of the head (必要に なる, 必要と する).
+            for j in [i] + [k for k in tree.children(i) if tree.tokens[k]["dep"] in ("obl", "advcl", "xcomp")]:
+                c = self._cue("need", tree.phrase(j))
+                if c is not None and not _NEGATED.match(tree.text, tree.tokens[j]["end"]):
+                    return n, c
+            if tree.is_predicate(i) and tree.tokens[i]["lemma"] not in ("必要",):
+                break
+        return None
 
     def _exempt(self, tree: _Tree, path: list[int],
                 seals: Sequence[tuple[int, int]] = ()) -> tuple[int, Cue] | None:
@@ -280,6 +530,16 @@ class _Tree:
         while start > 0 and self.tokens[start - 1]["dep"] == "compound" and self.tokens[start - 1]["head"] in (i, start):
             start -= 1
         return self.text[self.tokens[start]["start"]:self.tokens[i]["end"]]
+
+    def existence(self, i: int) -> bool:
+        """Whether noun ``i`` (場合) is the subject of ある (「…場合があります」): a statement
+        that such cases exist, not a condition."""
+        return re.match(r"(?:が|も)(?:あ|有)", self.text[self.tokens[i]["end"]:self.tokens[i]["end"] + 3]) is not None
+
+    def copular(self, i: int) -> bool:
+        """Whether noun ``i`` is a predicate with a copula (…文書です, …書類である)."""
+        return self.tokens[i]["pos"] in ("NOUN", "PROPN") and any(
+            self.tokens[j]["dep"] == "cop" for j in self.children(i))
 
     def inside_brackets(self, i: int) -> bool:
         depth = 0

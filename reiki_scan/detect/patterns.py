@@ -24,8 +24,12 @@ from ..errors import PatternDataError
 from ..models import CATEGORIES
 
 TRAP = "trap"
-ROLES = ("act", "document", "object", "box", "exempt", "context")
-CUE_KINDS = ("must", "may", "exempt", "condition", "reference", "attach", "target", "means")
+ROLES = ("act", "document", "object", "box", "exempt", "context", "proviso")
+# Roles that are not searched with the seal patterns (see Detector): context rules and provisos.
+SIDE_ROLES = ("context", "proviso")
+CUE_KINDS = ("must", "may", "exempt", "condition", "reference", "attach", "target", "means",
+             "operative_exempt", "need", "issued", "office", "register",
+             "lead_define", "lead_keep", "lead_exempt", "topic", "declare", "register_seal", "register_apply", "register_clause", "item_require", "tally", "own_request", "issued_seal", "lead_require", "lead_may")
 SCHEMA_NAME = "schema.json"
 
 
@@ -36,7 +40,10 @@ class Pattern:
     ``category``: one of :data:`reiki_scan.models.CATEGORIES` or ``"trap"`` (a non-seal word
     that suppresses overlapping hits and is never reported). ``role``: how modality is
     decided (see ``patterns/seal.yaml``). ``applies_to``: for ``role == "context"``, the
-    categories of the unit's other hits that take this pattern's category."""
+    categories of the unit's other hits that take this pattern's category, except the hits of the
+    patterns in ``exclude`` (ids). ``owns_act``: the
+    seal this pattern names (実印, 登録印, お届け印 …), as the object of a seal act of the same
+    sentence (実印を押印), makes one requirement with it: one finding, of this category."""
 
     id: str
     label: str
@@ -49,6 +56,8 @@ class Pattern:
     counter_examples: tuple[str, ...] = ()
     source: str = ""
     file: str = ""
+    owns_act: bool = False
+    exclude: tuple[str, ...] = ()
 
     @property
     def is_trap(self) -> bool:
@@ -161,7 +170,8 @@ def _load_all(directory: Path | None) -> tuple[list[Pattern], list[Cue]]:
                 regex=_compile(entry, path), role=role, priority=int(entry.get("priority", 0)),
                 applies_to=tuple(entry.get("applies_to", ())),
                 examples=tuple(entry["examples"]), counter_examples=tuple(entry.get("counter_examples", ())),
-                source=entry["source"], file=path.name,
+                source=entry["source"], file=path.name, owns_act=bool(entry.get("owns_act", False)),
+                exclude=tuple(entry.get("exclude", ())),
             ))
         for entry in data.get("cues", []):
             cues.append(Cue(
@@ -193,11 +203,11 @@ def load_cues(directory: Path | None = None) -> list[Cue]:
 
 
 def find_hits(patterns: Iterable[Pattern], text: str) -> list[Hit]:
-    """Every raw hit of ``patterns`` (context rules excluded) in the normalized ``text``,
+    """Every raw hit of ``patterns`` (context rules and provisos excluded) in the normalized ``text``,
     before overlap resolution."""
     hits: list[Hit] = []
     for p in patterns:
-        if p.role == "context":
+        if p.role in SIDE_ROLES:
             continue
         for m in p.regex.finditer(text):
             if "m" in p.regex.groupindex and m.start("m") >= 0:
