@@ -73,21 +73,25 @@ DEV_FIGURES = {
     "rows": 615, "files": 63,
     "tp_fp_fn": (60, 9, 15), "precision": 0.87, "recall": 0.8,
     "category": (0.883, 60, 6),
-    "locator": (0.694, 563),  # loader/structure (pages without 条, cut headings): not detect's
-    "required_locator": (0.717, 60),
+    "locator": (0.703, 563),  # loader/structure (pages without 条, cut headings): not detect's
+    "required_locator": (0.867, 60),
     "kinds": {"category": {"category": 7}, "modality_miss": {"miss": 14},
               "negation_condition": {"false_hit": 3}, "office_stamp": {"false_hit": 1},
               "one_requirement": {"multi": 6}, "other_false_hit": {"false_hit": 2},
               "register": {"false_hit": 3}, "request": {"miss": 1}},
 }
-# Scored once, at the end of the work on issue 17 (2026-12-07), after the code was frozen.
+# Scored once, at the end of the work on issue 17 (2026-12-07), after the code was frozen; scored
+# again once the loader's structure of texts without 条 (issue 18) was merged with it: its items
+# numbered (1) became 号 of the tree, which moved the locators and let one more list item find its
+# lead (a dev regression of the merge, fixed on dev). Before that merge: (20, 18, 7), 0.526 / 0.741,
+# locator (0.709, 206), required locator (0.75, 20), 5 modality misses.
 TEST_FIGURES = {
     "rows": 235, "files": 32,
-    "tp_fp_fn": (20, 18, 7), "precision": 0.526, "recall": 0.741,
-    "category": (0.9, 20, 2),
-    "locator": (0.709, 206),
-    "required_locator": (0.75, 20),
-    "kinds": {"category": {"category": 2}, "modality_miss": {"miss": 5},
+    "tp_fp_fn": (21, 18, 6), "precision": 0.538, "recall": 0.778,
+    "category": (0.905, 21, 2),
+    "locator": (0.66, 206),
+    "required_locator": (0.524, 21),
+    "kinds": {"category": {"category": 2}, "modality_miss": {"miss": 4},
               "negation_condition": {"false_hit": 3}, "office_stamp": {"false_hit": 2},
               "omission": {"false_hit": 2}, "one_requirement": {"multi": 2},
               "other_false_hit": {"false_hit": 7}, "register": {"false_hit": 4},

@@ -248,8 +248,9 @@ def _lead(doc: Document, unit: Unit, parents: dict[int, Provision]) -> list[str]
 
     An item (号, its subdivisions) of the provision tree: the first sentence of its parent's
     own text (up to the parent's first child; captions and numbers left out), then its
-    grandparent's while that is an item too, and so on up to the 項 or 条. A list line of a
-    page without 条 (``・``, ``(1)``, ``①`` …): the nearest line above that is no list line
+    grandparent's while that is an item too, and so on up to the 項 or 条; when those hold no
+    sentence (a 「2」 that only numbers its items), the line above the list as for a list line. A
+    list line of a page without 条 (``・``, ``(1)``, ``①`` …): the nearest line above that is no list line
     (the list's heading or lead sentence)."""
     leaf = doc.leaf_at(unit.start)
     if leaf.kind in _ITEM_KINDS and getattr(parents.get(id(leaf)), "kind", "Law") not in ("Law", "Other"):
@@ -264,7 +265,8 @@ def _lead(doc: Document, unit: Unit, parents: dict[int, Provision]) -> list[str]
             if own:
                 leads.append(own)
             node = parent
-        return leads or None
+        if leads:
+            return leads
     if leaf.kind in _ITEM_KINDS:
         # An item of a page without 条 (its parent is the document): the line above the list.
         first = leaf.start
