@@ -369,7 +369,7 @@ def changes_sheet(ws, diff: Mapping) -> None:
     ws.auto_filter.ref = f"A1:{get_column_letter(len(CHANGE_COLUMNS))}{max(out.row, 2)}"
 
 
-def write_ledger(path: Path, findings: list[Finding], groups: list, summary: dict) -> None:
+def write_ledger(path: Path, findings: list[Finding], groups: list, summary: dict, *, own: bool = False) -> None:
     """Write the review ledger to ``path`` (.xlsx) through a temporary file and a rename.
 
     ``groups``: :class:`reiki_scan.group.Group` objects (id, label, size, decision,
@@ -378,11 +378,14 @@ def write_ledger(path: Path, findings: list[Finding], groups: list, summary: dic
     (``decided_by`` other than ``proposal``) have their decision filled in 審査結果, and their
     ``note`` in 備考; 理由 is always the proposal's (:func:`proposal_reason`), beside 提案.
 
-    Raises :class:`OutputError` when ``path`` holds a ledger with reviewer input (choose another
-    name: :func:`ledger_has_reviewer_input`) or cannot be written; :class:`ReviewFileError`
+    ``own``: the file at ``path`` is, untouched, the ledger the tool last wrote (the workspace
+    knows it): the 審査結果 it shows were copied there by the tool and it may be replaced.
+
+    Raises :class:`OutputError` when ``path`` holds a ledger with reviewer input (move it away
+    first: :func:`ledger_has_reviewer_input`) and is not ``own``, or cannot be written; :class:`ReviewFileError`
     when an existing file at ``path`` is not a readable ledger."""
     path = Path(path)
-    if path.exists() and ledger_has_reviewer_input(path):
+    if not own and path.exists() and ledger_has_reviewer_input(path):
         raise OutputError(
             "審査結果又は備考が入力された台帳は上書きしません。別の名前を指定するか、台帳を移してから実行してください",
             path=str(path),
