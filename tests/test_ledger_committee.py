@@ -5,14 +5,16 @@ from __future__ import annotations
 
 import re
 import shutil
+import zipfile
 from pathlib import Path
 
 import openpyxl
 import pytest
+from lxml import etree
 
 from reiki_scan.draft.ledger import write_ledger
 from reiki_scan.group import group_findings, summarize_groups
-from reiki_scan.models import Finding
+from reiki_scan.models import DECISIONS, Finding
 from reiki_scan.review.ledger import read_ledger
 from test_ledger import recalculated, sheet_rows
 
@@ -73,6 +75,17 @@ def test_regression_ledger_prints_a4_landscape_one_page_wide_with_titles(ledger)
     for col in ("条文", "理由"):
         letter = openpyxl.utils.get_column_letter(header.index(col) + 1)
         assert all(ws[f"{letter}{r}"].alignment.wrap_text for r in range(2, 8)), col
+
+
+def test_regression_summary_chart_covers_no_cell_of_the_tables(ledger):
+    with zipfile.ZipFile(ledger) as z:
+        drawing = etree.fromstring(z.read("xl/drawings/drawing1.xml"))
+    ns = {"xdr": "http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing"}
+    # 0-based 10: column K, right of the 区分 table (A: 文書種別, B: 区分, C-I: the decisions, J: 合計).
+    assert drawing.find(".//xdr:from/xdr:col", ns).text == str(2 + len(DECISIONS) + 1) == "10"
+    widest = max(len(r) - r[::-1].index(next(v for v in r[::-1] if v is not None))
+                 for r in sheet_rows(openpyxl.load_workbook(ledger)["集計"]) if any(v is not None for v in r))
+    assert int(drawing.find(".//xdr:from/xdr:col", ns).text) >= widest
 
 
 def test_regression_summary_sheet_has_japanese_labels_and_no_run_timings(ledger):

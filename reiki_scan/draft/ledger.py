@@ -204,7 +204,8 @@ def _summary_sheet(ws, findings: list[Finding], summary: Mapping) -> None:
             chart.add_data(Reference(ws, min_col=col, max_col=col, min_row=1, max_row=last), titles_from_data=True)
         chart.set_categories(Reference(ws, min_col=1, max_col=1, min_row=first, max_row=last))
         chart.width, chart.height = 18, max(7, 0.8 * len(kinds) + 4)
-        ws.add_chart(chart, f"{get_column_letter(ncols + 2)}2")
+        # Right of the wider 区分 table below, so that the chart covers no cell.
+        ws.add_chart(chart, f"{get_column_letter(len(DECISIONS) + 4)}2")
 
     # Table 2: 文書種別 × 区分 × 決定, live as table 1.
     counts = Counter((f.doc_kind, f.category) for f in findings)
