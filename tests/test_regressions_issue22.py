@@ -4,7 +4,6 @@ built in ``tmp_path`` (``reiki-scan run C --out O``), with the exact outputs it 
 from __future__ import annotations
 
 import json
-import re
 import shutil
 import struct
 import zipfile

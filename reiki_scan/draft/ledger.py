@@ -25,7 +25,7 @@ from __future__ import annotations
 import os
 import tempfile
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -37,10 +37,9 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from ..errors import OutputError
 from ..models import CATEGORIES, DECISIONS, DOC_KINDS, Finding
 from ..outfiles import share
-from ..review.ledger import (CHANGE_COLUMNS, CHANGES_SHEET, DECISION_HEADER, FINDING_COLUMNS, FINDINGS_SHEET,
-                             EFFECTIVE_HEADER, GROUP_COLUMNS, GROUPS_SHEET, NOTE_HEADER, REREVIEW_NOTE,
-                             RUN_INFO_SHEET, SUMMARY_SHEET,
-                             ledger_has_reviewer_input, proposal_reason)
+from ..review.ledger import (CHANGE_COLUMNS, CHANGES_SHEET, DECISION_HEADER, EFFECTIVE_HEADER, FINDING_COLUMNS,
+                             FINDINGS_SHEET, GROUP_COLUMNS, GROUPS_SHEET, NOTE_HEADER, REREVIEW_NOTE, RUN_INFO_SHEET,
+                             SUMMARY_SHEET, ledger_has_reviewer_input, proposal_reason)
 from ..review.lineage import DIFF_LABELS
 from ..textnorm import xml_safe
 
