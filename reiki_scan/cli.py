@@ -30,6 +30,34 @@ app = typer.Typer(
 DEFAULT_OUT = Path("reiki-scan-out")
 
 
+def _version(value: bool) -> None:
+    if value:
+        from . import __version__
+
+        typer.echo(f"reiki-scan {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _main(
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+                                 help="版を表示して終了 (print the version and exit)"),
+) -> None:
+    """reiki-scan: 例規・様式の押印見直し (seal-requirement review of municipal regulations and forms)."""
+
+
+def _next(console, what: str, command: str) -> None:
+    """The last line of every command: which file to edit (or what to do) next and the command to run
+    after it."""
+    console.print(f"次に (next): {what}、{command} を実行してください", soft_wrap=True)
+
+
+def _q(path: Path) -> str:
+    """``path`` as typed on a command line (quoted when it holds a space)."""
+    text = str(path)
+    return f'"{text}"' if " " in text else text
+
+
 def _console():
     from rich.console import Console
 
@@ -171,7 +199,10 @@ def _scan_and_write(corpus: Path | None, out: Path, drafts: bool, workers: int, 
         console.print(f"[cyan]注意 (note):[/cyan] 自治体名を題名から「{outcome.result.config.municipality}」と読みました。"
                       "違う場合は reiki-scan.toml の municipality か --municipality で指定してください")
     _report_diff(console, outcome.diff)
-    return _report(console, outcome.result, outcome.report, outcome.files_read, out)
+    code = _report(console, outcome.result, outcome.report, outcome.files_read, out)
+    _next(console, f"{_q(out / 'ledger.xlsx')} の審査結果を記入し",
+          f"reiki-scan draft {_q(out)}")
+    return code
 
 
 _CORPUS_HELP = "例規・様式のフォルダ (folder of regulations and forms); 省略時は同梱の corpus_samples/"
@@ -228,7 +259,10 @@ def draft(
         result, report, files_read = pipeline.redraft(out, wait=wait)
     except ReikiScanError as e:
         _fail(str(e))
-    raise typer.Exit(_report(console, result, report, files_read, out))
+    code = _report(console, result, report, files_read, out)
+    _next(console, f"{_q(out / 'ledger.xlsx')} の審査結果と {_q(out / '見え消し')} の起案を確かめて直し",
+          f"reiki-scan draft {_q(out)}")
+    raise typer.Exit(code)
 
 
 @app.command()
@@ -254,12 +288,16 @@ def check(
     _report_diff(console, outcome.diff)
     if not outcome.uncovered:
         console.print(f"審査されていない新しい押印要求はありません (no new seal requirement): {outcome.files_read} ファイル")
+        _next(console, "例規を更新したら",
+              f"reiki-scan check {_q(corpus)} --against {_q(against)}")
         # As every command: some inputs could not be read, so the check is not complete.
         raise typer.Exit(1 if outcome.result.skipped else 0)
     console.print(f"[red]審査されていない新しい押印要求 (new seal requirements without a decision): "
                   f"{len(outcome.uncovered)} 件[/red]")
     for f in outcome.uncovered:
         typer.echo(f"{f.id}\t{f.file}\t{f.locator}\t{f.category}\t{f.decision}\t{f.text}")
+    _next(console, "新しい押印要求を台帳に載せるため",
+          f"reiki-scan run {_q(corpus)} --out {_q(against)}")
     raise typer.Exit(1)
 
 
@@ -287,13 +325,16 @@ def parse(
         raise typer.Exit(1) from None
     if as_json:
         typer.echo(json.dumps(_tree_json(doc), ensure_ascii=False, indent=2))
-        return
-    from rich.console import Console
-    from rich.tree import Tree
+    else:
+        from rich.console import Console
+        from rich.tree import Tree
 
-    tree = Tree(f"{doc.title} [{doc.doc_kind}] {doc.act_number}")
-    _tree_rich(doc, doc.root, tree)
-    Console(highlight=False).print(tree)
+        tree = Tree(f"{doc.title} [{doc.doc_kind}] {doc.act_number}")
+        _tree_rich(doc, doc.root, tree)
+        Console(highlight=False).print(tree)
+    # On stderr, so that --json output stays one JSON document.
+    _next(_console(), "構造に誤りがなければ、このファイルのあるフォルダを走査するため",
+          f"reiki-scan run {_q(file.parent)} --out {_q(DEFAULT_OUT)}")
 
 
 def _node_json(doc, p) -> dict:
@@ -411,6 +452,9 @@ def eval_(
         if split is not None:
             typer.echo(f"分割 (split): {split}" + ("（集計値のみ; 行は表示しません）" if not rows else ""))
         typer.echo(format_report(report, rows=rows))
+    _next(_console(), "見落とし・誤検出があれば patterns/*.yaml を直し",
+          "reiki-scan eval " + " ".join(f"--gold {_q(g)}" for g in gold) + f" --findings {_q(findings)}"
+          + (f" --split {split}" if split else ""))
 
 
 def main() -> None:  # pragma: no cover - console entry point

@@ -33,9 +33,9 @@ from . import __version__
 from .config import RunConfig
 from .errors import LoadError, NoRunError, OutputError
 from .models import Document, Finding
-from .outfiles import share
-from .review.decisions import (apply_decisions, pending_decisions, read_ledgers, record_written_ledger,
-                               unreviewed_ledger_key, untouched_written_ledger)
+from .outfiles import HISTORY_DIR, History, share
+from .review.decisions import (apply_decisions, archive_reviewed_ledger, pending_decisions, read_ledgers,
+                               record_written_ledger, unreviewed_ledger_key)
 from .review.lineage import Diff, carry_ids
 from .scan import (ProgressFn, ScanResult, ScanStats, Skipped, WorkerPool, build_manifest, load_limits,
                    no_progress, read_document, scan_incremental)
@@ -163,7 +163,8 @@ class OutputReport:
     the regulations whose amendment sentences failed the self-check and are left to the
     drafter (``"file: title"``; the run is then not a success); ``ledger``: the
     name of the ledger written (``""`` when the one in OUT was kept), ``ledger_key``: the
-    :func:`ledger_key` of its content."""
+    :func:`ledger_key` of its content; ``history``: the files moved to ``OUT/履歴/…`` (paths
+    relative to OUT)."""
 
     files: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
@@ -171,6 +172,7 @@ class OutputReport:
     drafts_omitted: list[str] = field(default_factory=list)
     ledger: str = ""
     ledger_key: str = ""
+    history: list[str] = field(default_factory=list)
 
 
 def apply_reviews(out: Path, findings: list[Finding]) -> tuple[list[Finding], bool]:
@@ -188,19 +190,6 @@ def apply_reviews(out: Path, findings: list[Finding]) -> tuple[list[Finding], bo
     return ledger.resolve(findings, ledger.read_ledger(path)), True
 
 
-def _ledger_target(out: Path, reviewed: bool, stamp: str) -> Path:
-    if not reviewed:
-        return out / "ledger.xlsx"
-    # Never overwrite a reviewer's file: the regenerated ledger goes beside it, and a
-    # second run within the same second gets its own name rather than an error.
-    path = out / f"ledger-{stamp}.xlsx"
-    n = 2
-    while path.exists():
-        path = out / f"ledger-{stamp}-{n}.xlsx"
-        n += 1
-    return path
-
-
 # Summary keys that differ between two runs giving the same findings: not part of a ledger's content key.
 _RUN_FIGURES = ("timings_s", "units", "diff", "rerun")
 
@@ -216,20 +205,20 @@ def ledger_key(findings: list[Finding], summary: dict) -> str:
 def write_outputs(out: Path, result: ScanResult, *, drafts: bool, files_read: int,
                   stamp: str | None = None, reviews_applied: bool = False,
                   extra_summary: dict | None = None, unreviewed_ledger: str | None = None,
-                  last_ledger: tuple[str, str] | None = None) -> OutputReport:
+                  history: History | None = None, decision_times: dict[str, float] | None = None) -> OutputReport:
     """Write findings.jsonl, summary.json, the ledger and (with ``drafts``) every draft.
 
-    ``stamp`` names files written beside reviewer-edited ones (default: now,
-    ``YYYYmmdd-HHMMSS``). ``reviews_applied``: the ledger decisions are already in
-    ``result.findings`` (the rerun workspace applied them) and ``OUT/ledger.xlsx`` is not
-    applied again. ``extra_summary``: keys added to summary.json (``diff``, ``rerun``).
-    ``unreviewed_ledger``: the :func:`ledger_key` of ``OUT/ledger.xlsx`` when the caller knows
-    it is, untouched, a ledger a run wrote without any decision in it (the rerun workspace
-    records that); it is then not read, and not rewritten when the new ledger would show the
-    same findings and summary (its 実行情報 and 変更点 stay those of the run that wrote it).
-    ``last_ledger``: ``(name, key)`` of the ledger the last run wrote, when it is still untouched;
-    when ``ledger.xlsx`` holds reviewer input and the new ledger would equal that one, no
-    further ledger is written beside it."""
+    OUT holds the current files: a ledger or draft a reviewer edited is moved, intact, to
+    ``history`` (default ``OUT/履歴/<stamp>``) before the new one takes its name, and the notes say
+    so. ``stamp``: the run's time, ``YYYYmmdd-HHMMSS`` (default: now). ``reviews_applied``: the ledger
+    decisions are already in ``result.findings`` (the rerun workspace applied them) and
+    ``OUT/ledger.xlsx`` is not applied again. ``extra_summary``: keys added to summary.json
+    (``diff``, ``rerun``). ``unreviewed_ledger``: the :func:`ledger_key` of ``OUT/ledger.xlsx`` when
+    the caller knows it is, untouched, the ledger the last run wrote (the rerun workspace records
+    that); it is then not read, and not rewritten when the new ledger would show the same findings
+    and summary (its 実行情報 and 変更点 stay those of the run that wrote it). ``decision_times``:
+    finding id → modification time (POSIX seconds) of the ledger its decision came from, for a
+    disagreement with a 見え消し (default: that of ``OUT/ledger.xlsx``)."""
     from . import group
     from .draft import ledger
     from .review.ledger import ledger_has_reviewer_input
@@ -239,16 +228,17 @@ def write_outputs(out: Path, result: ScanResult, *, drafts: bool, files_read: in
     except OSError as e:
         raise OutputError(f"出力フォルダを作れません（{e.strerror or e}）。場所と権限を確認してください", path=str(out)) from e
     stamp = stamp or time.strftime("%Y%m%d-%H%M%S")
+    history = history if history is not None else History(out, stamp)
     report = OutputReport()
     if reviews_applied:
         findings = result.findings
         reviewed = unreviewed_ledger is None and ledger_has_reviewer_input(out / "ledger.xlsx")
     else:
         findings, reviewed = apply_reviews(out, result.findings)
-    if (out / "見え消し").is_dir():
+    if (out / "見え消し").is_dir() or (out / HISTORY_DIR).is_dir():
         from .draft.mikeshi import apply_decisions
 
-        findings, mikeshi_notes = apply_decisions(out, findings)
+        findings, mikeshi_notes = apply_decisions(out, findings, decision_times)
         report.notes.extend(mikeshi_notes)
     result.findings = findings
     if drafts:
@@ -269,9 +259,9 @@ def write_outputs(out: Path, result: ScanResult, *, drafts: bool, files_read: in
         docs = {k: result.documents[k] for k in sorted(needed) if k in result.documents}
         draft_findings, draft_docs = draft_view(findings, docs, links)
         drafted = write_drafts(out, draft_findings, draft_docs, result.config,
-                               stamp=stamp[:8], store=out / GENERATED_DIR)
+                               stamp=stamp[:8], store=out / GENERATED_DIR, history=history)
         mikeshi = write_mikeshi(out, findings, result.documents, result.config,
-                                stamp=stamp[:8], store=out / GENERATED_DIR)
+                                stamp=stamp[:8], store=out / GENERATED_DIR, history=history)
         result.timings["draft"] = time.perf_counter() - t0
         report.files.extend(drafted.files)
         report.files.extend(mikeshi.files)
@@ -280,7 +270,7 @@ def write_outputs(out: Path, result: ScanResult, *, drafts: bool, files_read: in
         report.drafts_omitted.extend(drafted.omitted)
         result.problems.extend(drafted.problems)
         amended = write_amended_forms(out, findings, docs, result.corpus, result.config,
-                                      stamp=stamp[:8], store=out / GENERATED_DIR)
+                                      stamp=stamp[:8], store=out / GENERATED_DIR, history=history)
         report.files.extend(a.written for a in amended.written if a.new)
         report.notes.extend(amended.notes)
         report.notes.extend(
@@ -297,22 +287,33 @@ def write_outputs(out: Path, result: ScanResult, *, drafts: bool, files_read: in
     summary.update(extra_summary or {})
     if drafts:
         summary.update(forms_summary)
-    ledger_path = _ledger_target(out, reviewed, stamp)
+    ledger_path = out / "ledger.xlsx"
     report.ledger_key = ledger_key(findings, summary)
     if unreviewed_ledger is not None and not reviewed and report.ledger_key == unreviewed_ledger:
         report.notes.append("所見と集計が前回と同じため、ledger.xlsx はそのまま残しました")
-    elif reviewed and last_ledger is not None and last_ledger[0] != "ledger.xlsx" and report.ledger_key == last_ledger[1]:
-        report.notes.append(f"所見と集計が前回と同じため、新しい台帳は書かず {last_ledger[0]} をそのまま残しました")
     else:
-        ledger.write_ledger(ledger_path, findings, group.summarize_groups(findings), summary)
+        moved = None
+        if reviewed and ledger_path.exists():
+            # Never overwrite a reviewer's file: it goes to the history folder as it is.
+            moved = history.move(ledger_path)
+            report.notes.append(f"ledger.xlsx には審査結果が入力されているため {history.where(moved)} に移し、"
+                                "新しい台帳を ledger.xlsx に書きました")
+        try:
+            ledger.write_ledger(ledger_path, findings, group.summarize_groups(findings), summary,
+                                own=unreviewed_ledger is not None)
+        except BaseException:
+            if moved is not None:
+                history.restore(moved)  # the reviewer's ledger stays the current one
+            raise
         report.files.append(ledger_path.name)
         report.ledger = ledger_path.name
-        if reviewed:
-            report.notes.append(
-                f"ledger.xlsx には審査結果が入力されているため上書きせず、新しい台帳を {ledger_path.name} に書きました"
-            )
     atomic_write_text(out / "summary.json", json.dumps(summary, ensure_ascii=False, indent=2) + "\n")
     report.files.append("summary.json")
+    report.history = [history.where(p) for p in history.moved]
+    if history.moved:
+        report.notes.append(f"前の版は {history.where(history.folder)} に移しました（削除・上書きはしていません）: "
+                            + "、".join(history.where(p).removeprefix(history.where(history.folder) + "/")
+                                       for p in history.moved))
     return report
 
 
@@ -362,16 +363,20 @@ def run(corpus: Path, out: Path, config: RunConfig, *, drafts: bool = True, work
             diff.previous_run = last.id if last else None
             with ws.transaction():
                 ledgers = read_ledgers(out, ws)
-                findings, diff.rereview = apply_decisions(findings, ws.effective_decisions())
+                history = History(out, stamp or time.strftime("%Y%m%d-%H%M%S"))
+                archived = _archive_ledger(out, ws, history)
+                stored = ws.effective_decisions()
+                findings, diff.rereview = apply_decisions(findings, stored)
                 findings.sort(key=lambda f: (f.file, f.start, f.end, f.id))
                 result.findings = findings
                 _refresh(diff, findings)
-                report = write_outputs(out, result, drafts=drafts, files_read=scanned.files_read, stamp=stamp,
-                                       reviews_applied=True,
+                report = write_outputs(out, result, drafts=drafts, files_read=scanned.files_read,
+                                       stamp=history.stamp, reviews_applied=True,
                                        extra_summary={"diff": diff.to_json(),
                                                       "rerun": {"run": run_id, **scanned.stats.to_json()}},
-                                       unreviewed_ledger=unreviewed_ledger_key(out, ws),
-                                       last_ledger=untouched_written_ledger(out, ws))
+                                       unreviewed_ledger=unreviewed_ledger_key(out, ws), history=history,
+                                       decision_times=_decision_times(stored))
+                report.notes[:0] = archived
                 if report.ledger:
                     record_written_ledger(out / report.ledger, ws, result.findings, report.ledger_key)
                 ws.finish_run(run_id, scanned.rows, result.findings, diff.counts())
@@ -383,7 +388,21 @@ def run(corpus: Path, out: Path, config: RunConfig, *, drafts: bool = True, work
     return RunOutcome(result, report, scanned.files_read, diff, scanned.stats, run_id, ledgers)
 
 
-def redraft(out: Path, *, wait: bool = False) -> tuple[ScanResult, OutputReport, int]:
+def _archive_ledger(out: Path, ws: Workspace, history: History) -> list[str]:
+    """Move a reviewer's ``OUT/ledger.xlsx`` to the history folder before its decisions are applied
+    (so that they name where it is now); the note that says so, or none."""
+    moved = archive_reviewed_ledger(out, ws, history)
+    if moved is None:
+        return []
+    return [f"ledger.xlsx には審査結果が入力されているため {history.where(moved)} に移し（その審査結果は引き続き"
+            "有効です）、新しい台帳を ledger.xlsx に書きました"]
+
+
+def _decision_times(stored: dict) -> dict[str, float]:
+    return {i: s.source_mtime_ns / 1e9 for i, s in stored.items()}
+
+
+def redraft(out: Path, *, wait: bool = False, stamp: str | None = None) -> tuple[ScanResult, OutputReport, int]:
     """``reiki-scan draft OUT``: the decisions of every ledger of ``out`` (and those stored from
     ledgers since replaced) over the stored proposals, a changed clause's decision set back for
     re-review; then findings.jsonl, the ledger and every draft rewritten, without scanning again.
@@ -417,13 +436,20 @@ def redraft(out: Path, *, wait: bool = False) -> tuple[ScanResult, OutputReport,
             with ws.transaction():
                 read_ledgers(out, ws)
                 findings = [as_proposed(f) for f in read_findings(out)]
-                findings = apply_decisions(findings, ws.effective_decisions())[0]
                 previous = _summary(out)
                 result, files_read = _stored_result(out, corpus, config, findings, previous)
+                history = History(out, stamp or time.strftime("%Y%m%d-%H%M%S"))
+                archived = _archive_ledger(out, ws, history)
+                stored = ws.effective_decisions()
+                result.findings = apply_decisions(findings, stored)[0]
                 name_municipality(result, [f.title for f in findings])
                 report = write_outputs(out, result, drafts=True, files_read=files_read, reviews_applied=True,
-                                       extra_summary=_scan_figures(previous, result.findings))
-                record_written_ledger(out / report.ledger, ws, result.findings, report.ledger_key)
+                                       stamp=history.stamp, extra_summary=_scan_figures(previous, result.findings),
+                                       unreviewed_ledger=unreviewed_ledger_key(out, ws), history=history,
+                                       decision_times=_decision_times(stored))
+                report.notes[:0] = archived
+                if report.ledger:
+                    record_written_ledger(out / report.ledger, ws, result.findings, report.ledger_key)
         finally:
             ws.close()
     return result, report, files_read

@@ -5,7 +5,7 @@ corpus_samples and edits a generated 特例規則案.docx as a reviewer would.""
 from __future__ import annotations
 
 import json
-import time
+import re
 import zipfile
 from pathlib import Path
 
@@ -24,6 +24,7 @@ from reiki_scan.draft.protect import (
     HASH_PROPERTY, content_hash, file_hash, is_edited, recorded_hash, save_protected,
 )
 from reiki_scan.draft.redline import Line, Piece, Unit, diff_units, inline_diff, read_units
+from reiki_scan.outfiles import History
 
 BLOCKS = [
     Para.of("題名", "押印等の見直しに伴う押印の特例に関する規則"),
@@ -74,20 +75,23 @@ def test_added_paragraph_edited_cell_and_foreign_file_are_edits(tmp_path):
     assert recorded_hash(foreign) is None
 
 
-def test_foreign_file_is_kept_and_the_draft_goes_beside(tmp_path):
+def test_foreign_file_moves_to_history_and_the_draft_takes_its_place(tmp_path):
     path = tmp_path / "特例規則案.docx"
     path.write_bytes(b"reviewer's own file")
+    history = History(tmp_path, "20261129-090000")
     outcome = save_protected(build_docx(BLOCKS, "特例規則"), path, stamp="20261129", previous=None,
-                             redline_title="特例規則（変更点）")
-    assert path.read_bytes() == b"reviewer's own file"
-    assert outcome.written == tmp_path / "特例規則案-20261129.docx"
-    assert outcome.redline is None
-    assert outcome.note == ("特例規則案.docx は審査者が編集しているため上書きせず、新しい起案を 特例規則案-20261129.docx に"
-                            "書きました（前回の起案の写しがないため変更点の文書は作れません）")
-    # The same day again: our own beside file is replaced, the reviewer's stays.
+                             redline_title="特例規則（変更点）", history=history)
+    kept = tmp_path / "履歴" / "20261129-090000" / "特例規則案.docx"
+    assert kept.read_bytes() == b"reviewer's own file"
+    assert (outcome.written, outcome.kept, outcome.redline) == (path, kept, None)
+    assert is_edited(path) is False  # the current draft is the tool's
+    assert outcome.note == ("特例規則案.docx は審査者が編集していたため 履歴/20261129-090000/特例規則案.docx に移し、"
+                            "新しい起案を 特例規則案.docx に書きました（前回の起案の写しがないため変更点の文書は作れません）")
+    # Again: our own current draft is replaced in place; nothing more goes to the history folder.
     again = save_protected(build_docx(BLOCKS, "特例規則"), path, stamp="20261129")
-    assert again.written == tmp_path / "特例規則案-20261129.docx"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["特例規則案-20261129.docx", "特例規則案.docx"]
+    assert (again.written, again.kept, again.note) == (path, None, "")
+    assert sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*") if p.is_file()) == sorted([
+        "特例規則案.docx", "履歴/20261129-090000/特例規則案.docx"])
 
 
 def test_inline_diff_compares_numbers_whole_and_japanese_by_character():
@@ -137,19 +141,22 @@ def test_edited_special_rule_is_kept_and_the_redline_holds_the_generated_changes
     wb.save(out / "ledger.xlsx")
 
     seiri_path = out / "整理規則案.docx"
-    _, report, _ = pipeline.redraft(out)
-    today = time.strftime("%Y%m%d")
+    _, report, _ = pipeline.redraft(out, stamp="20261130-090000")
+    history = out / "履歴" / "20261130-090000"
 
-    assert tokurei.read_bytes() == edited
-    beside = out / f"特例規則案-{today}.docx"
-    redline = out / f"特例規則案-変更点-{today}.docx"
-    new = read_back(beside)
+    # The reviewer's file is kept, intact, in the history folder; the new draft takes its name.
+    assert (history / "特例規則案.docx").read_bytes() == edited
+    redline = history / "特例規則案-変更点.docx"
+    new = read_back(tokurei)
     assert new[:-1] == before[:-1]
     assert new[-1] == [r for r in before[-1] if r != row]
-    assert (f"特例規則案.docx は審査者が編集しているため上書きせず、新しい起案を 特例規則案-{today}.docx に書きました"
-            f"（前回の起案からの変更点は 特例規則案-変更点-{today}.docx）") in report.notes
+    assert ("特例規則案.docx は審査者が編集していたため 履歴/20261130-090000/特例規則案.docx に移し、新しい起案を "
+            "特例規則案.docx に書きました（前回の起案からの変更点は 履歴/20261130-090000/特例規則案-変更点.docx）") in report.notes
+    assert sorted(p.relative_to(history).as_posix() for p in history.rglob("*") if p.is_file()) == [
+        "ledger.xlsx", "特例規則案-変更点.docx", "特例規則案.docx"]
+    assert not [p.name for p in out.iterdir() if re.search(r"-[0-9]{8}", p.name)]  # nothing dated beside
     # Exactly the generated difference: the row of 第6条 deleted; the reviewer's note is not in it.
-    date = f"{today[:4]}-{today[4:6]}-{today[6:]}T00:00:00Z"
+    date = "2026-11-30T00:00:00Z"
     assert tracked_changes(redline) == [("del", "reiki-scan", date, "\t".join(row))]
     units = read_units(redline)
     assert not any("法規担当メモ" in u.text for u in units)
@@ -159,13 +166,17 @@ def test_edited_special_rule_is_kept_and_the_redline_holds_the_generated_changes
 
     # Drafts nobody edited are replaced in place, with the decision applied.
     assert ("改め文", "第6条中「申請者がなつ印した」を削る。") not in read_back(seiri_path)
-    assert not (out / f"整理規則案-{today}.docx").exists()
+    assert not (history / "整理規則案.docx").exists()
 
-    # Nothing new since: nothing more is written beside the edited file.
-    written = sorted(p.name for p in out.iterdir())
-    time.sleep(1.1)  # the regenerated ledger is named to the second (ledger-YYYYmmdd-HHMMSS.xlsx)
-    _, report, _ = pipeline.redraft(out)
-    assert sorted(p.name for p in out.iterdir() if not p.name.startswith("ledger-")) == \
-        [n for n in written if not n.startswith("ledger-")]
+    # The reviewer edits the new draft; nothing new since: nothing is written or moved.
+    d = docx.Document(str(tokurei))
+    d.add_paragraph("（法規担当メモ: 協議済み）")
+    d.save(str(tokurei))
+    edited = tokurei.read_bytes()
+    written = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file() and ".reiki-scan" not in p.parts)
+    _, report, _ = pipeline.redraft(out, stamp="20261130-100000")
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*")
+                  if p.is_file() and ".reiki-scan" not in p.parts) == written
+    assert not (out / "履歴" / "20261130-100000").exists()
     assert "特例規則案.docx は審査者が編集しているため上書きしません（前回の起案から変更はありません）" in report.notes
     assert tokurei.read_bytes() == edited

@@ -185,11 +185,23 @@ def test_findings_jsonl_has_every_contract_field_sorted_by_file_then_offset(find
 
 
 def test_regression_two_drafts_in_one_second_do_not_collide(tmp_path):
-    from reiki_scan.pipeline import _ledger_target
+    from reiki_scan.outfiles import History
 
-    (tmp_path / "ledger-20270401-120000.xlsx").write_bytes(b"reviewer's")
-    assert _ledger_target(tmp_path, True, "20270401-120000").name == "ledger-20270401-120000-2.xlsx"
-    assert _ledger_target(tmp_path, False, "20270401-120000").name == "ledger.xlsx"
+    earlier = tmp_path / "履歴" / "20270401-120000" / "ledger.xlsx"
+    earlier.parent.mkdir(parents=True)
+    earlier.write_bytes(b"reviewer's, moved by the first run of that second")
+    (tmp_path / "ledger.xlsx").write_bytes(b"reviewer's, again")
+    history = History(tmp_path, "20270401-120000")
+    moved = history.move(tmp_path / "ledger.xlsx")
+    assert moved == tmp_path / "履歴" / "20270401-120000-2" / "ledger.xlsx"
+    assert moved.read_bytes() == b"reviewer's, again"
+    assert earlier.read_bytes() == b"reviewer's, moved by the first run of that second"
+    assert not (tmp_path / "ledger.xlsx").exists()
+    # The other files of the same run go to the same folder.
+    (tmp_path / "見え消し").mkdir()
+    (tmp_path / "見え消し" / "規則.docx").write_bytes(b"edited")
+    assert history.move(tmp_path / "見え消し" / "規則.docx") == tmp_path / "履歴" / "20270401-120000-2" / "見え消し" / "規則.docx"
+    assert history.where(moved) == "履歴/20270401-120000-2/ledger.xlsx"
 
 
 def test_regression_out_inside_corpus_is_not_read_back(tmp_path, samples):

@@ -571,8 +571,8 @@ def test_full_disk_keeps_previous_outputs(tmp_path, monkeypatch, small_run, wher
 
 
 def test_full_disk_with_a_reviewed_ledger(tmp_path, monkeypatch, small_run):
-    """The reviewer's ledger is never rewritten; a failed write of the new one beside it
-    leaves nothing half-written."""
+    """The reviewer's ledger is never rewritten; a failed write of the new one in its place
+    (the reviewer's moved to 履歴 first) leaves nothing half-written and puts the reviewer's back."""
     from openpyxl import load_workbook
 
     from reiki_scan.draft import ledger
@@ -592,7 +592,8 @@ def test_full_disk_with_a_reviewed_ledger(tmp_path, monkeypatch, small_run):
     monkeypatch.setattr("openpyxl.workbook.workbook.Workbook.save", full)
     with pytest.raises(errors.OutputError) as info:
         pipeline.write_outputs(out, small_run, drafts=False, files_read=2, stamp="20270401-100000")
-    assert info.value.path == str(out / "ledger-20270401-100000.xlsx")
+    assert info.value.path == str(out / "ledger.xlsx")
     assert (out / "ledger.xlsx").read_bytes() == reviewed
     assert sorted(p.name for p in out.glob("*.xlsx")) == ["ledger.xlsx"]
+    assert not (out / "履歴" / "20270401-100000").exists()
     assert not [p for p in out.iterdir() if p.name.startswith(".") and p.is_file()]

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import shutil
+import subprocess
 import zipfile
 from pathlib import Path
 
@@ -60,6 +62,16 @@ def sheet_rows(ws) -> list[list]:
     return [list(r) for r in ws.iter_rows(values_only=True)]
 
 
+def recalculated(path: Path, work: Path):
+    """The workbook at ``path`` recalculated by LibreOffice (headless, converted to .xlsx with a
+    profile of its own under ``work``), opened with the computed values."""
+    work.mkdir(parents=True, exist_ok=True)
+    subprocess.run(["soffice", "--headless", "--norestore", f"-env:UserInstallation={(work / 'profile').as_uri()}",
+                    "--convert-to", "xlsx", "--outdir", str(work / "conv"), str(path)],
+                   check=True, capture_output=True, timeout=180)
+    return openpyxl.load_workbook(work / "conv" / path.name, data_only=True)
+
+
 def test_written_ledger_reads_back_by_content(tmp_path, reviewed_inputs):
     findings, groups = reviewed_inputs
     assert len(findings) == 84
@@ -68,11 +80,11 @@ def test_written_ledger_reads_back_by_content(tmp_path, reviewed_inputs):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["ledger.xlsx"]  # no temporary file left
 
     wb = openpyxl.load_workbook(path)
-    assert wb.sheetnames == ["集計", "一覧", "グループ"]
+    assert wb.sheetnames == ["集計", "一覧", "グループ", "実行情報"]
     ws = wb["一覧"]
     rows = sheet_rows(ws)
     assert rows[0] == ["id", "ファイル", "題名", "種別", "位置", "条文", "区分", "提案", "理由", "規則", "グループ",
-                       "審査結果", "備考"]
+                       "審査結果", "備考", "決定"]
     assert len(rows) == 85
     by_id = {r[0]: r for r in rows[1:]}
     kaisha = next(f for f in findings if f.locator == "第百二十二条第二項")
@@ -83,9 +95,11 @@ def test_written_ledger_reads_back_by_content(tmp_path, reviewed_inputs):
         "署名又は記名押印", "存続",
         "国等根拠：法令又は国の様式に基づく押印で、自治体限りでは改められないため国の改正に従う（国等根拠: 文書種別「法律」）",
         "policy.default.national_basis.v1", "g-6eb1a7ca", None, None,
+        f'=IF(L{rows.index(by_id[kaisha.id]) + 1}="",H{rows.index(by_id[kaisha.id]) + 1},L{rows.index(by_id[kaisha.id]) + 1})',
     ]
+    assert [r[13] for r in rows[1:]] == [f'=IF(L{n}="",H{n},L{n})' for n in range(2, 86)]
     assert ws.freeze_panes == "B2"
-    assert ws.auto_filter.ref == "A1:M85"
+    assert ws.auto_filter.ref == "A1:N85"
     assert ws["F2"].alignment.wrap_text is True
     assert (ws["F2"].font.name, ws["A1"].font.name, ws["A1"].font.b) == ("Yu Gothic", "Yu Gothic", True)
     # Header shaded blue, the reviewer's columns (審査結果, 備考) yellow, the rest unfilled.
@@ -116,22 +130,33 @@ def test_written_ledger_reads_back_by_content(tmp_path, reviewed_inputs):
     assert str(gdv.sqref) == f"G2:G{len(groups) + 1}"
 
     summary = sheet_rows(wb["集計"])
-    assert summary[0] == ["文書種別", "区分", *DECISIONS, "合計"]
-    table = {(r[0], r[1] or ""): r[2:] for r in summary[1:] if isinstance(r[2], int)}
-    assert table[("法律", "署名又は記名押印")] == [0, 0, 0, 15, 0, 0, 12, 27]
-    # 岬町 第5条 (登録申請した印鑑を押印) is a registered seal: 存続, not 署名に改める.
-    assert table[("規則", "署名押印")] == [0, 0, 0, 1, 1, 0, 0, 2]
-    assert table[("省令", "印鑑提出")] == [0, 0, 0, 7, 0, 0, 6, 13]
-    assert table[("様式", "様式印欄")] == [4, 0, 0, 0, 0, 0, 0, 4]
-    # The two 「（※自署または記名捺印）」 notes of the jizokuka forms are 対応済: a signature already suffices.
-    assert table[("様式", "署名又は記名押印")] == [0, 0, 0, 0, 0, 2, 0, 2]
-    assert table[("合計", "")] == [4, 0, 0, 41, 2, 2, 35, 84]
-    assert len(table) == 17 + 1  # 17 kind×category rows and the 合計 row
-    info = [r[:3] for r in summary[summary.index(["実行情報", "値"] + [None] * 8):]]
+    kinds = ["条例", "規則", "法律", "政令", "省令", "様式"]  # DOC_KINDS order
+    assert summary[0][:8] == ["文書種別", "件数", "廃止・改正", "割合", "存続", "割合", "要検討", "割合"]
+    assert [r[0] for r in summary[1:8]] == [*kinds, "合計"]
+    kind, dec = "'一覧'!$D$2:$D$85", "'一覧'!$N$2:$N$85"
+    assert summary[1][1:8] == [
+        f"=COUNTIFS({kind},$A2)",
+        f'=COUNTIFS({kind},$A2,{dec},"廃止")+COUNTIFS({kind},$A2,{dec},"記名に改める")'
+        f'+COUNTIFS({kind},$A2,{dec},"署名に改める")',
+        "=IF($B2=0,0,C2/$B2)",
+        f'=COUNTIFS({kind},$A2,{dec},"存続")', "=IF($B2=0,0,E2/$B2)",
+        f'=COUNTIFS({kind},$A2,{dec},"要検討")', "=IF($B2=0,0,G2/$B2)",
+    ]
+    assert summary[7][1:8] == ["=SUM(B2:B7)", "=SUM(C2:C7)", "=IF($B8=0,0,C8/$B8)", "=SUM(E2:E7)",
+                               "=IF($B8=0,0,E8/$B8)", "=SUM(G2:G7)", "=IF($B8=0,0,G8/$B8)"]
+    ss = wb["集計"]
+    assert [ss.cell(row=r, column=c).number_format for r in (2, 8) for c in (4, 6, 8)] == ["0.0%"] * 6
+    assert summary[9] == ["文書種別", "区分", *DECISIONS, "合計"]
+    assert summary[10][:4] == ["条例", "公印",
+                               "=COUNTIFS('一覧'!$D$2:$D$85,$A11,'一覧'!$G$2:$G$85,$B11,'一覧'!$N$2:$N$85,C$10)",
+                               "=COUNTIFS('一覧'!$D$2:$D$85,$A11,'一覧'!$G$2:$G$85,$B11,'一覧'!$N$2:$N$85,D$10)"]
+    assert summary[10][9] == "=SUM(C11:I11)"
+    assert summary[27][:3] == ["合計", None, "=SUM(C11:C27)"]  # 17 kind×category rows and the 合計 row
+    info = [r[:3] for r in summary[summary.index(["項目", "値"] + [None] * 8):]]
     assert info == [
-        ["実行情報", "値", None], ["policy", "default", None], ["files.read", 38, None], ["files.skipped", 1, None],
-        ["files.skipped_files", "1件", None], ["findings.total", 84, None], [None, None, None],
-        ["読めなかったファイル", "理由", "内容"], ["scan.pdf", "needs_ocr", "画像のみのPDFです"],
+        ["項目", "値", None], ["方針", "default", None], ["読み込んだファイル", 38, None],
+        ["読めなかったファイル", 1, None], ["所見の総数", 84, None], [None, None, None],
+        ["読めなかったファイル", "理由", "内容"], ["scan.pdf", "文字のない PDF（画像だけ）（E106）", "画像のみのPDFです"],
     ]
     with zipfile.ZipFile(path) as z:
         charts = [n for n in z.namelist() if n.startswith("xl/charts/chart")]
@@ -140,8 +165,25 @@ def test_written_ledger_reads_back_by_content(tmp_path, reviewed_inputs):
     ns = {"c": "http://schemas.openxmlformats.org/drawingml/2006/chart"}
     [bar] = chart.findall(".//c:barChart", ns)
     assert bar.find("c:grouping", ns).get("val") == "stacked"
-    assert len(bar.findall("c:ser", ns)) == len(DECISIONS)
-    assert bar.find("c:ser/c:val/c:numRef/c:f", ns).text == "'集計'!$C$2:$C$18"
+    # The chart follows the live cells of 廃止・改正, 存続 and 要検討 by 文書種別.
+    assert [s.find("c:val/c:numRef/c:f", ns).text for s in bar.findall("c:ser", ns)] == [
+        "'集計'!$C$2:$C$7", "'集計'!$E$2:$E$7", "'集計'!$G$2:$G$7"]
+    assert bar.find("c:ser/c:cat//c:f", ns).text == "'集計'!$A$2:$A$7"
+
+    if shutil.which("soffice"):
+        # Computed as Excel or LibreOffice show them: the counts the static table held before.
+        values = sheet_rows(recalculated(path, tmp_path / "lo")["集計"])
+        table = {(r[0], r[1] or ""): r[2:10] for r in values[10:28]}
+        assert table[("法律", "署名又は記名押印")] == [0, 0, 0, 15, 0, 0, 12, 27]
+        # 岬町 第5条 (登録申請した印鑑を押印) is a registered seal: 存続, not 署名に改める.
+        assert table[("規則", "署名押印")] == [0, 0, 0, 1, 1, 0, 0, 2]
+        assert table[("省令", "印鑑提出")] == [0, 0, 0, 7, 0, 0, 6, 13]
+        assert table[("様式", "様式印欄")] == [4, 0, 0, 0, 0, 0, 0, 4]
+        # The two 「（※自署または記名捺印）」 notes of the jizokuka forms are 対応済: a signature already suffices.
+        assert table[("様式", "署名又は記名押印")] == [0, 0, 0, 0, 0, 2, 0, 2]
+        assert table[("合計", "")] == [4, 0, 0, 41, 2, 2, 35, 84]
+        assert values[7][:8] == ["合計", 84, 4, pytest.approx(4 / 84), 41, pytest.approx(41 / 84),
+                                 2, pytest.approx(2 / 84)]
 
 
 def test_reviewer_edits_are_read_and_resolved(tmp_path, reviewed_inputs):

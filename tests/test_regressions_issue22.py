@@ -4,7 +4,6 @@ built in ``tmp_path`` (``reiki-scan run C --out O``), with the exact outputs it 
 from __future__ import annotations
 
 import json
-import re
 import shutil
 import struct
 import zipfile
@@ -266,27 +265,30 @@ def test_regression_reviewer_edits_of_form_copies_are_kept_and_stale_copies_remo
 
     second = run(corpus, out)
     assert second.exit_code == 0, second.stderr
-    [beside] = [p.name for p in forms.iterdir() if p.name not in edited]
-    assert re.fullmatch(r"bousai_shizai_改正後-[0-9]{8}\.xlsx", beside)
-    assert {n: (forms / n).read_bytes() for n in edited} == edited
-    assert f"forms/bousai_shizai_改正後.xlsx は審査者が編集しているため上書きせず、新しい改正後の様式を {beside} に書きました" \
-        in notes(second)
+    # The edited copy that had to be redrafted moved, intact, to 履歴; the new one took its name.
+    [moved] = list((out / "履歴").glob("*/forms/bousai_shizai_改正後.xlsx"))
+    assert moved.read_bytes() == edited["bousai_shizai_改正後.xlsx"]
+    assert sorted(p.name for p in forms.iterdir()) == sorted(edited)
+    assert (forms / "hojokin_kofu_shinseisho_改正後.docx").read_bytes() == edited["hojokin_kofu_shinseisho_改正後.docx"]
+    assert (f"forms/bousai_shizai_改正後.xlsx は審査者が編集していたため {moved.relative_to(out).as_posix()} に移し、"
+            "新しい改正後の様式を bousai_shizai_改正後.xlsx に書きました") in notes(second)
     assert "forms/hojokin_kofu_shinseisho_改正後.docx は審査者が編集しているため上書きしません（前回の改正後の様式から変更はありません）" \
         in notes(second)
-    new_copy = openpyxl.load_workbook(forms / beside).worksheets[0]
+    new_copy = openpyxl.load_workbook(forms / "bousai_shizai_改正後.xlsx").worksheets[0]
     assert (new_copy["H1"].value, new_copy["H2"].value) == (None, "令和7年改訂")
     assert [a["written"] for a in summary(out)["forms_amended"]] == [
-        f"forms/{beside}", "forms/hojokin_kofu_shinseisho_改正後.docx"]
+        "forms/bousai_shizai_改正後.xlsx", "forms/hojokin_kofu_shinseisho_改正後.docx"]
 
     # The forms leave the corpus: the copy the tool wrote goes, the reviewer's copies stay, said so.
     (corpus / "yoshiki" / "bousai_shizai.xlsx").unlink()
     (corpus / "yoshiki" / "hojokin_kofu_shinseisho.docx").unlink()
     third = run(corpus, out)
     assert third.exit_code == 0, third.stderr
-    assert sorted(p.name for p in forms.iterdir()) == sorted(edited)
-    assert {n: (forms / n).read_bytes() for n in edited} == edited
-    assert f"forms/{beside} は様式がなくなったか改正後の写しを作らなくなったため削除しました" in notes(third)
-    assert ("forms/bousai_shizai_改正後.xlsx は改正する内容がなくなったため古くなっていますが、審査者が編集しているため"
+    assert sorted(p.name for p in forms.iterdir()) == ["hojokin_kofu_shinseisho_改正後.docx"]
+    assert (forms / "hojokin_kofu_shinseisho_改正後.docx").read_bytes() == edited["hojokin_kofu_shinseisho_改正後.docx"]
+    assert moved.read_bytes() == edited["bousai_shizai_改正後.xlsx"]  # never deleted
+    assert "forms/bousai_shizai_改正後.xlsx は様式がなくなったか改正後の写しを作らなくなったため削除しました" in notes(third)
+    assert ("forms/hojokin_kofu_shinseisho_改正後.docx は改正する内容がなくなったため古くなっていますが、審査者が編集しているため"
             "残しました。不要なら削除してください") in notes(third)
     assert summary(out)["forms_amended"] == []
 

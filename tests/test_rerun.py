@@ -17,6 +17,7 @@ from reiki_scan import ids, pipeline, store
 from reiki_scan.cli import app
 from reiki_scan.config import load_config
 from reiki_scan.draft.ledger import CHANGES_SHEET, DECISION_HEADER, FINDINGS_SHEET
+from reiki_scan.review.ledger import read_ledger
 
 pytestmark = pytest.mark.nlp
 
@@ -162,10 +163,22 @@ def test_decisions_survive_and_a_changed_clause_is_reviewed_again(versions):
     assert versions["second"].diff.rereview == [SEIKYU_SOGYO]
 
 
-def test_ledger_of_version_2_is_written_beside_and_has_the_changes_sheet(versions):
+def test_ledger_of_version_2_replaces_the_reviewed_one_and_has_the_changes_sheet(versions):
     out = versions["out"]
-    assert "ledger-20270102-000000.xlsx" in versions["second"].report.files
-    wb = load_workbook(out / "ledger-20270102-000000.xlsx", read_only=True)
+    report = versions["second"].report
+    assert "ledger.xlsx" in report.files and report.ledger == "ledger.xlsx"
+    # The reviewer's ledger is kept, intact, in the history folder of the run; no dated ledger beside.
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("ledger*.xlsx")) == [
+        "ledger.xlsx", "履歴/20270102-000000/ledger.xlsx"]
+    assert report.history == ["履歴/20270102-000000/ledger.xlsx"]
+    assert read_ledger(out / "履歴/20270102-000000/ledger.xlsx").rows == {
+        KIMEI_HOJOKIN: "記名に改める", SEIKYU_SOGYO: "廃止", KORYO: "存続"}
+    assert report.notes[0] == ("ledger.xlsx には審査結果が入力されているため 履歴/20270102-000000/ledger.xlsx に移し"
+                               "（その審査結果は引き続き有効です）、新しい台帳を ledger.xlsx に書きました")
+    assert "前の版は 履歴/20270102-000000 に移しました（削除・上書きはしていません）: ledger.xlsx" in report.notes
+    # The current ledger carries the decisions still in force (not the one set back for re-review).
+    assert read_ledger(out / "ledger.xlsx").rows == {KIMEI_HOJOKIN: "記名に改める", KORYO: "存続"}
+    wb = load_workbook(out / "ledger.xlsx", read_only=True)
     rows = [r for r in wb[CHANGES_SHEET].iter_rows(values_only=True)]
     wb.close()
     assert rows[0][:4] == ("種別", "id", "ファイル", "位置")
@@ -182,6 +195,7 @@ def test_decisions_apply_after_the_reviewed_ledger_is_gone(versions, tmp_path):
     out = tmp_path / "out"
     shutil.copytree(versions["out"], out)
     (out / "ledger.xlsx").unlink()
+    shutil.rmtree(out / "履歴")  # the reviewer's ledger too
     again = pipeline.run(versions["v2"], out, load_config(versions["v2"]), drafts=False)
     found = _findings(out)
     assert found[KIMEI_HOJOKIN]["decided_by"] == "ledger" and found[KORYO]["decision"] == "存続"
@@ -251,7 +265,8 @@ def test_regression_same_title_and_clause_in_two_files(tmp_path, samples):
 def test_regression_reruns_after_a_review_keep_one_ledger_and_the_same_findings(tmp_path, samples):
     """A fresh user's report: after a reviewer filled in ledger.xlsx, every rerun on an unchanged
     corpus wrote one more ledger-*.xlsx, and the reasons named the ledger the previous run had
-    written instead of the reviewer's."""
+    written instead of the reviewer's. Now (issue 21) OUT holds one current ledger: the reviewer's
+    moves to 履歴 once, and the reasons name it there."""
     corpus = build_v1(samples, tmp_path / "c")
     out = tmp_path / "out"
     pipeline.run(corpus, out, load_config(corpus), drafts=False, stamp="20270101-000000")
@@ -260,15 +275,22 @@ def test_regression_reruns_after_a_review_keep_one_ledger_and_the_same_findings(
     for stamp in ("20270102-000000", "20270103-000000", "20270104-000000"):
         outcome = pipeline.run(corpus, out, load_config(corpus), drafts=False, stamp=stamp)
         runs.append(((out / "findings.jsonl").read_bytes(), outcome.report.notes))
-    assert sorted(p.name for p in out.glob("ledger*.xlsx")) == ["ledger-20270102-000000.xlsx", "ledger.xlsx"]
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("ledger*.xlsx")) == [
+        "ledger.xlsx", "履歴/20270102-000000/ledger.xlsx"]
     assert runs[0][0] == runs[1][0] == runs[2][0]
-    assert _findings(out)[KORYO]["reason"] == f"審査結果により存続（ledger.xlsx 一覧 第{line}行）"
-    assert "所見と集計が前回と同じため、新しい台帳は書かず ledger-20270102-000000.xlsx をそのまま残しました" in runs[2][1]
-    # The reviewer goes on in the newest ledger: its decisions count, and name it.
-    line = _decide(out / "ledger-20270102-000000.xlsx", {KORYO: "廃止"})[KORYO]
+    assert _findings(out)[KORYO]["reason"] == f"審査結果により存続（履歴/20270102-000000/ledger.xlsx 一覧 第{line}行）"
+    assert "所見と集計が前回と同じため、ledger.xlsx はそのまま残しました" in runs[1][1]
+    assert "所見と集計が前回と同じため、ledger.xlsx はそのまま残しました" in runs[2][1]
+    # The reviewer goes on in the current ledger: its decisions count, and name it where it went.
+    line = _decide(out / "ledger.xlsx", {KORYO: "廃止"})[KORYO]
     pipeline.run(corpus, out, load_config(corpus), drafts=False, stamp="20270105-000000")
     assert _findings(out)[KORYO]["decision"] == "廃止"
-    assert _findings(out)[KORYO]["reason"] == f"審査結果により廃止（ledger-20270102-000000.xlsx 一覧 第{line}行）"
+    assert _findings(out)[KORYO]["reason"] == f"審査結果により廃止（履歴/20270105-000000/ledger.xlsx 一覧 第{line}行）"
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("ledger*.xlsx")) == [
+        "ledger.xlsx", "履歴/20270102-000000/ledger.xlsx", "履歴/20270105-000000/ledger.xlsx"]
+    # Both reviewers' ledgers are kept as they were saved.
+    assert read_ledger(out / "履歴/20270102-000000/ledger.xlsx").rows == {KORYO: "存続"}
+    assert read_ledger(out / "履歴/20270105-000000/ledger.xlsx").rows == {KORYO: "廃止"}
 
 
 def test_regression_a_form_feed_in_a_regulation_reaches_the_ledger_and_a_decision_on_it_holds(tmp_path):

@@ -126,29 +126,37 @@ def test_regression_reviewed_reason_and_note_survive_the_round_trip(out):
     assert noen["reason"] == "押印を求める根拠・存続の理由がないため押印を廃止する（認印・様式の印欄を含む）"
     line = _set_in_ledger(out, "一覧", noen["id"], "存続", note="利用者の本人確認のため当面存続")
 
-    pipeline.redraft(out)
+    pipeline.redraft(out, stamp="20270301-090000")
 
     [f] = [f for f in _findings(out) if f["id"] == noen["id"]]
     assert (f["decision"], f["decided_by"]) == ("存続", "ledger")
-    assert f["reason"] == f"審査結果により存続（ledger.xlsx 一覧 第{line}行）"
+    # The reviewer's ledger went, intact, to the history folder: the reason names it there.
+    assert f["reason"] == f"審査結果により存続（履歴/20270301-090000/ledger.xlsx 一覧 第{line}行）"
     assert (f["proposal_reason"], f["note"]) == (noen["reason"], "利用者の本人確認のため当面存続")
-    [regenerated] = sorted(out.glob("ledger-*.xlsx"))
+    assert not list(out.glob("ledger-*.xlsx"))
+    kept = openpyxl.load_workbook(out / "履歴" / "20270301-090000" / "ledger.xlsx")["一覧"]
+    assert (kept.cell(row=line, column=1).value, kept.cell(row=line, column=12).value) == (noen["id"], "存続")
+    regenerated = out / "ledger.xlsx"
     ws = openpyxl.load_workbook(regenerated)["一覧"]
     header = [c.value for c in ws[1]]
     [row] = [[c.value for c in r] for r in ws.iter_rows(min_row=2) if r[0].value == noen["id"]]
     got = {h: row[header.index(h)] for h in ("提案", "理由", "審査結果", "備考")}
     assert got == {"提案": "廃止", "理由": noen["reason"], "審査結果": "存続", "備考": "利用者の本人確認のため当面存続"}
 
-    # The reviewer changes their mind: 廃止 after all, 備考 cleared.
+    # The reviewer changes their mind in the current ledger: 廃止 after all, 備考 cleared.
     wb = openpyxl.load_workbook(out / "ledger.xlsx")
     ws = wb["一覧"]
+    assert ws.cell(row=line, column=1).value == noen["id"]
     ws.cell(row=line, column=header.index("備考") + 1).value = None
     ws.cell(row=line, column=header.index("審査結果") + 1).value = "廃止"
     wb.save(out / "ledger.xlsx")
-    pipeline.redraft(out)
+    pipeline.redraft(out, stamp="20270301-100000")
     [f] = [f for f in _findings(out) if f["id"] == noen["id"]]
     assert (f["decision"], f["reason"], f["proposal_reason"], f["note"]) == (
-        "廃止", f"審査結果により廃止（ledger.xlsx 一覧 第{line}行）", noen["reason"], "")
+        "廃止", f"審査結果により廃止（履歴/20270301-100000/ledger.xlsx 一覧 第{line}行）", noen["reason"], "")
+    # Both of the reviewer's ledgers are kept as saved.
+    assert sorted(p.relative_to(out).as_posix() for p in (out / "履歴").rglob("ledger*.xlsx")) == [
+        "履歴/20270301-090000/ledger.xlsx", "履歴/20270301-100000/ledger.xlsx"]
 
 
 def test_regression_reviewer_reason_and_note_through_the_cli_workspace(tmp_path, samples):

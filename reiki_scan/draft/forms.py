@@ -121,14 +121,15 @@ def _in_block(block: Block, edit: Edit) -> tuple[int, int, str]:
 
 def write_amended_forms(out_dir: Path, findings: list[Finding], docs: Mapping[str, Document],
                         corpus: Path, config: RunConfig, *, stamp: str | None = None,
-                        store: Path | None = None) -> FormsResult:
+                        store: Path | None = None, history=None) -> FormsResult:
     """Write the amended copy of every form file whose findings change (module docstring).
 
     ``docs`` maps ``Finding.file`` to its document as scanned (the form file itself, not a
     drafting view); ``corpus`` is where the originals are. Returns the copies written and the
-    changes left for manual work. A copy a reviewer edited is never overwritten: the new one
-    goes beside it named with ``stamp`` (the run date ``"20261129"``, default today), as the
-    drafts are (:func:`.protect.save_bytes_protected`, the copies of what was written kept in
+    changes left for manual work. A copy a reviewer edited is never overwritten: it is moved,
+    intact, to ``history`` (this run's :class:`~reiki_scan.outfiles.History`, default
+    ``OUT/履歴/<stamp>``) and the new one takes its place, as the drafts are
+    (:func:`.protect.save_bytes_protected`, the copies of what was written kept in
     ``store``, default ``OUT/.reiki-scan/generated``); a copy this run no longer makes (its form
     left the corpus or is no longer amended) is deleted unless a reviewer edited it.
     Raises :class:`OutputError` when a copy cannot be written."""
@@ -136,7 +137,10 @@ def write_amended_forms(out_dir: Path, findings: list[Finding], docs: Mapping[st
 
     from .protect import GENERATED_DIR, retire_bytes, save_bytes_protected
 
+    from ..outfiles import History
+
     stamp = stamp or time.strftime("%Y%m%d")
+    history = history if history is not None else History(out_dir, stamp)
     store = (store if store is not None else out_dir / GENERATED_DIR) / FORMS_DIR
     result = FormsResult()
     form_findings = [f for f in findings if (d := docs.get(f.file)) is not None
@@ -192,7 +196,7 @@ def write_amended_forms(out_dir: Path, findings: list[Finding], docs: Mapping[st
                 names[name] = am.file
                 base = PurePosixPath(name).name
                 outcome = save_bytes_protected(out_bytes, out_dir / name, stamp=stamp, previous=store / base,
-                                               what="改正後の様式")
+                                               what="改正後の様式", history=history)
                 if outcome.note:
                     result.notes.append(f"{FORMS_DIR}/{outcome.note}")
                 written = name if outcome.written is None else f"{FORMS_DIR}/{outcome.written.name}"

@@ -39,6 +39,7 @@ from ..config import RunConfig
 from ..errors import DraftCheckError
 from ..models import NATIONAL_KINDS, Amendment, Document, Edit, Finding
 from ..numbering import int_to_kanji, kanji_to_int, to_kanji_locator
+from ..outfiles import History
 from .apply import check
 from .blocks import Block, Para, Table
 from .changes import CHANGING_DECISIONS, build_amendments, section_rank
@@ -269,21 +270,23 @@ def _checked(am: Amendment, doc: Document, config: RunConfig, result: DraftResul
 
 
 def write_drafts(out_dir: Path, findings: list[Finding], docs: Mapping[str, Document],
-                 config: RunConfig, *, stamp: str | None = None, store: Path | None = None) -> DraftResult:
+                 config: RunConfig, *, stamp: str | None = None, store: Path | None = None,
+                 history: History | None = None) -> DraftResult:
     """Build and write every draft into ``out_dir`` (see the module docstring for the files).
 
     ``docs`` maps ``Finding.file`` to its :class:`Document`. Returns the file names written,
     the self-check of every regulation and the problems to show the user.
-    A draft a reviewer edited is kept and the new one written beside it, named with
-    ``stamp`` (the run date ``"20261129"``, default today), with a redline from the copy of
-    the last generated draft in ``store`` (``None``: no copies kept, no redline); see
-    :func:`.protect.save_protected`.
+    A draft a reviewer edited is moved, intact, to ``history`` (this run's ``OUT/履歴/…`` folder,
+    default ``履歴/<stamp>``) and the new one takes its place, with a redline beside the moved file
+    from the copy of the last generated draft in ``store`` (``None``: no copies kept, no redline);
+    ``stamp``: the run date ``"20261129"`` (default today); see :func:`.protect.save_protected`.
     Raises :class:`OutputError` when the template is missing or a file cannot be written,
     :class:`PatternDataError` when the rewrite rules are invalid."""
     from .docx_writer import build_docx
     from .protect import retire_draft, save_protected
 
     stamp = stamp or time.strftime("%Y%m%d")
+    history = history if history is not None else History(out_dir, stamp)
     result = DraftResult()
     seiri: list[tuple[Amendment, list[str]]] = []
     seibi: list[tuple[Amendment, list[str]]] = []
@@ -313,11 +316,11 @@ def write_drafts(out_dir: Path, findings: list[Finding], docs: Mapping[str, Docu
     def write(name: str, blocks: list[Block], title: str) -> None:
         outcome = save_protected(build_docx(blocks, title), out_dir / name, stamp=stamp,
                                  previous=store / name if store is not None else None,
-                                 redline_title=f"{title}（変更点）")
+                                 redline_title=f"{title}（変更点）", history=history)
         if outcome.written is not None:
             result.files.append(outcome.written.name)
         if outcome.redline is not None:
-            result.files.append(outcome.redline.name)
+            result.files.append(history.where(outcome.redline))
         if outcome.note:
             result.notes.append(outcome.note)
 

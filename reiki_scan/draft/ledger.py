@@ -3,13 +3,19 @@
 
 Sheets:
 
-- ``集計``: counts by 文書種別 × 区分 × decision with a stacked bar chart, then the run summary.
+- ``集計``: live formulas (COUNTIFS over 一覧's 決定) — by 文書種別: 件数, 廃止・改正 (廃止, 記名に改める,
+  署名に改める), 存続 and 要検討, each with its 割合, and a stacked bar chart of these cells; then by
+  文書種別 × 区分 × 決定; then the run's figures that concern the committee, with Japanese labels.
 - ``一覧``: one row per finding — id, ファイル, 題名, 種別, 位置, 条文, 区分, 提案, 理由, 規則, グループ,
-  審査結果 (a dropdown of :data:`reiki_scan.models.DECISIONS`), 備考.
+  審査結果 (a dropdown of :data:`reiki_scan.models.DECISIONS`), 備考, 決定 (a formula: 審査結果 when
+  filled, else 提案).
 - ``グループ``: one row per group of alike clauses — id, 共通の文言, 件数, 区分, 提案, 変更内容,
   審査結果 (dropdown), 備考. A group decision applies to every member whose own row is blank.
 - ``変更点`` (reruns only): what changed since the previous run — 種別 (新規, 削除, 変更, 移動, 再審査),
   id, ファイル, 位置, 旧ファイル, 旧位置, 区分, 押印要求, 決定, 条文, 旧条文, 備考.
+- ``実行情報``: the figures of the run itself (version, units, timings, reuse, diff counts), labelled in Japanese.
+
+Every sheet but 実行情報 prints A4 landscape, one page wide, its header row on every page.
 
 Columns are found by their header text when reading, so a reviewer may hide, widen or move them.
 """
@@ -19,7 +25,7 @@ from __future__ import annotations
 import os
 import tempfile
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -31,9 +37,9 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from ..errors import OutputError
 from ..models import CATEGORIES, DECISIONS, DOC_KINDS, Finding
 from ..outfiles import share
-from ..review.ledger import (CHANGE_COLUMNS, CHANGES_SHEET, DECISION_HEADER, FINDING_COLUMNS, FINDINGS_SHEET,
-                             GROUP_COLUMNS, GROUPS_SHEET, NOTE_HEADER, REREVIEW_NOTE, SUMMARY_SHEET,
-                             ledger_has_reviewer_input, proposal_reason)
+from ..review.ledger import (CHANGE_COLUMNS, CHANGES_SHEET, DECISION_HEADER, EFFECTIVE_HEADER, FINDING_COLUMNS,
+                             FINDINGS_SHEET, GROUP_COLUMNS, GROUPS_SHEET, NOTE_HEADER, REREVIEW_NOTE, RUN_INFO_SHEET,
+                             SUMMARY_SHEET, ledger_has_reviewer_input, proposal_reason)
 from ..review.lineage import DIFF_LABELS
 from ..textnorm import xml_safe
 
@@ -91,11 +97,7 @@ def _table_sheet(ws, columns, rows: list[list], decision_col: str) -> None:
         ws.column_dimensions[get_column_letter(i)].width = width
     last = max(out.row, 2)
     # Reviewers print the ledger: A4 landscape, one page wide, header repeated on every page.
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_title_rows = "1:1"
+    _print_setup(ws)
     ws.freeze_panes = "B2"
     ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{last}"
     dv = DataValidation(
@@ -108,62 +110,239 @@ def _table_sheet(ws, columns, rows: list[list], decision_col: str) -> None:
     ws.add_data_validation(dv)
 
 
-def _flatten(summary: Mapping, prefix: str = "") -> Iterable[tuple[str, object]]:
-    for k, v in summary.items():
-        key = f"{prefix}{k}"
-        if isinstance(v, Mapping):
-            yield from _flatten(v, key + ".")
-        elif isinstance(v, (list, tuple)):
-            yield key, f"{len(v)}件"
-        else:
-            yield key, v
+# Decisions that change or remove the seal requirement: 集計's 廃止・改正.
+AMENDING = ("廃止", "記名に改める", "署名に改める")
+
+# 集計 by 文書種別: (header, decisions counted); each is followed by its 割合 of 件数.
+_KIND_TABLE = (("廃止・改正", AMENDING), ("存続", ("存続",)), ("要検討", ("要検討",)))
+_PERCENT = "0.0%"
+
+
+def _col(columns, header: str) -> str:
+    return get_column_letter([h for h, _ in columns].index(header) + 1)
+
+
+def _list_range(header: str, last: int) -> str:
+    """The absolute range of column ``header`` of the 一覧 sheet, rows 2 to ``last``."""
+    c = _col(FINDING_COLUMNS, header)
+    return f"'{FINDINGS_SHEET}'!${c}$2:${c}${last}"
+
+
+def effective_formula(row: int) -> str:
+    """The 決定 cell of 一覧 row ``row``: the reviewer's 審査結果 when filled, else the proposal."""
+    d, p = _col(FINDING_COLUMNS, DECISION_HEADER), _col(FINDING_COLUMNS, "提案")
+    return f'=IF({d}{row}="",{p}{row},{d}{row})'
+
+
+def _countifs(criteria: list[tuple[str, str]]) -> str:
+    return "COUNTIFS(" + ",".join(f"{rng},{crit}" for rng, crit in criteria) + ")"
+
+
+def _print_setup(ws) -> None:
+    """A4 landscape, one page wide, the header row repeated on every printed page."""
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = "1:1"
 
 
 def _summary_sheet(ws, findings: list[Finding], summary: Mapping) -> None:
-    counts = Counter((f.doc_kind, f.category, f.decision) for f in findings)
-    pairs = sorted(
-        {(k, c) for k, c, _ in counts},
-        key=lambda p: (DOC_KINDS.index(p[0]) if p[0] in DOC_KINDS else len(DOC_KINDS), p[0],
-                       CATEGORIES.index(p[1]) if p[1] in CATEGORIES else len(CATEGORIES), p[1]),
-    )
-    decisions = list(DECISIONS) + sorted({d for _, _, d in counts} - set(DECISIONS))
+    """集計: live formulas over 一覧's 決定 column, so that the counts, the 割合 and the chart follow
+    every 審査結果 a reviewer enters; then the run's figures that concern the committee, each with a
+    Japanese label (the run's timings and reuse figures are on the 実行情報 sheet)."""
+    last_row = max(len(findings) + 1, 2)
+    kind_rng, cat_rng = _list_range("種別", last_row), _list_range("区分", last_row)
+    dec_rng = _list_range(EFFECTIVE_HEADER, last_row)
+    order = {k: i for i, k in enumerate(DOC_KINDS)}
+    kinds = sorted({f.doc_kind for f in findings}, key=lambda k: (order.get(k, len(order)), k))
     out = _Writer(ws)
-    out.append(["文書種別", "区分", *decisions, "合計"], header=True)
-    for kind, cat in pairs:
-        row = [counts[(kind, cat, d)] for d in decisions]
-        out.append([kind, cat, *row, sum(row)])
+
+    # Table 1: by 文書種別 — 件数, then each outcome with its 割合.
+    header = ["文書種別", "件数"]
+    for label, _ in _KIND_TABLE:
+        header += [label, "割合"]
+    out.append(header, header=True)
+    first = out.row + 1
+    for kind in kinds:
+        r = out.row + 1
+        row: list = [kind, f"={_countifs([(kind_rng, f'$A{r}')])}"]
+        for i, (_, decisions) in enumerate(_KIND_TABLE):
+            count_col = get_column_letter(3 + 2 * i)
+            row.append("=" + "+".join(_countifs([(kind_rng, f"$A{r}"), (dec_rng, f'"{d}"')]) for d in decisions))
+            row.append(f"=IF($B{r}=0,0,{count_col}{r}/$B{r})")
+        out.append(row)
     last = out.row
-    totals = [sum(counts[(k, c, d)] for k, c in pairs) for d in decisions]
-    out.append(["合計", "", *totals, sum(totals)], header=True)
-    ws.column_dimensions["A"].width = 10
+    t = last + 1
+    total: list = ["合計", f"=SUM(B{first}:B{max(last, first)})"] if kinds else ["合計", 0]
+    for i in range(len(_KIND_TABLE)):
+        count_col = get_column_letter(3 + 2 * i)
+        total.append(f"=SUM({count_col}{first}:{count_col}{last})" if kinds else 0)
+        total.append(f"=IF($B{t}=0,0,{count_col}{t}/$B{t})")
+    out.append(total, header=True)
+    for r in range(first, t + 1):
+        for i in range(len(_KIND_TABLE)):
+            ws.cell(row=r, column=4 + 2 * i).number_format = _PERCENT
+    ncols = len(header)
+    ws.column_dimensions["A"].width = 12
     ws.column_dimensions["B"].width = 16
-    for i in range(3, len(decisions) + 4):
-        ws.column_dimensions[get_column_letter(i)].width = 11
-    ws.freeze_panes = "C2"
-    ws.auto_filter.ref = f"A1:{get_column_letter(len(decisions) + 3)}{last}"
-    if pairs:
+    for i in range(3, 3 + len(DECISIONS) + 1):
+        ws.column_dimensions[get_column_letter(i)].width = 12
+    ws.freeze_panes = "B2"
+    ws.auto_filter.ref = f"A1:{get_column_letter(ncols)}{max(last, 2)}"
+    _print_setup(ws)
+    if kinds:
         chart = BarChart()
         chart.type = "bar"
         chart.grouping = "stacked"
         chart.overlap = 100
-        chart.title = "文書種別・区分ごとの提案"
+        chart.title = "文書種別ごとの決定（審査結果を反映）"
         chart.y_axis.title = "件数"
-        data = Reference(ws, min_col=3, max_col=len(decisions) + 2, min_row=1, max_row=last)
-        chart.add_data(data, titles_from_data=True)
-        chart.set_categories(Reference(ws, min_col=1, max_col=2, min_row=2, max_row=last))
-        chart.width, chart.height = 22, max(8, 0.6 * len(pairs) + 4)
-        ws.add_chart(chart, f"{get_column_letter(len(decisions) + 5)}2")
+        for i in range(len(_KIND_TABLE)):
+            col = 3 + 2 * i
+            chart.add_data(Reference(ws, min_col=col, max_col=col, min_row=1, max_row=last), titles_from_data=True)
+        chart.set_categories(Reference(ws, min_col=1, max_col=1, min_row=first, max_row=last))
+        chart.width, chart.height = 18, max(7, 0.8 * len(kinds) + 4)
+        # Right of the wider 区分 table below, so that the chart covers no cell.
+        ws.add_chart(chart, f"{get_column_letter(len(DECISIONS) + 4)}2")
 
+    # Table 2: 文書種別 × 区分 × 決定, live as table 1.
+    counts = Counter((f.doc_kind, f.category) for f in findings)
+    corder = {c: i for i, c in enumerate(CATEGORIES)}
+    pairs = sorted(counts, key=lambda p: (order.get(p[0], len(order)), p[0], corder.get(p[1], len(corder)), p[1]))
     out.append([])
-    out.append(["実行情報", "値"], header=True)
-    for key, value in _flatten(summary):
-        out.append([key, value])
-    skipped = (summary.get("files") or {}).get("skipped_files") if isinstance(summary.get("files"), Mapping) else None
+    h = out.row + 1
+    out.append(["文書種別", "区分", *DECISIONS, "合計"], header=True)
+    end_col = get_column_letter(len(DECISIONS) + 2)
+    for kind, cat in pairs:
+        r = out.row + 1
+        cells = [f"={_countifs([(kind_rng, f'$A{r}'), (cat_rng, f'$B{r}'), (dec_rng, f'{get_column_letter(c)}${h}')])}"
+                 for c in range(3, 3 + len(DECISIONS))]
+        out.append([kind, cat, *cells, f"=SUM(C{r}:{end_col}{r})"])
+    r0, r1 = h + 1, out.row
+    out.append(["合計", "", *[f"=SUM({get_column_letter(c)}{r0}:{get_column_letter(c)}{r1})" if pairs else 0
+                               for c in range(3, 3 + len(DECISIONS) + 1)]], header=True)
+
+    # The run's figures that concern the committee.
+    out.append([])
+    out.append(["項目", "値"], header=True)
+    for label, value in committee_figures(summary):
+        out.append([label, value])
+    files = summary.get("files")
+    skipped = files.get("skipped_files") if isinstance(files, Mapping) else None
     if skipped:
         out.append([])
         out.append(["読めなかったファイル", "理由", "内容"], header=True)
         for s in skipped:
-            out.append([s.get("file", ""), s.get("reason", ""), s.get("message", "")])
+            out.append([s.get("file", ""), skip_reason_label(s.get("reason", "")), s.get("message", "")])
+
+
+def skip_reason_label(reason: str) -> str:
+    """The Japanese cause of a summary.json skip ``reason`` (the error catalogue's 原因), with its code."""
+    from ..errors import SKIP_REASONS, catalogue
+
+    causes = {r: cause for _, r, cause, _ in catalogue() if r}
+    if reason in causes:
+        return f"{causes[reason]}（{SKIP_REASONS[reason]}）"
+    return reason
+
+
+def _count(value) -> object:
+    return f"{len(value)}件" if isinstance(value, (list, tuple)) else value
+
+
+def committee_figures(summary: Mapping) -> list[tuple[str, object]]:
+    """(Japanese label, value) of the summary.json figures shown on 集計: the municipality, the
+    policy, the files read and skipped, the findings and seal requirements by 区分, the groups and
+    the forms. Timings, reuse figures and the diff are not among them (:func:`run_figures`)."""
+    rows: list[tuple[str, object]] = []
+
+    def get(*keys):
+        v = summary
+        for k in keys:
+            if not isinstance(v, Mapping) or k not in v:
+                return None
+            v = v[k]
+        return v
+
+    for label, keys in (("自治体", ("municipality",)), ("方針", ("policy",)),
+                        ("読み込んだファイル", ("files", "read")), ("読めなかったファイル", ("files", "skipped")),
+                        ("読み飛ばした作業用ファイル（Thumbs.db など）", ("files", "ignored")),
+                        ("所見の総数", ("findings", "total")), ("押印等の要求の件数", ("findings", "requires_seal")),
+                        ("似た条文のグループ数", ("groups",))):
+        v = get(*keys)
+        if v is not None:
+            rows.append((label, _count(v)))
+    for reason, n in (get("files", "skipped_by_reason") or {}).items():
+        rows.append((f"読めなかった理由：{skip_reason_label(reason)}", n))
+    for cat, n in (get("findings", "requires_seal_by_category") or {}).items():
+        rows.append((f"押印等の要求（区分別）：{cat}", n))
+    for label, key in (("改正後の写しを作った様式", "forms_amended"), ("手作業で印欄を削る様式", "forms_manual"),
+                       ("確かめてほしい点", "problems")):
+        v = get(key)
+        if v is not None:
+            rows.append((label, _count(v)))
+    return rows
+
+
+_RUN_LABELS = {
+    "tool.name": "ツール", "tool.version": "版",
+    "units.read": "切り分けた条文の単位", "units.parsed_by_ginza": "GiNZA で構文解析した単位",
+    "units.documents_not_cut": "印の字がなく切り分けなかった文書",
+    "timings_s.prepare": "所要時間（秒）：走査全体", "timings_s.load": "所要時間（秒）：読込",
+    "timings_s.structure": "所要時間（秒）：構造解析", "timings_s.candidates": "所要時間（秒）：候補の抽出",
+    "timings_s.nlp": "所要時間（秒）：構文解析（GiNZA）", "timings_s.detect": "所要時間（秒）：検出",
+    "timings_s.forms": "所要時間（秒）：様式の照合", "timings_s.classify": "所要時間（秒）：分類",
+    "timings_s.draft": "所要時間（秒）：起案",
+    "rerun.run": "実行番号", "rerun.files": "ファイル数", "rerun.unopened": "変更がなく開かなかったファイル",
+    "rerun.reused": "前回の結果を使ったファイル", "rerun.reclassified": "分類だけやり直したファイル",
+    "rerun.detected": "検出をやり直したファイル", "rerun.nlp_cached": "保存済みの構文解析を使った単位",
+    "rerun.nlp_parsed": "新たに構文解析した単位",
+    "diff.previous_run": "比べた前回の実行番号", "diff.baseline": "初回の実行",
+    "diff.counts.new": "前回からの変更：新規", "diff.counts.removed": "前回からの変更：削除",
+    "diff.counts.changed": "前回からの変更：変更", "diff.counts.moved": "前回からの変更：移動",
+    "diff.counts.rereview": "前回からの変更：再審査",
+}
+_RUN_GROUPS = {"findings.by_modality": "義務・任意の別", "findings.decided_by": "決定の出どころ",
+               "findings.by_category": "所見（区分別）", "findings.by_decision": "所見（決定別）",
+               "findings.by_doc_kind": "所見（文書種別）"}
+_RUN_SECTIONS = ("tool", "units", "timings_s", "rerun", "diff", "findings")
+
+
+def run_figures(summary: Mapping) -> list[tuple[str, object]]:
+    """(Japanese label, value) of the figures of the run itself, for the 実行情報 sheet: the tool
+    and its version, the units read, the timings, the reuse figures, the counts of the diff and the
+    findings by modality and by where their decision came from. The diff's own lists are on 変更点."""
+    rows: list[tuple[str, object]] = []
+
+    def walk(value, key: str) -> None:
+        if isinstance(value, Mapping):
+            for k, v in value.items():
+                walk(v, f"{key}.{k}")
+            return
+        if isinstance(value, (list, tuple)):
+            return
+        if key in _RUN_LABELS:
+            rows.append((_RUN_LABELS[key], value))
+            return
+        group, _, item = key.rpartition(".")
+        if group in _RUN_GROUPS:
+            rows.append((f"{_RUN_GROUPS[group]}：{ {'proposal': '提案'}.get(item, item)}", value))
+
+    for section in _RUN_SECTIONS:
+        if section in summary:
+            walk(summary[section], section)
+    return rows
+
+
+def _run_info_sheet(ws, summary: Mapping) -> None:
+    out = _Writer(ws)
+    out.append(["項目", "値"], header=True)
+    for label, value in run_figures(summary):
+        out.append([label, value])
+    ws.column_dimensions["A"].width = 40
+    ws.column_dimensions["B"].width = 16
+    ws.freeze_panes = "A2"
 
 
 def changes_sheet(ws, diff: Mapping) -> None:
@@ -185,11 +364,12 @@ def changes_sheet(ws, diff: Mapping) -> None:
                         prev.get("text", ""), note])
     for i, (_, width) in enumerate(CHANGE_COLUMNS, 1):
         ws.column_dimensions[get_column_letter(i)].width = width
+    _print_setup(ws)
     ws.freeze_panes = "B2"
     ws.auto_filter.ref = f"A1:{get_column_letter(len(CHANGE_COLUMNS))}{max(out.row, 2)}"
 
 
-def write_ledger(path: Path, findings: list[Finding], groups: list, summary: dict) -> None:
+def write_ledger(path: Path, findings: list[Finding], groups: list, summary: dict, *, own: bool = False) -> None:
     """Write the review ledger to ``path`` (.xlsx) through a temporary file and a rename.
 
     ``groups``: :class:`reiki_scan.group.Group` objects (id, label, size, decision,
@@ -198,11 +378,14 @@ def write_ledger(path: Path, findings: list[Finding], groups: list, summary: dic
     (``decided_by`` other than ``proposal``) have their decision filled in 審査結果, and their
     ``note`` in 備考; 理由 is always the proposal's (:func:`proposal_reason`), beside 提案.
 
-    Raises :class:`OutputError` when ``path`` holds a ledger with reviewer input (choose another
-    name: :func:`ledger_has_reviewer_input`) or cannot be written; :class:`ReviewFileError`
+    ``own``: the file at ``path`` is, untouched, the ledger the tool last wrote (the workspace
+    knows it): the 審査結果 it shows were copied there by the tool and it may be replaced.
+
+    Raises :class:`OutputError` when ``path`` holds a ledger with reviewer input (move it away
+    first: :func:`ledger_has_reviewer_input`) and is not ``own``, or cannot be written; :class:`ReviewFileError`
     when an existing file at ``path`` is not a readable ledger."""
     path = Path(path)
-    if path.exists() and ledger_has_reviewer_input(path):
+    if not own and path.exists() and ledger_has_reviewer_input(path):
         raise OutputError(
             "審査結果又は備考が入力された台帳は上書きしません。別の名前を指定するか、台帳を移してから実行してください",
             path=str(path),
@@ -217,14 +400,16 @@ def write_ledger(path: Path, findings: list[Finding], groups: list, summary: dic
 
     rows = [
         [f.id, f.file, f.title, f.doc_kind, f.locator, f.text, f.category, f.proposal or f.decision,
-         proposal_reason(f), f.rule, f.group, f.decision if f.decided_by != "proposal" else None, f.note or None]
-        for f in ordered
+         proposal_reason(f), f.rule, f.group, f.decision if f.decided_by != "proposal" else None, f.note or None,
+         effective_formula(n)]
+        for n, f in enumerate(ordered, 2)
     ]
     _table_sheet(wb.create_sheet(FINDINGS_SHEET), FINDING_COLUMNS, rows, "L")
     grows = [[g.id, g.label, g.size, g.category, g.decision, g.transformation, None, None] for g in groups]
     _table_sheet(wb.create_sheet(GROUPS_SHEET), GROUP_COLUMNS, grows, "G")
     if isinstance(summary.get("diff"), Mapping):
         changes_sheet(wb.create_sheet(CHANGES_SHEET), summary["diff"])
+    _run_info_sheet(wb.create_sheet(RUN_INFO_SHEET), summary)
 
     try:
         path.parent.mkdir(parents=True, exist_ok=True)

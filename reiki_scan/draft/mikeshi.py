@@ -32,7 +32,7 @@ import datetime as _dt
 import re
 from collections import defaultdict
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from docx.comments import Comments
@@ -42,7 +42,7 @@ from docx.oxml.ns import qn
 from ..config import RunConfig
 from ..errors import ReviewFileError
 from ..models import NATIONAL_KINDS, Document, Edit, Finding
-from ..outfiles import safe_name
+from ..outfiles import HISTORY_DIR, History, safe_name
 from ..textnorm import xml_safe
 from .changes import CHANGING_DECISIONS, build_amendments
 from .protect import obsolete_note, recorded_hash, retire_draft, save_protected
@@ -280,19 +280,22 @@ def _edits_by_file(findings: list[Finding], docs: Mapping[str, Document], config
 
 
 def write_mikeshi(out_dir: Path, findings: list[Finding], docs: Mapping[str, Document], config: RunConfig,
-                  *, stamp: str, store: Path | None = None) -> MikeshiResult:
+                  *, stamp: str, store: Path | None = None, history: History | None = None) -> MikeshiResult:
     """Write ``out_dir/見え消し/<題名>.docx`` for every regulation with a proposed change.
 
     ``docs`` maps ``Finding.file`` to its :class:`Document`; ``stamp`` the run date
     (``"20261129"``); ``store``: the folder of copies of the last generated drafts (see
-    :data:`.protect.GENERATED_DIR`), ``None`` for none. A 見え消し a reviewer edited is kept
-    and the new one written beside it (:func:`.protect.save_protected`); two regulations with
+    :data:`.protect.GENERATED_DIR`), ``None`` for none. A 見え消し a reviewer edited is moved,
+    intact, to ``history`` (this run's ``OUT/履歴/…`` folder, default ``履歴/<stamp>``), where its
+    accepted and rejected changes are still read, and the new one takes its place
+    (:func:`.protect.save_protected`); two regulations with
     the same title get ``-2``, ``-3`` … after the title. The 見え消し of a regulation that no
     longer changes is deleted when nobody edited it, else kept with a note that it is
     obsolete (:func:`.protect.retire_draft`); a kept one still carries its decisions.
     Raises :class:`OutputError` when a file cannot be written, :class:`PatternDataError` when
     the rewrite rules are invalid."""
     result = MikeshiResult()
+    history = history if history is not None else History(out_dir, stamp)
     by_id = {f.id: f for f in findings}
     used: dict[str, int] = {}
     # The names written this run, ``-2`` … included: none of them is obsolete.
@@ -307,7 +310,7 @@ def write_mikeshi(out_dir: Path, findings: list[Finding], docs: Mapping[str, Doc
         current.add(name)
         document = build_mikeshi(doc, edits, by_id, stamp=stamp)
         previous = store / MIKESHI_DIR / name if store is not None else None
-        outcome = save_protected(document, folder / name, stamp=stamp, previous=previous)
+        outcome = save_protected(document, folder / name, stamp=stamp, previous=previous, history=history)
         if outcome.written is not None:
             result.files.append(outcome.written.relative_to(out_dir).as_posix())
         if outcome.note:
@@ -477,22 +480,43 @@ def _date(mtime: float) -> str:
     return _dt.datetime.fromtimestamp(mtime).strftime("%Y-%m-%d")
 
 
+def mikeshi_files(out: Path) -> list[tuple[str, Path]]:
+    """``(name, path)`` of every 見え消し whose decisions count: those of ``OUT/見え消し`` (name
+    ``X.docx``) and those a run moved to ``OUT/履歴/*/見え消し`` (name ``履歴/…/見え消し/X.docx``),
+    Word's lock files (``~$…``) left out."""
+    folders = [out / MIKESHI_DIR]
+    history = out / HISTORY_DIR
+    if history.is_dir():
+        folders += sorted(p / MIKESHI_DIR for p in history.iterdir() if (p / MIKESHI_DIR).is_dir())
+    files = []
+    for folder in folders:
+        if not folder.is_dir():
+            continue
+        for path in sorted(folder.glob("*.docx")):
+            if path.name.startswith(("~$", ".")):
+                continue
+            name = path.name if folder == out / MIKESHI_DIR else path.relative_to(out).as_posix()
+            files.append((name, path))
+    return files
+
+
+def _label(file: str) -> str:
+    """How a 見え消し named ``file`` (:func:`mikeshi_files`) is written in notes."""
+    return file if file.startswith(f"{HISTORY_DIR}/") else f"{MIKESHI_DIR}/{file}"
+
+
 def read_folder(out: Path) -> tuple[dict[str, ChangeState], list[str]]:
     """The decisive change (accepted or rejected) per finding over every 見え消し of
-    ``OUT/見え消し`` (the latest file wins), and notes: changes that could not be read and
-    files that disagree. Word's lock files (``~$…``) are skipped.
+    ``OUT/見え消し`` and of the history folders (:func:`mikeshi_files`; the latest file wins), and
+    notes: changes that could not be read and files that disagree.
     Raises :class:`ReviewFileError` like :func:`read_changes`."""
-    folder = out / MIKESHI_DIR
     decisive: dict[str, ChangeState] = {}
     notes: list[str] = []
-    if not folder.is_dir():
-        return decisive, notes
-    for path in sorted(folder.glob("*.docx")):
-        if path.name.startswith(("~$", ".")):
-            continue
+    for name, path in mikeshi_files(out):
         for fid, st in sorted(read_changes(path).items()):
+            st = replace(st, file=name)
             if st.state == "unknown":
-                notes.append(f"{MIKESHI_DIR}/{path.name}: {fid} の変更は採用・却下のどちらか判定できません"
+                notes.append(f"{_label(name)}: {fid} の変更は採用・却下のどちらか判定できません"
                              "（文言が書き換えられたか、ブックマークが消えています）。台帳で審査結果を入力してください")
                 continue
             if st.state == "pending":
@@ -500,7 +524,7 @@ def read_folder(out: Path) -> tuple[dict[str, ChangeState], list[str]]:
             other = decisive.get(fid)
             if other is not None and other.state != st.state:
                 later, earlier = (st, other) if st.mtime >= other.mtime else (other, st)
-                notes.append(f"{fid}: {MIKESHI_DIR}/{earlier.file} と {MIKESHI_DIR}/{later.file} で判断が食い違うため、"
+                notes.append(f"{fid}: {_label(earlier.file)} と {_label(later.file)} で判断が食い違うため、"
                              f"新しい {later.file} に従いました")
                 st = later
             elif other is not None and other.mtime > st.mtime:
@@ -509,20 +533,24 @@ def read_folder(out: Path) -> tuple[dict[str, ChangeState], list[str]]:
     return decisive, notes
 
 
-def apply_decisions(out: Path, findings: list[Finding]) -> tuple[list[Finding], list[str]]:
-    """Apply the decisions of ``OUT/見え消し/*.docx`` over ``findings`` (after the ledger's).
+def apply_decisions(out: Path, findings: list[Finding],
+                    ledger_times: Mapping[str, float] | None = None) -> tuple[list[Finding], list[str]]:
+    """Apply the decisions of ``OUT/見え消し/*.docx`` and of the 見え消し moved to ``OUT/履歴``
+    over ``findings`` (after the ledger's).
 
     A rejected change makes its finding 存続 (reason 「見え消しで却下（YYYY-MM-DD）」, the 見え消し's
     modification date); an accepted one sets the decision the change drafted; both set
     ``decided_by = "見え消し"``. When the finding was decided in ``ledger.xlsx`` differently, the
     later of the two files wins and a note reports the conflict; when both agree the 見え消し is
-    named (the ledger may hold the copy a previous run wrote of it). Returns the findings (input
+    named (the ledger may hold the copy a previous run wrote of it). ``ledger_times``: finding id
+    → modification time (POSIX seconds) of the ledger its decision was read from (default: that
+    of ``OUT/ledger.xlsx``, which a run may have rewritten since). Returns the findings (input
     order kept) and the notes. Raises :class:`ReviewFileError` for an unreadable 見え消し."""
     decisive, notes = read_folder(out)
     if not decisive:
         return findings, notes
     ledger = out / "ledger.xlsx"
-    ledger_mtime = ledger.stat().st_mtime if ledger.exists() else 0.0
+    default_mtime = ledger.stat().st_mtime if ledger.exists() else 0.0
     result = []
     for f in findings:
         st = decisive.get(f.id)
@@ -535,9 +563,10 @@ def apply_decisions(out: Path, findings: list[Finding]) -> tuple[list[Finding], 
             decision = st.decision or f.decision
             reason = st.reason if f.reason.startswith("見え消しで却下") and st.reason else f.reason
         if f.decided_by == "ledger" and f.decision != decision:
+            ledger_mtime = (ledger_times or {}).get(f.id, default_mtime)
             ledger_wins = ledger_mtime > st.mtime
             notes.append(
-                f"{f.title} {f.locator}（{f.id}）: 台帳の審査結果「{f.decision}」と {MIKESHI_DIR}/{st.file} の"
+                f"{f.title} {f.locator}（{f.id}）: 台帳の審査結果「{f.decision}」と {_label(st.file)} の"
                 f"「{decision}」が食い違うため、新しい{'台帳' if ledger_wins else '見え消し'}に従いました")
             if ledger_wins:
                 if f.reason.startswith("見え消しで却下") and st.reason:

@@ -2,10 +2,13 @@
 
 Every .docx the tool writes records a hash of what it wrote (:mod:`.dochash`).
 :func:`save_protected` is the one way the drafts are written: a file at the target path
-whose current hash differs from its recorded one (or that has none) is kept byte for byte;
-the new draft goes beside it with the run date in its name (``特例規則案-20261129.docx``),
-with a redline from the previous generated draft (a copy kept under
-``OUT/.reiki-scan/generated/``) to the new one (``特例規則案-変更点-20261129.docx``).
+whose current hash differs from its recorded one (or that has none) is kept byte for byte: it
+moves to this run's history folder (``OUT/履歴/20261129-090000/特例規則案.docx``,
+:class:`reiki_scan.outfiles.History`) and the new draft takes its place, so that OUT always holds
+the current drafts; beside the moved file goes a redline from the previous generated draft (a copy
+kept under ``OUT/.reiki-scan/generated/``) to the new one (``履歴/20261129-090000/特例規則案-変更点.docx``).
+Drafts written beside an edited one with a run date in their name by earlier versions
+(``特例規則案-20261129.docx``) are still recognised when a draft is retired.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import OutputError
+from ..outfiles import History
 from .dochash import HASH_PROPERTY, content_hash, content_text, file_hash, record_hash, recorded_hash
 from .docx_writer import save_docx
 from .redline import write_redline
@@ -47,25 +51,15 @@ def is_edited(path: Path) -> bool:
 @dataclass(frozen=True)
 class SaveOutcome:
     """What :func:`save_protected` did. ``written``: the path the new draft went to, or
-    ``None`` when nothing had to be written; ``kept``: the reviewer-edited file left as it
-    was, else ``None``; ``redline``: the redline written, else ``None``; ``note``: one
-    Japanese line for the user when a file was kept, else ``""``."""
+    ``None`` when nothing had to be written; ``kept``: where the reviewer-edited file is now
+    (moved to the history folder, or left in place when nothing was written), else ``None``;
+    ``redline``: the redline written, else ``None``; ``note``: one Japanese line for the user
+    when a reviewer's file was kept, else ``""``."""
 
     written: Path | None
     kept: Path | None = None
     redline: Path | None = None
     note: str = ""
-
-
-def _beside(path: Path, stamp: str) -> tuple[Path, Path]:
-    n = 1
-    while True:
-        suffix = f"-{stamp}" if n == 1 else f"-{stamp}-{n}"
-        target = path.with_name(f"{path.stem}{suffix}{path.suffix}")
-        redline = path.with_name(f"{path.stem}-変更点{suffix}{path.suffix}")
-        if not is_edited(target) and not is_edited(redline):
-            return target, redline
-        n += 1
 
 
 def _keep_copy(written: Path, previous: Path | None) -> None:
@@ -82,19 +76,19 @@ def _keep_copy(written: Path, previous: Path | None) -> None:
 
 
 def save_protected(doc, path: Path, *, stamp: str, previous: Path | None = None,
-                   redline_title: str | None = None) -> SaveOutcome:
-    """Save ``doc`` (a python-docx ``Document``) to ``path`` unless a reviewer edited the file
-    there (:func:`is_edited`).
+                   redline_title: str | None = None, history: History | None = None) -> SaveOutcome:
+    """Save ``doc`` (a python-docx ``Document``) to ``path``; a file there that a reviewer edited
+    (:func:`is_edited`) is first moved, intact, to ``history``.
 
-    ``stamp``: the run date put in the names of files written beside an edited one
-    (``"20261129"``). ``previous``: where the copy of the last generated version of this draft
-    is kept (``None``: no copy, so no redline). ``redline_title``: write a redline titled so
-    beside the new draft when the draft was kept (``None``: no redline, for documents that
-    are themselves tracked changes, the 見え消し).
+    ``stamp``: the run date of the redline's tracked changes (``"20261129"``). ``previous``: where
+    the copy of the last generated version of this draft is kept (``None``: no copy, so no
+    redline). ``redline_title``: write a redline titled so beside the moved file (``None``: no
+    redline, for documents that are themselves tracked changes, the 見え消し). ``history``: this
+    run's history folder (default: ``履歴/<stamp>`` in ``path``'s folder).
 
-    When the file was edited and the new draft has the same content as the last generated
-    one, nothing is written (the note says so). Raises :class:`OutputError` when a file
-    cannot be written."""
+    When the file was edited and the new draft has the same content as the last generated one,
+    nothing is written and nothing moved (the note says so). Raises :class:`OutputError` when a
+    file cannot be written or moved."""
 
     name = path.name
     if not is_edited(path):
@@ -106,19 +100,20 @@ def save_protected(doc, path: Path, *, stamp: str, previous: Path | None = None,
     prior = previous if previous is not None and previous.exists() else None
     if prior is not None and recorded_hash(prior) == new_hash:
         return SaveOutcome(None, kept=path, note=f"{name} は審査者が編集しているため上書きしません（前回の起案から変更はありません）")
-    target, redline_path = _beside(path, stamp)
-    save_docx(doc, target)
+    history = history if history is not None else History(path.parent, stamp)
+    kept = history.move(path)
+    save_docx(doc, path)
     red = None
     if redline_title is not None and prior is not None:
-        write_redline(prior, target, redline_path, redline_title, stamp=stamp)
-        red = redline_path
-    _keep_copy(target, previous)
-    note = f"{name} は審査者が編集しているため上書きせず、新しい起案を {target.name} に書きました"
+        red = kept.with_name(f"{path.stem}-変更点{path.suffix}")
+        write_redline(prior, path, red, redline_title, stamp=stamp)
+    _keep_copy(path, previous)
+    note = f"{name} は審査者が編集していたため {history.where(kept)} に移し、新しい起案を {name} に書きました"
     if red is not None:
-        note += f"（前回の起案からの変更点は {red.name}）"
+        note += f"（前回の起案からの変更点は {history.where(red)}）"
     elif redline_title is not None:
         note += "（前回の起案の写しがないため変更点の文書は作れません）"
-    return SaveOutcome(target, kept=path, redline=red, note=note)
+    return SaveOutcome(path, kept=kept, redline=red, note=note)
 
 
 @dataclass(frozen=True)
@@ -227,13 +222,14 @@ def _write_bytes(path: Path, data: bytes, what: str) -> None:
                           path=str(path)) from e
 
 
-def save_bytes_protected(data: bytes, path: Path, *, stamp: str, previous: Path, what: str) -> SaveOutcome:
-    """Write ``data`` to ``path`` as :func:`save_protected` writes a draft: unless a reviewer
-    edited the file there (:func:`bytes_edited`), which is then kept byte for byte while the new
-    file goes beside it with the run date in its name (``様式_改正後-20261129.xlsx``); nothing is
-    written when the edited file's last generated version equals ``data``. ``previous``: where
-    the copy of what was last written is kept; ``what``: the kind of file, for messages (「改正後の様式」).
-    Raises :class:`OutputError` when a file cannot be written."""
+def save_bytes_protected(data: bytes, path: Path, *, stamp: str, previous: Path, what: str,
+                         history: History | None = None) -> SaveOutcome:
+    """Write ``data`` to ``path`` as :func:`save_protected` writes a draft: a file there that a
+    reviewer edited (:func:`bytes_edited`) is first moved, intact, to ``history`` (default:
+    ``履歴/<stamp>`` in ``path``'s folder); nothing is written or moved when the edited file's last
+    generated version equals ``data``. ``previous``: where the copy of what was last written is
+    kept; ``what``: the kind of file, for messages (「改正後の様式」).
+    Raises :class:`OutputError` when a file cannot be written or moved."""
     name = path.name
     if not bytes_edited(path, previous):
         _write_bytes(path, data, what)
@@ -241,15 +237,12 @@ def save_bytes_protected(data: bytes, path: Path, *, stamp: str, previous: Path,
         return SaveOutcome(path)
     if previous.exists() and _file_key(previous) == package_key(data):
         return SaveOutcome(None, kept=path, note=f"{name} は審査者が編集しているため上書きしません（前回の{what}から変更はありません）")
-    n = 1
-    while True:
-        target = path.with_name(f"{path.stem}-{stamp}{'' if n == 1 else f'-{n}'}{path.suffix}")
-        if not bytes_edited(target, previous):
-            break
-        n += 1
-    _write_bytes(target, data, what)
+    history = history if history is not None else History(path.parent, stamp)
+    kept = history.move(path)
+    _write_bytes(path, data, what)
     _write_bytes(previous, data, what)
-    return SaveOutcome(target, kept=path, note=f"{name} は審査者が編集しているため上書きせず、新しい{what}を {target.name} に書きました")
+    return SaveOutcome(path, kept=kept, note=f"{name} は審査者が編集していたため {history.where(kept)} に移し、"
+                                             f"新しい{what}を {name} に書きました")
 
 
 def retire_bytes(path: Path, previous: Path) -> RetireOutcome:

@@ -1,8 +1,10 @@
 """Reviewer decisions that outlive the ledger they were entered in.
 
-Every ledger of OUT (``ledger.xlsx`` and the ``ledger-YYYYmmdd-HHMMSS.xlsx`` written beside a
-reviewed one) is read when it changed since it was last read; its decisions are stored in the
-workspace per (ledger file, finding id) with the clause the reviewer saw (the 条文 cell, as
+Every ledger of OUT (``ledger.xlsx``, the ``ledger-YYYYmmdd-HHMMSS.xlsx`` earlier versions wrote
+beside a reviewed one) and of its history folders (``履歴/YYYYMMDD-HHMMSS/ledger.xlsx``: a
+reviewer's ledger is moved there, intact, when a run writes the current one —
+:func:`archive_reviewed_ledger`) is read when it changed since it was last read; its decisions are
+stored in the workspace per (ledger file relative to OUT, finding id) with the clause the reviewer saw (the 条文 cell, as
 :func:`~reiki_scan.review.lineage.clause_key`). A group decision counts for the members the ledger
 listed in that group; a clause that appears later is not covered by it and is asked about.
 
@@ -18,6 +20,7 @@ from pathlib import Path
 
 from ..ids import clause_key
 from ..models import Finding
+from ..outfiles import HISTORY_DIR, History
 from ..store.workspace import StoredDecision, Workspace, effective
 from . import ledger
 from .ledger import REREVIEW_NOTE, as_proposed, proposal_reason, reviewed
@@ -27,9 +30,18 @@ REREVIEW_MARK = f"【{REREVIEW_NOTE}】"
 
 
 def ledger_files(out: Path) -> list[Path]:
-    """The ledgers of ``out``, oldest first (by modification time, then name)."""
-    files = [p for p in Path(out).glob(LEDGER_GLOB) if p.is_file()]
-    return sorted(files, key=lambda p: (p.stat().st_mtime_ns, p.name))
+    """The ledgers of ``out`` and of its history folders (``履歴/*/ledger*.xlsx``), oldest first (by
+    modification time, then name). Excel's lock files (``~$ledger.xlsx``) do not match."""
+    out = Path(out)
+    files = [p for p in out.glob(LEDGER_GLOB) if p.is_file()]
+    files += [p for p in out.glob(f"{HISTORY_DIR}/*/{LEDGER_GLOB}") if p.is_file()]
+    return sorted(files, key=lambda p: (p.stat().st_mtime_ns, ledger_name(out, p)))
+
+
+def ledger_name(out: Path, path: Path) -> str:
+    """The name a ledger's decisions are stored under: its path relative to ``out``,
+    ``/``-separated (``ledger.xlsx``, ``履歴/20270102-090000/ledger.xlsx``)."""
+    return Path(path).relative_to(out).as_posix()
 
 
 def _entries(path: Path) -> list[tuple[str, str, str, str, str]]:
@@ -51,7 +63,7 @@ def _changed_ledgers(out: Path, ws: Workspace) -> list[tuple[Path, int, int]]:
     changed = []
     for path in ledger_files(out):
         st = path.stat()
-        if not ws.ledger_unchanged(path.name, st.st_size, st.st_mtime_ns):
+        if not ws.ledger_unchanged(ledger_name(out, path), st.st_size, st.st_mtime_ns):
             changed.append((path, st.st_size, st.st_mtime_ns))
     return changed
 
@@ -63,9 +75,27 @@ def read_ledgers(out: Path, ws: Workspace) -> list[str]:
     not an allowed decision."""
     names = []
     for path, size, mtime_ns in _changed_ledgers(out, ws):
-        ws.replace_ledger_decisions(path.name, size, mtime_ns, _entries(path))
-        names.append(path.name)
+        name = ledger_name(out, path)
+        ws.replace_ledger_decisions(name, size, mtime_ns, _entries(path))
+        names.append(name)
     return names
+
+
+def archive_reviewed_ledger(out: Path, ws: Workspace, history: History) -> Path | None:
+    """Move ``OUT/ledger.xlsx`` to ``history`` when it is a reviewer's: it holds reviewer input
+    (審査結果 or 備考) and is not, untouched, the ledger the last run wrote. Its stored decisions
+    follow it (:meth:`Workspace.rename_ledger`), so that the decisions applied next name the
+    place it is now. Call after :func:`read_ledgers`, inside :meth:`Workspace.transaction`.
+    Returns where it went, or ``None`` when it stays (none, or the tool's own).
+    Raises :class:`~reiki_scan.errors.OutputError` when it cannot be moved."""
+    path = Path(out) / "ledger.xlsx"
+    if not path.is_file() or _untouched_written(path, ws) is not None:
+        return None
+    if not ledger.ledger_has_reviewer_input(path):
+        return None
+    moved = history.move(path)
+    ws.rename_ledger(ledger_name(out, path), ledger_name(out, moved))
+    return moved
 
 
 def pending_decisions(out: Path, ws: Workspace) -> dict[str, StoredDecision]:
@@ -74,8 +104,9 @@ def pending_decisions(out: Path, ws: Workspace) -> dict[str, StoredDecision]:
     (``reiki-scan check``). Raises ``ReviewFileError`` like :func:`read_ledgers`."""
     rows = ws.all_decisions()
     for path, _, mtime_ns in _changed_ledgers(out, ws):
-        rows = [r for r in rows if r.source != path.name]
-        rows.extend(StoredDecision(i, d, n, c, path.name, mtime_ns, place) for i, d, n, c, place in _entries(path))
+        name = ledger_name(out, path)
+        rows = [r for r in rows if r.source != name]
+        rows.extend(StoredDecision(i, d, n, c, name, mtime_ns, place) for i, d, n, c, place in _entries(path))
     return effective(rows)
 
 
@@ -94,29 +125,20 @@ def record_written_ledger(path: Path, ws: Workspace, findings: list[Finding], ke
                           any(f.decided_by != "proposal" for f in findings))
 
 
-def untouched_written_ledger(out: Path, ws: Workspace) -> tuple[str, str] | None:
-    """``(name, content key)`` of the ledger the last run wrote when it is still in ``out``
-    unchanged (same size and mtime), else ``None``."""
+def _untouched_written(path: Path, ws: Workspace) -> dict | None:
     written = ws.written_ledger()
-    if written is None:
-        return None
-    path = Path(out) / written["name"]
-    if not path.is_file():
+    if written is None or written["name"] != path.name or not path.is_file():
         return None
     st = path.stat()
-    same = (st.st_size, st.st_mtime_ns) == (written["size"], written["mtime_ns"])
-    return (written["name"], written["key"]) if same else None
+    return written if (st.st_size, st.st_mtime_ns) == (written["size"], written["mtime_ns"]) else None
 
 
 def unreviewed_ledger_key(out: Path, ws: Workspace) -> str | None:
     """The content key of ``OUT/ledger.xlsx`` when it is, untouched since, the ledger the last run
-    wrote and no 審査結果 was filled in by it (then it holds no reviewer input); else ``None``."""
-    written = ws.written_ledger()
-    path = Path(out) / "ledger.xlsx"
-    if written is None or written["name"] != path.name or written["decided"] or not path.is_file():
-        return None
-    st = path.stat()
-    return written["key"] if (st.st_size, st.st_mtime_ns) == (written["size"], written["mtime_ns"]) else None
+    wrote (then no reviewer entered anything in it: the decisions it shows are stored from the
+    ledgers reviewers saved); else ``None``."""
+    written = _untouched_written(Path(out) / "ledger.xlsx", ws)
+    return written["key"] if written is not None else None
 
 
 def apply_decisions(findings: list[Finding], stored: dict[str, StoredDecision]) -> tuple[list[Finding], list[str]]:

@@ -23,14 +23,18 @@ SUMMARY_SHEET = "集計"
 FINDINGS_SHEET = "一覧"
 GROUPS_SHEET = "グループ"
 CHANGES_SHEET = "変更点"
+RUN_INFO_SHEET = "実行情報"
 DECISION_HEADER = "審査結果"
 NOTE_HEADER = "備考"
+EFFECTIVE_HEADER = "決定"
 ID_HEADER = "id"
 
 FINDING_COLUMNS = (  # (header, width in characters)
     ("id", 16), ("ファイル", 28), ("題名", 28), ("種別", 8), ("位置", 16), ("条文", 60),
     ("区分", 14), ("提案", 12), ("理由", 44), ("規則", 30), ("グループ", 12),
     (DECISION_HEADER, 14), (NOTE_HEADER, 30),
+    # A formula, not an input: the reviewer's 審査結果 when filled, else the proposal (集計 counts it).
+    (EFFECTIVE_HEADER, 12),
 )
 CHANGE_COLUMNS = (
     ("種別", 8), ("id", 16), ("ファイル", 28), ("位置", 16), ("旧ファイル", 28), ("旧位置", 16),

@@ -321,6 +321,15 @@ class Workspace:
         its name as they are."""
         self.conn.execute("INSERT OR REPLACE INTO ledger_files VALUES (?,?,?)", (name, size, mtime_ns))
 
+    def rename_ledger(self, old: str, new: str) -> None:
+        """Ledger ``old`` was moved to ``new`` (names relative to OUT, ``/``-separated): its decisions
+        and the record of its reading follow it, so that it is not read again and its decisions name
+        the place it is now."""
+        self.conn.execute("DELETE FROM decisions WHERE source=?", (new,))
+        self.conn.execute("UPDATE decisions SET source=? WHERE source=?", (new, old))
+        self.conn.execute("DELETE FROM ledger_files WHERE name=?", (new,))
+        self.conn.execute("UPDATE ledger_files SET name=? WHERE name=?", (new, old))
+
     def written_ledger(self) -> dict | None:
         """The ledger the last run wrote: ``{"name", "size", "mtime_ns", "key", "decided"}`` (its
         file name, size and mtime when written, :func:`reiki_scan.pipeline.ledger_key` of its
