@@ -165,6 +165,15 @@ class WorkerCrashError(LoadError):
     reason = "worker_crash"
 
 
+class BadNameError(LoadError):
+    """The file's name is not valid text (another system's encoding): it cannot be written to any output."""
+
+    code = "E117"
+    cause = "ファイル名の文字コードを読めない（別の環境で作った zip の展開など）"
+    remedy = "ファイル名を付け直す"
+    reason = "bad_name"
+
+
 class ConfigError(ReikiScanError):
     code = "E201"
     cause = "reiki-scan.toml か指定した値が誤っている"

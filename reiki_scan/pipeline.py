@@ -437,7 +437,7 @@ def redraft(out: Path, *, wait: bool = False, stamp: str | None = None) -> tuple
                 read_ledgers(out, ws)
                 findings = [as_proposed(f) for f in read_findings(out)]
                 previous = _summary(out)
-                result, files_read = _stored_result(out, corpus, config, findings, previous)
+                result, files_read = _stored_result(out, corpus, config, findings, previous, ws.documents())
                 history = History(out, stamp or time.strftime("%Y%m%d-%H%M%S"))
                 archived = _archive_ledger(out, ws, history)
                 stored = ws.effective_decisions()
@@ -496,11 +496,13 @@ def _scan_figures(previous: dict, findings: list[Finding]) -> dict:
 
 
 def _stored_result(out: Path, corpus: Path, config: RunConfig, findings: list[Finding],
-                   previous: dict) -> tuple[ScanResult, int]:
+                   previous: dict, scanned: dict) -> tuple[ScanResult, int]:
     """The scan result :func:`redraft` writes from: ``findings`` with the documents they need read
     again (a linked form is drafted under its regulation, whose text is needed too) and the
     figures of the last summary.json (``previous``); and the number of files the last run read.
-    Raises :class:`~reiki_scan.errors.NoRunError` when a file with findings cannot be read any more."""
+    ``scanned``: the workspace's rows of the files the last run read (``Workspace.documents``).
+    Raises :class:`~reiki_scan.errors.NoRunError` when a file with findings cannot be read any more,
+    or was changed since the last run (its findings' offsets would no longer fit its text)."""
     documents: dict[str, Document] = {}
     skipped: list[Skipped] = []
     for rel in sorted({f.file for f in findings} | {f.form_of for f in findings if f.form_of}):
@@ -511,6 +513,11 @@ def _stored_result(out: Path, corpus: Path, config: RunConfig, findings: list[Fi
         except Exception as e:
             # As the scan: a parser failure on one file is that file's, not the run's.
             skipped.append(Skipped(rel, *parse_error(rel, e)))
+    changed = sorted(rel for rel, doc in documents.items()
+                     if rel in scanned and scanned[rel].sha256 and doc.source.sha256 != scanned[rel].sha256)
+    if changed:
+        raise NoRunError("前回の走査の後に変更されたファイルがあります: " + "、".join(changed)
+                         + "。reiki-scan run で走査し直してから起案してください。起案は変更していません", path=str(out))
     if skipped:
         # A file with findings that can no longer be read would have its amendments dropped
         # from every draft: refuse rather than rewrite the drafts without them.

@@ -152,7 +152,7 @@ def test_cli_eval_split_test_prints_figures_only(tmp_path):
     assert "TP 1 / FP 0 / FN 0" in test.output and "公印を押印" not in test.output
     dev = runner.invoke(cli.app, ["eval", "--gold", str(gold_dir), "--findings", str(found), "--split", "dev", "--json"])
     assert dev.exit_code == 0, dev.output
-    data = json.loads(dev.output)
+    data = json.loads(dev.stdout)  # the JSON on stdout; messages go to stderr
     assert (data["split"], data["overall"]["tp"], len(data["misses"])) == ("dev", 1, 1)
     bad = runner.invoke(cli.app, ["eval", "--gold", str(gold_dir), "--findings", str(found), "--split", "x"])
     assert bad.exit_code == 2

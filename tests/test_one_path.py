@@ -45,7 +45,7 @@ def test_parse_prints_the_tree_the_scan_uses_for_every_file(trees):
         if printed.exit_code != 0:
             assert scanned.skipped is not None, name  # unreadable alike
             continue
-        tree = json.loads(printed.output)
+        tree = json.loads(printed.stdout)
         if scanned.document is None:
             # Screened out (no seal word): the scan keeps its header only, read as parse reads it.
             assert (tree["title"], tree["doc_kind"]) == (scanned.header.title, scanned.header.doc_kind), name
@@ -59,6 +59,6 @@ def test_parse_prints_the_tree_the_scan_uses_for_every_file(trees):
 
 def test_regression_parse_shows_every_form_of_a_workbook(trees):
     printed, scanned = trees["corpus_samples/yoshiki/bousai_shizai.xlsx"]
-    locators = [c["locator"] for c in json.loads(printed.output)["root"]["children"]]
+    locators = [c["locator"] for c in json.loads(printed.stdout)["root"]["children"]]
     assert locators == ["様式第1号", "様式第3号"]
     assert [c.locator for c in scanned.document.root.children] == locators

@@ -139,18 +139,46 @@ def list_corpus(root: Path) -> CorpusListing:
             keep.append(d)
         dirnames[:] = sorted(keep)
         for name in filenames:
-            if is_clutter(name):
+            if is_clutter(name) or _is_page_asset(here, name):
                 ignored.append((here / name).relative_to(root).as_posix())
                 continue
             if _skipped_name(name):
                 continue
             p = here / name
+            if _undecodable_name(p.relative_to(root).as_posix()):
+                # A name in another encoding (a zip made on Windows, unpacked here): the bytes the
+                # file system holds cannot be written to any output as text.
+                rel = p.relative_to(root).as_posix().encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+                refused.append((rel, errors.BadNameError(
+                    "ファイル名の文字コードを読めません（別の環境で作った zip を展開した名前など）。"
+                    "ファイル名を付け直してから実行し直してください", path=rel)))
+                continue
             if p.is_symlink() and refuse_link(p, is_dir=False):
                 continue
             found.append((p.relative_to(root).as_posix(), p))
     found.sort(key=lambda t: t[0])
     refused.sort(key=lambda t: t[0])
     return CorpusListing([p for _, p in found], [e for _, e in refused], sorted(ignored))
+
+
+# What a browser's "save page, complete" puts in ``<page>_files/`` beside the page: never a document.
+_PAGE_ASSETS = (".css", ".js", ".png", ".gif", ".jpg", ".jpeg", ".svg", ".ico", ".webp", ".woff", ".woff2",
+                ".ttf", ".otf", ".eot", ".map", ".swf")
+
+
+def _is_page_asset(folder: Path, name: str) -> bool:
+    """Whether ``name`` in ``folder`` is an image, style sheet or script a browser saved with a page
+    (a folder named ``…_files`` or ``…_ファイル``)."""
+    return folder.name.endswith(("_files", "_ファイル")) and name.lower().endswith(_PAGE_ASSETS)
+
+
+def _undecodable_name(rel: str) -> bool:
+    """Whether the path ``rel`` holds bytes the file system could not decode (surrogates)."""
+    try:
+        rel.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
 
 
 def is_clutter(name: str) -> bool:

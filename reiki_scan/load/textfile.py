@@ -42,7 +42,8 @@ def _try(data: bytes, encoding: str, legacy: bool = True) -> str | None:
 def decode_bytes(data: bytes, display_path: str) -> tuple[str, str]:
     """Decode ``data`` to ``(text, encoding)``; line ends become ``"\\n"``.
 
-    Order: a BOM (UTF-8 / UTF-16), strict UTF-8, then CP932 / EUC-JP (never plain
+    Order: a BOM (UTF-8 / UTF-16), strict UTF-8 (without a final MS-DOS end-of-file mark), then
+    CP932 / EUC-JP (never plain
     shift_jis, which fails on ①, ㈱, 髙), then what charset-normalizer proposes when
     its decode is clean. Raises :class:`errors.EncodingError` when nothing decodes
     cleanly."""
@@ -53,6 +54,8 @@ def decode_bytes(data: bytes, display_path: str) -> tuple[str, str]:
                 break
             return _newlines(text), enc
     else:
+        # MS-DOS editors and old exports end a file with Ctrl-Z (0x1A): an end-of-file mark, not text.
+        data = data.rstrip(b"\x1a")
         text = _try(data, "utf-8", legacy=False)
         if text is not None:
             return _newlines(text), "utf-8"

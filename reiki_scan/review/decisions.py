@@ -74,11 +74,26 @@ def read_ledgers(out: Path, ws: Workspace) -> list[str]:
     :class:`~reiki_scan.errors.ReviewFileError` (naming the file, sheet and row) on a value that is
     not an allowed decision."""
     names = []
+    stored = ws.all_decisions()
     for path, size, mtime_ns in _changed_ledgers(out, ws):
         name = ledger_name(out, path)
-        ws.replace_ledger_decisions(name, size, mtime_ns, _entries(path))
+        ws.replace_ledger_decisions(name, size, mtime_ns, _dated(path, name, mtime_ns, stored))
         names.append(name)
     return names
+
+
+def _dated(path: Path, name: str, mtime_ns: int, stored: list[StoredDecision]) -> list[StoredDecision]:
+    """The decisions of the ledger at ``path`` (stored as ``name``, saved at ``mtime_ns``), each dated
+    when it was made: a row that holds what it held when this ledger was last read keeps that
+    reading's date. Saving an old ledger for one row must not make its other rows the newest
+    decisions, over what reviewers decided since in other ledgers."""
+    before = {d.id: d for d in stored if d.source == name}
+    out = []
+    for i, d, n, c, place in _entries(path):
+        old = before.get(i)
+        same = old is not None and (old.decision, old.note) == (d, n)
+        out.append(StoredDecision(i, d, n, c, name, old.source_mtime_ns if same and old else mtime_ns, place))
+    return out
 
 
 def archive_reviewed_ledger(out: Path, ws: Workspace, history: History) -> Path | None:
@@ -102,11 +117,11 @@ def pending_decisions(out: Path, ws: Workspace) -> dict[str, StoredDecision]:
     """The effective decisions as :func:`read_ledgers` followed by
     :meth:`Workspace.effective_decisions` would give them, without writing to ``ws``
     (``reiki-scan check``). Raises ``ReviewFileError`` like :func:`read_ledgers`."""
-    rows = ws.all_decisions()
+    stored = ws.all_decisions()
+    rows = list(stored)
     for path, _, mtime_ns in _changed_ledgers(out, ws):
         name = ledger_name(out, path)
-        rows = [r for r in rows if r.source != name]
-        rows.extend(StoredDecision(i, d, n, c, name, mtime_ns, place) for i, d, n, c, place in _entries(path))
+        rows = [r for r in rows if r.source != name] + _dated(path, name, mtime_ns, stored)
     return effective(rows)
 
 

@@ -307,13 +307,13 @@ class Workspace:
         return row is not None and tuple(row) == (size, mtime_ns)
 
     def replace_ledger_decisions(self, name: str, size: int, mtime_ns: int,
-                                 decisions: Iterable[tuple[str, str, str, str, str]]) -> None:
-        """Store what ledger ``name`` holds now: (id, decision, note, normalized clause, place)
-        rows; a decision cleared in the ledger disappears here too."""
+                                 decisions: Iterable[StoredDecision]) -> None:
+        """Store what ledger ``name`` (of this ``size``, saved at ``mtime_ns``) holds now, each row
+        with its own date; a decision cleared in the ledger disappears here too."""
         self.conn.execute("DELETE FROM decisions WHERE source=?", (name,))
         self.conn.executemany(
             "INSERT INTO decisions (source, id, decision, note, clause, source_mtime_ns, place) VALUES (?,?,?,?,?,?,?)",
-            [(name, i, d, n, c, mtime_ns, place) for i, d, n, c, place in decisions])
+            [(name, d.id, d.decision, d.note, d.clause, d.source_mtime_ns, d.place) for d in decisions])
         self.conn.execute("INSERT OR REPLACE INTO ledger_files VALUES (?,?,?)", (name, size, mtime_ns))
 
     def mark_ledger_read(self, name: str, size: int, mtime_ns: int) -> None:

@@ -1,0 +1,114 @@
+"""Faults a fresh user found on a clean clone (issue 22 follow-up), each through the CLI."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from typer.testing import CliRunner
+
+from reiki_scan.cli import app
+
+REG = "○テスト市水道条例\n令和2年3月31日\n条例第5号\n第1条　申請者は、申請書に押印しなければならない。\n"
+
+
+def _run(*args: str):
+    return CliRunner().invoke(app, [str(a) for a in args])
+
+
+def _findings(out: Path) -> list[dict]:
+    return [json.loads(x) for x in (out / "findings.jsonl").read_text(encoding="utf-8").splitlines()]
+
+
+def _summary(out: Path) -> dict:
+    return json.loads((out / "summary.json").read_text(encoding="utf-8"))
+
+
+def _decide(ledger: Path, decisions: dict[str, str]) -> None:
+    wb = load_workbook(ledger)
+    ws = wb["一覧"]
+    header = [c.value for c in ws[1]]
+    for row in ws.iter_rows(min_row=2):
+        if row[0].value in decisions:
+            row[header.index("審査結果")].value = decisions[row[0].value]
+    wb.save(ledger)
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="only Linux file systems hold names that are not text")
+@pytest.mark.nlp
+def test_regression_a_file_name_in_another_encoding_is_skipped_not_a_crash(tmp_path):
+    corpus, out = tmp_path / "c", tmp_path / "out"
+    corpus.mkdir()
+    (corpus / "ok.txt").write_text(REG, encoding="utf-8")
+    with open(os.fsencode(corpus) + b"/" + "水道条例".encode("cp932") + b".txt", "wb") as fh:
+        fh.write(REG.encode("utf-8"))
+    result = _run("scan", corpus, "--out", out)
+    assert result.exit_code == 1, result.output
+    skipped = _summary(out)["files"]["skipped_files"]
+    assert [(s["reason"], s["message"].startswith("[E117]")) for s in skipped] == [("bad_name", True)]
+    assert [f["file"] for f in _findings(out)] == ["ok.txt"]
+
+
+@pytest.mark.nlp
+def test_regression_a_browsers_page_files_folder_is_ignored(tmp_path):
+    corpus, out = tmp_path / "c", tmp_path / "out"
+    (corpus / "jorei_files").mkdir(parents=True)
+    (corpus / "jorei.txt").write_text(REG, encoding="utf-8")
+    for name in ("style.css", "script.js", "logo.png"):
+        (corpus / "jorei_files" / name).write_bytes(b"x")
+    result = _run("scan", corpus, "--out", out)
+    assert result.exit_code == 0, result.output
+    files = _summary(out)["files"]
+    assert (files["read"], files["skipped"], files["ignored"]) == (1, 0, 3)
+
+
+@pytest.mark.nlp
+def test_regression_a_cp932_file_ending_in_an_ms_dos_end_of_file_mark_is_read(tmp_path):
+    corpus, out = tmp_path / "c", tmp_path / "out"
+    corpus.mkdir()
+    (corpus / "r.txt").write_bytes(REG.replace("\n", "\r\n").encode("cp932") + b"\x1a")
+    assert _run("scan", corpus, "--out", out).exit_code == 0
+    assert [(f["locator"], f["match"]) for f in _findings(out)] == [("第1条", "押印")]
+
+
+@pytest.mark.nlp
+def test_regression_draft_refuses_a_regulation_edited_since_the_last_run(tmp_path):
+    """`draft` after an edit (no new run) amended the wrong article; now it refuses, drafts untouched."""
+    corpus, out = tmp_path / "c", tmp_path / "out"
+    corpus.mkdir()
+    p = corpus / "r.txt"
+    p.write_text(REG, encoding="utf-8")
+    assert _run("run", corpus, "--out", out).exit_code == 0
+    before = (out / "整備条例案.docx").read_bytes()
+    p.write_text(REG.replace("第1条　", "第1条　この条例は、水道について定める。\n第2条　"), encoding="utf-8")
+    result = _run("draft", out)
+    assert result.exit_code == 2
+    assert "[E405]" in result.output and "r.txt" in result.output and "reiki-scan run" in result.output
+    assert (out / "整備条例案.docx").read_bytes() == before
+
+
+@pytest.mark.nlp
+def test_regression_saving_an_old_ledger_does_not_override_newer_decisions(tmp_path, samples):
+    """A department saves an older ledger again for one row: the rows it did not touch keep the
+    decisions reviewers made since in the newer ledger (they used to become the newest)."""
+    corpus, out = tmp_path / "c", tmp_path / "out"
+    shutil.copytree(samples, corpus)
+    assert _run("scan", corpus, "--out", out).exit_code == 0
+    ids = {(f["file"], f["locator"], f["category"]): f["id"] for f in _findings(out)}
+    x = ids[("reiki/koryo_shibounin_kisoku.txt", "第6条", "押印")]
+    y = ids[("reiki/koryo_shibounin_kisoku.txt", "第4条第2項", "押印")]
+    _decide(out / "ledger.xlsx", {x: "存続"})
+    assert _run("scan", corpus, "--out", out).exit_code == 0
+    [old] = list((out / "履歴").rglob("ledger.xlsx"))  # the reviewer's ledger, kept in 履歴
+    _decide(out / "ledger.xlsx", {x: "廃止"})  # a later decision on x, in the current ledger
+    assert _run("scan", corpus, "--out", out).exit_code == 0
+    assert {f["id"]: f["decision"] for f in _findings(out)}[x] == "廃止"
+    _decide(old, {y: "存続"})  # the older ledger saved again: only y changed; x still shows 存続
+    assert _run("scan", corpus, "--out", out).exit_code == 0
+    got = {f["id"]: f["decision"] for f in _findings(out)}
+    assert (got[x], got[y]) == ("廃止", "存続")
