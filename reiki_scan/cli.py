@@ -457,9 +457,5 @@ def eval_(
           + (f" --split {split}" if split else ""))
 
 
-def main() -> None:  # pragma: no cover - console entry point
-    app()
-
-
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(app())

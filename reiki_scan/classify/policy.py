@@ -157,11 +157,6 @@ class Policy:
         name = name_or_path if name_or_path in bundled else path.stem
         return cls(id=data["id"], name=name, title=data["title"], version=data["version"], path=path, rules=tuple(rules))
 
-    def decide(self, finding: Finding, doc: Document | None, config: RunConfig) -> tuple[Rule, dict[str, str]]:
-        """The first rule matching ``finding`` and the conditions detected for it (all of them)."""
-        rule, conditions = self._decide(finding, DocumentConditions(doc), config)
-        return rule, dict(conditions)
-
     def _decide(self, finding: Finding, conditions_of: DocumentConditions,
                 config: RunConfig) -> tuple[Rule, FindingConditions]:
         conditions = conditions_of.lazy(finding)
