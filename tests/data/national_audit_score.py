@@ -10,7 +10,7 @@ FINDINGS.jsonl is the tool's findings on the national archive (``file``
 relative to the archive).  The labels (``national_audit.jsonl``) and the
 design (``national_audit_populations.json``, written by
 ``national_audit_sample.py``) default to this file's folder.  NATL_ROOT
-(default ``/work/natl``) is needed only to place the labelled lines in the
+(``--natl``: the national archive unpacked from ``../shared/corpus/national_laws_md.tar.xz``) is needed only to place the labelled lines in the
 files (character offsets of a line); without it the script falls back to the
 offsets stored in the labels.
 
@@ -187,11 +187,13 @@ def bootstrap(strata, pops, B, seed, flip_unsure=False):
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("findings")
-    ap.add_argument("--natl", default="/work/natl")
+    ap.add_argument("--natl", required=True,
+                    help="the national archive unpacked from ../shared/corpus/national_laws_md.tar.xz")
     ap.add_argument("--labels", default=os.path.join(HERE, "national_audit.jsonl"))
     ap.add_argument("--populations", default=os.path.join(HERE, "national_audit_populations.json"))
-    ap.add_argument("--baseline", default="/work/baseline/base/natl/findings.jsonl",
-                    help="the findings the sample was drawn on (to count findings outside the frame); '' to skip")
+    ap.add_argument("--baseline", default="",
+                    help="the findings the sample was drawn on (a `reiki-scan scan --full` of the archive at commit"
+                         " b1a1e43), to count findings outside the frame; '' to skip")
     ap.add_argument("--boot", type=int, default=20000)
     ap.add_argument("--json", action="store_true", help="print the figures as JSON")
     a = ap.parse_args(argv)
