@@ -112,3 +112,21 @@ def test_regression_saving_an_old_ledger_does_not_override_newer_decisions(tmp_p
     assert _run("scan", corpus, "--out", out).exit_code == 0
     got = {f["id"]: f["decision"] for f in _findings(out)}
     assert (got[x], got[y]) == ("廃止", "存続")
+
+
+@pytest.mark.nlp
+def test_regression_an_edit_that_keeps_size_and_mtime_is_seen(tmp_path):
+    """Issue 22 case 8: a vendor delivery copied with `cp -p` (size and mtime kept) was not read again."""
+    corpus, out = tmp_path / "c", tmp_path / "out"
+    corpus.mkdir()
+    p = corpus / "r.txt"
+    p.write_text(REG, encoding="utf-8")
+    assert _run("scan", corpus, "--out", out).exit_code == 0
+    assert [f["match"] for f in _findings(out)] == ["押印"]
+    st = p.stat()
+    edited = REG.replace("申請書に押印", "申請書に捺印")  # same length in bytes
+    assert len(edited.encode("utf-8")) == st.st_size
+    p.write_text(edited, encoding="utf-8")
+    os.utime(p, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert _run("scan", corpus, "--out", out).exit_code == 0
+    assert [f["match"] for f in _findings(out)] == ["捺印"]

@@ -3,8 +3,9 @@ by the stages every scan runs (:func:`reiki_scan.pipeline.scan` is this scan wit
 
 Per file, in order of cost saved:
 
-1. the file's size and mtime equal the last run's and it was read under the same code and size
-   limit: its content digest is taken from the workspace, the file is not opened;
+1. the file's size, mtime and bytes (SHA-256: an edit that kept size and time, as ``cp -p``, ``rsync
+   -t`` and zip extraction keep them, is seen; 0.5 s for the 364 MB of the national archive) equal
+   the last run's and it was read under the same code and size limit: it is not loaded again;
 2. the digest has a cached *classification* under the same detection data, code, policy,
    configuration and form links of the document (``form_of``; the path too for a document
    without a title): its findings are reused as they are — not parsed, not detected;
@@ -150,6 +151,15 @@ class _Entry:
 _RETRIED = frozenset({"vanished", "worker_crash", "parse_error", "detect_error"})
 
 
+def _same_bytes(path: Path, sha256: str) -> bool:
+    """Whether the file at ``path`` still holds the bytes of digest ``sha256`` (``False`` when it
+    cannot be read: the loader will say why)."""
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest() == sha256
+    except OSError:
+        return False
+
+
 def _links_key(code: str, entries: list[_Entry]) -> str:
     # Links read every document's path, text and structure: the corpus as a whole is the key.
     return _key(code, *sorted(f"{e.rel}\x1e{e.sha256}" for e in entries))
@@ -241,7 +251,8 @@ def scan_incremental(corpus: Path, config: RunConfig, ws: Workspace | None = Non
         except OSError:
             e = _Entry(rel, path, -1, -1)
         old = previous.get(rel)
-        if old is not None and e.size >= 0 and (old.size, old.mtime_ns, old.load_key) == (e.size, e.mtime_ns, load_key):
+        if (old is not None and e.size >= 0 and (old.size, old.mtime_ns, old.load_key) == (e.size, e.mtime_ns, load_key)
+                and (old.status == "skipped" or _same_bytes(path, old.sha256))):
             stats.unopened += 1
             if old.status == "skipped":
                 skipped.append(Skipped(rel, old.reason, old.message))
