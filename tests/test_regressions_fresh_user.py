@@ -29,6 +29,14 @@ def _summary(out: Path) -> dict:
     return json.loads((out / "summary.json").read_text(encoding="utf-8"))
 
 
+def _one_regulation(tmp_path: Path) -> tuple[Path, Path, Path]:
+    """(corpus, out, file): a corpus of the one regulation REG in ``tmp_path``."""
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    (corpus / "r.txt").write_text(REG, encoding="utf-8")
+    return corpus, tmp_path / "out", corpus / "r.txt"
+
+
 def _decide(ledger: Path, decisions: dict[str, str]) -> None:
     wb = load_workbook(ledger)
     ws = wb["一覧"]
@@ -79,10 +87,7 @@ def test_regression_a_cp932_file_ending_in_an_ms_dos_end_of_file_mark_is_read(tm
 @pytest.mark.nlp
 def test_regression_draft_refuses_a_regulation_edited_since_the_last_run(tmp_path):
     """`draft` after an edit (no new run) amended the wrong article; now it refuses, drafts untouched."""
-    corpus, out = tmp_path / "c", tmp_path / "out"
-    corpus.mkdir()
-    p = corpus / "r.txt"
-    p.write_text(REG, encoding="utf-8")
+    corpus, out, p = _one_regulation(tmp_path)
     assert _run("run", corpus, "--out", out).exit_code == 0
     before = (out / "整備条例案.docx").read_bytes()
     p.write_text(REG.replace("第1条　", "第1条　この条例は、水道について定める。\n第2条　"), encoding="utf-8")
@@ -117,10 +122,7 @@ def test_regression_saving_an_old_ledger_does_not_override_newer_decisions(tmp_p
 @pytest.mark.nlp
 def test_regression_an_edit_that_keeps_size_and_mtime_is_seen(tmp_path):
     """Issue 22 case 8: a vendor delivery copied with `cp -p` (size and mtime kept) was not read again."""
-    corpus, out = tmp_path / "c", tmp_path / "out"
-    corpus.mkdir()
-    p = corpus / "r.txt"
-    p.write_text(REG, encoding="utf-8")
+    corpus, out, p = _one_regulation(tmp_path)
     assert _run("scan", corpus, "--out", out).exit_code == 0
     assert [f["match"] for f in _findings(out)] == ["押印"]
     st = p.stat()
