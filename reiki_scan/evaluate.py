@@ -46,7 +46,7 @@ ERROR_TYPES = ("miss", "false_hit", "category", "multi")
 NO_FINDING = "なし"
 KINDS_FILE = "error_kinds.yaml"
 KINDS_SCHEMA = "error_kinds.schema.json"
-_PART = re.compile(r"(前段|後段|ただし書|本文|柱書)$")
+_PART = re.compile(r"(?<=.)(前段|後段|ただし書|本文|柱書)$")
 _NOTE = re.compile(r"[（(][^）)]*[）)]")
 
 

@@ -124,7 +124,7 @@ def lines_of(rel: str) -> list[str]:
 ARTICLE = re.compile(r"^第(\d+)条(の\d+)?\u3000")
 PARAGRAPH = re.compile(r"^(\d+)\u3000")
 ITEM = re.compile(r"^\((\d+)\)\u3000")
-APPENDIX = re.compile(r"^(?:別記)?(様式第\d+号|別表第\d+|別表)(?:\(|$)")
+APPENDIX = re.compile(r"^((?:別記)?様式第\d+号|別表第\d+|別表)(?:\(|$)")
 
 
 @dataclass

@@ -36,7 +36,7 @@ EXPECTED = [
     ("reiki/bunsho_toriatsukai_kisoku.html", "第6条第2項", "押印", "押印", False, "対応済"),
     ("reiki/bunsho_toriatsukai_kisoku.html", "第7条第1項", "公印を押さ", "公印", True, "対象外"),
     ("reiki/chomon_kisoku.docx", "第5条第2項", "署名押印", "署名押印", True, "署名に改める"),
-    ("reiki/chomon_kisoku.docx", "様式第1号", "印", "公印", True, "対象外"),
+    ("reiki/chomon_kisoku.docx", "別記様式第1号", "印", "公印", True, "対象外"),
     ("reiki/hojokin_kofu_kisoku.txt", "第5条第1項", "記名押印", "記名押印", True, "記名に改める"),
     ("reiki/hojokin_kofu_kisoku.txt", "第8条第2項", "押印", "押印", False, "対応済"),
     ("reiki/johkaso_hojokin_yoko.txt", "第4条第2項", "記名押印", "記名押印", True, "存続"),
@@ -51,10 +51,10 @@ EXPECTED = [
     ("reiki/keiyaku_kisoku.txt", "第8条第2項", "記名押印", "記名押印", True, "存続"),
     ("reiki/keiyaku_kisoku.txt", "第8条第3項", "契印", "その他の印", True, "要検討"),
     ("reiki/keiyaku_kisoku.txt", "第9条", "押印", "押印", False, "対応済"),
-    ("reiki/keiyaku_kisoku.txt", "様式第1号", "実印", "実印", True, "存続"),
-    ("reiki/keiyaku_kisoku.txt", "様式第1号", "使用印鑑", "印鑑提出", True, "存続"),
-    ("reiki/keiyaku_kisoku.txt", "様式第2号", "印", "様式印欄", True, "存続"),
-    ("reiki/keiyaku_kisoku.txt", "様式第2号", "訂正印", "その他の印", True, "要検討"),
+    ("reiki/keiyaku_kisoku.txt", "別記様式第1号", "実印", "実印", True, "存続"),
+    ("reiki/keiyaku_kisoku.txt", "別記様式第1号", "使用印鑑", "印鑑提出", True, "存続"),
+    ("reiki/keiyaku_kisoku.txt", "別記様式第2号", "印", "様式印欄", True, "存続"),
+    ("reiki/keiyaku_kisoku.txt", "別記様式第2号", "訂正印", "その他の印", True, "要検討"),
     ("reiki/koin_kisoku.txt", "第5条第1項", "押印", "公印", True, "対象外"),
     ("reiki/koryo_shibounin_kisoku.txt", "第4条第2項", "押なつ", "押印", True, "廃止"),
     ("reiki/koryo_shibounin_kisoku.txt", "第6条", "なつ印", "押印", True, "廃止"),
@@ -115,7 +115,7 @@ def test_rules_that_decided(findings):
     assert rule[("reiki/sogyo_shien_yoko.txt", "第8条第1項", "記名押印")] == "policy.default.accounting.v1"
     assert rule[("reiki/johkaso_hojokin_yoko.txt", "第5条第2項", "記名押印は、記名のみによることができる")] == \
         "policy.default.exempt.v1"
-    assert rule[("reiki/chomon_kisoku.docx", "様式第1号", "印")] == "policy.default.official_seal.v1"
+    assert rule[("reiki/chomon_kisoku.docx", "別記様式第1号", "印")] == "policy.default.official_seal.v1"
     assert rule[("reiki/tesuryo_jorei.txt", "別表第1", "印鑑登録証明書")] == "policy.default.not_required.v1"
     assert rule[("yoshiki/hojokin_kofu_shinseisho.docx", "様式第1号", "印")] == "policy.default.abolish.v1"
 

@@ -202,7 +202,7 @@ def test_samples_findings_carry_name_field_and_regulation(samples_run):
     ]
     keiyaku = [(f.locator, f.match, f.name_field) for f in result.findings
                if f.file == "reiki/keiyaku_kisoku.txt" and f.name_field]
-    assert keiyaku == [("様式第1号", "実印", "代表者職氏名"), ("様式第2号", "印", "代表者氏名")]
+    assert keiyaku == [("別記様式第1号", "実印", "代表者職氏名"), ("別記様式第2号", "印", "代表者氏名")]
 
 
 @pytest.mark.nlp

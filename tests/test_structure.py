@@ -197,7 +197,7 @@ def test_municipal_headings_and_locators(municipal):
         ("Article", "第3条の2"), ("Paragraph", "第3条の2"),
         ("SupplProvision", "附則"), ("Paragraph", "附則"),
         ("SupplProvision", "附則"), ("Paragraph", "附則第1項"), ("Paragraph", "附則第2項"),
-        ("AppdxTable", "別表第1"), ("AppdxStyle", "様式第1号"), ("AppdxStyle", "様式第2号"), ("AppdxStyle", "様式第3号"),
+        ("AppdxTable", "別表第1"), ("AppdxStyle", "様式第1号"), ("AppdxStyle", "様式第2号"), ("AppdxStyle", "別記様式第3号"),
     ]
     art3 = next(p for p in doc.root.walk() if p.locator == "第3条")
     assert (art3.caption, art3.label) == ("申請", "第3条")
@@ -209,11 +209,11 @@ def test_municipal_headings_and_locators(municipal):
 def test_municipal_units(municipal):
     got = [(u.text, u.locator, u.part, u.is_heading) for u in units(municipal)]
     assert got[:6] == [
-        ("○みどり市補助金交付規則", "", "", True),
-        ("令和3年3月31日", "", "", True),
-        ("規則第12号", "", "", True),
+        ("○みどり市補助金交付規則", "題名", "", True),
+        ("令和3年3月31日", "見出し", "", True),
+        ("規則第12号", "見出し", "", True),
         ("第1章　総則", "", "", True),
-        ("(趣旨)", "第1条", "", True),
+        ("(趣旨)", "第1条の見出し", "", True),
         ("第1条　この規則は、補助金の交付に関し必要な事項を定めるものとする。", "第1条", "", False),
     ]
     assert ("第3条　申請者は、申請書に記名押印しなければならない。", "第3条第1項", "", False) in got

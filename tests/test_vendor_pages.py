@@ -76,7 +76,7 @@ def test_g_reiki_page_with_toolbar_toc_ruby_and_sidebar():
     for word in ("前へ", "次へ", "印刷", "ヘルプ", "沿革", "体系情報", "法制係", "〒", "トップ"):
         assert word not in doc.text, word
     toc = [u for u in units(doc) if u.text in ("第1章　総則(第1条・第2条)", "附則")]
-    assert [(u.locator, u.is_heading) for u in toc] == [("", True), ("", True)]
+    assert [(u.locator, u.is_heading) for u in toc] == [("見出し", True), ("見出し", True)]
 
 
 def test_d1w_reiki_page_in_shift_jis_with_bracketed_number_line():
@@ -143,7 +143,7 @@ def test_saved_page_html401_shift_jis_forms_as_printed():
     styles = [(p.locator, p.num, p.label) for p in doc.root.walk() if p.kind == "AppdxStyle"]
     assert styles == [
         ("継続申請用様式第1-1号", "1-1", "継続申請用様式第1-1号（第2条関係）"),
-        ("様式第2号", "2", "別記様式第2号（第2条関係）"),
+        ("別記様式第2号", "2", "別記様式第2号（第2条関係）"),
         ("様式第3号の2", "3の2", "様式第3号の2（第2条関係）"),
         ("様式第3号の2（記載例）", "3の2", "記載例"),
     ]
@@ -380,7 +380,7 @@ def test_regression_toc_suppl_line_does_not_make_articles_suppl(shared_corpus):
         ("Chapter", ""), ("Article", "第1条"), ("Article", "第2条")]
     toc = [u for u in units(doc) if u.text.startswith(("第1章 総則(第1条-第7条)", "附則"))]
     assert [(u.text, u.locator, u.is_heading) for u in toc] == [
-        ("第1章 総則(第1条-第7条)", "", True), ("附則", "", True)]
+        ("第1章 総則(第1条-第7条)", "見出し", True), ("附則", "見出し", True)]
 
 
 def test_hidden_and_role_navigation_elements_are_not_text(tmp_path):

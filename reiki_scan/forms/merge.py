@@ -22,8 +22,15 @@ def _shift(p: Provision, by: int) -> Provision:
     return replace(p, start=p.start + by, end=p.end + by, children=tuple(_shift(c, by) for c in p.children))
 
 
+def form_key(locator: str) -> str:
+    """The number a 様式 goes by, whatever the text calls it: a regulation's 「別記様式第1号」 and a
+    form file's 「様式第1号」 are one form."""
+    return locator.removeprefix("別記")
+
+
 def _own_findings_in(findings: Iterable[Finding], reg: Document, locator: str) -> bool:
-    return any(f.file == reg.path and f.locator == locator for f in findings)
+    key = form_key(locator)
+    return any(f.file == reg.path and form_key(f.locator) == key for f in findings)
 
 
 def draft_view(findings: list[Finding], documents: Mapping[str, Document],
@@ -44,7 +51,7 @@ def draft_view(findings: list[Finding], documents: Mapping[str, Document],
         form = documents.get(link.form_file)
         if reg is None or form is None or _own_findings_in(findings, reg, link.locator):
             continue
-        if joined.setdefault((link.regulation, link.locator), link.form_file) != link.form_file:
+        if joined.setdefault((link.regulation, form_key(link.locator)), link.form_file) != link.form_file:
             continue
         by_reg[link.regulation].append(link)
     docs = dict(documents)
@@ -52,8 +59,11 @@ def draft_view(findings: list[Finding], documents: Mapping[str, Document],
     for reg_path, reg_links in sorted(by_reg.items()):
         reg = documents[reg_path]
         text, blocks = reg.source.text, list(reg.source.blocks)
-        taken = {link.locator for link in reg_links}
-        children = [c for c in reg.root.children if not (c.kind == "AppdxStyle" and c.locator in taken)]
+        # The regulation's own heading for a linked 様式 (「別記様式第1号(第5条関係)」 with no body)
+        # gives the joined section its name, so the 改め文 cites the form as the regulation does.
+        own = {form_key(c.locator): c for c in reg.root.children if c.kind == "AppdxStyle"}
+        taken = {form_key(link.locator) for link in reg_links}
+        children = [c for c in reg.root.children if not (c.kind == "AppdxStyle" and form_key(c.locator) in taken)]
         for link in sorted(reg_links, key=lambda k: (k.locator, k.form_file, k.start)):
             form = documents[link.form_file]
             offset = len(text) + 1 - link.start
@@ -61,6 +71,9 @@ def draft_view(findings: list[Finding], documents: Mapping[str, Document],
             blocks += [Block(b.start + offset, b.end + offset, b.source_ref, b.kind)
                        for b in form.source.blocks if link.start <= b.start < link.end]
             section = next(c for c in form.root.walk() if c.kind == "AppdxStyle" and c.start == link.start)
+            heading = own.get(form_key(link.locator))
+            if heading is not None:
+                section = replace(section, locator=heading.locator, label=heading.label)
             children.append(_shift(section, offset))
             moved[f"{link.form_file}#{link.start}"] = (reg_path, link.start, link.end, offset)
         source = replace(reg.source, text=text, blocks=tuple(blocks))

@@ -305,7 +305,9 @@ def parse_lines(source: SourceText, header_lines: int | None = None) -> Parsed:
                     st.headings.append((start, end))
                     continue
             else:
-                if not title and not _is_structural(s):
+                # A sentence is never a title: the title was lost (an excerpt that starts with
+                # the 制定文 「…の全部を改正する。」) and the sentence is text.
+                if not title and not _is_structural(s) and not s.rstrip().endswith("。"):
                     st.headings.append((start, end))
                     if not is_navigation_line(s):
                         title = s.lstrip("○◯〇●").strip()
@@ -412,10 +414,9 @@ def parse_lines(source: SourceText, header_lines: int | None = None) -> Parsed:
                 n1, h1, b1 = (g[2], g[3], g[4]) if g[2] else (g[5], g[6], g[7])
                 num = (_num(n1) + (f"-{_num(h1)}" if h1 else "") + ("の" + _num(b1) if b1 else "")) if n1 else ""
                 sample = RE_SAMPLE_IN.search(s)
-                # A bare 「別記様式」 keeps 別記 in its locator (「様式」 alone names no form); a numbered
-                # one is cited as the contract and the answer keys cite it: 「別記様式第2号」 → 様式第2号.
-                bekki = g[1] if g[1] and not num else ""
-                st.top = st.root.add(Node("AppdxStyle", num, s, pos, end, prefix=(g[0] or "") + bekki,
+                # 別記 stays in the locator as the text names the form (LABELLING.md: 「別記様式第2号」;
+                # a bare 「別記様式」, since 「様式」 alone names no form); 「別記第2号様式」 is 別記様式第2号.
+                st.top = st.root.add(Node("AppdxStyle", num, s, pos, end, prefix=(g[0] or "") + (g[1] or ""),
                                           suffix=f"（{sample.group(1)}）" if sample else ""))
                 st.headings.append((start, end))
                 md_article = None
@@ -458,6 +459,12 @@ def parse_lines(source: SourceText, header_lines: int | None = None) -> Parsed:
             continue
         if is_md and st.top is not None and st.top.kind == "SupplProvision" and st.article is None:
             st.ensure_paragraph(pos)
+            _extend(st, end)
+            continue
+        if _BARE_NUMBER.match(s) and not _opens_paragraph(lines, next_nonblank.get(idx)):
+            # A number alone before a cell rather than a sentence is a flattened table's
+            # 「番号」 column (a 公印規程's list of seals), not the paragraph 「2」 whose
+            # sentence an export moved to the next line.
             _extend(st, end)
             continue
         _place_numbered(st, s, pos, end, no_articles and _numbered_mode(source.format, act_number))
@@ -532,6 +539,14 @@ def _extend(st: _State, end: int) -> None:
     for n in (st.sub2, st.sub1, st.item, st.para, st.article, st.section, st.chapter, st.top):
         if n is not None and n.end < end:
             n.end = end
+
+
+_BARE_NUMBER = re.compile(r"^[0-9０-９]+[ \t\u3000]*$")
+
+
+def _opens_paragraph(lines: list[str], nxt: int | None) -> bool:
+    """Whether a number alone on its line opens a paragraph: the next line is a sentence."""
+    return nxt is not None and "。" in lines[nxt] and not _BARE_NUMBER.match(lines[nxt])
 
 
 def _place_numbered(st: _State, s: str, pos: int, end: int, numbered: bool = False) -> None:

@@ -140,6 +140,7 @@ def make_units(doc: Document, near: Callable[[str], Iterable[int]] | None = None
     text = doc.text
     headings = {s for s, _ in doc.heading_spans}
     leaf_at = _LeafFinder(doc.root)
+    unnumbered = "本文" if not any(p.kind == "Article" for p in doc.root.walk()) else ""
     leaves: list[Provision] = []
     out: list[Unit] = []
     for block in (doc.source.blocks if near is None else _blocks_near(doc, near, leaf_at)):
@@ -152,10 +153,32 @@ def make_units(doc: Document, near: Callable[[str], Iterable[int]] | None = None
             for x, y in fit_spans(text, a, b):
                 leaves.append(leaf)
                 out.append(Unit(
-                    start=x, end=y, text=text[x:y], locator=leaf.locator,
+                    start=x, end=y, text=text[x:y], locator=_place(doc, leaf, text[x:y], is_heading, unnumbered),
                     source_ref=block.source_ref, is_heading=is_heading,
                 ))
     return _assign_parts(out, leaves)
+
+
+# LABELLING.md's words for text outside any numbered provision; 制定文 is 法制執務's name for
+# the enacting sentence of a 全部改正 (「…規則（昭和48年規則第2号）の全部を改正する。」).
+_ENACTING = re.compile(r"(?:の全部を改正する|を(?:次のように|ここに)?(?:定める|公布する))。?$")
+_HEADING_TRIM = " \t\u3000○◯●◎"
+
+
+def _place(doc: Document, leaf: Provision, unit_text: str, is_heading: bool, unnumbered: str) -> str:
+    """The locator of a unit (LABELLING.md): its provision's, or for text outside any numbered
+    provision 題名 (the title line, also when repeated), ``第5条の見出し`` (an article's caption),
+    見出し (another heading), 制定文 (the enacting sentence), and ``unnumbered`` for other text:
+    本文 in a text without 条 (a guidance page's paragraphs, a 要領's lead), ``""`` in a regulation
+    with 条 (text no provision holds: a converter's appendix)."""
+    body = unit_text.strip(_HEADING_TRIM)
+    if is_heading and leaf.kind == "Article" and leaf.caption and body.strip("()（）") == leaf.caption:
+        return f"{leaf.locator}の見出し"
+    if leaf is not doc.root:
+        return leaf.locator
+    if is_heading:
+        return "題名" if doc.title and body == doc.title else "見出し"
+    return "制定文" if _ENACTING.search(body) else unnumbered
 
 
 def _assign_parts(units: list[Unit], leaves: list[Provision]) -> list[Unit]:
