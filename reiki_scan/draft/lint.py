@@ -338,7 +338,8 @@ def _widened(doc: Document, change: ProvisionChange, targets: Mapping[str, str],
     """``change`` with its deletions widened where a ``cut`` rule fires, and replacements
     trimmed to the particle."""
     edits = [_trim(e, rules.widenings) for e in change.edits]
-    changed = _rebuilt(doc, change, edits)
+    # Only a change whose edits moved is rebuilt: the self-check still sees any other change as made.
+    changed = change if edits == list(change.edits) else _rebuilt(doc, change, edits)
     if not any(v for v in text_violations(changed, rules) if v.rule in {r.id for r in rules.of_kind("cut")}):
         return changed
     end = change.start + len(change.old_text)
@@ -347,7 +348,7 @@ def _widened(doc: Document, change: ProvisionChange, targets: Mapping[str, str],
         w = widen_deletion(doc.text, change.start, e.start, e.end, end, targets.get(e.finding_id, ""),
                            rules.widenings) if e.op == "delete" else None
         out.append(replace(e, op="replace", old=doc.text[w[0]:e.end], new=w[1], start=w[0]) if w else e)
-    return _rebuilt(doc, change, out)
+    return changed if out == edits else _rebuilt(doc, change, out)
 
 
 # --- references (ハネ) ----------------------------------------------------------------------
