@@ -88,12 +88,12 @@ def test_lint_golden_drafts_and_manual_list(tenken, tmp_path):
         ("附則", "附　則"),
     ]
     assert read_back(tmp_path / "要手作業一覧.docx") == [*MANUAL_HEAD, [
-        ["例規", "条項", "理由", "修正案"],
-        [TITLE, "第3条第2項",
+        ["例規", "条項", "条文", "理由", "修正案"],
+        [TITLE, "第3条第2項", "2　届出書には、押印しなければならない。",
          "[lint.reference.dangling.v1] 削る規定又は番号が動く規定を引用する規定が残ります（ハネ）。"
          "引用する規定の改正を手作業で加えてください（第4条の「前条第2項」）",
          "第3条第2項を削り、第4条の「前条第2項」を引用する規定を併せて改める（繰り上がる規定の引用を含む）。"],
-        [TITLE, "第6条",
+        [TITLE, "第6条", "第6条　申請者は、承認申請書に押印しなければならない。ただし、電子申請による場合は、この限りでない。",
          "[lint.main_clause.v1] 改正後の規定に本文が残りません（ただし書だけ又は空になります）。規定全体の改正を検討してください",
          "第6条の本文と不要になるただし書を併せて削るか、「第6条を次のように改める。」として規定を書き直す。"],
     ]]
@@ -169,7 +169,7 @@ def test_lint_golden_particles_at_the_cut(tmp_path):
         ("第2条", "lint.particle.doubled.v1", "重なる助詞又は句読点の一方を併せて削る（改正後: 申請者は、、申請書を提出する。）。"),
     ]
     build_docx(manual_list(list(reviewed.manual), RunConfig()), "一覧").save(str(tmp_path / "m.docx"))
-    assert [row[2] for row in read_back(tmp_path / "m.docx")[2][1:]] == [
+    assert [row[3] for row in read_back(tmp_path / "m.docx")[2][1:]] == [
         "[lint.particle.stranded_start.v1] 削った語の後の助詞が文頭に残ります",
         "[lint.particle.doubled.v1] 削った箇所の前後で助詞又は句読点が重なります"]
 

@@ -140,6 +140,9 @@ def _amend(doc: Document, findings: list[Finding], rules: tuple[RewriteRule, ...
         scope = _scope_of(doc, f.start, parents)
         if scope is None:
             problems.append(_problem(f, "は条・項・号・附則・別表・様式の外にあるため、手作業で改正してください"))
+            s, e = sentence_span(doc.text, f.start, f.end)
+            manual.append(ProvisionChange(f.locator, doc.text[s:e], doc.text[s:e], s,
+                                          (Edit("manual", f.match, MANUAL_TASK[f.decision], f.start, f.end, f.id),)))
             continue
         s, e = _sentence(doc, scope, f.start, f.end)
         sentence = doc.text[s:e]

@@ -497,13 +497,15 @@ def _manual_item(am: Amendment, change: ProvisionChange, findings: Mapping[str, 
     e = change.edits[0]
     f = findings.get(e.finding_id)
     reason = am_problem(am, change.locator, e.old)
+    # Words outside any provision (a web page's text) are cited by their sentence.
+    where = f"{change.locator}中" if change.locator else f"「{_excerpt(change.old_text, 30)}」の"
     if e.new == WHOLE_PROVISION_TASK:
         suggestion = f"{change.locator}を削る。（後の規定の番号の繰上げと、これを引用する規定の改正を含む）"
     elif f is not None and f.decision == "廃止":
-        suggestion = f"{change.locator}中「{e.old}」を削り、前後の助詞を整える。"
+        suggestion = f"{where}「{e.old}」を削り、前後の助詞を整える。"
     else:
         word = "記名" if f is not None and f.decision == "記名に改める" else "署名"
-        suggestion = f"{change.locator}中「{e.old}」を「{word}」に改める。"
+        suggestion = f"{where}「{e.old}」を「{word}」に改める。"
     return ManualItem(am.file, am.title, change.locator, MANUAL_RULE, reason, _excerpt(change.old_text), suggestion,
                       tuple(x.finding_id for x in change.edits))
 
@@ -512,7 +514,7 @@ def am_problem(am: Amendment, locator: str, words: str) -> str:
     """The reason an ``Amendment.problems`` line gives for the words ``words`` at ``locator``
     (the problem's text after the locator), or a general one."""
     for p in am.problems:
-        if f" {locator}: " in p and (f"「{words}」" in p or "全文" in p):
+        if f"{am.title} {locator}: " in p and (f"「{words}」" in p or "全文" in p):
             return p.split(f" {locator}: ", 1)[1]
     return "自動で改め文を作れません。手作業で起案してください"
 

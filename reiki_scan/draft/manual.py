@@ -16,16 +16,17 @@ from .lint import ManualItem
 
 MANUAL_FILE = "要手作業一覧.docx"
 MANUAL_TITLE = "押印等の見直しに伴う手作業で起案する改正の一覧"
-MANUAL_HEADER = ("例規", "条項", "理由", "修正案")
+MANUAL_HEADER = ("例規", "条項", "条文", "理由", "修正案")
 
 
 def manual_list(items: list[ManualItem], config: RunConfig) -> list[Block]:
     """The blocks of ``要手作業一覧.docx``: title, one line on what the list is, and a table of
-    ``items`` (regulation, clause, ``[rule] reason``, suggestion), in the given order."""
+    ``items`` (regulation, clause, its words, ``[rule] reason``, suggestion), in the given order."""
     rows = tuple(
         tuple((Para.of("対照表", cell),) for cell in (
             f"{m.title}（{m.file}）",
             (to_kanji_locator(m.locator) if config.numbering == "kanji" else m.locator) or "全体",
+            m.excerpt,
             f"[{m.rule}] {m.reason}",
             m.suggestion))
         for m in items)
