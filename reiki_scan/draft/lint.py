@@ -466,7 +466,8 @@ def reference_effects(doc: Document, deleted: Provision) -> tuple[list[Citation]
     same = [c for c in parent.children if c.kind == deleted.kind] if parent else [deleted]
     moved = same[same.index(deleted):] if deleted in same else [deleted]
     collapse = deleted.kind == "Paragraph" and len(same) == 2 and parent is not None and parent.kind == "Article"
-    dangling, to_amend = [], []
+    dangling: list[Citation] = []
+    to_amend: list[Citation] = []
     for c in citations(doc):
         if deleted.start <= c.start < deleted.end:
             continue
