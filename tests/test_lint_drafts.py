@@ -102,6 +102,7 @@ def test_lint_golden_drafts_and_manual_list(tenken, tmp_path):
     for name in INSTRUMENTS:
         if (tmp_path / name).exists():
             assert "要手作業" not in all_text(tmp_path / name)
+    assert [row[1] for row in read_back(tmp_path / "特例規則案.docx")[-1][1:]] == ["第1条第2項", "第5条第1項", "第5条第2項"]
 
 
 @pytest.mark.nlp
