@@ -135,7 +135,7 @@ def _report(console, result, report, files_read: int, out: Path) -> int:
     console.print("出力 (written): " + ", ".join(report.files))
     if report.drafts_omitted:
         console.print(f"[red]改め文を自動で作れなかった例規 (drafts left to the drafter): {len(report.drafts_omitted)} 件[/red] "
-                      + "、".join(report.drafts_omitted) + "。起案中の「要手作業」の行を手作業で埋めてください")
+                      + "、".join(report.drafts_omitted) + "。要手作業一覧.docx に載せたので、手作業で起案してください")
     return 1 if result.skipped or report.drafts_omitted else 0
 
 

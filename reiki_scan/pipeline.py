@@ -244,6 +244,7 @@ def write_outputs(out: Path, result: ScanResult, *, drafts: bool, files_read: in
     if drafts:
         from .draft import write_drafts
         from .draft.mikeshi import write_mikeshi
+        from .draft.lint import demoted, lint_summary
         from .draft.protect import GENERATED_DIR
 
         from .draft.forms import write_amended_forms
@@ -260,6 +261,10 @@ def write_outputs(out: Path, result: ScanResult, *, drafts: bool, files_read: in
         draft_findings, draft_docs = draft_view(findings, docs, links)
         drafted = write_drafts(out, draft_findings, draft_docs, result.config,
                                stamp=stamp[:8], store=out / GENERATED_DIR, history=history)
+        # A finding whose amended provision fails the linter is not drafted: 要検討 with the rule.
+        failed = {fid: m for m in reversed(drafted.lint_failed) for fid in m.finding_ids}
+        findings = [demoted(f, failed[f.id]) if f.id in failed else f for f in findings]
+        result.findings = findings
         mikeshi = write_mikeshi(out, findings, result.documents, result.config,
                                 stamp=stamp[:8], store=out / GENERATED_DIR, history=history)
         result.timings["draft"] = time.perf_counter() - t0
@@ -277,6 +282,7 @@ def write_outputs(out: Path, result: ScanResult, *, drafts: bool, files_read: in
             f"様式の印欄を手作業で削ってください (manual form edit): {m.file} {m.locator} {m.source_ref}「{m.match}」 {m.reason}"
             for m in amended.manual)
         forms_summary = {
+            "lint": lint_summary(drafted.linted, drafted.lint_failed, drafted.manual),
             "forms_amended": [{"file": a.file, "written": a.written, "cells_or_paragraphs": [e.source_ref for e in a.edits]}
                               for a in amended.written],
             "forms_manual": [m.to_json() for m in amended.manual],

@@ -67,8 +67,14 @@ def test_seiri_kisoku_golden(drafts):
         ("改め文", "第3条第1項中「、押印」を削る。"),
         ("改め文", "第3条第2項中「、押印の上」を削る。"),
         ("改め文", "第4条中「署名押印」を「署名」に改める。"),
-        # The blank for the name stays; only one space goes with the 「印」 (case 7).
-        ("改め文", "様式第1号中「　印」を削る。"),
+        # 「　印」 would quote a blank nobody sees (lint.quote.exact.v1, issue 19): the form is
+        # rewritten whole, and the blank for the name stays (case 7).
+        ("改め文", "様式第1号を次のように改める。"),
+        ("条文", "様式第1号(第2条関係)"),
+        ("条文", "補助金交付申請書"),
+        ("条文", "印刷の部数"),
+        ("条文", "住所"),
+        ("条文", "氏名\u3000\u3000\u3000"),
         ("附則", "附　則"),
         ("見出し", "(施行期日)"),
         ("条文", "1　この規則は、令和9年4月1日から施行する。"),

@@ -51,8 +51,10 @@ def sample_scan(samples):
 
 
 @pytest.mark.nlp
-def test_regression_amendment_without_rule_gets_a_placeholder(jichikai, tmp_path):
-    """What no rule drafts is marked where its sentence belongs, and the new rules draft the rest."""
+def test_regression_amendment_without_rule_is_listed_for_manual_work(jichikai, tmp_path):
+    """What no rule drafts goes to 要手作業一覧.docx with a suggested wording, never as a placeholder
+    inside the instrument (issue 19), and the rules draft the rest; 「届出書に捺印のうえ」 is quoted
+    from its particle on: 「「に捺印のうえ」を「を」に改める」."""
     _, result = jichikai
     assert [(f.locator, f.match, f.decision) for f in result.findings] == [
         ("第2条第1項", "捺印", "廃止"), ("第2条第2項", "押印", "廃止"), ("第3条", "押印", "廃止"),
@@ -62,27 +64,33 @@ def test_regression_amendment_without_rule_gets_a_placeholder(jichikai, tmp_path
     assert drafted.problems == [
         "reiki/jichikai_kisoku.txt: さくら台市自治会活動届出規則 第2条第2項: 「押印」（押印、廃止）を書き換える規則がありません。"
         "手作業で改め文を作るか、rewrites.yaml に規則を加えてください"]
-    assert read_back(tmp_path / "整理規則案.docx")[1:7] == [
+    assert read_back(tmp_path / "整理規則案.docx")[1:6] == [
         ("条文", "さくら台市自治会活動届出規則(令和元年さくら台市規則第12号)の一部を次のように改正する。"),
-        ("改め文", "第2条第1項中「届出書に捺印のうえ」を「届出書を」に改める。"),
-        ("改め文", "第2条第2項中（押印の削除：要手作業　「…届出書の写しに押印して、これを…」）"),
-        ("改め文", "第3条中「変更承認申請書に押印して」を「変更承認申請書を」に改める。"),
+        ("改め文", "第2条第1項中「に捺印のうえ」を「を」に改める。"),
+        ("改め文", "第3条中「に押印して」を「を」に改める。"),
         ("改め文", "第4条第2項を削る。"),
         ("附則", "附　則"),
     ]
+    assert "要手作業" not in "".join(str(x) for x in read_back(tmp_path / "整理規則案.docx"))
+    assert read_back(tmp_path / "要手作業一覧.docx")[2] == [
+        ["例規", "条項", "条文", "理由", "修正案"],
+        ["さくら台市自治会活動届出規則（reiki/jichikai_kisoku.txt）", "第2条第2項", "代表者は、届出書の写しに押印して、これを保管しなければならない。",
+         "[draft.manual] 「押印」（押印、廃止）を書き換える規則がありません。手作業で改め文を作るか、rewrites.yaml に規則を加えてください",
+         "第2条第2項中「押印」を削り、前後の助詞を整える。"]]
 
 
 @pytest.mark.nlp
-def test_regression_placeholder_alone_still_drafts_the_regulation(jichikai, tmp_path):
-    """A regulation whose only change is left to the drafter still gets its article, with the mark."""
+def test_regression_manual_item_alone_leaves_no_placeholder_in_the_instrument(jichikai, tmp_path):
+    """A regulation whose only change is left to the drafter is not in the instrument at all: it is
+    listed in 要手作業一覧.docx."""
     _, result = jichikai
     only = [f if f.locator == "第2条第2項" else f.with_(decision="存続") for f in result.findings]
     drafted = write_drafts(tmp_path, only, result.documents, result.config)
-    assert read_back(tmp_path / "整理規則案.docx")[1:4] == [
-        ("条文", "さくら台市自治会活動届出規則(令和元年さくら台市規則第12号)の一部を次のように改正する。"),
-        ("改め文", "第2条第2項中（押印の削除：要手作業　「…届出書の写しに押印して、これを…」）"),
+    assert read_back(tmp_path / "整理規則案.docx")[1:3] == [
+        ("改め文", "（押印等の見直しにより改正を要する規則はありません。）"),
         ("附則", "附　則"),
     ]
+    assert [row[1] for row in read_back(tmp_path / "要手作業一覧.docx")[2]] == ["条項", "第2条第2項"]
     assert read_back(tmp_path / "新旧対照表.docx") == [
         ("題名", "押印等の見直しに伴う新旧対照表"), ("改め文", "（改正を要する例規はありません。）")]
     assert len(drafted.problems) == 1
@@ -154,7 +162,7 @@ def test_regression_era_boundaries(iso, arabic, kanji):
 
 @pytest.mark.nlp
 def test_regression_form_seal_box_keeps_the_blank_for_the_name(repo_root, tmp_path):
-    """「氏名　…(16)…　印」: 「　印」を削る, and the 新旧対照表, the 見え消し and the amended copy of
+    """「氏名　…(16)…　印」: the 印 and one space go, and the 新旧対照表, the 見え消し and the amended copy of
     the form all keep the other 15 spaces for the name."""
     from reiki_scan.draft.forms import write_amended_forms
 
@@ -165,7 +173,9 @@ def test_regression_form_seal_box_keeps_the_blank_for_the_name(repo_root, tmp_pa
     assert "forms/hojokin_kofu_shinseisho_改正後.docx" in report.files
     seiri = read_back(tmp_path / "整理規則案.docx")
     at = seiri.index(("改め文", "第5条第1項中「記名押印」を「記名」に改める。"))
-    assert seiri[at + 1] == ("改め文", "様式第1号中「\u3000印」を削る。")
+    # 「　印」 would quote a blank nobody sees (lint.quote.exact.v1): the form is rewritten whole.
+    assert seiri[at + 1:at + 3] == [("改め文", "様式第1号を次のように改める。"), ("条文", "様式第1号(第5条関係)")]
+    assert ("条文", "氏名" + "\u3000" * 15) in seiri[at + 3:]
     [table] = [t for t in read_back(tmp_path / "新旧対照表.docx")
                if isinstance(t, list) and any("補助金等交付申請書" in c for r in t for c in r)]
     assert table[-1] == ["様式第1号(第5条関係)\n(略)\n氏名" + "\u3000" * 15 + "\n(略)",

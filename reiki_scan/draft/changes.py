@@ -56,6 +56,20 @@ def _scope_of(doc: Document, offset: int, parents: dict[int, Provision]) -> Prov
     return node
 
 
+def scope_at(doc: Document, offset: int) -> Provision | None:
+    """The smallest provision that can be cited as the scope of a change at ``offset``
+    (条, 項, 号, 附則, 別表, 様式), or ``None`` outside them."""
+    return _scope_of(doc, offset, _parents(doc.root))
+
+
+def change_in(doc: Document, offset: int, edits: list[Edit]) -> ProvisionChange | None:
+    """The change of the scope at ``offset`` made of ``edits`` (offsets into ``doc.text``), or
+    ``None`` when the offset is in no scope or the edits would delete the whole provision."""
+    parents = _parents(doc.root)
+    scope = _scope_of(doc, offset, parents)
+    return None if scope is None else _change(doc, scope, edits, parents, [])
+
+
 def body_start(doc: Document, prov: Provision) -> int:
     """Offset where the provision's own words begin, after its 見出し line and its label
     (「(申請)」, 「第5条」, 「２」, 「(1)」) and the spaces after them."""
@@ -126,6 +140,9 @@ def _amend(doc: Document, findings: list[Finding], rules: tuple[RewriteRule, ...
         scope = _scope_of(doc, f.start, parents)
         if scope is None:
             problems.append(_problem(f, "は条・項・号・附則・別表・様式の外にあるため、手作業で改正してください"))
+            s, e = sentence_span(doc.text, f.start, f.end)
+            manual.append(ProvisionChange(f.locator, doc.text[s:e], doc.text[s:e], s,
+                                          (Edit("manual", f.match, MANUAL_TASK[f.decision], f.start, f.end, f.id),)))
             continue
         s, e = _sentence(doc, scope, f.start, f.end)
         sentence = doc.text[s:e]

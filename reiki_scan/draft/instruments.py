@@ -17,13 +17,19 @@ Files written to OUT:
   委任, 附則) with a 別表 of the covered provisions and forms of 規則/要綱-level documents;
   a 規則 cannot override a 条例, so 条例-level findings never appear there.
 - ``新旧対照表.docx`` — one table per amended regulation.
+- ``要手作業一覧.docx`` — the clauses left to the drafter (:mod:`.manual`); only when there are some.
+
+Every amended provision passes the provision linter (:mod:`.lint`) before it is drafted; a
+change that fails it is left out of the instruments and listed in ``要手作業一覧.docx`` with the
+rule and a suggested wording, and its findings in ``DraftResult.lint_failed``. No instrument
+holds a placeholder.
 
 Every regulation's sentences pass the self-check (:func:`.apply.check`) before they are
 written; a regulation whose word edits fail it is drafted with whole-provision
 replacements instead, and the failure is reported in ``DraftResult.problems``. One that
 fails both keeps its place in its draft with a line saying its sentences are left to the
-drafter (its 新旧対照表 is written), and is listed in ``DraftResult.omitted``: no draft is
-dropped without a word.
+drafter in ``要手作業一覧.docx`` (its 新旧対照表 is written), and is listed in
+``DraftResult.omitted``: no draft is dropped without a word.
 National laws are never drafted (they are not the municipality's to amend).
 """
 
@@ -43,7 +49,9 @@ from ..outfiles import History
 from .apply import check
 from .blocks import Block, Para, Table
 from .changes import CHANGING_DECISIONS, build_amendments, section_rank
-from .kaimebun import BODY_PREFIX, MANUAL_MARK
+from .kaimebun import BODY_PREFIX
+from .lint import SELF_CHECK_RULE, ManualItem, review_amendment
+from .manual import MANUAL_FILE, MANUAL_TITLE, manual_list
 from .taisho import comparison
 
 SEIRI_FILE = "整理規則案.docx"
@@ -87,7 +95,9 @@ class DraftResult:
     ``notes`` on drafts kept because a reviewer edited them (or kept although nothing is
     left to amend), and ``removed``: generated drafts deleted because nothing is left to
     amend (names relative to OUT); ``omitted``: ``"file: title"`` of the regulations whose
-    amendment sentences failed the self-check in both forms and are left to the drafter."""
+    amendment sentences failed the self-check in both forms and are left to the drafter;
+    ``manual``: every clause of ``要手作業一覧.docx``; ``lint_failed``: those whose amended
+    provision failed the linter; ``linted``: the number of changes the linter checked."""
 
     files: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
@@ -95,6 +105,9 @@ class DraftResult:
     checks: list[CheckResult] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    manual: list[ManualItem] = field(default_factory=list)
+    lint_failed: list[ManualItem] = field(default_factory=list)
+    linted: int = 0
 
 
 def _num(n: int, config: RunConfig) -> str:
@@ -292,6 +305,7 @@ def write_drafts(out_dir: Path, findings: list[Finding], docs: Mapping[str, Docu
     seibi: list[tuple[Amendment, list[str]]] = []
     yoko: list[tuple[Amendment, list[str]]] = []
     tables: list[Block] = []
+    by_id = {f.id: f for f in findings}
     for am in build_amendments(findings, docs, config):
         # Titles repeat (two 要綱 of one name, a form and its copy): each problem names its file.
         result.problems.extend(f"{am.file}: {p}" for p in am.problems)
@@ -301,12 +315,24 @@ def write_drafts(out_dir: Path, findings: list[Finding], docs: Mapping[str, Docu
             result.problems.append(f"{am.file}: {am.title}: 国の法令（{am.doc_kind}）は市の例規で改正できないため、起案しません")
             continue
         doc = docs[am.file]
+        linted = review_amendment(am, doc, by_id, config)
+        result.linted += len(am.changes)
+        result.lint_failed.extend(linted.failed)
+        result.manual.extend(linted.manual)
+        result.problems.extend(f"{am.file}: {am.title} {m.locator}: 改正後の規定が点検に通らないため起案せず、"
+                               f"要手作業一覧.docx に載せました [{m.rule}] {m.reason}" for m in linted.failed)
+        am = linted.amendment
+        if not am.changes:
+            continue
         lines = _checked(am, doc, config, result)
         if lines is None:
-            lines = [f"（改め文が自己点検に通らないため省きました{MANUAL_MARK}　{am.file} の改正は、"
-                     "新旧対照表を参照して手作業で起案してください）"]
-        target = seibi if am.doc_kind == "条例" else seiri if am.doc_kind == "規則" else yoko
-        target.append((am, lines))
+            result.manual.append(ManualItem(
+                am.file, am.title, "", SELF_CHECK_RULE, "改め文が自己点検（溶け込み）に通りません",
+                "", "新旧対照表の改正後の欄のとおりとなるよう、改め文を手作業で作る。",
+                tuple(e.finding_id for c in am.changes for e in c.edits)))
+        else:
+            target = seibi if am.doc_kind == "条例" else seiri if am.doc_kind == "規則" else yoko
+            target.append((am, lines))
         cited, understood = citation(am, config)
         if not understood and am.doc_kind in ("条例", "規則"):
             result.problems.append(f"{am.file}: {am.title}: 公布番号「{am.act_number}」を読めないため、起案の○を埋めてください")
@@ -341,7 +367,13 @@ def write_drafts(out_dir: Path, findings: list[Finding], docs: Mapping[str, Docu
         write(YOKO_FILE, administrative_list(yoko, config), YOKO_TITLE)
     else:
         retire(YOKO_FILE)
-    write(TOKUREI_FILE, special_rule(findings, config), TOKUREI_TITLE)
+    # What fails the linter is 要検討: no route drafts it, the 特例規則 included.
+    unsound = {fid for m in result.lint_failed for fid in m.finding_ids}
+    write(TOKUREI_FILE, special_rule([f for f in findings if f.id not in unsound], config), TOKUREI_TITLE)
+    if result.manual:
+        write(MANUAL_FILE, manual_list(result.manual, config), MANUAL_TITLE)
+    else:
+        retire(MANUAL_FILE)
     if not tables:
         tables = [Para.of("改め文", "（改正を要する例規はありません。）")]
     write(TAISHO_FILE, [Para.of("題名", TAISHO_TITLE), *tables], TAISHO_TITLE)
