@@ -94,7 +94,7 @@ def test_written_ledger_reads_back_by_content(tmp_path, reviewed_inputs):
         "が署名し、又は記名押印しなければならない。",
         "署名又は記名押印", "存続",
         "国等根拠：法令又は国の様式に基づく押印で、自治体限りでは改められないため国の改正に従う（国等根拠: 文書種別「法律」）",
-        "policy.default.national_basis.v1", "g-6eb1a7ca", None, None,
+        "policy.default.national_basis.v1", "g-50e9fcc9", None, None,
         f'=IF(L{rows.index(by_id[kaisha.id]) + 1}="",H{rows.index(by_id[kaisha.id]) + 1},L{rows.index(by_id[kaisha.id]) + 1})',
     ]
     assert [r[13] for r in rows[1:]] == [f'=IF(L{n}="",H{n},L{n})' for n in range(2, 86)]
@@ -120,11 +120,10 @@ def test_written_ledger_reads_back_by_content(tmp_path, reviewed_inputs):
     assert grows[0] == ["id", "共通の文言", "件数", "区分", "提案", "変更内容", "審査結果", "備考"]
     assert len(grows) == 1 + len(groups)
     assert grows[1:4] == [
-        ["g-0033255e", "第N項の電磁的記録には、株式会社の代表取締役が法務省令で定める署名又は記名押印に代わる措置をとらなければならない。",
-         6, "署名又は記名押印", "対象外", "変更なし", None, None],
-        ["g-17169eab", "当該代表者が登記所に印鑑を提出していない場合", 6, "印鑑提出", "対象外", "変更なし", None, None],
-        ["g-6eb1a7ca", "前項の書面には、株式会社の代表取締役が署名し、又は記名押印しなければならない。",
-         6, "署名又は記名押印", "存続", "変更なし", None, None],
+        ["g-a971f108", "公印（言及） → 対象外（変更なし）", 14, "公印", "対象外", "変更なし", None, None],
+        ["g-94a7b205", "署名又は記名押印（言及） → 対象外（変更なし）", 12, "署名又は記名押印", "対象外", "変更なし", None, None],
+        ["g-50e9fcc9", "「前項の書面には、株式会社の代表取…」…署名又は記名押印しなければならない → 存続",
+         9, "署名又は記名押印", "存続", "変更なし", None, None],
     ]
     [gdv] = gs.data_validations.dataValidation
     assert str(gdv.sqref) == f"G2:G{len(groups) + 1}"
@@ -192,7 +191,7 @@ def test_reviewer_edits_are_read_and_resolved(tmp_path, reviewed_inputs):
     write_ledger(path, findings, groups, SUMMARY)
     assert ledger_has_reviewer_input(path) is False
 
-    maeko = next(g for g in groups if g.id == "g-6eb1a7ca")
+    maeko = next(g for g in groups if g.id == "g-50e9fcc9")
     overridden = maeko.members[0]
     form = next(f for f in findings if f.category == "様式印欄" and f.decision == "廃止")
     wb = openpyxl.load_workbook(path)
@@ -232,7 +231,7 @@ def test_reviewer_edits_are_read_and_resolved(tmp_path, reviewed_inputs):
         form.id: ("存続", "ledger", "廃止"),
     }
     untouched = [f for f in resolved if f.id not in changed]
-    assert len(untouched) == 84 - 7
+    assert len(untouched) == 84 - 10
     assert all(f.decision == f.proposal and f.decided_by == "proposal" for f in untouched)
 
     # a reviewed ledger is never overwritten
