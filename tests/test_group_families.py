@@ -58,6 +58,6 @@ def test_grouping_against_the_labelled_families():
     # Issue 20 asks precision ≥ 0.95 and recall ≥ 0.90; not met. Recall is bounded by the proposals:
     # a group never mixes proposals, and the classifier proposes different decisions inside a
     # family for a quarter of the dev pairs (grouping on the proposal alone reaches recall 0.745).
-    assert got["dev"] == GroupingScore(rows=75, matched=60, pairs_same_family=94, pairs_same_group=15, pairs_both=13)
+    assert got["dev"] == GroupingScore(rows=75, matched=60, pairs_same_family=94, pairs_same_group=18, pairs_both=16)
     assert got["test"] == GroupingScore(rows=27, matched=21, pairs_same_family=12, pairs_same_group=4, pairs_both=4)
-    assert (round(got["dev"].precision, 3), round(got["dev"].recall, 3)) == (0.867, 0.138)
+    assert (round(got["dev"].precision, 3), round(got["dev"].recall, 3)) == (0.889, 0.17)

@@ -11,7 +11,7 @@ when their sentences read alike (:func:`requirement`):
   the kind of document the seal goes on (the parse's target, else the last document word written
   before the seal words, reduced to that word: 補助金交付申請書 → 申請書). When neither a verb nor a
   document is known (「押印が義務付けられているもの」), the wording (:func:`wording_key`) tells
-  such clauses apart: leader clustering with ``rapidfuzz.fuzz.ratio`` ≥ :data:`SIMILARITY_THRESHOLD`;
+  such clauses apart: single-link clusters of ``rapidfuzz.fuzz.ratio`` ≥ :data:`SIMILARITY_THRESHOLD`;
 - a mention, an exemption, or a clause proposed 対象外 or 対応済: its seal words only (the reviewer
   confirms the kind, not each document);
 
@@ -36,8 +36,8 @@ from ..textnorm import norm
 
 # For clauses tied to no document and no verb: the wording similarity (rapidfuzz.fuzz.ratio, an
 # Indel similarity over characters, which suits unspaced Japanese) at which two are one
-# requirement. On the labelled families of tests/data/municipal (dev part) 50 gave pairwise
-# precision 0.867 where 0 (no split) gave 0.348 and 85 gave 0.667 on fewer pairs.
+# requirement. On the labelled families of tests/data/municipal (dev part), single-link at 50
+# gave pairwise precision 0.889 (recall 0.170); at 40, 0.727; no split at all, 0.348.
 SIMILARITY_THRESHOLD = 50.0
 _NUM = r"[0-9〇一二三四五六七八九十百千]+"
 _LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
@@ -214,32 +214,46 @@ def _needs_wording(req: tuple) -> bool:
     return req[0] == "条項" and len(req) == 4 and not req[2] and not req[3]
 
 
+def _components(words: list[str]) -> dict[str, str]:
+    """Single-link clusters of ``words`` (distinct, sorted): each word → the least word of its
+    cluster, two words joined when ``rapidfuzz.fuzz.ratio`` ≥ :data:`SIMILARITY_THRESHOLD`."""
+    parent = list(range(len(words)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    scores = process.cdist(words, words, scorer=fuzz.ratio, score_cutoff=SIMILARITY_THRESHOLD)
+    for i, j in zip(*scores.nonzero()):
+        ri, rj = root(int(i)), root(int(j))
+        if ri != rj:
+            parent[max(ri, rj)] = min(ri, rj)  # the least index (word) leads: the order is fixed
+    return {w: words[root(i)] for i, w in enumerate(words)}
+
+
 def group_findings(findings: list[Finding]) -> list[Finding]:
     """Set ``Finding.group`` on every finding; returns new findings in input order.
 
     Group ids are ``g-`` + 8 hex digits of SHA-1 over the requirement (:func:`requirement`) and
     the partition (:func:`partition`), so the same requirement gets the same id on every run
     and two proposals never share one. A requirement tied to no document and no verb is split
-    further by wording: leader clustering over :func:`wording_key` with ``rapidfuzz.fuzz.ratio``
-    ≥ :data:`SIMILARITY_THRESHOLD` in a canonical order, so the result does not depend on the
-    order of the input. Call after ``classify``."""
-    keyed = sorted(((requirement(f), partition(f), wording_key(f.text), f) for f in findings),
-                   key=lambda t: (str(t[0]), str(t[1]), t[2], t[3].file, t[3].start, t[3].id))
-    gid: dict[int, str] = {}
-    leaders: dict[tuple, list[str]] = {}
-    for req, part, words, f in keyed:
-        if not _needs_wording(req):
-            gid[id(f)] = _group_id(req, part)
-            continue
-        slot = leaders.setdefault((req, part), [])
-        best = process.extractOne(words, slot, scorer=fuzz.ratio, score_cutoff=SIMILARITY_THRESHOLD) if slot else None
-        if best is None:
-            slot.append(words)
-            leader = words
-        else:
-            leader = best[0]
-        gid[id(f)] = _group_id((*req, leader), part)
-    return [f.with_(group=gid[id(f)]) for f in findings]
+    further by wording: single-link clusters of :func:`wording_key` with ``rapidfuzz.fuzz.ratio``
+    ≥ :data:`SIMILARITY_THRESHOLD` (the least wording of a cluster in its id), which no input
+    order changes. Call after ``classify``."""
+    keyed = [(requirement(f), partition(f), f) for f in findings]
+    wordings: dict[tuple, set[str]] = {}
+    for req, part, f in keyed:
+        if _needs_wording(req):
+            wordings.setdefault((req, part), set()).add(wording_key(f.text))
+    leaders = {key: _components(sorted(ws)) for key, ws in wordings.items()}
+    out = []
+    for req, part, f in keyed:
+        if _needs_wording(req):
+            req = (*req, leaders[(req, part)][wording_key(f.text)])
+        out.append(f.with_(group=_group_id(req, part)))
+    return out
 
 
 @dataclass(frozen=True)
