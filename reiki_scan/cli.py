@@ -1,4 +1,4 @@
-"""Command line: ``reiki-scan run | scan | draft | check | parse | eval`` (CONTRACT.md).
+"""Command line: ``reiki-scan run | scan | draft | check | parse | explain | eval`` (CONTRACT.md).
 
 Exit codes: 0 success; 1 the run completed but some inputs could not be read (they are
 listed); 2 usage or configuration error. Heavy imports stay inside the commands so that
@@ -403,6 +403,40 @@ def _default_split_file(gold: Path) -> Path | None:
         if (d / "split.json").is_file():
             return d / "split.json"
     return None
+
+
+@app.command()
+def explain(
+    out: Path = typer.Argument(..., help=_OUT_HELP),
+    ident: str = typer.Argument(..., metavar="ID", help="所見の id（台帳の一覧シートの id 列）(finding id)"),
+) -> None:
+    """1件の所見の説明: 一致箇所、パターン、構文解析、方針の規則、国の根拠、グループ、審査結果
+    (why one finding was proposed as it was)."""
+    from . import pipeline
+    from .errors import ReikiScanError, WorkspaceError
+    from .review.explain import explain as explain_lines
+    from .review.explain import find
+    from .store.workspace import Workspace, db_path
+
+    try:
+        findings = pipeline.read_findings(out)
+        finding = find(findings, ident.strip(), str(out / "findings.jsonl"))
+    except ReikiScanError as e:
+        _fail(str(e))
+    decisions = None
+    if db_path(out).is_file():
+        try:
+            ws = Workspace.open_readonly(out)
+        except WorkspaceError as e:
+            _fail(str(e))
+        try:
+            decisions = ws.all_decisions()
+        finally:
+            ws.close()
+    for line in explain_lines(finding, findings, decisions):
+        typer.echo(line)
+    _next(_console(), f"{_q(out / 'ledger.xlsx')} の一覧シートで {finding.id} の審査結果を記入し",
+          f"reiki-scan draft {_q(out)}")
 
 
 @app.command("eval")

@@ -12,6 +12,10 @@ Example (all keys optional)::
     max_file_mb = 50                    # larger files are skipped with a message
     max_unzipped_mb = 500               # .docx/.xlsx: larger total once unzipped is refused (zip bomb)
     max_zip_ratio = 200                 # .docx/.xlsx: unzipped/zipped size above this is refused
+
+    [departments]                       # 所管課 of the ledger: title pattern (regular expression) = 課
+    "公印|文書" = "総務課"                # the first pattern found in a regulation's title names its 課
+    "補助金" = "産業振興課"
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
 from .errors import ConfigError
+from .textnorm import norm
 
 CONFIG_NAME = "reiki-scan.toml"
 
@@ -39,8 +44,22 @@ class RunConfig:
     max_file_mb: float = 50.0
     max_unzipped_mb: float = 500.0
     max_zip_ratio: float = 200.0
+    # (title pattern, 所管課) in the order written: the ledger's 所管課 column (department_of).
+    departments: tuple[tuple[str, str], ...] = ()
 
     def __post_init__(self) -> None:
+        # From TOML a table, from a run's manifest (JSON) a list of pairs: one shape, in order.
+        pairs = self.departments.items() if isinstance(self.departments, dict) else self.departments
+        try:
+            pairs = tuple((str(k), str(v)) for k, v in pairs)
+        except (TypeError, ValueError) as e:
+            raise ConfigError(f"[departments] は 題名の正規表現 = \"課の名前\" の表です（値: {self.departments!r}）") from e
+        for pattern, _ in pairs:
+            try:
+                re.compile(pattern)
+            except re.error as e:
+                raise ConfigError(f"[departments] の「{pattern}」は正規表現として読めません（{e}）") from e
+        object.__setattr__(self, "departments", pairs)
         for name in ("max_file_mb", "max_unzipped_mb", "max_zip_ratio"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
@@ -59,6 +78,12 @@ class RunConfig:
             except ValueError as e:
                 raise ConfigError(f"effective_date は YYYY-MM-DD で書いてください（値: {self.effective_date!r}）") from e
             era_date_text(day)  # a date no era covers is refused here, not when drafting
+
+    def department_of(self, title: str) -> str:
+        """The 所管課 of a regulation titled ``title``: the 課 of the first ``departments`` pattern
+        found in it (``re.search`` on the title with spaces removed and NFKC), ``""`` when none is."""
+        t = norm(title)
+        return next((dept for pattern, dept in self.departments if re.search(pattern, t)), "")
 
     @property
     def effective_date_text(self) -> str:

@@ -244,6 +244,14 @@ class NoRunError(WorkspaceError):
     remedy = "reiki-scan run で走査し直す"
 
 
+class UnknownFindingError(ReikiScanError):
+    """``reiki-scan explain OUT ID``: OUT's findings hold no finding of that id."""
+
+    code = "E406"
+    cause = "指定した id の所見が出力フォルダにない"
+    remedy = "台帳の一覧シートか findings.jsonl の id を指定する（再実行で消えた所見は変更点シートを見る）"
+
+
 def _classes(base: type[ReikiScanError] = ReikiScanError) -> list[type[ReikiScanError]]:
     found: list[type[ReikiScanError]] = []
     for sub in base.__subclasses__():

@@ -427,3 +427,70 @@ def format_report(report: EvalReport, rows: bool = True) -> str:
     for kind, error, r in report.kind_rows:
         lines.append(f"  {kind} {error} {r.file} {r.locator} [{r.category}] {r.text[:80]}")
     return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class GroupingScore:
+    """Pairwise scores of a grouping against labelled families.
+
+    ``rows``: labelled requirement rows (``family`` set); ``matched``: those with an aligned
+    finding that requires a seal (the others cannot be grouped and are left out of the pairs);
+    ``pairs_same_family`` / ``pairs_same_group``: pairs of matched rows in one family / one
+    group; ``pairs_both``: in both. Precision is ``pairs_both / pairs_same_group``, recall
+    ``pairs_both / pairs_same_family`` (1.0 when the denominator is 0: nothing to get wrong)."""
+
+    rows: int
+    matched: int
+    pairs_same_family: int
+    pairs_same_group: int
+    pairs_both: int
+
+    @property
+    def precision(self) -> float:
+        return self.pairs_both / self.pairs_same_group if self.pairs_same_group else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.pairs_both / self.pairs_same_family if self.pairs_same_family else 1.0
+
+
+def row_group(g: dict, found: list[dict]) -> str:
+    """The group of gold row ``g`` among its aligned ``found`` findings: of the true findings, the
+    first (by offset) whose seal words overlap the row's ``match``, else whose category is the
+    row's, else the first; ``""`` when none requires a seal."""
+    true_found = sorted((f for f in found if f["requires_seal"]), key=lambda f: (f["start"], f["id"]))
+    for pick in (lambda f: _overlap(g.get("match") or "", f.get("match", "")),
+                 lambda f: f["category"] == g["category"], lambda f: True):
+        hit = next((f for f in true_found if pick(f)), None)
+        if hit is not None:
+            return hit["group"]
+    return ""
+
+
+def score_grouping(gold_rows: list[dict], findings: list[dict]) -> GroupingScore:
+    """Pairwise precision and recall of the ``group`` of ``findings`` (findings.jsonl objects)
+    against the ``family`` of ``gold_rows`` (labels with ``family`` set on requirement rows; a
+    family of one row is a row alike to no other). A row's group is :func:`row_group` of the
+    findings aligned with it as :func:`evaluate` aligns them; a pair of rows counts once."""
+    by_file: dict[str, list[dict]] = {}
+    for f in findings:
+        by_file.setdefault(f["file"], []).append(f)
+    siblings = _siblings(gold_rows)
+    labelled: list[tuple[str, str]] = []
+    rows = 0
+    for n, g in enumerate(gold_rows):
+        if not g.get("family"):
+            continue
+        rows += 1
+        found = [f for f in by_file.get(g["file"], []) if aligned(g["text"], f["text"])]
+        found = _own_findings(g, [gold_rows[k] for k in siblings.get(n, ())], found)
+        group = row_group(g, found)
+        if group:
+            labelled.append((g["family"], group))
+    fam = grp = both = 0
+    for i, (fa, ga) in enumerate(labelled):
+        for fb, gb in labelled[i + 1:]:
+            fam += fa == fb
+            grp += ga == gb
+            both += fa == fb and ga == gb
+    return GroupingScore(rows, len(labelled), fam, grp, both)

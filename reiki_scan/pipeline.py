@@ -194,11 +194,15 @@ def apply_reviews(out: Path, findings: list[Finding]) -> tuple[list[Finding], bo
 _RUN_FIGURES = ("timings_s", "units", "diff", "rerun")
 
 
-def ledger_key(findings: list[Finding], summary: dict) -> str:
+def ledger_key(findings: list[Finding], summary: dict, departments: tuple[tuple[str, str], ...] = ()) -> str:
     """SHA-256 hex of what a ledger shows, but for the figures of the run that wrote it
-    (:data:`_RUN_FIGURES`: timings, units parsed, the diff and reuse figures)."""
+    (:data:`_RUN_FIGURES`: timings, units parsed, the diff and reuse figures); ``departments``
+    (``RunConfig.departments``, the 所管課 column) count when set."""
     kept = {k: v for k, v in summary.items() if k not in _RUN_FIGURES}
-    body = json.dumps([[f.to_json() for f in findings], kept], ensure_ascii=False, sort_keys=True)
+    shown: list = [[f.to_json() for f in findings], kept]
+    if departments:
+        shown.append([list(p) for p in departments])
+    body = json.dumps(shown, ensure_ascii=False, sort_keys=True)
     return hashlib.sha256(body.encode("utf-8")).hexdigest()
 
 
@@ -294,7 +298,7 @@ def write_outputs(out: Path, result: ScanResult, *, drafts: bool, files_read: in
     if drafts:
         summary.update(forms_summary)
     ledger_path = out / "ledger.xlsx"
-    report.ledger_key = ledger_key(findings, summary)
+    report.ledger_key = ledger_key(findings, summary, result.config.departments)
     if unreviewed_ledger is not None and not reviewed and report.ledger_key == unreviewed_ledger:
         report.notes.append("所見と集計が前回と同じため、ledger.xlsx はそのまま残しました")
     else:
@@ -306,7 +310,7 @@ def write_outputs(out: Path, result: ScanResult, *, drafts: bool, files_read: in
                                 "新しい台帳を ledger.xlsx に書きました")
         try:
             ledger.write_ledger(ledger_path, findings, group.summarize_groups(findings), summary,
-                                own=unreviewed_ledger is not None)
+                                own=unreviewed_ledger is not None, department_of=result.config.department_of)
         except BaseException:
             if moved is not None:
                 history.restore(moved)  # the reviewer's ledger stays the current one

@@ -84,7 +84,7 @@ def test_written_ledger_reads_back_by_content(tmp_path, reviewed_inputs):
     ws = wb["一覧"]
     rows = sheet_rows(ws)
     assert rows[0] == ["id", "ファイル", "題名", "種別", "位置", "条文", "区分", "提案", "理由", "規則", "グループ",
-                       "審査結果", "備考", "決定"]
+                       "審査結果", "備考", "決定", "所管課", "根拠"]
     assert len(rows) == 85
     by_id = {r[0]: r for r in rows[1:]}
     kaisha = next(f for f in findings if f.locator == "第百二十二条第二項")
@@ -94,12 +94,15 @@ def test_written_ledger_reads_back_by_content(tmp_path, reviewed_inputs):
         "が署名し、又は記名押印しなければならない。",
         "署名又は記名押印", "存続",
         "国等根拠：法令又は国の様式に基づく押印で、自治体限りでは改められないため国の改正に従う（国等根拠: 文書種別「法律」）",
-        "policy.default.national_basis.v1", "g-6eb1a7ca", None, None,
+        "policy.default.national_basis.v1", "g-50e9fcc9", None, None,
         f'=IF(L{rows.index(by_id[kaisha.id]) + 1}="",H{rows.index(by_id[kaisha.id]) + 1},L{rows.index(by_id[kaisha.id]) + 1})',
+        # no [departments] given: 所管課 blank; 根拠 is explain's line
+        None, "seal.test.v1／義務／policy.default.national_basis.v1: 国等根拠：法令又は国の様式に基づく押印で、"
+              "自治体限りでは改められないため国の改正に従う（国等根拠: 文書種別「法律」）／国の根拠: 文書種別「法律」",
     ]
     assert [r[13] for r in rows[1:]] == [f'=IF(L{n}="",H{n},L{n})' for n in range(2, 86)]
     assert ws.freeze_panes == "B2"
-    assert ws.auto_filter.ref == "A1:N85"
+    assert ws.auto_filter.ref == "A1:P85"
     assert ws["F2"].alignment.wrap_text is True
     assert (ws["F2"].font.name, ws["A1"].font.name, ws["A1"].font.b) == ("Yu Gothic", "Yu Gothic", True)
     # Header shaded blue, the reviewer's columns (審査結果, 備考) yellow, the rest unfilled.
@@ -120,11 +123,11 @@ def test_written_ledger_reads_back_by_content(tmp_path, reviewed_inputs):
     assert grows[0] == ["id", "共通の文言", "件数", "区分", "提案", "変更内容", "審査結果", "備考"]
     assert len(grows) == 1 + len(groups)
     assert grows[1:4] == [
-        ["g-0033255e", "第N項の電磁的記録には、株式会社の代表取締役が法務省令で定める署名又は記名押印に代わる措置をとらなければならない。",
-         6, "署名又は記名押印", "対象外", "変更なし", None, None],
-        ["g-17169eab", "当該代表者が登記所に印鑑を提出していない場合", 6, "印鑑提出", "対象外", "変更なし", None, None],
-        ["g-6eb1a7ca", "前項の書面には、株式会社の代表取締役が署名し、又は記名押印しなければならない。",
-         6, "署名又は記名押印", "存続", "変更なし", None, None],
+        ["g-a971f108", "公印（言及） → 対象外（変更なし）", 14, "公印", "対象外", "変更なし", None, None],
+        ["g-94a7b205", "署名又は記名押印（言及） → 対象外（変更なし）", 12, "署名又は記名押印", "対象外", "変更なし", None, None],
+        # no document in these gold-made findings: the wording joins 「前項の書面には…」 and 定款 (会社法第26条)
+        ["g-50e9fcc9", "「株式会社を設立するには、発起人が…」…署名又は記名押印しなければならない → 存続",
+         11, "署名又は記名押印", "存続", "変更なし", None, None],
     ]
     [gdv] = gs.data_validations.dataValidation
     assert str(gdv.sqref) == f"G2:G{len(groups) + 1}"
@@ -192,7 +195,7 @@ def test_reviewer_edits_are_read_and_resolved(tmp_path, reviewed_inputs):
     write_ledger(path, findings, groups, SUMMARY)
     assert ledger_has_reviewer_input(path) is False
 
-    maeko = next(g for g in groups if g.id == "g-6eb1a7ca")
+    maeko = next(g for g in groups if g.id == "g-50e9fcc9")
     overridden = maeko.members[0]
     form = next(f for f in findings if f.category == "様式印欄" and f.decision == "廃止")
     wb = openpyxl.load_workbook(path)
@@ -223,7 +226,7 @@ def test_reviewer_edits_are_read_and_resolved(tmp_path, reviewed_inputs):
         row_lines=lines,
         group_lines={maeko.id: group_line},
     )
-    assert sorted(lines.values()) == [34, 59] and group_line == 4
+    assert sorted(lines.values()) == [32, 59] and group_line == 4
     resolved = resolve(findings, decisions)
     changed = {f.id: (f.decision, f.decided_by, f.proposal) for f in resolved if f.decided_by == "ledger"}
     assert changed == {
@@ -232,7 +235,7 @@ def test_reviewer_edits_are_read_and_resolved(tmp_path, reviewed_inputs):
         form.id: ("存続", "ledger", "廃止"),
     }
     untouched = [f for f in resolved if f.id not in changed]
-    assert len(untouched) == 84 - 7
+    assert len(untouched) == 84 - 12
     assert all(f.decision == f.proposal and f.decided_by == "proposal" for f in untouched)
 
     # a reviewed ledger is never overwritten

@@ -8,7 +8,8 @@ Sheets:
   文書種別 × 区分 × 決定; then the run's figures that concern the committee, with Japanese labels.
 - ``一覧``: one row per finding — id, ファイル, 題名, 種別, 位置, 条文, 区分, 提案, 理由, 規則, グループ,
   審査結果 (a dropdown of :data:`reiki_scan.models.DECISIONS`), 備考, 決定 (a formula: 審査結果 when
-  filled, else 提案).
+  filled, else 提案), 所管課, 根拠 (one line: pattern, modality, the rule that fired, the national
+  provision; the data of ``reiki-scan explain``).
 - ``グループ``: one row per group of alike clauses — id, 共通の文言, 件数, 区分, 提案, 変更内容,
   審査結果 (dropdown), 備考. A group decision applies to every member whose own row is blank.
 - ``変更点`` (reruns only): what changed since the previous run — 種別 (新規, 削除, 変更, 移動, 再審査),
@@ -25,7 +26,7 @@ from __future__ import annotations
 import os
 import tempfile
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -40,6 +41,7 @@ from ..outfiles import share
 from ..review.ledger import (CHANGE_COLUMNS, CHANGES_SHEET, DECISION_HEADER, EFFECTIVE_HEADER, FINDING_COLUMNS,
                              FINDINGS_SHEET, GROUP_COLUMNS, GROUPS_SHEET, NOTE_HEADER, REREVIEW_NOTE, RUN_INFO_SHEET,
                              SUMMARY_SHEET, ledger_has_reviewer_input, proposal_reason)
+from ..review.explain import basis_line
 from ..review.lineage import DIFF_LABELS
 from ..textnorm import xml_safe
 
@@ -369,7 +371,8 @@ def changes_sheet(ws, diff: Mapping) -> None:
     ws.auto_filter.ref = f"A1:{get_column_letter(len(CHANGE_COLUMNS))}{max(out.row, 2)}"
 
 
-def write_ledger(path: Path, findings: list[Finding], groups: list, summary: dict, *, own: bool = False) -> None:
+def write_ledger(path: Path, findings: list[Finding], groups: list, summary: dict, *, own: bool = False,
+                 department_of: Callable[[str], str] | None = None) -> None:
     """Write the review ledger to ``path`` (.xlsx) through a temporary file and a rename.
 
     ``groups``: :class:`reiki_scan.group.Group` objects (id, label, size, decision,
@@ -380,6 +383,9 @@ def write_ledger(path: Path, findings: list[Finding], groups: list, summary: dic
 
     ``own``: the file at ``path`` is, untouched, the ledger the tool last wrote (the workspace
     knows it): the 審査結果 it shows were copied there by the tool and it may be replaced.
+    ``department_of``: regulation title → 所管課 (``RunConfig.department_of``, the ``[departments]``
+    of reiki-scan.toml; the loaders read no 例規集 classification), blank without it. 根拠 is
+    :func:`reiki_scan.review.explain.basis_line`, the one line of ``reiki-scan explain``.
 
     Raises :class:`OutputError` when ``path`` holds a ledger with reviewer input (move it away
     first: :func:`ledger_has_reviewer_input`) and is not ``own``, or cannot be written; :class:`ReviewFileError`
@@ -401,12 +407,12 @@ def write_ledger(path: Path, findings: list[Finding], groups: list, summary: dic
     rows = [
         [f.id, f.file, f.title, f.doc_kind, f.locator, f.text, f.category, f.proposal or f.decision,
          proposal_reason(f), f.rule, f.group, f.decision if f.decided_by != "proposal" else None, f.note or None,
-         effective_formula(n)]
+         effective_formula(n), (department_of(f.title) if department_of else "") or None, basis_line(f)]
         for n, f in enumerate(ordered, 2)
     ]
-    _table_sheet(wb.create_sheet(FINDINGS_SHEET), FINDING_COLUMNS, rows, "L")
+    _table_sheet(wb.create_sheet(FINDINGS_SHEET), FINDING_COLUMNS, rows, _col(FINDING_COLUMNS, DECISION_HEADER))
     grows = [[g.id, g.label, g.size, g.category, g.decision, g.transformation, None, None] for g in groups]
-    _table_sheet(wb.create_sheet(GROUPS_SHEET), GROUP_COLUMNS, grows, "G")
+    _table_sheet(wb.create_sheet(GROUPS_SHEET), GROUP_COLUMNS, grows, _col(GROUP_COLUMNS, DECISION_HEADER))
     if isinstance(summary.get("diff"), Mapping):
         changes_sheet(wb.create_sheet(CHANGES_SHEET), summary["diff"])
     _run_info_sheet(wb.create_sheet(RUN_INFO_SHEET), summary)

@@ -28,6 +28,8 @@ DECISION_HEADER = "審査結果"
 NOTE_HEADER = "備考"
 EFFECTIVE_HEADER = "決定"
 ID_HEADER = "id"
+DEPARTMENT_HEADER = "所管課"
+BASIS_HEADER = "根拠"
 
 FINDING_COLUMNS = (  # (header, width in characters)
     ("id", 16), ("ファイル", 28), ("題名", 28), ("種別", 8), ("位置", 16), ("条文", 60),
@@ -35,6 +37,8 @@ FINDING_COLUMNS = (  # (header, width in characters)
     (DECISION_HEADER, 14), (NOTE_HEADER, 30),
     # A formula, not an input: the reviewer's 審査結果 when filled, else the proposal (集計 counts it).
     (EFFECTIVE_HEADER, 12),
+    # After the reviewer's columns, so that every column before them keeps its place.
+    (DEPARTMENT_HEADER, 14), (BASIS_HEADER, 60),
 )
 CHANGE_COLUMNS = (
     ("種別", 8), ("id", 16), ("ファイル", 28), ("位置", 16), ("旧ファイル", 28), ("旧位置", 16),

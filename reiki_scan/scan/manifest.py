@@ -95,8 +95,13 @@ def nlp_version() -> str:
     return f"spacy-{_version('spacy')}/ginza-{_version('ginza')}/ja_ginza-{_version('ja-ginza')}"
 
 
+# Settings only the ledger reads: changing them keeps every cached detection and classification.
+_LEDGER_ONLY = ("departments",)
+
+
 def config_fingerprint(config: RunConfig) -> str:
-    return hashlib.sha256(json.dumps(asdict(config), sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+    kept = {k: v for k, v in asdict(config).items() if k not in _LEDGER_ONLY}
+    return hashlib.sha256(json.dumps(kept, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
 
 def build_manifest(config: RunConfig) -> dict:

@@ -1,0 +1,63 @@
+"""Grouping scored pairwise against the near-duplicate families labelled in tests/data/municipal
+(issue 20): the real pipeline (load → structure → detect → forms → classify → group) over the
+corpus, each labelled requirement row given the group of its aligned finding."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from reiki_scan import pipeline
+from reiki_scan.config import RunConfig
+from reiki_scan.evaluate import GroupingScore, load_split, part_rows, score_grouping
+
+MUNICIPAL = Path(__file__).resolve().parent / "data" / "municipal"
+
+
+def _labels() -> list[dict]:
+    return [json.loads(line) for region in ("east", "west")
+            for line in (MUNICIPAL / region / "labels.jsonl").read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def test_every_requirement_row_has_a_family_and_no_other_row_has_one():
+    rows = _labels()
+    assert all(bool(r["family"]) == r["requires_seal"] for r in rows)
+    families = {r["family"] for r in rows if r["family"]}
+    assert (sum(r["requires_seal"] for r in rows), len(families)) == (102, 34)
+
+
+def test_pairwise_scores_count_each_pair_once():
+    def row(i, family, text):
+        return {"file": "a.txt", "locator": f"第{i}条", "text": text, "match": "押印", "category": "押印",
+                "requires_seal": True, "family": family}
+
+    def finding(i, text, group):
+        return {"id": f"f-{i}", "file": "a.txt", "text": text, "match": "押印", "category": "押印",
+                "requires_seal": True, "start": i, "group": group}
+
+    texts = ["申請者は申請書に押印する。", "届出者は届出書に押印すること。", "受領者が受領書に押印しなければならない。",
+             "出勤簿に自ら押印しなければならない。", "入札書には押印を要しない。"]
+    rows = [row(0, "A", texts[0]), row(1, "A", texts[1]), row(2, "A", texts[2]), row(3, "B", texts[3]),
+            {**row(4, None, texts[4]), "requires_seal": False}]
+    found = [finding(0, texts[0], "g1"), finding(1, texts[1], "g1"), finding(2, texts[2], "g2"),
+             finding(3, texts[3], "g2")]
+    s = score_grouping(rows, found)
+    # family pairs: (0,1) (0,2) (1,2); group pairs: (0,1) (2,3); both: (0,1)
+    assert s == GroupingScore(rows=4, matched=4, pairs_same_family=3, pairs_same_group=2, pairs_both=1)
+    assert (s.precision, round(s.recall, 3)) == (0.5, 0.333)
+
+
+@pytest.mark.nlp
+@pytest.mark.slow
+def test_grouping_against_the_labelled_families():
+    findings = [f.to_json() for f in pipeline.scan(MUNICIPAL, RunConfig(), workers=1).findings]
+    rows, split = _labels(), load_split(MUNICIPAL / "split.json")
+    got = {part: score_grouping(part_rows(rows, split, part), findings) for part in ("dev", "test")}
+    # Issue 20 asks precision ≥ 0.95 and recall ≥ 0.90; not met. Recall is bounded by the proposals:
+    # a group never mixes proposals, and the classifier proposes different decisions inside a
+    # family for a quarter of the dev pairs (grouping on the proposal alone reaches recall 0.745).
+    assert got["dev"] == GroupingScore(rows=75, matched=60, pairs_same_family=94, pairs_same_group=18, pairs_both=16)
+    assert got["test"] == GroupingScore(rows=27, matched=21, pairs_same_family=12, pairs_same_group=4, pairs_both=4)
+    assert (round(got["dev"].precision, 3), round(got["dev"].recall, 3)) == (0.889, 0.17)
