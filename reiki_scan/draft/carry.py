@@ -38,7 +38,7 @@ from ..textnorm import xml_safe
 from .redline import AUTHOR
 
 _P, _TBL, _T, _TAB, _BR, _DEL = qn("w:p"), qn("w:tbl"), qn("w:t"), qn("w:tab"), qn("w:br"), qn("w:del")
-_TC, _SECT = qn("w:tc"), qn("w:sectPr")
+_TC, _TR, _SECT = qn("w:tc"), qn("w:tr"), qn("w:sectPr")
 _COMMENT_MARKS = (qn("w:commentRangeStart"), qn("w:commentRangeEnd"), qn("w:commentReference"))
 _REL_ATTRS = tuple(qn(a) for a in ("r:id", "r:embed", "r:link"))
 _QUOTE_LIMIT = 200
@@ -72,24 +72,24 @@ def _short(text: str) -> str:
     return text if len(text) <= _QUOTE_LIMIT else text[: _QUOTE_LIMIT - 1] + "…"
 
 
+def _paragraph_text(p) -> str:
+    out: list[str] = []
+    for node in p.iter(_T, _TAB, _BR):
+        if node.tag == _T:
+            if not any(a.tag == _DEL for a in node.iterancestors()):
+                out.append(node.text or "")
+        else:
+            out.append("\t" if node.tag == _TAB else "\n")
+    return "".join(out)
+
+
 def block_text(el) -> str:
     """The text of a body block (``w:p`` or ``w:tbl``) as it reads with its tracked changes
-    accepted: tracked deletions left out; cells end with ``\\x1f``, paragraphs of a table with
-    ``\\n``."""
-    out: list[str] = []
-    for node in el.iter():
-        tag = node.tag
-        if tag == _T and not any(a.tag == _DEL for a in node.iterancestors()):
-            out.append(node.text or "")
-        elif tag == _TAB:
-            out.append("\t")
-        elif tag == _BR:
-            out.append("\n")
-        elif tag == _TC:
-            out.append("\x1f")
-        elif tag == _P and node is not el:
-            out.append("\n")
-    return "".join(out)
+    accepted: tracked deletions left out; a table's cells joined by a tab, its rows by a line end."""
+    if el.tag != _TBL:
+        return _paragraph_text(el)
+    return "\n".join("\t".join("\n".join(_paragraph_text(p) for p in tc.iter(_P)) for tc in tr.iter(_TC))
+                     for tr in el.iter(_TR))
 
 
 def _blocks(document) -> list:
