@@ -34,8 +34,8 @@ from .config import RunConfig
 from .errors import LoadError, NoRunError, OutputError
 from .models import Document, Finding
 from .outfiles import HISTORY_DIR, History, share
-from .review.decisions import (apply_decisions, archive_reviewed_ledger, pending_decisions, read_ledgers,
-                               record_written_ledger, unreviewed_ledger_key)
+from .review.decisions import (apply_decisions, archive_dated_ledgers, archive_reviewed_ledger, pending_decisions,
+                               read_ledgers, record_written_ledger, unreviewed_ledger_key)
 from .review.lineage import Diff, carry_ids
 from .scan import (ProgressFn, ScanResult, ScanStats, Skipped, WorkerPool, build_manifest, load_limits,
                    no_progress, read_document, scan_incremental)
@@ -390,12 +390,33 @@ def run(corpus: Path, out: Path, config: RunConfig, *, drafts: bool = True, work
 
 def _archive_ledger(out: Path, ws: Workspace, history: History) -> list[str]:
     """Move a reviewer's ``OUT/ledger.xlsx`` to the history folder before its decisions are applied
-    (so that they name where it is now); the note that says so, or none."""
+    (so that they name where it is now), and the files earlier versions wrote beside each other
+    (:func:`_archive_dated`); the notes that say so."""
+    notes = _archive_dated(out, ws, history)
     moved = archive_reviewed_ledger(out, ws, history)
     if moved is None:
+        return notes
+    return [*notes, f"ledger.xlsx には審査結果が入力されているため {history.where(moved)} に移し（その審査結果は"
+                    "引き続き有効です）、新しい台帳を ledger.xlsx に書きました"]
+
+
+def _archive_dated(out: Path, ws: Workspace, history: History) -> list[str]:
+    """Earlier versions wrote a new ledger or draft beside a reviewer's with the run date in its name
+    (``ledger-20261129-090000.xlsx``, ``特例規則案-20261129.docx``): they move to the history folder,
+    intact, so that OUT holds one current ledger and one current set of drafts; their decisions
+    still count."""
+    from .draft.forms import FORMS_DIR
+    from .draft.instruments import SEIBI_FILE, SEIRI_FILE, TAISHO_FILE, TOKUREI_FILE, YOKO_FILE
+    from .draft.mikeshi import MIKESHI_DIR
+    from .draft.protect import move_dated
+
+    stems = {Path(n).stem for n in (SEIRI_FILE, SEIBI_FILE, YOKO_FILE, TOKUREI_FILE, TAISHO_FILE)}
+    moved = archive_dated_ledgers(out, ws, history) + move_dated(out, stems, history)
+    moved += move_dated(out / MIKESHI_DIR, None, history) + move_dated(out / FORMS_DIR, None, history)
+    if not moved:
         return []
-    return [f"ledger.xlsx には審査結果が入力されているため {history.where(moved)} に移し（その審査結果は引き続き"
-            "有効です）、新しい台帳を ledger.xlsx に書きました"]
+    return [f"以前の版が日付を付けて並べて書いた {len(moved)} 個のファイルを {history.where(history.folder)} に移しました"
+            "（台帳の審査結果と見え消しの判断は引き続き有効です）"]
 
 
 def _decision_times(stored: dict) -> dict[str, float]:

@@ -289,3 +289,27 @@ def retire_bytes(path: Path, previous: Path) -> RetireOutcome:
     if not kept:
         previous.unlink(missing_ok=True)
     return RetireOutcome(tuple(removed), tuple(kept), obsolete_note(kept))
+
+
+# --- files earlier versions wrote beside each other ----------------------------------------
+#
+# Before 履歴 existed, a draft that had to be replaced while a reviewer's edited one stood in its
+# place was written beside it with the run date in its name (``特例規則案-20261129.docx``, its
+# redline ``特例規則案-変更点-20261129.docx``; the same in 見え消し/ and forms/).
+
+_DATED = re.compile(r"(?P<stem>.+?)(?:-変更点)?-[0-9]{8}(?:-[0-9]{6})?(?:-[0-9]+)?\.(?:docx|xlsx)")
+
+
+def move_dated(folder: Path, stems: set[str] | None, history: History) -> list[Path]:
+    """Move the files of ``folder`` that earlier versions wrote beside a draft with a run date in
+    their name into ``history``, intact; return where they went. ``stems``: the draft names (without
+    extension) such files may start with (``None``: any, for folders only the tool writes, 見え消し/
+    and forms/). Raises :class:`OutputError` when one cannot be moved."""
+    if not folder.is_dir():
+        return []
+    moved = []
+    for path in sorted(folder.iterdir()):
+        m = _DATED.fullmatch(path.name)
+        if m and path.is_file() and (stems is None or m["stem"] in stems):
+            moved.append(history.move(path))
+    return moved
