@@ -73,10 +73,18 @@ def _config(corpus: Path | None, **overrides):
     from .config import load_config
     from .errors import ConfigError
 
+    from .errors import PatternDataError
+
     try:
-        return load_config(corpus, **overrides)
-    except ConfigError as e:
+        config = load_config(corpus, **overrides)
+        if config.rewrites:
+            from .draft.rewrites import rules_for
+
+            # The city's own rules are checked before the scan, not after it when the drafts are made.
+            rules_for(config.rewrites)
+    except (ConfigError, PatternDataError) as e:
         _fail(str(e))
+    return config
 
 
 def _resolve_corpus(corpus: Path | None) -> Path:

@@ -6,6 +6,7 @@ Example (all keys optional)::
     numbering = "arabic"                # "arabic" (第5条第1項) or "kanji" (第五条第一項)
     column_order = "new_old"            # 新旧対照表: "new_old" (改正後|改正前) or "old_new"
     policy = "default"                  # bundled policy name or a path to a YAML file
+    rewrites = "rewrites.yaml"          # the city's own rewrite rules (path), tried before the bundled ones
     effective_date = "2027-04-01"       # 施行期日 (ISO date)
     era_date = "令和9年4月1日"           # the same date as written in the drafts (optional)
     signature_or_seal = "keep"          # 署名又は記名押印 -> "keep" | "署名" | "署名又は記名"
@@ -39,6 +40,7 @@ class RunConfig:
     max_file_mb: float = 50.0
     max_unzipped_mb: float = 500.0
     max_zip_ratio: float = 200.0
+    rewrites: str = ""
 
     def __post_init__(self) -> None:
         for name in ("max_file_mb", "max_unzipped_mb", "max_zip_ratio"):
@@ -119,7 +121,8 @@ def load_config(corpus: Path | None, **overrides) -> RunConfig:
     """Read ``reiki-scan.toml`` from ``corpus`` (when present) and apply non-None overrides.
 
     A policy given as a path is made absolute: relative to CORPUS in ``reiki-scan.toml``,
-    to the working folder as an option.
+    to the working folder as an option; so is ``rewrites`` (the city's own rewrite rules, which must
+    exist).
     Raises :class:`ConfigError` on an unreadable file, an unknown key or a bad value."""
     values: dict = {}
     if corpus is not None and corpus.is_dir():
@@ -136,11 +139,26 @@ def load_config(corpus: Path | None, **overrides) -> RunConfig:
         raise ConfigError(f"未知の設定項目: {', '.join(sorted(unknown))}", path=str(corpus / CONFIG_NAME))
     if corpus is not None and _is_policy_path(values.get("policy", "")):
         values["policy"] = str((corpus / values["policy"]).resolve())
+    if corpus is not None and values.get("rewrites"):
+        values["rewrites"] = _user_file(corpus, values["rewrites"], "rewrites")
     overrides = {k: v for k, v in overrides.items() if v is not None}
     if _is_policy_path(overrides.get("policy", "")):
         overrides["policy"] = str(Path(overrides["policy"]).resolve())
     cfg = RunConfig(**values)
     return replace(cfg, **overrides)
+
+
+def _user_file(corpus: Path, value: object, key: str) -> str:
+    """A file named in ``reiki-scan.toml`` (``key``), resolved against the folder of the toml and
+    returned absolute, so that ``draft`` finds it from any working folder. Raises
+    :class:`ConfigError` when it is not a string or names no file."""
+    if not isinstance(value, str):
+        raise ConfigError(f"{key} はファイルのパスを文字列で書いてください（値: {value!r}）", path=str(corpus / CONFIG_NAME))
+    path = (corpus / value).resolve()
+    if not path.is_file():
+        raise ConfigError(f"{key} に指定したファイル {value} がありません。reiki-scan.toml と同じフォルダからのパスで"
+                          "書いてください", path=str(corpus / CONFIG_NAME))
+    return str(path)
 
 
 def _is_policy_path(policy: str) -> bool:

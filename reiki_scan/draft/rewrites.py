@@ -121,6 +121,22 @@ def load_rules(path: Path | None = None) -> tuple[RewriteRule, ...]:
     return _load_cached(str(source))
 
 
+def rules_for(user: str = "") -> tuple[RewriteRule, ...]:
+    """The rules a run drafts with: those of the city's own file ``user`` (``reiki-scan.toml``'s
+    ``rewrites``, an absolute path; ``""`` for none) first, so that its wording wins, then the
+    bundled ones. The city's file is checked by the same schema. Raises :class:`PatternDataError`
+    as :func:`load_rules` does, and when the city's file reuses an id of the bundled rules."""
+    bundled = load_rules()
+    if not user:
+        return bundled
+    own = load_rules(Path(user))
+    clash = sorted({r.id for r in own} & {r.id for r in bundled})
+    if clash:
+        raise PatternDataError(f"書換え規則の id {', '.join(clash)} は同梱の規則と同じです。別の id を付けてください",
+                               path=user)
+    return own + bundled
+
+
 @lru_cache(maxsize=8)
 def _load_cached(source_str: str) -> tuple[RewriteRule, ...]:
     source = Path(source_str)
