@@ -82,3 +82,25 @@ def test_regression_a_citys_rewrite_may_not_reuse_a_bundled_id(samples, tmp_path
     corpus = _corpus(samples, tmp_path, 'rewrites = "my_rewrites.yaml"\n', {"my_rewrites.yaml": clash})
     with pytest.raises(PatternDataError, match="rewrite.shomei_matawa_kimei_ouin.to_shomei.v1 は同梱の規則と同じです"):
         rules_for(load_config(corpus).rewrites)
+
+
+@pytest.mark.nlp
+def test_regression_a_citys_policy_by_path_in_the_toml_decides_and_a_broken_one_stops_the_run(repo_root, samples, tmp_path):
+    strict = (repo_root / "patterns" / "policies" / "strict.yaml").read_text(encoding="utf-8")
+    corpus = _corpus(samples, tmp_path, "", {"city/my_policy.yaml": strict})
+    toml = corpus / "reiki-scan.toml"
+    toml.write_text(toml.read_text(encoding="utf-8").replace('policy = "default"', 'policy = "city/my_policy.yaml"'),
+                    encoding="utf-8")
+    config = load_config(corpus)
+    assert config.policy == str((corpus / "city" / "my_policy.yaml").resolve())
+    outcome = pipeline.run(corpus, tmp_path / "out", config, drafts=False, workers=1, stamp="20270101-090000")
+    assert {f.rule.split(".")[1] for f in outcome.result.findings} == {"strict"}
+
+    (corpus / "city" / "my_policy.yaml").write_text(strict.replace("decision: 対象外", "decision: 削除", 1), encoding="utf-8")
+    out = tmp_path / "out2"
+    proc = subprocess.run([sys.executable, "-m", "reiki_scan.cli", "run", str(corpus), "--out", str(out)],
+                          cwd=repo_root, env={**os.environ, "COLUMNS": "1000"}, capture_output=True, text=True,
+                          encoding="utf-8", timeout=300)
+    assert proc.returncode == 2
+    assert "E203" in proc.stderr and "my_policy.yaml" in proc.stderr and "'削除'" in proc.stderr
+    assert not (out / "findings.jsonl").exists()
