@@ -61,7 +61,7 @@ def test_regression_amendment_without_rule_gets_a_placeholder(jichikai, tmp_path
     assert [c.ok for c in drafted.checks] == [True]
     assert drafted.problems == [
         "reiki/jichikai_kisoku.txt: さくら台市自治会活動届出規則 第2条第2項: 「押印」（押印、廃止）を書き換える規則がありません。"
-        "手作業で改め文を作るか、rewrites.yaml に規則を加えてください"]
+        "手作業で改め文を作るか、市の書換え規則（reiki-scan.toml の rewrites）に規則を加えてください"]
     assert read_back(tmp_path / "整理規則案.docx")[1:7] == [
         ("条文", "さくら台市自治会活動届出規則(令和元年さくら台市規則第12号)の一部を次のように改正する。"),
         ("改め文", "第2条第1項中「届出書に捺印のうえ」を「届出書を」に改める。"),

@@ -131,7 +131,7 @@ def _amend(doc: Document, findings: list[Finding], rules: tuple[RewriteRule, ...
         sentence = doc.text[s:e]
         hit = first_edit(rules, f.category, f.decision, sentence, f.start - s, f.end - s)
         if hit is None:
-            problems.append(_problem(f, "を書き換える規則がありません。手作業で改め文を作るか、rewrites.yaml に規則を加えてください"))
+            problems.append(_problem(f, "を書き換える規則がありません。手作業で改め文を作るか、市の書換え規則（reiki-scan.toml の rewrites）に規則を加えてください"))
             manual.append(_manual(scope, sentence, s, f, MANUAL_TASK[f.decision]))
             continue
         _, (a, b, new) = hit

@@ -107,7 +107,7 @@ def _compile(pattern: str, rule_id: str, source: Path) -> re.Pattern:
         return re.compile(pattern)
     except re.error as e:
         raise PatternDataError(
-            f"書換え規則 {rule_id} の正規表現が不正です ({e})。rewrites.yaml を直してください", path=str(source)
+            f"書換え規則 {rule_id} の正規表現が不正です ({e})。このファイルを直してください", path=str(source)
         ) from e
 
 
