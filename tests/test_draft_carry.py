@@ -59,3 +59,23 @@ def test_regression_the_same_change_on_both_sides_is_no_conflict():
     ours = _draft(["第1条中「押印」を削る。"])
     carried = carry_edits(base, theirs, ours, stamp="20270301")
     assert (_texts(carried.document), carried.taken, carried.conflicts) == (["第1条中「押印」を削る。"], 0, [])
+
+
+def test_regression_a_reviewers_cell_in_the_comparison_table_survives_the_tools_change_of_another_row():
+    header = ["改正後", "改正前"]
+    base = _draft(["第1条"], [header, ["記名", "記名押印"], ["署名", "署名押印"]])
+    theirs = _draft(["第1条"], [header, ["記名する", "記名押印"], ["署名", "署名押印"]])
+    ours = _draft(["第1条"], [header, ["記名", "記名押印"], ["署名", "署名押印"], ["（削る）", "押印"]])
+
+    carried = carry_edits(base, theirs, ours, stamp="20270301")
+
+    assert _texts(carried.document)[1] == "改正後\t改正前\n記名する\t記名押印\n署名\t署名押印\n（削る）\t押印"
+    assert (carried.taken, carried.conflicts) == (1, [])
+
+    # The same row changed by both: the reviewer's row is kept and flagged there.
+    ours = _draft(["第1条"], [header, ["氏名", "記名押印"], ["署名", "署名押印"]])
+    carried = carry_edits(base, theirs, ours, stamp="20270301")
+    assert _texts(carried.document)[1] == "改正後\t改正前\n記名する\t記名押印\n署名\t署名押印"
+    assert [c.line() for c in carried.conflicts] == ["審査者の修正「記名する 記名押印」を残しました（今回の起案では「氏名 記名押印」）"]
+    marks = carried.document.tables[0].rows[1]._tr.findall(".//" + qn("w:commentRangeStart"))
+    assert len(marks) == 1

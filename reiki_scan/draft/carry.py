@@ -96,11 +96,6 @@ def _blocks(document) -> list:
     return [el for el in document.element.body if el.tag != _SECT]
 
 
-def _keys(blocks: list) -> list[tuple[str, str]]:
-    # The tag is part of the key: a paragraph never matches a table of the same text.
-    return [(el.tag, block_text(el)) for el in blocks]
-
-
 def _bytes(source) -> bytes:
     if isinstance(source, Path | str):
         return Path(source).read_bytes()
@@ -236,6 +231,67 @@ def _flag(document, blocks: list, conflict: Conflict, date: _dt.datetime) -> Non
     comment._comment_elm.date = date  # the run date, not the wall clock: the output stays stable
 
 
+@dataclass
+class _Merge:
+    """The documents of one merge and what it found so far."""
+
+    theirs: object
+    merged: object
+    result: Carried
+    flags: list[tuple[list, Conflict]] = field(default_factory=list)
+
+
+def _row_key(tr) -> tuple[str, str]:
+    return (_TR, "\t".join("\n".join(_paragraph_text(p) for p in tc.iter(_P)) for tc in tr.iter(_TC)))
+
+
+def _merge(base: list, theirs: list, ours: list, m: _Merge, key) -> list:
+    """The merged sequence of elements (body blocks, or the rows of one table) from the ``base``,
+    ``theirs`` and ``ours`` sequences, compared by ``key(element)``: elements of ``ours`` as they
+    are, those taken from the reviewer copied into the merged document. A table both sides changed
+    (one table for one table) is merged row by row, so that a reviewer's cell survives the tool's
+    change of another row."""
+    b_keys, t_keys, o_keys = [key(el) for el in base], [key(el) for el in theirs], [key(el) for el in ours]
+    hunks = _hunks(b_keys, t_keys, "theirs") + _hunks(b_keys, o_keys, "ours")
+    out: list = []
+    at = 0  # base position written so far
+    for cluster in _clusters(hunks):
+        lo, hi = min(h.i1 for h in cluster), max(h.i2 for h in cluster)
+        out.extend(ours[i + _offset(hunks, i)] for i in range(at, lo))
+        at = hi
+        t_span, o_span = _span(cluster, "theirs", lo, hi), _span(cluster, "ours", lo, hi)
+        o_lo, o_hi = o_span if o_span is not None else (lo + _offset(hunks, lo), lo + _offset(hunks, lo) + hi - lo)
+        if t_span is None or t_keys[t_span[0]:t_span[1]] == o_keys[o_lo:o_hi]:
+            out.extend(ours[o_lo:o_hi])
+            continue
+        t_lo, t_hi = t_span
+        if o_span is not None and hi - lo == t_hi - t_lo == o_hi - o_lo == 1 and \
+                base[lo].tag == theirs[t_lo].tag == ours[o_lo].tag == _TBL:
+            out.append(_merge_table(base[lo], theirs[t_lo], ours[o_lo], m))
+            continue
+        taken = [_copy_block(el, m.theirs, m.merged) for el in theirs[t_lo:t_hi]]
+        out.extend(taken)
+        if o_span is None:
+            m.result.taken += 1
+            continue
+        conflict = Conflict("\n".join(k[1] for k in t_keys[t_lo:t_hi]), "\n".join(k[1] for k in o_keys[o_lo:o_hi]))
+        m.result.conflicts.append(conflict)
+        # A stretch the reviewer deleted is flagged on the element before it.
+        m.flags.append((taken or out[-1:], conflict))
+    out.extend(ours[i + _offset(hunks, i)] for i in range(at, len(base)))
+    return out
+
+
+def _merge_table(base, theirs, ours, m: _Merge):
+    """``ours`` (a ``w:tbl`` of the merged document) with its rows merged from the three tables."""
+    rows = _merge(base.findall(_TR), theirs.findall(_TR), ours.findall(_TR), m, _row_key)
+    for tr in ours.findall(_TR):
+        ours.remove(tr)
+    for tr in rows:
+        ours.append(tr)
+    return ours
+
+
 def carry_edits(base, theirs, ours, *, stamp: str) -> Carried:
     """Merge a reviewer's edits into a new draft.
 
@@ -247,34 +303,13 @@ def carry_edits(base, theirs, ours, *, stamp: str) -> Carried:
     Raises what python-docx raises for a file that is not a .docx."""
     base_doc, their_doc = _open(base), _open(theirs)
     merged = docx.Document(io.BytesIO(_bytes(ours)))
-    b_keys, t_blocks, o_blocks = _keys(_blocks(base_doc)), _blocks(their_doc), _blocks(merged)
-    t_keys, o_keys = _keys(t_blocks), _keys(o_blocks)
-    hunks = _hunks(b_keys, t_keys, "theirs") + _hunks(b_keys, o_keys, "ours")
-    result = Carried(merged)
-    date = _dt.datetime.strptime(stamp[:8], "%Y%m%d").replace(tzinfo=_dt.UTC)
-    out: list = []
-    flags: list[tuple[list, Conflict]] = []
-    at = 0  # base position written so far
-    for cluster in _clusters(hunks):
-        lo, hi = min(h.i1 for h in cluster), max(h.i2 for h in cluster)
-        out.extend(o_blocks[i + _offset(hunks, i)] for i in range(at, lo))
-        t_span, o_span = _span(cluster, "theirs", lo, hi), _span(cluster, "ours", lo, hi)
-        o_lo, o_hi = o_span if o_span is not None else (lo + _offset(hunks, lo), lo + _offset(hunks, lo) + hi - lo)
-        if t_span is None or t_keys[t_span[0]:t_span[1]] == o_keys[o_lo:o_hi]:
-            out.extend(o_blocks[o_lo:o_hi])
-        else:
-            taken = [_copy_block(el, their_doc, merged) for el in t_blocks[t_span[0]:t_span[1]]]
-            out.extend(taken)
-            if o_span is None:
-                result.taken += 1
-            else:
-                conflict = Conflict("\n".join(k[1] for k in t_keys[t_span[0]:t_span[1]]),
-                                    "\n".join(k[1] for k in o_keys[o_lo:o_hi]))
-                result.conflicts.append(conflict)
-                # A stretch the reviewer deleted is flagged on the block before it.
-                flags.append((taken or out[-1:], conflict))
-        at = hi
-    out.extend(o_blocks[i + _offset(hunks, i)] for i in range(at, len(b_keys)))
+    m = _Merge(their_doc, merged, Carried(merged))
+
+    def key(el) -> tuple[str, str]:
+        # The tag is part of the key: a paragraph never matches a table of the same text.
+        return (el.tag, block_text(el))
+
+    out = _merge(_blocks(base_doc), _blocks(their_doc), _blocks(merged), m, key)
     body = merged.element.body
     for el in _blocks(merged):
         body.remove(el)
@@ -284,9 +319,10 @@ def carry_edits(base, theirs, ours, *, stamp: str) -> Carried:
             sect.addprevious(el)
         else:
             body.append(el)
-    for blocks, conflict in flags:
+    date = _dt.datetime.strptime(stamp[:8], "%Y%m%d").replace(tzinfo=_dt.UTC)
+    for blocks, conflict in m.flags:
         _flag(merged, blocks, conflict, date)
-    return result
+    return m.result
 
 
 def carry_or_none(base: Path, theirs: Path, ours: Path, *, stamp: str) -> Carried | None:
