@@ -3,8 +3,8 @@
 When a reviewer has edited a generated draft and the tool writes a new one, three versions meet:
 the **base** (the draft the tool wrote last, kept under ``OUT/.reiki-scan/generated/``), **theirs**
 (the reviewer's file, which :func:`.protect.save_protected` moves to 履歴) and **ours** (the new
-draft). :func:`carry_edits` merges them block by block — a block is a paragraph or a whole table
-of the body — the way diff3 merges lines:
+draft). :func:`carry_edits` merges them block by block — a block is a paragraph or a table of
+the body; a table both sides changed is merged again row by row — the way diff3 merges lines:
 
 - blocks are aligned base↔theirs and base↔ours with :class:`difflib.SequenceMatcher` on their text
   (tracked insertions counted, tracked deletions not: what the page reads once the changes are
