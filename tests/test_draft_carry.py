@@ -79,3 +79,17 @@ def test_regression_a_reviewers_cell_in_the_comparison_table_survives_the_tools_
     assert [c.line() for c in carried.conflicts] == ["審査者の修正「記名する 記名押印」を残しました（今回の起案では「氏名 記名押印」）"]
     marks = carried.document.tables[0].rows[1]._tr.findall(".//" + qn("w:commentRangeStart"))
     assert len(marks) == 1
+
+
+def test_regression_a_reviewers_comment_on_a_paragraph_nobody_changed_survives():
+    base = _draft(["第1条中「印」を削る。", "第2条中「印」を削る。"])
+    theirs = _draft(["第1条中「印」を削る。", "第2条中「印」を削る。"])
+    theirs.add_comment(theirs.paragraphs[1].runs, text="所管課に確認済み", author="法規担当", initials="HK")
+    ours = _draft(["第1条中「押印」を削る。", "第2条中「印」を削る。"])
+
+    carried = carry_edits(base, theirs, ours, stamp="20270301")
+
+    assert _texts(carried.document) == ["第1条中「押印」を削る。", "第2条中「印」を削る。"]
+    assert (carried.taken, carried.conflicts) == (1, [])
+    assert [(c.author, c.text) for c in carried.document.comments] == [("法規担当", "所管課に確認済み")]
+    assert carried.document.paragraphs[1]._p.find(qn("w:commentRangeStart")) is not None

@@ -135,10 +135,10 @@ def _overlap(a: _Hunk, b: _Hunk) -> bool:
     return a.i1 < b.i2 and b.i1 < a.i2
 
 
-def _offset(hunks: list[_Hunk], i: int) -> int:
-    """Where base block ``i`` (not inside one of the new draft's hunks) stands in the new draft,
-    less ``i``: what the new draft's hunks before it (insertions at ``i`` included) added."""
-    return sum((h.j2 - h.j1) - (h.i2 - h.i1) for h in hunks if h.side == "ours" and h.i2 <= i)
+def _offset(hunks: list[_Hunk], i: int, side: str = "ours") -> int:
+    """Where base element ``i`` (not inside one of ``side``'s hunks) stands in ``side``'s sequence,
+    less ``i``: what that side's hunks before it (insertions at ``i`` included) added."""
+    return sum((h.j2 - h.j1) - (h.i2 - h.i1) for h in hunks if h.side == side and h.i2 <= i)
 
 
 def _clusters(hunks: list[_Hunk]) -> list[list[_Hunk]]:
@@ -257,7 +257,7 @@ def _merge(base: list, theirs: list, ours: list, m: _Merge, key) -> list:
     at = 0  # base position written so far
     for cluster in _clusters(hunks):
         lo, hi = min(h.i1 for h in cluster), max(h.i2 for h in cluster)
-        out.extend(ours[i + _offset(hunks, i)] for i in range(at, lo))
+        out.extend(_unchanged(i, hunks, theirs, ours, m) for i in range(at, lo))
         at = hi
         t_span, o_span = _span(cluster, "theirs", lo, hi), _span(cluster, "ours", lo, hi)
         o_lo, o_hi = o_span if o_span is not None else (lo + _offset(hunks, lo), lo + _offset(hunks, lo) + hi - lo)
@@ -278,8 +278,18 @@ def _merge(base: list, theirs: list, ours: list, m: _Merge, key) -> list:
         m.result.conflicts.append(conflict)
         # A stretch the reviewer deleted is flagged on the element before it.
         m.flags.append((taken or out[-1:], conflict))
-    out.extend(ours[i + _offset(hunks, i)] for i in range(at, len(base)))
+    out.extend(_unchanged(i, hunks, theirs, ours, m) for i in range(at, len(base)))
     return out
+
+
+def _unchanged(i: int, hunks: list[_Hunk], theirs: list, ours: list, m: _Merge):
+    """Base element ``i``, which neither side changed: the new draft's, unless the reviewer put a
+    comment on it (a comment is not text, so the alignment does not see it): then theirs, with it."""
+    mine = theirs[i + _offset(hunks, i, "theirs")]
+    if any(n.tag in _COMMENT_MARKS for n in mine.iter()):
+        m.result.taken += 1
+        return _copy_block(mine, m.theirs, m.merged)
+    return ours[i + _offset(hunks, i)]
 
 
 def _merge_table(base, theirs, ours, m: _Merge):
