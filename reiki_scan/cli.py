@@ -73,10 +73,18 @@ def _config(corpus: Path | None, **overrides):
     from .config import load_config
     from .errors import ConfigError
 
+    from .errors import PatternDataError
+
     try:
-        return load_config(corpus, **overrides)
-    except ConfigError as e:
+        config = load_config(corpus, **overrides)
+        if config.rewrites:
+            from .draft.rewrites import rules_for
+
+            # The city's own rules are checked before the scan, not after it when the drafts are made.
+            rules_for(config.rewrites)
+    except (ConfigError, PatternDataError) as e:
         _fail(str(e))
+    return config
 
 
 def _resolve_corpus(corpus: Path | None) -> Path:
@@ -94,30 +102,63 @@ def _resolve_corpus(corpus: Path | None) -> Path:
 
 
 class _Progress:
-    """A rich progress bar per stage, shown only when the stage lasts."""
+    """What a command is doing, as it goes. On a terminal: a rich progress bar per stage, and from the
+    start a line that moves while the workers load the language model (GiNZA takes seconds) until
+    the first files come back. Piped or redirected: nothing while it runs, then one line with how
+    far each stage went and the time taken (a log keeps no bars). ``starting``: show that first line
+    (not for ``draft``, which loads no model)."""
 
-    def __init__(self, console) -> None:
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    _LABELS = {"model": "準備中: 言語モデル (GiNZA) の読込 (loading the language model)",
+               "load": "読込 (load)", "detect": "検出 (detect)", "nlp": "構文解析 (parse)",
+               "draft": "起案・台帳の作成 (writing drafts and the ledger)"}
+    _SHORT = {"load": "読込", "detect": "検出", "nlp": "構文解析", "draft": "起案・台帳"}
 
-        self.progress = Progress(
-            TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-            console=console, transient=True,
-        )
+    def __init__(self, console, *, starting: bool = True) -> None:
+        import time
+
+        self.console = console
+        self.started = time.perf_counter()
+        self.starting = starting
+        self.reached: dict[str, tuple[int, int]] = {}
         self.tasks: dict[str, TaskID] = {}
+        self.progress = None
+        if console.is_terminal:
+            from rich.progress import (BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn,
+                                       TimeElapsedColumn)
 
-    _LABELS = {"load": "読込 (load)", "detect": "検出 (detect)", "nlp": "構文解析 (parse)"}
+            self.progress = Progress(
+                SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                TimeElapsedColumn(), console=console, transient=True,
+            )
 
     def __call__(self, stage: str, done: int, total: int) -> None:
+        self.reached[stage] = (done, total)
+        if self.progress is None:
+            return
+        if "model" in self.tasks and stage != "model" and done > 0:
+            # The first results are back: the workers have their model.
+            self.progress.remove_task(self.tasks.pop("model"))
         if stage not in self.tasks:
             self.tasks[stage] = self.progress.add_task(self._LABELS.get(stage, stage), total=total)
         self.progress.update(self.tasks[stage], completed=done, total=total)
 
     def __enter__(self):
-        self.progress.__enter__()
+        if self.progress is not None:
+            self.progress.__enter__()
+            if self.starting:
+                self.tasks["model"] = self.progress.add_task(self._LABELS["model"], total=None)
         return self
 
     def __exit__(self, *exc):
-        return self.progress.__exit__(*exc)
+        import time
+
+        if self.progress is not None:
+            return self.progress.__exit__(*exc)
+        if exc[0] is None:
+            stages = "、".join(f"{self._SHORT.get(k, k)} {d}/{t}" for k, (d, t) in self.reached.items())
+            self.console.print(f"経過 (progress): {stages + '、' if stages else ''}"
+                               f"{time.perf_counter() - self.started:.1f} 秒", soft_wrap=True)
+        return None
 
 
 def _report(console, result, report, files_read: int, out: Path) -> int:
@@ -256,7 +297,8 @@ def draft(
 
     console = _console()
     try:
-        result, report, files_read = pipeline.redraft(out, wait=wait)
+        with _Progress(console, starting=False) as progress:
+            result, report, files_read = pipeline.redraft(out, wait=wait, progress=progress)
     except ReikiScanError as e:
         _fail(str(e))
     code = _report(console, result, report, files_read, out)

@@ -6,6 +6,7 @@ Example (all keys optional)::
     numbering = "arabic"                # "arabic" (第5条第1項) or "kanji" (第五条第一項)
     column_order = "new_old"            # 新旧対照表: "new_old" (改正後|改正前) or "old_new"
     policy = "default"                  # bundled policy name or a path to a YAML file
+    rewrites = "rewrites.yaml"          # the city's own rewrite rules (path), tried before the bundled ones
     effective_date = "2027-04-01"       # 施行期日 (ISO date)
     era_date = "令和9年4月1日"           # the same date as written in the drafts (optional)
     signature_or_seal = "keep"          # 署名又は記名押印 -> "keep" | "署名" | "署名又は記名"
@@ -46,6 +47,7 @@ class RunConfig:
     max_zip_ratio: float = 200.0
     # (title pattern, 所管課) in the order written: the ledger's 所管課 column (department_of).
     departments: tuple[tuple[str, str], ...] = ()
+    rewrites: str = ""
 
     def __post_init__(self) -> None:
         # From TOML a table, from a run's manifest (JSON) a list of pairs: one shape, in order.
@@ -144,7 +146,8 @@ def load_config(corpus: Path | None, **overrides) -> RunConfig:
     """Read ``reiki-scan.toml`` from ``corpus`` (when present) and apply non-None overrides.
 
     A policy given as a path is made absolute: relative to CORPUS in ``reiki-scan.toml``,
-    to the working folder as an option.
+    to the working folder as an option; so is ``rewrites`` (the city's own rewrite rules, which must
+    exist).
     Raises :class:`ConfigError` on an unreadable file, an unknown key or a bad value."""
     values: dict = {}
     if corpus is not None and corpus.is_dir():
@@ -161,11 +164,26 @@ def load_config(corpus: Path | None, **overrides) -> RunConfig:
         raise ConfigError(f"未知の設定項目: {', '.join(sorted(unknown))}", path=str(corpus / CONFIG_NAME))
     if corpus is not None and _is_policy_path(values.get("policy", "")):
         values["policy"] = str((corpus / values["policy"]).resolve())
+    if corpus is not None and values.get("rewrites"):
+        values["rewrites"] = _user_file(corpus, values["rewrites"], "rewrites")
     overrides = {k: v for k, v in overrides.items() if v is not None}
     if _is_policy_path(overrides.get("policy", "")):
         overrides["policy"] = str(Path(overrides["policy"]).resolve())
     cfg = RunConfig(**values)
     return replace(cfg, **overrides)
+
+
+def _user_file(corpus: Path, value: object, key: str) -> str:
+    """A file named in ``reiki-scan.toml`` (``key``), resolved against the folder of the toml and
+    returned absolute, so that ``draft`` finds it from any working folder. Raises
+    :class:`ConfigError` when it is not a string or names no file."""
+    if not isinstance(value, str):
+        raise ConfigError(f"{key} はファイルのパスを文字列で書いてください（値: {value!r}）", path=str(corpus / CONFIG_NAME))
+    path = (corpus / value).resolve()
+    if not path.is_file():
+        raise ConfigError(f"{key} に指定したファイル {value} がありません。reiki-scan.toml と同じフォルダからのパスで"
+                          "書いてください", path=str(corpus / CONFIG_NAME))
+    return str(path)
 
 
 def _is_policy_path(policy: str) -> bool:

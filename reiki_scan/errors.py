@@ -182,8 +182,8 @@ class ConfigError(ReikiScanError):
 
 class PatternDataError(ReikiScanError):
     code = "E202"
-    cause = "押印パターンのデータが壊れている"
-    remedy = "patterns/*.yaml を直すか、元に戻す"
+    cause = "押印パターンか書換え規則のデータが壊れている"
+    remedy = "reiki-scan.toml の rewrites に指定した YAML を直す（ツールの中の patterns/*.yaml を直したなら元に戻す）"
 
 
 class PolicyDataError(ReikiScanError):

@@ -34,8 +34,8 @@ from .config import RunConfig
 from .errors import LoadError, NoRunError, OutputError
 from .models import Document, Finding
 from .outfiles import HISTORY_DIR, History, share
-from .review.decisions import (apply_decisions, archive_reviewed_ledger, pending_decisions, read_ledgers,
-                               record_written_ledger, unreviewed_ledger_key)
+from .review.decisions import (apply_decisions, archive_dated_ledgers, archive_reviewed_ledger, pending_decisions,
+                               read_ledgers, record_written_ledger, unreviewed_ledger_key)
 from .review.lineage import Diff, carry_ids
 from .scan import (ProgressFn, ScanResult, ScanStats, Skipped, WorkerPool, build_manifest, load_limits,
                    no_progress, read_document, scan_incremental)
@@ -190,6 +190,9 @@ def apply_reviews(out: Path, findings: list[Finding]) -> tuple[list[Finding], bo
     return ledger.resolve(findings, ledger.read_ledger(path)), True
 
 
+# The steps write_outputs reports under "draft": the instruments, the 見え消し, the form copies, the ledger.
+_DRAFT_STEPS = 4
+
 # Summary keys that differ between two runs giving the same findings: not part of a ledger's content key.
 _RUN_FIGURES = ("timings_s", "units", "diff", "rerun")
 
@@ -209,7 +212,8 @@ def ledger_key(findings: list[Finding], summary: dict, departments: tuple[tuple[
 def write_outputs(out: Path, result: ScanResult, *, drafts: bool, files_read: int,
                   stamp: str | None = None, reviews_applied: bool = False,
                   extra_summary: dict | None = None, unreviewed_ledger: str | None = None,
-                  history: History | None = None, decision_times: dict[str, float] | None = None) -> OutputReport:
+                  history: History | None = None, decision_times: dict[str, float] | None = None,
+                  progress: ProgressFn = no_progress) -> OutputReport:
     """Write findings.jsonl, summary.json, the ledger and (with ``drafts``) every draft.
 
     OUT holds the current files: a ledger or draft a reviewer edited is moved, intact, to
@@ -222,7 +226,9 @@ def write_outputs(out: Path, result: ScanResult, *, drafts: bool, files_read: in
     that); it is then not read, and not rewritten when the new ledger would show the same findings
     and summary (its 実行情報 and 変更点 stay those of the run that wrote it). ``decision_times``:
     finding id → modification time (POSIX seconds) of the ledger its decision came from, for a
-    disagreement with a 見え消し (default: that of ``OUT/ledger.xlsx``)."""
+    disagreement with a 見え消し (default: that of ``OUT/ledger.xlsx``). ``progress``: told
+    ``("draft", done, total)`` as the drafts (the instruments, the 見え消し, the form copies) and the
+    ledger are written."""
     from . import group
     from .draft import ledger
     from .review.ledger import ledger_has_reviewer_input
@@ -263,14 +269,17 @@ def write_outputs(out: Path, result: ScanResult, *, drafts: bool, files_read: in
         needed |= {k.form_file for k in links if k.regulation in needed}
         docs = {k: result.documents[k] for k in sorted(needed) if k in result.documents}
         draft_findings, draft_docs = draft_view(findings, docs, links)
+        progress("draft", 0, _DRAFT_STEPS)
         drafted = write_drafts(out, draft_findings, draft_docs, result.config,
                                stamp=stamp[:8], store=out / GENERATED_DIR, history=history)
         # A finding whose amended provision fails the linter is not drafted: 要検討 with the rule.
         failed = {fid: m for m in reversed(drafted.lint_failed) for fid in m.finding_ids}
         findings = [demoted(f, failed[f.id]) if f.id in failed else f for f in findings]
         result.findings = findings
+        progress("draft", 1, _DRAFT_STEPS)
         mikeshi = write_mikeshi(out, findings, result.documents, result.config,
                                 stamp=stamp[:8], store=out / GENERATED_DIR, history=history)
+        progress("draft", 2, _DRAFT_STEPS)
         result.timings["draft"] = time.perf_counter() - t0
         report.files.extend(drafted.files)
         report.files.extend(mikeshi.files)
@@ -280,6 +289,7 @@ def write_outputs(out: Path, result: ScanResult, *, drafts: bool, files_read: in
         result.problems.extend(drafted.problems)
         amended = write_amended_forms(out, findings, docs, result.corpus, result.config,
                                       stamp=stamp[:8], store=out / GENERATED_DIR, history=history)
+        progress("draft", 3, _DRAFT_STEPS)
         report.files.extend(a.written for a in amended.written if a.new)
         report.notes.extend(amended.notes)
         report.notes.extend(
@@ -319,6 +329,8 @@ def write_outputs(out: Path, result: ScanResult, *, drafts: bool, files_read: in
         report.ledger = ledger_path.name
     atomic_write_text(out / "summary.json", json.dumps(summary, ensure_ascii=False, indent=2) + "\n")
     report.files.append("summary.json")
+    if drafts:
+        progress("draft", _DRAFT_STEPS, _DRAFT_STEPS)
     report.history = [history.where(p) for p in history.moved]
     if history.moved:
         report.notes.append(f"前の版は {history.where(history.folder)} に移しました（削除・上書きはしていません）: "
@@ -385,7 +397,7 @@ def run(corpus: Path, out: Path, config: RunConfig, *, drafts: bool = True, work
                                        extra_summary={"diff": diff.to_json(),
                                                       "rerun": {"run": run_id, **scanned.stats.to_json()}},
                                        unreviewed_ledger=unreviewed_ledger_key(out, ws), history=history,
-                                       decision_times=_decision_times(stored))
+                                       decision_times=_decision_times(stored), progress=progress)
                 report.notes[:0] = archived
                 if report.ledger:
                     record_written_ledger(out / report.ledger, ws, result.findings, report.ledger_key)
@@ -400,19 +412,41 @@ def run(corpus: Path, out: Path, config: RunConfig, *, drafts: bool = True, work
 
 def _archive_ledger(out: Path, ws: Workspace, history: History) -> list[str]:
     """Move a reviewer's ``OUT/ledger.xlsx`` to the history folder before its decisions are applied
-    (so that they name where it is now); the note that says so, or none."""
+    (so that they name where it is now), and the files earlier versions wrote beside each other
+    (:func:`_archive_dated`); the notes that say so."""
+    notes = _archive_dated(out, ws, history)
     moved = archive_reviewed_ledger(out, ws, history)
     if moved is None:
+        return notes
+    return [*notes, f"ledger.xlsx には審査結果が入力されているため {history.where(moved)} に移し（その審査結果は"
+                    "引き続き有効です）、新しい台帳を ledger.xlsx に書きました"]
+
+
+def _archive_dated(out: Path, ws: Workspace, history: History) -> list[str]:
+    """Earlier versions wrote a new ledger or draft beside a reviewer's with the run date in its name
+    (``ledger-20261129-090000.xlsx``, ``特例規則案-20261129.docx``): they move to the history folder,
+    intact, so that OUT holds one current ledger and one current set of drafts; their decisions
+    still count."""
+    from .draft.forms import FORMS_DIR
+    from .draft.instruments import SEIBI_FILE, SEIRI_FILE, TAISHO_FILE, TOKUREI_FILE, YOKO_FILE
+    from .draft.mikeshi import MIKESHI_DIR
+    from .draft.protect import move_dated
+
+    stems = {Path(n).stem for n in (SEIRI_FILE, SEIBI_FILE, YOKO_FILE, TOKUREI_FILE, TAISHO_FILE)}
+    moved = archive_dated_ledgers(out, ws, history) + move_dated(out, stems, history)
+    moved += move_dated(out / MIKESHI_DIR, None, history) + move_dated(out / FORMS_DIR, None, history)
+    if not moved:
         return []
-    return [f"ledger.xlsx には審査結果が入力されているため {history.where(moved)} に移し（その審査結果は引き続き"
-            "有効です）、新しい台帳を ledger.xlsx に書きました"]
+    return [f"以前の版が日付を付けて並べて書いた {len(moved)} 個のファイルを {history.where(history.folder)} に移しました"
+            "（台帳の審査結果と見え消しの判断は引き続き有効です）"]
 
 
 def _decision_times(stored: dict) -> dict[str, float]:
     return {i: s.source_mtime_ns / 1e9 for i, s in stored.items()}
 
 
-def redraft(out: Path, *, wait: bool = False, stamp: str | None = None) -> tuple[ScanResult, OutputReport, int]:
+def redraft(out: Path, *, wait: bool = False, stamp: str | None = None,
+            progress: ProgressFn = no_progress) -> tuple[ScanResult, OutputReport, int]:
     """``reiki-scan draft OUT``: the decisions of every ledger of ``out`` (and those stored from
     ledgers since replaced) over the stored proposals, a changed clause's decision set back for
     re-review; then findings.jsonl, the ledger and every draft rewritten, without scanning again.
@@ -423,7 +457,7 @@ def redraft(out: Path, *, wait: bool = False, stamp: str | None = None) -> tuple
     Raises :class:`~reiki_scan.errors.WorkspaceLockedError` when a run holds ``out``,
     :class:`~reiki_scan.errors.NoRunError` when OUT holds no complete run, or when the corpus or
     a file with findings is gone
-    (the drafts are then left as they were)."""
+    (the drafts are then left as they were). ``progress``: as :func:`write_outputs`."""
     from .review.ledger import as_proposed
     from .store import db_path
 
@@ -456,7 +490,7 @@ def redraft(out: Path, *, wait: bool = False, stamp: str | None = None) -> tuple
                 report = write_outputs(out, result, drafts=True, files_read=files_read, reviews_applied=True,
                                        stamp=history.stamp, extra_summary=_scan_figures(previous, result.findings),
                                        unreviewed_ledger=unreviewed_ledger_key(out, ws), history=history,
-                                       decision_times=_decision_times(stored))
+                                       decision_times=_decision_times(stored), progress=progress)
                 report.notes[:0] = archived
                 if report.ledger:
                     record_written_ledger(out / report.ledger, ws, result.findings, report.ledger_key)

@@ -190,7 +190,7 @@ def test_no_rule_is_a_problem():
     assert am.changes == ()
     assert am.problems == (
         "みどり市補助金交付規則 第2条第1項: 「申請書に記名押印」（押印、廃止）を書き換える規則がありません。"
-        "手作業で改め文を作るか、rewrites.yaml に規則を加えてください",)
+        "手作業で改め文を作るか、市の書換え規則（reiki-scan.toml の rewrites）に規則を加えてください",)
 
 
 def test_seal_only_article_is_left_to_the_drafter():

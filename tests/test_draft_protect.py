@@ -148,10 +148,14 @@ def test_edited_special_rule_is_kept_and_the_redline_holds_the_generated_changes
     assert (history / "特例規則案.docx").read_bytes() == edited
     redline = history / "特例規則案-変更点.docx"
     new = read_back(tokurei)
-    assert new[:-1] == before[:-1]
-    assert new[-1] == [r for r in before[-1] if r != row]
+    # The new draft, with the reviewer's note carried into it (issue 21: the tool did not change
+    # the end of the draft, where the note was added).
+    assert new[:-2] == before[:-1]
+    assert new[-2] == [r for r in before[-1] if r != row]
+    assert new[-1][1] == "（法規担当メモ: 適用除外の範囲を総務課と協議する）"
     assert ("特例規則案.docx は審査者が編集していたため 履歴/20261130-090000/特例規則案.docx に移し、新しい起案を "
-            "特例規則案.docx に書きました（前回の起案からの変更点は 履歴/20261130-090000/特例規則案-変更点.docx）") in report.notes
+            "特例規則案.docx に書きました（前回の起案からの変更点は 履歴/20261130-090000/特例規則案-変更点.docx）"
+            "。審査者の修正 1 箇所を新しい起案に引き継ぎました") in report.notes
     assert sorted(p.relative_to(history).as_posix() for p in history.rglob("*") if p.is_file()) == [
         "ledger.xlsx", "特例規則案-変更点.docx", "特例規則案.docx"]
     assert not [p.name for p in out.iterdir() if re.search(r"-[0-9]{8}", p.name)]  # nothing dated beside

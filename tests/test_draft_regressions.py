@@ -63,7 +63,7 @@ def test_regression_amendment_without_rule_is_listed_for_manual_work(jichikai, t
     assert [c.ok for c in drafted.checks] == [True]
     assert drafted.problems == [
         "reiki/jichikai_kisoku.txt: さくら台市自治会活動届出規則 第2条第2項: 「押印」（押印、廃止）を書き換える規則がありません。"
-        "手作業で改め文を作るか、rewrites.yaml に規則を加えてください"]
+        "手作業で改め文を作るか、市の書換え規則（reiki-scan.toml の rewrites）に規則を加えてください"]
     assert read_back(tmp_path / "整理規則案.docx")[1:6] == [
         ("条文", "さくら台市自治会活動届出規則(令和元年さくら台市規則第12号)の一部を次のように改正する。"),
         ("改め文", "第2条第1項中「に捺印のうえ」を「を」に改める。"),
@@ -75,7 +75,7 @@ def test_regression_amendment_without_rule_is_listed_for_manual_work(jichikai, t
     assert read_back(tmp_path / "要手作業一覧.docx")[2] == [
         ["例規", "条項", "条文", "理由", "修正案"],
         ["さくら台市自治会活動届出規則（reiki/jichikai_kisoku.txt）", "第2条第2項", "代表者は、届出書の写しに押印して、これを保管しなければならない。",
-         "[draft.manual] 「押印」（押印、廃止）を書き換える規則がありません。手作業で改め文を作るか、rewrites.yaml に規則を加えてください",
+         "[draft.manual] 「押印」（押印、廃止）を書き換える規則がありません。手作業で改め文を作るか、市の書換え規則（reiki-scan.toml の rewrites）に規則を加えてください",
          "第2条第2項中「押印」を削り、前後の助詞を整える。"]]
 
 

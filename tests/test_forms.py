@@ -160,7 +160,7 @@ def test_checklist_stamp_note_is_left_for_manual_work(real_forms, shared_corpus,
     assert result.written == [] and not (tmp_path / "forms").exists()
     assert [m.reason for m in result.manual] == [
         "r6_checklist_sogyo1 様式第1号: 「受領印」（その他の印、廃止）を書き換える規則がありません。"
-        "手作業で改め文を作るか、rewrites.yaml に規則を加えてください"]
+        "手作業で改め文を作るか、市の書換え規則（reiki-scan.toml の rewrites）に規則を加えてください"]
 
 
 def test_workbooks_whose_shapes_openpyxl_would_drop(shared_corpus, samples):
@@ -221,7 +221,7 @@ def test_samples_summary_lists_copies_and_manual_work(samples_run):
     assert summary["forms_manual"] == [{
         "file": "yoshiki/sogyo_seikyusho.docx", "locator": "様式第5号", "source_ref": "textbox1", "match": "受付印",
         "reason": "補助金交付請求書 様式第5号: 「受付印」（その他の印、廃止）を書き換える規則がありません。"
-                  "手作業で改め文を作るか、rewrites.yaml に規則を加えてください"}, {
+                  "手作業で改め文を作るか、市の書換え規則（reiki-scan.toml の rewrites）に規則を加えてください"}, {
         "file": "yoshiki/sogyo_seikyusho.docx", "locator": "様式第5号", "source_ref": "table1/r3/c3", "match": "㊞",
         "reason": "同じファイルの他の印欄が手作業になるため改正後の写しを作りませんでした。この印欄も手作業で削ってください"}]
     assert sorted(p.name for p in (out / "forms").iterdir()) == ["bousai_shizai_改正後.xlsx", "hojokin_kofu_shinseisho_改正後.docx"]

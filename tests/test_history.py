@@ -88,8 +88,10 @@ def test_regression_edited_drafts_move_to_history_and_the_rejection_in_a_moved_m
     assert {name: (history / name).read_bytes() for name in edited} == edited
     assert sorted(p.relative_to(history).as_posix() for p in history.rglob("*") if p.is_file()) == sorted([
         KORYO, "特例規則案.docx", "特例規則案-変更点.docx"])
-    # The current ones are the tool's, with the reviewer's rejection applied.
-    assert not is_edited(out / KORYO) and not is_edited(tokurei)
+    # The current ones are the tool's, with the reviewer's rejection applied; the special rule
+    # carries the reviewer's note into the new draft (issue 21), so it counts as theirs.
+    assert not is_edited(out / KORYO) and is_edited(tokurei)
+    assert [p.text for p in docx.Document(str(tokurei)).paragraphs][-1] == "（法規担当メモ: 総務課と協議）"
     assert koryo6["id"] not in read_changes(out / KORYO)
     assert len(read_changes(out / KORYO)) == len(read_changes(history / KORYO)) - 1
     r = _findings(out)[koryo6["id"]]
@@ -155,3 +157,34 @@ def test_regression_history_never_overwrites_an_earlier_folder(tmp_path):
     moved = History(tmp_path, "20261201-090000").move(tmp_path / "ledger.xlsx")
     assert moved == tmp_path / "履歴" / "20261201-090000-2" / "ledger.xlsx"
     assert REVIEW_TIME  # the review helpers of test_mikeshi are shared
+
+
+def test_regression_files_earlier_versions_wrote_beside_each_other_move_to_history(out):
+    """Issue 21: before 履歴, a rerun wrote its ledger and drafts beside a reviewer's with the run date
+    in their name (``ledger-20261129-090000.xlsx``, ``特例規則案-20261129.docx``); an OUT left so
+    by an earlier version had several ledgers and drafts and nothing said which to edit. They move to
+    履歴 on the next run, intact, and the decisions in the old ledger still count, naming it there."""
+    found = _findings(out)
+    [koryo6] = [f for f in found.values() if f["file"] == "reiki/koryo_shibounin_kisoku.txt"
+                and f["locator"] == "第6条" and f["decision"] == "廃止"]
+    shutil.copyfile(out / "ledger.xlsx", out / "ledger-20261130-090000.xlsx")
+    line = _decide(out / "ledger-20261130-090000.xlsx", {koryo6["id"]: "存続"})[koryo6["id"]]
+    dated = ["ledger-20261130-090000.xlsx", "特例規則案-20261130.docx", "特例規則案-変更点-20261130.docx",
+             f"{Path(KORYO).with_suffix('').as_posix()}-20261130.docx"]
+    for name in dated[1:]:
+        shutil.copyfile(out / (name.split("-")[0] + ".docx"), out / name)
+    # A name of the city's own that merely ends in digits is not the tool's and stays.
+    shutil.copyfile(out / "特例規則案.docx", out / "メモ-20261130.docx")
+    contents = {name: (out / name).read_bytes() for name in dated}
+
+    _, report, _ = pipeline.redraft(out, stamp="20261201-090000")
+
+    history = out / "履歴" / "20261201-090000"
+    assert {name: (history / name).read_bytes() for name in dated} == contents
+    assert not [n for n in _current(out) if DATED.fullmatch(Path(n).name) and n != "メモ-20261130.docx"]
+    assert (out / "メモ-20261130.docx").exists()
+    r = _findings(out)[koryo6["id"]]
+    assert (r["decision"], r["reason"]) == (
+        "存続", f"審査結果により存続（履歴/20261201-090000/ledger-20261130-090000.xlsx 一覧 第{line}行）")
+    assert ("以前の版が日付を付けて並べて書いた 4 個のファイルを 履歴/20261201-090000 に移しました"
+            "（台帳の審査結果と見え消しの判断は引き続き有効です）") in report.notes

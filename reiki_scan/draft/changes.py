@@ -16,7 +16,7 @@ from collections.abc import Mapping
 
 from ..config import RunConfig
 from ..models import Amendment, Document, Edit, Finding, Provision, ProvisionChange
-from .rewrites import RewriteRule, first_edit, load_rules, sentence_span
+from .rewrites import RewriteRule, first_edit, rules_for, sentence_span
 
 CHANGING_DECISIONS = ("廃止", "記名に改める", "署名に改める")
 # What the drafter must do where no rule drafts the change (the placeholder's words).
@@ -107,13 +107,13 @@ def build_amendments(findings: list[Finding], docs: Mapping[str, Document], conf
     署名に改める, sorted by file path.
 
     ``docs`` maps ``Finding.file`` to its parsed :class:`Document`; ``rules`` defaults to the
-    bundled ``patterns/rewrites.yaml``. Changes are ordered 本則, 附則, 別表, 様式, each by
+    city's own rules (``config.rewrites``) then the bundled ``patterns/rewrites.yaml``. Changes are ordered 本則, 附則, 別表, 様式, each by
     position; edits inside a change front to back, with half-open offsets into the document
     text. Findings that cannot be drafted (no document, no rule, overlapping wording, a whole
     provision to delete before others) are listed in ``Amendment.problems``.
     Raises :class:`PatternDataError` when the rewrite rules are invalid."""
-    del config  # the change model does not depend on the city's style; rendering does
-    rules = load_rules() if rules is None else rules
+    # The change model does not depend on the city's style (rendering does), only on its rules.
+    rules = rules_for(config.rewrites) if rules is None else rules
     by_file: dict[str, list[Finding]] = defaultdict(list)
     for f in findings:
         if f.decision in CHANGING_DECISIONS:
@@ -148,7 +148,7 @@ def _amend(doc: Document, findings: list[Finding], rules: tuple[RewriteRule, ...
         sentence = doc.text[s:e]
         hit = first_edit(rules, f.category, f.decision, sentence, f.start - s, f.end - s)
         if hit is None:
-            problems.append(_problem(f, "を書き換える規則がありません。手作業で改め文を作るか、rewrites.yaml に規則を加えてください"))
+            problems.append(_problem(f, "を書き換える規則がありません。手作業で改め文を作るか、市の書換え規則（reiki-scan.toml の rewrites）に規則を加えてください"))
             manual.append(_manual(scope, sentence, s, f, MANUAL_TASK[f.decision]))
             continue
         _, (a, b, new) = hit

@@ -121,10 +121,11 @@ def _parse_custom(blob: bytes) -> dict[str, str]:
     return props
 
 
-def record_hash(doc) -> str:
-    """Store :func:`content_hash` of ``doc`` (a python-docx ``Document``) as the custom
+def record_hash(doc, value: str | None = None) -> str:
+    """Store :func:`content_hash` of ``doc`` (a python-docx ``Document``) — or ``value``, the hash
+    of the draft the tool made when ``doc`` carries a reviewer's edits into it — as the custom
     property :data:`HASH_PROPERTY`, keeping other custom properties; returns the hash."""
-    value = content_hash(doc)
+    value = value if value is not None else content_hash(doc)
     package = doc.part.package
     for rel in package.rels.values():
         if rel.reltype == RT.CUSTOM_PROPERTIES and not rel.is_external:

@@ -111,12 +111,13 @@ def build_docx(blocks: Sequence[Block], title: str):
     return doc
 
 
-def save_docx(doc, path: Path) -> Path:
+def save_docx(doc, path: Path, *, recorded: str | None = None) -> Path:
     """Save ``doc`` to ``path`` through a temporary file and a rename, recording the content
-    hash of :mod:`.dochash` in its custom properties.
+    hash of :mod:`.dochash` in its custom properties (``recorded``: that hash given, see
+    :func:`.dochash.record_hash`).
 
     Raises :class:`OutputError` when the file cannot be written."""
-    record_hash(doc)
+    record_hash(doc, recorded)
     tmp = path.with_name(f".{path.name}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -4,8 +4,8 @@ Every .docx the tool writes records a hash of what it wrote (:mod:`.dochash`).
 :func:`save_protected` is the one way the drafts are written: a file at the target path
 whose current hash differs from its recorded one (or that has none) is kept byte for byte: it
 moves to this run's history folder (``OUT/履歴/20261129-090000/特例規則案.docx``,
-:class:`reiki_scan.outfiles.History`) and the new draft takes its place, so that OUT always holds
-the current drafts; beside the moved file goes a redline from the previous generated draft (a copy
+:class:`reiki_scan.outfiles.History`) and the new draft takes its place, with the reviewer's edits
+merged into it (:mod:`.carry`), so that OUT always holds the current drafts; beside the moved file goes a redline from the previous generated draft (a copy
 kept under ``OUT/.reiki-scan/generated/``) to the new one (``履歴/20261129-090000/特例規則案-変更点.docx``).
 Drafts written beside an edited one with a run date in their name by earlier versions
 (``特例規則案-20261129.docx``) are still recognised when a draft is retired.
@@ -25,6 +25,7 @@ from pathlib import Path
 
 from ..errors import OutputError
 from ..outfiles import History
+from .carry import add_conflict_lines, carry_or_none
 from .dochash import HASH_PROPERTY, content_hash, content_text, file_hash, record_hash, recorded_hash
 from .docx_writer import save_docx
 from .redline import write_redline
@@ -54,12 +55,14 @@ class SaveOutcome:
     ``None`` when nothing had to be written; ``kept``: where the reviewer-edited file is now
     (moved to the history folder, or left in place when nothing was written), else ``None``;
     ``redline``: the redline written, else ``None``; ``note``: one Japanese line for the user
-    when a reviewer's file was kept, else ``""``."""
+    when a reviewer's file was kept, else ``""``; ``conflicts``: one Japanese line per place the
+    reviewer and the tool both changed (:mod:`.carry`), kept as the reviewer wrote it."""
 
     written: Path | None
     kept: Path | None = None
     redline: Path | None = None
     note: str = ""
+    conflicts: tuple[str, ...] = ()
 
 
 def _keep_copy(written: Path, previous: Path | None) -> None:
@@ -87,7 +90,10 @@ def save_protected(doc, path: Path, *, stamp: str, previous: Path | None = None,
     run's history folder (default: ``履歴/<stamp>`` in ``path``'s folder).
 
     When the file was edited and the new draft has the same content as the last generated one,
-    nothing is written and nothing moved (the note says so). Raises :class:`OutputError` when a
+    nothing is written and nothing moved (the note says so). Otherwise, with a ``redline_title``
+    and a copy of the last generated draft, the reviewer's edits are carried into the new draft
+    (:func:`.carry.carry_edits`: where the tool's text changed too, theirs is kept with a comment,
+    and the redline lists it). Raises :class:`OutputError` when a
     file cannot be written or moved."""
 
     name = path.name
@@ -103,17 +109,33 @@ def save_protected(doc, path: Path, *, stamp: str, previous: Path | None = None,
     history = history if history is not None else History(path.parent, stamp)
     kept = history.move(path)
     save_docx(doc, path)
-    red = None
+    red, carried = None, None
     if redline_title is not None and prior is not None:
         red = kept.with_name(f"{path.stem}-変更点{path.suffix}")
         write_redline(prior, path, red, redline_title, stamp=stamp)
+        # Before the copy of the last generated draft (the merge's base) is replaced below.
+        carried = carry_or_none(prior, kept, path, stamp=stamp)
     _keep_copy(path, previous)
     note = f"{name} は審査者が編集していたため {history.where(kept)} に移し、新しい起案を {name} に書きました"
     if red is not None:
         note += f"（前回の起案からの変更点は {history.where(red)}）"
     elif redline_title is not None:
         note += "（前回の起案の写しがないため変更点の文書は作れません）"
-    return SaveOutcome(path, kept=kept, redline=red, note=note)
+    conflicts: tuple[str, ...] = ()
+    if carried is None and prior is not None and redline_title is not None:
+        note += "。審査者の修正は Word 文書として読めないため引き継げません。移した文書から写してください"
+    elif carried is not None and (carried.taken or carried.conflicts):
+        # The recorded hash stays that of the tool's own draft: the merged file holds the
+        # reviewer's wording, so it counts as theirs on the next run and is merged again.
+        save_docx(carried.document, path, recorded=recorded_hash(previous) if previous is not None else None)
+        conflicts = tuple(c.line() for c in carried.conflicts)
+        if red is not None and conflicts:
+            add_conflict_lines(red, conflicts)
+        note += f"。審査者の修正 {carried.taken + len(conflicts)} 箇所を新しい起案に引き継ぎました"
+        if conflicts:
+            note += (f"（うち {len(conflicts)} 箇所は今回の起案でも変わったため審査者の文言を残し、"
+                     "コメントを付けました。確かめてください）")
+    return SaveOutcome(path, kept=kept, redline=red, note=note, conflicts=conflicts)
 
 
 @dataclass(frozen=True)
@@ -267,3 +289,27 @@ def retire_bytes(path: Path, previous: Path) -> RetireOutcome:
     if not kept:
         previous.unlink(missing_ok=True)
     return RetireOutcome(tuple(removed), tuple(kept), obsolete_note(kept))
+
+
+# --- files earlier versions wrote beside each other ----------------------------------------
+#
+# Before 履歴 existed, a draft that had to be replaced while a reviewer's edited one stood in its
+# place was written beside it with the run date in its name (``特例規則案-20261129.docx``, its
+# redline ``特例規則案-変更点-20261129.docx``; the same in 見え消し/ and forms/).
+
+_DATED = re.compile(r"(?P<stem>.+?)(?:-変更点)?-[0-9]{8}(?:-[0-9]{6})?(?:-[0-9]+)?\.(?:docx|xlsx)")
+
+
+def move_dated(folder: Path, stems: set[str] | None, history: History) -> list[Path]:
+    """Move the files of ``folder`` that earlier versions wrote beside a draft with a run date in
+    their name into ``history``, intact; return where they went. ``stems``: the draft names (without
+    extension) such files may start with (``None``: any, for folders only the tool writes, 見え消し/
+    and forms/). Raises :class:`OutputError` when one cannot be moved."""
+    if not folder.is_dir():
+        return []
+    moved = []
+    for path in sorted(folder.iterdir()):
+        m = _DATED.fullmatch(path.name)
+        if m and path.is_file() and (stems is None or m["stem"] in stems):
+            moved.append(history.move(path))
+    return moved

@@ -107,7 +107,7 @@ def _compile(pattern: str, rule_id: str, source: Path) -> re.Pattern:
         return re.compile(pattern)
     except re.error as e:
         raise PatternDataError(
-            f"書換え規則 {rule_id} の正規表現が不正です ({e})。rewrites.yaml を直してください", path=str(source)
+            f"書換え規則 {rule_id} の正規表現が不正です ({e})。このファイルを直してください", path=str(source)
         ) from e
 
 
@@ -119,6 +119,22 @@ def load_rules(path: Path | None = None) -> tuple[RewriteRule, ...]:
     repeats an id or holds an invalid regex."""
     source = path or data_dir("patterns") / "rewrites.yaml"
     return _load_cached(str(source))
+
+
+def rules_for(user: str = "") -> tuple[RewriteRule, ...]:
+    """The rules a run drafts with: those of the city's own file ``user`` (``reiki-scan.toml``'s
+    ``rewrites``, an absolute path; ``""`` for none) first, so that its wording wins, then the
+    bundled ones. The city's file is checked by the same schema. Raises :class:`PatternDataError`
+    as :func:`load_rules` does, and when the city's file reuses an id of the bundled rules."""
+    bundled = load_rules()
+    if not user:
+        return bundled
+    own = load_rules(Path(user))
+    clash = sorted({r.id for r in own} & {r.id for r in bundled})
+    if clash:
+        raise PatternDataError(f"書換え規則の id {', '.join(clash)} は同梱の規則と同じです。別の id を付けてください",
+                               path=user)
+    return own + bundled
 
 
 @lru_cache(maxsize=8)

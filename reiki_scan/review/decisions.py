@@ -16,6 +16,7 @@ finding goes back to the proposal (``decided_by = "proposal"``) and its reason s
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from ..ids import clause_key
@@ -27,6 +28,7 @@ from .ledger import REREVIEW_NOTE, as_proposed, proposal_reason, reviewed
 
 LEDGER_GLOB = "ledger*.xlsx"
 REREVIEW_MARK = f"【{REREVIEW_NOTE}】"
+_DATED_LEDGER = re.compile(r"ledger-[0-9]{8}(?:-[0-9]{6})?(?:-[0-9]+)?\.xlsx")
 
 
 def ledger_files(out: Path) -> list[Path]:
@@ -110,6 +112,20 @@ def archive_reviewed_ledger(out: Path, ws: Workspace, history: History) -> Path 
         return None
     moved = history.move(path)
     ws.rename_ledger(ledger_name(out, path), ledger_name(out, moved))
+    return moved
+
+
+def archive_dated_ledgers(out: Path, ws: Workspace, history: History) -> list[Path]:
+    """Move the ledgers earlier versions wrote beside a reviewed one (``ledger-20261129-090000.xlsx``)
+    to ``history``, intact, their stored decisions following them as :func:`archive_reviewed_ledger`'s
+    do; return where they went. Call after :func:`read_ledgers`, inside :meth:`Workspace.transaction`.
+    Raises :class:`~reiki_scan.errors.OutputError` when one cannot be moved."""
+    moved = []
+    for path in sorted(Path(out).glob("ledger-*.xlsx")):
+        if path.is_file() and _DATED_LEDGER.fullmatch(path.name):
+            target = history.move(path)
+            ws.rename_ledger(ledger_name(out, path), ledger_name(out, target))
+            moved.append(target)
     return moved
 
 

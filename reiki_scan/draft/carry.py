@@ -1,0 +1,358 @@
+"""A reviewer's edits carried into the next draft: a three-way merge of .docx drafts.
+
+When a reviewer has edited a generated draft and the tool writes a new one, three versions meet:
+the **base** (the draft the tool wrote last, kept under ``OUT/.reiki-scan/generated/``), **theirs**
+(the reviewer's file, which :func:`.protect.save_protected` moves to 履歴) and **ours** (the new
+draft). :func:`carry_edits` merges them block by block — a block is a paragraph or a table of
+the body; a table both sides changed is merged again row by row — the way diff3 merges lines:
+
+- blocks are aligned base↔theirs and base↔ours with :class:`difflib.SequenceMatcher` on their text
+  (tracked insertions counted, tracked deletions not: what the page reads once the changes are
+  accepted);
+- a stretch only the reviewer changed takes their blocks (copied with their formatting, tracked
+  changes, comments and linked parts); a stretch only the tool changed takes the new draft's;
+- a stretch both changed differently is a **conflict**: the reviewer's blocks are kept and carry a
+  Word comment (author 「reiki-scan」) quoting the tool's new wording, and :class:`Carried` lists it
+  for the 変更点 file and the run's notes.
+
+Nothing here writes the reviewer's file; the caller saves the merged document.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as _dt
+import difflib
+import io
+import zipfile
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import docx
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.oxml.ns import qn
+from docx.text.paragraph import Paragraph
+
+from ..textnorm import xml_safe
+from .redline import AUTHOR
+
+_P, _TBL, _T, _TAB, _BR, _DEL = qn("w:p"), qn("w:tbl"), qn("w:t"), qn("w:tab"), qn("w:br"), qn("w:del")
+_TC, _TR, _SECT = qn("w:tc"), qn("w:tr"), qn("w:sectPr")
+_COMMENT_MARKS = (qn("w:commentRangeStart"), qn("w:commentRangeEnd"), qn("w:commentReference"))
+_REL_ATTRS = tuple(qn(a) for a in ("r:id", "r:embed", "r:link"))
+_QUOTE_LIMIT = 200
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """A stretch both the reviewer and the tool changed: ``theirs`` the reviewer's text kept,
+    ``ours`` the tool's new text (``""`` when the tool deleted it)."""
+
+    theirs: str
+    ours: str
+
+    def line(self) -> str:
+        """One Japanese line for the 変更点 file and the run's notes."""
+        return f"審査者の修正「{_short(self.theirs)}」を残しました（今回の起案では「{_short(self.ours)}」）"
+
+
+@dataclass
+class Carried:
+    """What :func:`carry_edits` did: ``document`` the merged python-docx ``Document``,
+    ``taken`` the number of stretches taken from the reviewer without conflict, ``conflicts``."""
+
+    document: object
+    taken: int = 0
+    conflicts: list[Conflict] = field(default_factory=list)
+
+
+def _short(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= _QUOTE_LIMIT else text[: _QUOTE_LIMIT - 1] + "…"
+
+
+def _paragraph_text(p) -> str:
+    out: list[str] = []
+    for node in p.iter(_T, _TAB, _BR):
+        if node.tag == _T:
+            if not any(a.tag == _DEL for a in node.iterancestors()):
+                out.append(node.text or "")
+        else:
+            out.append("\t" if node.tag == _TAB else "\n")
+    return "".join(out)
+
+
+def block_text(el) -> str:
+    """The text of a body block (``w:p`` or ``w:tbl``) as it reads with its tracked changes
+    accepted: tracked deletions left out; a table's cells joined by a tab, its rows by a line end."""
+    if el.tag != _TBL:
+        return _paragraph_text(el)
+    return "\n".join("\t".join("\n".join(_paragraph_text(p) for p in tc.iter(_P)) for tc in tr.iter(_TC))
+                     for tr in el.iter(_TR))
+
+
+def _blocks(document) -> list:
+    return [el for el in document.element.body if el.tag != _SECT]
+
+
+def _bytes(source) -> bytes:
+    if isinstance(source, Path | str):
+        return Path(source).read_bytes()
+    buf = io.BytesIO()
+    source.save(buf)
+    return buf.getvalue()
+
+
+def _open(source) -> object:
+    # Read from bytes: the caller may overwrite the file at that path right after.
+    return docx.Document(io.BytesIO(_bytes(source))) if isinstance(source, Path | str) else source
+
+
+@dataclass(frozen=True)
+class _Hunk:
+    side: str  # "theirs" or "ours"
+    i1: int
+    i2: int
+    j1: int
+    j2: int
+
+
+def _hunks(base: list, other: list, side: str) -> list[_Hunk]:
+    matcher = difflib.SequenceMatcher(None, base, other, autojunk=False)
+    return [_Hunk(side, i1, i2, j1, j2) for tag, i1, i2, j1, j2 in matcher.get_opcodes() if tag != "equal"]
+
+
+def _overlap(a: _Hunk, b: _Hunk) -> bool:
+    """Whether two hunks touch the same base blocks; an insertion overlaps a hunk it falls
+    strictly inside, or another insertion at the same place."""
+    if a.i1 == a.i2 and b.i1 == b.i2:
+        return a.i1 == b.i1
+    if a.i1 == a.i2:
+        return b.i1 < a.i1 < b.i2
+    if b.i1 == b.i2:
+        return a.i1 < b.i1 < a.i2
+    return a.i1 < b.i2 and b.i1 < a.i2
+
+
+def _offset(hunks: list[_Hunk], i: int, side: str = "ours") -> int:
+    """Where base element ``i`` (not inside one of ``side``'s hunks) stands in ``side``'s sequence,
+    less ``i``: what that side's hunks before it (insertions at ``i`` included) added."""
+    return sum((h.j2 - h.j1) - (h.i2 - h.i1) for h in hunks if h.side == side and h.i2 <= i)
+
+
+def _clusters(hunks: list[_Hunk]) -> list[list[_Hunk]]:
+    """Hunks of both sides, sorted by base position, grouped where they overlap (transitively)."""
+    out: list[list[_Hunk]] = []
+    for h in sorted(hunks, key=lambda h: (h.i1, h.i2)):
+        if out and any(_overlap(h, g) for g in out[-1]):
+            out[-1].append(h)
+        else:
+            out.append([h])
+    return out
+
+
+def _span(cluster: list[_Hunk], side: str, base_lo: int, base_hi: int) -> tuple[int, int] | None:
+    """The blocks of ``side`` that stand for base ``[base_lo, base_hi)`` in a cluster, or ``None``
+    when that side has no hunk in it (it kept the base blocks)."""
+    mine = [h for h in cluster if h.side == side]
+    if not mine:
+        return None
+    # Outside its own hunks a side equals the base, so the offset carries over at both ends.
+    first, last = mine[0], mine[-1]
+    return first.j1 - (first.i1 - base_lo), last.j2 + (base_hi - last.i2)
+
+
+def _copy_block(el, source, target) -> object:
+    """A deep copy of ``el`` (a block of ``source``) fit to stand in ``target``: the parts it links
+    to (images, hyperlinks) related from ``target``, its comments copied with new ids."""
+    new = copy.deepcopy(el)
+    src_part, dst_part = source.part, target.part
+    for node in new.iter():
+        for attr in _REL_ATTRS:
+            rid = node.get(attr)
+            if rid is None or rid not in src_part.rels:
+                continue
+            rel = src_part.rels[rid]
+            if rel.is_external:
+                node.set(attr, dst_part.relate_to(rel.target_ref, rel.reltype, is_external=True))
+            else:
+                node.set(attr, dst_part.relate_to(rel.target_part, rel.reltype))
+    ids = {n.get(qn("w:id")) for n in new.iter() if n.tag in _COMMENT_MARKS}
+    if ids:
+        _copy_comments(new, ids, source, target)
+    return new
+
+
+def _comments_of(document):
+    for rel in document.part.rels.values():
+        if rel.reltype == RT.COMMENTS and not rel.is_external:
+            return rel.target_part.element
+    return None
+
+
+def _copy_comments(new, ids: set, source, target) -> None:
+    theirs = _comments_of(source)
+    found = {c.get(qn("w:id")): c for c in theirs} if theirs is not None else {}
+    ours = target.comments._comments_elm
+    next_id = max((c.id for c in ours.comment_lst), default=-1) + 1
+    renumber = {}
+    for old in sorted(i for i in ids if i in found):
+        comment = copy.deepcopy(found[old])
+        comment.set(qn("w:id"), str(next_id))
+        ours.append(comment)
+        renumber[old] = str(next_id)
+        next_id += 1
+    for node in list(new.iter()):
+        if node.tag in _COMMENT_MARKS:
+            old = node.get(qn("w:id"))
+            if old in renumber:
+                node.set(qn("w:id"), renumber[old])
+            else:
+                # A mark whose comment is gone would make Word report the file as damaged.
+                node.getparent().remove(node)
+
+
+def _anchor(el, document) -> Paragraph | None:
+    """The first paragraph of a block (a paragraph, or the first of a table), as python-docx's."""
+    p = el if el.tag == _P else next(el.iter(_P), None)
+    return Paragraph(p, document) if p is not None else None
+
+
+def _flag(document, blocks: list, conflict: Conflict, date: _dt.datetime) -> None:
+    """A comment on the first of ``blocks`` (the reviewer's kept text) quoting the tool's new text."""
+    para = next((p for p in (_anchor(el, document) for el in blocks) if p is not None), None)
+    if para is None:
+        return
+    runs = para.runs or [para.add_run("")]
+    text = ("審査者の修正と今回の起案の変更が重なっています。審査者の文言を残しました。今回の起案の文言: "
+            f"「{conflict.ours or '（削除）'}」")
+    comment = document.add_comment(runs, text=xml_safe(text), author=AUTHOR, initials="RS")
+    comment._comment_elm.date = date  # the run date, not the wall clock: the output stays stable
+
+
+@dataclass
+class _Merge:
+    """The documents of one merge and what it found so far."""
+
+    theirs: object
+    merged: object
+    result: Carried
+    flags: list[tuple[list, Conflict]] = field(default_factory=list)
+
+
+def _row_key(tr) -> tuple[str, str]:
+    return (_TR, "\t".join("\n".join(_paragraph_text(p) for p in tc.iter(_P)) for tc in tr.iter(_TC)))
+
+
+def _merge(base: list, theirs: list, ours: list, m: _Merge, key) -> list:
+    """The merged sequence of elements (body blocks, or the rows of one table) from the ``base``,
+    ``theirs`` and ``ours`` sequences, compared by ``key(element)``: elements of ``ours`` as they
+    are, those taken from the reviewer copied into the merged document. A table both sides changed
+    (one table for one table) is merged row by row, so that a reviewer's cell survives the tool's
+    change of another row."""
+    b_keys, t_keys, o_keys = [key(el) for el in base], [key(el) for el in theirs], [key(el) for el in ours]
+    hunks = _hunks(b_keys, t_keys, "theirs") + _hunks(b_keys, o_keys, "ours")
+    out: list = []
+    at = 0  # base position written so far
+    for cluster in _clusters(hunks):
+        lo, hi = min(h.i1 for h in cluster), max(h.i2 for h in cluster)
+        out.extend(_unchanged(i, hunks, theirs, ours, m) for i in range(at, lo))
+        at = hi
+        t_span, o_span = _span(cluster, "theirs", lo, hi), _span(cluster, "ours", lo, hi)
+        o_lo, o_hi = o_span if o_span is not None else (lo + _offset(hunks, lo), lo + _offset(hunks, lo) + hi - lo)
+        if t_span is None or t_keys[t_span[0]:t_span[1]] == o_keys[o_lo:o_hi]:
+            out.extend(ours[o_lo:o_hi])
+            continue
+        t_lo, t_hi = t_span
+        if o_span is not None and hi - lo == t_hi - t_lo == o_hi - o_lo == 1 and \
+                base[lo].tag == theirs[t_lo].tag == ours[o_lo].tag == _TBL:
+            out.append(_merge_table(base[lo], theirs[t_lo], ours[o_lo], m))
+            continue
+        taken = [_copy_block(el, m.theirs, m.merged) for el in theirs[t_lo:t_hi]]
+        out.extend(taken)
+        if o_span is None:
+            m.result.taken += 1
+            continue
+        conflict = Conflict("\n".join(k[1] for k in t_keys[t_lo:t_hi]), "\n".join(k[1] for k in o_keys[o_lo:o_hi]))
+        m.result.conflicts.append(conflict)
+        # A stretch the reviewer deleted is flagged on the element before it.
+        m.flags.append((taken or out[-1:], conflict))
+    out.extend(_unchanged(i, hunks, theirs, ours, m) for i in range(at, len(base)))
+    return out
+
+
+def _unchanged(i: int, hunks: list[_Hunk], theirs: list, ours: list, m: _Merge):
+    """Base element ``i``, which neither side changed: the new draft's, unless the reviewer put a
+    comment on it (a comment is not text, so the alignment does not see it): then theirs, with it."""
+    mine = theirs[i + _offset(hunks, i, "theirs")]
+    if any(n.tag in _COMMENT_MARKS for n in mine.iter()):
+        m.result.taken += 1
+        return _copy_block(mine, m.theirs, m.merged)
+    return ours[i + _offset(hunks, i)]
+
+
+def _merge_table(base, theirs, ours, m: _Merge):
+    """``ours`` (a ``w:tbl`` of the merged document) with its rows merged from the three tables."""
+    rows = _merge(base.findall(_TR), theirs.findall(_TR), ours.findall(_TR), m, _row_key)
+    for tr in ours.findall(_TR):
+        ours.remove(tr)
+    for tr in rows:
+        ours.append(tr)
+    return ours
+
+
+def carry_edits(base, theirs, ours, *, stamp: str) -> Carried:
+    """Merge a reviewer's edits into a new draft.
+
+    ``base``, ``theirs``, ``ours``: the last generated draft, the reviewer's file and the new draft,
+    each a path to a .docx or a python-docx ``Document`` (read, never written). ``stamp``: the run
+    date ``"20261129"``, the date of the conflict comments. Returns :class:`Carried` with a new
+    ``Document``: ``ours`` with every stretch the reviewer changed and the tool did not taken from
+    ``theirs``, and conflicts kept as the reviewer wrote them, each with a comment.
+    Raises what python-docx raises for a file that is not a .docx."""
+    base_doc, their_doc = _open(base), _open(theirs)
+    merged = docx.Document(io.BytesIO(_bytes(ours)))
+    m = _Merge(their_doc, merged, Carried(merged))
+
+    def key(el) -> tuple[str, str]:
+        # The tag is part of the key: a paragraph never matches a table of the same text.
+        return (el.tag, block_text(el))
+
+    out = _merge(_blocks(base_doc), _blocks(their_doc), _blocks(merged), m, key)
+    body = merged.element.body
+    for el in _blocks(merged):
+        body.remove(el)
+    sect = body.find(_SECT)
+    for el in out:
+        if sect is not None:
+            sect.addprevious(el)
+        else:
+            body.append(el)
+    date = _dt.datetime.strptime(stamp[:8], "%Y%m%d").replace(tzinfo=_dt.UTC)
+    for blocks, conflict in m.flags:
+        _flag(merged, blocks, conflict, date)
+    return m.result
+
+
+def carry_or_none(base: Path, theirs: Path, ours: Path, *, stamp: str) -> Carried | None:
+    """:func:`carry_edits`, or ``None`` when one of the files cannot be read as a .docx (a
+    reviewer may save a draft in another format under the same name)."""
+    from docx.opc.exceptions import PackageNotFoundError
+
+    try:
+        return carry_edits(base, theirs, ours, stamp=stamp)
+    except (OSError, KeyError, ValueError, zipfile.BadZipFile, PackageNotFoundError):
+        return None
+
+
+def add_conflict_lines(path: Path, lines: Sequence[str]) -> None:
+    """Append to the 変更点 file at ``path`` a heading and one paragraph per conflict ``lines``.
+    Raises :class:`~reiki_scan.errors.OutputError` when it cannot be written."""
+    from .docx_writer import save_docx
+
+    document = docx.Document(str(path))
+    document.add_paragraph("審査者の修正と今回の起案の変更が重なった箇所（審査者の文言を残し、コメントを付けました）")
+    for line in lines:
+        document.add_paragraph(xml_safe(line))
+    save_docx(document, path)

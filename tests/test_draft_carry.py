@@ -1,0 +1,95 @@
+"""The three-way merge of a reviewer's edits into a new draft (draft/carry.py), block by block."""
+
+from __future__ import annotations
+
+from docx.oxml.ns import qn
+
+from reiki_scan.draft.blocks import Para, Table
+from reiki_scan.draft.carry import block_text, carry_edits
+from reiki_scan.draft.docx_writer import build_docx
+
+
+def _draft(lines: list[str], table: list[list[str]] | None = None):
+    blocks: list = [Para.of("改め文", t) for t in lines]
+    if table is not None:
+        blocks.append(Table(header=tuple(table[0]),
+                            rows=tuple(tuple((Para.of("対照表", c),) for c in r) for r in table[1:])))
+    return build_docx(blocks, "整理規則案")
+
+
+def _texts(document) -> list[str]:
+    return [block_text(el) for el in document.element.body if el.tag != qn("w:sectPr")]
+
+
+def test_regression_a_reviewers_comment_and_table_edit_survive_a_new_draft():
+    base = _draft(["第1条中「印」を削る。", "第2条中「印」を削る。"], [["改正後", "改正前"], ["記名", "記名押印"]])
+    theirs = _draft(["第1条中「印」を削る。", "第2条中「印」を削る。"], [["改正後", "改正前"], ["署名", "記名押印"]])
+    first = theirs.paragraphs[0]
+    theirs.add_comment(first.runs, text="総務課と協議", author="法規担当", initials="HK")
+    first.runs[0].text = "第1条中「押印」を削る。"
+    ours = _draft(["第1条中「印」を削る。", "第2条中「印」を削る。", "第3条中「印」を削る。"],
+                  [["改正後", "改正前"], ["記名", "記名押印"]])
+
+    carried = carry_edits(base, theirs, ours, stamp="20270301")
+
+    assert _texts(carried.document) == ["第1条中「押印」を削る。", "第2条中「印」を削る。", "第3条中「印」を削る。",
+                                        "改正後\t改正前\n署名\t記名押印"]
+    assert (carried.taken, carried.conflicts) == (2, [])
+    # The reviewer's comment came along, renumbered into the new draft's comments.
+    assert [(c.author, c.text) for c in carried.document.comments] == [("法規担当", "総務課と協議")]
+
+
+def test_regression_a_paragraph_the_reviewer_deleted_and_the_tool_changed_is_flagged_on_its_neighbour():
+    base = _draft(["第1条中「印」を削る。", "第2条中「印」を削る。"])
+    theirs = _draft(["第1条中「印」を削る。"])
+    ours = _draft(["第1条中「印」を削る。", "第2条中「押印」を削る。"])
+
+    carried = carry_edits(base, theirs, ours, stamp="20270301")
+
+    assert _texts(carried.document) == ["第1条中「印」を削る。"]
+    assert [c.line() for c in carried.conflicts] == ["審査者の修正「」を残しました（今回の起案では「第2条中「押印」を削る。」）"]
+    [comment] = carried.document.comments
+    assert comment.text.endswith("今回の起案の文言: 「第2条中「押印」を削る。」")
+    assert comment.author == "reiki-scan"
+
+
+def test_regression_the_same_change_on_both_sides_is_no_conflict():
+    base = _draft(["第1条中「印」を削る。"])
+    theirs = _draft(["第1条中「押印」を削る。"])
+    ours = _draft(["第1条中「押印」を削る。"])
+    carried = carry_edits(base, theirs, ours, stamp="20270301")
+    assert (_texts(carried.document), carried.taken, carried.conflicts) == (["第1条中「押印」を削る。"], 0, [])
+
+
+def test_regression_a_reviewers_cell_in_the_comparison_table_survives_the_tools_change_of_another_row():
+    header = ["改正後", "改正前"]
+    base = _draft(["第1条"], [header, ["記名", "記名押印"], ["署名", "署名押印"]])
+    theirs = _draft(["第1条"], [header, ["記名する", "記名押印"], ["署名", "署名押印"]])
+    ours = _draft(["第1条"], [header, ["記名", "記名押印"], ["署名", "署名押印"], ["（削る）", "押印"]])
+
+    carried = carry_edits(base, theirs, ours, stamp="20270301")
+
+    assert _texts(carried.document)[1] == "改正後\t改正前\n記名する\t記名押印\n署名\t署名押印\n（削る）\t押印"
+    assert (carried.taken, carried.conflicts) == (1, [])
+
+    # The same row changed by both: the reviewer's row is kept and flagged there.
+    ours = _draft(["第1条"], [header, ["氏名", "記名押印"], ["署名", "署名押印"]])
+    carried = carry_edits(base, theirs, ours, stamp="20270301")
+    assert _texts(carried.document)[1] == "改正後\t改正前\n記名する\t記名押印\n署名\t署名押印"
+    assert [c.line() for c in carried.conflicts] == ["審査者の修正「記名する 記名押印」を残しました（今回の起案では「氏名 記名押印」）"]
+    marks = carried.document.tables[0].rows[1]._tr.findall(".//" + qn("w:commentRangeStart"))
+    assert len(marks) == 1
+
+
+def test_regression_a_reviewers_comment_on_a_paragraph_nobody_changed_survives():
+    base = _draft(["第1条中「印」を削る。", "第2条中「印」を削る。"])
+    theirs = _draft(["第1条中「印」を削る。", "第2条中「印」を削る。"])
+    theirs.add_comment(theirs.paragraphs[1].runs, text="所管課に確認済み", author="法規担当", initials="HK")
+    ours = _draft(["第1条中「押印」を削る。", "第2条中「印」を削る。"])
+
+    carried = carry_edits(base, theirs, ours, stamp="20270301")
+
+    assert _texts(carried.document) == ["第1条中「押印」を削る。", "第2条中「印」を削る。"]
+    assert (carried.taken, carried.conflicts) == (1, [])
+    assert [(c.author, c.text) for c in carried.document.comments] == [("法規担当", "所管課に確認済み")]
+    assert carried.document.paragraphs[1]._p.find(qn("w:commentRangeStart")) is not None
