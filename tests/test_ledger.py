@@ -92,9 +92,10 @@ def test_written_ledger_reads_back_by_content(tmp_path, reviewed_inputs):
         kaisha.id, kaisha.file, "417AC0000000086_20170401_428AC0000000062.xml", "法律", "第百二十二条第二項",
         "前項の書面には、株式会社の代表取締役（指名委員会等設置会社にあっては、代表執行役。次項において同じ。）"
         "が署名し、又は記名押印しなければならない。",
-        "署名又は記名押印", "存続",
-        "国等根拠：法令又は国の様式に基づく押印で、自治体限りでは改められないため国の改正に従う（国等根拠: 文書種別「法律」）",
-        "policy.default.national_basis.v1", "g-6eb1a7ca", None, None,
+        # 署名又は記名押印: signing alone suffices, 対応済 before national basis (issue 20, NATIONAL_AUDIT.md)
+        "署名又は記名押印", "対応済",
+        "署名で足りる（署名又は記名押印）：方針が署名を認めるため既に押印は不要で、対応済み",
+        "policy.default.signature_or_seal_keep.v3", "g-65f7f609", None, None,
         f'=IF(L{rows.index(by_id[kaisha.id]) + 1}="",H{rows.index(by_id[kaisha.id]) + 1},L{rows.index(by_id[kaisha.id]) + 1})',
     ]
     assert [r[13] for r in rows[1:]] == [f'=IF(L{n}="",H{n},L{n})' for n in range(2, 86)]
@@ -123,8 +124,8 @@ def test_written_ledger_reads_back_by_content(tmp_path, reviewed_inputs):
         ["g-0033255e", "第N項の電磁的記録には、株式会社の代表取締役が法務省令で定める署名又は記名押印に代わる措置をとらなければならない。",
          6, "署名又は記名押印", "対象外", "変更なし", None, None],
         ["g-17169eab", "当該代表者が登記所に印鑑を提出していない場合", 6, "印鑑提出", "対象外", "変更なし", None, None],
-        ["g-6eb1a7ca", "前項の書面には、株式会社の代表取締役が署名し、又は記名押印しなければならない。",
-         6, "署名又は記名押印", "存続", "変更なし", None, None],
+        ["g-65f7f609", "前項の書面には、株式会社の代表取締役が署名し、又は記名押印しなければならない。",
+         6, "署名又は記名押印", "対応済", "変更なし", None, None],
     ]
     [gdv] = gs.data_validations.dataValidation
     assert str(gdv.sqref) == f"G2:G{len(groups) + 1}"
@@ -174,15 +175,16 @@ def test_written_ledger_reads_back_by_content(tmp_path, reviewed_inputs):
         # Computed as Excel or LibreOffice show them: the counts the static table held before.
         values = sheet_rows(recalculated(path, tmp_path / "lo")["集計"])
         table = {(r[0], r[1] or ""): r[2:10] for r in values[10:28]}
-        assert table[("法律", "署名又は記名押印")] == [0, 0, 0, 15, 0, 0, 12, 27]
+        # 署名又は記名押印 in a law is 対応済 (signing suffices), no longer 存続 (issue 20)
+        assert table[("法律", "署名又は記名押印")] == [0, 0, 0, 0, 0, 15, 12, 27]
         # 岬町 第5条 (登録申請した印鑑を押印) is a registered seal: 存続, not 署名に改める.
         assert table[("規則", "署名押印")] == [0, 0, 0, 1, 1, 0, 0, 2]
         assert table[("省令", "印鑑提出")] == [0, 0, 0, 7, 0, 0, 6, 13]
         assert table[("様式", "様式印欄")] == [4, 0, 0, 0, 0, 0, 0, 4]
         # The two 「（※自署または記名捺印）」 notes of the jizokuka forms are 対応済: a signature already suffices.
         assert table[("様式", "署名又は記名押印")] == [0, 0, 0, 0, 0, 2, 0, 2]
-        assert table[("合計", "")] == [4, 0, 0, 41, 2, 2, 35, 84]
-        assert values[7][:8] == ["合計", 84, 4, pytest.approx(4 / 84), 41, pytest.approx(41 / 84),
+        assert table[("合計", "")] == [4, 0, 0, 25, 2, 18, 35, 84]
+        assert values[7][:8] == ["合計", 84, 4, pytest.approx(4 / 84), 25, pytest.approx(25 / 84),
                                  2, pytest.approx(2 / 84)]
 
 
@@ -192,7 +194,7 @@ def test_reviewer_edits_are_read_and_resolved(tmp_path, reviewed_inputs):
     write_ledger(path, findings, groups, SUMMARY)
     assert ledger_has_reviewer_input(path) is False
 
-    maeko = next(g for g in groups if g.id == "g-6eb1a7ca")
+    maeko = next(g for g in groups if g.id == "g-65f7f609")
     overridden = maeko.members[0]
     form = next(f for f in findings if f.category == "様式印欄" and f.decision == "廃止")
     wb = openpyxl.load_workbook(path)
@@ -227,8 +229,8 @@ def test_reviewer_edits_are_read_and_resolved(tmp_path, reviewed_inputs):
     resolved = resolve(findings, decisions)
     changed = {f.id: (f.decision, f.decided_by, f.proposal) for f in resolved if f.decided_by == "ledger"}
     assert changed == {
-        overridden: ("要検討", "ledger", "存続"),
-        **{m: ("記名に改める", "ledger", "存続") for m in maeko.members[1:]},
+        overridden: ("要検討", "ledger", "対応済"),
+        **{m: ("記名に改める", "ledger", "対応済") for m in maeko.members[1:]},
         form.id: ("存続", "ledger", "廃止"),
     }
     untouched = [f for f in resolved if f.id not in changed]

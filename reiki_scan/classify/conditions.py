@@ -1,8 +1,21 @@
 """Detected conditions: facts about a finding that policy rules test (国等根拠, 契約, 補助金 ...).
 
-The vocabulary is data (``patterns/policies/conditions.yaml``); each condition is looked for in
-the finding's sentence, then in its enclosing provision, then in the document title, then in the
-whole document text, as its patterns allow, and reported with the words that triggered it.
+The vocabulary is data (``patterns/policies/conditions.yaml``). Each pattern names what it
+inspects (its ``scopes``), looked at narrowest first and reported with the words that fired it:
+
+- ``target``: the document that carries the seal — the seal verb's object from the parse
+  (``Finding.target``); for a form's seal box, the form's own title line
+  (:func:`reiki_scan.structure.forms.section_title`); else the last document named before the
+  seal words with 「に」 in the sentence (``seal_target`` of ``conditions.yaml``: 「誓約書に記名押印」
+  → 誓約書); else the sentence itself (no document named);
+- ``actor``: who seals (``Finding.actor`` from the parse, ``""`` when not found);
+- ``text``: the finding's sentence or form line; ``provision``: the enclosing 項 with its
+  条's 見出し, or the whole 別表 / 様式 / form file; ``title``: the document's 題名;
+  ``document``: the whole document text.
+
+A condition about the document sealed (契約, 会計, 権利義務 …) inspects ``target`` and
+``title``, so a 見積書 in a form's list of attachments or a 承諾書 mentioned elsewhere in the
+sentence does not fire it for the applicant's seal box.
 """
 
 from __future__ import annotations
@@ -13,14 +26,18 @@ import re
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
+from ..errors import PolicyDataError
 from ..models import Document, Finding, Provision
+from ..structure.forms import section_title
 from ..textnorm import CHAR_TABLE, Normalized, normalize
 from ._data import CONDITIONS_NAME, policies_dir, read_yaml, validate
-from ..errors import PolicyDataError
 
 _WHOLE_KINDS = frozenset({"AppdxTable", "AppdxStyle"})
 _ARTICLE_KINDS = frozenset({"Article", "SupplProvision"})
-_SCOPE_LABELS = {"text": "", "provision": "（条項）", "title": "（題名）", "document": "（同じ例規の規定）"}
+_SCOPE_LABELS = {"target": "（押印する文書）", "actor": "（押印する者）", "text": "", "provision": "（条項）",
+                 "title": "（題名）", "document": "（同じ例規の規定）"}
+# The seal words of an example sentence (examples have no detector run on them).
+_EXAMPLE_SEAL = re.compile(r"(?:記名|署名)?(?:押印|押なつ|なつ印|捺印|押捺|印を押)|[印㊞]")
 # Narrowest first: the evidence quoted is the closest to the finding.
 _SCOPE_ORDER = tuple(_SCOPE_LABELS)
 
@@ -50,8 +67,17 @@ class Condition:
         return frozenset(s for p in self.patterns for s in p.scopes)
 
     def search(self, text: str) -> str:
-        """The source words of the first match in ``text`` (any scope), or ``""``."""
-        return _search(self.patterns, text, None)
+        """The evidence that this condition holds for a finding whose sentence is ``text``
+        (no document, no title, no parse: the sealed document is read from the sentence, and
+        the seal words are the first of :data:`_EXAMPLE_SEAL`), or ``""``: how the examples and
+        counter-examples of ``conditions.yaml`` are read."""
+        m = _EXAMPLE_SEAL.search(text)
+        finding = Finding(
+            id="f-example", file="example.txt", title="", doc_kind="規則", locator="", text=text,
+            match=m.group() if m else "", start=m.start() if m else 0, end=m.end() if m else 0,
+            category="", requires_seal=True, modality="義務", pattern="example", source_ref="",
+        )
+        return DocumentConditions(None)._evidence(self, finding, FindingConditions(DocumentConditions(None), finding)._scopes, "")
 
 
 def _search(patterns: tuple[ConditionPattern, ...], text: str, scope: str | None,
@@ -71,14 +97,68 @@ def _search(patterns: tuple[ConditionPattern, ...], text: str, scope: str | None
     return ""
 
 
+@dataclass(frozen=True)
+class SealTarget:
+    """``seal_target`` of ``conditions.yaml``: a document named just before the seal words
+    (group ``doc``), with the sentences it must read (``examples``: ``sentence => document``)."""
+
+    regex: re.Pattern[str]
+    examples: tuple[str, ...]
+    counter_examples: tuple[str, ...]
+
+    def find(self, sentence: str, before: int) -> str:
+        """The last document named with 「に」 in ``sentence[:before]``, or ``""``."""
+        hits = list(self.regex.finditer(sentence[:before]))
+        return hits[-1]["doc"] if hits else ""
+
+
+@lru_cache(maxsize=1)
+def _data() -> dict:
+    path = policies_dir() / f"{CONDITIONS_NAME}.yaml"
+    data = read_yaml(path)
+    validate(data, path, "conditions")
+    return data
+
+
+@lru_cache(maxsize=1)
+def load_seal_target() -> SealTarget:
+    """The sentence pattern of the sealed document (``seal_target`` of ``conditions.yaml``).
+
+    Raises :class:`PolicyDataError` when the file is invalid or the regex does not compile."""
+    t = _data()["seal_target"]
+    try:
+        regex = re.compile(t["regex"])
+    except re.error as e:
+        raise PolicyDataError(f"seal_target の正規表現が不正です: {e}", path=str(policies_dir())) from e
+    return SealTarget(regex, tuple(t["examples"]), tuple(t["counter_examples"]))
+
+
+def seal_target(finding: Finding, doc: Document | None) -> tuple[str, str]:
+    """The document that carries the seal of ``finding`` and how it was found:
+    ``(document, how)`` with ``how`` one of ``"parse"`` (the seal verb's object),
+    ``"form"`` (the title line of the form holding the seal box), ``"sentence"`` (the last
+    document named with 「に」 before the seal words) or ``("", "none")``.
+    Raises :class:`PolicyDataError` when ``conditions.yaml`` is invalid."""
+    if finding.target:
+        return finding.target, "parse"
+    if doc is not None:
+        section = next((p for p in doc.root.walk() if p.kind == "AppdxStyle" and p.start <= finding.start < p.end), None)
+        if section is not None:
+            title = section_title(doc, section)
+            if title and title != doc.title:
+                return title, "form"
+    before = finding.text.find(finding.match) if finding.match else -1
+    found = load_seal_target().find(finding.text, before if before >= 0 else len(finding.text))
+    return (found, "sentence") if found else ("", "none")
+
+
 @lru_cache(maxsize=1)
 def load_conditions() -> tuple[Condition, ...]:
     """The bundled conditions, in file order.
 
     Raises :class:`PolicyDataError` when ``conditions.yaml`` is invalid or a regex does not compile."""
     path = policies_dir() / f"{CONDITIONS_NAME}.yaml"
-    data = read_yaml(path)
-    validate(data, path, "conditions")
+    data = _data()
     out = []
     for c in data["conditions"]:
         pats = []
@@ -227,8 +307,12 @@ class FindingConditions(Mapping[str, str]):
         self._doc_kind = doc.doc_kind if doc is not None else finding.doc_kind
         title = (doc.title if doc is not None else "") or finding.title
         context_key, context = _context(finding, doc)
+        self.target, self.target_how = seal_target(finding, doc)
+        # With no document named, the sentence is the best account of what is sealed.
+        target = self.target or finding.text
         # A key names each text: a string for a sentence or title, its span for a text of the document.
-        self._scopes = {"text": (finding.text, finding.text), "provision": (context_key, context),
+        self._scopes = {"target": ("target:" + target, target), "actor": ("actor:" + finding.actor, finding.actor),
+                        "text": (finding.text, finding.text), "provision": (context_key, context),
                         "title": (title, title)}
         self._conditions = {c.name: c for c in load_conditions()}
         self._found: dict[str, str] = {}
