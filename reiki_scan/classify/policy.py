@@ -60,6 +60,8 @@ class Rule:
     conditions_none: frozenset[str] | None = None
     signature_or_seal: frozenset[str] | None = None
     examples: tuple[Example, ...] = ()
+    # A keep rule's item of the 特例規則案's 適用除外 article (``""`` for other rules).
+    exemption: str = ""
 
     @property
     def is_catch_all(self) -> bool:
@@ -175,7 +177,7 @@ class Policy:
                 requires_seal=w.get("requires_seal"), doc_kind=_set(w.get("doc_kind")),
                 conditions_any=_set(w.get("conditions_any")), conditions_all=_set(w.get("conditions_all")),
                 conditions_none=_set(w.get("conditions_none")), signature_or_seal=_set(w.get("signature_or_seal")),
-                examples=tuple(Example(**e) for e in r["examples"]),
+                examples=tuple(Example(**e) for e in r["examples"]), exemption=r.get("exemption", ""),
             ))
         if not rules[-1].is_catch_all:
             raise PolicyDataError(
@@ -184,6 +186,15 @@ class Policy:
             )
         name = name_or_path if name_or_path in bundled else path.stem
         return cls(id=data["id"], name=name, title=data["title"], version=data["version"], path=path, rules=tuple(rules))
+
+    def exemptions(self) -> tuple[str, ...]:
+        """The items of the 特例規則案's 適用除外 article: the ``exemption`` of each keep rule
+        (decision 存続), in rule order, each once, so the draft exempts exactly what this policy
+        keeps. A keep rule of a city's own policy written without one (the key is optional, older
+        policy files stay valid) is named by its id for the drafter to word."""
+        return tuple(dict.fromkeys(
+            r.exemption or f"押印見直しの方針の規則 {r.id} により押印等を存続するとされた場合"
+            for r in self.rules if r.decision == "存続"))
 
     def _decide(self, finding: Finding, conditions_of: DocumentConditions,
                 config: RunConfig) -> tuple[Rule, FindingConditions, tuple[tuple[str, bool, str], ...]]:
