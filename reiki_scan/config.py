@@ -12,6 +12,9 @@ Example (all keys optional)::
     max_file_mb = 50                    # larger files are skipped with a message
     max_unzipped_mb = 500               # .docx/.xlsx: larger total once unzipped is refused (zip bomb)
     max_zip_ratio = 200                 # .docx/.xlsx: unzipped/zipped size above this is refused
+    national_archive = "../natl"        # 国の法令集: the e-Gov bulk XML or the Markdown archive,
+                                        # unpacked; relative to this file. A cited law's article is
+                                        # checked there for a seal (国等根拠); "" = not checked
 """
 
 from __future__ import annotations
@@ -39,6 +42,7 @@ class RunConfig:
     max_file_mb: float = 50.0
     max_unzipped_mb: float = 500.0
     max_zip_ratio: float = 200.0
+    national_archive: str = ""
 
     def __post_init__(self) -> None:
         for name in ("max_file_mb", "max_unzipped_mb", "max_zip_ratio"):
@@ -118,8 +122,8 @@ _FULL_WIDTH = str.maketrans("０１２３４５６７８９", "0123456789")
 def load_config(corpus: Path | None, **overrides) -> RunConfig:
     """Read ``reiki-scan.toml`` from ``corpus`` (when present) and apply non-None overrides.
 
-    A policy given as a path is made absolute: relative to CORPUS in ``reiki-scan.toml``,
-    to the working folder as an option.
+    A policy given as a path, and ``national_archive``, are made absolute: relative to CORPUS
+    (the folder of ``reiki-scan.toml``) in the file, to the working folder as an option.
     Raises :class:`ConfigError` on an unreadable file, an unknown key or a bad value."""
     values: dict = {}
     if corpus is not None and corpus.is_dir():
@@ -136,11 +140,19 @@ def load_config(corpus: Path | None, **overrides) -> RunConfig:
         raise ConfigError(f"未知の設定項目: {', '.join(sorted(unknown))}", path=str(corpus / CONFIG_NAME))
     if corpus is not None and _is_policy_path(values.get("policy", "")):
         values["policy"] = str((corpus / values["policy"]).resolve())
+    if corpus is not None and values.get("national_archive"):
+        values["national_archive"] = str((corpus / values["national_archive"]).resolve())
     overrides = {k: v for k, v in overrides.items() if v is not None}
     if _is_policy_path(overrides.get("policy", "")):
         overrides["policy"] = str(Path(overrides["policy"]).resolve())
-    cfg = RunConfig(**values)
-    return replace(cfg, **overrides)
+    if overrides.get("national_archive"):
+        overrides["national_archive"] = str(Path(overrides["national_archive"]).resolve())
+    cfg = replace(RunConfig(**values), **overrides)
+    if cfg.national_archive and not Path(cfg.national_archive).is_dir():
+        where = str(corpus / CONFIG_NAME) if corpus is not None and values.get("national_archive") else ""
+        raise ConfigError(f"national_archive のフォルダがありません（{cfg.national_archive}）。e-Gov の法令XML一括データ"
+                          "又は Markdown 版を展開したフォルダを指定してください", path=where)
+    return cfg
 
 
 def _is_policy_path(policy: str) -> bool:

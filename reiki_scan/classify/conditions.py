@@ -27,10 +27,12 @@ from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
 from ..errors import PolicyDataError
+from ..load.national import NationalArchive
 from ..models import Document, Finding, Provision
 from ..structure.forms import section_title
 from ..textnorm import CHAR_TABLE, Normalized, normalize
 from ._data import CONDITIONS_NAME, policies_dir, read_yaml, validate
+from .national import NationalCheck, check
 
 _WHOLE_KINDS = frozenset({"AppdxTable", "AppdxStyle"})
 _ARTICLE_KINDS = frozenset({"Article", "SupplProvision"})
@@ -212,7 +214,9 @@ def _context(finding: Finding, doc: Document | None) -> tuple[tuple[int, ...], s
 
 class DocumentConditions:
     """The detected conditions of the findings of one document (``None``: no document, each
-    finding's own text, title and kind are used).
+    finding's own text, title and kind are used). With a national ``archive``, the
+    ``national_basis`` condition holds only when :func:`reiki_scan.classify.national.check`
+    finds the cited national provision requiring the seal (or no cited law to check).
 
     Each text (the document, a 項 with its 見出し, a sentence, the title) is normalized once per
     instance and each whole-document search done once per condition, so the many findings of a
@@ -224,8 +228,10 @@ class DocumentConditions:
     ``normalize(text).text``); the offset map back to the source, a Python loop over every
     character, is built only for a text a pattern matches."""
 
-    def __init__(self, doc: Document | None) -> None:
+    def __init__(self, doc: Document | None, archive: NationalArchive | None = None) -> None:
         self.doc = doc
+        # With an archive, a cited law's article is read before national_basis holds (.national).
+        self.archive = archive
         self._table = CHAR_TABLE
         self._strings: dict[tuple[int, ...] | str, str] = {}
         self._normalized: dict[tuple[int, ...] | str, Normalized] = {}
@@ -314,16 +320,37 @@ class FindingConditions(Mapping[str, str]):
         self._scopes = {"target": ("target:" + target, target), "actor": ("actor:" + finding.actor, finding.actor),
                         "text": (finding.text, finding.text), "provision": (context_key, context),
                         "title": (title, title)}
+        self._context = context
         self._conditions = {c.name: c for c in load_conditions()}
         self._found: dict[str, str] = {}
+        self.national: NationalCheck | None = None
 
     def _get(self, name: str) -> str:
         hit = self._found.get(name)
         if hit is None:
             cond = self._conditions.get(name)
-            hit = self._found[name] = "" if cond is None else \
-                self._of._evidence(cond, self._finding, self._scopes, self._doc_kind)
+            hit = "" if cond is None else self._of._evidence(cond, self._finding, self._scopes, self._doc_kind)
+            if name == "national_basis" and hit and self._of.archive is not None:
+                self.national = check(self._finding, self._of.doc, (self._finding.text, self._context),
+                                      self.target, self._of.archive, hit)
+                if not self.national.holds:
+                    hit = ""
+            self._found[name] = hit
         return hit
+
+    @property
+    def national_basis(self) -> str:
+        """``Finding.national_basis``: the national provision relied on or why none was
+        (when checked against the archive), else the detected wording, else ``""``."""
+        hit = self._get("national_basis")
+        return self.national.basis if self.national is not None else hit
+
+    def note(self, name: str) -> str:
+        """Why condition ``name`` does not hold although its words were found (a cited law
+        without a seal on the document), else ``""``."""
+        if name == "national_basis" and self.national is not None and not self.national.holds:
+            return self.national.basis
+        return ""
 
     def __contains__(self, name: object) -> bool:
         return isinstance(name, str) and bool(self._get(name))

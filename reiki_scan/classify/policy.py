@@ -14,6 +14,7 @@ from pathlib import Path
 
 from ..config import RunConfig
 from ..errors import PolicyDataError
+from ..load.national import open_archive
 from ..models import Document, Finding
 from ._data import CONDITIONS_NAME, policies_dir, read_yaml, validate
 from .conditions import DocumentConditions, FindingConditions, load_conditions
@@ -88,7 +89,9 @@ class Rule:
             return f"文書種別「{doc_kind}」は対象外"
         labels = _labels()
         if self.conditions_any is not None and not any(c in conditions for c in self.conditions_any):
-            return "条件" + "・".join(f"「{labels[c]}」" for c in sorted(self.conditions_any)) + "なし"
+            notes = [n for c in sorted(self.conditions_any) if (n := _note(conditions, c))]
+            return "条件" + "・".join(f"「{labels[c]}」" for c in sorted(self.conditions_any)) + "なし" + \
+                (f"（{'、'.join(notes)}）" if notes else "")
         if self.conditions_all is not None:
             missing = sorted(c for c in self.conditions_all if c not in conditions)
             if missing:
@@ -118,6 +121,10 @@ class Rule:
     def used_conditions(self) -> tuple[str, ...]:
         names = sorted((self.conditions_any or frozenset()) | (self.conditions_all or frozenset()))
         return tuple(names)
+
+
+def _note(conditions: Mapping[str, str], name: str) -> str:
+    return conditions.note(name) if isinstance(conditions, FindingConditions) else ""
 
 
 def _labels() -> dict[str, str]:
@@ -220,15 +227,18 @@ def classify(findings: list[Finding], docs: Mapping[str, Document], policy: Poli
     ``proposal`` set to the rule's decision, ``decided_by="proposal"``, ``rule`` (rule id),
     ``reason`` (the rule's reason, followed by the evidence of the conditions it tested),
     ``policy_trace`` (every rule tried, with why it fired or not) and ``national_basis``
-    (see :class:`~reiki_scan.models.Finding`)."""
+    (see :class:`~reiki_scan.models.Finding`). With ``config.national_archive`` set, a cited
+    national provision is read there before 国等根拠 holds (:mod:`.national`). Raises
+    :class:`~reiki_scan.errors.NationalArchiveError` when that archive cannot be read."""
     labels = _labels()
+    archive = open_archive(config.national_archive) if config.national_archive else None
     by_file: dict[str, list[int]] = {}
     for i, f in enumerate(findings):
         by_file.setdefault(f.file, []).append(i)
     out = list(findings)  # every finding is replaced below, in its place
     # One document at a time: its normalized texts are computed once and dropped after it.
     for file, indexes in by_file.items():
-        conditions_of = DocumentConditions(docs.get(file))
+        conditions_of = DocumentConditions(docs.get(file), archive)
         for i in indexes:
             f = findings[i]
             rule, conditions, trace = policy._decide(f, conditions_of, config)
@@ -236,6 +246,6 @@ def classify(findings: list[Finding], docs: Mapping[str, Document], policy: Poli
             reason = rule.reason + (f"（{'、'.join(evidence)}）" if evidence else "")
             out[i] = f.with_(
                 decision=rule.decision, proposal=rule.decision, decided_by="proposal", rule=rule.id,
-                reason=reason, national_basis=conditions.get("national_basis", ""), policy_trace=trace,
+                reason=reason, national_basis=conditions.national_basis, policy_trace=trace,
             )
     return out
