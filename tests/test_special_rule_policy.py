@@ -3,11 +3,16 @@ policy in force (``Policy.exemptions``), read back from the written .docx."""
 
 from __future__ import annotations
 
+import shutil
 from dataclasses import replace
+from pathlib import Path
 
+import pytest
 from test_draft_docx import CONFIG, _city, read_back
+from typer.testing import CliRunner
 
 from reiki_scan.classify import Policy
+from reiki_scan.cli import app
 from reiki_scan.config import load_config
 from reiki_scan.draft import write_drafts
 
@@ -71,3 +76,28 @@ def test_a_city_keep_rule_without_exemption_text_is_named_by_its_id(tmp_path):
                                    allow_unicode=True), encoding="utf-8")
     assert Policy.load(str(path)).exemptions() == (
         "押印見直しの方針の規則 policy.city.keep_all.v1 により押印等を存続するとされた場合",)
+
+
+@pytest.mark.nlp
+def test_cli_policy_option_changes_the_exemption_article(tmp_path, ginza):
+    corpus = tmp_path / "city"
+    corpus.mkdir()
+    shutil.copy(Path(__file__).resolve().parent / "data" / "national_basis" / "johkaso_kisoku.txt", corpus)
+    articles = {}
+    for name in ("default", "strict"):
+        out = tmp_path / f"out_{name}"
+        result = CliRunner().invoke(app, ["run", str(corpus), "--out", str(out), "--policy", name, "--workers", "1"])
+        assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+        articles[name] = [line.split("　", 1)[1] for line in _exemption_article(out)[1:]]
+    assert articles == {
+        "default": ["法令又は国若しくは県の要綱等の規定により押印等を求められている場合",
+                    "印鑑登録証明書の添付又は実印の押印を求めている場合",
+                    "登録された印鑑の押印を求め、又は印影の照合を要する場合",
+                    "印鑑の提出、届出又は登録を求めている場合",
+                    "契約書に押印等を求められている場合",
+                    "入札書、見積書その他の会計事務に関する書類に届け出た印鑑の押印を求めている場合",
+                    "前各号に掲げるもののほか、市長が特に必要があると認める場合"],
+        "strict": ["法令又は国若しくは県の要綱等の規定により押印等を求められている場合",
+                   "印鑑登録証明書の添付又は実印の押印を求めている場合",
+                   "前各号に掲げるもののほか、市長が特に必要があると認める場合"],
+    }
