@@ -135,23 +135,29 @@ def load_seal_target() -> SealTarget:
     return SealTarget(regex, tuple(t["examples"]), tuple(t["counter_examples"]))
 
 
-def seal_target(finding: Finding, doc: Document | None) -> tuple[str, str]:
+def seal_target(finding: Finding, doc: Document | None,
+                form_titles: dict[tuple[int, int], str] | None = None) -> tuple[str, str]:
     """The document that carries the seal of ``finding`` and how it was found:
     ``(document, how)`` with ``how`` one of ``"parse"`` (the seal verb's object),
     ``"form"`` (the title line of the form holding the seal box), ``"sentence"`` (the last
-    document named with 「に」 before the seal words) or ``("", "none")``.
-    Raises :class:`PolicyDataError` when ``conditions.yaml`` is invalid."""
+    document named with 「に」 before the seal words) or ``("", "none")``. ``form_titles``:
+    ``(start, end)`` of each 様式 of ``doc`` → its title (:meth:`DocumentConditions.form_titles`), when the caller
+    has them. Raises :class:`PolicyDataError` when ``conditions.yaml`` is invalid."""
     if finding.target:
         return finding.target, "parse"
     if doc is not None:
-        section = next((p for p in doc.root.walk() if p.kind == "AppdxStyle" and p.start <= finding.start < p.end), None)
-        if section is not None:
-            title = section_title(doc, section)
-            if title and title != doc.title:
-                return title, "form"
+        titles = form_titles if form_titles is not None else _form_titles(doc)
+        title = next((t for (start, end), t in titles.items() if start <= finding.start < end), "")
+        if title and title != doc.title:
+            return title, "form"
     before = finding.text.find(finding.match) if finding.match else -1
     found = load_seal_target().find(finding.text, before if before >= 0 else len(finding.text))
     return (found, "sentence") if found else ("", "none")
+
+
+def _form_titles(doc: Document) -> dict[tuple[int, int], str]:
+    """``(start, end)`` of each 様式 of ``doc`` → its title line (its document title when it has none)."""
+    return {(p.start, p.end): section_title(doc, p) for p in doc.root.walk() if p.kind == "AppdxStyle"}
 
 
 @lru_cache(maxsize=1)
@@ -232,6 +238,7 @@ class DocumentConditions:
         self.doc = doc
         # With an archive, a cited law's article is read before national_basis holds (.national).
         self.archive = archive
+        self._form_titles: dict[tuple[int, int], str] | None = None
         self._table = CHAR_TABLE
         self._strings: dict[tuple[int, ...] | str, str] = {}
         self._normalized: dict[tuple[int, ...] | str, Normalized] = {}
@@ -239,6 +246,12 @@ class DocumentConditions:
         # The findings of one 項 share its text: each pattern set is searched there once, not
         # once per finding (a line of thousands of seal sentences made that quadratic).
         self._hits: dict[tuple, str] = {}
+
+    def form_titles(self) -> dict[tuple[int, int], str]:
+        """The titles of the document's 様式 by span, found once per document."""
+        if self._form_titles is None:
+            self._form_titles = _form_titles(self.doc) if self.doc is not None else {}
+        return self._form_titles
 
     def _string(self, key: tuple[int, ...] | str, text: str) -> str:
         """``normalize(text).text``, for ``text`` named by ``key`` in this document."""
@@ -313,7 +326,7 @@ class FindingConditions(Mapping[str, str]):
         self._doc_kind = doc.doc_kind if doc is not None else finding.doc_kind
         title = (doc.title if doc is not None else "") or finding.title
         context_key, context = _context(finding, doc)
-        self.target, self.target_how = seal_target(finding, doc)
+        self.target, self.target_how = seal_target(finding, doc, of.form_titles())
         # With no document named, the sentence is the best account of what is sealed.
         target = self.target or finding.text
         # A key names each text: a string for a sentence or title, its span for a text of the document.
