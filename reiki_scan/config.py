@@ -13,6 +13,9 @@ Example (all keys optional)::
     max_file_mb = 50                    # larger files are skipped with a message
     max_unzipped_mb = 500               # .docx/.xlsx: larger total once unzipped is refused (zip bomb)
     max_zip_ratio = 200                 # .docx/.xlsx: unzipped/zipped size above this is refused
+    national_archive = "../natl"        # 国の法令集: the e-Gov bulk XML or the Markdown archive,
+                                        # unpacked; relative to this file. A cited law's article is
+                                        # checked there for a seal (国等根拠); "" = not checked
 
     [departments]                       # 所管課 of the ledger: title pattern (regular expression) = 課
     "公印|文書" = "総務課"                # the first pattern found in a regulation's title names its 課
@@ -48,6 +51,7 @@ class RunConfig:
     # (title pattern, 所管課) in the order written: the ledger's 所管課 column (department_of).
     departments: tuple[tuple[str, str], ...] = ()
     rewrites: str = ""
+    national_archive: str = ""
 
     def __post_init__(self) -> None:
         # From TOML a table, from a run's manifest (JSON) a list of pairs: one shape, in order.
@@ -145,9 +149,9 @@ _FULL_WIDTH = str.maketrans("０１２３４５６７８９", "0123456789")
 def load_config(corpus: Path | None, **overrides) -> RunConfig:
     """Read ``reiki-scan.toml`` from ``corpus`` (when present) and apply non-None overrides.
 
-    A policy given as a path is made absolute: relative to CORPUS in ``reiki-scan.toml``,
-    to the working folder as an option; so is ``rewrites`` (the city's own rewrite rules, which must
-    exist).
+    A policy given as a path, ``national_archive`` and ``rewrites`` (the city's own rewrite rules,
+    which must exist) are made absolute: relative to CORPUS (the folder of ``reiki-scan.toml``) in
+    the file, to the working folder as an option.
     Raises :class:`ConfigError` on an unreadable file, an unknown key or a bad value."""
     values: dict = {}
     if corpus is not None and corpus.is_dir():
@@ -166,11 +170,19 @@ def load_config(corpus: Path | None, **overrides) -> RunConfig:
         values["policy"] = str((corpus / values["policy"]).resolve())
     if corpus is not None and values.get("rewrites"):
         values["rewrites"] = _user_file(corpus, values["rewrites"], "rewrites")
+    if corpus is not None and values.get("national_archive"):
+        values["national_archive"] = str((corpus / values["national_archive"]).resolve())
     overrides = {k: v for k, v in overrides.items() if v is not None}
     if _is_policy_path(overrides.get("policy", "")):
         overrides["policy"] = str(Path(overrides["policy"]).resolve())
-    cfg = RunConfig(**values)
-    return replace(cfg, **overrides)
+    if overrides.get("national_archive"):
+        overrides["national_archive"] = str(Path(overrides["national_archive"]).resolve())
+    cfg = replace(RunConfig(**values), **overrides)
+    if cfg.national_archive and not Path(cfg.national_archive).is_dir():
+        where = str(corpus / CONFIG_NAME) if corpus is not None and values.get("national_archive") else ""
+        raise ConfigError(f"national_archive のフォルダがありません（{cfg.national_archive}）。e-Gov の法令XML一括データ"
+                          "又は Markdown 版を展開したフォルダを指定してください", path=where)
+    return cfg
 
 
 def _user_file(corpus: Path, value: object, key: str) -> str:

@@ -192,6 +192,14 @@ class PolicyDataError(ReikiScanError):
     remedy = "方針の YAML を直すか、元に戻す"
 
 
+class NationalArchiveError(ReikiScanError):
+    """The national-law archive named by ``national_archive`` in ``reiki-scan.toml`` cannot be read."""
+
+    code = "E204"
+    cause = "国の法令集（national_archive）を読めない"
+    remedy = "e-Gov の法令XML又は Markdown 版を展開したフォルダを指定する"
+
+
 class ReviewFileError(ReikiScanError):
     """A reviewer's file (ledger, 見え消し) holds a value the tool cannot apply."""
 

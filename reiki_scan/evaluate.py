@@ -10,7 +10,11 @@ When a sentence has several gold rows that each name their seal words (``match``
 of 公印 and a 受領印 to collect), a finding counts for the row whose words it matches.
 
 Scores on requires_seal: overall and per category (gold category for recall, finding category
-for precision). Category agreement: on sentences that both gold and prediction mark true, the
+for precision). Decision agreement: on gold rows with an ``expected_decision`` that align with
+findings carrying a ``decision`` (a classified findings file), the row agrees when every aligned
+finding that speaks for it proposes that decision (its requires_seal true findings when the row
+requires a seal and has some, else all of them); a row without an aligned finding is not a pair.
+Category agreement: on sentences that both gold and prediction mark true, the
 gold category is among the categories of the aligned true findings. Locator agreement: on
 aligned sentences, one aligned finding has the gold locator (kanji numbers read as Arabic,
 前段/後段/ただし書 dropped). Findings in gold files that align with no gold row are
@@ -121,6 +125,13 @@ class EvalReport:
     error_kinds: dict[str, dict[str, int]] = field(default_factory=dict)
     # (kind, row) of every counted error, in gold order (not printed for a held-out part).
     kind_rows: list[tuple[str, str, Row]] = field(default_factory=list)
+    # Decision agreement over ``decision_pairs`` rows (see the module docstring); the rows that
+    # disagree carry ``expected → proposed`` in ``category``.
+    decision_agreement: float = 0.0
+    decision_pairs: int = 0
+    decision_mismatches: list[Row] = field(default_factory=list)
+    # "expected → proposed" -> count, for every disagreeing row (aggregate: printed for any part).
+    decision_kinds: dict[str, int] = field(default_factory=dict)
 
     @property
     def strict_precision(self) -> float:
@@ -144,6 +155,8 @@ class EvalReport:
             "unlabelled": self.unlabelled,
             "unlabelled_true_count": len(self.unlabelled_true),
             "error_kinds": {k: dict(v) for k, v in sorted(self.error_kinds.items())},
+            "decision_agreement": round(self.decision_agreement, 4), "decision_pairs": self.decision_pairs,
+            "decision_kinds": dict(sorted(self.decision_kinds.items())),
         }
         if rows:
             data.update({
@@ -152,6 +165,7 @@ class EvalReport:
                 "false_hits": [asdict(r) for r in self.false_hits],
                 "category_mismatches": [asdict(r) for r in self.category_mismatches],
                 "locator_mismatches": [asdict(r) for r in self.locator_mismatches],
+                "decision_mismatches": [asdict(r) for r in self.decision_mismatches],
                 "errors": [{"kind": k, "error": e, **asdict(r)} for k, e, r in self.kind_rows],
             })
         return data
@@ -325,6 +339,9 @@ def evaluate(gold_rows: list[dict], findings: list[dict], files: set[str] | None
         counts[error] = counts.get(error, 0) + 1
         kind_rows.append((kind, error, row))
 
+    dec_pairs = dec_agree = 0
+    dec_mismatches: list[Row] = []
+    dec_kinds: dict[str, int] = {}
     siblings = _siblings(gold_rows)
     for n, g in enumerate(gold_rows):
         found = [f for f in by_file.get(g["file"], []) if aligned(g["text"], f["text"])]
@@ -333,6 +350,17 @@ def evaluate(gold_rows: list[dict], findings: list[dict], files: set[str] | None
         true_found = [f for f in found if f["requires_seal"]]
         predicted = bool(true_found)
         row = Row(g["file"], g["locator"], g["text"], g["category"])
+        expected = g.get("expected_decision")
+        speaking = true_found if g["requires_seal"] and true_found else found
+        proposed = sorted({f["decision"] for f in speaking if f.get("decision")})
+        if expected and proposed:
+            dec_pairs += 1
+            if proposed == [expected]:
+                dec_agree += 1
+            else:
+                change = f"{expected} → {'/'.join(proposed)}"
+                dec_kinds[change] = dec_kinds.get(change, 0) + 1
+                dec_mismatches.append(Row(g["file"], g["locator"], g["text"], change))
         want = gold_locator(g["locator"])
         if found:
             loc_pairs += 1
@@ -386,6 +414,8 @@ def evaluate(gold_rows: list[dict], findings: list[dict], files: set[str] | None
         required_locator_agreement=req_loc_agree / req_loc_pairs if req_loc_pairs else 0.0,
         required_locator_pairs=req_loc_pairs,
         error_kinds=error_kinds, kind_rows=kind_rows,
+        decision_agreement=dec_agree / dec_pairs if dec_pairs else 0.0, decision_pairs=dec_pairs,
+        decision_mismatches=dec_mismatches, decision_kinds=dec_kinds,
     )
 
 
@@ -408,6 +438,10 @@ def format_report(report: EvalReport, rows: bool = True) -> str:
                      f" (TP {s.tp} / FP {s.fp} / FN {s.fn})")
     lines.append(f"要件行の条項位置一致率: {report.required_locator_agreement:.3f}"
                  f" ({report.required_locator_pairs} 文)")
+    if report.decision_pairs:
+        lines.append(f"判断一致率 (decision): {report.decision_agreement:.3f} ({report.decision_pairs} 文)")
+        for change, n in sorted(report.decision_kinds.items(), key=lambda kv: (-kv[1], kv[0])):
+            lines.append(f"  {change}: {n}")
     if report.error_kinds:
         lines.append("誤りの種類別 (error kind: 見逃し / 誤検出 / 区分不一致 / 複数所見):")
         for kind, c in sorted(report.error_kinds.items(), key=lambda kv: (-sum(kv[1].values()), kv[0])):
@@ -419,6 +453,7 @@ def format_report(report: EvalReport, rows: bool = True) -> str:
     for title, listed in (("見逃し (miss)", report.misses), ("誤検出 (false hit)", report.false_hits),
                         ("区分不一致 (category)", report.category_mismatches),
                         ("未ラベルの押印要 (unlabelled)", report.unlabelled_true),
+                        ("判断の不一致 (decision; [] は 正解 → 提案)", report.decision_mismatches),
                         ("条項位置の不一致 (locator; [] は検出側の位置)", report.locator_mismatches)):
         lines.append(f"{title}: {len(listed)}")
         for r in listed:

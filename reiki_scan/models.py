@@ -331,6 +331,16 @@ class Finding:
     ``note``: the reviewer's 備考 from the ledger, carried into the next ledger.
     ``proposal_reason``: the proposal's reason once a reviewer's decision has replaced
     ``reason`` (``""`` while the proposal stands).
+    ``policy_trace``: the policy rules tried on the finding, in order, up to the one that gave
+    the proposal: ``((rule id, fired, why), ...)``; ``why`` is one Japanese line — the first
+    test that failed (「区分「押印」は対象外」, 「条件「契約」なし」) or, for the rule that fired, the
+    evidence of what it tested (empty for a catch-all). ``()`` until classified.
+    ``national_basis``: the national provision the proposal relies on, as
+    「law title（law number）article」 (「会社法（平成十七年法律第八十六号）第百二十二条第二項」) when the
+    national text was checked; the detected wording (「「法第12条の規定による」」) when no national
+    archive was configured; 「なし（…）」 when a cited law was looked up and no provision requiring
+    a seal on that document was found (the finding is then judged as the city's own); ``""`` when
+    no national basis was claimed.
     """
 
     id: str
@@ -362,6 +372,12 @@ class Finding:
     form_of: str = ""
     note: str = ""
     proposal_reason: str = ""
+    policy_trace: tuple[tuple[str, bool, str], ...] = ()
+
+    def __post_init__(self) -> None:
+        # Read back from JSON (the workspace, findings.jsonl) the trace is lists: make it equal again.
+        if not isinstance(self.policy_trace, tuple) or any(not isinstance(t, tuple) for t in self.policy_trace):
+            object.__setattr__(self, "policy_trace", tuple(tuple(t) for t in self.policy_trace))
 
     def with_(self, **changes) -> Finding:
         return replace(self, **changes)
@@ -380,6 +396,7 @@ class Finding:
             target=self.target, evidence=self.evidence, national_basis=self.national_basis,
             name_field=self.name_field, form_of=self.form_of, note=self.note,
             proposal_reason=self.proposal_reason,
+            policy_trace=[[rule, fired, why] for rule, fired, why in self.policy_trace],
         )
         return d
 

@@ -58,23 +58,26 @@ def test_bundled_policies_have_exactly_these_rules_in_this_order():
     assert Policy.bundled_names() == ("default", "staged", "strict")
     default = [r.id.split(".")[2] for r in Policy.load("default").rules]
     assert default == [
-        "official_seal", "official_seal_wording", "office_stamp", "exempt", "not_required",
-        "national_basis", "seal_substitution", "signature_or_seal_keep", "special_seal", "seal_certificate", "registered_seal",
+        "official_seal", "official_seal_wording", "office_stamp", "office_actor", "transitional_form", "exempt",
+        "review_done", "not_required", "signature_or_seal_keep", "signature_alternative",
+        "national_basis", "seal_substitution", "special_seal", "seal_certificate", "registered_seal",
         "seal_presentation", "contract", "tender_registered_seal", "accounting", "subsidy_claim",
         "power_of_attorney", "rights_duties", "kimei_ouin", "shomei_ouin",
         "signature_or_seal_sign", "signature_or_name", "abolish", "fallback",
     ]
     # staged: the same order, keeping tenders (accounting) and every subsidy (申請 and 請求) for now
     assert [r.id.split(".")[2] for r in Policy.load("staged").rules] == [
-        "official_seal", "official_seal_wording", "office_stamp", "exempt", "not_required",
-        "national_basis", "seal_substitution", "signature_or_seal_keep", "special_seal", "seal_certificate", "registered_seal",
+        "official_seal", "official_seal_wording", "office_stamp", "office_actor", "transitional_form", "exempt",
+        "review_done", "not_required", "signature_or_seal_keep", "signature_alternative",
+        "national_basis", "seal_substitution", "special_seal", "seal_certificate", "registered_seal",
         "seal_presentation", "contract", "accounting", "subsidy",
         "power_of_attorney", "rights_duties", "kimei_ouin", "shomei_ouin",
         "signature_or_seal_sign", "signature_or_name", "abolish", "fallback",
     ]
     assert [r.id.split(".")[2] for r in Policy.load("strict").rules] == [
-        "official_seal", "official_seal_wording", "office_stamp", "exempt", "not_required",
-        "national_basis", "seal_substitution", "signature_or_seal_keep", "seal_certificate", "certificate_wording", "registered_seal",
+        "official_seal", "official_seal_wording", "office_stamp", "office_actor", "transitional_form", "exempt",
+        "review_done", "not_required", "signature_or_seal_keep", "signature_alternative",
+        "national_basis", "seal_substitution", "seal_certificate", "certificate_wording", "registered_seal",
         "seal_presentation", "contract", "kimei_ouin", "shomei_ouin", "signature_or_seal_sign",
         "signature_or_name", "abolish", "fallback",
     ]
@@ -95,7 +98,7 @@ def test_load_by_path_uses_the_file_stem(tmp_path):
     target = tmp_path / "city_rules.yaml"
     shutil.copy(Policy.load("default").path, target)
     p = Policy.load(str(target))
-    assert (p.name, p.id, len(p.rules)) == ("city_rules", "policy.default", 24)
+    assert (p.name, p.id, len(p.rules)) == ("city_rules", "policy.default", 28)
 
 
 def _write_policy(tmp_path: Path, rules: list[dict], pid: str = "policy.city") -> Path:
@@ -171,10 +174,11 @@ def test_conditions_of_real_sentences(shared_corpus):
     assert detect_conditions(finding(kaisha, "署名又は記名押印", doc_kind="法律"), None) == {
         "national_basis": "文書種別「法律」"}
     toyooka = gold_text(shared_corpus, "toyooka", "第3条第3項")
-    assert detect_conditions(finding(toyooka, "印鑑提出"), None) == {
-        "registered_seal": "「印鑑登録」", "rights_duties": "「保証人」"}
+    # The seal goes on the 印鑑登録申請書 (its guarantor's box): no document of rights and duties
+    # is sealed, so 「保証人」 in the sentence does not fire rights_duties (issue 20).
+    assert detect_conditions(finding(toyooka, "印鑑提出"), None) == {"registered_seal": "「印鑑登録」"}
     misaki = gold_text(shared_corpus, "misaki", "第4条第1項")
-    assert detect_conditions(finding(misaki, "署名押印"), None) == {"power_of_attorney": "「委任の旨を証する書面」"}
+    assert detect_conditions(finding(misaki, "署名押印"), None) == {"power_of_attorney": "「委任の旨を証する書面」（押印する文書）"}
     y5 = gold_text(shared_corpus, "r3i_y5", "様式５・交付規程様式第１（補助金交付申請書）申請者欄")
     assert detect_conditions(finding(y5, "様式印欄", doc_kind="様式", title="補助金交付申請書"), None) == {
         "subsidy": "「補助金」（題名）"}
@@ -210,7 +214,7 @@ def test_classify_sets_every_decision_field():
     [out] = classify([f], {}, Policy.load("default"), RunConfig())
     assert out.decision == out.proposal == "存続"
     assert out.decided_by == "proposal"
-    assert out.rule == "policy.default.national_basis.v1"
+    assert out.rule == "policy.default.national_basis.v2"
     assert out.reason == (
         "国等根拠：法令又は国の様式に基づく押印で、自治体限りでは改められないため国の改正に従う"
         "（国等根拠: 「法第１２条の規定による」）"
@@ -281,8 +285,10 @@ def test_decisions_of_each_policy_and_exactly_where_they_differ(shared_corpus):
         "入札書の記名押印": ("要検討", "記名に改める", "存続"),
         "訂正印": ("要検討", "廃止", "要検討"),
     }
+    # 署名又は記名押印 in a law: signing alone suffices, 対応済 before any national basis
+    # (tests/data/NATIONAL_AUDIT.md: 22 such rows labelled 対応済).
     assert {label: decided["default"][label] for label in cases if label not in differing} == {
-        "会社法 書面の署名又は記名押印": "存続",
+        "会社法 書面の署名又は記名押印": "対応済",
         "会社法 電磁的記録の代替措置": "対象外",
         "小切手の押印（省令）": "存続",
         "印鑑登録証明書の添付": "存続",
@@ -330,8 +336,8 @@ def test_document_scope_hit_is_quoted_from_the_source_for_every_finding_of_the_d
     f6 = finding(s6, "記名押印", file="nyusatsu.txt", start=text.index(s6), fid="f-000000000006")
     f7 = finding(s7, "記名押印", file="nyusatsu.txt", start=text.index(s7), fid="f-000000000007")
     evidence = "「入札書、見積書　その他市に提出する書類には、当該届出に係る印鑑を使用」（同じ例規の規定）"
-    expected6 = {"accounting": "「入札」", "registered_seal_use": evidence}
-    expected7 = {"accounting": "「見積」", "registered_seal_use": evidence}
+    expected6 = {"accounting": "「入札」（押印する文書）", "registered_seal_use": evidence}
+    expected7 = {"accounting": "「見積」（押印する文書）", "registered_seal_use": evidence}
     assert detect_conditions(f6, doc) == expected6
     conditions_of = DocumentConditions(doc)
     assert [conditions_of.detect(f) for f in (f6, f7, f6)] == [expected6, expected7, expected6]

@@ -138,23 +138,26 @@ def test_regression_letter_spaced_form_title_after_the_label(tmp_path):
 def test_regression_national_subsidy_forms_are_national_basis(shared_corpus):
     # 小規模事業者持続化補助金: forms of the 交付規程 of 全国商工会連合会 (中小企業庁's scheme), not the
     # city's to change. The r6 edition has no seal box; its checklist's note stays as it was.
+    # 「（※自署または記名捺印）」: a signature already suffices, 対応済 before national basis (issue 20).
     found = _scan(shared_corpus / "raw" / FORMS_DIR)
     got = [(f.file, f.title, f.match, f.category, f.decision, f.rule.split(".")[2]) for f in found if f.requires_seal]
     assert got == [
         ("r3i_y1.docx", "小規模事業者持続化補助金事業＜一般型＞に係る申請書", "印", "様式印欄", "存続", "national_basis"),
         ("r3i_y5.docx", "小規模事業者持続化補助金交付申請書", "印", "様式印欄", "存続", "national_basis"),
         ("r3i_y7.docx", "賃金引上げ枠の申請に係る誓約書", "印", "様式印欄", "存続", "national_basis"),
-        ("r3i_y7.docx", "賃金引上げ枠の申請に係る誓約書", "自署または記名捺印", "署名又は記名押印", "存続", "national_basis"),
+        ("r3i_y7.docx", "賃金引上げ枠の申請に係る誓約書", "自署または記名捺印", "署名又は記名押印", "対応済", "signature_or_seal_keep"),
         ("r3i_y8.docx", "卒業枠の申請に係る誓約書", "印", "様式印欄", "存続", "national_basis"),
-        ("r3i_y8.docx", "卒業枠の申請に係る誓約書", "自署または記名捺印", "署名又は記名押印", "存続", "national_basis"),
+        ("r3i_y8.docx", "卒業枠の申請に係る誓約書", "自署または記名捺印", "署名又は記名押印", "対応済", "signature_or_seal_keep"),
         ("r3i_y9_hojin.docx", "インボイス特例の申請に係る宣誓・同意書", "印", "様式印欄", "存続", "national_basis"),
-        ("r3i_y9_hojin.docx", "インボイス特例の申請に係る宣誓・同意書", "自署または記名捺印", "署名又は記名押印", "存続",
-         "national_basis"),
+        ("r3i_y9_hojin.docx", "インボイス特例の申請に係る宣誓・同意書", "自署または記名捺印", "署名又は記名押印", "対応済",
+         "signature_or_seal_keep"),
         ("r3i_y9_kojin.docx", "インボイス特例の申請に係る宣誓・同意書", "印", "様式印欄", "存続", "national_basis"),
-        ("r3i_y9_kojin.docx", "インボイス特例の申請に係る宣誓・同意書", "自署または記名捺印", "署名又は記名押印", "存続",
-         "national_basis"),
-        ("r6_checklist_sogyo1.xlsx", "r6_checklist_sogyo1", "受領印", "その他の印", "要検討", "accounting"),
-        ("r6_checklist_sogyo1.xlsx", "r6_checklist_sogyo1", "押印", "押印", "要検討", "accounting"),
+        ("r3i_y9_kojin.docx", "インボイス特例の申請に係る宣誓・同意書", "自署または記名捺印", "署名又は記名押印", "対応済",
+         "signature_or_seal_keep"),
+        # The sealed document is the 届出書 (「届出書（受領印押印済み）」): the checklist's accounting words
+        # elsewhere in the file no longer make it 要検討 (issue 20), so the city's own rules decide it.
+        ("r6_checklist_sogyo1.xlsx", "r6_checklist_sogyo1", "受領印", "その他の印", "廃止", "abolish"),
+        ("r6_checklist_sogyo1.xlsx", "r6_checklist_sogyo1", "押印", "押印", "廃止", "abolish"),
     ]
     [y5] = [f for f in found if f.file == "r3i_y5.docx" and f.requires_seal]
     assert y5.reason == ("国等根拠：法令又は国の様式に基づく押印で、自治体限りでは改められないため国の改正に従う"

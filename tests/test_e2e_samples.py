@@ -108,10 +108,10 @@ def test_rules_that_decided(findings):
     rule = {(f["file"], f["locator"], f["match"]): f["rule"] for f in findings}
     assert rule[("reiki/hojokin_kofu_kisoku.txt", "第5条第1項", "記名押印")] == "policy.default.kimei_ouin.v1"
     assert rule[("reiki/keiyaku_kisoku.txt", "第6条第1項", "記名押印")] == "policy.default.tender_registered_seal.v1"
-    assert rule[("reiki/keiyaku_kisoku.txt", "第8条第2項", "記名押印")] == "policy.default.national_basis.v1"
+    assert rule[("reiki/keiyaku_kisoku.txt", "第8条第2項", "記名押印")] == "policy.default.national_basis.v2"
     assert rule[("reiki/keiyaku_kisoku.txt", "第8条第3項", "契印")] == "policy.default.special_seal.v2"
     assert rule[("reiki/sogyo_shien_yoko.txt", "第5条", "署名し、又は記名押印")] == \
-        "policy.default.signature_or_seal_keep.v2"
+        "policy.default.signature_or_seal_keep.v3"
     assert rule[("reiki/sogyo_shien_yoko.txt", "第8条第1項", "記名押印")] == "policy.default.accounting.v1"
     assert rule[("reiki/johkaso_hojokin_yoko.txt", "第5条第2項", "記名押印は、記名のみによることができる")] == \
         "policy.default.exempt.v1"

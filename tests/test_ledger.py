@@ -177,15 +177,16 @@ def test_written_ledger_reads_back_by_content(tmp_path, reviewed_inputs):
         # Computed as Excel or LibreOffice show them: the counts the static table held before.
         values = sheet_rows(recalculated(path, tmp_path / "lo")["集計"])
         table = {(r[0], r[1] or ""): r[2:10] for r in values[10:28]}
-        assert table[("法律", "署名又は記名押印")] == [0, 0, 0, 15, 0, 0, 12, 27]
+        # 署名又は記名押印 in a law is 対応済 (signing suffices), no longer 存続 (issue 20)
+        assert table[("法律", "署名又は記名押印")] == [0, 0, 0, 0, 0, 15, 12, 27]
         # 岬町 第5条 (登録申請した印鑑を押印) is a registered seal: 存続, not 署名に改める.
         assert table[("規則", "署名押印")] == [0, 0, 0, 1, 1, 0, 0, 2]
         assert table[("省令", "印鑑提出")] == [0, 0, 0, 7, 0, 0, 6, 13]
         assert table[("様式", "様式印欄")] == [4, 0, 0, 0, 0, 0, 0, 4]
         # The two 「（※自署または記名捺印）」 notes of the jizokuka forms are 対応済: a signature already suffices.
         assert table[("様式", "署名又は記名押印")] == [0, 0, 0, 0, 0, 2, 0, 2]
-        assert table[("合計", "")] == [4, 0, 0, 41, 2, 2, 35, 84]
-        assert values[7][:8] == ["合計", 84, 4, pytest.approx(4 / 84), 41, pytest.approx(41 / 84),
+        assert table[("合計", "")] == [4, 0, 0, 25, 2, 18, 35, 84]
+        assert values[7][:8] == ["合計", 84, 4, pytest.approx(4 / 84), 25, pytest.approx(25 / 84),
                                  2, pytest.approx(2 / 84)]
 
 
@@ -230,8 +231,8 @@ def test_reviewer_edits_are_read_and_resolved(tmp_path, reviewed_inputs):
     resolved = resolve(findings, decisions)
     changed = {f.id: (f.decision, f.decided_by, f.proposal) for f in resolved if f.decided_by == "ledger"}
     assert changed == {
-        overridden: ("要検討", "ledger", "存続"),
-        **{m: ("記名に改める", "ledger", "存続") for m in maeko.members[1:]},
+        overridden: ("要検討", "ledger", "対応済"),
+        **{m: ("記名に改める", "ledger", "対応済") for m in maeko.members[1:]},
         form.id: ("存続", "ledger", "廃止"),
     }
     untouched = [f for f in resolved if f.id not in changed]

@@ -1,8 +1,21 @@
 """Detected conditions: facts about a finding that policy rules test (国等根拠, 契約, 補助金 ...).
 
-The vocabulary is data (``patterns/policies/conditions.yaml``); each condition is looked for in
-the finding's sentence, then in its enclosing provision, then in the document title, then in the
-whole document text, as its patterns allow, and reported with the words that triggered it.
+The vocabulary is data (``patterns/policies/conditions.yaml``). Each pattern names what it
+inspects (its ``scopes``), looked at narrowest first and reported with the words that fired it:
+
+- ``target``: the document that carries the seal — the seal verb's object from the parse
+  (``Finding.target``); for a form's seal box, the form's own title line
+  (:func:`reiki_scan.structure.forms.section_title`); else the last document named before the
+  seal words with 「に」 in the sentence (``seal_target`` of ``conditions.yaml``: 「誓約書に記名押印」
+  → 誓約書); else the sentence itself (no document named);
+- ``actor``: who seals (``Finding.actor`` from the parse, ``""`` when not found);
+- ``text``: the finding's sentence or form line; ``provision``: the enclosing 項 with its
+  条's 見出し, or the whole 別表 / 様式 / form file; ``title``: the document's 題名;
+  ``document``: the whole document text.
+
+A condition about the document sealed (契約, 会計, 権利義務 …) inspects ``target`` and
+``title``, so a 見積書 in a form's list of attachments or a 承諾書 mentioned elsewhere in the
+sentence does not fire it for the applicant's seal box.
 """
 
 from __future__ import annotations
@@ -13,14 +26,20 @@ import re
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
+from ..errors import PolicyDataError
+from ..load.national import NationalArchive
 from ..models import Document, Finding, Provision
+from ..structure.forms import section_title
 from ..textnorm import CHAR_TABLE, Normalized, normalize
 from ._data import CONDITIONS_NAME, policies_dir, read_yaml, validate
-from ..errors import PolicyDataError
+from .national import NationalCheck, check
 
 _WHOLE_KINDS = frozenset({"AppdxTable", "AppdxStyle"})
 _ARTICLE_KINDS = frozenset({"Article", "SupplProvision"})
-_SCOPE_LABELS = {"text": "", "provision": "（条項）", "title": "（題名）", "document": "（同じ例規の規定）"}
+_SCOPE_LABELS = {"target": "（押印する文書）", "actor": "（押印する者）", "text": "", "provision": "（条項）",
+                 "title": "（題名）", "document": "（同じ例規の規定）"}
+# The seal words of an example sentence (examples have no detector run on them).
+_EXAMPLE_SEAL = re.compile(r"(?:記名|署名)?(?:押印|押なつ|なつ印|捺印|押捺|印を押)|[印㊞]")
 # Narrowest first: the evidence quoted is the closest to the finding.
 _SCOPE_ORDER = tuple(_SCOPE_LABELS)
 
@@ -50,8 +69,17 @@ class Condition:
         return frozenset(s for p in self.patterns for s in p.scopes)
 
     def search(self, text: str) -> str:
-        """The source words of the first match in ``text`` (any scope), or ``""``."""
-        return _search(self.patterns, text, None)
+        """The evidence that this condition holds for a finding whose sentence is ``text``
+        (no document, no title, no parse: the sealed document is read from the sentence, and
+        the seal words are the first of :data:`_EXAMPLE_SEAL`), or ``""``: how the examples and
+        counter-examples of ``conditions.yaml`` are read."""
+        m = _EXAMPLE_SEAL.search(text)
+        finding = Finding(
+            id="f-example", file="example.txt", title="", doc_kind="規則", locator="", text=text,
+            match=m.group() if m else "", start=m.start() if m else 0, end=m.end() if m else 0,
+            category="", requires_seal=True, modality="義務", pattern="example", source_ref="",
+        )
+        return DocumentConditions(None)._evidence(self, finding, FindingConditions(DocumentConditions(None), finding)._scopes, "")
 
 
 def _search(patterns: tuple[ConditionPattern, ...], text: str, scope: str | None,
@@ -71,14 +99,74 @@ def _search(patterns: tuple[ConditionPattern, ...], text: str, scope: str | None
     return ""
 
 
+@dataclass(frozen=True)
+class SealTarget:
+    """``seal_target`` of ``conditions.yaml``: a document named just before the seal words
+    (group ``doc``), with the sentences it must read (``examples``: ``sentence => document``)."""
+
+    regex: re.Pattern[str]
+    examples: tuple[str, ...]
+    counter_examples: tuple[str, ...]
+
+    def find(self, sentence: str, before: int) -> str:
+        """The last document named with 「に」 in ``sentence[:before]``, or ``""``."""
+        hits = list(self.regex.finditer(sentence[:before]))
+        return hits[-1]["doc"] if hits else ""
+
+
+@lru_cache(maxsize=1)
+def _data() -> dict:
+    path = policies_dir() / f"{CONDITIONS_NAME}.yaml"
+    data = read_yaml(path)
+    validate(data, path, "conditions")
+    return data
+
+
+@lru_cache(maxsize=1)
+def load_seal_target() -> SealTarget:
+    """The sentence pattern of the sealed document (``seal_target`` of ``conditions.yaml``).
+
+    Raises :class:`PolicyDataError` when the file is invalid or the regex does not compile."""
+    t = _data()["seal_target"]
+    try:
+        regex = re.compile(t["regex"])
+    except re.error as e:
+        raise PolicyDataError(f"seal_target の正規表現が不正です: {e}", path=str(policies_dir())) from e
+    return SealTarget(regex, tuple(t["examples"]), tuple(t["counter_examples"]))
+
+
+def seal_target(finding: Finding, doc: Document | None,
+                form_titles: dict[tuple[int, int], str] | None = None) -> tuple[str, str]:
+    """The document that carries the seal of ``finding`` and how it was found:
+    ``(document, how)`` with ``how`` one of ``"parse"`` (the seal verb's object),
+    ``"form"`` (the title line of the form holding the seal box), ``"sentence"`` (the last
+    document named with 「に」 before the seal words) or ``("", "none")``. ``form_titles``:
+    ``(start, end)`` of each 様式 of ``doc`` → its title (:meth:`DocumentConditions.form_titles`), when the caller
+    has them. Raises :class:`PolicyDataError` when ``conditions.yaml`` is invalid."""
+    if finding.target:
+        return finding.target, "parse"
+    if doc is not None:
+        titles = form_titles if form_titles is not None else _form_titles(doc)
+        title = next((t for (start, end), t in titles.items() if start <= finding.start < end), "")
+        if title and title != doc.title:
+            return title, "form"
+    before = finding.text.find(finding.match) if finding.match else -1
+    found = load_seal_target().find(finding.text, before if before >= 0 else len(finding.text))
+    return (found, "sentence") if found else ("", "none")
+
+
+def _form_titles(doc: Document) -> dict[tuple[int, int], str]:
+    """``(start, end)`` of each 様式 of ``doc`` → its title line (its document title when it has none)."""
+    return {(p.start, p.end): section_title(doc, p) for p in doc.root.walk() if p.kind == "AppdxStyle"}
+
+
 @lru_cache(maxsize=1)
 def load_conditions() -> tuple[Condition, ...]:
     """The bundled conditions, in file order.
 
     Raises :class:`PolicyDataError` when ``conditions.yaml`` is invalid or a regex does not compile."""
     path = policies_dir() / f"{CONDITIONS_NAME}.yaml"
-    data = read_yaml(path)
-    validate(data, path, "conditions")
+    data = _data()
     out = []
     for c in data["conditions"]:
         pats = []
@@ -132,7 +220,9 @@ def _context(finding: Finding, doc: Document | None) -> tuple[tuple[int, ...], s
 
 class DocumentConditions:
     """The detected conditions of the findings of one document (``None``: no document, each
-    finding's own text, title and kind are used).
+    finding's own text, title and kind are used). With a national ``archive``, the
+    ``national_basis`` condition holds only when :func:`reiki_scan.classify.national.check`
+    finds the cited national provision requiring the seal (or no cited law to check).
 
     Each text (the document, a 項 with its 見出し, a sentence, the title) is normalized once per
     instance and each whole-document search done once per condition, so the many findings of a
@@ -144,8 +234,11 @@ class DocumentConditions:
     ``normalize(text).text``); the offset map back to the source, a Python loop over every
     character, is built only for a text a pattern matches."""
 
-    def __init__(self, doc: Document | None) -> None:
+    def __init__(self, doc: Document | None, archive: NationalArchive | None = None) -> None:
         self.doc = doc
+        # With an archive, a cited law's article is read before national_basis holds (.national).
+        self.archive = archive
+        self._form_titles: dict[tuple[int, int], str] | None = None
         self._table = CHAR_TABLE
         self._strings: dict[tuple[int, ...] | str, str] = {}
         self._normalized: dict[tuple[int, ...] | str, Normalized] = {}
@@ -153,6 +246,12 @@ class DocumentConditions:
         # The findings of one 項 share its text: each pattern set is searched there once, not
         # once per finding (a line of thousands of seal sentences made that quadratic).
         self._hits: dict[tuple, str] = {}
+
+    def form_titles(self) -> dict[tuple[int, int], str]:
+        """The titles of the document's 様式 by span, found once per document."""
+        if self._form_titles is None:
+            self._form_titles = _form_titles(self.doc) if self.doc is not None else {}
+        return self._form_titles
 
     def _string(self, key: tuple[int, ...] | str, text: str) -> str:
         """``normalize(text).text``, for ``text`` named by ``key`` in this document."""
@@ -227,19 +326,44 @@ class FindingConditions(Mapping[str, str]):
         self._doc_kind = doc.doc_kind if doc is not None else finding.doc_kind
         title = (doc.title if doc is not None else "") or finding.title
         context_key, context = _context(finding, doc)
+        self.target, self.target_how = seal_target(finding, doc, of.form_titles())
+        # With no document named, the sentence is the best account of what is sealed.
+        target = self.target or finding.text
         # A key names each text: a string for a sentence or title, its span for a text of the document.
-        self._scopes = {"text": (finding.text, finding.text), "provision": (context_key, context),
+        self._scopes = {"target": ("target:" + target, target), "actor": ("actor:" + finding.actor, finding.actor),
+                        "text": (finding.text, finding.text), "provision": (context_key, context),
                         "title": (title, title)}
+        self._context = context
         self._conditions = {c.name: c for c in load_conditions()}
         self._found: dict[str, str] = {}
+        self.national: NationalCheck | None = None
 
     def _get(self, name: str) -> str:
         hit = self._found.get(name)
         if hit is None:
             cond = self._conditions.get(name)
-            hit = self._found[name] = "" if cond is None else \
-                self._of._evidence(cond, self._finding, self._scopes, self._doc_kind)
+            hit = "" if cond is None else self._of._evidence(cond, self._finding, self._scopes, self._doc_kind)
+            if name == "national_basis" and hit and self._of.archive is not None:
+                self.national = check(self._finding, self._of.doc, (self._finding.text, self._context),
+                                      self.target, self._of.archive, hit)
+                if not self.national.holds:
+                    hit = ""
+            self._found[name] = hit
         return hit
+
+    @property
+    def national_basis(self) -> str:
+        """``Finding.national_basis``: the national provision relied on or why none was
+        (when checked against the archive), else the detected wording, else ``""``."""
+        hit = self._get("national_basis")
+        return self.national.basis if self.national is not None else hit
+
+    def note(self, name: str) -> str:
+        """Why condition ``name`` does not hold although its words were found (a cited law
+        without a seal on the document), else ``""``."""
+        if name == "national_basis" and self.national is not None and not self.national.holds:
+            return self.national.basis
+        return ""
 
     def __contains__(self, name: object) -> bool:
         return isinstance(name, str) and bool(self._get(name))

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from ..config import RunConfig
 from ..errors import PolicyDataError
+from ..load.national import open_archive
 from ..models import Document, Finding
 from ._data import CONDITIONS_NAME, policies_dir, read_yaml, validate
 from .conditions import DocumentConditions, FindingConditions, load_conditions
@@ -60,6 +61,8 @@ class Rule:
     conditions_none: frozenset[str] | None = None
     signature_or_seal: frozenset[str] | None = None
     examples: tuple[Example, ...] = ()
+    # A keep rule's item of the 特例規則案's 適用除外 article (``""`` for other rules).
+    exemption: str = ""
 
     @property
     def is_catch_all(self) -> bool:
@@ -71,27 +74,61 @@ class Rule:
         )
 
     def matches(self, finding: Finding, doc_kind: str, conditions: Mapping[str, str], config: RunConfig) -> bool:
+        return not self.why_not(finding, doc_kind, conditions, config)
+
+    def why_not(self, finding: Finding, doc_kind: str, conditions: Mapping[str, str], config: RunConfig) -> str:
+        """The first test of ``when`` that ``finding`` fails, as one Japanese line, or ``""``
+        when the rule matches (``conditions``: the detected conditions, names to evidence)."""
         if self.category is not None and finding.category not in self.category:
-            return False
+            return f"区分「{finding.category or '（なし）'}」は対象外"
         if self.modality is not None and finding.modality not in self.modality:
-            return False
+            return f"様態「{finding.modality}」は対象外"
         if self.requires_seal is not None and finding.requires_seal != self.requires_seal:
-            return False
+            return "押印を求める規定である" if finding.requires_seal else "押印を求める規定ではない"
         if self.doc_kind is not None and doc_kind not in self.doc_kind:
-            return False
+            return f"文書種別「{doc_kind}」は対象外"
+        labels = _labels()
         if self.conditions_any is not None and not any(c in conditions for c in self.conditions_any):
-            return False
-        if self.conditions_all is not None and not all(c in conditions for c in self.conditions_all):
-            return False
-        if self.conditions_none is not None and any(c in conditions for c in self.conditions_none):
-            return False
+            notes = [n for c in sorted(self.conditions_any) if (n := _note(conditions, c))]
+            return "条件" + "・".join(f"「{labels[c]}」" for c in sorted(self.conditions_any)) + "なし" + \
+                (f"（{'、'.join(notes)}）" if notes else "")
+        if self.conditions_all is not None:
+            missing = sorted(c for c in self.conditions_all if c not in conditions)
+            if missing:
+                return "条件" + "・".join(f"「{labels[c]}」" for c in missing) + "なし"
+        if self.conditions_none is not None:
+            present = sorted(c for c in self.conditions_none if c in conditions)
+            if present:
+                return "除外条件" + "・".join(f"「{labels[c]}」: {conditions[c]}" for c in present) + "あり"
         if self.signature_or_seal is not None and config.signature_or_seal not in self.signature_or_seal:
-            return False
-        return True
+            return f"設定 signature_or_seal = {config.signature_or_seal}"
+        return ""
+
+    def why(self, finding: Finding, doc_kind: str, conditions: Mapping[str, str]) -> str:
+        """What a matching rule tested, as one line: its category, kind and the evidence of
+        its conditions (``""`` for a catch-all)."""
+        labels = _labels()
+        parts = []
+        if self.category is not None:
+            parts.append(f"区分「{finding.category}」")
+        if self.modality is not None:
+            parts.append(f"様態「{finding.modality}」")
+        if self.doc_kind is not None:
+            parts.append(f"文書種別「{doc_kind}」")
+        parts.extend(f"{labels[c]}: {conditions[c]}" for c in self.used_conditions() if c in conditions)
+        return "、".join(parts)
 
     def used_conditions(self) -> tuple[str, ...]:
         names = sorted((self.conditions_any or frozenset()) | (self.conditions_all or frozenset()))
         return tuple(names)
+
+
+def _note(conditions: Mapping[str, str], name: str) -> str:
+    return conditions.note(name) if isinstance(conditions, FindingConditions) else ""
+
+
+def _labels() -> dict[str, str]:
+    return {c.name: c.label for c in load_conditions()}
 
 
 def _set(value) -> frozenset[str] | None:
@@ -147,7 +184,7 @@ class Policy:
                 requires_seal=w.get("requires_seal"), doc_kind=_set(w.get("doc_kind")),
                 conditions_any=_set(w.get("conditions_any")), conditions_all=_set(w.get("conditions_all")),
                 conditions_none=_set(w.get("conditions_none")), signature_or_seal=_set(w.get("signature_or_seal")),
-                examples=tuple(Example(**e) for e in r["examples"]),
+                examples=tuple(Example(**e) for e in r["examples"]), exemption=r.get("exemption", ""),
             ))
         if not rules[-1].is_catch_all:
             raise PolicyDataError(
@@ -157,14 +194,28 @@ class Policy:
         name = name_or_path if name_or_path in bundled else path.stem
         return cls(id=data["id"], name=name, title=data["title"], version=data["version"], path=path, rules=tuple(rules))
 
+    def exemptions(self) -> tuple[str, ...]:
+        """The items of the 特例規則案's 適用除外 article: the ``exemption`` of each keep rule
+        (decision 存続), in rule order, each once, so the draft exempts exactly what this policy
+        keeps. A keep rule of a city's own policy written without one (the key is optional, older
+        policy files stay valid) is named by its id for the drafter to word."""
+        return tuple(dict.fromkeys(
+            r.exemption or f"押印見直しの方針の規則 {r.id} により押印等を存続するとされた場合"
+            for r in self.rules if r.decision == "存続"))
+
     def _decide(self, finding: Finding, conditions_of: DocumentConditions,
-                config: RunConfig) -> tuple[Rule, FindingConditions]:
+                config: RunConfig) -> tuple[Rule, FindingConditions, tuple[tuple[str, bool, str], ...]]:
+        """The rule that decides ``finding``, its conditions and the trace of every rule tried."""
         conditions = conditions_of.lazy(finding)
         doc = conditions_of.doc
         doc_kind = doc.doc_kind if doc is not None else finding.doc_kind
+        trace: list[tuple[str, bool, str]] = []
         for rule in self.rules:
-            if rule.matches(finding, doc_kind, conditions, config):
-                return rule, conditions
+            why_not = rule.why_not(finding, doc_kind, conditions, config)
+            if not why_not:
+                trace.append((rule.id, True, rule.why(finding, doc_kind, conditions)))
+                return rule, conditions, tuple(trace)
+            trace.append((rule.id, False, why_not))
         raise AssertionError("unreachable: load() guarantees a catch-all last rule")
 
 
@@ -174,23 +225,27 @@ def classify(findings: list[Finding], docs: Mapping[str, Document], policy: Poli
     ``docs`` maps a finding's ``file`` to its parsed document (a missing entry is allowed: the
     finding's own text, title and kind are used). Returns new findings with ``decision`` and
     ``proposal`` set to the rule's decision, ``decided_by="proposal"``, ``rule`` (rule id),
-    ``reason`` (the rule's reason, followed by the evidence of the conditions it tested) and
-    ``national_basis`` (evidence of 国等根拠, or ``""``)."""
-    labels = {c.name: c.label for c in load_conditions()}
+    ``reason`` (the rule's reason, followed by the evidence of the conditions it tested),
+    ``policy_trace`` (every rule tried, with why it fired or not) and ``national_basis``
+    (see :class:`~reiki_scan.models.Finding`). With ``config.national_archive`` set, a cited
+    national provision is read there before 国等根拠 holds (:mod:`.national`). Raises
+    :class:`~reiki_scan.errors.NationalArchiveError` when that archive cannot be read."""
+    labels = _labels()
+    archive = open_archive(config.national_archive) if config.national_archive else None
     by_file: dict[str, list[int]] = {}
     for i, f in enumerate(findings):
         by_file.setdefault(f.file, []).append(i)
     out = list(findings)  # every finding is replaced below, in its place
     # One document at a time: its normalized texts are computed once and dropped after it.
     for file, indexes in by_file.items():
-        conditions_of = DocumentConditions(docs.get(file))
+        conditions_of = DocumentConditions(docs.get(file), archive)
         for i in indexes:
             f = findings[i]
-            rule, conditions = policy._decide(f, conditions_of, config)
+            rule, conditions, trace = policy._decide(f, conditions_of, config)
             evidence = [f"{labels[c]}: {conditions[c]}" for c in rule.used_conditions() if c in conditions]
             reason = rule.reason + (f"（{'、'.join(evidence)}）" if evidence else "")
             out[i] = f.with_(
                 decision=rule.decision, proposal=rule.decision, decided_by="proposal", rule=rule.id,
-                reason=reason, national_basis=conditions.get("national_basis", ""),
+                reason=reason, national_basis=conditions.national_basis, policy_trace=trace,
             )
     return out

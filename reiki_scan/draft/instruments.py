@@ -41,6 +41,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from ..classify import Policy
 from ..config import RunConfig
 from ..errors import DraftCheckError
 from ..models import NATIONAL_KINDS, Amendment, Document, Edit, Finding
@@ -205,8 +206,12 @@ def administrative_list(targets: list[tuple[Amendment, list[str]]], config: RunC
 
 def special_rule(findings: list[Finding], config: RunConfig) -> list[Block]:
     """特例規則 with its 別表, from the findings decided 廃止/記名に改める/署名に改める in 規則-
-    and 要綱-level documents (条例 and national law excluded)."""
+    and 要綱-level documents (条例 and national law excluded). Its 適用除外 article lists the
+    keep rules of ``config.policy`` (:meth:`reiki_scan.classify.Policy.exemptions`), then the
+    head's discretion. Raises :class:`~reiki_scan.errors.PolicyDataError` when the policy
+    cannot be loaded."""
     head = head_of(config.municipality)
+    exemptions = Policy.load(config.policy).exemptions()
 
     def n(k: int) -> str:
         return _num(k, config)
@@ -227,10 +232,9 @@ def special_rule(findings: list[Finding], config: RunConfig) -> list[Block]:
                       "押印等を求められている申請書等については、同表の右欄に定めるところによる。"),
         Para.of("見出し", "(適用除外)"),
         Para.of("条文", f"第{n(4)}条　前条の規定は、次の各号のいずれかに該当する場合には、適用しない。"),
-        Para.of("条文", f"{_item(1, config)}　法令又は国若しくは県の要綱等の規定により押印等を求められている場合"),
-        Para.of("条文", f"{_item(2, config)}　契約書その他の会計事務に関する書類に押印等を求められている場合"),
-        Para.of("条文", f"{_item(3, config)}　印鑑登録証明書の添付を求めている場合その他印影の照合を要する場合"),
-        Para.of("条文", f"{_item(4, config)}　前各号に掲げるもののほか、{head}が特に必要があると認める場合"),
+        # The policy in force says what is kept: one item per keep rule (Policy.exemptions).
+        *(Para.of("条文", f"{_item(k, config)}　{text}") for k, text in enumerate(exemptions, 1)),
+        Para.of("条文", f"{_item(len(exemptions) + 1, config)}　前各号に掲げるもののほか、{head}が特に必要があると認める場合"),
         Para.of("見出し", "(様式の特例)"),
         Para.of("条文", f"第{n(5)}条　規則等に定める様式で押印等の欄があるものは、当分の間、当該欄を削り、"
                       "又は所要の調整をして使用することができる。"),

@@ -38,8 +38,11 @@ class RuleTrial:
 
 
 def rules_tried(f: Finding) -> tuple[RuleTrial, ...]:
-    """The policy rules tried on ``f``, in order, the one that gave the proposal last. A finding
-    records the rule that fired and its reason (``rule``, the proposal's ``reason``)."""
+    """The policy rules tried on ``f``, in order, the one that gave the proposal last, from the
+    classifier's ``policy_trace`` (rule id, fired, why); a finding classified before the trace was
+    recorded gives only the rule that fired and the proposal's reason."""
+    if f.policy_trace:
+        return tuple(RuleTrial(rule, fired, why) for rule, fired, why in f.policy_trace)
     return (RuleTrial(f.rule, True, proposal_reason(f)),) if f.rule else ()
 
 

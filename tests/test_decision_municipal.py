@@ -1,0 +1,83 @@
+"""Decision agreement on the labelled municipal corpus (issue 20): the real load -> structure ->
+detect -> forms -> classify path under the default policy, scored against ``expected_decision``
+a part of the split at a time. Tuned on the development part only; the test part is scored in
+aggregate (no row of it is listed here or by the scoring)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from reiki_scan import load, structure
+from reiki_scan.classify import Policy
+from reiki_scan.config import RunConfig
+from reiki_scan.evaluate import evaluate, load_split, part_files, part_rows
+from reiki_scan.scan.file import classify_file
+
+MUNICIPAL = Path(__file__).resolve().parent / "data" / "municipal"
+
+
+def _decisions(part: str):
+    from reiki_scan.detect import Detector
+
+    split = load_split(MUNICIPAL / "split.json")
+    rows = [json.loads(line) for region in ("east", "west")
+            for line in (MUNICIPAL / region / "labels.jsonl").read_text(encoding="utf-8").splitlines() if line.strip()]
+    files = part_files(split, part)
+    detector, policy, config = Detector(), Policy.load("default"), RunConfig()
+    found = []
+    for rel in sorted(files):
+        doc = structure.parse(load.load_file(MUNICIPAL / rel, MUNICIPAL))
+        detected = detector.detect(doc, structure.units(doc))
+        found.extend(f.to_json() for f in classify_file(rel, detected, 1, lambda doc=doc: doc, [], policy, config))
+    report = evaluate(part_rows(rows, split, part), found, files=files)
+    return round(report.decision_agreement, 3), report.decision_pairs, report.decision_kinds
+
+
+@pytest.mark.nlp
+@pytest.mark.slow
+def test_dev_decision_agreement(ginza):
+    # Before issue 20: 0.801 over 311 rows (62 disagreements; 対応済 → 対象外 19, 存続 → 廃止 10 …).
+    agreement, pairs, kinds = _decisions("dev")
+    assert (agreement, pairs) == (0.929, 311)
+    assert agreement >= 0.90
+    # What is left is mostly detection's (a requirement read as a mention: 存続 → 対象外).
+    assert kinds == {"存続 → 対象外": 6, "要検討 → 対応済": 4, "対応済 → 対象外": 3, "存続 → 対応済": 3,
+                     "対象外 → 廃止": 2, "存続 → 要検討": 1, "存続 → 廃止": 1, "要検討 → 廃止": 1, "対応済 → 存続": 1}
+
+
+@pytest.mark.nlp
+@pytest.mark.slow
+def test_test_decision_agreement_in_aggregate(ginza):
+    # Scored once, at the end of issue 20 (before: 0.732 over 112). Short of the 0.90 asked.
+    agreement, pairs, _ = _decisions("test")
+    assert (agreement, pairs) == (0.777, 112)
+
+
+def test_decision_agreement_counts_a_row_once_and_only_when_every_finding_agrees():
+    gold = [
+        {"file": "a.txt", "locator": "第1条", "text": "申請者は、申請書に押印しなければならない。", "category": "押印",
+         "requires_seal": True, "expected_decision": "廃止"},
+        {"file": "a.txt", "locator": "第2条", "text": "契約書には、記名押印しなければならない。", "category": "記名押印",
+         "requires_seal": True, "expected_decision": "存続"},
+        {"file": "a.txt", "locator": "第3条", "text": "押印は不要です。", "category": "押印",
+         "requires_seal": False, "expected_decision": "対応済"},
+        {"file": "a.txt", "locator": "第4条", "text": "印刷する。", "category": "非該当",
+         "requires_seal": False, "expected_decision": None},
+    ]
+
+    def f(text, decision, requires_seal=True):
+        return {"file": "a.txt", "locator": "", "text": text, "match": "", "category": "押印",
+                "requires_seal": requires_seal, "modality": "義務", "decision": decision}
+
+    found = [f(gold[0]["text"], "廃止"), f(gold[1]["text"], "存続"), f(gold[1]["text"], "要検討"),
+             f(gold[2]["text"], "対象外", False)]
+    report = evaluate(gold, found)
+    assert (report.decision_pairs, round(report.decision_agreement, 3)) == (3, 0.333)
+    assert report.decision_kinds == {"存続 → 存続/要検討": 1, "対応済 → 対象外": 1}
+    assert [(r.locator, r.category) for r in report.decision_mismatches] == [
+        ("第2条", "存続 → 存続/要検討"), ("第3条", "対応済 → 対象外")]
+    assert report.to_json(rows=False)["decision_kinds"] == {"存続 → 存続/要検討": 1, "対応済 → 対象外": 1}
+    assert "decision_mismatches" not in report.to_json(rows=False)

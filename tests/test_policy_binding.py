@@ -1,0 +1,114 @@
+"""Issue 20, parts 1-2: a policy condition inspects the document that carries the seal (not any
+word nearby); already-done and transitional clauses are 対応済; each finding records every rule
+tried and why it fired or not (``Finding.policy_trace``)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from reiki_scan import load, structure
+from reiki_scan.classify import Policy, classify
+from reiki_scan.classify.conditions import load_seal_target
+from reiki_scan.config import RunConfig
+from reiki_scan.models import Finding
+from reiki_scan.scan.file import classify_file
+from reiki_scan.store.workspace import findings_from_json, findings_to_json
+
+MUNICIPAL = Path(__file__).resolve().parent / "data" / "municipal"
+
+
+def _finding(text: str, match: str, category: str, *, modality: str = "義務", requires_seal: bool = True,
+             locator: str = "第1条") -> Finding:
+    start = text.index(match)
+    return Finding(
+        id="f-000000000001", file="x.txt", title="", doc_kind="規則", locator=locator, text=text, match=match,
+        start=start, end=start + len(match), category=category, requires_seal=requires_seal,
+        modality=modality, pattern="seal.test.v1", source_ref="p1",
+    )
+
+
+def _decide(f: Finding, policy: str = "default") -> Finding:
+    [out] = classify([f], {}, Policy.load(policy), RunConfig())
+    return out
+
+
+def test_seal_target_examples_name_the_document_sealed():
+    target = load_seal_target()
+    for example in target.examples:
+        sentence, want = example.split(" => ")
+        assert target.find(sentence, sentence.index("押印")) == want
+    assert [c for c in target.counter_examples if target.find(c, len(c))] == []
+
+
+def test_consent_mentioned_beside_the_application_does_not_fire_rights_and_duties():
+    f = _decide(_finding("申請者は、土地所有者の承諾書を添えて、申請書に記名押印しなければならない。", "記名押印", "記名押印"))
+    assert (f.decision, f.rule) == ("記名に改める", "policy.default.kimei_ouin.v1")
+    tried = {rule: (fired, why) for rule, fired, why in f.policy_trace}
+    assert tried["policy.default.rights_duties.v1"] == (False, "条件「権利制限・義務賦課」なし")
+    assert f.policy_trace[-1] == ("policy.default.kimei_ouin.v1", True, "区分「記名押印」")
+
+
+def test_pledge_that_is_sealed_fires_rights_and_duties_with_its_document_as_evidence():
+    f = _decide(_finding("申請者は、誓約書に記名押印して提出しなければならない。", "記名押印", "記名押印"))
+    assert (f.decision, f.rule) == ("要検討", "policy.default.rights_duties.v1")
+    assert f.policy_trace[-1] == ("policy.default.rights_duties.v1", True, "権利制限・義務賦課: 「誓約書」（押印する文書）")
+
+
+def test_estimate_attached_to_an_application_does_not_fire_accounting():
+    f = _decide(_finding("申請者は、工事の見積書を添えて、補助金交付申請書に記名押印しなければならない。", "記名押印", "記名押印"))
+    assert (f.decision, f.rule) == ("記名に改める", "policy.default.kimei_ouin.v1")
+
+
+def test_trace_lists_every_rule_tried_up_to_the_one_that_fired():
+    f = _decide(_finding("申請者は、申請書に押印しなければならない。", "押印", "押印"))
+    rules = [r.id for r in Policy.load("default").rules]
+    assert [t[0] for t in f.policy_trace] == rules[:rules.index("policy.default.abolish.v1") + 1]
+    assert [t for t in f.policy_trace if t[1]] == [("policy.default.abolish.v1", True, "区分「押印」")]
+    assert f.policy_trace[0] == ("policy.default.official_seal.v1", False, "区分「押印」は対象外")
+
+
+def test_trace_survives_the_workspace_and_findings_jsonl():
+    f = _decide(_finding("申請者は、申請書に押印しなければならない。", "押印", "押印"))
+    assert findings_from_json(findings_to_json([f])) == [f]
+    back = json.loads(json.dumps(f.to_json(), ensure_ascii=False))
+    assert back["policy_trace"][-1] == ["policy.default.abolish.v1", True, "区分「押印」"]
+
+
+def test_regression_old_forms_used_with_the_seal_box_struck_out_are_done():
+    f = _decide(_finding("この規則の施行の際現に存する旧様式の用紙は、当分の間、押印欄を消して使用することができる。",
+                         "押印", "押印", modality="任意", locator="附則第2項"))
+    assert (f.decision, f.rule) == ("対応済", "policy.default.transitional_form.v1")
+
+
+def test_notice_that_seals_were_abolished_is_done_not_out_of_scope():
+    f = _decide(_finding("押印が不要となった申請書等に、押印されていても、有効なものとして受け付けいたします。", "押印", "押印",
+                         modality="言及", requires_seal=False))
+    assert (f.decision, f.rule) == ("対応済", "policy.default.review_done.v1")
+
+
+def test_signature_or_seal_in_a_law_is_done_before_national_basis():
+    f = Finding(
+        id="f-000000000001", file="x.txt", title="会社法", doc_kind="法律", locator="第1条",
+        text="前項の書面には、社債発行会社の代表者が署名し、又は記名押印しなければならない。", match="署名し、又は記名押印",
+        start=14, end=24, category="署名又は記名押印", requires_seal=True, modality="義務", pattern="seal.test.v1",
+        source_ref="p1",
+    )
+    assert _decide(f).decision == "対応済"
+
+
+@pytest.mark.nlp
+def test_regression_estimate_in_a_form_does_not_make_the_applicant_box_a_review(ginza):
+    # 名寄市 住宅リフォーム 記載例: the form mentions 「見積書の額と同額」; its applicant's 「印」 box
+    # was 要検討 under the accounting rule before issue 20.
+    from reiki_scan.detect import Detector
+
+    rel = "east/nayoro_reform_kisairei.txt"
+    doc = structure.parse(load.load_file(MUNICIPAL / rel, MUNICIPAL))
+    detected = Detector().detect(doc, structure.units(doc))
+    out = classify_file(rel, detected, 1, lambda: doc, [], Policy.load("default"), RunConfig())
+    boxes = [f for f in out if f.locator == "様式第2号" and f.category == "様式印欄"]
+    assert [(f.match, f.decision, f.rule) for f in boxes] == [("印", "廃止", "policy.default.abolish.v1")]
+    assert ("policy.default.accounting.v1", False, "条件「入札・見積・請求・会計書類」なし") in boxes[0].policy_trace
