@@ -30,9 +30,19 @@ def _explain(out: Path, ident: str) -> list[str]:
     return result.stdout.splitlines()
 
 
+def _fired(lines: list[str]) -> list[str]:
+    """The lines without the rules that did not fire (「不適用」, one per rule of the policy tried first)."""
+    return [line for line in lines if not line.startswith("  不適用 ")]
+
+
 @pytest.mark.nlp
 def test_explain_an_abolished_requirement(out):
-    assert _explain(out, ABOLISHED) == [
+    lines = _explain(out, ABOLISHED)
+    # Every rule of the default policy tried before abolish.v1, with why it did not fire.
+    assert len(lines) - len(_fired(lines)) == 26
+    assert "  不適用 policy.default.national_basis.v2: 条件「国・県・他機関の求め」・「国等根拠」なし" in lines
+    assert "  不適用 policy.default.kimei_ouin.v1: 区分「押印」は対象外" in lines
+    assert _fired(lines) == [
         "所見 f-9f388c429236",
         "ファイル: reiki/koryo_shibounin_kisoku.txt（さくら台市行旅病人及び行旅死亡人取扱規則・規則）",
         "位置: 第6条",
@@ -61,11 +71,11 @@ def test_explain_an_abolished_requirement(out):
 
 @pytest.mark.nlp
 def test_explain_a_requirement_kept_on_a_national_basis(out):
-    lines = _explain(out, NATIONAL)
+    lines = _fired(_explain(out, NATIONAL))
     assert lines[3] == "条文: 2　前項の契約書には、法第234条第5項の規定により、市長及び契約の相手方が【記名押印】しなければならない。"
     assert lines[12:] == [
         "方針の規則（試した順）:",
-        "  適用 policy.default.national_basis.v1: 国等根拠：法令又は国の様式に基づく押印で、自治体限りでは改められないため"
+        "  適用 policy.default.national_basis.v2: 国等根拠：法令又は国の様式に基づく押印で、自治体限りでは改められないため"
         "国の改正に従う（国等根拠: 「法第234条第5項の規定により」）",
         "国の根拠: 「法第234条第5項の規定により」",
         "提案: 存続（変更なし）",
@@ -79,7 +89,7 @@ def test_explain_a_requirement_kept_on_a_national_basis(out):
 
 @pytest.mark.nlp
 def test_explain_a_finding_to_review_and_the_decision_on_record(out, samples):
-    lines = _explain(out, REVIEW)
+    lines = _fired(_explain(out, REVIEW))
     assert lines[6:14] == [
         "  支配する述語: 請求しなければならない",
         "  様相: 義務（押印の要求: あり）",
@@ -89,7 +99,7 @@ def test_explain_a_finding_to_review_and_the_decision_on_record(out, samples):
         "  根拠の解析: dep: 押印 -advcl-> 請求 [請求しなければならない] => 義務 (cue.must.nakereba.v1)",
         "方針の規則（試した順）:",
         "  適用 policy.default.accounting.v1: 入札・見積・請求等の会計書類で、自治体により扱いが分かれるため担当課で検討"
-        "（入札・見積・請求・会計書類: 「請求書」）",
+        "（入札・見積・請求・会計書類: 「請求書」（押印する文書））",
     ]
     assert lines[-3:] == ["審査結果の記録:", "  なし", "決定: 要検討（提案）"]
 

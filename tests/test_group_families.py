@@ -58,6 +58,8 @@ def test_grouping_against_the_labelled_families():
     # Issue 20 asks precision ≥ 0.95 and recall ≥ 0.90; not met. Recall is bounded by the proposals:
     # a group never mixes proposals, and the classifier proposes different decisions inside a
     # family for a quarter of the dev pairs (grouping on the proposal alone reaches recall 0.745).
-    assert got["dev"] == GroupingScore(rows=75, matched=60, pairs_same_family=94, pairs_same_group=18, pairs_both=16)
+    # With the classifier of issue 20 parts 1-3 (more 対応済, which groups by seal words alone), dev
+    # precision fell from 0.889 to 0.735 and recall rose from 0.170 to 0.266.
+    assert got["dev"] == GroupingScore(rows=75, matched=60, pairs_same_family=94, pairs_same_group=34, pairs_both=25)
     assert got["test"] == GroupingScore(rows=27, matched=21, pairs_same_family=12, pairs_same_group=4, pairs_both=4)
-    assert (round(got["dev"].precision, 3), round(got["dev"].recall, 3)) == (0.889, 0.17)
+    assert (round(got["dev"].precision, 3), round(got["dev"].recall, 3)) == (0.735, 0.266)

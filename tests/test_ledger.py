@@ -92,13 +92,14 @@ def test_written_ledger_reads_back_by_content(tmp_path, reviewed_inputs):
         kaisha.id, kaisha.file, "417AC0000000086_20170401_428AC0000000062.xml", "法律", "第百二十二条第二項",
         "前項の書面には、株式会社の代表取締役（指名委員会等設置会社にあっては、代表執行役。次項において同じ。）"
         "が署名し、又は記名押印しなければならない。",
-        "署名又は記名押印", "存続",
-        "国等根拠：法令又は国の様式に基づく押印で、自治体限りでは改められないため国の改正に従う（国等根拠: 文書種別「法律」）",
-        "policy.default.national_basis.v1", "g-50e9fcc9", None, None,
+        # 署名又は記名押印: signing alone suffices, 対応済 before national basis (issue 20, NATIONAL_AUDIT.md)
+        "署名又は記名押印", "対応済",
+        "署名で足りる（署名又は記名押印）：方針が署名を認めるため既に押印は不要で、対応済み",
+        "policy.default.signature_or_seal_keep.v3", "g-e808174d", None, None,
         f'=IF(L{rows.index(by_id[kaisha.id]) + 1}="",H{rows.index(by_id[kaisha.id]) + 1},L{rows.index(by_id[kaisha.id]) + 1})',
         # no [departments] given: 所管課 blank; 根拠 is explain's line
-        None, "seal.test.v1／義務／policy.default.national_basis.v1: 国等根拠：法令又は国の様式に基づく押印で、"
-              "自治体限りでは改められないため国の改正に従う（国等根拠: 文書種別「法律」）／国の根拠: 文書種別「法律」",
+        None, "seal.test.v1／義務／policy.default.signature_or_seal_keep.v3: 署名で足りる（署名又は記名押印）："
+              "方針が署名を認めるため既に押印は不要で、対応済み／国の根拠: 文書種別「法律」",
     ]
     assert [r[13] for r in rows[1:]] == [f'=IF(L{n}="",H{n},L{n})' for n in range(2, 86)]
     assert ws.freeze_panes == "B2"
@@ -123,11 +124,10 @@ def test_written_ledger_reads_back_by_content(tmp_path, reviewed_inputs):
     assert grows[0] == ["id", "共通の文言", "件数", "区分", "提案", "変更内容", "審査結果", "備考"]
     assert len(grows) == 1 + len(groups)
     assert grows[1:4] == [
+        # the 会社法 obligations, 対応済 since issue 20 (signing alone suffices): one decision for 18
+        ["g-e808174d", "署名又は記名押印を求める定め → 対応済（変更なし）", 18, "署名又は記名押印", "対応済", "変更なし", None, None],
         ["g-a971f108", "公印（言及） → 対象外（変更なし）", 14, "公印", "対象外", "変更なし", None, None],
         ["g-94a7b205", "署名又は記名押印（言及） → 対象外（変更なし）", 12, "署名又は記名押印", "対象外", "変更なし", None, None],
-        # no document in these gold-made findings: the wording joins 「前項の書面には…」 and 定款 (会社法第26条)
-        ["g-50e9fcc9", "「株式会社を設立するには、発起人が…」…署名又は記名押印しなければならない → 存続",
-         11, "署名又は記名押印", "存続", "変更なし", None, None],
     ]
     [gdv] = gs.data_validations.dataValidation
     assert str(gdv.sqref) == f"G2:G{len(groups) + 1}"
@@ -196,7 +196,7 @@ def test_reviewer_edits_are_read_and_resolved(tmp_path, reviewed_inputs):
     write_ledger(path, findings, groups, SUMMARY)
     assert ledger_has_reviewer_input(path) is False
 
-    maeko = next(g for g in groups if g.id == "g-50e9fcc9")
+    maeko = next(g for g in groups if g.id == "g-e808174d")
     overridden = maeko.members[0]
     form = next(f for f in findings if f.category == "様式印欄" and f.decision == "廃止")
     wb = openpyxl.load_workbook(path)
@@ -227,7 +227,7 @@ def test_reviewer_edits_are_read_and_resolved(tmp_path, reviewed_inputs):
         row_lines=lines,
         group_lines={maeko.id: group_line},
     )
-    assert sorted(lines.values()) == [32, 59] and group_line == 4
+    assert sorted(lines.values()) == [14, 59] and group_line == 2  # the 対応済 group of 18 is first
     resolved = resolve(findings, decisions)
     changed = {f.id: (f.decision, f.decided_by, f.proposal) for f in resolved if f.decided_by == "ledger"}
     assert changed == {
@@ -236,7 +236,7 @@ def test_reviewer_edits_are_read_and_resolved(tmp_path, reviewed_inputs):
         form.id: ("存続", "ledger", "廃止"),
     }
     untouched = [f for f in resolved if f.id not in changed]
-    assert len(untouched) == 84 - 12
+    assert len(untouched) == 84 - len(maeko.members) - 1 == 65
     assert all(f.decision == f.proposal and f.decided_by == "proposal" for f in untouched)
 
     # a reviewed ledger is never overwritten

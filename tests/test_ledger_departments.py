@@ -58,7 +58,7 @@ def test_ledger_departments_and_basis_round_trip(samples, tmp_path):
     assert by_title["さくら台市手数料条例"] == {None}
     basis = {r[at["id"]]: r[at["根拠"]] for r in rows[1:]}
     assert basis["f-2acbce498972"] == (
-        "seal.kimei_ouin.v1 記名押印／義務（押印しなければならない）／policy.default.national_basis.v1: "
+        "seal.kimei_ouin.v1 記名押印／義務（押印しなければならない）／policy.default.national_basis.v2: "
         "国等根拠：法令又は国の様式に基づく押印で、自治体限りでは改められないため国の改正に従う"
         "（国等根拠: 「法第234条第5項の規定により」）／国の根拠: 「法第234条第5項の規定により」")
 

@@ -42,7 +42,9 @@ def rules_tried(f: Finding) -> tuple[RuleTrial, ...]:
     classifier's ``policy_trace`` (rule id, fired, why); a finding classified before the trace was
     recorded gives only the rule that fired and the proposal's reason."""
     if f.policy_trace:
-        return tuple(RuleTrial(rule, fired, why) for rule, fired, why in f.policy_trace)
+        # The rule that fired says why in the proposal's own reason, the sentence a reviewer reads.
+        return tuple(RuleTrial(rule, fired, (proposal_reason(f) or why) if fired and rule == f.rule else why)
+                     for rule, fired, why in f.policy_trace)
     return (RuleTrial(f.rule, True, proposal_reason(f)),) if f.rule else ()
 
 
