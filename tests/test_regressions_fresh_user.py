@@ -88,6 +88,8 @@ def test_regression_a_cp932_file_ending_in_an_ms_dos_end_of_file_mark_is_read(tm
 def test_regression_draft_refuses_a_regulation_edited_since_the_last_run(tmp_path):
     """`draft` after an edit (no new run) amended the wrong article; now it refuses, drafts untouched."""
     corpus, out, p = _one_regulation(tmp_path)
+    # A clause that amends cleanly: an article that is only a seal goes to 要手作業一覧 (issue 19).
+    p.write_text(REG.replace("申請書に押印しなければ", "申請書に記名押印して市長に提出しなければ"), encoding="utf-8")
     assert _run("run", corpus, "--out", out).exit_code == 0
     before = (out / "整備条例案.docx").read_bytes()
     p.write_text(REG.replace("第1条　", "第1条　この条例は、水道について定める。\n第2条　"), encoding="utf-8")

@@ -115,7 +115,7 @@ def test_regression_a_reviewers_months_lose_no_decision_and_carry_their_wording(
     [shuju] = [i for i, f in found.items() if f["file"] == "reiki/bunsho_toriatsukai_kisoku.html"
                and f["locator"] == "第4条第1項"]
     wb = openpyxl.load_workbook(out / "ledger.xlsx")
-    [group] = [r[0] for r in wb["グループ"].iter_rows(min_row=2, values_only=True) if r[1] == "使用印鑑"]
+    [group] = [r[0] for r in wb["グループ"].iter_rows(min_row=2, values_only=True) if r[1] == "「使用印鑑届」 → 存続"]
     members = [i for i, f in found.items() if f["group"] == group]
     assert len(members) == 2
     _decide(out / "ledger.xlsx", {hojokin: "存続", shuju: "要検討"}, {group: "廃止"})
@@ -165,7 +165,7 @@ def test_regression_a_reviewers_months_lose_no_decision_and_carry_their_wording(
     assert [n for n in current if n.endswith(".xlsx") and not n.startswith("forms/")] == ["ledger.xlsx"]
     assert not [n for n in current if DATED.fullmatch(Path(n).name)]
     assert [n for n in current if n.endswith(".docx") and "/" not in n] == sorted(
-        ["整備条例案.docx", SEIRI, "新旧対照表.docx", "特例規則案.docx", "要綱等改正一覧.docx"])
+        ["整備条例案.docx", SEIRI, "新旧対照表.docx", "特例規則案.docx", "要綱等改正一覧.docx", "要手作業一覧.docx"])
     history = _history(out)
     assert [h.split("/", 1)[1] for h in history] == [
         "ledger.xlsx", "整理規則案-変更点.docx", SEIRI, "ledger.xlsx", "整理規則案-変更点.docx", SEIRI]
