@@ -4,13 +4,15 @@ Works on the plain analyses of :mod:`reiki_scan.detect.nlp` (so tests can build 
 hand) and on the cue words of ``patterns/modality.yaml``. The decision, in order:
 
 1. the pattern's role: ``exempt`` -> 免除, ``object`` (a seal named as a thing) -> 言及,
-   a heading -> 言及;
+   a heading -> 言及; a mark stamped or printed, not a seal (スタンプを押印, 印刷、押印その他の
+   方法) -> 言及;
 2. exemption: the hit's own predicate or one of the next two predicates it depends on
    carries an exempt cue (押印を要しない, 押印を省略する, 押印に代えて, 押印しない) -> 免除;
    unless a seal is the means of the substitution (a ``means`` cue such as をもって marks the
    hit's argument, or marks another argument holding a seal: 「拇印をもって署名に代える」,
    「記名押印をもって署名押印に代える」): a seal remains as an alternative, not an exemption;
-3. a seal-form box (「印」 beside a name) -> 義務;
+3. the office's seal on what it hands back or issues (…記名押印し、これを申請者に交付する by
+   an office; 還付; 委員会の行う検印を受け) -> 言及; a seal-form box (「印」 beside a name) -> 義務;
 4. reference: the hit modifies a seal noun (押印した印鑑につき, 押印された印影と) -> 言及;
    or its relative clause leads to another hit of the same seal (「押印すべき文書に…押印しなければ
    ならない」: one act, reported once, by the governing hit) -> 言及;
@@ -18,6 +20,9 @@ hand) and on the cue words of ``patterns/modality.yaml``. The decision, in order
    of 場合/とき (印鑑を提出していない場合は、…) -> 言及;
 6. the main predicate (the root and what follows it): a must cue -> 義務, a may cue -> 任意;
    a unit without predicate (an item listing what to attach) -> 義務; otherwise 言及.
+   Before the fallbacks of step 6: the seal as the means of the procedure (押印することで…と
+   します), a document restricted or defined by its seal (…記名押印があるものに限る, …押印した
+   書面とする), the seal's own predicate asking or obliging (お持ちのうえ, 押すべき) -> 義務.
    A ``document`` (印鑑証明書) counts only when a predicate on its path attaches or submits it,
    or the unit is such an item.
 """
@@ -423,6 +428,8 @@ class ModalityJudge:
         return None
 
     def _restricted(self, tree: _Tree, path: list[int], span: tuple[int, int]) -> tuple[int, Cue] | None:
+        """The seal's clause modifies a document noun that is the complement of 限る/とする or
+        the subject of 次のとおり; ``restrict`` reads the words from the noun to its head."""
         clause = next((n for n, i in enumerate(path[:3]) if tree.is_predicate(i)), None)
         # 「押印し、又は署名した書面」: coordinated predicates share the noun they modify.
         while clause is not None and clause + 1 < len(path) and tree.tokens[path[clause]]["dep"] == "advcl" \
@@ -440,6 +447,7 @@ class ModalityJudge:
         # 押印のないもの, 押印されていないものに限る: a negated seal restricts nothing.
         if _NEGATION.search(tree.text[span[1]:tree.tokens[noun]["start"]]):
             return None
+        # The head's own ending (限る。）, とする。) is part of what the cue reads.
         c = self._cue("restrict", norm(tree.text[tree.tokens[noun]["end"]:tree.tokens[head]["end"] + 4]))
         return None if c is None else (clause + 2, c)
 
