@@ -211,3 +211,108 @@ def test_regression_category(tmp_path, ginza):
     # 登録印: a bidder's seal registered with the office is 印鑑提出, a guarantor's is 実印.
     assert required(found, "入札書に登録印") == {("印鑑提出", True)}
     assert required(found, "保証書に登録印") == {("実印", True)}
+
+
+@pytest.mark.nlp
+def test_regression_issuer_hands_over(tmp_path, ginza):
+    # A seal the office puts on the applicant's document before handing it back (登録済・受理の
+    # 印, 記名押印した正本の交付) is not the applicant's; parties who seal and exchange are.
+    found = scan(tmp_path, """○さくら台市資材登録規則
+第1条　登録課長は、登録を終えたときは、申請書の副本に登録済の旨を記載して、登録課の印を押し、これを申請者に還付しなければならない。
+第2条　審査官は、届出を受理したときは、届出書の正本に受理した旨を記載して記名押印し、これを届出者に交付しなければならない。
+第3条　ポスターは、選挙管理委員会の行う検印を受けなければ掲示することができない。
+第4条　当事者は、協定書に記名押印をして相互に交付しなければならない。
+第5条　事業者は、申請書に記名押印し、これを市長に提出しなければならない。
+""")
+    for needle in ("登録課の印を押し", "受理した旨を記載して記名押印", "検印を受け"):
+        assert not requires(found, needle), needle
+    for needle in ("相互に交付", "これを市長に提出"):
+        assert requires(found, needle), needle
+
+
+@pytest.mark.nlp
+def test_regression_mark_not_seal(tmp_path, ginza):
+    # Stamping a mark (a stamp, a symbol, printed text) or paying by a tax mark is no seal.
+    found = scan(tmp_path, """○さくら台市表示規則
+第1条　交付の記録は、許可証の裏面に、市のスタンプを押印して行うものとする。
+第2条　表示は、容器の見やすい箇所に、印刷、押印その他これらに準ずる方法によりすること。
+第3条　投票用紙には、○の記号を表す印を押す方法により記載するものとする。
+第4条　手数料は、登記印紙をもって納付することができる。
+第5条　税印を押した文書については、手数料を徴収しない。
+第6条　申請者は、申請書に代表者印を押印しなければならない。
+""")
+    for needle in ("スタンプを押印", "印刷、押印", "記号を表す印"):
+        assert not requires(found, needle), needle
+    # 登記印紙 and 税印 are no seal words at all.
+    assert not [f for f in found if "登記印紙" in f.text or "税印" in f.text]
+    assert requires(found, "代表者印を押印")
+
+
+@pytest.mark.nlp
+def test_regression_restricted_document(tmp_path, ginza):
+    # A document that qualifies only with a seal (…記名押印があるものに限る, …押印した書面とする,
+    # 押印する文書は次のとおり) states a requirement; a negated seal or a person restricts nothing.
+    found = scan(tmp_path, """○さくら台市届出規則
+第1条　届出には、次に掲げる書類を添付しなければならない。
+(1)　賃貸人の承諾書(当該賃貸人の記名押印があるものに限る。)
+(2)　共有者全員の同意書(共有者全員が自署し、自己の印を押しているものに限る。)
+第2条　前条の同意書は、譲渡人が押印し、又は署名した書面とする。
+第3条　押印を求める書類は、次のとおりです。
+第4条　電子申請による書類は、押印のないものに限る。
+第5条　保証人は、本市で印鑑の登録を受けている人に限る。
+""")
+    for needle in ("記名押印があるものに限る", "自己の印を押しているものに限る", "押印し、又は署名した書面とする",
+                   "押印を求める書類は、次のとおり"):
+        assert requires(found, needle), needle
+    for needle in ("押印のないものに限る", "登録を受けている人に限る"):
+        assert not requires(found, needle), needle
+
+
+@pytest.mark.nlp
+def test_regression_means_clause(tmp_path, ginza):
+    # 「押印することで…とします」: the seal is how the procedure is done.
+    found = scan(tmp_path, """○さくら台市窓口のご案内
+1　代理人の方は、委任状に委任者の実印を押印することで代理の確認とします。
+2　署名に代えて、記名に押印を加えることで提出が可能となります。
+3　押印することで本人確認とはしません。
+""")
+    for needle in ("実印を押印することで", "押印を加えることで"):
+        assert requires(found, needle), needle
+    assert not requires(found, "押印することで本人確認とはしません")
+
+
+@pytest.mark.nlp
+def test_regression_honorific_request(tmp_path, ginza):
+    # 「印鑑をお持ちのうえ」「ご記入のうえ」: a guidance request before coming or sending.
+    found = scan(tmp_path, """○さくら台市転入手続のご案内
+1　届出の際に、届出人は届出印をお持ちのうえ、窓口にお越しください。
+2　証明書の交付の際には、登録した印鑑をご持参のうえ、窓口にお越しください。
+""")
+    for needle in ("届出印をお持ちのうえ", "印鑑をご持参のうえ"):
+        assert requires(found, needle), needle
+
+
+@pytest.mark.nlp
+def test_regression_own_duty(tmp_path, ginza):
+    # The seal's own predicate states a duty even inside a list item (押すべき, 義務付けられている).
+    found = scan(tmp_path, """○さくら台市公文書の公印の取扱いについて
+1　次の文書には、公印を押印します。
+(1)　条例により押印が義務付けられている文書
+(2)　その他公印を押すべき理由があると市長が認める文書
+2　公印を押すべき文書の範囲について定める。
+""")
+    for needle in ("押印が義務付けられている文書", "公印を押すべき理由がある"):
+        assert requires(found, needle), needle
+    assert not requires(found, "範囲について定める")
+
+
+@pytest.mark.nlp
+def test_regression_reference_document(tmp_path, ginza):
+    # A document that only says where a seal was put (申請書に押印された印鑑と…一致すること) points
+    # at that seal: no requirement of its own; a seal to affix on the same form stays one.
+    found = scan(tmp_path, """○さくら台市地縁団体印鑑規則
+第2条　登録の要件は、団体印鑑登録申請書に押印された代表者の印鑑と代表者の印鑑登録原票の印影が一致することとする。
+第3条　代表者は、変更届出書に登録を受けている印鑑を押印しなければならない。
+""")
+    assert not requires(found, "押印された代表者の印鑑")
+    assert requires(found, "登録を受けている印鑑を押印しなければならない")

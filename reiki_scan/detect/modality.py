@@ -4,13 +4,15 @@ Works on the plain analyses of :mod:`reiki_scan.detect.nlp` (so tests can build 
 hand) and on the cue words of ``patterns/modality.yaml``. The decision, in order:
 
 1. the pattern's role: ``exempt`` -> 免除, ``object`` (a seal named as a thing) -> 言及,
-   a heading -> 言及;
+   a heading -> 言及; a mark stamped or printed, not a seal (スタンプを押印, 印刷、押印その他の
+   方法) -> 言及;
 2. exemption: the hit's own predicate or one of the next two predicates it depends on
    carries an exempt cue (押印を要しない, 押印を省略する, 押印に代えて, 押印しない) -> 免除;
    unless a seal is the means of the substitution (a ``means`` cue such as をもって marks the
    hit's argument, or marks another argument holding a seal: 「拇印をもって署名に代える」,
    「記名押印をもって署名押印に代える」): a seal remains as an alternative, not an exemption;
-3. a seal-form box (「印」 beside a name) -> 義務;
+3. the office's seal on what it hands back or issues (…記名押印し、これを申請者に交付する by
+   an office; 還付; 委員会の行う検印を受け) -> 言及; a seal-form box (「印」 beside a name) -> 義務;
 4. reference: the hit modifies a seal noun (押印した印鑑につき, 押印された印影と) -> 言及;
    or its relative clause leads to another hit of the same seal (「押印すべき文書に…押印しなければ
    ならない」: one act, reported once, by the governing hit) -> 言及;
@@ -18,6 +20,9 @@ hand) and on the cue words of ``patterns/modality.yaml``. The decision, in order
    of 場合/とき (印鑑を提出していない場合は、…) -> 言及;
 6. the main predicate (the root and what follows it): a must cue -> 義務, a may cue -> 任意;
    a unit without predicate (an item listing what to attach) -> 義務; otherwise 言及.
+   Before the fallbacks of step 6: the seal as the means of the procedure (押印することで…と
+   します), a document restricted or defined by its seal (…記名押印があるものに限る, …押印した
+   書面とする), the seal's own predicate asking or obliging (お持ちのうえ, 押すべき) -> 義務.
    A ``document`` (印鑑証明書) counts only when a predicate on its path attaches or submits it,
    or the unit is such an item.
 """
@@ -39,6 +44,8 @@ _FORMAL_NOUNS = {"もの", "こと", "物", "事"}
 _OPEN = "（(「『[［"
 # 必要ありません, 必要ではない, 必要としない: the necessity denied by what follows the word.
 _NEGATED = re.compile(r"(?:は|が|で|に|と)?(?:な[いく]|ありません|ございません|ではな|でな|しな|せず)")
+# 押印のない, 押印されていない, 押印なき: a clause that denies the seal.
+_NEGATION = re.compile(r"な[いくき]|無[いく]|ず|ぬ|ません")
 _PAREN_NOTE = re.compile(r"[（(][^（）()]*[）)]")
 _CLOSE = "）)」』]］"
 
@@ -106,6 +113,11 @@ class ModalityJudge:
         path = tree.path(anchor)
         actor, target = self._roles(tree, tree.covering(span) + path)
 
+        mark = self._mark(tree, path) if role == "act" else None
+        if mark is not None:
+            # 「スタンプを押印」「印刷、押印その他…の方法」: a mark printed or stamped, no seal.
+            return ModalityResult("言及", actor, target,
+                                  f"dep: {tree.describe(path, min(1, len(path) - 1))} => 言及 (印章でない表示の押印; {mark.id})")
         cue = self._exempt(tree, path, seals)
         if cue is not None:
             return ModalityResult("免除", actor, target, f"dep: {tree.describe(path, cue[0])} => 免除 ({cue[1].id})")
@@ -142,6 +154,14 @@ class ModalityJudge:
                                   f"dep: {tree.describe(path, len(path) - 1)} => 言及 (官署の登録事務; {office.id})")
         if role == "box":
             return ModalityResult("義務", actor, target, "form: 印欄 => 義務")
+        if len(path) > 2 and not tree.is_predicate(anchor) and tokens[path[1]]["dep"] == "acl" \
+                and tree.is_predicate(path[1]):
+            # 「申請書に押印された個人印鑑」: a document (or a seal's form) only says where a seal
+            # was put; the clause points at the seal, as for the act itself below.
+            ref = self._cue("reference", tokens[path[2]]["lemma"])
+            if ref is not None:
+                return ModalityResult("言及", actor, target,
+                                      f"dep: {tree.describe(path, 2)} => 言及 (印を指す修飾; {ref.id})")
         if role == "act" and len(path) > 1 and tokens[anchor]["dep"] == "acl":
             head = tokens[path[1]]
             ref = self._cue("reference", head["lemma"])
@@ -205,13 +225,32 @@ class ModalityJudge:
                                           f"dep: {tree.describe(path, len(path) - 1)} [{predicate}] => 言及 (登録制度; {register.id})")
                 return ModalityResult(modality, actor, target,
                                       f"dep: {tree.describe(path, len(path) - 1)} [{predicate}] => {modality} ({c.id})")
+        means = self._means_clause(tree, path)
+        if means is not None:
+            # 「実印を押印することで本人確認とします」「押印を加えることで申請が可能となります」:
+            # the seal is the way the procedure is done.
+            return ModalityResult("義務", actor, target,
+                                  f"dep: {tree.describe(path, means[0])} => 義務 (押印することで手続とする; {means[1].id})")
+        restrict = self._restricted(tree, path, span)
+        if restrict is not None:
+            # 「（…記名押印があるものに限る。）」「譲受人が押印し、又は署名した書面とする」: the
+            # document qualifies only with the seal.
+            return ModalityResult("義務", actor, target,
+                                  f"dep: {tree.describe(path, restrict[0])} => 義務 (押印のある書面に限る; {restrict[1].id})")
         # The seal's own predicate asks (登録印を押印していただき, 登録印をお持ちのうえ).
         if not register:
             for n, i in enumerate(path[:2]):
-                c = self._cue("own_request", tree.phrase(i))
+                # 「お持ちのうえ」: the honorific prefix and the particles after the verb.
+                c = self._cue("own_request", tree.phrase(i)) or self._cue("own_request", tree.words(i) + tree.trailer(i))
                 if c is not None and (n == 0 or tree.is_predicate(i)):
                     return ModalityResult("義務", actor, target,
                                           f"dep: {tree.describe(path, n)} => 義務 (押印語の述語が依頼; {c.id})")
+        # The seal's own predicate states a duty (公印を押すべき事情, 押印が義務付けられている文書).
+        for n, i in enumerate(path[:2]):
+            c = self._cue("own_must", tree.phrase(i))
+            if c is not None and (n == 0 or tree.is_predicate(i)):
+                return ModalityResult("義務", actor, target,
+                                      f"dep: {tree.describe(path, n)} => 義務 (押印語の述語が義務; {c.id})")
         # A necessity the seal is the subject or object of (押印が必要となります, 印鑑が必要です).
         need = None if register else self._need(tree, path)
         if need is not None:
@@ -308,6 +347,17 @@ class ModalityJudge:
         return c
 
     def _issued(self, tree: _Tree, path: list[int], role: str, category: str, hit: str = "") -> Cue | None:
+        """A seal the office puts on what it hands to the applicant: an issuer's 割印 on the
+        photo it issues; a seal whose clause leads into handing the document over
+        (…記名押印し、これを供託者に交付しなければならない) when the sealer is an office or the
+        document is returned (還付); a stamp received from an office (委員会の行う検印を受け)."""
+        if role == "act":
+            handed = self._handed_over(tree, path)
+            if handed is not None:
+                return handed
+        received = self._received(tree, path)
+        if received is not None:
+            return received
         if role != "act" or category != "その他の印" or self._cue("issued_seal", hit) is None:
             return None
         # The document the seal goes on is named anywhere in the sentence (写真に…割印,
@@ -317,6 +367,89 @@ class ModalityJudge:
             if c is not None:
                 return c
         return None
+
+    def _handed_over(self, tree: _Tree, path: list[int]) -> Cue | None:
+        # Only the clause the seal itself heads (押印し、…交付し): a hand-over further up
+        # belongs to another step.
+        if len(path) < 2 or tree.tokens[path[0]]["dep"] != "advcl":
+            return None
+        c = self._cue("hand_over", tree.tokens[path[1]]["lemma"])
+        if c is None:
+            return None
+        if self._cue("return", tree.tokens[path[1]]["lemma"]) is not None:
+            return c
+        # The sentence's subject may hang on any predicate up to the root (町長は、…押印して作成する).
+        subjects = [j for i in path for j in tree.children(i) if tree.tokens[j]["dep"] == "nsubj"]
+        return c if any(self._cue("issuer", tree.words(j)) for j in subjects) else None
+
+    def _received(self, tree: _Tree, path: list[int]) -> Cue | None:
+        if len(path) < 2 or tree.tokens[path[0]]["dep"] != "obj" \
+                or self._cue("receive", tree.tokens[path[1]]["lemma"]) is None:
+            return None
+        # Who performs the received seal: its possessor or the subject of its relative clause.
+        performers = [j for j in tree.children(path[0]) if tree.tokens[j]["dep"] == "nmod"]
+        performers += [k for j in tree.children(path[0]) if tree.tokens[j]["dep"] == "acl"
+                       for k in tree.children(j) if tree.tokens[k]["dep"] in ("nsubj", "nmod")]
+        for j in performers:
+            c = self._cue("issuer", tree.words(j))
+            if c is not None:
+                return c
+        return None
+
+    def _mark(self, tree: _Tree, path: list[int]) -> Cue | None:
+        """What is stamped is a mark, not a seal: the act's object is a stamp, text or symbol
+        (スタンプを押印, ○の記号を表す印を押す), or the act is coordinated with printing
+        (印刷、押印その他…の方法; 申告文を押印又は印字)."""
+        anchor = path[0]
+        for j in tree.children(anchor):
+            if tree.tokens[j]["dep"] == "obj":
+                for k in tree.subtree(j):
+                    c = self._cue("mark", tree.tokens[k]["lemma"])
+                    if c is not None:
+                        return c
+        near = [j for j in tree.children(anchor) if tree.tokens[j]["dep"] in ("nmod", "conj")]
+        if len(path) > 1 and tree.tokens[anchor]["dep"] in ("obl", "nmod", "conj"):
+            near.append(path[1])
+        for j in near:
+            c = self._cue("printing", tree.tokens[j]["lemma"])
+            if c is not None:
+                return c
+        return None
+
+    def _means_clause(self, tree: _Tree, path: list[int]) -> tuple[int, Cue] | None:
+        """The seal's clause (within two steps) modifies こと, and こと is the means (で, により)
+        of the main predicate: the rest of the sentence, from こと, is read by ``means_clause``."""
+        for n, i in enumerate(path[1:3], 1):
+            if tree.tokens[i]["lemma"] in ("こと", "事") and tree.tokens[path[n - 1]]["dep"] == "acl":
+                end = next((e for s, e in tree.sents if s <= i < e), len(tree.tokens)) - 1
+                rest = norm(tree.text[tree.tokens[i]["end"]:tree.tokens[end]["end"]])
+                c = self._cue("means_clause", rest)
+                return None if c is None else (n, c)
+        return None
+
+    def _restricted(self, tree: _Tree, path: list[int], span: tuple[int, int]) -> tuple[int, Cue] | None:
+        """The seal's clause modifies a document noun that is the complement of 限る/とする or
+        the subject of 次のとおり; ``restrict`` reads the words from the noun to its head."""
+        clause = next((n for n, i in enumerate(path[:3]) if tree.is_predicate(i)), None)
+        # 「押印し、又は署名した書面」: coordinated predicates share the noun they modify.
+        while clause is not None and clause + 1 < len(path) and tree.tokens[path[clause]]["dep"] == "advcl" \
+                and tree.is_predicate(path[clause + 1]):
+            clause += 1
+        if clause is None or clause + 2 >= len(path) or tree.tokens[path[clause]]["dep"] != "acl":
+            return None
+        noun, head = path[clause + 1], path[clause + 2]
+        if tree.tokens[noun]["dep"] not in ("obl", "nsubj"):
+            return None
+        # The restricted word names a document (もの, 書面, 文書): 「登録している人に限る」 restricts
+        # a person, not a paper.
+        if tree.tokens[noun]["lemma"] not in _FORMAL_NOUNS and self._cue("target", tree.words(noun)) is None:
+            return None
+        # 押印のないもの, 押印されていないものに限る: a negated seal restricts nothing.
+        if _NEGATION.search(tree.text[span[1]:tree.tokens[noun]["start"]]):
+            return None
+        # The head's own ending (限る。）, とする。) is part of what the cue reads.
+        c = self._cue("restrict", norm(tree.text[tree.tokens[noun]["end"]:tree.tokens[head]["end"] + 4]))
+        return None if c is None else (clause + 2, c)
 
     def _office_procedure(self, tree: _Tree, path: list[int], category: str, actor: str = "") -> Cue | None:
         if category not in ("印鑑提出", "実印"):
@@ -373,6 +506,11 @@ class ModalityJudge:
                 return n, c
             if tree.is_predicate(i):
                 return None
+            # 「…押すべき文書の範囲について定める」: a noun marked について/に関する whose head
+            # is the purpose verb (定める): what the text is about.
+            c = self._cue("topic_marker", tree.marker(i))
+            if c is not None and n + 1 < len(path) and self._cue("purpose", tree.tokens[path[n + 1]]["lemma"]):
+                return n, c
         return None
 
     def _need(self, tree: _Tree, path: list[int]) -> tuple[int, Cue] | None:
@@ -524,6 +662,14 @@ class _Tree:
                     and self.tokens[j - 1]["lemma"] in _FORMAL_NOUNS):
                 break
         return norm(self.text[self.tokens[start]["start"]:self.tokens[end]["end"]]).rstrip("。")
+
+    def trailer(self, i: int) -> str:
+        """The particles right after token ``i`` (持ち + の + うえ -> ``のうえ``), normalized."""
+        end = i
+        while end + 1 < len(self.tokens) and end - i < 2 and (
+                self.tokens[end + 1]["pos"] in ("ADP", "SCONJ") or self.tokens[end + 1]["lemma"] in ("うえ", "上")):
+            end += 1
+        return norm(self.text[self.tokens[i]["end"]:self.tokens[end]["end"]])
 
     def words(self, i: int) -> str:
         start = i
