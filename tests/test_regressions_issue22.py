@@ -4,6 +4,7 @@ built in ``tmp_path`` (``reiki-scan run C --out O``), with the exact outputs it 
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import struct
 import zipfile
@@ -437,3 +438,47 @@ def test_regression_huge_nul_file_is_refused_from_its_first_bytes(tmp_path):
         "[E103] zeros.docx: 拡張子は .docx ですが Office ファイル（zip）ではありません。元のファイルを確認してください",
     ]
     assert [f["match"] for f in findings(out)] == ["押印"]
+
+
+# --- 7: a symlink to another corpus file --------------------------------------------------------
+
+def _link(link: Path, target: Path) -> bool:
+    """Make the symbolic link ``link`` → ``target``; ``False`` where the platform refuses (Windows
+    without the privilege): the caller then checks the copy that stands in for it."""
+    try:
+        os.symlink(target, link)
+    except (OSError, NotImplementedError):
+        shutil.copy2(target, link)
+        return False
+    return True
+
+
+def test_regression_symlink_to_another_corpus_file_is_read_once_under_its_own_name(tmp_path):
+    """Before: run 1 listed the target's findings twice under the target's name, run 2 half under
+    the link's, and the incremental result differed from --full."""
+    corpus, out = tmp_path / "c", tmp_path / "o"
+    write(corpus / "a.txt", reg(f"第1条　{SEAL}\n"))
+    write(corpus / "_old" / "b.txt", reg(f"第1条　{SEAL}\n", "テスト市Y規則"))
+    linked = _link(corpus / "z.txt", corpus / "a.txt")
+    # A link to a file the listing does not read itself (a `_` folder) is read under the link's name.
+    _link(corpus / "y.txt", corpus / "_old" / "b.txt")
+    outcomes = []
+    for args in ((), (), ("--full",)):
+        result = run(corpus, out, *args)
+        outcomes.append((result.exit_code, [(f["file"], f["title"], f["locator"], f["id"]) for f in findings(out)],
+                         summary(out)["files"]["skipped_files"]))
+    assert outcomes[0] == outcomes[1] == outcomes[2]
+    code, found, skipped = outcomes[0]
+    ids = [i for *_, i in found]
+    assert len(set(ids)) == len(ids)
+    if linked:
+        assert code == 1
+        assert [(f, t, loc) for f, t, loc, _ in found] == [
+            ("a.txt", "テスト市X規則", "第1条"), ("y.txt", "テスト市Y規則", "第1条")]
+        assert [(s["file"], s["reason"]) for s in skipped] == [("z.txt", "duplicate_link")]
+        assert skipped[0]["message"].startswith("[E118]") and "a.txt" in skipped[0]["message"]
+    else:
+        # Copies are separate documents: each read under its own name, with its own ids.
+        assert code == 0 and skipped == []
+        assert [(f, t, loc) for f, t, loc, _ in found] == [
+            ("a.txt", "テスト市X規則", "第1条"), ("y.txt", "テスト市Y規則", "第1条"), ("z.txt", "テスト市X規則", "第1条")]
