@@ -363,6 +363,7 @@ def run(corpus: Path, out: Path, config: RunConfig, *, drafts: bool = True, work
             diff.previous_run = last.id if last else None
             with ws.transaction():
                 ledgers = read_ledgers(out, ws)
+                _store_mikeshi(out, ws, ws.findings(), findings)
                 history = History(out, stamp or time.strftime("%Y%m%d-%H%M%S"))
                 archived = _archive_ledger(out, ws, history)
                 stored = ws.effective_decisions()
@@ -386,6 +387,15 @@ def run(corpus: Path, out: Path, config: RunConfig, *, drafts: bool = True, work
         finally:
             ws.close()
     return RunOutcome(result, report, scanned.files_read, diff, scanned.stats, run_id, ledgers)
+
+
+def _store_mikeshi(out: Path, ws: Workspace, previous: list[Finding], current: list[Finding]) -> None:
+    """Store the decisions of the 見え消し of OUT in the workspace (:func:`reiki_scan.draft.mikeshi.store_decisions`),
+    each bound to the clause of the finding the 見え消し was drafted from: the last run's, else this run's."""
+    if (out / "見え消し").is_dir() or (out / HISTORY_DIR).is_dir():
+        from .draft.mikeshi import store_decisions
+
+        store_decisions(out, ws, {f.id: f for f in current} | {f.id: f for f in previous})
 
 
 def _archive_ledger(out: Path, ws: Workspace, history: History) -> list[str]:
@@ -436,6 +446,7 @@ def redraft(out: Path, *, wait: bool = False, stamp: str | None = None) -> tuple
             with ws.transaction():
                 read_ledgers(out, ws)
                 findings = [as_proposed(f) for f in read_findings(out)]
+                _store_mikeshi(out, ws, ws.findings(), findings)
                 previous = _summary(out)
                 result, files_read = _stored_result(out, corpus, config, findings, previous, ws.documents())
                 history = History(out, stamp or time.strftime("%Y%m%d-%H%M%S"))

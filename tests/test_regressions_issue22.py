@@ -482,3 +482,45 @@ def test_regression_symlink_to_another_corpus_file_is_read_once_under_its_own_na
         assert code == 0 and skipped == []
         assert [(f, t, loc) for f, t, loc, _ in found] == [
             ("a.txt", "テスト市X規則", "第1条"), ("y.txt", "テスト市Y規則", "第1条"), ("z.txt", "テスト市X規則", "第1条")]
+
+
+# --- 3: a 見え消し decision outlives its file ------------------------------------------------
+
+def test_regression_mikeshi_decisions_survive_the_deletion_or_move_of_the_mikeshi(tmp_path):
+    """Before: rejected and accepted changes were read from the 見え消し files in OUT and 履歴 only;
+    deleting or moving the file sent its findings back to the proposal."""
+    from test_mikeshi import review_in_word  # pytest puts tests/ on sys.path
+
+    corpus, out = tmp_path / "c", tmp_path / "o"
+    write(corpus / "a.txt", reg("第1条　申請者は、申請書に記名押印しなければならない。\n"
+                                "第2条　届出者は、届出書に署名押印しなければならない。\n"))
+    assert run(corpus, out).exit_code == 0
+    by_loc = {f["locator"]: f for f in findings(out)}
+    kimei, ouin = by_loc["第1条"], by_loc["第2条"]
+    assert (kimei["decision"], ouin["decision"]) == ("記名に改める", "署名に改める")
+    mikeshi = out / "見え消し" / "テスト市X規則.docx"
+    review_in_word(mikeshi, kimei["id"], accept=False)
+    review_in_word(mikeshi, ouin["id"], accept=True)
+    expected = {kimei["id"]: ("存続", "見え消し", "見え消しで却下（2026-11-20）"),
+                ouin["id"]: ("署名に改める", "見え消し", ouin["reason"])}
+
+    def decided() -> dict[str, tuple[str, str, str]]:
+        return {f["id"]: (f["decision"], f["decided_by"], f["reason"]) for f in findings(out)}
+
+    assert run(corpus, out).exit_code == 0
+    assert decided() == expected
+    # Moved out of OUT (the reviewer's copy went elsewhere), the 履歴 copies deleted.
+    moved = tmp_path / "elsewhere"
+    shutil.move(out / "見え消し", moved)
+    shutil.rmtree(out / "履歴", ignore_errors=True)
+    for _ in range(2):
+        assert run(corpus, out).exit_code == 0
+        assert decided() == expected
+    # Deleted everywhere, the ledger too: the workspace still holds both decisions.
+    shutil.rmtree(out / "見え消し", ignore_errors=True)
+    (out / "ledger.xlsx").unlink()
+    assert run(corpus, out).exit_code == 0
+    assert decided() == expected
+    result = CliRunner(env={"COLUMNS": "3000"}).invoke(cli.app, ["draft", str(out)])
+    assert result.exit_code == 0, result.output
+    assert decided() == expected

@@ -42,15 +42,17 @@ from docx.oxml.ns import qn
 from ..config import RunConfig
 from ..errors import ReviewFileError
 from ..models import NATIONAL_KINDS, Document, Edit, Finding
+from ..ids import clause_key
 from ..outfiles import HISTORY_DIR, History, safe_name
+from ..review.ledger import MIKESHI_ACCEPTED, MIKESHI_BY, MIKESHI_REJECTED, REJECTED_REASON
+from ..store.workspace import StoredDecision, Workspace
 from ..textnorm import xml_safe
 from .changes import CHANGING_DECISIONS, build_amendments
 from .protect import obsolete_note, recorded_hash, retire_draft, save_protected
 from .redline import AUTHOR, Tracked, w3c_date
 
 MIKESHI_DIR = "見え消し"
-REJECTED_REASON = "見え消しで却下（{date}）"
-DECIDED_BY = "見え消し"
+DECIDED_BY = MIKESHI_BY
 STATES = ("pending", "accepted", "rejected", "unknown")
 
 _BOOKMARK_PREFIXES = ("RS_", "RSD_", "RSI_")
@@ -498,6 +500,35 @@ def mikeshi_files(out: Path) -> list[tuple[str, Path]]:
             name = path.name if folder == out / MIKESHI_DIR else path.relative_to(out).as_posix()
             files.append((name, path))
     return files
+
+
+def store_decisions(out: Path, ws: Workspace, findings: Mapping[str, Finding]) -> list[str]:
+    """Store in ``ws`` the changes accepted or rejected in every 見え消し of ``out``
+    (:func:`mikeshi_files`) that changed since last read, as ledger decisions are stored, so that
+    they outlive the file (deleted, moved, or replaced by the tool's next one): under the file's
+    path relative to OUT (``見え消し/X.docx``), dated by its modification time, ``place``
+    「見え消しで却下」 (decision 存続) or 「見え消しで採用」 (the decision the change drafted), bound to
+    the clause of ``findings[id]`` (finding id → the finding the 見え消し was drafted from; a change
+    of no finding there is not stored). Returns the names read. Call inside
+    :meth:`Workspace.transaction`. Raises :class:`ReviewFileError` for an unreadable 見え消し."""
+    read = []
+    for _, path in mikeshi_files(out):
+        name = path.relative_to(out).as_posix()
+        st = path.stat()
+        if ws.ledger_unchanged(name, st.st_size, st.st_mtime_ns):
+            continue
+        decided = []
+        for fid, change in sorted(read_changes(path).items()):
+            f = findings.get(fid)
+            if f is None or change.state not in ("accepted", "rejected"):
+                continue
+            rejected = change.state == "rejected"
+            decision = "存続" if rejected else (change.decision or f.proposal or f.decision)
+            decided.append(StoredDecision(fid, decision, "", clause_key(f.text), name, st.st_mtime_ns,
+                                          MIKESHI_REJECTED if rejected else MIKESHI_ACCEPTED))
+        ws.merge_decisions(name, st.st_size, st.st_mtime_ns, decided)
+        read.append(name)
+    return read
 
 
 def _label(file: str) -> str:

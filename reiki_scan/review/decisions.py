@@ -23,7 +23,7 @@ from ..models import Finding
 from ..outfiles import HISTORY_DIR, History
 from ..store.workspace import StoredDecision, Workspace, effective
 from . import ledger
-from .ledger import REREVIEW_NOTE, as_proposed, proposal_reason, reviewed
+from .ledger import MIKESHI_PLACES, REREVIEW_NOTE, as_proposed, from_mikeshi, proposal_reason, reviewed
 
 LEDGER_GLOB = "ledger*.xlsx"
 REREVIEW_MARK = f"【{REREVIEW_NOTE}】"
@@ -166,7 +166,9 @@ def apply_decisions(findings: list[Finding], stored: dict[str, StoredDecision]) 
         s = stored.get(f.id)
         if s is None:
             # A finding read back from findings.jsonl may still carry an earlier reviewer's reason.
-            out.append(as_proposed(f) if f.decided_by == "ledger" or f.proposal_reason else f)
+            out.append(as_proposed(f) if f.decided_by != "proposal" or f.proposal_reason else f)
+        elif s.clause == clause_key(f.text) and s.place in MIKESHI_PLACES:
+            out.append(from_mikeshi(f, s.decision, s.place, s.source_mtime_ns / 1e9))
         elif s.clause == clause_key(f.text):
             out.append(reviewed(f, s.decision, f"{s.source} {s.place}".strip(), note=s.note))
         else:

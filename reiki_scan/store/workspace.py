@@ -15,9 +15,12 @@ Tables (all text is UTF-8, JSON is ``json.dumps(..., ensure_ascii=False)``):
   field), the base of the next run's diff and id continuity. Ids are unique in a run
   (:func:`reiki_scan.ids.unique_ids`); the table has no key, as workspaces of earlier versions
   held shared ids.
-- ``decisions``: reviewer decisions read from ledgers — ``source`` (ledger file name), ``id``
+- ``decisions``: reviewer decisions read from ledgers and 見え消し — ``source`` (the file's path
+  relative to OUT: ``ledger.xlsx``, ``見え消し/X.docx``, ``履歴/…/見え消し/X.docx``), ``id``
   (finding id), ``decision``, ``note``, ``clause`` (the normalized clause text the reviewer saw),
-  ``source_mtime_ns``, ``place`` (the sheet and row: 「一覧 第5行」); ``ledger_files``: the size and mtime of each ledger when last read;
+  ``source_mtime_ns``, ``place`` (the sheet and row: 「一覧 第5行」; 「見え消しで却下」 or 「見え消しで採用」 for a
+  tracked change a reviewer rejected or accepted); ``ledger_files``: the size and mtime of each
+  ledger and 見え消し when last read;
   ``meta``: the schema version and the ledger the last run wrote (``written_ledger``).
 - ``nlp_cache``: ``key`` (SHA-256 of the unit text) → ``analysis`` (JSON of
   :func:`reiki_scan.detect.analyze_texts`), valid for ``nlp_version``.
@@ -315,6 +318,18 @@ class Workspace:
             "INSERT INTO decisions (source, id, decision, note, clause, source_mtime_ns, place) VALUES (?,?,?,?,?,?,?)",
             [(name, d.id, d.decision, d.note, d.clause, d.source_mtime_ns, d.place) for d in decisions])
         self.conn.execute("INSERT OR REPLACE INTO ledger_files VALUES (?,?,?)", (name, size, mtime_ns))
+
+    def merge_decisions(self, name: str, size: int, mtime_ns: int, decisions: Iterable[StoredDecision]) -> None:
+        """Store the decisions found in the review file ``name`` (a 見え消し), each replacing the one
+        stored from that file on the same finding, and record the file as read. Decisions stored
+        from it before and not found now are kept: a 見え消し the tool writes again under the
+        reviewer's file's name holds none, and the reviewer's, moved or deleted, must not take
+        them with it."""
+        self.conn.executemany(
+            "INSERT OR REPLACE INTO decisions (source, id, decision, note, clause, source_mtime_ns, place) "
+            "VALUES (?,?,?,?,?,?,?)",
+            [(name, d.id, d.decision, d.note, d.clause, d.source_mtime_ns, d.place) for d in decisions])
+        self.mark_ledger_read(name, size, mtime_ns)
 
     def mark_ledger_read(self, name: str, size: int, mtime_ns: int) -> None:
         """Record ledger ``name`` as read at this size and mtime, leaving the decisions stored under
