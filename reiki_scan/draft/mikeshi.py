@@ -44,6 +44,7 @@ from ..errors import ReviewFileError
 from ..models import NATIONAL_KINDS, Document, Edit, Finding
 from ..ids import clause_key
 from ..outfiles import HISTORY_DIR, History, safe_name
+from ..review.decisions import file_sha256
 from ..review.ledger import MIKESHI_ACCEPTED, MIKESHI_BY, MIKESHI_REJECTED, REJECTED_REASON
 from ..store.workspace import StoredDecision, Workspace
 from ..textnorm import xml_safe
@@ -515,7 +516,8 @@ def store_decisions(out: Path, ws: Workspace, findings: Mapping[str, Finding]) -
     for _, path in mikeshi_files(out):
         name = path.relative_to(out).as_posix()
         st = path.stat()
-        if ws.ledger_unchanged(name, st.st_size, st.st_mtime_ns):
+        sha = file_sha256(path)
+        if ws.ledger_unchanged(name, st.st_size, st.st_mtime_ns, sha):
             continue
         decided = []
         for fid, change in sorted(read_changes(path).items()):
@@ -526,7 +528,7 @@ def store_decisions(out: Path, ws: Workspace, findings: Mapping[str, Finding]) -
             decision = "存続" if rejected else (change.decision or f.proposal or f.decision)
             decided.append(StoredDecision(fid, decision, "", clause_key(f.text), name, st.st_mtime_ns,
                                           MIKESHI_REJECTED if rejected else MIKESHI_ACCEPTED))
-        ws.merge_decisions(name, st.st_size, st.st_mtime_ns, decided)
+        ws.merge_decisions(name, st.st_size, st.st_mtime_ns, decided, sha)
         read.append(name)
     return read
 
