@@ -549,12 +549,22 @@ class CheckOutcome:
     """What :func:`check` found: ``uncovered`` — seal requirements new or changed since OUT's last
     run (requires_seal, a decision in :data:`ACTION_DECISIONS`) that no reviewer decision covers,
     sorted by file and offset (a clause already waiting for re-review at the last run is in the
-    ledger, not reported again); the ``diff`` against OUT's last run; ``files_read``; ``skipped`` files."""
+    ledger, not reported again); the ``diff`` against OUT's last run; ``files_read``; the skipped
+    files in ``result.skipped``, of which ``new_skipped`` are those OUT's last run did not skip for
+    the same reason with the same size and time (new, changed, or readable then)."""
 
     uncovered: list[Finding]
     diff: Diff
     files_read: int
     result: ScanResult
+    new_skipped: list[Skipped] = field(default_factory=list)
+
+    @property
+    def exit_code(self) -> int:
+        """1 when a new seal requirement is uncovered or a file could not be read that OUT's last
+        run read (or that is new or changed since): either may hold a requirement nobody saw. A
+        file left unreadable as it was is listed, and known from OUT's last run: 0."""
+        return 1 if self.uncovered or self.new_skipped else 0
 
 
 def check(corpus: Path, out: Path, *, workers: int = 2, progress: ProgressFn = no_progress) -> CheckOutcome:
@@ -576,6 +586,7 @@ def check(corpus: Path, out: Path, *, workers: int = 2, progress: ProgressFn = n
         diff.previous_run = last.id
         findings, diff.rereview = apply_decisions(findings, pending_decisions(out, ws))
         _refresh(diff, findings)
+        new_skipped = _new_skipped(out, ws.documents(), scanned.rows, scanned.result.skipped)
     finally:
         ws.close()
     fresh = {c.id for c in diff.changes if c.kind in ("new", "changed")}
@@ -583,4 +594,20 @@ def check(corpus: Path, out: Path, *, workers: int = 2, progress: ProgressFn = n
                  and f.decided_by == "proposal" and f.decision in ACTION_DECISIONS]
     uncovered.sort(key=lambda f: (f.file, f.start, f.id))
     scanned.result.findings = findings
-    return CheckOutcome(uncovered, diff, scanned.files_read, scanned.result)
+    return CheckOutcome(uncovered, diff, scanned.files_read, scanned.result, new_skipped)
+
+
+def _new_skipped(out: Path, previous: dict, rows: list, skipped: list[Skipped]) -> list[Skipped]:
+    """The ``skipped`` files OUT's last run did not skip for the same reason (its workspace rows
+    ``previous`` and its summary.json, which also lists links and names refused before any row),
+    or whose size or time changed since (``rows``: this scan's)."""
+    before = {(p, r.reason) for p, r in previous.items() if r.status == "skipped"}
+    before |= {(s.get("file"), s.get("reason")) for s in _summary(out).get("files", {}).get("skipped_files", [])}
+    now = {r.path: r for r in rows}
+    fresh = []
+    for s in skipped:
+        old, new = previous.get(s.path), now.get(s.path)
+        same = old is None or new is None or (old.size, old.mtime_ns) == (new.size, new.mtime_ns)
+        if (s.path, s.reason) not in before or not same:
+            fresh.append(s)
+    return fresh

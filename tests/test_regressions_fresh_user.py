@@ -225,3 +225,27 @@ def test_regression_a_ledger_copied_back_with_an_old_timestamp_is_read(tmp_path)
     shutil.copy2(copy, out / "ledger.xlsx")
     assert _run("run", corpus, "--out", out).exit_code == 0
     assert _decisions(out) == [("r1.txt", "廃止", "ledger"), ("r2.txt", "存続", "ledger"), ("r3.txt", "廃止", "proposal")]
+
+
+@pytest.mark.nlp
+def test_regression_check_exits_0_when_a_file_is_unreadable_as_it_was_at_the_last_run(tmp_path):
+    """`check` exited 1 on every scheduled run for a file the last run had already skipped and
+    listed, with nothing new. Exit 1 now means something a reviewer has not seen: a new
+    requirement, or a file that became unreadable (or is new or changed and unreadable)."""
+    corpus, out, p = _one_regulation(tmp_path)
+    (corpus / "empty.txt").write_bytes(b"")
+    assert _run("run", corpus, "--out", out).exit_code == 1  # run: some inputs could not be read
+    checked = _run("check", corpus, "--against", out, "--workers", "1")
+    assert checked.exit_code == 0, checked.output
+    assert "[E101]" in checked.output and "前回の実行から読めないまま" in checked.output
+    # The unreadable file changed and is still unreadable: it may hide a requirement.
+    (corpus / "empty.txt").write_bytes(bytes(range(256)) * 16)
+    checked = _run("check", corpus, "--against", out, "--workers", "1")
+    assert checked.exit_code == 1, checked.output
+    assert "empty.txt" in checked.output and "前回の実行から読めないまま" not in checked.output
+    # A file the last run read, unreadable now.
+    (corpus / "empty.txt").unlink()
+    p.write_bytes(b"")
+    checked = _run("check", corpus, "--against", out, "--workers", "1")
+    assert checked.exit_code == 1, checked.output
+    assert "[E101]" in checked.output and "r.txt" in checked.output
