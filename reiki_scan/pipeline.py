@@ -238,7 +238,11 @@ def write_outputs(out: Path, result: ScanResult, *, drafts: bool, files_read: in
     if (out / "見え消し").is_dir() or (out / HISTORY_DIR).is_dir():
         from .draft.mikeshi import apply_decisions
 
-        findings, mikeshi_notes = apply_decisions(out, findings, decision_times)
+        applied, mikeshi_notes = apply_decisions(out, findings, decision_times)
+        # With the workspace the 見え消し's decisions are stored and applied already, weighed by date
+        # against the ledgers' (a withdrawal too) and bound to their clause: the files give the notes.
+        if not reviews_applied:
+            findings = applied
         report.notes.extend(mikeshi_notes)
     result.findings = findings
     if drafts:
@@ -378,6 +382,7 @@ def run(corpus: Path, out: Path, config: RunConfig, *, drafts: bool = True, work
                                        unreviewed_ledger=unreviewed_ledger_key(out, ws), history=history,
                                        decision_times=_decision_times(stored))
                 report.notes[:0] = archived
+                _follow_moved_mikeshi(ws, history)
                 if report.ledger:
                     record_written_ledger(out / report.ledger, ws, result.findings, report.ledger_key)
                 ws.finish_run(run_id, scanned.rows, result.findings, diff.counts())
@@ -396,6 +401,15 @@ def _store_mikeshi(out: Path, ws: Workspace, previous: list[Finding], current: l
         from .draft.mikeshi import store_decisions
 
         store_decisions(out, ws, {f.id: f for f in current} | {f.id: f for f in previous})
+
+
+def _follow_moved_mikeshi(ws: Workspace, history: History) -> None:
+    """The decisions stored from a 見え消し the run moved to 履歴 follow it, as a moved ledger's do: a
+    file read under its new name would date them again, later than a decision taken since."""
+    for moved in history.moved:
+        old = moved.relative_to(history.folder).as_posix()
+        if old.startswith("見え消し/"):
+            ws.rename_ledger(old, history.where(moved))
 
 
 def _archive_ledger(out: Path, ws: Workspace, history: History) -> list[str]:
@@ -459,6 +473,7 @@ def redraft(out: Path, *, wait: bool = False, stamp: str | None = None) -> tuple
                                        unreviewed_ledger=unreviewed_ledger_key(out, ws), history=history,
                                        decision_times=_decision_times(stored))
                 report.notes[:0] = archived
+                _follow_moved_mikeshi(ws, history)
                 if report.ledger:
                     record_written_ledger(out / report.ledger, ws, result.findings, report.ledger_key)
         finally:

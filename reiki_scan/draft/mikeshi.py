@@ -507,12 +507,13 @@ def store_decisions(out: Path, ws: Workspace, findings: Mapping[str, Finding]) -
     """Store in ``ws`` the changes accepted or rejected in every 見え消し of ``out``
     (:func:`mikeshi_files`) that changed since last read, as ledger decisions are stored, so that
     they outlive the file (deleted, moved, or replaced by the tool's next one): under the file's
-    path relative to OUT (``見え消し/X.docx``), dated by its modification time, ``place``
+    path relative to OUT (``見え消し/X.docx``), dated by its modification time when first read, ``place``
     「見え消しで却下」 (decision 存続) or 「見え消しで採用」 (the decision the change drafted), bound to
     the clause of ``findings[id]`` (finding id → the finding the 見え消し was drafted from; a change
     of no finding there is not stored). Returns the names read. Call inside
     :meth:`Workspace.transaction`. Raises :class:`ReviewFileError` for an unreadable 見え消し."""
     read = []
+    stored = {(d.source, d.id): d for d in ws.all_decisions()}
     for _, path in mikeshi_files(out):
         name = path.relative_to(out).as_posix()
         st = path.stat()
@@ -526,7 +527,10 @@ def store_decisions(out: Path, ws: Workspace, findings: Mapping[str, Finding]) -
                 continue
             rejected = change.state == "rejected"
             decision = "存続" if rejected else (change.decision or f.proposal or f.decision)
-            decided.append(StoredDecision(fid, decision, "", clause_key(f.text), name, st.st_mtime_ns,
+            # Saving the file again for another change does not make this one newer.
+            old = stored.get((name, fid))
+            date = old.source_mtime_ns if old is not None and old.decision == decision else st.st_mtime_ns
+            decided.append(StoredDecision(fid, decision, "", clause_key(f.text), name, date,
                                           MIKESHI_REJECTED if rejected else MIKESHI_ACCEPTED))
         ws.merge_decisions(name, st.st_size, st.st_mtime_ns, decided, sha)
         read.append(name)
