@@ -9,8 +9,9 @@ stored findings and decisions; :func:`check` reports new requirements without wr
 Nothing below this module imports it.
 
 Order matters for a run killed midway: caches are committed as they are computed (they are
-content-addressed, valid for any later run); the run's own state (decisions read, documents,
-findings, status) is committed in one transaction *after* every output file has been written
+content-addressed, valid for any later run); the reviewer files are read and a reviewer's ledger
+moved to 履歴 in a first transaction (the move cannot be rolled back); the run's own state
+(documents, findings, status) is committed in one transaction *after* every output file has been written
 (each through a temporary file and a rename). Killed before that commit, the workspace still
 describes the previous run, and the next run diffs against it again.
 
@@ -370,6 +371,10 @@ def run(corpus: Path, out: Path, config: RunConfig, *, drafts: bool = True, work
                 _store_mikeshi(out, ws, ws.findings(), findings)
                 history = History(out, stamp or time.strftime("%Y%m%d-%H%M%S"))
                 archived = _archive_ledger(out, ws, history)
+            # The reviewer files read and a reviewer's ledger moved to 履歴 are committed before any
+            # output is written: the move cannot be rolled back, and a run killed after it must leave
+            # the decisions read (a withdrawal among them) stored under the name the ledger has now.
+            with ws.transaction():
                 stored = ws.effective_decisions()
                 findings, diff.rereview = apply_decisions(findings, stored)
                 findings.sort(key=lambda f: (f.file, f.start, f.end, f.id))
@@ -465,6 +470,8 @@ def redraft(out: Path, *, wait: bool = False, stamp: str | None = None) -> tuple
                 result, files_read = _stored_result(out, corpus, config, findings, previous, ws.documents())
                 history = History(out, stamp or time.strftime("%Y%m%d-%H%M%S"))
                 archived = _archive_ledger(out, ws, history)
+            # Committed before the outputs, as in run().
+            with ws.transaction():
                 stored = ws.effective_decisions()
                 result.findings = apply_decisions(findings, stored)[0]
                 name_municipality(result, [f.title for f in findings])

@@ -342,4 +342,4 @@ def test_randomized_reviewer_loses_nothing_and_incremental_equals_full(tmp_path,
                 assert f["decided_by"] == "proposal", "\n".join([ident, f["decision"], f["reason"], *log])
             else:
                 assert (ident, f["decision"]) == (ident, decision), "\n".join([f["decided_by"], f["reason"], *log])
-    assert kills >= 5 and len(reviewer.expected) >= 10, "\n".join(log)
+    assert kills >= 3 and len(reviewer.expected) >= 10, "\n".join(log)
