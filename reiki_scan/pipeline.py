@@ -239,11 +239,9 @@ def write_outputs(out: Path, result: ScanResult, *, drafts: bool, files_read: in
     if (out / "見え消し").is_dir() or (out / HISTORY_DIR).is_dir():
         from .draft.mikeshi import apply_decisions
 
-        applied, mikeshi_notes = apply_decisions(out, findings, decision_times)
-        # With the workspace the 見え消し's decisions are stored and applied already, weighed by date
-        # against the ledgers' (a withdrawal too) and bound to their clause: the files give the notes.
-        if not reviews_applied:
-            findings = applied
+        # With the workspace (reviews_applied) the 見え消し's decisions are stored and applied already,
+        # weighed by date against the ledgers' (a withdrawal too): the files give the notes only.
+        findings, mikeshi_notes = apply_decisions(out, findings, decision_times, stored=reviews_applied)
         report.notes.extend(mikeshi_notes)
     result.findings = findings
     if drafts:

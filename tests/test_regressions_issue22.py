@@ -524,3 +524,101 @@ def test_regression_mikeshi_decisions_survive_the_deletion_or_move_of_the_mikesh
     result = CliRunner(env={"COLUMNS": "3000"}).invoke(cli.app, ["draft", str(out)])
     assert result.exit_code == 0, result.output
     assert decided() == expected
+
+
+# --- found by the randomized reviewer (tests/test_randomized_reviewer.py) ----------------------
+
+TWO = reg("第1条　申請者は、申請書に記名押印しなければならない。\n第2条　届出者は、届出書に署名押印しなければならない。\n"
+          "第3条　届出者は、変更届に署名押印しなければならない。\n")
+MIKESHI = Path("見え消し") / "テスト市X規則.docx"
+
+
+def _two_clauses(tmp_path: Path) -> tuple[Path, Path, str, str]:
+    """(corpus, out, id of 第1条 (記名に改める), id of 第2条 (署名に改める)) after a first run; 第3条
+    (署名に改める) keeps the 見え消し amending."""
+    corpus, out = tmp_path / "c", tmp_path / "o"
+    write(corpus / "a.txt", TWO)
+    assert run(corpus, out).exit_code == 0
+    by_loc = {f["locator"]: f["id"] for f in findings(out)}
+    return corpus, out, by_loc["第1条"], by_loc["第2条"]
+
+
+def _set_row(ledger: Path, ident: str, value: str | None) -> None:
+    wb = openpyxl.load_workbook(ledger)
+    ws = wb["一覧"]
+    header = [c.value for c in ws[1]]
+    for row in ws.iter_rows(min_row=2):
+        if row[0].value == ident:
+            row[header.index("審査結果")].value = value
+    wb.save(ledger)
+
+
+def _decided(out: Path) -> dict[str, tuple[str, str]]:
+    return {f["id"]: (f["decision"], f["decided_by"]) for f in findings(out)}
+
+
+def test_regression_a_withdrawal_in_the_ledger_wins_over_an_earlier_mikeshi_acceptance(tmp_path):
+    """The 見え消し still in OUT was applied again on every run, after the stored decisions: clearing
+    the decision in a later ledger (or deciding otherwise there) did not count."""
+    from test_mikeshi import review_in_word
+
+    corpus, out, first, _ = _two_clauses(tmp_path)
+    review_in_word(out / MIKESHI, first, accept=True)
+    os.utime(out / MIKESHI)  # saved now
+    assert run(corpus, out).exit_code == 0
+    assert _decided(out)[first] == ("記名に改める", "見え消し")
+    _set_row(out / "ledger.xlsx", first, None)  # the regenerated ledger showed it: cleared
+    for _ in range(2):
+        assert run(corpus, out).exit_code == 0
+        assert _decided(out)[first] == ("記名に改める", "proposal")
+
+
+def test_regression_a_mikeshi_moved_to_history_keeps_the_dates_of_its_decisions(tmp_path):
+    """A 見え消し saved again for another change, then moved to 履歴 by the run, was read there as a
+    new file: every decision in it dated by its last save, over a ledger decision taken between."""
+    from test_mikeshi import review_in_word
+
+    corpus, out, first, second = _two_clauses(tmp_path)
+    review_in_word(out / MIKESHI, first, accept=True)
+    os.utime(out / MIKESHI)
+    assert run(corpus, out).exit_code == 0
+    _set_row(out / "ledger.xlsx", first, "存続")  # later than the acceptance
+    review_in_word(out / MIKESHI, second, accept=False)  # the 見え消し saved again, later still
+    os.utime(out / MIKESHI)
+    result = run(corpus, out)
+    assert result.exit_code == 0
+    # The disagreement is reported naming the side that applies.
+    assert "台帳の審査結果「存続」と 見え消し/テスト市X規則.docx の「記名に改める」が食い違うため、新しい台帳に従いました" in result.output
+    assert list((out / "履歴").glob(f"*/{MIKESHI.as_posix()}"))  # the run moved the 見え消し
+    for _ in range(2):
+        assert run(corpus, out).exit_code == 0
+        decided = _decided(out)
+        assert (decided[first], decided[second]) == (("存続", "ledger"), ("存続", "見え消し"))
+
+
+class _Killed(BaseException):
+    pass
+
+
+def test_regression_a_run_killed_after_moving_the_reviewers_ledger_keeps_its_withdrawal(tmp_path, monkeypatch):
+    """The ledger moved to 履歴 by a run killed later: the rollback forgot it had been read, and the
+    next run read it under its new name, without the record of what the tool had filled in, so a
+    cleared (withdrawn) decision came back."""
+    from reiki_scan import pipeline
+    from reiki_scan.config import load_config
+
+    corpus, out, first, second = _two_clauses(tmp_path)
+    _set_row(out / "ledger.xlsx", first, "存続")
+    assert run(corpus, out).exit_code == 0
+    _set_row(out / "ledger.xlsx", first, None)
+    _set_row(out / "ledger.xlsx", second, "要検討")  # reviewer input: the run moves this ledger to 履歴
+
+    def killed(*args, **kwargs):
+        raise _Killed
+
+    with monkeypatch.context() as m, pytest.raises(_Killed):
+        m.setattr("reiki_scan.draft.mikeshi.write_mikeshi", killed)
+        pipeline.run(corpus, out, load_config(corpus), workers=1)
+    assert not (out / "ledger.xlsx").exists()  # moved to 履歴 before the run died
+    assert run(corpus, out).exit_code == 0
+    assert (_decided(out)[first], _decided(out)[second]) == (("記名に改める", "proposal"), ("要検討", "ledger"))

@@ -570,8 +570,8 @@ def read_folder(out: Path) -> tuple[dict[str, ChangeState], list[str]]:
     return decisive, notes
 
 
-def apply_decisions(out: Path, findings: list[Finding],
-                    ledger_times: Mapping[str, float] | None = None) -> tuple[list[Finding], list[str]]:
+def apply_decisions(out: Path, findings: list[Finding], ledger_times: Mapping[str, float] | None = None,
+                    *, stored: bool = False) -> tuple[list[Finding], list[str]]:
     """Apply the decisions of ``OUT/見え消し/*.docx`` and of the 見え消し moved to ``OUT/履歴``
     over ``findings`` (after the ledger's).
 
@@ -581,8 +581,11 @@ def apply_decisions(out: Path, findings: list[Finding],
     later of the two files wins and a note reports the conflict; when both agree the 見え消し is
     named (the ledger may hold the copy a previous run wrote of it). ``ledger_times``: finding id
     → modification time (POSIX seconds) of the ledger its decision was read from (default: that
-    of ``OUT/ledger.xlsx``, which a run may have rewritten since). Returns the findings (input
-    order kept) and the notes. Raises :class:`ReviewFileError` for an unreadable 見え消し."""
+    of ``OUT/ledger.xlsx``, which a run may have rewritten since). ``stored``: ``findings`` carry
+    the decisions stored in the workspace, the 見え消し's among them (:func:`store_decisions`),
+    each weighed by date against the ledgers' and bound to its clause: none is changed, and a
+    disagreement is reported naming the ledger, whose decision then stands. Returns the findings
+    (input order kept) and the notes. Raises :class:`ReviewFileError` for an unreadable 見え消し."""
     decisive, notes = read_folder(out)
     if not decisive:
         return findings, notes
@@ -599,9 +602,12 @@ def apply_decisions(out: Path, findings: list[Finding],
         else:
             decision = st.decision or f.decision
             reason = st.reason if f.reason.startswith("見え消しで却下") and st.reason else f.reason
+        if stored and not (f.decided_by == "ledger" and f.decision != decision):
+            result.append(f)
+            continue
         if f.decided_by == "ledger" and f.decision != decision:
             ledger_mtime = (ledger_times or {}).get(f.id, default_mtime)
-            ledger_wins = ledger_mtime > st.mtime
+            ledger_wins = stored or ledger_mtime > st.mtime
             notes.append(
                 f"{f.title} {f.locator}（{f.id}）: 台帳の審査結果「{f.decision}」と {_label(st.file)} の"
                 f"「{decision}」が食い違うため、新しい{'台帳' if ledger_wins else '見え消し'}に従いました")
