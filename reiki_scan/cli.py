@@ -313,8 +313,11 @@ def check(
     against: Path = typer.Option(..., "--against", help="前回の実行結果の出力フォルダ (OUT of the last run)"),
     workers: int = typer.Option(2, min=1, help=_WORKERS_HELP),
 ) -> None:
-    """例規の更新後の点検: 審査されていない新しい押印要求があれば一覧を表示して終了コード1
-    (after an update: exit 1 and list new seal requirements no decision covers; OUT is not modified)."""
+    """例規の更新後の点検: 審査されていない新しい押印要求か、前回の実行では読めた（又は新しい・変更された）ファイルで
+    読めないものがあれば一覧を表示して終了コード1。前回から読めないままのファイルは表示するだけで0
+    (after an update: exit 1 and list new seal requirements no decision covers, or files unreadable now that OUT's
+    last run read or that are new or changed; a file unreadable as it was at the last run is listed, exit 0;
+    OUT is not modified)."""
     from . import pipeline
     from .errors import ReikiScanError
 
@@ -325,15 +328,16 @@ def check(
             outcome = pipeline.check(corpus, against, workers=workers, progress=progress)
     except ReikiScanError as e:
         _fail(str(e))
+    fresh = {s.path for s in outcome.new_skipped}
     for s in outcome.result.skipped:
-        console.print(f"[yellow]読めないファイル (skipped):[/yellow] {s.message}")
+        known = "" if s.path in fresh else "（前回の実行から読めないまま: known since the last run）"
+        console.print(f"[yellow]読めないファイル (skipped):[/yellow] {s.message}{known}")
     _report_diff(console, outcome.diff)
     if not outcome.uncovered:
         console.print(f"審査されていない新しい押印要求はありません (no new seal requirement): {outcome.files_read} ファイル")
         _next(console, "例規を更新したら",
               f"reiki-scan check {_q(corpus)} --against {_q(against)}")
-        # As every command: some inputs could not be read, so the check is not complete.
-        raise typer.Exit(1 if outcome.result.skipped else 0)
+        raise typer.Exit(outcome.exit_code)
     console.print(f"[red]審査されていない新しい押印要求 (new seal requirements without a decision): "
                   f"{len(outcome.uncovered)} 件[/red]")
     for f in outcome.uncovered:

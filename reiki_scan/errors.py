@@ -174,6 +174,15 @@ class BadNameError(LoadError):
     reason = "bad_name"
 
 
+class DuplicateLinkError(LoadError):
+    """A symbolic link to a file the corpus holds itself: the file is read once, under its own name."""
+
+    code = "E118"
+    cause = "コーパス内の別のファイルを指すシンボリックリンク（同じ例規を二重に数えない）"
+    remedy = "リンクを削除する（別の文書として読ませるならコピーを置く）"
+    reason = "duplicate_link"
+
+
 class ConfigError(ReikiScanError):
     code = "E201"
     cause = "reiki-scan.toml か指定した値が誤っている"

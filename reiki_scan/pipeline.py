@@ -9,8 +9,9 @@ stored findings and decisions; :func:`check` reports new requirements without wr
 Nothing below this module imports it.
 
 Order matters for a run killed midway: caches are committed as they are computed (they are
-content-addressed, valid for any later run); the run's own state (decisions read, documents,
-findings, status) is committed in one transaction *after* every output file has been written
+content-addressed, valid for any later run); the reviewer files are read and a reviewer's ledger
+moved to 履歴 in a first transaction (the move cannot be rolled back); the run's own state
+(documents, findings, status) is committed in one transaction *after* every output file has been written
 (each through a temporary file and a rename). Killed before that commit, the workspace still
 describes the previous run, and the next run diffs against it again.
 
@@ -248,7 +249,9 @@ def write_outputs(out: Path, result: ScanResult, *, drafts: bool, files_read: in
     if (out / "見え消し").is_dir() or (out / HISTORY_DIR).is_dir():
         from .draft.mikeshi import apply_decisions
 
-        findings, mikeshi_notes = apply_decisions(out, findings, decision_times)
+        # With the workspace (reviews_applied) the 見え消し's decisions are stored and applied already,
+        # weighed by date against the ledgers' (a withdrawal too): the files give the notes only.
+        findings, mikeshi_notes = apply_decisions(out, findings, decision_times, stored=reviews_applied)
         report.notes.extend(mikeshi_notes)
     result.findings = findings
     if drafts:
@@ -385,8 +388,13 @@ def run(corpus: Path, out: Path, config: RunConfig, *, drafts: bool = True, work
             diff.previous_run = last.id if last else None
             with ws.transaction():
                 ledgers = read_ledgers(out, ws)
+                _store_mikeshi(out, ws, ws.findings(), findings)
                 history = History(out, stamp or time.strftime("%Y%m%d-%H%M%S"))
                 archived = _archive_ledger(out, ws, history)
+            # The reviewer files read and a reviewer's ledger moved to 履歴 are committed before any
+            # output is written: the move cannot be rolled back, and a run killed after it must leave
+            # the decisions read (a withdrawal among them) stored under the name the ledger has now.
+            with ws.transaction():
                 stored = ws.effective_decisions()
                 findings, diff.rereview = apply_decisions(findings, stored)
                 findings.sort(key=lambda f: (f.file, f.start, f.end, f.id))
@@ -399,6 +407,7 @@ def run(corpus: Path, out: Path, config: RunConfig, *, drafts: bool = True, work
                                        unreviewed_ledger=unreviewed_ledger_key(out, ws), history=history,
                                        decision_times=_decision_times(stored), progress=progress)
                 report.notes[:0] = archived
+                _follow_moved_mikeshi(ws, history)
                 if report.ledger:
                     record_written_ledger(out / report.ledger, ws, result.findings, report.ledger_key)
                 ws.finish_run(run_id, scanned.rows, result.findings, diff.counts())
@@ -408,6 +417,24 @@ def run(corpus: Path, out: Path, config: RunConfig, *, drafts: bool = True, work
         finally:
             ws.close()
     return RunOutcome(result, report, scanned.files_read, diff, scanned.stats, run_id, ledgers)
+
+
+def _store_mikeshi(out: Path, ws: Workspace, previous: list[Finding], current: list[Finding]) -> None:
+    """Store the decisions of the 見え消し of OUT in the workspace (:func:`reiki_scan.draft.mikeshi.store_decisions`),
+    each bound to the clause of the finding the 見え消し was drafted from: the last run's, else this run's."""
+    if (out / "見え消し").is_dir() or (out / HISTORY_DIR).is_dir():
+        from .draft.mikeshi import store_decisions
+
+        store_decisions(out, ws, {f.id: f for f in current} | {f.id: f for f in previous})
+
+
+def _follow_moved_mikeshi(ws: Workspace, history: History) -> None:
+    """The decisions stored from a 見え消し the run moved to 履歴 follow it, as a moved ledger's do: a
+    file read under its new name would date them again, later than a decision taken since."""
+    for moved in history.moved:
+        old = moved.relative_to(history.folder).as_posix()
+        if old.startswith("見え消し/"):
+            ws.rename_ledger(old, history.where(moved))
 
 
 def _archive_ledger(out: Path, ws: Workspace, history: History) -> list[str]:
@@ -480,10 +507,13 @@ def redraft(out: Path, *, wait: bool = False, stamp: str | None = None,
             with ws.transaction():
                 read_ledgers(out, ws)
                 findings = [as_proposed(f) for f in read_findings(out)]
+                _store_mikeshi(out, ws, ws.findings(), findings)
                 previous = _summary(out)
                 result, files_read = _stored_result(out, corpus, config, findings, previous, ws.documents())
                 history = History(out, stamp or time.strftime("%Y%m%d-%H%M%S"))
                 archived = _archive_ledger(out, ws, history)
+            # Committed before the outputs, as in run().
+            with ws.transaction():
                 stored = ws.effective_decisions()
                 result.findings = apply_decisions(findings, stored)[0]
                 name_municipality(result, [f.title for f in findings])
@@ -492,6 +522,7 @@ def redraft(out: Path, *, wait: bool = False, stamp: str | None = None,
                                        unreviewed_ledger=unreviewed_ledger_key(out, ws), history=history,
                                        decision_times=_decision_times(stored), progress=progress)
                 report.notes[:0] = archived
+                _follow_moved_mikeshi(ws, history)
                 if report.ledger:
                     record_written_ledger(out / report.ledger, ws, result.findings, report.ledger_key)
         finally:
@@ -582,12 +613,22 @@ class CheckOutcome:
     """What :func:`check` found: ``uncovered`` — seal requirements new or changed since OUT's last
     run (requires_seal, a decision in :data:`ACTION_DECISIONS`) that no reviewer decision covers,
     sorted by file and offset (a clause already waiting for re-review at the last run is in the
-    ledger, not reported again); the ``diff`` against OUT's last run; ``files_read``; ``skipped`` files."""
+    ledger, not reported again); the ``diff`` against OUT's last run; ``files_read``; the skipped
+    files in ``result.skipped``, of which ``new_skipped`` are those OUT's last run did not skip for
+    the same reason with the same size and time (new, changed, or readable then)."""
 
     uncovered: list[Finding]
     diff: Diff
     files_read: int
     result: ScanResult
+    new_skipped: list[Skipped] = field(default_factory=list)
+
+    @property
+    def exit_code(self) -> int:
+        """1 when a new seal requirement is uncovered or a file could not be read that OUT's last
+        run read (or that is new or changed since): either may hold a requirement nobody saw. A
+        file left unreadable as it was is listed, and known from OUT's last run: 0."""
+        return 1 if self.uncovered or self.new_skipped else 0
 
 
 def check(corpus: Path, out: Path, *, workers: int = 2, progress: ProgressFn = no_progress) -> CheckOutcome:
@@ -609,6 +650,7 @@ def check(corpus: Path, out: Path, *, workers: int = 2, progress: ProgressFn = n
         diff.previous_run = last.id
         findings, diff.rereview = apply_decisions(findings, pending_decisions(out, ws))
         _refresh(diff, findings)
+        new_skipped = _new_skipped(out, ws.documents(), scanned.rows, scanned.result.skipped)
     finally:
         ws.close()
     fresh = {c.id for c in diff.changes if c.kind in ("new", "changed")}
@@ -616,4 +658,20 @@ def check(corpus: Path, out: Path, *, workers: int = 2, progress: ProgressFn = n
                  and f.decided_by == "proposal" and f.decision in ACTION_DECISIONS]
     uncovered.sort(key=lambda f: (f.file, f.start, f.id))
     scanned.result.findings = findings
-    return CheckOutcome(uncovered, diff, scanned.files_read, scanned.result)
+    return CheckOutcome(uncovered, diff, scanned.files_read, scanned.result, new_skipped)
+
+
+def _new_skipped(out: Path, previous: dict, rows: list, skipped: list[Skipped]) -> list[Skipped]:
+    """The ``skipped`` files OUT's last run did not skip for the same reason (its workspace rows
+    ``previous`` and its summary.json, which also lists links and names refused before any row),
+    or whose size or time changed since (``rows``: this scan's)."""
+    before = {(p, r.reason) for p, r in previous.items() if r.status == "skipped"}
+    before |= {(s.get("file"), s.get("reason")) for s in _summary(out).get("files", {}).get("skipped_files", [])}
+    now = {r.path: r for r in rows}
+    fresh = []
+    for s in skipped:
+        old, new = previous.get(s.path), now.get(s.path)
+        same = old is None or new is None or (old.size, old.mtime_ns) == (new.size, new.mtime_ns)
+        if (s.path, s.reason) not in before or not same:
+            fresh.append(s)
+    return fresh

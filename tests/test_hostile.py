@@ -394,9 +394,10 @@ def test_symlinks_outside_or_broken_are_listed_not_followed(tmp_path, secret_fil
     (root / "loop.txt").symlink_to(root / "loop.txt")
     (root / "link_in.txt").symlink_to(root / "a.txt")
     listing = list_corpus(root)
-    assert [p.relative_to(root).as_posix() for p in listing.files] == ["a.txt", "link_in.txt"]
+    assert [p.relative_to(root).as_posix() for p in listing.files] == ["a.txt"]
     assert [(e.path, e.reason, e.code) for e in listing.refused] == [
         ("dangling.txt", "broken_symlink", "E112"),
+        ("link_in.txt", "duplicate_link", "E118"),
         ("link_out.txt", "symlink_outside", "E111"),
         ("loop.txt", "broken_symlink", "E112"),
         ("sub/dir_out", "symlink_outside", "E111"),

@@ -134,3 +134,120 @@ def test_regression_an_edit_that_keeps_size_and_mtime_is_seen(tmp_path):
     os.utime(p, ns=(st.st_atime_ns, st.st_mtime_ns))
     assert _run("scan", corpus, "--out", out).exit_code == 0
     assert [f["match"] for f in _findings(out)] == ["捺印"]
+
+
+def _three_alike(tmp_path: Path) -> tuple[Path, Path]:
+    """(corpus, out): three regulations, each with the one clause of REG, so one group of three."""
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    for i in (1, 2, 3):
+        (corpus / f"r{i}.txt").write_text(REG.replace("水道条例", f"水道条例{i}"), encoding="utf-8")
+    return corpus, tmp_path / "out"
+
+
+def _set(ledger: Path, sheet: str, values: dict[str, str | None]) -> None:
+    wb = load_workbook(ledger)
+    ws = wb[sheet]
+    header = [c.value for c in ws[1]]
+    for row in ws.iter_rows(min_row=2):
+        if row[0].value in values:
+            row[header.index("審査結果")].value = values[row[0].value]
+    wb.save(ledger)
+
+
+def _decisions(out: Path) -> list[tuple[str, str, str]]:
+    return [(f["file"], f["decision"], f["decided_by"]) for f in _findings(out)]
+
+
+@pytest.mark.nlp
+def test_regression_a_group_decision_in_a_regenerated_ledger_wins_over_its_prefilled_rows(tmp_path):
+    """The regenerated ledger shows every member's earlier decision in its own row; a new group
+    decision entered there lost to those copies (a finding's own row wins over its group's)."""
+    corpus, out = _three_alike(tmp_path)
+    assert _run("run", corpus, "--out", out).exit_code == 0
+    [group] = {f["group"] for f in _findings(out)}
+    _set(out / "ledger.xlsx", "グループ", {group: "存続"})
+    assert _run("run", corpus, "--out", out).exit_code == 0
+    assert _decisions(out) == [(f"r{i}.txt", "存続", "ledger") for i in (1, 2, 3)]
+    _set(out / "ledger.xlsx", "グループ", {group: "廃止"})
+    assert _run("run", corpus, "--out", out).exit_code == 0
+    assert _decisions(out) == [(f"r{i}.txt", "廃止", "ledger") for i in (1, 2, 3)]
+    # A row the reviewer changed in that ledger still wins over the group.
+    first = _findings(out)[0]["id"]
+    _set(out / "ledger.xlsx", "一覧", {first: "存続"})
+    _set(out / "ledger.xlsx", "グループ", {group: "要検討"})
+    assert _run("run", corpus, "--out", out).exit_code == 0
+    assert _decisions(out) == [("r1.txt", "存続", "ledger"), ("r2.txt", "要検討", "ledger"), ("r3.txt", "要検討", "ledger")]
+
+
+@pytest.mark.nlp
+def test_regression_a_reviewer_withdraws_a_decision_by_clearing_its_cell(tmp_path):
+    """Clearing a 審査結果 the tool had filled in did nothing: the decision stored from the earlier
+    ledger (in 履歴) still applied. Now the withdrawal is stored, dated, and outlives reruns."""
+    from reiki_scan.store import Workspace
+
+    corpus, out = _three_alike(tmp_path)
+    assert _run("run", corpus, "--out", out).exit_code == 0
+    ids = [f["id"] for f in _findings(out)]
+    _set(out / "ledger.xlsx", "一覧", {ids[0]: "存続", ids[1]: "存続"})
+    assert _run("run", corpus, "--out", out).exit_code == 0
+    assert _decisions(out) == [("r1.txt", "存続", "ledger"), ("r2.txt", "存続", "ledger"), ("r3.txt", "廃止", "proposal")]
+    _set(out / "ledger.xlsx", "一覧", {ids[0]: None})
+    withdrawn_at = (out / "ledger.xlsx").stat().st_mtime_ns
+    for _ in range(2):
+        assert _run("run", corpus, "--out", out).exit_code == 0
+        assert _decisions(out) == [("r1.txt", "廃止", "proposal"), ("r2.txt", "存続", "ledger"),
+                                   ("r3.txt", "廃止", "proposal")]
+    ws = Workspace.open_readonly(out)
+    try:
+        mine = [(d.decision, d.source_mtime_ns, d.place) for d in ws.all_decisions() if d.id == ids[0]]
+    finally:
+        ws.close()
+    assert ("", withdrawn_at, "一覧 審査結果を消去") in mine
+    # Deciding again later counts.
+    _set(out / "ledger.xlsx", "一覧", {ids[0]: "要検討"})
+    assert _run("run", corpus, "--out", out).exit_code == 0
+    assert _decisions(out)[0] == ("r1.txt", "要検討", "ledger")
+
+
+@pytest.mark.nlp
+def test_regression_a_ledger_copied_back_with_an_old_timestamp_is_read(tmp_path):
+    """A reviewer edits a copy elsewhere and puts it back keeping an old time (a zip, `cp -p` from
+    a machine whose clock is behind): its changes were dated before the decisions it shows, and lost."""
+    corpus, out = _three_alike(tmp_path)
+    assert _run("run", corpus, "--out", out).exit_code == 0
+    ids = [f["id"] for f in _findings(out)]
+    _set(out / "ledger.xlsx", "一覧", {ids[0]: "存続"})
+    assert _run("run", corpus, "--out", out).exit_code == 0
+    copy = tmp_path / "copy.xlsx"
+    shutil.copy2(out / "ledger.xlsx", copy)
+    _set(copy, "一覧", {ids[0]: "廃止", ids[1]: "存続"})
+    old = (out / "ledger.xlsx").stat().st_mtime - 30 * 86400
+    os.utime(copy, (old, old))
+    shutil.copy2(copy, out / "ledger.xlsx")
+    assert _run("run", corpus, "--out", out).exit_code == 0
+    assert _decisions(out) == [("r1.txt", "廃止", "ledger"), ("r2.txt", "存続", "ledger"), ("r3.txt", "廃止", "proposal")]
+
+
+@pytest.mark.nlp
+def test_regression_check_exits_0_when_a_file_is_unreadable_as_it_was_at_the_last_run(tmp_path):
+    """`check` exited 1 on every scheduled run for a file the last run had already skipped and
+    listed, with nothing new. Exit 1 now means something a reviewer has not seen: a new
+    requirement, or a file that became unreadable (or is new or changed and unreadable)."""
+    corpus, out, p = _one_regulation(tmp_path)
+    (corpus / "empty.txt").write_bytes(b"")
+    assert _run("run", corpus, "--out", out).exit_code == 1  # run: some inputs could not be read
+    checked = _run("check", corpus, "--against", out, "--workers", "1")
+    assert checked.exit_code == 0, checked.output
+    assert "[E101]" in checked.output and "前回の実行から読めないまま" in checked.output
+    # The unreadable file changed and is still unreadable: it may hide a requirement.
+    (corpus / "empty.txt").write_bytes(bytes(range(256)) * 16)
+    checked = _run("check", corpus, "--against", out, "--workers", "1")
+    assert checked.exit_code == 1, checked.output
+    assert "empty.txt" in checked.output and "前回の実行から読めないまま" not in checked.output
+    # A file the last run read, unreadable now.
+    (corpus / "empty.txt").unlink()
+    p.write_bytes(b"")
+    checked = _run("check", corpus, "--against", out, "--workers", "1")
+    assert checked.exit_code == 1, checked.output
+    assert "[E101]" in checked.output and "r.txt" in checked.output

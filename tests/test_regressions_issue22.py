@@ -4,6 +4,7 @@ built in ``tmp_path`` (``reiki-scan run C --out O``), with the exact outputs it 
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import struct
 import zipfile
@@ -441,3 +442,187 @@ def test_regression_huge_nul_file_is_refused_from_its_first_bytes(tmp_path):
         "[E103] zeros.docx: 拡張子は .docx ですが Office ファイル（zip）ではありません。元のファイルを確認してください",
     ]
     assert [f["match"] for f in findings(out)] == ["押印"]
+
+
+# --- 7: a symlink to another corpus file --------------------------------------------------------
+
+def _link(link: Path, target: Path) -> bool:
+    """Make the symbolic link ``link`` → ``target``; ``False`` where the platform refuses (Windows
+    without the privilege): the caller then checks the copy that stands in for it."""
+    try:
+        os.symlink(target, link)
+    except (OSError, NotImplementedError):
+        shutil.copy2(target, link)
+        return False
+    return True
+
+
+def test_regression_symlink_to_another_corpus_file_is_read_once_under_its_own_name(tmp_path):
+    """Before: run 1 listed the target's findings twice under the target's name, run 2 half under
+    the link's, and the incremental result differed from --full."""
+    corpus, out = tmp_path / "c", tmp_path / "o"
+    write(corpus / "a.txt", reg(f"第1条　{SEAL}\n"))
+    write(corpus / "_old" / "b.txt", reg(f"第1条　{SEAL}\n", "テスト市Y規則"))
+    linked = _link(corpus / "z.txt", corpus / "a.txt")
+    # A link to a file the listing does not read itself (a `_` folder) is read under the link's name.
+    _link(corpus / "y.txt", corpus / "_old" / "b.txt")
+    outcomes = []
+    for args in ((), (), ("--full",)):
+        result = run(corpus, out, *args)
+        outcomes.append((result.exit_code, [(f["file"], f["title"], f["locator"], f["id"]) for f in findings(out)],
+                         summary(out)["files"]["skipped_files"]))
+    assert outcomes[0] == outcomes[1] == outcomes[2]
+    code, found, skipped = outcomes[0]
+    ids = [i for *_, i in found]
+    assert len(set(ids)) == len(ids)
+    if linked:
+        assert code == 1
+        assert [(f, t, loc) for f, t, loc, _ in found] == [
+            ("a.txt", "テスト市X規則", "第1条"), ("y.txt", "テスト市Y規則", "第1条")]
+        assert [(s["file"], s["reason"]) for s in skipped] == [("z.txt", "duplicate_link")]
+        assert skipped[0]["message"].startswith("[E118]") and "a.txt" in skipped[0]["message"]
+    else:
+        # Copies are separate documents: each read under its own name, with its own ids.
+        assert code == 0 and skipped == []
+        assert [(f, t, loc) for f, t, loc, _ in found] == [
+            ("a.txt", "テスト市X規則", "第1条"), ("y.txt", "テスト市Y規則", "第1条"), ("z.txt", "テスト市X規則", "第1条")]
+
+
+# --- 3: a 見え消し decision outlives its file ------------------------------------------------
+
+def test_regression_mikeshi_decisions_survive_the_deletion_or_move_of_the_mikeshi(tmp_path):
+    """Before: rejected and accepted changes were read from the 見え消し files in OUT and 履歴 only;
+    deleting or moving the file sent its findings back to the proposal."""
+    from test_mikeshi import review_in_word  # pytest puts tests/ on sys.path
+
+    corpus, out = tmp_path / "c", tmp_path / "o"
+    write(corpus / "a.txt", reg("第1条　申請者は、申請書に記名押印しなければならない。\n"
+                                "第2条　届出者は、届出書に署名押印しなければならない。\n"))
+    assert run(corpus, out).exit_code == 0
+    by_loc = {f["locator"]: f for f in findings(out)}
+    kimei, ouin = by_loc["第1条"], by_loc["第2条"]
+    assert (kimei["decision"], ouin["decision"]) == ("記名に改める", "署名に改める")
+    mikeshi = out / "見え消し" / "テスト市X規則.docx"
+    review_in_word(mikeshi, kimei["id"], accept=False)
+    review_in_word(mikeshi, ouin["id"], accept=True)
+    expected = {kimei["id"]: ("存続", "見え消し", "見え消しで却下（2026-11-20）"),
+                ouin["id"]: ("署名に改める", "見え消し", ouin["reason"])}
+
+    def decided() -> dict[str, tuple[str, str, str]]:
+        return {f["id"]: (f["decision"], f["decided_by"], f["reason"]) for f in findings(out)}
+
+    assert run(corpus, out).exit_code == 0
+    assert decided() == expected
+    # Moved out of OUT (the reviewer's copy went elsewhere), the 履歴 copies deleted.
+    moved = tmp_path / "elsewhere"
+    shutil.move(out / "見え消し", moved)
+    shutil.rmtree(out / "履歴", ignore_errors=True)
+    for _ in range(2):
+        assert run(corpus, out).exit_code == 0
+        assert decided() == expected
+    # Deleted everywhere, the ledger too: the workspace still holds both decisions.
+    shutil.rmtree(out / "見え消し", ignore_errors=True)
+    (out / "ledger.xlsx").unlink()
+    assert run(corpus, out).exit_code == 0
+    assert decided() == expected
+    result = CliRunner(env={"COLUMNS": "3000"}).invoke(cli.app, ["draft", str(out)])
+    assert result.exit_code == 0, result.output
+    assert decided() == expected
+
+
+# --- found by the randomized reviewer (tests/test_randomized_reviewer.py) ----------------------
+
+TWO = reg("第1条　申請者は、申請書に記名押印しなければならない。\n第2条　届出者は、届出書に署名押印しなければならない。\n"
+          "第3条　届出者は、変更届に署名押印しなければならない。\n")
+MIKESHI = Path("見え消し") / "テスト市X規則.docx"
+
+
+def _two_clauses(tmp_path: Path) -> tuple[Path, Path, str, str]:
+    """(corpus, out, id of 第1条 (記名に改める), id of 第2条 (署名に改める)) after a first run; 第3条
+    (署名に改める) keeps the 見え消し amending."""
+    corpus, out = tmp_path / "c", tmp_path / "o"
+    write(corpus / "a.txt", TWO)
+    assert run(corpus, out).exit_code == 0
+    by_loc = {f["locator"]: f["id"] for f in findings(out)}
+    return corpus, out, by_loc["第1条"], by_loc["第2条"]
+
+
+def _set_row(ledger: Path, ident: str, value: str | None) -> None:
+    wb = openpyxl.load_workbook(ledger)
+    ws = wb["一覧"]
+    header = [c.value for c in ws[1]]
+    for row in ws.iter_rows(min_row=2):
+        if row[0].value == ident:
+            row[header.index("審査結果")].value = value
+    wb.save(ledger)
+
+
+def _decided(out: Path) -> dict[str, tuple[str, str]]:
+    return {f["id"]: (f["decision"], f["decided_by"]) for f in findings(out)}
+
+
+def test_regression_a_withdrawal_in_the_ledger_wins_over_an_earlier_mikeshi_acceptance(tmp_path):
+    """The 見え消し still in OUT was applied again on every run, after the stored decisions: clearing
+    the decision in a later ledger (or deciding otherwise there) did not count."""
+    from test_mikeshi import review_in_word
+
+    corpus, out, first, _ = _two_clauses(tmp_path)
+    review_in_word(out / MIKESHI, first, accept=True)
+    os.utime(out / MIKESHI)  # saved now
+    assert run(corpus, out).exit_code == 0
+    assert _decided(out)[first] == ("記名に改める", "見え消し")
+    _set_row(out / "ledger.xlsx", first, None)  # the regenerated ledger showed it: cleared
+    for _ in range(2):
+        assert run(corpus, out).exit_code == 0
+        assert _decided(out)[first] == ("記名に改める", "proposal")
+
+
+def test_regression_a_mikeshi_moved_to_history_keeps_the_dates_of_its_decisions(tmp_path):
+    """A 見え消し saved again for another change, then moved to 履歴 by the run, was read there as a
+    new file: every decision in it dated by its last save, over a ledger decision taken between."""
+    from test_mikeshi import review_in_word
+
+    corpus, out, first, second = _two_clauses(tmp_path)
+    review_in_word(out / MIKESHI, first, accept=True)
+    os.utime(out / MIKESHI)
+    assert run(corpus, out).exit_code == 0
+    _set_row(out / "ledger.xlsx", first, "存続")  # later than the acceptance
+    review_in_word(out / MIKESHI, second, accept=False)  # the 見え消し saved again, later still
+    os.utime(out / MIKESHI)
+    result = run(corpus, out)
+    assert result.exit_code == 0
+    # The disagreement is reported naming the side that applies.
+    assert "台帳の審査結果「存続」と 見え消し/テスト市X規則.docx の「記名に改める」が食い違うため、新しい台帳に従いました" in result.output
+    assert list((out / "履歴").glob(f"*/{MIKESHI.as_posix()}"))  # the run moved the 見え消し
+    for _ in range(2):
+        assert run(corpus, out).exit_code == 0
+        decided = _decided(out)
+        assert (decided[first], decided[second]) == (("存続", "ledger"), ("存続", "見え消し"))
+
+
+class _Killed(BaseException):
+    pass
+
+
+def test_regression_a_run_killed_after_moving_the_reviewers_ledger_keeps_its_withdrawal(tmp_path, monkeypatch):
+    """The ledger moved to 履歴 by a run killed later: the rollback forgot it had been read, and the
+    next run read it under its new name, without the record of what the tool had filled in, so a
+    cleared (withdrawn) decision came back."""
+    from reiki_scan import pipeline
+    from reiki_scan.config import load_config
+
+    corpus, out, first, second = _two_clauses(tmp_path)
+    _set_row(out / "ledger.xlsx", first, "存続")
+    assert run(corpus, out).exit_code == 0
+    _set_row(out / "ledger.xlsx", first, None)
+    _set_row(out / "ledger.xlsx", second, "要検討")  # reviewer input: the run moves this ledger to 履歴
+
+    def killed(*args, **kwargs):
+        raise _Killed
+
+    with monkeypatch.context() as m, pytest.raises(_Killed):
+        m.setattr("reiki_scan.draft.mikeshi.write_mikeshi", killed)
+        pipeline.run(corpus, out, load_config(corpus), workers=1)
+    assert not (out / "ledger.xlsx").exists()  # moved to 履歴 before the run died
+    assert run(corpus, out).exit_code == 0
+    assert (_decided(out)[first], _decided(out)[second]) == (("記名に改める", "proposal"), ("要検討", "ledger"))

@@ -29,8 +29,30 @@ def test_a_version_1_workspace_is_read_read_only_and_migrated_on_open(tmp_path):
     assert [(d.id, d.decision, d.place) for d in ws.all_decisions()] == [("f-000000000001", "存続", "")]
     ws.close()
     ws = Workspace.open(tmp_path)
-    assert ws.conn.execute("SELECT value FROM meta WHERE key='schema'").fetchone() == ("2",)
+    assert ws.conn.execute("SELECT value FROM meta WHERE key='schema'").fetchone() == ("3",)
     assert [(d.id, d.source, d.place) for d in ws.all_decisions()] == [("f-000000000001", "ledger.xlsx", "")]
+    ws.close()
+
+
+def test_a_version_2_workspace_gains_the_review_files_digest_and_reads_them_again(tmp_path):
+    """Schema 3: ledger_files.sha256. A ledger recorded without its digest is read once more."""
+    _v1(tmp_path)
+    conn = sqlite3.connect(db_path(tmp_path))
+    conn.executescript("ALTER TABLE decisions ADD COLUMN place TEXT NOT NULL DEFAULT '';"
+                       "CREATE TABLE ledger_files (name TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL);"
+                       "INSERT INTO ledger_files VALUES ('ledger.xlsx', 10, 20);"
+                       "UPDATE meta SET value='2' WHERE key='schema';")
+    conn.commit()
+    conn.close()
+    ws = Workspace.open_readonly(tmp_path)
+    assert not ws.ledger_unchanged("ledger.xlsx", 10, 20, "ab")
+    ws.close()
+    ws = Workspace.open(tmp_path)
+    assert ws.conn.execute("SELECT value FROM meta WHERE key='schema'").fetchone() == ("3",)
+    assert not ws.ledger_unchanged("ledger.xlsx", 10, 20, "ab")
+    ws.mark_ledger_read("ledger.xlsx", 10, 20, "ab")
+    assert ws.ledger_unchanged("ledger.xlsx", 10, 20, "ab")
+    assert not ws.ledger_unchanged("ledger.xlsx", 10, 20, "cd")
     ws.close()
 
 
@@ -41,5 +63,5 @@ def test_regression_a_migration_killed_after_its_alter_table_completes_on_the_ne
     conn.commit()
     conn.close()
     ws = Workspace.open(tmp_path)
-    assert ws.conn.execute("SELECT value FROM meta WHERE key='schema'").fetchone() == ("2",)
+    assert ws.conn.execute("SELECT value FROM meta WHERE key='schema'").fetchone() == ("3",)
     ws.close()

@@ -42,15 +42,18 @@ from docx.oxml.ns import qn
 from ..config import RunConfig
 from ..errors import ReviewFileError
 from ..models import NATIONAL_KINDS, Document, Edit, Finding
+from ..ids import clause_key
 from ..outfiles import HISTORY_DIR, History, safe_name
+from ..review.decisions import file_sha256
+from ..review.ledger import MIKESHI_ACCEPTED, MIKESHI_BY, MIKESHI_REJECTED, REJECTED_REASON
+from ..store.workspace import StoredDecision, Workspace
 from ..textnorm import xml_safe
 from .changes import CHANGING_DECISIONS, build_amendments
 from .protect import obsolete_note, recorded_hash, retire_draft, save_protected
 from .redline import AUTHOR, Tracked, w3c_date
 
 MIKESHI_DIR = "見え消し"
-REJECTED_REASON = "見え消しで却下（{date}）"
-DECIDED_BY = "見え消し"
+DECIDED_BY = MIKESHI_BY
 STATES = ("pending", "accepted", "rejected", "unknown")
 
 _BOOKMARK_PREFIXES = ("RS_", "RSD_", "RSI_")
@@ -500,6 +503,40 @@ def mikeshi_files(out: Path) -> list[tuple[str, Path]]:
     return files
 
 
+def store_decisions(out: Path, ws: Workspace, findings: Mapping[str, Finding]) -> list[str]:
+    """Store in ``ws`` the changes accepted or rejected in every 見え消し of ``out``
+    (:func:`mikeshi_files`) that changed since last read, as ledger decisions are stored, so that
+    they outlive the file (deleted, moved, or replaced by the tool's next one): under the file's
+    path relative to OUT (``見え消し/X.docx``), dated by its modification time when first read, ``place``
+    「見え消しで却下」 (decision 存続) or 「見え消しで採用」 (the decision the change drafted), bound to
+    the clause of ``findings[id]`` (finding id → the finding the 見え消し was drafted from; a change
+    of no finding there is not stored). Returns the names read. Call inside
+    :meth:`Workspace.transaction`. Raises :class:`ReviewFileError` for an unreadable 見え消し."""
+    read = []
+    stored = {(d.source, d.id): d for d in ws.all_decisions()}
+    for _, path in mikeshi_files(out):
+        name = path.relative_to(out).as_posix()
+        st = path.stat()
+        sha = file_sha256(path)
+        if ws.ledger_unchanged(name, st.st_size, st.st_mtime_ns, sha):
+            continue
+        decided = []
+        for fid, change in sorted(read_changes(path).items()):
+            f = findings.get(fid)
+            if f is None or change.state not in ("accepted", "rejected"):
+                continue
+            rejected = change.state == "rejected"
+            decision = "存続" if rejected else (change.decision or f.proposal or f.decision)
+            # Saving the file again for another change does not make this one newer.
+            old = stored.get((name, fid))
+            date = old.source_mtime_ns if old is not None and old.decision == decision else st.st_mtime_ns
+            decided.append(StoredDecision(fid, decision, "", clause_key(f.text), name, date,
+                                          MIKESHI_REJECTED if rejected else MIKESHI_ACCEPTED))
+        ws.merge_decisions(name, st.st_size, st.st_mtime_ns, decided, sha)
+        read.append(name)
+    return read
+
+
 def _label(file: str) -> str:
     """How a 見え消し named ``file`` (:func:`mikeshi_files`) is written in notes."""
     return file if file.startswith(f"{HISTORY_DIR}/") else f"{MIKESHI_DIR}/{file}"
@@ -533,8 +570,8 @@ def read_folder(out: Path) -> tuple[dict[str, ChangeState], list[str]]:
     return decisive, notes
 
 
-def apply_decisions(out: Path, findings: list[Finding],
-                    ledger_times: Mapping[str, float] | None = None) -> tuple[list[Finding], list[str]]:
+def apply_decisions(out: Path, findings: list[Finding], ledger_times: Mapping[str, float] | None = None,
+                    *, stored: bool = False) -> tuple[list[Finding], list[str]]:
     """Apply the decisions of ``OUT/見え消し/*.docx`` and of the 見え消し moved to ``OUT/履歴``
     over ``findings`` (after the ledger's).
 
@@ -544,8 +581,11 @@ def apply_decisions(out: Path, findings: list[Finding],
     later of the two files wins and a note reports the conflict; when both agree the 見え消し is
     named (the ledger may hold the copy a previous run wrote of it). ``ledger_times``: finding id
     → modification time (POSIX seconds) of the ledger its decision was read from (default: that
-    of ``OUT/ledger.xlsx``, which a run may have rewritten since). Returns the findings (input
-    order kept) and the notes. Raises :class:`ReviewFileError` for an unreadable 見え消し."""
+    of ``OUT/ledger.xlsx``, which a run may have rewritten since). ``stored``: ``findings`` carry
+    the decisions stored in the workspace, the 見え消し's among them (:func:`store_decisions`),
+    each weighed by date against the ledgers' and bound to its clause: none is changed, and a
+    disagreement is reported naming the ledger, whose decision then stands. Returns the findings
+    (input order kept) and the notes. Raises :class:`ReviewFileError` for an unreadable 見え消し."""
     decisive, notes = read_folder(out)
     if not decisive:
         return findings, notes
@@ -562,9 +602,12 @@ def apply_decisions(out: Path, findings: list[Finding],
         else:
             decision = st.decision or f.decision
             reason = st.reason if f.reason.startswith("見え消しで却下") and st.reason else f.reason
+        if stored and not (f.decided_by == "ledger" and f.decision != decision):
+            result.append(f)
+            continue
         if f.decided_by == "ledger" and f.decision != decision:
             ledger_mtime = (ledger_times or {}).get(f.id, default_mtime)
-            ledger_wins = ledger_mtime > st.mtime
+            ledger_wins = stored or ledger_mtime > st.mtime
             notes.append(
                 f"{f.title} {f.locator}（{f.id}）: 台帳の審査結果「{f.decision}」と {_label(st.file)} の"
                 f"「{decision}」が食い違うため、新しい{'台帳' if ledger_wins else '見え消し'}に従いました")

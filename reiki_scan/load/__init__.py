@@ -91,7 +91,9 @@ def list_corpus(root: Path) -> CorpusListing:
     ``desktop.ini``, ``.DS_Store``, ``~$*`` lock files …: counted in
     :attr:`CorpusListing.ignored`), and linked folders inside ``root`` (their files are
     reached through the real path). Refused and listed:
-    links (to files or folders) leading outside ``root``, and links to nothing. Files of
+    links (to files or folders) leading outside ``root``, links to nothing, and links to a
+    file listed under its own name (:class:`errors.DuplicateLinkError`: it is read once,
+    under that name). Files of
     any other suffix are listed too, so that :func:`load_file` can report them as
     unsupported. Raises :class:`errors.LoadError` when ``root`` is not a folder."""
     root = Path(root)
@@ -156,9 +158,30 @@ def list_corpus(root: Path) -> CorpusListing:
             if p.is_symlink() and refuse_link(p, is_dir=False):
                 continue
             found.append((p.relative_to(root).as_posix(), p))
+    found = _without_duplicate_links(found, real_root, refused)
     found.sort(key=lambda t: t[0])
     refused.sort(key=lambda t: t[0])
     return CorpusListing([p for _, p in found], [e for _, e in refused], sorted(ignored))
+
+
+def _without_duplicate_links(found: list[tuple[str, Path]], real_root: Path,
+                             refused: list[tuple[str, errors.LoadError]]) -> list[tuple[str, Path]]:
+    """``found`` less the links to a file listed under its own name (recorded in ``refused``):
+    that file is read once, under its own name, whichever order the folders are walked in. A
+    link to a file inside the corpus that is not listed itself (in a ``_`` or hidden folder) stays,
+    read under the link's name."""
+    listed = {p.resolve() for _, p in found if not p.is_symlink()}
+    kept = []
+    for rel, p in found:
+        target = p.resolve() if p.is_symlink() else None
+        if target is not None and target in listed:
+            refused.append((rel, errors.DuplicateLinkError(
+                f"コーパス内の {target.relative_to(real_root).as_posix()} を指すシンボリックリンクです。"
+                "同じ例規を二重に数えないよう、リンク先の名前で一度だけ読みました。"
+                "リンクを削除してください（別の文書として読ませるならコピーを置いてください）", path=rel)))
+        else:
+            kept.append((rel, p))
+    return kept
 
 
 # What a browser's "save page, complete" puts in ``<page>_files/`` beside the page: never a document.
@@ -232,7 +255,8 @@ def load_file(
         rel = path.name
     display = rel
     if path.is_symlink():
-        display = _link_display(path, root)
+        # A link is read under its own name, as the corpus listing names it.
+        display = rel = _link_display(path, root)
         _check_link(path, root, display)
     suffix = path.suffix.lower()
     if suffix in (".doc", ".xls"):

@@ -5,7 +5,9 @@
 - :mod:`.lineage`: finding ids carried from the previous run, and the diff (:func:`carry_ids`);
 - :mod:`.decisions`: decisions stored in the workspace so that they outlive their ledger.
 
-The 見え消し drafts' tracked changes are read where they are written (:mod:`reiki_scan.draft.mikeshi`).
+The 見え消し drafts' tracked changes are read where they are written (:mod:`reiki_scan.draft.mikeshi`)
+and stored in the workspace as ledger decisions are (``place`` :data:`.ledger.MIKESHI_REJECTED` or
+:data:`.ledger.MIKESHI_ACCEPTED`); :func:`apply_decisions` applies both.
 """
 
 from .decisions import apply_decisions, read_ledgers

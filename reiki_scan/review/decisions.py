@@ -16,6 +16,7 @@ finding goes back to the proposal (``decided_by = "proposal"``) and its reason s
 
 from __future__ import annotations
 
+import hashlib
 import re
 from pathlib import Path
 
@@ -24,7 +25,7 @@ from ..models import Finding
 from ..outfiles import HISTORY_DIR, History
 from ..store.workspace import StoredDecision, Workspace, effective
 from . import ledger
-from .ledger import REREVIEW_NOTE, as_proposed, proposal_reason, reviewed
+from .ledger import MIKESHI_PLACES, REREVIEW_NOTE, as_proposed, from_mikeshi, proposal_reason, reviewed
 
 LEDGER_GLOB = "ledger*.xlsx"
 REREVIEW_MARK = f"【{REREVIEW_NOTE}】"
@@ -46,18 +47,31 @@ def ledger_name(out: Path, path: Path) -> str:
     return Path(path).relative_to(out).as_posix()
 
 
-def _entries(path: Path) -> list[tuple[str, str, str, str, str]]:
-    """(id, decision, note, clause key, place) of every decided row of the ledger at ``path``;
-    ``place`` is the sheet and row the decision was read from (:func:`ledger.decision_place`)."""
+WITHDRAWN_PLACE = "一覧 審査結果を消去"
+
+
+def _entries(path: Path, prefilled: dict[str, str]) -> list[tuple[str, str, str, str, str, bool]]:
+    """(id, decision, note, clause key, place, copied) of every decided row of the ledger at
+    ``path``; ``place`` is the sheet and row the decision was read from
+    (:func:`ledger.decision_place`). ``prefilled``: finding id → the 審査結果 the tool wrote in the
+    row when it wrote this ledger (empty when it did not). A row that still holds that value is a
+    copy (``copied``), not the reviewer's input in this ledger: a group decision entered here wins
+    over it, and a pre-filled row the reviewer cleared withdraws the decision (decision ``""``)."""
     decided = ledger.read_ledger(path)
     entries = []
-    if decided.rows or decided.groups:
+    if decided.rows or decided.groups or prefilled:
         for ident, (text, group) in ledger.read_rows(path).items():
-            place = ledger.decision_place(decided, ident, group)
-            if place:
-                decision = decided.rows.get(ident) or decided.groups[group]
-                note = decided.row_notes.get(ident) or (decided.group_notes.get(group, "") if group else "")
-                entries.append((ident, decision, note, clause_key(text), place))
+            row = decided.rows.get(ident)
+            copied = row is not None and prefilled.get(ident) == row
+            by_group = decided.groups.get(group, "") if group else ""
+            note = decided.row_notes.get(ident) or (decided.group_notes.get(group, "") if group else "")
+            if by_group and (row is None or (copied and by_group != row)):
+                place = f"{ledger.GROUPS_SHEET} 第{decided.group_lines.get(group, 0)}行"
+                entries.append((ident, by_group, note, clause_key(text), place, False))
+            elif row is not None:
+                entries.append((ident, row, note, clause_key(text), ledger.decision_place(decided, ident, group), copied))
+            elif ident in prefilled:
+                entries.append((ident, "", "", clause_key(text), WITHDRAWN_PLACE, False))
     return entries
 
 
@@ -65,9 +79,15 @@ def _changed_ledgers(out: Path, ws: Workspace) -> list[tuple[Path, int, int]]:
     changed = []
     for path in ledger_files(out):
         st = path.stat()
-        if not ws.ledger_unchanged(ledger_name(out, path), st.st_size, st.st_mtime_ns):
+        if not ws.ledger_unchanged(ledger_name(out, path), st.st_size, st.st_mtime_ns, file_sha256(path)):
             changed.append((path, st.st_size, st.st_mtime_ns))
     return changed
+
+
+def file_sha256(path: Path) -> str:
+    """SHA-256 hex of the bytes at ``path``: a review file copied back with the size and time it had
+    when last read (``cp -p``, a zip) is still seen to have changed."""
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
 def read_ledgers(out: Path, ws: Workspace) -> list[str]:
@@ -77,24 +97,44 @@ def read_ledgers(out: Path, ws: Workspace) -> list[str]:
     not an allowed decision."""
     names = []
     stored = ws.all_decisions()
+    written = ws.written_ledger()
     for path, size, mtime_ns in _changed_ledgers(out, ws):
         name = ledger_name(out, path)
-        ws.replace_ledger_decisions(name, size, mtime_ns, _dated(path, name, mtime_ns, stored))
+        ws.replace_ledger_decisions(name, size, mtime_ns, _dated(path, name, mtime_ns, stored, written),
+                                    file_sha256(path))
         names.append(name)
     return names
 
 
-def _dated(path: Path, name: str, mtime_ns: int, stored: list[StoredDecision]) -> list[StoredDecision]:
+def _dated(path: Path, name: str, mtime_ns: int, stored: list[StoredDecision],
+           written: dict | None) -> list[StoredDecision]:
     """The decisions of the ledger at ``path`` (stored as ``name``, saved at ``mtime_ns``), each dated
     when it was made: a row that holds what it held when this ledger was last read keeps that
-    reading's date. Saving an old ledger for one row must not make its other rows the newest
-    decisions, over what reviewers decided since in other ledgers."""
+    reading's date; a row that still holds the decision the tool copied into it keeps the date of
+    the decision it copies. Saving an old ledger for one row must not make its other rows the
+    newest decisions, over what reviewers decided since in other ledgers. In the ledger the tool
+    wrote last (``written``: :meth:`Workspace.written_ledger`), the reviewer's input is dated no
+    earlier than the tool wrote it: a copy saved elsewhere and put back with an older time is not
+    older than the decisions it shows. A withdrawal (a pre-filled row cleared) is kept, with its
+    date, while the row stays empty."""
     before = {d.id: d for d in stored if d.source == name}
+    others = effective(d for d in stored if d.source != name)
+    ours = written is not None and written.get("name") == name
+    prefilled: dict[str, str] = written.get("prefilled", {}) if written is not None and ours else {}
+    floor = written["mtime_ns"] + 1 if written is not None and ours else 0
     out = []
-    for i, d, n, c, place in _entries(path):
+    seen = set()
+    for i, d, n, c, place, copied in _entries(path, prefilled):
+        seen.add(i)
         old = before.get(i)
-        same = old is not None and (old.decision, old.note) == (d, n)
-        out.append(StoredDecision(i, d, n, c, name, old.source_mtime_ns if same and old else mtime_ns, place))
+        if old is not None and (old.decision, old.note) == (d, n):
+            date = old.source_mtime_ns
+        elif copied and i in others:
+            date = others[i].source_mtime_ns
+        else:
+            date = max(mtime_ns, floor)
+        out.append(StoredDecision(i, d, n, c, name, date, place))
+    out += [d for i, d in before.items() if i not in seen and d.place == WITHDRAWN_PLACE]
     return out
 
 
@@ -134,10 +174,11 @@ def pending_decisions(out: Path, ws: Workspace) -> dict[str, StoredDecision]:
     :meth:`Workspace.effective_decisions` would give them, without writing to ``ws``
     (``reiki-scan check``). Raises ``ReviewFileError`` like :func:`read_ledgers`."""
     stored = ws.all_decisions()
+    written = ws.written_ledger()
     rows = list(stored)
     for path, _, mtime_ns in _changed_ledgers(out, ws):
         name = ledger_name(out, path)
-        rows = [r for r in rows if r.source != name] + _dated(path, name, mtime_ns, stored)
+        rows = [r for r in rows if r.source != name] + _dated(path, name, mtime_ns, stored, written)
     return effective(rows)
 
 
@@ -151,9 +192,10 @@ def record_written_ledger(path: Path, ws: Workspace, findings: list[Finding], ke
     of the same name, and its decisions must outlive it. ``key``:
     :func:`reiki_scan.pipeline.ledger_key` of its content. Call inside :meth:`Workspace.transaction`."""
     st = path.stat()
-    ws.mark_ledger_read(path.name, st.st_size, st.st_mtime_ns)
-    ws.set_written_ledger(path.name, st.st_size, st.st_mtime_ns, key,
-                          any(f.decided_by != "proposal" for f in findings))
+    sha = file_sha256(path)
+    ws.mark_ledger_read(path.name, st.st_size, st.st_mtime_ns, sha)
+    ws.set_written_ledger(path.name, st.st_size, st.st_mtime_ns, key, sha,
+                          {f.id: f.decision for f in findings if f.decided_by != "proposal"})
 
 
 def _untouched_written(path: Path, ws: Workspace) -> dict | None:
@@ -161,7 +203,9 @@ def _untouched_written(path: Path, ws: Workspace) -> dict | None:
     if written is None or written["name"] != path.name or not path.is_file():
         return None
     st = path.stat()
-    return written if (st.st_size, st.st_mtime_ns) == (written["size"], written["mtime_ns"]) else None
+    if (st.st_size, st.st_mtime_ns) != (written["size"], written["mtime_ns"]):
+        return None
+    return written if written.get("sha256", "") in ("", file_sha256(path)) else None
 
 
 def unreviewed_ledger_key(out: Path, ws: Workspace) -> str | None:
@@ -180,9 +224,12 @@ def apply_decisions(findings: list[Finding], stored: dict[str, StoredDecision]) 
     rereview: list[str] = []
     for f in findings:
         s = stored.get(f.id)
-        if s is None:
+        if s is None or not s.decision:
+            # No decision, or the last one withdrawn (a reviewer cleared its 審査結果).
             # A finding read back from findings.jsonl may still carry an earlier reviewer's reason.
-            out.append(as_proposed(f) if f.decided_by == "ledger" or f.proposal_reason else f)
+            out.append(as_proposed(f) if f.decided_by != "proposal" or f.proposal_reason else f)
+        elif s.clause == clause_key(f.text) and s.place in MIKESHI_PLACES:
+            out.append(from_mikeshi(f, s.decision, s.place, s.source_mtime_ns / 1e9))
         elif s.clause == clause_key(f.text):
             out.append(reviewed(f, s.decision, f"{s.source} {s.place}".strip(), note=s.note))
         else:

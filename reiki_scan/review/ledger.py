@@ -200,6 +200,27 @@ def reviewed(f: Finding, decision: str, where: str, *, note: str = "", by: str =
                    reason=REVIEWED_REASON.format(decision=decision, where=where))
 
 
+MIKESHI_BY = "見え消し"
+REJECTED_REASON = "見え消しで却下（{date}）"
+# The ``place`` of a decision stored from a 見え消し (``StoredDecision.place``): how it was taken there.
+MIKESHI_REJECTED = "見え消しで却下"
+MIKESHI_ACCEPTED = "見え消しで採用"
+MIKESHI_PLACES = frozenset({MIKESHI_REJECTED, MIKESHI_ACCEPTED})
+
+
+def from_mikeshi(f: Finding, decision: str, place: str, mtime: float) -> Finding:
+    """``f`` with a decision taken in a 見え消し (``place``: :data:`MIKESHI_REJECTED` or
+    :data:`MIKESHI_ACCEPTED`; ``mtime``: the 見え消し's modification time, POSIX seconds):
+    ``decided_by = "見え消し"``; a rejection's reason is 「見え消しで却下（2026-11-20）」 (the local
+    date of ``mtime``), an acceptance keeps the proposal's reason."""
+    import datetime as dt
+
+    reason = (REJECTED_REASON.format(date=dt.datetime.fromtimestamp(mtime).strftime("%Y-%m-%d"))
+              if place == MIKESHI_REJECTED else proposal_reason(f))
+    return f.with_(decision=decision, decided_by=MIKESHI_BY, note="", proposal_reason=proposal_reason(f),
+                   reason=reason)
+
+
 def as_proposed(f: Finding) -> Finding:
     """``f`` back to its proposal: decision, reason and ``decided_by = "proposal"``, no 備考."""
     return f.with_(decision=f.proposal or f.decision, decided_by="proposal", reason=proposal_reason(f),

@@ -15,9 +15,12 @@ Tables (all text is UTF-8, JSON is ``json.dumps(..., ensure_ascii=False)``):
   field), the base of the next run's diff and id continuity. Ids are unique in a run
   (:func:`reiki_scan.ids.unique_ids`); the table has no key, as workspaces of earlier versions
   held shared ids.
-- ``decisions``: reviewer decisions read from ledgers — ``source`` (ledger file name), ``id``
+- ``decisions``: reviewer decisions read from ledgers and 見え消し — ``source`` (the file's path
+  relative to OUT: ``ledger.xlsx``, ``見え消し/X.docx``, ``履歴/…/見え消し/X.docx``), ``id``
   (finding id), ``decision``, ``note``, ``clause`` (the normalized clause text the reviewer saw),
-  ``source_mtime_ns``, ``place`` (the sheet and row: 「一覧 第5行」); ``ledger_files``: the size and mtime of each ledger when last read;
+  ``source_mtime_ns``, ``place`` (the sheet and row: 「一覧 第5行」; 「見え消しで却下」 or 「見え消しで採用」 for a
+  tracked change a reviewer rejected or accepted); ``ledger_files``: the size and mtime of each
+  ledger and 見え消し when last read (``size``, ``mtime_ns``, ``sha256``);
   ``meta``: the schema version and the ledger the last run wrote (``written_ledger``).
 - ``nlp_cache``: ``key`` (SHA-256 of the unit text) → ``analysis`` (JSON of
   :func:`reiki_scan.detect.analyze_texts`), valid for ``nlp_version``.
@@ -52,8 +55,8 @@ from ..models import Finding
 
 STATE_DIR = ".reiki-scan"
 DB_NAME = "workspace.sqlite"
-# 2: decisions.place (the sheet and row a decision was read from).
-SCHEMA_VERSION = 2
+# 2: decisions.place (the sheet and row a decision was read from); 3: ledger_files.sha256.
+SCHEMA_VERSION = 3
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -70,7 +73,7 @@ CREATE TABLE IF NOT EXISTS decisions (
     clause TEXT NOT NULL, source_mtime_ns INTEGER NOT NULL, place TEXT NOT NULL DEFAULT '',
     PRIMARY KEY (source, id));
 CREATE TABLE IF NOT EXISTS ledger_files (
-    name TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL);
+    name TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL, sha256 TEXT NOT NULL DEFAULT '');
 CREATE TABLE IF NOT EXISTS nlp_cache (key TEXT PRIMARY KEY, nlp_version TEXT NOT NULL, analysis TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS parsed (sha256 TEXT NOT NULL, code TEXT NOT NULL, body BLOB NOT NULL,
     PRIMARY KEY (sha256, code));
@@ -219,16 +222,22 @@ class Workspace:
                 raise WorkspaceError("作業用データベースが空です。reiki-scan run を実行してください", path=str(self.path))
             self.conn.execute("INSERT INTO meta VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
         elif int(row[0]) < SCHEMA_VERSION and not self.readonly:
-            # Version 1 had no place: the decisions it stored keep an empty one. One transaction,
-            # and the column only when missing: a migration killed midway is simply done again.
+            # Version 1 had no place: the decisions it stored keep an empty one; version 2 no
+            # ledger_files.sha256: a file read before is read once more. One transaction, and a
+            # column only when missing: a migration killed midway is simply done again.
             with self.transaction():
-                if "place" not in {r[1] for r in self.conn.execute("PRAGMA table_info(decisions)")}:
+                if "place" not in self._columns("decisions"):
                     self.conn.execute("ALTER TABLE decisions ADD COLUMN place TEXT NOT NULL DEFAULT ''")
+                if "sha256" not in self._columns("ledger_files"):
+                    self.conn.execute("ALTER TABLE ledger_files ADD COLUMN sha256 TEXT NOT NULL DEFAULT ''")
                 self.conn.execute("UPDATE meta SET value=? WHERE key='schema'", (str(SCHEMA_VERSION),))
         elif int(row[0]) > SCHEMA_VERSION:
             raise WorkspaceError(
                 f"作業用データベースは新しい版の reiki-scan (形式 {row[0]}) が作ったものです。reiki-scan を更新してください",
                 path=str(self.path))
+
+    def _columns(self, table: str) -> set[str]:
+        return {r[1] for r in self.conn.execute(f"PRAGMA table_info({table})")}
 
     def close(self) -> None:
         self.conn.close()
@@ -302,24 +311,43 @@ class Workspace:
 
     # ------------------------------------------------------------------ decisions
 
-    def ledger_unchanged(self, name: str, size: int, mtime_ns: int) -> bool:
-        row = self.conn.execute("SELECT size, mtime_ns FROM ledger_files WHERE name=?", (name,)).fetchone()
-        return row is not None and tuple(row) == (size, mtime_ns)
+    def ledger_unchanged(self, name: str, size: int, mtime_ns: int, sha256: str) -> bool:
+        """Whether the review file ``name`` has this size, mtime and content (SHA-256 hex) since it
+        was last read (a file recorded without its digest, by a version-2 workspace, is read again)."""
+        # A version-2 workspace opened read-only (reiki-scan check) has no sha256 column.
+        digest = "sha256" if "sha256" in self._columns("ledger_files") else "''"
+        row = self.conn.execute(f"SELECT size, mtime_ns, {digest} FROM ledger_files WHERE name=?", (name,)).fetchone()
+        return row is not None and tuple(row) == (size, mtime_ns, sha256)
 
     def replace_ledger_decisions(self, name: str, size: int, mtime_ns: int,
-                                 decisions: Iterable[StoredDecision]) -> None:
-        """Store what ledger ``name`` (of this ``size``, saved at ``mtime_ns``) holds now, each row
-        with its own date; a decision cleared in the ledger disappears here too."""
+                                 decisions: Iterable[StoredDecision], sha256: str) -> None:
+        """Store what ledger ``name`` (of this ``size``, saved at ``mtime_ns``, content ``sha256``)
+        holds now, each row with its own date; a decision cleared in the ledger disappears here too
+        (a withdrawal is a decision ``""``, stored like the others)."""
         self.conn.execute("DELETE FROM decisions WHERE source=?", (name,))
         self.conn.executemany(
             "INSERT INTO decisions (source, id, decision, note, clause, source_mtime_ns, place) VALUES (?,?,?,?,?,?,?)",
             [(name, d.id, d.decision, d.note, d.clause, d.source_mtime_ns, d.place) for d in decisions])
-        self.conn.execute("INSERT OR REPLACE INTO ledger_files VALUES (?,?,?)", (name, size, mtime_ns))
+        self.mark_ledger_read(name, size, mtime_ns, sha256)
 
-    def mark_ledger_read(self, name: str, size: int, mtime_ns: int) -> None:
-        """Record ledger ``name`` as read at this size and mtime, leaving the decisions stored under
-        its name as they are."""
-        self.conn.execute("INSERT OR REPLACE INTO ledger_files VALUES (?,?,?)", (name, size, mtime_ns))
+    def merge_decisions(self, name: str, size: int, mtime_ns: int, decisions: Iterable[StoredDecision],
+                        sha256: str) -> None:
+        """Store the decisions found in the review file ``name`` (a 見え消し), each replacing the one
+        stored from that file on the same finding, and record the file as read. Decisions stored
+        from it before and not found now are kept: a 見え消し the tool writes again under the
+        reviewer's file's name holds none, and the reviewer's, moved or deleted, must not take
+        them with it."""
+        self.conn.executemany(
+            "INSERT OR REPLACE INTO decisions (source, id, decision, note, clause, source_mtime_ns, place) "
+            "VALUES (?,?,?,?,?,?,?)",
+            [(name, d.id, d.decision, d.note, d.clause, d.source_mtime_ns, d.place) for d in decisions])
+        self.mark_ledger_read(name, size, mtime_ns, sha256)
+
+    def mark_ledger_read(self, name: str, size: int, mtime_ns: int, sha256: str) -> None:
+        """Record review file ``name`` as read at this size, mtime and content, leaving the
+        decisions stored under its name as they are."""
+        self.conn.execute("INSERT OR REPLACE INTO ledger_files (name, size, mtime_ns, sha256) VALUES (?,?,?,?)",
+                          (name, size, mtime_ns, sha256))
 
     def rename_ledger(self, old: str, new: str) -> None:
         """Ledger ``old`` was moved to ``new`` (names relative to OUT, ``/``-separated): its decisions
@@ -331,18 +359,21 @@ class Workspace:
         self.conn.execute("UPDATE ledger_files SET name=? WHERE name=?", (new, old))
 
     def written_ledger(self) -> dict | None:
-        """The ledger the last run wrote: ``{"name", "size", "mtime_ns", "key", "decided"}`` (its
-        file name, size and mtime when written, :func:`reiki_scan.pipeline.ledger_key` of its
-        content, whether any 審査結果 was filled in), or ``None``."""
+        """The ledger the last run wrote: ``{"name", "size", "mtime_ns", "key", "sha256",
+        "prefilled"}`` (its file name, size and mtime when written, :func:`reiki_scan.pipeline.ledger_key`
+        of its content, the SHA-256 of its bytes, finding id → the 審査結果 the tool filled in), or
+        ``None``. A record of an earlier version has no ``sha256`` or ``prefilled``."""
         row = self.conn.execute("SELECT value FROM meta WHERE key='written_ledger'").fetchone()
         return None if row is None else json.loads(row[0])
 
-    def set_written_ledger(self, name: str, size: int, mtime_ns: int, key: str, decided: bool) -> None:
-        value = json.dumps({"name": name, "size": size, "mtime_ns": mtime_ns, "key": key, "decided": decided})
+    def set_written_ledger(self, name: str, size: int, mtime_ns: int, key: str, sha256: str,
+                           prefilled: dict[str, str]) -> None:
+        value = json.dumps({"name": name, "size": size, "mtime_ns": mtime_ns, "key": key, "sha256": sha256,
+                            "prefilled": prefilled}, ensure_ascii=False)
         self.conn.execute("INSERT OR REPLACE INTO meta VALUES ('written_ledger', ?)", (value,))
 
     def all_decisions(self) -> list[StoredDecision]:
-        columns = {r[1] for r in self.conn.execute("PRAGMA table_info(decisions)")}
+        columns = self._columns("decisions")
         # A version-1 workspace opened read-only (reiki-scan check) has no place column.
         place = "place" if "place" in columns else "''"
         rows = self.conn.execute(
