@@ -363,3 +363,12 @@ def test_resolve_reads_back_every_citation_form():
     assert resolve("同条第2項", "附則第2条第1項", known) == ["附則第2条第2項"]
     with pytest.raises(ValueError, match="「同項」が指す規定がありません"):
         resolve("同項第3号", "様式第1号", known)
+
+
+def test_regression_a_koin_kisoku_clause_is_never_read_across_by_the_special_rule():
+    """Municipal corpus (柳泉園組合公印規則 第4条): a clause of a 公印規則 was listed in the 特例規則's
+    別表 with route = "special", though the office's own seals are no 申請書等."""
+    f = Finding(id="x", file="koin.txt", title="柳泉園組合公印規則", doc_kind="規則", locator="第4条", text="", match="印",
+                start=0, end=1, category="押印", requires_seal=True, modality="義務", pattern="p", source_ref="",
+                decision="廃止", actor="必要")
+    assert route_of(f, replace(CONFIG, route="special")) == AMEND

@@ -28,7 +28,7 @@ from ..models import Finding
 AMEND = "amend"
 SPECIAL = "special"
 ROUTES_FILE = "routes.yaml"
-FIELDS = ("actor", "target", "category")
+FIELDS = ("actor", "target", "category", "title")
 _SCHEMA = {
     "type": "object",
     "required": ["version", "outside"],
@@ -55,7 +55,7 @@ _SCHEMA = {
 @dataclass(frozen=True)
 class OutsideRule:
     """A rule recognising a clause outside the 特例規則's definition of 申請書等: the finding's
-    ``field`` (actor, target or category) ends with one of ``words``."""
+    ``field`` (actor, target, category or title) ends with one of ``words``."""
 
     id: str
     description: str

@@ -179,7 +179,8 @@ def _context(doc: Document, path: list[Provision], pos: int) -> tuple[int | None
         siblings = [c for c in outer.children if c.kind == inner.kind]
         first = siblings[0] if siblings else None
         if unseen and outer.kind == "Article":
-            head = doc.text[outer.start:doc.text.find("\n", outer.start, outer.end)]
+            line_end = doc.text.find("\n", outer.start, outer.end)
+            head = doc.text[outer.start:line_end if line_end != -1 else outer.end]
             if outer.caption and _CAPTION_LINE.match(head.strip()):
                 out.append(Para.of(STYLE, head.strip()))
                 begins.append(outer.start)
