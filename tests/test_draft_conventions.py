@@ -14,7 +14,10 @@ from pathlib import Path
 import docx
 import pytest
 from docx.oxml.ns import qn
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from test_draft_docx import read_back
+from test_kaimebun import _change, _provision_changes
 
 from reiki_scan import load, structure
 from reiki_scan.config import RunConfig, load_config
@@ -372,3 +375,37 @@ def test_regression_a_koin_kisoku_clause_is_never_read_across_by_the_special_rul
                 start=0, end=1, category="押印", requires_seal=True, modality="義務", pattern="p", source_ref="",
                 decision="廃止", actor="必要")
     assert route_of(f, replace(CONFIG, route="special")) == AMEND
+
+
+# Several provisions with random edits, the same edits repeated in neighbours now and then: 及び,
+# 同条 and 同項 must always read back to the intended text.
+_POOL = ["第2条", "第3条第1項", "第3条第2項", "第4条第1項第1号", "第4条第1項第2号", "第4条第2項", "附則第2条第1項",
+         "附則第2条第2項", "様式第1号"]
+
+
+@st.composite
+def _amendments(draw):
+    locators = sorted(draw(st.sets(st.sampled_from(_POOL), min_size=2, max_size=6)), key=_POOL.index)
+    cases = []
+    for _ in locators:
+        if cases and draw(st.booleans()):
+            cases.append(cases[-1])  # the same words and edits as the provision before
+        else:
+            cases.append(draw(_provision_changes()))
+    return list(zip(locators, cases))
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_amendments(), st.sampled_from(["arabic", "kanji"]))
+def test_property_joined_and_chained_sentences_read_back(cases, numbering):
+    from reiki_scan.draft.apply import check
+
+    changes, doc_text = [], ""
+    for locator, (text, edits) in cases:
+        doc_text += "前。\n"
+        changes.append(replace(_change(text, edits, locator=locator, offset=len(doc_text)),
+                               kind="AppdxStyle" if locator.startswith("様式") else "Paragraph"))
+        doc_text += text + "\n"
+    am = Amendment("x.txt", "テスト規則", "規則", "", tuple(changes))
+    cfg = RunConfig(numbering=numbering)
+    assert check(am, doc_text, cfg) == render(am, cfg)  # raises DraftCheckError on any mismatch
