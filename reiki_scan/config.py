@@ -10,6 +10,8 @@ Example (all keys optional)::
     effective_date = "2027-04-01"       # 施行期日 (ISO date)
     era_date = "令和9年4月1日"           # the same date as written in the drafts (optional)
     signature_or_seal = "keep"          # 署名又は記名押印 -> "keep" | "署名" | "署名又は記名"
+    route = "amend"                     # 規則・要綱等の申請書等の押印: "amend" (整理規則等で改正) or
+                                        # "special" (特例規則で読み替え); see patterns/routes.yaml
     max_file_mb = 50                    # larger files are skipped with a message
     max_unzipped_mb = 500               # .docx/.xlsx: larger total once unzipped is refused (zip bomb)
     max_zip_ratio = 200                 # .docx/.xlsx: unzipped/zipped size above this is refused
@@ -45,6 +47,7 @@ class RunConfig:
     effective_date: str = ""
     era_date: str = ""
     signature_or_seal: str = "keep"
+    route: str = "amend"
     max_file_mb: float = 50.0
     max_unzipped_mb: float = 500.0
     max_zip_ratio: float = 200.0
@@ -78,6 +81,8 @@ class RunConfig:
             raise ConfigError(
                 f"signature_or_seal は keep, 署名, 署名又は記名 のいずれかです（値: {self.signature_or_seal!r}）"
             )
+        if self.route not in ("amend", "special"):
+            raise ConfigError(f"route は amend か special です（値: {self.route!r}）")
         if self.effective_date:
             try:
                 day = _dt.date.fromisoformat(self.effective_date)

@@ -428,7 +428,9 @@ class ProvisionChange:
 
     ``kind``: the scope provision's law-XML kind (``Paragraph``, ``AppdxStyle`` ...),
     ``""`` when unknown; ``supplement``: the heading of the amendment 附則 the scope
-    sits in (see :class:`Provision`), else ``""``."""
+    sits in (see :class:`Provision`), else ``""``; ``cited``: the name an amendment cites
+    it by when that differs from ``locator`` (a form as its text names it: ``別記様式第2号``,
+    ``第3号様式``), else ``""``."""
 
     locator: str
     old_text: str
@@ -437,6 +439,7 @@ class ProvisionChange:
     edits: tuple[Edit, ...]
     kind: str = ""
     supplement: str = ""
+    cited: str = ""
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import re
 import zipfile
+from dataclasses import replace
 from pathlib import Path
 
 import docx
@@ -117,7 +118,8 @@ def test_diff_units_pairs_similar_paragraphs_and_keeps_others_whole():
 @pytest.mark.nlp
 def test_edited_special_rule_is_kept_and_the_redline_holds_the_generated_changes(samples, tmp_path):
     out = tmp_path / "out"
-    config = load_config(samples)
+    # The 特例規則 lists clauses only when they are routed to it, not amended (issue 19).
+    config = replace(load_config(samples), route="special")
     pipeline.run(samples, out, config, drafts=True, workers=1, stamp="20261129-090000")
     rows = [json.loads(x) for x in (out / "findings.jsonl").read_text(encoding="utf-8").splitlines()]
     [koryo6] = [r for r in rows if r["file"] == "reiki/koryo_shibounin_kisoku.txt" and r["locator"] == "第6条"

@@ -64,7 +64,8 @@ def test_regression_amendment_without_rule_is_listed_for_manual_work(jichikai, t
     assert drafted.problems == [
         "reiki/jichikai_kisoku.txt: さくら台市自治会活動届出規則 第2条第2項: 「押印」（押印、廃止）を書き換える規則がありません。"
         "手作業で改め文を作るか、市の書換え規則（reiki-scan.toml の rewrites）に規則を加えてください"]
-    assert read_back(tmp_path / "整理規則案.docx")[1:6] == [
+    # [0:4]: the 公布文 and the number line; [4]: the title (issue 19).
+    assert read_back(tmp_path / "整理規則案.docx")[5:10] == [
         ("条文", "さくら台市自治会活動届出規則(令和元年さくら台市規則第12号)の一部を次のように改正する。"),
         ("改め文", "第2条第1項中「に捺印のうえ」を「を」に改める。"),
         ("改め文", "第3条中「に押印して」を「を」に改める。"),
@@ -86,7 +87,7 @@ def test_regression_manual_item_alone_leaves_no_placeholder_in_the_instrument(ji
     _, result = jichikai
     only = [f if f.locator == "第2条第2項" else f.with_(decision="存続") for f in result.findings]
     drafted = write_drafts(tmp_path, only, result.documents, result.config)
-    assert read_back(tmp_path / "整理規則案.docx")[1:3] == [
+    assert read_back(tmp_path / "整理規則案.docx")[5:7] == [
         ("改め文", "（押印等の見直しにより改正を要する規則はありません。）"),
         ("附則", "附　則"),
     ]
@@ -101,13 +102,16 @@ def test_regression_single_target_instrument_has_no_article_number(sample_scan, 
     """One 条例 amended: 「…の一部を次のように改正する。」 directly; several 規則: one 条 each."""
     drafted = write_drafts(tmp_path, sample_scan.findings, sample_scan.documents, sample_scan.config)
     assert all(c.ok for c in drafted.checks)
-    assert read_back(tmp_path / "整備条例案.docx")[:3] == [
-        ("題名", "押印等の見直しに伴う関係条例の整備に関する条例"),
+    assert read_back(tmp_path / "整備条例案.docx")[3:7] == [
+        ("条文", "さくら台市条例第　号"),
+        # One target: the instrument is named after it (issue 19).
+        ("題名", "さくら台市市民農園条例の一部を改正する条例"),
         ("条文", "さくら台市市民農園条例(令和2年さくら台市条例第15号)の一部を次のように改正する。"),
         ("改め文", "第5条第1項中「、これに押印し」を削る。"),
     ]
     seiri = read_back(tmp_path / "整理規則案.docx")
-    assert seiri[1:3] == [
+    assert seiri[4:7] == [
+        ("題名", "押印等の見直しに伴う関係規則の整理に関する規則"),
         ("見出し", "(さくら台市聴聞等の手続に関する規則の一部改正)"),
         ("条文", "第1条　さくら台市聴聞等の手続に関する規則(平成8年さくら台市規則第3号)の一部を次のように改正する。"),
     ]
@@ -119,7 +123,7 @@ def test_regression_kanji_numbering_dates_and_items(sample_scan, tmp_path):
     config = RunConfig(municipality="さくら台市", numbering="kanji", effective_date="2027-04-01")
     write_drafts(tmp_path, sample_scan.findings, sample_scan.documents, config)
     seibi = read_back(tmp_path / "整備条例案.docx")
-    assert seibi[1:3] == [
+    assert seibi[5:7] == [
         ("条文", "さくら台市市民農園条例(令和二年さくら台市条例第十五号)の一部を次のように改正する。"),
         ("改め文", "第五条第一項中「、これに押印し」を削る。"),
     ]
@@ -163,8 +167,9 @@ def test_regression_era_boundaries(iso, arabic, kanji):
 
 @pytest.mark.nlp
 def test_regression_form_seal_box_keeps_the_blank_for_the_name(repo_root, tmp_path):
-    """「氏名　…(16)…　印」: the 印 and one space go, and the 新旧対照表, the 見え消し and the amended copy of
-    the form all keep the other 15 spaces for the name."""
+    """「氏名　…(16)…　印」: the 新旧対照表, the 見え消し and the amended copy of the form all keep
+    the spaces for the name. Issue 19: only the visible 「印」 goes (it was 「　印」, with one of the
+    spaces); as 「印」 alone also hits 「○印」 of the form, the 改め文 redraws the form."""
     from reiki_scan.draft.forms import write_amended_forms
 
     samples = repo_root / "corpus_samples"
@@ -174,18 +179,17 @@ def test_regression_form_seal_box_keeps_the_blank_for_the_name(repo_root, tmp_pa
     assert "forms/hojokin_kofu_shinseisho_改正後.docx" in report.files
     seiri = read_back(tmp_path / "整理規則案.docx")
     at = seiri.index(("改め文", "第5条第1項中「記名押印」を「記名」に改める。"))
-    # 「　印」 would quote a blank nobody sees (lint.quote.exact.v1): the form is rewritten whole.
-    assert seiri[at + 1:at + 3] == [("改め文", "様式第1号を次のように改める。"), ("条文", "様式第1号(第5条関係)")]
-    assert ("条文", "氏名" + "\u3000" * 15) in seiri[at + 3:]
+    assert seiri[at + 1] == ("改め文", "様式第1号を次のように改める。")
+    assert ("条文", "氏名" + "\u3000" * 16) in seiri[at + 2:]
     [table] = [t for t in read_back(tmp_path / "新旧対照表.docx")
                if isinstance(t, list) and any("補助金等交付申請書" in c for r in t for c in r)]
-    assert table[-1] == ["様式第1号(第5条関係)\n(略)\n氏名" + "\u3000" * 15 + "\n(略)",
+    assert table[-1] == ["様式第1号(第5条関係)\n(略)\n氏名" + "\u3000" * 16 + "\n(略)",
                          "様式第1号(第5条関係)\n(略)\n氏名" + "\u3000" * 16 + "印\n(略)"]
     copy = docx.Document(str(tmp_path / "forms" / "hojokin_kofu_shinseisho_改正後.docx"))
     assert [p.text for p in copy.paragraphs if p.text.startswith("氏名")] == [
-        "氏名(法人にあっては、名称及び代表者の氏名)", "氏名" + "\u3000" * 15]
+        "氏名(法人にあっては、名称及び代表者の氏名)", "氏名" + "\u3000" * 16]
     mikeshi = docx.Document(str(tmp_path / "見え消し" / "補助金等交付申請書.docx"))
-    assert [t.text for t in mikeshi.element.body.iter(qn("w:delText"))] == ["\u3000印"]
+    assert [t.text for t in mikeshi.element.body.iter(qn("w:delText"))] == ["印"]
     amended = write_amended_forms(tmp_path / "again", result.findings, result.documents, samples, result.config)
     assert [(e.source_ref, e.old_text, e.new_text) for a in amended.written for e in a.edits
-            if a.file == "yoshiki/hojokin_kofu_shinseisho.docx"] == [("p7", "氏名" + "\u3000" * 16 + "印", "氏名" + "\u3000" * 15)]
+            if a.file == "yoshiki/hojokin_kofu_shinseisho.docx"] == [("p7", "氏名" + "\u3000" * 16 + "印", "氏名" + "\u3000" * 16)]

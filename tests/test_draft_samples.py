@@ -8,6 +8,7 @@ expects and passes the self-check.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,7 @@ from test_draft_docx import read_back
 from reiki_scan import load, structure
 from reiki_scan.config import load_config
 from reiki_scan.draft import write_drafts
+from reiki_scan.draft.instruments import TAISHO_PER_INSTRUMENT
 from reiki_scan.models import Document, Finding
 
 # The answer key's rows with a changing decision: file, locator, the words as in the source,
@@ -32,7 +34,12 @@ KEY = [
 ]
 
 SEIBI = [
-    ("題名", "押印等の見直しに伴う関係条例の整備に関する条例"),
+    # Issue 19: the 公布文 and the 条例番号 line above the title; the one 条例 amended names it.
+    ("条文", "　さくら台市市民農園条例の一部を改正する条例をここに公布する。"),
+    ("条文", "　令和　年　月　日"),
+    ("条文", "さくら台市長　○○　○○"),
+    ("条文", "さくら台市条例第　号"),
+    ("題名", "さくら台市市民農園条例の一部を改正する条例"),
     # The only 条例 amended: no 第1条, no caption.
     ("条文", "さくら台市市民農園条例(令和2年さくら台市条例第15号)の一部を次のように改正する。"),
     ("改め文", "第5条第1項中「、これに押印し」を削る。"),
@@ -40,7 +47,7 @@ SEIBI = [
     ("見出し", "(施行期日)"),
     ("条文", "1　この条例は、令和9年4月1日から施行する。"),
     ("見出し", "(経過措置)"),
-    ("条文", "2　この条例の施行の際現にあるこの条例による改正前の様式による用紙は、当分の間、所要の調整をして使用することができる。"),
+    ("条文", "2　この条例の施行の際現にあるこの条例による改正前の様式による用紙は、当分の間、所要の調整をした上、使用することができる。"),
 ]
 
 SEIRI_ARTICLES = [
@@ -89,7 +96,8 @@ def drafted(samples, tmp_path_factory):
 
 def test_sample_drafts_files_and_self_check(drafted):
     out, result = drafted
-    assert result.files == ["整理規則案.docx", "整備条例案.docx", "要綱等改正一覧.docx", "特例規則案.docx", "新旧対照表.docx"]
+    assert result.files == ["整理規則案.docx", "整備条例案.docx", "要綱等改正一覧.docx", "特例規則案.docx",
+                            *TAISHO_PER_INSTRUMENT, "新旧対照表.docx"]
     assert result.problems == []
     assert all(c.ok and not c.fallback for c in result.checks)
     assert len(result.checks) == 6
@@ -103,9 +111,20 @@ def test_sample_seibi_jorei(drafted):
 def test_sample_seiri_kisoku(drafted):
     out, _ = drafted
     got = read_back(out / "整理規則案.docx")
-    assert got[0] == ("題名", "押印等の見直しに伴う関係規則の整理に関する規則")
-    assert got[1:1 + len(SEIRI_ARTICLES)] == SEIRI_ARTICLES
-    assert got[1 + len(SEIRI_ARTICLES)] == ("附則", "附　則")
+    assert got[:5] == [
+        ("条文", "　押印等の見直しに伴う関係規則の整理に関する規則をここに公布する。"), ("条文", "　令和　年　月　日"),
+        ("条文", "さくら台市長　○○　○○"), ("条文", "さくら台市規則第　号"),
+        ("題名", "押印等の見直しに伴う関係規則の整理に関する規則")]
+    assert got[5:5 + len(SEIRI_ARTICLES)] == SEIRI_ARTICLES
+    assert got[5 + len(SEIRI_ARTICLES)] == ("附則", "附　則")
+
+
+FORM_1_NEW = [
+    "様式第1号(第5条関係)", "補助金等交付申請書", "年　　月　　日", "さくら台市長　様", "申請者　住所",
+    "氏名(法人にあっては、名称及び代表者の氏名)", "氏名" + "　" * 16,
+    "さくら台市補助金等交付規則第5条第1項の規定により、関係書類を添えて、次のとおり補助金等の交付を申請します。",
+    "申請者の区分", "法人・個人(該当するものに○印を付けてください。)", "補助事業等の名称", "補助事業等の目的及び内容",
+    "補助金等交付申請額", "円", "添付書類", "1　事業計画書", "2　収支予算書"]
 
 
 def test_sample_forms_are_changed_administratively(drafted):
@@ -116,32 +135,18 @@ def test_sample_forms_are_changed_administratively(drafted):
         ("見出し", "(1)　防災資機材貸与申請書・受領書（様式）"),
         ("改め文", "様式第3号中「受領印」を削る。"),
         ("見出し", "(2)　補助金等交付申請書（様式）"),
-        # 「印」 alone would also hit 「○印を付けてください」 of the same form, and 「　印」 would quote a
-        # blank nobody sees (lint.quote.exact.v1): the form is rewritten whole, 15 spaces left for the name.
+        # 「印」 alone would also hit 「○印を付けてください」 of the same form, and a quotation never
+        # starts with the invisible blank before it (issue 19; before: 「　印」): the form is
+        # replaced whole, the blank of the name field kept.
         ("改め文", "様式第1号を次のように改める。"),
-        ("条文", "様式第1号(第5条関係)"),
-        ("条文", "補助金等交付申請書"),
-        ("条文", "年　　月　　日"),
-        ("条文", "さくら台市長　様"),
-        ("条文", "申請者　住所"),
-        ("条文", "氏名(法人にあっては、名称及び代表者の氏名)"),
-        ("条文", "氏名" + "　" * 15),
-        ("条文", "さくら台市補助金等交付規則第5条第1項の規定により、関係書類を添えて、次のとおり補助金等の交付を申請します。"),
-        ("条文", "申請者の区分"),
-        ("条文", "法人・個人(該当するものに○印を付けてください。)"),
-        ("条文", "補助事業等の名称"),
-        ("条文", "補助事業等の目的及び内容"),
-        ("条文", "補助金等交付申請額"),
-        ("条文", "円"),
-        ("条文", "添付書類"),
-        ("条文", "1　事業計画書"),
-        ("条文", "2　収支予算書"),
+        *(("条文", line) for line in FORM_1_NEW),
     ]
 
 
 def test_sample_comparison_table_of_the_ordinance(drafted):
     out, _ = drafted
-    got = read_back(out / "新旧対照表.docx")
+    got = read_back(out / "新旧対照表_整備条例案.docx")
+    assert got[0] == ("題名", "さくら台市市民農園条例の一部を改正する条例　新旧対照表")
     i = got.index(("見出し", "さくら台市市民農園条例(令和2年さくら台市条例第15号)"))
     assert got[i + 1] == ("見出し", "(傍線部分は改正部分)")
     assert got[i + 2] == [
@@ -155,25 +160,37 @@ def test_sample_comparison_table_of_the_ordinance(drafted):
     ]
 
 
-def test_sample_special_rule_lists_rules_and_forms_but_not_the_ordinance(drafted):
-    out, _ = drafted
-    table = read_back(out / "特例規則案.docx")[-1]
+def test_sample_special_rule_lists_rules_and_forms_but_not_the_ordinance(samples, tmp_path):
+    docs = _docs(samples)
+    findings = _findings(docs)
+    # The detector's actor of the 聴聞 clause: the presiding official writes the 調書 himself.
+    findings = [f.with_(actor="主宰者") if f.file == "reiki/chomon_kisoku.docx" else f for f in findings]
+    result = write_drafts(tmp_path, findings, docs, replace(load_config(samples), route="special"))
+    table = read_back(tmp_path / "特例規則案.docx")[-1]
+    # route = "special": the 申請書等 of 規則 and 要綱 are read across; the 聴聞調書 is outside the
+    # definition of 申請書等 (a document the office writes) and the 条例 is above a 規則: both are
+    # amended instead (issue 19: one route per clause).
     assert table == [
         ["規則等の名称", "規定又は様式", "特例の内容"],
-        ["さくら台市聴聞等の手続に関する規則", "第5条第2項", "押印に代えて署名で足りる"],
         ["さくら台市補助金等交付規則", "第5条第1項", "記名押印に代えて記名で足りる"],
         ["さくら台市行旅病人及び行旅死亡人取扱規則", "第4条第2項", "押印を要しない"],
         ["さくら台市行旅病人及び行旅死亡人取扱規則", "第6条", "押印を要しない"],
         ["防災資機材貸与申請書・受領書", "様式第3号", "押印を要しない"],
         ["補助金等交付申請書", "様式第1号", "押印を要しない"],
     ]
+    assert result.files == ["整理規則案.docx", "整備条例案.docx", "特例規則案.docx", "新旧対照表_整備条例案.docx",
+                            "新旧対照表_整理規則案.docx", "新旧対照表.docx"]
+    assert read_back(tmp_path / "整理規則案.docx")[4:7] == [
+        ("題名", "さくら台市聴聞等の手続に関する規則の一部を改正する規則"),
+        ("条文", "さくら台市聴聞等の手続に関する規則(平成8年さくら台市規則第3号)の一部を次のように改正する。"),
+        ("改め文", "第5条第2項中「署名押印」を「署名」に改める。")]
 
 
 EXPECTED_SENTENCES = {t for s, t in SEIBI + SEIRI_ARTICLES if s == "改め文"} | {
-    "様式第3号中「受領印」を削る。",
-    # The 「印」 of 防災資機材貸与申請書 (answer key: administrative change) sits alone in its cell
-    # while the form also says 印刷: it cannot be quoted, so the form is replaced whole.
-    "様式第1号を次のように改める。"}
+    # The 「受領印」 and 「印」 of 防災資機材貸与申請書・受領書 (answer key: administrative change) are
+    # cells of a ruled layout: the forms are redrawn whole (issue 19), as is the 補助金等交付申請書
+    # whose 「印」 cannot be quoted alone (also in 「○印」) nor with its invisible blank.
+    "様式第1号を次のように改める。", "様式第3号を次のように改める。"}
 
 
 @pytest.mark.nlp

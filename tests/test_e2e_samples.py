@@ -139,12 +139,17 @@ def test_mentions_the_key_lists_are_not_requirements(findings):
 def test_seiri_kisoku_amendment_sentences(run):
     _, out = run
     paragraphs = _paragraphs(out / "整理規則案.docx")
-    # 様式第1号 (the separate form file of the 補助金等交付規則) loses its 印 with the one space before it
-    # (「印」 alone would also hit its 「○印」, 「　印」 quotes a blank nobody sees: lint.quote.exact.v1):
-    # it is rewritten whole; the rest of the blank stays for the name.
-    at = paragraphs.index("(さくら台市行旅病人及び行旅死亡人取扱規則の一部改正)")
-    assert "氏名" + "\u3000" * 15 in paragraphs[9:at]
-    assert paragraphs[:9] + paragraphs[at:at + 4] == [
+    # 様式第1号 (the separate form file of the 補助金等交付規則) loses its 印; 「印」 alone would also hit
+    # its 「○印」 and a quotation never holds the invisible blank before it (issue 19; before:
+    # 「　印」): the form is redrawn whole, the blank kept for the name.
+    assert paragraphs[4] == "押印等の見直しに伴う関係規則の整理に関する規則"
+    assert paragraphs[:4] == ["\u3000押印等の見直しに伴う関係規則の整理に関する規則をここに公布する。", "\u3000令和\u3000年\u3000月\u3000日",
+                              "さくら台市長\u3000○○\u3000○○", "さくら台市規則第\u3000号"]
+    del paragraphs[:4]
+    form = paragraphs.index("様式第1号を次のように改める。")
+    assert paragraphs[form + 7] == "氏名" + "\u3000" * 16
+    del paragraphs[form + 1:paragraphs.index("(さくら台市行旅病人及び行旅死亡人取扱規則の一部改正)")]
+    assert paragraphs[:12] == [
         "押印等の見直しに伴う関係規則の整理に関する規則",
         "(さくら台市聴聞等の手続に関する規則の一部改正)",
         "第1条　さくら台市聴聞等の手続に関する規則(平成8年さくら台市規則第3号)の一部を次のように改正する。",
@@ -153,7 +158,6 @@ def test_seiri_kisoku_amendment_sentences(run):
         "第2条　さくら台市補助金等交付規則(平成18年さくら台市規則第21号)の一部を次のように改正する。",
         "第5条第1項中「記名押印」を「記名」に改める。",
         "様式第1号を次のように改める。",
-        "様式第1号(第5条関係)",
         "(さくら台市行旅病人及び行旅死亡人取扱規則の一部改正)",
         "第3条　さくら台市行旅病人及び行旅死亡人取扱規則(昭和57年さくら台市規則第6号)の一部を次のように改正する。",
         "第4条第2項を削る。",
@@ -167,8 +171,8 @@ def test_seibi_jorei_amendment_sentence(run):
     _, out = run
     paragraphs = _paragraphs(out / "整備条例案.docx")
     # The only 条例 amended: the instrument cites it without 第1条 or caption.
-    assert paragraphs[:3] == [
-        "押印等の見直しに伴う関係条例の整備に関する条例",
+    assert paragraphs[4:7] == [
+        "さくら台市市民農園条例の一部を改正する条例",
         "さくら台市市民農園条例(令和2年さくら台市条例第15号)の一部を次のように改正する。",
         "第5条第1項中「、これに押印し」を削る。",
     ]

@@ -16,12 +16,15 @@ from reiki_scan.models import Amendment, Edit, ProvisionChange
 
 KISOKU_SENTENCES = [
     "第2条第1項中「記名押印」を「記名」に改める。",
-    "第2条第2項を削る。",
+    # The article cited just before is 同条 (法制執務).
+    "同条第2項を削る。",
     "第3条第1項中「、押印」を削る。",
-    "第3条第2項中「、押印の上」を削る。",
+    "同条第2項中「、押印の上」を削る。",
     "第4条中「署名押印」を「署名」に改める。",
-    # 「印」 alone would also hit 印刷 of the same form: the quotation widens to the field.
-    "様式第1号中「　印」を削る。",
+    # 「印」 alone would also hit 印刷 of the same form, and a quotation never starts with the
+    # invisible blank before it (「　印」): the form is replaced whole.
+    "様式第1号を次のように改める。",
+    "\u3000様式第1号(第2条関係)", "\u3000補助金交付申請書", "\u3000印刷の部数", "\u3000住所", "\u3000氏名　　　　",
 ]
 
 
@@ -38,11 +41,12 @@ def test_render_kisoku_kanji_golden():
     [am] = build_amendments(kisoku_findings(doc), {doc.path: doc}, cfg)
     assert render(am, cfg) == [
         "第二条第一項中「記名押印」を「記名」に改める。",
-        "第二条第二項を削る。",
+        "同条第二項を削る。",
         "第三条第一項中「、押印」を削る。",
-        "第三条第二項中「、押印の上」を削る。",
+        "同条第二項中「、押印の上」を削る。",
         "第四条中「署名押印」を「署名」に改める。",
-        "様式第一号中「　印」を削る。",
+        "様式第一号を次のように改める。",
+        *KISOKU_SENTENCES[-5:],
     ]
     assert check(am, doc.text, cfg)[0] == "第二条第一項中「記名押印」を「記名」に改める。"
 

@@ -237,7 +237,8 @@ def test_regression_form_copy_names_are_windows_safe(tmp_path):
     assert summary(out)["forms_amended"] == [
         {"file": "様式:第1号?.docx", "written": "forms/様式＿第1号＿_改正後.docx", "cells_or_paragraphs": ["p7"]}]
     assert sorted(p.name for p in (out / "forms").iterdir()) == ["様式＿第1号＿_改正後.docx"]
-    assert "氏名　　　　　　　　　　　　　　　" in docx_text(out / "forms" / "様式＿第1号＿_改正後.docx")
+    # Only the visible 「印」 goes; the 16 spaces of the name field stay (issue 19).
+    assert "氏名" + "　" * 16 in docx_text(out / "forms" / "様式＿第1号＿_改正後.docx")
 
 
 # --- 4: reviewer edits of forms/*_改正後 kept; copies of forms gone are removed -----------------
@@ -317,7 +318,10 @@ YOKO_LIST = [
     "様式第1号を次のように改める。", "様式第1号(第4条関係)", "防災資機材貸与申請書", "年\u3000\u3000月\u3000\u3000日",
     "さくら台市長\u3000様", "自主防災組織の名称", "代表者住所", "代表者氏名", "", "次のとおり防災資機材の貸与を申請します。",
     "資機材名", "数量", "使用目的", "注\u3000この様式は、日本産業規格A列4番の用紙に印刷して使用してください。",
-    "様式第3号中「受領印」を削る。",
+    # The 「受領印」 box is a cell of the sheet's ruled layout: the form is redrawn (issue 19).
+    "様式第3号を次のように改める。", "様式第3号(第6条関係)", "防災資機材受領書", "さくら台市長\u3000様",
+    "さくら台市自主防災組織資機材貸与要綱第6条の規定により、次の資機材を受領しました。", "受領年月日", "資機材名", "数量",
+    "受領者氏名", "",
 ]
 
 

@@ -48,8 +48,9 @@ def test_underlines_cover_exactly_the_changed_characters(tmp_path):
     assert old[5] == marks("2　前項の報告書は、必要事項を記入し、押印の上、提出しなければならない。", "、押印の上")
     assert old[7] == marks("第4条　補助事業者は、請求書に署名押印するものとする。", "押印")
     assert new[7] == marks("第4条　補助事業者は、請求書に署名するものとする。")
-    assert old[9] == marks("様式第1号(第2条関係)\n(略)\n氏名　　　　印", "　印")
-    assert new[9] == marks("様式第1号(第2条関係)\n(略)\n氏名　　　")
+    # Only the visible seal mark is underlined; the name field's blank stays (issue 19).
+    assert old[9] == marks("様式第1号(第2条関係)\n(略)\n氏名　　　　印", "印", after="氏名")
+    assert new[9] == marks("様式第1号(第2条関係)\n(略)\n氏名　　　　")
     # Rows of unchanged text carry no underline at all.
     for row in (0, 3, 6, 8):
         assert new[row] == marks(new[row][0]) and old[row] == marks(old[row][0])

@@ -4,7 +4,9 @@
 to the old text; :func:`check` compares the result with the intended new text. The parser
 knows the sentence forms :mod:`.kaimebun` writes:
 
-- ``{scope}中「A」を「B」に、「C」を「D」に改め、「E」を削る。`` (chained word edits),
+- ``{scope}中「A」を「B」に、「C」を「D」に改め、「E」を削る。`` (chained word edits), where
+  ``{scope}`` may name several provisions (「第4条第1項及び第9条第2項」) or cite the article or
+  paragraph of the sentence before (「同条第2項」, 「同項第3号」),
 - ``{scope}を次のように改める。`` followed by the new text (lines prefixed with one
   full-width space),
 - ``{scope}を削る。`` and ``{scope}後段を削る。``;
@@ -21,7 +23,7 @@ from dataclasses import dataclass
 from ..config import RunConfig
 from ..errors import DraftCheckError
 from ..models import Amendment
-from .kaimebun import BODY_PREFIX, REPLACE_WHOLE, is_placeholder, plan, render_lines
+from .kaimebun import BODY_PREFIX, REPLACE_WHOLE, is_placeholder, plan, render_lines, resolve
 
 
 @dataclass(frozen=True)
@@ -102,6 +104,17 @@ def _scope(scopes: Mapping[str, Scope], name: str, sentence: str) -> Scope:
     return scopes[name]
 
 
+def _names(cited: str, previous: str, scopes: Mapping[str, Scope], sentence: str) -> list[str]:
+    """The full labels of the provisions ``cited`` names (同条, 及び: :func:`.kaimebun.resolve`)."""
+    try:
+        names = resolve(cited, previous, set(scopes))
+    except ValueError as e:
+        raise DraftCheckError(f"{e}: {sentence}") from e
+    for name in names:
+        _scope(scopes, name, sentence)
+    return names
+
+
 def _delete_latter(text: str, sentence: str) -> str:
     first = text.find("。")
     if first == -1 or text.count("。") != 2 or text[text.rfind("。") + 1:].strip():
@@ -112,13 +125,15 @@ def _delete_latter(text: str, sentence: str) -> str:
 def apply(old_text: str, sentences: Sequence[str], scopes: Mapping[str, Scope]) -> str:
     """Apply amendment ``sentences`` (as :func:`kaimebun.render` writes them) to ``old_text``.
 
-    ``scopes`` maps each cited scope, as written in the sentences (``第5条第1項`` or
-    ``第五条第一項``), to its place in ``old_text``; scopes must not overlap. A quotation
+    ``scopes`` maps each amended provision's full label (``第5条第1項`` or ``第五条第一項``) to
+    its place in ``old_text``; scopes must not overlap. A sentence may cite several (「第4条第1項
+    及び第2項中」) or the one cited just before (「同条第2項中」). A quotation
     replaces every occurrence in its scope, edits apply front to back. Returns the new text.
     Raises :class:`DraftCheckError` when a sentence cannot be parsed, cites an unknown
     scope, or a quotation occurs in its scope a number of times other than intended
     (zero, or not ``Scope.counts``)."""
     results: dict[str, str] = {}
+    previous = ""
     i = 0
     while i < len(sentences):
         s = sentences[i]
@@ -128,38 +143,40 @@ def apply(old_text: str, sentences: Sequence[str], scopes: Mapping[str, Scope]) 
         if s.startswith(BODY_PREFIX) or not s.endswith("。"):
             raise DraftCheckError(f"改め文として読めない行です: {s}")
         if s.endswith(REPLACE_WHOLE):
-            name = s[:-len(REPLACE_WHOLE)]
+            names = _names(s[:-len(REPLACE_WHOLE)], previous, scopes, s)
             body = []
             while i < len(sentences) and sentences[i].startswith(BODY_PREFIX):
                 body.append(sentences[i][len(BODY_PREFIX):])
                 i += 1
-            _scope(scopes, name, s)
-            results[name] = "\n".join(body)
-            continue
-        if "「" not in s and s.endswith("後段を削る。"):
-            name = s[:-len("後段を削る。")]
-            sc = _scope(scopes, name, s)
-            results[name] = _delete_latter(results.get(name, old_text[sc.start:sc.end]), s)
-            continue
-        if "「" not in s and s.endswith("を削る。"):
-            name = s[:-len("を削る。")]
-            _scope(scopes, name, s)
-            results[name] = ""
-            continue
-        cut = s.find("中「")
-        if cut == -1:
-            raise DraftCheckError(f"改め文の形が読めません: {s}")
-        name = s[:cut]
-        sc = _scope(scopes, name, s)
-        text = results.get(name, old_text[sc.start:sc.end])
-        for k, (old, new) in enumerate(parse_edits(s, cut + 1)):
-            n = text.count(old)
-            want = sc.counts[k] if k < len(sc.counts) else None
-            if n == 0 or (want is not None and n != want):
-                expected = f"{want}か所" if want is not None else "1か所以上"
-                raise DraftCheckError(f"「{old}」が{name}に{n}か所あります（意図は{expected}）: {s}")
-            text = text.replace(old, new)
-        results[name] = text
+            for name in names:
+                results[name] = "\n".join(body)
+        elif "「" not in s and s.endswith("後段を削る。"):
+            names = _names(s[:-len("後段を削る。")], previous, scopes, s)
+            for name in names:
+                sc = scopes[name]
+                results[name] = _delete_latter(results.get(name, old_text[sc.start:sc.end]), s)
+        elif "「" not in s and s.endswith("を削る。"):
+            names = _names(s[:-len("を削る。")], previous, scopes, s)
+            for name in names:
+                results[name] = ""
+        else:
+            cut = s.find("中「")
+            if cut == -1:
+                raise DraftCheckError(f"改め文の形が読めません: {s}")
+            names = _names(s[:cut], previous, scopes, s)
+            edits = parse_edits(s, cut + 1)
+            for name in names:
+                sc = scopes[name]
+                text = results.get(name, old_text[sc.start:sc.end])
+                for k, (old, new) in enumerate(edits):
+                    n = text.count(old)
+                    want = sc.counts[k] if k < len(sc.counts) else None
+                    if n == 0 or (want is not None and n != want):
+                        expected = f"{want}か所" if want is not None else "1か所以上"
+                        raise DraftCheckError(f"「{old}」が{name}に{n}か所あります（意図は{expected}）: {s}")
+                    text = text.replace(old, new)
+                results[name] = text
+        previous = names[-1]
     out, pos = [], 0
     for name, sc in sorted(((n, scopes[n]) for n in results), key=lambda kv: kv[1].start):
         if sc.start < pos:
@@ -188,8 +205,8 @@ def check(amendment: Amendment, old_text: str, config: RunConfig) -> list[str]:
     Raises :class:`DraftCheckError` naming the regulation when they differ."""
     planned = plan(amendment, config)
     scopes = {
-        p.scope: Scope(c.start, c.start + len(c.old_text), tuple(q.count for q in p.quotes))
-        for p, c in zip(planned, amendment.changes)
+        name: Scope(c.start, c.start + len(c.old_text), tuple(q.count for q in p.quotes))
+        for p in planned for name, c in zip(p.scopes, (amendment.changes[k] for k in p.changes))
     }
     lines = render_lines(amendment, planned, config)
     try:

@@ -20,14 +20,17 @@ class Run:
 
 @dataclass(frozen=True)
 class Para:
-    """A paragraph in a named style."""
+    """A paragraph in a named style; ``indent``: where its first line starts, in characters
+    (0: the style's own indent; 1 for a 号, 2 for its ア, as a 例規集 prints them), its
+    following lines one character further in."""
 
     style: str
     runs: tuple[Run, ...]
+    indent: int = 0
 
     @classmethod
-    def of(cls, style: str, text: str) -> Para:
-        return cls(style, (Run(text),))
+    def of(cls, style: str, text: str, indent: int = 0) -> Para:
+        return cls(style, (Run(text),), indent)
 
     @property
     def text(self) -> str:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Mapping
+from dataclasses import replace
 
 from ..config import RunConfig
 from ..models import Amendment, Document, Edit, Finding, Provision, ProvisionChange
@@ -28,6 +29,48 @@ _NOT_SCOPES = frozenset({"Law", "Preamble", "TOC", "Chapter", "Section", "Other"
 _SPACES = " \u3000\t"
 _ARTICLE_LABEL = re.compile(r"第[0-9０-９〇一二三四五六七八九十百千]+条(?:の[0-9０-９〇一二三四五六七八九十百千]+)*")
 _DELETABLE = frozenset({"Paragraph", "Item", "Subitem1", "Subitem2"})
+# A form's name as its heading writes it, without the 「（第4条関係）」 after it.
+_FORM_NAME = re.compile(r"^\S*?(?:様式(?:第[^\s（(号]+号(?:の[0-9０-９]+)?)?|第[^\s（(号]+号様式)")
+
+
+def is_form(scope: Provision) -> bool:
+    """Whether ``scope`` is a form (様式), whose blanks are layout, not words."""
+    return scope.kind == "AppdxStyle" or scope.locator.startswith(("様式", "別記"))
+
+
+def cited_name(scope: Provision) -> str:
+    """The name an amendment cites a form by, as its heading writes it (「別記様式第2号」,
+    「第3号様式」), when that differs from its locator; else ``""``. The 法制執務 rule: a
+    provision is cited by the name the regulation itself gives it."""
+    if scope.kind != "AppdxStyle":
+        return ""
+    m = _FORM_NAME.match(scope.label.strip())
+    if m is None or m.group() == scope.locator or scope.locator.endswith("）"):
+        return ""
+    return m.group()
+
+
+# Where a form line is a cell of a ruled layout: a spreadsheet cell (様式第1号!F11) or a Word
+# table cell (table1/r3/c2).
+_RULED = re.compile(r"![A-Z]+[0-9]+$|(?:^|/)table[0-9]+/")
+
+
+def _ruled_box(f: Finding, sentence: str, edit: Edit) -> bool:
+    """Whether the edit removes a whole cell of a ruled form (the seal box itself): such a
+    form is redrawn, 「様式第1号を次のように改める。」, as deleting words would leave an empty
+    box in the frame."""
+    return bool(_RULED.search(f.source_ref)) and sentence.strip(_SPACES + "\n") == edit.old
+
+
+def _visible(edit: Edit, text: str) -> Edit:
+    """A deletion in a form without the blanks at its ends: the blank before a seal mark is
+    the layout of the name field and stays (「様式第1号中「印」を削る。」, never 「　印」)."""
+    old = edit.old.strip(_SPACES)
+    if edit.new or not old or old == edit.old:
+        return edit
+    start = edit.start + edit.old.index(old)
+    assert text[start:start + len(old)] == old
+    return replace(edit, old=old, start=start, end=start + len(old))
 
 
 def section_rank(locator: str) -> int:
@@ -153,6 +196,10 @@ def _amend(doc: Document, findings: list[Finding], rules: tuple[RewriteRule, ...
             continue
         _, (a, b, new) = hit
         edit = Edit("replace" if new else "delete", sentence[a:b], new, s + a, s + b, f.id)
+        if is_form(scope):
+            edit = _visible(edit, doc.text)
+            if _ruled_box(f, sentence, edit):
+                edit = replace(edit, op="replace_form")
         per_scope.setdefault(id(scope), (scope, []))[1].append(edit)
     scopes = _merge_nested([v for v in per_scope.values()])
     changes = []
@@ -176,7 +223,8 @@ def _manual(scope: Provision, sentence: str, start: int, f: Finding, task: str) 
     document, from offset ``start``) unchanged, one ``manual`` edit on the finding's words
     whose ``new`` is the ``task``."""
     return ProvisionChange(scope.locator, sentence, sentence, start,
-                           (Edit("manual", f.match, task, f.start, f.end, f.id),), scope.kind, scope.supplement)
+                           (Edit("manual", f.match, task, f.start, f.end, f.id),), scope.kind, scope.supplement,
+                           cited_name(scope))
 
 
 def _merge_nested(items: list[tuple[Provision, list[Edit]]]) -> list[tuple[Provision, list[Edit]]]:
@@ -214,7 +262,8 @@ def _change(doc: Document, scope: Provision, edits: list[Edit], parents: dict[in
                 f"{doc.title} {scope.locator}: 全文が押印の規定のため、この規定を削る改正（番号の繰上げを含む）を手作業で作ってください")
             return None
         edit = Edit("delete_provision", old_text, "", scope.start, scope.end, whole[0].finding_id)
-        return ProvisionChange(scope.locator, old_text, "", scope.start, (edit,), scope.kind, scope.supplement)
+        return ProvisionChange(scope.locator, old_text, "", scope.start, (edit,), scope.kind, scope.supplement,
+                               cited_name(scope))
     new_parts, pos = [], scope.start
     for e in kept:
         new_parts.append(text[pos:e.start])
@@ -222,4 +271,4 @@ def _change(doc: Document, scope: Provision, edits: list[Edit], parents: dict[in
         pos = e.end
     new_parts.append(text[pos:scope.end])
     return ProvisionChange(scope.locator, old_text, "".join(new_parts), scope.start, tuple(kept),
-                           scope.kind, scope.supplement)
+                           scope.kind, scope.supplement, cited_name(scope))

@@ -50,8 +50,25 @@ class _Styles:
         return self.ids[name]
 
 
+# One full-width character at the body size (10.5 pt), in twentieths of a point: the fallback of
+# the character-unit indents for readers that ignore w:leftChars.
+_CHAR_TWIPS = 210
+
+
+def _indent(paragraph, chars: int) -> None:
+    """First line at ``chars`` characters, following lines one further (a hanging indent)."""
+    ind = OxmlElement("w:ind")
+    ind.set(qn("w:leftChars"), str((chars + 1) * 100))
+    ind.set(qn("w:left"), str((chars + 1) * _CHAR_TWIPS))
+    ind.set(qn("w:hangingChars"), "100")
+    ind.set(qn("w:hanging"), str(_CHAR_TWIPS))
+    paragraph._p.get_or_add_pPr().append(ind)
+
+
 def _fill(paragraph, para: Para, styles: _Styles) -> None:
     paragraph._p.style = styles.id_of(para.style)
+    if para.indent:
+        _indent(paragraph, para.indent)
     for r in para.runs:
         run = paragraph.add_run(xml_safe(r.text))
         if r.underline:
@@ -61,11 +78,12 @@ def _fill(paragraph, para: Para, styles: _Styles) -> None:
 def _table(doc, table: Table, styles: _Styles) -> None:
     t = doc.add_table(rows=1 + len(table.rows), cols=len(table.header))
     t.style = doc.styles[TABLE_STYLE]
+    # No row is split across pages: a reviewer reads a provision and its old wording side by side.
+    for row in t.rows:
+        row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
     header = t.rows[0]
     # Repeat the header row on every page of a long table.
-    tr_pr = header._tr.get_or_add_trPr()
-    flag = OxmlElement("w:tblHeader")
-    tr_pr.append(flag)
+    header._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
     for cell, text in zip(header.cells, table.header):
         _fill(cell.paragraphs[0], Para.of("対照表", text), styles)
     for row, cells in zip(t.rows[1:], table.rows):

@@ -16,7 +16,12 @@ Files written to OUT:
 - ``特例規則案.docx`` — the special-rule regulation (趣旨, 定義, 押印の特例, 適用除外, 様式の特例,
   委任, 附則) with a 別表 of the covered provisions and forms of 規則/要綱-level documents;
   a 規則 cannot override a 条例, so 条例-level findings never appear there.
-- ``新旧対照表.docx`` — one table per amended regulation.
+- ``新旧対照表_整備条例案.docx``, ``新旧対照表_整理規則案.docx``, ``新旧対照表_要綱等改正一覧.docx``
+  — the 新旧対照表 of each amending instrument (only when it amends something): its title,
+  then one table per regulation it amends, in the instrument's order, each headed by the
+  regulation's full title and number.
+- ``新旧対照表.docx`` — the same tables of every instrument in one file (the contract's
+  name), grouped by instrument under the instrument's title, 条例 first.
 - ``要手作業一覧.docx`` — the clauses left to the drafter (:mod:`.manual`); only when there are some.
 
 Every amended provision passes the provision linter (:mod:`.lint`) before it is drafted; a
@@ -39,11 +44,16 @@ import re
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from pathlib import Path
+
+import jsonschema
+import yaml
 
 from ..classify import Policy
 from ..config import RunConfig
-from ..errors import DraftCheckError
+from ..data import data_dir, load_yaml
+from ..errors import DraftCheckError, PatternDataError
 from ..models import NATIONAL_KINDS, Amendment, Document, Edit, Finding
 from ..numbering import int_to_kanji, kanji_to_int, to_kanji_locator
 from ..outfiles import History
@@ -53,6 +63,7 @@ from .changes import CHANGING_DECISIONS, build_amendments, section_rank
 from .kaimebun import BODY_PREFIX
 from .lint import SELF_CHECK_RULE, ManualItem, review_amendment
 from .manual import MANUAL_FILE, MANUAL_TITLE, manual_list
+from .routes import AMEND, SPECIAL, route_of
 from .taisho import comparison
 
 SEIRI_FILE = "整理規則案.docx"
@@ -61,12 +72,24 @@ YOKO_FILE = "要綱等改正一覧.docx"
 TOKUREI_FILE = "特例規則案.docx"
 TAISHO_FILE = "新旧対照表.docx"
 
-SEIRI_TITLE = "押印等の見直しに伴う関係規則の整理に関する規則"
-SEIBI_TITLE = "押印等の見直しに伴う関係条例の整備に関する条例"
 YOKO_TITLE = "押印等の見直しに伴う要綱等の改正一覧"
 TOKUREI_TITLE = "押印等の見直しに伴う押印の特例に関する規則"
 TAISHO_TITLE = "押印等の見直しに伴う新旧対照表"
-TRANSITION = "この{kind}の施行の際現にあるこの{kind}による改正前の様式による用紙は、当分の間、所要の調整をして使用することができる。"
+# One 新旧対照表 per amending instrument, strongest first: 「新旧対照表_整備条例案.docx」.
+TAISHO_PER_INSTRUMENT = tuple(f"新旧対照表_{name.removesuffix('.docx')}.docx" for name in (SEIBI_FILE, SEIRI_FILE, YOKO_FILE))
+WORDING_FILE = "wording.yaml"
+_WORDING_SCHEMA = {
+    "type": "object",
+    "required": ["version", "batch_title", "single_title", "promulgation", "promulgation_date", "number_line",
+                 "transition", "form_special_rule", "special_rule_unused"],
+    "properties": {
+        "version": {"const": 1},
+        "batch_title": {"type": "object", "required": ["規則", "条例"],
+                        "additionalProperties": {"type": "string", "minLength": 1}},
+        "promulgation": {"type": "array", "items": {"type": "string"}, "minItems": 1},
+    },
+    "additionalProperties": {"type": "string", "minLength": 1},
+}
 # 別表 of the 特例規則: what each decision means for the covered provision.
 SPECIAL_RULE_TEXT = {"廃止": "押印を要しない", "記名に改める": "記名押印に代えて記名で足りる",
                      "署名に改める": "押印に代えて署名で足りる"}
@@ -109,6 +132,44 @@ class DraftResult:
     manual: list[ManualItem] = field(default_factory=list)
     lint_failed: list[ManualItem] = field(default_factory=list)
     linted: int = 0
+
+
+@lru_cache(maxsize=1)
+def wording() -> dict:
+    """The instruments' wording, ``templates/wording.yaml`` (titles, 公布文, number line, 附則).
+
+    Raises :class:`PatternDataError` when the file is missing, unreadable or breaks its schema."""
+    path = data_dir("templates") / WORDING_FILE
+    try:
+        raw = load_yaml(path.read_text(encoding="utf-8"))
+        jsonschema.validate(raw, _WORDING_SCHEMA)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as e:
+        raise PatternDataError(f"起案の文言を読めません: {e}", path=str(path)) from e
+    except jsonschema.ValidationError as e:
+        raise PatternDataError(f"起案の文言の形式が不正です（{e.message}）", path=str(path)) from e
+    return raw
+
+
+def batch_title(kind: str) -> str:
+    """The title of the batch instrument of ``kind`` (規則: 整理規則, 条例: 整備条例)."""
+    return wording()["batch_title"][kind]
+
+
+def instrument_title(targets: list[tuple[Amendment, list[str]]], kind: str) -> str:
+    """The title of the instrument amending ``targets``: the batch title, or for one target
+    「○○規則の一部を改正する規則」 (法制執務: an instrument amending one regulation is named after it)."""
+    if len(targets) == 1:
+        return wording()["single_title"].format(target=targets[0][0].title, kind=kind)
+    return batch_title(kind)
+
+
+def enactment_head(title: str, kind: str, config: RunConfig) -> list[Para]:
+    """The 公布文 (with the date left blank and the head's name) and the number line
+    (「さくら台市規則第　号」) that stand above an instrument's title."""
+    w = wording()
+    values = {"title": title, "kind": kind, "municipality": config.municipality, "date": w["promulgation_date"]}
+    return [*(Para.of("条文", line.format(**values)) for line in w["promulgation"]),
+            Para.of("条文", w["number_line"].format(**values))]
 
 
 def _num(n: int, config: RunConfig) -> str:
@@ -159,11 +220,12 @@ def _sentence_paras(lines: list[str]) -> list[Para]:
 
 
 def batch_instrument(targets: list[tuple[Amendment, list[str]]], config: RunConfig, *, kind: str) -> list[Block]:
-    """整理規則 (``kind="規則"``) or 整備条例 (``kind="条例"``): 題名, one 条 per target with
-    its caption, the 一部改正 sentence and the amendment sentences, then 附則. A single
-    target gets no 条 number and no caption: 「○○規則(…)の一部を次のように改正する。」."""
-    title = SEIRI_TITLE if kind == "規則" else SEIBI_TITLE
-    blocks: list[Block] = [Para.of("題名", title)]
+    """整理規則 (``kind="規則"``) or 整備条例 (``kind="条例"``): 公布文 and number line, 題名,
+    one 条 per target with its caption, the 一部改正 sentence and the amendment sentences, then
+    附則. A single target gets the title 「○○規則の一部を改正する規則」 and no 条 number or
+    caption: 「○○規則(…)の一部を次のように改正する。」."""
+    title = instrument_title(targets, kind)
+    blocks: list[Block] = [*enactment_head(title, kind, config), Para.of("題名", title)]
     if not targets:
         blocks.append(Para.of("改め文", f"（押印等の見直しにより改正を要する{kind}はありません。）"))
     for i, (am, lines) in enumerate(targets, 1):
@@ -180,9 +242,19 @@ def batch_instrument(targets: list[tuple[Amendment, list[str]]], config: RunConf
         Para.of("見出し", "(施行期日)"),
         Para.of("条文", f"{_para_num(1, config)}　この{kind}は、{config.effective_date_text}から施行する。"),
         Para.of("見出し", "(経過措置)"),
-        Para.of("条文", f"{_para_num(2, config)}　" + TRANSITION.format(kind=kind)),
+        Para.of("条文", f"{_para_num(2, config)}　" + wording()["transition"].format(kind=kind)),
     ]
     return blocks
+
+
+def document_name(am: Amendment, config: RunConfig) -> str:
+    """How a regulation is named above its lines in a draft: its title with its act number
+    (「さくら台市補助金等交付規則(平成18年さくら台市規則第21号)」); a 要綱 without a readable
+    告示/訓令 number by its title, its kind added when the title does not end with it."""
+    cited, understood = citation(am, config)
+    if understood or am.doc_kind in ("条例", "規則"):
+        return cited
+    return am.title if am.title.endswith(am.doc_kind) else f"{am.title}（{am.doc_kind}）"
 
 
 def administrative_list(targets: list[tuple[Amendment, list[str]]], config: RunConfig) -> list[Block]:
@@ -193,23 +265,20 @@ def administrative_list(targets: list[tuple[Amendment, list[str]]], config: RunC
         Para.of("改め文", f"次の要綱等は、{config.effective_date_text}から、決裁により次のとおり改める。"),
     ]
     for i, (am, lines) in enumerate(targets, 1):
-        cited, understood = citation(am, config)
         # A 要綱 is cited by its 告示/訓令 number when it has one; else its kind is named.
-        if understood:
-            name = cited
-        else:
-            name = am.title if am.title.endswith(am.doc_kind) else f"{am.title}（{am.doc_kind}）"
-        blocks.append(Para.of("見出し", f"{_item(i, config)}　{name}"))
+        blocks.append(Para.of("見出し", f"{_item(i, config)}　{document_name(am, config)}"))
         blocks.extend(_sentence_paras(lines))
     return blocks
 
 
 def special_rule(findings: list[Finding], config: RunConfig) -> list[Block]:
     """特例規則 with its 別表, from the findings decided 廃止/記名に改める/署名に改める in 規則-
-    and 要綱-level documents (条例 and national law excluded). Its 適用除外 article lists the
-    keep rules of ``config.policy`` (:meth:`reiki_scan.classify.Policy.exemptions`), then the
-    head's discretion. Raises :class:`~reiki_scan.errors.PolicyDataError` when the policy
-    cannot be loaded."""
+    and 要綱-level documents (条例 and national law excluded) that :func:`.routes.route_of`
+    routes to it: a clause in the 別表 is never amended by the 整理規則 as well. When none is,
+    a line says that every clause is amended textually and how to choose the 特例規則 instead.
+    Its 適用除外 article lists the keep rules of ``config.policy``
+    (:meth:`reiki_scan.classify.Policy.exemptions`), then the head's discretion. Raises
+    :class:`~reiki_scan.errors.PolicyDataError` when the policy cannot be loaded."""
     head = head_of(config.municipality)
     exemptions = Policy.load(config.policy).exemptions()
 
@@ -217,6 +286,7 @@ def special_rule(findings: list[Finding], config: RunConfig) -> list[Block]:
         return _num(k, config)
 
     blocks: list[Block] = [
+        *enactment_head(TOKUREI_TITLE, "規則", config),
         Para.of("題名", TOKUREI_TITLE),
         Para.of("見出し", "(趣旨)"),
         Para.of("条文", f"第{n(1)}条　この規則は、押印等の見直しに伴い、別表に掲げる規則、要綱その他の規程（以下「規則等」という。）"
@@ -236,8 +306,7 @@ def special_rule(findings: list[Finding], config: RunConfig) -> list[Block]:
         *(Para.of("条文", f"{_item(k, config)}　{text}") for k, text in enumerate(exemptions, 1)),
         Para.of("条文", f"{_item(len(exemptions) + 1, config)}　前各号に掲げるもののほか、{head}が特に必要があると認める場合"),
         Para.of("見出し", "(様式の特例)"),
-        Para.of("条文", f"第{n(5)}条　規則等に定める様式で押印等の欄があるものは、当分の間、当該欄を削り、"
-                      "又は所要の調整をして使用することができる。"),
+        Para.of("条文", f"第{n(5)}条　" + wording()["form_special_rule"]),
         Para.of("見出し", "(委任)"),
         Para.of("条文", f"第{n(6)}条　この規則に定めるもののほか、必要な事項は、{head}が別に定める。"),
         Para.of("附則", "附　則"),
@@ -246,10 +315,13 @@ def special_rule(findings: list[Finding], config: RunConfig) -> list[Block]:
     ]
     seen: dict[tuple[str, str, str], None] = {}
     for f in sorted(findings, key=lambda f: (f.file, section_rank(f.locator), f.start)):
-        if f.decision in CHANGING_DECISIONS and f.doc_kind not in NATIONAL_KINDS and f.doc_kind != "条例":
+        if (f.decision in CHANGING_DECISIONS and f.doc_kind not in NATIONAL_KINDS and f.doc_kind != "条例"
+                and route_of(f, config) == SPECIAL):
             loc = to_kanji_locator(f.locator) if config.numbering == "kanji" else f.locator
             seen.setdefault((f.title, loc or "全体", SPECIAL_RULE_TEXT[f.decision]), None)
     rows = tuple(tuple((Para.of("対照表", cell),) for cell in key) for key in seen)
+    if not rows and config.route == AMEND:
+        blocks.append(Para.of("改め文", wording()["special_rule_unused"]))
     if not rows:
         rows = (((Para.of("対照表", "（該当なし）"),), (Para.of("対照表", ""),), (Para.of("対照表", ""),)),)
     blocks.append(Table(("規則等の名称", "規定又は様式", "特例の内容"), rows))
@@ -308,9 +380,11 @@ def write_drafts(out_dir: Path, findings: list[Finding], docs: Mapping[str, Docu
     seiri: list[tuple[Amendment, list[str]]] = []
     seibi: list[tuple[Amendment, list[str]]] = []
     yoko: list[tuple[Amendment, list[str]]] = []
-    tables: list[Block] = []
+    tables: dict[str, list[Block]] = {name: [] for name in (SEIBI_FILE, SEIRI_FILE, YOKO_FILE)}
     by_id = {f.id: f for f in findings}
-    for am in build_amendments(findings, docs, config):
+    # One route per clause: what the 特例規則 covers is not amended textually (routes.route_of).
+    amended = [f for f in findings if f.decision not in CHANGING_DECISIONS or route_of(f, config) == AMEND]
+    for am in build_amendments(amended, docs, config):
         # Titles repeat (two 要綱 of one name, a form and its copy): each problem names its file.
         result.problems.extend(f"{am.file}: {p}" for p in am.problems)
         if not am.changes and not am.manual:
@@ -330,18 +404,19 @@ def write_drafts(out_dir: Path, findings: list[Finding], docs: Mapping[str, Docu
             continue
         lines = _checked(am, doc, config, result)
         if lines is None:
+        instrument = SEIBI_FILE if am.doc_kind == "条例" else SEIRI_FILE if am.doc_kind == "規則" else YOKO_FILE
+        if lines is None:
             result.manual.append(ManualItem(
                 am.file, am.title, "", SELF_CHECK_RULE, "改め文が自己点検（溶け込み）に通りません",
                 "", "新旧対照表の改正後の欄のとおりとなるよう、改め文を手作業で作る。",
                 tuple(e.finding_id for c in am.changes for e in c.edits)))
         else:
-            target = seibi if am.doc_kind == "条例" else seiri if am.doc_kind == "規則" else yoko
-            target.append((am, lines))
+            {SEIBI_FILE: seibi, SEIRI_FILE: seiri, YOKO_FILE: yoko}[instrument].append((am, lines))
         cited, understood = citation(am, config)
         if not understood and am.doc_kind in ("条例", "規則"):
             result.problems.append(f"{am.file}: {am.title}: 公布番号「{am.act_number}」を読めないため、起案の○を埋めてください")
         if am.changes:
-            tables.extend(comparison(am, doc, cited if am.doc_kind in ("条例", "規則") else am.title, config))
+            tables[instrument].extend(comparison(am, doc, document_name(am, config), config))
 
     def write(name: str, blocks: list[Block], title: str) -> None:
         outcome = save_protected(build_docx(blocks, title), out_dir / name, stamp=stamp,
@@ -362,9 +437,9 @@ def write_drafts(out_dir: Path, findings: list[Finding], docs: Mapping[str, Docu
         if outcome.note:
             result.notes.append(outcome.note)
 
-    write(SEIRI_FILE, batch_instrument(seiri, config, kind="規則"), SEIRI_TITLE)
+    write(SEIRI_FILE, batch_instrument(seiri, config, kind="規則"), instrument_title(seiri, "規則"))
     if seibi:
-        write(SEIBI_FILE, batch_instrument(seibi, config, kind="条例"), SEIBI_TITLE)
+        write(SEIBI_FILE, batch_instrument(seibi, config, kind="条例"), instrument_title(seibi, "条例"))
     else:
         retire(SEIBI_FILE)
     if yoko:
@@ -378,7 +453,17 @@ def write_drafts(out_dir: Path, findings: list[Finding], docs: Mapping[str, Docu
         write(MANUAL_FILE, manual_list(result.manual, config), MANUAL_TITLE)
     else:
         retire(MANUAL_FILE)
-    if not tables:
-        tables = [Para.of("改め文", "（改正を要する例規はありません。）")]
-    write(TAISHO_FILE, [Para.of("題名", TAISHO_TITLE), *tables], TAISHO_TITLE)
+    titles = {SEIBI_FILE: instrument_title(seibi, "条例"), SEIRI_FILE: instrument_title(seiri, "規則"),
+              YOKO_FILE: YOKO_TITLE}
+    combined: list[Block] = []
+    for instrument, name in zip((SEIBI_FILE, SEIRI_FILE, YOKO_FILE), TAISHO_PER_INSTRUMENT):
+        if tables[instrument]:
+            combined += [Para.of("見出し", f"【{titles[instrument]}】"), *tables[instrument]]
+            write(name, [Para.of("題名", f"{titles[instrument]}　新旧対照表"), *tables[instrument]],
+                  f"{titles[instrument]}　新旧対照表")
+        else:
+            retire(name)
+    if not combined:
+        combined = [Para.of("改め文", "（改正を要する例規はありません。）")]
+    write(TAISHO_FILE, [Para.of("題名", TAISHO_TITLE), *combined], TAISHO_TITLE)
     return result

@@ -4,11 +4,16 @@ One sentence per :class:`ProvisionChange`, scope first in the municipality's num
 style (第5条第1項中 / 第五条第一項中). A quotation changes every occurrence in its scope, so
 each one is the shortest window around the edit that occurs in the scope exactly as often
 as intended (several identical edits share one quotation); a window grows only to word
-boundaries, never ends with a space, starts with one only when that space is deleted with
-the words after it (「　印」を削る), never holds two spaces in a row (a blank in a form, which
-nobody can count), a 句点, a line break or a quotation bracket. Edits are chained front to back in one sentence
+boundaries, never starts or ends with a blank (「印」, never 「　印」: nobody sees a full-width
+space), never holds two spaces in a row (a blank in a form, which nobody can count), a 句点,
+a line break or a quotation bracket. Edits are chained front to back in one sentence
 (「A」を「B」に、「C」を「D」に改め、「E」を削る). When no quotation is unambiguous, the
 provision or form is replaced whole: 「…を次のように改める。」 followed by the new text.
+
+Citations follow 法制執務: consecutive provisions with the same quotations share one sentence
+(「第4条第1項及び第9条第2項中」, 「第2条、第3条及び第5条中」, :func:`combine`); a sentence on the
+article or paragraph of the sentence just before cites it 「同条第2項中」, 「同項第3号中」
+(:func:`chain`); a form is cited by the name its heading gives it (「別記様式第2号中」).
 
 :func:`render` returns the sentences; a sentence that ends in 「次のように改める。」 is
 followed by the new text, one line per string, each line prefixed with one full-width
@@ -21,7 +26,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..config import RunConfig
 from ..models import Amendment, ProvisionChange
@@ -53,27 +58,41 @@ class Quote:
 @dataclass(frozen=True)
 class Sentence:
     """One amendment sentence: ``text`` ends with 「。」; ``body`` the new text lines after
-    a 「次のように改める。」 sentence; ``scope`` the cited provision as written in ``text``;
-    ``quotes`` the quotations in order (empty for a whole replacement or deletion)."""
+    a 「次のように改める。」 sentence; ``scope`` the cited provisions as written in ``text``
+    (「同条第2項」, 「第4条第1項及び第9条第2項」); ``quotes`` the quotations in order (empty for a
+    whole replacement or deletion); ``scopes`` the full label of each provision it amends and
+    ``changes`` the index of each one's change in ``Amendment.changes``."""
 
     text: str
     scope: str
     body: tuple[str, ...] = ()
     quotes: tuple[Quote, ...] = ()
+    scopes: tuple[str, ...] = ()
+    changes: tuple[int, ...] = ()
+
+    @property
+    def tail(self) -> str:
+        """What follows the cited scope: 「中「A」を削る。」, 「を削る。」 …"""
+        return self.text[len(self.scope):]
 
 
 def scope_label(change: ProvisionChange, config: RunConfig) -> str:
     """The cited scope: ``第5条第1項`` (arabic) or ``第五条第一項`` (kanji); inside an amendment
-    附則 its heading comes first (``附則(令和3年規則第5号)第2項``)."""
-    loc = change.locator
+    附則 its heading comes first (``附則(令和3年規則第5号)第2項``); a form as its text names it
+    (``ProvisionChange.cited``: ``別記様式第2号``)."""
+    loc = change.cited or change.locator
     if change.supplement:
         loc = change.supplement + loc.removeprefix("附則")
     return to_kanji_locator(loc) if config.numbering == "kanji" else loc
 
 
 def plan(amendment: Amendment, config: RunConfig) -> list[Sentence]:
-    """The sentences of ``amendment``, one per change in the amendment's order."""
-    return [plan_change(c, config) for c in amendment.changes]
+    """The sentences of ``amendment`` in the amendment's order: one per change, except that
+    consecutive changes with the same quotations share one sentence (:func:`combine`), and a
+    sentence citing the article (or paragraph) of the sentence just before it says 同条 (同項)
+    (:func:`chain`)."""
+    single = [replace(plan_change(c, config), scopes=(), changes=(i,)) for i, c in enumerate(amendment.changes)]
+    return chain(combine([replace(p, scopes=(p.scope,)) for p in single]))
 
 
 def placeholder(change: ProvisionChange, config: RunConfig) -> str:
@@ -107,8 +126,8 @@ def render_lines(amendment: Amendment, planned: list[Sentence], config: RunConfi
     """The lines of ``planned`` (the sentences of ``amendment.changes``, in order) with the new
     text after whole replacements and the placeholders of ``amendment.manual`` merged in, all
     front to back (本則, 附則, 別表, 様式)."""
-    items = [((section_rank(c.locator), c.start, 0), [p.text, *(BODY_PREFIX + b for b in p.body)])
-             for p, c in zip(planned, amendment.changes)]
+    items = [((section_rank(amendment.changes[p.changes[0]].locator), amendment.changes[p.changes[0]].start, 0),
+              [p.text, *(BODY_PREFIX + b for b in p.body)]) for p in planned]
     items += [((section_rank(c.locator), c.start, 1), [placeholder(c, config)]) for c in amendment.manual]
     return [line for _, lines in sorted(items, key=lambda it: it[0]) for line in lines]
 
@@ -117,6 +136,123 @@ def render(amendment: Amendment, config: RunConfig) -> list[str]:
     """The amendment sentences as strings, with the new-text lines of whole replacements
     and the placeholders of what is left to the drafter (see the module docstring)."""
     return render_lines(amendment, plan(amendment, config), config)
+
+
+# Citing several provisions and the provision just cited (法制執務: 「第4条第1項及び第9条第2項中」,
+# 「同条第2項中」). Only labels made of 第N条, 第N項 and 第N号 (in that order, 附則 before the article
+# allowed) are shortened; forms, 別表 and an amendment 附則's provisions are always cited in full.
+_N = r"[0-9０-９〇一二三四五六七八九十百千]+"
+_COMPONENT = re.compile(rf"第{_N}(?:の{_N})*(条|項|号)")
+_RANK = {"条": 0, "項": 1, "号": 2}
+SAME = ("同条", "同項")
+AND, COMMA = "及び", "、"
+
+
+def components(label: str) -> list[tuple[int, str]] | None:
+    """``"第5条第1項"`` -> ``[(0, "第5条"), (1, "第1項")]`` (rank 0 条, 1 項, 2 号; 附則 stays with
+    its first component); None for any other label (様式, 別表, 附則(…)第2項 …)."""
+    pos, prefix = 0, ""
+    out: list[tuple[int, str]] = []
+    if label.startswith("附則第"):
+        pos, prefix = 2, "附則"
+    while pos < len(label):
+        m = _COMPONENT.match(label, pos)
+        if m is None or (out and _RANK[m[1]] <= out[-1][0]):
+            return None
+        out.append((_RANK[m[1]], (prefix if not out else "") + m.group()))
+        pos = m.end()
+    return out or None
+
+
+def _shorten(label: str, before: str) -> str:
+    """``label`` cited after ``before`` in one list: what they share from the top is left out
+    (「第4条第1項」 then 「第2項」); in full when they share nothing or the label is not shortenable."""
+    mine, theirs = components(label), components(before)
+    if mine is None or theirs is None:
+        return label
+    k = 0
+    while k < len(mine) - 1 and k < len(theirs) and mine[k] == theirs[k]:
+        k += 1
+    return "".join(c for _, c in mine[k:])
+
+
+def _same(label: str, previous: str) -> str:
+    """``label`` cited right after a sentence on ``previous``: 「同項第3号」 when both are in one
+    paragraph, 「同条第2項」 when in one article, else ``label``."""
+    mine, theirs = components(label), components(previous)
+    if mine is None or theirs is None or len(mine) < 2 or mine[0][0] != 0 or mine[0] != theirs[0]:
+        return label
+    if len(mine) > 2 and len(theirs) > 1 and mine[1] == theirs[1]:
+        return "同項" + "".join(c for _, c in mine[2:])
+    return "同条" + "".join(c for _, c in mine[1:])
+
+
+def _joined(labels: tuple[str, ...]) -> str | None:
+    parts = [labels[0]] + [_shorten(b, a) for a, b in zip(labels, labels[1:])]
+    if any(AND in p or COMMA in p for p in parts):
+        return None
+    return COMMA.join(parts[:-1]) + AND + parts[-1]
+
+
+def combine(sentences: list[Sentence]) -> list[Sentence]:
+    """Consecutive word-edit sentences with the same quotations (each changing as many
+    occurrences in its own scope) become one: 「第4条第1項及び第9条第2項中「押印」を削る。」,
+    three or more 「第2条、第3条及び第5条中…」. ``scopes`` of the inputs are their full labels."""
+    out: list[Sentence] = []
+    for s in sentences:
+        last = out[-1] if out else None
+        if (last is not None and s.quotes and last.quotes == s.quotes and s.tail.startswith("中")
+                and section_rank(last.scopes[0]) == section_rank(s.scopes[0])):
+            labels = last.scopes + s.scopes
+            cited = _joined(labels)
+            if cited is not None:
+                out[-1] = Sentence(cited + s.tail, cited, quotes=s.quotes, scopes=labels,
+                                   changes=last.changes + s.changes)
+                continue
+        out.append(s)
+    return out
+
+
+def chain(sentences: list[Sentence]) -> list[Sentence]:
+    """A sentence on one provision right after a sentence on one provision of the same article
+    cites it 同条…/同項… (法制執務: the article or paragraph cited immediately before)."""
+    out: list[Sentence] = []
+    for s in sentences:
+        prev = out[-1] if out else None
+        if prev is not None and len(prev.scopes) == 1 and len(s.scopes) == 1:
+            cited = _same(s.scopes[0], prev.scopes[0])
+            if cited != s.scope:
+                s = replace(s, text=cited + s.tail, scope=cited)
+        out.append(s)
+    return out
+
+
+def resolve(cited: str, previous: str, known: frozenset[str] | set[str]) -> list[str]:
+    """The full labels a sentence's cited scope names: ``"同条第2項"`` after ``"第5条第1項"``
+    -> ``["第5条第2項"]``; ``"第4条第1項及び第2項"`` -> ``["第4条第1項", "第4条第2項"]``.
+    ``previous``: the last provision the sentence before cited (``""`` at the start);
+    ``known``: the labels that exist (a label holding 及び or 、 is taken whole when known).
+    Raises ValueError when a part cannot be read."""
+    if cited in known:
+        return [cited]
+    parts = [q for p in cited.split(AND) for q in p.split(COMMA)]
+    out: list[str] = []
+    for part in parts:
+        base = out[-1] if out else previous
+        if part.startswith(SAME):
+            keep = 1 if part.startswith("同条") else 2
+            above = components(base) or []
+            if len(above) < keep:
+                raise ValueError(f"「{part[:2]}」が指す規定がありません")
+            out.append("".join(c for _, c in above[:keep]) + part[2:])
+            continue
+        mine = components(part)
+        if out and mine is not None and mine[0][0] > 0 and not part.startswith("附則"):
+            above = components(base) or []
+            out.append("".join(c for r, c in above if r < mine[0][0]) + part)
+        else:
+            out.append(part)
+    return out
 
 
 def whole_replacement(change: ProvisionChange, config: RunConfig) -> Sentence:
@@ -252,11 +388,8 @@ def _fits(text: str, pending: list[_Pending], i: int, lo: int, hi: int) -> list[
     a, b, old, new = pending[i]
     q = text[lo:hi]
     rep = text[lo:a] + new + text[b:hi]
-    if q == rep or q[-1] in _SPACES or "。" in q or _SPACE_RUN.search(q):
-        return None
-    # A leading space only as the edit's own first character (「　印」を削る: the space goes
-    # with the seal mark, as a 読点 goes with the word after it), never as mere context.
-    if q[0] in _SPACES and (lo != a or len(q) < 2):
+    # A quotation holds only what a reader sees: no blank at either end (「印」, never 「　印」).
+    if q == rep or q[0] in _SPACES or q[-1] in _SPACES or "。" in q or _SPACE_RUN.search(q):
         return None
     if _FORBIDDEN & set(q) or _FORBIDDEN & set(rep):
         return None

@@ -6,8 +6,12 @@ of ``config.column_order`` (new_old: 改正後|改正前). Each changed provisio
 the changed characters underlined on both sides (the part of each edit that differs:
 「記名押印」->「記名」 underlines 「押印」 on the old side and nothing on the new side); a
 deleted provision shows (削る) on the new side. Unchanged provisions between changes are
-(略), except the 見出し lines of the changed articles, which are shown as they are. Forms
-show only their changed lines, under the form's first line.
+(略), except the 見出し lines of the changed articles, which are shown as they are, and the
+context a reviewer needs to tell where a change sits: above a changed 「2　…」 the line
+「第5条　(略)」 (the article's first paragraph, abbreviated), above a changed 号 its paragraph's
+「第5条　(略)」 or 「2　(略)」, and the provisions skipped between them as 「2・3　(略)」 or
+「(1)～(3)　(略)」. 号 and their ア are indented as a 例規集 prints them. Forms show only their
+changed lines, under the form's first line.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ from __future__ import annotations
 import re
 
 from ..config import RunConfig
-from ..models import Amendment, Document, ProvisionChange
+from ..models import Amendment, Document, Provision, ProvisionChange
 from .blocks import Block, Para, Run, Table
 
 NOTE = "(傍線部分は改正部分)"
@@ -23,6 +27,22 @@ OMITTED = "(略)"
 DELETED = "(削る)"
 STYLE = "対照表"
 _CAPTION_LINE = re.compile(r"^[(（][^()（）\n]{1,30}[)）]$")
+# The label of a 号 (「(1)」, national 「一」) and of its ア and (ア): how far a line is indented.
+_ITEM_LEVELS = (
+    (re.compile(r"^[(（][0-9０-９]+[)）][ 　]|^[一二三四五六七八九十]+[ 　]"), 1),
+    (re.compile(r"^[ア-ン][ 　]"), 2),
+    (re.compile(r"^[(（][ア-ン][)）][ 　]"), 3),
+)
+_CONTAINERS = frozenset({"Article", "Paragraph", "Item", "Subitem1", "SupplProvision"})
+_LEVEL = {"Item": 1, "Subitem1": 2, "Subitem2": 3}
+
+
+def indent_of(line: str) -> int:
+    """How many characters a printed 例規集 indents ``line``: 1 for a 号, 2 for its ア, 3 for (ア)."""
+    for pattern, level in _ITEM_LEVELS:
+        if pattern.match(line):
+            return level
+    return 0
 
 
 def underline_spans(change: ProvisionChange) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
@@ -68,7 +88,7 @@ def _paras(text: str, spans: list[tuple[int, int]], keep_lines: set[int] | None 
                     j += 1
                 runs.append(Run(line[i:j], u))
                 i = j
-            paras.append(Para(STYLE, tuple(runs)))
+            paras.append(Para(STYLE, tuple(runs), indent_of(line)))
         else:
             skipped = True
         pos += len(line) + 1
@@ -117,6 +137,72 @@ def _gap(text: str) -> tuple[Para, ...] | None:
     return tuple(paras) or None
 
 
+def _path(doc: Document, change: ProvisionChange) -> list[Provision]:
+    """The provisions from the top-level one down to ``change``'s scope (included), or ``[]``
+    when the scope is not found in ``doc``'s tree."""
+    trail: list[Provision] = []
+    node = doc.root
+    while True:
+        nxt = next((c for c in node.children if c.start <= change.start < c.end
+                    or (c.start == change.start and c.locator == change.locator)), None)
+        if nxt is None:
+            return []
+        trail.append(nxt)
+        if nxt.start == change.start and nxt.locator == change.locator:
+            return trail
+        node = nxt
+
+
+def _skipped(nodes: list[Provision]) -> Para | None:
+    """One line for unchanged sibling provisions: 「2　(略)」, 「2・3　(略)」, 「(1)～(4)　(略)」."""
+    labels = [n.label for n in nodes if n.label]
+    if not labels:
+        return Para.of(STYLE, OMITTED) if nodes else None
+    joined = labels[0] if len(labels) == 1 else "・".join(labels) if len(labels) == 2 else f"{labels[0]}～{labels[-1]}"
+    return Para.of(STYLE, f"{joined}　{OMITTED}", _LEVEL.get(nodes[0].kind, 0))
+
+
+def _context(doc: Document, path: list[Provision], pos: int) -> tuple[int | None, list[Para]]:
+    """The lines that tell where the last provision of ``path`` sits, for the provisions of
+    ``path`` not yet shown (they start at or after ``pos``): an article's 見出し, 「第5条　(略)」
+    for the first paragraph when a later one changes, a paragraph's 「2　(略)」 above its changed
+    号, and one (略) line for the unchanged provisions skipped between. Returns where the text
+    these lines stand for begins (None when there are none) and the lines."""
+    out: list[Para] = []
+    begins: list[int] = []
+    for k, (outer, inner) in enumerate(zip(path, path[1:])):
+        if outer.kind not in _CONTAINERS:
+            continue
+        # An article's first paragraph carries no number of its own: it reads 「第5条　…」.
+        label = outer.label or (path[k - 1].label if k and path[k - 1].kind == "Article" else "")
+        unseen = outer.start >= pos
+        siblings = [c for c in outer.children if c.kind == inner.kind]
+        first = siblings[0] if siblings else None
+        if unseen and outer.kind == "Article":
+            line_end = doc.text.find("\n", outer.start, outer.end)
+            head = doc.text[outer.start:line_end if line_end != -1 else outer.end]
+            if outer.caption and _CAPTION_LINE.match(head.strip()):
+                out.append(Para.of(STYLE, head.strip()))
+                begins.append(outer.start)
+        if unseen and outer.kind == "SupplProvision":
+            out.append(Para.of(STYLE, outer.label.strip() or "附　則"))
+            begins.append(outer.start)
+        # The article's (or paragraph's) own label line stands for its first part, abbreviated.
+        shows_first = outer.kind in ("Article", "Paragraph", "Item", "Subitem1") and inner is not first
+        if outer.kind != "Article" and inner.kind in _LEVEL:
+            shows_first = True
+        if unseen and shows_first and label:
+            out.append(Para.of(STYLE, f"{label}　{OMITTED}", _LEVEL.get(outer.kind, 0)))
+            begins.append(outer.start)
+        between = [c for c in siblings if c.start >= pos and c.start < inner.start
+                   and not (c is first and outer.kind == "Article")]
+        line = _skipped(between)
+        if line is not None:
+            out.append(line)
+            begins.append(between[0].start)
+    return (min(begins) if begins else None), out
+
+
 def comparison(amendment: Amendment, doc: Document, heading: str, config: RunConfig) -> list[Block]:
     """The heading, the note and the table of one regulation.
 
@@ -133,9 +219,12 @@ def comparison(amendment: Amendment, doc: Document, heading: str, config: RunCon
     doc_text = doc.text
     pos = doc.root.children[0].start if doc.root.children else 0
     for c in sorted(amendment.changes, key=lambda c: c.start):
-        gap = _gap(doc_text[pos:c.start])
-        if gap is not None:
-            row(gap, gap)
+        # The unchanged text up to what the context lines stand for, then the context.
+        begins, lines = _context(doc, _path(doc, c), pos)
+        gap = _gap(doc_text[pos:c.start if begins is None else begins]) or ()
+        context = tuple(lines)
+        if gap or context:
+            row(gap + context, gap + context)
         row(*change_cells(c))
         pos = c.start + len(c.old_text)
     if doc_text[pos:].strip():

@@ -25,7 +25,7 @@ from .. import __version__
 from ..config import RunConfig
 from ..data import data_dir
 
-NOT_DETECTION = frozenset({"rewrites.yaml", "policy_schema.json"})
+NOT_DETECTION = frozenset({"rewrites.yaml", "routes.yaml", "policy_schema.json"})
 # The modules whose code decides what is parsed, detected and classified.
 _CODE = ("load", "structure", "detect", "forms", "classify", "scan", "models.py", "textnorm.py", "ids.py",
          "config.py")
