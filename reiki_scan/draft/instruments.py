@@ -403,7 +403,6 @@ def write_drafts(out_dir: Path, findings: list[Finding], docs: Mapping[str, Docu
         if not am.changes:
             continue
         lines = _checked(am, doc, config, result)
-        if lines is None:
         instrument = SEIBI_FILE if am.doc_kind == "条例" else SEIRI_FILE if am.doc_kind == "規則" else YOKO_FILE
         if lines is None:
             result.manual.append(ManualItem(
