@@ -78,14 +78,15 @@ def test_lint_golden_drafts_and_manual_list(tenken, tmp_path):
         ("第1条第2項", "廃止", "申請書"), ("第3条第2項", "廃止", "届出書"), ("第5条第1項", "廃止", "請求書"),
         ("第5条第2項", "廃止", "申請書"), ("第6条", "廃止", "承認申請書")]
     drafted = write_drafts(tmp_path, findings, result.documents, result.config)
-    assert read_back(tmp_path / "整理規則案.docx")[:7] == [
-        ("題名", "押印等の見直しに伴う関係規則の整理に関する規則"),
+    # One target: the 公布文, its number line and its own title (issue 19 conventions), then 及び.
+    assert read_back(tmp_path / "整理規則案.docx")[3:10] == [
+        ("条文", "さくら台市規則第\u3000号"),
+        ("題名", "さくら台市押印点検規則の一部を改正する規則"),
         ("条文", "さくら台市押印点検規則(令和2年さくら台市規則第30号)の一部を次のように改正する。"),
         ("改め文", "第1条第2項を削る。"),
         ("改め文", "第2条中「前条第1項」を「前条」に改める。"),
-        ("改め文", "第5条第1項中「に押印の上、」を「を」に改める。"),
-        ("改め文", "第5条第2項中「に押印の上、」を「を」に改める。"),
-        ("附則", "附　則"),
+        ("改め文", "第5条第1項及び第2項中「に押印の上、」を「を」に改める。"),
+        ("附則", "附\u3000則"),
     ]
     assert read_back(tmp_path / "要手作業一覧.docx") == [*MANUAL_HEAD, [
         ["例規", "条項", "条文", "理由", "修正案"],
@@ -186,7 +187,7 @@ def test_lint_golden_quote_with_a_blank_is_rewritten_whole(samples, tmp_path):
     seiri = read_back(tmp_path / "整理規則案.docx")
     at = seiri.index(("改め文", "様式第1号を次のように改める。"))
     assert seiri[at - 1] == ("改め文", "第5条第1項中「記名押印」を「記名」に改める。")
-    assert seiri[at + 7] == ("条文", "氏名" + "\u3000" * 15)
+    assert seiri[at + 7] == ("条文", "氏名" + "\u3000" * 16)  # the whole blank stays for the name (issue 19 conventions)
     for name in INSTRUMENTS:
         assert "要手作業" not in all_text(tmp_path / name)
         assert "「\u3000印」" not in all_text(tmp_path / name)
