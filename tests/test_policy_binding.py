@@ -109,6 +109,6 @@ def test_regression_estimate_in_a_form_does_not_make_the_applicant_box_a_review(
     doc = structure.parse(load.load_file(MUNICIPAL / rel, MUNICIPAL))
     detected = Detector().detect(doc, structure.units(doc))
     out = classify_file(rel, detected, 1, lambda: doc, [], Policy.load("default"), RunConfig())
-    boxes = [f for f in out if f.locator == "様式第2号" and f.category == "様式印欄"]
+    boxes = [f for f in out if f.locator == "別記様式第2号" and f.category == "様式印欄"]
     assert [(f.match, f.decision, f.rule) for f in boxes] == [("印", "廃止", "policy.default.abolish.v1")]
     assert ("policy.default.accounting.v1", False, "条件「入札・見積・請求・会計書類」なし") in boxes[0].policy_trace

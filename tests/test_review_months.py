@@ -165,7 +165,8 @@ def test_regression_a_reviewers_months_lose_no_decision_and_carry_their_wording(
     assert [n for n in current if n.endswith(".xlsx") and not n.startswith("forms/")] == ["ledger.xlsx"]
     assert not [n for n in current if DATED.fullmatch(Path(n).name)]
     assert [n for n in current if n.endswith(".docx") and "/" not in n] == sorted(
-        ["整備条例案.docx", SEIRI, "新旧対照表.docx", "特例規則案.docx", "要綱等改正一覧.docx", "要手作業一覧.docx"])
+        ["整備条例案.docx", SEIRI, "新旧対照表.docx", "新旧対照表_整備条例案.docx", "新旧対照表_整理規則案.docx",
+         "新旧対照表_要綱等改正一覧.docx", "特例規則案.docx", "要綱等改正一覧.docx", "要手作業一覧.docx"])
     history = _history(out)
     assert [h.split("/", 1)[1] for h in history] == [
         "ledger.xlsx", "整理規則案-変更点.docx", SEIRI, "ledger.xlsx", "整理規則案-変更点.docx", SEIRI]
