@@ -254,6 +254,7 @@ def write_outputs(out: Path, result: ScanResult, *, drafts: bool, files_read: in
         findings, mikeshi_notes = apply_decisions(out, findings, decision_times, stored=reviews_applied)
         report.notes.extend(mikeshi_notes)
     result.findings = findings
+    sentences: dict[str, str] = {}
     if drafts:
         from .draft import write_drafts
         from .draft.mikeshi import write_mikeshi
@@ -276,6 +277,7 @@ def write_outputs(out: Path, result: ScanResult, *, drafts: bool, files_read: in
         drafted = write_drafts(out, draft_findings, draft_docs, result.config,
                                stamp=stamp[:8], store=out / GENERATED_DIR, history=history)
         # A finding whose amended provision fails the linter is not drafted: 要検討 with the rule.
+        sentences = drafted.sentences
         failed = {fid: m for m in reversed(drafted.lint_failed) for fid in m.finding_ids}
         findings = [demoted(f, failed[f.id]) if f.id in failed else f for f in findings]
         result.findings = findings
@@ -323,7 +325,8 @@ def write_outputs(out: Path, result: ScanResult, *, drafts: bool, files_read: in
                                 "新しい台帳を ledger.xlsx に書きました")
         try:
             ledger.write_ledger(ledger_path, findings, group.summarize_groups(findings), summary,
-                                own=unreviewed_ledger is not None, department_of=result.config.department_of)
+                                own=unreviewed_ledger is not None, department_of=result.config.department_of,
+                                sentences=sentences)
         except BaseException:
             if moved is not None:
                 history.restore(moved)  # the reviewer's ledger stays the current one

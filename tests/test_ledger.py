@@ -84,7 +84,7 @@ def test_written_ledger_reads_back_by_content(tmp_path, reviewed_inputs):
     ws = wb["一覧"]
     rows = sheet_rows(ws)
     assert rows[0] == ["id", "ファイル", "題名", "種別", "位置", "条文", "区分", "提案", "理由", "規則", "グループ",
-                       "審査結果", "備考", "決定", "所管課", "根拠"]
+                       "審査結果", "備考", "決定", "所管課", "根拠", "改め文"]
     assert len(rows) == 85
     by_id = {r[0]: r for r in rows[1:]}
     kaisha = next(f for f in findings if f.locator == "第百二十二条第二項")
@@ -100,10 +100,11 @@ def test_written_ledger_reads_back_by_content(tmp_path, reviewed_inputs):
         # no [departments] given: 所管課 blank; 根拠 is explain's line
         None, "seal.test.v1／義務／policy.default.signature_or_seal_keep.v3: 署名で足りる（署名又は記名押印）："
               "方針が署名を認めるため既に押印は不要で、対応済み／国の根拠: 文書種別「法律」",
+        None,  # 改め文: no draft amends it
     ]
     assert [r[13] for r in rows[1:]] == [f'=IF(L{n}="",H{n},L{n})' for n in range(2, 86)]
     assert ws.freeze_panes == "B2"
-    assert ws.auto_filter.ref == "A1:P85"
+    assert ws.auto_filter.ref == "A1:Q85"
     assert ws["F2"].alignment.wrap_text is True
     assert (ws["F2"].font.name, ws["A1"].font.name, ws["A1"].font.b) == ("Yu Gothic", "Yu Gothic", True)
     # Header shaded blue, the reviewer's columns (審査結果, 備考) yellow, the rest unfilled.

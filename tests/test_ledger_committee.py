@@ -67,7 +67,7 @@ def test_regression_ledger_prints_a4_landscape_one_page_wide_with_titles(ledger)
         assert (setup.fitToWidth, setup.fitToHeight, ws.sheet_properties.pageSetUpPr.fitToPage) == (1, 0, True), name
         assert ws.print_title_rows == "$1:$1", name
         assert ws.freeze_panes == "B2", name
-    assert wb["一覧"].auto_filter.ref == "A1:P7"
+    assert wb["一覧"].auto_filter.ref == "A1:Q7"
     groups = len(summarize_groups(mix_findings()))
     assert wb["グループ"].auto_filter.ref == f"A1:H{groups + 1}"
     ws = wb["一覧"]
@@ -114,7 +114,7 @@ def test_regression_summary_sheet_has_japanese_labels_and_no_run_timings(ledger)
 def test_regression_decision_column_is_a_formula_and_read_back_ignores_it(ledger):
     wb = openpyxl.load_workbook(ledger)
     ws = wb["一覧"]
-    assert [c.value for c in ws[1]][-5:] == ["審査結果", "備考", "決定", "所管課", "根拠"]
+    assert [c.value for c in ws[1]][-6:] == ["審査結果", "備考", "決定", "所管課", "根拠", "改め文"]
     assert [ws[f"N{r}"].value for r in range(2, 8)] == [f'=IF(L{r}="",H{r},L{r})' for r in range(2, 8)]
     ws["L3"] = "存続"
     wb.save(ledger)

@@ -60,7 +60,7 @@ from ..outfiles import History
 from .apply import check
 from .blocks import Block, Para, Table
 from .changes import CHANGING_DECISIONS, build_amendments, section_rank
-from .kaimebun import BODY_PREFIX
+from .kaimebun import BODY_PREFIX, plan
 from .lint import SELF_CHECK_RULE, ManualItem, review_amendment
 from .manual import MANUAL_FILE, MANUAL_TITLE, manual_list
 from .routes import AMEND, SPECIAL, route_of
@@ -121,7 +121,9 @@ class DraftResult:
     amend (names relative to OUT); ``omitted``: ``"file: title"`` of the regulations whose
     amendment sentences failed the self-check in both forms and are left to the drafter;
     ``manual``: every clause of ``要手作業一覧.docx``; ``lint_failed``: those whose amended
-    provision failed the linter; ``linted``: the number of changes the linter checked."""
+    provision failed the linter; ``linted``: the number of changes the linter checked;
+    ``sentences``: finding id → the 改め文 its change is drafted in (the ledger's 改め文 column;
+    two sentences joined by a line break when one finding's words are changed in two)."""
 
     files: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
@@ -132,6 +134,7 @@ class DraftResult:
     manual: list[ManualItem] = field(default_factory=list)
     lint_failed: list[ManualItem] = field(default_factory=list)
     linted: int = 0
+    sentences: dict[str, str] = field(default_factory=dict)
 
 
 @lru_cache(maxsize=1)
@@ -338,6 +341,19 @@ def _whole(am: Amendment) -> Amendment:
     return replace(am, changes=changes)
 
 
+def _record_sentences(am: Amendment, whole: bool, config: RunConfig, into: dict[str, str]) -> None:
+    """Add to ``into`` each finding id of ``am`` → the sentence that drafts its change (of the
+    whole-provision form when ``whole``: the self-check fell back to it)."""
+    for sentence in plan(_whole(am) if whole else am, config):
+        for i in sentence.changes:
+            for edit in am.changes[i].edits:
+                had = into.get(edit.finding_id)
+                if had is None:
+                    into[edit.finding_id] = sentence.text
+                elif sentence.text not in had.split("\n"):
+                    into[edit.finding_id] = f"{had}\n{sentence.text}"
+
+
 def _checked(am: Amendment, doc: Document, config: RunConfig, result: DraftResult) -> list[str] | None:
     try:
         lines = check(am, doc.text, config)
@@ -411,6 +427,7 @@ def write_drafts(out_dir: Path, findings: list[Finding], docs: Mapping[str, Docu
                 tuple(e.finding_id for c in am.changes for e in c.edits)))
         else:
             {SEIBI_FILE: seibi, SEIRI_FILE: seiri, YOKO_FILE: yoko}[instrument].append((am, lines))
+            _record_sentences(am, result.checks[-1].fallback, config, result.sentences)
         cited, understood = citation(am, config)
         if not understood and am.doc_kind in ("条例", "規則"):
             result.problems.append(f"{am.file}: {am.title}: 公布番号「{am.act_number}」を読めないため、起案の○を埋めてください")

@@ -372,7 +372,8 @@ def changes_sheet(ws, diff: Mapping) -> None:
 
 
 def write_ledger(path: Path, findings: list[Finding], groups: list, summary: dict, *, own: bool = False,
-                 department_of: Callable[[str], str] | None = None) -> None:
+                 department_of: Callable[[str], str] | None = None,
+                 sentences: Mapping[str, str] | None = None) -> None:
     """Write the review ledger to ``path`` (.xlsx) through a temporary file and a rename.
 
     ``groups``: :class:`reiki_scan.group.Group` objects (id, label, size, decision,
@@ -386,6 +387,9 @@ def write_ledger(path: Path, findings: list[Finding], groups: list, summary: dic
     ``department_of``: regulation title → 所管課 (``RunConfig.department_of``, the ``[departments]``
     of reiki-scan.toml; the loaders read no 例規集 classification), blank without it. 根拠 is
     :func:`reiki_scan.review.explain.basis_line`, the one line of ``reiki-scan explain``.
+    ``sentences``: finding id → the 改め文 drafted for it (``DraftResult.sentences``), for the
+    改め文 column; blank for a finding no instrument amends, and everywhere when drafts were not
+    written (``reiki-scan scan``).
 
     Raises :class:`OutputError` when ``path`` holds a ledger with reviewer input (move it away
     first: :func:`ledger_has_reviewer_input`) and is not ``own``, or cannot be written; :class:`ReviewFileError`
@@ -407,7 +411,8 @@ def write_ledger(path: Path, findings: list[Finding], groups: list, summary: dic
     rows = [
         [f.id, f.file, f.title, f.doc_kind, f.locator, f.text, f.category, f.proposal or f.decision,
          proposal_reason(f), f.rule, f.group, f.decision if f.decided_by != "proposal" else None, f.note or None,
-         effective_formula(n), (department_of(f.title) if department_of else "") or None, basis_line(f)]
+         effective_formula(n), (department_of(f.title) if department_of else "") or None, basis_line(f),
+         (sentences or {}).get(f.id)]
         for n, f in enumerate(ordered, 2)
     ]
     _table_sheet(wb.create_sheet(FINDINGS_SHEET), FINDING_COLUMNS, rows, _col(FINDING_COLUMNS, DECISION_HEADER))

@@ -30,6 +30,7 @@ EFFECTIVE_HEADER = "決定"
 ID_HEADER = "id"
 DEPARTMENT_HEADER = "所管課"
 BASIS_HEADER = "根拠"
+AMENDMENT_HEADER = "改め文"
 
 FINDING_COLUMNS = (  # (header, width in characters)
     ("id", 16), ("ファイル", 28), ("題名", 28), ("種別", 8), ("位置", 16), ("条文", 60),
@@ -38,7 +39,7 @@ FINDING_COLUMNS = (  # (header, width in characters)
     # A formula, not an input: the reviewer's 審査結果 when filled, else the proposal (集計 counts it).
     (EFFECTIVE_HEADER, 12),
     # After the reviewer's columns, so that every column before them keeps its place.
-    (DEPARTMENT_HEADER, 14), (BASIS_HEADER, 60),
+    (DEPARTMENT_HEADER, 14), (BASIS_HEADER, 60), (AMENDMENT_HEADER, 50),
 )
 CHANGE_COLUMNS = (
     ("種別", 8), ("id", 16), ("ファイル", 28), ("位置", 16), ("旧ファイル", 28), ("旧位置", 16),
