@@ -2,9 +2,10 @@
 corpus_samples: random edits to the corpus (clause text, titles, a new article, an edit that keeps
 size and time, moves, copies, symbolic links), random reviewer decisions in the ledger (rows,
 groups, cleared cells) and in the 見え消し (accept, reject), random deletions of the ledger, the
-見え消し, the history folder and the drafts, and runs killed midway (an exception raised at one of
-three points of the run: before its transaction, while writing the outputs, just before the
-commit). After every round:
+見え消し, the history folder and the drafts, and runs killed midway: an exception raised at one of
+three points of the run (before its transaction, while writing the outputs, just before the
+commit), or a real ``reiki-scan run`` process killed (SIGKILL; TerminateProcess on Windows) after
+a random time, so that no ``finally`` and no rollback runs. After every round:
 
 - the incremental run's findings.jsonl equals that of a ``--full`` run on a copy of OUT as it was
   before the run (the same reviewer files and stored decisions), and
@@ -17,6 +18,9 @@ import json
 import os
 import random
 import shutil
+import subprocess
+import sys
+import time
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -63,6 +67,33 @@ def killed_at(monkeypatch, point: str):
         else:
             m.setattr(Workspace, "finish_run", _raise)
         yield
+
+
+# The run of ``reiki-scan run`` with the round's stamp (the rounds' clock), in a process of its own.
+_RUN = ("import sys; from pathlib import Path; from reiki_scan import pipeline; "
+        "from reiki_scan.config import load_config; c = Path(sys.argv[1]); "
+        "pipeline.run(c, Path(sys.argv[2]), load_config(c), workers=1, stamp=sys.argv[3])")
+
+
+def killed_process(corpus: Path, out: Path, stamp: str, delay: float) -> str:
+    """Run the pipeline in its own process and kill it ``delay`` seconds after it holds the run
+    lock (``OUT/.reiki-scan/lock.pid`` names it), if still running: nothing of the run gets to
+    clean up, as when a user's machine loses power."""
+    proc = subprocess.Popen([sys.executable, "-c", _RUN, str(corpus), str(out), stamp],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    pid_file = out / ".reiki-scan" / "lock.pid"
+    deadline = time.monotonic() + 120
+    while proc.poll() is None and time.monotonic() < deadline:
+        if pid_file.exists() and pid_file.read_text(encoding="ascii").strip() == str(proc.pid):
+            break
+        time.sleep(0.02)
+    try:
+        proc.wait(timeout=delay)
+        return f"process finished before the kill ({delay:.2f} s after the lock)"
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+        return f"process killed {delay:.2f} s after taking the lock"
 
 
 def findings(out: Path) -> list[dict]:
@@ -311,7 +342,7 @@ def test_randomized_reviewer_loses_nothing_and_incremental_equals_full(tmp_path,
     reviewer = Reviewer(rng, out)
     pipeline.run(corpus, out, config, workers=1, stamp="20270101-000000")
     log: list[str] = []
-    kills = 0
+    kills = process_kills = 0
     for n in range(1, ROUNDS + 1):
         # Outputs are deleted once a run has read them (a ledger deleted before any run saw the
         # decisions in it takes them with it, as a file deleted unsaved would).
@@ -321,10 +352,14 @@ def test_randomized_reviewer_loses_nothing_and_incremental_equals_full(tmp_path,
         reviewer.settle()
         stamp = f"20270101-0000{n:02d}"
         if rng.random() < 0.25:
-            point = rng.choice(("scan", "outputs", "commit"))
-            with killed_at(monkeypatch, point), pytest.raises(Killed):
-                pipeline.run(corpus, out, config, workers=1, stamp=stamp)
-            steps.append(f"killed at {point}")
+            point = rng.choice(("scan", "outputs", "commit", "process"))
+            if point == "process":
+                steps.append(killed_process(corpus, out, stamp, rng.uniform(0.0, 1.0)))
+                process_kills += steps[-1].startswith("process killed")
+            else:
+                with killed_at(monkeypatch, point), pytest.raises(Killed):
+                    pipeline.run(corpus, out, config, workers=1, stamp=stamp)
+                steps.append(f"killed at {point}")
             kills += 1
         log.append(f"round {n}: " + "; ".join(steps))
         shutil.rmtree(full, ignore_errors=True)
@@ -342,4 +377,4 @@ def test_randomized_reviewer_loses_nothing_and_incremental_equals_full(tmp_path,
                 assert f["decided_by"] == "proposal", "\n".join([ident, f["decision"], f["reason"], *log])
             else:
                 assert (ident, f["decision"]) == (ident, decision), "\n".join([f["decided_by"], f["reason"], *log])
-    assert kills >= 3 and len(reviewer.expected) >= 10, "\n".join(log)
+    assert kills >= 3 and process_kills >= 1 and len(reviewer.expected) >= 10, "\n".join(log)
