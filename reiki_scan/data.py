@@ -7,9 +7,13 @@ pyproject.toml).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
+import jsonschema
 import yaml
+
+from .errors import PatternDataError
 
 _HERE = Path(__file__).resolve().parent
 
@@ -40,3 +44,19 @@ _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 def load_yaml(text: str):
     """``yaml.safe_load(text)``, with libyaml when available. Raises ``yaml.YAMLError``."""
     return yaml.load(text, Loader=_LOADER)  # noqa: S506 (a safe loader)
+
+
+def load_checked_yaml(path: Path, schema: Mapping, what: str):
+    """The YAML document at ``path``, validated by the JSON ``schema``; ``what`` names the data in
+    the messages (「点検規則」). Raises :class:`~reiki_scan.errors.PatternDataError` naming the file
+    when it cannot be read or parsed, or breaks the schema (with the path of the offending value)."""
+    try:
+        raw = load_yaml(Path(path).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as e:
+        raise PatternDataError(f"{what}を読めません: {e}", path=str(path)) from e
+    try:
+        jsonschema.validate(raw, schema)
+    except jsonschema.ValidationError as e:
+        where = "/".join(str(p) for p in e.absolute_path)
+        raise PatternDataError(f"{what}の形式が不正です（{where}: {e.message}）", path=str(path)) from e
+    return raw

@@ -109,3 +109,15 @@ def norm(text: str) -> str:
     """The normalized string alone (for comparisons, grouping keys and pattern gates);
     equals ``normalize(text).text``."""
     return text.translate(CHAR_TABLE)
+
+
+def shared_affixes(old: str, new: str) -> tuple[int, int]:
+    """Lengths of the prefix and the suffix ``old`` and ``new`` share, not overlapping: what an
+    edit leaves alone on either side of its change."""
+    p = 0
+    while p < min(len(old), len(new)) and old[p] == new[p]:
+        p += 1
+    s = 0
+    while s < min(len(old), len(new)) - p and old[-1 - s] == new[-1 - s]:
+        s += 1
+    return p, s

@@ -47,13 +47,11 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
-import jsonschema
-import yaml
 
 from ..classify import Policy
 from ..config import RunConfig
-from ..data import data_dir, load_yaml
-from ..errors import DraftCheckError, PatternDataError
+from ..data import data_dir, load_checked_yaml
+from ..errors import DraftCheckError
 from ..models import NATIONAL_KINDS, Amendment, Document, Edit, Finding
 from ..numbering import int_to_kanji, kanji_to_int, to_kanji_locator
 from ..outfiles import History
@@ -142,15 +140,7 @@ def wording() -> dict:
     """The instruments' wording, ``templates/wording.yaml`` (titles, 公布文, number line, 附則).
 
     Raises :class:`PatternDataError` when the file is missing, unreadable or breaks its schema."""
-    path = data_dir("templates") / WORDING_FILE
-    try:
-        raw = load_yaml(path.read_text(encoding="utf-8"))
-        jsonschema.validate(raw, _WORDING_SCHEMA)
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as e:
-        raise PatternDataError(f"起案の文言を読めません: {e}", path=str(path)) from e
-    except jsonschema.ValidationError as e:
-        raise PatternDataError(f"起案の文言の形式が不正です（{e.message}）", path=str(path)) from e
-    return raw
+    return load_checked_yaml(data_dir("templates") / WORDING_FILE, _WORDING_SCHEMA, "起案の文言")
 
 
 def batch_title(kind: str) -> str:

@@ -34,15 +34,13 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
-import jsonschema
-import yaml
 
 from ..config import RunConfig
-from ..data import data_dir, load_yaml
+from ..data import data_dir, load_checked_yaml
 from ..errors import PatternDataError
 from ..models import Amendment, Document, Edit, Finding, Provision, ProvisionChange
 from ..numbering import to_int
-from ..textnorm import norm
+from ..textnorm import norm, shared_affixes
 from .changes import WHOLE_PROVISION_TASK, change_in, scope_at, section_rank
 from .kaimebun import Quote, occurrences, plan_change
 
@@ -165,16 +163,12 @@ def load_lint_rules(path: Path | None = None) -> LintRules:
 @lru_cache(maxsize=4)
 def _load_cached(source_str: str) -> LintRules:
     source = Path(source_str)
+    schema_path = data_dir("patterns") / "lint_schema.json"
     try:
-        raw = load_yaml(source.read_text(encoding="utf-8"))
-        schema = json.loads((data_dir("patterns") / "lint_schema.json").read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, ValueError, yaml.YAMLError) as e:
-        raise PatternDataError(f"点検規則を読めません: {e}", path=str(source)) from e
-    try:
-        jsonschema.validate(raw, schema)
-    except jsonschema.ValidationError as e:
-        where = "/".join(str(p) for p in e.absolute_path)
-        raise PatternDataError(f"点検規則の形式が不正です（{where}: {e.message}）", path=str(source)) from e
+        schema = json.loads(schema_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as e:
+        raise PatternDataError(f"点検規則のスキーマを読めません: {e}", path=str(schema_path)) from e
+    raw = load_checked_yaml(source, schema, "点検規則")
     ids = [r["id"] for r in raw["rules"]] + [w["id"] for w in raw["widenings"]]
     if len(set(ids)) != len(ids):
         raise PatternDataError("点検規則の id が重複しています", path=str(source))
@@ -217,12 +211,7 @@ def cut_fires(rule: LintRule, old: str, new: str, cuts: list[tuple[int, int]]) -
 def diff_cut(old: str, new: str) -> list[tuple[int, int]]:
     """The one cut between ``old`` and ``new``: the span of ``new`` between their common
     prefix and suffix."""
-    p = 0
-    while p < min(len(old), len(new)) and old[p] == new[p]:
-        p += 1
-    s = 0
-    while s < min(len(old), len(new)) - p and old[-1 - s] == new[-1 - s]:
-        s += 1
+    p, s = shared_affixes(old, new)
     return [(p, len(new) - s)]
 
 

@@ -47,7 +47,7 @@ from ..outfiles import HISTORY_DIR, History, safe_name
 from ..review.decisions import file_sha256
 from ..review.ledger import MIKESHI_ACCEPTED, MIKESHI_BY, MIKESHI_REJECTED, REJECTED_REASON
 from ..store.workspace import StoredDecision, Workspace
-from ..textnorm import xml_safe
+from ..textnorm import shared_affixes, xml_safe
 from .changes import CHANGING_DECISIONS, build_amendments
 from .protect import obsolete_note, recorded_hash, retire_draft, save_protected
 from .redline import AUTHOR, Tracked, w3c_date
@@ -100,23 +100,12 @@ def _line_styles(doc: Document) -> list[str]:
     return styles
 
 
-def _trim(old: str, new: str) -> tuple[int, int]:
-    """Lengths of the prefix and suffix ``old`` and ``new`` share (not overlapping)."""
-    p = 0
-    while p < min(len(old), len(new)) and old[p] == new[p]:
-        p += 1
-    s = 0
-    while s < min(len(old), len(new)) - p and old[-1 - s] == new[-1 - s]:
-        s += 1
-    return p, s
-
-
 def _events(edits: list[Edit]) -> list[tuple[int, str, int]]:
     """(offset, event, edit index), in the order they are written; ``sorted`` is stable and
     edits are sorted and disjoint, so events at one offset keep their edit's order."""
     out = []
     for k, e in enumerate(edits):
-        p, s = _trim(e.old, e.new)
+        p, s = shared_affixes(e.old, e.new)
         out.append((e.start, "start", k))
         if e.end - s > e.start + p:
             out += [(e.start + p, "del_start", k), (e.end - s, "del_end", k)]
@@ -230,7 +219,7 @@ def build_mikeshi(doc: Document, edits: list[Edit], findings: Mapping[str, Findi
                 w.bookmark_end(p, open_marks[k]["RSD_"])
             elif kind == "ins":
                 kinds.add("ins")
-                pre, suf = _trim(e.old, e.new)
+                pre, suf = shared_affixes(e.old, e.new)
                 bid = w.bookmark_start(p, bookmark_name("RSI_", e.finding_id))
                 w.tracked.inserted(p, e.new[pre:len(e.new) - suf])
                 w.bookmark_end(p, bid)

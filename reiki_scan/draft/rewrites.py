@@ -13,10 +13,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import jsonschema
-import yaml
 
-from ..data import data_dir, load_yaml
+from ..data import data_dir, load_checked_yaml
 from ..errors import PatternDataError
 
 _SCHEMA = {
@@ -140,15 +138,7 @@ def rules_for(user: str = "") -> tuple[RewriteRule, ...]:
 @lru_cache(maxsize=8)
 def _load_cached(source_str: str) -> tuple[RewriteRule, ...]:
     source = Path(source_str)
-    try:
-        raw = load_yaml(source.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as e:
-        raise PatternDataError(f"書換え規則を読めません: {e}", path=str(source)) from e
-    try:
-        jsonschema.validate(raw, _SCHEMA)
-    except jsonschema.ValidationError as e:
-        where = "/".join(str(p) for p in e.absolute_path)
-        raise PatternDataError(f"書換え規則の形式が不正です（{where}: {e.message}）", path=str(source)) from e
+    raw = load_checked_yaml(source, _SCHEMA, "書換え規則")
     rules: list[RewriteRule] = []
     seen: set[str] = set()
     for r in raw["rules"]:

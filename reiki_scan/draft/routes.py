@@ -17,11 +17,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import jsonschema
-import yaml
 
 from ..config import RunConfig
-from ..data import data_dir, load_yaml
+from ..data import data_dir, load_checked_yaml
 from ..errors import PatternDataError
 from ..models import Finding
 
@@ -77,14 +75,7 @@ def load_outside_rules(path: Path | None = None) -> tuple[OutsideRule, ...]:
 
 @lru_cache(maxsize=4)
 def _load(source: str) -> tuple[OutsideRule, ...]:
-    try:
-        raw = load_yaml(Path(source).read_text(encoding="utf-8"))
-        jsonschema.validate(raw, _SCHEMA)
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as e:
-        raise PatternDataError(f"改正の経路の規則を読めません: {e}", path=source) from e
-    except jsonschema.ValidationError as e:
-        where = "/".join(str(p) for p in e.absolute_path)
-        raise PatternDataError(f"改正の経路の規則の形式が不正です（{where}: {e.message}）", path=source) from e
+    raw = load_checked_yaml(Path(source), _SCHEMA, "改正の経路の規則")
     ids = [r["id"] for r in raw["outside"]]
     if len(set(ids)) != len(ids):
         raise PatternDataError("改正の経路の規則の id が重複しています", path=source)
