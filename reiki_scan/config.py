@@ -176,6 +176,9 @@ def load_config(corpus: Path | None, **overrides) -> RunConfig:
     if corpus is not None and values.get("rewrites"):
         values["rewrites"] = _user_file(corpus, values["rewrites"], "rewrites")
     if corpus is not None and values.get("national_archive"):
+        if not isinstance(values["national_archive"], str):
+            raise ConfigError(f"national_archive はフォルダのパスを文字列で書いてください（値: {values['national_archive']!r}）",
+                              path=str(corpus / CONFIG_NAME))
         values["national_archive"] = str((corpus / values["national_archive"]).resolve())
     overrides = {k: v for k, v in overrides.items() if v is not None}
     if _is_policy_path(overrides.get("policy", "")):

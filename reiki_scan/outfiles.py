@@ -39,6 +39,8 @@ def share(fd: int) -> None:
 
 
 HISTORY_DIR = "履歴"
+# The folder of the 見え消し drafts (draft/mikeshi.py writes them; the pipeline reads their decisions).
+MIKESHI_DIR = "見え消し"
 """Where, relative to OUT, earlier ledgers and drafts go when a run writes the current ones."""
 
 

@@ -34,7 +34,7 @@ from . import __version__
 from .config import RunConfig
 from .errors import LoadError, NoRunError, OutputError
 from .models import Document, Finding
-from .outfiles import HISTORY_DIR, History, share
+from .outfiles import HISTORY_DIR, MIKESHI_DIR, History, share
 from .review.decisions import (apply_decisions, archive_dated_ledgers, archive_reviewed_ledger, pending_decisions,
                                read_ledgers, record_written_ledger, unreviewed_ledger_key)
 from .review.lineage import Diff, carry_ids
@@ -246,7 +246,7 @@ def write_outputs(out: Path, result: ScanResult, *, drafts: bool, files_read: in
         reviewed = unreviewed_ledger is None and ledger_has_reviewer_input(out / "ledger.xlsx")
     else:
         findings, reviewed = apply_reviews(out, result.findings)
-    if (out / "見え消し").is_dir() or (out / HISTORY_DIR).is_dir():
+    if (out / MIKESHI_DIR).is_dir() or (out / HISTORY_DIR).is_dir():
         from .draft.mikeshi import apply_decisions
 
         # With the workspace (reviews_applied) the 見え消し's decisions are stored and applied already,
@@ -258,7 +258,9 @@ def write_outputs(out: Path, result: ScanResult, *, drafts: bool, files_read: in
     if drafts:
         from .draft import write_drafts
         from .draft.mikeshi import write_mikeshi
+        from .draft.changes import CHANGING_DECISIONS
         from .draft.lint import demoted, lint_summary
+        from .draft.routes import AMEND, route_of
         from .draft.protect import GENERATED_DIR
 
         from .draft.forms import write_amended_forms
@@ -282,7 +284,10 @@ def write_outputs(out: Path, result: ScanResult, *, drafts: bool, files_read: in
         findings = [demoted(f, failed[f.id]) if f.id in failed else f for f in findings]
         result.findings = findings
         progress("draft", 1, _DRAFT_STEPS)
-        mikeshi = write_mikeshi(out, findings, result.documents, result.config,
+        # One route per clause: a clause the 特例規則 reads across is shown changed nowhere else.
+        amended_here = [f for f in findings if f.decision not in CHANGING_DECISIONS
+                        or route_of(f, result.config) == AMEND]
+        mikeshi = write_mikeshi(out, amended_here, result.documents, result.config,
                                 stamp=stamp[:8], store=out / GENERATED_DIR, history=history)
         progress("draft", 2, _DRAFT_STEPS)
         result.timings["draft"] = time.perf_counter() - t0
@@ -292,7 +297,7 @@ def write_outputs(out: Path, result: ScanResult, *, drafts: bool, files_read: in
         report.problems.extend(drafted.problems)
         report.drafts_omitted.extend(drafted.omitted)
         result.problems.extend(drafted.problems)
-        amended = write_amended_forms(out, findings, docs, result.corpus, result.config,
+        amended = write_amended_forms(out, amended_here, docs, result.corpus, result.config,
                                       stamp=stamp[:8], store=out / GENERATED_DIR, history=history)
         progress("draft", 3, _DRAFT_STEPS)
         report.files.extend(a.written for a in amended.written if a.new)
@@ -425,7 +430,7 @@ def run(corpus: Path, out: Path, config: RunConfig, *, drafts: bool = True, work
 def _store_mikeshi(out: Path, ws: Workspace, previous: list[Finding], current: list[Finding]) -> None:
     """Store the decisions of the 見え消し of OUT in the workspace (:func:`reiki_scan.draft.mikeshi.store_decisions`),
     each bound to the clause of the finding the 見え消し was drafted from: the last run's, else this run's."""
-    if (out / "見え消し").is_dir() or (out / HISTORY_DIR).is_dir():
+    if (out / MIKESHI_DIR).is_dir() or (out / HISTORY_DIR).is_dir():
         from .draft.mikeshi import store_decisions
 
         store_decisions(out, ws, {f.id: f for f in current} | {f.id: f for f in previous})
@@ -459,7 +464,6 @@ def _archive_dated(out: Path, ws: Workspace, history: History) -> list[str]:
     still count."""
     from .draft.forms import FORMS_DIR
     from .draft.instruments import SEIBI_FILE, SEIRI_FILE, TAISHO_FILE, TOKUREI_FILE, YOKO_FILE
-    from .draft.mikeshi import MIKESHI_DIR
     from .draft.protect import move_dated
 
     stems = {Path(n).stem for n in (SEIRI_FILE, SEIBI_FILE, YOKO_FILE, TOKUREI_FILE, TAISHO_FILE)}

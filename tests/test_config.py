@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from reiki_scan.config import load_config
+from reiki_scan.errors import ConfigError
 
 
 def test_regression_policy_path_is_stored_absolute(tmp_path, monkeypatch, samples):
@@ -26,3 +29,9 @@ def test_sample_corpus_settings(samples):
     assert cfg.effective_date_text == "令和9年4月1日"
     assert load_config(samples, numbering="kanji").effective_date_text == "令和九年四月一日"
     assert Path(samples).is_dir()
+
+
+def test_regression_a_national_archive_that_is_not_a_string_is_a_config_error(tmp_path):
+    (tmp_path / "reiki-scan.toml").write_text("national_archive = 1\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="national_archive はフォルダのパスを文字列で書いてください"):
+        load_config(tmp_path)

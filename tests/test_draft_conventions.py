@@ -409,3 +409,23 @@ def test_property_joined_and_chained_sentences_read_back(cases, numbering):
     am = Amendment("x.txt", "テスト規則", "規則", "", tuple(changes))
     cfg = RunConfig(numbering=numbering)
     assert check(am, doc_text, cfg) == render(am, cfg)  # raises DraftCheckError on any mismatch
+
+
+@pytest.mark.nlp
+def test_regression_route_special_kept_mikeshi_and_form_copies_of_clauses_read_across(samples, tmp_path):
+    """With route = "special" the 見え消し and the amended form copies used to show every change,
+    also of the clauses the 特例規則 reads across: one route per clause, in every output."""
+    from typer.testing import CliRunner
+
+    from reiki_scan.cli import app
+
+    corpus = tmp_path / "c"
+    shutil.copytree(samples, corpus)
+    with (corpus / "reiki-scan.toml").open("a", encoding="utf-8") as fh:
+        fh.write('route = "special"\n')
+    out = tmp_path / "out"
+    assert CliRunner().invoke(app, ["run", str(corpus), "--out", str(out), "--workers", "1"]).exit_code == 0
+    # The 条例 and the 聴聞規則 (the office's own 調書) are amended textually; nothing else.
+    assert sorted(p.name for p in (out / "見え消し").iterdir()) == [
+        "さくら台市市民農園条例.docx", "さくら台市聴聞等の手続に関する規則.docx"]
+    assert not (out / "forms").exists()

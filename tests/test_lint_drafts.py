@@ -198,3 +198,25 @@ def test_lint_golden_quote_with_a_blank_is_rewritten_whole(samples, tmp_path):
     for name in INSTRUMENTS:
         assert "要手作業" not in all_text(tmp_path / name)
         assert "「\u3000印」" not in all_text(tmp_path / name)
+
+
+@pytest.mark.nlp
+def test_regression_draft_after_run_keeps_the_clauses_the_linter_failed(tenken, tmp_path):
+    """`reiki-scan draft` starts again from findings.jsonl: a clause the linter failed in `run` used
+    to come back as a plain 要検討 proposal, was linted no more, and 要手作業一覧.docx was retired."""
+    from typer.testing import CliRunner
+
+    from reiki_scan.cli import app
+
+    corpus, _ = tenken
+    out = tmp_path / "out"
+    assert CliRunner().invoke(app, ["run", str(corpus), "--out", str(out), "--workers", "1"]).exit_code == 0
+    after_run = json.loads((out / "summary.json").read_text(encoding="utf-8"))["lint"]
+    manual = read_back(out / "要手作業一覧.docx")
+    assert after_run["findings_failed"] == 2
+    assert CliRunner().invoke(app, ["draft", str(out)]).exit_code == 0
+    assert json.loads((out / "summary.json").read_text(encoding="utf-8"))["lint"] == after_run
+    assert read_back(out / "要手作業一覧.docx") == manual
+    rows = [json.loads(line) for line in (out / "findings.jsonl").read_text(encoding="utf-8").splitlines()]
+    failed = [(r["locator"], r["decision"], r["proposal"]) for r in rows if r["reason"].startswith("改正案が条文の点検")]
+    assert failed == [("第3条第2項", "要検討", "廃止"), ("第6条", "要検討", "廃止")]

@@ -341,7 +341,7 @@ def test_regression_second_copy_of_a_form_file_does_not_drop_the_yoko_list(tmp_p
         "bousai_shizai - コピー_改正後.xlsx", "bousai_shizai_改正後.xlsx"]
 
 
-def test_regression_draft_failing_the_self_check_is_still_written_and_the_run_says_so(tmp_path, monkeypatch):
+def test_regression_draft_failing_the_self_check_is_listed_for_the_drafter_and_the_run_says_so(tmp_path, monkeypatch):
     from reiki_scan.draft import instruments
     from reiki_scan.errors import DraftCheckError
 
@@ -364,7 +364,7 @@ def test_regression_draft_failing_the_self_check_is_still_written_and_the_run_sa
            "reiki/bousai_shizai_yoko.txt: さくら台市自主防災組織資機材貸与要綱。" in result.stderr
     assert summary(out)["problems"] == [
         "[E402] reiki/bousai_shizai_yoko.txt: さくら台市自主防災組織資機材貸与要綱: 溶け込ませた結果が食い違います（全部改正の形でも"
-        "点検に通らないため、この要綱の改め文を省き、起案には手作業で作る旨を書きました: [E402] reiki/bousai_shizai_yoko.txt: "
+        "点検に通らないため、この要綱の改め文を省き、要手作業一覧.docx に載せました: [E402] reiki/bousai_shizai_yoko.txt: "
         "さくら台市自主防災組織資機材貸与要綱: 溶け込ませた結果が食い違います）"]
     assert [t.rows[0].cells[0].text for t in docx.Document(str(out / "新旧対照表.docx")).tables] == ["改正後"]
 

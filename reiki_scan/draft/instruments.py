@@ -32,8 +32,8 @@ holds a placeholder.
 Every regulation's sentences pass the self-check (:func:`.apply.check`) before they are
 written; a regulation whose word edits fail it is drafted with whole-provision
 replacements instead, and the failure is reported in ``DraftResult.problems``. One that
-fails both keeps its place in its draft with a line saying its sentences are left to the
-drafter in ``要手作業一覧.docx`` (its 新旧対照表 is written), and is listed in
+fails both is left out of its instrument and listed in ``要手作業一覧.docx`` (rule
+``draft.self_check``; its 新旧対照表 is written, as the intended text to draft by hand) and in
 ``DraftResult.omitted``: no draft is dropped without a word.
 National laws are never drafted (they are not the municipality's to amend).
 """
@@ -357,7 +357,7 @@ def _checked(am: Amendment, doc: Document, config: RunConfig, result: DraftResul
         result.checks.append(CheckResult(am.file, am.title, False, f"{first} / {e}"))
         result.omitted.append(f"{am.file}: {am.title}")
         result.problems.append(f"{first}（全部改正の形でも点検に通らないため、この{am.doc_kind}の改め文を省き、"
-                               f"起案には手作業で作る旨を書きました: {e}）")
+                               f"要手作業一覧.docx に載せました: {e}）")
         return None
     result.checks.append(CheckResult(am.file, am.title, False, first, fallback=True))
     result.problems.append(f"{first}（この{am.doc_kind}は規定ごとの全部改正の形で起案しました）")

@@ -409,8 +409,10 @@ def write_ledger(path: Path, findings: list[Finding], groups: list, summary: dic
     _summary_sheet(ws, ordered, summary)
 
     rows = [
-        [f.id, f.file, f.title, f.doc_kind, f.locator, f.text, f.category, f.proposal or f.decision,
-         proposal_reason(f), f.rule, f.group, f.decision if f.decided_by != "proposal" else None, f.note or None,
+        # 提案 and 理由 of a finding nobody decided are the tool's last word (after the linter).
+        [f.id, f.file, f.title, f.doc_kind, f.locator, f.text, f.category,
+         f.decision if f.decided_by == "proposal" else f.proposal or f.decision,
+         f.reason if f.decided_by == "proposal" else proposal_reason(f), f.rule, f.group, f.decision if f.decided_by != "proposal" else None, f.note or None,
          effective_formula(n), (department_of(f.title) if department_of else "") or None, basis_line(f),
          (sentences or {}).get(f.id)]
         for n, f in enumerate(ordered, 2)

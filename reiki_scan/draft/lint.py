@@ -600,12 +600,14 @@ def _with_references(doc: Document, changes: list[ProvisionChange], broken: dict
 
 
 def demoted(f: Finding, item: ManualItem) -> Finding:
-    """``f`` after its amendment failed the linter: a proposal becomes 要検討 (decision and
-    proposal), its reason led by the rule id and message and ending with what was proposed;
-    a reviewer's decision stands (the clause is in ``要手作業一覧.docx``)."""
+    """``f`` after its amendment failed the linter: its decision becomes 要検討, its reason led by
+    the rule id and message and ending with what the policy proposed; a reviewer's decision
+    stands (the clause is in ``要手作業一覧.docx``). The policy's ``proposal`` and its reason
+    (``proposal_reason``) are kept, so that a later ``reiki-scan draft``, which starts again from
+    the proposals of findings.jsonl, lints the same change again and comes to the same result."""
     if f.decided_by != "proposal":
         return f
-    return f.with_(decision="要検討", proposal="要検討",
+    return f.with_(decision="要検討", proposal_reason=f.reason,
                    reason=f"改正案が条文の点検に通りません [{item.rule}] {item.reason}（提案は{f.decision}: {f.reason}）")
 
 

@@ -43,7 +43,7 @@ from ..config import RunConfig
 from ..errors import ReviewFileError
 from ..models import NATIONAL_KINDS, Document, Edit, Finding
 from ..ids import clause_key
-from ..outfiles import HISTORY_DIR, History, safe_name
+from ..outfiles import HISTORY_DIR, MIKESHI_DIR, History, safe_name
 from ..review.decisions import file_sha256
 from ..review.ledger import MIKESHI_ACCEPTED, MIKESHI_BY, MIKESHI_REJECTED, REJECTED_REASON
 from ..store.workspace import StoredDecision, Workspace
@@ -52,7 +52,6 @@ from .changes import CHANGING_DECISIONS, build_amendments
 from .protect import obsolete_note, recorded_hash, retire_draft, save_protected
 from .redline import AUTHOR, Tracked, w3c_date
 
-MIKESHI_DIR = "見え消し"
 DECIDED_BY = MIKESHI_BY
 STATES = ("pending", "accepted", "rejected", "unknown")
 
