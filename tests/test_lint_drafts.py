@@ -220,3 +220,25 @@ def test_regression_draft_after_run_keeps_the_clauses_the_linter_failed(tenken, 
     rows = [json.loads(line) for line in (out / "findings.jsonl").read_text(encoding="utf-8").splitlines()]
     failed = [(r["locator"], r["decision"], r["proposal"]) for r in rows if r["reason"].startswith("改正案が条文の点検")]
     assert failed == [("第3条第2項", "要検討", "廃止"), ("第6条", "要検討", "廃止")]
+
+
+@pytest.mark.nlp
+def test_regression_mikeshi_shows_the_linted_change_not_the_raw_one(tenken, tmp_path):
+    """The 見え消し used to be built from the raw findings: it deleted 「押印の上、」 and left
+    「申請書に市長に」 while the 整理規則案 said 「「に押印の上、」を「を」に改める」."""
+    from docx.oxml.ns import qn
+    from typer.testing import CliRunner
+
+    from reiki_scan.cli import app
+
+    corpus, _ = tenken
+    out = tmp_path / "out"
+    assert CliRunner().invoke(app, ["run", str(corpus), "--out", str(out), "--workers", "1"]).exit_code == 0
+    [mikeshi] = (out / "見え消し").iterdir()
+    changes = []
+    for p in docx.Document(str(mikeshi)).paragraphs:
+        deleted = ["".join(t.text for t in d.iter(qn("w:delText"))) for d in p._p.iter(qn("w:del"))]
+        inserted = ["".join(t.text for t in i.iter(qn("w:t"))) for i in p._p.iter(qn("w:ins"))]
+        if "に押印の上、" in deleted:
+            changes.append(inserted)
+    assert changes == [["を"]]  # 第5条第2項 (第5条第1項, a 請求書, is 要検討 by policy)

@@ -49,6 +49,7 @@ from ..review.ledger import MIKESHI_ACCEPTED, MIKESHI_BY, MIKESHI_REJECTED, REJE
 from ..store.workspace import StoredDecision, Workspace
 from ..textnorm import shared_affixes, xml_safe
 from .changes import CHANGING_DECISIONS, build_amendments
+from .lint import review_amendment
 from .protect import obsolete_note, recorded_hash, retire_draft, save_protected
 from .redline import AUTHOR, Tracked, w3c_date
 
@@ -262,8 +263,14 @@ class MikeshiResult:
 
 def _edits_by_file(findings: list[Finding], docs: Mapping[str, Document], config: RunConfig) -> dict[str, list[Edit]]:
     out: dict[str, list[Edit]] = {}
+    by_id = {f.id: f for f in findings}
     for am in build_amendments(findings, docs, config):
         if am.doc_kind in NATIONAL_KINDS or not am.changes or am.file not in docs:
+            continue
+        # The changes the instruments draft: widened to their grammatical unit, with the citations
+        # they shift, and without those that fail the provision linter (draft/lint.py).
+        am = review_amendment(am, docs[am.file], by_id, config).amendment
+        if not am.changes:
             continue
         edits = sorted((e for c in am.changes for e in c.edits), key=lambda e: (e.start, e.end))
         out[am.file] = edits
