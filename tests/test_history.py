@@ -54,9 +54,9 @@ def _decide(ledger: Path, decisions: dict[str, str]) -> dict[str, int]:
 @pytest.fixture(scope="module")
 def first(samples, tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("history") / "out"
-    # route = "special": the 特例規則 lists the 行旅病人規則's clauses, so a decision on one changes it.
-    pipeline.run(samples, out, replace(load_config(samples), route="special"), drafts=True, workers=1,
-                 stamp="20261129-090000")
+    # The default route (amend): the 整理規則 amends the 行旅病人規則, so a decision on one of its
+    # clauses changes it (with route = "special" the clauses read across have no 見え消し at all).
+    pipeline.run(samples, out, load_config(samples), drafts=True, workers=1, stamp="20261129-090000")
     return out
 
 
@@ -72,13 +72,13 @@ def test_regression_edited_drafts_move_to_history_and_the_rejection_in_a_moved_m
     [koryo6] = [f for f in found.values() if f["file"] == "reiki/koryo_shibounin_kisoku.txt"
                 and f["locator"] == "第6条" and f["decision"] == "廃止"]
     # A reviewer rejects one change of the 行旅病人規則's 見え消し (it keeps its other changes) and
-    # adds a note to the special rule.
+    # adds a note to the 整理規則案.
     review_in_word(out / KORYO, koryo6["id"], accept=False)
-    tokurei = out / "特例規則案.docx"
-    d = docx.Document(str(tokurei))
+    seiri = out / "整理規則案.docx"
+    d = docx.Document(str(seiri))
     d.add_paragraph("（法規担当メモ: 総務課と協議）")
-    d.save(str(tokurei))
-    edited = {name: (out / name).read_bytes() for name in (KORYO, "特例規則案.docx")}
+    d.save(str(seiri))
+    edited = {name: (out / name).read_bytes() for name in (KORYO, "整理規則案.docx")}
     before = _current(out)
 
     _, report, _ = pipeline.redraft(out, stamp="20261201-090000")
@@ -87,24 +87,24 @@ def test_regression_edited_drafts_move_to_history_and_the_rejection_in_a_moved_m
     # OUT holds the current files only, under their own names: nothing dated beside them.
     assert _current(out) == before
     assert not [name for name in _current(out) if DATED.fullmatch(Path(name).name)]
-    # The reviewer's files are in the history folder byte for byte, with the redline of the special rule.
+    # The reviewer's files are in the history folder byte for byte, with the redline of the 整理規則案.
     assert {name: (history / name).read_bytes() for name in edited} == edited
     assert sorted(p.relative_to(history).as_posix() for p in history.rglob("*") if p.is_file()) == sorted([
-        KORYO, "特例規則案.docx", "特例規則案-変更点.docx"])
-    # The current ones are the tool's, with the reviewer's rejection applied; the special rule
+        KORYO, "整理規則案.docx", "整理規則案-変更点.docx"])
+    # The current ones are the tool's, with the reviewer's rejection applied; the 整理規則案
     # carries the reviewer's note into the new draft (issue 21), so it counts as theirs.
-    assert not is_edited(out / KORYO) and is_edited(tokurei)
-    assert [p.text for p in docx.Document(str(tokurei)).paragraphs][-1] == "（法規担当メモ: 総務課と協議）"
+    assert not is_edited(out / KORYO) and is_edited(seiri)
+    assert [p.text for p in docx.Document(str(seiri)).paragraphs][-1] == "（法規担当メモ: 総務課と協議）"
     assert koryo6["id"] not in read_changes(out / KORYO)
     assert len(read_changes(out / KORYO)) == len(read_changes(history / KORYO)) - 1
     r = _findings(out)[koryo6["id"]]
     assert (r["decision"], r["decided_by"], r["reason"]) == ("存続", "見え消し", "見え消しで却下（2026-11-20）")
     assert ("前の版は 履歴/20261201-090000 に移しました（削除・上書きはしていません）: "
-            f"特例規則案.docx、{KORYO}") in report.notes
+            f"整理規則案.docx、{KORYO}") in report.notes
     assert (f"{KORYO} は審査者が編集していたため 履歴/20261201-090000/{KORYO} に移し、"
             f"新しい起案を {Path(KORYO).name} に書きました") in report.notes
-    assert report.history == ["履歴/20261201-090000/特例規則案.docx", f"履歴/20261201-090000/{KORYO}"]
-    assert "履歴/20261201-090000/特例規則案-変更点.docx" in report.files
+    assert report.history == ["履歴/20261201-090000/整理規則案.docx", f"履歴/20261201-090000/{KORYO}"]
+    assert "履歴/20261201-090000/整理規則案-変更点.docx" in report.files
 
     # Next time, the rejection is read from the 見え消し in 履歴: it still decides, nothing moves.
     _, report, _ = pipeline.redraft(out, stamp="20261202-090000")
