@@ -83,6 +83,9 @@ class RunConfig:
             )
         if self.route not in ("amend", "special"):
             raise ConfigError(f"route は amend か special です（値: {self.route!r}）")
+        if isinstance(self.effective_date, _dt.date):
+            # TOML has dates of its own: effective_date = 2027-04-01 without quotes.
+            object.__setattr__(self, "effective_date", self.effective_date.isoformat()[:10])
         if self.effective_date:
             try:
                 day = _dt.date.fromisoformat(self.effective_date)

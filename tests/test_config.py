@@ -35,3 +35,9 @@ def test_regression_a_national_archive_that_is_not_a_string_is_a_config_error(tm
     (tmp_path / "reiki-scan.toml").write_text("national_archive = 1\n", encoding="utf-8")
     with pytest.raises(ConfigError, match="national_archive はフォルダのパスを文字列で書いてください"):
         load_config(tmp_path)
+
+
+def test_regression_effective_date_written_as_a_toml_date_is_read(tmp_path):
+    # A fresh user wrote it without quotes (a TOML date): it used to end in a traceback.
+    (tmp_path / "reiki-scan.toml").write_text("effective_date = 2027-04-01\n", encoding="utf-8")
+    assert load_config(tmp_path).effective_date == "2027-04-01"

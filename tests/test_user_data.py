@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -50,6 +51,10 @@ def test_regression_a_citys_rewrites_by_path_in_the_toml_are_drafted_before_the_
     seiri = [p.text for p in docx.Document(str(out / "整理規則案.docx")).paragraphs]
     assert "第5条第1項中「記名押印し」を「氏名を記載し」に改める。" in seiri
     assert "第5条第1項中「記名押印」を「記名」に改める。" not in seiri
+    # The rules file inside the corpus is configuration, not an unreadable input (it used to be
+    # E104 on every run, so every scheduled run exited 1).
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert summary["files"]["skipped_files"] == []
     # `draft` later, from another working folder, still finds the city's rules (stored absolute).
     pipeline.redraft(out, stamp="20270102-090000")
     assert "第5条第1項中「記名押印し」を「氏名を記載し」に改める。" in [

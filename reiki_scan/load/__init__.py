@@ -38,7 +38,8 @@ SUPPORTED_SUFFIXES = frozenset(
 )
 # The suffixes whose files load as a form format (docx, xlsx, pdf: forms.link.FORM_FORMATS).
 FORM_SUFFIXES = frozenset(_WORD + _EXCEL + (".pdf",))
-_SKIP_SUFFIXES = (".jsonl", ".json")
+# JSON outputs, and the YAML of a city's own rewrite rules and policy named in reiki-scan.toml.
+_SKIP_SUFFIXES = (".jsonl", ".json", ".yaml", ".yml")
 _SKIP_NAMES = ("reiki-scan.toml",)
 # Files the operating system or Office leave beside documents (thumbnail caches, folder
 # settings, Finder metadata, lock and temporary files): never input, ignored on every run.
@@ -86,7 +87,8 @@ def list_corpus(root: Path) -> CorpusListing:
 
     Skipped without a word: hidden files and folders (leading ``.``), working folders
     whose name starts with ``_`` (``_build``, ``_old``: a city's scratch space, not its
-    例規), ``reiki-scan.toml``, ``*.json`` / ``*.jsonl``, the corpus' own notes (files
+    例規), ``reiki-scan.toml``, ``*.json`` / ``*.jsonl``, ``*.yaml`` / ``*.yml`` (a city's own
+    rewrite rules and policy beside the toml), the corpus' own notes (files
     named ``README*`` / ``SOURCES*``), operating-system and Office clutter (``Thumbs.db``,
     ``desktop.ini``, ``.DS_Store``, ``~$*`` lock files …: counted in
     :attr:`CorpusListing.ignored`), and linked folders inside ``root`` (their files are
