@@ -414,10 +414,7 @@ def run(corpus: Path, out: Path, config: RunConfig, *, drafts: bool = True, work
                                                       "rerun": {"run": run_id, **scanned.stats.to_json()}},
                                        unreviewed_ledger=unreviewed_ledger_key(out, ws), history=history,
                                        decision_times=_decision_times(stored), progress=progress)
-                report.notes[:0] = archived
-                _follow_moved_mikeshi(ws, history)
-                if report.ledger:
-                    record_written_ledger(out / report.ledger, ws, result.findings, report.ledger_key)
+                _outputs_written(out, ws, report, archived, history, result.findings)
                 ws.finish_run(run_id, scanned.rows, result.findings, diff.counts())
                 det_key, cls_key, _ = cache_keys(manifest, config)
                 ws.prune(det_key, cls_key, manifest["fingerprints"]["code"],
@@ -425,6 +422,17 @@ def run(corpus: Path, out: Path, config: RunConfig, *, drafts: bool = True, work
         finally:
             ws.close()
     return RunOutcome(result, report, scanned.files_read, diff, scanned.stats, run_id, ledgers)
+
+
+def _outputs_written(out: Path, ws: Workspace, report: OutputReport, archived: list[str], history: History,
+                     findings: list[Finding]) -> None:
+    """What a run and a redraft record once their outputs are written: the notes of the files
+    moved to 履歴 first, the stored 見え消し decisions renamed after their moved files, and the
+    ledger written (the workspace knows it as the tool's own)."""
+    report.notes[:0] = archived
+    _follow_moved_mikeshi(ws, history)
+    if report.ledger:
+        record_written_ledger(out / report.ledger, ws, findings, report.ledger_key)
 
 
 def _store_mikeshi(out: Path, ws: Workspace, previous: list[Finding], current: list[Finding]) -> None:
@@ -528,10 +536,7 @@ def redraft(out: Path, *, wait: bool = False, stamp: str | None = None,
                                        stamp=history.stamp, extra_summary=_scan_figures(previous, result.findings),
                                        unreviewed_ledger=unreviewed_ledger_key(out, ws), history=history,
                                        decision_times=_decision_times(stored), progress=progress)
-                report.notes[:0] = archived
-                _follow_moved_mikeshi(ws, history)
-                if report.ledger:
-                    record_written_ledger(out / report.ledger, ws, result.findings, report.ledger_key)
+                _outputs_written(out, ws, report, archived, history, result.findings)
         finally:
             ws.close()
     return result, report, files_read
