@@ -242,3 +242,27 @@ def test_regression_mikeshi_shows_the_linted_change_not_the_raw_one(tenken, tmp_
         if "に押印の上、" in deleted:
             changes.append(inserted)
     assert changes == [["を"]]  # 第5条第2項 (第5条第1項, a 請求書, is 要検討 by policy)
+
+
+@pytest.mark.nlp
+def test_regression_a_proviso_exempting_the_seal_is_not_left_after_the_seal_goes(tmp_path):
+    """「…受領書に記名押印しなければならない。ただし、署名した場合は、押印を要しない。」 was amended
+    to 「記名」 with its ただし書 left exempting a seal nobody asks for any more (a fresh user's
+    case, our own wording): lint.stale_exemption.v1 sends it to 要検討 and 要手作業一覧."""
+    from typer.testing import CliRunner
+
+    from reiki_scan.cli import app
+
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    (corpus / "k.txt").write_text(
+        "○テスト市福祉タクシー利用料金助成規則\n令和2年3月31日\n規則第7号\n"
+        "第3条　申請者は、利用券の交付を受けるときは、受領書に記名押印しなければならない。"
+        "ただし、署名した場合は、押印を要しない。\n", encoding="utf-8")
+    out = tmp_path / "out"
+    assert CliRunner().invoke(app, ["run", str(corpus), "--out", str(out), "--workers", "1"]).exit_code == 0
+    rows = [json.loads(line) for line in (out / "findings.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [(r["match"], r["decision"], r["reason"].split(" ")[1]) for r in rows if r["match"] == "記名押印"] == [
+        ("記名押印", "要検討", "[lint.stale_exemption.v1]")]
+    assert "記名押印" not in all_text(out / "整理規則案.docx")
+    assert read_back(out / "要手作業一覧.docx")[2][1][3].startswith("[lint.stale_exemption.v1]")
