@@ -25,12 +25,12 @@ from reiki_scan.review.ledger import read_ledger
 DATED = re.compile(r".+-[0-9]{8}(?:-[0-9]{6})?(?:-[0-9]+)?\.(?:docx|xlsx)")
 
 
-def _findings(out: Path) -> dict[str, dict]:
+def findings_by_id(out: Path) -> dict[str, dict]:
     rows = [json.loads(x) for x in (out / "findings.jsonl").read_text(encoding="utf-8").splitlines()]
     return {r["id"]: r for r in rows}
 
 
-def _current(out: Path) -> list[str]:
+def current_files(out: Path) -> list[str]:
     """The files of OUT outside the workspace and the history folder, relative, sorted."""
     return sorted(p.relative_to(out).as_posix() for p in out.rglob("*")
                   if p.is_file() and p.relative_to(out).parts[0] not in (".reiki-scan", "履歴"))
@@ -67,7 +67,7 @@ def out(first: Path, tmp_path: Path) -> Path:
 
 
 def test_regression_edited_drafts_move_to_history_and_the_rejection_in_a_moved_mikeshi_still_counts(out):
-    found = _findings(out)
+    found = findings_by_id(out)
     [koryo6] = [f for f in found.values() if f["file"] == "reiki/koryo_shibounin_kisoku.txt"
                 and f["locator"] == "第6条" and f["decision"] == "廃止"]
     # A reviewer rejects one change of the 行旅病人規則's 見え消し (it keeps its other changes) and
@@ -78,14 +78,14 @@ def test_regression_edited_drafts_move_to_history_and_the_rejection_in_a_moved_m
     d.add_paragraph("（法規担当メモ: 総務課と協議）")
     d.save(str(seiri))
     edited = {name: (out / name).read_bytes() for name in (KORYO, "整理規則案.docx")}
-    before = _current(out)
+    before = current_files(out)
 
     _, report, _ = pipeline.redraft(out, stamp="20261201-090000")
 
     history = out / "履歴" / "20261201-090000"
     # OUT holds the current files only, under their own names: nothing dated beside them.
-    assert _current(out) == before
-    assert not [name for name in _current(out) if DATED.fullmatch(Path(name).name)]
+    assert current_files(out) == before
+    assert not [name for name in current_files(out) if DATED.fullmatch(Path(name).name)]
     # The reviewer's files are in the history folder byte for byte, with the redline of the 整理規則案.
     assert {name: (history / name).read_bytes() for name in edited} == edited
     assert sorted(p.relative_to(history).as_posix() for p in history.rglob("*") if p.is_file()) == sorted([
@@ -96,7 +96,7 @@ def test_regression_edited_drafts_move_to_history_and_the_rejection_in_a_moved_m
     assert [p.text for p in docx.Document(str(seiri)).paragraphs][-1] == "（法規担当メモ: 総務課と協議）"
     assert koryo6["id"] not in read_changes(out / KORYO)
     assert len(read_changes(out / KORYO)) == len(read_changes(history / KORYO)) - 1
-    r = _findings(out)[koryo6["id"]]
+    r = findings_by_id(out)[koryo6["id"]]
     assert (r["decision"], r["decided_by"], r["reason"]) == ("存続", "見え消し", "見え消しで却下（2026-11-20）")
     assert ("前の版は 履歴/20261201-090000 に移しました（削除・上書きはしていません）: "
             f"整理規則案.docx、{KORYO}") in report.notes
@@ -107,14 +107,14 @@ def test_regression_edited_drafts_move_to_history_and_the_rejection_in_a_moved_m
 
     # Next time, the rejection is read from the 見え消し in 履歴: it still decides, nothing moves.
     _, report, _ = pipeline.redraft(out, stamp="20261202-090000")
-    r = _findings(out)[koryo6["id"]]
+    r = findings_by_id(out)[koryo6["id"]]
     assert (r["decision"], r["decided_by"], r["reason"]) == ("存続", "見え消し", "見え消しで却下（2026-11-20）")
     assert not (out / "履歴" / "20261202-090000").exists() and report.history == []
-    assert _current(out) == before
+    assert current_files(out) == before
 
 
 def test_regression_a_decision_entered_in_a_ledger_in_history_counts(out):
-    found = _findings(out)
+    found = findings_by_id(out)
     [koryo6] = [f for f in found.values() if f["file"] == "reiki/koryo_shibounin_kisoku.txt"
                 and f["locator"] == "第6条" and f["decision"] == "廃止"]
     [kaisha] = [f for f in found.values() if f["decision"] == "要検討"][:1]
@@ -127,7 +127,7 @@ def test_regression_a_decision_entered_in_a_ledger_in_history_counts(out):
     # A reviewer who went on in the ledger in 履歴 (it was open when the run moved it) is not lost.
     line = _decide(moved, {kaisha["id"]: "廃止"})[kaisha["id"]]
     pipeline.redraft(out, stamp="20261202-090000")
-    f = _findings(out)
+    f = findings_by_id(out)
     assert (f[kaisha["id"]]["decision"], f[kaisha["id"]]["reason"]) == (
         "廃止", f"審査結果により廃止（履歴/20261201-090000/ledger.xlsx 一覧 第{line}行）")
     assert f[koryo6["id"]]["decision"] == "存続"
@@ -166,7 +166,7 @@ def test_regression_files_earlier_versions_wrote_beside_each_other_move_to_histo
     in their name (``ledger-20261129-090000.xlsx``, ``特例規則案-20261129.docx``); an OUT left so
     by an earlier version had several ledgers and drafts and nothing said which to edit. They move to
     履歴 on the next run, intact, and the decisions in the old ledger still count, naming it there."""
-    found = _findings(out)
+    found = findings_by_id(out)
     [koryo6] = [f for f in found.values() if f["file"] == "reiki/koryo_shibounin_kisoku.txt"
                 and f["locator"] == "第6条" and f["decision"] == "廃止"]
     shutil.copyfile(out / "ledger.xlsx", out / "ledger-20261130-090000.xlsx")
@@ -183,9 +183,9 @@ def test_regression_files_earlier_versions_wrote_beside_each_other_move_to_histo
 
     history = out / "履歴" / "20261201-090000"
     assert {name: (history / name).read_bytes() for name in dated} == contents
-    assert not [n for n in _current(out) if DATED.fullmatch(Path(n).name) and n != "メモ-20261130.docx"]
+    assert not [n for n in current_files(out) if DATED.fullmatch(Path(n).name) and n != "メモ-20261130.docx"]
     assert (out / "メモ-20261130.docx").exists()
-    r = _findings(out)[koryo6["id"]]
+    r = findings_by_id(out)[koryo6["id"]]
     assert (r["decision"], r["reason"]) == (
         "存続", f"審査結果により存続（履歴/20261201-090000/ledger-20261130-090000.xlsx 一覧 第{line}行）")
     assert ("以前の版が日付を付けて並べて書いた 4 個のファイルを 履歴/20261201-090000 に移しました"

@@ -8,7 +8,6 @@ current ledger and one current set of drafts, everything earlier under 履歴.""
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import shutil
@@ -20,6 +19,7 @@ import docx
 import openpyxl
 import pytest
 from docx.oxml.ns import qn
+from test_history import current_files, findings_by_id
 
 pytestmark = pytest.mark.nlp
 
@@ -41,16 +41,6 @@ def _cli(repo_root: Path, *args: str) -> subprocess.CompletedProcess:
                           capture_output=True, text=True, encoding="utf-8", timeout=600)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     return proc
-
-
-def _findings(out: Path) -> dict[str, dict]:
-    rows = [json.loads(x) for x in (out / "findings.jsonl").read_text(encoding="utf-8").splitlines()]
-    return {r["id"]: r for r in rows}
-
-
-def _current(out: Path) -> list[str]:
-    return sorted(p.relative_to(out).as_posix() for p in out.rglob("*")
-                  if p.is_file() and p.relative_to(out).parts[0] not in (".reiki-scan", "履歴"))
 
 
 def _history(out: Path) -> list[str]:
@@ -98,7 +88,7 @@ def _commented(path: Path) -> dict[str, str]:
 
 
 def _assert_decisions(out: Path, decided: dict[str, str]) -> None:
-    found = _findings(out)
+    found = findings_by_id(out)
     assert {i: found[i]["decision"] for i in decided} == decided
     assert {found[i]["decided_by"] for i in decided} == {"ledger"}
 
@@ -107,7 +97,7 @@ def test_regression_a_reviewers_months_lose_no_decision_and_carry_their_wording(
     corpus, out = tmp_path / "corpus", tmp_path / "out"
     shutil.copytree(samples, corpus)
     _cli(repo_root, "run", str(corpus), "--out", str(out))
-    found = _findings(out)
+    found = findings_by_id(out)
 
     # Decisions on rows and on a group.
     [hojokin] = [i for i, f in found.items() if f["file"] == "reiki/hojokin_kofu_kisoku.txt"
@@ -149,7 +139,7 @@ def test_regression_a_reviewers_months_lose_no_decision_and_carry_their_wording(
 
     # Months later, one more decision: the tool's 整理規則案 changes elsewhere; the reviewer's
     # wording (and the flag on it) stays in the next draft too, with no new conflict.
-    found = _findings(out)
+    found = findings_by_id(out)
     [koryo4] = [i for i, f in found.items() if f["file"] == KORYO and f["locator"] == "第4条第2項"
                 and f["decision"] == "廃止"]
     _decide(out / "ledger.xlsx", {koryo4: "存続"}, {})
@@ -161,7 +151,7 @@ def test_regression_a_reviewers_months_lose_no_decision_and_carry_their_wording(
     assert list(_commented(out / SEIRI)) == [KORYO_THEIRS]
 
     # OUT holds one current ledger and one current set of drafts; the rest is under 履歴.
-    current = _current(out)
+    current = current_files(out)
     assert [n for n in current if n.endswith(".xlsx") and not n.startswith("forms/")] == ["ledger.xlsx"]
     assert not [n for n in current if DATED.fullmatch(Path(n).name)]
     assert [n for n in current if n.endswith(".docx") and "/" not in n] == sorted(
