@@ -199,10 +199,12 @@ def _is_form_box(f: Finding) -> bool:
 
 
 def seal_kind(f: Finding) -> SealKind | None:
-    """The first kind of seal of ``patterns/grouping.yaml`` whose pattern the normalized seal
-    words of ``f`` hold (「通帳お届出印」 → 届出印), or ``None``."""
+    """The kind of seal of ``patterns/grouping.yaml`` the normalized seal words of ``f`` name
+    first (「通帳お届出印」 → 届出印; 「実印、登録印又は銀行印の押印」 → 登録印; equal places: the
+    earlier kind of the file), or ``None``."""
     words = norm(f.match)
-    return next((k for k in load_grouping_words().seal_kinds if k.pattern.search(words)), None)
+    hits = [(m.start(), n, k) for n, k in enumerate(load_grouping_words().seal_kinds) if (m := k.pattern.search(words))]
+    return min(hits, key=lambda h: h[:2])[2] if hits else None
 
 
 def _seal_words(f: Finding, kind: SealKind | None) -> str:
