@@ -110,7 +110,13 @@ def load_grouping_words(path: Path | None = None) -> GroupingWords:
     """The grouping words of ``path`` (``None``: the bundled ``patterns/grouping.yaml``), validated
     by ``patterns/grouping_schema.json``. Raises :class:`~reiki_scan.errors.PatternDataError`
     naming the file when it cannot be read, breaks the schema or holds an invalid regex."""
-    return _load_cached(str(path or data_dir("patterns") / GROUPING_FILE))
+    return _load_cached(str(path)) if path is not None else _bundled()
+
+
+@lru_cache(maxsize=1)
+def _bundled() -> GroupingWords:
+    # Every finding asks for the words: the bundled file is looked up once, not per call.
+    return _load_cached(str(data_dir("patterns") / GROUPING_FILE))
 
 
 @lru_cache(maxsize=4)
@@ -356,16 +362,19 @@ def group_findings(findings: list[Finding]) -> list[Finding]:
     (requirement, partition, rule) bucket are compared, a bounded number of rows at a time
     (:func:`_components`). Raises :class:`~reiki_scan.errors.PatternDataError` when
     ``grouping.yaml`` is invalid. Call after ``classify``."""
-    keyed = [(requirement(f), partition(f), f) for f in findings]
+    keyed: list[tuple[tuple, tuple, str | None, Finding]] = []
     wordings: dict[tuple, set[str]] = {}
-    for req, part, f in keyed:
-        if _needs_wording(req):
-            wordings.setdefault((req, part, f.rule), set()).add(requirement_wording(f))
+    for f in findings:
+        req, part = requirement(f), partition(f)
+        wording = requirement_wording(f) if _needs_wording(req) else None
+        if wording is not None:
+            wordings.setdefault((req, part, f.rule), set()).add(wording)
+        keyed.append((req, part, wording, f))
     leaders = {key: _components(sorted(ws)) for key, ws in wordings.items()}
     out = []
-    for req, part, f in keyed:
-        if _needs_wording(req):
-            req = (*req, f.rule, leaders[(req, part, f.rule)][requirement_wording(f)])
+    for req, part, wording, f in keyed:
+        if wording is not None:
+            req = (*req, f.rule, leaders[(req, part, f.rule)][wording])
         out.append(f.with_(group=_group_id(req, part)))
     return out
 
