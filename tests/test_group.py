@@ -334,3 +334,13 @@ def test_a_few_thousand_clauses_group_blockwise_into_their_families():
     assert len(by_family) == 40  # every family is one group and no two families share one
     words = sorted({requirement_wording(f) for f in findings})
     assert _components(words, chunk=7) == _components(words, chunk=len(words))
+
+
+def test_regression_two_groups_never_share_a_label():
+    # 登録印 named in mentions of two categories (実印, 印鑑提出) once gave two groups both labelled
+    # 「登録印（言及） → 対象外（変更なし）」: mentions are confirmed per category.
+    mentions = [_finding(i, text="登録印の取扱い", match="登録印", category=c, modality="言及", requires_seal=False,
+                         decision="対象外", proposal="対象外") for i, c in enumerate(["実印", "印鑑提出", "実印"])]
+    groups = summarize_groups(group_findings(mentions))
+    assert [(g.size, g.label) for g in groups] == [(2, "実印（言及） → 対象外（変更なし）"),
+                                                  (1, "印鑑提出（言及） → 対象外（変更なし）")]

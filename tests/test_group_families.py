@@ -12,6 +12,7 @@ import pytest
 from reiki_scan import pipeline
 from reiki_scan.config import RunConfig
 from reiki_scan.evaluate import GroupingScore, load_split, part_rows, score_grouping
+from reiki_scan.group import summarize_groups
 
 MUNICIPAL = Path(__file__).resolve().parent / "data" / "municipal"
 
@@ -52,7 +53,8 @@ def test_pairwise_scores_count_each_pair_once():
 @pytest.mark.nlp
 @pytest.mark.slow
 def test_grouping_against_the_labelled_families():
-    findings = [f.to_json() for f in pipeline.scan(MUNICIPAL, RunConfig(), workers=1).findings]
+    scanned = pipeline.scan(MUNICIPAL, RunConfig(), workers=1).findings
+    findings = [f.to_json() for f in scanned]
     rows, split = _labels(), load_split(MUNICIPAL / "split.json")
     got = {part: score_grouping(part_rows(rows, split, part), findings) for part in ("dev", "test")}
     # Issue 20 asks precision ≥ 0.95 and recall ≥ 0.90; not met. Recall is bounded by the proposals:
@@ -70,3 +72,7 @@ def test_grouping_against_the_labelled_families():
     assert got["dev"] == GroupingScore(rows=75, matched=66, pairs_same_family=114, pairs_same_group=77, pairs_both=64)
     assert got["test"] == GroupingScore(rows=27, matched=22, pairs_same_family=12, pairs_same_group=4, pairs_both=4)
     assert (round(got["dev"].precision, 3), round(got["dev"].recall, 3)) == (0.831, 0.561)
+    # Every group reads 「requirement → change」 and no two groups read alike (107 groups before).
+    labels = [g.label for g in summarize_groups(scanned)]
+    assert (len(scanned), len(labels), len(set(labels))) == (1005, 103, 103)
+    assert all(" → " in label for label in labels)

@@ -16,8 +16,8 @@ when their sentences read alike (:func:`requirement`):
   clauses apart: the ground the proposal rests on as the policy quoted it (「国の法令等により押印が
   求められ」), else the sentence (:func:`wording_key`), in single-link clusters of
   ``rapidfuzz.fuzz.ratio`` ≥ :data:`SIMILARITY_THRESHOLD`;
-- a mention, an exemption, or a clause proposed 対象外 or 対応済: its seal words only (the reviewer
-  confirms the kind, not each document);
+- a mention, an exemption, or a clause proposed 対象外 or 対応済: its category (a special seal by its
+  own word) only: the reviewer confirms the kind, not each document or each name of a seal;
 
 within the partition no group crosses (:func:`partition`): proposal, transformation, category,
 modality and requires_seal — a group never mixes proposals, and an exempting or merely mentioning
@@ -225,18 +225,20 @@ def requirement(f: Finding) -> tuple[str, ...]:
     """What ``f`` requires, without its proposal: ``("様式", name field, marker)`` for a form's
     seal box; ``("条項", seal words, governing verb, document kind)`` for a clause that requires
     a seal and whose proposal changes or keeps it (the verb only when the seal words are its
-    object and it is not one of ``neutral_verbs``); ``("条項", seal words)`` for a mention, an
-    exemption, a clause proposed 対象外 or 対応済 (there the reviewer confirms the kind, not each
-    document), and a kind of seal that is ``alone`` when no verb or document tells more. Findings
+    object and it is not one of ``neutral_verbs``; the seal words are the kind of seal they name,
+    :func:`seal_kind`, else the category); ``("条項", category)`` for a mention, an exemption, a
+    clause proposed 対象外 or 対応済 (there the reviewer confirms the kind, not each document);
+    ``("条項", kind)`` for a kind of seal that is ``alone`` when no verb or document tells more. Findings
     with equal requirements and equal partitions (:func:`partition`) share a group. Raises
     :class:`~reiki_scan.errors.PatternDataError` when ``grouping.yaml`` is invalid."""
     words = load_grouping_words()
     if _is_form_box(f):
         return ("様式", norm(f.name_field), words.markers.get(norm(f.match), norm(f.match)))
+    if f.modality in ("言及", "免除") or _proposal(f) in _CONFIRMED:
+        # Confirmed per category: the reviewer checks the kind the policy named, not each seal.
+        return ("条項", _seal_words(f, None))
     kind = seal_kind(f)
     seal = _seal_words(f, kind)
-    if f.modality in ("言及", "免除") or _proposal(f) in _CONFIRMED:
-        return ("条項", seal)
     verb = ""
     m = _GOVERNED.match(f.evidence)
     if m and norm(m.group(1)) in norm(f.match) and m.group(2) not in words.neutral_verbs:
