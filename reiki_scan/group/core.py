@@ -6,38 +6,50 @@ when their sentences read alike (:func:`requirement`):
 
 - a form's seal box: the name field it belongs to and the marker (「氏名」「印」; ㊞ and (印) are 印),
   so identical boxes on any form are one group per proposal;
-- a clause: its seal words (the category; a special seal by its own word: 契印, 訂正印), the verb
-  the seal words are the object of (印鑑登録証明書を**添え**; not 押す/使用, which add nothing), and
-  the kind of document the seal goes on (the parse's target, else the last document word written
-  before the seal words, reduced to that word: 補助金交付申請書 → 申請書). When neither a verb nor a
-  document is known (「押印が義務付けられているもの」), the wording (:func:`wording_key`) tells
-  such clauses apart: single-link clusters of ``rapidfuzz.fuzz.ratio`` ≥ :data:`SIMILARITY_THRESHOLD`;
-- a mention, an exemption, or a clause proposed 対象外 or 対応済: its seal words only (the reviewer
-  confirms the kind, not each document);
+- a clause: its seal words (the category, or the kind of seal its words name: 通帳届出印, お届け印 and
+  銀行印 are one 届出印; a special seal by its own word: 契印, 訂正印), the verb the seal words are the
+  object of (印鑑登録証明書を**添え**; not 押す/持参/義務付け, which add nothing), and the kind of document
+  the seal goes on (the parse's target, else the last document word written before the seal
+  words, reduced to that word: 補助金交付申請書 → 申請書). A kind of seal that states the
+  requirement alone (a bank's 届出印) needs nothing more. When
+  neither a verb nor a document is known (「押印が義務付けられているもの」), the wording tells such
+  clauses apart: the ground the proposal rests on as the policy quoted it (「国の法令等により押印が
+  求められ」), else the sentence (:func:`wording_key`), in single-link clusters of
+  ``rapidfuzz.fuzz.ratio`` ≥ :data:`SIMILARITY_THRESHOLD`;
+- a mention, an exemption, or a clause proposed 対象外 or 対応済: its category (a special seal by its
+  own word) only: the reviewer confirms the kind, not each document or each name of a seal;
 
 within the partition no group crosses (:func:`partition`): proposal, transformation, category,
 modality and requires_seal — a group never mixes proposals, and an exempting or merely mentioning
 clause never joins an obligation. The group's label says what the reviewer decides: the
 requirement and its change (:func:`group_label`), e.g. 「…申請書に記名押印しなければならない → 記名」.
-Measured against labelled families with :func:`reiki_scan.evaluate.score_grouping`.
+Measured against labelled families with :func:`reiki_scan.evaluate.score_grouping`. The words
+(document words, verbs that add nothing, box markers, kinds of seal, the change each proposal
+makes) are data: ``patterns/grouping.yaml`` (:func:`load_grouping_words`).
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 
 from rapidfuzz import fuzz, process
 
+from ..data import data_dir, load_checked_yaml
+from ..errors import PatternDataError
 from ..models import Finding
 from ..textnorm import norm
 
 # For clauses tied to no document and no verb: the wording similarity (rapidfuzz.fuzz.ratio, an
 # Indel similarity over characters, which suits unspaced Japanese) at which two are one
 # requirement. On the labelled families of tests/data/municipal (dev part), single-link at 50
-# gave pairwise precision 0.889 (recall 0.170); at 40, 0.727; no split at all, 0.348.
+# (and at 40) gives pairwise precision 0.829 and recall 0.553; at 60, 0.820 / 0.360; at 70,
+# 0.878 / 0.316.
 SIMILARITY_THRESHOLD = 50.0
 _NUM = r"[0-9〇一二三四五六七八九十百千]+"
 _LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
@@ -51,22 +63,89 @@ _REFS = (
     (re.compile(rf"(令和|平成|昭和|大正|明治)({_NUM}|元)年"), "N年"),
     (re.compile(_NUM), "N"),
 )
-# The last document word of a target names its kind: 補助金等交付申請書 → 申請書, 使用印鑑届 → 届.
-# Longest first, so that 証明書 wins over 書.
-_DOC_WORDS = re.compile(
-    r"(申請書|請求書|届出書|報告書|契約書|見積書|入札書|受領書|領収書|委任状|請書|同意書|承諾書|誓約書|保証書|"
-    r"証明書|計画書|調書|議事録|依頼書|申込書|出勤表|台帳|届|書面|文書|様式|欄|書類|書|簿|券)$")
-# The document a seal goes on, written before the seal words when the parse named none:
-# 「前項の書面には、…記名押印」「出勤簿(様式第1号)を使用する場合は、自ら押印」.
-_DOC_BEFORE = re.compile(_DOC_WORDS.pattern.removesuffix("$") + r"(?![\u4e00-\u9fff\u30a0-\u30ff々])")
-# Form box markers written differently for the same box.
-_MARKERS = {"㊞": "印", "(印)": "印", "印": "印"}
-# Verbs that only say the seal is used (お届け印を押印し, 印鑑を使用し): they add nothing to the seal words.
-_SEALING_VERBS = frozenset({"押印", "押印し", "押す", "押し", "押さ", "なつ印", "使用"})
 _GOVERNED = re.compile(r"^dep: (\S+) -obj-> (\S+)")
-# The change a proposal makes, as a reviewer reads it at the end of a group label.
-_CHANGE = {"廃止": "削る", "記名に改める": "記名", "署名に改める": "署名", "存続": "存続",
-           "要検討": "要検討", "対応済": "対応済（変更なし）", "対象外": "対象外（変更なし）"}
+# A ground quoted by the policy shorter than this is a word (「届出印」「契約書」), not a wording.
+_GROUND_MIN = 9
+_QUOTED = re.compile(r"「([^」]*)」")
+# Wordings shorter than this join only wordings equal to them: on one to three characters the
+# Indel ratio says nothing (「印」 and 「収受印」 share one character and score 50).
+_FUZZY_MIN = 4
+# Rows of the similarity matrix computed at once: a bucket of n wordings holds _CHUNK × n bytes,
+# not n × n (a city of 3,000 regulations may put tens of thousands of clauses in one bucket).
+_CHUNK = 256
+GROUPING_FILE = "grouping.yaml"
+
+
+@dataclass(frozen=True)
+class SealKind:
+    """A kind of seal told by the seal words (``patterns/grouping.yaml`` ``seal_kinds``): ``kind``
+    (「届出印」), ``pattern`` run on the normalized match, ``alone`` when the kind states the
+    requirement without a verb or a document."""
+
+    id: str
+    kind: str
+    pattern: re.Pattern[str]
+    alone: bool
+    examples: tuple[str, ...]
+    counter_examples: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class GroupingWords:
+    """``patterns/grouping.yaml`` loaded: ``document_words`` longest first (a target's last word;
+    ``document_before``: any not inside a longer word), ``neutral_verbs``,
+    ``markers`` and ``changes`` (proposal → the change a label ends with), ``seal_kinds`` in
+    order, and ``raw`` (the validated YAML, with the examples)."""
+
+    document_words: re.Pattern[str]
+    document_before: re.Pattern[str]
+    neutral_verbs: frozenset[str]
+    markers: dict[str, str]
+    seal_kinds: tuple[SealKind, ...]
+    changes: dict[str, str]
+    raw: dict
+
+
+def load_grouping_words(path: Path | None = None) -> GroupingWords:
+    """The grouping words of ``path`` (``None``: the bundled ``patterns/grouping.yaml``), validated
+    by ``patterns/grouping_schema.json``. Raises :class:`~reiki_scan.errors.PatternDataError`
+    naming the file when it cannot be read, breaks the schema or holds an invalid regex."""
+    return _load_cached(str(path)) if path is not None else _bundled()
+
+
+@lru_cache(maxsize=1)
+def _bundled() -> GroupingWords:
+    # Every finding asks for the words: the bundled file is looked up once, not per call.
+    return _load_cached(str(data_dir("patterns") / GROUPING_FILE))
+
+
+@lru_cache(maxsize=4)
+def _load_cached(source_str: str) -> GroupingWords:
+    source = Path(source_str)
+    schema_path = data_dir("patterns") / "grouping_schema.json"
+    try:
+        schema = json.loads(schema_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as e:
+        raise PatternDataError(f"まとめ語のスキーマを読めません: {e}", path=str(schema_path)) from e
+    raw = load_checked_yaml(source, schema, "まとめ語")
+    kinds = []
+    for k in raw["seal_kinds"]:
+        try:
+            rx = re.compile(k["pattern"])
+        except re.error as e:
+            raise PatternDataError(f"まとめ語 {k['id']} の正規表現が不正です ({e})。grouping.yaml を直してください",
+                                   path=str(source)) from e
+        kinds.append(SealKind(k["id"], k["kind"], rx, k["alone"], tuple(k["examples"]), tuple(k["counter_examples"])))
+    words = sorted(raw["document_words"]["words"], key=lambda w: (-len(w), w))
+    alternatives = "(" + "|".join(map(re.escape, words)) + ")"
+    return GroupingWords(
+        document_words=re.compile(alternatives + "$"),
+        # A document word not followed by more of a word (「申請書に」, not 「申請書類」's 申請書).
+        document_before=re.compile(alternatives + r"(?![\u4e00-\u9fff\u30a0-\u30ff々])"),
+        neutral_verbs=frozenset(raw["neutral_verbs"]["words"]), markers=dict(raw["markers"]["map"]),
+        seal_kinds=tuple(kinds), changes=dict(raw["changes"]["map"]), raw=raw)
+
+
 _FORM_CATEGORIES = ("様式印欄",)
 # Characters of the wording a label quotes when no document tells the requirement.
 _QUOTE = 16
@@ -117,7 +196,7 @@ def _proposal(f: Finding) -> str:
 def document_kind(target: str) -> str:
     """The kind of document ``target`` names, by its last document word: ``補助金交付申請書`` →
     ``申請書``, ``使用印鑑届`` → ``届``, ``決裁欄`` → ``欄``; ``""`` when it names none."""
-    m = _DOC_WORDS.search(norm(target))
+    m = load_grouping_words().document_words.search(norm(target))
     return m.group(1) if m else ""
 
 
@@ -125,9 +204,20 @@ def _is_form_box(f: Finding) -> bool:
     return bool(f.name_field) and f.category in _FORM_CATEGORIES
 
 
-def _seal_words(f: Finding) -> str:
+def seal_kind(f: Finding) -> SealKind | None:
+    """The kind of seal of ``patterns/grouping.yaml`` the normalized seal words of ``f`` name
+    first (「通帳お届出印」 → 届出印; 「実印、登録印又は銀行印の押印」 → 登録印; equal places: the
+    earlier kind of the file), or ``None``."""
+    words = norm(f.match)
+    hits = [(m.start(), n, k) for n, k in enumerate(load_grouping_words().seal_kinds) if (m := k.pattern.search(words))]
+    return min(hits, key=lambda h: h[:2])[2] if hits else None
+
+
+def _seal_words(f: Finding, kind: SealKind | None) -> str:
     # A special or office seal is told apart by its own word (契印, 訂正印, 受付印); the other
     # categories name their seal words already (押なつ, なつ印 and 押印 are one 押印).
+    if kind is not None:
+        return kind.kind
     return norm(f.match) if f.category == "その他の印" else f.category
 
 
@@ -135,31 +225,52 @@ def requirement(f: Finding) -> tuple[str, ...]:
     """What ``f`` requires, without its proposal: ``("様式", name field, marker)`` for a form's
     seal box; ``("条項", seal words, governing verb, document kind)`` for a clause that requires
     a seal and whose proposal changes or keeps it (the verb only when the seal words are its
-    object); ``("条項", seal words)`` for a mention, an exemption, and a clause proposed 対象外 or
-    対応済 (there the reviewer confirms the kind, not each document). Findings with equal
-    requirements and equal partitions (:func:`partition`) share a group."""
+    object and it is not one of ``neutral_verbs``; the seal words are the kind of seal they name,
+    :func:`seal_kind`, else the category); ``("条項", category)`` for a mention, an exemption, a
+    clause proposed 対象外 or 対応済 (there the reviewer confirms the kind, not each document);
+    ``("条項", kind)`` for a kind of seal that is ``alone`` when no verb or document tells more. Findings
+    with equal requirements and equal partitions (:func:`partition`) share a group. Raises
+    :class:`~reiki_scan.errors.PatternDataError` when ``grouping.yaml`` is invalid."""
+    words = load_grouping_words()
     if _is_form_box(f):
-        return ("様式", norm(f.name_field), _MARKERS.get(norm(f.match), norm(f.match)))
+        return ("様式", norm(f.name_field), words.markers.get(norm(f.match), norm(f.match)))
     if f.modality in ("言及", "免除") or _proposal(f) in _CONFIRMED:
-        return ("条項", _seal_words(f))
+        # Confirmed per category: the reviewer checks the kind the policy named, not each seal.
+        return ("条項", _seal_words(f, None))
+    kind = seal_kind(f)
+    seal = _seal_words(f, kind)
     verb = ""
     m = _GOVERNED.match(f.evidence)
-    if m and norm(m.group(1)) in norm(f.match) and m.group(2) not in _SEALING_VERBS:
+    if m and norm(m.group(1)) in norm(f.match) and m.group(2) not in words.neutral_verbs:
         verb = m.group(2)
     # A target that is the seal's own document (印鑑登録証明書 for 印鑑登録証明書) names no other.
     own = norm(f.target) and (norm(f.target) in norm(f.match) or norm(f.match) in norm(f.target))
     doc = "" if own else document_kind(f.target) or _document_before(f)
-    return ("条項", _seal_words(f), verb, doc)
+    if kind is not None and kind.alone and not verb and not doc:
+        return ("条項", seal)
+    return ("条項", seal, verb, doc)
 
 
 def _document_before(f: Finding) -> str:
-    """The last document word followed by に/には/へ in ``f``'s sentence before its seal words."""
+    """The last document word written before ``f``'s seal words and not inside a longer word
+    (「前項の書面には…記名押印」「契約書が2枚以上にわたるときは…契印」)."""
     at = f.start - f.unit_start
     if not (0 <= at and f.text[at:at + len(f.match)] == f.match):
         at = max(f.text.find(f.match), 0)  # a finding read back from findings.jsonl has no unit_start
-    before = norm(f.text[:at])
-    hits = _DOC_BEFORE.findall(before)
+    hits = load_grouping_words().document_before.findall(norm(f.text[:at]))
     return hits[-1] if hits else ""
+
+
+def requirement_wording(f: Finding) -> str:
+    """The wording that tells apart clauses tied to no document and no verb: the ground the
+    proposal rests on as the policy quoted it when it is a wording (the first 「…」 of the rule
+    that fired, :data:`_GROUND_MIN` characters or more: 「国及び県の法令等により押印が求められ」),
+    else the sentence; :func:`wording_key` of it."""
+    fired = [why for _rule, hit, why in f.policy_trace if hit]
+    quoted = _QUOTED.search(fired[-1]) if fired else None
+    if quoted and len(quoted.group(1)) >= _GROUND_MIN:
+        return wording_key(quoted.group(1))
+    return wording_key(f.text)
 
 
 def partition(f: Finding) -> tuple:
@@ -175,7 +286,7 @@ def group_label(f: Finding) -> str:
     存続」, 「公印（言及） → 対象外（変更なし）」, 「押印の免除 → 対応済（変更なし）」, 「公印を求める定め →
     対象外（変更なし）」; with no document, the opening of the wording first: 「「定款には、…」…署名又は
     記名押印しなければならない → 存続」."""
-    change = _CHANGE.get(_proposal(f), _proposal(f))
+    change = load_grouping_words().changes.get(_proposal(f), _proposal(f))
     req = requirement(f)
     if req[0] == "様式":
         return f"様式の{req[1]}欄の「{req[2]}」 → {change}"
@@ -184,7 +295,7 @@ def group_label(f: Finding) -> str:
         return f"{seal}（言及） → {change}"
     if f.modality == "免除":
         return f"{seal}の免除 → {change}"
-    if len(req) == 2:  # an obligation proposed 対象外 or 対応済: confirmed per kind of seal
+    if len(req) == 2:  # proposed 対象外 or 対応済, or a kind of seal alone: one decision per kind
         return f"{seal}を求める定め → {change}"
     verb, doc = req[2:]
     words = seal if seal in _VERBAL else norm(f.match)
@@ -194,7 +305,7 @@ def group_label(f: Finding) -> str:
     if verb:
         return f"{lead}{words}を{verb}… → {change}"
     # Tied to no document: the wording is the requirement, so the label quotes its opening.
-    wording = wording_key(f.text)
+    wording = requirement_wording(f)
     if not doc and len(wording) <= _QUOTE:  # a form line or an item: its words are the requirement
         return f"「{wording}」 → {change}"
     quote = f"「{wording[:_QUOTE]}…」" if not doc else ""
@@ -214,9 +325,12 @@ def _needs_wording(req: tuple) -> bool:
     return req[0] == "条項" and len(req) == 4 and not req[2] and not req[3]
 
 
-def _components(words: list[str]) -> dict[str, str]:
+def _components(words: list[str], chunk: int = _CHUNK) -> dict[str, str]:
     """Single-link clusters of ``words`` (distinct, sorted): each word → the least word of its
-    cluster, two words joined when ``rapidfuzz.fuzz.ratio`` ≥ :data:`SIMILARITY_THRESHOLD`."""
+    cluster, two words of :data:`_FUZZY_MIN` characters or more joined when ``rapidfuzz.fuzz.ratio``
+    ≥ :data:`SIMILARITY_THRESHOLD` (a shorter word stands alone: equal words are one already). The
+    scores are computed ``chunk`` rows at a time against the words after them (uint8), so memory
+    stays at ``chunk`` × len(words) bytes; the clusters do not depend on ``chunk``."""
     parent = list(range(len(words)))
 
     def root(i: int) -> int:
@@ -225,11 +339,15 @@ def _components(words: list[str]) -> dict[str, str]:
             i = parent[i]
         return i
 
-    scores = process.cdist(words, words, scorer=fuzz.ratio, score_cutoff=SIMILARITY_THRESHOLD)
-    for i, j in zip(*scores.nonzero()):
-        ri, rj = root(int(i)), root(int(j))
-        if ri != rj:
-            parent[max(ri, rj)] = min(ri, rj)  # the least index (word) leads: the order is fixed
+    fuzzy = [k for k, w in enumerate(words) if len(w) >= _FUZZY_MIN]
+    long_words = [words[k] for k in fuzzy]
+    for lo in range(0, len(long_words), chunk):
+        scores = process.cdist(long_words[lo:lo + chunk], long_words[lo:], scorer=fuzz.ratio,
+                               score_cutoff=SIMILARITY_THRESHOLD, dtype="uint8")
+        for i, j in zip(*scores.nonzero()):
+            ri, rj = root(fuzzy[lo + int(i)]), root(fuzzy[lo + int(j)])
+            if ri != rj:
+                parent[max(ri, rj)] = min(ri, rj)  # the least index (word) leads: the order is fixed
     return {w: words[root(i)] for i, w in enumerate(words)}
 
 
@@ -239,19 +357,26 @@ def group_findings(findings: list[Finding]) -> list[Finding]:
     Group ids are ``g-`` + 8 hex digits of SHA-1 over the requirement (:func:`requirement`) and
     the partition (:func:`partition`), so the same requirement gets the same id on every run
     and two proposals never share one. A requirement tied to no document and no verb is split
-    further by wording: single-link clusters of :func:`wording_key` with ``rapidfuzz.fuzz.ratio``
-    ≥ :data:`SIMILARITY_THRESHOLD` (the least wording of a cluster in its id), which no input
-    order changes. Call after ``classify``."""
-    keyed = [(requirement(f), partition(f), f) for f in findings]
+    further by the policy rule that gave the proposal (the ground of a kept clause: a 契約書 under
+    地方自治法 and a national form are two questions) and by wording: single-link clusters of
+    :func:`requirement_wording` with ``rapidfuzz.fuzz.ratio`` ≥ :data:`SIMILARITY_THRESHOLD` (the
+    least wording of a cluster in its id), which no input order changes. Only wordings of one
+    (requirement, partition, rule) bucket are compared, a bounded number of rows at a time
+    (:func:`_components`). Raises :class:`~reiki_scan.errors.PatternDataError` when
+    ``grouping.yaml`` is invalid. Call after ``classify``."""
+    keyed: list[tuple[tuple, tuple, str | None, Finding]] = []
     wordings: dict[tuple, set[str]] = {}
-    for req, part, f in keyed:
-        if _needs_wording(req):
-            wordings.setdefault((req, part), set()).add(wording_key(f.text))
+    for f in findings:
+        req, part = requirement(f), partition(f)
+        wording = requirement_wording(f) if _needs_wording(req) else None
+        if wording is not None:
+            wordings.setdefault((req, part, f.rule), set()).add(wording)
+        keyed.append((req, part, wording, f))
     leaders = {key: _components(sorted(ws)) for key, ws in wordings.items()}
     out = []
-    for req, part, f in keyed:
-        if _needs_wording(req):
-            req = (*req, leaders[(req, part)][wording_key(f.text)])
+    for req, part, wording, f in keyed:
+        if wording is not None:
+            req = (*req, f.rule, leaders[(req, part, f.rule)][wording])
         out.append(f.with_(group=_group_id(req, part)))
     return out
 

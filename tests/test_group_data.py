@@ -1,0 +1,74 @@
+"""patterns/grouping.yaml: every example and counter-example holds, the schema rejects a broken
+file, and the words cover every decision a proposal can be."""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+
+from reiki_scan.data import data_dir, load_yaml
+from reiki_scan.errors import PatternDataError
+from reiki_scan.group import document_kind, load_grouping_words, seal_kind
+from reiki_scan.models import DECISIONS, Finding
+
+WORDS = load_grouping_words()
+
+
+def _finding(match: str) -> Finding:
+    return Finding(id="f", file="a.txt", title="", doc_kind="規則", locator="第1条", text=match, match=match,
+                   start=0, end=len(match), category="押印", requires_seal=True, modality="義務", pattern="p",
+                   source_ref="p1")
+
+
+@pytest.mark.parametrize("example", WORDS.raw["document_words"]["examples"])
+def test_document_word_examples(example):
+    target, kind = example.split(" => ")
+    assert document_kind(target) == kind
+
+
+@pytest.mark.parametrize("counter", WORDS.raw["document_words"]["counter_examples"])
+def test_document_word_counter_examples(counter):
+    assert document_kind(counter) == ""
+
+
+def test_longer_document_words_win():
+    assert [document_kind(t) for t in ("印鑑登録証明書", "若者住宅使用請書", "口座振替依頼書", "誓約書")] == [
+        "証明書", "請書", "依頼書", "誓約書"]
+
+
+def test_neutral_verb_examples_and_counter_examples():
+    verbs = WORDS.raw["neutral_verbs"]
+    assert all(v in WORDS.neutral_verbs for v in verbs["examples"])
+    assert not any(v in WORDS.neutral_verbs for v in verbs["counter_examples"])
+
+
+@pytest.mark.parametrize("entry", WORDS.raw["seal_kinds"], ids=lambda e: e["id"])
+def test_seal_kind_examples_and_counter_examples(entry):
+    # Kinds are tried in order: an example must be read as its own kind, not an earlier one.
+    assert [getattr(seal_kind(_finding(e)), "kind", None) for e in entry["examples"]] == [entry["kind"]] * len(
+        entry["examples"])
+    assert not any(getattr(seal_kind(_finding(c)), "kind", None) == entry["kind"] for c in entry["counter_examples"])
+
+
+def test_ids_are_unique_and_every_decision_has_a_change():
+    raw = WORDS.raw
+    ids = [raw[k]["id"] for k in ("document_words", "neutral_verbs", "markers", "changes")] + [
+        k["id"] for k in raw["seal_kinds"]]
+    assert len(ids) == len(set(ids))
+    assert set(WORDS.changes) == set(DECISIONS)
+    assert WORDS.markers == {"㊞": "印", "(印)": "印", "印": "印"}
+
+
+def test_a_broken_grouping_file_is_rejected_naming_the_file(tmp_path):
+    raw = load_yaml((data_dir("patterns") / "grouping.yaml").read_text(encoding="utf-8"))
+    raw["seal_kinds"][0]["alone"] = "yes"
+    bad = tmp_path / "grouping.yaml"
+    bad.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(PatternDataError, match="まとめ語の形式が不正です") as e:
+        load_grouping_words(bad)
+    assert str(bad) in str(e.value)
+    raw["seal_kinds"][0]["alone"] = True
+    raw["seal_kinds"][0]["pattern"] = "届出印("
+    bad.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(PatternDataError, match="正規表現が不正です"):
+        load_grouping_words(bad)
