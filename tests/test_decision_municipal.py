@@ -43,10 +43,12 @@ def test_dev_decision_agreement(ginza):
     agreement, pairs, kinds = _decisions("dev")
     # 0.929 when measured with issue 20's classifier alone; 0.926 with issue 17's second detection
     # round merged (its newly found requirements bring their own disagreements).
-    assert (agreement, pairs) == (0.926, 311)
+    # 0.929 once a guidance page's title and lists were read right (issue 18's locators): one
+    # notice's note no longer read as the list item above it (対応済 → 対象外).
+    assert (agreement, pairs) == (0.929, 311)
     assert agreement >= 0.90
     # What is left is mostly detection's (a requirement read as a mention: 存続 → 対象外).
-    assert kinds == {"存続 → 対応済": 5, "要検討 → 対応済": 4, "対応済 → 対象外": 3, "存続 → 対象外": 2,
+    assert kinds == {"存続 → 対応済": 5, "要検討 → 対応済": 4, "対応済 → 対象外": 2, "存続 → 対象外": 2,
                      "対象外 → 廃止": 2, "対応済 → 廃止": 1, "存続 → 要検討": 1, "存続 → 廃止": 1,
                      "対応済 → 存続/対応済": 1, "対象外 → 存続": 1, "要検討 → 廃止": 1, "対応済 → 存続": 1}
 
