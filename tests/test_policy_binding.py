@@ -161,3 +161,28 @@ def test_regression_national_basis_is_recorded_only_when_a_rule_relies_on_it(gin
         ("第2条", "公印", "対象外", "official_seal", ""),
         ("第3条", "記名押印", "存続", "national_basis", "「法第12条の規定による」"),
     ]
+
+
+@pytest.mark.nlp
+def test_regression_review_notice_still_reviewing_some_seals_is_youkentou_not_done(ginza, tmp_path):
+    # A city's review notice: what it abolished is 対応済, what it says it goes on reviewing is not.
+    page = ("行政手続きの押印の見直し\n"
+            "現在押印を求めている町独自の手続のうち、押印を廃止する手続は1,013手続です。\n"
+            "実印を求める手続など86手続は、押印の存続も含め引き続き検討します。\n"
+            "押印の必要性を検証し、押印の廃止を検討した結果は、次のとおりです。\n")
+    got: dict[str, set[str]] = {}
+    for f in _scan_text(tmp_path, "minaoshi.txt", page, "default"):
+        if f.locator == "本文":
+            got.setdefault(f.text[:6], set()).add(f"{f.decision} {f.rule.split('.')[2]}")
+    assert got == {"現在押印を求": {"対応済 review_done", "対応済 exempt"},
+                   "実印を求める": {"要検討 under_review"},
+                   # 「検討した結果」: the review is done
+                   "押印の必要性": {"対応済 review_done", "対応済 exempt"}}
+
+
+@pytest.mark.nlp
+def test_regression_seal_on_a_bank_transfer_form_is_the_banks_registered_seal(ginza, tmp_path):
+    page = ("口座振替制度\n口座振替依頼書(はがき)に記入・押印の上、市役所に郵送してください。\n")
+    [f] = [f for f in _scan_text(tmp_path, "koza.txt", page, "default") if f.requires_seal]
+    assert (f.match, f.decision, f.rule) == ("押印", "存続", "policy.default.registered_seal.v1")
+    assert f.policy_trace[-1][2] == "登録印・印影照合: 「口座振替依頼書」（押印する文書）"
