@@ -63,7 +63,10 @@ def test_test_decision_agreement_in_aggregate(ginza):
     # Scored once, at the end of issue 20 (before: 0.732 over 112). Short of the 0.90 asked.
     agreement, pairs, _ = _decisions("test")
     # Scored again, in aggregate only, once issue 17's second detection round was merged: 0.804.
-    assert (agreement, pairs) == (0.804, 112)
+    # Scored a third time, once, in aggregate, with the guidance-page locators, the conditions bound to
+    # the seal's sentence or form, under_review and the bank's 届出印 (code frozen): 0.804 before.
+    # Still short of the 0.90 asked.
+    assert (agreement, pairs) == (0.821, 112)
 
 
 def test_decision_agreement_counts_a_row_once_and_only_when_every_finding_agrees():

@@ -105,8 +105,12 @@ TEST_FIGURES = {
     "rows": 235, "files": 32,
     "tp_fp_fn": (22, 17, 5), "precision": 0.564, "recall": 0.815,
     "category": (0.909, 22, 2),
-    "locator": (0.699, 206),  # LABELLING's words for unnumbered text since issue 18 (was 0.66)
-    "required_locator": (0.5, 22),
+    # LABELLING's words for unnumbered text since issue 18 (was 0.66). Scored a fourth time, once, in
+    # aggregate, after the locators of guidance pages (headings 見出し, lists ending at the page's next
+    # line, items on one line, skip links no title; code frozen): before it, locator (0.699, 206) and
+    # required locator (0.5, 22); every other figure unchanged.
+    "locator": (0.743, 206),
+    "required_locator": (0.591, 22),
     "kinds": {"category": {"category": 2}, "modality_miss": {"miss": 3},
               "negation_condition": {"false_hit": 2}, "office_stamp": {"false_hit": 2},
               "omission": {"false_hit": 2}, "one_requirement": {"multi": 2},
