@@ -100,27 +100,36 @@ NAVIGATION_WORDS = frozenset(
     "前へ 次へ 前の例規 次の例規 印刷 ヘルプ 目次 閉じる 戻る 前に戻る トップ トップへ ホーム "
     "ページの先頭へ ページトップ 先頭へ 検索 例規集 例規検索 条項目次 沿革 沿革情報 体系情報 "
     "書誌情報 改正文 新旧対照表 全文表示 本文へ ダウンロード 文字サイズ 縦書き 横書き 一覧へ "
-    "メニュー サイトマップ 利用案内 お問い合わせ 全て開く 全て閉じる 印刷用 しおり".split()
+    "メニュー サイトマップ 利用案内 お問い合わせ 全て開く 全て閉じる 印刷用 しおり "
+    # skip links of a municipality's web page (「ページの先頭です。 メニューを飛ばして本文へ」)
+    "本文へ 本文へ移動 メニューへ移動 メニューを飛ばして本文へ ページの先頭です".split()
 )
-# A web page's own metadata lines: 「更新日付:2022年3月28日」, 「ページ番号147302」, 「2024年11月1日」
-# (a Western-calendar date alone; a regulation's dates are in the Japanese era).
+# A web page's own metadata lines: 「更新日付:2022年3月28日」, 「ページ番号147302」, and a
+# Western-calendar date alone (「2024年11月1日」), unless a number line follows it (_WESTERN_DATE).
 _PAGE_META = re.compile(
     r"^(?:(?:最終)?更新(?:日|日付|日時)?|掲載日|公開日|登録日|ページ(?:番号|ID)|記事ID)[\s\u3000]*[:：]?"
     r"[\s\u3000]*[0-9０-９年月日/／.:：\-\s\u3000]*$"
-    r"|^(?:19|20)[0-9]{2}年[0-9]{1,2}月[0-9]{1,2}日(?:更新)?$"
 )
-_NAV_SEPARATORS = re.compile(r"[\s\u3000|｜/／・>＞»›→＜<«‹←\[\]［］【】「」]+")
+_WESTERN_DATE = re.compile(r"^(?:19|20)[0-9]{2}年[0-9]{1,2}月[0-9]{1,2}日(?P<updated>更新)?$")
+_NAV_SEPARATORS = re.compile(r"[\s\u3000|｜/／・>＞»›→＜<«‹←\[\]［］【】「」。]+")
 
 
-def is_navigation_line(line: str) -> bool:
+def is_navigation_line(line: str, next_line: str | None = None) -> bool:
     """True when every word of ``line`` (split at spaces, 「｜」「／」「・」「＞」 and the
     like) is a toolbar or breadcrumb word of :data:`NAVIGATION_WORDS`: 「前へ／次へ／印刷／ヘルプ」,
     「目次」, 「トップ ＞ 例規集」, or the page's own metadata (「更新日付:2022年3月28日」,
-    「ページ番号147302」). A line with any other word is not navigation; words that can
-    head part of a regulation (様式, 別表, 本文) are not in the list."""
+    「ページ番号147302」, a Western-calendar date alone). A line with any other word is not
+    navigation; words that can head part of a regulation (様式, 別表, 本文) are not in the list.
+
+    ``next_line``: the line after ``line``, when known. A Western-calendar date followed by a
+    number line (「2001年3月29日」 then 「条例第8号」) is the 公布日 of a city that dates in the
+    Western calendar, not the page's date."""
     s = line.strip()
     if re.sub(r"[\s\u3000]+", "", s) in NAVIGATION_WORDS or _PAGE_META.match(s):  # 「目　次」
         return True
+    date = _WESTERN_DATE.match(s)
+    if date:
+        return bool(date.group("updated")) or next_line is None or parse_act_number(next_line.replace(" ", "").replace("\u3000", "")) is None
     words = [w for w in _NAV_SEPARATORS.split(s) if w]
     return bool(words) and all(w in NAVIGATION_WORDS or w.upper() in NAVIGATION_WORDS for w in words)
 

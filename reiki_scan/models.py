@@ -340,7 +340,8 @@ class Finding:
     national text was checked; the detected wording (「「法第12条の規定による」」) when no national
     archive was configured; 「なし（…）」 when a cited law was looked up and no provision requiring
     a seal on that document was found (the finding is then judged as the city's own); ``""`` when
-    no national basis was claimed.
+    no national basis was claimed, or when the rule that decided does not test 国等根拠 (a 「法第5条の
+    規定により」 in a provision the policy found to ask no seal is no basis relied on).
     """
 
     id: str

@@ -43,12 +43,18 @@ def test_dev_decision_agreement(ginza):
     agreement, pairs, kinds = _decisions("dev")
     # 0.929 when measured with issue 20's classifier alone; 0.926 with issue 17's second detection
     # round merged (its newly found requirements bring their own disagreements).
-    assert (agreement, pairs) == (0.926, 311)
+    # 0.929 once a guidance page's title and lists were read right (issue 18's locators): one
+    # notice's note no longer read as the list item above it (対応済 → 対象外). 0.939 with the
+    # under_review rule (a notice's 「存続も含め引き続き検討する」 is 要検討, not 対応済: 要検討 → 対応済
+    # went from 4 to 0, but the sentence labelled twice, 対応済 for its abolished part and 要検討 for
+    # the rest, now disagrees on both rows) and a 口座振替依頼書's seal read as the bank's 届出印 (存続).
+    assert (agreement, pairs) == (0.939, 311)
     assert agreement >= 0.90
-    # What is left is mostly detection's (a requirement read as a mention: 存続 → 対象外).
-    assert kinds == {"存続 → 対応済": 5, "要検討 → 対応済": 4, "対応済 → 対象外": 3, "存続 → 対象外": 2,
-                     "対象外 → 廃止": 2, "対応済 → 廃止": 1, "存続 → 要検討": 1, "存続 → 廃止": 1,
-                     "対応済 → 存続/対応済": 1, "対象外 → 存続": 1, "要検討 → 廃止": 1, "対応済 → 存続": 1}
+    # What is left is mostly detection's (a requirement read as a mention: 存続 → 対象外; a keep list
+    # of a review notice read as a mention of the review: 存続 → 対応済) and labels' open questions.
+    assert kinds == {"存続 → 対応済": 5, "存続 → 対象外": 2, "対応済 → 対象外": 2, "対象外 → 廃止": 2,
+                     "対応済 → 廃止": 1, "存続 → 廃止": 1, "対応済 → 存続/対応済": 1, "対応済 → 対応済/要検討": 1,
+                     "要検討 → 対応済/要検討": 1, "対象外 → 存続": 1, "要検討 → 廃止": 1, "対応済 → 存続": 1}
 
 
 @pytest.mark.nlp
@@ -57,7 +63,10 @@ def test_test_decision_agreement_in_aggregate(ginza):
     # Scored once, at the end of issue 20 (before: 0.732 over 112). Short of the 0.90 asked.
     agreement, pairs, _ = _decisions("test")
     # Scored again, in aggregate only, once issue 17's second detection round was merged: 0.804.
-    assert (agreement, pairs) == (0.804, 112)
+    # Scored a third time, once, in aggregate, with the guidance-page locators, the conditions bound to
+    # the seal's sentence or form, under_review and the bank's 届出印 (code frozen): 0.804 before.
+    # Still short of the 0.90 asked.
+    assert (agreement, pairs) == (0.821, 112)
 
 
 def test_decision_agreement_counts_a_row_once_and_only_when_every_finding_agrees():

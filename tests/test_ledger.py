@@ -97,9 +97,10 @@ def test_written_ledger_reads_back_by_content(tmp_path, reviewed_inputs):
         "署名で足りる（署名又は記名押印）：方針が署名を認めるため既に押印は不要で、対応済み",
         "policy.default.signature_or_seal_keep.v3", "g-e808174d", None, None,
         f'=IF(L{rows.index(by_id[kaisha.id]) + 1}="",H{rows.index(by_id[kaisha.id]) + 1},L{rows.index(by_id[kaisha.id]) + 1})',
-        # no [departments] given: 所管課 blank; 根拠 is explain's line
+        # no [departments] given: 所管課 blank; 根拠 is explain's line, without a 国の根拠: the rule that
+        # decided relies on none (test_regression_national_basis_is_recorded_only_when_a_rule_relies_on_it)
         None, "seal.test.v1／義務／policy.default.signature_or_seal_keep.v3: 署名で足りる（署名又は記名押印）："
-              "方針が署名を認めるため既に押印は不要で、対応済み／国の根拠: 文書種別「法律」",
+              "方針が署名を認めるため既に押印は不要で、対応済み",
         None,  # 改め文: no draft amends it
     ]
     assert [r[13] for r in rows[1:]] == [f'=IF(L{n}="",H{n},L{n})' for n in range(2, 86)]

@@ -96,3 +96,118 @@ def test_regression_bekki_yoshiki_is_cited_as_the_regulation_names_it_in_the_kai
     lines = [p.text for p in docx.Document(str(tmp_path / "out" / "整理規則案.docx")).paragraphs]
     at = lines.index("第1条中「記名押印」を「記名」に改める。")
     assert lines[at + 1].startswith("別記様式第1号"), lines
+
+
+# --- guidance pages (texts without 条): the kinds of locator error the municipal corpus showed ---
+
+def test_page_heading_rule_matches_its_examples_and_none_of_its_counter_examples():
+    from reiki_scan.structure.pagerules import load_page_heading
+
+    rule = load_page_heading()
+    assert rule.id == "page.heading.v1"
+    assert [e for e in rule.examples if not rule.regex.match(e)] == []
+    assert [c for c in rule.counter_examples if rule.regex.match(c)] == []
+
+
+def test_page_heading_rule_errors_name_the_file(tmp_path):
+    from reiki_scan.errors import PatternDataError
+    from reiki_scan.structure.pagerules import load_page_heading
+
+    bad = tmp_path / "pages.yaml"
+    bad.write_text("version: 1\nheading: {id: page.heading.v1, pattern: '(', examples: [a], counter_examples: [b]}\n",
+                   encoding="utf-8")
+    with pytest.raises(PatternDataError, match="正規表現が不正です") as e:
+        load_page_heading(bad)
+    assert str(bad) in str(e.value)
+
+
+def test_regression_guidance_page_headings_are_midashi_not_honbun(tmp_path):
+    page = ("印鑑登録について\n登録できる方\nテスト市に住民登録をしている15歳以上の方。\n"
+            "登録できない印鑑\n- ゴム印など変形しやすい印鑑\n"
+            "このページから申請書が印刷できます\n申請書に押印のうえ、窓口に提出してください。\n"
+            "保証人の登録印が必要な場合")  # the excerpt ends mid-sentence
+    got = [(t, loc) for t, loc, _ in _units(tmp_path, page, "p.txt")]
+    assert got == [
+        ("印鑑登録について", "題名"),
+        ("登録できる方", "見出し"),
+        ("テスト市に住民登録をしている15歳以上の方。", "本文"),
+        ("登録できない印鑑", "見出し"),
+        ("- ゴム印など変形しやすい印鑑", "本文"),
+        ("このページから申請書が印刷できます", "本文"),
+        ("申請書に押印のうえ、窓口に提出してください。", "本文"),
+        ("保証人の登録印が必要な場合", "本文"),
+    ]
+
+
+def test_regression_page_item_list_ends_at_the_next_line_of_the_page(tmp_path):
+    # A notice's list of kept seals, then a note and a heading of its own: the note continues
+    # item (1), the sentence after the list and the lines under the heading are the page's text.
+    page = ("押印の見直しについて\n次のものを除き、押印を廃止します。\n"
+            "(1)契約書\n(契約書としての性質を備えている覚書を含む。)\n(2)実印の押印を求めているもの\n"
+            "令和3年3月31日時点で、2,364様式で押印を廃止しました。\n"
+            "その他\n押印があっても、通常どおり受け付けます。\n"
+            "(1)銀行届出印を押印する口座振替依頼書\n問い合わせは総務課へ。\n")
+    got = [(t, loc) for t, loc, _ in _units(tmp_path, page, "p.txt")]
+    assert got == [
+        ("押印の見直しについて", "題名"),
+        ("次のものを除き、押印を廃止します。", "本文"),
+        ("(1)契約書", "第1号"),
+        ("(契約書としての性質を備えている覚書を含む。)", "第1号"),
+        ("(2)実印の押印を求めているもの", "第2号"),
+        ("令和3年3月31日時点で、2,364様式で押印を廃止しました。", "本文"),
+        ("その他", "見出し"),
+        ("押印があっても、通常どおり受け付けます。", "本文"),
+        # a second list of the page is numbered from 1 again, and held by no 第N項
+        ("(1)銀行届出印を押印する口座振替依頼書", "第1号"),
+        ("問い合わせは総務課へ。", "本文"),
+    ]
+
+
+def test_regression_items_written_on_one_line_are_numbered_apart(tmp_path):
+    page = ("印鑑登録申請\n1.すぐに登録できる場合\n"
+            "(1)本人が来庁し、身分証明書を提示する場合。(2)本人が来庁し、保証人が登録印を押印した保証書を提出する場合。\n"
+            "上記(2)の保証人は、テスト市で印鑑登録をしている方に限ります。\n")
+    got = [(t, loc) for t, loc, _ in _units(tmp_path, page, "p.txt")]
+    assert got[2:] == [
+        ("(1)本人が来庁し、身分証明書を提示する場合。", "第1号"),
+        ("(2)本人が来庁し、保証人が登録印を押印した保証書を提出する場合。", "第2号"),
+        ("上記(2)の保証人は、テスト市で印鑑登録をしている方に限ります。", "本文"),
+    ]
+
+
+def test_regression_skip_links_and_a_line_of_sentences_are_no_title(tmp_path):
+    page = ("ページの先頭です。 メニューを飛ばして本文へ\n本文\n印鑑登録の手続き\n"
+            "記事ID:0035982 更新日:2024年9月25日更新\n登録する印鑑をお持ちください。\n")
+    (tmp_path / "p.txt").write_text(page, encoding="utf-8")
+    assert parse(load_file(tmp_path / "p.txt", tmp_path)).title == "印鑑登録の手続き"
+    # A page whose title line is outside the excerpt: its first line of sentences is text.
+    page = ("公開日 2013年3月21日\n更新日 2024年4月17日\n"
+            "印鑑登録をすると登録証をお渡しします。1回登録すると、証明書が発行できます。(登録証がないと発行できません。)\n"
+            "登録できる人\n15歳以上の方。\n")
+    got = [(t, loc) for t, loc, _ in _units(tmp_path, page, "q.txt")]
+    assert ("印鑑登録をすると登録証をお渡しします。", "本文") in got
+    assert ("登録できる人", "見出し") in got
+
+
+@pytest.mark.parametrize("name, text", [
+    ("w.html", "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>テスト市印鑑条例｜テスト市例規集</title>"
+               "</head><body>\n<p>印刷</p>\n<p>テスト市印鑑条例</p>\n<p>2001年3月29日</p>\n<p>条例第8号</p>\n<p>(目的)</p>\n"
+               "<p>第1条　この条例は、印鑑の登録に関し必要な事項を定める。</p>\n<p>2024年11月1日</p>\n</body></html>\n"),
+    ("w.txt", "テスト市印鑑条例\n2001年3月29日\n条例第8号\n(目的)\n第1条　この条例は、印鑑の登録に関し必要な事項を定める。\n"),
+])
+def test_regression_western_calendar_date_of_a_number_line_is_not_page_metadata(tmp_path, name, text):
+    # A city that dates in the Western calendar prints its 公布日 as 「2001年3月29日」 above
+    # 「条例第8号」: that date line is the regulation's, though a Western date alone is a web
+    # page's own date (the one at the foot of the page stays out of the text).
+    from reiki_scan.docheader import is_navigation_line, parse_act_number
+
+    (tmp_path / name).write_text(text, encoding="utf-8")
+    doc = parse(load_file(tmp_path / name, tmp_path))
+    assert (doc.title, doc.act_number, doc.doc_kind) == ("テスト市印鑑条例", "2001年3月29日条例第8号", "条例")
+    assert parse_act_number(doc.act_number).date == "2001-03-29"
+    if name.endswith(".html"):
+        assert "2024年11月1日" not in doc.text
+    assert is_navigation_line("2001年3月29日", "条例第8号") is False
+    assert is_navigation_line("2001年3月29日", "(目的)") is True
+    assert is_navigation_line("2024年11月1日") is True
+    assert is_navigation_line("2024年11月1日更新", "条例第8号") is True

@@ -112,3 +112,77 @@ def test_regression_estimate_in_a_form_does_not_make_the_applicant_box_a_review(
     boxes = [f for f in out if f.locator == "別記様式第2号" and f.category == "様式印欄"]
     assert [(f.match, f.decision, f.rule) for f in boxes] == [("印", "廃止", "policy.default.abolish.v1")]
     assert ("policy.default.accounting.v1", False, "条件「入札・見積・請求・会計書類」なし") in boxes[0].policy_trace
+
+
+# --------------------------------------------------------------------------- review defects (issue 20)
+
+def _scan_text(tmp_path: Path, name: str, text: str, policy: str) -> list[Finding]:
+    from reiki_scan import pipeline
+
+    corpus = tmp_path / "c"
+    corpus.mkdir(exist_ok=True)
+    (corpus / name).write_text(text, encoding="utf-8")
+    return pipeline.scan(corpus, RunConfig(policy=policy), workers=1).findings
+
+
+BOCHI = ("○テスト市墓地使用規則\n令和2年3月31日\n規則第5号\n(申請)\n"
+         "第2条　使用の許可を受けようとする者は、使用許可申請書(様式第1号)に押印して市長に提出しなければならない。"
+         "この場合において、代理人が申請するときは、委任状及び申請者の印鑑登録証明書を添えなければならない。\n"
+         "様式第1号(第2条関係)\n墓地使用権承継申請書\n申請者　氏名　　　　　印\n"
+         "※実印を押印し、印鑑登録証明書を添付してください。\n")
+
+
+@pytest.mark.nlp
+def test_regression_strict_certificate_wording_reads_the_sealed_document_not_the_provision(ginza, tmp_path):
+    # The 項 asks for a certificate in its 後段 (an agent's case): the application's own seal is no
+    # 実印 for that. The form that asks for a 実印 and a certificate is the document its box seals.
+    got = [(f.locator, f.match, f.decision, f.rule) for f in _scan_text(tmp_path, "bochi_kisoku.txt", BOCHI, "strict")
+           if f.category in ("押印", "様式印欄")]
+    assert got == [("第2条", "押印", "廃止", "policy.strict.abolish.v1"),
+                   ("様式第1号", "印", "存続", "policy.strict.certificate_wording.v1")]
+    [box] = [f for f in _scan_text(tmp_path, "bochi_kisoku.txt", BOCHI, "strict") if f.category == "様式印欄"]
+    assert box.policy_trace[-1] == ("policy.strict.certificate_wording.v1", True, "実印・印鑑証明: 「実印」（様式）")
+    # The default policy keeps only what a registered seal or certificate is asked of, as well.
+    default = {(f.locator, f.match): (f.decision, f.rule.split(".")[2])
+               for f in _scan_text(tmp_path, "bochi_kisoku.txt", BOCHI, "default")}
+    assert default[("第2条", "押印")] == ("廃止", "abolish")
+    assert default[("様式第1号", "印")] == ("存続", "registered_seal")
+
+
+@pytest.mark.nlp
+def test_regression_national_basis_is_recorded_only_when_a_rule_relies_on_it(ginza, tmp_path):
+    text = ("○テスト市浄化槽事務規則\n令和2年3月31日\n規則第6号\n"
+            "第2条　法第5条の規定による通知書には、市長の公印を押さなければならない。\n"
+            "第3条　届出者は、法第12条の規定による届出書に記名押印しなければならない。\n")
+    got = [(f.locator, f.category, f.decision, f.rule.split(".")[2], f.national_basis)
+           for f in _scan_text(tmp_path, "johkaso_kisoku.txt", text, "default")]
+    assert got == [
+        # decided as the office's own seal: the 「法第5条」 of its sentence is no basis relied on
+        ("第2条", "公印", "対象外", "official_seal", ""),
+        ("第3条", "記名押印", "存続", "national_basis", "「法第12条の規定による」"),
+    ]
+
+
+@pytest.mark.nlp
+def test_regression_review_notice_still_reviewing_some_seals_is_youkentou_not_done(ginza, tmp_path):
+    # A city's review notice: what it abolished is 対応済, what it says it goes on reviewing is not.
+    page = ("行政手続きの押印の見直し\n"
+            "現在押印を求めている町独自の手続のうち、押印を廃止する手続は1,013手続です。\n"
+            "実印を求める手続など86手続は、押印の存続も含め引き続き検討します。\n"
+            "押印の必要性を検証し、押印の廃止を検討した結果は、次のとおりです。\n")
+    got: dict[str, set[str]] = {}
+    for f in _scan_text(tmp_path, "minaoshi.txt", page, "default"):
+        if f.locator == "本文":
+            got.setdefault(f.text[:6], set()).add(f"{f.decision} {f.rule.split('.')[2]}")
+    assert got == {"現在押印を求": {"対応済 review_done", "対応済 exempt"},
+                   "実印を求める": {"要検討 under_review"},
+                   # 「検討した結果」: the review is done
+                   "押印の必要性": {"対応済 review_done", "対応済 exempt"}}
+
+
+@pytest.mark.nlp
+def test_regression_seal_on_a_bank_transfer_form_is_the_banks_registered_seal(ginza, tmp_path):
+    page = ("口座振替制度\n口座振替依頼書(はがき)に記入・押印の上、市役所に郵送してください。\n")
+    [f] = [f for f in _scan_text(tmp_path, "koza.txt", page, "default") if f.requires_seal]
+    assert (f.match, f.decision, f.rule) == ("押印", "存続", "policy.default.registered_seal.v1")
+    assert f.policy_trace[-1][2] == "登録印・印影照合: 「口座振替依頼書」（押印する文書）"

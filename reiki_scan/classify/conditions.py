@@ -9,9 +9,10 @@ inspects (its ``scopes``), looked at narrowest first and reported with the words
   seal words with 「に」 in the sentence (``seal_target`` of ``conditions.yaml``: 「誓約書に記名押印」
   → 誓約書); else the sentence itself (no document named);
 - ``actor``: who seals (``Finding.actor`` from the parse, ``""`` when not found);
-- ``text``: the finding's sentence or form line; ``provision``: the enclosing 項 with its
-  条's 見出し, or the whole 別表 / 様式 / form file; ``title``: the document's 題名;
-  ``document``: the whole document text.
+- ``text``: the finding's sentence or form line; ``form``: the whole 様式 / 別表 / form file
+  holding the finding (the document sealed, for a seal box), ``""`` in the body;
+  ``provision``: the enclosing 項 with its 条's 見出し, or the whole 別表 / 様式 / form file;
+  ``title``: the document's 題名; ``document``: the whole document text.
 
 A condition about the document sealed (契約, 会計, 権利義務 …) inspects ``target`` and
 ``title``, so a 見積書 in a form's list of attachments or a 承諾書 mentioned elsewhere in the
@@ -36,8 +37,8 @@ from .national import NationalCheck, check
 
 _WHOLE_KINDS = frozenset({"AppdxTable", "AppdxStyle"})
 _ARTICLE_KINDS = frozenset({"Article", "SupplProvision"})
-_SCOPE_LABELS = {"target": "（押印する文書）", "actor": "（押印する者）", "text": "", "provision": "（条項）",
-                 "title": "（題名）", "document": "（同じ例規の規定）"}
+_SCOPE_LABELS = {"target": "（押印する文書）", "actor": "（押印する者）", "text": "", "form": "（様式）",
+                 "provision": "（条項）", "title": "（題名）", "document": "（同じ例規の規定）"}
 # The seal words of an example sentence (examples have no detector run on them).
 _EXAMPLE_SEAL = re.compile(r"(?:記名|署名)?(?:押印|押なつ|なつ印|捺印|押捺|印を押)|[印㊞]")
 # Narrowest first: the evidence quoted is the closest to the finding.
@@ -330,8 +331,10 @@ class FindingConditions(Mapping[str, str]):
         # With no document named, the sentence is the best account of what is sealed.
         target = self.target or finding.text
         # A key names each text: a string for a sentence or title, its span for a text of the document.
+        # A 様式, 別表 or form file is one text (a key of its span); a 項 has a key of three offsets.
+        form = (context_key, context) if len(context_key) == 2 else ((), "")
         self._scopes = {"target": ("target:" + target, target), "actor": ("actor:" + finding.actor, finding.actor),
-                        "text": (finding.text, finding.text), "provision": (context_key, context),
+                        "text": (finding.text, finding.text), "form": form, "provision": (context_key, context),
                         "title": (title, title)}
         self._context = context
         self._conditions = {c.name: c for c in load_conditions()}

@@ -227,7 +227,8 @@ def classify(findings: list[Finding], docs: Mapping[str, Document], policy: Poli
     ``proposal`` set to the rule's decision, ``decided_by="proposal"``, ``rule`` (rule id),
     ``reason`` (the rule's reason, followed by the evidence of the conditions it tested),
     ``policy_trace`` (every rule tried, with why it fired or not) and ``national_basis``
-    (see :class:`~reiki_scan.models.Finding`). With ``config.national_archive`` set, a cited
+    (see :class:`~reiki_scan.models.Finding`: set by a rule that tests 国等根拠, or to 「なし（…）」 when
+    the cited law was looked up and prescribes no seal, never by another rule's words). With ``config.national_archive`` set, a cited
     national provision is read there before 国等根拠 holds (:mod:`.national`). Raises
     :class:`~reiki_scan.errors.NationalArchiveError` when that archive cannot be read."""
     labels = _labels()
@@ -244,8 +245,13 @@ def classify(findings: list[Finding], docs: Mapping[str, Document], policy: Poli
             rule, conditions, trace = policy._decide(f, conditions_of, config)
             evidence = [f"{labels[c]}: {conditions[c]}" for c in rule.used_conditions() if c in conditions]
             reason = rule.reason + (f"（{'、'.join(evidence)}）" if evidence else "")
+            # The national provision the proposal relies on: only a rule that tests 国等根拠 relies on
+            # one; under any other, what is recorded is that a cited law was looked up and prescribes no
+            # seal on this document (why the 国等根拠 rule did not keep it), else nothing.
+            basis = (conditions.national_basis if "national_basis" in rule.used_conditions()
+                     else conditions.note("national_basis"))
             out[i] = f.with_(
                 decision=rule.decision, proposal=rule.decision, decided_by="proposal", rule=rule.id,
-                reason=reason, national_basis=conditions.national_basis, policy_trace=trace,
+                reason=reason, national_basis=basis, policy_trace=trace,
             )
     return out

@@ -217,7 +217,7 @@ def _is_number_line(lines: list[tuple[str, str]], i: int) -> bool:
     return False
 
 
-_DATE_LINE = re.compile(r"^[(（]?(?:明治|大正|昭和|平成|令和)[0-9０-９元一二三四五六七八九十]+年[0-9０-９一二三四五六七八九十]+月"
+_DATE_LINE = re.compile(r"^[(（]?(?:(?:明治|大正|昭和|平成|令和)[0-9０-９元一二三四五六七八九十]+|[0-9]{4})年[0-9０-９一二三四五六七八九十]+月"
                         r"(?:[0-9０-９一二三四五六七八九十]+日)?$")
 
 
@@ -280,7 +280,9 @@ def _trim(lines: list[tuple[str, str]], titles: list[str]) -> list[tuple[str, st
     """The lines of the regulation: navigation lines out, from the title on, trailers
     (沿革, 体系情報, a page 目次 after the text …) and an address footer cut off."""
     # 目次 and the trailer headings (沿革 …) are navigation words too, but they say where text stops.
-    lines = [ln for ln in lines if not is_navigation_line(ln[0]) or _norm(ln[0]) == "目次" or _norm(ln[0]) in _TRAILERS]
+    lines = [ln for i, ln in enumerate(lines)
+             if not is_navigation_line(ln[0], lines[i + 1][0] if i + 1 < len(lines) else None)
+             or _norm(ln[0]) == "目次" or _norm(ln[0]) in _TRAILERS]
     if not lines:
         return lines
     start = _start_index(lines, titles)

@@ -181,8 +181,11 @@ def _freeze(node: Node, parent_loc: str, in_suppl: bool, supplement: str = "") -
         single_para = [c.kind for c in node.children].count("Paragraph") == 1
         child_loc = loc if kind != "Law" else ""
         children = tuple([
-            # A single paragraph: its locator is its parent's (no 第1項).
-            _freeze_as(c, loc, child_suppl, supp) if single_para and c.kind == "Paragraph"
+            # A single paragraph: its locator is its parent's (no 第1項). So is an unnumbered one
+            # of the whole text: it only holds a page's 「(1)」 items, which are 第1号 (a page may
+            # have several such lists, one under each of its headings).
+            _freeze_as(c, loc, child_suppl, supp)
+            if c.kind == "Paragraph" and (single_para or (kind == "Law" and not c.label))
             else _freeze(c, child_loc, child_suppl, supp)
             for c in node.children
         ])

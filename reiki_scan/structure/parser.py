@@ -67,12 +67,14 @@ RE_ITEM_PAREN = re.compile(rf"^[(（]([0-9０-９]+)[)）]{_SEP}?")
 RE_ITEM_CIRCLED = re.compile(r"^([\u2474-\u2487])")
 RE_SUB_KANA = re.compile(rf"^([{_KANA}])(?:[ \t\u3000]+|$)")
 RE_SUB_PAREN_KANA = re.compile(rf"^[(（]([{_KANA}])[)）]")
+# A date in the Japanese era (平成14年) or, in a city that dates in the Western calendar, 2001年.
+_YEAR = rf"(?:(?:明治|大正|昭和|平成|令和)(?:{_N}|元)|[0-9]{{4}})年"
 RE_ACT_NUMBER = re.compile(
-    rf"(?:(?:明治|大正|昭和|平成|令和|[0-9]{{4}})(?:{_N}|元)年(?:(?:{_N})月)?(?:(?:{_N})日)?)?"
+    rf"(?:{_YEAR}(?:(?:{_N})月)?(?:(?:{_N})日)?)?"
     r"[^\s　]{0,20}?(条例|規則|訓令|告示|要綱|要領|規程|法律|政令|省令|府令)"
     rf"(?:第({_N})号|第?({_N})号)"
 )
-RE_DATE_LINE = re.compile(rf"^(?:明治|大正|昭和|平成|令和|[0-9]{{4}})(?:{_N}|元)年(?:{_N})月(?:(?:{_N})日)?$")
+RE_DATE_LINE = re.compile(rf"^{_YEAR}(?:{_N})月(?:(?:{_N})日)?$")
 RE_MD_ACT = re.compile(r"^\*[（(](.+)[）)]\*$")
 RE_MD_ANCHOR = re.compile(r"^<a id=\"[^\"]*\"></a>$")
 MD_FOOTER = "## この法令を参照している法令"
@@ -306,10 +308,11 @@ def parse_lines(source: SourceText, header_lines: int | None = None) -> Parsed:
                     continue
             else:
                 # A sentence is never a title: the title was lost (an excerpt that starts with
-                # the 制定文 「…の全部を改正する。」) and the sentence is text.
-                if not title and not _is_structural(s) and not s.rstrip().endswith("。"):
+                # the 制定文 「…の全部を改正する。」, a page whose title is outside the excerpt: 「…お渡しし
+                # ます。1回登録すると、…」) and the sentence is text.
+                if not title and not _is_structural(s) and "。" not in s:
                     st.headings.append((start, end))
-                    if not is_navigation_line(s):
+                    if not _is_chrome(s):
                         title = s.lstrip("○◯〇●").strip()
                     continue
                 if title and not act_number and RE_DATE_LINE.match(s):
@@ -467,7 +470,14 @@ def parse_lines(source: SourceText, header_lines: int | None = None) -> Parsed:
             # sentence an export moved to the next line.
             _extend(st, end)
             continue
-        _place_numbered(st, s, pos, end, no_articles and _numbered_mode(source.format, act_number))
+        numbered = no_articles and _numbered_mode(source.format, act_number)
+        if numbered and _in_page_list(st) and not _continues_item(s):
+            # A page's list of 「(1)」 items ends at the next line of its own (a heading, a
+            # sentence): that line is the page's text, 本文, not the last item's.
+            st.para = st.item = st.sub1 = st.sub2 = None
+        _place_numbered(st, s, pos, end, numbered)
+        if numbered and _in_page_list(st):
+            _inline_items(st, pos, end)
         _extend(st, end)
 
     _close_spans(st.root, len(text))
@@ -530,9 +540,18 @@ def _title_index(lines: list[str], nonblank: list[int], next_nonblank: dict[int,
                 return t if k > 1 else -1
             break
     for k, i in enumerate(head):
-        if not is_navigation_line(lines[i]):
+        if not _is_chrome(lines[i]):
             return i if k else -1
     return -1
+
+
+# A page's landmark that its skip link points to (「メニューを飛ばして本文へ」), alone on its line: no title.
+_LANDMARKS = frozenset(("本文",))
+
+
+def _is_chrome(line: str) -> bool:
+    """A line of the page around the text: navigation (「前へ／次へ」, 「本文へ移動」) or a landmark."""
+    return is_navigation_line(line) or line.strip() in _LANDMARKS
 
 
 def _extend(st: _State, end: int) -> None:
@@ -600,6 +619,35 @@ def _place_numbered(st: _State, s: str, pos: int, end: int, numbered: bool = Fal
     if in_body and not (numbered and st.top is None and st.article is None and st.para is None):
         # (In a text without 条, words before its first number stay with the whole text.)
         st.ensure_paragraph(pos)
+
+
+def _in_page_list(st: _State) -> bool:
+    """Inside 「(1)」 items of a text without 条 that no 「1」 paragraph or 「第1」 division holds."""
+    return (st.item is not None and st.para is not None and not st.para.label
+            and st.article is None and st.top is None)
+
+
+# What goes on with the item before it: a number of its own, a parenthesis (「(契約書には…を含む。)」),
+# an example (「例:許可書…」) or a bullet.
+_ITEM_MARKS = (RE_PARA_ARABIC, RE_ITEM_PAREN, RE_ITEM_CIRCLED, RE_KANJI_NUM, RE_SUB_KANA, RE_SUB_PAREN_KANA)
+
+
+def _continues_item(s: str) -> bool:
+    return s[0] in "(（例・-‐•*＊" or any(r.match(s) for r in _ITEM_MARKS)
+
+
+RE_INLINE_ITEM = re.compile(r"。[ \t\u3000]*([(（]([0-9０-９]+)[)）])")
+
+
+def _inline_items(st: _State, pos: int, end: int) -> None:
+    """Items a page wrote on one line (「(1)…場合。(2)…場合。」): each 「(N)」 after a 「。」 that
+    numbers the next item opens it where it stands."""
+    for m in RE_INLINE_ITEM.finditer(st.text, pos, end):
+        item = st.item
+        if item is None or not item.num.isdigit() or to_int(m.group(2)) != int(item.num) + 1:
+            continue
+        item.end = max(item.end, m.start(1))
+        st.open_item(str(to_int(m.group(2))), m.group(1), m.start(1))
 
 
 def _intro_seen(st: _State) -> bool:

@@ -7,6 +7,7 @@ from bisect import bisect_right
 from collections.abc import Callable, Iterable
 
 from ..models import Block, Document, Provision, Unit, block_spans
+from .pagerules import is_page_heading
 
 # SudachiPy (under GiNZA) refuses inputs above this many UTF-8 bytes.
 MAX_UNIT_BYTES = 49_149
@@ -141,19 +142,25 @@ def make_units(doc: Document, near: Callable[[str], Iterable[int]] | None = None
     headings = {s for s, _ in doc.heading_spans}
     leaf_at = _LeafFinder(doc.root)
     unnumbered = "本文" if not any(p.kind == "Article" for p in doc.root.walk()) else ""
+    # An excerpt's last line is often a sentence cut short: never a heading of the page.
+    last = max((b.start for b in doc.source.blocks if text[b.start:b.end].strip()), default=-1)
     leaves: list[Provision] = []
     out: list[Unit] = []
     for block in (doc.source.blocks if near is None else _blocks_near(doc, near, leaf_at)):
-        if not text[block.start:block.end].strip():
+        line = text[block.start:block.end]
+        if not line.strip():
             continue
         is_heading = block.start in headings
+        page_heading = bool(unnumbered) and not is_heading and block.start != last and is_page_heading(line)
         spans = [(block.start, block.end)] if is_heading else sentence_spans(text, block.start, block.end)
         for a, b in spans:
             leaf = leaf_at(a)
             for x, y in fit_spans(text, a, b):
                 leaves.append(leaf)
+                locator = _place(doc, leaf, text[x:y], is_heading, unnumbered)
                 out.append(Unit(
-                    start=x, end=y, text=text[x:y], locator=_place(doc, leaf, text[x:y], is_heading, unnumbered),
+                    start=x, end=y, text=text[x:y],
+                    locator="見出し" if page_heading and locator == unnumbered else locator,
                     source_ref=block.source_ref, is_heading=is_heading,
                 ))
     return _assign_parts(out, leaves)
