@@ -36,7 +36,7 @@ from .errors import LoadError, NoRunError, OutputError
 from .models import Document, Finding
 from .outfiles import HISTORY_DIR, MIKESHI_DIR, History, share
 from .review.decisions import (apply_decisions, archive_dated_ledgers, archive_reviewed_ledger, pending_decisions,
-                               read_ledgers, record_written_ledger, unreviewed_ledger_key)
+                               LedgersRead, read_ledgers, record_written_ledger, unreviewed_ledger_key)
 from .review.lineage import Diff, carry_ids
 from .scan import (ProgressFn, ScanResult, ScanStats, Skipped, WorkerPool, build_manifest, load_limits,
                    no_progress, read_document, scan_incremental)
@@ -399,6 +399,7 @@ def run(corpus: Path, out: Path, config: RunConfig, *, drafts: bool = True, work
                 _store_mikeshi(out, ws, ws.findings(), findings)
                 history = History(out, stamp or time.strftime("%Y%m%d-%H%M%S"))
                 archived = _archive_ledger(out, ws, history)
+                strays = _stray_values(ledgers, history)
             # The reviewer files read and a reviewer's ledger moved to 履歴 are committed before any
             # output is written: the move cannot be rolled back, and a run killed after it must leave
             # the decisions read (a withdrawal among them) stored under the name the ledger has now.
@@ -411,17 +412,18 @@ def run(corpus: Path, out: Path, config: RunConfig, *, drafts: bool = True, work
                 report = write_outputs(out, result, drafts=drafts, files_read=scanned.files_read,
                                        stamp=history.stamp, reviews_applied=True,
                                        extra_summary={"diff": diff.to_json(),
-                                                      "rerun": {"run": run_id, **scanned.stats.to_json()}},
+                                                      "rerun": {"run": run_id, **scanned.stats.to_json()},
+                                                      **strays.summary},
                                        unreviewed_ledger=unreviewed_ledger_key(out, ws), history=history,
                                        decision_times=_decision_times(stored), progress=progress)
-                _outputs_written(out, ws, report, archived, history, result.findings)
+                _outputs_written(out, ws, report, archived + strays.notes, history, result.findings)
                 ws.finish_run(run_id, scanned.rows, result.findings, diff.counts())
                 det_key, cls_key, _ = cache_keys(manifest, config)
                 ws.prune(det_key, cls_key, manifest["fingerprints"]["code"],
                          {r.sha256 for r in scanned.rows if r.sha256}, scanned.links_key)
         finally:
             ws.close()
-    return RunOutcome(result, report, scanned.files_read, diff, scanned.stats, run_id, ledgers)
+    return RunOutcome(result, report, scanned.files_read, diff, scanned.stats, run_id, ledgers.names)
 
 
 def _outputs_written(out: Path, ws: Workspace, report: OutputReport, archived: list[str], history: History,
@@ -451,6 +453,30 @@ def _follow_moved_mikeshi(ws: Workspace, history: History) -> None:
         old = moved.relative_to(history.folder).as_posix()
         if old.startswith("見え消し/"):
             ws.rename_ledger(old, history.where(moved))
+
+
+@dataclass(frozen=True)
+class _Strays:
+    """The values reviewers typed over the 決定 formula of the ledgers read: ``notes`` for the
+    reviewer (Japanese) and ``summary`` (summary.json key ``ledger_stray_values``, empty when none)."""
+
+    notes: list[str]
+    summary: dict
+
+
+def _stray_values(read: LedgersRead, history: History) -> _Strays:
+    """Every value typed over a 決定 formula in the ledgers ``read``, named where its ledger is kept
+    now (a reviewer's ledger.xlsx has just moved to ``history``): never dropped in silence."""
+    if not read.strays:
+        return _Strays([], {})
+    moved = {p.relative_to(history.folder).as_posix(): history.where(p) for p in history.moved}
+    kept = [(v, moved.get(v.file, v.file)) for v in read.strays]
+    entries = [{"file": where, "sheet": v.sheet, "row": v.row, "id": v.ident, "value": v.value,
+                "applied": v.adopted} for v, where in kept]
+    return _Strays([v.message(where) for v, where in kept],
+                   {"ledger_stray_values": {"applied": sum(v.adopted for v in read.strays),
+                                            "not_applied": sum(not v.adopted for v in read.strays),
+                                            "values": entries}})
 
 
 def _archive_ledger(out: Path, ws: Workspace, history: History) -> list[str]:
@@ -520,23 +546,25 @@ def redraft(out: Path, *, wait: bool = False, stamp: str | None = None,
                 raise NoRunError(f"前回の実行で読んだ例規のフォルダ {corpus} が見つかりません。フォルダを戻すか、"
                                  "reiki-scan run で走査し直してください。起案は変更していません", path=str(out))
             with ws.transaction():
-                read_ledgers(out, ws)
+                ledgers = read_ledgers(out, ws)
                 findings = [as_proposed(f) for f in read_findings(out)]
                 _store_mikeshi(out, ws, ws.findings(), findings)
                 previous = _summary(out)
                 result, files_read = _stored_result(out, corpus, config, findings, previous, ws.documents())
                 history = History(out, stamp or time.strftime("%Y%m%d-%H%M%S"))
                 archived = _archive_ledger(out, ws, history)
+                strays = _stray_values(ledgers, history)
             # Committed before the outputs, as in run().
             with ws.transaction():
                 stored = ws.effective_decisions()
                 result.findings = apply_decisions(findings, stored)[0]
                 name_municipality(result, [f.title for f in findings])
                 report = write_outputs(out, result, drafts=True, files_read=files_read, reviews_applied=True,
-                                       stamp=history.stamp, extra_summary=_scan_figures(previous, result.findings),
+                                       stamp=history.stamp,
+                                       extra_summary={**_scan_figures(previous, result.findings), **strays.summary},
                                        unreviewed_ledger=unreviewed_ledger_key(out, ws), history=history,
                                        decision_times=_decision_times(stored), progress=progress)
-                _outputs_written(out, ws, report, archived, history, result.findings)
+                _outputs_written(out, ws, report, archived + strays.notes, history, result.findings)
         finally:
             ws.close()
     return result, report, files_read

@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import docx
+from openpyxl import load_workbook
 import pytest
 from typer.testing import CliRunner
 
@@ -90,3 +91,41 @@ def test_regression_ni_oin_shi_and_shomei_matawa_oin_have_rewrite_rules(tmp_path
                    "第2条　申請者は、申請書に必要事項を記入し、市長に提出しなければならない。",
                    "第3条　受領者は、受領書に署名をしなければならない。"]
     assert _summary(out)["problems"] == []
+
+
+def _type_over(ledger: Path, column: str, values: dict[int, str]) -> None:
+    """Type ``values`` (一覧 row number → text) into ``column`` of the ledger, as a reviewer would."""
+    wb = load_workbook(ledger)
+    ws = wb["一覧"]
+    col = [c.value for c in ws[1]].index(column) + 1
+    for row, value in values.items():
+        ws.cell(row=row, column=col).value = value
+    wb.save(ledger)
+
+
+@pytest.mark.nlp
+def test_regression_a_value_typed_over_the_kettei_formula_is_reported_counted_and_kept(tmp_path):
+    """A reviewer typed 「残す」 into 決定 (the formula column): the next run dropped it in silence and
+    wrote a new ledger over it. Now a decision typed there is read, any other value is reported
+    (file, sheet, row, value, what to do) and counted in summary.json, and the ledger is kept."""
+    corpus, out = _corpus(tmp_path, {"r.txt": HEAD + "第1条　申請者は、申請書に押印して提出しなければならない。\n"
+                                     "第2条　届出者は、届出書に記名押印しなければならない。\n"})
+    assert _run("run", corpus, "--out", out).exit_code == 0
+    ids = [json.loads(x)["id"] for x in (out / "findings.jsonl").read_text(encoding="utf-8").splitlines()]
+    _type_over(out / "ledger.xlsx", "決定", {2: "存続", 3: "残す"})
+    result = _run("run", corpus, "--out", out, "--workers", "1")
+    assert result.exit_code == 0, result.output
+    findings = [json.loads(x) for x in (out / "findings.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [(f["id"], f["decision"], f["decided_by"]) for f in findings] == [
+        (ids[0], "存続", "ledger"), (ids[1], "記名に改める", "proposal")]
+    [kept] = [p.relative_to(out).as_posix() for p in (out / "履歴").rglob("ledger.xlsx")]
+    assert _summary(out)["ledger_stray_values"] == {"applied": 1, "not_applied": 1, "values": [
+        {"file": kept, "sheet": "一覧", "row": 2, "id": ids[0], "value": "存続", "applied": True},
+        {"file": kept, "sheet": "一覧", "row": 3, "id": ids[1], "value": "残す", "applied": False}]}
+    said = " ".join(result.output.split()).replace(" ", "")
+    assert (f"{kept}のシート「一覧」3行目（id{ids[1]}）の決定列に入力された「残す」は、選べる値ではないため反映して"
+            "いません（決定列は自動で計算する列です）。ledger.xlsxの同じidの行の審査結果列で廃止、記名に改める、"
+            "署名に改める、存続、要検討、対応済、対象外のいずれかを選び、reiki-scandraftを実行してください") in said
+    wb = load_workbook(out / kept)  # the reviewer's ledger, intact
+    ws = wb["一覧"]
+    assert ws.cell(row=3, column=[c.value for c in ws[1]].index("決定") + 1).value == "残す"
