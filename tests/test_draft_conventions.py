@@ -333,9 +333,9 @@ def _am(text: str, scopes: list[tuple[str, str]]) -> tuple[Amendment, str]:
 
 
 @pytest.mark.parametrize(("numbering", "want"), [
-    ("arabic", ["第2条、第3条第1項及び第2項中「、押印」を削る。", "第5条第1項第1号中「、押印の上」を削る。",
+    ("arabic", ["第2条並びに第3条第1項及び第2項中「、押印」を削る。", "第5条第1項第1号中「、押印の上」を削る。",
                 "同項第3号中「押印の上」を「署名の上」に改める。"]),
-    ("kanji", ["第二条、第三条第一項及び第二項中「、押印」を削る。", "第五条第一項第一号中「、押印の上」を削る。",
+    ("kanji", ["第二条並びに第三条第一項及び第二項中「、押印」を削る。", "第五条第一項第一号中「、押印の上」を削る。",
                "同項第三号中「押印の上」を「署名の上」に改める。"]),
 ])
 def test_three_provisions_joined_and_the_same_paragraph_chained(numbering, want):
@@ -361,6 +361,8 @@ def test_resolve_reads_back_every_citation_form():
     known = {"第4条第1項", "第4条第2項", "第9条第2項", "第5条第1項第1号", "第5条第1項第3号", "附則第2条第2項"}
     assert resolve("第4条第1項及び第9条第2項", "", known) == ["第4条第1項", "第9条第2項"]
     assert resolve("第4条第1項及び第2項", "", known) == ["第4条第1項", "第4条第2項"]
+    assert resolve("第2条並びに第4条第1項及び第2項", "", known) == ["第2条", "第4条第1項", "第4条第2項"]
+    assert resolve("第4条第1項及び第2項並びに第9条第2項", "", known) == ["第4条第1項", "第4条第2項", "第9条第2項"]
     assert resolve("同条第2項", "第4条第1項", known) == ["第4条第2項"]
     assert resolve("同項第3号", "第5条第1項第1号", known) == ["第5条第1項第3号"]
     assert resolve("同条第2項", "附則第2条第1項", known) == ["附則第2条第2項"]

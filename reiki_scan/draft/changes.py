@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 
 from ..config import RunConfig
-from ..models import Amendment, Document, Edit, Finding, Provision, ProvisionChange
+from ..models import Amendment, ArticleText, Document, Edit, Finding, Provision, ProvisionChange
 from .rewrites import RewriteRule, first_edit, rules_for, sentence_span
 
 CHANGING_DECISIONS = ("廃止", "記名に改める", "署名に改める")
@@ -215,7 +215,23 @@ def _amend(doc: Document, findings: list[Finding], rules: tuple[RewriteRule, ...
     changes.sort(key=lambda c: (section_rank(c.locator), c.start))
     manual.sort(key=lambda c: (section_rank(c.locator), c.start))
     return Amendment(doc.path, doc.title, doc.doc_kind, doc.act_number, tuple(changes), tuple(problems),
-                     tuple(manual))
+                     tuple(manual), _articles(doc, changes))
+
+
+def _articles(doc: Document, changes: list[ProvisionChange]) -> tuple[ArticleText, ...]:
+    """The articles holding two or more of ``changes``, each with its words after the 見出し line."""
+    out = []
+    for art in (p for p in doc.root.walk() if p.kind == "Article" and p.locator):
+        inside = [c for c in changes if art.start <= c.start and c.start + len(c.old_text) <= art.end
+                  and c.locator != art.locator]
+        if len(inside) < 2:
+            continue
+        start = art.start
+        line_end = doc.text.find("\n", start, art.end)
+        if art.caption and line_end != -1 and doc.text[start] in "(（" and art.caption in doc.text[start:line_end]:
+            start = line_end + 1
+        out.append(ArticleText(art.locator, start, doc.text[start:art.end]))
+    return tuple(out)
 
 
 def _manual(scope: Provision, sentence: str, start: int, f: Finding, task: str) -> ProvisionChange:
