@@ -297,6 +297,8 @@ def write_outputs(out: Path, result: ScanResult, *, drafts: bool, files_read: in
         report.problems.extend(drafted.problems)
         report.drafts_omitted.extend(drafted.omitted)
         result.problems.extend(drafted.problems)
+        report.notes.extend(f"改正を要する規則がないため、{name} は案文ではなく、その旨の一行だけを書きました"
+                            for name in drafted.empty)
         amended = write_amended_forms(out, amended_here, docs, result.corpus, result.config,
                                       stamp=stamp[:8], store=out / GENERATED_DIR, history=history)
         progress("draft", 3, _DRAFT_STEPS)
@@ -310,6 +312,8 @@ def write_outputs(out: Path, result: ScanResult, *, drafts: bool, files_read: in
             "forms_amended": [{"file": a.file, "written": a.written, "cells_or_paragraphs": [e.source_ref for e in a.edits]}
                               for a in amended.written],
             "forms_manual": [m.to_json() for m in amended.manual],
+            # Written as a note only: nothing is left to amend (a script need not open them).
+            "drafts_empty": list(drafted.empty),
         }
     write_findings(out, findings)
     report.files.append("findings.jsonl")

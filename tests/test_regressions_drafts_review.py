@@ -129,3 +129,89 @@ def test_regression_a_value_typed_over_the_kettei_formula_is_reported_counted_an
     wb = load_workbook(out / kept)  # the reviewer's ledger, intact
     ws = wb["一覧"]
     assert ws.cell(row=3, column=[c.value for c in ws[1]].index("決定") + 1).value == "残す"
+
+
+@pytest.mark.nlp
+def test_regression_an_article_amended_alike_in_every_paragraph_is_cited_whole_and_lists_layer(tmp_path):
+    """「第1条第1項及び第2項中」 where every paragraph of 第1条 holding the words is amended alike is
+    「第1条中」; a list mixing articles and paragraphs of one article layers 及び under 並びに. 第2条
+    keeps its paragraphs cited: its 第2項 holds the words and is not amended."""
+    corpus, out = _corpus(tmp_path, {"r.txt": HEAD + "（申請）\n第1条　申請者は、申請書に記名押印しなければならない。\n"
+                                     "2　届出者は、届出書に記名押印しなければならない。\n"
+                                     "第2条　報告者は、報告書に記名押印しなければならない。\n"
+                                     "2　記名押印した書類は、保存する。\n"
+                                     "3　受領者は、受領書に記名押印しなければならない。\n"})
+    assert _run("run", corpus, "--out", out).exit_code == 0
+    assert _amendments(out) == ["第1条並びに第2条第1項及び第3項中「記名押印」を「記名」に改める。"]
+    assert _summary(out)["problems"] == []
+
+
+def _kisoku(title: str, number_line: str, words: str) -> str:
+    return f"○{title}\n{number_line}\n第1条　{words}\n"
+
+
+@pytest.mark.nlp
+def test_regression_the_seiri_kisoku_orders_its_regulations_by_enactment_not_file_name(tmp_path):
+    """The 整理規則案 listed its 規則 by file name; drafters list them by enactment: the number
+    line's date, then its number."""
+    words = "申請者は、申請書に記名押印しなければならない。"
+    corpus, out = _corpus(tmp_path, {
+        "a.txt": _kisoku("テスト市甲規則", "令和3年4月1日規則第2号", words),
+        "b.txt": _kisoku("テスト市乙規則", "平成20年3月31日規則第9号", words),
+        "c.txt": _kisoku("テスト市丙規則", "平成20年3月31日規則第3号", words)})
+    assert _run("run", corpus, "--out", out).exit_code == 0
+    heads = [p for p in _paragraphs(out / "整理規則案.docx") if p.startswith("第") and "一部を次のように改正する" in p]
+    assert heads == [
+        "第1条　テスト市丙規則(平成20年テスト市規則第3号)の一部を次のように改正する。",
+        "第2条　テスト市乙規則(平成20年テスト市規則第9号)の一部を次のように改正する。",
+        "第3条　テスト市甲規則(令和3年テスト市規則第2号)の一部を次のように改正する。"]
+    tables = [p for p in _paragraphs(out / "新旧対照表_整理規則案.docx") if p.startswith("テスト市")]
+    assert [t[:7] for t in tables] == ["テスト市丙規則", "テスト市乙規則", "テスト市甲規則"]
+
+
+@pytest.mark.nlp
+def test_regression_an_empty_seiri_kisoku_is_a_note_not_an_instrument(tmp_path):
+    """Nothing to amend at 規則 level wrote a whole instrument (公布文, number line, 附則) around
+    「改正を要する規則はありません」; now the title and that line only, said in summary.json."""
+    corpus, out = _corpus(tmp_path, {"j.txt": "○テスト市水道条例\n令和2年3月31日条例第5号\n"
+                                     "第1条　申請者は、申請書に記名押印しなければならない。\n"})
+    result = _run("run", corpus, "--out", out)
+    assert result.exit_code == 0, result.output
+    assert _paragraphs(out / "整理規則案.docx") == ["押印等の見直しに伴う関係規則の整理に関する規則",
+                                                 "（押印等の見直しにより改正を要する規則はありません。）"]
+    assert _summary(out)["drafts_empty"] == ["整理規則案.docx"]
+    assert "改正を要する規則がないため、整理規則案.docxは案文ではなく、その旨の一行だけを書きました" in \
+        "".join(result.output.split())
+    assert _amendments(out, "整備条例案.docx") == ["第1条中「記名押印」を「記名」に改める。"]
+
+
+@pytest.mark.nlp
+def test_regression_a_keep_rule_without_exemption_is_not_named_by_its_id_in_the_tokurei(tmp_path):
+    """A city policy's keep rule without ``exemption`` put 「…規則 policy.city.keep_all.v1 により…」
+    into the 特例規則案's 適用除外 article; it is left out now, with a warning naming the rule."""
+    import yaml
+
+    example = {"text": "申請者は、申請書に押印しなければならない。", "category": "押印", "modality": "義務",
+               "requires_seal": True}
+    policy = {"id": "policy.city", "version": 1, "title": "市の方針", "rules": [
+        {"id": "policy.city.keep_jitsuin.v1", "when": {"category": ["実印"]}, "decision": "存続", "reason": "実印は存続",
+         "source": "市の方針", "exemption": "実印の押印を求めている場合",
+         "examples": [{**example, "text": "実印を押さなければならない。", "category": "実印", "decision": "存続"}]},
+        {"id": "policy.city.keep_all.v1", "when": {"category": ["記名押印"]}, "decision": "存続",
+         "reason": "市の方針で存続", "source": "市の方針",
+         "examples": [{**example, "text": "記名押印しなければならない。", "category": "記名押印", "decision": "存続"}]},
+        {"id": "policy.city.rest.v1", "when": {}, "decision": "廃止", "reason": "廃止", "source": "市の方針",
+         "examples": [{**example, "decision": "廃止"}]}]}
+    corpus, out = _corpus(tmp_path, {
+        "r.txt": HEAD + "第1条　申請者は、申請書に押印して提出しなければならない。\n",
+        "city.yaml": yaml.safe_dump(policy, allow_unicode=True),
+        "reiki-scan.toml": 'policy = "city.yaml"\n'})
+    assert _run("run", corpus, "--out", out).exit_code == 0
+    paragraphs = _paragraphs(out / "特例規則案.docx")
+    start = paragraphs.index("(適用除外)")
+    assert paragraphs[start + 2:start + 4] == ["(1)　実印の押印を求めている場合",
+                                             "(2)　前各号に掲げるもののほか、市長が特に必要があると認める場合"]
+    assert not any("policy.city" in p for p in paragraphs)
+    assert _summary(out)["problems"] == [
+        "押印見直しの方針の規則 policy.city.keep_all.v1（存続）に exemption（特例規則案の適用除外の号の文言）がないため、"
+        "適用除外の条に載せていません。方針ファイルのこの規則に exemption を書くか、特例規則案に手作業で号を加えてください"]
