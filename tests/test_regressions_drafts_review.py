@@ -215,3 +215,52 @@ def test_regression_a_keep_rule_without_exemption_is_not_named_by_its_id_in_the_
     assert _summary(out)["problems"] == [
         "押印見直しの方針の規則 policy.city.keep_all.v1（存続）に exemption（特例規則案の適用除外の号の文言）がないため、"
         "適用除外の条に載せていません。方針ファイルのこの規則に exemption を書くか、特例規則案に手作業で号を加えてください"]
+
+
+def _law(shared_corpus: Path, member: str) -> str:
+    import tarfile
+
+    with tarfile.open(shared_corpus / "national_laws_md.tar.xz", "r:xz") as tf:
+        for m in tf:
+            if m.name == member:
+                fh = tf.extractfile(m)
+                assert fh is not None
+                return fh.read().decode("utf-8")
+    raise AssertionError(member)
+
+
+@pytest.mark.nlp
+def test_regression_a_national_archive_changed_at_the_same_path_is_read_again(tmp_path, shared_corpus):
+    """The classification cache keyed the national archive by its path: an archive updated in place
+    kept the decisions made with the old one. Drafting-only settings (route, rewrites) keep them."""
+    import os
+
+    corpus, out = _corpus(tmp_path, {"johkaso_kisoku.txt": (Path(__file__).parent / "data" / "national_basis"
+                                                            / "johkaso_kisoku.txt").read_text(encoding="utf-8"),
+                                     "reiki-scan.toml": 'national_archive = "../natl"\n'})
+    natl = tmp_path / "natl"
+    natl.mkdir()
+    law = _law(shared_corpus, "markdown/acts/358AC1000000043.md")  # 浄化槽法
+    (natl / "johkaso.md").write_text(law, encoding="utf-8")
+
+    def second_article() -> tuple[str, str]:
+        [f] = [f for f in (json.loads(x) for x in (out / "findings.jsonl").read_text(encoding="utf-8").splitlines())
+               if f["locator"] == "第2条"]
+        return f["decision"], f["national_basis"]
+
+    assert _run("run", corpus, "--out", out).exit_code == 0
+    assert second_article() == (
+        "記名に改める", "なし（浄化槽法（昭和五十八年法律第四十三号）第五条第一項に「届出書」への押印の定めなし）")
+    # Drafting-only settings: every classification is reused.
+    (corpus / "reiki-scan.toml").write_text('national_archive = "../natl"\nroute = "special"\nnumbering = "kanji"\n',
+                                            encoding="utf-8")
+    assert _run("run", corpus, "--out", out).exit_code == 0
+    assert _summary(out)["rerun"]["reused"] == 1 and _summary(out)["rerun"]["reclassified"] == 0
+    # The archive unpacked again at the same path, without 浄化槽法 under that title: the cited law
+    # is taken at its word again.
+    fresh = natl / "johkaso.md.new"
+    fresh.write_text(law.replace("# 浄化槽法", "# 浄化槽法（旧）", 1), encoding="utf-8")
+    os.replace(fresh, natl / "johkaso.md")
+    assert _run("run", corpus, "--out", out).exit_code == 0
+    assert _summary(out)["rerun"]["reclassified"] == 1
+    assert second_article() == ("存続", "「法第5条第1項の規定による」（国の法令集で未確認）")
