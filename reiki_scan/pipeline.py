@@ -42,7 +42,7 @@ from .scan import (ProgressFn, ScanResult, ScanStats, Skipped, WorkerPool, build
                    no_progress, read_document, scan_incremental)
 from .scan.file import parse_error
 from .scan.incremental import cache_keys
-from .store import Workspace, run_lock
+from .store import Workspace, db_path, run_lock
 
 # Decisions that ask someone to change a regulation or form (or to decide): what `check` reports.
 ACTION_DECISIONS = frozenset({"廃止", "記名に改める", "署名に改める", "要検討"})
@@ -358,7 +358,9 @@ def write_outputs(out: Path, result: ScanResult, *, drafts: bool, files_read: in
 class RunOutcome:
     """What :func:`run` did: the scan ``result`` (findings with carried ids and effective
     decisions), the files written (``report``), ``files_read``, the ``diff`` since the previous
-    run, the reuse figures (``stats``), this run's number (``run_id``) and the ledgers read."""
+    run, the reuse figures (``stats``), this run's number (``run_id``) and the ledgers read;
+    ``workspace_lost``: OUT held an earlier run's outputs but no workspace (deleted, or OUT
+    copied without ``.reiki-scan``), so this run was recorded as a first run."""
 
     result: ScanResult
     report: OutputReport
@@ -367,6 +369,22 @@ class RunOutcome:
     stats: ScanStats
     run_id: int
     ledgers_read: list[str] = field(default_factory=list)
+    workspace_lost: bool = False
+
+
+WORKSPACE_LOST_NOTE = (
+    "作業用データベース（{db}）がないため、最初の実行として記録しました（削除されたか、.reiki-scan を除いてコピーされた"
+    "出力フォルダです）。{out} と 履歴 にある台帳（ledger*.xlsx）と見え消しの審査結果は読み直して反映しましたが、"
+    "データベースにだけあった記録（審査結果の取消し、前回からの変更点、再審査の印）は引き継げません。ledger.xlsx の"
+    "決定列を確かめ、違う行は審査結果を入力し直して reiki-scan draft を実行してください"
+    " (the workspace was missing: the decisions in the ledgers and 見え消し kept in OUT were read again; "
+    "withdrawals, the diff and re-review marks were lost with it)")
+
+
+def _workspace_lost(out: Path) -> bool:
+    """Whether ``out`` holds outputs of an earlier run (findings.jsonl, a ledger) but no workspace."""
+    return not db_path(out).is_file() and any(
+        (out / name).is_file() for name in ("findings.jsonl", "ledger.xlsx", "summary.json"))
 
 
 def _refresh(diff: Diff, findings: list[Finding]) -> None:
@@ -388,6 +406,7 @@ def run(corpus: Path, out: Path, config: RunConfig, *, drafts: bool = True, work
     output cannot be written (previous outputs stay as they were)."""
     manifest = build_manifest(config)
     with run_lock(out, wait=wait):
+        lost = _workspace_lost(Path(out))
         ws = Workspace.open(out)
         try:
             ws.purge_nlp(manifest["nlp"])
@@ -420,14 +439,16 @@ def run(corpus: Path, out: Path, config: RunConfig, *, drafts: bool = True, work
                                                       **strays.summary},
                                        unreviewed_ledger=unreviewed_ledger_key(out, ws), history=history,
                                        decision_times=_decision_times(stored), progress=progress)
-                _outputs_written(out, ws, report, archived + strays.notes, history, result.findings)
+                lost_note = [WORKSPACE_LOST_NOTE.format(db=db_path(out).relative_to(out).as_posix(), out=out)
+                             ] if lost else []
+                _outputs_written(out, ws, report, lost_note + archived + strays.notes, history, result.findings)
                 ws.finish_run(run_id, scanned.rows, result.findings, diff.counts())
                 det_key, cls_key, _ = cache_keys(manifest, config)
                 ws.prune(det_key, cls_key, manifest["fingerprints"]["code"],
                          {r.sha256 for r in scanned.rows if r.sha256}, scanned.links_key)
         finally:
             ws.close()
-    return RunOutcome(result, report, scanned.files_read, diff, scanned.stats, run_id, ledgers.names)
+    return RunOutcome(result, report, scanned.files_read, diff, scanned.stats, run_id, ledgers.names, lost)
 
 
 def _outputs_written(out: Path, ws: Workspace, report: OutputReport, archived: list[str], history: History,
@@ -531,10 +552,15 @@ def redraft(out: Path, *, wait: bool = False, stamp: str | None = None,
     a file with findings is gone
     (the drafts are then left as they were). ``progress``: as :func:`write_outputs`."""
     from .review.ledger import as_proposed
-    from .store import db_path
 
-    if not db_path(out).is_file():
+    if _workspace_lost(Path(out)):
         # Checked before the lock: a folder that holds no run is left exactly as it was.
+        raise NoRunError(
+            f"この出力フォルダには作業用データベース（{db_path(out).relative_to(out).as_posix()}）がありません（削除されたか、"
+            ".reiki-scan を除いてコピーされた出力です）。draft はデータベースの所見から起案するため、このままでは起案できません。"
+            "reiki-scan run CORPUS --out OUT を実行してください: 例規を読み直し、OUT と 履歴 の台帳・見え消しの審査結果を"
+            "反映して起案し直します（起案は変更していません）", path=str(out))
+    if not db_path(out).is_file():
         raise NoRunError("この出力フォルダには実行結果がありません。先に reiki-scan run か scan を実行してください",
                          path=str(out))
     with run_lock(out, wait=wait):

@@ -264,3 +264,36 @@ def test_regression_a_national_archive_changed_at_the_same_path_is_read_again(tm
     assert _run("run", corpus, "--out", out).exit_code == 0
     assert _summary(out)["rerun"]["reclassified"] == 1
     assert second_article() == ("存続", "「法第5条第1項の規定による」（国の法令集で未確認）")
+
+
+@pytest.mark.nlp
+def test_regression_a_deleted_workspace_is_said_with_what_was_carried_and_what_to_do(tmp_path):
+    """With OUT/.reiki-scan deleted, `run` said 「初回の実行」 and `draft` 「実行結果がありません」 beside
+    the outputs and the reviewer's ledgers. Now both say what happened and what to do, Japanese first;
+    the decisions of the ledgers kept in OUT are read again."""
+    import shutil
+
+    corpus, out = _corpus(tmp_path, {"r.txt": HEAD + "第1条　申請者は、申請書に押印して提出しなければならない。\n"})
+    assert _run("run", corpus, "--out", out).exit_code == 0
+    [fid] = [json.loads(x)["id"] for x in (out / "findings.jsonl").read_text(encoding="utf-8").splitlines()]
+    _type_over(out / "ledger.xlsx", "審査結果", {2: "存続"})
+    assert _run("run", corpus, "--out", out).exit_code == 0  # the reviewer's ledger goes to 履歴
+    shutil.rmtree(out / ".reiki-scan")
+    before = (out / "整理規則案.docx").read_bytes()
+    drafted = _run("draft", out)
+    assert drafted.exit_code == 2
+    said = "".join(drafted.output.split())
+    assert said.startswith("エラー(error):[E405]")
+    assert ("作業用データベース（.reiki-scan/workspace.sqlite）がありません（削除されたか、.reiki-scanを除いてコピーされた"
+            "出力です）。draftはデータベースの所見から起案するため、このままでは起案できません。reiki-scanrunCORPUS--outOUT"
+            "を実行してください") in said
+    assert (out / "整理規則案.docx").read_bytes() == before
+    result = _run("run", corpus, "--out", out)
+    assert result.exit_code == 0, result.output
+    said = "".join(result.output.split())
+    assert "作業用データベースがないため最初の実行として記録(workspacemissing,recordedasafirstrun):所見1件" in said
+    assert ("作業用データベース（.reiki-scan/workspace.sqlite）がないため、最初の実行として記録しました" in said
+            and "データベースにだけあった記録（審査結果の取消し、前回からの変更点、再審査の印）は引き継げません" in said
+            and "違う行は審査結果を入力し直してreiki-scandraftを実行してください" in said)
+    [f] = [json.loads(x) for x in (out / "findings.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert (f["id"], f["decision"], f["decided_by"]) == (fid, "存続", "ledger")
