@@ -235,6 +235,7 @@ SAME = ("同条", "同項")
 AND, COMMA = "及び", "、"
 # 法制執務: 及び joins at the smallest level, 並びに at the larger ones (「第3条第1項及び第2項並びに第5条」).
 AND_UPPER = "並びに"
+CAPTION, WITH_CAPTION = "の見出し", "（見出しを含む。）"
 
 
 def components(label: str) -> list[tuple[int, str]] | None:
@@ -268,7 +269,7 @@ def _shorten(label: str, before: str) -> str:
 def _same(label: str, previous: str) -> str:
     """``label`` cited right after a sentence on ``previous``: 「同項第3号」 when both are in one
     paragraph, 「同条第2項」 when in one article, else ``label``."""
-    mine, theirs = components(label), components(previous)
+    mine, theirs = components(label), components(previous.removesuffix(CAPTION))
     if mine is None or theirs is None or len(mine) < 2 or mine[0][0] != 0 or mine[0] != theirs[0]:
         return label
     if len(mine) > 2 and len(theirs) > 1 and mine[1] == theirs[1]:
@@ -311,6 +312,16 @@ def combine(sentences: list[Sentence]) -> list[Sentence]:
     for s in sentences:
         last = out[-1] if out else None
         if (last is not None and s.quotes and _words(last.quotes) == _words(s.quotes) and s.tail.startswith("中")
+                and last.scopes == (s.scopes[0] + CAPTION,) and len(s.scopes) == 1):
+            # 法制執務: the 見出し and the article amended alike, 「第3条（見出しを含む。）中…」.
+            both = s.scopes[0] + WITH_CAPTION
+            out[-1] = Sentence(both + s.tail, both, quotes=s.quotes, scopes=last.scopes + s.scopes,
+                               changes=last.changes + s.changes, counts=last.counts + s.counts)
+            continue
+        if any(label.endswith(CAPTION) for label in (last.scopes if last is not None else ()) + s.scopes):
+            out.append(s)
+            continue
+        if (last is not None and s.quotes and _words(last.quotes) == _words(s.quotes) and s.tail.startswith("中")
                 and section_rank(last.scopes[0]) == section_rank(s.scopes[0])):
             labels = last.scopes + s.scopes
             cited = _joined(labels)
@@ -348,13 +359,16 @@ def resolve(cited: str, previous: str, known: frozenset[str] | set[str]) -> list
     Raises ValueError when a part cannot be read."""
     if cited in known:
         return [cited]
+    if cited.endswith(WITH_CAPTION):
+        article = cited[:-len(WITH_CAPTION)]
+        return [article + CAPTION, article]
     parts = [q for upper in cited.split(AND_UPPER) for p in upper.split(AND) for q in p.split(COMMA)]
     out: list[str] = []
     for part in parts:
         base = out[-1] if out else previous
         if part.startswith(SAME):
             keep = 1 if part.startswith("同条") else 2
-            above = components(base) or []
+            above = components(base.removesuffix(CAPTION)) or []
             if len(above) < keep:
                 raise ValueError(f"「{part[:2]}」が指す規定がありません")
             out.append("".join(c for _, c in above[:keep]) + part[2:])
