@@ -183,10 +183,14 @@ def _report(console, result, report, files_read: int, out: Path) -> int:
 _DIFF_LISTED = 20
 
 
-def _report_diff(console, diff) -> None:
+def _report_diff(console, diff, workspace_lost: bool = False) -> None:
     from .review.lineage import DIFF_LABELS
 
     c = diff.counts()
+    if diff.baseline and workspace_lost:
+        console.print(f"[yellow]作業用データベースがないため最初の実行として記録 (workspace missing, recorded as a first "
+                      f"run):[/yellow] 所見 {c['new']} 件。前回からの変更点は出せません")
+        return
     if diff.baseline:
         console.print(f"初回の実行 (first run): 所見 {c['new']} 件を記録しました")
         return
@@ -239,7 +243,7 @@ def _scan_and_write(corpus: Path | None, out: Path, drafts: bool, workers: int, 
     elif config.municipality != outcome.result.config.municipality:
         console.print(f"[cyan]注意 (note):[/cyan] 自治体名を題名から「{outcome.result.config.municipality}」と読みました。"
                       "違う場合は reiki-scan.toml の municipality か --municipality で指定してください")
-    _report_diff(console, outcome.diff)
+    _report_diff(console, outcome.diff, outcome.workspace_lost)
     code = _report(console, outcome.result, outcome.report, outcome.files_read, out)
     _next(console, f"{_q(out / 'ledger.xlsx')} の審査結果を記入し",
           f"reiki-scan draft {_q(out)}")

@@ -444,6 +444,17 @@ class ProvisionChange:
 
 
 @dataclass(frozen=True)
+class ArticleText:
+    """An article two or more of whose provisions an amendment changes: ``locator`` (``第3条``),
+    ``text`` its words after its 見出し line (what 「第3条中」 cites: the 見出し is not in it) and
+    ``start``, the offset of ``text`` in the document text."""
+
+    locator: str
+    start: int
+    text: str
+
+
+@dataclass(frozen=True)
 class Amendment:
     """The change model of one regulation: both 改め文 and 新旧対照表 render from it.
 
@@ -451,7 +462,9 @@ class Amendment:
     automatically (the reviewer drafts it by hand); never dropped silently.
     ``manual``: those findings placed where their sentence belongs, so that the drafts show a
     marked placeholder there: one change each, ``old_text == new_text`` (the sentence, or
-    the provision's words), with one ``Edit`` of op ``manual`` on the finding's words."""
+    the provision's words), with one ``Edit`` of op ``manual`` on the finding's words.
+    ``articles``: the articles two or more of whose provisions change, so that the 改め文 may
+    cite the article whole (「第3条中」) when that changes the same words."""
 
     file: str
     title: str
@@ -460,3 +473,4 @@ class Amendment:
     changes: tuple[ProvisionChange, ...] = field(default_factory=tuple)
     problems: tuple[str, ...] = ()
     manual: tuple[ProvisionChange, ...] = ()
+    articles: tuple[ArticleText, ...] = ()

@@ -36,13 +36,13 @@ from .errors import LoadError, NoRunError, OutputError
 from .models import Document, Finding
 from .outfiles import HISTORY_DIR, MIKESHI_DIR, History, share
 from .review.decisions import (apply_decisions, archive_dated_ledgers, archive_reviewed_ledger, pending_decisions,
-                               read_ledgers, record_written_ledger, unreviewed_ledger_key)
+                               LedgersRead, read_ledgers, record_written_ledger, unreviewed_ledger_key)
 from .review.lineage import Diff, carry_ids
 from .scan import (ProgressFn, ScanResult, ScanStats, Skipped, WorkerPool, build_manifest, load_limits,
                    no_progress, read_document, scan_incremental)
 from .scan.file import parse_error
 from .scan.incremental import cache_keys
-from .store import Workspace, run_lock
+from .store import Workspace, db_path, run_lock
 
 # Decisions that ask someone to change a regulation or form (or to decide): what `check` reports.
 ACTION_DECISIONS = frozenset({"廃止", "記名に改める", "署名に改める", "要検討"})
@@ -297,6 +297,8 @@ def write_outputs(out: Path, result: ScanResult, *, drafts: bool, files_read: in
         report.problems.extend(drafted.problems)
         report.drafts_omitted.extend(drafted.omitted)
         result.problems.extend(drafted.problems)
+        report.notes.extend(f"改正を要する規則がないため、{name} は案文ではなく、その旨の一行だけを書きました"
+                            for name in drafted.empty)
         amended = write_amended_forms(out, amended_here, docs, result.corpus, result.config,
                                       stamp=stamp[:8], store=out / GENERATED_DIR, history=history)
         progress("draft", 3, _DRAFT_STEPS)
@@ -310,6 +312,8 @@ def write_outputs(out: Path, result: ScanResult, *, drafts: bool, files_read: in
             "forms_amended": [{"file": a.file, "written": a.written, "cells_or_paragraphs": [e.source_ref for e in a.edits]}
                               for a in amended.written],
             "forms_manual": [m.to_json() for m in amended.manual],
+            # Written as a note only: nothing is left to amend (a script need not open them).
+            "drafts_empty": list(drafted.empty),
         }
     write_findings(out, findings)
     report.files.append("findings.jsonl")
@@ -354,7 +358,9 @@ def write_outputs(out: Path, result: ScanResult, *, drafts: bool, files_read: in
 class RunOutcome:
     """What :func:`run` did: the scan ``result`` (findings with carried ids and effective
     decisions), the files written (``report``), ``files_read``, the ``diff`` since the previous
-    run, the reuse figures (``stats``), this run's number (``run_id``) and the ledgers read."""
+    run, the reuse figures (``stats``), this run's number (``run_id``) and the ledgers read;
+    ``workspace_lost``: OUT held an earlier run's outputs but no workspace (deleted, or OUT
+    copied without ``.reiki-scan``), so this run was recorded as a first run."""
 
     result: ScanResult
     report: OutputReport
@@ -363,6 +369,22 @@ class RunOutcome:
     stats: ScanStats
     run_id: int
     ledgers_read: list[str] = field(default_factory=list)
+    workspace_lost: bool = False
+
+
+WORKSPACE_LOST_NOTE = (
+    "作業用データベース（{db}）がないため、最初の実行として記録しました（削除されたか、.reiki-scan を除いてコピーされた"
+    "出力フォルダです）。{out} と 履歴 にある台帳（ledger*.xlsx）と見え消しの審査結果は読み直して反映しましたが、"
+    "データベースにだけあった記録（審査結果の取消し、前回からの変更点、再審査の印）は引き継げません。ledger.xlsx の"
+    "決定列を確かめ、違う行は審査結果を入力し直して reiki-scan draft を実行してください"
+    " (the workspace was missing: the decisions in the ledgers and 見え消し kept in OUT were read again; "
+    "withdrawals, the diff and re-review marks were lost with it)")
+
+
+def _workspace_lost(out: Path) -> bool:
+    """Whether ``out`` holds outputs of an earlier run (findings.jsonl, a ledger) but no workspace."""
+    return not db_path(out).is_file() and any(
+        (out / name).is_file() for name in ("findings.jsonl", "ledger.xlsx", "summary.json"))
 
 
 def _refresh(diff: Diff, findings: list[Finding]) -> None:
@@ -384,6 +406,7 @@ def run(corpus: Path, out: Path, config: RunConfig, *, drafts: bool = True, work
     output cannot be written (previous outputs stay as they were)."""
     manifest = build_manifest(config)
     with run_lock(out, wait=wait):
+        lost = _workspace_lost(Path(out))
         ws = Workspace.open(out)
         try:
             ws.purge_nlp(manifest["nlp"])
@@ -399,6 +422,7 @@ def run(corpus: Path, out: Path, config: RunConfig, *, drafts: bool = True, work
                 _store_mikeshi(out, ws, ws.findings(), findings)
                 history = History(out, stamp or time.strftime("%Y%m%d-%H%M%S"))
                 archived = _archive_ledger(out, ws, history)
+                strays = _stray_values(ledgers, history)
             # The reviewer files read and a reviewer's ledger moved to 履歴 are committed before any
             # output is written: the move cannot be rolled back, and a run killed after it must leave
             # the decisions read (a withdrawal among them) stored under the name the ledger has now.
@@ -411,17 +435,20 @@ def run(corpus: Path, out: Path, config: RunConfig, *, drafts: bool = True, work
                 report = write_outputs(out, result, drafts=drafts, files_read=scanned.files_read,
                                        stamp=history.stamp, reviews_applied=True,
                                        extra_summary={"diff": diff.to_json(),
-                                                      "rerun": {"run": run_id, **scanned.stats.to_json()}},
+                                                      "rerun": {"run": run_id, **scanned.stats.to_json()},
+                                                      **strays.summary},
                                        unreviewed_ledger=unreviewed_ledger_key(out, ws), history=history,
                                        decision_times=_decision_times(stored), progress=progress)
-                _outputs_written(out, ws, report, archived, history, result.findings)
+                lost_note = [WORKSPACE_LOST_NOTE.format(db=db_path(out).relative_to(out).as_posix(), out=out)
+                             ] if lost else []
+                _outputs_written(out, ws, report, lost_note + archived + strays.notes, history, result.findings)
                 ws.finish_run(run_id, scanned.rows, result.findings, diff.counts())
                 det_key, cls_key, _ = cache_keys(manifest, config)
                 ws.prune(det_key, cls_key, manifest["fingerprints"]["code"],
                          {r.sha256 for r in scanned.rows if r.sha256}, scanned.links_key)
         finally:
             ws.close()
-    return RunOutcome(result, report, scanned.files_read, diff, scanned.stats, run_id, ledgers)
+    return RunOutcome(result, report, scanned.files_read, diff, scanned.stats, run_id, ledgers.names, lost)
 
 
 def _outputs_written(out: Path, ws: Workspace, report: OutputReport, archived: list[str], history: History,
@@ -451,6 +478,30 @@ def _follow_moved_mikeshi(ws: Workspace, history: History) -> None:
         old = moved.relative_to(history.folder).as_posix()
         if old.startswith("見え消し/"):
             ws.rename_ledger(old, history.where(moved))
+
+
+@dataclass(frozen=True)
+class _Strays:
+    """The values reviewers typed over the 決定 formula of the ledgers read: ``notes`` for the
+    reviewer (Japanese) and ``summary`` (summary.json key ``ledger_stray_values``, empty when none)."""
+
+    notes: list[str]
+    summary: dict
+
+
+def _stray_values(read: LedgersRead, history: History) -> _Strays:
+    """Every value typed over a 決定 formula in the ledgers ``read``, named where its ledger is kept
+    now (a reviewer's ledger.xlsx has just moved to ``history``): never dropped in silence."""
+    if not read.strays:
+        return _Strays([], {})
+    moved = {p.relative_to(history.folder).as_posix(): history.where(p) for p in history.moved}
+    kept = [(v, moved.get(v.file, v.file)) for v in read.strays]
+    entries = [{"file": where, "sheet": v.sheet, "row": v.row, "id": v.ident, "value": v.value,
+                "applied": v.adopted} for v, where in kept]
+    return _Strays([v.message(where) for v, where in kept],
+                   {"ledger_stray_values": {"applied": sum(v.adopted for v in read.strays),
+                                            "not_applied": sum(not v.adopted for v in read.strays),
+                                            "values": entries}})
 
 
 def _archive_ledger(out: Path, ws: Workspace, history: History) -> list[str]:
@@ -501,10 +552,15 @@ def redraft(out: Path, *, wait: bool = False, stamp: str | None = None,
     a file with findings is gone
     (the drafts are then left as they were). ``progress``: as :func:`write_outputs`."""
     from .review.ledger import as_proposed
-    from .store import db_path
 
-    if not db_path(out).is_file():
+    if _workspace_lost(Path(out)):
         # Checked before the lock: a folder that holds no run is left exactly as it was.
+        raise NoRunError(
+            f"この出力フォルダには作業用データベース（{db_path(out).relative_to(out).as_posix()}）がありません（削除されたか、"
+            ".reiki-scan を除いてコピーされた出力です）。draft はデータベースの所見から起案するため、このままでは起案できません。"
+            "reiki-scan run CORPUS --out OUT を実行してください: 例規を読み直し、OUT と 履歴 の台帳・見え消しの審査結果を"
+            "反映して起案し直します（起案は変更していません）", path=str(out))
+    if not db_path(out).is_file():
         raise NoRunError("この出力フォルダには実行結果がありません。先に reiki-scan run か scan を実行してください",
                          path=str(out))
     with run_lock(out, wait=wait):
@@ -520,23 +576,25 @@ def redraft(out: Path, *, wait: bool = False, stamp: str | None = None,
                 raise NoRunError(f"前回の実行で読んだ例規のフォルダ {corpus} が見つかりません。フォルダを戻すか、"
                                  "reiki-scan run で走査し直してください。起案は変更していません", path=str(out))
             with ws.transaction():
-                read_ledgers(out, ws)
+                ledgers = read_ledgers(out, ws)
                 findings = [as_proposed(f) for f in read_findings(out)]
                 _store_mikeshi(out, ws, ws.findings(), findings)
                 previous = _summary(out)
                 result, files_read = _stored_result(out, corpus, config, findings, previous, ws.documents())
                 history = History(out, stamp or time.strftime("%Y%m%d-%H%M%S"))
                 archived = _archive_ledger(out, ws, history)
+                strays = _stray_values(ledgers, history)
             # Committed before the outputs, as in run().
             with ws.transaction():
                 stored = ws.effective_decisions()
                 result.findings = apply_decisions(findings, stored)[0]
                 name_municipality(result, [f.title for f in findings])
                 report = write_outputs(out, result, drafts=True, files_read=files_read, reviews_applied=True,
-                                       stamp=history.stamp, extra_summary=_scan_figures(previous, result.findings),
+                                       stamp=history.stamp,
+                                       extra_summary={**_scan_figures(previous, result.findings), **strays.summary},
                                        unreviewed_ledger=unreviewed_ledger_key(out, ws), history=history,
                                        decision_times=_decision_times(stored), progress=progress)
-                _outputs_written(out, ws, report, archived, history, result.findings)
+                _outputs_written(out, ws, report, archived + strays.notes, history, result.findings)
         finally:
             ws.close()
     return result, report, files_read

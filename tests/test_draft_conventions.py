@@ -333,9 +333,9 @@ def _am(text: str, scopes: list[tuple[str, str]]) -> tuple[Amendment, str]:
 
 
 @pytest.mark.parametrize(("numbering", "want"), [
-    ("arabic", ["第2条、第3条第1項及び第2項中「、押印」を削る。", "第5条第1項第1号中「、押印の上」を削る。",
+    ("arabic", ["第2条並びに第3条第1項及び第2項中「、押印」を削る。", "第5条第1項第1号中「、押印の上」を削る。",
                 "同項第3号中「押印の上」を「署名の上」に改める。"]),
-    ("kanji", ["第二条、第三条第一項及び第二項中「、押印」を削る。", "第五条第一項第一号中「、押印の上」を削る。",
+    ("kanji", ["第二条並びに第三条第一項及び第二項中「、押印」を削る。", "第五条第一項第一号中「、押印の上」を削る。",
                "同項第三号中「押印の上」を「署名の上」に改める。"]),
 ])
 def test_three_provisions_joined_and_the_same_paragraph_chained(numbering, want):
@@ -361,6 +361,10 @@ def test_resolve_reads_back_every_citation_form():
     known = {"第4条第1項", "第4条第2項", "第9条第2項", "第5条第1項第1号", "第5条第1項第3号", "附則第2条第2項"}
     assert resolve("第4条第1項及び第9条第2項", "", known) == ["第4条第1項", "第9条第2項"]
     assert resolve("第4条第1項及び第2項", "", known) == ["第4条第1項", "第4条第2項"]
+    assert resolve("第2条並びに第4条第1項及び第2項", "", known) == ["第2条", "第4条第1項", "第4条第2項"]
+    assert resolve("第4条（見出しを含む。）", "", known) == ["第4条の見出し", "第4条"]
+    assert resolve("同条第2項", "第4条の見出し", known) == ["第4条第2項"]
+    assert resolve("第4条第1項及び第2項並びに第9条第2項", "", known) == ["第4条第1項", "第4条第2項", "第9条第2項"]
     assert resolve("同条第2項", "第4条第1項", known) == ["第4条第2項"]
     assert resolve("同項第3号", "第5条第1項第1号", known) == ["第5条第1項第3号"]
     assert resolve("同条第2項", "附則第2条第1項", known) == ["附則第2条第2項"]
@@ -429,3 +433,31 @@ def test_regression_route_special_kept_mikeshi_and_form_copies_of_clauses_read_a
     assert sorted(p.name for p in (out / "見え消し").iterdir()) == [
         "さくら台市市民農園条例.docx", "さくら台市聴聞等の手続に関する規則.docx"]
     assert not (out / "forms").exists()
+
+
+@pytest.mark.parametrize(("numbering", "want"), [
+    ("arabic", ["第1条（見出しを含む。）中「記名押印」を「記名」に改める。", "第2条の見出し中「記名押印」を「記名」に改める。",
+                "同条第2項中「記名押印」を「記名」に改める。"]),
+    ("kanji", ["第一条（見出しを含む。）中「記名押印」を「記名」に改める。", "第二条の見出し中「記名押印」を「記名」に改める。",
+               "同条第二項中「記名押印」を「記名」に改める。"]),
+])
+def test_a_caption_amended_alike_with_its_article_reads_back(numbering, want):
+    """法制執務: 「第1条（見出しを含む。）中」 when the 見出し and the article change alike; a 見出し then a
+    paragraph of its article: 「第2条の見出し中…」, 「同条第2項中…」."""
+    from reiki_scan.draft.apply import check
+    from reiki_scan.models import Edit, ProvisionChange
+
+    lines = [("第1条の見出し", "（記名押印）", "ArticleCaption"), ("第1条", "第1条　申請書に記名押印する。", "Paragraph"),
+             ("第2条の見出し", "（届出書の記名押印）", "ArticleCaption"), ("", "第2条　届出書を提出する。", ""),
+             ("第2条第2項", "2　届出書に記名押印する。", "Paragraph")]
+    changes, pos = [], 0
+    for locator, words, kind in lines:
+        if locator:
+            a = pos + words.index("記名押印")
+            changes.append(ProvisionChange(locator, words, words.replace("記名押印", "記名"), pos,
+                                           (Edit("replace", "記名押印", "記名", a, a + 4, locator),), kind))
+        pos += len(words) + 1
+    am = Amendment("x.txt", "テスト規則", "規則", "", tuple(changes))
+    cfg = RunConfig(numbering=numbering)
+    assert render(am, cfg) == want
+    assert check(am, "\n".join(w for _, w, _ in lines) + "\n", cfg) == want

@@ -54,9 +54,10 @@ def test_files_and_checks(drafts):
     assert result.files == ["整理規則案.docx", "整備条例案.docx", "要綱等改正一覧.docx", "特例規則案.docx",
                             *TAISHO_PER_INSTRUMENT, "新旧対照表.docx"]
     assert sorted(p.name for p in out.iterdir()) == sorted(result.files)  # no temporary file left
+    # In order of enactment (平成12年の条例, 令和3年の規則), the 要綱 without a number line last.
     assert [(c.title, c.ok, c.fallback) for c in result.checks] == [
-        ("みどり市補助金交付規則", True, False), ("みどり市後援名義使用承認要綱", True, False),
-        ("みどり市手数料条例", True, False)]
+        ("みどり市手数料条例", True, False), ("みどり市補助金交付規則", True, False),
+        ("みどり市後援名義使用承認要綱", True, False)]
     assert result.problems == []
 
 
@@ -153,7 +154,8 @@ def test_tokurei_golden_when_routed_to_the_special_rule(tmp_path):
     # Never both: what the 特例規則 reads across is not amended; the 条例 still is.
     assert result.files == ["整理規則案.docx", "整備条例案.docx", "特例規則案.docx", "新旧対照表_整備条例案.docx",
                             "新旧対照表.docx"]
-    assert read_back(tmp_path / "整理規則案.docx")[4:6] == [
+    # Nothing to amend: the title and a note, not an instrument with a 公布文 and 附則.
+    assert read_back(tmp_path / "整理規則案.docx") == [
         ("題名", "押印等の見直しに伴う関係規則の整理に関する規則"),
         ("改め文", "（押印等の見直しにより改正を要する規則はありません。）")]
 
@@ -229,7 +231,8 @@ def test_nothing_to_change_still_writes_the_regulation_drafts(tmp_path):
     kept = [f.with_(decision="存続") for f in kisoku_findings(k)]
     result = write_drafts(tmp_path, kept, {k.path: k}, CONFIG)
     assert result.files == ["整理規則案.docx", "特例規則案.docx", "新旧対照表.docx"]
-    assert read_back(tmp_path / "整理規則案.docx")[4:6] == [
+    # Nothing to amend: the title and a note, not an instrument with a 公布文 and 附則.
+    assert read_back(tmp_path / "整理規則案.docx") == [
         ("題名", "押印等の見直しに伴う関係規則の整理に関する規則"),
         ("改め文", "（押印等の見直しにより改正を要する規則はありません。）")]
     assert read_back(tmp_path / "特例規則案.docx")[-1][1] == ["（該当なし）", "", ""]

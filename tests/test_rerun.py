@@ -239,8 +239,9 @@ def test_manifest_records_versions_and_fingerprints(versions):
     assert [(r.id, r.status) for r in runs] == [(1, "complete"), (2, "complete")]
     m = runs[1].manifest
     assert m["spacy"] == "3.8.18" and m["ginza"] == "5.3.0" and m["model"] == "ja_ginza-5.3.0"
-    assert set(m["fingerprints"]) == {"patterns", "policy", "code", "config"}
-    assert all(re.fullmatch("[0-9a-f]{64}", v) for v in m["fingerprints"].values())
+    assert set(m["fingerprints"]) == {"patterns", "policy", "code", "config", "national"}
+    assert m["fingerprints"]["national"] == ""  # no national_archive configured
+    assert all(re.fullmatch("[0-9a-f]{64}", v) for k, v in m["fingerprints"].items() if k != "national")
     assert m["config"]["municipality"] == "さくら台市"
     assert runs[1].diff == {"new": 1, "removed": 0, "changed": 1, "moved": 3, "rereview": 1}
 

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from ..config import RunConfig
 from ..errors import DraftCheckError
 from ..models import Amendment
-from .kaimebun import BODY_PREFIX, REPLACE_WHOLE, is_placeholder, plan, render_lines, resolve
+from .kaimebun import BODY_PREFIX, REPLACE_WHOLE, is_placeholder, plan, render_lines, resolve, scope_spans
 
 
 @dataclass(frozen=True)
@@ -204,10 +204,8 @@ def check(amendment: Amendment, old_text: str, config: RunConfig) -> list[str]:
     compare with the intended new text. Returns the rendered lines.
     Raises :class:`DraftCheckError` naming the regulation when they differ."""
     planned = plan(amendment, config)
-    scopes = {
-        name: Scope(c.start, c.start + len(c.old_text), tuple(q.count for q in p.quotes))
-        for p in planned for name, c in zip(p.scopes, (amendment.changes[k] for k in p.changes))
-    }
+    scopes = {label: Scope(start, end, counts)
+              for p in planned for label, start, end, counts in scope_spans(p, amendment, config)}
     lines = render_lines(amendment, planned, config)
     try:
         result = apply(old_text, lines, scopes)

@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 
 from ..config import RunConfig
-from ..models import Amendment, Document, Edit, Finding, Provision, ProvisionChange
+from ..models import Amendment, ArticleText, Document, Edit, Finding, Provision, ProvisionChange
 from .rewrites import RewriteRule, first_edit, rules_for, sentence_span
 
 CHANGING_DECISIONS = ("廃止", "記名に改める", "署名に改める")
@@ -29,6 +29,8 @@ _NOT_SCOPES = frozenset({"Law", "Preamble", "TOC", "Chapter", "Section", "Other"
 _SPACES = " \u3000\t"
 _ARTICLE_LABEL = re.compile(r"第[0-9０-９〇一二三四五六七八九十百千]+条(?:の[0-9０-９〇一二三四五六七八九十百千]+)*")
 _DELETABLE = frozenset({"Paragraph", "Item", "Subitem1", "Subitem2"})
+# The words by which an article's 見出し names a seal (「（記名押印）」, 「（押印の省略）」).
+_SEAL_WORD = re.compile(r"押印|押なつ|なつ印|捺印|印鑑|㊞")
 # A form's name as its heading writes it, without the 「（第4条関係）」 after it.
 _FORM_NAME = re.compile(r"^\S*?(?:様式(?:第[^\s（(号]+号(?:の[0-9０-９]+)?)?|第[^\s（(号]+号様式)")
 
@@ -212,10 +214,81 @@ def _amend(doc: Document, findings: list[Finding], rules: tuple[RewriteRule, ...
             manual.append(_manual(scope, doc.text[first.start:first.end], first.start, f, WHOLE_PROVISION_TASK))
         else:
             changes.append(change)
+    articles = _articles(doc, changes)
+    changes += _caption_changes(doc, changes, problems)
     changes.sort(key=lambda c: (section_rank(c.locator), c.start))
     manual.sort(key=lambda c: (section_rank(c.locator), c.start))
     return Amendment(doc.path, doc.title, doc.doc_kind, doc.act_number, tuple(changes), tuple(problems),
-                     tuple(manual))
+                     tuple(manual), articles)
+
+
+def caption_line(doc: Document, art: Provision) -> tuple[int, int] | None:
+    """``[start, end)`` of the 見出し line 「（申請）」 above article ``art``, or ``None``."""
+    line_end = doc.text.find("\n", art.start, art.end)
+    if not art.caption or line_end == -1 or doc.text[art.start] not in "(（" or \
+            art.caption not in doc.text[art.start:line_end]:
+        return None
+    return art.start, line_end
+
+
+def _caption_changes(doc: Document, changes: list[ProvisionChange], problems: list[str]) -> list[ProvisionChange]:
+    """The 見出し of an amended article that names a seal is amended with it (「第3条の見出し中…」):
+    the words the article's edits change, and that its amended words no longer hold, are changed
+    alike in its 見出し. When none is there and the amended article asks for no seal any more, or
+    the 見出し would be left empty, ``problems`` asks the drafter to word it."""
+    out = []
+    for art in (p for p in doc.root.walk() if p.kind == "Article" and p.locator):
+        line = caption_line(doc, art)
+        body = [c for c in changes if art.start <= c.start < art.end]
+        if line is None or not body:
+            continue
+        a, b = line
+        caption = doc.text[a:b]
+        if not _SEAL_WORD.search(caption):
+            continue
+        # The article's words after its amendment: a 見出し word still in them stays in the 見出し.
+        parts, pos = [], b
+        for c in sorted(body, key=lambda c: c.start):
+            parts += [doc.text[pos:c.start], c.new_text]
+            pos = c.start + len(c.old_text)
+        after = "".join(parts) + doc.text[pos:art.end]
+        edits: list[Edit] = []
+        for e in (e for c in body for e in c.edits if e.op in ("replace", "delete") and e.old.strip()
+                  and e.old not in after):
+            pos = caption.find(e.old)
+            while pos != -1:
+                if not any(x.start < a + pos + len(e.old) and a + pos < x.end for x in edits):
+                    edits.append(Edit(e.op, e.old, e.new, a + pos, a + pos + len(e.old), e.finding_id))
+                pos = caption.find(e.old, pos + len(e.old))
+        edits.sort(key=lambda e: e.start)
+        new, pos = [], a
+        for e in edits:
+            new += [doc.text[pos:e.start], e.new]
+            pos = e.end
+        new.append(doc.text[pos:b])
+        amended = "".join(new)
+        if not edits and _SEAL_WORD.search(after):
+            continue  # the article still asks for a seal: its 見出し still fits
+        if not edits or not amended.strip("()（）　 "):
+            problems.append(f"{doc.title} {art.locator}の見出し: 見出し「{caption}」が押印に触れています。本文の改正に合わせて、"
+                            f"見出しの改正（「{art.locator}の見出しを「（…）」に改める。」）を手作業で加えてください")
+            continue
+        out.append(ProvisionChange(f"{art.locator}の見出し", caption, amended, a, tuple(edits), "ArticleCaption"))
+    return out
+
+
+def _articles(doc: Document, changes: list[ProvisionChange]) -> tuple[ArticleText, ...]:
+    """The articles holding two or more of ``changes``, each with its words after the 見出し line."""
+    out = []
+    for art in (p for p in doc.root.walk() if p.kind == "Article" and p.locator):
+        inside = [c for c in changes if art.start <= c.start and c.start + len(c.old_text) <= art.end
+                  and c.locator != art.locator]
+        if len(inside) < 2:
+            continue
+        line = caption_line(doc, art)
+        start = art.start if line is None else line[1] + 1
+        out.append(ArticleText(art.locator, start, doc.text[start:art.end]))
+    return tuple(out)
 
 
 def _manual(scope: Provision, sentence: str, start: int, f: Finding, task: str) -> ProvisionChange:

@@ -3,8 +3,9 @@
 Files written to OUT:
 
 - ``整理規則案.docx`` — 押印等の見直しに伴う関係規則の整理に関する規則: one 条 per 規則 with its
-  amendment sentences, 附則 (施行期日, 経過措置 for old forms). Always written (a note when no
-  規則 needs a change).
+  amendment sentences, 附則 (施行期日, 経過措置 for old forms); the 規則 in order of enactment
+  (number line date, then number), as drafters order them. Always written: when no 規則 needs a
+  change, as its title and a one-line note only, not an instrument (``DraftResult.empty``).
 - ``整備条例案.docx`` — the same for 条例 (…関係条例の整備に関する条例); only when a 条例 changes.
   When no 条例 changes any more, a 整備条例案 an earlier run wrote is deleted if nobody edited
   it, else kept with a note that it is obsolete (:func:`.protect.retire_draft`); likewise
@@ -51,6 +52,7 @@ from pathlib import Path
 from ..classify import Policy
 from ..config import RunConfig
 from ..data import data_dir, load_checked_yaml
+from ..docheader import parse_act_number
 from ..errors import DraftCheckError
 from ..models import NATIONAL_KINDS, Amendment, Document, Edit, Finding
 from ..numbering import int_to_kanji, kanji_to_int, to_kanji_locator
@@ -121,7 +123,8 @@ class DraftResult:
     ``manual``: every clause of ``要手作業一覧.docx``; ``lint_failed``: those whose amended
     provision failed the linter; ``linted``: the number of changes the linter checked;
     ``sentences``: finding id → the 改め文 its change is drafted in (the ledger's 改め文 column;
-    two sentences joined by a line break when one finding's words are changed in two)."""
+    two sentences joined by a line break when one finding's words are changed in two);
+    ``empty``: the instruments written as a short note only, nothing being left to amend."""
 
     files: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
@@ -133,6 +136,7 @@ class DraftResult:
     lint_failed: list[ManualItem] = field(default_factory=list)
     linted: int = 0
     sentences: dict[str, str] = field(default_factory=dict)
+    empty: list[str] = field(default_factory=list)
 
 
 @lru_cache(maxsize=1)
@@ -216,11 +220,13 @@ def batch_instrument(targets: list[tuple[Amendment, list[str]]], config: RunConf
     """整理規則 (``kind="規則"``) or 整備条例 (``kind="条例"``): 公布文 and number line, 題名,
     one 条 per target with its caption, the 一部改正 sentence and the amendment sentences, then
     附則. A single target gets the title 「○○規則の一部を改正する規則」 and no 条 number or
-    caption: 「○○規則(…)の一部を次のように改正する。」."""
+    caption: 「○○規則(…)の一部を次のように改正する。」. ``targets`` in the order given
+    (:func:`enactment_order`); none gives the title and a one-line note only."""
     title = instrument_title(targets, kind)
-    blocks: list[Block] = [*enactment_head(title, kind, config), Para.of("題名", title)]
     if not targets:
-        blocks.append(Para.of("改め文", f"（押印等の見直しにより改正を要する{kind}はありません。）"))
+        # Nothing to amend: a note under the title, not an instrument with a 公布文 and 附則 to enact.
+        return [Para.of("題名", title), Para.of("改め文", f"（押印等の見直しにより改正を要する{kind}はありません。）")]
+    blocks: list[Block] = [*enactment_head(title, kind, config), Para.of("題名", title)]
     for i, (am, lines) in enumerate(targets, 1):
         cited, _ = citation(am, config)
         if len(targets) == 1:
@@ -238,6 +244,16 @@ def batch_instrument(targets: list[tuple[Amendment, list[str]]], config: RunConf
         Para.of("条文", f"{_para_num(2, config)}　" + wording()["transition"].format(kind=kind)),
     ]
     return blocks
+
+
+def enactment_order(am: Amendment) -> tuple:
+    """Sort key of the regulations an instrument amends, as drafters order them: by enactment
+    (the number line's date, then its number), those without a readable number line last,
+    then by file."""
+    act = parse_act_number(am.act_number) if am.act_number else None
+    if act is None or not act.date:
+        return (1, "", 0, am.file)
+    return (0, act.date, act.number, am.file)
 
 
 def document_name(am: Amendment, config: RunConfig) -> str:
@@ -269,11 +285,11 @@ def special_rule(findings: list[Finding], config: RunConfig) -> list[Block]:
     and 要綱-level documents (条例 and national law excluded) that :func:`.routes.route_of`
     routes to it: a clause in the 別表 is never amended by the 整理規則 as well. When none is,
     a line says that every clause is amended textually and how to choose the 特例規則 instead.
-    Its 適用除外 article lists the keep rules of ``config.policy``
-    (:meth:`reiki_scan.classify.Policy.exemptions`), then the head's discretion. Raises
+    Its 適用除外 article lists the ``exemption`` of each keep rule of ``config.policy`` that has
+    one (:func:`exemption_items`), then the head's discretion. Raises
     :class:`~reiki_scan.errors.PolicyDataError` when the policy cannot be loaded."""
     head = head_of(config.municipality)
-    exemptions = Policy.load(config.policy).exemptions()
+    exemptions, _ = exemption_items(config)
 
     def n(k: int) -> str:
         return _num(k, config)
@@ -319,6 +335,20 @@ def special_rule(findings: list[Finding], config: RunConfig) -> list[Block]:
         rows = (((Para.of("対照表", "（該当なし）"),), (Para.of("対照表", ""),), (Para.of("対照表", ""),)),)
     blocks.append(Table(("規則等の名称", "規定又は様式", "特例の内容"), rows))
     return blocks
+
+
+def exemption_items(config: RunConfig) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The items of the 特例規則案's 適用除外 article: the ``exemption`` of each keep rule (存続) of
+    ``config.policy``, in rule order, each once; and one Japanese warning per keep rule without
+    one (a city's own policy may omit the key): such a rule is left out, never named by its id
+    in an instrument. Raises :class:`~reiki_scan.errors.PolicyDataError` when the policy cannot
+    be loaded."""
+    keep = [r for r in Policy.load(config.policy).rules if r.decision == "存続"]
+    items = tuple(dict.fromkeys(r.exemption for r in keep if r.exemption))
+    warnings = tuple(f"押印見直しの方針の規則 {r.id}（存続）に exemption（特例規則案の適用除外の号の文言）がないため、"
+                     "適用除外の条に載せていません。方針ファイルのこの規則に exemption を書くか、特例規則案に手作業で号を加えてください"
+                     for r in keep if not r.exemption)
+    return items, warnings
 
 
 def _whole(am: Amendment) -> Amendment:
@@ -390,7 +420,7 @@ def write_drafts(out_dir: Path, findings: list[Finding], docs: Mapping[str, Docu
     by_id = {f.id: f for f in findings}
     # One route per clause: what the 特例規則 covers is not amended textually (routes.route_of).
     amended = [f for f in findings if f.decision not in CHANGING_DECISIONS or route_of(f, config) == AMEND]
-    for am in build_amendments(amended, docs, config):
+    for am in sorted(build_amendments(amended, docs, config), key=enactment_order):
         # Titles repeat (two 要綱 of one name, a form and its copy): each problem names its file.
         result.problems.extend(f"{am.file}: {p}" for p in am.problems)
         if not am.changes and not am.manual:
@@ -444,6 +474,8 @@ def write_drafts(out_dir: Path, findings: list[Finding], docs: Mapping[str, Docu
             result.notes.append(outcome.note)
 
     write(SEIRI_FILE, batch_instrument(seiri, config, kind="規則"), instrument_title(seiri, "規則"))
+    if not seiri:
+        result.empty.append(SEIRI_FILE)
     if seibi:
         write(SEIBI_FILE, batch_instrument(seibi, config, kind="条例"), instrument_title(seibi, "条例"))
     else:
@@ -455,6 +487,7 @@ def write_drafts(out_dir: Path, findings: list[Finding], docs: Mapping[str, Docu
     # What fails the linter is 要検討: no route drafts it, the 特例規則 included.
     unsound = {fid for m in result.lint_failed for fid in m.finding_ids}
     write(TOKUREI_FILE, special_rule([f for f in findings if f.id not in unsound], config), TOKUREI_TITLE)
+    result.problems.extend(exemption_items(config)[1])
     if result.manual:
         write(MANUAL_FILE, manual_list(result.manual, config), MANUAL_TITLE)
     else:

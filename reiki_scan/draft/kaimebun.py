@@ -61,7 +61,8 @@ class Sentence:
     a 「次のように改める。」 sentence; ``scope`` the cited provisions as written in ``text``
     (「同条第2項」, 「第4条第1項及び第9条第2項」); ``quotes`` the quotations in order (empty for a
     whole replacement or deletion); ``scopes`` the full label of each provision it amends and
-    ``changes`` the index of each one's change in ``Amendment.changes``."""
+    ``changes`` the index of each one's change in ``Amendment.changes``; ``counts``, per scope,
+    how many occurrences each quotation changes there."""
 
     text: str
     scope: str
@@ -69,6 +70,7 @@ class Sentence:
     quotes: tuple[Quote, ...] = ()
     scopes: tuple[str, ...] = ()
     changes: tuple[int, ...] = ()
+    counts: tuple[tuple[int, ...], ...] = ()
 
     @property
     def tail(self) -> str:
@@ -92,7 +94,92 @@ def plan(amendment: Amendment, config: RunConfig) -> list[Sentence]:
     sentence citing the article (or paragraph) of the sentence just before it says 同条 (同項)
     (:func:`chain`)."""
     single = [replace(plan_change(c, config), scopes=(), changes=(i,)) for i, c in enumerate(amendment.changes)]
-    return chain(combine([replace(p, scopes=(p.scope,)) for p in single]))
+    return chain(combine(whole_articles([replace(p, scopes=(p.scope,), counts=(tuple(q.count for q in p.quotes),))
+                                         for p in single], amendment, config)))
+
+
+def _article_of(change: ProvisionChange) -> str:
+    comps = components(change.locator)
+    return comps[0][1] if comps and len(comps) > 1 and not change.supplement else ""
+
+
+def article_change(changes: list[ProvisionChange], amendment: Amendment) -> ProvisionChange | None:
+    """``changes`` (two or more provisions of one article, ``Amendment.articles``) as one change
+    of their article, when the amendment changes nothing else in it; else ``None``."""
+    heads = {_article_of(c) for c in changes}
+    if len(changes) < 2 or len(heads) != 1:
+        return None
+    [head] = heads
+    art = next((a for a in amendment.articles if head and a.locator == head), None)
+    if art is None:
+        return None
+    end = art.start + len(art.text)
+    if sum(1 for c in amendment.changes if art.start <= c.start < end) != len(changes):
+        return None
+    parts, pos = [], 0
+    for c in sorted(changes, key=lambda c: c.start):
+        parts += [art.text[pos:c.start - art.start], c.new_text]
+        pos = c.start - art.start + len(c.old_text)
+    parts.append(art.text[pos:])
+    edits = tuple(sorted((e for c in changes for e in c.edits), key=lambda e: e.start))
+    return ProvisionChange(art.locator, art.text, "".join(parts), art.start, edits, "Article")
+
+
+def whole_articles(sentences: list[Sentence], amendment: Amendment, config: RunConfig) -> list[Sentence]:
+    """「第3条中」 for 「第3条第1項及び第2項中」 (法制執務): consecutive sentences on provisions of one
+    article with the same quotations become one sentence citing the article when quoting the
+    same words over the whole article (its 見出し excluded) changes exactly those occurrences."""
+    out: list[Sentence] = []
+    i = 0
+    while i < len(sentences):
+        s = sentences[i]
+        head = _article_of(amendment.changes[s.changes[0]]) if s.quotes else ""
+        j = i + 1
+        while (head and j < len(sentences) and _article_of(amendment.changes[sentences[j].changes[0]]) == head
+               and _words(sentences[j].quotes) == _words(s.quotes)):
+            j += 1
+        merged = _article_sentence(sentences[i:j], amendment, config) if j - i > 1 else None
+        if merged is None:
+            out.append(s)
+            i += 1
+        else:
+            out.append(merged)
+            i = j
+    return out
+
+
+def _article_sentence(run: list[Sentence], amendment: Amendment, config: RunConfig) -> Sentence | None:
+    changes = tuple(k for s in run for k in s.changes)
+    change = article_change([amendment.changes[k] for k in changes], amendment)
+    if change is None:
+        return None
+    quotes = _quotes(change)
+    if quotes is None or _words(tuple(quotes)) != _words(run[0].quotes):
+        return None
+    scope = scope_label(change, config)
+    return Sentence(f"{scope}中{_chain(quotes)}。", scope, quotes=tuple(quotes), scopes=(scope,), changes=changes,
+                    counts=(tuple(q.count for q in quotes),))
+
+
+def scope_spans(sentence: Sentence, amendment: Amendment,
+                config: RunConfig) -> list[tuple[str, int, int, tuple[int, ...]]]:
+    """``(label, start, end, counts)`` of each provision ``sentence`` cites in full
+    (``Sentence.scopes``): its place in the document text (a provision's change, or an article
+    cited whole, its 見出し excluded) and how many occurrences each quotation changes there."""
+    changes = [amendment.changes[k] for k in sentence.changes]
+    out: list[tuple[str, int, int, tuple[int, ...]]] = []
+    for n, label in enumerate(sentence.scopes):
+        counts = sentence.counts[n] if n < len(sentence.counts) else ()
+        mine = [c for c in changes if scope_label(c, config) == label]
+        if not mine:
+            mine = [c for c in changes if _article_of(c) and scope_label(replace(c, locator=_article_of(c), cited="",
+                                                                               supplement=""), config) == label]
+            whole = article_change(mine, amendment)
+            if whole is not None:
+                out.append((label, whole.start, whole.start + len(whole.old_text), counts))
+                continue
+        out += [(label, c.start, c.start + len(c.old_text), counts) for c in mine[:1]]
+    return out
 
 
 def placeholder(change: ProvisionChange, config: RunConfig) -> str:
@@ -146,6 +233,9 @@ _COMPONENT = re.compile(rf"第{_N}(?:の{_N})*(条|項|号)")
 _RANK = {"条": 0, "項": 1, "号": 2}
 SAME = ("同条", "同項")
 AND, COMMA = "及び", "、"
+# 法制執務: 及び joins at the smallest level, 並びに at the larger ones (「第3条第1項及び第2項並びに第5条」).
+AND_UPPER = "並びに"
+CAPTION, WITH_CAPTION = "の見出し", "（見出しを含む。）"
 
 
 def components(label: str) -> list[tuple[int, str]] | None:
@@ -179,7 +269,7 @@ def _shorten(label: str, before: str) -> str:
 def _same(label: str, previous: str) -> str:
     """``label`` cited right after a sentence on ``previous``: 「同項第3号」 when both are in one
     paragraph, 「同条第2項」 when in one article, else ``label``."""
-    mine, theirs = components(label), components(previous)
+    mine, theirs = components(label), components(previous.removesuffix(CAPTION))
     if mine is None or theirs is None or len(mine) < 2 or mine[0][0] != 0 or mine[0] != theirs[0]:
         return label
     if len(mine) > 2 and len(theirs) > 1 and mine[1] == theirs[1]:
@@ -187,30 +277,64 @@ def _same(label: str, previous: str) -> str:
     return "同条" + "".join(c for _, c in mine[1:])
 
 
+def _listed(items: list[str], conjunction: str) -> str:
+    """「A」, 「A及びB」, 「A、B及びC」 (with 並びに at the upper level)."""
+    return items[0] if len(items) == 1 else COMMA.join(items[:-1]) + conjunction + items[-1]
+
+
 def _joined(labels: tuple[str, ...]) -> str | None:
+    """``labels`` cited in one list: the provisions of one article joined with 及び, the articles
+    with 並びに when some article has more than one (「第2条並びに第3条第1項及び第2項」), else all
+    with 及び (「第2条、第3条及び第5条」)."""
     parts = [labels[0]] + [_shorten(b, a) for a, b in zip(labels, labels[1:])]
-    if any(AND in p or COMMA in p for p in parts):
+    if any(AND in p or COMMA in p or AND_UPPER in p for p in parts):
         return None
-    return COMMA.join(parts[:-1]) + AND + parts[-1]
+    groups: list[list[str]] = []
+    last = None
+    for label, part in zip(labels, parts):
+        comps = components(label)
+        head = comps[0][1] if comps else label
+        if groups and head == last:
+            groups[-1].append(part)
+        else:
+            groups.append([part])
+        last = head
+    if len(groups) == 1 or all(len(g) == 1 for g in groups):
+        return _listed(parts, AND)
+    return _listed([_listed(g, AND) for g in groups], AND_UPPER)
 
 
 def combine(sentences: list[Sentence]) -> list[Sentence]:
-    """Consecutive word-edit sentences with the same quotations (each changing as many
-    occurrences in its own scope) become one: 「第4条第1項及び第9条第2項中「押印」を削る。」,
-    three or more 「第2条、第3条及び第5条中…」. ``scopes`` of the inputs are their full labels."""
+    """Consecutive word-edit sentences with the same quotations become one: 「第4条第1項及び第9条第2項中
+    「押印」を削る。」, three or more 「第2条、第3条及び第5条中…」, 「第2条並びに第3条第1項及び第2項中…」
+    (:func:`_joined`). ``scopes`` of the inputs are their full labels; ``counts`` stay per scope."""
     out: list[Sentence] = []
     for s in sentences:
         last = out[-1] if out else None
-        if (last is not None and s.quotes and last.quotes == s.quotes and s.tail.startswith("中")
+        if (last is not None and s.quotes and _words(last.quotes) == _words(s.quotes) and s.tail.startswith("中")
+                and last.scopes == (s.scopes[0] + CAPTION,) and len(s.scopes) == 1):
+            # 法制執務: the 見出し and the article amended alike, 「第3条（見出しを含む。）中…」.
+            both = s.scopes[0] + WITH_CAPTION
+            out[-1] = Sentence(both + s.tail, both, quotes=s.quotes, scopes=last.scopes + s.scopes,
+                               changes=last.changes + s.changes, counts=last.counts + s.counts)
+            continue
+        if any(label.endswith(CAPTION) for label in (last.scopes if last is not None else ()) + s.scopes):
+            out.append(s)
+            continue
+        if (last is not None and s.quotes and _words(last.quotes) == _words(s.quotes) and s.tail.startswith("中")
                 and section_rank(last.scopes[0]) == section_rank(s.scopes[0])):
             labels = last.scopes + s.scopes
             cited = _joined(labels)
             if cited is not None:
                 out[-1] = Sentence(cited + s.tail, cited, quotes=s.quotes, scopes=labels,
-                                   changes=last.changes + s.changes)
+                                   changes=last.changes + s.changes, counts=last.counts + s.counts)
                 continue
         out.append(s)
     return out
+
+
+def _words(quotes: tuple[Quote, ...]) -> list[tuple[str, str]]:
+    return [(q.old, q.new) for q in quotes]
 
 
 def chain(sentences: list[Sentence]) -> list[Sentence]:
@@ -235,13 +359,16 @@ def resolve(cited: str, previous: str, known: frozenset[str] | set[str]) -> list
     Raises ValueError when a part cannot be read."""
     if cited in known:
         return [cited]
-    parts = [q for p in cited.split(AND) for q in p.split(COMMA)]
+    if cited.endswith(WITH_CAPTION):
+        article = cited[:-len(WITH_CAPTION)]
+        return [article + CAPTION, article]
+    parts = [q for upper in cited.split(AND_UPPER) for p in upper.split(AND) for q in p.split(COMMA)]
     out: list[str] = []
     for part in parts:
         base = out[-1] if out else previous
         if part.startswith(SAME):
             keep = 1 if part.startswith("同条") else 2
-            above = components(base) or []
+            above = components(base.removesuffix(CAPTION)) or []
             if len(above) < keep:
                 raise ValueError(f"「{part[:2]}」が指す規定がありません")
             out.append("".join(c for _, c in above[:keep]) + part[2:])

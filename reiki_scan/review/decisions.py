@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..ids import clause_key
@@ -25,7 +26,7 @@ from ..models import Finding
 from ..outfiles import HISTORY_DIR, History
 from ..store.workspace import StoredDecision, Workspace, effective
 from . import ledger
-from .ledger import MIKESHI_PLACES, REREVIEW_NOTE, as_proposed, from_mikeshi, proposal_reason, reviewed
+from .ledger import MIKESHI_PLACES, REREVIEW_NOTE, StrayValue, as_proposed, from_mikeshi, proposal_reason, reviewed
 
 LEDGER_GLOB = "ledger*.xlsx"
 REREVIEW_MARK = f"【{REREVIEW_NOTE}】"
@@ -50,14 +51,14 @@ def ledger_name(out: Path, path: Path) -> str:
 WITHDRAWN_PLACE = "一覧 審査結果を消去"
 
 
-def _entries(path: Path, prefilled: dict[str, str]) -> list[tuple[str, str, str, str, str, bool]]:
+def _entries(path: Path, decided: ledger.LedgerDecisions,
+             prefilled: dict[str, str]) -> list[tuple[str, str, str, str, str, bool]]:
     """(id, decision, note, clause key, place, copied) of every decided row of the ledger at
-    ``path``; ``place`` is the sheet and row the decision was read from
+    ``path`` (``decided``: what :func:`ledger.read_ledger` read there); ``place`` is the sheet and row the decision was read from
     (:func:`ledger.decision_place`). ``prefilled``: finding id → the 審査結果 the tool wrote in the
     row when it wrote this ledger (empty when it did not). A row that still holds that value is a
     copy (``copied``), not the reviewer's input in this ledger: a group decision entered here wins
     over it, and a pre-filled row the reviewer cleared withdraws the decision (decision ``""``)."""
-    decided = ledger.read_ledger(path)
     entries = []
     if decided.rows or decided.groups or prefilled:
         for ident, (text, group) in ledger.read_rows(path).items():
@@ -90,23 +91,35 @@ def file_sha256(path: Path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
-def read_ledgers(out: Path, ws: Workspace) -> list[str]:
+@dataclass
+class LedgersRead:
+    """What :func:`read_ledgers` read: ``names`` of the ledgers (relative to OUT) and the values
+    typed over their 決定 formulas (``strays``, :class:`~reiki_scan.review.ledger.StrayValue`;
+    its ``file`` is the ledger's name relative to OUT)."""
+
+    names: list[str] = field(default_factory=list)
+    strays: list[StrayValue] = field(default_factory=list)
+
+
+def read_ledgers(out: Path, ws: Workspace) -> LedgersRead:
     """Store in ``ws`` the decisions of every ledger of ``out`` that changed since last read; return
-    the names read. Call inside :meth:`Workspace.transaction`. Raises
-    :class:`~reiki_scan.errors.ReviewFileError` (naming the file, sheet and row) on a value that is
-    not an allowed decision."""
-    names = []
+    the names read and the values typed over a 決定 formula there. Call inside
+    :meth:`Workspace.transaction`. Raises :class:`~reiki_scan.errors.ReviewFileError` (naming the
+    file, sheet and row) on a 審査結果 that is not an allowed decision."""
+    read = LedgersRead()
     stored = ws.all_decisions()
     written = ws.written_ledger()
     for path, size, mtime_ns in _changed_ledgers(out, ws):
         name = ledger_name(out, path)
-        ws.replace_ledger_decisions(name, size, mtime_ns, _dated(path, name, mtime_ns, stored, written),
+        decided = ledger.read_ledger(path)
+        ws.replace_ledger_decisions(name, size, mtime_ns, _dated(path, decided, name, mtime_ns, stored, written),
                                     file_sha256(path))
-        names.append(name)
-    return names
+        read.names.append(name)
+        read.strays += [replace(v, file=name) for v in decided.strays]
+    return read
 
 
-def _dated(path: Path, name: str, mtime_ns: int, stored: list[StoredDecision],
+def _dated(path: Path, decided: ledger.LedgerDecisions, name: str, mtime_ns: int, stored: list[StoredDecision],
            written: dict | None) -> list[StoredDecision]:
     """The decisions of the ledger at ``path`` (stored as ``name``, saved at ``mtime_ns``), each dated
     when it was made: a row that holds what it held when this ledger was last read keeps that
@@ -124,7 +137,7 @@ def _dated(path: Path, name: str, mtime_ns: int, stored: list[StoredDecision],
     floor = written["mtime_ns"] + 1 if written is not None and ours else 0
     out = []
     seen = set()
-    for i, d, n, c, place, copied in _entries(path, prefilled):
+    for i, d, n, c, place, copied in _entries(path, decided, prefilled):
         seen.add(i)
         old = before.get(i)
         if old is not None and (old.decision, old.note) == (d, n):
@@ -178,7 +191,8 @@ def pending_decisions(out: Path, ws: Workspace) -> dict[str, StoredDecision]:
     rows = list(stored)
     for path, _, mtime_ns in _changed_ledgers(out, ws):
         name = ledger_name(out, path)
-        rows = [r for r in rows if r.source != name] + _dated(path, name, mtime_ns, stored, written)
+        rows = [r for r in rows if r.source != name] + _dated(path, ledger.read_ledger(path), name, mtime_ns,
+                                                              stored, written)
     return effective(rows)
 
 

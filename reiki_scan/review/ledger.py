@@ -27,6 +27,7 @@ RUN_INFO_SHEET = "実行情報"
 DECISION_HEADER = "審査結果"
 NOTE_HEADER = "備考"
 EFFECTIVE_HEADER = "決定"
+PROPOSAL_HEADER = "提案"
 ID_HEADER = "id"
 DEPARTMENT_HEADER = "所管課"
 BASIS_HEADER = "根拠"
@@ -66,6 +67,34 @@ class LedgerDecisions:
     row_lines: dict[str, int] = field(default_factory=dict)
     group_lines: dict[str, int] = field(default_factory=dict)
     file: str = "ledger.xlsx"
+    strays: tuple[StrayValue, ...] = ()
+
+
+@dataclass(frozen=True)
+class StrayValue:
+    """A value a reviewer typed over the 決定 formula of a 一覧 row (``row``, 1-based as Excel
+    numbers it; ``ident`` the finding id) instead of choosing a 審査結果. ``adopted``: it is one
+    of :data:`~reiki_scan.models.DECISIONS` and the row's 審査結果 is empty, so it is read as the
+    row's 審査結果; otherwise it is not applied and must be reported, never dropped."""
+
+    file: str
+    sheet: str
+    row: int
+    ident: str
+    value: str
+    adopted: bool
+
+    def message(self, kept: str) -> str:
+        """The Japanese message for the reviewer; ``kept``: where the ledger holding the value is
+        now, relative to OUT (``履歴/20270102-090000/ledger.xlsx``)."""
+        where = f"{kept} のシート「{self.sheet}」{self.row}行目（id {self.ident}）の{EFFECTIVE_HEADER}列"
+        if self.adopted:
+            return (f"{where}に入力された「{self.value}」を審査結果として読みました。{EFFECTIVE_HEADER}列は"
+                    f"自動で計算する列です。次からは{DECISION_HEADER}列で選んでください")
+        why = (f"同じ行の{DECISION_HEADER}と食い違う" if self.value in DECISIONS else "選べる値ではない")
+        return (f"{where}に入力された「{self.value}」は、{why}ため反映していません（{EFFECTIVE_HEADER}列は自動で"
+                f"計算する列です）。ledger.xlsx の同じ id の行の{DECISION_HEADER}列で {'、'.join(DECISIONS)} の"
+                "いずれかを選び、reiki-scan draft を実行してください")
 
 
 def _open(path: Path):
@@ -85,23 +114,36 @@ def _cell_text(value) -> str:
     return str(value).strip()
 
 
-def _read_sheet(wb, path: Path, sheet: str) -> Iterable[tuple[int, str, str, str]]:
-    """(row number, id, 審査結果, 備考) for every row with something in it."""
+def _read_sheet(wb, path: Path, sheet: str, strays: list[StrayValue]) -> Iterable[tuple[int, str, str, str]]:
+    """(row number, id, 審査結果, 備考) for every row with something in it; a value typed over
+    the 決定 formula goes to ``strays`` (and, when it is a decision and 審査結果 is empty, is
+    the row's 審査結果)."""
     if sheet not in wb.sheetnames:
         raise ReviewFileError(f"シート「{sheet}」がありません。台帳を出力し直してください", path=str(path))
     rows = wb[sheet].iter_rows(values_only=True)
     header = [_cell_text(v) for v in next(rows, ())]
-    cols = {}
+    cols: dict[str, int | None] = {}
     for name in (ID_HEADER, DECISION_HEADER, NOTE_HEADER):
         if name not in header:
             raise ReviewFileError(f"シート「{sheet}」に列「{name}」がありません。見出し行を元に戻してください", path=str(path))
         cols[name] = header.index(name)
+    for name in (EFFECTIVE_HEADER, PROPOSAL_HEADER):
+        cols[name] = header.index(name) if name in header else None
     for n, row in enumerate(rows, 2):
         def get(name, row=row):
             i = cols[name]
-            return row[i] if i < len(row) else None
+            return row[i] if i is not None and i < len(row) else None
 
-        ident, decision, note = (_cell_text(get(k)) for k in (ID_HEADER, DECISION_HEADER, NOTE_HEADER))
+        ident, decision, note, shown, proposal = (
+            _cell_text(get(k)) for k in (ID_HEADER, DECISION_HEADER, NOTE_HEADER, EFFECTIVE_HEADER, PROPOSAL_HEADER))
+        # The 決定 formula shows the 審査結果, else the proposal (its value as Excel last computed
+        # it; none when no spreadsheet program saved the file): anything else was typed over it.
+        if ident and shown and shown != (decision or proposal) and (
+                cols[PROPOSAL_HEADER] is not None or shown not in DECISIONS):
+            adopted = not decision and shown in DECISIONS
+            strays.append(StrayValue(path.name, sheet, n, ident, shown, adopted))
+            if adopted:
+                decision = shown
         if not (ident or decision or note):
             continue
         if decision and decision not in DECISIONS:
@@ -118,11 +160,12 @@ def _read_sheet(wb, path: Path, sheet: str) -> Iterable[tuple[int, str, str, str
         yield n, ident, decision, note
 
 
-def _collect(wb, path: Path, sheet: str) -> tuple[dict[str, str], dict[str, str], dict[str, int]]:
+def _collect(wb, path: Path, sheet: str,
+             strays: list[StrayValue]) -> tuple[dict[str, str], dict[str, str], dict[str, int]]:
     decisions: dict[str, str] = {}
     notes: dict[str, str] = {}
     first_row: dict[str, int] = {}
-    for n, ident, decision, note in _read_sheet(wb, path, sheet):
+    for n, ident, decision, note in _read_sheet(wb, path, sheet, strays):
         if decision:
             if ident in decisions and decisions[ident] != decision:
                 raise ReviewFileError(
@@ -143,16 +186,17 @@ def read_ledger(path: Path) -> LedgerDecisions:
     Raises :class:`ReviewFileError` when the file is missing or not an .xlsx ledger, a sheet or
     header is missing, a 審査結果 is not one of :data:`~reiki_scan.models.DECISIONS` (the message
     names the sheet, the row and the value), a filled row has no id, or one id gets two
-    different decisions."""
+    different decisions. A value typed over a 決定 formula is in ``strays`` (:class:`StrayValue`)."""
     path = Path(path)
     wb = _open(path)
+    strays: list[StrayValue] = []
     try:
-        rows, row_notes, row_lines = _collect(wb, path, FINDINGS_SHEET)
-        groups, group_notes, group_lines = _collect(wb, path, GROUPS_SHEET)
+        rows, row_notes, row_lines = _collect(wb, path, FINDINGS_SHEET, strays)
+        groups, group_notes, group_lines = _collect(wb, path, GROUPS_SHEET, strays)
     finally:
         wb.close()
     return LedgerDecisions(rows=rows, groups=groups, row_notes=row_notes, group_notes=group_notes,
-                           row_lines=row_lines, group_lines=group_lines, file=path.name)
+                           row_lines=row_lines, group_lines=group_lines, file=path.name, strays=tuple(strays))
 
 
 def read_rows(path: Path) -> dict[str, tuple[str, str]]:
@@ -181,13 +225,13 @@ def read_rows(path: Path) -> dict[str, tuple[str, str]]:
 
 
 def ledger_has_reviewer_input(path: Path) -> bool:
-    """Whether any 審査結果 or 備考 cell of the ledger at ``path`` is filled (``False`` when
-    there is no file). Raises :class:`ReviewFileError` like :func:`read_ledger`."""
+    """Whether any 審査結果 or 備考 cell of the ledger at ``path`` is filled, or a value is typed
+    over a 決定 formula (``False`` when there is no file). Raises :class:`ReviewFileError` like :func:`read_ledger`."""
     path = Path(path)
     if not path.exists():
         return False
     d = read_ledger(path)
-    return bool(d.rows or d.groups or d.row_notes or d.group_notes)
+    return bool(d.rows or d.groups or d.row_notes or d.group_notes or d.strays)
 
 
 REVIEWED_REASON = "審査結果により{decision}（{where}）"

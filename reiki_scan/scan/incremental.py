@@ -91,7 +91,7 @@ def cache_keys(manifest: dict, config: RunConfig) -> tuple[str, str, str]:
     the load key covers the code and the size limits a file was read under."""
     fp = manifest["fingerprints"]
     detection = _key(fp["patterns"], fp["code"])
-    return (detection, _key(detection, fp["policy"], fp["config"]),
+    return (detection, _key(detection, fp["policy"], fp["config"], fp.get("national", "")),
             _key(fp["code"], json.dumps(load_limits(config), sort_keys=True)))
 
 

@@ -9,13 +9,19 @@ they change exactly when a file that feeds a stage changes:
 - ``policy``: the policy file in use, ``policies/conditions.yaml`` and ``policy_schema.json``;
 - ``code``: the source of the stages up to classification (the forms stage and the per-file
   work of ``scan/`` included), so that a new version of the parser
-  or the detector never reuses results of the old one.
+  or the detector never reuses results of the old one;
+- ``national``: the national-law archive in use (``national_archive``), by the path, size and
+  modification time of each of its law files: an archive updated at the same path is seen
+  (:func:`national_fingerprint`);
+- ``config``: the settings the scan reads; those only the drafts or the ledger read
+  (:data:`NOT_SCANNED`) are left out, so that changing them keeps every cached classification.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
 import platform
 from dataclasses import asdict
 from importlib import metadata
@@ -95,13 +101,37 @@ def nlp_version() -> str:
     return f"spacy-{_version('spacy')}/ginza-{_version('ginza')}/ja_ginza-{_version('ja-ginza')}"
 
 
-# Settings only the ledger reads: changing them keeps every cached detection and classification.
-_LEDGER_ONLY = ("departments",)
+# Settings only the drafts or the ledger read (no stage up to classification does): changing them
+# keeps every cached detection and classification.
+NOT_SCANNED = ("departments", "route", "rewrites", "numbering", "column_order", "effective_date", "era_date",
+               "municipality")
 
 
 def config_fingerprint(config: RunConfig) -> str:
-    kept = {k: v for k, v in asdict(config).items() if k not in _LEDGER_ONLY}
+    kept = {k: v for k, v in asdict(config).items() if k not in NOT_SCANNED}
     return hashlib.sha256(json.dumps(kept, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+def national_fingerprint(archive: str) -> str:
+    """SHA-256 hex over the path (relative, ``/``-separated), size and modification time of each
+    law file (``*.md``, ``*.xml``) of the archive folder ``archive`` (any depth, in a fixed order);
+    ``""`` for no archive. Only the files' metadata is read (no file is opened)."""
+    if not archive:
+        return ""
+    h = hashlib.sha256()
+    pending = [(archive, "")]
+    while pending:
+        folder, rel = pending.pop()
+        # os.scandir: on Windows the entries carry their size and time, no further call per file.
+        with os.scandir(folder) as it:
+            entries = sorted(it, key=lambda e: e.name, reverse=True)
+        for e in entries:
+            if e.is_dir():
+                pending.append((e.path, f"{rel}{e.name}/"))
+            elif e.name.endswith((".md", ".xml")):
+                st = e.stat()
+                h.update(f"{rel}{e.name}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+    return h.hexdigest()
 
 
 def build_manifest(config: RunConfig) -> dict:
@@ -109,7 +139,7 @@ def build_manifest(config: RunConfig) -> dict:
 
         {"tool": {"name": "reiki-scan", "version": "0.1.0"}, "python": "3.11.9",
          "spacy": "3.8.18", "ginza": "5.3.0", "model": "ja_ginza-5.3.0", "nlp": "spacy-…/ginza-…/ja_ginza-…",
-         "fingerprints": {"patterns": hex, "policy": hex, "code": hex, "config": hex},
+         "fingerprints": {"patterns": hex, "policy": hex, "code": hex, "config": hex, "national": hex or ""},
          "config": {RunConfig fields}}
 
     Raises :class:`~reiki_scan.errors.PolicyDataError` when the policy file is missing."""
@@ -125,6 +155,7 @@ def build_manifest(config: RunConfig) -> dict:
             "policy": policy_fingerprint(config.policy),
             "code": code_fingerprint(),
             "config": config_fingerprint(config),
+            "national": national_fingerprint(config.national_archive),
         },
         "config": asdict(config),
     }
