@@ -316,3 +316,52 @@ def test_regression_reference_document(tmp_path, ginza):
 """)
     assert not requires(found, "押印された代表者の印鑑")
     assert requires(found, "登録を受けている印鑑を押印しなければならない")
+
+
+@pytest.mark.nlp
+def test_regression_table_cell(tmp_path, ginza):
+    # Seals listed by name under a lead that handles them as things (kept, approved for use)
+    # are no requirement; under a lead that has them affixed or brought, they are.
+    found = scan(tmp_path, """○さくら台市会計事務規則
+第3条　会計課長は、次に掲げる印を保管するものとする。
+(1)　契印
+(2)　割印
+(3)　会計課認印
+第4条　次の各号に掲げる印の使用は、会計管理者の承認を得なければならない。
+(1)　訂正印
+第5条　契約書には、次に掲げる印を押さなければならない。
+(1)　契印
+第6条　申請者は、次に掲げるものを持参しなければならない。
+(1)　認印
+""")
+    assert not any(f.requires_seal for f in found if f.locator.startswith(("第3条", "第4条")))
+    assert {f.requires_seal for f in found if f.locator == "第5条第1号"} == {True}
+    assert {(f.category, f.requires_seal) for f in found if f.locator == "第6条第1号"} == {("その他の印", True)}
+
+
+@pytest.mark.nlp
+def test_regression_modality_miss_unmarked_list(tmp_path, ginza):
+    # A list written without marks (lines under a heading, or under 「…次のとおりです。」)
+    # takes its lead's modality: kept seals are required, abolished ones are not; a table's
+    # row and a line after a blank line or a marked list take no such lead.
+    found = scan(tmp_path, """さくら台市の押印の見直し
+押印の見直しについてお知らせします。
+押印を継続するもの
+実印を使用することが定められているもの。その他押印を求める合理的な理由があるもの等
+
+公印を押印する文書は、次のとおりです。
+法令により公印の押印が必要とされているもの
+特に公印を押印すべき事情があると市長が認めるもの
+
+押印を廃止するもの
+認印を押していた申請書
+届出書等の押印欄
+押印を求めていた手続 | 120件 |
+- 登録する印鑑
+保証人登録
+保証人の認印を押したもの
+""", "guide.txt")
+    for needle in ("実印を使用することが", "合理的な理由があるもの等", "公印を押印すべき事情"):
+        assert requires(found, needle), needle
+    for needle in ("認印を押していた申請書", "届出書等の押印欄", "押印を求めていた手続", "保証人の認印を押したもの"):
+        assert not requires(found, needle), needle

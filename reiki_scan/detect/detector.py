@@ -30,6 +30,10 @@ _NORMATIVE_KINDS = {"条例", "規則", "要綱", "要領", "訓令", "告示", 
 # A list item line of a page without 条 (・, (1), ①, 1., ア): its lead is the line above the list.
 _LIST_ITEM = re.compile(r"^[\s　]*(?:[・･•\-－]|[(（][0-9０-９一二三四五六七八九十]+[)）]|[①-⑳]|[0-9０-９]+[.．、]|[アイウエオカキクケコ][\s　.．])")
 _LEAD_LINES = 12
+# An unmarked list (lines of names under a heading or 「…次のとおりです。」): its lead line.
+_HEADING_MAX = 30
+_BRACKETED = re.compile(r"[(（][^)）]*[)）]")
+_ANNOUNCES_LIST = re.compile(r"次の(?:とおり|通り|もの|いずれか|各号)[^。]*。$|[:：]$")
 # Lines under an item that are no lead: examples and notes (例:…, ※…).
 _NOTE_LINE = re.compile(r"^[\s　]*(?:例[:：.．)）]|[(（]例|※|[(（][^)）]*[)）]。?[\s　]*$)")
 
@@ -272,6 +276,8 @@ def _lead(doc: Document, unit: Unit, parents: dict[int, Provision]) -> list[str]
         first = leaf.start
     elif leaf.kind in ("Law", "Other") and (_LIST_ITEM.match(unit.text) or _NOTE_LINE.match(unit.text)):
         first = unit.start
+    elif leaf.kind in ("Law", "Other", "Paragraph"):
+        return _unmarked_lead(doc.text, unit.start)
     else:
         return None
     text = doc.text
@@ -285,6 +291,33 @@ def _lead(doc: Document, unit: Unit, parents: dict[int, Provision]) -> list[str]
             return [line.strip()]
         line_start = prev_start
     return None
+
+
+def _unmarked_lead(text: str, start: int) -> list[str] | None:
+    """The lead of a list written without marks on a page without 条 (lines of names under a
+    heading, or under 「…次のとおりです。」): walking up the unit's block of lines (no blank line
+    between), the first line that announces a list, else the block's top line when it is a
+    heading (no 「。」, at most :data:`_HEADING_MAX` characters) just below a sentence, a blank
+    line, a table row or a marked list's entry; ``None`` when the unit's own line is the first.""" 
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", start)
+    if "|" in text[line_start:line_end if line_end >= 0 else len(text)]:
+        # A table's row (cells split by |) is read by its own cells, never as a list entry.
+        return None
+    top = None
+    for _ in range(_LEAD_LINES):
+        if line_start <= 0:
+            break
+        prev_start = text.rfind("\n", 0, line_start - 1) + 1
+        line = text[prev_start:line_start - 1].strip()
+        line_start = prev_start
+        if line and _ANNOUNCES_LIST.search(line):
+            return [line]
+        if not line or "。" in _BRACKETED.sub("", line) or "|" in line or _LIST_ITEM.match(line) or _NOTE_LINE.match(line):
+            # A blank line, a sentence, a table row or another list's entry ends the block.
+            break
+        top = line
+    return [top] if top is not None and len(top) <= _HEADING_MAX else None
 
 
 _CAPTION_OR_NUMBER = re.compile(r"^[\s　]*(?:[(（][^)）]*[)）]|第[0-9０-９一二三四五六七八九十百]+条(?:の[0-9０-９一二三四五六七八九十]+)?|[0-9０-９一二三四五六七八九十]+)[\s　]*$")

@@ -314,13 +314,16 @@ class ModalityJudge:
 
     def _from_lead(self, lead: Sequence[str] | None, actor: str, target: str,
                    tree: _Tree | None = None, path: Sequence[int] = ()) -> ModalityResult | None:
-        """The modality a list's lead gives its items: a definition (用語の意義) -> 言及, an
+        """The modality a list's lead gives its items: the documents to seal (公印を押印する文書は、
+        次のとおり) -> 義務, a definition (用語の意義) or seals handled
+        as things (次に掲げる印を保管する) -> 言及, an
         exemption or abolition (押印を廃止しました, 省略することができる) -> 免除, a requirement
         (次の書類を添付しなければならない, 押印を継続するもの, 前条の規定は適用しない) -> 義務."""
         for sentence in lead or ():
             # A parenthetical note (（前号に掲げる者を除く。）) is not the lead's own wording.
             text = norm(_PAREN_NOTE.sub("", sentence))
-            for kind, modality in (("lead_define", "言及"), ("lead_keep", "義務"), ("lead_exempt", "免除"),
+            for kind, modality in (("lead_act", "義務"), ("lead_define", "言及"), ("lead_names", "言及"), ("lead_keep", "義務"),
+                                   ("lead_exempt", "免除"),
                                    ("lead_require", "義務"), ("lead_may", "任意")):
                 c = self._cue(kind, text)
                 if c is not None:
