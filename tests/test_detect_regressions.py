@@ -365,3 +365,41 @@ def test_regression_modality_miss_unmarked_list(tmp_path, ginza):
         assert requires(found, needle), needle
     for needle in ("認印を押していた申請書", "届出書等の押印欄", "押印を求めていた手続", "保証人の認印を押したもの"):
         assert not requires(found, needle), needle
+
+
+@pytest.mark.nlp
+def test_regression_register_form_as_means(tmp_path, ginza):
+    # The register's application form named as the means of the application is the register's
+    # procedure; a requirement in another sentence of the same rules stays one.
+    found = scan(tmp_path, """○さくら台市印鑑条例施行規則
+第2条　条例第3条の規定による申請は、印鑑登録申請書(様式第1号)によって行わなければならない。
+第3条　保証書には、保証人が登録を受けている印鑑を押さなければならない。
+""")
+    assert not requires(found, "印鑑登録申請書(様式第1号)によって")
+    assert requires(found, "保証人が登録を受けている印鑑")
+
+
+@pytest.mark.nlp
+def test_regression_modality_miss_except_note(tmp_path, ginza):
+    # A note carving seals out of an exemption (「…を除きます」) keeps them required; a seal
+    # word elsewhere in a 「除く」 sentence (not its object) does not become one.
+    found = scan(tmp_path, """さくら台市の押印の不要化
+申請書への押印は不要です(注1)。
+注1:個人が登録した実印又は法人の代表者印を除きます。
+手数料は無料です。ただし、印鑑登録証明書の交付に係るものを除きます。
+""", "guide.txt")
+    assert not requires(found, "押印は不要です")
+    assert requires(found, "代表者印を除きます")
+    assert not requires(found, "印鑑登録証明書の交付に係るもの")
+
+
+@pytest.mark.nlp
+def test_regression_request_same_as_before(tmp_path, ginza):
+    # 「…についても、同様とする。」 extends the requirement of the sentence before it in the
+    # same provision; after an exemption it extends nothing.
+    found = scan(tmp_path, """○さくら台市印鑑条例
+第4条　未成年者が印鑑の登録を受けようとするときは、法定代理人が署名し、かつ、登録を受けている印鑑を押した同意書を添えなければならない。印鑑登録の変更及び廃止についても、同様とする。
+第5条　申請書には、押印を要しない。印鑑登録の変更についても、同様とする。
+""")
+    assert requires(found, "変更及び廃止についても")
+    assert not requires(found, "印鑑登録の変更についても")

@@ -72,6 +72,11 @@ class ModalityJudge:
         # Requests (してください): they ask; they do not make a register's subject an obligation.
         self._request_ids = {c.id for c in cues if c.kind == "must" and ".request." in c.id}
 
+    def same_as_before(self, text: str) -> Cue | None:
+        """The cue by which a sentence (normalized ``text``) says its case is treated as the one
+        before it (「…についても、同様とする。」), or ``None``."""
+        return self._cue("same_as", text)
+
     def _cue(self, kind: str, text: str) -> Cue | None:
         for c in self.cues.get(kind, ()):
             if c.regex.search(text):
@@ -225,6 +230,12 @@ class ModalityJudge:
                                           f"dep: {tree.describe(path, len(path) - 1)} [{predicate}] => 言及 (登録制度; {register.id})")
                 return ModalityResult(modality, actor, target,
                                       f"dep: {tree.describe(path, len(path) - 1)} [{predicate}] => {modality} ({c.id})")
+        kept = self._cue("except_root", predicate)
+        if kept is not None and len(path) > 1 and tokens[path[-2]]["dep"] == "obj":
+            # 「（注）…登録された実印…を除きます。」: the seal is carved out of the exemption
+            # the note qualifies, so it stays required.
+            return ModalityResult("義務", actor, target,
+                                  f"dep: {tree.describe(path, len(path) - 1)} [{predicate}] => 義務 (免除から除く; {kept.id})")
         means = self._means_clause(tree, path)
         if means is not None:
             # 「実印を押印することで本人確認とします」「押印を加えることで申請が可能となります」:
@@ -480,7 +491,9 @@ class ModalityJudge:
         if self._cue("register_seal", hit) is None and self._cue("register", hit) is None:
             return None
         for i in path[1:]:
-            for j in [i] + [k for k in tree.children(i) if tree.tokens[k]["dep"] == "obj"]:
+            # 「申請は、印鑑登録申請書によって行わなければならない」: the application is the
+            # subject of the predicate the form is the means of.
+            for j in [i] + [k for k in tree.children(i) if tree.tokens[k]["dep"] in ("obj", "nsubj")]:
                 c = self._cue("register_apply", tree.tokens[j]["lemma"])
                 if c is not None:
                     return c
