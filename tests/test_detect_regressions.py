@@ -403,3 +403,19 @@ def test_regression_request_same_as_before(tmp_path, ginza):
 """)
     assert requires(found, "変更及び廃止についても")
     assert not requires(found, "印鑑登録の変更についても")
+
+
+@pytest.mark.nlp
+def test_regression_modality_miss_seal_filed(tmp_path, ginza):
+    # A seal named as a thing that is itself filed, sent or attached (the object of 届け出る,
+    # 送付する, 添附する) is a requirement; a seal kept or used by the office stays a mention.
+    found = scan(tmp_path, """○さくら台国庫事務規則
+第2条　売りさばき人は、印紙の買受けに使用する印鑑を局長に届け出なければならない。
+第4条　申請書には、登録名義人の印鑑を添附しなければならない。
+第5条　印鑑は、会計課長が保管する。
+第6条　届け出た書類の印鑑は、照合に用いる。
+""")
+    assert required(found, "印紙の買受けに使用する印鑑") == {("印鑑提出", True)}
+    assert requires(found, "登録名義人の印鑑を添附")
+    assert not requires(found, "会計課長が保管する")
+    assert not requires(found, "届け出た書類の印鑑")

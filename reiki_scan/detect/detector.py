@@ -83,9 +83,11 @@ class Detector:
         (:data:`~reiki_scan.detect.modality.PARSE_FREE_ROLES`)."""
         return self._needs_analysis(unit, self.seal_hits(norm(unit.text)))
 
-    @staticmethod
-    def _needs_analysis(unit: Unit, hits: list[Hit]) -> bool:
-        return not unit.is_heading and any(h.pattern.role not in PARSE_FREE_ROLES for h in hits)
+    def _needs_analysis(self, unit: Unit, hits: list[Hit]) -> bool:
+        # A seal named as a thing needs the parse only where the unit may file or send it.
+        return not unit.is_heading and (
+            any(h.pattern.role not in PARSE_FREE_ROLES for h in hits)
+            or any(h.pattern.role == "object" for h in hits) and self.judge.may_file(norm(unit.text)))
 
     def detect(self, doc: Document, units: list[Unit],
                analyses: Mapping[str, dict] | None = None) -> list[Finding]:

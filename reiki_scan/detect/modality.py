@@ -72,6 +72,28 @@ class ModalityJudge:
         # Requests (してください): they ask; they do not make a register's subject an obligation.
         self._request_ids = {c.id for c in cues if c.kind == "must" and ".request." in c.id}
 
+    def may_file(self, text: str) -> bool:
+        """Whether ``text`` (a unit's normalized text) holds a word of filing or sending a seal,
+        so that a seal named as a thing in it needs the parse (:meth:`filed`)."""
+        return self._cue("file_seal", text) is not None
+
+    def filed(self, analysis: dict, span: tuple[int, int]) -> bool:
+        """Whether the seal named at ``span`` is the object of a predicate of filing or sending
+        (届け出る, 送付する, 添附する: ``file_seal`` cues), also as one of coordinated nouns
+        (「印鑑並びに…書面を送付し」)."""
+        tokens = analysis.get("tokens", [])
+        if not tokens:
+            return False
+        tree = _Tree(tokens, "", analysis.get("sents", []))
+        i = tree.anchor(span)
+        for _ in range(3):
+            if tokens[i]["dep"] not in ("conj", "nmod", "compound") or tokens[i]["head"] == i:
+                break
+            i = tokens[i]["head"]
+        head = tokens[i]["head"]
+        return (tokens[i]["dep"] == "obj" and head != i and tree.is_predicate(head)
+                and self._cue("file_seal", tokens[head]["lemma"]) is not None)
+
     def same_as_before(self, text: str) -> Cue | None:
         """The cue by which a sentence (normalized ``text``) says its case is treated as the one
         before it (「…についても、同様とする。」), or ``None``."""
@@ -101,7 +123,11 @@ class ModalityJudge:
         if role == "exempt":
             return ModalityResult("免除", evidence="pattern: 語自体が免除 => 免除")
         if role == "object":
-            return ModalityResult("言及", evidence="pattern: 印を物として言及 => 言及")
+            if not self.filed(analysis, span):
+                return ModalityResult("言及", evidence="pattern: 印を物として言及 => 言及")
+            # 「印鑑を地方運輸局長に届け出なければならない」: the seal itself is filed or sent;
+            # judged as the act of filing.
+            role = "act"
         if is_heading:
             return ModalityResult("言及", evidence="heading: 見出し・題名 => 言及")
         tokens = analysis.get("tokens", [])
