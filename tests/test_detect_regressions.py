@@ -419,3 +419,18 @@ def test_regression_modality_miss_seal_filed(tmp_path, ginza):
     assert requires(found, "登録名義人の印鑑を添附")
     assert not requires(found, "会計課長が保管する")
     assert not requires(found, "届け出た書類の印鑑")
+
+
+@pytest.mark.nlp
+def test_regression_certificate_named_service(tmp_path, ginza):
+    # A seal certificate named in a list of an office's services (次に掲げる…事務) is the
+    # name of a service; the same certificate in a list of documents to attach is required.
+    found = scan(tmp_path, """○さくら台市事務委託規則
+第2条　市は、次に掲げる市の事務を郵便局に取り扱わせることができる。
+(1)　戸籍謄本の交付の請求の受付及び当該請求に係る戸籍謄本の引渡し
+(2)　市長が作成する印鑑に関する証明書の交付の請求の受付及び当該請求に係る印鑑に関する証明書の引渡し
+第3条　申請者は、次に掲げる書類を添付しなければならない。
+(1)　印鑑に関する証明書
+""")
+    assert not any(f.requires_seal for f in found if f.locator.startswith("第2条"))
+    assert {(f.category, f.requires_seal) for f in found if f.locator == "第3条第1号"} == {("印鑑証明", True)}

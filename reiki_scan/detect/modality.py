@@ -320,7 +320,10 @@ class ModalityJudge:
                 return ModalityResult("義務", actor, target,
                                       f"dep: {tree.describe(path, len(path) - 1)} => 義務 (…すること; {instruction.id})")
             inherited = None if register else self._from_lead(lead, actor, target, tree, path)
-            if inherited is not None and not (role == "document" and inherited.modality == "言及"):
+            if inherited is not None and not (role == "document" and inherited.modality == "言及"
+                                              and ".lead_services." not in inherited.evidence):
+                # A definition's lead (…書類は、次のとおりとする) fixes the documents to attach;
+                # a list of an office's services names them only.
                 return inherited
             if role == "document":
                 return ModalityResult("義務", actor, target,
@@ -359,7 +362,8 @@ class ModalityJudge:
         for sentence in lead or ():
             # A parenthetical note (（前号に掲げる者を除く。）) is not the lead's own wording.
             text = norm(_PAREN_NOTE.sub("", sentence))
-            for kind, modality in (("lead_act", "義務"), ("lead_define", "言及"), ("lead_names", "言及"), ("lead_keep", "義務"),
+            for kind, modality in (("lead_act", "義務"), ("lead_services", "言及"), ("lead_define", "言及"),
+                                   ("lead_names", "言及"), ("lead_keep", "義務"),
                                    ("lead_exempt", "免除"),
                                    ("lead_require", "義務"), ("lead_may", "任意")):
                 c = self._cue(kind, text)
