@@ -434,3 +434,23 @@ def test_regression_certificate_named_service(tmp_path, ginza):
 """)
     assert not any(f.requires_seal for f in found if f.locator.startswith("第2条"))
     assert {(f.category, f.requires_seal) for f in found if f.locator == "第3条第1号"} == {("印鑑証明", True)}
+
+
+@pytest.mark.nlp
+def test_regression_category_registered_seal_of_signer(tmp_path, ginza):
+    # 「署名し、かつ、登録を受けている印鑑を押した」 and 「（登録された印鑑を押印したものに限る。）」
+    # seal with a person's registered seal: one 実印 requirement; the registration the case
+    # clause names (印鑑登録を受けようとするときは) is the case, not a second requirement.
+    found = scan(tmp_path, """○さくら台市印鑑条例
+第4条　未成年者が印鑑登録を受けようとするときは、法定代理人が署名し、かつ、登録を受けている印鑑を押した同意書を添えなければならない。
+第5条　保証人が保証した書面（登録された印鑑を押印したものに限る。）を添付したときは、登録する。
+第6条　印鑑を提出する者が法人であるときは、申請書に代表者の資格を記載しなければならない。
+""")
+    assert {(f.category, f.requires_seal) for f in found if f.locator == "第4条" and f.requires_seal} == {("実印", True)}
+    assert ("実印", True) in required(found, "登録された印鑑を押印したもの")
+    # A person the case names by his filing (印鑑を提出する者) keeps the filing's finding.
+    assert requires(found, "印鑑を提出する者が法人であるとき")
+    # A seal act coordinated with a case clause (「契印し、且つ、…記入したときは」) stays a step.
+    more = scan(tmp_path, "○さくら台市文書規則\n第2条　書類には、毎葉に契印し、且つ、文字を加え、削り又は欄外に記入したときは、作成者がこれに認印し、その字数を記載しなければならない。\n",
+                "bunsho.txt")
+    assert {f.match: f.requires_seal for f in more} == {"契印": True, "認印": True}

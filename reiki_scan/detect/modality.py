@@ -227,6 +227,19 @@ class ModalityJudge:
             if cond is not None and not tree.existence(path[clause + 1]):
                 return ModalityResult("言及", actor, target,
                                       f"dep: {tree.describe(path, clause + 1)} => 言及 (条件節; {cond.id})")
+        # 「…印鑑登録を受けようとするときは、…」: a seal inside a case clause further up (the
+        # hit's own chain of predicates modifies とき/場合) is the case, not what is asked; a seal
+        # of a person the case names (印鑑を提出する者が…であるとき) is not the case itself.
+        # A seal act joined to the next clause (「毎葉に契印し、且つ、…記入したときは」, parsed
+        # advcl) is a step of its own, whatever the parse hangs it under.
+        for k in range(2, len(path) - 1 if tokens[path[0]]["dep"] != "advcl" else 0):
+            if not tree.is_predicate(path[k - 1]):
+                break
+            if tokens[path[k - 1]]["dep"] == "acl" and not tree.existence(path[k]):
+                cond = self._cue("condition", tokens[path[k]]["lemma"])
+                if cond is not None:
+                    return ModalityResult("言及", actor, target,
+                                          f"dep: {tree.describe(path, k)} => 言及 (条件節; {cond.id})")
         if role == "document":
             attach = next((i for i in path[1:] if self._cue("attach", tree.phrase(i))), None)
             definition = self._cue("must", norm(text[span[0]:]).rstrip("。"))
