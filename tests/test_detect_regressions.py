@@ -401,7 +401,8 @@ def test_regression_request_same_as_before(tmp_path, ginza):
 第4条　未成年者が印鑑の登録を受けようとするときは、法定代理人が署名し、かつ、登録を受けている印鑑を押した同意書を添えなければならない。印鑑登録の変更及び廃止についても、同様とする。
 第5条　申請書には、押印を要しない。印鑑登録の変更についても、同様とする。
 """)
-    assert requires(found, "変更及び廃止についても")
+    # It takes the requirement's category too: the registered seal (実印) of the sentence before.
+    assert required(found, "変更及び廃止についても") == {("実印", True)}
     assert not requires(found, "印鑑登録の変更についても")
 
 
@@ -454,3 +455,15 @@ def test_regression_category_registered_seal_of_signer(tmp_path, ginza):
     more = scan(tmp_path, "○さくら台市文書規則\n第2条　書類には、毎葉に契印し、且つ、文字を加え、削り又は欄外に記入したときは、作成者がこれに認印し、その字数を記載しなければならない。\n",
                 "bunsho.txt")
     assert {f.match: f.requires_seal for f in more} == {"契印": True, "認印": True}
+
+
+@pytest.mark.nlp
+def test_regression_mark_passed_stamp(tmp_path, ginza):
+    # 「検査済の印」 is an inspector's passed-mark on the applicant's document, not a seal the
+    # applicant affixes; a plain 「印を押したもの」 is one.
+    found = scan(tmp_path, """○さくら台機械規則
+第2条　事業者は、設置届に明細書（製造検査済又は使用検査済の印を押したもの）を添えて提出しなければならない。
+第3条　申請者は、申請書に印を押したものを提出しなければならない。
+""")
+    assert not requires(found, "検査済の印を押したもの")
+    assert requires(found, "申請書に印を押したもの")

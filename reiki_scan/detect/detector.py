@@ -111,8 +111,9 @@ class Detector:
         occurrences: dict[tuple[str, str], int] = {}
         key = ids.document_key(doc.title, doc.path)
         parents = _parents(doc.root) if per_unit else {}
-        # Per provision (its leaf), the requirement of its last sentence that asked for a seal.
-        required_before: dict[int, ModalityResult] = {}
+        # Per provision (its leaf), the requirement (and category) of its last sentence that
+        # asked for a seal.
+        required_before: dict[int, tuple[ModalityResult, str]] = {}
         for u, found, n in per_unit:
             recategorize = self._contexts(n.text)
             analysis = analyses.get(u.text, {})
@@ -140,7 +141,7 @@ class Detector:
             self._fold_acts(judged, analysis, n.text)
             leaf = id(doc.leaf_at(u.start))
             self._same_as_before(judged, n.text, required_before.get(leaf))
-            asked = next((j[2] for j in judged if j[2] is not None and REQUIRES[j[2].modality]), None)
+            asked = next(((j[2], j[1]) for j in judged if j[2] is not None and REQUIRES[j[2].modality]), None)
             if asked is not None:
                 required_before[leaf] = asked
             for h, category, result, hs, he in judged:
@@ -167,20 +168,22 @@ class Detector:
                 findings.extend(self._proviso(doc, u, [f for f in findings if f.unit_start == u.start], key, occurrences))
         return findings
 
-    def _same_as_before(self, judged: list[list], text: str, before: ModalityResult | None) -> None:
+    def _same_as_before(self, judged: list[list], text: str, before: tuple[ModalityResult, str] | None) -> None:
         """「…についても、同様とする。」: a sentence that treats its case as the one before it
-        in the same provision takes that sentence's requirement (``before``) for its seal words
-        when none of them asks for a seal by itself. ``judged`` as in :meth:`_fold_acts`,
-        changed in place."""
+        in the same provision takes that sentence's requirement and category (``before``) for
+        its seal words when none of them asks for a seal by itself. ``judged`` as in
+        :meth:`_fold_acts`, changed in place."""
         if before is None or any(j[2] is not None and REQUIRES[j[2].modality] for j in judged):
             return
         cue = self.judge.same_as_before(text)
         if cue is None:
             return
+        result, category = before
         for j in judged:
             if j[2] is not None:
-                j[2] = ModalityResult(before.modality, j[2].actor, j[2].target,
-                                      f"same_as: 前の文と同様とする => {before.modality} ({cue.id})")
+                j[1] = category
+                j[2] = ModalityResult(result.modality, j[2].actor, j[2].target,
+                                      f"same_as: 前の文と同様とする => {result.modality} ({cue.id})")
 
     def _fold_acts(self, judged: list[list], analysis: dict, text: str) -> None:
         """One requirement, one finding: a seal act (押印, 押す) whose object is a named seal

@@ -144,7 +144,7 @@ class ModalityJudge:
         path = tree.path(anchor)
         actor, target = self._roles(tree, tree.covering(span) + path)
 
-        mark = self._mark(tree, path) if role == "act" else None
+        mark = self._mark(tree, path, tree.covering(span)) if role == "act" else None
         if mark is not None:
             # 「スタンプを押印」「印刷、押印その他…の方法」: a mark printed or stamped, no seal.
             return ModalityResult("言及", actor, target,
@@ -453,15 +453,22 @@ class ModalityJudge:
                 return c
         return None
 
-    def _mark(self, tree: _Tree, path: list[int]) -> Cue | None:
+    def _mark(self, tree: _Tree, path: list[int], hit: Sequence[int] = ()) -> Cue | None:
         """What is stamped is a mark, not a seal: the act's object is a stamp, text or symbol
-        (スタンプを押印, ○の記号を表す印を押す), or the act is coordinated with printing
+        (スタンプを押印, ○の記号を表す印を押す), the 印 of the hit (``hit``: its tokens) is
+        named by a mark (検査済の印を押した), or the act is coordinated with printing
         (印刷、押印その他…の方法; 申告文を押印又は印字)."""
         anchor = path[0]
         for j in tree.children(anchor):
             if tree.tokens[j]["dep"] == "obj":
                 for k in tree.subtree(j):
                     c = self._cue("mark", tree.tokens[k]["lemma"])
+                    if c is not None:
+                        return c
+        for i in hit:
+            for j in tree.children(i):
+                if tree.tokens[j]["dep"] in ("nmod", "compound") and not tree.is_predicate(j):
+                    c = self._cue("mark", tree.tokens[j]["lemma"])
                     if c is not None:
                         return c
         near = [j for j in tree.children(anchor) if tree.tokens[j]["dep"] in ("nmod", "conj")]
