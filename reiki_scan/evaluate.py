@@ -188,8 +188,9 @@ def gold_locator(locator: str) -> str:
 @dataclass(frozen=True)
 class ErrorKind:
     """One rule of ``patterns/error_kinds.yaml``: an error of a type in ``errors`` whose gold
-    text matches ``pattern``, whose file title matches ``title`` and whose aligned findings
-    have a modality in ``modality`` (each ``None`` when the rule does not ask) is of ``kind``."""
+    text matches ``pattern``, whose file title matches ``title``, whose gold locator matches
+    ``locator``, whose gold category is in ``category`` and whose aligned findings have a
+    modality in ``modality`` (each ``None`` when the rule does not ask) is of ``kind``."""
 
     id: str
     kind: str
@@ -200,11 +201,16 @@ class ErrorKind:
     modality: frozenset[str] | None = None
     examples: tuple = ()
     counter_examples: tuple = ()
+    locator: re.Pattern | None = None
+    category: frozenset[str] | None = None
 
-    def applies(self, error: str, text: str, title: str, modalities: set[str]) -> bool:
+    def applies(self, error: str, text: str, title: str, modalities: set[str],
+                locator: str = "", category: str = "") -> bool:
         return (error in self.errors
                 and (self.pattern is None or bool(self.pattern.search(norm(text))))
                 and (self.title is None or bool(self.title.search(title)))
+                and (self.locator is None or bool(self.locator.search(locator)))
+                and (self.category is None or category in self.category)
                 and (self.modality is None or bool(self.modality & modalities)))
 
 
@@ -230,19 +236,23 @@ def load_error_kinds(directory: Path | None = None) -> tuple[ErrorKind, ...]:
         try:
             pattern = re.compile(entry["pattern"]) if "pattern" in entry else None
             title = re.compile(entry["title"]) if "title" in entry else None
+            locator = re.compile(entry["locator"]) if "locator" in entry else None
         except re.error as err:
             raise PatternDataError(f"entry {entry['id']}: 正規表現が不正です ({err})", path=str(path)) from err
         out.append(ErrorKind(entry["id"], entry["kind"], entry["label"], tuple(entry["errors"]), pattern, title,
                              frozenset(entry["modality"]) if "modality" in entry else None,
-                             tuple(entry["examples"]), tuple(entry.get("counter_examples", ()))))
+                             tuple(entry["examples"]), tuple(entry.get("counter_examples", ())), locator,
+                             frozenset(entry["category"]) if "category" in entry else None))
     return tuple(out)
 
 
 def error_kind(kinds: tuple[ErrorKind, ...], error: str, text: str, title: str = "",
-               modalities: set[str] | frozenset[str] = frozenset()) -> str:
+               modalities: set[str] | frozenset[str] = frozenset(), locator: str = "", category: str = "") -> str:
     """The kind of one error (first rule that applies), ``"other"`` when none does.
-    ``modalities``: of the aligned findings (:data:`NO_FINDING` when there is none)."""
-    return next((k.kind for k in kinds if k.applies(error, text, title, set(modalities))), "other")
+    ``modalities``: of the aligned findings (:data:`NO_FINDING` when there is none);
+    ``locator`` and ``category``: the gold row's, as labelled."""
+    return next((k.kind for k in kinds if k.applies(error, text, title, set(modalities), locator, category)),
+                "other")
 
 
 def load_split(path: Path) -> dict[str, list[str]]:
@@ -334,7 +344,7 @@ def evaluate(gold_rows: list[dict], findings: list[dict], files: set[str] | None
 
     def count(error: str, row: Row, found: list[dict]) -> None:
         modalities = {f.get("modality", "") for f in found} or {NO_FINDING}
-        kind = error_kind(kinds, error, row.text, titles.get(row.file, ""), modalities)
+        kind = error_kind(kinds, error, row.text, titles.get(row.file, ""), modalities, row.locator, row.category)
         counts = error_kinds.setdefault(kind, {})
         counts[error] = counts.get(error, 0) + 1
         kind_rows.append((kind, error, row))

@@ -30,10 +30,17 @@ def test_gold_scores(gold_run):
     rows, findings = gold_run
     report = evaluate(rows, findings)
     assert (report.gold_rows, report.gold_files) == (108, 24)
-    assert (report.overall.tp, report.overall.fp, report.overall.fn) == (51, 0, 0)
-    assert report.overall.recall == 1.0 and report.overall.precision == 1.0
+    # One miss by design since the third round of issue 17 (was (51, 0, 0), recall 1.0): the
+    # shared gold labels the register's own procedure in 豊岡市's 印鑑条例施行規則 第2条第1項
+    # (「登録の申請は…印鑑登録申請書に…記載して行わなければならない」) true, where LABELLING.md
+    # (a seal register's own procedure and its form names are false) and the municipal labels
+    # say false; the detector follows LABELLING.md and the label is not edited.
+    assert (report.overall.tp, report.overall.fp, report.overall.fn) == (50, 0, 1)
+    assert [(m.file.rsplit("/", 1)[-1], m.locator) for m in report.misses] == [
+        ("toyooka_e764RG00000054_inkan_kisoku.txt", "第2条第1項")]
+    assert round(report.overall.recall, 3) == 0.98 and report.overall.precision == 1.0
     assert report.strict_precision == 1.0
-    assert (report.category_agreement, report.category_pairs, report.category_multi) == (1.0, 51, 5)
+    assert (report.category_agreement, report.category_pairs, report.category_multi) == (1.0, 50, 5)
     # 86 of 90: the four misses are the 王寺町 excerpt, whose article headings were cut off
     # (its gold says 条番号不明 or was worked out from outside the excerpt).
     assert (round(report.locator_agreement, 3), report.locator_pairs) == (0.956, 90)

@@ -316,3 +316,154 @@ def test_regression_reference_document(tmp_path, ginza):
 """)
     assert not requires(found, "押印された代表者の印鑑")
     assert requires(found, "登録を受けている印鑑を押印しなければならない")
+
+
+@pytest.mark.nlp
+def test_regression_table_cell(tmp_path, ginza):
+    # Seals listed by name under a lead that handles them as things (kept, approved for use)
+    # are no requirement; under a lead that has them affixed or brought, they are.
+    found = scan(tmp_path, """○さくら台市会計事務規則
+第3条　会計課長は、次に掲げる印を保管するものとする。
+(1)　契印
+(2)　割印
+(3)　会計課認印
+第4条　次の各号に掲げる印の使用は、会計管理者の承認を得なければならない。
+(1)　訂正印
+第5条　契約書には、次に掲げる印を押さなければならない。
+(1)　契印
+第6条　申請者は、次に掲げるものを持参しなければならない。
+(1)　認印
+""")
+    assert not any(f.requires_seal for f in found if f.locator.startswith(("第3条", "第4条")))
+    assert {f.requires_seal for f in found if f.locator == "第5条第1号"} == {True}
+    assert {(f.category, f.requires_seal) for f in found if f.locator == "第6条第1号"} == {("その他の印", True)}
+
+
+@pytest.mark.nlp
+def test_regression_modality_miss_unmarked_list(tmp_path, ginza):
+    # A list written without marks (lines under a heading, or under 「…次のとおりです。」)
+    # takes its lead's modality: kept seals are required, abolished ones are not; a table's
+    # row and a line after a blank line or a marked list take no such lead.
+    found = scan(tmp_path, """さくら台市の押印の見直し
+押印の見直しについてお知らせします。
+押印を継続するもの
+実印を使用することが定められているもの。その他押印を求める合理的な理由があるもの等
+
+公印を押印する文書は、次のとおりです。
+法令により公印の押印が必要とされているもの
+特に公印を押印すべき事情があると市長が認めるもの
+
+押印を廃止するもの
+認印を押していた申請書
+届出書等の押印欄
+押印を求めていた手続 | 120件 |
+- 登録する印鑑
+保証人登録
+保証人の認印を押したもの
+""", "guide.txt")
+    for needle in ("実印を使用することが", "合理的な理由があるもの等", "公印を押印すべき事情"):
+        assert requires(found, needle), needle
+    for needle in ("認印を押していた申請書", "届出書等の押印欄", "押印を求めていた手続", "保証人の認印を押したもの"):
+        assert not requires(found, needle), needle
+
+
+@pytest.mark.nlp
+def test_regression_register_form_as_means(tmp_path, ginza):
+    # The register's application form named as the means of the application is the register's
+    # procedure; a requirement in another sentence of the same rules stays one.
+    found = scan(tmp_path, """○さくら台市印鑑条例施行規則
+第2条　条例第3条の規定による申請は、印鑑登録申請書(様式第1号)によって行わなければならない。
+第3条　保証書には、保証人が登録を受けている印鑑を押さなければならない。
+""")
+    assert not requires(found, "印鑑登録申請書(様式第1号)によって")
+    assert requires(found, "保証人が登録を受けている印鑑")
+
+
+@pytest.mark.nlp
+def test_regression_modality_miss_except_note(tmp_path, ginza):
+    # A note carving seals out of an exemption (「…を除きます」) keeps them required; a seal
+    # word elsewhere in a 「除く」 sentence (not its object) does not become one.
+    found = scan(tmp_path, """さくら台市の押印の不要化
+申請書への押印は不要です(注1)。
+注1:個人が登録した実印又は法人の代表者印を除きます。
+手数料は無料です。ただし、印鑑登録証明書の交付に係るものを除きます。
+""", "guide.txt")
+    assert not requires(found, "押印は不要です")
+    assert requires(found, "代表者印を除きます")
+    assert not requires(found, "印鑑登録証明書の交付に係るもの")
+
+
+@pytest.mark.nlp
+def test_regression_request_same_as_before(tmp_path, ginza):
+    # 「…についても、同様とする。」 extends the requirement of the sentence before it in the
+    # same provision; after an exemption it extends nothing.
+    found = scan(tmp_path, """○さくら台市印鑑条例
+第4条　未成年者が印鑑の登録を受けようとするときは、法定代理人が署名し、かつ、登録を受けている印鑑を押した同意書を添えなければならない。印鑑登録の変更及び廃止についても、同様とする。
+第5条　申請書には、押印を要しない。印鑑登録の変更についても、同様とする。
+""")
+    # It takes the requirement's category too: the registered seal (実印) of the sentence before.
+    assert required(found, "変更及び廃止についても") == {("実印", True)}
+    assert not requires(found, "印鑑登録の変更についても")
+
+
+@pytest.mark.nlp
+def test_regression_modality_miss_seal_filed(tmp_path, ginza):
+    # A seal named as a thing that is itself filed, sent or attached (the object of 届け出る,
+    # 送付する, 添附する) is a requirement; a seal kept or used by the office stays a mention.
+    found = scan(tmp_path, """○さくら台国庫事務規則
+第2条　売りさばき人は、印紙の買受けに使用する印鑑を局長に届け出なければならない。
+第4条　申請書には、登録名義人の印鑑を添附しなければならない。
+第5条　印鑑は、会計課長が保管する。
+第6条　届け出た書類の印鑑は、照合に用いる。
+""")
+    assert required(found, "印紙の買受けに使用する印鑑") == {("印鑑提出", True)}
+    assert requires(found, "登録名義人の印鑑を添附")
+    assert not requires(found, "会計課長が保管する")
+    assert not requires(found, "届け出た書類の印鑑")
+
+
+@pytest.mark.nlp
+def test_regression_certificate_named_service(tmp_path, ginza):
+    # A seal certificate named in a list of an office's services (次に掲げる…事務) is the
+    # name of a service; the same certificate in a list of documents to attach is required.
+    found = scan(tmp_path, """○さくら台市事務委託規則
+第2条　市は、次に掲げる市の事務を郵便局に取り扱わせることができる。
+(1)　戸籍謄本の交付の請求の受付及び当該請求に係る戸籍謄本の引渡し
+(2)　市長が作成する印鑑に関する証明書の交付の請求の受付及び当該請求に係る印鑑に関する証明書の引渡し
+第3条　申請者は、次に掲げる書類を添付しなければならない。
+(1)　印鑑に関する証明書
+""")
+    assert not any(f.requires_seal for f in found if f.locator.startswith("第2条"))
+    assert {(f.category, f.requires_seal) for f in found if f.locator == "第3条第1号"} == {("印鑑証明", True)}
+
+
+@pytest.mark.nlp
+def test_regression_category_registered_seal_of_signer(tmp_path, ginza):
+    # 「署名し、かつ、登録を受けている印鑑を押した」 and 「（登録された印鑑を押印したものに限る。）」
+    # seal with a person's registered seal: one 実印 requirement; the registration the case
+    # clause names (印鑑登録を受けようとするときは) is the case, not a second requirement.
+    found = scan(tmp_path, """○さくら台市印鑑条例
+第4条　未成年者が印鑑登録を受けようとするときは、法定代理人が署名し、かつ、登録を受けている印鑑を押した同意書を添えなければならない。
+第5条　保証人が保証した書面（登録された印鑑を押印したものに限る。）を添付したときは、登録する。
+第6条　印鑑を提出する者が法人であるときは、申請書に代表者の資格を記載しなければならない。
+""")
+    assert {(f.category, f.requires_seal) for f in found if f.locator == "第4条" and f.requires_seal} == {("実印", True)}
+    assert ("実印", True) in required(found, "登録された印鑑を押印したもの")
+    # A person the case names by his filing (印鑑を提出する者) keeps the filing's finding.
+    assert requires(found, "印鑑を提出する者が法人であるとき")
+    # A seal act coordinated with a case clause (「契印し、且つ、…記入したときは」) stays a step.
+    more = scan(tmp_path, "○さくら台市文書規則\n第2条　書類には、毎葉に契印し、且つ、文字を加え、削り又は欄外に記入したときは、作成者がこれに認印し、その字数を記載しなければならない。\n",
+                "bunsho.txt")
+    assert {f.match: f.requires_seal for f in more} == {"契印": True, "認印": True}
+
+
+@pytest.mark.nlp
+def test_regression_mark_passed_stamp(tmp_path, ginza):
+    # 「検査済の印」 is an inspector's passed-mark on the applicant's document, not a seal the
+    # applicant affixes; a plain 「印を押したもの」 is one.
+    found = scan(tmp_path, """○さくら台機械規則
+第2条　事業者は、設置届に明細書（製造検査済又は使用検査済の印を押したもの）を添えて提出しなければならない。
+第3条　申請者は、申請書に印を押したものを提出しなければならない。
+""")
+    assert not requires(found, "検査済の印を押したもの")
+    assert requires(found, "申請書に印を押したもの")

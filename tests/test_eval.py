@@ -129,7 +129,8 @@ def test_every_error_kind_example(kind, example, expected):
     ex = {"text": example} if isinstance(example, str) else example
     error = ex.get("error", kind.errors[0])
     got = error_kind(load_error_kinds(), error, ex["text"], ex.get("title", ""),
-                     {ex.get("modality", NO_FINDING if error == "miss" else "義務")})
+                     {ex.get("modality", NO_FINDING if error == "miss" else "義務")},
+                     ex.get("locator", "第1条"), ex.get("category", "押印"))
     assert (got == kind.kind) is expected, (kind.id, ex, got)
 
 

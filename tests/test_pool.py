@@ -129,9 +129,11 @@ def test_scan_with_one_and_two_workers_writes_identical_findings(samples, tmp_pa
         out = tmp_path / f"w{workers}"
         pipeline.write_findings(out, result.findings)
         outs.append((out / "findings.jsonl").read_bytes())
-        # 55 candidate units; the 21 that are headings or hold only exempt/object hits are not parsed.
+        # 55 candidate units; the 20 that are headings or hold only exempt/object hits (an object
+        # hit with no word of filing or sending: cue.file_seal.v1, issue 17 third round; was 21
+        # and 34 parsed) are not parsed.
         # (181 units read: keiyaku_kisoku's （記入例） is its own provision since issue 18.)
-        assert (len(result.findings), result.units_read, result.units_parsed) == (70, 181, 34)
+        assert (len(result.findings), result.units_read, result.units_parsed) == (70, 181, 35)
     assert outs[0] == outs[1]
 
 
@@ -348,7 +350,7 @@ def test_a_worker_dying_on_one_file_loses_no_file_and_no_analysis(samples, tmp_p
     assert restarts in ([1], [1, 1])
     assert crashed.skipped == calm.skipped == []
     assert [f.to_json() for f in crashed.findings] == [f.to_json() for f in calm.findings]
-    assert len(crashed.findings) == 70 and crashed.units_parsed == calm.units_parsed == 34
+    assert len(crashed.findings) == 70 and crashed.units_parsed == calm.units_parsed == 35
 
 
 def test_a_worker_dying_while_the_main_process_handles_a_result_does_not_stop_the_scan(tmp_path, monkeypatch):
@@ -397,7 +399,8 @@ def test_seal_hits_first_look_drops_nothing_on_real_units(shared_corpus, samples
     # Its second round added 8 (2 with a hit) and made 登記印紙, 税印, 納付印 traps (3 real units fewer).
     # Since issue 18 a line of prose is never a title: the 佐敷村 excerpt's opening paragraph is two
     # sentences of text, not one title heading (one unit more, with a hit).
-    assert (len(texts), found) == (71394, 1082)
+    # Its third round added 2 examples to seal.toroku_shita_in.v1 (both with a hit).
+    assert (len(texts), found) == (71396, 1084)
 
 
 def test_a_one_line_file_of_many_seal_sentences_cuts_its_block_once(tmp_path):

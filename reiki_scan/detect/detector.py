@@ -30,6 +30,10 @@ _NORMATIVE_KINDS = {"条例", "規則", "要綱", "要領", "訓令", "告示", 
 # A list item line of a page without 条 (・, (1), ①, 1., ア): its lead is the line above the list.
 _LIST_ITEM = re.compile(r"^[\s　]*(?:[・･•\-－]|[(（][0-9０-９一二三四五六七八九十]+[)）]|[①-⑳]|[0-9０-９]+[.．、]|[アイウエオカキクケコ][\s　.．])")
 _LEAD_LINES = 12
+# An unmarked list (lines of names under a heading or 「…次のとおりです。」): its lead line.
+_HEADING_MAX = 30
+_BRACKETED = re.compile(r"[(（][^)）]*[)）]")
+_ANNOUNCES_LIST = re.compile(r"次の(?:とおり|通り|もの|いずれか|各号)[^。]*。$|[:：]$")
 # Lines under an item that are no lead: examples and notes (例:…, ※…).
 _NOTE_LINE = re.compile(r"^[\s　]*(?:例[:：.．)）]|[(（]例|※|[(（][^)）]*[)）]。?[\s　]*$)")
 
@@ -79,9 +83,11 @@ class Detector:
         (:data:`~reiki_scan.detect.modality.PARSE_FREE_ROLES`)."""
         return self._needs_analysis(unit, self.seal_hits(norm(unit.text)))
 
-    @staticmethod
-    def _needs_analysis(unit: Unit, hits: list[Hit]) -> bool:
-        return not unit.is_heading and any(h.pattern.role not in PARSE_FREE_ROLES for h in hits)
+    def _needs_analysis(self, unit: Unit, hits: list[Hit]) -> bool:
+        # A seal named as a thing needs the parse only where the unit may file or send it.
+        return not unit.is_heading and (
+            any(h.pattern.role not in PARSE_FREE_ROLES for h in hits)
+            or any(h.pattern.role == "object" for h in hits) and self.judge.may_file(norm(unit.text)))
 
     def detect(self, doc: Document, units: list[Unit],
                analyses: Mapping[str, dict] | None = None) -> list[Finding]:
@@ -105,6 +111,9 @@ class Detector:
         occurrences: dict[tuple[str, str], int] = {}
         key = ids.document_key(doc.title, doc.path)
         parents = _parents(doc.root) if per_unit else {}
+        # Per provision (its leaf), the requirement (and category) of its last sentence that
+        # asked for a seal.
+        required_before: dict[int, tuple[ModalityResult, str]] = {}
         for u, found, n in per_unit:
             recategorize = self._contexts(n.text)
             analysis = analyses.get(u.text, {})
@@ -130,6 +139,11 @@ class Detector:
                                               normative)
                 judged.append([h, category, result, h.start, h.end])
             self._fold_acts(judged, analysis, n.text)
+            leaf = id(doc.leaf_at(u.start))
+            self._same_as_before(judged, n.text, required_before.get(leaf))
+            asked = next(((j[2], j[1]) for j in judged if j[2] is not None and REQUIRES[j[2].modality]), None)
+            if asked is not None:
+                required_before[leaf] = asked
             for h, category, result, hs, he in judged:
                 if result is None:
                     continue
@@ -153,6 +167,23 @@ class Detector:
             if self.provisos and any(f.modality == "免除" and f.unit_start == u.start for f in findings):
                 findings.extend(self._proviso(doc, u, [f for f in findings if f.unit_start == u.start], key, occurrences))
         return findings
+
+    def _same_as_before(self, judged: list[list], text: str, before: tuple[ModalityResult, str] | None) -> None:
+        """「…についても、同様とする。」: a sentence that treats its case as the one before it
+        in the same provision takes that sentence's requirement and category (``before``) for
+        its seal words when none of them asks for a seal by itself. ``judged`` as in
+        :meth:`_fold_acts`, changed in place."""
+        if before is None or any(j[2] is not None and REQUIRES[j[2].modality] for j in judged):
+            return
+        cue = self.judge.same_as_before(text)
+        if cue is None:
+            return
+        result, category = before
+        for j in judged:
+            if j[2] is not None:
+                j[1] = category
+                j[2] = ModalityResult(result.modality, j[2].actor, j[2].target,
+                                      f"same_as: 前の文と同様とする => {result.modality} ({cue.id})")
 
     def _fold_acts(self, judged: list[list], analysis: dict, text: str) -> None:
         """One requirement, one finding: a seal act (押印, 押す) whose object is a named seal
@@ -272,6 +303,8 @@ def _lead(doc: Document, unit: Unit, parents: dict[int, Provision]) -> list[str]
         first = leaf.start
     elif leaf.kind in ("Law", "Other") and (_LIST_ITEM.match(unit.text) or _NOTE_LINE.match(unit.text)):
         first = unit.start
+    elif leaf.kind in ("Law", "Other", "Paragraph"):
+        return _unmarked_lead(doc.text, unit.start)
     else:
         return None
     text = doc.text
@@ -285,6 +318,33 @@ def _lead(doc: Document, unit: Unit, parents: dict[int, Provision]) -> list[str]
             return [line.strip()]
         line_start = prev_start
     return None
+
+
+def _unmarked_lead(text: str, start: int) -> list[str] | None:
+    """The lead of a list written without marks on a page without 条 (lines of names under a
+    heading, or under 「…次のとおりです。」): walking up the unit's block of lines (no blank line
+    between), the first line that announces a list, else the block's top line when it is a
+    heading (no 「。」, at most :data:`_HEADING_MAX` characters) just below a sentence, a blank
+    line, a table row or a marked list's entry; ``None`` when the unit's own line is the first.""" 
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", start)
+    if "|" in text[line_start:line_end if line_end >= 0 else len(text)]:
+        # A table's row (cells split by |) is read by its own cells, never as a list entry.
+        return None
+    top = None
+    for _ in range(_LEAD_LINES):
+        if line_start <= 0:
+            break
+        prev_start = text.rfind("\n", 0, line_start - 1) + 1
+        line = text[prev_start:line_start - 1].strip()
+        line_start = prev_start
+        if line and _ANNOUNCES_LIST.search(line):
+            return [line]
+        if not line or "。" in _BRACKETED.sub("", line) or "|" in line or _LIST_ITEM.match(line) or _NOTE_LINE.match(line):
+            # A blank line, a sentence, a table row or another list's entry ends the block.
+            break
+        top = line
+    return [top] if top is not None and len(top) <= _HEADING_MAX else None
 
 
 _CAPTION_OR_NUMBER = re.compile(r"^[\s　]*(?:[(（][^)）]*[)）]|第[0-9０-９一二三四五六七八九十百]+条(?:の[0-9０-９一二三四五六七八九十]+)?|[0-9０-９一二三四五六七八九十]+)[\s　]*$")

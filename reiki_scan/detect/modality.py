@@ -72,6 +72,33 @@ class ModalityJudge:
         # Requests (してください): they ask; they do not make a register's subject an obligation.
         self._request_ids = {c.id for c in cues if c.kind == "must" and ".request." in c.id}
 
+    def may_file(self, text: str) -> bool:
+        """Whether ``text`` (a unit's normalized text) holds a word of filing or sending a seal,
+        so that a seal named as a thing in it needs the parse (:meth:`filed`)."""
+        return self._cue("file_seal", text) is not None
+
+    def filed(self, analysis: dict, span: tuple[int, int]) -> bool:
+        """Whether the seal named at ``span`` is the object of a predicate of filing or sending
+        (届け出る, 送付する, 添附する: ``file_seal`` cues), also as one of coordinated nouns
+        (「印鑑並びに…書面を送付し」)."""
+        tokens = analysis.get("tokens", [])
+        if not tokens:
+            return False
+        tree = _Tree(tokens, "", analysis.get("sents", []))
+        i = tree.anchor(span)
+        for _ in range(3):
+            if tokens[i]["dep"] not in ("conj", "nmod", "compound") or tokens[i]["head"] == i:
+                break
+            i = tokens[i]["head"]
+        head = tokens[i]["head"]
+        return (tokens[i]["dep"] == "obj" and head != i and tree.is_predicate(head)
+                and self._cue("file_seal", tokens[head]["lemma"]) is not None)
+
+    def same_as_before(self, text: str) -> Cue | None:
+        """The cue by which a sentence (normalized ``text``) says its case is treated as the one
+        before it (「…についても、同様とする。」), or ``None``."""
+        return self._cue("same_as", text)
+
     def _cue(self, kind: str, text: str) -> Cue | None:
         for c in self.cues.get(kind, ()):
             if c.regex.search(text):
@@ -96,7 +123,11 @@ class ModalityJudge:
         if role == "exempt":
             return ModalityResult("免除", evidence="pattern: 語自体が免除 => 免除")
         if role == "object":
-            return ModalityResult("言及", evidence="pattern: 印を物として言及 => 言及")
+            if not self.filed(analysis, span):
+                return ModalityResult("言及", evidence="pattern: 印を物として言及 => 言及")
+            # 「印鑑を地方運輸局長に届け出なければならない」: the seal itself is filed or sent;
+            # judged as the act of filing.
+            role = "act"
         if is_heading:
             return ModalityResult("言及", evidence="heading: 見出し・題名 => 言及")
         tokens = analysis.get("tokens", [])
@@ -113,7 +144,7 @@ class ModalityJudge:
         path = tree.path(anchor)
         actor, target = self._roles(tree, tree.covering(span) + path)
 
-        mark = self._mark(tree, path) if role == "act" else None
+        mark = self._mark(tree, path, tree.covering(span)) if role == "act" else None
         if mark is not None:
             # 「スタンプを押印」「印刷、押印その他…の方法」: a mark printed or stamped, no seal.
             return ModalityResult("言及", actor, target,
@@ -196,6 +227,19 @@ class ModalityJudge:
             if cond is not None and not tree.existence(path[clause + 1]):
                 return ModalityResult("言及", actor, target,
                                       f"dep: {tree.describe(path, clause + 1)} => 言及 (条件節; {cond.id})")
+        # 「…印鑑登録を受けようとするときは、…」: a seal inside a case clause further up (the
+        # hit's own chain of predicates modifies とき/場合) is the case, not what is asked; a seal
+        # of a person the case names (印鑑を提出する者が…であるとき) is not the case itself.
+        # A seal act joined to the next clause (「毎葉に契印し、且つ、…記入したときは」, parsed
+        # advcl) is a step of its own, whatever the parse hangs it under.
+        for k in range(2, len(path) - 1 if tokens[path[0]]["dep"] != "advcl" else 0):
+            if not tree.is_predicate(path[k - 1]):
+                break
+            if tokens[path[k - 1]]["dep"] == "acl" and not tree.existence(path[k]):
+                cond = self._cue("condition", tokens[path[k]]["lemma"])
+                if cond is not None:
+                    return ModalityResult("言及", actor, target,
+                                          f"dep: {tree.describe(path, k)} => 言及 (条件節; {cond.id})")
         if role == "document":
             attach = next((i for i in path[1:] if self._cue("attach", tree.phrase(i))), None)
             definition = self._cue("must", norm(text[span[0]:]).rstrip("。"))
@@ -225,6 +269,12 @@ class ModalityJudge:
                                           f"dep: {tree.describe(path, len(path) - 1)} [{predicate}] => 言及 (登録制度; {register.id})")
                 return ModalityResult(modality, actor, target,
                                       f"dep: {tree.describe(path, len(path) - 1)} [{predicate}] => {modality} ({c.id})")
+        kept = self._cue("except_root", predicate)
+        if kept is not None and len(path) > 1 and tokens[path[-2]]["dep"] == "obj":
+            # 「（注）…登録された実印…を除きます。」: the seal is carved out of the exemption
+            # the note qualifies, so it stays required.
+            return ModalityResult("義務", actor, target,
+                                  f"dep: {tree.describe(path, len(path) - 1)} [{predicate}] => 義務 (免除から除く; {kept.id})")
         means = self._means_clause(tree, path)
         if means is not None:
             # 「実印を押印することで本人確認とします」「押印を加えることで申請が可能となります」:
@@ -283,7 +333,10 @@ class ModalityJudge:
                 return ModalityResult("義務", actor, target,
                                       f"dep: {tree.describe(path, len(path) - 1)} => 義務 (…すること; {instruction.id})")
             inherited = None if register else self._from_lead(lead, actor, target, tree, path)
-            if inherited is not None and not (role == "document" and inherited.modality == "言及"):
+            if inherited is not None and not (role == "document" and inherited.modality == "言及"
+                                              and ".lead_services." not in inherited.evidence):
+                # A definition's lead (…書類は、次のとおりとする) fixes the documents to attach;
+                # a list of an office's services names them only.
                 return inherited
             if role == "document":
                 return ModalityResult("義務", actor, target,
@@ -314,13 +367,17 @@ class ModalityJudge:
 
     def _from_lead(self, lead: Sequence[str] | None, actor: str, target: str,
                    tree: _Tree | None = None, path: Sequence[int] = ()) -> ModalityResult | None:
-        """The modality a list's lead gives its items: a definition (用語の意義) -> 言及, an
+        """The modality a list's lead gives its items: the documents to seal (公印を押印する文書は、
+        次のとおり) -> 義務, a definition (用語の意義) or seals handled
+        as things (次に掲げる印を保管する) -> 言及, an
         exemption or abolition (押印を廃止しました, 省略することができる) -> 免除, a requirement
         (次の書類を添付しなければならない, 押印を継続するもの, 前条の規定は適用しない) -> 義務."""
         for sentence in lead or ():
             # A parenthetical note (（前号に掲げる者を除く。）) is not the lead's own wording.
             text = norm(_PAREN_NOTE.sub("", sentence))
-            for kind, modality in (("lead_define", "言及"), ("lead_keep", "義務"), ("lead_exempt", "免除"),
+            for kind, modality in (("lead_act", "義務"), ("lead_services", "言及"), ("lead_define", "言及"),
+                                   ("lead_names", "言及"), ("lead_keep", "義務"),
+                                   ("lead_exempt", "免除"),
                                    ("lead_require", "義務"), ("lead_may", "任意")):
                 c = self._cue(kind, text)
                 if c is not None:
@@ -396,15 +453,22 @@ class ModalityJudge:
                 return c
         return None
 
-    def _mark(self, tree: _Tree, path: list[int]) -> Cue | None:
+    def _mark(self, tree: _Tree, path: list[int], hit: Sequence[int] = ()) -> Cue | None:
         """What is stamped is a mark, not a seal: the act's object is a stamp, text or symbol
-        (スタンプを押印, ○の記号を表す印を押す), or the act is coordinated with printing
+        (スタンプを押印, ○の記号を表す印を押す), the 印 of the hit (``hit``: its tokens) is
+        named by a mark (検査済の印を押した), or the act is coordinated with printing
         (印刷、押印その他…の方法; 申告文を押印又は印字)."""
         anchor = path[0]
         for j in tree.children(anchor):
             if tree.tokens[j]["dep"] == "obj":
                 for k in tree.subtree(j):
                     c = self._cue("mark", tree.tokens[k]["lemma"])
+                    if c is not None:
+                        return c
+        for i in hit:
+            for j in tree.children(i):
+                if tree.tokens[j]["dep"] in ("nmod", "compound") and not tree.is_predicate(j):
+                    c = self._cue("mark", tree.tokens[j]["lemma"])
                     if c is not None:
                         return c
         near = [j for j in tree.children(anchor) if tree.tokens[j]["dep"] in ("nmod", "conj")]
@@ -477,7 +541,9 @@ class ModalityJudge:
         if self._cue("register_seal", hit) is None and self._cue("register", hit) is None:
             return None
         for i in path[1:]:
-            for j in [i] + [k for k in tree.children(i) if tree.tokens[k]["dep"] == "obj"]:
+            # 「申請は、印鑑登録申請書によって行わなければならない」: the application is the
+            # subject of the predicate the form is the means of.
+            for j in [i] + [k for k in tree.children(i) if tree.tokens[k]["dep"] in ("obj", "nsubj")]:
                 c = self._cue("register_apply", tree.tokens[j]["lemma"])
                 if c is not None:
                     return c
