@@ -143,3 +143,33 @@ def test_regression_defined_seal(tmp_path, ginza):
     assert doc.doc_kind == "規則"
     assert_required(found, "押印する会長の印鑑は")
     assert_not_required(found, "押印した会長の印鑑は、返還", "印鑑の大きさは", "印鑑は、不要とする")
+
+
+@pytest.mark.nlp
+def test_regression_listed_seal(tmp_path, ginza):
+    # A guidance list of what to bring or write names the seal to use; the same words in a
+    # register's list, a denied seal or under an abolition stay no requirement.
+    doc, found = scan(tmp_path, """犬の登録の廃止届
+登録者が転居したとき
+  1. 犬を登録している人の印鑑(朱色のもの)
+  2. 鑑札
+届出書の書き方
+- 届出者の住所・氏名・認印(スタンプ印は不可)
+窓口では
+(1)　届出書に記入してください。
+(2)　記入した届出書、印鑑、身分証明書を持って、窓口へお越しください。
+""")
+    assert doc.doc_kind == "その他"
+    assert_required(found, "登録している人の印鑑", "氏名・認印", "届出書、印鑑、身分証明書を持って")
+    doc, found = scan(tmp_path, """印鑑登録の案内
+次の印鑑は登録できません。
+・ゴム製の印鑑
+登録の際に必要なもの
+・登録しようとする印鑑
+押印を廃止した手続
+・印鑑
+持ち物
+・印鑑(不要)
+""")
+    assert_not_required(found, "ゴム製の印鑑", "登録しようとする印鑑", "・印鑑(不要)")
+    assert verdicts(found, "・印鑑") == {False}

@@ -81,7 +81,11 @@ class Detector:
 
     @staticmethod
     def _needs_analysis(unit: Unit, hits: list[Hit]) -> bool:
-        return not unit.is_heading and any(h.pattern.role not in PARSE_FREE_ROLES for h in hits)
+        # A seal named as a thing in a list line (・印鑑, (5)…書類、印鑑を持って) may be one
+        # to bring: the judge reads its parse.
+        return not unit.is_heading and any(h.pattern.role not in PARSE_FREE_ROLES
+                                           or h.pattern.role == "object" and _LIST_ITEM.match(unit.text)
+                                           for h in hits)
 
     def detect(self, doc: Document, units: list[Unit],
                analyses: Mapping[str, dict] | None = None) -> list[Finding]:

@@ -29,7 +29,9 @@ hand) and on the cue words of ``patterns/modality.yaml``. The decision, in order
    of the main predicate (…記名押印となります), another's seal obtained (押印をもらいます), the
    seal that a definition fixes (押印する…の印鑑は、…の印鑑とする), a seal without which acting
    is forbidden (押印してからでなければ…てはならない), a guidance page's plain instruction
-   (…届出印を押印する。) and a verbless checklist line whose root is the act (…3通に押印).
+   (…届出印を押印する。) and a verbless checklist line whose root is the act (…3通に押印);
+   in a guidance list, a seal named as a thing (``object``) that is brought (書類、印鑑…を持って)
+   or heads its verbless item (…の印鑑（朱肉で使用するもの）) unless the lead says otherwise.
 """
 
 from __future__ import annotations
@@ -102,11 +104,15 @@ class ModalityJudge:
         ``category``: the hit's category (the office's procedures are told apart by it)."""
         if role == "exempt":
             return ModalityResult("免除", evidence="pattern: 語自体が免除 => 免除")
+        tokens = analysis.get("tokens", [])
         if role == "object":
-            return ModalityResult("言及", evidence="pattern: 印を物として言及 => 言及")
+            # A guidance list of what to bring or enter (…の印鑑（朱肉で使用するもの）; 書類、
+            # 印鑑…を持って) names the seal to use; elsewhere a seal named as a thing is a mention.
+            listed = None if is_heading or normative or in_form or lead is None or not tokens \
+                else self._listed(_Tree(tokens, text, analysis.get("sents", [])), span, lead, seals)
+            return listed or ModalityResult("言及", evidence="pattern: 印を物として言及 => 言及")
         if is_heading:
             return ModalityResult("言及", evidence="heading: 見出し・題名 => 言及")
-        tokens = analysis.get("tokens", [])
         if not tokens:
             if role == "box":
                 return ModalityResult("義務", evidence="form: 印欄 => 義務")
@@ -330,6 +336,9 @@ class ModalityJudge:
             if in_form:
                 return ModalityResult("義務", actor, target,
                                       f"dep: {tree.describe(path, len(path) - 1)} => 義務 (様式中の指示)")
+            listed = None if normative or register or lead is None else self._listed(tree, span, lead, seals)
+            if listed is not None:
+                return listed
             checklist = None if normative or register else self._checklist(tree, path, text)
             if checklist is not None:
                 # A guidance line without a verb that names the act (…3通に押印, 同意の押印。).
@@ -338,6 +347,38 @@ class ModalityJudge:
             return ModalityResult("言及", actor, target,
                                   f"dep: {tree.describe(path, len(path) - 1)} => 言及 (述語のない句・見出し・表)")
         return ModalityResult("言及", actor, target, f"dep: {tree.describe(path, len(path) - 1)} [{predicate}] => 言及")
+
+    def _listed(self, tree: _Tree, span: tuple[int, int], lead: Sequence[str],
+                seals: Sequence[tuple[int, int]]) -> ModalityResult | None:
+        """A seal in an item of a guidance page's list: 義務 when it is brought (書類、印鑑…を
+        持って: the seal, through nouns listed with 、, is the object of a ``bring`` verb), or when
+        it heads the verbless item (…の印鑑（朱肉で使用するもの）: the root, or governed only by a
+        parenthetical note) and the lead neither gives a modality of its own nor denies."""
+        anchor = tree.anchor(span)
+        path = tree.path(anchor)
+        if self._cue("listed_seal", tree.tokens[anchor]["text"]) is None or self._exempt(tree, path, seals):
+            return None
+        # 「登録する印鑑」「登録できない印鑑」: a register's subject, or a seal denied, not one to bring.
+        clauses = [norm(tree.text[tree.tokens[min(tree.subtree(j))]["start"]:tree.tokens[anchor]["start"]])
+                   for j in tree.children(anchor) if tree.tokens[j]["dep"] == "acl"]
+        if any(self._cue("register_clause", c) or _NEGATION.search(c) for c in clauses):
+            return None
+        walk = anchor
+        while tree.tokens[walk]["dep"] in ("nmod", "conj") and tree.text[tree.tokens[walk]["end"]:][:1] in ("、", "・"):
+            walk = tree.tokens[walk]["head"]
+        if tree.tokens[walk]["dep"] == "obj":
+            c = self._cue("bring", tree.phrase(tree.tokens[walk]["head"]))
+            if c is not None:
+                return ModalityResult("義務", evidence=f"dep: {tree.describe(tree.path(walk), 1)} => 義務 (持ち物の印; {c.id})")
+        if not all(tree.inside_brackets(i) for i in path[1:]):
+            return None
+        inherited = self._from_lead(lead[:1], "", "", tree, path)
+        if inherited is not None:
+            return inherited
+        c = self._cue("listed_seal", tree.tokens[anchor]["text"])
+        if c is None or _NEGATION.search(norm(lead[0])):
+            return None
+        return ModalityResult("義務", evidence=f"dep: {tree.describe(path, len(path) - 1)} => 義務 (一覧の項目の印; {c.id})")
 
     def _checklist(self, tree: _Tree, path: list[int], text: str) -> Cue | None:
         """The seal act is the root of a verbless line (a checklist entry of a guidance page:
