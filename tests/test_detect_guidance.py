@@ -173,3 +173,29 @@ def test_regression_listed_seal(tmp_path, ginza):
 """)
     assert_not_required(found, "ゴム製の印鑑", "登録しようとする印鑑", "・印鑑(不要)")
     assert verdicts(found, "・印鑑") == {False}
+
+
+@pytest.mark.nlp
+def test_regression_asked_seal(tmp_path, ginza):
+    # The text itself asks for the seal in its main clause (…記名押印を求めることもあります).
+    doc, found = scan(tmp_path, """書面の押印の見直し
+ただし、本人の確認が難しい場合には、記名押印を求めることもあります。
+補助金の請求書には、引き続き押印を求めます。
+押印を求める手続を見直しました。
+申請書に押印を求めることはありません。
+""")
+    assert_required(found, "記名押印を求めることもあります", "引き続き押印を求めます")
+    assert_not_required(found, "押印を求める手続を見直しました", "押印を求めることはありません")
+
+
+@pytest.mark.nlp
+def test_regression_presented_seal(tmp_path, ginza):
+    # The seal used for a register's entries is itself presented beforehand (…押印に使用する印を
+    # 届け出させ); the same seal only described or kept stays a mention.
+    doc, found = scan(tmp_path, """○さくら台市会議出席簿規程
+第2条　庶務担当者は、あらかじめ出席簿の押印に使用する印を委員に届け出させなければならない。
+第3条　出席簿の押印に使用する印は、委員が保管するものとする。
+""", name="reiki.txt")
+    assert doc.doc_kind == "規程"
+    assert_required(found, "印を委員に届け出させなければならない")
+    assert_not_required(found, "委員が保管する")

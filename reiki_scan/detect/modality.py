@@ -31,7 +31,10 @@ hand) and on the cue words of ``patterns/modality.yaml``. The decision, in order
    is forbidden (押印してからでなければ…てはならない), a guidance page's plain instruction
    (…届出印を押印する。) and a verbless checklist line whose root is the act (…3通に押印);
    in a guidance list, a seal named as a thing (``object``) that is brought (書類、印鑑…を持って)
-   or heads its verbless item (…の印鑑（朱肉で使用するもの）) unless the lead says otherwise.
+   or heads its verbless item (…の印鑑（朱肉で使用するもの）) unless the lead says otherwise;
+   the seal as the object of the main clause's 求める (記名押印を求めることもあります); a seal
+   the act's clause points at that is itself presented (押印に使用する印を届け出させ) is no
+   mere reference.
 """
 
 from __future__ import annotations
@@ -172,7 +175,10 @@ class ModalityJudge:
             # 「申請書に押印された個人印鑑」: a document (or a seal's form) only says where a seal
             # was put; the clause points at the seal, as for the act itself below.
             ref = self._cue("reference", tokens[path[2]]["lemma"])
-            if ref is not None:
+            # 「押印に使用する印を届け出させ」: the seal itself is presented; the main predicate decides.
+            presented = len(path) > 3 and tokens[path[2]]["dep"] == "obj" \
+                and self._cue("present", tokens[path[3]]["lemma"]) is not None
+            if ref is not None and not presented:
                 return ModalityResult("言及", actor, target,
                                       f"dep: {tree.describe(path, 2)} => 言及 (印を指す修飾; {ref.id})")
         if role == "act" and len(path) > 1 and tokens[anchor]["dep"] == "acl":
@@ -238,6 +244,12 @@ class ModalityJudge:
                                           f"dep: {tree.describe(path, len(path) - 1)} [{predicate}] => 言及 (登録制度; {register.id})")
                 return ModalityResult(modality, actor, target,
                                       f"dep: {tree.describe(path, len(path) - 1)} [{predicate}] => {modality} ({c.id})")
+        if not register and len(path) == 2 and path[1] == root and tokens[anchor]["dep"] == "obj":
+            # 「…記名押印を求めることもあります」: the text itself asks for the seal.
+            c = self._cue("ask", predicate)
+            if c is not None:
+                return ModalityResult("義務", actor, target,
+                                      f"dep: {tree.describe(path, 1)} [{predicate}] => 義務 (押印を求める; {c.id})")
         if not register and category in _ACT_CATEGORIES and len(path) == 2 and path[1] == root \
                 and tree.marker(anchor) == "と":
             # 「使用者名は自署もしくは記名押印となります」: the seal is what the form's entry is.
