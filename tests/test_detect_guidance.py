@@ -143,6 +143,13 @@ def test_regression_defined_seal(tmp_path, ginza):
     assert doc.doc_kind == "規則"
     assert_required(found, "押印する会長の印鑑は")
     assert_not_required(found, "押印した会長の印鑑は、返還", "印鑑の大きさは", "印鑑は、不要とする")
+    # The seal an office is to stamp (台帳に押すべき課長の印は…): its duty, a requirement.
+    doc, found = scan(tmp_path, """○さくら台市台帳規程
+第2条　台帳に押すべき課長の印は、別に定める。
+第3条　押すべき箇所は、別に定める。
+""", name="reiki.txt")
+    assert_required(found, "押すべき課長の印")
+    assert not [f for f in found if "押すべき箇所" in f.text]
 
 
 @pytest.mark.nlp

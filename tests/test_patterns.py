@@ -23,7 +23,7 @@ def _cases(kind: str):
 
 
 def test_bundled_data_counts():
-    assert len(PATTERNS) == 57
+    assert len(PATTERNS) == 58
     assert len(CUES) == 59
     assert sum(p.is_trap for p in PATTERNS) == 8
     assert {p.category for p in PATTERNS} == set(CATEGORIES) | {"trap"}
