@@ -400,7 +400,9 @@ def test_seal_hits_first_look_drops_nothing_on_real_units(shared_corpus, samples
     # Since issue 18 a line of prose is never a title: the 佐敷村 excerpt's opening paragraph is two
     # sentences of text, not one title heading (one unit more, with a hit).
     # Its third round added 2 examples to seal.toroku_shita_in.v1 (both with a hit).
-    assert (len(texts), found) == (71396, 1084)
+    # seal.osubeki_in.v1 (guidance that asks in plain words) added 5 examples and counter-examples,
+    # 3 of them with a hit (「押印すべき文書」 is 押印's); the real units are unchanged.
+    assert (len(texts), found) == (71401, 1087)
 
 
 def test_a_one_line_file_of_many_seal_sentences_cuts_its_block_once(tmp_path):

@@ -84,10 +84,12 @@ class Detector:
         return self._needs_analysis(unit, self.seal_hits(norm(unit.text)))
 
     def _needs_analysis(self, unit: Unit, hits: list[Hit]) -> bool:
-        # A seal named as a thing needs the parse only where the unit may file or send it.
+        # A seal named as a thing needs the parse only where the unit may file or send it, or where
+        # a list line (・印鑑, (5)…書類、印鑑を持って) may name one to bring.
         return not unit.is_heading and (
             any(h.pattern.role not in PARSE_FREE_ROLES for h in hits)
-            or any(h.pattern.role == "object" for h in hits) and self.judge.may_file(norm(unit.text)))
+            or any(h.pattern.role == "object" for h in hits)
+            and (bool(_LIST_ITEM.match(unit.text)) or self.judge.may_file(norm(unit.text))))
 
     def detect(self, doc: Document, units: list[Unit],
                analyses: Mapping[str, dict] | None = None) -> list[Finding]:

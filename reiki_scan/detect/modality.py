@@ -25,6 +25,16 @@ hand) and on the cue words of ``patterns/modality.yaml``. The decision, in order
    書面とする), the seal's own predicate asking or obliging (お持ちのうえ, 押すべき) -> 義務.
    A ``document`` (印鑑証明書) counts only when a predicate on its path attaches or submits it,
    or the unit is such an item.
+   Guidance asking in plain words (issue 17, second batch) -> 義務: the seal as the complement
+   of the main predicate (…記名押印となります), another's seal obtained (押印をもらいます), the
+   seal that a definition fixes (押印する…の印鑑は、…の印鑑とする), a seal without which acting
+   is forbidden (押印してからでなければ…てはならない), a guidance page's plain instruction
+   (…届出印を押印する。) and a verbless checklist line whose root is the act (…3通に押印);
+   in a guidance list, a seal named as a thing (``object``) that is brought (書類、印鑑…を持って)
+   or heads its verbless item (…の印鑑（朱肉で使用するもの）) unless the lead says otherwise;
+   the seal as the object of the main clause's 求める (記名押印を求めることもあります); a seal
+   the act's clause points at that is itself presented (押印に使用する印を届け出させ) is no
+   mere reference.
 """
 
 from __future__ import annotations
@@ -48,6 +58,8 @@ _NEGATED = re.compile(r"(?:は|が|で|に|と)?(?:な[いく]|ありません|�
 _NEGATION = re.compile(r"な[いくき]|無[いく]|ず|ぬ|ません")
 _PAREN_NOTE = re.compile(r"[（(][^（）()]*[）)]")
 _CLOSE = "）)」』]］"
+# Categories of the act of sealing (as opposed to a seal named as a thing: 実印, 届出印).
+_ACT_CATEGORIES = frozenset({"押印", "記名押印", "署名押印", "署名又は記名押印"})
 
 
 @dataclass(frozen=True)
@@ -122,15 +134,19 @@ class ModalityJudge:
         ``category``: the hit's category (the office's procedures are told apart by it)."""
         if role == "exempt":
             return ModalityResult("免除", evidence="pattern: 語自体が免除 => 免除")
+        tokens = analysis.get("tokens", [])
         if role == "object":
             if not self.filed(analysis, span):
-                return ModalityResult("言及", evidence="pattern: 印を物として言及 => 言及")
+                # A guidance list of what to bring or enter (…の印鑑（朱肉で使用するもの）; 書類、
+                # 印鑑…を持って) names the seal to use; elsewhere a seal named as a thing is a mention.
+                listed = None if is_heading or normative or in_form or lead is None or not tokens \
+                    else self._listed(_Tree(tokens, text, analysis.get("sents", [])), span, lead, seals)
+                return listed or ModalityResult("言及", evidence="pattern: 印を物として言及 => 言及")
             # 「印鑑を地方運輸局長に届け出なければならない」: the seal itself is filed or sent;
             # judged as the act of filing.
             role = "act"
         if is_heading:
             return ModalityResult("言及", evidence="heading: 見出し・題名 => 言及")
-        tokens = analysis.get("tokens", [])
         if not tokens:
             if role == "box":
                 return ModalityResult("義務", evidence="form: 印欄 => 義務")
@@ -190,7 +206,10 @@ class ModalityJudge:
             # 「申請書に押印された個人印鑑」: a document (or a seal's form) only says where a seal
             # was put; the clause points at the seal, as for the act itself below.
             ref = self._cue("reference", tokens[path[2]]["lemma"])
-            if ref is not None:
+            # 「押印に使用する印を届け出させ」: the seal itself is presented; the main predicate decides.
+            presented = len(path) > 3 and tokens[path[2]]["dep"] == "obj" \
+                and self._cue("present", tokens[path[3]]["lemma"]) is not None
+            if ref is not None and not presented:
                 return ModalityResult("言及", actor, target,
                                       f"dep: {tree.describe(path, 2)} => 言及 (印を指す修飾; {ref.id})")
         if role == "act" and len(path) > 1 and tokens[anchor]["dep"] == "acl":
@@ -275,6 +294,19 @@ class ModalityJudge:
             # the note qualifies, so it stays required.
             return ModalityResult("義務", actor, target,
                                   f"dep: {tree.describe(path, len(path) - 1)} [{predicate}] => 義務 (免除から除く; {kept.id})")
+        if not register and len(path) == 2 and path[1] == root and tokens[anchor]["dep"] == "obj":
+            # 「…記名押印を求めることもあります」: the text itself asks for the seal.
+            c = self._cue("ask", predicate)
+            if c is not None:
+                return ModalityResult("義務", actor, target,
+                                      f"dep: {tree.describe(path, 1)} [{predicate}] => 義務 (押印を求める; {c.id})")
+        if not register and category in _ACT_CATEGORIES and len(path) == 2 and path[1] == root \
+                and tree.marker(anchor) == "と":
+            # 「使用者名は自署もしくは記名押印となります」: the seal is what the form's entry is.
+            c = self._cue("complement", predicate)
+            if c is not None:
+                return ModalityResult("義務", actor, target,
+                                      f"dep: {tree.describe(path, 1)} [{predicate}] => 義務 (押印が補語; {c.id})")
         means = self._means_clause(tree, path)
         if means is not None:
             # 「実印を押印することで本人確認とします」「押印を加えることで申請が可能となります」:
@@ -287,6 +319,16 @@ class ModalityJudge:
             # document qualifies only with the seal.
             return ModalityResult("義務", actor, target,
                                   f"dep: {tree.describe(path, restrict[0])} => 義務 (押印のある書面に限る; {restrict[1].id})")
+        defined = self._defined_seal(tree, path)
+        if defined is not None:
+            # 「申請書に押印する代表者等の印鑑は、…登録している個人の印鑑とする」: the seal to use.
+            return ModalityResult("義務", actor, target,
+                                  f"dep: {tree.describe(path, defined[0])} => 義務 (押印する印の定義; {defined[1].id})")
+        only_if = self._only_if(tree, path)
+        if only_if is not None:
+            # 「署名押印してからでなければ、職務を行ってはならない」: the seal is a precondition.
+            return ModalityResult("義務", actor, target,
+                                  f"dep: {tree.describe(path, 1)} [{predicate}] => 義務 (押印が前提の禁止; {only_if.id})")
         # The seal's own predicate asks (登録印を押印していただき, 登録印をお持ちのうえ).
         if not register:
             for n, i in enumerate(path[:2]):
@@ -295,6 +337,12 @@ class ModalityJudge:
                 if c is not None and (n == 0 or tree.is_predicate(i)):
                     return ModalityResult("義務", actor, target,
                                           f"dep: {tree.describe(path, n)} => 義務 (押印語の述語が依頼; {c.id})")
+        # Another's seal the applicant obtains (管理者に記名及び押印をもらいます).
+        if not register and len(path) > 1 and tokens[anchor]["dep"] == "obj" and tokens[path[1]]["dep"] != "acl":
+            c = self._cue("obtain", tree.phrase(path[1]))
+            if c is not None:
+                return ModalityResult("義務", actor, target,
+                                      f"dep: {tree.describe(path, 1)} => 義務 (押印をもらう; {c.id})")
         # The seal's own predicate states a duty (公印を押すべき事情, 押印が義務付けられている文書).
         for n, i in enumerate(path[:2]):
             c = self._cue("own_must", tree.phrase(i))
@@ -319,6 +367,15 @@ class ModalityJudge:
                 # 「…押印して、市長に提出する。」: a plain declarative procedure of a regulation.
                 return ModalityResult("義務", actor, target,
                                       f"dep: {tree.describe(path, len(path) - 1)} [{predicate}] => 義務 (規定の平叙文; {c.id})")
+        if not normative and not in_form and not register and tokens[root]["pos"] in _PREDICATE_POS \
+                and not any(tokens[i]["dep"] == "acl" for i in path[:-1]):
+            # A guidance page's plain instruction (記入、口座お届出印を押印する。); not when an
+            # office is the one who stamps.
+            c = self._cue("instruct", predicate)
+            subjects = [j for i in path for j in tree.children(i) if tokens[j]["dep"] == "nsubj"]
+            if c is not None and not any(self._cue("issuer", tree.words(j)) for j in subjects):
+                return ModalityResult("義務", actor, target,
+                                      f"dep: {tree.describe(path, len(path) - 1)} [{predicate}] => 義務 (案内の指示; {c.id})")
         if tokens[root]["pos"] not in _PREDICATE_POS:
             # A sentence whose parse gives it no predicate (old katakana text: 「…署名捺印シテ
             # 之ヲ裁判長ニ提出スヘシ」) still ends in its modality.
@@ -344,9 +401,99 @@ class ModalityJudge:
             if in_form:
                 return ModalityResult("義務", actor, target,
                                       f"dep: {tree.describe(path, len(path) - 1)} => 義務 (様式中の指示)")
+            listed = None if normative or register or lead is None else self._listed(tree, span, lead, seals)
+            if listed is not None:
+                return listed
+            checklist = None if normative or register else self._checklist(tree, path, text)
+            if checklist is not None:
+                # A guidance line without a verb that names the act (…3通に押印, 同意の押印。).
+                return ModalityResult("義務", actor, target,
+                                      f"dep: {tree.describe(path, 0)} => 義務 (述語のない手順の行; {checklist.id})")
             return ModalityResult("言及", actor, target,
                                   f"dep: {tree.describe(path, len(path) - 1)} => 言及 (述語のない句・見出し・表)")
         return ModalityResult("言及", actor, target, f"dep: {tree.describe(path, len(path) - 1)} [{predicate}] => 言及")
+
+    def _listed(self, tree: _Tree, span: tuple[int, int], lead: Sequence[str],
+                seals: Sequence[tuple[int, int]]) -> ModalityResult | None:
+        """A seal in an item of a guidance page's list: 義務 when it is brought (書類、印鑑…を
+        持って: the seal, through nouns listed with 、, is the object of a ``bring`` verb), or when
+        it heads the verbless item (…の印鑑（朱肉で使用するもの）: the root, or governed only by a
+        parenthetical note) and the lead neither gives a modality of its own nor denies."""
+        anchor = tree.anchor(span)
+        path = tree.path(anchor)
+        if self._cue("listed_seal", tree.tokens[anchor]["text"]) is None or self._exempt(tree, path, seals):
+            return None
+        # 「登録する印鑑」「登録できない印鑑」: a register's subject, or a seal denied, not one to bring.
+        clauses = [norm(tree.text[tree.tokens[min(tree.subtree(j))]["start"]:tree.tokens[anchor]["start"]])
+                   for j in tree.children(anchor) if tree.tokens[j]["dep"] == "acl"]
+        if any(self._cue("register_clause", c) or _NEGATION.search(c) for c in clauses):
+            return None
+        walk = anchor
+        while tree.tokens[walk]["dep"] in ("nmod", "conj") and tree.text[tree.tokens[walk]["end"]:][:1] in ("、", "・"):
+            walk = tree.tokens[walk]["head"]
+        if tree.tokens[walk]["dep"] == "obj":
+            c = self._cue("bring", tree.phrase(tree.tokens[walk]["head"]))
+            if c is not None:
+                return ModalityResult("義務", evidence=f"dep: {tree.describe(tree.path(walk), 1)} => 義務 (持ち物の印; {c.id})")
+        if not all(tree.inside_brackets(i) for i in path[1:]):
+            return None
+        inherited = self._from_lead(lead[:1], "", "", tree, path)
+        if inherited is not None:
+            return inherited
+        c = self._cue("listed_seal", tree.tokens[anchor]["text"])
+        if c is None or _NEGATION.search(norm(lead[0])):
+            return None
+        return ModalityResult("義務", evidence=f"dep: {tree.describe(path, len(path) - 1)} => 義務 (一覧の項目の印; {c.id})")
+
+    def _checklist(self, tree: _Tree, path: list[int], text: str) -> Cue | None:
+        """The seal act is the root of a verbless line (a checklist entry of a guidance page:
+        「申請書3通に押印」, 「別の場合は同意の押印。」) that ends in 「。」 or gives the act an
+        argument (に格); not a topic (押印について) or a denied act (押印なし)."""
+        root = path[0]
+        if len(path) != 1:
+            return None
+        c = self._cue("checklist", tree.tokens[root]["text"])
+        if c is None or tree.marker(root):
+            return None
+        children = tree.children(root)
+        if any(_NEGATION.match(tree.tokens[j]["text"]) or self._cue("exempt", tree.phrase(j)) for j in children):
+            return None
+        if norm(text).rstrip().endswith("。") or any(tree.tokens[j]["dep"] == "obl" for j in children):
+            return c
+        return None
+
+    def _defined_seal(self, tree: _Tree, path: list[int]) -> tuple[int, Cue] | None:
+        """The act's clause modifies a seal noun (印鑑, 印) that is the subject of the main
+        predicate, and the rest of the sentence defines it as a seal (…の印鑑とする):
+        ``define_seal`` reads the words after the noun, without parenthetical notes."""
+        if tree.tokens[path[0]]["dep"] != "acl":
+            return None
+        root = path[-1]
+        for n, i in enumerate(path[1:4], 1):
+            if self._cue("reference", tree.tokens[i]["lemma"]) is None:
+                continue
+            if tree.tokens[i]["dep"] != "nsubj" or tree.tokens[i]["head"] != root:
+                return None
+            end = next((e for s, e in tree.sents if s <= root < e), len(tree.tokens)) - 1
+            rest = norm(_PAREN_NOTE.sub("", tree.text[tree.tokens[i]["end"]:tree.tokens[end]["end"]]))
+            c = self._cue("define_seal", rest)
+            return None if c is None else (n, c)
+        return None
+
+    def _only_if(self, tree: _Tree, path: list[int]) -> Cue | None:
+        """The act's clause ends 「…してからでなければ」 and the main predicate forbids
+        (…行ってはならない, 受け付けません): the seal is the condition of acting."""
+        if len(path) != 2 or tree.tokens[path[0]]["dep"] != "advcl":
+            return None
+        anchor = path[0]
+        last = anchor
+        while last + 1 < len(tree.tokens) and tree.tokens[last + 1]["head"] in (anchor, last) \
+                and tree.tokens[last + 1]["pos"] != "PUNCT":
+            last += 1
+        ending = norm(tree.text[tree.tokens[anchor]["start"]:tree.tokens[last]["end"]])
+        if self._cue("only_if", ending) is None:
+            return None
+        return self._cue("prohibit", tree.tail(path[1]))
 
     def _item_requires(self, tree: _Tree, path: Sequence[int]) -> bool:
         """Whether the hit itself or the first words it depends on ask for the seal

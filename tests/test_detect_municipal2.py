@@ -1,0 +1,109 @@
+"""The real load -> structure -> detect path over the second labelled municipal batch
+(tests/data/municipal2: 50 texts, labelled before any scan), scored a part of its one random
+split at a time (split.json).
+
+The development part is tuned on; its figures are pinned as they stand. The test part is never
+read row by row: only its aggregate figures are computed and pinned here, once, with the code
+frozen (no row of it is printed, here or by ``reiki-scan eval --split test``)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from reiki_scan import load, structure
+from reiki_scan.detect import Detector
+from reiki_scan.evaluate import evaluate, load_split, part_files, part_rows
+
+MUNICIPAL2 = Path(__file__).resolve().parent / "data" / "municipal2"
+
+
+def _score(part: str):
+    split = load_split(MUNICIPAL2 / "split.json")
+    rows = [json.loads(line)
+            for line in (MUNICIPAL2 / "batch" / "labels.jsonl").read_text(encoding="utf-8").splitlines()
+            if line.strip()]
+    files = part_files(split, part)
+    detector = Detector()
+    findings = []
+    for file in sorted(files):
+        doc = structure.parse(load.load_file(MUNICIPAL2 / file, MUNICIPAL2))
+        findings.extend(f.to_json() for f in detector.detect(doc, structure.units(doc)))
+    return evaluate(part_rows(rows, split, part), findings, files=files)
+
+
+def _figures(report) -> dict:
+    o = report.overall
+    return {
+        "rows": report.gold_rows, "files": report.gold_files,
+        "tp_fp_fn": (o.tp, o.fp, o.fn),
+        "precision": round(o.precision, 3), "recall": round(o.recall, 3),
+        "category": (round(report.category_agreement, 3), report.category_pairs, report.category_multi),
+        "locator": (round(report.locator_agreement, 3), report.locator_pairs),
+        "required_locator": (round(report.required_locator_agreement, 3), report.required_locator_pairs),
+        "kinds": {k: dict(v) for k, v in sorted(report.error_kinds.items())},
+    }
+
+
+def test_split_is_the_recorded_one():
+    split = load_split(MUNICIPAL2 / "split.json")
+    assert json.loads((MUNICIPAL2 / "split.json").read_text(encoding="utf-8"))["seed"] == 20261208
+    assert (len(split["dev"]), len(split["test"])) == (33, 17)
+    assert not set(split["dev"]) & set(split["test"])
+    listed = {json.loads(line)["file"]
+              for line in (MUNICIPAL2 / "batch" / "files.jsonl").read_text(encoding="utf-8").splitlines()
+              if line.strip()}
+    assert set(split["dev"]) | set(split["test"]) == listed
+
+
+@pytest.mark.nlp
+@pytest.mark.slow
+def test_dev_part_scores(ginza):
+    # Baseline (the first scan of this batch, before the rules for guidance that asks in plain
+    # words): precision 0.760, recall 0.543 (TP 19 / FP 6 / FN 16), category agreement 0.789
+    # (19 sentences, 2 with several categories), locator 0.905 (137); misses modality_miss 12,
+    # request 3, proviso 1.
+    got = _figures(_score("dev"))
+    assert got == DEV_FIGURES
+    # Floors kept explicit beside the exact figures.
+    assert got["precision"] >= 0.8 and got["recall"] >= 0.9
+
+
+@pytest.mark.nlp
+@pytest.mark.slow
+def test_test_part_aggregate_scores(ginza):
+    # Computed once, at the end, with the code frozen; aggregate figures only.
+    assert _figures(_score("test")) == TEST_FIGURES
+
+
+DEV_FIGURES = {
+    "rows": 166, "files": 33,
+    "tp_fp_fn": (34, 6, 1), "precision": 0.85, "recall": 0.971,
+    # The rows found since the baseline bring their categories with them: a seal brought
+    # (印鑑を持参, …の印鑑) is labelled 押印 and read 印鑑提出; 記名、押印 / 氏名記入および押印 are
+    # labelled 記名押印 and read 押印 (left to the category rules).
+    "category": (0.618, 34, 2),
+    "locator": (0.906, 138),
+    "required_locator": (0.765, 34),
+    "kinds": {"category": {"category": 13}, "negation_condition": {"false_hit": 4},
+              "one_requirement": {"multi": 2}, "other_false_hit": {"false_hit": 1},
+              "register": {"false_hit": 1}, "request": {"miss": 1}},
+}
+# Scored once, in aggregate, at the end of the work on guidance that asks in plain words (issue
+# 17, second batch; 2026-12-07), with the code frozen. Baseline (the first scan of this batch):
+# precision 0.500, recall 0.789 (TP 15 / FP 15 / FN 4), category agreement 0.600. Unchanged by
+# the dev fixes: the four misses left here are of kinds the dev part did not show (a large gap
+# to the dev figures, reported, not tuned away).
+TEST_FIGURES = {
+    "rows": 159, "files": 17,
+    "tp_fp_fn": (15, 15, 4), "precision": 0.5, "recall": 0.789,
+    "category": (0.6, 15, 1),
+    "locator": (0.811, 122),
+    "required_locator": (0.6, 15),
+    "kinds": {"category": {"category": 6}, "modality_miss": {"miss": 4},
+              "negation_condition": {"false_hit": 2}, "office_stamp": {"false_hit": 7},
+              "one_requirement": {"multi": 1}, "other_false_hit": {"false_hit": 3},
+              "register": {"false_hit": 3}},
+}
