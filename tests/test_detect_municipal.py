@@ -89,7 +89,8 @@ DEV_FIGURES = {
     # tool's (a breadcrumb before the page date taken as title; a title line that is a sentence).
     # On rows labelled by the convention: 520/526 = 0.989.
     "locator": (0.924, 563),
-    "required_locator": (0.901, 71),
+    # 0.901 with the third detection round alone; 0.958 with the guidance pages' locators merged.
+    "required_locator": (0.958, 71),
     "kinds": {"category": {"category": 9}, "document_procedure": {"false_hit": 1},
               "heading": {"false_hit": 1}, "modality_miss": {"miss": 4},
               "negation_condition": {"false_hit": 1}, "office_stamp": {"false_hit": 2},
@@ -120,7 +121,10 @@ TEST_FIGURES = {
     # line, items on one line, skip links no title; code frozen): before it, locator (0.699, 206) and
     # required locator (0.5, 22); every other figure unchanged.
     "locator": (0.743, 206),
-    "required_locator": (0.5, 22),
+    # Scored a fifth time, once, in aggregate, with the third detection round and the locators merged
+    # (code frozen): required locator 0.591 with the locators alone, 0.5 with detection alone; every
+    # other figure as each part scored it.
+    "required_locator": (0.545, 22),
     "kinds": {"category": {"category": 2}, "heading": {"false_hit": 2}, "modality_miss": {"miss": 3},
               "negation_condition": {"false_hit": 2}, "omission": {"false_hit": 2},
               "one_requirement": {"multi": 2}, "register": {"false_hit": 2}, "request": {"miss": 2},

@@ -85,8 +85,12 @@ DEV_FIGURES = {
     # (印鑑を持参, …の印鑑) is labelled 押印 and read 印鑑提出; 記名、押印 / 氏名記入および押印 are
     # labelled 記名押印 and read 押印 (left to the category rules).
     "category": (0.618, 34, 2),
-    "locator": (0.906, 138),
-    "required_locator": (0.765, 34),
+    # 0.906 and 0.765 before the guidance pages' locators of issue 18 were merged: a page's 「(1)」
+    # list now ends at its next line, which cuts an item from its body written below it
+    # (「(3)…記入し、」 then 「…押印してもらってください。」) — two rows; a rule keeping a label's body
+    # with its item won them back here but lost four on the first batch's dev part, so it is left.
+    "locator": (0.891, 138),
+    "required_locator": (0.706, 34),
     "kinds": {"category": {"category": 13}, "negation_condition": {"false_hit": 4},
               "one_requirement": {"multi": 2}, "other_false_hit": {"false_hit": 1},
               "register": {"false_hit": 1}, "request": {"miss": 1}},
@@ -95,15 +99,19 @@ DEV_FIGURES = {
 # 17, second batch; 2026-12-07), with the code frozen. Baseline (the first scan of this batch):
 # precision 0.500, recall 0.789 (TP 15 / FP 15 / FN 4), category agreement 0.600. Unchanged by
 # the dev fixes: the four misses left here are of kinds the dev part did not show (a large gap
-# to the dev figures, reported, not tuned away).
+# to the dev figures, reported, not tuned away): (15, 15, 4), locator (0.811, 122), required
+# locator (0.6, 15). Scored a second time, once, in aggregate, with the third detection round of
+# the first batch and the locators of guidance pages merged (code frozen): one false hit fewer
+# (15, 14, 4); the catch-all false-hit kind split into named kinds.
 TEST_FIGURES = {
     "rows": 159, "files": 17,
-    "tp_fp_fn": (15, 15, 4), "precision": 0.5, "recall": 0.789,
+    "tp_fp_fn": (15, 14, 4), "precision": 0.517, "recall": 0.789,
     "category": (0.6, 15, 1),
-    "locator": (0.811, 122),
-    "required_locator": (0.6, 15),
-    "kinds": {"category": {"category": 6}, "modality_miss": {"miss": 4},
-              "negation_condition": {"false_hit": 2}, "office_stamp": {"false_hit": 7},
-              "one_requirement": {"multi": 1}, "other_false_hit": {"false_hit": 3},
-              "register": {"false_hit": 3}},
+    "locator": (0.836, 122),
+    "required_locator": (0.333, 15),
+    "kinds": {"category": {"category": 6}, "document_procedure": {"false_hit": 1},
+              "modality_miss": {"miss": 4}, "negation_condition": {"false_hit": 2},
+              "office_stamp": {"false_hit": 7}, "one_requirement": {"multi": 1},
+              "purpose_clause": {"false_hit": 1}, "register": {"false_hit": 2},
+              "table_cell": {"false_hit": 1}},
 }

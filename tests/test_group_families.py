@@ -69,10 +69,13 @@ def test_grouping_against_the_labelled_families():
     # are one 「法令等の規定により押印が義務付けられている文書」 the labels read as a 公印 list item but
     # the classifier keeps (存続), 3 are 公印 clauses proposed 対象外 (confirmed per kind of seal) and
     # 2 are two rows aligned with one form box finding.
-    assert got["dev"] == GroupingScore(rows=75, matched=66, pairs_same_family=114, pairs_same_group=77, pairs_both=64)
-    assert got["test"] == GroupingScore(rows=27, matched=22, pairs_same_family=12, pairs_same_group=4, pairs_both=4)
-    assert (round(got["dev"].precision, 3), round(got["dev"].recall, 3)) == (0.831, 0.561)
+    # With issue 17's third detection round and the policy's rules reading the seal's own sentence or
+    # form merged (71 rows matched, 127 family pairs): 0.827 and 0.528. The test part, in aggregate
+    # (code frozen): 4 of 9 family pairs (12 before: another of its requirement rows is matched).
+    assert got["dev"] == GroupingScore(rows=75, matched=71, pairs_same_family=127, pairs_same_group=81, pairs_both=67)
+    assert got["test"] == GroupingScore(rows=27, matched=22, pairs_same_family=9, pairs_same_group=4, pairs_both=4)
+    assert (round(got["dev"].precision, 3), round(got["dev"].recall, 3)) == (0.827, 0.528)
     # Every group reads 「requirement → change」 and no two groups read alike (107 groups before).
     labels = [g.label for g in summarize_groups(scanned)]
-    assert (len(scanned), len(labels), len(set(labels))) == (1005, 103, 103)
+    assert (len(scanned), len(labels), len(set(labels))) == (1003, 111, 111)
     assert all(" → " in label for label in labels)
