@@ -407,6 +407,17 @@ def test_regression_request_same_as_before(tmp_path, ginza):
 
 
 @pytest.mark.nlp
+def test_regression_same_as_before_keeps_an_exemption(tmp_path, ginza):
+    # A reviewer's case: 「同様とする」 after a requirement took over the sentence's own exemption
+    # (押印を省略することができる) and turned it into a 記名押印 to amend.
+    found = scan(tmp_path, """○さくら台市補助金規則
+第1条　申請書に記名押印しなければならない。押印を省略することができる場合についても、同様とする。
+""")
+    assert {(f.category, f.modality) for f in found if "省略することができる場合" in f.text} == {("押印", "免除")}
+    assert required(found, "記名押印しなければならない") == {("記名押印", True)}
+
+
+@pytest.mark.nlp
 def test_regression_modality_miss_seal_filed(tmp_path, ginza):
     # A seal named as a thing that is itself filed, sent or attached (the object of 届け出る,
     # 送付する, 添附する) is a requirement; a seal kept or used by the office stays a mention.

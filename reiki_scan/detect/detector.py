@@ -20,6 +20,9 @@ from .patterns import SIDE_ROLES, Hit, Pattern, find_hits, load_cues, load_patte
 # requires_seal (CONTRACT.md): an obligation or an allowed/required option obliges a seal;
 # an exemption or a mere mention does not.
 REQUIRES = {"義務": True, "任意": True, "免除": False, "言及": False}
+# An exemption whose parse has the seal words as the object of the exempting predicate
+# (「押印 -obj-> 省略 => 免除」): the seal itself is dispensed with.
+_DISPENSED = re.compile(r"^dep: \S+ -obj-> \S+ => 免除")
 # Every seal word holds 印, 捺, ㊞ or なつ (押なつ, なつ印): most units hold none and skip the
 # full pattern search. The gate is checked against every example at construction.
 GATE = re.compile("[印捺㊞]|なつ")
@@ -173,16 +176,19 @@ class Detector:
     def _same_as_before(self, judged: list[list], text: str, before: tuple[ModalityResult, str] | None) -> None:
         """「…についても、同様とする。」: a sentence that treats its case as the one before it
         in the same provision takes that sentence's requirement and category (``before``) for
-        its seal words when none of them asks for a seal by itself. ``judged`` as in
-        :meth:`_fold_acts`, changed in place."""
-        if before is None or any(j[2] is not None and REQUIRES[j[2].modality] for j in judged):
+        its seal words when none of them asks for a seal by itself or is itself dispensed with
+        (「押印を省略することができる場合についても、同様とする」 stays an exemption; 「印鑑登録の
+        変更及び廃止についても」 abolishes a registration, not the seal, and takes the requirement).
+        ``judged`` as in :meth:`_fold_acts`, changed in place."""
+        if before is None or any(j[2] is not None and (REQUIRES[j[2].modality] or _DISPENSED.match(j[2].evidence))
+                                 for j in judged):
             return
         cue = self.judge.same_as_before(text)
         if cue is None:
             return
         result, category = before
         for j in judged:
-            if j[2] is not None:
+            if j[2] is not None and not REQUIRES[j[2].modality]:
                 j[1] = category
                 j[2] = ModalityResult(result.modality, j[2].actor, j[2].target,
                                       f"same_as: 前の文と同様とする => {result.modality} ({cue.id})")
