@@ -150,6 +150,22 @@ def test_regression_strict_certificate_wording_reads_the_sealed_document_not_the
 
 
 @pytest.mark.nlp
+def test_regression_registered_seal_defined_in_another_sentence_of_the_paragraph_is_kept(ginza, tmp_path):
+    # A reviewer's case: with the conditions bound to the seal's own sentence, a seal whose next
+    # sentence fixes it as a registered one (「この場合において、押印する印鑑は、印鑑登録を受けた印鑑
+    # とし」) was proposed 廃止 while its 印鑑登録証明書 was kept.
+    text = ("○さくら台市奨学金貸付規則\n平成20年3月31日規則第10号\n"
+            "第5条　奨学生は、借用証書に連帯保証人と連名で押印し、市長に提出しなければならない。この場合において、"
+            "押印する印鑑は、印鑑登録を受けた印鑑とし、印鑑登録証明書を添付しなければならない。\n"
+            "第6条　申請者は、申請書に押印し、市長に提出しなければならない。この場合において、添付する書類は、市長が定める。\n")
+    got = [(f.locator, f.match, f.decision, f.rule.split(".")[2])
+           for f in _scan_text(tmp_path, "shogaku_kisoku.txt", text, "default") if f.requires_seal]
+    assert got == [("第5条", "押印", "存続", "registered_seal"),
+                   ("第5条", "印鑑登録証明書", "存続", "seal_certificate"),
+                   ("第6条", "押印", "廃止", "abolish")]
+
+
+@pytest.mark.nlp
 def test_regression_national_basis_is_recorded_only_when_a_rule_relies_on_it(ginza, tmp_path):
     text = ("○テスト市浄化槽事務規則\n令和2年3月31日\n規則第6号\n"
             "第2条　法第5条の規定による通知書には、市長の公印を押さなければならない。\n"
