@@ -26,6 +26,7 @@ from reiki_scan.load.docxfile import load_docx
 from reiki_scan.load.htmlfile import load_html
 from reiki_scan.load.lawxml import load_law_xml
 from reiki_scan.load.xlsxfile import load_xlsx
+from reiki_scan.scan.manifest import national_fingerprint
 
 SECRET = "TOPSECRET-7f3a9c"
 NET_MARK = "NETWORK-LEAK-5d1e"
@@ -598,3 +599,16 @@ def test_full_disk_with_a_reviewed_ledger(tmp_path, monkeypatch, small_run):
     assert sorted(p.name for p in out.glob("*.xlsx")) == ["ledger.xlsx"]
     assert not (out / "履歴" / "20270401-100000").exists()
     assert not [p for p in out.iterdir() if p.name.startswith(".") and p.is_file()]
+
+
+def test_regression_national_archive_with_a_link_loop_is_fingerprinted(tmp_path):
+    # A reviewer's case: a link inside the archive pointing back up made the fingerprint of the
+    # archive (read at the start of every run) loop until the OS raised "Too many levels of
+    # symbolic links"; the archive's index does not follow links, nor does its fingerprint now.
+    archive = tmp_path / "natl"
+    (archive / "a").mkdir(parents=True)
+    (archive / "a" / "law.md").write_text("# 法律\n", encoding="utf-8")
+    (archive / "a" / "loop").symlink_to(archive, target_is_directory=True)
+    first = national_fingerprint(str(archive))
+    (archive / "a" / "law2.xml").write_text("<Law/>", encoding="utf-8")
+    assert len(first) == 64 and national_fingerprint(str(archive)) != first

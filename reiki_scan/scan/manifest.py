@@ -123,10 +123,15 @@ def national_fingerprint(archive: str) -> str:
     while pending:
         folder, rel = pending.pop()
         # os.scandir: on Windows the entries carry their size and time, no further call per file.
-        with os.scandir(folder) as it:
-            entries = sorted(it, key=lambda e: e.name, reverse=True)
+        # As the archive's index (os.walk) does: links to folders are not followed and a folder
+        # that cannot be read is passed over, so a loop or a locked folder never stops the run.
+        try:
+            with os.scandir(folder) as it:
+                entries = sorted(it, key=lambda e: e.name, reverse=True)
+        except OSError:
+            continue
         for e in entries:
-            if e.is_dir():
+            if e.is_dir(follow_symlinks=False):
                 pending.append((e.path, f"{rel}{e.name}/"))
             elif e.name.endswith((".md", ".xml")):
                 st = e.stat()
