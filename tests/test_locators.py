@@ -163,6 +163,23 @@ def test_regression_page_item_list_ends_at_the_next_line_of_the_page(tmp_path):
     ]
 
 
+def test_regression_page_item_cut_at_the_line_end_keeps_its_second_line(tmp_path):
+    # A reviewer's case: a fixed-width export cut an item's sentence after 「、」; its second line
+    # was read as a heading of the page instead of the rest of item (1).
+    page = ("押印の見直しについて\n次のものは、押印を存続します。\n"
+            "(1)　市長名で発する文書のうち、契約の締結に係るもので、\n相手方に押印を求めるもの\n"
+            "(2)　実印の押印を求めているもの\n以上のほかは、押印を廃止しました。\n")
+    got = [(t, loc) for t, loc, _ in _units(tmp_path, page, "p.txt")]
+    assert got == [
+        ("押印の見直しについて", "題名"),
+        ("次のものは、押印を存続します。", "本文"),
+        ("(1)　市長名で発する文書のうち、契約の締結に係るもので、", "第1号"),
+        ("相手方に押印を求めるもの", "第1号"),  # was 見出し
+        ("(2)　実印の押印を求めているもの", "第2号"),
+        ("以上のほかは、押印を廃止しました。", "本文"),
+    ]
+
+
 def test_regression_items_written_on_one_line_are_numbered_apart(tmp_path):
     page = ("印鑑登録申請\n1.すぐに登録できる場合\n"
             "(1)本人が来庁し、身分証明書を提示する場合。(2)本人が来庁し、保証人が登録印を押印した保証書を提出する場合。\n"

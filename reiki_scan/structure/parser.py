@@ -471,7 +471,7 @@ def parse_lines(source: SourceText, header_lines: int | None = None) -> Parsed:
             _extend(st, end)
             continue
         numbered = no_articles and _numbered_mode(source.format, act_number)
-        if numbered and _in_page_list(st) and not _continues_item(s):
+        if numbered and _in_page_list(st) and not _continues_item(st, s, pos):
             # A page's list of 「(1)」 items ends at the next line of its own (a heading, a
             # sentence): that line is the page's text, 本文, not the last item's.
             st.para = st.item = st.sub1 = st.sub2 = None
@@ -632,8 +632,18 @@ def _in_page_list(st: _State) -> bool:
 _ITEM_MARKS = (RE_PARA_ARABIC, RE_ITEM_PAREN, RE_ITEM_CIRCLED, RE_KANJI_NUM, RE_SUB_KANA, RE_SUB_PAREN_KANA)
 
 
-def _continues_item(s: str) -> bool:
-    return s[0] in "(（例・-‐•*＊" or any(r.match(s) for r in _ITEM_MARKS)
+# The end of a line that cuts a sentence: a clause that goes on (「…もので、」).
+_CUT_CLAUSE = re.compile(r"[、，][ \t\u3000]*\n[ \t\u3000]*$")
+
+
+def _continues_item(st: _State, s: str, pos: int) -> bool:
+    """Whether line ``s`` (at ``pos``) still belongs to the page's open 「(N)」 item: a mark that
+    goes on with it, or the rest of a sentence a fixed-width export cut at the line's end
+    (「(1)　…もので、」 then 「相手方に押印を求めるもの」; no blank line between). An item line that
+    ends without a 「、」 (「(5)その他、…を実施しているもの」) ends the list at the next line of text."""
+    assert st.item is not None
+    return (s[0] in "(（例・-‐•*＊" or any(r.match(s) for r in _ITEM_MARKS)
+            or bool(_CUT_CLAUSE.search(st.text, st.item.start, pos)))
 
 
 RE_INLINE_ITEM = re.compile(r"。[ \t\u3000]*([(（]([0-9０-９]+)[)）])")
