@@ -166,6 +166,17 @@ def test_regression_registered_seal_defined_in_another_sentence_of_the_paragraph
 
 
 @pytest.mark.nlp
+def test_regression_loan_certificate_with_a_guarantor_is_a_contract(ginza, tmp_path):
+    # A fresh user's case: the seal on a 借用証書 signed with a 連帯保証人 (a loan contract) was
+    # proposed 廃止 as the city's own seal with no reason to keep it.
+    text = ("○さくら台市育英資金貸付規則\n平成20年3月31日規則第11号\n"
+            "第4条　奨学生は、借用証書(様式第2号)に連帯保証人と連署の上、押印して市長に提出しなければならない。\n")
+    got = [(f.locator, f.match, f.target, f.decision, f.rule.split(".")[2])
+           for f in _scan_text(tmp_path, "ikuei_kisoku.txt", text, "default") if f.requires_seal]
+    assert got == [("第4条", "押印", "借用証書", "存続", "contract")]
+
+
+@pytest.mark.nlp
 def test_regression_national_basis_is_recorded_only_when_a_rule_relies_on_it(ginza, tmp_path):
     text = ("○テスト市浄化槽事務規則\n令和2年3月31日\n規則第6号\n"
             "第2条　法第5条の規定による通知書には、市長の公印を押さなければならない。\n"
