@@ -421,7 +421,8 @@ class ModalityJudge:
         parenthetical note) and the lead neither gives a modality of its own nor denies."""
         anchor = tree.anchor(span)
         path = tree.path(anchor)
-        if self._cue("listed_seal", tree.tokens[anchor]["text"]) is None or self._exempt(tree, path, seals):
+        listed = self._cue("listed_seal", tree.tokens[anchor]["text"])
+        if listed is None or self._exempt(tree, path, seals):
             return None
         # 「登録する印鑑」「登録できない印鑑」: a register's subject, or a seal denied, not one to bring.
         clauses = [norm(tree.text[tree.tokens[min(tree.subtree(j))]["start"]:tree.tokens[anchor]["start"]])
@@ -440,10 +441,9 @@ class ModalityJudge:
         inherited = self._from_lead(lead[:1], "", "", tree, path)
         if inherited is not None:
             return inherited
-        c = self._cue("listed_seal", tree.tokens[anchor]["text"])
-        if c is None or _NEGATION.search(norm(lead[0])):
+        if _NEGATION.search(norm(lead[0])):
             return None
-        return ModalityResult("義務", evidence=f"dep: {tree.describe(path, len(path) - 1)} => 義務 (一覧の項目の印; {c.id})")
+        return ModalityResult("義務", evidence=f"dep: {tree.describe(path, len(path) - 1)} => 義務 (一覧の項目の印; {listed.id})")
 
     def _checklist(self, tree: _Tree, path: list[int], text: str) -> Cue | None:
         """The seal act is the root of a verbless line (a checklist entry of a guidance page:
