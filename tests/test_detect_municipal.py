@@ -19,20 +19,26 @@ from reiki_scan.evaluate import evaluate, load_split, part_files, part_rows
 MUNICIPAL = Path(__file__).resolve().parent / "data" / "municipal"
 
 
-def _score(part: str):
-    split = load_split(MUNICIPAL / "split.json")
-    rows = [json.loads(line) for region in ("east", "west")
-            for line in (MUNICIPAL / region / "labels.jsonl").read_text(encoding="utf-8").splitlines() if line.strip()]
+def score(corpus: Path, regions: tuple[str, ...], part: str):
+    """The eval report of one part of ``corpus``'s recorded split (its ``split.json``), the
+    labels of its ``regions`` scored against the real load -> structure -> detect path."""
+    split = load_split(corpus / "split.json")
+    rows = [json.loads(line) for region in regions
+            for line in (corpus / region / "labels.jsonl").read_text(encoding="utf-8").splitlines() if line.strip()]
     files = part_files(split, part)
     detector = Detector()
     findings = []
     for file in sorted(files):
-        doc = structure.parse(load.load_file(MUNICIPAL / file, MUNICIPAL))
+        doc = structure.parse(load.load_file(corpus / file, corpus))
         findings.extend(f.to_json() for f in detector.detect(doc, structure.units(doc)))
     return evaluate(part_rows(rows, split, part), findings, files=files)
 
 
-def _figures(report) -> dict:
+def _score(part: str):
+    return score(MUNICIPAL, ("east", "west"), part)
+
+
+def figures(report) -> dict:
     o = report.overall
     return {
         "rows": report.gold_rows, "files": report.gold_files,
@@ -56,7 +62,7 @@ def test_split_is_the_recorded_one():
 def test_dev_part_scores(ginza):
     # Baseline before issue 17: precision 0.257, recall 0.600 (TP 45 / FP 130 / FN 30),
     # category agreement 0.778 (45 sentences, 9 with several categories).
-    got = _figures(_score("dev"))
+    got = figures(_score("dev"))
     assert got == DEV_FIGURES
     # Floors kept explicit beside the exact figures.
     assert got["precision"] >= 0.85 and got["recall"] >= 0.8
@@ -66,7 +72,7 @@ def test_dev_part_scores(ginza):
 @pytest.mark.slow
 def test_test_part_aggregate_scores(ginza):
     # Computed once, at the end; aggregate figures only.
-    assert _figures(_score("test")) == TEST_FIGURES
+    assert figures(_score("test")) == TEST_FIGURES
 
 
 DEV_FIGURES = {

@@ -13,38 +13,15 @@ from pathlib import Path
 
 import pytest
 
-from reiki_scan import load, structure
-from reiki_scan.detect import Detector
-from reiki_scan.evaluate import evaluate, load_split, part_files, part_rows
+from test_detect_municipal import figures, score
+
+from reiki_scan.evaluate import load_split
 
 MUNICIPAL2 = Path(__file__).resolve().parent / "data" / "municipal2"
 
 
 def _score(part: str):
-    split = load_split(MUNICIPAL2 / "split.json")
-    rows = [json.loads(line)
-            for line in (MUNICIPAL2 / "batch" / "labels.jsonl").read_text(encoding="utf-8").splitlines()
-            if line.strip()]
-    files = part_files(split, part)
-    detector = Detector()
-    findings = []
-    for file in sorted(files):
-        doc = structure.parse(load.load_file(MUNICIPAL2 / file, MUNICIPAL2))
-        findings.extend(f.to_json() for f in detector.detect(doc, structure.units(doc)))
-    return evaluate(part_rows(rows, split, part), findings, files=files)
-
-
-def _figures(report) -> dict:
-    o = report.overall
-    return {
-        "rows": report.gold_rows, "files": report.gold_files,
-        "tp_fp_fn": (o.tp, o.fp, o.fn),
-        "precision": round(o.precision, 3), "recall": round(o.recall, 3),
-        "category": (round(report.category_agreement, 3), report.category_pairs, report.category_multi),
-        "locator": (round(report.locator_agreement, 3), report.locator_pairs),
-        "required_locator": (round(report.required_locator_agreement, 3), report.required_locator_pairs),
-        "kinds": {k: dict(v) for k, v in sorted(report.error_kinds.items())},
-    }
+    return score(MUNICIPAL2, ("batch",), part)
 
 
 def test_split_is_the_recorded_one():
@@ -65,7 +42,7 @@ def test_dev_part_scores(ginza):
     # words): precision 0.760, recall 0.543 (TP 19 / FP 6 / FN 16), category agreement 0.789
     # (19 sentences, 2 with several categories), locator 0.905 (137); misses modality_miss 12,
     # request 3, proviso 1.
-    got = _figures(_score("dev"))
+    got = figures(_score("dev"))
     assert got == DEV_FIGURES
     # Floors kept explicit beside the exact figures.
     assert got["precision"] >= 0.8 and got["recall"] >= 0.9
@@ -75,7 +52,7 @@ def test_dev_part_scores(ginza):
 @pytest.mark.slow
 def test_test_part_aggregate_scores(ginza):
     # Computed once, at the end, with the code frozen; aggregate figures only.
-    assert _figures(_score("test")) == TEST_FIGURES
+    assert figures(_score("test")) == TEST_FIGURES
 
 
 DEV_FIGURES = {
