@@ -84,8 +84,11 @@ TEST_FIGURES = {
     "rows": 159, "files": 17,
     "tp_fp_fn": (15, 14, 4), "precision": 0.517, "recall": 0.789,
     "category": (0.6, 15, 1),
-    "locator": (0.836, 122),
-    "required_locator": (0.333, 15),
+    # Scored a third time, once, in aggregate, with the two structure fixes a reviewer's cases asked
+    # for (an item cut after 「、」 goes on; an unmarked list's lines are no headings; code frozen):
+    # locator (0.836, 122) and required locator (0.333, 15) before; every other figure unchanged.
+    "locator": (0.869, 122),
+    "required_locator": (0.467, 15),
     "kinds": {"category": {"category": 6}, "document_procedure": {"false_hit": 1},
               "modality_miss": {"miss": 4}, "negation_condition": {"false_hit": 2},
               "office_stamp": {"false_hit": 7}, "one_requirement": {"multi": 1},

@@ -180,6 +180,25 @@ def test_regression_page_item_cut_at_the_line_end_keeps_its_second_line(tmp_path
     ]
 
 
+def test_regression_unmarked_list_lines_are_no_headings(tmp_path):
+    # A reviewer's case: the short lines of a list written without marks were each read as a
+    # heading of the page, except the last line of the file.
+    page = ("口座振替のご案内\n口座振替の申込みは、金融機関の窓口でお願いします。\n"
+            "必要なもの\n通帳\n通帳届出印\n納税通知書\n\n"
+            "申込みの時期\n納期限の前月末までにお申し込みください。\n")
+    got = [(t, loc) for t, loc, _ in _units(tmp_path, page, "p.txt")]
+    assert got == [
+        ("口座振替のご案内", "題名"),
+        ("口座振替の申込みは、金融機関の窓口でお願いします。", "本文"),
+        ("必要なもの", "見出し"),
+        ("通帳", "本文"),
+        ("通帳届出印", "本文"),  # was 見出し
+        ("納税通知書", "本文"),
+        ("申込みの時期", "見出し"),
+        ("納期限の前月末までにお申し込みください。", "本文"),
+    ]
+
+
 def test_regression_items_written_on_one_line_are_numbered_apart(tmp_path):
     page = ("印鑑登録申請\n1.すぐに登録できる場合\n"
             "(1)本人が来庁し、身分証明書を提示する場合。(2)本人が来庁し、保証人が登録印を押印した保証書を提出する場合。\n"
