@@ -297,8 +297,12 @@ def write_outputs(out: Path, result: ScanResult, *, drafts: bool, files_read: in
         report.problems.extend(drafted.problems)
         report.drafts_omitted.extend(drafted.omitted)
         result.problems.extend(drafted.problems)
-        report.notes.extend(f"改正を要する規則がないため、{name} は案文ではなく、その旨の一行だけを書きました"
-                            for name in drafted.empty)
+        report.notes.extend(
+            f"{name} は改め文を自動で作れた規則がないため案文ではなく一行の注記です。改正を要する規定"
+            f"{drafted.by_hand[name]}件は要手作業一覧.docx のとおり手作業で起案してください"
+            f" ({drafted.by_hand[name]} provision(s) need amendment by hand)" if name in drafted.by_hand else
+            f"改正を要する規則がないため、{name} は案文ではなく、その旨の一行だけを書きました"
+            for name in drafted.empty)
         amended = write_amended_forms(out, amended_here, docs, result.corpus, result.config,
                                       stamp=stamp[:8], store=out / GENERATED_DIR, history=history)
         progress("draft", 3, _DRAFT_STEPS)

@@ -83,17 +83,22 @@ def test_regression_amendment_without_rule_is_listed_for_manual_work(jichikai, t
 @pytest.mark.nlp
 def test_regression_manual_item_alone_leaves_no_placeholder_in_the_instrument(jichikai, tmp_path):
     """A regulation whose only change is left to the drafter is not in the instrument at all: it is
-    listed in 要手作業一覧.docx."""
+    listed in 要手作業一覧.docx, and the notes say that change is still to be made by hand (they
+    said 「改正を要する規則はありません」 while it was listed there)."""
     _, result = jichikai
     only = [f if f.locator == "第2条第2項" else f.with_(decision="存続") for f in result.findings]
     drafted = write_drafts(tmp_path, only, result.documents, result.config)
     assert read_back(tmp_path / "整理規則案.docx") == [
         ("題名", "押印等の見直しに伴う関係規則の整理に関する規則"),
-        ("改め文", "（押印等の見直しにより改正を要する規則はありません。）"),
+        ("改め文", "（押印等の見直しにより改正を要する規則の規定が1件ありますが、自動で改め文を作れないため、"
+                 "要手作業一覧.docxのとおり手作業で起案してください。）"),
     ]
+    assert drafted.empty == ["整理規則案.docx"] and drafted.by_hand == {"整理規則案.docx": 1}
     assert [row[1] for row in read_back(tmp_path / "要手作業一覧.docx")[2]] == ["条項", "第2条第2項"]
     assert read_back(tmp_path / "新旧対照表.docx") == [
-        ("題名", "押印等の見直しに伴う新旧対照表"), ("改め文", "（改正を要する例規はありません。）")]
+        ("題名", "押印等の見直しに伴う新旧対照表"),
+        ("改め文", "（改正を要する例規の規定が1件ありますが、自動で改め文を作れないため、"
+                 "要手作業一覧.docxのとおり手作業で起案してください。）")]
     assert len(drafted.problems) == 1
 
 

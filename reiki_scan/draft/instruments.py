@@ -124,7 +124,9 @@ class DraftResult:
     provision failed the linter; ``linted``: the number of changes the linter checked;
     ``sentences``: finding id → the 改め文 its change is drafted in (the ledger's 改め文 column;
     two sentences joined by a line break when one finding's words are changed in two);
-    ``empty``: the instruments written as a short note only, nothing being left to amend."""
+    ``empty``: the instruments written as a short note only, nothing being drafted in them;
+    ``by_hand``: instrument file → the number of its clauses listed in 要手作業一覧.docx
+    (changes decided but not drafted), for the empty ones' note."""
 
     files: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
@@ -137,6 +139,7 @@ class DraftResult:
     linted: int = 0
     sentences: dict[str, str] = field(default_factory=dict)
     empty: list[str] = field(default_factory=list)
+    by_hand: dict[str, int] = field(default_factory=dict)
 
 
 @lru_cache(maxsize=1)
@@ -216,15 +219,22 @@ def _sentence_paras(lines: list[str]) -> list[Para]:
             for ln in lines]
 
 
-def batch_instrument(targets: list[tuple[Amendment, list[str]]], config: RunConfig, *, kind: str) -> list[Block]:
+def batch_instrument(targets: list[tuple[Amendment, list[str]]], config: RunConfig, *, kind: str,
+                     by_hand: int = 0) -> list[Block]:
     """整理規則 (``kind="規則"``) or 整備条例 (``kind="条例"``): 公布文 and number line, 題名,
     one 条 per target with its caption, the 一部改正 sentence and the amendment sentences, then
     附則. A single target gets the title 「○○規則の一部を改正する規則」 and no 条 number or
     caption: 「○○規則(…)の一部を次のように改正する。」. ``targets`` in the order given
-    (:func:`enactment_order`); none gives the title and a one-line note only."""
+    (:func:`enactment_order`); none gives the title and a one-line note only, which says
+    nothing needs amending only when ``by_hand`` (clauses of this kind in 要手作業一覧.docx) is 0."""
     title = instrument_title(targets, kind)
     if not targets:
-        # Nothing to amend: a note under the title, not an instrument with a 公布文 and 附則 to enact.
+        # Nothing drafted: a note under the title, not an instrument with a 公布文 and 附則 to enact.
+        if by_hand:
+            # Decided changes the drafter could not write are still amendments to make.
+            return [Para.of("題名", title), Para.of("改め文", (
+                f"（押印等の見直しにより改正を要する{kind}の規定が{by_hand}件ありますが、自動で改め文を作れないため、"
+                "要手作業一覧.docxのとおり手作業で起案してください。）"))]
         return [Para.of("題名", title), Para.of("改め文", f"（押印等の見直しにより改正を要する{kind}はありません。）")]
     blocks: list[Block] = [*enactment_head(title, kind, config), Para.of("題名", title)]
     for i, (am, lines) in enumerate(targets, 1):
@@ -418,6 +428,7 @@ def write_drafts(out_dir: Path, findings: list[Finding], docs: Mapping[str, Docu
     yoko: list[tuple[Amendment, list[str]]] = []
     tables: dict[str, list[Block]] = {name: [] for name in (SEIBI_FILE, SEIRI_FILE, YOKO_FILE)}
     by_id = {f.id: f for f in findings}
+    kinds: dict[str, str] = {}  # file → doc_kind, to count the 要手作業 clauses of each instrument
     # One route per clause: what the 特例規則 covers is not amended textually (routes.route_of).
     amended = [f for f in findings if f.decision not in CHANGING_DECISIONS or route_of(f, config) == AMEND]
     for am in sorted(build_amendments(amended, docs, config), key=enactment_order):
@@ -429,6 +440,7 @@ def write_drafts(out_dir: Path, findings: list[Finding], docs: Mapping[str, Docu
             result.problems.append(f"{am.file}: {am.title}: 国の法令（{am.doc_kind}）は市の例規で改正できないため、起案しません")
             continue
         doc = docs[am.file]
+        kinds[am.file] = am.doc_kind
         linted = review_amendment(am, doc, by_id, config)
         result.linted += len(am.changes)
         result.lint_failed.extend(linted.failed)
@@ -473,9 +485,13 @@ def write_drafts(out_dir: Path, findings: list[Finding], docs: Mapping[str, Docu
         if outcome.note:
             result.notes.append(outcome.note)
 
-    write(SEIRI_FILE, batch_instrument(seiri, config, kind="規則"), instrument_title(seiri, "規則"))
+    seiri_by_hand = sum(1 for m in result.manual if kinds.get(m.file) == "規則")
+    write(SEIRI_FILE, batch_instrument(seiri, config, kind="規則", by_hand=seiri_by_hand),
+          instrument_title(seiri, "規則"))
     if not seiri:
         result.empty.append(SEIRI_FILE)
+        if seiri_by_hand:
+            result.by_hand[SEIRI_FILE] = seiri_by_hand
     if seibi:
         write(SEIBI_FILE, batch_instrument(seibi, config, kind="条例"), instrument_title(seibi, "条例"))
     else:
@@ -503,6 +519,8 @@ def write_drafts(out_dir: Path, findings: list[Finding], docs: Mapping[str, Docu
         else:
             retire(name)
     if not combined:
-        combined = [Para.of("改め文", "（改正を要する例規はありません。）")]
+        combined = [Para.of("改め文", (
+            f"（改正を要する例規の規定が{len(result.manual)}件ありますが、自動で改め文を作れないため、"
+            "要手作業一覧.docxのとおり手作業で起案してください。）") if result.manual else "（改正を要する例規はありません。）")]
     write(TAISHO_FILE, [Para.of("題名", TAISHO_TITLE), *combined], TAISHO_TITLE)
     return result
