@@ -61,7 +61,7 @@ def test_every_widening_example(widening):
 def test_rule_ids_and_kinds():
     assert [(r.id, r.kind) for r in RULES.rules] == [
         ("lint.main_clause.v1", "body"), ("lint.stale_exemption.v1", "body"), ("lint.particle.stranded_start.v1", "cut"),
-        ("lint.particle.doubled.v1", "cut"), ("lint.particle.case_stacked.v1", "cut"),
+        ("lint.particle.doubled.v1", "cut"), ("lint.particle.case_stacked.v2", "cut"),
         ("lint.connective.no_ue_te.v1", "cut"), ("lint.particle.document_ni_unbound.v1", "cut"),
         ("lint.particle.dangling_ni_comma.v1", "cut"),
         ("lint.reference.dangling.v1", "reference"), ("lint.quote.exact.v1", "quote")]

@@ -399,7 +399,7 @@ def test_seal_hits_first_look_drops_nothing_on_real_units(shared_corpus, samples
     # Its second round added 8 (2 with a hit) and made 登記印紙, 税印, 納付印 traps (3 real units fewer).
     # Since issue 18 a line of prose is never a title: the 佐敷村 excerpt's opening paragraph is two
     # sentences of text, not one title heading (one unit more, with a hit).
-    # Its third round added 2 examples to seal.toroku_shita_in.v1 (both with a hit).
+    # Its third round added 2 examples to seal.toroku_shita_in.v2 (both with a hit).
     # seal.osubeki_in.v1 (guidance that asks in plain words) added 5 examples and counter-examples,
     # 3 of them with a hit (「押印すべき文書」 is 押印's); the real units are unchanged.
     assert (len(texts), found) == (71401, 1087)
