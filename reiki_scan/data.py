@@ -7,6 +7,7 @@ pyproject.toml).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -60,3 +61,14 @@ def load_checked_yaml(path: Path, schema: Mapping, what: str):
         where = "/".join(str(p) for p in e.absolute_path)
         raise PatternDataError(f"{what}の形式が不正です（{where}: {e.message}）", path=str(path)) from e
     return raw
+
+
+def load_bundled_schema(name: str, what: str) -> dict:
+    """The JSON schema ``name`` of the bundled ``patterns/`` folder; ``what`` names the data it
+    checks in the message (「点検規則」). Raises :class:`~reiki_scan.errors.PatternDataError` naming
+    the schema file when it is missing or not JSON (a broken installation: reinstall)."""
+    path = data_dir("patterns") / name
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as e:
+        raise PatternDataError(f"{what}のスキーマを読めません: {e}", path=str(path)) from e

@@ -27,7 +27,6 @@ instrument.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
@@ -36,7 +35,7 @@ from pathlib import Path
 
 
 from ..config import RunConfig
-from ..data import data_dir, load_checked_yaml
+from ..data import data_dir, load_bundled_schema, load_checked_yaml
 from ..errors import PatternDataError
 from ..models import Amendment, Document, Edit, Finding, Provision, ProvisionChange
 from ..numbering import to_int
@@ -163,11 +162,7 @@ def load_lint_rules(path: Path | None = None) -> LintRules:
 @lru_cache(maxsize=4)
 def _load_cached(source_str: str) -> LintRules:
     source = Path(source_str)
-    schema_path = data_dir("patterns") / "lint_schema.json"
-    try:
-        schema = json.loads(schema_path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as e:
-        raise PatternDataError(f"点検規則のスキーマを読めません: {e}", path=str(schema_path)) from e
+    schema = load_bundled_schema("lint_schema.json", "点検規則")
     raw = load_checked_yaml(source, schema, "点検規則")
     ids = [r["id"] for r in raw["rules"]] + [w["id"] for w in raw["widenings"]]
     if len(set(ids)) != len(ids):

@@ -31,7 +31,6 @@ makes) are data: ``patterns/grouping.yaml`` (:func:`load_grouping_words`).
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -40,7 +39,7 @@ from pathlib import Path
 
 from rapidfuzz import fuzz, process
 
-from ..data import data_dir, load_checked_yaml
+from ..data import data_dir, load_bundled_schema, load_checked_yaml
 from ..errors import PatternDataError
 from ..models import Finding
 from ..textnorm import norm
@@ -122,11 +121,7 @@ def _bundled() -> GroupingWords:
 @lru_cache(maxsize=4)
 def _load_cached(source_str: str) -> GroupingWords:
     source = Path(source_str)
-    schema_path = data_dir("patterns") / "grouping_schema.json"
-    try:
-        schema = json.loads(schema_path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as e:
-        raise PatternDataError(f"まとめ語のスキーマを読めません: {e}", path=str(schema_path)) from e
+    schema = load_bundled_schema("grouping_schema.json", "まとめ語")
     raw = load_checked_yaml(source, schema, "まとめ語")
     kinds = []
     for k in raw["seal_kinds"]:

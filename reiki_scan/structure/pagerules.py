@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from ..data import data_dir, load_checked_yaml
+from ..data import data_dir, load_bundled_schema, load_checked_yaml
 from ..errors import PatternDataError
 
 PAGES_FILE = "pages.yaml"
@@ -36,11 +35,7 @@ def load_page_heading(path: Path | None = None) -> PageRule:
 @lru_cache(maxsize=4)
 def _load(source_str: str) -> PageRule:
     source = Path(source_str)
-    schema_path = data_dir("patterns") / "pages_schema.json"
-    try:
-        schema = json.loads(schema_path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as e:
-        raise PatternDataError(f"案内ページの規則のスキーマを読めません: {e}", path=str(schema_path)) from e
+    schema = load_bundled_schema("pages_schema.json", "案内ページの規則")
     raw = load_checked_yaml(source, schema, "案内ページの規則")["heading"]
     try:
         regex = re.compile(raw["pattern"])
