@@ -144,7 +144,7 @@ def make_units(doc: Document, near: Callable[[str], Iterable[int]] | None = None
     unnumbered = "本文" if not any(p.kind == "Article" for p in doc.root.walk()) else ""
     # An excerpt's last line is often a sentence cut short: never a heading of the page.
     last = max((b.start for b in doc.source.blocks if text[b.start:b.end].strip()), default=-1)
-    listed = _unmarked_items(doc, headings) if unnumbered else set()
+    page_headings = _page_headings(doc, headings) if unnumbered else set()
     leaves: list[Provision] = []
     out: list[Unit] = []
     for block in (doc.source.blocks if near is None else _blocks_near(doc, near, leaf_at)):
@@ -152,8 +152,7 @@ def make_units(doc: Document, near: Callable[[str], Iterable[int]] | None = None
         if not line.strip():
             continue
         is_heading = block.start in headings
-        page_heading = (bool(unnumbered) and not is_heading and block.start != last
-                        and block.start not in listed and is_page_heading(line))
+        page_heading = block.start in page_headings and block.start != last
         spans = [(block.start, block.end)] if is_heading else sentence_spans(text, block.start, block.end)
         for a, b in spans:
             leaf = leaf_at(a)
@@ -168,20 +167,20 @@ def make_units(doc: Document, near: Callable[[str], Iterable[int]] | None = None
     return _assign_parts(out, leaves)
 
 
-def _unmarked_items(doc: Document, headings: set[int]) -> set[int]:
-    """Starts of the lines of an unmarked list on a page: in a run of three or more short lines
-    that read as headings with no blank line between (「必要なもの／通帳／通帳届出印／…」), the
-    lines after the first are its items, not headings of their own."""
-    text, items, run = doc.text, set(), []
+def _page_headings(doc: Document, headings: set[int]) -> set[int]:
+    """Starts of the lines of a text without 条 that read as headings of the page
+    (``page.heading.v1``), each line matched once. In a run of three or more such lines with no
+    blank line between (「必要なもの／通帳／通帳届出印／…」) only the first is a heading: the
+    lines after it are the items of its unmarked list."""
+    text, found, run = doc.text, set(), []
     for block in [*doc.source.blocks, None]:
         line = "" if block is None else text[block.start:block.end]
         if block is not None and line.strip() and block.start not in headings and is_page_heading(line):
             run.append(block.start)
             continue
-        if len(run) >= 3:
-            items.update(run[1:])
+        found.update(run[:1] if len(run) >= 3 else run)
         run = []
-    return items
+    return found
 
 
 # LABELLING.md's words for text outside any numbered provision; 制定文 is 法制執務's name for
