@@ -206,6 +206,9 @@ class ErrorKind:
 
     def applies(self, error: str, text: str, title: str, modalities: set[str],
                 locator: str = "", category: str = "") -> bool:
+        """Whether this kind names an ``error`` (``miss``, ``false_hit``, ``category``, ``multi``) on a
+        row of ``text`` in a file titled ``title``: every test the kind sets (pattern, title,
+        locator, category, modalities judged) must hold; an unset test holds."""
         return (error in self.errors
                 and (self.pattern is None or bool(self.pattern.search(norm(text))))
                 and (self.title is None or bool(self.title.search(title)))

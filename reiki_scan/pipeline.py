@@ -133,6 +133,9 @@ def atomic_write_text(path: Path, text: str) -> None:
 
 
 def write_findings(out: Path, findings: list[Finding]) -> None:
+    """Write ``OUT/findings.jsonl`` (one :meth:`Finding.to_json` object per line, UTF-8) atomically:
+    the previous file stays whole until the new one is complete. Raises
+    :class:`~reiki_scan.errors.OutputError` when it cannot be written."""
     lines = [json.dumps(f.to_json(), ensure_ascii=False) for f in findings]
     atomic_write_text(out / "findings.jsonl", "\n".join(lines) + ("\n" if lines else ""))
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass
+from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
 
@@ -113,18 +114,34 @@ def _entry(path: Path) -> NationalLaw | None:
     return NationalLaw(title.group(1).strip(), number.group(1).strip() if number else "", path, kind)
 
 
+def law_files(root: str | Path) -> Iterator[tuple[str, os.DirEntry]]:
+    """Each law file (``*.md``, ``*.xml``) under the folder ``root``, at any depth, as
+    ``(path relative to root, "/"-separated; its directory entry)``, in a fixed order: a folder's
+    files by name, then its subfolders by name. Links to folders are not followed and a folder
+    that cannot be read is passed over, so a loop or a locked folder never stops the run. Only
+    the folders are read (no file is opened); on Windows an entry carries its size and time."""
+    pending = [(os.fspath(root), "")]
+    while pending:
+        folder, rel = pending.pop()
+        try:
+            with os.scandir(folder) as it:
+                entries = sorted(it, key=lambda e: e.name)
+        except OSError:
+            continue
+        for e in entries:
+            if not e.is_dir(follow_symlinks=False) and e.name.endswith((".md", ".xml")):
+                yield f"{rel}{e.name}", e
+        pending.extend((e.path, f"{rel}{e.name}/") for e in reversed(entries) if e.is_dir(follow_symlinks=False))
+
+
 @lru_cache(maxsize=4)
 def _index(root: Path, stamp: float) -> NationalArchive:
     laws: dict[str, NationalLaw] = {}
-    for folder, dirs, files in os.walk(root):
-        dirs.sort()
-        for name in sorted(files):
-            if not name.endswith((".md", ".xml")):
-                continue
-            law = _entry(Path(folder) / name)
-            # The first file of a title stands (e-Gov keeps one file per law in force).
-            if law is not None:
-                laws.setdefault(law.title, law)
+    for _, entry in law_files(root):
+        law = _entry(Path(entry.path))
+        # The first file of a title stands (e-Gov keeps one file per law in force).
+        if law is not None:
+            laws.setdefault(law.title, law)
     return NationalArchive(root, laws)
 
 

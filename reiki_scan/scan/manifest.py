@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import platform
 from dataclasses import asdict
 from importlib import metadata
@@ -30,6 +29,7 @@ from pathlib import Path
 from .. import __version__
 from ..config import RunConfig
 from ..data import data_dir
+from ..load.national import law_files
 
 NOT_DETECTION = frozenset({"rewrites.yaml", "routes.yaml", "policy_schema.json"})
 # The modules whose code decides what is parsed, detected and classified.
@@ -108,34 +108,23 @@ NOT_SCANNED = ("departments", "route", "rewrites", "numbering", "column_order", 
 
 
 def config_fingerprint(config: RunConfig) -> str:
+    """SHA-256 hex over the settings of ``config`` that detection and classification read (all but
+    :data:`NOT_SCANNED`), as sorted JSON: a rerun reuses a file's cached findings only while it is equal."""
     kept = {k: v for k, v in asdict(config).items() if k not in NOT_SCANNED}
     return hashlib.sha256(json.dumps(kept, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
 
 def national_fingerprint(archive: str) -> str:
     """SHA-256 hex over the path (relative, ``/``-separated), size and modification time of each
-    law file (``*.md``, ``*.xml``) of the archive folder ``archive`` (any depth, in a fixed order);
-    ``""`` for no archive. Only the files' metadata is read (no file is opened)."""
+    law file of the archive folder ``archive``, as the archive's index lists them
+    (:func:`~reiki_scan.load.national.law_files`); ``""`` for no archive. Only the files'
+    metadata is read (no file is opened)."""
     if not archive:
         return ""
     h = hashlib.sha256()
-    pending = [(archive, "")]
-    while pending:
-        folder, rel = pending.pop()
-        # os.scandir: on Windows the entries carry their size and time, no further call per file.
-        # As the archive's index (os.walk) does: links to folders are not followed and a folder
-        # that cannot be read is passed over, so a loop or a locked folder never stops the run.
-        try:
-            with os.scandir(folder) as it:
-                entries = sorted(it, key=lambda e: e.name, reverse=True)
-        except OSError:
-            continue
-        for e in entries:
-            if e.is_dir(follow_symlinks=False):
-                pending.append((e.path, f"{rel}{e.name}/"))
-            elif e.name.endswith((".md", ".xml")):
-                st = e.stat()
-                h.update(f"{rel}{e.name}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+    for rel, entry in law_files(archive):
+        st = entry.stat()
+        h.update(f"{rel}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
     return h.hexdigest()
 
 

@@ -138,6 +138,10 @@ def _blocks_near(doc: Document, gate: Callable[[str], Iterable[int]], leaf_at: _
 
 
 def make_units(doc: Document, near: Callable[[str], Iterable[int]] | None = None) -> list[Unit]:
+    """The detection units of ``doc`` in text order, as :func:`reiki_scan.structure.units` states
+    them (one per sentence, item, table cell or form line; locator, part and heading flag set);
+    with ``near``, only the blocks around its offsets and the rest of their provisions are cut.
+    The locator of a line of a text without 条 that reads as a page heading is 「見出し」."""
     text = doc.text
     headings = {s for s, _ in doc.heading_spans}
     leaf_at = _LeafFinder(doc.root)
