@@ -17,7 +17,9 @@ requires a seal and has some, else all of them); a row without an aligned findin
 Category agreement: on sentences that both gold and prediction mark true, the
 gold category is among the categories of the aligned true findings. Locator agreement: on
 aligned sentences, one aligned finding has the gold locator (kanji numbers read as Arabic,
-前段/後段/ただし書 dropped). Findings in gold files that align with no gold row are
+前段/後段/ただし書 dropped), counting only the findings that no other row of the file holds more
+closely (:func:`closeness`: a page title's finding is the 題名 row's, not that of every sentence
+that contains the title's words). Findings in gold files that align with no gold row are
 "unlabelled" (part of the gold was held out); strict precision counts the sentences among
 them that require a seal as false hits.
 
@@ -293,6 +295,36 @@ def aligned(gold_text: str, finding_text: str) -> bool:
     return fuzz.partial_ratio(a, b) >= FUZZY_MIN
 
 
+def closeness(gold_text: str, finding_text: str) -> tuple[int, float]:
+    """How closely a finding's sentence is the gold sentence, ``(tier, share)``, compared as a
+    tuple: tier 3 the same after :func:`reiki_scan.textnorm.norm`, 2 the gold within the finding,
+    1 the finding within the gold, 0 otherwise (aligned by :func:`aligned` only fuzzily, or not at
+    all); ``share``, for tier 1 only, the finding's length over the gold's (of two sentences holding
+    a finding, the one it fills most holds it more closely; the rows within one finding, tier 2, are
+    all equally its: a line holds each of its sentences)."""
+    a, b = norm(gold_text), norm(finding_text)
+    if not a or not b:
+        return (0, 0.0)
+    if a == b:
+        return (3, 0.0)
+    if a in b:
+        return (2, 0.0)
+    return (1, len(b) / len(a)) if b in a else (0, 0.0)
+
+
+def _located(g: dict, found: list[dict], file_rows: list[dict]) -> list[dict]:
+    """The findings of ``found`` (aligned with gold row ``g``) whose locator speaks for ``g``: those
+    no other row of the file (``file_rows``) holds more closely (:func:`closeness`). A page's title
+    「印鑑登録」 is within the sentence 「…印鑑登録証を交付します。」, but it is the 題名 row's finding,
+    not that sentence's; two rows of the same text (a 目次 entry and its heading) share theirs."""
+    out = []
+    for f in found:
+        mine = closeness(g["text"], f["text"])
+        if all(closeness(o["text"], f["text"]) <= mine for o in file_rows if o is not g):
+            out.append(f)
+    return out
+
+
 def _siblings(gold_rows: list[dict]) -> dict[int, list[int]]:
     """For each row with a ``match``, the other rows of its file with the same sentence and a
     ``match`` of their own (a sentence labelled once per seal, e.g. a 公印 mention and a 受領印)."""
@@ -356,6 +388,9 @@ def evaluate(gold_rows: list[dict], findings: list[dict], files: set[str] | None
     dec_mismatches: list[Row] = []
     dec_kinds: dict[str, int] = {}
     siblings = _siblings(gold_rows)
+    rows_of: dict[str, list[dict]] = {}
+    for g in gold_rows:
+        rows_of.setdefault(g["file"], []).append(g)
     for n, g in enumerate(gold_rows):
         found = [f for f in by_file.get(g["file"], []) if aligned(g["text"], f["text"])]
         used.update(id(f) for f in found)
@@ -375,19 +410,22 @@ def evaluate(gold_rows: list[dict], findings: list[dict], files: set[str] | None
                 dec_kinds[change] = dec_kinds.get(change, 0) + 1
                 dec_mismatches.append(Row(g["file"], g["locator"], g["text"], change))
         want = gold_locator(g["locator"])
-        if found:
+        placed = _located(g, found, rows_of[g["file"]])
+        if placed:
             loc_pairs += 1
-            if any(f["locator"] == want for f in found):
+            if any(f["locator"] == want for f in placed):
                 loc_agree += 1
             else:
                 loc_mismatches.append(Row(g["file"], g["locator"], g["text"],
-                                          "/".join(sorted({f["locator"] or "(なし)" for f in found}))))
+                                          "/".join(sorted({f["locator"] or "(なし)" for f in placed}))))
         if g["requires_seal"] and predicted:
             tp += 1
             cat_counts.setdefault(g["category"], [0, 0, 0])[0] += 1
             pairs += 1
-            req_loc_pairs += 1
-            req_loc_agree += any(f["locator"] == want for f in true_found)
+            true_placed = [f for f in placed if f["requires_seal"]]
+            if true_placed:
+                req_loc_pairs += 1
+                req_loc_agree += any(f["locator"] == want for f in true_placed)
             cats = {f["category"] for f in true_found}
             multi += len(cats) > 1
             if len(cats) > 1:

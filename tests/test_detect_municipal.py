@@ -95,9 +95,20 @@ DEV_FIGURES = {
     # tool's (a breadcrumb before the page date taken as title; a title line that is a sentence).
     # On rows labelled by the convention: 520/526 = 0.989. 0.925 once three or more short lines with
     # no blank between are one heading and its unmarked list (a reviewer's case).
-    "locator": (0.925, 563),
-    # 0.901 with the third detection round alone; 0.958 with the guidance pages' locators merged.
-    "required_locator": (0.958, 71),
+    # 0.932 (557) after issue 18's locator round on real municipal text (was 0.925, 563): the
+    # scorer pairs a finding only with the rows that hold it most closely (a title's finding is the
+    # 題名 row's, not every sentence's holding its words: 0.926, 557 on the findings before the
+    # round); a 目次 is located 目次 (4 rows); a title repeated anywhere is 題名. Of the 38 rows left,
+    # 31 are the label departures counted above (「1 趣旨」 pages 14, lost article numbers 5, headings
+    # labelled 本文 10 — 4 of them matched before only through their 目次 entry's finding —, a form
+    # without a number 2) and 「(1)」 labelled 本文 (1), a title repeated as the heading labelled 本文
+    # (1), the cut caption 「(印鑑」 (1), 第7条 for the first of two paragraphs (1), a breadcrumb
+    # before the page date taken as title (1); 「6.」 items (2)
+    # are left as text: a held-out part labels 「1.」 lists 本文.
+    "locator": (0.932, 557),
+    # 0.901 with the third detection round alone; 0.958 with the guidance pages' locators merged;
+    # 0.971 (68) after issue 18's locator round (the scorer's closer pairing alone: 0.971, 68).
+    "required_locator": (0.971, 68),
     "kinds": {"category": {"category": 9}, "document_procedure": {"false_hit": 1},
               "heading": {"false_hit": 1}, "modality_miss": {"miss": 4},
               "negation_condition": {"false_hit": 1}, "office_stamp": {"false_hit": 2},
@@ -127,7 +138,10 @@ TEST_FIGURES = {
     # aggregate, after the locators of guidance pages (headings 見出し, lists ending at the page's next
     # line, items on one line, skip links no title; code frozen): before it, locator (0.699, 206) and
     # required locator (0.5, 22); every other figure unchanged.
-    "locator": (0.743, 206),
+    # Scored a sixth time, once, in aggregate, after issue 18's locator round on real municipal text
+    # (code frozen): 0.743 (206) before; 0.735 (204) with the scorer's closer pairing alone, so the
+    # structure changes lost one row here (a kind the dev part does not show; not tuned on).
+    "locator": (0.73, 204),
     # Scored a fifth time, once, in aggregate, with the third detection round and the locators merged
     # (code frozen): required locator 0.591 with the locators alone, 0.5 with detection alone; every
     # other figure as each part scored it.

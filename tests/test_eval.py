@@ -157,3 +157,31 @@ def test_cli_eval_split_test_prints_figures_only(tmp_path):
     assert (data["split"], data["overall"]["tp"], len(data["misses"])) == ("dev", 1, 1)
     bad = runner.invoke(cli.app, ["eval", "--gold", str(gold_dir), "--findings", str(found), "--split", "x"])
     assert bad.exit_code == 2
+
+
+def test_regression_locator_pairs_a_finding_with_the_row_it_is_closest_to():
+    # A page's title 「テスト市の印鑑登録」 is within the sentence 「テスト市の印鑑登録の窓口は市民課です。」
+    # (which has no finding of its own), and the box 「印」 is within the line 「受付印」: the locator
+    # of the title's finding and of the 受付印 line's speaks for the 題名 and 受付印 rows only. Before,
+    # the sentence and the 「印」 row counted as mismatches with 題名 and 様式.
+    gold = [
+        {"file": "p.txt", "locator": "題名", "text": "テスト市の印鑑登録", "category": "印鑑提出", "requires_seal": False},
+        {"file": "p.txt", "locator": "本文", "text": "テスト市の印鑑登録の窓口は市民課です。", "category": "印鑑提出",
+         "requires_seal": False},
+        {"file": "p.txt", "locator": "様式", "text": "受付印", "category": "その他の印", "requires_seal": True},
+        {"file": "p.txt", "locator": "様式", "text": "印", "category": "様式印欄", "requires_seal": True},
+        # the same words twice, a 目次 entry and its heading: they share their findings
+        {"file": "p.txt", "locator": "目次", "text": "登録できる方", "category": "印鑑提出", "requires_seal": False},
+        {"file": "p.txt", "locator": "見出し", "text": "登録できる方", "category": "印鑑提出", "requires_seal": False},
+    ]
+    found = [
+        finding("p.txt", "題名", "テスト市の印鑑登録", "印鑑提出", False),
+        finding("p.txt", "様式", "受付印", "その他の印", True),
+        finding("p.txt", "本文", "印", "様式印欄", True),
+        finding("p.txt", "目次", "1. 登録できる方", "印鑑提出", False),
+        finding("p.txt", "見出し", "登録できる方", "印鑑提出", False),
+    ]
+    r = evaluate(gold, found)
+    assert (r.locator_agreement, r.locator_pairs) == (0.8, 5)
+    assert [(m.locator, m.text, m.category) for m in r.locator_mismatches] == [("様式", "印", "本文")]
+    assert (r.required_locator_agreement, r.required_locator_pairs) == (0.5, 2)

@@ -104,7 +104,7 @@ def test_page_heading_rule_matches_its_examples_and_none_of_its_counter_examples
     from reiki_scan.structure.pagerules import load_page_heading
 
     rule = load_page_heading()
-    assert rule.id == "page.heading.v1"
+    assert rule.id == "page.heading.v2"
     assert [e for e in rule.examples if not rule.regex.match(e)] == []
     assert [c for c in rule.counter_examples if rule.regex.match(c)] == []
 
@@ -114,7 +114,7 @@ def test_page_heading_rule_errors_name_the_file(tmp_path):
     from reiki_scan.structure.pagerules import load_page_heading
 
     bad = tmp_path / "pages.yaml"
-    bad.write_text("version: 1\nheading: {id: page.heading.v1, pattern: '(', examples: [a], counter_examples: [b]}\n",
+    bad.write_text("version: 1\nheading: {id: page.heading.v2, pattern: '(', examples: [a], counter_examples: [b]}\n",
                    encoding="utf-8")
     with pytest.raises(PatternDataError, match="正規表現が不正です") as e:
         load_page_heading(bad)
@@ -247,3 +247,116 @@ def test_regression_western_calendar_date_of_a_number_line_is_not_page_metadata(
     assert is_navigation_line("2001年3月29日", "(目的)") is True
     assert is_navigation_line("2024年11月1日") is True
     assert is_navigation_line("2024年11月1日更新", "条例第8号") is True
+
+
+# --- issue 18, locators on real municipal text: each kind on a fixture of our own -----------------
+
+FIXTURES = Path(__file__).parent / "fixtures" / "locators"
+
+
+def _fixture_units(name: str) -> list[tuple[str, str]]:
+    doc = parse(load_file(FIXTURES / name, FIXTURES))
+    return [(u.text, u.locator) for u in units(doc)]
+
+
+def test_regression_page_item_goes_on_with_its_note_on_the_next_line():
+    # A note 「※…」 on the line under an item is the item's (it was 本文); after a blank line it is the
+    # page's own, under the whole list. 「1.」 lines stay text: the labels read them both ways.
+    assert _fixture_units("note_list_page.txt") == [
+        ("原付バイクの廃車手続き", "題名"),
+        ("廃車の手続きには、次のものをお持ちください。", "本文"),
+        ("窓口で手続きするとき", "見出し"),
+        ("(1)廃車申告書", "第1号"),
+        ("※ 申告書には記入し、押印してください。", "第1号"),
+        ("(2)ナンバープレート", "第2号"),
+        ("(3)届出人の印鑑", "第3号"),
+        ("※ 代理人の場合は委任状に押印が必要です。", "本文"),
+        ("郵送で手続きするとき", "見出し"),
+        ("1. 郵送の場合は、申告書に押印して同封してください。", "本文"),
+        ("2. 届出人の印鑑", "本文"),
+    ]
+
+
+def test_regression_page_bracketed_section_numbers_are_paragraphs():
+    # 「[2]」 numbers a section of the page, as 「2」 does: 第2項, its 「(1)」 第2項第1号, and a
+    # sentence under an item goes on with it. Before, 「[2]…」 was 見出し and its items 第1号.
+    assert _fixture_units("bracket_sections_page.txt")[4:] == [
+        ("[2]申込みのときに出すもの", "第2項"),
+        ("(1)入居申込書", "第2項第1号"),
+        ("申込書には印鑑を押してください。", "第2項第1号"),
+        ("(2)住民票", "第2項第2号"),
+    ]
+
+
+def test_regression_page_circled_numbers_are_items():
+    assert _fixture_units("circled_items_page.txt")[2:] == [
+        ("①\u3000保証人の登録印", "第1号"),
+        ("②\u3000保証人の本人確認書類", "第2号"),
+        ("手続きは窓口で30分ほどかかります。", "本文"),
+    ]
+
+
+def test_regression_page_item_goes_on_with_its_indented_lines_after_blank_lines():
+    # An export that puts a blank line after every line: the item's second line, indented under it,
+    # is still the item's (it was 本文); a line back at the left margin is the page's.
+    assert _fixture_units("indented_items_page.txt")[2:] == [
+        ("(1)改葬先の墓地を決めてください。", "第1号"),
+        ("(2)「改葬許可申請書」に必要事項を書き、", "第2号"),
+        ("いま埋葬している墓地の管理者に記名、押印してもらってください。", "第2号"),
+        ("管理者の分からない墓地は、窓口でご相談ください。", "第2号"),
+        ("申請書の押印は、申請者本人のものです。", "本文"),
+    ]
+
+
+def test_regression_announced_labels_and_leader_rows_are_no_headings():
+    # What a sentence announces (「…は、次のとおりです。」 then a table's labels) is its content, not
+    # headings, save the last one when text follows it; 「申請書 2部・・・2部とも押印」 is a list row
+    # (an entry, a leader, its value). Each was 見出し.
+    got = dict(_fixture_units("announced_table_page.txt"))
+    assert [got[t] for t in ("見直した手続の数", "押印を廃止した手続の数", "押印を廃止した日", "ご注意",
+                             "開発許可申請書 2部・・・2部とも押印")] == ["本文", "本文", "本文", "見出し", "本文"]
+
+
+def test_regression_page_contents_are_located_mokuji():
+    # A page's contents 「〈目次〉」 with 「1.」 entries: 目次 (as the labels write a 目次's entries), not
+    # items or 本文; the contents end where their first entry comes again as a heading.
+    assert _fixture_units("toc_page.txt")[2:6] == [
+        ("〈目次〉", "目次"), ("1. 印鑑登録とは", "目次"), ("2. 登録できる印鑑", "目次"), ("印鑑登録とは", "見出し"),
+    ]
+
+
+def test_regression_title_that_reads_as_a_sentence_and_repeated_titles():
+    # A page title ending in 「。」 that the page repeats as its heading is the title (the page had
+    # no title: its file name); a 例規集's footer repeating the title is 題名, not the last article's.
+    doc = parse(load_file(FIXTURES / "repeated_title_page.txt", FIXTURES))
+    assert doc.title == "公印の押印を見直しました。"
+    assert [loc for t, loc in _fixture_units("repeated_title_page.txt") if t == doc.title] == ["題名", "題名"]
+    assert ("テスト村印鑑条例施行規則", "題名") in _fixture_units("zenbu_kaisei_kisoku.txt")
+
+
+def test_regression_enacting_sentence_naming_the_new_act_is_seiteibun():
+    # 「…規則(昭和45年…規則第2号)の全部を改正する規則」: the 制定文 as some 例規集 print it (was "").
+    assert _fixture_units("zenbu_kaisei_kisoku.txt")[3] == (
+        "テスト村印鑑条例施行規則(昭和45年テスト村規則第2号)の全部を改正する規則", "制定文")
+
+
+def test_regression_linked_form_name_stays_in_its_article_and_beppyo_without_dai():
+    # 「[」「別記様式」「]」: a web 例規集's link to the form inside 第1条, not the form (it closed the
+    # article, and its paragraph 2 became the form's); 「別表1(第1条関係)」 after the 附則 is 別表第1
+    # (its rows were 附則's).
+    got = _fixture_units("linked_form_jorei.txt")
+    assert got[4:10] == [
+        ("新たに職員となった者は、町長の前で別記様式による宣誓書に署名押印しなければならない。", "第1条第1項"),
+        ("[", "第1条第1項"), ("別記様式", "第1条第1項"), ("]", "第1条第1項"), ("2", "第1条第2項"),
+        ("前項の規定にかかわらず、会計年度任用職員の宣誓については、町長が別に定めることができる。", "第1条第2項"),
+    ]
+    assert got[-3:] == [("別表1(第1条関係)", "別表第1"), ("区分 | 押印 |", "別表第1"), ("1 宣誓書 | 要 |", "別表第1")]
+
+
+def test_regression_spaced_quantities_are_no_paragraph_numbers():
+    # A PDF's text spaces 「3号」 and 「28年」 and prints a form's digit boxes 「1 2 3 … 0」: none of them
+    # numbers a paragraph of the page (they were 第3項, 第28項 and 第1項, and every line after them
+    # their paragraph's).
+    got = _fixture_units("spaced_form_sample.txt")
+    assert [loc for t, loc in got if t in ("3 号減免(災害による)", "○申請は当該納期限までにしてください。",
+                                           "28 年 4", "1 2 3 4 5 6 7 8 9 0", "印")] == ["本文"] * 5

@@ -220,6 +220,8 @@ def _locator(node: Node, parent_loc: str, in_suppl: bool) -> str:
     if k == "AppdxStyle":
         base = f"{node.prefix}様式第{_cite(n)}号{_branch_tail(n)}" if n else f"{node.prefix}様式"
         return base + node.suffix
+    if k == "TOC":
+        return "目次"
     if k in ("Chapter", "Section"):
         return parent_loc
     return parent_loc if k not in ("Other", "Law") else ""

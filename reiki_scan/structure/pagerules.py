@@ -47,5 +47,5 @@ def _load(source_str: str) -> PageRule:
 
 def is_page_heading(line: str) -> bool:
     """Whether ``line`` (one line of a text without 条, outside every numbered provision) reads
-    as a heading of the page (``page.heading.v1``)."""
+    as a heading of the page (``page.heading.v2``)."""
     return bool(load_page_heading().regex.match(line.strip()))

@@ -36,7 +36,8 @@ RE_SECTION = re.compile(rf"^第({_N})節(?:の({_N}))?{_SEP}")
 RE_ARTICLE = re.compile(rf"^第({_N})条((?:の(?:{_N}))*){_SEP}")
 RE_MD_ARTICLE = re.compile(rf"^\*\*第({_N})条((?:の(?:{_N}))*)\*\*$")
 RE_SUPPL = re.compile(r"^附[ \t\u3000]*則(?:[ \t\u3000]*[(（][^)）]*[)）])?(?:[ \t\u3000]*抄)?$")
-RE_APPDX_TABLE = re.compile(rf"^別表(?:第({_N})(?:の({_N}))?)?(?:[ \t\u3000(（]|$)")
+# 「別表第1」, also 「別表1(第5条関係)」 as some 例規集 print it.
+RE_APPDX_TABLE = re.compile(rf"^別表(?:第?({_N})(?:の({_N}))?)?(?:[ \t\u3000(（]|$)")
 # A form heading: 「様式第1号」, 「第1号様式」, 「様式第3号の2」, hyphenated 「様式第1-1号」, with
 # 別記 (「別記様式第2号（第4条関係）」, 「別記第1号様式」) or a purpose before it
 # (「継続申請用様式第1-1号」): groups pre, bekki, n1, h1, b1, n2, h2, b2.
@@ -53,6 +54,9 @@ RE_SAMPLE_IN = re.compile(r"[(（【〔](記載例|記入例)[)）】〕]")
 RE_DIVISION = re.compile(rf"^第({_N})((?:の(?:{_N}))*)(?:[ \t\u3000]+(.*))?$")
 # Lines of a table of contents (目次): parts, chapters, sections, 附則, 別表, 様式.
 RE_TOC_ENTRY = re.compile(rf"^(?:第(?:{_N})(?:編|章|節|款|目)|附[ \t\u3000]*則|別表|別記|様式|前文|本則)")
+# The heading of a 目次: 「目　次」, or on a page 「〈目次〉」, 「【目次】」.
+_TOC_HEAD = re.compile(r"^[〈<＜【\[［《(（]?目[ \t\u3000]*次[〉>＞】\]］》)）]?$")
+_TOC_STARTS = frozenset("目〈<＜【[［《(（")
 RE_TOC_RANGE = re.compile(rf"[(（]第(?:{_N})条[^()（）]*[)）]$")
 _TOC_KEY = re.compile(r"[(（][^()（）]*[)）]$|[ \t\u3000]+")
 RE_CAPTION = re.compile(r"^[(（]([^()（）]{1,40})[)）]$")
@@ -65,6 +69,15 @@ RE_PARA_ARABIC = re.compile(rf"^([0-9０-９]+){_SEP}")
 RE_KANJI_NUM = re.compile(rf"^([{KANJI_NUM}]+){_SEP}")
 RE_ITEM_PAREN = re.compile(rf"^[(（]([0-9０-９]+)[)）]{_SEP}?")
 RE_ITEM_CIRCLED = re.compile(r"^([\u2474-\u2487])")
+# Marks of a guidance page (a text without 条): 「[2]」/「【2】」 numbering its sections, 「①」 numbering
+# items, and 「1.」 (a web page's numbered list, never a decimal 「1.5」), which numbers the entries of
+# a page's 目次.
+RE_PAGE_DOT = re.compile(r"^([0-9０-９]{1,2})[.．](?![0-9０-９])[ \t\u3000]*(?=\S)")
+RE_PAGE_BRACKET = re.compile(r"^[\[［【]([0-9０-９]{1,2})[\]］】]")
+RE_PAGE_CIRCLED = re.compile(r"^([\u2460-\u2473])")
+# A number followed by its counter (「28 年」, 「5 号減免」) or by more numbers (「1 2 3 4」, a form's
+# digit boxes) is a quantity a PDF export spaced out, never a paragraph number of a page.
+RE_QUANTITY = re.compile(r"^[0-9０-９]+[ \t\u3000]+(?:[0-9０-９]|年|月|日|号|円|件|人|歳|時|分|通|枚|種類|か月|ヶ月|箇月|[%％])")
 RE_SUB_KANA = re.compile(rf"^([{_KANA}])(?:[ \t\u3000]+|$)")
 RE_SUB_PAREN_KANA = re.compile(rf"^[(（]([{_KANA}])[)）]")
 # A date in the Japanese era (平成14年) or, in a city that dates in the Western calendar, 2001年.
@@ -242,6 +255,7 @@ def parse_lines(source: SourceText, header_lines: int | None = None) -> Parsed:
     skip: set[int] = set()  # act-number lines consumed with the date line before them
     nonblank = [i for i, t in enumerate(lines) if t]
     next_nonblank = dict(zip(nonblank, nonblank[1:]))
+    prev_nonblank = dict(zip(nonblank[1:], nonblank))
     # Lines before the title (a toolbar, a breadcrumb kept by an export) are not text.
     title_at = -1 if is_md else _title_index(lines, nonblank, next_nonblank)
     # A text without any 「第N条」 (要領, 心得, 要綱 numbered 「第1」, 「1」, 「(1)」): its numbered
@@ -252,6 +266,8 @@ def parse_lines(source: SourceText, header_lines: int | None = None) -> Parsed:
         (i for i in nonblank if lines[i][0] == "第" and RE_ARTICLE.match(lines[i])), -1)
     no_articles = not is_md and first_article < 0
     toc: list[str] | None = None  # the entries of a 目次 being skipped
+    toc_node: Node | None = None
+    page_marks = _page_marks(lines, nonblank) if no_articles and header_lines is None else {}
 
     for idx in nonblank:
         if header_done and header_lines is not None:
@@ -277,19 +293,26 @@ def parse_lines(source: SourceText, header_lines: int | None = None) -> Parsed:
             st.headings.append((start, end))
             continue
         if toc is not None:
-            key = _TOC_KEY.sub("", s)
+            # A page's contents number their entries 「1. 印鑑登録とは」, then head the sections
+            # 「印鑑登録とは」: the number is no part of the entry.
+            key = _TOC_KEY.sub("", RE_PAGE_DOT.sub("", s))
             if toc and key == toc[0]:
                 toc = None  # the first chapter again, now as a heading: the 目次 is over
-            elif RE_TOC_ENTRY.match(s) or (toc and not _TOC_KEY.sub("", s).endswith("。") and len(s) <= 40
-                                              and s[0] not in "(（0123456789０１２３４５６７８９"
-                                              and not RE_ARTICLE.match(s) and not _is_division(s)):
+            elif RE_TOC_ENTRY.match(s) or (not key.endswith("。") and len(s) <= 40
+                                           and (toc or RE_PAGE_DOT.match(s))
+                                           and (s[0] not in "(（0123456789０１２３４５６７８９" or RE_PAGE_DOT.match(s))
+                                           and not RE_ARTICLE.match(s) and not _is_division(s)):
                 toc.append(key)
                 st.headings.append((start, end))
+                assert toc_node is not None  # opened with toc
+                toc_node.end = end
                 continue
             else:
                 toc = None
-        if s[0] == "目" and re.sub(r"[ \t\u3000]+", "", s) == "目次" and st.articles_seen == 0:
+        if s[0] in _TOC_STARTS and _TOC_HEAD.match(s) and st.articles_seen == 0:
+            # The 目次 and its entries: 目次 in a locator (LABELLING.md's word), never a provision.
             toc = []
+            toc_node = st.root.add(Node("TOC", "", s, pos, end))
             header_done = True
             st.headings.append((start, end))
             continue
@@ -310,7 +333,7 @@ def parse_lines(source: SourceText, header_lines: int | None = None) -> Parsed:
                 # A sentence is never a title: the title was lost (an excerpt that starts with
                 # the 制定文 「…の全部を改正する。」, a page whose title is outside the excerpt: 「…お渡しし
                 # ます。1回登録すると、…」) and the sentence is text.
-                if not title and not _is_structural(s) and "。" not in s:
+                if not title and not _is_structural(s) and ("。" not in s or _repeated(lines, nonblank, idx)):
                     st.headings.append((start, end))
                     if not _is_chrome(s):
                         title = s.lstrip("○◯〇●").strip()
@@ -399,7 +422,9 @@ def parse_lines(source: SourceText, header_lines: int | None = None) -> Parsed:
                 md_article = None
                 continue
 
-            m = RE_APPDX_TABLE.match(s)
+            # 「[」「別記様式」「]」 on three lines: a web 例規集's link to the form, inside the article.
+            linked = lines[prev_nonblank.get(idx, idx)] in _LINK_OPEN and lines[next_nonblank.get(idx, idx)] in _LINK_CLOSE
+            m = None if linked else RE_APPDX_TABLE.match(s)
             if m and (m.end() == len(s) or s[m.end() - 1] in "(（" or _label_only(s)):
                 header_done = True
                 st.close_top()
@@ -409,7 +434,7 @@ def parse_lines(source: SourceText, header_lines: int | None = None) -> Parsed:
                 md_article = None
                 continue
 
-            m = RE_APPDX_STYLE.match(s)
+            m = None if linked else RE_APPDX_STYLE.match(s)
             if m and _label_only(s):
                 header_done = True
                 st.close_top()
@@ -471,17 +496,26 @@ def parse_lines(source: SourceText, header_lines: int | None = None) -> Parsed:
             _extend(st, end)
             continue
         numbered = no_articles and _numbered_mode(source.format, act_number)
-        if numbered and _in_page_list(st) and not _continues_item(st, s, pos):
+        mark = page_marks.get(idx) if numbered else None
+        if numbered and _in_page_list(st) and (mark is None or mark[0] == "Paragraph") and not _continues_item(st, s, pos):
             # A page's list of 「(1)」 items ends at the next line of its own (a heading, a
             # sentence): that line is the page's text, 本文, not the last item's.
             st.para = st.item = st.sub1 = st.sub2 = None
-        _place_numbered(st, s, pos, end, numbered)
-        if numbered and _in_page_list(st):
+        if mark is not None and st.top is None and st.article is None:
+            kind, n, label = mark
+            (st.open_paragraph if kind == "Paragraph" else st.open_item)(n, label, pos)
+        else:
+            _place_numbered(st, s, pos, end, numbered)
+        if numbered and st.item is not None and st.article is None and st.top is None:
             _inline_items(st, pos, end)
         _extend(st, end)
 
     _close_spans(st.root, len(text))
     return Parsed(st.root, title, act_number, st.headings, st.articles_seen > 0)
+
+
+_LINK_OPEN = frozenset(("[", "［"))
+_LINK_CLOSE = frozenset(("]", "］"))
 
 
 def _is_number_label(inner: str) -> bool:
@@ -518,6 +552,19 @@ def _is_number_line(lines: list[str], i: int, nxt: int | None) -> bool:
     if RE_ACT_NUMBER.fullmatch(compact) or parse_act_number(compact) is not None:
         return True
     return bool(RE_DATE_LINE.match(s) and nxt is not None and RE_ACT_NUMBER.fullmatch(lines[nxt]))
+
+
+# How far below its title a page repeats it as its first heading.
+_REPEAT_LOOKAHEAD = 3
+
+
+def _repeated(lines: list[str], nonblank: list[int], idx: int) -> bool:
+    """Whether the first line of a text, ``lines[idx]``, comes again within the next few lines: a
+    page's title element repeated as its heading, a title even when it reads as a sentence
+    (「公文書への押印を見直しました。」)."""
+    if not nonblank or idx != nonblank[0]:
+        return False
+    return lines[idx] in (lines[i] for i in nonblank[1:1 + _REPEAT_LOOKAHEAD])
 
 
 # How far down a page its title is looked for.
@@ -576,7 +623,7 @@ def _place_numbered(st: _State, s: str, pos: int, end: int, numbered: bool = Fal
     in_body = (st.article is not None or (st.top is not None and st.top.kind == "SupplProvision")
                or (numbered and st.top is None))
     m = RE_PARA_ARABIC.match(s)
-    if m and in_body:
+    if m and in_body and not (numbered and RE_QUANTITY.match(s)):
         n = to_int(m.group(1))
         if n >= 1:
             st.open_paragraph(str(n), m.group(1), pos)
@@ -621,6 +668,23 @@ def _place_numbered(st: _State, s: str, pos: int, end: int, numbered: bool = Fal
         st.ensure_paragraph(pos)
 
 
+def _page_marks(lines: list[str], nonblank: list[int]) -> dict[int, tuple[str, str, str]]:
+    """The lines of a guidance page (a text without 条) that its own marks number, as
+    ``{line index: (kind, number, label)}``, kind ``Paragraph`` or ``Item``: 「[2]」/「【2】」 number the
+    page's sections, paragraphs ``第2項`` (their 「(1)」 ``第2項第1号``); 「①」 numbers items, ``第1号``.
+
+    「1.」 numbers nothing here: the labels read a page's 「1.」 lists both ways, items 第1号 on the dev
+    parts, text 本文 on a held-out part (tests/test_detect_municipal2.py), so its lines stay text."""
+    marks: dict[int, tuple[str, str, str]] = {}
+    for i in nonblank:
+        s = lines[i]
+        if (m := RE_PAGE_BRACKET.match(s)) is not None:
+            marks[i] = ("Paragraph", _num(m.group(1)), m.group(0))
+        elif (m := RE_PAGE_CIRCLED.match(s)) is not None:
+            marks[i] = ("Item", str(ord(m.group(1)) - 0x2460 + 1), m.group(1))
+    return marks
+
+
 def _in_page_list(st: _State) -> bool:
     """Inside 「(1)」 items of a text without 条 that no 「1」 paragraph or 「第1」 division holds."""
     return (st.item is not None and st.para is not None and not st.para.label
@@ -636,22 +700,49 @@ _ITEM_MARKS = (RE_PARA_ARABIC, RE_ITEM_PAREN, RE_ITEM_CIRCLED, RE_KANJI_NUM, RE_
 _CUT_CLAUSE = re.compile(r"[、，][ \t\u3000]*\n[ \t\u3000]*$")
 
 
+# What goes on with an item, blank lines between or not: a parenthesis, an example, a bullet.
+_ITEM_GOES_ON = "(（例・-‐•*＊"
+# A note or a bullet under an item, on the next line (「※ 窓口でも記入できます。」, 「■ 申請書の欄
+# は…」); after a blank line a note is the page's own (「※ご注意: …」 under the whole list).
+_NOTE_MARKS = "※■□◆◇●◎・•-‐*＊"
+
+
+def _after_blank_line(text: str, pos: int) -> bool:
+    """Whether a blank line comes before the line at ``pos``."""
+    k = pos
+    while k > 0 and text[k - 1] in " \t\u3000\r\n":
+        k -= 1
+    return text.count("\n", k, pos) > 1
+
+
+def _indent(text: str, pos: int) -> int:
+    """The blanks before ``pos`` on its line."""
+    line_start = text.rfind("\n", 0, pos) + 1
+    return pos - line_start
+
+
 def _continues_item(st: _State, s: str, pos: int) -> bool:
     """Whether line ``s`` (at ``pos``) still belongs to the page's open 「(N)」 item: a mark that
-    goes on with it, or the rest of a sentence a fixed-width export cut at the line's end
-    (「(1)　…もので、」 then 「相手方に押印を求めるもの」; no blank line between). An item line that
-    ends without a 「、」 (「(5)その他、…を実施しているもの」) ends the list at the next line of text."""
+    goes on with it (a number of its own, a parenthesis, an example, a note or a bullet), the rest
+    of a sentence a fixed-width export cut at the line's end (「(1)　…もので、」 then 「相手方に押印を
+    求めるもの」; no blank line between), or a line indented deeper than the item's own line, blank
+    lines between or not (「(3)申請書に記入し、」, a blank line, 「　管理者に押印してもらってください。」).
+    An item line that ends without a 「、」 (「(5)その他、…を実施しているもの」) ends the list at the
+    next line of text as far left as it."""
     assert st.item is not None
-    return (s[0] in "(（例・-‐•*＊" or any(r.match(s) for r in _ITEM_MARKS)
-            or bool(_CUT_CLAUSE.search(st.text, st.item.start, pos)))
+    return (s[0] in _ITEM_GOES_ON or (s[0] in _NOTE_MARKS and not _after_blank_line(st.text, pos))
+            or any(r.match(s) for r in _ITEM_MARKS)
+            or bool(_CUT_CLAUSE.search(st.text, st.item.start, pos))
+            or _indent(st.text, pos) > _indent(st.text, st.item.start))
 
 
 RE_INLINE_ITEM = re.compile(r"。[ \t\u3000]*([(（]([0-9０-９]+)[)）])")
 
 
 def _inline_items(st: _State, pos: int, end: int) -> None:
-    """Items a page wrote on one line (「(1)…場合。(2)…場合。」): each 「(N)」 after a 「。」 that
-    numbers the next item opens it where it stands."""
+    """Items a page wrote on one line (「(1)…場合。(2)…場合。」), in a list of the page or under one
+    of its numbered sections: each 「(N)」 after a 「。」 that numbers the next item opens it where
+    it stands."""
     for m in RE_INLINE_ITEM.finditer(st.text, pos, end):
         item = st.item
         if item is None or not item.num.isdigit() or to_int(m.group(2)) != int(item.num) + 1:

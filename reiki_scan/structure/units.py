@@ -171,41 +171,66 @@ def make_units(doc: Document, near: Callable[[str], Iterable[int]] | None = None
     return _assign_parts(out, leaves)
 
 
+# A sentence that announces what follows it: 「…結果は次のとおりです。」, 「下記のとおり…」.
+_ANNOUNCES = re.compile(r"(?:次|下記|以下)のとおり")
+
+
 def _page_headings(doc: Document, headings: set[int]) -> set[int]:
     """Starts of the lines of a text without 条 that read as headings of the page
-    (``page.heading.v1``), each line matched once. In a run of three or more such lines with no
+    (``page.heading.v2``), each line matched once. In a run of three or more such lines with no
     blank line between (「必要なもの／通帳／通帳届出印／…」) only the first is a heading: the
-    lines after it are the items of its unmarked list."""
-    text, found, run = doc.text, set(), []
+    lines after it are the items of its unmarked list. The heading-like lines right after a
+    sentence that announces them (「見直し結果は次のとおりです。」 then 「対象件数」「廃止件数」, blank
+    lines between or not) are what it announces (a table's labels, a list), not headings; only the
+    last of them, when text follows it, heads that text."""
+    text = doc.text
+    found: set[int] = set()
+    run: list[int] = []
+    announced: list[int] | None = None  # the heading-like lines after an announcing sentence
     for block in [*doc.source.blocks, None]:
         line = "" if block is None else text[block.start:block.end]
-        if block is not None and line.strip() and block.start not in headings and is_page_heading(line):
+        if block is not None and not line.strip():
+            found.update(run[:1] if len(run) >= 3 else run)
+            run = []
+            continue
+        if block is not None and block.start not in headings and is_page_heading(line):
             run.append(block.start)
+            if announced is not None:
+                announced.append(block.start)
             continue
         found.update(run[:1] if len(run) >= 3 else run)
         run = []
+        if announced:
+            found.difference_update(announced[:-1] if block is not None else announced)
+        announced = [] if block is not None and _ANNOUNCES.search(line) else None
     return found
 
 
 # LABELLING.md's words for text outside any numbered provision; 制定文 is 法制執務's name for
-# the enacting sentence of a 全部改正 (「…規則（昭和48年規則第2号）の全部を改正する。」).
-_ENACTING = re.compile(r"(?:の全部を改正する|を(?:次のように|ここに)?(?:定める|公布する))。?$")
+# the enacting sentence of a 全部改正 (「…規則（昭和48年規則第2号）の全部を改正する。」), which a
+# 例規集 may print naming the new act instead (「…規則（昭和48年規則第2号）の全部を改正する規則」).
+_ENACTING = re.compile(r"(?:の全部を改正する(?:条例|規則|規程|訓令|告示|要綱|要領)?|を(?:次のように|ここに)?(?:定める|公布する))。?$")
 _HEADING_TRIM = " \t\u3000○◯●◎"
 
 
 def _place(doc: Document, leaf: Provision, unit_text: str, is_heading: bool, unnumbered: str) -> str:
-    """The locator of a unit (LABELLING.md): its provision's, or for text outside any numbered
-    provision 題名 (the title line, also when repeated), ``第5条の見出し`` (an article's caption),
+    """The locator of a unit (LABELLING.md): 題名 for the title line, also when repeated, wherever
+    it stands (a form's lines excepted); its provision's; or for text outside any numbered
+    provision ``第5条の見出し`` (an article's caption),
     見出し (another heading), 制定文 (the enacting sentence), and ``unnumbered`` for other text:
     本文 in a text without 条 (a guidance page's paragraphs, a 要領's lead), ``""`` in a regulation
     with 条 (text no provision holds: a converter's appendix)."""
     body = unit_text.strip(_HEADING_TRIM)
     if is_heading and leaf.kind == "Article" and leaf.caption and body.strip("()（）") == leaf.caption:
         return f"{leaf.locator}の見出し"
+    if doc.title and body == doc.title and leaf.kind != "AppdxStyle":
+        # The title line again (a page's heading under its title element, a 例規集's footer that
+        # repeats the title and number after the last provision) is 題名, wherever it stands.
+        return "題名"
     if leaf is not doc.root:
         return leaf.locator
     if is_heading:
-        return "題名" if doc.title and body == doc.title else "見出し"
+        return "見出し"
     return "制定文" if _ENACTING.search(body) else unnumbered
 
 
