@@ -58,25 +58,26 @@ def test_bundled_policies_have_exactly_these_rules_in_this_order():
     assert Policy.bundled_names() == ("default", "staged", "strict")
     default = [r.id.split(".")[2] for r in Policy.load("default").rules]
     assert default == [
-        "official_seal", "official_seal_wording", "office_stamp", "office_actor", "transitional_form", "exempt",
-        "under_review", "review_done", "not_required", "signature_or_seal_keep", "signature_alternative",
-        "national_basis", "seal_substitution", "special_seal", "seal_certificate", "registered_seal",
-        "seal_presentation", "contract", "tender_registered_seal", "accounting", "subsidy_claim",
-        "power_of_attorney", "rights_duties", "kimei_ouin", "shomei_ouin",
+        "official_seal", "official_seal_wording", "office_stamp", "signature_alternative", "office_actor", "transitional_form",
+        "exempt", "under_review", "review_done", "not_required", "signature_or_seal_keep",
+        "national_basis", "still_required", "seal_substitution", "special_seal", "seal_certificate",
+        "registered_seal", "seal_brought", "seal_presentation", "third_party_certification", "contract",
+        "tender_registered_seal", "accounting", "subsidy_claim",
+        "power_of_attorney", "rights_duties", "personal_declaration", "kimei_ouin", "shomei_ouin",
         "signature_or_seal_sign", "signature_or_name", "abolish", "fallback",
     ]
     # staged: the same order, keeping tenders (accounting) and every subsidy (申請 and 請求) for now
     assert [r.id.split(".")[2] for r in Policy.load("staged").rules] == [
-        "official_seal", "official_seal_wording", "office_stamp", "office_actor", "transitional_form", "exempt",
-        "under_review", "review_done", "not_required", "signature_or_seal_keep", "signature_alternative",
+        "official_seal", "official_seal_wording", "office_stamp", "signature_alternative", "office_actor", "transitional_form",
+        "exempt", "under_review", "review_done", "not_required", "signature_or_seal_keep",
         "national_basis", "seal_substitution", "special_seal", "seal_certificate", "registered_seal",
         "seal_presentation", "contract", "accounting", "subsidy",
         "power_of_attorney", "rights_duties", "kimei_ouin", "shomei_ouin",
         "signature_or_seal_sign", "signature_or_name", "abolish", "fallback",
     ]
     assert [r.id.split(".")[2] for r in Policy.load("strict").rules] == [
-        "official_seal", "official_seal_wording", "office_stamp", "office_actor", "transitional_form", "exempt",
-        "under_review", "review_done", "not_required", "signature_or_seal_keep", "signature_alternative",
+        "official_seal", "official_seal_wording", "office_stamp", "signature_alternative", "office_actor", "transitional_form",
+        "exempt", "under_review", "review_done", "not_required", "signature_or_seal_keep",
         "national_basis", "seal_substitution", "seal_certificate", "certificate_wording", "registered_seal",
         "seal_presentation", "contract", "kimei_ouin", "shomei_ouin", "signature_or_seal_sign",
         "signature_or_name", "abolish", "fallback",
@@ -98,7 +99,7 @@ def test_load_by_path_uses_the_file_stem(tmp_path):
     target = tmp_path / "city_rules.yaml"
     shutil.copy(Policy.load("default").path, target)
     p = Policy.load(str(target))
-    assert (p.name, p.id, len(p.rules)) == ("city_rules", "policy.default", 29)
+    assert (p.name, p.id, len(p.rules)) == ("city_rules", "policy.default", 33)
 
 
 def _write_policy(tmp_path: Path, rules: list[dict], pid: str = "policy.city") -> Path:
