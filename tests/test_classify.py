@@ -348,3 +348,31 @@ def test_document_scope_hit_is_quoted_from_the_source_for_every_finding_of_the_d
     assert [f.rule for f in out] == [
         "policy.default.tender_registered_seal.v1", "policy.default.accounting.v1",
         "policy.default.tender_registered_seal.v1"]
+
+
+# --------------------------------------------------------------------------- shared rules
+
+def test_a_city_policy_uses_a_shared_rule_under_its_own_id(tmp_path):
+    policy = Policy.load(str(_write_policy(tmp_path, [{"use": "under_review"}, CATCH_ALL])))
+    assert [r.id for r in policy.rules] == ["policy.city.under_review.v1", "policy.city.fallback.v1"]
+    assert (policy.rules[0].decision, policy.rules[0].conditions_any) == ("要検討", frozenset({"under_review"}))
+
+
+def test_an_unknown_shared_rule_is_rejected_naming_the_choices(tmp_path):
+    with pytest.raises(PolicyDataError, match="共通の規則 weather がありません.*under_review"):
+        Policy.load(str(_write_policy(tmp_path, [{"use": "weather"}, CATCH_ALL])))
+
+
+def test_a_shared_rule_entry_holds_nothing_but_its_name(tmp_path):
+    with pytest.raises(PolicyDataError, match="rules/0"):
+        Policy.load(str(_write_policy(tmp_path, [{"use": "under_review", "decision": "廃止"}, CATCH_ALL])))
+
+
+def test_the_bundled_policies_share_one_under_review_rule():
+    # One definition (shared_rules.yaml), not a copy per policy file.
+    rules = [next(r for r in Policy.load(n).rules if r.id.endswith(".under_review.v1")) for n in Policy.bundled_names()]
+    assert len(rules) == 3
+    assert len({(r.conditions_any, r.requires_seal, r.decision, r.reason, r.examples) for r in rules}) == 1
+    assert "shared_rules" not in Policy.bundled_names()
+    with pytest.raises(PolicyDataError, match="方針ではありません"):
+        Policy.load("shared_rules")
