@@ -58,25 +58,26 @@ def test_bundled_policies_have_exactly_these_rules_in_this_order():
     assert Policy.bundled_names() == ("default", "staged", "strict")
     default = [r.id.split(".")[2] for r in Policy.load("default").rules]
     assert default == [
-        "official_seal", "official_seal_wording", "office_stamp", "office_actor", "transitional_form", "exempt",
-        "under_review", "review_done", "not_required", "signature_or_seal_keep", "signature_alternative",
-        "national_basis", "seal_substitution", "special_seal", "seal_certificate", "registered_seal",
-        "seal_presentation", "contract", "tender_registered_seal", "accounting", "subsidy_claim",
-        "power_of_attorney", "rights_duties", "kimei_ouin", "shomei_ouin",
+        "official_seal", "official_seal_wording", "office_stamp", "signature_alternative", "office_actor", "transitional_form",
+        "exempt", "under_review", "review_done", "not_required", "signature_or_seal_keep",
+        "national_basis", "still_required", "seal_substitution", "special_seal", "seal_certificate",
+        "registered_seal", "seal_brought", "seal_presentation", "third_party_certification", "contract",
+        "tender_registered_seal", "accounting", "subsidy_claim",
+        "power_of_attorney", "rights_duties", "personal_declaration", "kimei_ouin", "shomei_ouin",
         "signature_or_seal_sign", "signature_or_name", "abolish", "fallback",
     ]
     # staged: the same order, keeping tenders (accounting) and every subsidy (申請 and 請求) for now
     assert [r.id.split(".")[2] for r in Policy.load("staged").rules] == [
-        "official_seal", "official_seal_wording", "office_stamp", "office_actor", "transitional_form", "exempt",
-        "under_review", "review_done", "not_required", "signature_or_seal_keep", "signature_alternative",
+        "official_seal", "official_seal_wording", "office_stamp", "signature_alternative", "office_actor", "transitional_form",
+        "exempt", "under_review", "review_done", "not_required", "signature_or_seal_keep",
         "national_basis", "seal_substitution", "special_seal", "seal_certificate", "registered_seal",
         "seal_presentation", "contract", "accounting", "subsidy",
         "power_of_attorney", "rights_duties", "kimei_ouin", "shomei_ouin",
         "signature_or_seal_sign", "signature_or_name", "abolish", "fallback",
     ]
     assert [r.id.split(".")[2] for r in Policy.load("strict").rules] == [
-        "official_seal", "official_seal_wording", "office_stamp", "office_actor", "transitional_form", "exempt",
-        "under_review", "review_done", "not_required", "signature_or_seal_keep", "signature_alternative",
+        "official_seal", "official_seal_wording", "office_stamp", "signature_alternative", "office_actor", "transitional_form",
+        "exempt", "under_review", "review_done", "not_required", "signature_or_seal_keep",
         "national_basis", "seal_substitution", "seal_certificate", "certificate_wording", "registered_seal",
         "seal_presentation", "contract", "kimei_ouin", "shomei_ouin", "signature_or_seal_sign",
         "signature_or_name", "abolish", "fallback",
@@ -98,7 +99,7 @@ def test_load_by_path_uses_the_file_stem(tmp_path):
     target = tmp_path / "city_rules.yaml"
     shutil.copy(Policy.load("default").path, target)
     p = Policy.load(str(target))
-    assert (p.name, p.id, len(p.rules)) == ("city_rules", "policy.default", 29)
+    assert (p.name, p.id, len(p.rules)) == ("city_rules", "policy.default", 33)
 
 
 def _write_policy(tmp_path: Path, rules: list[dict], pid: str = "policy.city") -> Path:
@@ -347,3 +348,31 @@ def test_document_scope_hit_is_quoted_from_the_source_for_every_finding_of_the_d
     assert [f.rule for f in out] == [
         "policy.default.tender_registered_seal.v1", "policy.default.accounting.v1",
         "policy.default.tender_registered_seal.v1"]
+
+
+# --------------------------------------------------------------------------- shared rules
+
+def test_a_city_policy_uses_a_shared_rule_under_its_own_id(tmp_path):
+    policy = Policy.load(str(_write_policy(tmp_path, [{"use": "under_review"}, CATCH_ALL])))
+    assert [r.id for r in policy.rules] == ["policy.city.under_review.v1", "policy.city.fallback.v1"]
+    assert (policy.rules[0].decision, policy.rules[0].conditions_any) == ("要検討", frozenset({"under_review"}))
+
+
+def test_an_unknown_shared_rule_is_rejected_naming_the_choices(tmp_path):
+    with pytest.raises(PolicyDataError, match="共通の規則 weather がありません.*under_review"):
+        Policy.load(str(_write_policy(tmp_path, [{"use": "weather"}, CATCH_ALL])))
+
+
+def test_a_shared_rule_entry_holds_nothing_but_its_name(tmp_path):
+    with pytest.raises(PolicyDataError, match="rules/0"):
+        Policy.load(str(_write_policy(tmp_path, [{"use": "under_review", "decision": "廃止"}, CATCH_ALL])))
+
+
+def test_the_bundled_policies_share_one_under_review_rule():
+    # One definition (shared_rules.yaml), not a copy per policy file.
+    rules = [next(r for r in Policy.load(n).rules if r.id.endswith(".under_review.v1")) for n in Policy.bundled_names()]
+    assert len(rules) == 3
+    assert len({(r.conditions_any, r.requires_seal, r.decision, r.reason, r.examples) for r in rules}) == 1
+    assert "shared_rules" not in Policy.bundled_names()
+    with pytest.raises(PolicyDataError, match="方針ではありません"):
+        Policy.load("shared_rules")

@@ -50,12 +50,16 @@ def test_dev_decision_agreement(ginza):
     # the rest, now disagrees on both rows) and a 口座振替依頼書's seal read as the bank's 届出印 (存続).
     # 0.952 with issue 17's third detection round merged (a lead that lists seals it keeps makes them
     # mentions; 存続 → 対応済 went from 5 to 1).
-    assert (agreement, pairs) == (0.952, 311)
+    # 0.958 with the kinds of batch 2 bound to the seal's own sentence (signature first with a named
+    # seal allowed is 対応済: 対応済 → 廃止 and one 対応済 → 対象外 gone; the signature alternative
+    # decides only the requirement, not a mention in its sentence).
+    assert (agreement, pairs) == (0.958, 311)
     assert agreement >= 0.90
-    # What is left is mostly detection's (a requirement read as a mention: 存続 → 対象外) and labels'
-    # open questions (one sentence labelled 対応済 and 要検討 on two rows).
-    assert kinds == {"存続 → 対象外": 2, "対象外 → 廃止": 2, "対応済 → 対象外": 2, "存続 → 対応済": 1,
-                     "対応済 → 廃止": 1, "存続 → 廃止": 1, "対応済 → 存続/対応済": 1, "対応済 → 対応済/要検討": 1,
+    # What is left is mostly detection's (a requirement read as a mention: 存続 → 対象外), a guidance
+    # page's title not read (a 公印 notice's list items: 対象外 → 存続/廃止) and labels' open
+    # questions (one sentence labelled 対応済 and 要検討 on two rows).
+    assert kinds == {"存続 → 対象外": 2, "対象外 → 廃止": 2, "対応済 → 対象外": 1, "存続 → 対応済": 1,
+                     "存続 → 廃止": 1, "対応済 → 存続/対応済": 1, "対応済 → 対応済/要検討": 1,
                      "要検討 → 対応済/要検討": 1, "対象外 → 存続": 1, "要検討 → 廃止": 1, "対応済 → 存続": 1}
 
 
@@ -71,7 +75,11 @@ def test_test_decision_agreement_in_aggregate(ginza):
     # Scored a fourth time, once, in aggregate, with issue 17's third detection round merged with
     # them (code frozen): 0.857 with that round alone, 0.821 with the policy changes alone. Still
     # short of the 0.90 asked.
-    assert (agreement, pairs) == (0.875, 112)
+    # Scored a fifth time, once, in aggregate, with the kinds of batch 2 (a third party's certifying
+    # seal, a seal brought to the counter, oaths and petitions, an office's seal named by its holder,
+    # seals still required, signature-first alternatives, consent seals): 0.875 before. Still short
+    # of the 0.90 asked.
+    assert (agreement, pairs) == (0.893, 112)
 
 
 def test_decision_agreement_counts_a_row_once_and_only_when_every_finding_agrees():

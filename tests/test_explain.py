@@ -38,8 +38,9 @@ def _fired(lines: list[str]) -> list[str]:
 @pytest.mark.nlp
 def test_explain_an_abolished_requirement(out):
     lines = _explain(out, ABOLISHED)
-    # Every rule of the default policy tried before abolish.v1, with why it did not fire.
-    assert len(lines) - len(_fired(lines)) == 27
+    # Every rule of the default policy tried before abolish.v1, with why it did not fire (27 before
+    # still_required, seal_brought, third_party_certification and personal_declaration).
+    assert len(lines) - len(_fired(lines)) == 31
     assert "  不適用 policy.default.national_basis.v2: 条件「国・県・他機関の求め」・「国等根拠」なし" in lines
     assert "  不適用 policy.default.kimei_ouin.v1: 区分「押印」は対象外" in lines
     assert _fired(lines) == [
@@ -79,7 +80,7 @@ def test_explain_a_requirement_kept_on_a_national_basis(out):
         "国の改正に従う（国等根拠: 「法第234条第5項の規定により」）",
         "国の根拠: 「法第234条第5項の規定により」",
         "提案: 存続（変更なし）",
-        "グループ g-b4ee8a81: …契約書に記名押印しなければならない → 存続（1件）",
+        "グループ g-fffbd595: …契約書に記名押印しなければならない → 存続（国等根拠）（1件）",
         "  f-2acbce498972 reiki/keiyaku_kisoku.txt 第8条第2項 存続　← この所見",
         "審査結果の記録:",
         "  なし",

@@ -89,10 +89,12 @@ def test_document_kind_not_wording_separates_requirements(shared_corpus):
     fs = {f.locator: f for f in _kept(classify(kaisha_findings(shared_corpus), {}, Policy.load("default"), RunConfig()))}
     # 「前項の書面には」 and 「株券には」 read alike (67 ≥ the threshold) but go on other documents.
     assert fuzz.ratio(wording_key(fs["第百二十二条第二項"].text), wording_key(fs["第二百十六条"].text)) >= SIMILARITY_THRESHOLD
-    assert requirement(fs["第百二十二条第二項"]) == ("条項", "署名又は記名押印", "", "書面")
-    assert requirement(fs["第二百十六条"]) == ("条項", "署名又は記名押印", "", "券")
+    # Kept clauses: the ground of the proposal (the rule that decided), not the seal word, is what
+    # the reviewer confirms.
+    assert requirement(fs["第百二十二条第二項"]) == ("条項", "根拠:signature_or_seal_keep", "", "書面")
+    assert requirement(fs["第二百十六条"]) == ("条項", "根拠:signature_or_seal_keep", "", "券")
     # No document before the seal words: the wording decides (定款 ×2: 75).
-    assert requirement(fs["第二十六条第一項"]) == ("条項", "署名又は記名押印", "", "")
+    assert requirement(fs["第二十六条第一項"]) == ("条項", "根拠:signature_or_seal_keep", "", "")
     assert fuzz.ratio(wording_key(fs["第二十六条第一項"].text), wording_key(fs["第五百七十五条第一項"].text)) >= SIMILARITY_THRESHOLD
 
 
@@ -135,9 +137,10 @@ def test_summarize_groups(shared_corpus):
     # 会社法 is a national law: 国等根拠 comes before the signature option, so nothing is 記名に改める
     assert [(g.size, g.decision, g.label) for g in groups] == [
         (12, "対象外", "署名又は記名押印（言及） → 対象外（変更なし）"),
-        (10, "存続", "…書面に署名又は記名押印しなければならない → 存続"),
-        (3, "存続", "…券に署名又は記名押印しなければならない → 存続"),
-        (2, "存続", "「株式会社を設立するには、発起人が…」…署名又は記名押印しなければならない → 存続"),
+        # A kept group names the ground it was kept on (the conditions of the rule that kept it).
+        (10, "存続", "…書面に署名又は記名押印しなければならない → 存続（国等根拠）"),
+        (3, "存続", "…券に署名又は記名押印しなければならない → 存続（国等根拠）"),
+        (2, "存続", "「株式会社を設立するには、発起人が…」…署名又は記名押印しなければならない → 存続（国等根拠）"),
     ]
     maeko = groups[1]
     assert (maeko.size, maeko.decision, maeko.transformation, maeko.category) == (10, "存続", "変更なし", "署名又は記名押印")
@@ -267,7 +270,7 @@ def test_regression_kept_clauses_join_on_their_ground_not_their_sentence():
     assert [requirement_wording(f) for f in out] == [
         "国及び県の法令・条例・通知等により押印が義務付け", "国の法令等で押印の義務付け", "第N者へ提出し手続きを行う上で押印が求められ"]
     assert out[0].group == out[1].group != out[2].group
-    assert group_label(out[0]) == "「国及び県の法令・条例・通知等によ…」…押印しなければならない → 存続"
+    assert group_label(out[0]) == "「国及び県の法令・条例・通知等によ…」…押印しなければならない → 存続（国・県・他機関の求め）"
 
 
 def test_regression_a_contract_kept_by_law_does_not_join_a_national_form():
@@ -287,7 +290,7 @@ def test_regression_a_verb_that_only_requires_the_seal_adds_nothing():
     # 「国・県が押印を義務付け」: 押印 is the object of 義務, which says no more than 「押印が義務付け」.
     f = classify([_kept_clause(1, "国・県が押印を義務付けしているもの", "押印", evidence="dep: 押印 -obj-> 義務 => 義務")],
                  {}, Policy.load("default"), RunConfig())[0]
-    assert requirement(f) == ("条項", "押印", "", "")
+    assert requirement(f) == ("条項", "根拠:national_basis", "", "")
     kept = _finding(2, text="申請者は、印鑑登録証明書を添えて申請しなければならない。", match="印鑑登録証明書",
                     category="印鑑証明", evidence="dep: 印鑑登録証明書 -obj-> 添え", decision="存続", proposal="存続")
     assert requirement(kept) == ("条項", "印鑑証明", "添え", "")

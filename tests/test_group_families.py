@@ -72,10 +72,15 @@ def test_grouping_against_the_labelled_families():
     # With issue 17's third detection round and the policy's rules reading the seal's own sentence or
     # form merged (71 rows matched, 127 family pairs): 0.827 and 0.528. The test part, in aggregate
     # (code frozen): 4 of 9 family pairs (12 before: another of its requirement rows is matched).
-    assert got["dev"] == GroupingScore(rows=75, matched=71, pairs_same_family=127, pairs_same_group=81, pairs_both=67)
+    # With the decisions of batch 2's kinds and a kept clause grouped by its ground (the rule that kept
+    # it) rather than its seal word (地方自治法's 契約書 with 押印 or 記名押印 is one question): 84 pairs
+    # in one group, 70 of them in one family (81 and 67 before): 0.833 and 0.551. The test part, in
+    # aggregate: unchanged.
+    assert got["dev"] == GroupingScore(rows=75, matched=71, pairs_same_family=127, pairs_same_group=84, pairs_both=70)
     assert got["test"] == GroupingScore(rows=27, matched=22, pairs_same_family=9, pairs_same_group=4, pairs_both=4)
-    assert (round(got["dev"].precision, 3), round(got["dev"].recall, 3)) == (0.827, 0.528)
-    # Every group reads 「requirement → change」 and no two groups read alike (107 groups before).
+    assert (round(got["dev"].precision, 3), round(got["dev"].recall, 3)) == (0.833, 0.551)
+    # Every group reads 「requirement → change」 and no two groups read alike (107 groups before; 111
+    # before kept clauses were grouped by their ground, which a kept group's label names).
     labels = [g.label for g in summarize_groups(scanned)]
-    assert (len(scanned), len(labels), len(set(labels))) == (1003, 111, 111)
+    assert (len(scanned), len(labels), len(set(labels))) == (1003, 109, 109)
     assert all(" → " in label for label in labels)

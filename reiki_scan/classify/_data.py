@@ -16,6 +16,9 @@ from ..errors import PolicyDataError
 SCHEMA_NAME = "policy_schema.json"
 POLICY_DIR = "policies"
 CONDITIONS_NAME = "conditions"
+SHARED_NAME = "shared_rules"
+# Files of the policy folder that are not policies.
+NOT_POLICIES = frozenset({CONDITIONS_NAME, SHARED_NAME})
 
 
 def policies_dir() -> Path:

@@ -187,18 +187,33 @@ def load_conditions() -> tuple[Condition, ...]:
     return tuple(out)
 
 
-def _context(finding: Finding, doc: Document | None) -> tuple[tuple[int, ...], str]:
-    """The text around a finding that may ground a condition, with a key naming its span.
+@dataclass(frozen=True)
+class Context:
+    """The text around a finding that may ground a condition (:func:`_context`).
+
+    ``key`` names its span so the findings sharing it search it once: ``(start, end)`` of the text
+    in ``doc.text`` (half-open), or ``(article start, start, end)`` for a 見出し + 項; ``()`` with
+    ``text`` ``""`` when there is none. ``whole`` is true for a whole 様式, 別表 or form file (the
+    ``form`` scope: for a seal box, the document sealed), false for a 項 of the body."""
+
+    key: tuple[int, ...]
+    text: str
+    whole: bool
+
+
+_NO_CONTEXT = Context((), "", False)
+
+
+def _context(finding: Finding, doc: Document | None) -> Context:
+    """The text around a finding that may ground a condition.
 
     A form (様式) or table (別表) counts as a whole, as does a form file; in the body, the
     article's 見出し and the 項 holding the finding (the whole 条 when it has no 項): other
-    項 of a long article speak of other documents. The key is ``(start, end)`` of the text in
-    ``doc.text`` (half-open), or ``(article start, start, end)`` for a 見出し + 項, so the
-    findings of one 項 share it; ``()`` with ``""`` when there is no such text."""
+    項 of a long article speak of other documents; the findings of one 項 share its key."""
     if doc is None:
-        return (), ""
+        return _NO_CONTEXT
     if doc.doc_kind == "様式":
-        return (0, len(doc.text)), doc.text
+        return Context((0, len(doc.text)), doc.text, True)
     chain: list[Provision] = []
     node = doc.root
     while True:
@@ -211,12 +226,13 @@ def _context(finding: Finding, doc: Document | None) -> tuple[tuple[int, ...], s
             break
     for p in reversed(chain):
         if p.kind in _WHOLE_KINDS:
-            return (p.start, p.end), doc.text[p.start:p.end]
+            return Context((p.start, p.end), doc.text[p.start:p.end], True)
     article = next((p for p in reversed(chain) if p.kind in _ARTICLE_KINDS), None)
     if article is None:
-        return (), ""
+        return _NO_CONTEXT
     paragraph = next((p for p in reversed(chain) if p.kind == "Paragraph"), article)
-    return (article.start, paragraph.start, paragraph.end), f"{article.caption}\n{doc.text[paragraph.start:paragraph.end]}"
+    return Context((article.start, paragraph.start, paragraph.end),
+                   f"{article.caption}\n{doc.text[paragraph.start:paragraph.end]}", False)
 
 
 class DocumentConditions:
@@ -326,17 +342,17 @@ class FindingConditions(Mapping[str, str]):
         self._of, self._finding = of, finding
         self._doc_kind = doc.doc_kind if doc is not None else finding.doc_kind
         title = (doc.title if doc is not None else "") or finding.title
-        context_key, context = _context(finding, doc)
+        context = _context(finding, doc)
         self.target, self.target_how = seal_target(finding, doc, of.form_titles())
         # With no document named, the sentence is the best account of what is sealed.
         target = self.target or finding.text
         # A key names each text: a string for a sentence or title, its span for a text of the document.
-        # A 様式, 別表 or form file is one text (a key of its span); a 項 has a key of three offsets.
-        form = (context_key, context) if len(context_key) == 2 else ((), "")
+        # A 様式, 別表 or form file is one text, the form scope (Context.whole); a 項 is the provision only.
+        form = (context.key, context.text) if context.whole else ((), "")
         self._scopes = {"target": ("target:" + target, target), "actor": ("actor:" + finding.actor, finding.actor),
-                        "text": (finding.text, finding.text), "form": form, "provision": (context_key, context),
+                        "text": (finding.text, finding.text), "form": form, "provision": (context.key, context.text),
                         "title": (title, title)}
-        self._context = context
+        self._context = context.text
         self._conditions = {c.name: c for c in load_conditions()}
         self._found: dict[str, str] = {}
         self.national: NationalCheck | None = None

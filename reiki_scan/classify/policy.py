@@ -10,13 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from ..config import RunConfig
 from ..errors import PolicyDataError
 from ..load.national import open_archive
 from ..models import Document, Finding
-from ._data import CONDITIONS_NAME, policies_dir, read_yaml, validate
+from ._data import NOT_POLICIES, SHARED_NAME, policies_dir, read_yaml, validate
 from .conditions import DocumentConditions, FindingConditions, load_conditions
 
 
@@ -127,6 +128,16 @@ def _note(conditions: Mapping[str, str], name: str) -> str:
     return conditions.note(name) if isinstance(conditions, FindingConditions) else ""
 
 
+@lru_cache(maxsize=1)
+def _shared_rules() -> dict[str, dict]:
+    """The rules of ``shared_rules.yaml`` by name, validated by ``policy_schema.json``
+    (``$defs/shared_rules``). Raises :class:`PolicyDataError` when the file is invalid."""
+    path = policies_dir() / f"{SHARED_NAME}.yaml"
+    data = read_yaml(path)
+    validate(data, path, "shared_rules")
+    return {r["name"]: r for r in data["rules"]}
+
+
 def _labels() -> dict[str, str]:
     return {c.name: c.label for c in load_conditions()}
 
@@ -149,22 +160,26 @@ class Policy:
     @staticmethod
     def bundled_names() -> tuple[str, ...]:
         """Names accepted by :meth:`load` without a path (``default``, ``staged``, ``strict``)."""
-        return tuple(sorted(p.stem for p in policies_dir().glob("*.yaml") if p.stem != CONDITIONS_NAME))
+        return tuple(sorted(p.stem for p in policies_dir().glob("*.yaml") if p.stem not in NOT_POLICIES))
 
     @classmethod
     def load(cls, name_or_path: str) -> Policy:
         """Load a bundled policy by name (``"default"``, ``"strict"``, ``"staged"``) or a YAML file by path.
 
+        A rule written ``use: <name>`` is the shared rule of that name (``shared_rules.yaml``)
+        with the policy's id before its own.
+
         Raises :class:`PolicyDataError` when the file is missing, is not valid YAML, does not
         follow ``policy_schema.json`` (which also lists the condition names of
-        ``conditions.yaml``), repeats a rule id, names a rule outside its policy id,
+        ``conditions.yaml``), uses a shared rule that does not exist, repeats a rule id, names a
+        rule outside its policy id,
         or does not end with a catch-all rule (``when: {}``)."""
         bundled = cls.bundled_names()
         if name_or_path in bundled:
             path = policies_dir() / f"{name_or_path}.yaml"
-        elif name_or_path == CONDITIONS_NAME:
+        elif name_or_path in NOT_POLICIES:
             raise PolicyDataError(
-                f"{CONDITIONS_NAME} は条件定義で、方針ではありません。{', '.join(bundled)} のいずれかを指定してください",
+                f"{name_or_path} は条件定義又は共通の規則で、方針ではありません。{', '.join(bundled)} のいずれかを指定してください",
                 path=name_or_path,
             )
         else:
@@ -172,7 +187,14 @@ class Policy:
         data = read_yaml(path)
         validate(data, path)
         rules: list[Rule] = []
+        shared = _shared_rules()
         for r in data["rules"]:
+            if "use" in r:
+                if r["use"] not in shared:
+                    raise PolicyDataError(
+                        f"共通の規則 {r['use']} がありません。{SHARED_NAME}.yaml の name（{', '.join(sorted(shared))}）から選んでください",
+                        path=str(path))
+                r = {k: v for k, v in shared[r["use"]].items() if k != "name"} | {"id": f"{data['id']}.{shared[r['use']]['id']}"}
             if not r["id"].startswith(data["id"] + "."):
                 raise PolicyDataError(f"規則 {r['id']} の id は {data['id']}. で始めてください", path=str(path))
             if r["id"] in {x.id for x in rules}:

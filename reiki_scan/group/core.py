@@ -16,12 +16,16 @@ when their sentences read alike (:func:`requirement`):
   clauses apart: the ground the proposal rests on as the policy quoted it (「国の法令等により押印が
   求められ」), else the sentence (:func:`wording_key`), in single-link clusters of
   ``rapidfuzz.fuzz.ratio`` ≥ :data:`SIMILARITY_THRESHOLD`;
+- a clause proposed 存続 or 要検討 (the wording stays) whose seal words name no kind of seal: the
+  ground of the proposal (the policy rule that gave it) in place of its seal words, so 押印 and
+  記名押印 kept for one reason on one document are one question, and one document kept for two
+  reasons is two;
 - a mention, an exemption, or a clause proposed 対象外 or 対応済: its category (a special seal by its
   own word) only: the reviewer confirms the kind, not each document or each name of a seal;
 
-within the partition no group crosses (:func:`partition`): proposal, transformation, category,
-modality and requires_seal — a group never mixes proposals, and an exempting or merely mentioning
-clause never joins an obligation. The group's label says what the reviewer decides: the
+within the partition no group crosses (:func:`partition`): proposal, transformation, the category
+(unless the clause is grouped by its ground), modality and requires_seal — a group never mixes proposals,
+and an exempting or merely mentioning clause never joins an obligation. The group's label says what the reviewer decides: the
 requirement and its change (:func:`group_label`), e.g. 「…申請書に記名押印しなければならない → 記名」.
 Measured against labelled families with :func:`reiki_scan.evaluate.score_grouping`. The words
 (document words, verbs that add nothing, box markers, kinds of seal, the change each proposal
@@ -62,6 +66,7 @@ _REFS = (
     (re.compile(rf"(令和|平成|昭和|大正|明治)({_NUM}|元)年"), "N年"),
     (re.compile(_NUM), "N"),
 )
+_GROUND = "根拠:"
 _GOVERNED = re.compile(r"^dep: (\S+) -obj-> (\S+)")
 # A ground quoted by the policy shorter than this is a word (「届出印」「契約書」), not a wording.
 _GROUND_MIN = 9
@@ -221,7 +226,8 @@ def requirement(f: Finding) -> tuple[str, ...]:
     seal box; ``("条項", seal words, governing verb, document kind)`` for a clause that requires
     a seal and whose proposal changes or keeps it (the verb only when the seal words are its
     object and it is not one of ``neutral_verbs``; the seal words are the kind of seal they name,
-    :func:`seal_kind`, else the category); ``("条項", category)`` for a mention, an exemption, a
+    :func:`seal_kind`, else the category, except that a proposal that leaves the wording as it is
+    puts its ground there, :func:`_ground`, and a special seal keeps its own word); ``("条項", category)`` for a mention, an exemption, a
     clause proposed 対象外 or 対応済 (there the reviewer confirms the kind, not each document);
     ``("条項", kind)`` for a kind of seal that is ``alone`` when no verb or document tells more. Findings
     with equal requirements and equal partitions (:func:`partition`) share a group. Raises
@@ -233,7 +239,7 @@ def requirement(f: Finding) -> tuple[str, ...]:
         # Confirmed per category: the reviewer checks the kind the policy named, not each seal.
         return ("条項", _seal_words(f, None))
     kind = seal_kind(f)
-    seal = _seal_words(f, kind)
+    seal = _seal_words(f, kind) if kind is not None or f.category == "その他の印" or _changes(f) else _ground(f)
     verb = ""
     m = _GOVERNED.match(f.evidence)
     if m and norm(m.group(1)) in norm(f.match) and m.group(2) not in words.neutral_verbs:
@@ -244,6 +250,28 @@ def requirement(f: Finding) -> tuple[str, ...]:
     if kind is not None and kind.alone and not verb and not doc:
         return ("条項", seal)
     return ("条項", seal, verb, doc)
+
+
+def _changes(f: Finding) -> bool:
+    """Whether the proposal of ``f`` changes its wording (廃止, 記名に改める, 署名に改める)."""
+    return transformation(f.with_(decision=_proposal(f))) != "変更なし"
+
+
+def _ground(f: Finding) -> str:
+    """The ground a proposal that leaves the wording as it is rests on: the policy rule that gave
+    it, without its policy and version (``policy.default.national_basis.v2`` → ``根拠:national_basis``).
+    The reviewer of a kept clause confirms its ground, not the seal word: 押印 and 記名押印 kept
+    under 地方自治法 for a 契約書 are one question, a 申請書 kept as a registered seal and one kept
+    for a national form are two."""
+    parts = f.rule.split(".")
+    return _GROUND + (parts[2] if len(parts) >= 4 else f.rule)
+
+
+def _ground_labels(f: Finding) -> list[str]:
+    """The names of the conditions the deciding rule tested, as its trace gives them (「国等根拠:
+    「法第12条の規定による」」 → 国等根拠), in order; ``[]`` for a rule that tests none."""
+    fired = [why for _rule, hit, why in f.policy_trace if hit]
+    return [part.split(": ", 1)[0] for part in (fired[-1].split("、") if fired else []) if ": " in part]
 
 
 def _document_before(f: Finding) -> str:
@@ -269,10 +297,15 @@ def requirement_wording(f: Finding) -> str:
 
 
 def partition(f: Finding) -> tuple:
-    """What no group may mix: proposal, transformation, category, modality, requires_seal. The
+    """What no group may mix: proposal, transformation, category (``""`` for a clause grouped by the
+    ground of its proposal: :func:`requirement`), modality, requires_seal. The
     policy rule is not part of it: two rules that keep a registered seal (届出印, 登録印) ask the
     reviewer the same question."""
-    return (_proposal(f), transformation(f.with_(decision=_proposal(f))), f.category, f.modality, f.requires_seal)
+    # A clause grouped by its ground (:func:`requirement`) does not depend on its category; one whose
+    # proposal changes the wording does: 記名押印 → 記名 and 押印 → 削る are two edits.
+    grounded = requirement(f)[1].startswith(_GROUND)
+    return (_proposal(f), transformation(f.with_(decision=_proposal(f))), "" if grounded else f.category,
+            f.modality, f.requires_seal)
 
 
 def group_label(f: Finding) -> str:
@@ -280,9 +313,13 @@ def group_label(f: Finding) -> str:
     「印」 → 削る」, 「…申請書に記名押印しなければならない → 記名」, 「…見積書に印鑑登録証明書を添付… →
     存続」, 「公印（言及） → 対象外（変更なし）」, 「押印の免除 → 対応済（変更なし）」, 「公印を求める定め →
     対象外（変更なし）」; with no document, the opening of the wording first: 「「定款には、…」…署名又は
-    記名押印しなければならない → 存続」."""
+    記名押印しなければならない → 存続」; a kept clause grouped by its ground names it:
+    「…請求書に押印しなければならない → 存続（国等根拠）」."""
     change = load_grouping_words().changes.get(_proposal(f), _proposal(f))
     req = requirement(f)
+    if req[0] == "条項" and len(req) == 4 and req[1].startswith(_GROUND):
+        grounds = _ground_labels(f)
+        change += f"（{'・'.join(grounds)}）" if grounds else ""
     if req[0] == "様式":
         return f"様式の{req[1]}欄の「{req[2]}」 → {change}"
     seal = req[1]
@@ -293,6 +330,7 @@ def group_label(f: Finding) -> str:
     if len(req) == 2:  # proposed 対象外 or 対応済, or a kind of seal alone: one decision per kind
         return f"{seal}を求める定め → {change}"
     verb, doc = req[2:]
+    seal = _seal_words(f, seal_kind(f))
     words = seal if seal in _VERBAL else norm(f.match)
     lead = f"…{doc}に" if doc else "…"
     if f.modality == "任意" and seal in _VERBAL:

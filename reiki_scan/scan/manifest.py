@@ -66,7 +66,7 @@ def policy_file(name_or_path: str) -> Path:
 
 def policy_fingerprint(name_or_path: str) -> str:
     """Raises :class:`~reiki_scan.errors.PolicyDataError` when the policy file is missing."""
-    from ..classify._data import CONDITIONS_NAME, SCHEMA_NAME, policies_dir
+    from ..classify._data import CONDITIONS_NAME, SCHEMA_NAME, SHARED_NAME, policies_dir
     from ..errors import PolicyDataError
 
     path = policy_file(name_or_path)
@@ -74,7 +74,8 @@ def policy_fingerprint(name_or_path: str) -> str:
         raise PolicyDataError(
             "方針ファイルがありません。default, strict, staged のいずれかの名前か、YAML ファイルのパスを指定してください",
             path=str(path))
-    return _digest([path, policies_dir() / f"{CONDITIONS_NAME}.yaml", data_dir("patterns") / SCHEMA_NAME])
+    return _digest([path, policies_dir() / f"{CONDITIONS_NAME}.yaml", policies_dir() / f"{SHARED_NAME}.yaml",
+                    data_dir("patterns") / SCHEMA_NAME])
 
 
 def code_fingerprint() -> str:
