@@ -1,0 +1,180 @@
+"""Drafting faults a careful reader of the drafts found (issue 20 follow-up), each through the CLI on
+a regulation written here; the drafts are read back from the written .docx/.xlsx."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import docx
+import pytest
+from openpyxl import load_workbook
+from typer.testing import CliRunner
+
+from reiki_scan.cli import app
+
+HEAD = "○テスト市施設使用規則\n令和2年3月31日\n規則第5号\n"
+
+
+def _run(*args: object):
+    return CliRunner().invoke(app, [str(a) for a in args])
+
+
+def _corpus(tmp_path: Path, files: dict[str, str]) -> tuple[Path, Path]:
+    """(corpus, out): ``files`` (name → text) written in ``tmp_path/c``."""
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    for name, text in files.items():
+        (corpus / name).write_text(text, encoding="utf-8")
+    return corpus, tmp_path / "out"
+
+
+def _paragraphs(path: Path) -> list[str]:
+    return [p.text for p in docx.Document(str(path)).paragraphs if p.text.strip()]
+
+
+def _rows(path: Path) -> list[list[str]]:
+    return [[c.text for c in r.cells] for t in docx.Document(str(path)).tables for r in t.rows]
+
+
+def _amendments(out: Path, name: str = "整理規則案.docx") -> list[str]:
+    """The 改め文 of an instrument: the paragraphs that amend (quote, delete or restate)."""
+    return [p for p in _paragraphs(out / name) if "」を" in p or p.endswith(("を削る。", "次のように改める。"))]
+
+
+def _findings(out: Path) -> list[dict]:
+    return [json.loads(x) for x in (out / "findings.jsonl").read_text(encoding="utf-8").splitlines()]
+
+
+def _decide(out: Path, decisions: dict[int, str]) -> None:
+    """Enter ``decisions`` (index of the finding in findings.jsonl → 審査結果) in the ledger."""
+    ids = {_findings(out)[k]["id"]: d for k, d in decisions.items()}
+    wb = load_workbook(out / "ledger.xlsx")
+    ws = wb["一覧"]
+    header = [c.value for c in ws[1]]
+    for row in ws.iter_rows(min_row=2):
+        if row[0].value in ids:
+            row[header.index("審査結果")].value = ids[row[0].value]
+    wb.save(out / "ledger.xlsx")
+
+
+@pytest.mark.nlp
+def test_regression_a_whole_article_rewrite_keeps_its_caption(tmp_path):
+    """「第1条を次のように改める。」 restated the article without its 見出し 「（申請）」, so the amended
+    regulation lost it: the sentence replaces the article with its 見出し. Here the change cannot be
+    quoted (the kept sentence reads the same), so the article is restated."""
+    corpus, out = _corpus(tmp_path, {"r.txt": HEAD + "（申請）\n第1条　使用者は、次のとおり申請するものとする。"
+                                     "申請書に記名押印すること。代理人が申請するときも同じとする。申請書に記名押印すること。\n"})
+    assert _run("run", corpus, "--out", out).exit_code == 0
+    _decide(out, {1: "存続"})
+    assert _run("draft", out).exit_code == 0
+    paragraphs = _paragraphs(out / "整理規則案.docx")
+    at = paragraphs.index("第1条を次のように改める。")
+    assert paragraphs[at + 1:at + 3] == [
+        "（申請）",
+        "第1条　使用者は、次のとおり申請するものとする。申請書に記名すること。代理人が申請するときも同じとする。"
+        "申請書に記名押印すること。"]
+
+
+@pytest.mark.nlp
+def test_regression_oshinatsu_in_wo_oshi_ouin_shita_ue_de_and_ouin_matawa_shomei_have_rewrite_rules(tmp_path):
+    """「押なつして」, 「印を押し」, 「押印した上で」 and 「押印又は署名」 went to 要手作業一覧 for want of a
+    rule (「押なつして」 had one already); 「記名押印又は署名」 decided 廃止 is 「記名又は署名」."""
+    corpus, out = _corpus(tmp_path, {"r.txt": HEAD
+                                     + "第1条　届出者は、届出書に押なつして市長に提出しなければならない。\n"
+                                     + "第2条　申請者は、申請書に印を押し、市長に提出しなければならない。\n"
+                                     + "第3条　申請者は、申請書に必要事項を記入し、印を押して提出しなければならない。\n"
+                                     + "第4条　申請者は、申請書に押印した上で、市長に提出しなければならない。\n"
+                                     + "第5条　報告者は、報告書に押印又は署名をしなければならない。\n"
+                                     + "第6条　申請者は、申請書に記名押印又は署名をしなければならない。\n"})
+    assert _run("run", corpus, "--out", out).exit_code == 0
+    _decide(out, {5: "廃止"})
+    assert _run("draft", out).exit_code == 0
+    assert _amendments(out) == ["第1条中「に押なつして」を「を」に改める。", "第2条中「に印を押し、」を「を」に改める。",
+                                "第3条中「、印を押し」を削る。", "第4条中「に押印した上で、」を「を」に改める。",
+                                "第5条中「押印又は署名」を「署名」に改める。",
+                                "第6条中「記名押印又は署名」を「記名又は署名」に改める。"]
+    assert not (out / "要手作業一覧.docx").exists()
+    new = [r[0] for r in _rows(out / "新旧対照表.docx") if r[0].startswith("第")]
+    assert new == ["第1条　届出者は、届出書を市長に提出しなければならない。",
+                   "第2条　申請者は、申請書を市長に提出しなければならない。",
+                   "第3条　申請者は、申請書に必要事項を記入して提出しなければならない。",
+                   "第4条　申請者は、申請書を市長に提出しなければならない。",
+                   "第5条　報告者は、報告書に署名をしなければならない。",
+                   "第6条　申請者は、申請書に記名又は署名をしなければならない。"]
+
+
+@pytest.mark.nlp
+def test_regression_a_seal_exemption_left_exempting_nothing_is_deleted(tmp_path):
+    """After 記名押印 → 記名, 「…押印を省略することができる。」 exempted nothing and stayed. A drafter
+    deletes it with the seal: the last 項 is deleted (「同条第2項を削る。」); one before another 項 would
+    renumber it, so it goes to the drafter; an exemption whose article still asks for a seal stays."""
+    corpus, out = _corpus(tmp_path, {"r.txt": HEAD
+                                     + "第1条　申込者は、申込書に記名押印しなければならない。\n"
+                                     + "2　前項の場合において、申込者が法人であるときは、押印を省略することができる。\n"
+                                     + "第2条　届出者は、届出書に記名押印しなければならない。\n"
+                                     + "2　届出者が市内に住所を有するときは、押印を省略することができる。\n"
+                                     + "3　届出者は、前項の届出書の写しを保存しなければならない。\n"
+                                     + "第3条　報告者は、報告書に記名押印しなければならない。\n"
+                                     + "2　報告者は、報告書に実印を押印し、印鑑登録証明書を添付しなければならない。\n"
+                                     + "3　前項の場合において、報告者が法人であるときは、押印を省略することができる。\n"})
+    assert _run("run", corpus, "--out", out).exit_code == 0
+    assert _amendments(out) == ["第1条第1項中「記名押印」を「記名」に改める。", "同条第2項を削る。",
+                                "第2条第1項及び第3条第1項中「記名押印」を「記名」に改める。"]
+    [row] = [r for r in _rows(out / "要手作業一覧.docx") if r[1] == "第2条第2項"]
+    assert row[3] == ("[draft.manual] 押印を改めた後は、この規定の「押印」の免除が免除するものがなくなります。"
+                      "この規定を削る改正（番号の繰上げを含む）を手作業で作ってください")
+    assert row[4] == "第2条第2項を削る。（後の規定の番号の繰上げと、これを引用する規定の改正を含む）"
+    assert [r for r in _rows(out / "新旧対照表.docx") if r[1].startswith("2　前項")] == [
+        ["(削る)", "2　前項の場合において、申込者が法人であるときは、押印を省略することができる。"]]
+
+
+@pytest.mark.nlp
+def test_regression_deleting_a_seal_keeps_the_renshou_of_the_same_sentence(tmp_path):
+    """「連帯保証人と連署し、押印しなければならない」 was a sentence 'only about the seal': its
+    deletion (「第1条を削る。」) dropped the joint signature. Only 「、押印し」 goes; a sentence that
+    cannot keep its 連署 goes to the drafter, never deleted whole."""
+    corpus, out = _corpus(tmp_path, {"r.txt": HEAD
+                                     + "第1条　借受人は、連帯保証人と連署し、押印しなければならない。\n"
+                                     + "第2条　借受人は、連帯保証人と連署して押印しなければならない。\n"})
+    assert _run("run", corpus, "--out", out).exit_code == 0
+    _decide(out, {0: "廃止", 1: "廃止"})
+    assert _run("draft", out).exit_code == 0
+    assert _amendments(out) == ["第1条中「連署し、押印し」を「連署し」に改める。"]
+    [row] = [r for r in _rows(out / "要手作業一覧.docx") if r[1] == "第2条"]
+    assert not row[4].startswith("第2条を削る")
+
+
+@pytest.mark.nlp
+def test_regression_inkan_wo_jisan_deletes_the_item_from_the_list(tmp_path):
+    """「本人確認書類及び印鑑を持参」 (bring your seal) got 「「印鑑を持参」を削り、前後の助詞を整える」.
+    The seal is an item of a list: the item goes and the list is rejoined; a seal brought alone
+    goes to the drafter with a suggestion that fits it."""
+    corpus, out = _corpus(tmp_path, {"r.txt": HEAD
+                                     + "第1条　来庁者は、本人確認書類及び印鑑を持参しなければならない。\n"
+                                     + "第2条　受講者は、受講票、筆記用具及び印鑑を持参すること。\n"
+                                     + "第3条　来庁者は、印鑑を持参しなければならない。\n"})
+    assert _run("run", corpus, "--out", out).exit_code == 0
+    assert [(f["locator"], f["category"]) for f in _findings(out)] == [
+        ("第1条", "印鑑提出"), ("第2条", "印鑑提出"), ("第3条", "印鑑提出")]
+    _decide(out, {0: "廃止", 1: "廃止", 2: "廃止"})
+    assert _run("draft", out).exit_code == 0
+    assert _amendments(out) == ["第1条中「及び印鑑」を削る。", "第2条中「、筆記用具及び印鑑」を「及び筆記用具」に改める。"]
+    new = [r[0] for r in _rows(out / "新旧対照表.docx") if r[0].startswith("第")]
+    assert new == ["第1条　来庁者は、本人確認書類を持参しなければならない。", "第2条　受講者は、受講票及び筆記用具を持参すること。"]
+    [row] = [r for r in _rows(out / "要手作業一覧.docx") if r[1] == "第3条"]
+    assert row[4] == ("第3条中「印鑑」を持参・提示する物から除く（列挙なら「及び印鑑」等を削り、印鑑だけを求める規定なら"
+                      "規定を削るか、本人確認の方法に改める）。")
+
+
+@pytest.mark.nlp
+def test_regression_a_seikyusho_ni_oin_no_ue_before_seikyu_is_drafted_not_manual(tmp_path):
+    """「請求書に押印の上、市長に請求しなければならない」 went to 要手作業一覧 although the rule for
+    「申請書に押印の上、市長に提出」 fits it: 請求 (and 申請) take the document as their object."""
+    corpus, out = _corpus(tmp_path, {"r.txt": HEAD + "第1条　受託者は、請求書に押印の上、市長に請求しなければならない。\n"
+                                     + "第2条　申請者は、申請書に押印して市長に申請しなければならない。\n"})
+    assert _run("run", corpus, "--out", out).exit_code == 0
+    _decide(out, {0: "廃止"})
+    assert _run("draft", out).exit_code == 0
+    assert _amendments(out) == ["第1条中「に押印の上、」を「を」に改める。", "第2条中「に押印して」を「を」に改める。"]
+    assert not (out / "要手作業一覧.docx").exists()
