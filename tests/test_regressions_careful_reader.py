@@ -8,6 +8,7 @@ from pathlib import Path
 
 import docx
 import pytest
+from docx.oxml.ns import qn
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
@@ -178,3 +179,37 @@ def test_regression_a_seikyusho_ni_oin_no_ue_before_seikyu_is_drafted_not_manual
     assert _run("draft", out).exit_code == 0
     assert _amendments(out) == ["第1条中「に押印の上、」を「を」に改める。", "第2条中「に押印して」を「を」に改める。"]
     assert not (out / "要手作業一覧.docx").exists()
+
+
+def _form_docx(path: Path) -> None:
+    """A 様式 .docx whose fields are a Word table; the seal box is the 「印」 after the name."""
+    d = docx.Document()
+    for line in ("様式第1号（第1条関係）", "会館使用申請書", "テスト市長　様"):
+        d.add_paragraph(line)
+    t = d.add_table(rows=3, cols=2)
+    for r, (label, value) in enumerate((("住所", ""), ("氏名", "　　　　　　　印"), ("電話番号", ""))):
+        t.cell(r, 0).text, t.cell(r, 1).text = label, value
+    d.add_paragraph("次のとおり会館の使用を申請します。")
+    d.save(str(path))
+
+
+@pytest.mark.nlp
+def test_regression_a_redrawn_docx_form_keeps_its_word_table_in_the_mikeshi(tmp_path):
+    """The 見え消し of a .docx form wrote its table's cells as paragraphs, one under another: the
+    reviewer saw no form. The table is rebuilt (same rows and columns, empty cells included) and
+    only the 印 of the name cell is a tracked deletion; the amended copy keeps the source's table."""
+    corpus, out = _corpus(tmp_path, {"r.txt": "○テスト市会館使用規則\n令和2年3月31日\n規則第6号\n"
+                                     "第1条　使用者は、会館使用申請書(様式第1号)を市長に提出しなければならない。\n"})
+    _form_docx(corpus / "会館使用申請書.docx")
+    assert _run("run", corpus, "--out", out).exit_code == 0
+    mikeshi = docx.Document(str(out / "見え消し" / "会館使用申請書.docx"))
+    [table] = mikeshi.tables
+    # python-docx's text leaves out deleted words: the 印 is there only as a tracked deletion
+    assert [[c.text for c in r.cells] for r in table.rows] == [["住所", ""], ["氏名", "　　　　　　　"], ["電話番号", ""]]
+    deleted = ["".join(t.text for t in d.iter(qn("w:delText"))) for d in mikeshi.element.body.iter(qn("w:del"))]
+    assert deleted == ["印"]
+    assert [p.text for p in mikeshi.paragraphs] == ["様式第1号（第1条関係）", "会館使用申請書", "テスト市長　様",
+                                                    "次のとおり会館の使用を申請します。"]
+    [copy] = (out / "forms").glob("*.docx")
+    assert [[c.text for c in r.cells] for r in docx.Document(str(copy)).tables[0].rows] == [
+        ["住所", ""], ["氏名", "　　　　　　　"], ["電話番号", ""]]
