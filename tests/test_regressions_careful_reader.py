@@ -213,3 +213,45 @@ def test_regression_a_redrawn_docx_form_keeps_its_word_table_in_the_mikeshi(tmp_
     [copy] = (out / "forms").glob("*.docx")
     assert [[c.text for c in r.cells] for r in docx.Document(str(copy)).tables[0].rows] == [
         ["住所", ""], ["氏名", "　　　　　　　"], ["電話番号", ""]]
+
+
+@pytest.mark.nlp
+def test_regression_a_guidance_docx_in_prose_is_not_read_as_a_form(tmp_path):
+    """A Word guidance page (手引き: sentences, no table, no form number or title) was read as a
+    様式: kind 様式, locator 様式, its sentences taken for form lines. It is read as text; a Word
+    form beside it (a title and a table) is still a form."""
+    corpus, out = _corpus(tmp_path, {"r.txt": "○テスト市会館使用規則\n令和2年3月31日\n規則第6号\n"
+                                     "第1条　使用者は、会館使用申請書(様式第1号)を市長に提出しなければならない。\n"})
+    guide = docx.Document()
+    for line in ("会館の使用申請の手引き", "会館を使用しようとする方は、次の手順で申請してください。",
+                 "申請書に必要事項を記入し、窓口に提出してください。押印は不要です。",
+                 "使用料は、使用の前日までに納付してください。",
+                 "問合せ先　テスト市教育委員会生涯学習課　電話　000-000-0000"):
+        guide.add_paragraph(line)
+    guide.save(str(corpus / "手引き.docx"))
+    _form_docx(corpus / "会館使用申請書.docx")
+    assert _run("scan", corpus, "--out", out).exit_code == 0
+    assert [(f["file"], f["doc_kind"], f["locator"], f["modality"]) for f in _findings(out)] == [
+        ("会館使用申請書.docx", "様式", "様式第1号", "義務"),
+        ("手引き.docx", "その他", "本文", "免除")]
+
+
+@pytest.mark.nlp
+def test_regression_check_after_the_workspace_was_deleted_says_what_to_do(tmp_path):
+    """`check` on an OUT whose .reiki-scan was deleted printed the old E403 「…先に reiki-scan run か
+    scan を実行してください」 beside the outputs and ledgers. Now it says what is missing and why,
+    what to run and what that does, like `draft` (E405), and leaves OUT as it was."""
+    import shutil
+
+    corpus, out = _corpus(tmp_path, {"r.txt": HEAD + "第1条　申請者は、申請書に記名押印しなければならない。\n"})
+    assert _run("scan", corpus, "--out", out).exit_code == 0
+    shutil.rmtree(out / ".reiki-scan")
+    before = sorted(p.name for p in out.iterdir())
+    result = _run("check", corpus, "--against", out)
+    assert result.exit_code == 2
+    said = "".join(result.output.split())
+    assert said.startswith("エラー(error):[E405]") and "[E403]" not in said
+    assert ("作業用データベース（.reiki-scan/workspace.sqlite）がありません（削除されたか、.reiki-scanを除いてコピーされた"
+            "出力です）。checkは前回の実行の記録と比べるため、このままでは調べられません。reiki-scanrunCORPUS--outOUTを"
+            "実行してください") in said
+    assert sorted(p.name for p in out.iterdir()) == before
