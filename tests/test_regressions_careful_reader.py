@@ -255,3 +255,37 @@ def test_regression_check_after_the_workspace_was_deleted_says_what_to_do(tmp_pa
             "出力です）。checkは前回の実行の記録と比べるため、このままでは調べられません。reiki-scanrunCORPUS--outOUTを"
             "実行してください") in said
     assert sorted(p.name for p in out.iterdir()) == before
+
+
+def _type_over(ledger: Path, column: str, values: dict[int, str]) -> None:
+    """Type ``values`` (一覧 row number → text) into ``column`` of the ledger, as a reviewer would."""
+    wb = load_workbook(ledger)
+    ws = wb["一覧"]
+    col = [c.value for c in ws[1]].index(column) + 1
+    for row, value in values.items():
+        ws.cell(row=row, column=col).value = value
+    wb.save(ledger)
+
+
+def _notes(ledger: Path) -> dict[str, str | None]:
+    ws = load_workbook(ledger)["一覧"]
+    header = [c.value for c in ws[1]]
+    return {r[0].value: r[header.index("備考")].value for r in ws.iter_rows(min_row=2)}
+
+
+@pytest.mark.nlp
+def test_regression_a_stray_value_and_a_note_without_decision_reach_every_later_ledger(tmp_path):
+    """「残す」 typed over the 決定 formula was reported once and kept in 履歴, but the next ledgers
+    lost it; a 備考 written without a 審査結果 was lost alike. Both are the reviewer's words: they
+    are stored and shown in 備考 of every later ledger, and decide nothing."""
+    corpus, out = _corpus(tmp_path, {"r.txt": HEAD + "第1条　申請者は、申請書に押印して提出しなければならない。\n"
+                                     "第2条　届出者は、届出書に記名押印しなければならない。\n"})
+    assert _run("run", corpus, "--out", out).exit_code == 0
+    ids = [f["id"] for f in _findings(out)]
+    _type_over(out / "ledger.xlsx", "決定", {3: "残す"})
+    _type_over(out / "ledger.xlsx", "備考", {2: "課長に確認中"})
+    for _ in range(2):  # the next run, and the one after it (its ledger is the tool's own)
+        assert _run("run", corpus, "--out", out).exit_code == 0
+        assert _notes(out / "ledger.xlsx") == {ids[0]: "課長に確認中", ids[1]: "【決定列に入力】残す"}
+        assert [(f["decision"], f["decided_by"]) for f in _findings(out)] == [("廃止", "proposal"),
+                                                                             ("記名に改める", "proposal")]
