@@ -289,3 +289,27 @@ def test_regression_a_stray_value_and_a_note_without_decision_reach_every_later_
         assert _notes(out / "ledger.xlsx") == {ids[0]: "課長に確認中", ids[1]: "【決定列に入力】残す"}
         assert [(f["decision"], f["decided_by"]) for f in _findings(out)] == [("廃止", "proposal"),
                                                                              ("記名に改める", "proposal")]
+
+
+@pytest.mark.nlp
+def test_regression_draft_writes_no_form_copy_equal_to_its_original(tmp_path):
+    """`draft` wrote forms/…_改正後.docx with the same words as the original form (its document part
+    byte for byte), a 見え消し with no change and 「様式第1号を次のように改める。」 with the same form:
+    a city rule gave back the words it found. A rewrite that changes nothing is no change: the seal
+    box goes to 要手作業一覧 with the rule's id and what to do, and no copy or 見え消し is written."""
+    corpus, out = _corpus(tmp_path, {
+        "rewrites.yaml": "version: 1\nrules:\n  - id: rewrite.city.keep_box.v1\n"
+                         "    when: {category: [様式印欄], decision: [廃止]}\n    find: '印$'\n    to: '印'\n"
+                         "    examples: [{old: 氏名　印, new: 氏名　印}]\n",
+        "reiki-scan.toml": 'rewrites = "rewrites.yaml"\n'})
+    _form_docx(corpus / "会館使用申請書.docx")
+    assert _run("scan", corpus, "--out", out).exit_code == 0
+    result = _run("draft", out)
+    assert result.exit_code == 0, result.output
+    assert not (out / "forms").exists() and not (out / "見え消し").exists()
+    reason = ("「印」（様式印欄、廃止）は書換え規則 rewrite.city.keep_box.v1 で改めても同じ文言のままです。"
+              "規則を直すか、残すのであれば審査結果を「存続」にしてください")
+    assert [(m["source_ref"], m["reason"]) for m in json.loads((out / "summary.json").read_text(encoding="utf-8"))
+            ["forms_manual"]] == [("table1/r2/c2", f"会館使用申請書 様式第1号: {reason}")]
+    [row] = [r for r in _rows(out / "要手作業一覧.docx") if r[1] == "様式第1号"]
+    assert row[3] == f"[draft.manual] {reason}"

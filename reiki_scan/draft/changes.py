@@ -216,7 +216,14 @@ def _amend(doc: Document, findings: list[Finding], rules: tuple[RewriteRule, ...
             problems.append(_problem(f, "を書き換える規則がありません。手作業で改め文を作るか、市の書換え規則（reiki-scan.toml の rewrites）に規則を加えてください"))
             manual.append(_manual(scope, sentence, s, f, MANUAL_TASK[f.decision]))
             continue
-        _, (a, b, new) = hit
+        rule, (a, b, new) = hit
+        if sentence[a:b] == new:
+            # A rule that gives back the same words drafts nothing: no 「「印」を「印」に改める」, no
+            # form copy equal to its original (a city rule meant to keep the box, or a mistake).
+            problems.append(_problem(f, f"は書換え規則 {rule.id} で改めても同じ文言のままです。規則を直すか、"
+                                        "残すのであれば審査結果を「存続」にしてください"))
+            manual.append(_manual(scope, sentence, s, f, MANUAL_TASK[f.decision]))
+            continue
         edit = _without_kept_object(Edit("replace" if new else "delete", sentence[a:b], new, s + a, s + b, f.id))
         if is_form(scope):
             edit = _visible(edit, doc.text)
