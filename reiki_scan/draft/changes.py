@@ -16,6 +16,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
 from ..config import RunConfig
+from ..data import expand_words
 from ..models import Amendment, ArticleText, Document, Edit, Finding, Provision, ProvisionChange
 from .rewrites import RewriteRule, first_edit, rules_for, sentence_span
 
@@ -30,7 +31,7 @@ _SPACES = " \u3000\t"
 _ARTICLE_LABEL = re.compile(r"第[0-9０-９〇一二三四五六七八九十百千]+条(?:の[0-9０-９〇一二三四五六七八九十百千]+)*")
 _DELETABLE = frozenset({"Paragraph", "Item", "Subitem1", "Subitem2"})
 # The words by which an article's 見出し names a seal (「（記名押印）」, 「（押印の省略）」).
-_SEAL_WORD = re.compile(r"押印|押なつ|なつ印|捺印|印鑑|㊞")
+_SEAL_WORD = re.compile(expand_words(r"<<ouin>>|印鑑|㊞"))
 # A form's name as its heading writes it, without the 「（第4条関係）」 after it.
 _FORM_NAME = re.compile(r"^\S*?(?:様式(?:第[^\s（(号]+号(?:の[0-9０-９]+)?)?|第[^\s（(号]+号様式)")
 

@@ -35,7 +35,7 @@ from pathlib import Path
 
 
 from ..config import RunConfig
-from ..data import data_dir, load_bundled_schema, load_checked_yaml
+from ..data import data_dir, expand_words, load_bundled_schema, load_checked_yaml
 from ..errors import PatternDataError
 from ..models import Amendment, Document, Edit, Finding, Provision, ProvisionChange
 from ..numbering import to_int
@@ -144,10 +144,12 @@ class Reviewed:
 
 def _compile(pattern: str, what: str, source: Path) -> re.Pattern:
     try:
-        return re.compile(pattern)
+        return re.compile(expand_words(pattern))
     except re.error as e:
         raise PatternDataError(f"点検規則 {what} の正規表現が不正です ({e})。lint.yaml を直してください",
                                path=str(source)) from e
+    except PatternDataError as e:
+        raise PatternDataError(f"点検規則 {what}: {e.message}", path=str(source)) from e
 
 
 def load_lint_rules(path: Path | None = None) -> LintRules:
