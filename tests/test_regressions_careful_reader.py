@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import docx
+import docx.table
 import pytest
 from docx.oxml.ns import qn
 from openpyxl import load_workbook
@@ -194,10 +195,11 @@ def _form_docx(path: Path) -> None:
 
 
 @pytest.mark.nlp
-def test_regression_a_redrawn_docx_form_keeps_its_word_table_in_the_mikeshi(tmp_path):
-    """The 見え消し of a .docx form wrote its table's cells as paragraphs, one under another: the
-    reviewer saw no form. The table is rebuilt (same rows and columns, empty cells included) and
-    only the 印 of the name cell is a tracked deletion; the amended copy keeps the source's table."""
+def test_regression_a_redrawn_docx_form_keeps_its_word_table(tmp_path):
+    """The 見え消し of a .docx form, and the form the 整理規則案 redraws (「様式第1号を次のように改める。」),
+    wrote its table's cells as paragraphs, one under another: the reviewer saw no form. The table is
+    rebuilt (same rows and columns, empty cells included) and only the 印 of the name cell changes
+    (a tracked deletion in the 見え消し); the amended copy keeps the source's table."""
     corpus, out = _corpus(tmp_path, {"r.txt": "○テスト市会館使用規則\n令和2年3月31日\n規則第6号\n"
                                      "第1条　使用者は、会館使用申請書(様式第1号)を市長に提出しなければならない。\n"})
     _form_docx(corpus / "会館使用申請書.docx")
@@ -213,6 +215,14 @@ def test_regression_a_redrawn_docx_form_keeps_its_word_table_in_the_mikeshi(tmp_
     [copy] = (out / "forms").glob("*.docx")
     assert [[c.text for c in r.cells] for r in docx.Document(str(copy)).tables[0].rows] == [
         ["住所", ""], ["氏名", "　　　　　　　"], ["電話番号", ""]]
+    # The 整理規則案 redraws the form (a seal box in a table cell) with its table, in its place.
+    seiri = docx.Document(str(out / "整理規則案.docx"))
+    body = [("table", [[c.text for c in r.cells] for r in docx.table.Table(el, seiri).rows]) if el.tag == qn("w:tbl")
+            else el.xpath("string(.)") for el in seiri.element.body if el.tag in (qn("w:p"), qn("w:tbl"))]
+    at = body.index("様式第1号を次のように改める。")
+    assert body[at + 1:at + 6] == ["様式第1号（第1条関係）", "会館使用申請書", "テスト市長　様",
+                                   ("table", [["住所", ""], ["氏名", "　　　　　　　"], ["電話番号", ""]]),
+                                   "次のとおり会館の使用を申請します。"]
 
 
 @pytest.mark.nlp
