@@ -8,7 +8,9 @@ pyproject.toml).
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
+from functools import lru_cache
 from pathlib import Path
 
 import jsonschema
@@ -72,3 +74,38 @@ def load_bundled_schema(name: str, what: str) -> dict:
         return json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as e:
         raise PatternDataError(f"{what}のスキーマを読めません: {e}", path=str(path)) from e
+
+
+SEAL_WORDS_FILE = "seal_words.yaml"
+# A name of seal_words.yaml in a pattern: <<ouin>>.
+_WORD_REF = re.compile(r"<<([a-z_]+)>>")
+
+
+@lru_cache(maxsize=1)
+def seal_words() -> dict[str, str]:
+    """name → alternation of ``patterns/seal_words.yaml`` (``{"ouin": "押印|押なつ|なつ印|捺印"}``):
+    the one definition of how a seal word is spelled. Raises
+    :class:`~reiki_scan.errors.PatternDataError` naming the file when it is missing or malformed."""
+    path = data_dir("patterns") / SEAL_WORDS_FILE
+    try:
+        raw = load_yaml(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as e:
+        raise PatternDataError(f"押印の語の定義を読めません: {e}", path=str(path)) from e
+    words = raw.get("words") if isinstance(raw, dict) else None
+    if not isinstance(words, dict) or not all(
+            isinstance(v, dict) and isinstance(v.get("pattern"), str) for v in words.values()):
+        raise PatternDataError("押印の語の定義は words: の下に名前ごとの pattern を書いてください", path=str(path))
+    return {name: entry["pattern"] for name, entry in words.items()}
+
+
+def expand_words(pattern: str) -> str:
+    """``pattern`` with each ``<<name>>`` replaced by ``(?:…)`` of :func:`seal_words`.
+    Raises :class:`~reiki_scan.errors.PatternDataError` on an unknown name."""
+    words = seal_words()
+
+    def one(m: re.Match) -> str:
+        if m.group(1) not in words:
+            raise PatternDataError(f"正規表現の <<{m.group(1)}>> は {SEAL_WORDS_FILE} にない名前です（使える名前: "
+                                   f"{', '.join(sorted(words))}）")
+        return f"(?:{words[m.group(1)]})"
+    return _WORD_REF.sub(one, pattern)

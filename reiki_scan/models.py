@@ -431,7 +431,9 @@ class ProvisionChange:
     ``""`` when unknown; ``supplement``: the heading of the amendment 附則 the scope
     sits in (see :class:`Provision`), else ``""``; ``cited``: the name an amendment cites
     it by when that differs from ``locator`` (a form as its text names it: ``別記様式第2号``,
-    ``第3号様式``), else ``""``."""
+    ``第3号様式``), else ``""``; ``caption``: the 見出し line (「（申請）」) right above the scope
+    when the scope is cited as its article (the one paragraph of 第1条 is 「第1条」), which a
+    「第1条を次のように改める。」 restates (it replaces the article with its 見出し), else ``""``."""
 
     locator: str
     old_text: str
@@ -441,6 +443,7 @@ class ProvisionChange:
     kind: str = ""
     supplement: str = ""
     cited: str = ""
+    caption: str = ""
 
 
 @dataclass(frozen=True)

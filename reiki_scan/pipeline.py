@@ -713,7 +713,16 @@ def check(corpus: Path, out: Path, *, workers: int = 2, progress: ProgressFn = n
     last run and report the new seal requirements no decision covers. Writes nothing: the
     workspace is opened read-only, the caches are read and not filled.
 
-    Raises :class:`~reiki_scan.errors.NoRunError` when OUT holds no complete run."""
+    Raises :class:`~reiki_scan.errors.NoRunError` when OUT holds no complete run, or outputs
+    without the workspace they came from (it was deleted, or OUT copied without it)."""
+    if _workspace_lost(Path(out)):
+        # The old E403 said 「run か scan を実行してください」 and nothing of what was lost.
+        raise NoRunError(
+            f"この出力フォルダには作業用データベース（{db_path(out).relative_to(out).as_posix()}）がありません（削除されたか、"
+            ".reiki-scan を除いてコピーされた出力です）。check は前回の実行の記録と比べるため、このままでは調べられません。"
+            "reiki-scan run CORPUS --out OUT を実行してください: 例規を読み直し、OUT と 履歴 の台帳・見え消しの審査結果を"
+            "反映して記録し直します。その後、例規が改正されるたびに reiki-scan check CORPUS --against OUT で調べられます"
+            "（出力フォルダは変更していません）", path=str(out))
     ws = Workspace.open_readonly(out)
     try:
         last = ws.last_run()

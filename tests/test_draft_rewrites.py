@@ -40,7 +40,7 @@ def test_counter_examples_are_untouched(rule):
 
 def test_rule_ids_and_order():
     ids = [r.id for r in RULES]
-    assert len(ids) == len(set(ids)) == 33
+    assert len(ids) == len(set(ids)) == 41  # 33 before the 押印又は署名, 印を押し, 押印した上で and 印鑑の持参 rules
     # 「署名又は記名押印」 must be tried before the plain 記名押印 rule that would cut it.
     assert ids.index("rewrite.shomei_matawa_kimei_ouin.to_shomei_matawa_kimei.v1") < ids.index(
         "rewrite.kimei_ouin.to_kimei.v1")
@@ -58,3 +58,26 @@ def test_broken_rule_file_is_a_pattern_data_error(tmp_path):
     with pytest.raises(PatternDataError) as e:
         load_rules(bad)
     assert "書換え規則の形式が不正です（rules/0" in str(e.value)
+
+
+def test_seal_word_spellings_are_one_definition_every_pattern_reads():
+    """The spellings of 押印 were written out again in rewrites.yaml, lint.yaml, draft/changes.py and
+    classify/conditions.py; now seal_words.yaml defines them and every pattern names them <<ouin>>."""
+    import re
+
+    from reiki_scan.data import data_dir, expand_words, load_yaml, seal_words
+
+    raw = load_yaml((data_dir("patterns") / "seal_words.yaml").read_text(encoding="utf-8"))
+    for name, entry in raw["words"].items():
+        assert all(re.fullmatch(entry["pattern"], x) for x in entry["examples"]), name
+        assert not any(re.fullmatch(entry["pattern"], x) for x in entry["counter_examples"]), name
+    assert seal_words()["ouin"] == "押印|押なつ|なつ印|捺印"
+    assert expand_words("に<<ouin>>して") == "に(?:押印|押なつ|なつ印|捺印)して"
+    root = data_dir("patterns").parent
+    for path in ("patterns/rewrites.yaml", "patterns/lint.yaml", "reiki_scan/draft/changes.py",
+                 "reiki_scan/classify/conditions.py"):
+        if (root / path).is_file():  # the code is not beside an installed wheel's data
+            assert "押印|押なつ|なつ印|捺印" not in (root / path).read_text(encoding="utf-8"), path
+    with pytest.raises(PatternDataError) as e:
+        expand_words("<<oshi>>")
+    assert "<<oshi>> は seal_words.yaml にない名前です" in e.value.message

@@ -138,9 +138,12 @@ def test_sample_forms_are_changed_administratively(drafted):
         ("見出し", "(2)　補助金等交付申請書（様式）"),
         # 「印」 alone would also hit 「○印を付けてください」 of the same form, and a quotation never
         # starts with the invisible blank before it (issue 19; before: 「　印」): the form is
-        # replaced whole, the blank of the name field kept.
+        # replaced whole, the blank of the name field kept. The lines of its Word table are that
+        # table (they were paragraphs, one under another, before: a form without its ruled layout).
         ("改め文", "様式第1号を次のように改める。"),
-        *(("条文", line) for line in FORM_1_NEW),
+        *(("条文", line) for line in FORM_1_NEW[:8]),
+        [["申請者の区分", "法人・個人(該当するものに○印を付けてください。)"], ["補助事業等の名称", ""],
+         ["補助事業等の目的及び内容", ""], ["補助金等交付申請額", "円"], ["添付書類", "1　事業計画書\n2　収支予算書"]],
     ]
 
 

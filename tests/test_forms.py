@@ -33,7 +33,7 @@ def _docs(root: Path, paths) -> dict:
 
 def test_forms_yaml_examples_and_counter_examples():
     rules = load_form_rules()
-    assert len(rules.all()) == 8
+    assert len(rules.all()) == 9  # 8 before form.prose.v1
     for rule in rules.all():
         for ex in rule.examples:
             assert rule.regex.search(ex), (rule.id, ex)
@@ -47,7 +47,8 @@ def test_forms_yaml_errors_name_the_file(tmp_path):
     bad = tmp_path / "forms.yaml"
     bad.write_text("version: 1\nname_field: {id: x, pattern: '(', examples: [a]}\nnotes: []\n"
                    "obligations: []\nbox_midline: {id: y, pattern: a, examples: [a]}\n"
-                   "title: {id: z, lines: 3, pattern: 書$, examples: [申請書]}\n", encoding="utf-8")
+                   "title: {id: z, lines: 3, pattern: 書$, examples: [申請書]}\n"
+                   "prose: {id: w, share: 0.5, pattern: 。$, examples: [a。]}\n", encoding="utf-8")
     with pytest.raises(PatternDataError) as e:
         load_form_rules(bad)
     assert e.value.path == str(bad.resolve()) and "正規表現が不正" in e.value.message

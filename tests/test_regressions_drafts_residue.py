@@ -89,12 +89,18 @@ def test_regression_a_no_ue_te_residue_is_flagged_not_drafted(tmp_path):
 
 
 @pytest.mark.nlp
-def test_regression_seikyusho_yoshiki_ni_oin_no_ue_yokugetsu_goes_to_manual(tmp_path):
+def test_regression_seikyusho_yoshiki_ni_oin_no_ue_yokugetsu_is_drafted_with_wo(tmp_path):
     """「請求書(様式第3号)に押印のうえ、翌月10日までに」 lost 「押印のうえ、」 and left 「請求書(様式第3号)に」
-    with no verb. No built-in rule deletes it now: 要手作業一覧, and the 整理規則案 says so."""
-    out = _scan(tmp_path, {"r.txt": HEAD + SEIKYU})
-    assert _amendments(out) == []
-    [row] = [r for r in _rows(out / "要手作業一覧.docx") if r[1] == "第1条"]
+    with no verb. It then went to 要手作業一覧 although 請求 takes the document as its object as 提出
+    does (the linter's widen.case_particle.to_wo.v1 already said so); rewrite.ouin.no_ue.ni_to_wo.v3
+    now drafts it (this test asserted 要手作業 before). Before a verb that takes no document (保管)
+    it still goes to 要手作業一覧."""
+    out = _scan(tmp_path, {"r.txt": HEAD + SEIKYU
+                           + "第2条　受託者は、請求書(様式第3号)に押印のうえ、翌月10日までに保管しなければならない。\n"})
+    assert _amendments(out) == ["第1条中「に押印のうえ、」を「を」に改める。"]
+    [row] = [r for r in _rows(out / "新旧対照表.docx") if r[0].startswith("第1条")]
+    assert row[0] == "第1条　受託者は、請求書(様式第3号)を翌月10日までに市長に請求しなければならない。"
+    [row] = [r for r in _rows(out / "要手作業一覧.docx") if r[1] == "第2条"]
     assert row[3].startswith("[draft.manual] 「押印」（押印、廃止）を書き換える規則がありません。")
 
 
@@ -124,7 +130,8 @@ def test_regression_a_document_ni_before_a_deadline_without_a_widening_goes_to_m
 def test_regression_a_seiri_kisoku_with_only_manual_changes_does_not_say_none_needed(tmp_path):
     """「（押印等の見直しにより改正を要する規則はありません。）」 was written while a 規則's finding,
     decided 廃止, sat in 要手作業一覧. Now the note counts the clauses left to the drafter."""
-    out = _scan(tmp_path, {"r.txt": HEAD + SEIKYU})
+    # 保管 takes no document: no rule drafts it (the 請求 of SEIKYU has one since ni_to_wo.v3)
+    out = _scan(tmp_path, {"r.txt": HEAD + SEIKYU.replace("市長に請求", "保管")})
     assert _paragraphs(out / "整理規則案.docx") == [
         "押印等の見直しに伴う関係規則の整理に関する規則",
         "（押印等の見直しにより改正を要する規則の規定が1件ありますが、自動で改め文を作れないため、"

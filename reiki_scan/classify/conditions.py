@@ -32,6 +32,7 @@ from ..load.national import NationalArchive
 from ..models import Document, Finding, Provision
 from ..structure.forms import section_title
 from ..textnorm import CHAR_TABLE, Normalized, normalize
+from ..data import expand_words
 from ._data import CONDITIONS_NAME, policies_dir, read_yaml, validate
 from .national import NationalCheck, check
 
@@ -40,7 +41,7 @@ _ARTICLE_KINDS = frozenset({"Article", "SupplProvision"})
 _SCOPE_LABELS = {"target": "（押印する文書）", "actor": "（押印する者）", "text": "", "form": "（様式）",
                  "provision": "（条項）", "title": "（題名）", "document": "（同じ例規の規定）"}
 # The seal words of an example sentence (examples have no detector run on them).
-_EXAMPLE_SEAL = re.compile(r"(?:記名|署名)?(?:押印|押なつ|なつ印|捺印|押捺|印を押)|[印㊞]")
+_EXAMPLE_SEAL = re.compile(expand_words(r"(?:記名|署名)?(?:<<ouin>>|押捺|印を押)|[印㊞]"))
 # Narrowest first: the evidence quoted is the closest to the finding.
 _SCOPE_ORDER = tuple(_SCOPE_LABELS)
 

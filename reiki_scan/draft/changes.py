@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
 from ..config import RunConfig
+from ..data import expand_words
 from ..models import Amendment, ArticleText, Document, Edit, Finding, Provision, ProvisionChange
 from .rewrites import RewriteRule, first_edit, rules_for, sentence_span
 
@@ -30,7 +31,7 @@ _SPACES = " \u3000\t"
 _ARTICLE_LABEL = re.compile(r"第[0-9０-９〇一二三四五六七八九十百千]+条(?:の[0-9０-９〇一二三四五六七八九十百千]+)*")
 _DELETABLE = frozenset({"Paragraph", "Item", "Subitem1", "Subitem2"})
 # The words by which an article's 見出し names a seal (「（記名押印）」, 「（押印の省略）」).
-_SEAL_WORD = re.compile(r"押印|押なつ|なつ印|捺印|印鑑|㊞")
+_SEAL_WORD = re.compile(expand_words(r"<<ouin>>|印鑑|㊞"))
 # A form's name as its heading writes it, without the 「（第4条関係）」 after it.
 _FORM_NAME = re.compile(r"^\S*?(?:様式(?:第[^\s（(号]+号(?:の[0-9０-９]+)?)?|第[^\s（(号]+号様式)")
 
@@ -62,6 +63,22 @@ def _ruled_box(f: Finding, sentence: str, edit: Edit) -> bool:
     form is redrawn, 「様式第1号を次のように改める。」, as deleting words would leave an empty
     box in the frame."""
     return bool(_RULED.search(f.source_ref)) and sentence.strip(_SPACES + "\n") == edit.old
+
+
+def _without_kept_object(edit: Edit) -> Edit:
+    """An edit whose old and new words end alike from a 「を」 on (a rule's find reaches the verb
+    to cover the detector's match, 「及び印鑑を持参」 -> 「を持参」) quotes only what differs before
+    that 「を」 (「及び印鑑」を削る), as a drafter quotes the item, not the verb both keep."""
+    old, new = edit.old, edit.new
+    k = 0
+    while k < min(len(old), len(new)) and old[-1 - k] == new[-1 - k]:
+        k += 1
+    cut = old.find("を", len(old) - k)
+    if k == 0 or cut <= 0:
+        return edit
+    kept = len(old) - cut
+    new = new[:len(new) - kept]
+    return replace(edit, op="replace" if new else "delete", old=old[:cut], new=new, end=edit.end - kept)
 
 
 def _visible(edit: Edit, text: str) -> Edit:
@@ -160,9 +177,12 @@ def build_amendments(findings: list[Finding], docs: Mapping[str, Document], conf
     # The change model does not depend on the city's style (rendering does), only on its rules.
     rules = rules_for(config.rewrites) if rules is None else rules
     by_file: dict[str, list[Finding]] = defaultdict(list)
+    exemptions: dict[str, list[Finding]] = defaultdict(list)
     for f in findings:
         if f.decision in CHANGING_DECISIONS:
             by_file[f.file].append(f)
+        elif f.modality == "免除" and not f.requires_seal:
+            exemptions[f.file].append(f)
     out = []
     for file in sorted(by_file):
         doc = docs.get(file)
@@ -172,11 +192,12 @@ def build_amendments(findings: list[Finding], docs: Mapping[str, Document], conf
             out.append(Amendment(file, first.title, first.doc_kind, "", (), tuple(
                 _problem(f, "の本文を読めないため改め文を作れません。ファイルを確認して再実行してください") for f in group)))
             continue
-        out.append(_amend(doc, group, rules))
+        out.append(_amend(doc, group, rules, exemptions.get(file, [])))
     return out
 
 
-def _amend(doc: Document, findings: list[Finding], rules: tuple[RewriteRule, ...]) -> Amendment:
+def _amend(doc: Document, findings: list[Finding], rules: tuple[RewriteRule, ...],
+           exemptions: Sequence[Finding] = ()) -> Amendment:
     parents = _parents(doc.root)
     problems: list[str] = []
     manual: list[ProvisionChange] = []
@@ -196,8 +217,15 @@ def _amend(doc: Document, findings: list[Finding], rules: tuple[RewriteRule, ...
             problems.append(_problem(f, "を書き換える規則がありません。手作業で改め文を作るか、市の書換え規則（reiki-scan.toml の rewrites）に規則を加えてください"))
             manual.append(_manual(scope, sentence, s, f, MANUAL_TASK[f.decision]))
             continue
-        _, (a, b, new) = hit
-        edit = Edit("replace" if new else "delete", sentence[a:b], new, s + a, s + b, f.id)
+        rule, (a, b, new) = hit
+        if sentence[a:b] == new:
+            # A rule that gives back the same words drafts nothing: no 「「印」を「印」に改める」, no
+            # form copy equal to its original (a city rule meant to keep the box, or a mistake).
+            problems.append(_problem(f, f"は書換え規則 {rule.id} で改めても同じ文言のままです。規則を直すか、"
+                                        "残すのであれば審査結果を「存続」にしてください"))
+            manual.append(_manual(scope, sentence, s, f, MANUAL_TASK[f.decision]))
+            continue
+        edit = _without_kept_object(Edit("replace" if new else "delete", sentence[a:b], new, s + a, s + b, f.id))
         if is_form(scope):
             edit = _visible(edit, doc.text)
             if _ruled_box(f, sentence, edit):
@@ -214,12 +242,65 @@ def _amend(doc: Document, findings: list[Finding], rules: tuple[RewriteRule, ...
             manual.append(_manual(scope, doc.text[first.start:first.end], first.start, f, WHOLE_PROVISION_TASK))
         else:
             changes.append(change)
+    for f in exemptions:
+        change = _void_exemption(doc, f, changes, parents, problems)
+        if change is not None:
+            (manual if change.edits[0].op == "manual" else changes).append(change)
     articles = _articles(doc, changes)
     changes += _caption_changes(doc, changes, problems)
     changes.sort(key=lambda c: (section_rank(c.locator), c.start))
     manual.sort(key=lambda c: (section_rank(c.locator), c.start))
     return Amendment(doc.path, doc.title, doc.doc_kind, doc.act_number, tuple(changes), tuple(problems),
                      tuple(manual), articles)
+
+
+# A citation of an article: an exemption that names one may reach seals outside its own article.
+_CITES_ARTICLE = re.compile(r"第[0-9０-９〇一二三四五六七八九十百千]+条")
+
+
+def _void_exemption(doc: Document, f: Finding, changes: list[ProvisionChange], parents: dict[int, Provision],
+                    problems: list[str]) -> ProvisionChange | None:
+    """The deletion of the 項 or 号 holding exemption ``f`` (「押印を省略することができる。」) when
+    the amendment leaves no seal in its article for it to exempt: a 法制執務 drafter deletes such a
+    provision with the seal it exempted from. Only a provision that is the exemption alone and
+    names no article (it may reach seals elsewhere) is touched. The last 項/号 of its kind is
+    deleted (「第7条第2項を削る。」); one before others would renumber them, so it is left to the
+    drafter: a ``manual`` placeholder change, with a line in ``problems``. ``None`` when nothing
+    is to be done."""
+    scope = _scope_of(doc, f.start, parents)
+    if scope is None or scope.kind not in _DELETABLE or scope.num in ("", "1"):
+        return None
+    art = parents.get(id(scope))
+    while art is not None and art.kind != "Article":
+        art = parents.get(id(art))
+    if art is None or any(scope.start < c.start + len(c.old_text) and c.start < scope.end for c in changes):
+        return None
+    body = doc.text[body_start(doc, scope):scope.end].strip(_SPACES + "\n")
+    inside = [c for c in changes if art.start <= c.start < art.end]
+    if not inside or body.count("。") != 1 or _CITES_ARTICLE.search(body):
+        return None
+    # The article as amended, without the exemption itself: a seal still in it keeps the exemption.
+    parts, pos = [], art.start
+    for c in sorted(inside, key=lambda c: c.start):
+        parts += [doc.text[pos:c.start], c.new_text]
+        pos = c.start + len(c.old_text)
+    parts.append(doc.text[pos:art.end])
+    rest = "".join(parts).replace(doc.text[scope.start:scope.end], "")
+    line = caption_line(doc, art)
+    if line is not None:
+        rest = rest.replace(doc.text[line[0]:line[1]], "", 1)
+    if _SEAL_WORD.search(rest):
+        return None
+    parent = parents.get(id(scope))
+    siblings = [c for c in parent.children if c.kind == scope.kind] if parent else []
+    if not siblings or siblings[-1] is not scope:
+        problems.append(f"{doc.title} {scope.locator}: 押印を改めた後は、この規定の「{f.match}」の免除が免除するものがなくなります。"
+                        "この規定を削る改正（番号の繰上げを含む）を手作業で作ってください")
+        return _manual(scope, body, body_start(doc, scope), f, WHOLE_PROVISION_TASK)
+    old_text = doc.text[scope.start:scope.end]
+    edit = Edit("delete_provision", old_text, "", scope.start, scope.end, f.id)
+    return ProvisionChange(scope.locator, old_text, "", scope.start, (edit,), scope.kind, scope.supplement,
+                           cited_name(scope))
 
 
 def caption_line(doc: Document, art: Provision) -> tuple[int, int] | None:
@@ -344,4 +425,16 @@ def _change(doc: Document, scope: Provision, edits: list[Edit], parents: dict[in
         pos = e.end
     new_parts.append(text[pos:scope.end])
     return ProvisionChange(scope.locator, old_text, "".join(new_parts), scope.start, tuple(kept),
-                           scope.kind, scope.supplement, cited_name(scope))
+                           scope.kind, scope.supplement, cited_name(scope), _article_caption(doc, scope, parents))
+
+
+def _article_caption(doc: Document, scope: Provision, parents: dict[int, Provision]) -> str:
+    """The 見出し line right above ``scope`` when ``scope`` is cited as its article (the one
+    paragraph of a 「第1条」), else ``""``: see :attr:`ProvisionChange.caption`."""
+    art = parents.get(id(scope))
+    if art is None or art.kind != "Article" or art.locator != scope.locator or scope is art:
+        return ""
+    line = caption_line(doc, art)
+    if line is None or line[1] + 1 != scope.start:
+        return ""
+    return doc.text[line[0]:line[1]]

@@ -60,7 +60,7 @@ from ..outfiles import History
 from .apply import check
 from .blocks import Block, Para, Table
 from .changes import CHANGING_DECISIONS, build_amendments, section_rank
-from .kaimebun import BODY_PREFIX, plan
+from .kaimebun import BODY_PREFIX, REPLACE_WHOLE, plan, scope_label
 from .lint import SELF_CHECK_RULE, ManualItem, review_amendment
 from .manual import MANUAL_FILE, MANUAL_TITLE, manual_list
 from .routes import AMEND, SPECIAL, route_of
@@ -155,7 +155,7 @@ def batch_title(kind: str) -> str:
     return wording()["batch_title"][kind]
 
 
-def instrument_title(targets: list[tuple[Amendment, list[str]]], kind: str) -> str:
+def instrument_title(targets: list[tuple[Amendment, list[str], list[Cell | None]]], kind: str) -> str:
     """The title of the instrument amending ``targets``: the batch title, or for one target
     「○○規則の一部を改正する規則」 (法制執務: an instrument amending one regulation is named after it)."""
     if len(targets) == 1:
@@ -214,12 +214,77 @@ def citation(am: Amendment, config: RunConfig) -> tuple[str, bool]:
     return f"{am.title}({m['era']}{year}年{muni}{m['kind']}第{_digits(m['num'], config)}号)", True
 
 
-def _sentence_paras(lines: list[str]) -> list[Para]:
-    return [Para.of("条文", ln[len(BODY_PREFIX):]) if ln.startswith(BODY_PREFIX) else Para.of("改め文", ln)
-            for ln in lines]
+# Where a line of a Word form sat: (table, row, column, rows, columns), 1-based; see form_cells.
+Cell = tuple[int, int, int, int, int]
+# A block of a Word table's top-level cell (``table2/r3/c1``).
+_CELL_REF = re.compile(r"^table([0-9]+)/r([0-9]+)/c([0-9]+)")
 
 
-def batch_instrument(targets: list[tuple[Amendment, list[str]]], config: RunConfig, *, kind: str,
+def form_cells(am: Amendment, doc: Document, lines: list[str], config: RunConfig) -> list[Cell | None]:
+    """Per line of ``lines`` (the rendered sentences of ``am``): for a new-text line of a form
+    redrawn whole (「様式第1号を次のように改める。」) whose words sat in a cell of a Word table of
+    the source, that cell and its table's size (rows and columns its cells span, empty ones
+    included); else ``None``. The instruments print such lines as the table they came from."""
+    spans: list[tuple[int, int, int, int, int]] = []
+    shape: dict[int, tuple[int, int]] = {}
+    for b in getattr(doc.source, "blocks", ()) or ():
+        m = _CELL_REF.match(b.source_ref)
+        if m is not None:
+            t, r, c = (int(g) for g in m.groups())
+            spans.append((b.start, b.end, t, r, c))
+            rows, cols = shape.get(t, (0, 0))
+            shape[t] = (max(rows, r), max(cols, c))
+    out: list[Cell | None] = [None] * len(lines)
+    if not spans:
+        return out
+    # A form's change keeps its lines (only a seal mark goes), so new line k sat where old line k did.
+    whole = {scope_label(c, config) + REPLACE_WHOLE: c for c in am.changes
+             if (c.kind == "AppdxStyle" or c.locator.startswith(("様式", "別記")))
+             and c.old_text.count("\n") == c.new_text.count("\n")}
+    i = 0
+    while i < len(lines):
+        change = whole.get(lines[i])
+        i += 1
+        if change is None:
+            continue
+        starts, pos = [], change.start
+        for line in change.old_text.split("\n"):
+            starts.append(pos)
+            pos += len(line) + 1
+        k = 0
+        while i < len(lines) and lines[i].startswith(BODY_PREFIX):
+            at = starts[k] if k < len(starts) else -1
+            hit = next(((t, r, c) for a, b, t, r, c in spans if a <= at <= b), None)
+            if hit is not None:
+                out[i] = (*hit, *shape[hit[0]])
+            i += 1
+            k += 1
+    return out
+
+
+def _sentence_paras(lines: list[str], cells: list[Cell | None]) -> list[Block]:
+    """The sentences as paragraphs; the lines of a redrawn form that sat in a Word table, as that
+    table (one cell per source cell, empty ones included), so the new form keeps its ruled layout."""
+    out: list[Block] = []
+    i = 0
+    while i < len(lines):
+        cell = cells[i] if i < len(cells) else None
+        if cell is None:
+            ln = lines[i]
+            out.append(Para.of("条文", ln[len(BODY_PREFIX):]) if ln.startswith(BODY_PREFIX) else Para.of("改め文", ln))
+            i += 1
+            continue
+        table, rows, cols = cell[0], cell[3], cell[4]
+        grid: list[list[list[Para]]] = [[[] for _ in range(cols)] for _ in range(rows)]
+        while i < len(lines) and i < len(cells) and (c := cells[i]) is not None and c[0] == table:
+            grid[c[1] - 1][c[2] - 1].append(Para.of("条文", lines[i][len(BODY_PREFIX):]))
+            i += 1
+        out.append(Table(tuple("\n".join(p.text for p in paras) for paras in grid[0]),
+                         tuple(tuple(tuple(paras) for paras in row) for row in grid[1:])))
+    return out
+
+
+def batch_instrument(targets: list[tuple[Amendment, list[str], list[Cell | None]]], config: RunConfig, *, kind: str,
                      by_hand: int = 0) -> list[Block]:
     """整理規則 (``kind="規則"``) or 整備条例 (``kind="条例"``): 公布文 and number line, 題名,
     one 条 per target with its caption, the 一部改正 sentence and the amendment sentences, then
@@ -237,7 +302,7 @@ def batch_instrument(targets: list[tuple[Amendment, list[str]]], config: RunConf
                 "要手作業一覧.docxのとおり手作業で起案してください。）"))]
         return [Para.of("題名", title), Para.of("改め文", f"（押印等の見直しにより改正を要する{kind}はありません。）")]
     blocks: list[Block] = [*enactment_head(title, kind, config), Para.of("題名", title)]
-    for i, (am, lines) in enumerate(targets, 1):
+    for i, (am, lines, cells) in enumerate(targets, 1):
         cited, _ = citation(am, config)
         if len(targets) == 1:
             # One target: the instrument is that regulation's amendment, without 条 or caption.
@@ -245,7 +310,7 @@ def batch_instrument(targets: list[tuple[Amendment, list[str]]], config: RunConf
         else:
             blocks.append(Para.of("見出し", f"({am.title}の一部改正)"))
             blocks.append(Para.of("条文", f"第{_num(i, config)}条　{cited}の一部を次のように改正する。"))
-        blocks.extend(_sentence_paras(lines))
+        blocks.extend(_sentence_paras(lines, cells))
     blocks += [
         Para.of("附則", "附　則"),
         Para.of("見出し", "(施行期日)"),
@@ -276,17 +341,17 @@ def document_name(am: Amendment, config: RunConfig) -> str:
     return am.title if am.title.endswith(am.doc_kind) else f"{am.title}（{am.doc_kind}）"
 
 
-def administrative_list(targets: list[tuple[Amendment, list[str]]], config: RunConfig) -> list[Block]:
+def administrative_list(targets: list[tuple[Amendment, list[str], list[Cell | None]]], config: RunConfig) -> list[Block]:
     """要綱等改正一覧: per document, its title and the amendment sentences, for a change by
     administrative decision from the date of effect."""
     blocks: list[Block] = [
         Para.of("題名", YOKO_TITLE),
         Para.of("改め文", f"次の要綱等は、{config.effective_date_text}から、決裁により次のとおり改める。"),
     ]
-    for i, (am, lines) in enumerate(targets, 1):
+    for i, (am, lines, cells) in enumerate(targets, 1):
         # A 要綱 is cited by its 告示/訓令 number when it has one; else its kind is named.
         blocks.append(Para.of("見出し", f"{_item(i, config)}　{document_name(am, config)}"))
-        blocks.extend(_sentence_paras(lines))
+        blocks.extend(_sentence_paras(lines, cells))
     return blocks
 
 
@@ -423,9 +488,9 @@ def write_drafts(out_dir: Path, findings: list[Finding], docs: Mapping[str, Docu
     stamp = stamp or time.strftime("%Y%m%d")
     history = history if history is not None else History(out_dir, stamp)
     result = DraftResult()
-    seiri: list[tuple[Amendment, list[str]]] = []
-    seibi: list[tuple[Amendment, list[str]]] = []
-    yoko: list[tuple[Amendment, list[str]]] = []
+    seiri: list[tuple[Amendment, list[str], list[Cell | None]]] = []
+    seibi: list[tuple[Amendment, list[str], list[Cell | None]]] = []
+    yoko: list[tuple[Amendment, list[str], list[Cell | None]]] = []
     tables: dict[str, list[Block]] = {name: [] for name in (SEIBI_FILE, SEIRI_FILE, YOKO_FILE)}
     by_id = {f.id: f for f in findings}
     kinds: dict[str, str] = {}  # file → doc_kind, to count the 要手作業 clauses of each instrument
@@ -458,7 +523,8 @@ def write_drafts(out_dir: Path, findings: list[Finding], docs: Mapping[str, Docu
                 "", "新旧対照表の改正後の欄のとおりとなるよう、改め文を手作業で作る。",
                 tuple(e.finding_id for c in am.changes for e in c.edits)))
         else:
-            {SEIBI_FILE: seibi, SEIRI_FILE: seiri, YOKO_FILE: yoko}[instrument].append((am, lines))
+            {SEIBI_FILE: seibi, SEIRI_FILE: seiri, YOKO_FILE: yoko}[instrument].append(
+                (am, lines, form_cells(am, doc, lines, config)))
             _record_sentences(am, result.checks[-1].fallback, config, result.sentences)
         cited, understood = citation(am, config)
         if not understood and am.doc_kind in ("条例", "規則"):

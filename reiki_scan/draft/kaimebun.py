@@ -178,7 +178,9 @@ def scope_spans(sentence: Sentence, amendment: Amendment,
             if whole is not None:
                 out.append((label, whole.start, whole.start + len(whole.old_text), counts))
                 continue
-        out += [(label, c.start, c.start + len(c.old_text), counts) for c in mine[:1]]
+        # A whole replacement of an article restates its 見出し: its scope starts at the 見出し line.
+        out += [(label, c.start - (len(c.caption) + 1 if sentence.body and c.caption else 0),
+                 c.start + len(c.old_text), counts) for c in mine[:1]]
     return out
 
 
@@ -383,9 +385,12 @@ def resolve(cited: str, previous: str, known: frozenset[str] | set[str]) -> list
 
 
 def whole_replacement(change: ProvisionChange, config: RunConfig) -> Sentence:
-    """「第5条第1項を次のように改める。」 with the provision's new text."""
+    """「第5条第1項を次のように改める。」 with the provision's new text; an article cited whole
+    (「第1条を次のように改める。」) is restated with its 見出し (``ProvisionChange.caption``), which
+    the sentence replaces with it (法制執務)."""
     scope = scope_label(change, config)
-    return Sentence(scope + REPLACE_WHOLE, scope, tuple(change.new_text.split("\n")))
+    caption = (change.caption,) if change.caption else ()
+    return Sentence(scope + REPLACE_WHOLE, scope, caption + tuple(change.new_text.split("\n")))
 
 
 def plan_change(change: ProvisionChange, config: RunConfig) -> Sentence:

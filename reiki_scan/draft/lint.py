@@ -35,7 +35,7 @@ from pathlib import Path
 
 
 from ..config import RunConfig
-from ..data import data_dir, load_bundled_schema, load_checked_yaml
+from ..data import data_dir, expand_words, load_bundled_schema, load_checked_yaml
 from ..errors import PatternDataError
 from ..models import Amendment, Document, Edit, Finding, Provision, ProvisionChange
 from ..numbering import to_int
@@ -144,10 +144,12 @@ class Reviewed:
 
 def _compile(pattern: str, what: str, source: Path) -> re.Pattern:
     try:
-        return re.compile(pattern)
+        return re.compile(expand_words(pattern))
     except re.error as e:
         raise PatternDataError(f"点検規則 {what} の正規表現が不正です ({e})。lint.yaml を直してください",
                                path=str(source)) from e
+    except PatternDataError as e:
+        raise PatternDataError(f"点検規則 {what}: {e.message}", path=str(source)) from e
 
 
 def load_lint_rules(path: Path | None = None) -> LintRules:
@@ -486,6 +488,11 @@ def _manual_item(am: Amendment, change: ProvisionChange, findings: Mapping[str, 
     where = f"{change.locator}中" if change.locator else f"「{_excerpt(change.old_text, 30)}」の"
     if e.new == WHOLE_PROVISION_TASK:
         suggestion = f"{change.locator}を削る。（後の規定の番号の繰上げと、これを引用する規定の改正を含む）"
+    elif f is not None and f.decision == "廃止" and f.category == "印鑑提出":
+        # The seal here is a thing brought or shown, not a sealing: cutting 「印鑑を持参」 leaves no
+        # provision; the drafter takes 印鑑 off the list, or rewords what it checked.
+        suggestion = (f"{where}「印鑑」を持参・提示する物から除く（列挙なら「及び印鑑」等を削り、印鑑だけを求める規定なら"
+                      "規定を削るか、本人確認の方法に改める）。")
     elif f is not None and f.decision == "廃止":
         suggestion = f"{where}「{e.old}」を削り、前後の助詞を整える。"
     else:

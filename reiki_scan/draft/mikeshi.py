@@ -34,6 +34,7 @@ from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from docx.comments import Comments
 from docx.oxml import OxmlElement
@@ -148,6 +149,78 @@ class _Writer:
         return str(el.id)
 
 
+# A block of a Word table's top-level cell (``table2/r3/c1``; a nested table's words stay in
+# the outer cell); the source's empty cells have no block.
+_CELL_REF = re.compile(r"^table([0-9]+)/r([0-9]+)/c([0-9]+)")
+
+
+class _TableCells:
+    """The Word tables of a .docx source, rebuilt in the 見え消し: a line whose block is a cell
+    (``Block.source_ref``) is written in that cell, so a form keeps its ruled layout and only the
+    seal box changes. Each table gets the grid its blocks span (rows × columns, empty cells
+    included) with single borders, written where its first line falls."""
+
+    def __init__(self, doc: Document) -> None:
+        self.spans: list[tuple[int, int, int, int, int]] = []  # (start, end, table, row, col)
+        self.shape: dict[int, tuple[int, int]] = {}
+        for b in getattr(doc.source, "blocks", ()) or ():
+            m = _CELL_REF.match(b.source_ref)
+            if m is None:
+                continue
+            t, r, c = (int(g) for g in m.groups())
+            self.spans.append((b.start, b.end, t, r, c))
+            rows, cols = self.shape.get(t, (0, 0))
+            self.shape[t] = (max(rows, r), max(cols, c))
+        self.spans.sort()
+        self.grids: dict[int, list[list]] = {}
+
+    def cell_at(self, start: int, place) -> Any:
+        """The ``w:tc`` for the line starting at offset ``start`` (its table placed with
+        ``place`` the first time), or ``None`` when the line is no table cell's."""
+        for a, b, t, r, c in self.spans:  # few cells in a form; a long law has none
+            if a <= start <= b:
+                if t not in self.grids:
+                    self.grids[t] = self._table(*self.shape[t], place)
+                return self.grids[t][r - 1][c - 1]
+        return None
+
+    @staticmethod
+    def _table(rows: int, cols: int, place) -> list[list]:
+        tbl = OxmlElement("w:tbl")
+        pr = OxmlElement("w:tblPr")
+        pr.append(OxmlElement("w:tblW", attrs={qn("w:w"): "5000", qn("w:type"): "pct"}))
+        borders = OxmlElement("w:tblBorders")
+        for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
+            borders.append(OxmlElement(f"w:{side}", attrs={qn("w:val"): "single", qn("w:sz"): "4",
+                                                             qn("w:space"): "0", qn("w:color"): "auto"}))
+        pr.append(borders)
+        tbl.append(pr)
+        grid = OxmlElement("w:tblGrid")
+        for _ in range(cols):
+            grid.append(OxmlElement("w:gridCol"))
+        tbl.append(grid)
+        out = []
+        for _ in range(rows):
+            tr = OxmlElement("w:tr")
+            row = []
+            for _ in range(cols):
+                tc = OxmlElement("w:tc")
+                tr.append(tc)
+                row.append(tc)
+            tbl.append(tr)
+            out.append(row)
+        place(tbl)
+        return out
+
+    def close(self) -> None:
+        """Give every cell no line filled its one empty paragraph (Word requires one)."""
+        for grid in self.grids.values():
+            for row in grid:
+                for tc in row:
+                    if tc.find(qn("w:p")) is None:
+                        tc.append(OxmlElement("w:p"))
+
+
 def _comment_text(edit: Edit, finding: Finding | None) -> str:
     if finding is None:
         return f"{edit.finding_id}"
@@ -176,21 +249,29 @@ def build_mikeshi(doc: Document, edits: list[Edit], findings: Mapping[str, Findi
 
     body = document.element.body
     sect_pr = body.find(qn("w:sectPr"))
+    cells = _TableCells(doc)
 
-    def new_paragraph():
+    def place(el) -> None:
+        if sect_pr is not None:
+            sect_pr.addprevious(el)
+        else:
+            body.append(el)
+
+    def new_paragraph(start: int):
         # Built directly: python-docx's add_paragraph and style setter search the children of
         # the body and the pPr on every call (seconds for a long law).
         p = OxmlElement("w:p")
         ppr = OxmlElement("w:pPr")
         ppr.append(OxmlElement("w:pStyle", attrs={qn("w:val"): styles.id_of(line_styles[line])}))
         p.append(ppr)
-        if sect_pr is not None:
-            sect_pr.addprevious(p)
+        tc = cells.cell_at(start, place)
+        if tc is not None:
+            tc.append(p)  # a line of a Word table's cell stays in its cell (a form's ruled layout)
         else:
-            body.append(p)
+            place(p)
         return p
 
-    p = new_paragraph()
+    p = new_paragraph(0)
     # Kinds of text in the current paragraph: a paragraph left with deleted text only is
     # deleted with its mark, so that accepting leaves no empty line.
     kinds: set[str] = set()
@@ -241,10 +322,11 @@ def build_mikeshi(doc: Document, edits: list[Edit], findings: Mapping[str, Findi
                 break  # a final line break opens no paragraph
             line += 1
             kinds.clear()
-            p = new_paragraph()
+            p = new_paragraph(pos + 1)
         else:
             buf.append(ch)
     flush()
+    cells.close()
     document.core_properties.title = xml_safe(f"{doc.title}（見え消し）")
     return document
 

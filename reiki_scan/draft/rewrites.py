@@ -14,7 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 
 
-from ..data import data_dir, load_checked_yaml
+from ..data import data_dir, expand_words, load_checked_yaml
 from ..errors import PatternDataError
 
 _SCHEMA = {
@@ -102,11 +102,13 @@ class RewriteRule:
 
 def _compile(pattern: str, rule_id: str, source: Path) -> re.Pattern:
     try:
-        return re.compile(pattern)
+        return re.compile(expand_words(pattern))
     except re.error as e:
         raise PatternDataError(
             f"書換え規則 {rule_id} の正規表現が不正です ({e})。このファイルを直してください", path=str(source)
         ) from e
+    except PatternDataError as e:
+        raise PatternDataError(f"書換え規則 {rule_id}: {e.message}", path=str(source)) from e
 
 
 def load_rules(path: Path | None = None) -> tuple[RewriteRule, ...]:

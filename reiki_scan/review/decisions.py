@@ -24,7 +24,7 @@ from pathlib import Path
 from ..ids import clause_key
 from ..models import Finding
 from ..outfiles import HISTORY_DIR, History
-from ..store.workspace import StoredDecision, Workspace, effective
+from ..store.workspace import NOTE_ONLY_PLACE, StoredDecision, Workspace, effective
 from . import ledger
 from .ledger import MIKESHI_PLACES, REREVIEW_NOTE, StrayValue, as_proposed, from_mikeshi, proposal_reason, reviewed
 
@@ -60,7 +60,7 @@ def _entries(path: Path, decided: ledger.LedgerDecisions,
     copy (``copied``), not the reviewer's input in this ledger: a group decision entered here wins
     over it, and a pre-filled row the reviewer cleared withdraws the decision (decision ``""``)."""
     entries = []
-    if decided.rows or decided.groups or prefilled:
+    if decided.rows or decided.groups or decided.row_notes or prefilled:
         for ident, (text, group) in ledger.read_rows(path).items():
             row = decided.rows.get(ident)
             copied = row is not None and prefilled.get(ident) == row
@@ -72,7 +72,10 @@ def _entries(path: Path, decided: ledger.LedgerDecisions,
             elif row is not None:
                 entries.append((ident, row, note, clause_key(text), ledger.decision_place(decided, ident, group), copied))
             elif ident in prefilled:
-                entries.append((ident, "", "", clause_key(text), WITHDRAWN_PLACE, False))
+                entries.append((ident, "", note, clause_key(text), WITHDRAWN_PLACE, False))
+            elif note:
+                # Words without a decision are the reviewer's too: kept for every later ledger.
+                entries.append((ident, "", note, clause_key(text), NOTE_ONLY_PLACE, False))
     return entries
 
 
@@ -241,7 +244,9 @@ def apply_decisions(findings: list[Finding], stored: dict[str, StoredDecision]) 
         if s is None or not s.decision:
             # No decision, or the last one withdrawn (a reviewer cleared its 審査結果).
             # A finding read back from findings.jsonl may still carry an earlier reviewer's reason.
-            out.append(as_proposed(f) if f.decided_by != "proposal" or f.proposal_reason else f)
+            f = as_proposed(f) if f.decided_by != "proposal" or f.proposal_reason else f
+            # The reviewer's words without a decision stay in 備考 (never lost).
+            out.append(replace(f, note=s.note) if s is not None and s.note else f)
         elif s.clause == clause_key(f.text) and s.place in MIKESHI_PLACES:
             out.append(from_mikeshi(f, s.decision, s.place, s.source_mtime_ns / 1e9))
         elif s.clause == clause_key(f.text):

@@ -70,6 +70,10 @@ class LedgerDecisions:
     strays: tuple[StrayValue, ...] = ()
 
 
+# How a value typed over the 決定 formula is carried in 備考 (「【決定列に入力】残す」).
+STRAY_NOTE = "【決定列に入力】"
+
+
 @dataclass(frozen=True)
 class StrayValue:
     """A value a reviewer typed over the 決定 formula of a 一覧 row (``row``, 1-based as Excel
@@ -144,6 +148,9 @@ def _read_sheet(wb, path: Path, sheet: str, strays: list[StrayValue]) -> Iterabl
             strays.append(StrayValue(path.name, sheet, n, ident, shown, adopted))
             if adopted:
                 decision = shown
+            else:
+                # Not a decision, but the reviewer's words: carried in 備考 to every later ledger.
+                note = "　".join(x for x in (note, f"{STRAY_NOTE}{shown}") if x)
         if not (ident or decision or note):
             continue
         if decision and decision not in DECISIONS:

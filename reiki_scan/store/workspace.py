@@ -46,7 +46,7 @@ import time
 import zlib
 from urllib.request import pathname2url
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from collections.abc import Iterable, Iterator
 
@@ -147,11 +147,27 @@ class RunRow:
     diff: dict | None
 
 
+# The place of a 一覧 row whose reviewer wrote words but chose no 審査結果 (a 備考 alone, or a value
+# typed over the 決定 formula): stored so that the words reach every later ledger, never a decision.
+NOTE_ONLY_PLACE = "一覧 備考のみ"
+
+
 def effective(decisions: Iterable[StoredDecision]) -> dict[str, StoredDecision]:
     """Per finding id, the decision of the most recently saved ledger that has one (ties: the
-    later file name)."""
+    later file name). A row with words and no decision (:data:`NOTE_ONLY_PLACE`) decides nothing:
+    saved later than the decision, its words become the decision's note; with no decision, it is
+    returned itself (decision ``""``), for its note."""
     ordered = sorted(decisions, key=lambda d: (d.source_mtime_ns, d.source))
-    return {d.id: d for d in ordered}
+    out: dict[str, StoredDecision] = {}
+    for d in ordered:
+        had = out.get(d.id)
+        if d.place != NOTE_ONLY_PLACE:
+            out[d.id] = d
+        elif had is None or had.place == NOTE_ONLY_PLACE:
+            out[d.id] = d
+        else:
+            out[d.id] = replace(had, note=d.note)
+    return out
 
 
 def _now() -> str:

@@ -15,7 +15,7 @@ from .. import numbering
 from .. import docheader as header_mod
 from .parser import Node, parse_lines
 from .units import make_units
-from .forms import FORM_FORMATS, form_structure, form_title, sheet_groups
+from .forms import FORM_FORMATS, form_structure, form_title, is_prose, sheet_groups
 
 __all__ = ["parse", "header", "units", "numbering", "sheet_groups"]
 
@@ -123,7 +123,8 @@ def _doc_kind(source: SourceText, title: str, act_number: str, has_articles: boo
         return "政令"
     if "省令" in act_number or "府令" in act_number:
         return "省令"
-    if source.format in FORM_FORMATS and (not has_articles or "様式" in title or "様式" in source.path):
+    if source.format in FORM_FORMATS and ("様式" in title or "様式" in source.path
+                                          or not has_articles and not is_prose(source)):
         return "様式"
     kind = header_mod.kind_from(title, act_number)
     if kind:

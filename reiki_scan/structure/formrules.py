@@ -31,8 +31,10 @@ class FormRule:
 @dataclass(frozen=True)
 class FormRules:
     """All of ``forms.yaml``: ``name_field`` (the label a seal box belongs to), ``notes``
-    (first match wins), ``obligations``, ``box_midline`` and ``title`` (a form's own title
-    line, looked for in the first ``title_lines`` non-blank lines)."""
+    (first match wins), ``obligations``, ``box_midline``, ``title`` (a form's own title
+    line, looked for in the first ``title_lines`` non-blank lines) and ``prose`` (a sentence of
+    running text: a Word or PDF file without a form's signs whose lines are at least
+    ``prose_share`` (0-1) such sentences is a guidance page, not a form)."""
 
     name_field: FormRule
     notes: tuple[FormRule, ...]
@@ -40,9 +42,11 @@ class FormRules:
     box_midline: FormRule
     title: FormRule
     title_lines: int
+    prose: FormRule
+    prose_share: float
 
     def all(self) -> tuple[FormRule, ...]:
-        return (self.name_field, *self.notes, *self.obligations, self.box_midline, self.title)
+        return (self.name_field, *self.notes, *self.obligations, self.box_midline, self.title, self.prose)
 
 
 def _rule(entry: object, path: Path, where: str, *, note: bool = False) -> FormRule:
@@ -60,6 +64,13 @@ def _rule(entry: object, path: Path, where: str, *, note: bool = False) -> FormR
     except re.error as e:
         raise PatternDataError(f"{entry['id']}: 正規表現が不正です（{e}）。pattern を直してください", path=str(path)) from e
     return FormRule(entry["id"], regex, effect, tuple(map(str, examples)), tuple(map(str, counter)))
+
+
+def _prose_share(entry: dict, path: Path) -> float:
+    share = entry.get("share")
+    if isinstance(share, bool) or not isinstance(share, (int, float)) or not 0 < share <= 1:
+        raise PatternDataError("prose の share は 0 より大きく 1 以下の数（文の行の割合）にしてください", path=str(path))
+    return float(share)
 
 
 def _title_lines(entry: dict, path: Path) -> int:
@@ -87,7 +98,7 @@ def _load(path: Path) -> FormRules:
         raise PatternDataError(f"様式の読取り規則を読めません（{e}）。UTF-8 の YAML で置いてください", path=str(path)) from e
     if not isinstance(data, dict):
         raise PatternDataError("様式の読取り規則が空です。forms.yaml を置き直してください", path=str(path))
-    for key in ("name_field", "notes", "obligations", "box_midline", "title"):
+    for key in ("name_field", "notes", "obligations", "box_midline", "title", "prose"):
         if key not in data:
             raise PatternDataError(f"{key} の節がありません。forms.yaml に加えてください", path=str(path))
     if not isinstance(data["notes"], list) or not isinstance(data["obligations"], list):
@@ -99,6 +110,8 @@ def _load(path: Path) -> FormRules:
         box_midline=_rule(data["box_midline"], path, "box_midline"),
         title=_rule(data["title"], path, "title"),
         title_lines=_title_lines(data["title"], path),
+        prose=_rule(data["prose"], path, "prose"),
+        prose_share=_prose_share(data["prose"], path),
     )
     ids = [r.id for r in rules.all()]
     if len(set(ids)) != len(ids):

@@ -35,6 +35,20 @@ def form_title(source: SourceText, rules: FormRules | None = None) -> str:
     return ""
 
 
+def is_prose(source: SourceText, rules: FormRules | None = None) -> bool:
+    """Whether a Word or PDF file reads as running text (a guidance page), not as a form: no
+    table cell, no 様式 number in its first lines, no form title, and at least ``rules.prose_share``
+    of its non-blank lines are sentences (``prose`` of ``patterns/forms.yaml``). A workbook is
+    always a form. Raises :class:`~reiki_scan.errors.PatternDataError` when ``forms.yaml`` is broken."""
+    if source.format == "xlsx" or any(b.kind == "cell" for b in source.blocks):
+        return False
+    rules = rules or load_form_rules()
+    lines = [t for t in (source.text[b.start:b.end].strip() for b in source.blocks) if t]
+    if not lines or any(_NUMBER.search(t) for t in lines[:_LOOKAHEAD]) or form_title(source, rules):
+        return False
+    return sum(1 for t in lines if rules.prose.regex.search(t)) >= rules.prose_share * len(lines)
+
+
 FORM_FORMATS = ("docx", "xlsx", "pdf")
 # A form number as written: Arabic, full-width or kanji digits.
 FORM_NUMERAL = r"[0-9０-９一二三四五六七八九十]+"
