@@ -478,3 +478,62 @@ def test_regression_mark_passed_stamp(tmp_path, ginza):
 """)
     assert not requires(found, "検査済の印を押したもの")
     assert requires(found, "申請書に印を押したもの")
+
+
+@pytest.mark.nlp
+def test_regression_negation_condition_denied_clause(tmp_path, ginza):
+    # Kind: a seal whose own predicate is denied (押印されていない, 押印のない, 押印しなかった,
+    # 押印を必要としていない, 「印」なしで) inside a clause that modifies a noun or gives a reason:
+    # the main predicate's duty (整理しなければならない) is not a duty to seal.
+    found = scan(tmp_path, """○さくら台市出勤簿規程
+第2条　課長は、押印されていない職員については、事情を聴いて出勤簿を整理しなければならない。
+第3条　庶務担当者は、押印のないものについて、欠勤の表示をしなければならない。
+第4条　整理者は、出勤簿に押印しなかったため欠勤とされた職員から申出があったときは、訂正することができる。
+第5条　既に押印を必要としていない手続として、証明書の交付の申請がある。
+第6条　従前の印欄のある用紙も「印」なしで受理するものとする。
+第7条　職員は、出勤時に出勤簿に押印しなければならない。
+第8条　押印していない職員は、速やかに出勤簿に押印しなければならない。
+""")
+    for loc in ("第2条", "第3条", "第4条", "第5条", "第6条"):
+        got = [(f.match, f.modality) for f in found if f.locator == loc]
+        assert got and all(m == "言及" for _, m in got), (loc, got)
+    assert {(f.match, f.requires_seal) for f in found if f.locator == "第7条"} == {("押印", True)}
+    # Counter-example: the denied clause names who must seal; the act of the main clause obliges.
+    assert [(f.modality, f.requires_seal) for f in found if f.locator == "第8条"] == [("言及", False), ("義務", True)]
+
+
+@pytest.mark.nlp
+def test_regression_register_seal_brought_for_registration(tmp_path, ginza):
+    # Kind: the seal to be registered, brought with the application (登録を受けようとする団体印鑑を
+    # 持参する), is the register's own procedure; a registered seal to bring is a requirement.
+    found = scan(tmp_path, """○さくら台市団体印鑑規則
+第3条　団体印鑑の登録を受けようとする者は、登録を受けようとする団体印鑑を持参するとともに、申請書により市長に申請しなければならない。
+第4条　代表者は、証明の請求の際に、登録を受けている団体印鑑を持参しなければならない。
+""")
+    assert not any(f.requires_seal for f in found if f.locator == "第3条")
+    assert [(f.match, f.requires_seal) for f in found if f.locator == "第4条"] == [("印鑑を持参", True)]
+
+
+@pytest.mark.nlp
+def test_regression_definition_of_seal_to_affix(tmp_path, ginza):
+    # Kind: a definition of the seal to affix (…の次に押す印鑑は、…登録している個人の印鑑とする)
+    # is a requirement even where no word of sealing other than 押す is written; a seal named as
+    # a thing that the sentence does not define stays a mention.
+    found = scan(tmp_path, """○さくら台市団体印鑑規則
+第3条　団体印鑑登録申請書の代表者の氏名の次に押す印鑑は印鑑条例(平成9年条例第3号)第5条の規定により登録している代表者の個人の印鑑(以下「個人印鑑」という。)とする。
+第5条　押す印鑑は、返還するものとする。
+""")
+    assert [(f.match, f.modality) for f in found if f.locator == "第3条" and f.requires_seal] == [("印鑑", "義務")]
+    assert not any(f.requires_seal for f in found if f.locator == "第5条")
+
+
+@pytest.mark.nlp
+def test_regression_same_as_before_dispensed_by_own_word(tmp_path, ginza):
+    # 「同様とする」 does not take over a seal that is exempt by its own word (押印不要, 押印しない),
+    # but does take over a registration that is abolished (印鑑登録の廃止).
+    found = scan(tmp_path, """○さくら台市届出規則
+第2条　届出書には、届出者が押印しなければならない。押印不要の場合についても、同様とする。
+第3条　届出書には、届出者が押印しなければならない。押印しない場合についても、同様とする。
+""")
+    for needle in ("押印不要の場合", "押印しない場合"):
+        assert {(f.modality, f.requires_seal) for f in found if needle in f.text} == {("免除", False)}, needle
