@@ -537,3 +537,16 @@ def test_regression_same_as_before_dispensed_by_own_word(tmp_path, ginza):
 """)
     for needle in ("押印不要の場合", "押印しない場合"):
         assert {(f.modality, f.requires_seal) for f in found if needle in f.text} == {("免除", False)}, needle
+
+
+@pytest.mark.nlp
+def test_regression_register_office_examines_without_subject(tmp_path, ginza):
+    # Kind: the office's examination of a registration (印影と照合する, 申請書を審査する) written
+    # without a subject is the register's procedure; a resident named as the one who undergoes
+    # the comparison keeps the requirement.
+    found = scan(tmp_path, """○さくら台市団体印鑑規則
+第2条　条例第3条の申請があったときは、団体台帳の記載事項及び代表者の印鑑登録証明書の印影と照合するほか、団体印鑑登録申請書に記載された事項について審査し、その適否を決定するものとする。
+第3条　申請者は、窓口で登録印鑑の印影の照合を受けなければならない。
+""")
+    assert not any(f.requires_seal for f in found if f.locator == "第2条")
+    assert ("印鑑提出", True) in required(found, "照合を受けなければならない")

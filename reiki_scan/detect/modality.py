@@ -217,13 +217,6 @@ class ModalityJudge:
         if office is not None:
             return ModalityResult("言及", actor, target,
                                   f"dep: {tree.describe(path, len(path) - 1)} => 言及 (官署の登録事務; {office.id})")
-        denied = self._denied(tree, path)
-        if denied is not None:
-            # 「押印されていない者については…整理しなければならない」「押印のないものについて」
-            # 「押印しなかったため」「「印」無しで受け付ける」: the seal's own predicate denies it;
-            # the main predicate's duty is not to seal.
-            return ModalityResult("言及", actor, target,
-                                  f"dep: {tree.describe(path, denied[0])} => 言及 (押印の否定; {denied[1].id})")
         if role == "box":
             return ModalityResult("義務", actor, target, "form: 印欄 => 義務")
         if len(path) > 2 and not tree.is_predicate(anchor) and tokens[path[1]]["dep"] == "acl" \
@@ -284,6 +277,13 @@ class ModalityJudge:
                 if cond is not None:
                     return ModalityResult("言及", actor, target,
                                           f"dep: {tree.describe(path, k)} => 言及 (条件節; {cond.id})")
+        denied = self._denied(tree, path)
+        if denied is not None:
+            # 「押印されていない者については…整理しなければならない」「押印のないものについて」
+            # 「押印しなかったため」「「印」無しで受け付ける」: the seal's own predicate denies it;
+            # the main predicate's duty is not to seal.
+            return ModalityResult("言及", actor, target,
+                                  f"dep: {tree.describe(path, denied[0])} => 言及 (押印の否定; {denied[1].id})")
         if role == "document":
             attach = next((i for i in path[1:] if self._cue("attach", tree.phrase(i))), None)
             definition = self._cue("must", norm(text[span[0]:]).rstrip("。"))
@@ -496,7 +496,9 @@ class ModalityJudge:
             absence = tree.tokens[i]["pos"] in ("NOUN", "ADJ") and tree.tokens[i]["lemma"] in _ABSENCE
             if not (tree.is_predicate(i) or absence):
                 continue
-            c = self._cue("denied", tree.phrase(i))
+            # The word before is read with it: 「印鑑に相違ない」 affirms.
+            before = tree.tokens[i - 1]["text"] if i > 0 else ""
+            c = self._cue("denied", before + tree.phrase(i))
             if c is None or self._cue("prohibit", tree.tail(path[-1])) is not None:
                 return None
             return n, c
@@ -728,18 +730,26 @@ class ModalityJudge:
         return None if c is None else (clause + 2, c)
 
     def _office_procedure(self, tree: _Tree, path: list[int], category: str, actor: str = "") -> Cue | None:
+        """A seal filed or registered (``category`` 印鑑提出, 実印) in the office's handling of
+        the register: the subject of the hit's clause is an office (``office``), or no subject
+        is written and one of the first three predicates the hit leads to is an office's act of
+        examining (``examine``: 照合, 審査)."""
         if category not in ("印鑑提出", "実印"):
             return None
         # The subject the parse gives the hit's clause (shared by coordinated predicates).
         if actor and self._cue("office", actor) is not None:
             return self._cue("office", actor)
-        for i in path:
-            for j in tree.children(i):
-                if tree.tokens[j]["dep"] == "nsubj":
-                    c = self._cue("office", tree.words(j))
-                    if c is not None:
-                        return c
-        return None
+        subjects = [j for i in path for j in tree.children(i) if tree.tokens[j]["dep"] == "nsubj"]
+        for j in subjects:
+            c = self._cue("office", tree.words(j))
+            if c is not None:
+                return c
+        if subjects or actor:
+            return None
+        # No subject written (「…印影と照合するほか、…申請書に記載されている事項等について審査し」):
+        # comparing impressions and examining an application are the office's acts.
+        predicates = [i for i in path if tree.is_predicate(i)][:3]
+        return next((c for i in predicates if (c := self._cue("examine", tree.tokens[i]["lemma"])) is not None), None)
 
     def _registration_applied(self, tree: _Tree, path: list[int], hit: str,
                               covering: Sequence[int] = ()) -> Cue | None:
