@@ -550,3 +550,15 @@ def test_regression_register_office_examines_without_subject(tmp_path, ginza):
 """)
     assert not any(f.requires_seal for f in found if f.locator == "第2条")
     assert ("印鑑提出", True) in required(found, "照合を受けなければならない")
+
+
+@pytest.mark.nlp
+def test_regression_modality_miss_classical_terminal(tmp_path, ginza):
+    # Kind: a guidance page's plain instruction in the classical terminal form of a サ変 verb
+    # (「…届出印を押印す」) instructs as 「押印する」 does; 「押印した」 only tells what was done.
+    found = scan(tmp_path, """口座振替の手続
+依頼書の各欄に必要事項を記入し、口座届出印欄に通帳の届出印を押印す
+昨年度は、依頼書に届出印を押印した。
+""", "page.txt")
+    assert requires(found, "通帳の届出印を押印す")
+    assert not requires(found, "届出印を押印した")
