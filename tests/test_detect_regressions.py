@@ -562,3 +562,22 @@ def test_regression_modality_miss_classical_terminal(tmp_path, ginza):
 """, "page.txt")
     assert requires(found, "通帳の届出印を押印す")
     assert not requires(found, "届出印を押印した")
+
+
+@pytest.mark.nlp
+def test_regression_negation_condition_lacking_seal(tmp_path, ginza):
+    # Kind (with the denied clause): a clause saying the seal is lacking or defective (未押印の,
+    # 押印が漏れている, 押印を欠く, 押印が不鮮明な) describes the documents the office handles; a seal
+    # put on the document to submit, or a seal to affix clearly, stays required.
+    found = scan(tmp_path, """○さくら台市文書規程
+第2条　未押印の書類については、担当者が申請者に連絡しなければならない。
+第3条　押印が漏れている申請書は、補正させなければならない。
+第4条　押印を欠く申請書については、受付を保留するものとする。
+第5条　押印が不鮮明な申請書は、再提出させなければならない。
+第6条　申請者は、押印した申請書を提出しなければならない。
+第7条　申請者は、鮮明に押印しなければならない。
+""")
+    assert [(f.locator, f.modality) for f in found if f.locator in ("第2条", "第3条", "第4条", "第5条")] == [
+        ("第2条", "言及"), ("第3条", "言及"), ("第4条", "言及"), ("第5条", "言及")]
+    assert [(f.locator, f.requires_seal) for f in found if f.locator in ("第6条", "第7条")] == [
+        ("第6条", True), ("第7条", True)]

@@ -490,16 +490,25 @@ class ModalityJudge:
     def _denied(self, tree: _Tree, path: list[int]) -> tuple[int, Cue] | None:
         """The seal's own predicate (the first predicate, or absence noun 無し/なし, of the hit
         and the two words above it) ends in a negation (``denied``: 押印されていない, 押印の
-        ない, 押印しなかった, 「印」無し), unless the main predicate refuses what lacks it
-        (押印のない申請書は受理しない: ``prohibit``, left to the rules after)."""
+        ない, 押印しなかった, 「印」無し) or says the seal is lacking or defective (``lacking``:
+        押印を欠く, 押印が不鮮明な; also the prefix of 未押印), unless the main predicate refuses
+        what lacks it (押印のない申請書は受理しない: ``prohibit``, left to the rules after)."""
+        refused = self._cue("prohibit", tree.tail(path[-1])) is not None
+        # 「未押印の書類」: the seal word's own prefix denies it.
+        prefix = next((c for j in tree.children(path[0]) if tree.tokens[j]["dep"] == "compound"
+                       and (c := self._cue("lacking", tree.tokens[j]["lemma"])) is not None), None)
+        if prefix is not None:
+            return None if refused else (0, prefix)
         for n, i in enumerate(path[:3]):
             absence = tree.tokens[i]["pos"] in ("NOUN", "ADJ") and tree.tokens[i]["lemma"] in _ABSENCE
             if not (tree.is_predicate(i) or absence):
                 continue
-            # The word before is read with it: 「印鑑に相違ない」 affirms.
+            # The word before is read with it: 「印鑑に相違ない」 affirms. 押印を欠く, 押印が不鮮明
+            # な: the predicate itself says the seal is lacking or defective.
             before = tree.tokens[i - 1]["text"] if i > 0 else ""
-            c = self._cue("denied", before + tree.phrase(i))
-            if c is None or self._cue("prohibit", tree.tail(path[-1])) is not None:
+            c = self._cue("denied", before + tree.phrase(i)) or (
+                self._cue("lacking", tree.tokens[i]["lemma"]) if n > 0 else None)
+            if c is None or refused:
                 return None
             return n, c
         return None
