@@ -581,3 +581,16 @@ def test_regression_negation_condition_lacking_seal(tmp_path, ginza):
         ("第2条", "言及"), ("第3条", "言及"), ("第4条", "言及"), ("第5条", "言及")]
     assert [(f.locator, f.requires_seal) for f in found if f.locator in ("第6条", "第7条")] == [
         ("第6条", True), ("第7条", True)]
+
+
+@pytest.mark.nlp
+def test_regression_negation_condition_idioms_in_ない(tmp_path, ginza):
+    # Words ending in ない or なし that deny nothing about the seal: 「この限りでない」 (a proviso
+    # restoring the seal), 「みなす」, 「差し支えない」; the denied clause rule leaves them alone.
+    found = scan(tmp_path, """○さくら台市届出規則
+第2条　届出書には、押印を要しない。ただし、代理人が届け出る場合において、委任状に押印したものを添付するときは、この限りでない。
+第3条　従前の届出書に押印された印鑑は、この規則により届け出た印鑑とみなし、その印影を照合するものとする。
+第4条　申請者は、申請書に押印しても差し支えない。
+第5条　申請者は、書面を提出しなければならない。ただし、第3条の印鑑に関する証明書及び当該申出のために作成された委任状その他の書面については、この限りでない。
+""")
+    assert not any("押印の否定" in f.evidence for f in found), [(f.locator, f.evidence) for f in found]

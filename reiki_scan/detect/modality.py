@@ -503,10 +503,16 @@ class ModalityJudge:
             absence = tree.tokens[i]["pos"] in ("NOUN", "ADJ") and tree.tokens[i]["lemma"] in _ABSENCE
             if not (tree.is_predicate(i) or absence):
                 continue
-            # The word before is read with it: 「印鑑に相違ない」 affirms. 押印を欠く, 押印が不鮮明
-            # な: the predicate itself says the seal is lacking or defective.
-            before = tree.tokens[i - 1]["text"] if i > 0 else ""
-            c = self._cue("denied", before + tree.phrase(i)) or (
+            # An absence word is read with the word before (「印鑑に相違ない」 affirms); another
+            # predicate by its auxiliaries only (みなし is no なし). 押印を欠く, 押印が不鮮明な: the
+            # predicate itself says the seal is lacking or defective.
+            phrase = tree.phrase(i)
+            if absence:
+                c = self._cue("denied", (tree.tokens[i - 1]["text"] if i > 0 else "") + phrase)
+            else:
+                # Whole, for the idioms (この限りでない); and its auxiliaries alone (されていない).
+                c = self._cue("denied", phrase) and self._cue("denied", phrase[len(tree.tokens[i]["text"]):])
+            c = c or (
                 self._cue("lacking", tree.tokens[i]["lemma"]) if n > 0 else None)
             if c is None or refused:
                 return None
