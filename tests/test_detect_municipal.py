@@ -124,10 +124,14 @@ DEV_FIGURES = {
 # other_false_hit 7, register 4, negation_condition 2, office_stamp 2, omission 2). The aggregate
 # was also counted once mid-round, after the first fix (seals listed under a lead that keeps them,
 # which the kind counts pointed at): false hits 17 -> 9; no later change moved it.
+# Scored a sixth time, once, in aggregate, after the denied clause, the register's examination
+# without a subject, the definition of the seal to affix and 「押印す」 (code frozen). Before it:
+# (22, 9, 5), 0.71 / 0.815, category (0.909, 22, 2), required locator (0.545, 22); kinds category 2,
+# register 2, request 2. The requirement found since brings its category with it (0.87).
 TEST_FIGURES = {
     "rows": 235, "files": 32,
-    "tp_fp_fn": (22, 9, 5), "precision": 0.71, "recall": 0.815,
-    "category": (0.909, 22, 2),
+    "tp_fp_fn": (23, 8, 4), "precision": 0.742, "recall": 0.852,
+    "category": (0.87, 23, 2),
     # LABELLING's words for unnumbered text since issue 18 (was 0.66). Scored a fourth time, once, in
     # aggregate, after the locators of guidance pages (headings 見出し, lists ending at the page's next
     # line, items on one line, skip links no title; code frozen): before it, locator (0.699, 206) and
@@ -136,9 +140,9 @@ TEST_FIGURES = {
     # Scored a fifth time, once, in aggregate, with the third detection round and the locators merged
     # (code frozen): required locator 0.591 with the locators alone, 0.5 with detection alone; every
     # other figure as each part scored it.
-    "required_locator": (0.545, 22),
-    "kinds": {"category": {"category": 2}, "heading": {"false_hit": 2}, "modality_miss": {"miss": 3},
+    "required_locator": (0.565, 23),
+    "kinds": {"category": {"category": 3}, "heading": {"false_hit": 2}, "modality_miss": {"miss": 3},
               "negation_condition": {"false_hit": 2}, "omission": {"false_hit": 2},
-              "one_requirement": {"multi": 2}, "register": {"false_hit": 2}, "request": {"miss": 2},
+              "one_requirement": {"multi": 2}, "register": {"false_hit": 1}, "request": {"miss": 1},
               "table_cell": {"false_hit": 1}},
 }

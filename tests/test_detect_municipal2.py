@@ -84,9 +84,12 @@ DEV_FIGURES = {
 # locator (0.6, 15). Scored a second time, once, in aggregate, with the third detection round of
 # the first batch and the locators of guidance pages merged (code frozen): one false hit fewer
 # (15, 14, 4); the catch-all false-hit kind split into named kinds.
+# Scored a fourth time, once, in aggregate, after the denied clause, the register's examination
+# without a subject, the definition of the seal to affix and 「押印す」 (code frozen): one false hit
+# fewer, (15, 14, 4), 0.517 / 0.789 before; negation_condition false hits 2 -> 1.
 TEST_FIGURES = {
     "rows": 159, "files": 17,
-    "tp_fp_fn": (15, 14, 4), "precision": 0.517, "recall": 0.789,
+    "tp_fp_fn": (15, 13, 4), "precision": 0.536, "recall": 0.789,
     "category": (0.6, 15, 1),
     # Scored a third time, once, in aggregate, with the two structure fixes a reviewer's cases asked
     # for (an item cut after 「、」 goes on; an unmarked list's lines are no headings; code frozen):
@@ -94,7 +97,7 @@ TEST_FIGURES = {
     "locator": (0.869, 122),
     "required_locator": (0.467, 15),
     "kinds": {"category": {"category": 6}, "document_procedure": {"false_hit": 1},
-              "modality_miss": {"miss": 4}, "negation_condition": {"false_hit": 2},
+              "modality_miss": {"miss": 4}, "negation_condition": {"false_hit": 1},
               "office_stamp": {"false_hit": 7}, "one_requirement": {"multi": 1},
               "purpose_clause": {"false_hit": 1}, "register": {"false_hit": 2},
               "table_cell": {"false_hit": 1}},
