@@ -72,10 +72,15 @@ def test_grouping_against_the_labelled_families():
     # With issue 17's third detection round and the policy's rules reading the seal's own sentence or
     # form merged (71 rows matched, 127 family pairs): 0.827 and 0.528. The test part, in aggregate
     # (code frozen): 4 of 9 family pairs (12 before: another of its requirement rows is matched).
-    assert got["dev"] == GroupingScore(rows=75, matched=71, pairs_same_family=127, pairs_same_group=81, pairs_both=67)
-    assert got["test"] == GroupingScore(rows=27, matched=22, pairs_same_family=9, pairs_same_group=4, pairs_both=4)
-    assert (round(got["dev"].precision, 3), round(got["dev"].recall, 3)) == (0.827, 0.528)
-    # Every group reads 「requirement → change」 and no two groups read alike (107 groups before).
+    # With the denied clause and 「押印す」 (72 rows matched, 136 family pairs; test 23 matched): recall
+    # 0.528 -> 0.493, precision unchanged: the 口座振替 instruction now found is a requirement of a
+    # family with 9 other matched rows, none of which the grouper puts with it, so its 9
+    # family pairs are all missed. Worse by counting, not by a group that changed.
+    assert got["dev"] == GroupingScore(rows=75, matched=72, pairs_same_family=136, pairs_same_group=81, pairs_both=67)
+    assert got["test"] == GroupingScore(rows=27, matched=23, pairs_same_family=9, pairs_same_group=4, pairs_both=4)
+    assert (round(got["dev"].precision, 3), round(got["dev"].recall, 3)) == (0.827, 0.493)
+    # Every group reads 「requirement → change」 and no two groups read alike (107 groups before; 111
+    # before the denied clause and the register's examination).
     labels = [g.label for g in summarize_groups(scanned)]
-    assert (len(scanned), len(labels), len(set(labels))) == (1003, 111, 111)
+    assert (len(scanned), len(labels), len(set(labels))) == (1003, 110, 110)
     assert all(" → " in label for label in labels)
