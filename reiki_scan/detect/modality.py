@@ -3,7 +3,8 @@
 Works on the plain analyses of :mod:`reiki_scan.detect.nlp` (so tests can build parses by
 hand) and on the cue words of ``patterns/modality.yaml``. The decision, in order:
 
-1. the pattern's role: ``exempt`` -> 免除, ``object`` (a seal named as a thing) -> 言及,
+1. the pattern's role: ``exempt`` -> 免除, ``object`` (a seal named as a thing) -> 言及
+   unless the sentence defines it as the seal to affix (申請書に押す印鑑は、…の印鑑とする -> 義務),
    a heading -> 言及; a mark stamped or printed, not a seal (スタンプを押印, 印刷、押印その他の
    方法) -> 言及;
 2. exemption: the hit's own predicate or one of the next two predicates it depends on
@@ -16,8 +17,12 @@ hand) and on the cue words of ``patterns/modality.yaml``. The decision, in order
 4. reference: the hit modifies a seal noun (押印した印鑑につき, 押印された印影と) -> 言及;
    or its relative clause leads to another hit of the same seal (「押印すべき文書に…押印しなければ
    ならない」: one act, reported once, by the governing hit) -> 言及;
+   the office's handling of a register (its subject an office, or no subject and the act
+   examines: …印影と照合するほか、…審査し) -> 言及;
 5. condition only: the unit's root is 場合/とき, or the hit's own predicate is the relative clause
-   of 場合/とき (印鑑を提出していない場合は、…) -> 言及;
+   of 場合/とき (印鑑を提出していない場合は、…) -> 言及; the seal's own predicate denied or
+   lacking (押印されていない者については, 押印のないもの, 押印しなかったため, 押印を欠く, 未押印の)
+   -> 言及, unless the main predicate refuses what lacks it (…は受理しない);
 6. the main predicate (the root and what follows it): a must cue -> 義務, a may cue -> 任意;
    a unit without predicate (an item listing what to attach) -> 義務; otherwise 言及.
    Before the fallbacks of step 6: the seal as the means of the procedure (押印することで…と
