@@ -13,12 +13,12 @@ hand) and on the cue words of ``patterns/modality.yaml``. The decision, in order
    hit's argument, or marks another argument holding a seal: 「拇印をもって署名に代える」,
    「記名押印をもって署名押印に代える」): a seal remains as an alternative, not an exemption;
 3. the office's seal on what it hands back or issues (…記名押印し、これを申請者に交付する by
-   an office; 還付; 委員会の行う検印を受け) -> 言及; a seal-form box (「印」 beside a name) -> 義務;
+   an office; 還付; 委員会の行う検印を受け) -> 言及; the office's handling of a register (its
+   subject an office, or no subject and the act examines: …印影と照合するほか、…審査し) -> 言及;
+   a seal-form box (「印」 beside a name) -> 義務;
 4. reference: the hit modifies a seal noun (押印した印鑑につき, 押印された印影と) -> 言及;
    or its relative clause leads to another hit of the same seal (「押印すべき文書に…押印しなければ
    ならない」: one act, reported once, by the governing hit) -> 言及;
-   the office's handling of a register (its subject an office, or no subject and the act
-   examines: …印影と照合するほか、…審査し) -> 言及;
 5. condition only: the unit's root is 場合/とき, or the hit's own predicate is the relative clause
    of 場合/とき (印鑑を提出していない場合は、…) -> 言及; the seal's own predicate denied or
    lacking (押印されていない者については, 押印のないもの, 押印しなかったため, 押印を欠く, 未押印の)
