@@ -82,8 +82,13 @@ DEV_FIGURES = {
     # category (0.833, 66, 7), required locator (0.894, 66); kinds category 11, modality_miss 8,
     # one_requirement 7, office_stamp 2, register 2, other_false_hit 2, negation_condition 1,
     # omission 1, request 1. Before the second round: (60, 9, 15), 0.87 / 0.8.
-    "tp_fp_fn": (71, 7, 4), "precision": 0.91, "recall": 0.947,
-    "category": (0.873, 71, 9),
+    # (71, 7, 4), 0.91 / 0.947 before the office's examination written without a subject (…印影と
+    # 照合するほか、…審査し) was read as the register's procedure (negation_condition false_hit 1) and a
+    # guidance page's instruction in the classical terminal form (…を押印す) as one (modality_miss 1).
+    "tp_fp_fn": (72, 6, 3), "precision": 0.923, "recall": 0.96,
+    # (0.873, 71, 9) before the 「押印す」 row was found: labelled 押印, read 印鑑提出 (口座届出印欄に
+    # 通帳使用印を押印: left to the category rules).
+    "category": (0.861, 72, 9),
     # LABELLING's 題名/見出し/制定文/本文 words since issue 18 (was 0.703); 0.872 before a guidance
     # page's headings were 見出し, its 「(1)」 lists ended at its next line of text, items written on one
     # line were told apart and skip links were no title. Of the 43 rows left, 37 are labels that depart
@@ -105,6 +110,7 @@ DEV_FIGURES = {
     # (1), the cut caption 「(印鑑」 (1), 第7条 for the first of two paragraphs (1), a breadcrumb
     # before the page date taken as title (1); 「6.」 items (2)
     # are left as text: a held-out part labels 「1.」 lists 本文.
+    # 0.901 with the third detection round alone; 0.958 with the guidance pages' locators merged.
     "locator": (0.932, 557),
     # 0.901 with the third detection round alone; 0.958 with the guidance pages' locators merged;
     # 0.971 (68) after issue 18's locator round (the scorer's closer pairing alone: 0.971, 68).
@@ -130,10 +136,14 @@ DEV_FIGURES = {
 # other_false_hit 7, register 4, negation_condition 2, office_stamp 2, omission 2). The aggregate
 # was also counted once mid-round, after the first fix (seals listed under a lead that keeps them,
 # which the kind counts pointed at): false hits 17 -> 9; no later change moved it.
+# Scored a sixth time, once, in aggregate, after the denied clause, the register's examination
+# without a subject, the definition of the seal to affix and 「押印す」 (code frozen). Before it:
+# (22, 9, 5), 0.71 / 0.815, category (0.909, 22, 2), required locator (0.545, 22); kinds category 2,
+# register 2, request 2. The requirement found since brings its category with it (0.87).
 TEST_FIGURES = {
     "rows": 235, "files": 32,
-    "tp_fp_fn": (22, 9, 5), "precision": 0.71, "recall": 0.815,
-    "category": (0.909, 22, 2),
+    "tp_fp_fn": (23, 8, 4), "precision": 0.742, "recall": 0.852,
+    "category": (0.87, 23, 2),
     # LABELLING's words for unnumbered text since issue 18 (was 0.66). Scored a fourth time, once, in
     # aggregate, after the locators of guidance pages (headings 見出し, lists ending at the page's next
     # line, items on one line, skip links no title; code frozen): before it, locator (0.699, 206) and
@@ -145,9 +155,9 @@ TEST_FIGURES = {
     # Scored a fifth time, once, in aggregate, with the third detection round and the locators merged
     # (code frozen): required locator 0.591 with the locators alone, 0.5 with detection alone; every
     # other figure as each part scored it.
-    "required_locator": (0.545, 22),
-    "kinds": {"category": {"category": 2}, "heading": {"false_hit": 2}, "modality_miss": {"miss": 3},
+    "required_locator": (0.565, 23),
+    "kinds": {"category": {"category": 3}, "heading": {"false_hit": 2}, "modality_miss": {"miss": 3},
               "negation_condition": {"false_hit": 2}, "omission": {"false_hit": 2},
-              "one_requirement": {"multi": 2}, "register": {"false_hit": 2}, "request": {"miss": 2},
+              "one_requirement": {"multi": 2}, "register": {"false_hit": 1}, "request": {"miss": 1},
               "table_cell": {"false_hit": 1}},
 }

@@ -57,11 +57,15 @@ def test_test_part_aggregate_scores(ginza):
 
 DEV_FIGURES = {
     "rows": 166, "files": 33,
-    "tp_fp_fn": (34, 6, 1), "precision": 0.85, "recall": 0.971,
+    # (34, 6, 1), 0.85 / 0.971 before the rules for a denied seal clause (押印されていない者に
+    # ついては, 押印のないもの, 押印しなかったため, 押印を必要としていない, 「印」無しで), the seal brought
+    # for its own registration and the definition of the seal to affix (…に押す印鑑は、…とする).
+    "tp_fp_fn": (35, 0, 0), "precision": 1.0, "recall": 1.0,
     # The rows found since the baseline bring their categories with them: a seal brought
     # (印鑑を持参, …の印鑑) is labelled 押印 and read 印鑑提出; 記名、押印 / 氏名記入および押印 are
-    # labelled 記名押印 and read 押印 (left to the category rules).
-    "category": (0.618, 34, 2),
+    # labelled 記名押印 and read 押印 (left to the category rules). (0.618, 34, 2) before the
+    # definition of the seal to affix was found: labelled 実印, read 印鑑提出.
+    "category": (0.6, 35, 2),
     # 0.906 and 0.765 before the guidance pages' locators of issue 18 were merged: a page's 「(1)」
     # list now ends at its next line, which cuts an item from its body written below it
     # (「(3)…記入し、」 then 「…押印してもらってください。」) — two rows; a rule keeping a label's body
@@ -75,6 +79,8 @@ DEV_FIGURES = {
     # a held-out part labels them 本文, so they stay text), captions 「1.受付」 over 「(1)」 items
     # labelled 第1項 (3; the first batch labels them as text, tests/test_locators.py), a list of
     # sentences 「4.」 labelled 第4項 (1) and an article number the excerpt lost (1).
+    # Before the denied clause, the registered seal brought and the definition: negation_condition
+    # false_hit 4, other_false_hit 1, register 1, request miss 1, category 13.
     "locator": (0.947, 133),
     "required_locator": (0.824, 34),
     "kinds": {"category": {"category": 13}, "negation_condition": {"false_hit": 4},
@@ -89,9 +95,12 @@ DEV_FIGURES = {
 # locator (0.6, 15). Scored a second time, once, in aggregate, with the third detection round of
 # the first batch and the locators of guidance pages merged (code frozen): one false hit fewer
 # (15, 14, 4); the catch-all false-hit kind split into named kinds.
+# Scored a fourth time, once, in aggregate, after the denied clause, the register's examination
+# without a subject, the definition of the seal to affix and 「押印す」 (code frozen): one false hit
+# fewer, (15, 14, 4), 0.517 / 0.789 before; negation_condition false hits 2 -> 1.
 TEST_FIGURES = {
     "rows": 159, "files": 17,
-    "tp_fp_fn": (15, 14, 4), "precision": 0.517, "recall": 0.789,
+    "tp_fp_fn": (15, 13, 4), "precision": 0.536, "recall": 0.789,
     "category": (0.6, 15, 1),
     # Scored a third time, once, in aggregate, with the two structure fixes a reviewer's cases asked
     # for (an item cut after 「、」 goes on; an unmarked list's lines are no headings; code frozen):
@@ -103,7 +112,7 @@ TEST_FIGURES = {
     "locator": (0.868, 121),
     "required_locator": (0.467, 15),
     "kinds": {"category": {"category": 6}, "document_procedure": {"false_hit": 1},
-              "modality_miss": {"miss": 4}, "negation_condition": {"false_hit": 2},
+              "modality_miss": {"miss": 4}, "negation_condition": {"false_hit": 1},
               "office_stamp": {"false_hit": 7}, "one_requirement": {"multi": 1},
               "purpose_clause": {"false_hit": 1}, "register": {"false_hit": 2},
               "table_cell": {"false_hit": 1}},

@@ -478,3 +478,119 @@ def test_regression_mark_passed_stamp(tmp_path, ginza):
 """)
     assert not requires(found, "検査済の印を押したもの")
     assert requires(found, "申請書に印を押したもの")
+
+
+@pytest.mark.nlp
+def test_regression_negation_condition_denied_clause(tmp_path, ginza):
+    # Kind: a seal whose own predicate is denied (押印されていない, 押印のない, 押印しなかった,
+    # 押印を必要としていない, 「印」なしで) inside a clause that modifies a noun or gives a reason:
+    # the main predicate's duty (整理しなければならない) is not a duty to seal.
+    found = scan(tmp_path, """○さくら台市出勤簿規程
+第2条　課長は、押印されていない職員については、事情を聴いて出勤簿を整理しなければならない。
+第3条　庶務担当者は、押印のないものについて、欠勤の表示をしなければならない。
+第4条　整理者は、出勤簿に押印しなかったため欠勤とされた職員から申出があったときは、訂正することができる。
+第5条　既に押印を必要としていない手続として、証明書の交付の申請がある。
+第6条　従前の印欄のある用紙も「印」なしで受理するものとする。
+第7条　職員は、出勤時に出勤簿に押印しなければならない。
+第8条　押印していない職員は、速やかに出勤簿に押印しなければならない。
+""")
+    for loc in ("第2条", "第3条", "第4条", "第5条", "第6条"):
+        got = [(f.match, f.modality) for f in found if f.locator == loc]
+        assert got and all(m == "言及" for _, m in got), (loc, got)
+    assert {(f.match, f.requires_seal) for f in found if f.locator == "第7条"} == {("押印", True)}
+    # Counter-example: the denied clause names who must seal; the act of the main clause obliges.
+    assert [(f.modality, f.requires_seal) for f in found if f.locator == "第8条"] == [("言及", False), ("義務", True)]
+
+
+@pytest.mark.nlp
+def test_regression_register_seal_brought_for_registration(tmp_path, ginza):
+    # Kind: the seal to be registered, brought with the application (登録を受けようとする団体印鑑を
+    # 持参する), is the register's own procedure; a registered seal to bring is a requirement.
+    found = scan(tmp_path, """○さくら台市団体印鑑規則
+第3条　団体印鑑の登録を受けようとする者は、登録を受けようとする団体印鑑を持参するとともに、申請書により市長に申請しなければならない。
+第4条　代表者は、証明の請求の際に、登録を受けている団体印鑑を持参しなければならない。
+""")
+    assert not any(f.requires_seal for f in found if f.locator == "第3条")
+    assert [(f.match, f.requires_seal) for f in found if f.locator == "第4条"] == [("印鑑を持参", True)]
+
+
+@pytest.mark.nlp
+def test_regression_definition_of_seal_to_affix(tmp_path, ginza):
+    # Kind: a definition of the seal to affix (…の次に押す印鑑は、…登録している個人の印鑑とする)
+    # is a requirement even where no word of sealing other than 押す is written; a seal named as
+    # a thing that the sentence does not define stays a mention.
+    found = scan(tmp_path, """○さくら台市団体印鑑規則
+第3条　団体印鑑登録申請書の代表者の氏名の次に押す印鑑は印鑑条例(平成9年条例第3号)第5条の規定により登録している代表者の個人の印鑑(以下「個人印鑑」という。)とする。
+第5条　押す印鑑は、返還するものとする。
+""")
+    assert [(f.match, f.modality) for f in found if f.locator == "第3条" and f.requires_seal] == [("印鑑", "義務")]
+    assert not any(f.requires_seal for f in found if f.locator == "第5条")
+
+
+@pytest.mark.nlp
+def test_regression_same_as_before_dispensed_by_own_word(tmp_path, ginza):
+    # 「同様とする」 does not take over a seal that is exempt by its own word (押印不要, 押印しない),
+    # but does take over a registration that is abolished (印鑑登録の廃止).
+    found = scan(tmp_path, """○さくら台市届出規則
+第2条　届出書には、届出者が押印しなければならない。押印不要の場合についても、同様とする。
+第3条　届出書には、届出者が押印しなければならない。押印しない場合についても、同様とする。
+""")
+    for needle in ("押印不要の場合", "押印しない場合"):
+        assert {(f.modality, f.requires_seal) for f in found if needle in f.text} == {("免除", False)}, needle
+
+
+@pytest.mark.nlp
+def test_regression_register_office_examines_without_subject(tmp_path, ginza):
+    # Kind: the office's examination of a registration (印影と照合する, 申請書を審査する) written
+    # without a subject is the register's procedure; a resident named as the one who undergoes
+    # the comparison keeps the requirement.
+    found = scan(tmp_path, """○さくら台市団体印鑑規則
+第2条　条例第3条の申請があったときは、団体台帳の記載事項及び代表者の印鑑登録証明書の印影と照合するほか、団体印鑑登録申請書に記載された事項について審査し、その適否を決定するものとする。
+第3条　申請者は、窓口で登録印鑑の印影の照合を受けなければならない。
+""")
+    assert not any(f.requires_seal for f in found if f.locator == "第2条")
+    assert ("印鑑提出", True) in required(found, "照合を受けなければならない")
+
+
+@pytest.mark.nlp
+def test_regression_modality_miss_classical_terminal(tmp_path, ginza):
+    # Kind: a guidance page's plain instruction in the classical terminal form of a サ変 verb
+    # (「…届出印を押印す」) instructs as 「押印する」 does; 「押印した」 only tells what was done.
+    found = scan(tmp_path, """口座振替の手続
+依頼書の各欄に必要事項を記入し、口座届出印欄に通帳の届出印を押印す
+昨年度は、依頼書に届出印を押印した。
+""", "page.txt")
+    assert requires(found, "通帳の届出印を押印す")
+    assert not requires(found, "届出印を押印した")
+
+
+@pytest.mark.nlp
+def test_regression_negation_condition_lacking_seal(tmp_path, ginza):
+    # Kind (with the denied clause): a clause saying the seal is lacking or defective (未押印の,
+    # 押印が漏れている, 押印を欠く, 押印が不鮮明な) describes the documents the office handles; a seal
+    # put on the document to submit, or a seal to affix clearly, stays required.
+    found = scan(tmp_path, """○さくら台市文書規程
+第2条　未押印の書類については、担当者が申請者に連絡しなければならない。
+第3条　押印が漏れている申請書は、補正させなければならない。
+第4条　押印を欠く申請書については、受付を保留するものとする。
+第5条　押印が不鮮明な申請書は、再提出させなければならない。
+第6条　申請者は、押印した申請書を提出しなければならない。
+第7条　申請者は、鮮明に押印しなければならない。
+""")
+    assert [(f.locator, f.modality) for f in found if f.locator in ("第2条", "第3条", "第4条", "第5条")] == [
+        ("第2条", "言及"), ("第3条", "言及"), ("第4条", "言及"), ("第5条", "言及")]
+    assert [(f.locator, f.requires_seal) for f in found if f.locator in ("第6条", "第7条")] == [
+        ("第6条", True), ("第7条", True)]
+
+
+@pytest.mark.nlp
+def test_regression_negation_condition_idioms_in_ない(tmp_path, ginza):
+    # Words ending in ない or なし that deny nothing about the seal: 「この限りでない」 (a proviso
+    # restoring the seal), 「みなす」, 「差し支えない」; the denied clause rule leaves them alone.
+    found = scan(tmp_path, """○さくら台市届出規則
+第2条　届出書には、押印を要しない。ただし、代理人が届け出る場合において、委任状に押印したものを添付するときは、この限りでない。
+第3条　従前の届出書に押印された印鑑は、この規則により届け出た印鑑とみなし、その印影を照合するものとする。
+第4条　申請者は、申請書に押印しても差し支えない。
+第5条　申請者は、書面を提出しなければならない。ただし、第3条の印鑑に関する証明書及び当該申出のために作成された委任状その他の書面については、この限りでない。
+""")
+    assert not any("押印の否定" in f.evidence for f in found), [(f.locator, f.evidence) for f in found]

@@ -20,9 +20,6 @@ from .patterns import SIDE_ROLES, Hit, Pattern, find_hits, load_cues, load_patte
 # requires_seal (CONTRACT.md): an obligation or an allowed/required option obliges a seal;
 # an exemption or a mere mention does not.
 REQUIRES = {"義務": True, "任意": True, "免除": False, "言及": False}
-# An exemption whose parse has the seal words as the object of the exempting predicate
-# (「押印 -obj-> 省略 => 免除」): the seal itself is dispensed with.
-_DISPENSED = re.compile(r"^dep: \S+ -obj-> \S+ => 免除")
 # Every seal word holds 印, 捺, ㊞ or なつ (押なつ, なつ印): most units hold none and skip the
 # full pattern search. The gate is checked against every example at construction.
 GATE = re.compile("[印捺㊞]|なつ")
@@ -87,12 +84,14 @@ class Detector:
         return self._needs_analysis(unit, self.seal_hits(norm(unit.text)))
 
     def _needs_analysis(self, unit: Unit, hits: list[Hit]) -> bool:
-        # A seal named as a thing needs the parse only where the unit may file or send it, or where
-        # a list line (・印鑑, (5)…書類、印鑑を持って) may name one to bring.
+        # A seal named as a thing needs the parse only where the unit may file or send it, define
+        # it as the seal to affix (…に押す印鑑は、…とする), or where a list line (・印鑑, (5)…書類、
+        # 印鑑を持って) may name one to bring.
         return not unit.is_heading and (
             any(h.pattern.role not in PARSE_FREE_ROLES for h in hits)
             or any(h.pattern.role == "object" for h in hits)
-            and (bool(_LIST_ITEM.match(unit.text)) or self.judge.may_file(norm(unit.text))))
+            and (bool(_LIST_ITEM.match(unit.text)) or self.judge.may_file(norm(unit.text))
+                 or self.judge.may_define(norm(unit.text))))
 
     def detect(self, doc: Document, units: list[Unit],
                analyses: Mapping[str, dict] | None = None) -> list[Finding]:
@@ -180,7 +179,7 @@ class Detector:
         (「押印を省略することができる場合についても、同様とする」 stays an exemption; 「印鑑登録の
         変更及び廃止についても」 abolishes a registration, not the seal, and takes the requirement).
         ``judged`` as in :meth:`_fold_acts`, changed in place."""
-        if before is None or any(j[2] is not None and (REQUIRES[j[2].modality] or _DISPENSED.match(j[2].evidence))
+        if before is None or any(j[2] is not None and (REQUIRES[j[2].modality] or j[2].dispensed)
                                  for j in judged):
             return
         cue = self.judge.same_as_before(text)

@@ -3,7 +3,8 @@
 Works on the plain analyses of :mod:`reiki_scan.detect.nlp` (so tests can build parses by
 hand) and on the cue words of ``patterns/modality.yaml``. The decision, in order:
 
-1. the pattern's role: ``exempt`` -> 免除, ``object`` (a seal named as a thing) -> 言及,
+1. the pattern's role: ``exempt`` -> 免除, ``object`` (a seal named as a thing) -> 言及
+   unless the sentence defines it as the seal to affix (申請書に押す印鑑は、…の印鑑とする -> 義務),
    a heading -> 言及; a mark stamped or printed, not a seal (スタンプを押印, 印刷、押印その他の
    方法) -> 言及;
 2. exemption: the hit's own predicate or one of the next two predicates it depends on
@@ -12,12 +13,16 @@ hand) and on the cue words of ``patterns/modality.yaml``. The decision, in order
    hit's argument, or marks another argument holding a seal: 「拇印をもって署名に代える」,
    「記名押印をもって署名押印に代える」): a seal remains as an alternative, not an exemption;
 3. the office's seal on what it hands back or issues (…記名押印し、これを申請者に交付する by
-   an office; 還付; 委員会の行う検印を受け) -> 言及; a seal-form box (「印」 beside a name) -> 義務;
+   an office; 還付; 委員会の行う検印を受け) -> 言及; the office's handling of a register (its
+   subject an office, or no subject and the act examines: …印影と照合するほか、…審査し) -> 言及;
+   a seal-form box (「印」 beside a name) -> 義務;
 4. reference: the hit modifies a seal noun (押印した印鑑につき, 押印された印影と) -> 言及;
    or its relative clause leads to another hit of the same seal (「押印すべき文書に…押印しなければ
    ならない」: one act, reported once, by the governing hit) -> 言及;
 5. condition only: the unit's root is 場合/とき, or the hit's own predicate is the relative clause
-   of 場合/とき (印鑑を提出していない場合は、…) -> 言及;
+   of 場合/とき (印鑑を提出していない場合は、…) -> 言及; the seal's own predicate denied or
+   lacking (押印されていない者については, 押印のないもの, 押印しなかったため, 押印を欠く, 未押印の)
+   -> 言及, unless the main predicate refuses what lacks it (…は受理しない);
 6. the main predicate (the root and what follows it): a must cue -> 義務, a may cue -> 任意;
    a unit without predicate (an item listing what to attach) -> 義務; otherwise 言及.
    Before the fallbacks of step 6: the seal as the means of the procedure (押印することで…と
@@ -51,6 +56,8 @@ PARSE_FREE_ROLES = frozenset({"exempt", "object"})
 _PREDICATE_POS = {"VERB", "ADJ", "AUX"}
 _CLAUSE_DEPS = {"aux", "fixed", "cop", "compound", "mark"}
 _FORMAL_NOUNS = {"もの", "こと", "物", "事"}
+# Nouns and adjectives that deny a thing's presence (押印のない, 「印」無しで).
+_ABSENCE = {"ない", "無い", "無し", "なし"}
 _OPEN = "（(「『[［"
 # 必要ありません, 必要ではない, 必要としない: the necessity denied by what follows the word.
 _NEGATED = re.compile(r"(?:は|が|で|に|と)?(?:な[いく]|ありません|ございません|ではな|でな|しな|せず)")
@@ -66,12 +73,15 @@ _ACT_CATEGORIES = frozenset({"押印", "記名押印", "署名押印", "署名�
 class ModalityResult:
     """``modality`` is one of models.MODALITIES; ``actor``/``target`` are words of the unit
     (``""`` when the parse does not give them); ``evidence`` is one line such as
-    ``dep: 押印 -obj-> 省略 => 免除``."""
+    ``dep: 押印 -obj-> 省略 => 免除``. ``dispensed``: an exemption whose object is the seal
+    itself (押印を省略する, 押印不要, 押印しない, a pattern that is an exemption by its own words),
+    as opposed to one that dispenses with something the seal goes with (印鑑登録の廃止)."""
 
     modality: str
     actor: str = ""
     target: str = ""
     evidence: str = ""
+    dispensed: bool = False
 
 
 class ModalityJudge:
@@ -83,6 +93,11 @@ class ModalityJudge:
             self.cues.setdefault(c.kind, []).append(c)
         # Requests (してください): they ask; they do not make a register's subject an obligation.
         self._request_ids = {c.id for c in cues if c.kind == "must" and ".request." in c.id}
+
+    def may_define(self, text: str) -> bool:
+        """Whether ``text`` (a unit's normalized text) may define the seal to affix (…に押す印鑑
+        は、…とする), so that a seal named as a thing in it needs the parse (:meth:`judge`)."""
+        return self._cue("define_object", text) is not None
 
     def may_file(self, text: str) -> bool:
         """Whether ``text`` (a unit's normalized text) holds a word of filing or sending a seal,
@@ -133,9 +148,14 @@ class ModalityJudge:
         sentences (…押印して提出する。) prescribe.
         ``category``: the hit's category (the office's procedures are told apart by it)."""
         if role == "exempt":
-            return ModalityResult("免除", evidence="pattern: 語自体が免除 => 免除")
+            return ModalityResult("免除", evidence="pattern: 語自体が免除 => 免除", dispensed=True)
         tokens = analysis.get("tokens", [])
         if role == "object":
+            seal_defined = None if is_heading or not tokens else self._defined_object(
+                _Tree(tokens, text, analysis.get("sents", [])), span)
+            if seal_defined is not None:
+                # 「申請書に押す印鑑は、…登録している個人の印鑑とする」: the seal to affix, defined.
+                return seal_defined
             if not self.filed(analysis, span):
                 # A guidance list of what to bring or enter (…の印鑑（朱肉で使用するもの）; 書類、
                 # 印鑑…を持って) names the seal to use; elsewhere a seal named as a thing is a mention.
@@ -167,7 +187,10 @@ class ModalityJudge:
                                   f"dep: {tree.describe(path, min(1, len(path) - 1))} => 言及 (印章でない表示の押印; {mark.id})")
         cue = self._exempt(tree, path, seals)
         if cue is not None:
-            return ModalityResult("免除", actor, target, f"dep: {tree.describe(path, cue[0])} => 免除 ({cue[1].id})")
+            # 押印しない, 押印を省略する, 押印不要, 押印は不要: the seal itself is dispensed with.
+            dispensed = cue[0] == 0 or cue[0] == 1 and tokens[anchor]["dep"] in ("obj", "compound", "nsubj")
+            return ModalityResult("免除", actor, target, f"dep: {tree.describe(path, cue[0])} => 免除 ({cue[1].id})",
+                                  dispensed)
         # The operative clause of the sentence exempts (「押印を要するとされているものについては
         # …押印を省略することができる」): a seal in the clause describing the documents is the
         # exemption's object, not a requirement of its own.
@@ -183,7 +206,7 @@ class ModalityJudge:
                                   f"dep: {tree.describe(path, len(path) - 1)} => 言及 (発行者が交付物に押す印; {issued.id})")
         # The seal whose registration is applied for (登録を受けようとする印鑑を持参し…申請する):
         # the register's object, not a seal to affix.
-        applied = self._registration_applied(tree, path, text[span[0]:span[1]])
+        applied = self._registration_applied(tree, path, text[span[0]:span[1]], tree.covering(span))
         if applied is not None:
             return ModalityResult("言及", actor, target,
                                   f"dep: {tree.describe(path, len(path) - 1)} => 言及 (登録の申請の対象; {applied.id})")
@@ -259,6 +282,13 @@ class ModalityJudge:
                 if cond is not None:
                     return ModalityResult("言及", actor, target,
                                           f"dep: {tree.describe(path, k)} => 言及 (条件節; {cond.id})")
+        denied = self._denied(tree, path)
+        if denied is not None:
+            # 「押印されていない者については…整理しなければならない」「押印のないものについて」
+            # 「押印しなかったため」「「印」無しで受け付ける」: the seal's own predicate denies it;
+            # the main predicate's duty is not to seal.
+            return ModalityResult("言及", actor, target,
+                                  f"dep: {tree.describe(path, denied[0])} => 言及 (押印の否定; {denied[1].id})")
         if role == "document":
             attach = next((i for i in path[1:] if self._cue("attach", tree.phrase(i))), None)
             definition = self._cue("must", norm(text[span[0]:]).rstrip("。"))
@@ -462,6 +492,63 @@ class ModalityJudge:
             return c
         return None
 
+    def _denied(self, tree: _Tree, path: list[int]) -> tuple[int, Cue] | None:
+        """The seal's own predicate (the first predicate, or absence noun 無し/なし, of the hit
+        and the two words above it) ends in a negation (``denied``: 押印されていない, 押印の
+        ない, 押印しなかった, 「印」無し) or says the seal is lacking or defective (``lacking``:
+        押印を欠く, 押印が不鮮明な; also the prefix of 未押印), unless the main predicate refuses
+        what lacks it (押印のない申請書は受理しない: ``prohibit``, left to the rules after)."""
+        refused = self._cue("prohibit", tree.tail(path[-1])) is not None
+        # 「未押印の書類」: the seal word's own prefix denies it.
+        prefix = next((c for j in tree.children(path[0]) if tree.tokens[j]["dep"] == "compound"
+                       and (c := self._cue("lacking", tree.tokens[j]["lemma"])) is not None), None)
+        if prefix is not None:
+            return None if refused else (0, prefix)
+        for n, i in enumerate(path[:3]):
+            absence = tree.tokens[i]["pos"] in ("NOUN", "ADJ") and tree.tokens[i]["lemma"] in _ABSENCE
+            if not (tree.is_predicate(i) or absence):
+                continue
+            # An absence word is read with the word before (「印鑑に相違ない」 affirms); another
+            # predicate by its auxiliaries only (みなし is no なし). 押印を欠く, 押印が不鮮明な: the
+            # predicate itself says the seal is lacking or defective.
+            phrase = tree.phrase(i)
+            if absence:
+                c = self._cue("denied", (tree.tokens[i - 1]["text"] if i > 0 else "") + phrase)
+            else:
+                # Whole, for the idioms (この限りでない); and its auxiliaries alone (されていない).
+                c = self._cue("denied", phrase) and self._cue("denied", phrase[len(tree.tokens[i]["text"]):])
+            c = c or (
+                self._cue("lacking", tree.tokens[i]["lemma"]) if n > 0 else None)
+            if c is None or refused:
+                return None
+            return n, c
+        return None
+
+    def _defined_object(self, tree: _Tree, span: tuple[int, int]) -> ModalityResult | None:
+        """A seal named as a thing (印鑑) that the sentence defines as the seal to affix: its
+        relative clause is an act of affixing (``affix``: 申請書に押す印鑑, 届出書に用いる印), it is
+        the subject of the main predicate, and the rest of the sentence defines it as a seal
+        (``define_seal``: …登録している個人の印鑑とする) -> 義務."""
+        anchor = tree.anchor(span)
+        tok = tree.tokens[anchor]
+        # The subject of the definition: GiNZA may hang a long topic (…に押す印鑑は印鑑登録条例
+        # …の規定により…) under a noun of the predicate, but its は still marks it.
+        if not (tok["dep"] == "nsubj" or tree.marker(anchor) in ("は", "については")) \
+                or self._cue("reference", tok["lemma"]) is None:
+            return None
+        act = next((j for j in tree.children(anchor) if tree.tokens[j]["dep"] == "acl"
+                    and self._cue("affix", tree.tokens[j]["lemma"]) is not None), None)
+        if act is None:
+            return None
+        # To the sentence's 「。」 outside parenthetical notes (「（以下「個人印鑑」という。）」 is
+        # split off as a sentence of its own by the parser).
+        rest = _PAREN_NOTE.sub("", norm(tree.text[tok["end"]:]))
+        c = self._cue("define_seal", rest[:rest.find("。") + 1] if "。" in rest else rest)
+        if c is None:
+            return None
+        path = [act, anchor, tok["head"]]
+        return ModalityResult("義務", evidence=f"dep: {tree.describe(path, 2)} => 義務 (押す印の定義; {c.id})")
+
     def _defined_seal(self, tree: _Tree, path: list[int]) -> tuple[int, Cue] | None:
         """The act's clause modifies a seal noun (印鑑, 印) that is the subject of the main
         predicate, and the rest of the sentence defines it as a seal (…の印鑑とする):
@@ -663,26 +750,43 @@ class ModalityJudge:
         return None if c is None else (clause + 2, c)
 
     def _office_procedure(self, tree: _Tree, path: list[int], category: str, actor: str = "") -> Cue | None:
+        """A seal filed or registered (``category`` 印鑑提出, 実印) in the office's handling of
+        the register: the subject of the hit's clause is an office (``office``), or no subject
+        is written and one of the first three predicates the hit leads to is an office's act of
+        examining (``examine``: 照合, 審査)."""
         if category not in ("印鑑提出", "実印"):
             return None
         # The subject the parse gives the hit's clause (shared by coordinated predicates).
         if actor and self._cue("office", actor) is not None:
             return self._cue("office", actor)
-        for i in path:
-            for j in tree.children(i):
-                if tree.tokens[j]["dep"] == "nsubj":
-                    c = self._cue("office", tree.words(j))
-                    if c is not None:
-                        return c
-        return None
+        subjects = [j for i in path for j in tree.children(i) if tree.tokens[j]["dep"] == "nsubj"]
+        for j in subjects:
+            c = self._cue("office", tree.words(j))
+            if c is not None:
+                return c
+        if subjects or actor:
+            return None
+        # No subject written (「…印影と照合するほか、…申請書に記載されている事項等について審査し」):
+        # comparing impressions and examining an application are the office's acts.
+        predicates = [i for i in path if tree.is_predicate(i)][:3]
+        return next((c for i in predicates if (c := self._cue("examine", tree.tokens[i]["lemma"])) is not None), None)
 
-    def _registration_applied(self, tree: _Tree, path: list[int], hit: str) -> Cue | None:
+    def _registration_applied(self, tree: _Tree, path: list[int], hit: str,
+                              covering: Sequence[int] = ()) -> Cue | None:
         """The seal or form of a registration application (登録を受けようとする印鑑を持参し、
-        …登録の申請をする; 印鑑登録申請書に…申請する; 登録する実印): the register's object."""
+        …登録の申請をする; 印鑑登録申請書に…申請する; 登録する実印): the register's object.
+        ``covering``: the tokens of the hit; when the hit is an act on a seal (「印鑑を持参」),
+        the seal it takes as its object may carry the clause that names it as the one to be
+        registered."""
         anchor = path[0]
-        for j in tree.children(anchor):
-            if tree.tokens[j]["dep"] == "acl":
-                c = self._cue("register_clause", tree.phrase(j))
+        held = [k for k in covering if tree.tokens[k]["dep"] == "obj" and tree.tokens[k]["head"] == anchor]
+        for k in [anchor, *held]:
+            for j in tree.children(k):
+                if tree.tokens[j]["dep"] != "acl":
+                    continue
+                # 「登録する」 (one word) or 「登録を受けようとする」 (the clause's whole subtree).
+                whole = norm(tree.text[tree.tokens[min(tree.subtree(j))]["start"]:tree.tokens[j]["end"]])
+                c = self._cue("register_clause", tree.phrase(j)) or self._cue("register_clause", whole)
                 if c is not None:
                     return c
         if self._cue("register_seal", hit) is None and self._cue("register", hit) is None:
