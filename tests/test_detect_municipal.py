@@ -83,7 +83,10 @@ DEV_FIGURES = {
     # one_requirement 7, office_stamp 2, register 2, other_false_hit 2, negation_condition 1,
     # omission 1, request 1. Before the second round: (60, 9, 15), 0.87 / 0.8.
     "tp_fp_fn": (71, 7, 4), "precision": 0.91, "recall": 0.947,
-    "category": (0.873, 71, 9),
+    # Was (0.873, 71, 9) before the category rules and one requirement, one finding (issue 17, categories):
+    # left are a 収受印 box of a 記載例 (a form's box, not a category) and an agent's own seal brought to a
+    # 印鑑登録 window, labelled 印鑑提出 here and 押印 in the second batch (not forced either way).
+    "category": (0.972, 71, 4),
     # LABELLING's 題名/見出し/制定文/本文 words since issue 18 (was 0.703); 0.872 before a guidance
     # page's headings were 見出し, its 「(1)」 lists ended at its next line of text, items written on one
     # line were told apart and skip links were no title. Of the 43 rows left, 37 are labels that depart
@@ -98,10 +101,11 @@ DEV_FIGURES = {
     "locator": (0.925, 563),
     # 0.901 with the third detection round alone; 0.958 with the guidance pages' locators merged.
     "required_locator": (0.958, 71),
-    "kinds": {"category": {"category": 9}, "document_procedure": {"false_hit": 1},
+    # Was category 9, one_requirement 9.
+    "kinds": {"category": {"category": 2}, "document_procedure": {"false_hit": 1},
               "heading": {"false_hit": 1}, "modality_miss": {"miss": 4},
               "negation_condition": {"false_hit": 1}, "office_stamp": {"false_hit": 2},
-              "omission": {"false_hit": 1}, "one_requirement": {"multi": 9},
+              "omission": {"false_hit": 1}, "one_requirement": {"multi": 4},
               "trap_word": {"false_hit": 1}},
 }
 # Scored once, at the end of the work on issue 17 (2026-12-07), after the code was frozen; scored
@@ -122,7 +126,11 @@ DEV_FIGURES = {
 TEST_FIGURES = {
     "rows": 235, "files": 32,
     "tp_fp_fn": (22, 9, 5), "precision": 0.71, "recall": 0.815,
-    "category": (0.909, 22, 2),
+    # Scored a sixth time, once, in aggregate, after the category rules and one requirement, one finding
+    # (code frozen): was (0.909, 22, 2), kinds category 2. One sentence more disagrees; the test part
+    # is not read row by row, so which rule (or which labelling convention the two batches do not
+    # share) is not known.
+    "category": (0.864, 22, 2),
     # LABELLING's words for unnumbered text since issue 18 (was 0.66). Scored a fourth time, once, in
     # aggregate, after the locators of guidance pages (headings 見出し, lists ending at the page's next
     # line, items on one line, skip links no title; code frozen): before it, locator (0.699, 206) and
@@ -132,7 +140,7 @@ TEST_FIGURES = {
     # (code frozen): required locator 0.591 with the locators alone, 0.5 with detection alone; every
     # other figure as each part scored it.
     "required_locator": (0.545, 22),
-    "kinds": {"category": {"category": 2}, "heading": {"false_hit": 2}, "modality_miss": {"miss": 3},
+    "kinds": {"category": {"category": 3}, "heading": {"false_hit": 2}, "modality_miss": {"miss": 3},
               "negation_condition": {"false_hit": 2}, "omission": {"false_hit": 2},
               "one_requirement": {"multi": 2}, "register": {"false_hit": 2}, "request": {"miss": 2},
               "table_cell": {"false_hit": 1}},
