@@ -43,9 +43,7 @@ class Pattern:
     that suppresses overlapping hits and is never reported). ``role``: how modality is
     decided (see ``patterns/seal.yaml``). ``applies_to``: for ``role == "context"``, the
     categories of the unit's other hits that take this pattern's category, except the hits of the
-    patterns in ``exclude`` (ids). ``owns_act``: the
-    seal this pattern names (実印, 登録印, お届け印 …), as the object of a seal act of the same
-    sentence (実印を押印), makes one requirement with it: one finding, of this category.
+    patterns in ``exclude`` (ids).
     For ``role == "category"``: ``regex`` is searched in the requirement's seal phrase (the seal
     noun with its modifiers, from the parse) and ``governor``, when set, must match the lemma of
     the predicate that seal noun depends on (``""`` when it depends on none: a line of a list)."""
@@ -61,7 +59,6 @@ class Pattern:
     counter_examples: tuple[str, ...] = ()
     source: str = ""
     file: str = ""
-    owns_act: bool = False
     exclude: tuple[str, ...] = ()
     governor: re.Pattern | None = None
 
@@ -178,7 +175,7 @@ def _load_all(directory: Path | None) -> tuple[list[Pattern], list[Cue], list[st
                 regex=_compile(entry, path), role=role, priority=int(entry.get("priority", 0)),
                 applies_to=tuple(entry.get("applies_to", ())),
                 examples=tuple(entry["examples"]), counter_examples=tuple(entry.get("counter_examples", ())),
-                source=entry["source"], file=path.name, owns_act=bool(entry.get("owns_act", False)),
+                source=entry["source"], file=path.name,
                 exclude=tuple(entry.get("exclude", ())),
                 governor=_compile({"id": entry["id"], "pattern": entry["governor"]}, path) if "governor" in entry else None,
             ))
