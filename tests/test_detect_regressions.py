@@ -235,6 +235,26 @@ def test_regression_category_name_written_and_sealed(tmp_path, ginza):
 
 
 @pytest.mark.nlp
+def test_regression_category_name_or_signature_and_own_seal(tmp_path, ginza):
+    # The kinds the national audit found (NATIONAL_AUDIT.md), on our own sentences: 自署し、自己の印を
+    # 押す is 署名押印; 記名して認印を押す and 記名させ、かつ、印を押させる are 記名押印. A sentence that
+    # offers 署名又は記名押印 to one person keeps another person's 記名押印 as it is; two documents of
+    # a list (a sealed 委任状 and a certificate) are two requirements.
+    found = scan(tmp_path, """○さくら台市届出規則
+第1条　届出人は、届書に自署し、自己の印を押さなければならない。
+第2条　受取人は、受領書に記名して認印を押さなければならない。
+第3条　管理者は、立会人に記名させ、かつ、印を押させなければならない。
+第4条　管理者は、立会人には署名又は記名押印をさせ、封筒の裏面に記名押印しなければならない。
+第5条　代理人は、記名及び押印をした委任状と、押印した印鑑に係る印鑑登録証明書を提出しなければならない。
+""")
+    rows = [(f.locator, f.match, f.category) for f in found if f.requires_seal]
+    assert rows == [("第1条", "自署し、自己の印を押さ", "署名押印"), ("第2条", "記名して認印を押", "記名押印"),
+                    ("第3条", "記名させ、かつ、印を押", "記名押印"), ("第4条", "署名又は記名押印", "署名又は記名押印"),
+                    ("第4条", "記名押印", "記名押印"), ("第5条", "記名及び押印", "記名押印"),
+                    ("第5条", "印鑑登録証明書", "印鑑証明")]
+
+
+@pytest.mark.nlp
 def test_regression_category_signature_with_a_substitute(tmp_path, ginza):
     # 署名 asked for, with 記名 and 押印 as its substitute: 署名又は記名押印 (the seal is one option).
     found = scan(tmp_path, """○さくら台市申込みの案内

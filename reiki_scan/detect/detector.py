@@ -219,10 +219,16 @@ class Detector:
                 k = group[k]
             return k
 
+        # A group holds one seal verb at most: two acts joined through a seal they both name
+        # (押印した印鑑に係る証明書) are still two requirements.
+        acts = [parse.has_act((j[3], j[4])) for j in live]
         for a in range(len(live)):
             for b in range(a + 1, len(live)):
-                if root(a) != root(b) and parse.linked((live[a][3], live[a][4]), (live[b][3], live[b][4])):
-                    group[root(b)] = root(a)
+                ra, rb = root(a), root(b)
+                if ra != rb and not (acts[ra] and acts[rb]) \
+                        and parse.linked((live[a][3], live[a][4]), (live[b][3], live[b][4])):
+                    group[rb] = ra
+                    acts[ra] = acts[ra] or acts[rb]
         components: dict[int, list[list]] = {}
         for k, j in enumerate(live):
             components.setdefault(root(k), []).append(j)

@@ -137,6 +137,9 @@ class RequirementParse:
             t = self.tokens[i]
             if t["head"] == i or t["dep"] not in _LINK_DEPS:
                 return False
+            if i not in cover and self._list_member(i) and not self.is_seal_noun(i):
+                # Another document of a list (委任状と、…印鑑登録証明書): a requirement of its own.
+                return False
             i = t["head"]
             if i in heads:
                 return True
