@@ -322,7 +322,9 @@ class Finding:
 
     ``start``/``end``: half-open offsets of ``match`` in the document text.
     ``pattern``: id of the pattern (``patterns/*.yaml``) that matched, e.g.
-    ``seal.kimei_ouin.v1``. ``actor`` / ``target``: who must seal and on what document,
+    ``seal.kimei_ouin.v1``; ``patterns``: every pattern id that produced the finding, ``pattern``
+    first (one requirement whose seal words several patterns found, 「登録してある印鑑を押印」, is one
+    finding: ``("seal.todokede_inkan.v1", "seal.ouin.v1")``); never empty once built. ``actor`` / ``target``: who must seal and on what document,
     from the dependency parse (``""`` when not found). ``evidence``: one line on how the
     modality was decided (dependency path or pattern).
     ``name_field``: for a seal box of a form (「印」, 「㊞」, 「(印)」 …), the name field it
@@ -374,8 +376,13 @@ class Finding:
     note: str = ""
     proposal_reason: str = ""
     policy_trace: tuple[tuple[str, bool, str], ...] = ()
+    patterns: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
+        # A finding built without ``patterns`` (a form's box, a proviso, an older workspace) came
+        # from ``pattern`` alone; read back from JSON the ids are a list.
+        if not self.patterns or not isinstance(self.patterns, tuple):
+            object.__setattr__(self, "patterns", tuple(self.patterns) or (self.pattern,))
         # Read back from JSON (the workspace, findings.jsonl) the trace is lists: make it equal again.
         if not isinstance(self.policy_trace, tuple) or any(not isinstance(t, tuple) for t in self.policy_trace):
             object.__setattr__(self, "policy_trace", tuple(tuple(t) for t in self.policy_trace))
@@ -393,7 +400,7 @@ class Finding:
         """The contract fields first, then the extra fields this tool adds."""
         d = {k: getattr(self, k) for k in self.CONTRACT_FIELDS}
         d.update(
-            pattern=self.pattern, proposal=self.proposal, actor=self.actor,
+            pattern=self.pattern, patterns=list(self.patterns), proposal=self.proposal, actor=self.actor,
             target=self.target, evidence=self.evidence, national_basis=self.national_basis,
             name_field=self.name_field, form_of=self.form_of, note=self.note,
             proposal_reason=self.proposal_reason,

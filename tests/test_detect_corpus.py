@@ -40,7 +40,13 @@ def test_gold_scores(gold_run):
         ("toyooka_e764RG00000054_inkan_kisoku.txt", "第2条第1項")]
     assert round(report.overall.recall, 3) == 0.98 and report.overall.precision == 1.0
     assert report.strict_precision == 1.0
-    assert (report.category_agreement, report.category_pairs, report.category_multi) == (1.0, 50, 5)
+    # Was (1.0, 50, 5). One requirement, one finding, of its most specific seal (issue 17): two
+    # sentences that were multi-category now have one category, which the shared gold does not
+    # share: it labels 「登録してある印鑑を押印しなければならない」 (王寺町) and 「当該登記所に提出している
+    # 印鑑を押印したもの」 (各種法人等登記規則) 押印, where LABELLING.md (実印: 「登録した印鑑」 of a
+    # person; 印鑑提出: a 届出印), issue 17 and the municipal labels give 実印 and 印鑑提出. The labels
+    # are not edited.
+    assert (report.category_agreement, report.category_pairs, report.category_multi) == (0.96, 50, 3)
     # 86 of 90: the four misses are the 王寺町 excerpt, whose article headings were cut off
     # (its gold says 条番号不明 or was worked out from outside the excerpt).
     assert (round(report.locator_agreement, 3), report.locator_pairs) == (0.956, 90)
@@ -48,7 +54,8 @@ def test_gold_scores(gold_run):
     assert len(report.locator_mismatches) == 4
     assert report.locator_agreement >= 0.95
     assert (report.unlabelled, len(report.unlabelled_true)) == (12, 0)
-    assert len(findings) == 134
+    # Was 134: ten seal words were merged into the requirement they belong to (issue 17).
+    assert len(findings) == 124
     # Floors of the task, kept explicit beside the exact figures.
     assert report.overall.recall >= 0.98 and report.overall.precision >= 0.95 and report.category_agreement >= 0.95
 

@@ -7,7 +7,7 @@ import re
 from functools import lru_cache
 from typing import Any
 from pathlib import Path
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from .. import ids
 from ..models import Document, Finding, Provision, Unit
@@ -15,7 +15,8 @@ from ..textnorm import Normalized, normalize, norm
 from .modality import PARSE_FREE_ROLES, ModalityJudge
 from .nlp import analyze_texts
 from .modality import ModalityResult
-from .patterns import SIDE_ROLES, Hit, Pattern, find_hits, load_cues, load_patterns, select_hits
+from .patterns import SIDE_ROLES, Hit, Pattern, find_hits, load_cues, load_patterns, load_specificity, select_hits
+from .requirement import RequirementParse
 
 # requires_seal (CONTRACT.md): an obligation or an allowed/required option obliges a seal;
 # an exemption or a mere mention does not.
@@ -49,6 +50,9 @@ class Detector:
         self.patterns = list(patterns) if patterns is not None else load_patterns(patterns_dir)
         self.contexts = [p for p in self.patterns if p.role == "context"]
         self.provisos = [p for p in self.patterns if p.role == "proviso"]
+        self.category_rules = [p for p in self.patterns if p.role == "category"]
+        order = load_specificity(patterns_dir)
+        self._rank = {c: n for n, c in enumerate(order)}
         self.judge = ModalityJudge(load_cues(patterns_dir))
         self.gated = all(GATE.search(norm(ex)) for p in self.patterns if not p.is_trap
                          and p.role not in SIDE_ROLES for ex in p.examples)
@@ -119,12 +123,12 @@ class Detector:
         # asked for a seal.
         required_before: dict[int, tuple[ModalityResult, str]] = {}
         for u, found, n in per_unit:
-            recategorize = self._contexts(n.text)
             analysis = analyses.get(u.text, {})
             lead = None if u.is_heading else _lead(doc, u, parents)
+            recategorize = self._contexts(n.text, lead or ())
             in_form = doc.doc_kind == "様式" or _in_style(doc, u, parents)
             normative = doc.doc_kind in _NORMATIVE_KINDS and not in_form
-            judged: list[list[Any]] = []  # [hit, category, result or None, start, end]
+            judged: list[list[Any]] = []  # [hit, category, result or None, start, end, other pattern ids]
             for h in found:
                 same_seal = [(o.start, o.end) for o in found
                              if o is not h and o.pattern.category == h.pattern.category]
@@ -141,14 +145,16 @@ class Detector:
                     result = self.judge.judge(analysis, n.text, (h.start, h.end), h.pattern.role,
                                               u.is_heading, same_seal, seals, lead, category, in_form,
                                               normative)
-                judged.append([h, category, result, h.start, h.end])
-            self._fold_acts(judged, analysis, n.text)
+                judged.append([h, category, result, h.start, h.end, []])
+            parse = RequirementParse(analysis)
+            self._merge_requirements(judged, parse)
+            self._categorize(judged, parse, n.text)
             leaf = id(doc.leaf_at(u.start))
             self._same_as_before(judged, n.text, required_before.get(leaf))
             asked = next(((j[2], j[1]) for j in judged if j[2] is not None and REQUIRES[j[2].modality]), None)
             if asked is not None:
                 required_before[leaf] = asked
-            for h, category, result, hs, he in judged:
+            for h, category, result, hs, he, merged in judged:
                 if result is None:
                     continue
                 s, e = n.to_source(hs, he)
@@ -163,7 +169,7 @@ class Detector:
                     start=u.start + s, end=u.start + e,
                     category=category,
                     requires_seal=REQUIRES[result.modality], modality=result.modality,
-                    pattern=h.pattern.id,
+                    pattern=h.pattern.id, patterns=(h.pattern.id, *merged),
                     source_ref=block.source_ref if block is not None else u.source_ref,
                     unit_start=u.start, actor=result.actor, target=result.target,
                     evidence=result.evidence,
@@ -178,7 +184,7 @@ class Detector:
         its seal words when none of them asks for a seal by itself or is itself dispensed with
         (「押印を省略することができる場合についても、同様とする」 stays an exemption; 「印鑑登録の
         変更及び廃止についても」 abolishes a registration, not the seal, and takes the requirement).
-        ``judged`` as in :meth:`_fold_acts`, changed in place."""
+        ``judged`` as in :meth:`_merge_requirements`, changed in place."""
         if before is None or any(j[2] is not None and (REQUIRES[j[2].modality] or j[2].dispensed)
                                  for j in judged):
             return
@@ -192,34 +198,85 @@ class Detector:
                 j[2] = ModalityResult(result.modality, j[2].actor, j[2].target,
                                       f"same_as: 前の文と同様とする => {result.modality} ({cue.id})")
 
-    def _fold_acts(self, judged: list[list], analysis: dict, text: str) -> None:
-        """One requirement, one finding: a seal act (押印, 押す) whose object is a named seal
-        of a pattern with ``owns_act`` (実印を押印, お届け印を押印) is folded into that seal's
-        finding, whose match then spans both; the act's entry becomes ``None``. ``judged``
-        holds ``[hit, category, result, start, end]`` (normalized offsets), changed in place."""
-        owners = [j for j in judged if j[0].pattern.owns_act and j[2] is not None]
-        if not owners or not analysis.get("tokens"):
+    def _merge_requirements(self, judged: list[list], parse: RequirementParse) -> None:
+        """One requirement, one finding: seal words one of which depends on the other in the
+        parse (:meth:`RequirementParse.linked`: 実印を押印, 登録してある印鑑を押印, 訂正印(代表者印),
+        登記印及び登録印) become one finding whose match spans them, of the most specific category
+        among them (``specificity`` of the pattern data; a seal named only as a thing, role
+        ``object``, gives no category), keeping every pattern id. The modality is the act's (the
+        seal verb governs the requirement), else the first requiring word's; a word judged
+        otherwise (免除, or asked in another way) stays a finding of its own. ``judged`` holds
+        ``[hit, category, result, start, end, other pattern ids]`` (normalized offsets), changed in
+        place: a merged entry's result becomes ``None``."""
+        live = [j for j in judged if j[2] is not None]
+        if len(live) < 2 or not parse.tokens:
             return
-        for act in judged:
-            h = act[0]
-            if h.pattern.role != "act" or h.pattern.category != "押印" or h.pattern.owns_act or act[2] is None:
+        group = list(range(len(live)))
+
+        def root(k: int) -> int:
+            while group[k] != k:
+                k = group[k]
+            return k
+
+        # A group holds one seal verb at most: two acts joined through a seal they both name
+        # (押印した印鑑に係る証明書) are still two requirements.
+        acts = [parse.has_act((j[3], j[4])) for j in live]
+        for a in range(len(live)):
+            for b in range(a + 1, len(live)):
+                ra, rb = root(a), root(b)
+                if ra != rb and not (acts[ra] and acts[rb]) \
+                        and parse.linked((live[a][3], live[a][4]), (live[b][3], live[b][4])):
+                    group[rb] = ra
+                    acts[ra] = acts[ra] or acts[rb]
+        components: dict[int, list[list]] = {}
+        for k, j in enumerate(live):
+            components.setdefault(root(k), []).append(j)
+        for members in components.values():
+            asking = [j for j in members if REQUIRES[j[2].modality]]
+            if len(members) < 2 or not asking:
                 continue
-            owner = next((o for o in owners if o is not act and o[2].modality == act[2].modality
-                          and self.judge.governs(analysis, text, (o[3], o[4]), (act[3], act[4]))), None)
-            if owner is None:
+            lead = next((j for j in asking if j[0].pattern.role == "act" and parse.has_act((j[3], j[4]))), asking[0])
+            result = lead[2]
+            one = [j for j in members if j[2].modality in (result.modality, "言及")]
+            if len(one) < 2:
                 continue
-            # The other named seals of the same act are its alternatives (実印、登録印又は銀行印
-            # の押印): one requirement too, reported with the first.
-            alike = [o for o in owners if o is not owner and o[2] is not None
-                     and o[2].modality == act[2].modality
-                     and self.judge.governs(analysis, text, (o[3], o[4]), (act[3], act[4]))]
-            for o in [owner] + alike:
-                owner[3], owner[4] = min(owner[3], o[3], act[3]), max(owner[4], o[4], act[4])
-            for o in alike:
-                o[2] = None
-            r = owner[2]
-            owner[2] = ModalityResult(r.modality, r.actor, r.target, f"{r.evidence}; 押す行為と一つの要件 ({h.pattern.id})")
-            act[2] = None
+            naming = [j for j in one if j[0].pattern.role != "object"] or one
+            keep = min(naming, key=lambda j: (self._rank.get(j[1], len(self._rank)), j[3]))
+            others = [j for j in one if j is not keep]
+            keep[3], keep[4] = min(j[3] for j in one), max(j[4] for j in one)
+            ids = [j[0].pattern.id for j in others]
+            keep[5] = [*keep[5], *(i for j in others for i in (j[0].pattern.id, *j[5]))]
+            keep[2] = ModalityResult(result.modality, result.actor, result.target,
+                                     f"{result.evidence}; 一つの要件 ({', '.join(ids)})")
+            for j in others:
+                j[2] = None
+
+    def _categorize(self, judged: list[list], parse: RequirementParse, text: str) -> None:
+        """The category rules (role ``category``) on each requiring entry of ``judged``: the first
+        rule that applies to its category and matches the words of the seal it requires
+        (:meth:`RequirementParse.seal_noun`, :meth:`~RequirementParse.phrase`) and the predicate
+        that seal depends on (:meth:`~RequirementParse.governor`) gives its category (「鹿島市に
+        登録してある印鑑」: 実印; 「印鑑を持参」: 押印). Run after the modality is judged, so a
+        category rule never changes a modality. ``judged`` as in :meth:`_merge_requirements`."""
+        if not self.category_rules or not parse.tokens:
+            return
+        for j in judged:
+            if j[2] is None or not REQUIRES[j[2].modality]:
+                continue
+            rules = [r for r in self.category_rules if j[1] in r.applies_to and j[0].pattern.id not in r.exclude]
+            if not rules:
+                continue
+            noun = parse.seal_noun((j[3], j[4]))
+            if noun is None:
+                continue
+            words, governor = parse.phrase(noun, text), parse.governor(noun)
+            rule = next((r for r in rules if r.regex.search(words)
+                         and (r.governor is None or r.governor.search(governor))), None)
+            if rule is not None:
+                j[1] = rule.category
+                r = j[2]
+                j[2] = ModalityResult(r.modality, r.actor, r.target,
+                                      f"{r.evidence}; 区分: 「{words}」 => {rule.category} ({rule.id})")
 
     def _proviso(self, doc: Document, unit: Unit, unit_findings: list[Finding], key: str,
                  occurrences: dict[tuple[str, str], int]) -> list[Finding]:
@@ -258,11 +315,13 @@ class Detector:
             break
         return out
 
-    def _contexts(self, text: str) -> dict[str, Pattern]:
-        """Category -> the context rule of ``text`` that recategorizes it (first wins)."""
+    def _contexts(self, text: str, lead: Sequence[str] = ()) -> dict[str, Pattern]:
+        """Category -> the context rule of ``text`` (normalized), or of the ``lead`` of the list
+        it is an item of, that recategorizes it (first wins): the items under 「公印を押印する文書は、
+        次のとおりです。」 are sealed with that 公印."""
         out: dict[str, Pattern] = {}
         for c in self.contexts:
-            if c.regex.search(text):
+            if c.regex.search(text) or any(c.regex.search(norm(line)) for line in lead):
                 for cat in c.applies_to:
                     out.setdefault(cat, c)
         return out

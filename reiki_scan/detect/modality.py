@@ -800,18 +800,6 @@ class ModalityJudge:
                     return c
         return None
 
-    def governs(self, analysis: dict, text: str, child: tuple[int, int], head: tuple[int, int],
-                steps: int = 3) -> bool:
-        """Whether the word at ``child`` depends on the word at ``head`` (within ``steps``
-        arcs up the tree): 「実印を押印」 — 実印 -obj-> 押印."""
-        tokens = analysis.get("tokens", [])
-        if not tokens:
-            return False
-        tree = _Tree(tokens, text, analysis.get("sents", []))
-        heads = set(tree.covering(head))
-        path = tree.path(tree.anchor(child))
-        return any(i in heads for i in path[1:steps + 1])
-
     def _topic(self, tree: _Tree, path: list[int]) -> tuple[int, Cue] | None:
         for n, i in enumerate(path[1:4], 1):
             c = self._cue("topic", tree.tokens[i]["text"])

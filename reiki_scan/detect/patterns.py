@@ -24,9 +24,10 @@ from ..errors import PatternDataError
 from ..models import CATEGORIES
 
 TRAP = "trap"
-ROLES = ("act", "document", "object", "box", "exempt", "context", "proviso")
-# Roles that are not searched with the seal patterns (see Detector): context rules and provisos.
-SIDE_ROLES = ("context", "proviso")
+ROLES = ("act", "document", "object", "box", "exempt", "context", "proviso", "category")
+# Roles that are not searched with the seal patterns (see Detector): context rules, provisos and
+# category rules (run on a requirement's seal phrase in the parse, not on the unit text).
+SIDE_ROLES = ("context", "proviso", "category")
 CUE_KINDS = ("must", "may", "exempt", "condition", "reference", "attach", "target", "means",
              "operative_exempt", "need", "issued", "office", "register",
              "lead_define", "lead_keep", "lead_exempt", "topic", "declare", "register_seal", "register_apply", "register_clause", "item_require", "tally", "own_request", "issued_seal", "lead_require", "lead_may", "hand_over", "return", "issuer", "receive", "mark", "printing", "restrict", "means_clause", "own_must", "topic_marker", "purpose", "lead_names", "lead_act", "except_root", "same_as", "file_seal", "lead_services",
@@ -43,9 +44,10 @@ class Pattern:
     that suppresses overlapping hits and is never reported). ``role``: how modality is
     decided (see ``patterns/seal.yaml``). ``applies_to``: for ``role == "context"``, the
     categories of the unit's other hits that take this pattern's category, except the hits of the
-    patterns in ``exclude`` (ids). ``owns_act``: the
-    seal this pattern names (実印, 登録印, お届け印 …), as the object of a seal act of the same
-    sentence (実印を押印), makes one requirement with it: one finding, of this category."""
+    patterns in ``exclude`` (ids).
+    For ``role == "category"``: ``regex`` is searched in the requirement's seal phrase (the seal
+    noun with its modifiers, from the parse) and ``governor``, when set, must match the lemma of
+    the predicate that seal noun depends on (``""`` when it depends on none: a line of a list)."""
 
     id: str
     label: str
@@ -58,8 +60,8 @@ class Pattern:
     counter_examples: tuple[str, ...] = ()
     source: str = ""
     file: str = ""
-    owns_act: bool = False
     exclude: tuple[str, ...] = ()
+    governor: re.Pattern | None = None
 
     @property
     def is_trap(self) -> bool:
@@ -144,16 +146,18 @@ def _yaml_files(directory: Path) -> list[Path]:
     return sorted(p for p in directory.glob("*.yaml") if p.is_file())
 
 
-def _load_all(directory: Path | None) -> tuple[list[Pattern], list[Cue]]:
+def _load_all(directory: Path | None) -> tuple[list[Pattern], list[Cue], list[str]]:
     directory = Path(directory) if directory is not None else data_dir("patterns")
     schema = _schema(directory.resolve())
     patterns: list[Pattern] = []
     cues: list[Cue] = []
+    specificity: list[str] = []
     seen: dict[str, Path] = {}
     for path in _yaml_files(directory):
         data = _read(path, schema)
         if data is None:
             continue
+        specificity.extend(c for c in data.get("specificity", []) if c not in specificity)
         for entry in data.get("patterns", []) + data.get("cues", []):
             if entry["id"] in seen:
                 raise PatternDataError(
@@ -163,17 +167,18 @@ def _load_all(directory: Path | None) -> tuple[list[Pattern], list[Cue]]:
             seen[entry["id"]] = path
         for entry in data.get("patterns", []):
             role = entry.get("role", "act")
-            if role == "context" and not entry.get("applies_to"):
+            if role in ("context", "category") and not entry.get("applies_to"):
                 raise PatternDataError(
-                    f"entry {entry['id']}: role context には applies_to が必要です", path=str(path)
+                    f"entry {entry['id']}: role {role} には applies_to が必要です", path=str(path)
                 )
             patterns.append(Pattern(
                 id=entry["id"], label=entry["label"], category=entry["category"],
                 regex=_compile(entry, path), role=role, priority=int(entry.get("priority", 0)),
                 applies_to=tuple(entry.get("applies_to", ())),
                 examples=tuple(entry["examples"]), counter_examples=tuple(entry.get("counter_examples", ())),
-                source=entry["source"], file=path.name, owns_act=bool(entry.get("owns_act", False)),
+                source=entry["source"], file=path.name,
                 exclude=tuple(entry.get("exclude", ())),
+                governor=_compile({"id": entry["id"], "pattern": entry["governor"]}, path) if "governor" in entry else None,
             ))
         for entry in data.get("cues", []):
             cues.append(Cue(
@@ -185,7 +190,7 @@ def _load_all(directory: Path | None) -> tuple[list[Pattern], list[Cue]]:
         raise PatternDataError(
             "押印パターンが一つもありません。patterns/ に seal.yaml を置いてください", path=str(directory)
         )
-    return patterns, cues
+    return patterns, cues, specificity
 
 
 def load_patterns(directory: Path | None = None) -> list[Pattern]:
@@ -202,6 +207,15 @@ def load_cues(directory: Path | None = None) -> list[Cue]:
 
     Raises :class:`~reiki_scan.errors.PatternDataError` as :func:`load_patterns` does."""
     return _load_all(directory)[1]
+
+
+def load_specificity(directory: Path | None = None) -> list[str]:
+    """The seal categories from the most specific to the least (``specificity`` of
+    ``directory/*.yaml``): the findings of one requirement take the most specific category
+    among them (登録した印鑑を押印: 実印 over 押印). A category missing from it ranks last.
+
+    Raises :class:`~reiki_scan.errors.PatternDataError` as :func:`load_patterns` does."""
+    return _load_all(directory)[2]
 
 
 def find_hits(patterns: Iterable[Pattern], text: str) -> list[Hit]:

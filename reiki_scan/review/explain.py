@@ -131,7 +131,8 @@ def explain(f: Finding, findings: Iterable[Finding], decisions: Iterable[StoredD
         f"ファイル: {f.file}（{f.title}・{f.doc_kind}）",
         f"位置: {f.locator}",
         f"条文: {highlighted(f)}",
-        f"パターン: {f.pattern}（{_pattern_labels().get(f.pattern, '定義なし')}）　区分: {f.category}",
+        "パターン: " + "、".join(f"{p}（{_pattern_labels().get(p, '定義なし')}）" for p in f.patterns)
+        + f"　区分: {f.category}",
         "構文解析:",
         f"  支配する述語: {predicate(f) or _NONE}",
         f"  様相: {f.modality}（押印の要求: {'あり' if f.requires_seal else 'なし'}）",
