@@ -512,6 +512,11 @@ class ModalityJudge:
         phrase = norm(tree.text[tree.tokens[clause]["start"]:tree.tokens[end]["end"]])
         return self._cue("must", phrase)
 
+    def from_lead(self, lead: Sequence[str] | None) -> ModalityResult | None:
+        """The modality a list's ``lead`` (its sentences, nearest first) gives a verbless item,
+        or ``None`` when the lead gives none (no actor or target: the item has no parse)."""
+        return self._from_lead(lead, "", "")
+
     def _from_lead(self, lead: Sequence[str] | None, actor: str, target: str,
                    tree: _Tree | None = None, path: Sequence[int] = ()) -> ModalityResult | None:
         """The modality a list's lead gives its items: the documents to seal (公印を押印する文書は、

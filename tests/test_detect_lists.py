@@ -1,0 +1,77 @@
+"""Regression tests for seals listed without a verb and for sentences that keep a seal (issue
+17, third batch): one test per kind of error seen on ``tests/data/municipal3`` (dev part), named
+``test_regression_<kind>``, on our own sentences (none copied from the labelled batch), with
+counter-examples in the same words that must stay no requirement. The documents go through the
+real path: load -> structure -> detect (GiNZA)."""
+
+from __future__ import annotations
+
+import pytest
+
+from test_detect_guidance import assert_not_required, assert_required, scan
+
+
+@pytest.mark.nlp
+def test_regression_listed_seal_entry(tmp_path, ginza):
+    # An entry of a list of what a document must carry (記載事項, 必須項目) that names a seal
+    # without a verb — 「…氏名及び印」, 「…の印」, 「…の印鑑」, a line continuing an entry — is
+    # required by the list's lead.
+    doc, found = scan(tmp_path, """見積書の作り方
+ 見積書には、次の事項を記入してください。
+1 見積年月日
+2 見積者の住所、氏名及び印
+3 見積金額
+""")
+    assert doc.doc_kind == "その他"
+    assert [(f.match, f.requires_seal) for f in found] == [("印", True)]
+    doc, found = scan(tmp_path, """見積書の必須項目
+ 1 宛先
+ 2 見積者の印鑑
+団体の代表者の印
+
+  • 見積金額
+  • 印鑑
+    法人の場合は代表者の印
+""")
+    assert_required(found, "見積者の印鑑", "団体の代表者の印", "法人の場合は代表者の印")
+    # The same entries under a lead that abolishes the seal, or that names seals kept by the
+    # office, stay no requirement.
+    doc, found = scan(tmp_path, """見積書の様式の改正
+ 次の書類の押印を廃止しました。
+1 見積書の見積者の氏名及び印
+2 請求書の請求者の印
+""")
+    assert_not_required(found, "氏名及び印", "請求者の印")
+
+
+@pytest.mark.nlp
+def test_regression_seal_kept(tmp_path, ginza):
+    # 「…は省略できません」 and 「押印を継続します」 keep the seal: a requirement, not an exemption.
+    doc, found = scan(tmp_path, """補助金の請求について
+代理で受け取る場合は、本人の意思の確認のために必要ですので、委任する人の印は省略できません。
+代理人が請求する場合は、請求書と委任状の押印は省略できません。
+実印で本人を確かめる手続は、押印を継続します。
+請求書の押印は省略できます。
+申請書の押印を廃止します。
+""")
+    assert_required(found, "委任する人の印は省略できません", "委任状の押印は省略できません",
+                    "押印を継続します")
+    assert_not_required(found, "請求書の押印は省略できます", "申請書の押印を廃止します")
+
+
+@pytest.mark.nlp
+def test_regression_lead_abolishes_other_thing(tmp_path, ginza):
+    # A lead that abolishes something other than the seal (用途廃止) does not exempt the
+    # certificate listed under it; a lead that abolishes the seal does.
+    doc, found = scan(tmp_path, """払下げの手続
+1 用途を廃止した水路の払下げを受けようとする者は、申請書に次に掲げる書類を添えて市長に提出するものとする。
+(1) 位置図
+(2) 申請者の印鑑登録証明書
+""")
+    assert_required(found, "申請者の印鑑登録証明書")
+    doc, found = scan(tmp_path, """払下げの手続
+1 次に掲げる書類の押印を廃止する。
+(1) 位置図
+(2) 申請者の印鑑登録証明書
+""")
+    assert_not_required(found, "申請者の印鑑登録証明書")
