@@ -75,3 +75,16 @@ def test_regression_lead_abolishes_other_thing(tmp_path, ginza):
 (2) 申請者の印鑑登録証明書
 """)
     assert_not_required(found, "申請者の印鑑登録証明書")
+
+
+@pytest.mark.nlp
+def test_regression_needed_certificate(tmp_path, ginza):
+    # A certificate listed after another document as what is needed (…住民票、印鑑登録証明書が
+    # 必要です) is to be attached; a certificate that is not needed, or only named, is not.
+    doc, found = scan(tmp_path, """入居の手続
+保証人の住民票と保証人の納税証明書、印鑑登録証明書が必要です。
+保証人の印鑑登録証明書は必要ありません。
+印鑑登録証明書は市役所で交付しています。
+""")
+    assert_required(found, "納税証明書、印鑑登録証明書が必要です")
+    assert_not_required(found, "必要ありません", "市役所で交付しています")

@@ -267,7 +267,8 @@ class ModalityJudge:
                 # 「添付する書類は、…印鑑登録証明書とする」: a definition of what to attach.
                 return ModalityResult("義務", actor, target,
                                       f"dep: {tree.describe(path, len(path) - 1)} => 義務 (添付する書類の定義; {definition.id})")
-            if attach is None and tokens[root]["pos"] in _PREDICATE_POS:
+            # 「…所得証明書、印鑑証明書が必要です」: a certificate that is needed is attached.
+            if attach is None and tokens[root]["pos"] in _PREDICATE_POS and self._need(tree, path) is None:
                 return ModalityResult("言及", actor, target,
                                       f"dep: {tree.describe(path, len(path) - 1)} => 言及 (添付・提出の述語なし)")
         predicate = tree.tail(root)
