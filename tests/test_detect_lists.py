@@ -88,3 +88,21 @@ def test_regression_needed_certificate(tmp_path, ginza):
 """)
     assert_required(found, "納税証明書、印鑑登録証明書が必要です")
     assert_not_required(found, "必要ありません", "市役所で交付しています")
+
+
+@pytest.mark.nlp
+def test_regression_bulleted_entries_on_one_line(tmp_path, ginza):
+    # Entries written on one line after ■ marks (「■ 印鑑 ■ 保険証」) under 「必要なもの」: the
+    # seal is an entry to bring, not a ■印 mark; under a lead that abolishes it, it is not.
+    doc, found = scan(tmp_path, """医療費の助成
+申請の窓口
+市民課
+必要なもの
+■ 印鑑 ■ 助成を受ける人の保険証 ■ 振込先の口座がわかるもの
+""")
+    assert [(f.match, f.requires_seal) for f in found] == [("印鑑", True)]
+    doc, found = scan(tmp_path, """医療費の助成
+押印を廃止した書類
+■ 印鑑 ■ 助成を受ける人の保険証
+""")
+    assert_not_required(found, "■ 印鑑 ■")

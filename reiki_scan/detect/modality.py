@@ -419,7 +419,7 @@ class ModalityJudge:
         """A seal in an item of a guidance page's list: 義務 when it is brought (書類、印鑑…を
         持って: the seal, through nouns listed with 、, is the object of a ``bring`` verb), or when
         it heads the verbless item (…の印鑑（朱肉で使用するもの）: the root, or governed only by a
-        parenthetical note) and the lead neither gives a modality of its own nor denies."""
+        parenthetical note or by list marks) and the lead neither gives a modality of its own nor denies."""
         anchor = tree.anchor(span)
         path = tree.path(anchor)
         listed = self._cue("listed_seal", tree.tokens[anchor]["text"])
@@ -437,7 +437,9 @@ class ModalityJudge:
             c = self._cue("bring", tree.phrase(tree.tokens[walk]["head"]))
             if c is not None:
                 return ModalityResult("義務", evidence=f"dep: {tree.describe(tree.path(walk), 1)} => 義務 (持ち物の印; {c.id})")
-        if not all(tree.inside_brackets(i) for i in path[1:]):
+        # 「■ 印鑑 ■ 通帳…」: entries run on one line are parsed under their list marks, which
+        # govern nothing of the entry.
+        if not all(tree.inside_brackets(i) or tree.tokens[i]["pos"] == "SYM" for i in path[1:]):
             return None
         inherited = self._from_lead(lead[:1], "", "", tree, path)
         if inherited is not None:
