@@ -562,7 +562,8 @@ class ModalityJudge:
         """A seal the office puts on what it hands to the applicant: an issuer's 割印 on the
         photo it issues; a seal whose clause leads into handing the document over
         (…記名押印し、これを供託者に交付しなければならない) when the sealer is an office or the
-        document is returned (還付); a stamp received from an office (委員会の行う検印を受け)."""
+        document is returned (還付); a stamp received from an office (委員会の行う検印を受け); an
+        office's stamp that the document brought already bears (受付印のある申告書)."""
         if role == "act":
             handed = self._handed_over(tree, path)
             if handed is not None:
@@ -570,6 +571,11 @@ class ModalityJudge:
         received = self._received(tree, path)
         if received is not None:
             return received
+        if category == "その他の印" and len(path) > 2 and tree.tokens[path[1]]["dep"] == "acl":
+            # 「受付印のある申告書の写し」: an office's stamp the document already bears.
+            borne = self._cue("office_stamp", hit)
+            if borne is not None and self._cue("bears", tree.tokens[path[1]]["lemma"]) is not None:
+                return borne
         if role != "act" or category != "その他の印" or self._cue("issued_seal", hit) is None:
             return None
         # The document the seal goes on is named anywhere in the sentence (写真に…割印,
@@ -739,8 +745,12 @@ class ModalityJudge:
         for n, i in enumerate(path[1:3], 1):
             # 必要 as the head, or as the complement of the head (必要に なる, 必要と する).
             for j in [i] + [k for k in tree.children(i) if tree.tokens[k]["dep"] in ("obl", "advcl", "xcomp")]:
+                if tree.tokens[j]["lemma"] == "必要" and _NEGATED.match(tree.text, tree.tokens[j]["end"]):
+                    # 「割印は必要ありませんが、…の記載が必要です」: the seal's own necessity is
+                    # denied; a necessity further up is another thing's.
+                    return None
                 c = self._cue("need", tree.phrase(j))
-                if c is not None and not _NEGATED.match(tree.text, tree.tokens[j]["end"]):
+                if c is not None:
                     return n, c
             if tree.is_predicate(i) and tree.tokens[i]["lemma"] not in ("必要",):
                 break
