@@ -109,18 +109,6 @@ def test_regression_bulleted_entries_on_one_line(tmp_path, ginza):
 
 
 @pytest.mark.nlp
-def test_regression_office_stamp_borne(tmp_path, ginza):
-    # A document brought that already bears an office's reception stamp (…受付印のある写し) asks
-    # the applicant for no seal; the applicant's own seal on the same document still does.
-    doc, found = scan(tmp_path, """減免の申請
-・前年の申告書の控えは、税務署の受付印のあるものをご用意ください。
-・申請書には、申請者の印を押してください。
-""")
-    assert_not_required(found, "受付印のあるもの")
-    assert_required(found, "申請者の印を押してください")
-
-
-@pytest.mark.nlp
 def test_regression_denied_necessity(tmp_path, ginza):
     # The seal's own necessity denied (割印は必要ありませんが、…が必要です) is no requirement,
     # even when the sentence goes on to need something else; a necessity not denied is one.

@@ -562,8 +562,7 @@ class ModalityJudge:
         """A seal the office puts on what it hands to the applicant: an issuer's 割印 on the
         photo it issues; a seal whose clause leads into handing the document over
         (…記名押印し、これを供託者に交付しなければならない) when the sealer is an office or the
-        document is returned (還付); a stamp received from an office (委員会の行う検印を受け); an
-        office's stamp that the document brought already bears (受付印のある申告書)."""
+        document is returned (還付); a stamp received from an office (委員会の行う検印を受け)."""
         if role == "act":
             handed = self._handed_over(tree, path)
             if handed is not None:
@@ -571,11 +570,6 @@ class ModalityJudge:
         received = self._received(tree, path)
         if received is not None:
             return received
-        if category == "その他の印" and len(path) > 2 and tree.tokens[path[1]]["dep"] == "acl":
-            # 「受付印のある申告書の写し」: an office's stamp the document already bears.
-            borne = self._cue("office_stamp", hit)
-            if borne is not None and self._cue("bears", tree.tokens[path[1]]["lemma"]) is not None:
-                return borne
         if role != "act" or category != "その他の印" or self._cue("issued_seal", hit) is None:
             return None
         # The document the seal goes on is named anywhere in the sentence (写真に…割印,
