@@ -64,7 +64,7 @@ def test_regression_lead_abolishes_other_thing(tmp_path, ginza):
     # A lead that abolishes something other than the seal (用途廃止) does not exempt the
     # certificate listed under it; a lead that abolishes the seal does.
     doc, found = scan(tmp_path, """払下げの手続
-1 用途を廃止した水路の払下げを受けようとする者は、申請書に次に掲げる書類を添えて市長に提出するものとする。
+1 用途廃止に係る水路の払下げを受けようとする者は、申請書に次に掲げる書類を添えて市長に提出するものとする。
 (1) 位置図
 (2) 申請者の印鑑登録証明書
 """)
