@@ -118,3 +118,16 @@ def test_regression_denied_necessity(tmp_path, ginza):
 """)
     assert_not_required(found, "契印は必要ありませんが")
     assert_required(found, "契印が必要です")
+
+
+@pytest.mark.nlp
+def test_regression_seal_or_signature(tmp_path, ginza):
+    # 「〈人〉の印又は〈人〉の署名」 lets the person choose: one requirement of 署名又は記名押印;
+    # the same choice dispensed with is no requirement.
+    doc, found = scan(tmp_path, """寄附の申込み
+申込書には、申込者の印又は申込者の署名が必要です。
+電子申請の場合は、申込者の印又は署名は不要です。
+""")
+    got = [(f.match, f.category, f.requires_seal) for f in found]
+    assert got == [("者の印又は申込者の署名", "署名又は記名押印", True),
+                   ("者の印又は署名", "署名又は記名押印", False)]

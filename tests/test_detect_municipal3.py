@@ -39,14 +39,14 @@ def test_split_is_the_recorded_one():
 @pytest.mark.nlp
 @pytest.mark.slow
 def test_dev_part_scores(ginza):
-    # After the list-lead and kept-seal fixes (det3). The first scan of this batch (code at
+    # After the list-lead, kept-seal and seal-or-signature fixes (det3). The first scan of this batch (code at
     # d8c0c62, unchanged) was P/R 0.696/0.485 (16, 7, 17), category 0.5, locator 0.786,
     # requirement-row locator 0.938 (16). Decision agreement of the classified scan
-    # (`reiki-scan scan` then `eval --split dev`): 0.716 over 74 rows (was 0.644 over 73).
+    # (`reiki-scan scan` then `eval --split dev`): 0.720 over 75 rows (was 0.644 over 73).
     got = figures(_score("dev"))
     assert got == DEV_FIGURES
     # Floors kept explicit beside the exact figures (raise them as the dev part improves).
-    assert got["precision"] >= 0.82 and got["recall"] >= 0.87
+    assert got["precision"] >= 0.83 and got["recall"] >= 0.90
 
 
 @pytest.mark.nlp
@@ -58,15 +58,16 @@ def test_test_part_aggregate_scores(ginza):
 
 DEV_FIGURES = {
     "rows": 129, "files": 25,
-    "tp_fp_fn": (29, 6, 4), "precision": 0.829, "recall": 0.879,
-    # Category agreement fell from 0.5 (16) to 0.483 (29): the seals now found in lists
-    # (「個人の印」, 「氏名及び印」) are reported 様式印欄 where the gold says 押印/記名押印.
-    "category": (0.483, 29, 1),
-    "locator": (0.788, 118),
+    "tp_fp_fn": (30, 6, 3), "precision": 0.833, "recall": 0.909,
+    # Category agreement stays 0.5 over more rows (16 -> 30), but 15 rows disagree (was 8): the
+    # seals now found in lists (「個人の印」, 「氏名及び印」) are reported 様式印欄 where the gold
+    # says 押印/記名押印.
+    "category": (0.5, 30, 1),
+    "locator": (0.79, 119),
     # Fell from 0.938 (16): the new finds are on a page's table rows the structure numbers
     # 第4項 where the gold says 第4号.
-    "required_locator": (0.759, 29),
-    "kinds": {"category": {"category": 15}, "compound": {"miss": 1}, "modality_miss": {"miss": 1},
+    "required_locator": (0.767, 30),
+    "kinds": {"category": {"category": 15}, "modality_miss": {"miss": 1},
               "negation_condition": {"false_hit": 1}, "office_stamp": {"false_hit": 3},
               "omission": {"false_hit": 2}, "one_requirement": {"multi": 1}, "proviso": {"miss": 1},
               "request": {"miss": 1}},

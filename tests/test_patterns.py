@@ -23,7 +23,7 @@ def _cases(kind: str):
 
 
 def test_bundled_data_counts():
-    assert len(PATTERNS) == 58  # seal.osubeki_in.v1 (issue 17, guidance asking in plain words)
+    assert len(PATTERNS) == 59  # seal.in_matawa_shomei.v1 (issue 17, third batch); seal.osubeki_in.v1 (issue 17, guidance asking in plain words)
     assert len(CUES) == 67  # must.keep (issue 17, third batch: 省略できません); lead_act, lead_names, except_root, same_as, file_seal, lead_services, mark.passed (issue 17, third round); 12 cues of guidance asking in plain words
     assert sum(p.is_trap for p in PATTERNS) == 8
     assert {p.category for p in PATTERNS} == set(CATEGORIES) | {"trap"}
