@@ -132,7 +132,7 @@ OUIN_SUBEKI = parse([
     (SHOMEISHO, "押印", "act", ("言及", "", "書面", "dep: 押印 -acl-> 印鑑 => 言及 (印を指す修飾; cue.reference.inkan.v1)")),
     (SHOMEISHO, "印鑑につき市町村長の作成した証明書", "document",
      ("義務", "", "", "dep: 証明書 -nmod-> もの => 義務 (述語のない号: 柱書による)")),
-    (SHORYAKU, "押印", "act", ("免除", "公印", "", "dep: 押印 -obj-> 省略 => 免除 (cue.exempt.shoryaku.v1)")),
+    (SHORYAKU, "押印", "act", ("免除", "公印", "", "dep: 押印 -obj-> 省略 => 免除 (cue.exempt.shoryaku.v2)")),
     (SHINAI, "押印", "act", ("免除", "", "", "dep: 押印 => 免除 (cue.exempt.shinai.v1)")),
     (DEKIRU, "押印", "act",
      ("任意", "", "書面", "dep: 押印 -acl-> 書面 -obj-> 添え -advcl-> 提出 [提出することができる] => 任意 (cue.may.dekiru.v1)")),

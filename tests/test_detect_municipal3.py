@@ -39,12 +39,14 @@ def test_split_is_the_recorded_one():
 @pytest.mark.nlp
 @pytest.mark.slow
 def test_dev_part_scores(ginza):
-    # The first scan of this batch (code at d8c0c62, unchanged): the baseline. Decision agreement
-    # of the classified scan (`reiki-scan scan` then `eval --split dev`): 0.644 over 73 rows.
+    # After the list-lead, kept-seal and seal-or-signature fixes (det3). The first scan of this batch (code at
+    # d8c0c62, unchanged) was P/R 0.696/0.485 (16, 7, 17), category 0.5, locator 0.786,
+    # requirement-row locator 0.938 (16). Decision agreement of the classified scan
+    # (`reiki-scan scan` then `eval --split dev`): 0.720 over 75 rows (was 0.644 over 73).
     got = figures(_score("dev"))
     assert got == DEV_FIGURES
-    # Floors kept explicit beside the exact figures (the baseline; raise them as the dev part improves).
-    assert got["precision"] >= 0.69 and got["recall"] >= 0.48
+    # Floors kept explicit beside the exact figures (raise them as the dev part improves).
+    assert got["precision"] >= 0.83 and got["recall"] >= 0.90
 
 
 @pytest.mark.nlp
@@ -56,18 +58,24 @@ def test_test_part_aggregate_scores(ginza):
 
 DEV_FIGURES = {
     "rows": 129, "files": 25,
-    "tp_fp_fn": (16, 7, 17), "precision": 0.696, "recall": 0.485,
-    "category": (0.5, 16, 0),
-    "locator": (0.786, 117),
-    "required_locator": (0.938, 16),
-    "kinds": {"category": {"category": 8}, "compound": {"miss": 1}, "modality_miss": {"miss": 10},
+    "tp_fp_fn": (30, 6, 3), "precision": 0.833, "recall": 0.909,
+    # Category agreement stays 0.5 over more rows (16 -> 30), but 15 rows disagree (was 8): the
+    # seals now found in lists (「個人の印」, 「氏名及び印」) are reported 様式印欄 where the gold
+    # says 押印/記名押印.
+    "category": (0.5, 30, 1),
+    "locator": (0.79, 119),
+    # Fell from 0.938 (16): the new finds are on a page's table rows the structure numbers
+    # 第4項 where the gold says 第4号.
+    "required_locator": (0.767, 30),
+    "kinds": {"category": {"category": 15}, "modality_miss": {"miss": 1},
               "negation_condition": {"false_hit": 1}, "office_stamp": {"false_hit": 3},
-              "omission": {"false_hit": 3}, "proviso": {"miss": 1}, "request": {"miss": 4},
-              "wording": {"miss": 1}},
+              "omission": {"false_hit": 2}, "one_requirement": {"multi": 1}, "proviso": {"miss": 1},
+              "request": {"miss": 1}},
 }
 # Scored once, in aggregate, right after the labels and the split were committed (issue 17, third
 # batch; 2026-12-07), with the code unchanged (d8c0c62). Decision agreement of the classified scan
-# (`eval --split test`): 0.829 over 41 rows.
+# (`eval --split test`): 0.829 over 41 rows. Scored again in aggregate after the det3 fixes (code
+# frozen): the same figures — the fixes found on the dev part neither gained nor lost a test row.
 TEST_FIGURES = {
     "rows": 75, "files": 13,
     "tp_fp_fn": (11, 3, 3), "precision": 0.786, "recall": 0.786,

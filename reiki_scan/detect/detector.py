@@ -29,13 +29,19 @@ _ITEM_KINDS = {"Item", "Subitem1", "Subitem2"}
 # Documents whose plain declarative sentences prescribe (LABELLING.md: 「…押印して、市長に提出する。」).
 _NORMATIVE_KINDS = {"条例", "規則", "要綱", "要領", "訓令", "告示", "規程", "法律", "政令", "省令"}
 # A list item line of a page without 条 (・, (1), ①, 1., ア): its lead is the line above the list.
-_LIST_ITEM = re.compile(r"^[\s　]*(?:[・･•\-－]|[(（][0-9０-９一二三四五六七八九十]+[)）]|[①-⑳]|[0-9０-９]+[.．、]|[アイウエオカキクケコ][\s　.．])")
+_LIST_ITEM = re.compile(r"^[\s　]*(?:[・･•\-－■□◆◇●]|[(（][0-9０-９一二三四五六七八九十]+[)）]|[①-⑳]|[0-9０-９]+[.．、]|[アイウエオカキクケコ][\s　.．])")
 _LEAD_LINES = 12
+# A numbered entry without a sentence (「4　請求者の印鑑」): a page's numbered paragraph that only
+# names what to write or bring.
+_NUMBERED_ENTRY = re.compile(r"^[\s　]*[0-9０-９]{1,2}[\s　]+[^。]+$")
 # An unmarked list (lines of names under a heading or 「…次のとおりです。」): its lead line.
 _HEADING_MAX = 30
 _BRACKETED = re.compile(r"[(（][^)）]*[)）]")
 _ANNOUNCES_LIST = re.compile(r"次の(?:とおり|通り|もの|いずれか|各号)[^。]*。$|[:：]$")
 # Lines under an item that are no lead: examples and notes (例:…, ※…).
+# 「個人の印」「氏名及び印」「住所、氏名、印」: a seal of a person or one entry among others,
+# not a seal's name written as one word (町長印).
+_POSSESSIVE = re.compile(r"(?:の|及び|並びに|、|,)$")
 _NOTE_LINE = re.compile(r"^[\s　]*(?:例[:：.．)）]|[(（]例|※|[(（][^)）]*[)）]。?[\s　]*$)")
 
 
@@ -90,12 +96,12 @@ class Detector:
     def _needs_analysis(self, unit: Unit, hits: list[Hit]) -> bool:
         # A seal named as a thing needs the parse only where the unit may file or send it, define
         # it as the seal to affix (…に押す印鑑は、…とする), or where a list line (・印鑑, (5)…書類、
-        # 印鑑を持って) may name one to bring.
+        # 印鑑を持って, 「4　請求者の印鑑」) may name one to bring.
         return not unit.is_heading and (
             any(h.pattern.role not in PARSE_FREE_ROLES for h in hits)
             or any(h.pattern.role == "object" for h in hits)
-            and (bool(_LIST_ITEM.match(unit.text)) or self.judge.may_file(norm(unit.text))
-                 or self.judge.may_define(norm(unit.text))))
+            and (bool(_LIST_ITEM.match(unit.text) or _NUMBERED_ENTRY.match(unit.text))
+                 or self.judge.may_file(norm(unit.text)) or self.judge.may_define(norm(unit.text))))
 
     def detect(self, doc: Document, units: list[Unit],
                analyses: Mapping[str, dict] | None = None) -> list[Finding]:
@@ -140,7 +146,8 @@ class Detector:
                 if h.pattern.role == "box" and _attached(u.text, s, e):
                     # 「町長印」「所長印」: 印 written onto a noun names a seal (a 公印規則's
                     # table of seal names); a form's box stands apart from the name it follows.
-                    result = ModalityResult("言及", evidence="pattern: 語に続く印（印の名称）=> 言及")
+                    result = self._listed_possessive(u.text, s, lead, analysis) \
+                        or ModalityResult("言及", evidence="pattern: 語に続く印（印の名称）=> 言及")
                 else:
                     result = self.judge.judge(analysis, n.text, (h.start, h.end), h.pattern.role,
                                               u.is_heading, same_seal, seals, lead, category, in_form,
@@ -177,6 +184,23 @@ class Detector:
             if self.provisos and any(f.modality == "免除" and f.unit_start == u.start for f in findings):
                 findings.extend(self._proviso(doc, u, [f for f in findings if f.unit_start == u.start], key, occurrences))
         return findings
+
+    def _listed_possessive(self, text: str, start: int, lead: list[str] | None,
+                           analysis: dict) -> ModalityResult | None:
+        """「個人の印」「住所、氏名及び印」 as a verbless entry of a list (``lead`` not ``None``;
+        the parse's root no predicate): the seal of a person (の印) or one listed with the other
+        entries (及び印, 、印) is what the list's lead asks for, when the lead requires
+        (記載事項, 必要なもの, 次の事項を記入してください); ``None`` otherwise. ``start``: the
+        offset of 印 in ``text`` (the unit's source text)."""
+        if lead is None or not _POSSESSIVE.search(text[:start]):
+            return None
+        roots = [t for t in analysis.get("tokens", []) if t["dep"] == "ROOT"]
+        if not roots or any(t["pos"] in ("VERB", "AUX", "ADJ") for t in roots):
+            return None
+        inherited = self.judge.from_lead(lead)
+        if inherited is None or inherited.modality != "義務":
+            return None
+        return ModalityResult("義務", evidence=f"{inherited.evidence}; 一覧の項目の〈人〉の印")
 
     def _same_as_before(self, judged: list[list], text: str, before: tuple[ModalityResult, str] | None) -> None:
         """「…についても、同様とする。」: a sentence that treats its case as the one before it
@@ -364,26 +388,80 @@ def _lead(doc: Document, unit: Unit, parents: dict[int, Provision]) -> list[str]
             node = parent
         if leads:
             return leads
+    text = doc.text
     if leaf.kind in _ITEM_KINDS:
         # An item of a page without 条 (its parent is the document): the line above the list.
-        first = leaf.start
-    elif leaf.kind in ("Law", "Other") and (_LIST_ITEM.match(unit.text) or _NOTE_LINE.match(unit.text)):
-        first = unit.start
-    elif leaf.kind in ("Law", "Other", "Paragraph"):
-        return _unmarked_lead(doc.text, unit.start)
-    else:
-        return None
-    text = doc.text
+        return _list_lead(text, leaf.start)
+    if leaf.kind in ("Law", "Other") and (_LIST_ITEM.match(unit.text) or _NOTE_LINE.match(unit.text)):
+        return _list_lead(text, unit.start)
+    if leaf.kind in ("Law", "Other"):
+        return _continued_item(text, unit.start) or _unmarked_lead(text, unit.start)
+    if leaf.kind == "Paragraph":
+        leads = _unmarked_lead(text, unit.start) or []
+        parent = parents.get(id(leaf))
+        if parent is not None and parent.kind in ("Law", "Other") and parent.children:
+            # 「1　請求者の住所、氏名及び印」: the numbered paragraphs of a page without 条 are
+            # the entries of one list; its lead is the line above the first of them.
+            leads += _list_lead(text, parent.children[0].start) or []
+        return leads or None
+    return None
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" 　\t"))
+
+
+def _list_lead(text: str, first: int) -> list[str] | None:
+    """The lead of the list entry whose line holds ``first``: walking up, the nearest line that
+    is no list line nor note (the list's heading or lead sentence); an entry indented less than
+    the walk's line on the way is the parent entry of a sublist and leads too (nearest first:
+    「(2)見直しの例外」 then the page's lead). A line indented deeper than the entry that only
+    continues a sibling entry above it (its note, the second half of a table cell) is skipped."""
     line_start = text.rfind("\n", 0, first) + 1
+    line_end = text.find("\n", first)
+    indent = _indent(text[line_start:line_end if line_end >= 0 else len(text)])
+    leads: list[str] = []
+    deeper: str | None = None
     for _ in range(_LEAD_LINES):
         if line_start <= 0:
-            return None
+            break
         prev_start = text.rfind("\n", 0, line_start - 1) + 1
         line = text[prev_start:line_start - 1]
-        if line.strip() and not _LIST_ITEM.match(line) and not _NOTE_LINE.match(line):
-            return [line.strip()]
         line_start = prev_start
-    return None
+        if not line.strip():
+            continue
+        if _LIST_ITEM.match(line):
+            deeper = None
+            if _indent(line) < indent:
+                leads.append(line.strip())
+                indent = _indent(line)
+            continue
+        if _NOTE_LINE.match(line):
+            continue
+        if _indent(line) > indent and deeper is None:
+            # A continuation of the sibling entry above, unless no entry is above it.
+            deeper = line.strip()
+            continue
+        leads.append(deeper if deeper is not None else line.strip())
+        return leads
+    if deeper is not None:
+        leads.append(deeper)
+    return leads or None
+
+
+def _continued_item(text: str, start: int) -> list[str] | None:
+    """For a line that continues a list entry (indented deeper than the entry line right above
+    it, as 「  • 印鑑」 then 「    は、…氏名の印」): the entry line, then the entry's lead."""
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", start)
+    own = _indent(text[line_start:line_end if line_end >= 0 else len(text)])
+    if line_start <= 0:
+        return None
+    prev_start = text.rfind("\n", 0, line_start - 1) + 1
+    line = text[prev_start:line_start - 1]
+    if not _LIST_ITEM.match(line) or _indent(line) >= own:
+        return None
+    return [line.strip()] + (_list_lead(text, prev_start) or [])
 
 
 def _unmarked_lead(text: str, start: int) -> list[str] | None:

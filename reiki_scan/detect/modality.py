@@ -297,7 +297,8 @@ class ModalityJudge:
                 # 「添付する書類は、…印鑑登録証明書とする」: a definition of what to attach.
                 return ModalityResult("義務", actor, target,
                                       f"dep: {tree.describe(path, len(path) - 1)} => 義務 (添付する書類の定義; {definition.id})")
-            if attach is None and tokens[root]["pos"] in _PREDICATE_POS:
+            # 「…所得証明書、印鑑証明書が必要です」: a certificate that is needed is attached.
+            if attach is None and tokens[root]["pos"] in _PREDICATE_POS and self._need(tree, path) is None:
                 return ModalityResult("言及", actor, target,
                                       f"dep: {tree.describe(path, len(path) - 1)} => 言及 (添付・提出の述語なし)")
         predicate = tree.tail(root)
@@ -448,7 +449,7 @@ class ModalityJudge:
         """A seal in an item of a guidance page's list: 義務 when it is brought (書類、印鑑…を
         持って: the seal, through nouns listed with 、, is the object of a ``bring`` verb), or when
         it heads the verbless item (…の印鑑（朱肉で使用するもの）: the root, or governed only by a
-        parenthetical note) and the lead neither gives a modality of its own nor denies."""
+        parenthetical note or by list marks) and the lead neither gives a modality of its own nor denies."""
         anchor = tree.anchor(span)
         path = tree.path(anchor)
         listed = self._cue("listed_seal", tree.tokens[anchor]["text"])
@@ -466,7 +467,9 @@ class ModalityJudge:
             c = self._cue("bring", tree.phrase(tree.tokens[walk]["head"]))
             if c is not None:
                 return ModalityResult("義務", evidence=f"dep: {tree.describe(tree.path(walk), 1)} => 義務 (持ち物の印; {c.id})")
-        if not all(tree.inside_brackets(i) for i in path[1:]):
+        # 「■ 印鑑 ■ 通帳…」: entries run on one line are parsed under their list marks, which
+        # govern nothing of the entry.
+        if not all(tree.inside_brackets(i) or tree.tokens[i]["pos"] == "SYM" for i in path[1:]):
             return None
         inherited = self._from_lead(lead[:1], "", "", tree, path)
         if inherited is not None:
@@ -598,6 +601,11 @@ class ModalityJudge:
         end = next((e for s, e in tree.sents if s <= path[-1] < e), len(tree.tokens)) - 1
         phrase = norm(tree.text[tree.tokens[clause]["start"]:tree.tokens[end]["end"]])
         return self._cue("must", phrase)
+
+    def from_lead(self, lead: Sequence[str] | None) -> ModalityResult | None:
+        """The modality a list's ``lead`` (its sentences, nearest first) gives a verbless item,
+        or ``None`` when the lead gives none (no actor or target: the item has no parse)."""
+        return self._from_lead(lead, "", "")
 
     def _from_lead(self, lead: Sequence[str] | None, actor: str, target: str,
                    tree: _Tree | None = None, path: Sequence[int] = ()) -> ModalityResult | None:
@@ -823,8 +831,12 @@ class ModalityJudge:
         for n, i in enumerate(path[1:3], 1):
             # 必要 as the head, or as the complement of the head (必要に なる, 必要と する).
             for j in [i] + [k for k in tree.children(i) if tree.tokens[k]["dep"] in ("obl", "advcl", "xcomp")]:
+                if tree.tokens[j]["lemma"] == "必要" and _NEGATED.match(tree.text, tree.tokens[j]["end"]):
+                    # 「割印は必要ありませんが、…の記載が必要です」: the seal's own necessity is
+                    # denied; a necessity further up is another thing's.
+                    return None
                 c = self._cue("need", tree.phrase(j))
-                if c is not None and not _NEGATED.match(tree.text, tree.tokens[j]["end"]):
+                if c is not None:
                     return n, c
             if tree.is_predicate(i) and tree.tokens[i]["lemma"] not in ("必要",):
                 break
