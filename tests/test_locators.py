@@ -360,3 +360,13 @@ def test_regression_spaced_quantities_are_no_paragraph_numbers():
     got = _fixture_units("spaced_form_sample.txt")
     assert [loc for t, loc in got if t in ("3 号減免(災害による)", "○申請は当該納期限までにしてください。",
                                            "28 年 4", "1 2 3 4 5 6 7 8 9 0", "印")] == ["本文"] * 5
+
+
+def test_regression_a_paragraph_beginning_with_a_counter_word_is_numbered(tmp_path):
+    # 「4　通帳と…」 begins with 通帳, not with the counter 通 (「3 通」): the line is paragraph 4 of
+    # the page, not a quantity inside paragraph 3 (the spaced-quantity rule took 通帳, 人事 and 月額
+    # for counters and the paragraph for the one above).
+    got = _units(tmp_path, "○さくら台市窓口案内\n1　窓口には印鑑を持参してください。\n"
+                           "2　人事異動の際は、届出書を提出してください。\n3　月額の変更は、申請書に記入してください。\n"
+                           "4　通帳と金融機関に届け出た印鑑をお持ちください。\n5　3 通の写しを添えてください。\n")
+    assert [loc for _, loc, _ in got[1:]] == ["第1項", "第2項", "第3項", "第4項", "第5項"]

@@ -158,7 +158,8 @@ def test_regression_inkan_wo_jisan_deletes_the_item_from_the_list(tmp_path):
                                      + "第3条　来庁者は、印鑑を持参しなければならない。\n"})
     assert _run("run", corpus, "--out", out).exit_code == 0
     assert [(f["locator"], f["category"]) for f in _findings(out)] == [
-        ("第1条", "印鑑提出"), ("第2条", "印鑑提出"), ("第3条", "印鑑提出")]
+        # A plain seal to bring is 押印 (category.jisan_inkan.v1; 印鑑提出 before that rule).
+        ("第1条", "押印"), ("第2条", "押印"), ("第3条", "押印")]
     _decide(out, {0: "廃止", 1: "廃止", 2: "廃止"})
     assert _run("draft", out).exit_code == 0
     assert _amendments(out) == ["第1条中「及び印鑑」を削る。", "第2条中「、筆記用具及び印鑑」を「及び筆記用具」に改める。"]

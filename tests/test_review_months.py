@@ -108,7 +108,9 @@ def test_regression_a_reviewers_months_lose_no_decision_and_carry_their_wording(
     # The 使用印鑑届 listed among the papers to file and the form's 使用印鑑 box: one group while one
     # policy rule kept both, two since the rules read the seal's own sentence or form (issue 20).
     groups = [r[0] for r in wb["グループ"].iter_rows(min_row=2, values_only=True)
-              if r[1] in ("「使用印鑑届」 → 存続", "「使用印鑑」 → 存続")]
+              # (A kept group's label names the ground of the rule that kept it since issue 20's
+              # grouping by ground: 「使用印鑑」 → 存続（実印・印鑑証明）.)
+              if r[1] in ("「使用印鑑届」 → 存続", "「使用印鑑」 → 存続（実印・印鑑証明）")]
     members = [i for i, f in found.items() if f["group"] in groups]
     assert (len(groups), len(members)) == (2, 2)
     _decide(out / "ledger.xlsx", {hojokin: "存続", shuju: "要検討"}, dict.fromkeys(groups, "廃止"))

@@ -121,11 +121,15 @@ class RequirementParse:
 
     def linked(self, a: tuple[int, int], b: tuple[int, int]) -> bool:
         """Whether the seal words at ``a`` and at ``b`` are one requirement: one depends on the
-        other within :data:`_LINK_STEPS` arcs of :data:`_LINK_DEPS` (two acts never are: two seal
-        verbs are two requirements)."""
+        other within :data:`_LINK_STEPS` arcs of :data:`_LINK_DEPS`, or both require the same seal
+        (:meth:`seal_noun`: 「押す印鑑は、…本人の印鑑とする」 defines one seal by another). Two acts
+        never are: two seal verbs are two requirements."""
         if not self.tokens or (self.has_act(a) and self.has_act(b)):
             return False
-        return self._reaches(a, b) or self._reaches(b, a)
+        if self._reaches(a, b) or self._reaches(b, a):
+            return True
+        seal = self.seal_noun(a)
+        return seal is not None and seal == self.seal_noun(b)
 
     def _reaches(self, child: tuple[int, int], head: tuple[int, int]) -> bool:
         heads = set(self.covering(head))

@@ -480,6 +480,10 @@ def _excerpt(text: str, width: int = 60) -> str:
     return text if len(text) <= width else text[:width] + "…"
 
 
+# The words of pressing a seal (押印, 押なつ, 捺印, 押す): a 印鑑 without them is a thing brought or shown.
+_PRESSED = re.compile(r"[押捺]|なつ")
+
+
 def _manual_item(am: Amendment, change: ProvisionChange, findings: Mapping[str, Finding]) -> ManualItem:
     e = change.edits[0]
     f = findings.get(e.finding_id)
@@ -488,9 +492,10 @@ def _manual_item(am: Amendment, change: ProvisionChange, findings: Mapping[str, 
     where = f"{change.locator}中" if change.locator else f"「{_excerpt(change.old_text, 30)}」の"
     if e.new == WHOLE_PROVISION_TASK:
         suggestion = f"{change.locator}を削る。（後の規定の番号の繰上げと、これを引用する規定の改正を含む）"
-    elif f is not None and f.decision == "廃止" and f.category == "印鑑提出":
-        # The seal here is a thing brought or shown, not a sealing: cutting 「印鑑を持参」 leaves no
-        # provision; the drafter takes 印鑑 off the list, or rewords what it checked.
+    elif f is not None and f.decision == "廃止" and "印鑑" in e.old and not _PRESSED.search(e.old):
+        # The seal here is a thing brought or shown, not a sealing (a plain seal to bring is 押印, one
+        # to register or compare 印鑑提出): cutting 「印鑑を持参」 leaves no provision; the drafter
+        # takes 印鑑 off the list, or rewords what it checked.
         suggestion = (f"{where}「印鑑」を持参・提示する物から除く（列挙なら「及び印鑑」等を削り、印鑑だけを求める規定なら"
                       "規定を削るか、本人確認の方法に改める）。")
     elif f is not None and f.decision == "廃止":

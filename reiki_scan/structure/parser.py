@@ -77,7 +77,10 @@ RE_PAGE_BRACKET = re.compile(r"^[\[［【]([0-9０-９]{1,2})[\]］】]")
 RE_PAGE_CIRCLED = re.compile(r"^([\u2460-\u2473])")
 # A number followed by its counter (「28 年」, 「5 号減免」) or by more numbers (「1 2 3 4」, a form's
 # digit boxes) is a quantity a PDF export spaced out, never a paragraph number of a page.
-RE_QUANTITY = re.compile(r"^[0-9０-９]+[ \t\u3000]+(?:[0-9０-９]|年|月|日|号|円|件|人|歳|時|分|通|枚|種類|か月|ヶ月|箇月|[%％])")
+# A counter that begins a word (「4　通帳と…」, 「2　人事」, 「3　月額」) and a number with its counter
+# (「5　3 通の写し」) are the paragraph's text, not a quantity.
+RE_QUANTITY = re.compile(r"^[0-9０-９]+[ \t\u3000]+(?:[0-9０-９][ \t\u3000]+[0-9０-９]|号|[%％]"
+                         r"|(?:年|月|日|円|件|人|歳|時|分|通|枚|種類|か月|ヶ月|箇月)(?![\u4e00-\u9fff]))")
 RE_SUB_KANA = re.compile(rf"^([{_KANA}])(?:[ \t\u3000]+|$)")
 RE_SUB_PAREN_KANA = re.compile(rf"^[(（]([{_KANA}])[)）]")
 # A date in the Japanese era (平成14年) or, in a city that dates in the Western calendar, 2001年.
