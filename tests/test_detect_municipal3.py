@@ -57,17 +57,19 @@ def test_test_part_aggregate_scores(ginza):
 
 
 DEV_FIGURES = {
+    # With the fourth round merged (categories and one requirement one finding on top of the lists
+    # without a verb) and issue 18's locator round: category 0.5 -> 0.667; locator 0.790 -> 0.782.
     "rows": 129, "files": 25,
     "tp_fp_fn": (30, 6, 3), "precision": 0.833, "recall": 0.909,
     # Category agreement stays 0.5 over more rows (16 -> 30), but 15 rows disagree (was 8): the
     # seals now found in lists (「個人の印」, 「氏名及び印」) are reported 様式印欄 where the gold
     # says 押印/記名押印.
-    "category": (0.5, 30, 1),
-    "locator": (0.79, 119),
+    "category": (0.667, 30, 1),
+    "locator": (0.782, 119),
     # Fell from 0.938 (16): the new finds are on a page's table rows the structure numbers
     # 第4項 where the gold says 第4号.
     "required_locator": (0.767, 30),
-    "kinds": {"category": {"category": 15}, "modality_miss": {"miss": 1},
+    "kinds": {"category": {"category": 10}, "modality_miss": {"miss": 1},
               "negation_condition": {"false_hit": 1}, "office_stamp": {"false_hit": 3},
               "omission": {"false_hit": 2}, "one_requirement": {"multi": 1}, "proviso": {"miss": 1},
               "request": {"miss": 1}},
@@ -77,10 +79,12 @@ DEV_FIGURES = {
 # (`eval --split test`): 0.829 over 41 rows. Scored again in aggregate after the det3 fixes (code
 # frozen): the same figures — the fixes found on the dev part neither gained nor lost a test row.
 TEST_FIGURES = {
+    # Scored once more, in aggregate, with the fourth round merged (code frozen): locator 0.836 -> 0.851;
+    # every other figure as the first scan.
     "rows": 75, "files": 13,
     "tp_fp_fn": (11, 3, 3), "precision": 0.786, "recall": 0.786,
     "category": (0.909, 11, 0),
-    "locator": (0.836, 67),
+    "locator": (0.851, 67),
     "required_locator": (0.818, 11),
     "kinds": {"category": {"category": 1}, "compound": {"miss": 1}, "modality_miss": {"miss": 1},
               "office_stamp": {"false_hit": 1}, "other_false_hit": {"false_hit": 2},
