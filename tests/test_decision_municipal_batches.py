@@ -1,0 +1,68 @@
+"""Decision agreement and grouping (issue 20) on the second and third labelled municipal batches
+(tests/data/municipal2, tests/data/municipal3): the real pipeline (load → structure → detect →
+forms → classify → group) under the default policy, scored a part of each batch's one random split
+at a time. The development parts are tuned on; the test parts are scored in aggregate only (no row
+of them is listed here or by the scoring). The first batch's figures are in
+tests/test_decision_municipal.py and tests/test_group_families.py."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from reiki_scan import pipeline
+from reiki_scan.config import RunConfig
+from reiki_scan.evaluate import GroupingScore, evaluate, load_split, part_files, part_rows, score_grouping
+
+DATA = Path(__file__).resolve().parent / "data"
+
+
+def _figures(corpus: Path) -> dict[str, tuple]:
+    """Per part: (decision agreement rounded to 3 places, rows scored, grouping score)."""
+    rows = [json.loads(line) for line in (corpus / "batch" / "labels.jsonl").read_text(encoding="utf-8").splitlines()
+            if line.strip()]
+    split = load_split(corpus / "split.json")
+    found = [f.to_json() for f in pipeline.scan(corpus, RunConfig(), workers=1).findings]
+    got = {}
+    for part in ("dev", "test"):
+        files, labelled = part_files(split, part), part_rows(rows, split, part)
+        report = evaluate(labelled, [f for f in found if f["file"] in files], files=files)
+        got[part] = (round(report.decision_agreement, 3), report.decision_pairs, score_grouping(labelled, found))
+    return got
+
+
+@pytest.mark.nlp
+@pytest.mark.slow
+def test_second_batch_decisions_and_groups(ginza):
+    got = _figures(DATA / "municipal2")
+    # First measured at the end of issue 20's fourth round, with issue 17's fourth detection round
+    # merged: dev 0.714 before the policy's rules for batch 2's kinds (a third party's certifying
+    # seal, a seal brought to the counter, oaths and petitions, an office's seal named by its holder,
+    # seals still required, signature-first alternatives, consent seals), 0.896 with them alone.
+    assert got["dev"][:2] == (0.922, 77)
+    # Grouping dev 0.5 / 0.222 before the round (a kept clause now grouped by its ground).
+    assert got["dev"][2] == GroupingScore(rows=35, matched=35, pairs_same_family=19, pairs_same_group=7,
+                                          pairs_both=7)
+    # The test part, in aggregate (code frozen): decision 0.878 before the round; grouping 1.0 / 0.35.
+    assert got["test"][:2] == (0.919, 74)
+    assert got["test"][2] == GroupingScore(rows=19, matched=15, pairs_same_family=20, pairs_same_group=7,
+                                           pairs_both=7)
+
+
+@pytest.mark.nlp
+@pytest.mark.slow
+def test_third_batch_decisions_and_groups(ginza):
+    got = _figures(DATA / "municipal3")
+    # First scan of the third batch (code unchanged): dev 0.644 over 73 rows, test 0.829 over 41.
+    # With issue 17's and 20's fourth rounds merged the dev part is 0.773: short of the 0.90 asked.
+    # Most disagreements are 存続 against 要検討 either way (invoice and 委任状 seals: 要検討 → 存続 4,
+    # 存続 → 要検討 3); the policy was not tuned on this batch.
+    assert got["dev"][:2] == (0.773, 75)
+    assert got["dev"][2] == GroupingScore(rows=33, matched=30, pairs_same_family=51, pairs_same_group=6,
+                                          pairs_both=5)
+    # The test part, in aggregate (code frozen): unchanged from the first scan.
+    assert got["test"][:2] == (0.829, 41)
+    assert got["test"][2] == GroupingScore(rows=14, matched=11, pairs_same_family=3, pairs_same_group=2,
+                                           pairs_both=2)
