@@ -57,6 +57,8 @@ def test_test_part_aggregate_scores(ginza):
 
 
 DEV_FIGURES = {
+    # seal.person_in.v2 (「受取人の印」 ending a list entry is a seal to press, not a form box): category
+    # 0.667 -> 0.733.
     # With the fourth round merged (categories and one requirement one finding on top of the lists
     # without a verb) and issue 18's locator round: category 0.5 -> 0.667; locator 0.790 -> 0.782.
     "rows": 129, "files": 25,
@@ -64,15 +66,14 @@ DEV_FIGURES = {
     # Category agreement stays 0.5 over more rows (16 -> 30), but 15 rows disagree (was 8): the
     # seals now found in lists (「個人の印」, 「氏名及び印」) are reported 様式印欄 where the gold
     # says 押印/記名押印.
-    "category": (0.667, 30, 1),
+    "category": (0.733, 30, 0),
     "locator": (0.782, 119),
     # Fell from 0.938 (16): the new finds are on a page's table rows the structure numbers
     # 第4項 where the gold says 第4号.
     "required_locator": (0.767, 30),
-    "kinds": {"category": {"category": 10}, "modality_miss": {"miss": 1},
+    "kinds": {"category": {"category": 8}, "modality_miss": {"miss": 1},
               "negation_condition": {"false_hit": 1}, "office_stamp": {"false_hit": 3},
-              "omission": {"false_hit": 2}, "one_requirement": {"multi": 1}, "proviso": {"miss": 1},
-              "request": {"miss": 1}},
+              "omission": {"false_hit": 2}, "proviso": {"miss": 1}, "request": {"miss": 1}},
 }
 # Scored once, in aggregate, right after the labels and the split were committed (issue 17, third
 # batch; 2026-12-07), with the code unchanged (d8c0c62). Decision agreement of the classified scan
