@@ -422,10 +422,10 @@ def evaluate(gold_rows: list[dict], findings: list[dict], files: set[str] | None
             tp += 1
             cat_counts.setdefault(g["category"], [0, 0, 0])[0] += 1
             pairs += 1
-            true_placed = [f for f in placed if f["requires_seal"]]
-            if true_placed:
-                req_loc_pairs += 1
-                req_loc_agree += any(f["locator"] == want for f in true_placed)
+            # Every requirement found is a pair: one whose findings all speak for other rows more
+            # closely has no locator of its own, and disagrees.
+            req_loc_pairs += 1
+            req_loc_agree += any(f["locator"] == want for f in placed if f["requires_seal"])
             cats = {f["category"] for f in true_found}
             multi += len(cats) > 1
             if len(cats) > 1:

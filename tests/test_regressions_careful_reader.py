@@ -173,13 +173,16 @@ def test_regression_inkan_wo_jisan_deletes_the_item_from_the_list(tmp_path):
 @pytest.mark.nlp
 def test_regression_a_seikyusho_ni_oin_no_ue_before_seikyu_is_drafted_not_manual(tmp_path):
     """「請求書に押印の上、市長に請求しなければならない」 went to 要手作業一覧 although the rule for
-    「申請書に押印の上、市長に提出」 fits it: 請求 (and 申請) take the document as their object."""
+    「申請書に押印の上、市長に提出」 nearly fits it. 請求 and 申請 take what is asked for as their
+    object, so the document becomes the means: 「請求書により」 (rewrite.ouin.ni_to_niyori.v1; 「を」
+    before, which a reviewer read as no Japanese)."""
     corpus, out = _corpus(tmp_path, {"r.txt": HEAD + "第1条　受託者は、請求書に押印の上、市長に請求しなければならない。\n"
                                      + "第2条　申請者は、申請書に押印して市長に申請しなければならない。\n"})
     assert _run("run", corpus, "--out", out).exit_code == 0
     _decide(out, {0: "廃止"})
     assert _run("draft", out).exit_code == 0
-    assert _amendments(out) == ["第1条中「に押印の上、」を「を」に改める。", "第2条中「に押印して」を「を」に改める。"]
+    assert _amendments(out) == ["第1条中「請求書に押印の上、」を「請求書により」に改める。",
+                                "第2条中「申請書に押印して」を「申請書により」に改める。"]
     assert not (out / "要手作業一覧.docx").exists()
 
 

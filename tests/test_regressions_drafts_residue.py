@@ -89,17 +89,17 @@ def test_regression_a_no_ue_te_residue_is_flagged_not_drafted(tmp_path):
 
 
 @pytest.mark.nlp
-def test_regression_seikyusho_yoshiki_ni_oin_no_ue_yokugetsu_is_drafted_with_wo(tmp_path):
+def test_regression_seikyusho_yoshiki_ni_oin_no_ue_yokugetsu_is_drafted_with_niyori(tmp_path):
     """「請求書(様式第3号)に押印のうえ、翌月10日までに」 lost 「押印のうえ、」 and left 「請求書(様式第3号)に」
-    with no verb. It then went to 要手作業一覧 although 請求 takes the document as its object as 提出
-    does (the linter's widen.case_particle.to_wo.v1 already said so); rewrite.ouin.no_ue.ni_to_wo.v3
-    now drafts it (this test asserted 要手作業 before). Before a verb that takes no document (保管)
-    it still goes to 要手作業一覧."""
+    with no verb. It then went to 要手作業一覧 (this test asserted that first); then it was drafted
+    「請求書(様式第3号)を…請求しなければならない」, which is no Japanese: 請求 takes what is asked
+    for as its object. rewrite.ouin.ni_to_niyori.v1 drafts 「により」. Before a verb that takes no
+    document (保管) it still goes to 要手作業一覧."""
     out = _scan(tmp_path, {"r.txt": HEAD + SEIKYU
                            + "第2条　受託者は、請求書(様式第3号)に押印のうえ、翌月10日までに保管しなければならない。\n"})
-    assert _amendments(out) == ["第1条中「に押印のうえ、」を「を」に改める。"]
+    assert _amendments(out) == ["第1条中「請求書(様式第3号)に押印のうえ、」を「請求書(様式第3号)により」に改める。"]
     [row] = [r for r in _rows(out / "新旧対照表.docx") if r[0].startswith("第1条")]
-    assert row[0] == "第1条　受託者は、請求書(様式第3号)を翌月10日までに市長に請求しなければならない。"
+    assert row[0] == "第1条　受託者は、請求書(様式第3号)により翌月10日までに市長に請求しなければならない。"
     [row] = [r for r in _rows(out / "要手作業一覧.docx") if r[1] == "第2条"]
     assert row[3].startswith("[draft.manual] 「押印」（押印、廃止）を書き換える規則がありません。")
 
@@ -130,7 +130,7 @@ def test_regression_a_document_ni_before_a_deadline_without_a_widening_goes_to_m
 def test_regression_a_seiri_kisoku_with_only_manual_changes_does_not_say_none_needed(tmp_path):
     """「（押印等の見直しにより改正を要する規則はありません。）」 was written while a 規則's finding,
     decided 廃止, sat in 要手作業一覧. Now the note counts the clauses left to the drafter."""
-    # 保管 takes no document: no rule drafts it (the 請求 of SEIKYU has one since ni_to_wo.v3)
+    # 保管 takes no document: no rule drafts it (the 請求 of SEIKYU has one: ni_to_niyori.v1)
     out = _scan(tmp_path, {"r.txt": HEAD + SEIKYU.replace("市長に請求", "保管")})
     assert _paragraphs(out / "整理規則案.docx") == [
         "押印等の見直しに伴う関係規則の整理に関する規則",

@@ -397,9 +397,15 @@ def _lead(doc: Document, unit: Unit, parents: dict[int, Provision]) -> list[str]
     if leaf.kind in ("Law", "Other"):
         return _continued_item(text, unit.start) or _unmarked_lead(text, unit.start)
     if leaf.kind == "Paragraph":
+        if _LIST_ITEM.match(unit.text) or _NOTE_LINE.match(unit.text):
+            # A bullet list inside a numbered paragraph has a lead of its own (「次のものは不要です。」
+            # then 「・請求者の印」), never the page's first list's.
+            own = _list_lead(text, unit.start)
+            if own:
+                return own
         leads = _unmarked_lead(text, unit.start) or []
         parent = parents.get(id(leaf))
-        if parent is not None and parent.kind in ("Law", "Other") and parent.children:
+        if parent is not None and parent.kind in ("Law", "Other") and parent.children and unit.start == leaf.start:
             # 「1　請求者の住所、氏名及び印」: the numbered paragraphs of a page without 条 are
             # the entries of one list; its lead is the line above the first of them.
             leads += _list_lead(text, parent.children[0].start) or []

@@ -16,6 +16,8 @@ _ACT = re.compile(r"^(?:押印|押なつ|なつ印|捺印|押捺|押[すしさ�
 # act describes the seal (押印する銀行印). An oblique (申請書に押印) names the document, not the seal.
 _LINK_DEPS = frozenset({"obj", "nmod", "compound", "conj", "appos", "acl"})
 _LINK_STEPS = 3
+# A word holding 印 that names a document (a certificate, a notification), not a seal.
+_DOCUMENT = re.compile(r"証明|届|書$")
 _LIST_MARKS = frozenset("、・,")
 _LIST_PARTICLES = frozenset({"と", "や", "か"})
 # Arcs from an act up to the seal its clause describes.
@@ -43,6 +45,10 @@ class RequirementParse:
     def is_seal_noun(self, i: int) -> bool:
         t = self.tokens[i]
         return "印" in t["text"] and t["pos"] in ("NOUN", "PROPN") and not self.is_act(i)
+
+    def _is_seal_itself(self, i: int) -> bool:
+        """A seal noun that names a seal, not a document about one (印鑑登録証明書, 印鑑届)."""
+        return self.is_seal_noun(i) and not _DOCUMENT.search(self.tokens[i]["text"])
 
     def has_act(self, span: tuple[int, int]) -> bool:
         return any(self.is_act(i) for i in self.covering(span))
@@ -141,8 +147,11 @@ class RequirementParse:
             t = self.tokens[i]
             if t["head"] == i or t["dep"] not in _LINK_DEPS:
                 return False
-            if i not in cover and self._list_member(i) and not self.is_seal_noun(i):
-                # Another document of a list (委任状と、…印鑑登録証明書): a requirement of its own.
+            coordinated = any(self.tokens[c]["dep"] == "cc" for c in self._children.get(t["head"], []))
+            if (self._list_member(i) or coordinated) and not self._is_seal_itself(i):
+                # Another document of a list (委任状と、…印鑑登録証明書; 印鑑登録証明書及び実印, whose
+                # 及び GiNZA hangs on the next entry): a requirement of its own; two seals listed
+                # (登記印及び登録印) are one.
                 return False
             i = t["head"]
             if i in heads:

@@ -254,8 +254,10 @@ def _amend(doc: Document, findings: list[Finding], rules: tuple[RewriteRule, ...
                      tuple(manual), articles)
 
 
-# A citation of an article: an exemption that names one may reach seals outside its own article.
-_CITES_ARTICLE = re.compile(r"第[0-9０-９〇一二三四五六七八九十百千]+条")
+# A citation of an article or of the whole act (第3条, 前条, 次条, 同条, 前各条, 前2条, この規則): an
+# exemption that names one may reach seals outside its own article.
+_CITES_ARTICLE = re.compile(r"第[0-9０-９〇一二三四五六七八九十百千]+条|(?:前|次|同|前各|前[0-9０-９一二三四五六七八九十]+)条"
+                            r"|この(?:規則|条例|要綱|要領|規程|訓令)")
 
 
 def _void_exemption(doc: Document, f: Finding, changes: list[ProvisionChange], parents: dict[int, Provision],

@@ -1,0 +1,73 @@
+"""Regressions a diff review found in the merged fourth round of issues 17, 18 and 20: each runs the
+real pipeline (``reiki-scan run``) on a text of our own and asserts exact values."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import docx
+import pytest
+from typer.testing import CliRunner
+
+from reiki_scan.cli import app
+
+
+def _run_corpus(tmp_path: Path, name: str, text: str) -> Path:
+    corpus, out = tmp_path / "c", tmp_path / "out"
+    corpus.mkdir()
+    (corpus / name).write_text(text, encoding="utf-8")
+    assert CliRunner().invoke(app, ["run", str(corpus), "--out", str(out)]).exit_code == 0
+    return out
+
+
+def _findings(out: Path) -> list[tuple[str, str, str, bool, str]]:
+    rows = [json.loads(x) for x in (out / "findings.jsonl").read_text(encoding="utf-8").splitlines()]
+    return [(f["locator"], f["match"], f["category"], f["requires_seal"], f["decision"]) for f in rows]
+
+
+@pytest.mark.nlp
+def test_regression_a_bullet_list_in_a_numbered_paragraph_has_its_own_lead(tmp_path, ginza):
+    # Kind: structure of leads. 「・請求者の印」 under 「次のものは不要です。」 in the page's second numbered
+    # paragraph took the lead of the page's first list (「次の事項を記入してください。」) and was required.
+    out = _run_corpus(tmp_path, "tebiki.txt", "請求書の書き方\n\n請求書には、次の事項を記入してください。\n\n"
+                                              "1　請求者の住所及び氏名\n2　請求金額\n\n3　次のものは不要です。\n\n・請求者の印\n・見積書\n")
+    assert [(loc, match, required) for loc, match, _, required, _ in _findings(out)] == [
+        ("第3項", "・請求者の印", False)]
+
+
+@pytest.mark.nlp
+def test_regression_an_exemption_citing_the_article_before_is_not_deleted(tmp_path, ginza):
+    # Kind: drafting. 「前条の規定にかかわらず、…押印を省略することができる」 exempts the seal of the
+    # article before (a contract's 記名押印, kept): deleting it with its own article's seal changed the
+    # law nobody decided. Only 「第N条」 was read as a citation.
+    out = _run_corpus(tmp_path, "kaikan.txt", "○さくら台市会館使用規則\n令和2年3月31日規則第7号\n（契約）\n"
+                                              "第1条　使用者は、契約書に記名押印しなければならない。\n（申請）\n"
+                                              "第2条　使用しようとする者は、申請書に記名押印し、市長に提出しなければならない。\n"
+                                              "2　前条の規定にかかわらず、市長が認めるときは、押印を省略することができる。\n")
+    amendments = [p.text for p in docx.Document(str(out / "整理規則案.docx")).paragraphs
+                  if "」を" in p.text or p.text.endswith("を削る。")]
+    assert amendments == ["第2条第1項中「記名押印」を「記名」に改める。"]
+
+
+@pytest.mark.nlp
+def test_regression_a_certificate_listed_with_a_seal_is_a_requirement_of_its_own(tmp_path, ginza):
+    # Kind: one requirement, one finding. 「委任状、印鑑登録証明書及び実印を持参」 lists two things to
+    # bring: the certificate was merged into the 実印 finding (GiNZA hangs 及び on the next entry).
+    out = _run_corpus(tmp_path, "kisoku.txt", "○さくら台市印鑑事務規則\n"
+                                              "第1条　代理人は、委任状、印鑑登録証明書及び実印を持参しなければならない。\n")
+    assert [(match, category, required) for _, match, category, required, _ in _findings(out)
+            if required] == [("印鑑登録証明書", "印鑑証明", True), ("実印", "実印", True)]
+
+
+@pytest.mark.nlp
+def test_regression_an_office_seal_named_in_the_sentence_does_not_exempt_the_applicants(tmp_path, ginza):
+    # Kind: a policy condition bound to the seal. 「市長の印のある証明書を添えて、申請書に押印」 asks the
+    # applicant's seal: the words 「市長の印」 elsewhere in the sentence made it the office's (対象外);
+    # a third party's 管理者 is not an organ of the city.
+    out = _run_corpus(tmp_path, "kisoku.txt", "○さくら台市補助金交付規則\n"
+                                              "第1条　申請者は、市長の印のある証明書を添えて、申請書に押印しなければならない。\n"
+                                              "第2条　申請者は、墓地の管理者の印を証明欄に押してもらわなければならない。\n")
+    got = [(loc, category, decision) for loc, _, category, required, decision in _findings(out) if required]
+    assert got[0] == ("第1条", "押印", "廃止")
+    assert got[1][:2] == ("第2条", "押印")
