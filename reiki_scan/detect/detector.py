@@ -400,9 +400,9 @@ def _lead(doc: Document, unit: Unit, parents: dict[int, Provision]) -> list[str]
         if _LIST_ITEM.match(unit.text) or _NOTE_LINE.match(unit.text):
             # A bullet list inside a numbered paragraph has a lead of its own (「次のものは不要です。」
             # then 「・請求者の印」), never the page's first list's.
-            own = _list_lead(text, unit.start)
-            if own:
-                return own
+            bullet_lead = _list_lead(text, unit.start)
+            if bullet_lead:
+                return bullet_lead
         leads = _unmarked_lead(text, unit.start) or []
         parent = parents.get(id(leaf))
         if parent is not None and parent.kind in ("Law", "Other") and parent.children and unit.start == leaf.start:
