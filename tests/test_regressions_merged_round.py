@@ -71,3 +71,48 @@ def test_regression_an_office_seal_named_in_the_sentence_does_not_exempt_the_app
     got = [(loc, category, decision) for loc, _, category, required, decision in _findings(out) if required]
     assert got[0] == ("第1条", "押印", "廃止")
     assert got[1][:2] == ("第2条", "押印")
+
+
+def _auto_numbered_docx(path: Path) -> None:
+    """A 要綱 whose 「第N条」 come from Word's list numbering (lvlText 「第%1条」, full-width digits),
+    not typed: what a city's Word files often hold."""
+    from docx.oxml import parse_xml
+
+    w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    d = docx.Document()
+    numbering = d.part.numbering_part.element
+    numbering.insert(0, parse_xml(
+        f'<w:abstractNum {w} w:abstractNumId="90"><w:lvl w:ilvl="0"><w:start w:val="1"/>'
+        '<w:numFmt w:val="decimalFullWidth"/><w:lvlText w:val="第%1条"/></w:lvl>'
+        '<w:lvl w:ilvl="1"><w:start w:val="2"/><w:numFmt w:val="decimalFullWidth"/><w:lvlText w:val="%2"/></w:lvl>'
+        '</w:abstractNum>'))
+    numbering.append(parse_xml(f'<w:num {w} w:numId="90"><w:abstractNumId w:val="90"/></w:num>'))
+
+    def numbered(text: str, level: int = 0) -> None:
+        p = d.add_paragraph(text)
+        p._p.get_or_add_pPr().append(parse_xml(
+            f'<w:numPr {w}><w:ilvl w:val="{level}"/><w:numId w:val="90"/></w:numPr>'))
+
+    d.add_paragraph("みどり市敬老祝金支給要綱")
+    d.add_paragraph("（目的）")
+    numbered("この要綱は、敬老祝金の支給に関し必要な事項を定める。")
+    d.add_paragraph("（申請）")
+    numbered("祝金の支給を受けようとする者は、申請書を市長に提出しなければならない。")
+    numbered("前項の申請書には、申請者が記名押印しなければならない。", level=1)
+    d.add_paragraph("（受領）")
+    numbered("祝金を受領した者は、受領書に記名押印するものとする。")
+    d.save(str(path))
+
+
+def test_regression_articles_numbered_by_words_list_numbering_are_articles(tmp_path):
+    # Kind: loader. The 条 and 項 numbers Word draws from its numbering part (w:numPr) were not in
+    # the text: the 要綱 read as one 様式 titled by its file name, every locator 「様式」.
+    from reiki_scan.load import load_file
+    from reiki_scan.structure import parse, units
+
+    _auto_numbered_docx(tmp_path / "keiro.docx")
+    doc = parse(load_file(tmp_path / "keiro.docx", tmp_path))
+    assert (doc.title, doc.doc_kind) == ("みどり市敬老祝金支給要綱", "要綱")
+    assert [(u.locator, u.text) for u in units(doc) if "押印" in u.text] == [
+        ("第2条第2項", "２　前項の申請書には、申請者が記名押印しなければならない。"),
+        ("第3条", "第３条　祝金を受領した者は、受領書に記名押印するものとする。")]

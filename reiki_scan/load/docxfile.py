@@ -16,6 +16,10 @@ Blocks, in document order:
 
 Text reads as after accepting tracked changes: ``w:ins`` kept, ``w:del`` and
 ``w:moveFrom`` dropped. Empty paragraphs give no block but still count in numbering.
+
+A paragraph numbered by Word's own list numbering (``w:numPr``: 「第%1条」 set in the numbering
+part rather than typed) reads with its number as Word shows it (「第2条　…」), so a 要綱 whose
+条 are numbered that way has its articles (ECMA-376 Part 1, §17.9 Numbering).
 """
 
 from __future__ import annotations
@@ -44,9 +48,86 @@ _REL_FOOTER = "/footer"
 
 
 class _Ctx:
-    def __init__(self, builder: TextBuilder) -> None:
+    def __init__(self, builder: TextBuilder, numbering: _Numbering | None = None) -> None:
         self.b = builder
         self.textboxes = 0
+        self.numbering = numbering or _Numbering(None)
+
+
+def _val(el, tag: str) -> str | None:
+    found = el.find(f"{{{W}}}{tag}") if el is not None else None
+    return None if found is None else found.get(f"{{{W}}}val")
+
+
+# Word's number formats (w:numFmt) a Japanese 例規 uses; any other reads as decimal.
+_KANA = "アイウエオカキクケコサシスセソタチツテトナニヌネノハヒフヘホマミムメモヤユヨラリルレロワヲン"
+_IROHA = "イロハニホヘトチリヌルヲワカヨタレソツネナラムウヰノオクヤマケフコエテアサキユメミシヱヒモセス"
+
+
+def _format(n: int, fmt: str) -> str:
+    from ..numbering import int_to_kanji
+
+    if fmt in ("decimalFullWidth", "decimalFullWidth2"):
+        return str(n).translate(str.maketrans("0123456789", "０１２３４５６７８９"))
+    if fmt in ("japaneseCounting", "ideographDigital", "japaneseLegal", "ideographTraditional"):
+        return int_to_kanji(n)
+    if fmt in ("aiueoFullWidth", "aiueo") and 0 < n <= len(_KANA):
+        return _KANA[n - 1]
+    if fmt in ("irohaFullWidth", "iroha") and 0 < n <= len(_IROHA):
+        return _IROHA[n - 1]
+    if fmt == "decimalEnclosedCircle" and 0 < n <= 20:
+        return chr(0x2460 + n - 1)
+    return str(n)
+
+
+class _Numbering:
+    """The labels of Word's list numbering (the numbering part), counted in reading order: each
+    ``w:num`` keeps its own counters; a level restarts when a level above it advances."""
+
+    def __init__(self, root) -> None:
+        self.levels: dict[str, dict[int, tuple[str, str, int]]] = {}
+        self.counters: dict[str, dict[int, int]] = {}
+        if root is None:
+            return
+        abstract = {}
+        for a in root.findall(f"{{{W}}}abstractNum"):
+            lvls = {}
+            for lvl in a.findall(f"{{{W}}}lvl"):
+                ilvl = int(lvl.get(f"{{{W}}}ilvl", "0"))
+                lvls[ilvl] = (_val(lvl, "numFmt") or "decimal", _val(lvl, "lvlText") or "",
+                              int(_val(lvl, "start") or "1"))
+            abstract[a.get(f"{{{W}}}abstractNumId")] = lvls
+        for num in root.findall(f"{{{W}}}num"):
+            lvls = dict(abstract.get(_val(num, "abstractNumId"), {}))
+            for o in num.findall(f"{{{W}}}lvlOverride"):
+                start = _val(o, "startOverride")
+                ilvl = int(o.get(f"{{{W}}}ilvl", "0"))
+                if start is not None and ilvl in lvls:
+                    fmt, text, _ = lvls[ilvl]
+                    lvls[ilvl] = (fmt, text, int(start))
+            self.levels[num.get(f"{{{W}}}numId")] = lvls
+
+    def label(self, p) -> str:
+        """The number Word shows before paragraph ``p`` with its separator (「第2条　」), or ``""``."""
+        num_pr = p.find(f"{{{W}}}pPr/{{{W}}}numPr")
+        if num_pr is None:
+            return ""
+        num_id, ilvl = _val(num_pr, "numId"), int(_val(num_pr, "ilvl") or "0")
+        lvls = self.levels.get(num_id or "")
+        if not lvls or ilvl not in lvls:
+            return ""
+        counters = self.counters.setdefault(num_id or "", {})
+        counters[ilvl] = counters.get(ilvl, lvls[ilvl][2] - 1) + 1
+        for deeper in [k for k in counters if k > ilvl]:
+            del counters[deeper]
+        fmt, text, _ = lvls[ilvl]
+        if fmt == "none" or not text:
+            return ""
+        if fmt == "bullet":
+            return text + "　"
+        shown = re.sub(r"%([1-9])", lambda m: _format(counters.get(int(m[1]) - 1, lvls.get(int(m[1]) - 1, ("", "", 1))[2]),
+                                                      lvls.get(int(m[1]) - 1, ("decimal", "", 1))[0]), text)
+        return shown + "　"
 
 
 def load_docx(data: bytes, display_path: str, rel: str) -> SourceText:
@@ -62,7 +143,8 @@ def load_docx(data: bytes, display_path: str, rel: str) -> SourceText:
             path=display_path,
         ) from e
     root = _element(main, display_path)
-    ctx = _Ctx(TextBuilder())
+    numbering = _related_parts(main, "/numbering")
+    ctx = _Ctx(TextBuilder(), _Numbering(_element(numbering[0], display_path) if numbering else None))
     body = root.find(f"{{{W}}}body")
     if body is not None:
         _story(body, "", ctx, per_paragraph=True)
@@ -132,8 +214,9 @@ def _story(container, prefix: str, ctx: _Ctx, *, per_paragraph: bool, kind: str 
             p_no += 1
             ref = f"{prefix}p{p_no}" if per_paragraph else prefix.rstrip("/")
             text = _paragraph_text(child)
+            label = ctx.numbering.label(child)
             if text.strip():
-                ctx.b.add(text, ref, kind)
+                ctx.b.add(label + text, ref, kind)
             for box in _textboxes(child):
                 ctx.textboxes += 1
                 _story(box, f"textbox{ctx.textboxes}/", ctx, per_paragraph=False, kind="textbox")
