@@ -116,3 +116,24 @@ def test_regression_articles_numbered_by_words_list_numbering_are_articles(tmp_p
     assert [(u.locator, u.text) for u in units(doc) if "押印" in u.text] == [
         ("第2条第2項", "２　前項の申請書には、申請者が記名押印しなければならない。"),
         ("第3条", "第３条　祝金を受領した者は、受領書に記名押印するものとする。")]
+
+
+@pytest.mark.nlp
+def test_regression_the_same_act_in_two_files_is_amended_once(tmp_path, ginza):
+    # Kind: drafting. A city keeps one 規則 as .txt and again under another name (same title, same
+    # 公布番号): the 整理規則案 amended it twice, as two acts, and said nothing.
+    text = ("○さくら台市犬の登録等に関する規則\n平成20年3月31日規則第12号\n"
+            "第2条　登録を受けようとする者は、申請書に記名押印しなければならない。\n")
+    corpus, out = tmp_path / "c", tmp_path / "out"
+    (corpus / "a").mkdir(parents=True)
+    (corpus / "b").mkdir()
+    (corpus / "a" / "inu.txt").write_text(text, encoding="utf-8")
+    (corpus / "b" / "inu_copy.txt").write_text(text, encoding="cp932")
+    result = CliRunner().invoke(app, ["run", str(corpus), "--out", str(out)])
+    assert result.exit_code == 0
+    amendments = [p.text for p in docx.Document(str(out / "整理規則案.docx")).paragraphs
+                  if "」を" in p.text or "の一部を次のように改正する" in p.text]
+    assert amendments == ["さくら台市犬の登録等に関する規則(平成20年さくら台市規則第12号)の一部を次のように改正する。",
+                          "第2条中「記名押印」を「記名」に改める。"]
+    assert "b/inu_copy.txt: さくら台市犬の登録等に関する規則: a/inu.txt と題名・公布番号が同じ例規のため起案しません" \
+        in result.output.replace("\n", "")

@@ -494,6 +494,7 @@ def write_drafts(out_dir: Path, findings: list[Finding], docs: Mapping[str, Docu
     tables: dict[str, list[Block]] = {name: [] for name in (SEIBI_FILE, SEIRI_FILE, YOKO_FILE)}
     by_id = {f.id: f for f in findings}
     kinds: dict[str, str] = {}  # file → doc_kind, to count the 要手作業 clauses of each instrument
+    drafted: dict[tuple[str, str], str] = {}  # (title, 公布番号) → the file amended for it
     # One route per clause: what the 特例規則 covers is not amended textually (routes.route_of).
     amended = [f for f in findings if f.decision not in CHANGING_DECISIONS or route_of(f, config) == AMEND]
     for am in sorted(build_amendments(amended, docs, config), key=enactment_order):
@@ -504,6 +505,14 @@ def write_drafts(out_dir: Path, findings: list[Finding], docs: Mapping[str, Docu
         if am.doc_kind in NATIONAL_KINDS:
             result.problems.append(f"{am.file}: {am.title}: 国の法令（{am.doc_kind}）は市の例規で改正できないため、起案しません")
             continue
+        # The same 例規 kept twice (a .docx and an .html copy, an old and a new file) is amended once:
+        # one title and one 公布番号 are one act.
+        same = (am.title, am.act_number)
+        if am.act_number and same in drafted:
+            result.problems.append(f"{am.file}: {am.title}: {drafted[same]} と題名・公布番号が同じ例規のため起案しません。"
+                                   "同じ例規のファイルは一つだけを例規のフォルダに置いてください")
+            continue
+        drafted.setdefault(same, am.file)
         doc = docs[am.file]
         kinds[am.file] = am.doc_kind
         linted = review_amendment(am, doc, by_id, config)
