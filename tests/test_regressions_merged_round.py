@@ -135,5 +135,5 @@ def test_regression_the_same_act_in_two_files_is_amended_once(tmp_path, ginza):
                   if "」を" in p.text or "の一部を次のように改正する" in p.text]
     assert amendments == ["さくら台市犬の登録等に関する規則(平成20年さくら台市規則第12号)の一部を次のように改正する。",
                           "第2条中「記名押印」を「記名」に改める。"]
-    assert "b/inu_copy.txt: さくら台市犬の登録等に関する規則: a/inu.txt と題名・公布番号が同じ例規のため起案しません" \
+    assert "b/inu_copy.txt: さくら台市犬の登録等に関する規則: a/inu.txt と同じ例規（題名・公布番号・本文が同じ）のため起案しません" \
         in result.output.replace("\n", "")

@@ -405,7 +405,7 @@ def _lead(doc: Document, unit: Unit, parents: dict[int, Provision]) -> list[str]
                 return bullet_lead
         leads = _unmarked_lead(text, unit.start) or []
         parent = parents.get(id(leaf))
-        if parent is not None and parent.kind in ("Law", "Other") and parent.children and unit.start == leaf.start:
+        if parent is not None and parent.kind in ("Law", "Other") and parent.children:
             # 「1　請求者の住所、氏名及び印」: the numbered paragraphs of a page without 条 are
             # the entries of one list; its lead is the line above the first of them.
             leads += _list_lead(text, parent.children[0].start) or []

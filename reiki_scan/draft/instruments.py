@@ -505,13 +505,18 @@ def write_drafts(out_dir: Path, findings: list[Finding], docs: Mapping[str, Docu
         if am.doc_kind in NATIONAL_KINDS:
             result.problems.append(f"{am.file}: {am.title}: 国の法令（{am.doc_kind}）は市の例規で改正できないため、起案しません")
             continue
-        # The same 例規 kept twice (a .docx and an .html copy, an old and a new file) is amended once:
-        # one title and one 公布番号 are one act.
+        # The same 例規 kept twice (a .txt and an .html copy) is amended once: one title and one
+        # 公布番号 are one act. Two texts of it that differ (an old and a new version) are both
+        # drafted, and the drafter is told to keep the one in force.
         same = (am.title, am.act_number)
         if am.act_number and same in drafted:
-            result.problems.append(f"{am.file}: {am.title}: {drafted[same]} と題名・公布番号が同じ例規のため起案しません。"
-                                   "同じ例規のファイルは一つだけを例規のフォルダに置いてください")
-            continue
+            first = drafted[same]
+            if " ".join(docs[first].text.split()) == " ".join(docs[am.file].text.split()):
+                result.problems.append(f"{am.file}: {am.title}: {first} と同じ例規（題名・公布番号・本文が同じ）のため"
+                                       "起案しません。同じ例規のファイルは一つだけを例規のフォルダに置いてください")
+                continue
+            result.problems.append(f"{am.file}: {am.title}: {first} と題名・公布番号が同じで本文が違います。"
+                                   "現行の版だけを例規のフォルダに置いて再実行してください（両方を起案しました）")
         drafted.setdefault(same, am.file)
         doc = docs[am.file]
         kinds[am.file] = am.doc_kind
