@@ -46,9 +46,13 @@ def test_second_batch_decisions_and_groups(ginza):
     assert got["dev"][2] == GroupingScore(rows=35, matched=35, pairs_same_family=19, pairs_same_group=7,
                                           pairs_both=7)
     # The test part, in aggregate (code frozen): decision 0.878 before the round; grouping 1.0 / 0.35.
-    assert got["test"][:2] == (0.919, 74)
-    assert got["test"][2] == GroupingScore(rows=19, matched=15, pairs_same_family=20, pairs_same_group=7,
-                                           pairs_both=7)
+    # 0.919 and 7 of 20 family pairs with the round; 0.892 and 6 of 20 once a diff review's fixes
+    # bound the 公印 condition to the seal's own sentence (no title scope, an organ's 「…の印」 only as
+    # the seal to press), kept a bullet list's own lead and split a certificate listed with a seal:
+    # two rows fewer agree, scored in aggregate only and not tuned on.
+    assert got["test"][:2] == (0.892, 74)
+    assert got["test"][2] == GroupingScore(rows=19, matched=15, pairs_same_family=20, pairs_same_group=6,
+                                           pairs_both=6)
 
 
 @pytest.mark.nlp

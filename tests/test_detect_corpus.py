@@ -54,8 +54,9 @@ def test_gold_scores(gold_run):
     assert len(report.locator_mismatches) == 4
     assert report.locator_agreement >= 0.95
     assert (report.unlabelled, len(report.unlabelled_true)) == (12, 0)
-    # Was 134: ten seal words were merged into the requirement they belong to (issue 17).
-    assert len(findings) == 124
+    # Was 134: ten seal words were merged into the requirement they belong to (issue 17); 125 since a
+    # certificate and a seal listed as two things to file are two findings again.
+    assert len(findings) == 125
     # Floors of the task, kept explicit beside the exact figures.
     assert report.overall.recall >= 0.98 and report.overall.precision >= 0.95 and report.category_agreement >= 0.95
 

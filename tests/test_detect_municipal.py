@@ -76,6 +76,9 @@ def test_test_part_aggregate_scores(ginza):
 
 
 DEV_FIGURES = {
+    # After a diff review: every requirement found counts in the requirement-row locator (one whose
+    # findings all speak for other rows more closely disagrees: 0.971 over 69 before), and a certificate
+    # and a seal to file are two findings (one_requirement multi 4 -> 5).
     # Issue 17's fourth round merged (a denied seal clause, the register's examination, a definition of the
     # seal to affix; categories read in the parse and one requirement one finding; seals listed without a
     # verb; issue 18's locators): category (0.861, 72, 9) with the negation round alone, 0.958 with the
@@ -95,7 +98,7 @@ DEV_FIGURES = {
     "tp_fp_fn": (72, 6, 3), "precision": 0.923, "recall": 0.96,
     # (0.873, 71, 9) before the 「押印す」 row was found: labelled 押印, read 印鑑提出 (口座届出印欄に
     # 通帳使用印を押印: left to the category rules).
-    "category": (0.958, 72, 4),
+    "category": (0.958, 72, 5),
     # LABELLING's 題名/見出し/制定文/本文 words since issue 18 (was 0.703); 0.872 before a guidance
     # page's headings were 見出し, its 「(1)」 lists ended at its next line of text, items written on one
     # line were told apart and skip links were no title. Of the 43 rows left, 37 are labels that depart
@@ -122,11 +125,11 @@ DEV_FIGURES = {
     "locator": (0.932, 557),
     # 0.901 with the third detection round alone; 0.958 with the guidance pages' locators merged;
     # 0.971 (68) after issue 18's locator round (the scorer's closer pairing alone: 0.971, 68).
-    "required_locator": (0.971, 69),
+    "required_locator": (0.931, 72),
     "kinds": {"category": {"category": 3}, "document_procedure": {"false_hit": 1},
               "heading": {"false_hit": 1}, "modality_miss": {"miss": 3},
               "office_stamp": {"false_hit": 2}, "omission": {"false_hit": 1},
-              "one_requirement": {"multi": 4}, "trap_word": {"false_hit": 1}},
+              "one_requirement": {"multi": 5}, "trap_word": {"false_hit": 1}},
 }
 # Scored once, at the end of the work on issue 17 (2026-12-07), after the code was frozen; scored
 # again once the loader's structure of texts without 条 (issue 18) was merged with it: its items
