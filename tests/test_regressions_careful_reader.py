@@ -11,32 +11,10 @@ import docx.table
 import pytest
 from docx.oxml.ns import qn
 from openpyxl import load_workbook
-from typer.testing import CliRunner
 
-from reiki_scan.cli import app
+from test_regressions_drafts_review import _corpus, _paragraphs, _rows, _run
 
 HEAD = "○テスト市施設使用規則\n令和2年3月31日\n規則第5号\n"
-
-
-def _run(*args: object):
-    return CliRunner().invoke(app, [str(a) for a in args])
-
-
-def _corpus(tmp_path: Path, files: dict[str, str]) -> tuple[Path, Path]:
-    """(corpus, out): ``files`` (name → text) written in ``tmp_path/c``."""
-    corpus = tmp_path / "c"
-    corpus.mkdir()
-    for name, text in files.items():
-        (corpus / name).write_text(text, encoding="utf-8")
-    return corpus, tmp_path / "out"
-
-
-def _paragraphs(path: Path) -> list[str]:
-    return [p.text for p in docx.Document(str(path)).paragraphs if p.text.strip()]
-
-
-def _rows(path: Path) -> list[list[str]]:
-    return [[c.text for c in r.cells] for t in docx.Document(str(path)).tables for r in t.rows]
 
 
 def _amendments(out: Path, name: str = "整理規則案.docx") -> list[str]:
