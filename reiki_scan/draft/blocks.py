@@ -7,7 +7,9 @@ the paragraph styles of ``templates/draft.docx`` (題名, 見出し, 条文, 改
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -46,3 +48,25 @@ class Table:
 
 
 Block = Para | Table
+
+
+# A .docx block's place in a body table (reiki_scan.load.docxfile): 「table2/r3/c1」.
+_CELL_REF = re.compile(r"^table([0-9]+)/r([0-9]+)/c([0-9]+)")
+
+
+def table_cells(doc: Any) -> tuple[list[tuple[int, int, int, int, int]], dict[int, tuple[int, int]]]:
+    """The Word table cells of ``doc``'s source (a :class:`~reiki_scan.models.Document`): each
+    block that is a body table's cell as ``(start, end, table, row, column)`` (offsets into the
+    text, 1-based numbers), sorted, and each table's size ``table → (rows, columns)`` its cells
+    span (empty cells included). Both empty for a source with no table."""
+    spans: list[tuple[int, int, int, int, int]] = []
+    shape: dict[int, tuple[int, int]] = {}
+    for b in getattr(doc.source, "blocks", ()) or ():
+        m = _CELL_REF.match(b.source_ref)
+        if m is None:
+            continue
+        t, r, c = (int(g) for g in m.groups())
+        spans.append((b.start, b.end, t, r, c))
+        rows, cols = shape.get(t, (0, 0))
+        shape[t] = (max(rows, r), max(cols, c))
+    return sorted(spans), shape

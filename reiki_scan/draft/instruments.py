@@ -58,7 +58,7 @@ from ..models import NATIONAL_KINDS, Amendment, Document, Edit, Finding
 from ..numbering import int_to_kanji, kanji_to_int, to_kanji_locator
 from ..outfiles import History
 from .apply import check
-from .blocks import Block, Para, Table
+from .blocks import Block, Para, Table, table_cells
 from .changes import CHANGING_DECISIONS, build_amendments, section_rank
 from .kaimebun import BODY_PREFIX, REPLACE_WHOLE, plan, scope_label
 from .lint import SELF_CHECK_RULE, ManualItem, review_amendment
@@ -217,23 +217,12 @@ def citation(am: Amendment, config: RunConfig) -> tuple[str, bool]:
 # Where a line of a Word form sat: (table, row, column, rows, columns), 1-based; see form_cells.
 Cell = tuple[int, int, int, int, int]
 # A block of a Word table's top-level cell (``table2/r3/c1``).
-_CELL_REF = re.compile(r"^table([0-9]+)/r([0-9]+)/c([0-9]+)")
-
-
 def form_cells(am: Amendment, doc: Document, lines: list[str], config: RunConfig) -> list[Cell | None]:
     """Per line of ``lines`` (the rendered sentences of ``am``): for a new-text line of a form
     redrawn whole (「様式第1号を次のように改める。」) whose words sat in a cell of a Word table of
     the source, that cell and its table's size (rows and columns its cells span, empty ones
     included); else ``None``. The instruments print such lines as the table they came from."""
-    spans: list[tuple[int, int, int, int, int]] = []
-    shape: dict[int, tuple[int, int]] = {}
-    for b in getattr(doc.source, "blocks", ()) or ():
-        m = _CELL_REF.match(b.source_ref)
-        if m is not None:
-            t, r, c = (int(g) for g in m.groups())
-            spans.append((b.start, b.end, t, r, c))
-            rows, cols = shape.get(t, (0, 0))
-            shape[t] = (max(rows, r), max(cols, c))
+    spans, shape = table_cells(doc)
     out: list[Cell | None] = [None] * len(lines)
     if not spans:
         return out

@@ -49,6 +49,7 @@ from ..review.decisions import file_sha256
 from ..review.ledger import MIKESHI_ACCEPTED, MIKESHI_BY, MIKESHI_REJECTED, REJECTED_REASON
 from ..store.workspace import StoredDecision, Workspace
 from ..textnorm import shared_affixes, xml_safe
+from .blocks import table_cells
 from .changes import CHANGING_DECISIONS, build_amendments
 from .lint import review_amendment
 from .protect import obsolete_note, recorded_hash, retire_draft, save_protected
@@ -151,9 +152,6 @@ class _Writer:
 
 # A block of a Word table's top-level cell (``table2/r3/c1``; a nested table's words stay in
 # the outer cell); the source's empty cells have no block.
-_CELL_REF = re.compile(r"^table([0-9]+)/r([0-9]+)/c([0-9]+)")
-
-
 class _TableCells:
     """The Word tables of a .docx source, rebuilt in the 見え消し: a line whose block is a cell
     (``Block.source_ref``) is written in that cell, so a form keeps its ruled layout and only the
@@ -161,17 +159,7 @@ class _TableCells:
     included) with single borders, written where its first line falls."""
 
     def __init__(self, doc: Document) -> None:
-        self.spans: list[tuple[int, int, int, int, int]] = []  # (start, end, table, row, col)
-        self.shape: dict[int, tuple[int, int]] = {}
-        for b in getattr(doc.source, "blocks", ()) or ():
-            m = _CELL_REF.match(b.source_ref)
-            if m is None:
-                continue
-            t, r, c = (int(g) for g in m.groups())
-            self.spans.append((b.start, b.end, t, r, c))
-            rows, cols = self.shape.get(t, (0, 0))
-            self.shape[t] = (max(rows, r), max(cols, c))
-        self.spans.sort()
+        self.spans, self.shape = table_cells(doc)  # (start, end, table, row, col); table → size
         self.grids: dict[int, list[list]] = {}
 
     def cell_at(self, start: int, place) -> Any:
