@@ -34,6 +34,17 @@ def score(corpus: Path, regions: tuple[str, ...], part: str):
     return evaluate(part_rows(rows, split, part), findings, files=files)
 
 
+def split_shape(corpus: Path) -> tuple[int, int, int, bool]:
+    """(seed, dev files, test files, the parts are disjoint and cover ``batch/files.jsonl``) of a
+    labelled batch's recorded split."""
+    split = load_split(corpus / "split.json")
+    listed = {json.loads(line)["file"]
+              for line in (corpus / "batch" / "files.jsonl").read_text(encoding="utf-8").splitlines() if line.strip()}
+    seed = json.loads((corpus / "split.json").read_text(encoding="utf-8"))["seed"]
+    whole = not set(split["dev"]) & set(split["test"]) and set(split["dev"]) | set(split["test"]) == listed
+    return seed, len(split["dev"]), len(split["test"]), whole
+
+
 def _score(part: str):
     return score(MUNICIPAL, ("east", "west"), part)
 

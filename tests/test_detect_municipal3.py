@@ -9,14 +9,12 @@ code frozen (no row of it is printed, here or by ``reiki-scan eval --split test`
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
 
-from test_detect_municipal import figures, score
+from test_detect_municipal import figures, score, split_shape
 
-from reiki_scan.evaluate import load_split
 
 MUNICIPAL3 = Path(__file__).resolve().parent / "data" / "municipal3"
 
@@ -26,14 +24,7 @@ def _score(part: str):
 
 
 def test_split_is_the_recorded_one():
-    split = load_split(MUNICIPAL3 / "split.json")
-    assert json.loads((MUNICIPAL3 / "split.json").read_text(encoding="utf-8"))["seed"] == 20261209
-    assert (len(split["dev"]), len(split["test"])) == (25, 13)
-    assert not set(split["dev"]) & set(split["test"])
-    listed = {json.loads(line)["file"]
-              for line in (MUNICIPAL3 / "batch" / "files.jsonl").read_text(encoding="utf-8").splitlines()
-              if line.strip()}
-    assert set(split["dev"]) | set(split["test"]) == listed
+    assert split_shape(MUNICIPAL3) == (20261209, 25, 13, True)
 
 
 @pytest.mark.nlp
