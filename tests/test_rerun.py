@@ -160,6 +160,9 @@ def test_decisions_survive_and_a_changed_clause_is_reviewed_again(versions):
     seikyu = found[SEIKYU_SOGYO]
     assert (seikyu["decision"], seikyu["decided_by"]) == (seikyu["proposal"], "proposal") == ("要検討", "proposal")
     assert seikyu["reason"].startswith("【条文が変更されたため再審査】")
+    # The decision set back is shown in the row's 備考, so the reviewer sees what they decided before
+    # (a fresh user lost it: it was only in explain and 履歴).
+    assert seikyu["note"] == "前回の審査結果（条文変更前）: 廃止"
     assert versions["second"].diff.rereview == [SEIKYU_SOGYO]
 
 

@@ -254,6 +254,9 @@ def apply_decisions(findings: list[Finding], stored: dict[str, StoredDecision]) 
         else:
             # The reason may come back from findings.jsonl (reiki-scan draft) already marked.
             reason = proposal_reason(f).removeprefix(REREVIEW_MARK)
-            out.append(as_proposed(f).with_(reason=REREVIEW_MARK + reason))
+            # The earlier decision no longer applies, but the reviewer sees it and their 備考 in the
+            # re-review row (never lost from the ledger).
+            earlier = f"前回の審査結果（条文変更前）: {s.decision}" + (f"／備考: {s.note}" if s.note else "")
+            out.append(replace(as_proposed(f).with_(reason=REREVIEW_MARK + reason), note=earlier))
             rereview.append(f.id)
     return out, rereview
