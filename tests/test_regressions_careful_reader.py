@@ -12,7 +12,7 @@ import pytest
 from docx.oxml.ns import qn
 from openpyxl import load_workbook
 
-from test_regressions_drafts_review import _corpus, _paragraphs, _rows, _run
+from test_regressions_drafts_review import _corpus, _paragraphs, _rows, _run, _type_over
 
 HEAD = "○テスト市施設使用規則\n令和2年3月31日\n規則第5号\n"
 
@@ -247,16 +247,6 @@ def test_regression_check_after_the_workspace_was_deleted_says_what_to_do(tmp_pa
             "出力です）。checkは前回の実行の記録と比べるため、このままでは調べられません。reiki-scanrunCORPUS--outOUTを"
             "実行してください") in said
     assert sorted(p.name for p in out.iterdir()) == before
-
-
-def _type_over(ledger: Path, column: str, values: dict[int, str]) -> None:
-    """Type ``values`` (一覧 row number → text) into ``column`` of the ledger, as a reviewer would."""
-    wb = load_workbook(ledger)
-    ws = wb["一覧"]
-    col = [c.value for c in ws[1]].index(column) + 1
-    for row, value in values.items():
-        ws.cell(row=row, column=col).value = value
-    wb.save(ledger)
 
 
 def _notes(ledger: Path) -> dict[str, str | None]:

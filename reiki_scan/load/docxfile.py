@@ -29,6 +29,7 @@ import re
 
 from .. import errors
 from ..models import SourceText
+from ..numbering import int_to_kanji
 from ._builder import TextBuilder
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -65,8 +66,6 @@ _IROHA = "イロハニホヘトチリヌルヲワカヨタレソツネナラム�
 
 
 def _format(n: int, fmt: str) -> str:
-    from ..numbering import int_to_kanji
-
     if fmt in ("decimalFullWidth", "decimalFullWidth2"):
         return str(n).translate(str.maketrans("0123456789", "０１２３４５６７８９"))
     if fmt in ("japaneseCounting", "ideographDigital", "japaneseLegal", "ideographTraditional"):
