@@ -251,3 +251,32 @@ def test_regression_check_exits_0_when_a_file_is_unreadable_as_it_was_at_the_las
     checked = _run("check", corpus, "--against", out, "--workers", "1")
     assert checked.exit_code == 1, checked.output
     assert "[E101]" in checked.output and "r.txt" in checked.output
+
+
+_W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+
+
+@pytest.mark.nlp
+def test_regression_a_word_ruby_reading_is_not_read_into_the_clause(tmp_path):
+    # A .docx 規則 with Word ruby on 捺印 (reading なついん) was read 「なついん捺印」: the seal word was
+    # broken, so no rewrite applied and the ledger and 見え消し showed the reading in the sentence.
+    import docx
+    from docx.oxml import parse_xml
+
+    corpus, out = tmp_path / "c", tmp_path / "out"
+    corpus.mkdir()
+    document = docx.Document()
+    for line in ("○さくら台市墓地条例施行規則", "令和元年5月1日規則第3号", "（申請）"):
+        document.add_paragraph(line)
+    p = document.add_paragraph("第2条　墓地を使用しようとする者は、墓地使用許可申請書に")
+    p._p.append(parse_xml(
+        f"<w:r {_W}><w:ruby><w:rubyPr><w:hps w:val=\"10\"/><w:hpsBaseText w:val=\"21\"/></w:rubyPr>"
+        "<w:rt><w:r><w:t>なついん</w:t></w:r></w:rt><w:rubyBase><w:r><w:t>捺印</w:t></w:r></w:rubyBase></w:ruby></w:r>"))
+    p.add_run("し、市長に提出しなければならない。")
+    document.save(str(corpus / "bochi.docx"))
+    result = _run("run", corpus, "--out", out)
+    assert result.exit_code == 0, result.output
+    assert [(f["locator"], f["text"]) for f in _findings(out)] == [
+        ("第2条", "第2条　墓地を使用しようとする者は、墓地使用許可申請書に捺印し、市長に提出しなければならない。")]
+    instrument = [q.text for q in docx.Document(str(out / "整理規則案.docx")).paragraphs]
+    assert "第2条中「に捺印し、」を「を」に改める。" in instrument

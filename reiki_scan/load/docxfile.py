@@ -41,7 +41,9 @@ _FALLBACK = f"{{{MC}}}Fallback"
 # Containers whose content reads as if they were not there.
 _TRANSPARENT = {f"{{{W}}}{t}" for t in ("customXml", "ins", "moveTo", "smartTag", "fldSimple", "hyperlink")}
 # Content that is not in the text as it reads after acceptance (or is shown twice).
-_DROPPED = {f"{{{W}}}del", f"{{{W}}}moveFrom", _FALLBACK, _TXBX, f"{{{W}}}pPr", f"{{{W}}}rPr"}
+# A ruby's reading (w:rt) is printed above its base text, not in the sentence: 「捺印」 with the
+# reading なついん must read 捺印, as the HTML loader drops <rt>.
+_DROPPED = {f"{{{W}}}del", f"{{{W}}}moveFrom", _FALLBACK, _TXBX, f"{{{W}}}pPr", f"{{{W}}}rPr", f"{{{W}}}rt"}
 _CHARS = {f"{{{W}}}tab": "\t", f"{{{W}}}br": "\n", f"{{{W}}}cr": "\n", f"{{{W}}}noBreakHyphen": "-"}
 _T = f"{{{W}}}t"
 _REL_HEADER = "/header"
