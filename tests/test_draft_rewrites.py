@@ -40,8 +40,9 @@ def test_counter_examples_are_untouched(rule):
 
 def test_rule_ids_and_order():
     ids = [r.id for r in RULES]
-    # 33 before the 押印又は署名, 印を押し, 押印した上で and 印鑑の持参 rules; 41 before 「により」 (申請・請求)
-    assert len(ids) == len(set(ids)) == 42
+    # 33 before the 押印又は署名, 印を押し, 押印した上で and 印鑑の持参 rules; 41 before 「により」 (申請・請求);
+    # 42 before the ただし書 that restores a seal (deleted whole: 「…ただし書を削る。」).
+    assert len(ids) == len(set(ids)) == 43
     # 「署名又は記名押印」 must be tried before the plain 記名押印 rule that would cut it.
     assert ids.index("rewrite.shomei_matawa_kimei_ouin.to_shomei_matawa_kimei.v1") < ids.index(
         "rewrite.kimei_ouin.to_kimei.v1")
@@ -82,3 +83,13 @@ def test_seal_word_spellings_are_one_definition_every_pattern_reads():
     with pytest.raises(PatternDataError) as e:
         expand_words("<<oshi>>")
     assert "<<oshi>> は seal_words.yaml にない名前です" in e.value.message
+
+
+def test_every_stale_proviso_rule_deletes_its_examples_and_keeps_its_counter_examples():
+    from reiki_scan.draft.provisos import load_provisos
+
+    rules = load_provisos()
+    assert [r.id for r in rules] == ["proviso.stale.signature_instead.v1", "proviso.stale.seal_exempted.v1"]
+    for rule in rules:
+        assert all(rule.pattern.fullmatch(x) for x in rule.examples), rule.id
+        assert not any(rule.pattern.fullmatch(x) for x in rule.counter_examples), rule.id

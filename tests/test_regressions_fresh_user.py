@@ -280,3 +280,35 @@ def test_regression_a_word_ruby_reading_is_not_read_into_the_clause(tmp_path):
         ("第2条", "第2条　墓地を使用しようとする者は、墓地使用許可申請書に捺印し、市長に提出しなければならない。")]
     instrument = [q.text for q in docx.Document(str(out / "整理規則案.docx")).paragraphs]
     assert "第2条中「に捺印し、」を「を」に改める。" in instrument
+
+
+PROVISOS = ("○さくら台市集会所使用規則\n令和2年3月31日規則第9号\n（申請）\n"
+            "第2条　集会所を使用しようとする者は、使用申請書を市長に提出しなければならない。\n"
+            "2　前項の申請書には、押印を要しない。ただし、代理人が申請する場合は、この限りでない。\n"
+            "（承継）\n"
+            "第3条　使用者の地位を承継した者は、承継申請書に押印して提出しなければならない。"
+            "ただし、承継人が署名した場合は、この限りでない。\n"
+            "（届出）\n"
+            "第4条　使用者は、届出書に記名押印しなければならない。ただし、電子申請による場合は、この限りでない。\n")
+
+
+@pytest.mark.nlp
+def test_regression_a_proviso_goes_with_the_seal_it_restores_or_replaces(tmp_path):
+    # The ただし書 restoring a seal for agents got 「「この限りでない」を削り…」 (which leaves 「ただし、代理人が
+    # 申請する場合は、。」) and the signer's ただし書 after 「に押印して」 was left excusing the submission itself.
+    import docx
+
+    corpus, out = tmp_path / "c", tmp_path / "out"
+    corpus.mkdir()
+    (corpus / "r.txt").write_text(PROVISOS, encoding="utf-8")
+    result = _run("run", corpus, "--out", out)
+    assert result.exit_code == 0, result.output
+    lines = [q.text for q in docx.Document(str(out / "整理規則案.docx")).paragraphs]
+    start = lines.index("さくら台市集会所使用規則(令和2年さくら台市規則第9号)の一部を次のように改正する。")
+    # The electronic-filing ただし書 of 第4条 excuses no seal: it stays.
+    assert lines[start + 1:start + 4] == ["第2条第2項ただし書を削る。", "第3条中「に押印して」を「を」に改め、同条ただし書を削る。",
+                                          "第4条中「記名押印」を「記名」に改める。"]
+    rows = [[c.text for c in r.cells] for t in docx.Document(str(out / "新旧対照表_整理規則案.docx")).tables for r in t.rows]
+    assert ["第3条\u3000使用者の地位を承継した者は、承継申請書を提出しなければならない。",
+            "第3条\u3000使用者の地位を承継した者は、承継申請書に押印して提出しなければならない。"
+            "ただし、承継人が署名した場合は、この限りでない。"] in rows

@@ -9,7 +9,8 @@ knows the sentence forms :mod:`.kaimebun` writes:
   paragraph of the sentence before (「同条第2項」, 「同項第3号」),
 - ``{scope}を次のように改める。`` followed by the new text (lines prefixed with one
   full-width space),
-- ``{scope}を削る。`` and ``{scope}後段を削る。``;
+- ``{scope}を削る。``, ``{scope}後段を削る。`` and ``{scope}ただし書を削る。``, the last also chained
+  after word edits (``{scope}中「A」を「B」に改め、同条ただし書を削る。``);
 
 and passes over the placeholder lines of what is left to the drafter
 (:func:`.kaimebun.placeholder`).
@@ -17,13 +18,14 @@ and passes over the placeholder lines of what is left to the drafter
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from ..config import RunConfig
 from ..errors import DraftCheckError
 from ..models import Amendment
-from .kaimebun import BODY_PREFIX, REPLACE_WHOLE, is_placeholder, plan, render_lines, resolve, scope_spans
+from .kaimebun import BODY_PREFIX, PROVISO, PROVISO_DELETION, REPLACE_WHOLE, is_placeholder, plan, render_lines, resolve, scope_spans
 
 
 @dataclass(frozen=True)
@@ -122,6 +124,17 @@ def _delete_latter(text: str, sentence: str) -> str:
     return text[:first + 1] + text[text.rfind("。") + 1:]
 
 
+_CHAINED_PROVISO = re.compile(r"(改め|削り)、同[条項号]" + PROVISO_DELETION + "$")
+
+
+def _delete_proviso(text: str, sentence: str) -> str:
+    found = list(PROVISO.finditer(text))
+    last = found[-1] if found else None
+    if last is None or text[last.end():].strip() or not text[:last.start()].rstrip().endswith("。"):
+        raise DraftCheckError(f"ただし書を削る規定の終わりにただし書がありません: {sentence}")
+    return text[:last.start()] + text[last.end():]
+
+
 def apply(old_text: str, sentences: Sequence[str], scopes: Mapping[str, Scope]) -> str:
     """Apply amendment ``sentences`` (as :func:`kaimebun.render` writes them) to ``old_text``.
 
@@ -150,6 +163,11 @@ def apply(old_text: str, sentences: Sequence[str], scopes: Mapping[str, Scope]) 
                 i += 1
             for name in names:
                 results[name] = "\n".join(body)
+        elif "「" not in s and s.endswith(PROVISO_DELETION):
+            names = _names(s[:-len(PROVISO_DELETION)], previous, scopes, s)
+            for name in names:
+                sc = scopes[name]
+                results[name] = _delete_proviso(results.get(name, old_text[sc.start:sc.end]), s)
         elif "「" not in s and s.endswith("後段を削る。"):
             names = _names(s[:-len("後段を削る。")], previous, scopes, s)
             for name in names:
@@ -164,7 +182,10 @@ def apply(old_text: str, sentences: Sequence[str], scopes: Mapping[str, Scope]) 
             if cut == -1:
                 raise DraftCheckError(f"改め文の形が読めません: {s}")
             names = _names(s[:cut], previous, scopes, s)
-            edits = parse_edits(s, cut + 1)
+            tail = _CHAINED_PROVISO.search(s)
+            # 「…に改め、同条ただし書を削る。」: the word edits, then the ただし書 of the same provisions.
+            words = s if tail is None else s[:tail.start()] + tail.group(1) + "る。"
+            edits = parse_edits(words, cut + 1)
             for name in names:
                 sc = scopes[name]
                 text = results.get(name, old_text[sc.start:sc.end])
@@ -175,7 +196,7 @@ def apply(old_text: str, sentences: Sequence[str], scopes: Mapping[str, Scope]) 
                         expected = f"{want}か所" if want is not None else "1か所以上"
                         raise DraftCheckError(f"「{old}」が{name}に{n}か所あります（意図は{expected}）: {s}")
                     text = text.replace(old, new)
-                results[name] = text
+                results[name] = text if tail is None else _delete_proviso(text, s)
         previous = names[-1]
     out, pos = [], 0
     for name, sc in sorted(((n, scopes[n]) for n in results), key=lambda kv: kv[1].start):

@@ -18,6 +18,7 @@ from dataclasses import replace
 from ..config import RunConfig
 from ..data import expand_words
 from ..models import Amendment, ArticleText, Document, Edit, Finding, Provision, ProvisionChange
+from .provisos import stale_proviso
 from .rewrites import RewriteRule, first_edit, rules_for, sentence_span
 
 CHANGING_DECISIONS = ("廃止", "記名に改める", "署名に改める")
@@ -230,7 +231,11 @@ def _amend(doc: Document, findings: list[Finding], rules: tuple[RewriteRule, ...
             edit = _visible(edit, doc.text)
             if _ruled_box(f, sentence, edit):
                 edit = replace(edit, op="replace_form")
-        per_scope.setdefault(id(scope), (scope, []))[1].append(edit)
+        edits = per_scope.setdefault(id(scope), (scope, []))[1]
+        edits.append(edit)
+        proviso = stale_proviso(doc.text, e, scope.end, f.decision, sentence[:a] + new + sentence[b:])
+        if proviso is not None:
+            edits.append(Edit("delete", doc.text[proviso[0]:proviso[1]], "", proviso[0], proviso[1], f.id))
     scopes = _merge_nested([v for v in per_scope.values()])
     changes = []
     for scope, edits in scopes:

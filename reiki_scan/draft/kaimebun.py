@@ -29,12 +29,15 @@ import unicodedata
 from dataclasses import dataclass, replace
 
 from ..config import RunConfig
-from ..models import Amendment, ProvisionChange
+from ..models import Amendment, Edit, ProvisionChange
 from ..numbering import to_kanji_locator
 from .changes import section_rank
 
 BODY_PREFIX = "\u3000"
 REPLACE_WHOLE = "を次のように改める。"
+PROVISO_DELETION = "ただし書を削る。"
+# A ただし書: a provision's last sentence opening with 「ただし、」 (法制執務: cited as 「第3条ただし書」).
+PROVISO = re.compile(r"(?:ただし|但し)、[^。\n]*。")
 MANUAL_MARK = "：要手作業"
 _EXCERPT = 6
 _MAX_WIDEN = 40
@@ -71,6 +74,8 @@ class Sentence:
     scopes: tuple[str, ...] = ()
     changes: tuple[int, ...] = ()
     counts: tuple[tuple[int, ...], ...] = ()
+    # The sentence also deletes the ただし書 (「…に改め、同条ただし書を削る。」): never merged with another.
+    proviso: bool = False
 
     @property
     def tail(self) -> str:
@@ -133,10 +138,10 @@ def whole_articles(sentences: list[Sentence], amendment: Amendment, config: RunC
     i = 0
     while i < len(sentences):
         s = sentences[i]
-        head = _article_of(amendment.changes[s.changes[0]]) if s.quotes else ""
+        head = _article_of(amendment.changes[s.changes[0]]) if s.quotes and not s.proviso else ""
         j = i + 1
         while (head and j < len(sentences) and _article_of(amendment.changes[sentences[j].changes[0]]) == head
-               and _words(sentences[j].quotes) == _words(s.quotes)):
+               and _words(sentences[j].quotes) == _words(s.quotes) and not sentences[j].proviso):
             j += 1
         merged = _article_sentence(sentences[i:j], amendment, config) if j - i > 1 else None
         if merged is None:
@@ -314,6 +319,7 @@ def combine(sentences: list[Sentence]) -> list[Sentence]:
     for s in sentences:
         last = out[-1] if out else None
         if (last is not None and s.quotes and _words(last.quotes) == _words(s.quotes) and s.tail.startswith("中")
+                and not (s.proviso or last.proviso)
                 and last.scopes == (s.scopes[0] + CAPTION,) and len(s.scopes) == 1):
             # 法制執務: the 見出し and the article amended alike, 「第3条（見出しを含む。）中…」.
             both = s.scopes[0] + WITH_CAPTION
@@ -324,6 +330,7 @@ def combine(sentences: list[Sentence]) -> list[Sentence]:
             out.append(s)
             continue
         if (last is not None and s.quotes and _words(last.quotes) == _words(s.quotes) and s.tail.startswith("中")
+                and not (s.proviso or last.proviso)
                 and section_rank(last.scopes[0]) == section_rank(s.scopes[0])):
             labels = last.scopes + s.scopes
             cited = _joined(labels)
@@ -402,12 +409,35 @@ def plan_change(change: ProvisionChange, config: RunConfig) -> Sentence:
         return Sentence(scope + "を削る。", scope)
     if ops & {"replace_provision", "replace_form"}:
         return whole_replacement(change, config)
+    proviso = _proviso_deletion(change)
+    if proviso is not None:
+        rest = replace(change, edits=tuple(e for e in change.edits if e is not proviso))
+        if not rest.edits:
+            return Sentence(scope + PROVISO_DELETION, scope)
+        quotes = _quotes(rest)
+        unit = scope[-1]
+        if quotes is None or unit not in "条項号":
+            return whole_replacement(change, config)
+        words = _chain(quotes)
+        # 「…を「B」に改め、同条ただし書を削る。」: the chained edits run on into the ただし書's deletion.
+        words = words[:-1] + ("" if words.endswith("改める") else "り")
+        return Sentence(f"{scope}中{words}、同{unit}{PROVISO_DELETION}", scope, quotes=tuple(quotes), proviso=True)
     if _is_latter_sentence_deletion(change):
         return Sentence(scope + "後段を削る。", scope)
     quotes = _quotes(change)
     if quotes is None:
         return whole_replacement(change, config)
     return Sentence(f"{scope}中{_chain(quotes)}。", scope, quotes=tuple(quotes))
+
+
+def _proviso_deletion(change: ProvisionChange) -> Edit | None:
+    """The edit that deletes the provision's ただし書 (its last sentence, opening 「ただし、」), if any."""
+    for e in change.edits:
+        a, b = e.start - change.start, e.end - change.start
+        if (e.new == "" and PROVISO.fullmatch(e.old) and change.old_text[:a].rstrip().endswith("。")
+                and not change.old_text[b:].strip()):
+            return e
+    return None
 
 
 def _is_latter_sentence_deletion(change: ProvisionChange) -> bool:

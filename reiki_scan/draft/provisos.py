@@ -1,0 +1,73 @@
+"""ただし書 that go with the seal of their main clause (``patterns/provisos.yaml``).
+
+A draft that takes the seal out of a provision's main clause also deletes a ただし書 that only
+offered another way of meeting that seal (「ただし、承継人が署名した場合は、この限りでない。」):
+left in place, it would excuse the main clause itself. Source: 法制執務研究会「新訂 ワークブック
+法制執務」(ただし書の削り方); 内閣府「地方公共団体における押印見直しマニュアル」(2020).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from ..data import data_dir, expand_words, load_bundled_schema, load_checked_yaml, seal_words
+from ..errors import PatternDataError
+
+# A ただし書: the last sentence of a provision, opening with 「ただし、」.
+_PROVISO = re.compile(r"(?:ただし|但し)、[^。\n]*。")
+
+
+@dataclass(frozen=True)
+class StaleProviso:
+    """One rule of ``provisos.yaml``: the ただし書 ``pattern`` matches goes when a finding with
+    one of ``decisions`` takes the seal out of the main clause before it."""
+
+    id: str
+    decisions: frozenset[str]
+    pattern: re.Pattern
+    examples: tuple[str, ...]
+    counter_examples: tuple[str, ...]
+
+
+@lru_cache(maxsize=1)
+def load_provisos() -> tuple[StaleProviso, ...]:
+    """The rules of the bundled ``patterns/provisos.yaml``, in file order. Raises
+    :class:`~reiki_scan.errors.PatternDataError` naming the file when it cannot be read, breaks
+    its schema, repeats an id or holds an invalid regex."""
+    source = data_dir("patterns") / "provisos.yaml"
+    raw = load_checked_yaml(source, load_bundled_schema("provisos_schema.json", "ただし書の整理規則"),
+                            "ただし書の整理規則")
+    rules, seen = [], set()
+    for r in raw["rules"]:
+        if r["id"] in seen:
+            raise PatternDataError(f"ただし書の整理規則の id {r['id']} が重複しています", path=str(source))
+        seen.add(r["id"])
+        try:
+            pattern = re.compile(expand_words(r["pattern"]))
+        except re.error as e:
+            raise PatternDataError(f"ただし書の整理規則 {r['id']} の正規表現が不正です ({e})", path=str(source)) from e
+        rules.append(StaleProviso(r["id"], frozenset(r["decision"]), pattern, tuple(r["examples"]),
+                                  tuple(r["counter_examples"])))
+    return tuple(rules)
+
+
+@lru_cache(maxsize=1)
+def _seal_word() -> re.Pattern:
+    return re.compile("|".join(f"(?:{p})" for p in seal_words().values()))
+
+
+def stale_proviso(text: str, sentence_end: int, scope_end: int, decision: str,
+                  amended_main: str) -> tuple[int, int] | None:
+    """``[start, end)`` in ``text`` of the ただし書 right after the sentence ending at
+    ``sentence_end`` (within its provision, which ends at ``scope_end``) that a rule deletes
+    with the seal of that sentence, or ``None``. ``amended_main``: the main sentence as the
+    draft amends it — a seal word still in it keeps the ただし書."""
+    m = _PROVISO.match(text, sentence_end, scope_end)
+    if m is None or text[m.end():scope_end].strip(" \u3000\t\n") or _seal_word().search(amended_main):
+        return None
+    proviso = m.group()
+    if any(decision in r.decisions and r.pattern.fullmatch(proviso) for r in load_provisos()):
+        return m.start(), m.end()
+    return None
