@@ -93,3 +93,21 @@ def test_regression_a_reviewers_comment_on_a_paragraph_nobody_changed_survives()
     assert (carried.taken, carried.conflicts) == (1, [])
     assert [(c.author, c.text) for c in carried.document.comments] == [("法規担当", "所管課に確認済み")]
     assert carried.document.paragraphs[1]._p.find(qn("w:commentRangeStart")) is not None
+
+
+def test_regression_a_new_amendment_next_to_a_reviewers_edit_is_not_lost_in_the_conflict():
+    # A fresh user's blocker: the reviewer reworded 第2条's sentence, then the regulation changed, so
+    # the tool reworded it too and added a sentence for a new 第5条 right after it. The whole stretch
+    # was one conflict: the reviewer's text was kept and 第5条's amendment survived only in a comment.
+    base = _draft(["規則の一部を次のように改正する。", "第2条第1項中「記名押印」を「署名」に改める。", "附則"])
+    theirs = _draft(["規則の一部を次のように改正する。", "第2条第1項中「記名押印の上」を「署名の上」に改める。", "附則"])
+    ours = _draft(["規則の一部を次のように改正する。", "第2条中「記名押印」を「署名」に改める。",
+                   "第5条中「に押印し、」を「を」に改める。", "附則"])
+
+    carried = carry_edits(base, theirs, ours, stamp="20270301")
+
+    assert _texts(carried.document) == ["規則の一部を次のように改正する。", "第2条第1項中「記名押印の上」を「署名の上」に改める。",
+                                        "第5条中「に押印し、」を「を」に改める。", "附則"]
+    assert [c.line() for c in carried.conflicts] == [
+        "審査者の修正「第2条第1項中「記名押印の上」を「署名の上」に改める。」を残しました"
+        "（今回の起案では「第2条中「記名押印」を「署名」に改める。」）"]

@@ -270,16 +270,46 @@ def _merge(base: list, theirs: list, ours: list, m: _Merge, key) -> list:
             out.append(_merge_table(base[lo], theirs[t_lo], ours[o_lo], m))
             continue
         taken = [_copy_block(el, m.theirs, m.merged) for el in theirs[t_lo:t_hi]]
-        out.extend(taken)
         if o_span is None:
+            out.extend(taken)
             m.result.taken += 1
             continue
-        conflict = Conflict("\n".join(k[1] for k in t_keys[t_lo:t_hi]), "\n".join(k[1] for k in o_keys[o_lo:o_hi]))
+        # Blocks the tool added (a sentence for a new provision) are no part of what both sides
+        # changed: they go in beside the reviewer's blocks, and only the tool's rewording of the
+        # blocks the reviewer also edited is a conflict.
+        added = _added(b_keys[lo:hi], o_keys[o_lo:o_hi]) - {j for j in range(o_hi - o_lo)
+                                                             if o_keys[o_lo + j] in t_keys[t_lo:t_hi]}
+        paired = [j for j in range(o_hi - o_lo) if j not in added]
+        before = [ours[o_lo + j] for j in sorted(added) if paired and j < paired[0]]
+        after = [ours[o_lo + j] for j in sorted(added) if not paired or j > paired[0]]
+        out.extend(before + taken + after)
+        if added and [o_keys[o_lo + j] for j in paired] == b_keys[lo:hi]:
+            m.result.taken += 1  # the tool only added blocks around what the reviewer edited
+            continue
+        conflict = Conflict("\n".join(k[1] for k in t_keys[t_lo:t_hi]),
+                            "\n".join(o_keys[o_lo + j][1] for j in paired))
         m.result.conflicts.append(conflict)
         # A stretch the reviewer deleted is flagged on the element before it.
         m.flags.append((taken or out[-1:], conflict))
     out.extend(_unchanged(i, hunks, theirs, ours, m) for i in range(at, len(base)))
     return out
+
+
+def _added(base_keys: list, our_keys: list) -> set[int]:
+    """Indices of ``our_keys`` that pair with none of ``base_keys``: blocks the tool added. Blocks
+    of one tag pair greedily by text similarity, most alike first, when at least half alike."""
+    scored = sorted(((difflib.SequenceMatcher(None, b[1], o[1], autojunk=False).ratio(), i, j)
+                     for i, b in enumerate(base_keys) for j, o in enumerate(our_keys) if b[0] == o[0]),
+                    reverse=True)
+    used_base: set[int] = set()
+    used_ours: set[int] = set()
+    for ratio, i, j in scored:
+        if ratio < 0.5:
+            break
+        if i not in used_base and j not in used_ours:
+            used_base.add(i)
+            used_ours.add(j)
+    return set(range(len(our_keys))) - used_ours
 
 
 def _unchanged(i: int, hunks: list[_Hunk], theirs: list, ours: list, m: _Merge):
