@@ -312,3 +312,20 @@ def test_regression_a_proviso_goes_with_the_seal_it_restores_or_replaces(tmp_pat
     assert ["第3条\u3000使用者の地位を承継した者は、承継申請書を提出しなければならない。",
             "第3条\u3000使用者の地位を承継した者は、承継申請書に押印して提出しなければならない。"
             "ただし、承継人が署名した場合は、この限りでない。"] in rows
+
+
+@pytest.mark.nlp
+def test_regression_a_seal_before_an_attachment_is_deleted_not_left_to_the_drafter(tmp_path):
+    # 「申請書(様式第1号)に押印し、工事見積書を添えて…」 got only 「書き換える規則がありません」.
+    import docx
+
+    corpus, out = tmp_path / "c", tmp_path / "out"
+    corpus.mkdir()
+    (corpus / "r.txt").write_text(
+        "○さくら台市道路工事施行承認規則\n令和2年3月31日規則第12号\n（申請）\n"
+        "第3条　承認を受けようとする者は、申請書(様式第1号)に押印し、工事見積書を添えて市長に提出しなければならない。\n",
+        encoding="utf-8")
+    result = _run("run", corpus, "--out", out)
+    assert result.exit_code == 0, result.output
+    lines = [q.text for q in docx.Document(str(out / "整理規則案.docx")).paragraphs]
+    assert "第3条中「押印し、」を削る。" in lines
