@@ -366,18 +366,23 @@ def parse(
     as_json: bool = typer.Option(False, "--json", help="JSONで出力 (print JSON)"),
 ) -> None:
     """ファイルの構造（条・項・号・附則・別表・様式）を表示 (print a file's structure tree)."""
-    from .config import RunConfig
+    from .config import CONFIG_NAME
     from .scan import load_limits, read_document
 
     if not file.is_file():
         if file.is_dir():
             _fail_path(InputPathError, file, "フォルダです。例規または様式のファイルを1つ指定してください (FILE is a folder)")
         _fail_path(InputPathError, file, "ファイルがありません。ファイルの名前と場所を確かめて指定し直してください (no such file)")
+    whole = file.resolve()
+    # The limits the scan of the file's corpus reads it with (max_file_mb, max_unzipped_mb …): those
+    # of the nearest reiki-scan.toml above it, so that parse refuses what the scan refuses and reads
+    # what it reads.
+    corpus = next((d for d in whole.parents if (d / CONFIG_NAME).is_file()), None)
+    config = _config(corpus)
     try:
         # Read from the top of the file system, as the scan reads it from the top of its corpus: the
         # folders (a national archive's acts/, misc/) tell the kind of what they hold.
-        whole = file.resolve()
-        doc = read_document(whole, Path(whole.anchor), load_limits(RunConfig()))
+        doc = read_document(whole, Path(whole.anchor), load_limits(config))
     except ReikiScanError as e:
         _console().print(f"[red]読めません (unreadable):[/red] {escape(str(e))}")
         raise typer.Exit(1) from None

@@ -3,11 +3,14 @@ the file or folder and says, in Japanese, what to do; the exit code is the contr
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from typer.testing import CliRunner
 
 from reiki_scan.cli import app
+from reiki_scan.config import RunConfig
+from reiki_scan.scan import FileJob, load_limits, scan_files
 
 REG = "○テスト市水道条例\n令和2年3月31日\n条例第5号\n第1条　申請者は、申請書に押印しなければならない。\n"
 
@@ -93,3 +96,42 @@ def test_regression_every_unusable_path_argument_has_an_e_code(tmp_path):
         result = _run(*args)
         said = _said(result)
         assert (result.exit_code, said.startswith(f"エラー (error): {code} {named}: ")) == (2, True), (args, said)
+
+
+def _form_workbook(path: Path) -> None:
+    """A form workbook of two forms, each on its own sheet with a seal box beside the name."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    first = wb.active
+    first.title = "様式第1号"
+    for ref, value in {"A1": "様式第1号(第3条関係)", "B3": "貸付申請書", "B6": "氏名", "D6": "印"}.items():
+        first[ref] = value
+    second = wb.create_sheet("様式第2号")
+    for ref, value in {"A1": "様式第2号(第5条関係)", "B3": "返還届", "B6": "氏名", "D6": "㊞"}.items():
+        second[ref] = value
+    wb.save(path)
+
+
+def test_regression_parse_reads_a_form_workbook_with_the_limits_of_its_corpus(tmp_path):
+    """`parse` read every file with the default limits while the scan used those of the corpus's
+    reiki-scan.toml: a workbook the scan refused showed a tree, and one it read could be refused."""
+    corpus = tmp_path / "c"
+    (corpus / "yoshiki").mkdir(parents=True)
+    book = corpus / "yoshiki" / "kashitsuke.xlsx"
+    _form_workbook(book)
+    printed = _run("parse", book, "--json")
+    assert printed.exit_code == 0
+    tree = json.loads(printed.stdout)
+    assert [(c["kind"], c["locator"]) for c in tree["root"]["children"]] == [
+        ("AppdxStyle", "様式第1号"), ("AppdxStyle", "様式第2号")]
+    [scanned] = scan_files([FileJob(book)], corpus, load_limits(RunConfig()), keep_documents=True)
+    assert [c.locator for c in scanned.document.root.children] == ["様式第1号", "様式第2号"]
+    # The corpus's own limit, below the workbook's size: the scan and parse both refuse it (E105).
+    (corpus / "reiki-scan.toml").write_text("max_file_mb = 0.001\n", encoding="utf-8")
+    refused = _run("parse", book, "--json")
+    assert (refused.exit_code, "[E105]" in refused.output) == (1, True)
+    scanned_out = tmp_path / "out"
+    assert _run("scan", corpus, "--out", scanned_out).exit_code == 1
+    summary = json.loads((scanned_out / "summary.json").read_text(encoding="utf-8"))
+    assert [s["reason"] for s in summary["files"]["skipped_files"]] == ["too_large"]
