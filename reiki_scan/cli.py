@@ -13,6 +13,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 import typer
+from rich.markup import escape
+
+from .errors import InputPathError, OutputPathError, ReikiScanError
 
 if TYPE_CHECKING:
     from rich.progress import TaskID
@@ -65,7 +68,8 @@ def _console():
 
 
 def _fail(message: str, code: int = 2) -> NoReturn:
-    _console().print(f"[red]エラー (error):[/red] {message}")
+    # A message quotes what the user wrote (「[departments]」 of a reiki-scan.toml): text, not markup.
+    _console().print(f"[red]エラー (error):[/red] {escape(message)}")
     raise typer.Exit(code)
 
 
@@ -93,12 +97,19 @@ def _resolve_corpus(corpus: Path | None) -> Path:
     if corpus is None:
         return sample_corpus()
     if not corpus.exists():
-        _fail(f"{corpus}: フォルダがありません (no such folder)")
+        _fail_path(InputPathError, corpus, "例規のフォルダがありません。フォルダの名前と場所（今いるフォルダからのパス）を"
+                   "確かめて指定し直してください (no such folder)")
     if not corpus.is_dir():
-        _fail(f"{corpus}: フォルダを指定してください。1ファイルの構造は reiki-scan parse FILE で見られます (CORPUS must be a folder)")
+        _fail_path(InputPathError, corpus, "フォルダを指定してください。1ファイルの構造は reiki-scan parse FILE で見られます "
+                   "(CORPUS must be a folder)")
     if not any(p.is_file() and not p.name.startswith(".") for p in corpus.rglob("*")):
-        _fail(f"{corpus}: 例規・様式のファイルがありません。フォルダを確かめてください (CORPUS holds no file)")
+        _fail_path(InputPathError, corpus, "例規・様式のファイルがありません。フォルダを確かめてください (CORPUS holds no file)")
     return corpus
+
+
+def _fail_path(error: type[ReikiScanError], path: Path, message: str) -> NoReturn:
+    """Exit 2 with ``error``'s code, naming ``path`` (a usage error: the contract's exit code)."""
+    _fail(str(error(message, path=str(path))))
 
 
 class _Progress:
@@ -163,11 +174,11 @@ class _Progress:
 
 def _report(console, result, report, files_read: int, out: Path) -> int:
     for s in result.skipped:
-        console.print(f"[yellow]読めないファイル (skipped):[/yellow] {s.message}")
+        console.print(f"[yellow]読めないファイル (skipped):[/yellow] {escape(s.message)}")
     for p in report.problems:
-        console.print(f"[red]起案の自己点検 (draft check):[/red] {p}")
+        console.print(f"[red]起案の自己点検 (draft check):[/red] {escape(p)}")
     for n in report.notes:
-        console.print(f"[cyan]注意 (note):[/cyan] {n}")
+        console.print(f"[cyan]注意 (note):[/cyan] {escape(n)}")
     req = sum(1 for f in result.findings if f.requires_seal)
     console.print(
         f"読込 {files_read} ファイル、スキップ {len(result.skipped)}、所見 {len(result.findings)} 件"
@@ -211,21 +222,21 @@ def _check_out(corpus: Path, out: Path) -> None:
     """Refuse an OUT the run cannot use, before any work: a file, an uncreatable folder,
     or the corpus folder itself (the outputs would be read back as regulations)."""
     if out.exists() and not out.is_dir():
-        _fail(f"{out}: 出力先がファイルです。フォルダを指定してください (OUT must be a folder)")
+        _fail_path(OutputPathError, out, "出力先がファイルです。フォルダを指定してください (OUT must be a folder)")
     if out.resolve() == corpus.resolve():
-        _fail(f"{out}: 出力フォルダを例規のフォルダと同じにはできません。別のフォルダを指定してください "
-              "(OUT must not be the corpus folder)")
+        _fail_path(OutputPathError, out, "出力フォルダを例規のフォルダと同じにはできません。別のフォルダを指定してください "
+                   "(OUT must not be the corpus folder)")
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as e:
-        _fail(f"{out}: 出力フォルダを作れません ({e.strerror})。書き込めるフォルダを指定してください (cannot create OUT)")
+        _fail_path(OutputPathError, out, f"出力フォルダを作れません ({e.strerror})。書き込めるフォルダを指定してください "
+                   "(cannot create OUT)")
 
 
 def _scan_and_write(corpus: Path | None, out: Path, drafts: bool, workers: int, wait: bool = False,
                     full: bool = False, **overrides) -> int:
     from . import pipeline
     from .config import RunConfig
-    from .errors import ReikiScanError
 
     corpus = _resolve_corpus(corpus)
     _check_out(corpus, out)
@@ -297,7 +308,6 @@ def draft(
 ) -> None:
     """審査結果を反映して起案を作り直す (rewrite the drafts from the findings and reviewer decisions in OUT)."""
     from . import pipeline
-    from .errors import ReikiScanError
 
     console = _console()
     try:
@@ -323,7 +333,6 @@ def check(
     last run read or that are new or changed; a file unreadable as it was at the last run is listed, exit 0;
     OUT is not modified)."""
     from . import pipeline
-    from .errors import ReikiScanError
 
     corpus = _resolve_corpus(corpus)
     console = _console()
@@ -335,7 +344,7 @@ def check(
     fresh = {s.path for s in outcome.new_skipped}
     for s in outcome.result.skipped:
         known = "" if s.path in fresh else "（前回の実行から読めないまま: known since the last run）"
-        console.print(f"[yellow]読めないファイル (skipped):[/yellow] {s.message}{known}")
+        console.print(f"[yellow]読めないファイル (skipped):[/yellow] {escape(s.message)}{known}")
     _report_diff(console, outcome.diff)
     if not outcome.uncovered:
         console.print(f"審査されていない新しい押印要求はありません (no new seal requirement): {outcome.files_read} ファイル")
@@ -357,21 +366,25 @@ def parse(
     as_json: bool = typer.Option(False, "--json", help="JSONで出力 (print JSON)"),
 ) -> None:
     """ファイルの構造（条・項・号・附則・別表・様式）を表示 (print a file's structure tree)."""
-    from .config import RunConfig
-    from .errors import ReikiScanError
+    from .config import CONFIG_NAME
     from .scan import load_limits, read_document
 
     if not file.is_file():
         if file.is_dir():
-            _fail(f"{file}: フォルダです。例規または様式のファイルを1つ指定してください (FILE is a folder)")
-        _fail(f"{file}: ファイルがありません (no such file)")
+            _fail_path(InputPathError, file, "フォルダです。例規または様式のファイルを1つ指定してください (FILE is a folder)")
+        _fail_path(InputPathError, file, "ファイルがありません。ファイルの名前と場所を確かめて指定し直してください (no such file)")
+    whole = file.resolve()
+    # The limits the scan of the file's corpus reads it with (max_file_mb, max_unzipped_mb …): those
+    # of the nearest reiki-scan.toml above it, so that parse refuses what the scan refuses and reads
+    # what it reads.
+    corpus = next((d for d in whole.parents if (d / CONFIG_NAME).is_file()), None)
+    config = _config(corpus)
     try:
         # Read from the top of the file system, as the scan reads it from the top of its corpus: the
         # folders (a national archive's acts/, misc/) tell the kind of what they hold.
-        whole = file.resolve()
-        doc = read_document(whole, Path(whole.anchor), load_limits(RunConfig()))
+        doc = read_document(whole, Path(whole.anchor), load_limits(config))
     except ReikiScanError as e:
-        _console().print(f"[red]読めません (unreadable):[/red] {e}")
+        _console().print(f"[red]読めません (unreadable):[/red] {escape(str(e))}")
         raise typer.Exit(1) from None
     if as_json:
         typer.echo(json.dumps(_tree_json(doc), ensure_ascii=False, indent=2))
@@ -463,7 +476,7 @@ def explain(
     """1件の所見の説明: 一致箇所、パターン、構文解析、方針の規則、国の根拠、グループ、審査結果
     (why one finding was proposed as it was)."""
     from . import pipeline
-    from .errors import ReikiScanError, WorkspaceError
+    from .errors import WorkspaceError
     from .review.explain import explain as explain_lines
     from .review.explain import find
     from .store.workspace import Workspace, db_path

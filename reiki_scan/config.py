@@ -32,7 +32,7 @@ import tomllib
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
-from .errors import ConfigError
+from .errors import ConfigError, ConfigSyntaxError
 from .textnorm import norm
 
 CONFIG_NAME = "reiki-scan.toml"
@@ -165,10 +165,7 @@ def load_config(corpus: Path | None, **overrides) -> RunConfig:
     if corpus is not None and corpus.is_dir():
         path = corpus / CONFIG_NAME
         if path.exists():
-            try:
-                values = tomllib.loads(path.read_text(encoding="utf-8"))
-            except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as e:
-                raise ConfigError(f"設定ファイルを読めません: {e}", path=str(path)) from e
+            values = _read_toml(path)
     known = {f.name for f in fields(RunConfig)}
     unknown = set(values) - known
     if unknown:
@@ -194,6 +191,44 @@ def load_config(corpus: Path | None, **overrides) -> RunConfig:
         raise ConfigError(f"national_archive のフォルダがありません（{cfg.national_archive}）。e-Gov の法令XML一括データ"
                           "又は Markdown 版を展開したフォルダを指定してください", path=where)
     return cfg
+
+
+# tomllib (Python 3.11–3.13) gives the place only inside its message: "… (at line 3, column 14)".
+_TOML_PLACE = re.compile(r"\s*\(at line (\d+), column (\d+)\)$|\s*\(at end of document\)$")
+
+
+def _read_toml(path: Path) -> dict:
+    """The table of the ``reiki-scan.toml`` at ``path``.
+
+    Raises :class:`ConfigSyntaxError` naming the line (quoted) and the column when the file is
+    not valid TOML (https://toml.io/ja/v1.0.0), :class:`ConfigError` when it cannot be read or
+    is not UTF-8."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as e:
+        raise ConfigError("設定ファイルが UTF-8 ではありません。メモ帳などで文字コードを UTF-8 にして保存し直してください",
+                          path=str(path)) from e
+    except OSError as e:
+        raise ConfigError(f"設定ファイルを読めません ({e.strerror})。ファイルを開けるか、権限を確かめてください",
+                          path=str(path)) from e
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as e:
+        detail = str(e)
+        place = _TOML_PLACE.search(detail)
+        lines = text.splitlines()
+        if place is not None and place.group(1):
+            line, column = int(place.group(1)), int(place.group(2))
+        else:  # at the end of the file: an unclosed table or string
+            line, column = max(len(lines), 1), 0
+        shown = lines[line - 1].strip() if 0 < line <= len(lines) else ""
+        where = f"{line}行目" + (f"{column}文字目" if column else "の終わり")
+        raise ConfigSyntaxError(
+            f"{where}の書き方が TOML として誤っています（{detail[:place.start()] if place else detail}）: 「{shown}」。"
+            "文字列の値は \"…\" で囲み（閉じる \" を忘れずに）、1行に 項目名 = 値 を一つ、[departments] のような"
+            "表の見出しは一度だけ書いてください"
+            "（例: municipality = \"さくら台市\"）。書き方はREADMEの「設定（reiki-scan.toml）」にあります",
+            path=str(path)) from e
 
 
 def _user_file(corpus: Path, value: object, key: str) -> str:

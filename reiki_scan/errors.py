@@ -189,6 +189,24 @@ class ConfigError(ReikiScanError):
     remedy = "メッセージの項目を直す"
 
 
+class ConfigSyntaxError(ConfigError):
+    """``reiki-scan.toml`` is not valid TOML (an unclosed string, a value without quotes, a table
+    written twice); the message names the line and quotes it."""
+
+    code = "E205"
+    cause = "reiki-scan.toml の書き方（TOML の文法）が誤っている"
+    remedy = "メッセージの行を直す（文字列は \"…\" で囲む、1行に 項目名 = 値 を一つ）"
+
+
+class InputPathError(ReikiScanError):
+    """A folder or file named on the command line (CORPUS of run/scan/check, FILE of parse) does
+    not exist or is not of the kind the command reads."""
+
+    code = "E206"
+    cause = "指定した例規のフォルダ（ファイル）がない、又は種類が違う"
+    remedy = "パスを確かめて指定し直す（空白を含むパスは \"…\" で囲む）"
+
+
 class PatternDataError(ReikiScanError):
     code = "E202"
     cause = "押印パターンか書換え規則のデータが壊れている"
@@ -221,6 +239,15 @@ class OutputError(ReikiScanError):
     code = "E401"
     cause = "出力先に書けない"
     remedy = "空き容量と権限を確かめる（前回の出力は残る）"
+
+
+class OutputPathError(OutputError):
+    """The output folder named by ``--out`` cannot be used: it is a file, it is the corpus folder
+    itself, or it cannot be created."""
+
+    code = "E407"
+    cause = "出力フォルダに使えない場所を指定した（ファイル、例規のフォルダ自身、作れない場所）"
+    remedy = "書き込める別のフォルダを --out に指定する"
 
 
 class DraftCheckError(OutputError):

@@ -291,7 +291,8 @@ def write_outputs(out: Path, result: ScanResult, *, drafts: bool, files_read: in
         amended_here = [f for f in findings if f.decision not in CHANGING_DECISIONS
                         or route_of(f, result.config) == AMEND]
         mikeshi = write_mikeshi(out, amended_here, result.documents, result.config,
-                                stamp=stamp[:8], store=out / GENERATED_DIR, history=history)
+                                stamp=stamp[:8], store=out / GENERATED_DIR, history=history,
+                                hand_edited=drafted.hand_edited)
         progress("draft", 2, _DRAFT_STEPS)
         result.timings["draft"] = time.perf_counter() - t0
         report.files.extend(drafted.files)

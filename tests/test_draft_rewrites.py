@@ -41,8 +41,9 @@ def test_counter_examples_are_untouched(rule):
 def test_rule_ids_and_order():
     ids = [r.id for r in RULES]
     # 33 before the 押印又は署名, 印を押し, 押印した上で and 印鑑の持参 rules; 41 before 「により」 (申請・請求);
-    # 42 before the ただし書 that restores a seal (deleted whole: 「…ただし書を削る。」) and 「に押印し、…を添えて」 (rewrite.ouin.ni_shi_soete.v1).
-    assert len(ids) == len(set(ids)) == 44
+    # 42 before 「…に押印し、これを」 and the documents qualified by a seal (a fresh user's wordings), the ただし書
+    # that restores a seal (deleted whole: 「…ただし書を削る。」) and 「に押印し、…を添えて」 (rewrite.ouin.ni_shi_soete.v1).
+    assert len(ids) == len(set(ids)) == 47
     # 「署名又は記名押印」 must be tried before the plain 記名押印 rule that would cut it.
     assert ids.index("rewrite.shomei_matawa_kimei_ouin.to_shomei_matawa_kimei.v1") < ids.index(
         "rewrite.kimei_ouin.to_kimei.v1")

@@ -12,7 +12,7 @@ README = Path(__file__).resolve().parents[1] / "README.md"
 def test_every_error_class_has_its_own_code_cause_and_remedy():
     classes = errors._classes()
     codes = [c.code for c in classes]
-    assert len(codes) == len(set(codes)) == 30  # E204 national_archive, E406 explain (issue 20), E118 duplicate_link (issue 22)
+    assert len(codes) == len(set(codes)) == 33  # E204 national_archive, E406 explain (issue 20), E118 duplicate_link (issue 22); E205 toml syntax, E206 input path, E407 output path (fresh user)
     assert all(c.code and c.cause and c.remedy for c in classes)
     assert errors.ReikiScanError.code == ""  # the base is never raised: no [E000] reaches a user
 

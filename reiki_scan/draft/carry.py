@@ -60,11 +60,15 @@ class Conflict:
 @dataclass
 class Carried:
     """What :func:`carry_edits` did: ``document`` the merged python-docx ``Document``,
-    ``taken`` the number of stretches taken from the reviewer without conflict, ``conflicts``."""
+    ``taken`` the number of stretches taken from the reviewer without conflict, ``conflicts``;
+    ``touched``: half-open ranges of the new draft's body blocks (paragraphs and tables, in
+    order, the section properties not counted) whose wording the reviewer's replaced, taken or in
+    conflict; a stretch the reviewer only inserted touches the block before it."""
 
     document: object
     taken: int = 0
     conflicts: list[Conflict] = field(default_factory=list)
+    touched: list[tuple[int, int]] = field(default_factory=list)
 
 
 def _short(text: str) -> str:
@@ -245,12 +249,13 @@ def _row_key(tr) -> tuple[str, str]:
     return (_TR, "\t".join("\n".join(_paragraph_text(p) for p in tc.iter(_P)) for tc in tr.iter(_TC)))
 
 
-def _merge(base: list, theirs: list, ours: list, m: _Merge, key) -> list:
+def _merge(base: list, theirs: list, ours: list, m: _Merge, key, touched: list | None = None) -> list:
     """The merged sequence of elements (body blocks, or the rows of one table) from the ``base``,
     ``theirs`` and ``ours`` sequences, compared by ``key(element)``: elements of ``ours`` as they
     are, those taken from the reviewer copied into the merged document. A table both sides changed
     (one table for one table) is merged row by row, so that a reviewer's cell survives the tool's
-    change of another row."""
+    change of another row. ``touched``: where to note the ranges of ``ours`` the reviewer's
+    wording replaced (see :class:`Carried`)."""
     b_keys, t_keys, o_keys = [key(el) for el in base], [key(el) for el in theirs], [key(el) for el in ours]
     hunks = _hunks(b_keys, t_keys, "theirs") + _hunks(b_keys, o_keys, "ours")
     out: list = []
@@ -265,6 +270,8 @@ def _merge(base: list, theirs: list, ours: list, m: _Merge, key) -> list:
             out.extend(ours[o_lo:o_hi])
             continue
         t_lo, t_hi = t_span
+        if touched is not None:
+            touched.append((o_lo, o_hi) if o_hi > o_lo else (max(o_lo - 1, 0), o_lo))
         if o_span is not None and hi - lo == t_hi - t_lo == o_hi - o_lo == 1 and \
                 base[lo].tag == theirs[t_lo].tag == ours[o_lo].tag == _TBL:
             out.append(_merge_table(base[lo], theirs[t_lo], ours[o_lo], m))
@@ -349,7 +356,7 @@ def carry_edits(base, theirs, ours, *, stamp: str) -> Carried:
         # The tag is part of the key: a paragraph never matches a table of the same text.
         return (el.tag, block_text(el))
 
-    out = _merge(_blocks(base_doc), _blocks(their_doc), _blocks(merged), m, key)
+    out = _merge(_blocks(base_doc), _blocks(their_doc), _blocks(merged), m, key, m.result.touched)
     body = merged.element.body
     for el in _blocks(merged):
         body.remove(el)

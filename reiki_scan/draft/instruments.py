@@ -126,7 +126,9 @@ class DraftResult:
     two sentences joined by a line break when one finding's words are changed in two);
     ``empty``: the instruments written as a short note only, nothing being drafted in them;
     ``by_hand``: instrument file → the number of its clauses listed in 要手作業一覧.docx
-    (changes decided but not drafted), for the empty ones' note."""
+    (changes decided but not drafted), for the empty ones' note; ``hand_edited``: regulation file
+    → the instrument whose 改め文 of it a reviewer edited in Word (the 新旧対照表 and the 見え消し
+    show the tool's wording, and say so: :func:`hand_edited_note`)."""
 
     files: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
@@ -140,6 +142,14 @@ class DraftResult:
     sentences: dict[str, str] = field(default_factory=dict)
     empty: list[str] = field(default_factory=list)
     by_hand: dict[str, int] = field(default_factory=dict)
+    hand_edited: dict[str, str] = field(default_factory=dict)
+
+
+def hand_edited_note(instrument: str, shown: str) -> str:
+    """The note on a draft (``shown``: 「この表」, 「この見え消し」) that shows a regulation's changes
+    as the tool drafted them while its 改め文 in ``instrument`` (a file name) were edited by hand."""
+    return (f"【注意】{instrument} のこの例規の改め文は審査者が手で直しています。{shown}はツールが起案した改め文に"
+            f"よるもので、直した改め文と違うことがあります。{instrument} と突き合わせてください。")
 
 
 @lru_cache(maxsize=1)
@@ -273,8 +283,24 @@ def _sentence_paras(lines: list[str], cells: list[Cell | None]) -> list[Block]:
     return out
 
 
+@dataclass(frozen=True)
+class InstrumentBlocks:
+    """An amending instrument's ``blocks``, and ``owners``: per block, the file of the regulation
+    whose amendment it belongs to (its caption, 一部改正 sentence, 改め文 and redrawn forms), ``""``
+    for the instrument's own words (公布文, 題名, 附則)."""
+
+    blocks: list[Block]
+    owners: tuple[str, ...]
+
+
+def _owned(head: list[Block], parts: list[tuple[str, list[Block]]], tail: list[Block]) -> InstrumentBlocks:
+    blocks = [*head, *(b for _, part in parts for b in part), *tail]
+    owners = ("",) * len(head) + tuple(file for file, part in parts for _ in part) + ("",) * len(tail)
+    return InstrumentBlocks(blocks, owners)
+
+
 def batch_instrument(targets: list[tuple[Amendment, list[str], list[Cell | None]]], config: RunConfig, *, kind: str,
-                     by_hand: int = 0) -> list[Block]:
+                     by_hand: int = 0) -> InstrumentBlocks:
     """整理規則 (``kind="規則"``) or 整備条例 (``kind="条例"``): 公布文 and number line, 題名,
     one 条 per target with its caption, the 一部改正 sentence and the amendment sentences, then
     附則. A single target gets the title 「○○規則の一部を改正する規則」 and no 条 number or
@@ -286,28 +312,28 @@ def batch_instrument(targets: list[tuple[Amendment, list[str], list[Cell | None]
         # Nothing drafted: a note under the title, not an instrument with a 公布文 and 附則 to enact.
         if by_hand:
             # Decided changes the drafter could not write are still amendments to make.
-            return [Para.of("題名", title), Para.of("改め文", (
+            return _owned([Para.of("題名", title), Para.of("改め文", (
                 f"（押印等の見直しにより改正を要する{kind}の規定が{by_hand}件ありますが、自動で改め文を作れないため、"
-                "要手作業一覧.docxのとおり手作業で起案してください。）"))]
-        return [Para.of("題名", title), Para.of("改め文", f"（押印等の見直しにより改正を要する{kind}はありません。）")]
-    blocks: list[Block] = [*enactment_head(title, kind, config), Para.of("題名", title)]
+                "要手作業一覧.docxのとおり手作業で起案してください。）"))], [], [])
+        return _owned([Para.of("題名", title), Para.of("改め文", f"（押印等の見直しにより改正を要する{kind}はありません。）")],
+                      [], [])
+    parts: list[tuple[str, list[Block]]] = []
     for i, (am, lines, cells) in enumerate(targets, 1):
         cited, _ = citation(am, config)
         if len(targets) == 1:
             # One target: the instrument is that regulation's amendment, without 条 or caption.
-            blocks.append(Para.of("条文", f"{cited}の一部を次のように改正する。"))
+            part: list[Block] = [Para.of("条文", f"{cited}の一部を次のように改正する。")]
         else:
-            blocks.append(Para.of("見出し", f"({am.title}の一部改正)"))
-            blocks.append(Para.of("条文", f"第{_num(i, config)}条　{cited}の一部を次のように改正する。"))
-        blocks.extend(_sentence_paras(lines, cells))
-    blocks += [
+            part = [Para.of("見出し", f"({am.title}の一部改正)"),
+                    Para.of("条文", f"第{_num(i, config)}条　{cited}の一部を次のように改正する。")]
+        parts.append((am.file, part + _sentence_paras(lines, cells)))
+    return _owned([*enactment_head(title, kind, config), Para.of("題名", title)], parts, [
         Para.of("附則", "附　則"),
         Para.of("見出し", "(施行期日)"),
         Para.of("条文", f"{_para_num(1, config)}　この{kind}は、{config.effective_date_text}から施行する。"),
         Para.of("見出し", "(経過措置)"),
         Para.of("条文", f"{_para_num(2, config)}　" + wording()["transition"].format(kind=kind)),
-    ]
-    return blocks
+    ])
 
 
 def enactment_order(am: Amendment) -> tuple:
@@ -330,18 +356,17 @@ def document_name(am: Amendment, config: RunConfig) -> str:
     return am.title if am.title.endswith(am.doc_kind) else f"{am.title}（{am.doc_kind}）"
 
 
-def administrative_list(targets: list[tuple[Amendment, list[str], list[Cell | None]]], config: RunConfig) -> list[Block]:
+def administrative_list(targets: list[tuple[Amendment, list[str], list[Cell | None]]],
+                        config: RunConfig) -> InstrumentBlocks:
     """要綱等改正一覧: per document, its title and the amendment sentences, for a change by
     administrative decision from the date of effect."""
-    blocks: list[Block] = [
-        Para.of("題名", YOKO_TITLE),
-        Para.of("改め文", f"次の要綱等は、{config.effective_date_text}から、決裁により次のとおり改める。"),
-    ]
-    for i, (am, lines, cells) in enumerate(targets, 1):
-        # A 要綱 is cited by its 告示/訓令 number when it has one; else its kind is named.
-        blocks.append(Para.of("見出し", f"{_item(i, config)}　{document_name(am, config)}"))
-        blocks.extend(_sentence_paras(lines, cells))
-    return blocks
+    # A 要綱 is cited by its 告示/訓令 number when it has one; else its kind is named.
+    parts = [(am.file, [Para.of("見出し", f"{_item(i, config)}　{document_name(am, config)}"),
+                        *_sentence_paras(lines, cells)])
+             for i, (am, lines, cells) in enumerate(targets, 1)]
+    return _owned([Para.of("題名", YOKO_TITLE),
+                   Para.of("改め文", f"次の要綱等は、{config.effective_date_text}から、決裁により次のとおり改める。")],
+                  parts, [])
 
 
 def special_rule(findings: list[Finding], config: RunConfig) -> list[Block]:
@@ -458,6 +483,14 @@ def _checked(am: Amendment, doc: Document, config: RunConfig, result: DraftResul
     return lines
 
 
+def _noted(blocks: list[Block], instrument: str | None) -> list[Block]:
+    """A regulation's comparison ``blocks`` (its heading first), with the note of
+    :func:`hand_edited_note` under the heading when ``instrument`` holds its 改め文 edited by hand."""
+    if instrument is None:
+        return blocks
+    return [blocks[0], Para.of("見出し", hand_edited_note(instrument, "この表")), *blocks[1:]]
+
+
 def write_drafts(out_dir: Path, findings: list[Finding], docs: Mapping[str, Document],
                  config: RunConfig, *, stamp: str | None = None, store: Path | None = None,
                  history: History | None = None) -> DraftResult:
@@ -472,7 +505,7 @@ def write_drafts(out_dir: Path, findings: list[Finding], docs: Mapping[str, Docu
     Raises :class:`OutputError` when the template is missing or a file cannot be written,
     :class:`PatternDataError` when the rewrite rules are invalid."""
     from .docx_writer import build_docx
-    from .protect import retire_draft, save_protected
+    from .protect import SaveOutcome, retire_draft, save_protected
 
     stamp = stamp or time.strftime("%Y%m%d")
     history = history if history is not None else History(out_dir, stamp)
@@ -480,10 +513,12 @@ def write_drafts(out_dir: Path, findings: list[Finding], docs: Mapping[str, Docu
     seiri: list[tuple[Amendment, list[str], list[Cell | None]]] = []
     seibi: list[tuple[Amendment, list[str], list[Cell | None]]] = []
     yoko: list[tuple[Amendment, list[str], list[Cell | None]]] = []
-    tables: dict[str, list[Block]] = {name: [] for name in (SEIBI_FILE, SEIRI_FILE, YOKO_FILE)}
+    # Per instrument, each regulation's comparison table (file, blocks), in the instrument's order.
+    tables: dict[str, list[tuple[str, list[Block]]]] = {name: [] for name in (SEIBI_FILE, SEIRI_FILE, YOKO_FILE)}
     by_id = {f.id: f for f in findings}
     kinds: dict[str, str] = {}  # file → doc_kind, to count the 要手作業 clauses of each instrument
     drafted: dict[tuple[str, str], str] = {}  # (title, 公布番号) → the file amended for it
+    titles_of: dict[str, str] = {}  # file → the title of the regulation drafted from it
     # One route per clause: what the 特例規則 covers is not amended textually (routes.route_of).
     amended = [f for f in findings if f.decision not in CHANGING_DECISIONS or route_of(f, config) == AMEND]
     for am in sorted(build_amendments(amended, docs, config), key=enactment_order):
@@ -507,6 +542,7 @@ def write_drafts(out_dir: Path, findings: list[Finding], docs: Mapping[str, Docu
             result.problems.append(f"{am.file}: {am.title}: {first} と題名・公布番号が同じで本文が違います。"
                                    "現行の版だけを例規のフォルダに置いて再実行してください（両方を起案しました）")
         drafted.setdefault(same, am.file)
+        titles_of[am.file] = am.title
         doc = docs[am.file]
         kinds[am.file] = am.doc_kind
         linted = review_amendment(am, doc, by_id, config)
@@ -533,9 +569,9 @@ def write_drafts(out_dir: Path, findings: list[Finding], docs: Mapping[str, Docu
         if not understood and am.doc_kind in ("条例", "規則"):
             result.problems.append(f"{am.file}: {am.title}: 公布番号「{am.act_number}」を読めないため、起案の○を埋めてください")
         if am.changes:
-            tables[instrument].extend(comparison(am, doc, document_name(am, config), config))
+            tables[instrument].append((am.file, comparison(am, doc, document_name(am, config), config)))
 
-    def write(name: str, blocks: list[Block], title: str) -> None:
+    def write(name: str, blocks: list[Block], title: str) -> SaveOutcome:
         outcome = save_protected(build_docx(blocks, title), out_dir / name, stamp=stamp,
                                  previous=store / name if store is not None else None,
                                  redline_title=f"{title}（変更点）", history=history)
@@ -545,6 +581,17 @@ def write_drafts(out_dir: Path, findings: list[Finding], docs: Mapping[str, Docu
             result.files.append(history.where(outcome.redline))
         if outcome.note:
             result.notes.append(outcome.note)
+        return outcome
+
+    def write_instrument(name: str, drafted: InstrumentBlocks, title: str) -> None:
+        outcome = write(name, drafted.blocks, title)
+        # The regulations whose 改め文 the reviewer reworded: every other draft of them shows
+        # the tool's wording and says so.
+        edited = [file for lo, hi in outcome.touched for file in drafted.owners[lo:hi] if file]
+        for file in dict.fromkeys(edited):
+            result.hand_edited.setdefault(file, name)
+            result.notes.append(f"{name} の{titles_of[file]}の改め文は審査者が直しています。新旧対照表と見え消しは"
+                                "ツールが起案した改め文のままのため、その旨の注意を付けました。突き合わせてください")
 
     def retire(name: str) -> None:
         outcome = retire_draft(out_dir / name, previous=store / name if store is not None else None)
@@ -555,18 +602,18 @@ def write_drafts(out_dir: Path, findings: list[Finding], docs: Mapping[str, Docu
             result.notes.append(outcome.note)
 
     seiri_by_hand = sum(1 for m in result.manual if kinds.get(m.file) == "規則")
-    write(SEIRI_FILE, batch_instrument(seiri, config, kind="規則", by_hand=seiri_by_hand),
-          instrument_title(seiri, "規則"))
+    write_instrument(SEIRI_FILE, batch_instrument(seiri, config, kind="規則", by_hand=seiri_by_hand),
+                     instrument_title(seiri, "規則"))
     if not seiri:
         result.empty.append(SEIRI_FILE)
         if seiri_by_hand:
             result.by_hand[SEIRI_FILE] = seiri_by_hand
     if seibi:
-        write(SEIBI_FILE, batch_instrument(seibi, config, kind="条例"), instrument_title(seibi, "条例"))
+        write_instrument(SEIBI_FILE, batch_instrument(seibi, config, kind="条例"), instrument_title(seibi, "条例"))
     else:
         retire(SEIBI_FILE)
     if yoko:
-        write(YOKO_FILE, administrative_list(yoko, config), YOKO_TITLE)
+        write_instrument(YOKO_FILE, administrative_list(yoko, config), YOKO_TITLE)
     else:
         retire(YOKO_FILE)
     # What fails the linter is 要検討: no route drafts it, the 特例規則 included.
@@ -582,8 +629,9 @@ def write_drafts(out_dir: Path, findings: list[Finding], docs: Mapping[str, Docu
     combined: list[Block] = []
     for instrument, name in zip((SEIBI_FILE, SEIRI_FILE, YOKO_FILE), TAISHO_PER_INSTRUMENT):
         if tables[instrument]:
-            combined += [Para.of("見出し", f"【{titles[instrument]}】"), *tables[instrument]]
-            write(name, [Para.of("題名", f"{titles[instrument]}　新旧対照表"), *tables[instrument]],
+            shown = [b for file, blocks in tables[instrument] for b in _noted(blocks, result.hand_edited.get(file))]
+            combined += [Para.of("見出し", f"【{titles[instrument]}】"), *shown]
+            write(name, [Para.of("題名", f"{titles[instrument]}　新旧対照表"), *shown],
                   f"{titles[instrument]}　新旧対照表")
         else:
             retire(name)

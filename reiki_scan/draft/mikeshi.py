@@ -51,6 +51,7 @@ from ..store.workspace import StoredDecision, Workspace
 from ..textnorm import shared_affixes, xml_safe
 from .blocks import table_cells
 from .changes import CHANGING_DECISIONS, build_amendments
+from .instruments import hand_edited_note
 from .lint import review_amendment
 from .protect import obsolete_note, recorded_hash, retire_draft, save_protected
 from .redline import AUTHOR, Tracked, w3c_date
@@ -347,8 +348,24 @@ def _edits_by_file(findings: list[Finding], docs: Mapping[str, Document], config
     return out
 
 
+def _flag_hand_edited(document, instrument: str, stamp: str) -> None:
+    """A comment on the first paragraph of a 見え消し (its title) saying that its regulation's 改め文
+    in ``instrument`` were edited by hand (:func:`.instruments.hand_edited_note`). The comment
+    names no finding, so reading the 見え消し back decides nothing from it."""
+    import datetime as _dt
+
+    first = next((p for p in document.paragraphs if p.text.strip()), None)
+    if first is None:
+        return
+    runs = first.runs or [first.add_run("")]
+    comment = document.add_comment(runs, text=xml_safe(hand_edited_note(instrument, "この見え消し")),
+                                   author=AUTHOR, initials="RS")
+    comment._comment_elm.date = _dt.datetime.strptime(stamp[:8], "%Y%m%d").replace(tzinfo=_dt.UTC)
+
+
 def write_mikeshi(out_dir: Path, findings: list[Finding], docs: Mapping[str, Document], config: RunConfig,
-                  *, stamp: str, store: Path | None = None, history: History | None = None) -> MikeshiResult:
+                  *, stamp: str, store: Path | None = None, history: History | None = None,
+                  hand_edited: Mapping[str, str] | None = None) -> MikeshiResult:
     """Write ``out_dir/見え消し/<題名>.docx`` for every regulation with a proposed change.
 
     ``docs`` maps ``Finding.file`` to its :class:`Document`; ``stamp`` the run date
@@ -360,6 +377,9 @@ def write_mikeshi(out_dir: Path, findings: list[Finding], docs: Mapping[str, Doc
     the same title get ``-2``, ``-3`` … after the title. The 見え消し of a regulation that no
     longer changes is deleted when nobody edited it, else kept with a note that it is
     obsolete (:func:`.protect.retire_draft`); a kept one still carries its decisions.
+    ``hand_edited``: regulation file → the instrument whose 改め文 of it a reviewer edited
+    (:attr:`.instruments.DraftResult.hand_edited`): its 見え消し gets a comment saying it shows
+    the tool's wording.
     Raises :class:`OutputError` when a file cannot be written, :class:`PatternDataError` when
     the rewrite rules are invalid."""
     result = MikeshiResult()
@@ -377,6 +397,8 @@ def write_mikeshi(out_dir: Path, findings: list[Finding], docs: Mapping[str, Doc
             name = f"{name[:-5]}-{used[name]}.docx"
         current.add(name)
         document = build_mikeshi(doc, edits, by_id, stamp=stamp)
+        if hand_edited and file in hand_edited:
+            _flag_hand_edited(document, hand_edited[file], stamp)
         previous = store / MIKESHI_DIR / name if store is not None else None
         outcome = save_protected(document, folder / name, stamp=stamp, previous=previous, history=history)
         if outcome.written is not None:

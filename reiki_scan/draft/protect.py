@@ -56,13 +56,18 @@ class SaveOutcome:
     (moved to the history folder, or left in place when nothing was written), else ``None``;
     ``redline``: the redline written, else ``None``; ``note``: one Japanese line for the user
     when a reviewer's file was kept, else ``""``; ``conflicts``: one Japanese line per place the
-    reviewer and the tool both changed (:mod:`.carry`), kept as the reviewer wrote it."""
+    reviewer and the tool both changed (:mod:`.carry`), kept as the reviewer wrote it;
+    ``touched``: half-open ranges of the blocks of the new draft (``doc``'s body, in order) whose
+    wording the reviewer replaced in the file at ``path`` (:attr:`.carry.Carried.touched`), so
+    that the other drafts showing those changes can say they may differ; empty when the file was
+    not edited or its edits cannot be read."""
 
     written: Path | None
     kept: Path | None = None
     redline: Path | None = None
     note: str = ""
     conflicts: tuple[str, ...] = ()
+    touched: tuple[tuple[int, int], ...] = ()
 
 
 def _keep_copy(written: Path, previous: Path | None) -> None:
@@ -105,7 +110,10 @@ def save_protected(doc, path: Path, *, stamp: str, previous: Path | None = None,
     # The copy of the last generated version, when there is one.
     prior = previous if previous is not None and previous.exists() else None
     if prior is not None and recorded_hash(prior) == new_hash:
-        return SaveOutcome(None, kept=path, note=f"{name} は審査者が編集しているため上書きしません（前回の起案から変更はありません）")
+        # Nothing to write, but the reviewer's edits still differ from what the other drafts show.
+        unchanged = carry_or_none(prior, path, doc, stamp=stamp) if redline_title is not None else None
+        return SaveOutcome(None, kept=path, note=f"{name} は審査者が編集しているため上書きしません（前回の起案から変更はありません）",
+                           touched=tuple(unchanged.touched) if unchanged is not None else ())
     history = history if history is not None else History(path.parent, stamp)
     kept = history.move(path)
     save_docx(doc, path)
@@ -135,7 +143,8 @@ def save_protected(doc, path: Path, *, stamp: str, previous: Path | None = None,
         if conflicts:
             note += (f"（うち {len(conflicts)} 箇所は今回の起案でも変わったため審査者の文言を残し、"
                      "コメントを付けました。確かめてください）")
-    return SaveOutcome(path, kept=kept, redline=red, note=note, conflicts=conflicts)
+    return SaveOutcome(path, kept=kept, redline=red, note=note, conflicts=conflicts,
+                       touched=tuple(carried.touched) if carried is not None else ())
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from ..data import data_dir, expand_words, load_checked_yaml
 from ..errors import PatternDataError
+from ..structure.units import sentence_spans
 
 _SCHEMA = {
     "type": "object",
@@ -165,17 +166,20 @@ def _load_cached(source_str: str) -> tuple[RewriteRule, ...]:
 
 def sentence_span(text: str, start: int, end: int, lo: int = 0, hi: int | None = None) -> tuple[int, int]:
     """The half-open span of the sentence (up to and with its 「。」) or line of ``text`` that
-    holds ``[start, end)``, not reaching outside ``[lo, hi)``."""
+    holds ``[start, end)``, not reaching outside ``[lo, hi)``. A 「。」 inside brackets ends no
+    sentence (「委任状(委任者の押印のあるものに限る。)を添える。」 is one), as the detection units
+    are cut (:func:`reiki_scan.structure.units.sentence_spans`); the blanks after the 「。」 before
+    the sentence are part of it."""
     hi = len(text) if hi is None else hi
-    s = max(lo, text.rfind("。", lo, start) + 1, text.rfind("\n", lo, start) + 1)
-    e = hi
-    stop = text.find("。", end, hi)
-    if stop != -1:
-        e = min(e, stop + 1)
+    line_lo = max(lo, text.rfind("\n", lo, start) + 1)
     nl = text.find("\n", end, hi)
-    if nl != -1:
-        e = min(e, nl)
-    return s, e
+    line_hi = hi if nl == -1 else nl
+    s = line_lo
+    for _, b in sentence_spans(text, line_lo, line_hi):
+        if b > start:
+            return s, max(b, end)
+        s = b
+    return s, line_hi
 
 
 def rewrite_in(rule: RewriteRule, text: str, start: int, end: int) -> str | None:
