@@ -24,7 +24,7 @@ from functools import cached_property, lru_cache
 from itertools import islice
 
 from ..models import SourceText, block_spans
-from ..docheader import is_navigation_line, parse_act_number, strip_number_brackets
+from ..docheader import is_navigation_line, parse_act_number, strip_navigation_words, strip_number_brackets
 from ..numbering import KANJI_NUM, to_int
 
 _N = rf"[0-9０-９]+|[{KANJI_NUM}]+"
@@ -339,7 +339,7 @@ def parse_lines(source: SourceText, header_lines: int | None = None) -> Parsed:
                 if not title and not _is_structural(s) and ("。" not in s or _repeated(lines, nonblank, idx)):
                     st.headings.append((start, end))
                     if not _is_chrome(s):
-                        title = s.lstrip("○◯〇●").strip()
+                        title = strip_navigation_words(s.lstrip("○◯〇●").strip())
                     continue
                 if title and not act_number and RE_DATE_LINE.match(s):
                     nxt = next_nonblank.get(idx)
@@ -590,9 +590,22 @@ def _title_index(lines: list[str], nonblank: list[int], next_nonblank: dict[int,
                 return t if k > 1 else -1
             break
     for k, i in enumerate(head):
-        if not _is_chrome(lines[i]):
+        nxt = next_nonblank.get(i)
+        if not _is_chrome(lines[i]) and not _is_trail(lines[i], lines[nxt] if nxt is not None else ""):
             return i if k else -1
     return -1
+
+
+_CRUMB_SEPARATORS = ">＞»›"
+
+
+def _is_trail(line: str, next_line: str) -> bool:
+    """Whether ``line`` is a breadcrumb trail whose last crumb is the page's heading on the next
+    line (「議会のしごと> 議決 請願・陳情の書き方」 then 「請願・陳情の書き方」): a trail ends at the
+    page it is on, whatever its first crumb (those starting at the site's home are
+    ``nav.breadcrumb.v1`` of ``patterns/navigation.yaml``)."""
+    cut = max(line.rfind(c) for c in _CRUMB_SEPARATORS)
+    return cut >= 0 and "。" not in line and bool(next_line) and line.endswith(next_line) and cut < len(line) - len(next_line)
 
 
 # A page's landmark that its skip link points to (「メニューを飛ばして本文へ」), alone on its line: no title.
