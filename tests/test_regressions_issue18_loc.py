@@ -138,3 +138,87 @@ def test_regression_no_dev_file_or_sample_is_read_with_a_navigation_title():
         "municipal3/batch/shizuoka_seikyusho_yoshiki.txt": "請求書の様式について",
         "corpus_samples/reiki/bunsho_toriatsukai_kisoku.html": "さくら台市文書取扱規則",
     }
+
+
+# --- guidance pages: the kinds of locator error of the dev parts, on our own sentences -----------
+
+def _located(tmp_path: Path, text: str) -> list[tuple[str, str]]:
+    from reiki_scan.structure import units
+
+    path = tmp_path / "page.txt"
+    path.write_text(text, encoding="utf-8")
+    doc = parse(load_file(path, tmp_path))
+    return [(u.text.strip(), u.locator) for u in units(doc)]
+
+
+def test_regression_indented_numbered_list_is_items_not_text(tmp_path):
+    # An <ol> an HTML converter set in from the margin: 「␣␣1.」 numbers items (第1号).
+    page = ("委任状の書き方\n\n注意事項\n\n  1. 委任状は本人が書いてください。\n"
+            "  2. 代理人の印鑑は不要です。\n\n問い合わせ先\n\n総務課に電話してください。\n")
+    assert _located(tmp_path, page) == [
+        ("委任状の書き方", "題名"), ("注意事項", "見出し"),
+        ("1. 委任状は本人が書いてください。", "第1号"), ("2. 代理人の印鑑は不要です。", "第2号"),
+        ("問い合わせ先", "見出し"), ("総務課に電話してください。", "本文"),
+    ]
+
+
+def test_regression_margin_paren_section_holding_an_indented_list_is_a_paragraph(tmp_path):
+    # 「(1)」 at the margin heads a section whose own list is set in: the section is 第1項.
+    page = ("押印の見直し方針\n\n(1)基本方針\n\n申請書の押印は原則として廃止します。\n\n"
+            "  1. 実印を求める手続は押印を残します。\n  2. 契約書は記名押印を残します。\n\n"
+            "※詳しくは各課に確認してください。\n\n(2)例外\n\n  1. 法令で押印が必要なもの\n")
+    assert _located(tmp_path, page) == [
+        ("押印の見直し方針", "題名"), ("(1)基本方針", "第1項"),
+        ("申請書の押印は原則として廃止します。", "第1項"),
+        ("1. 実印を求める手続は押印を残します。", "第1項第1号"), ("2. 契約書は記名押印を残します。", "第1項第2号"),
+        ("※詳しくは各課に確認してください。", "本文"),
+        ("(2)例外", "第2項"), ("1. 法令で押印が必要なもの", "第2項第1号"),
+    ]
+
+
+def test_regression_table_rows_set_in_keep_their_spilled_cells(tmp_path):
+    # A flattened table: rows 「␣N 項目␣␣内容」 set in, a row's cells spilled onto the next lines.
+    page = ("申請書の記入方法\n\n項目 記入する内容\n 1 申請日  申請書を出す日\n 2 申請者の印\n"
+            "個人の場合は認印\n(法人は代表者印)\n\n法人の場合は代表者の印\n 3 金額  合計の金額\n")
+    assert _located(tmp_path, page) == [
+        ("申請書の記入方法", "題名"), ("項目 記入する内容", "見出し"),
+        ("1 申請日  申請書を出す日", "第1号"), ("2 申請者の印", "第2号"),
+        ("個人の場合は認印", "第2号"), ("(法人は代表者印)", "第2号"),
+        ("法人の場合は代表者の印", "第2号"), ("3 金額  合計の金額", "第3号"),
+    ]
+
+
+def test_regression_kana_under_a_page_paragraph_are_its_items(tmp_path):
+    # 「ア」「イ」「ウ」 under 「1」 with no 「(1)」 between: 第1項第1号…; after a heading of the page
+    # (a blank line before it) they number the page's own items, 第1号.
+    page = ("届出書について\n\n届出書には次の事項を書いてください。\n\n1 届出者\n ア 住所\n イ 氏名\n"
+            " ウ 印…押印は省略できます。\n2 届出日\n\n※訂正は二重線で消してください。\n\n"
+            "【代理人の場合】\n\n ア 委任状を添えてください。\n イ 委任状には本人の印が必要です。\n")
+    assert _located(tmp_path, page) == [
+        ("届出書について", "題名"), ("届出書には次の事項を書いてください。", "本文"),
+        ("1 届出者", "第1項"), ("ア 住所", "第1項第1号"), ("イ 氏名", "第1項第2号"),
+        ("ウ 印…押印は省略できます。", "第1項第3号"), ("2 届出日", "第2項"),
+        ("※訂正は二重線で消してください。", "本文"), ("【代理人の場合】", "見出し"),
+        ("ア 委任状を添えてください。", "第1号"), ("イ 委任状には本人の印が必要です。", "第2号"),
+    ]
+
+
+@pytest.mark.nlp
+def test_regression_seal_of_a_table_row_spilled_onto_the_next_lines_is_required(tmp_path):
+    # 「〈者〉の印」 as an entry of a row is a seal to bring; a bracketed note of examples
+    # (「(法人は代表者印…など)」) and an office's 「収受印」 are not.
+    from reiki_scan.config import RunConfig
+    from reiki_scan.pipeline import scan
+
+    (tmp_path / "c").mkdir()
+    (tmp_path / "c" / "page.txt").write_text(
+        "申請書の記入方法\n\n項目 記入する内容\n 1 申請日  申請書を出す日\n 2 申請者の印\n個人の場合は申請者の印\n"
+        "(法人は代表者印・支店長印など)\n\n法人の場合は代表者の印\n 3 受付  収受印\n 4 金額  合計の金額\n", encoding="utf-8")
+    result = scan(tmp_path / "c", RunConfig(), workers=1)
+    assert [(f.locator, f.text.strip(), f.requires_seal) for f in result.findings] == [
+        ("第2号", "2 申請者の印", True),
+        ("第2号", "個人の場合は申請者の印", True),
+        ("第2号", "(法人は代表者印・支店長印など)", False),
+        ("第2号", "法人の場合は代表者の印", True),
+        ("第3号", "3 受付  収受印", False),
+    ]
