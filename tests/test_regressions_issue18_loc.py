@@ -222,3 +222,14 @@ def test_regression_seal_of_a_table_row_spilled_onto_the_next_lines_is_required(
         ("第2号", "法人の場合は代表者の印", True),
         ("第3号", "3 受付  収受印", False),
     ]
+
+
+def test_regression_number_cell_of_a_table_row_is_no_paragraph(tmp_path):
+    # A table exported with its cell separators: 「7 | …|」 is the row's 番号 cell, not paragraph 7.
+    page = ("必要書類のご案内\n\n番号 | 対象者 | 必要書類 |\n---|---|---|\n1 | 申請する方全員 | 申請書 |\n"
+            "2 | 給与収入がある方 |\n・源泉徴収票の写しをお持ちください。 |\n")
+    assert _located(tmp_path, page) == [
+        ("必要書類のご案内", "題名"), ("番号 | 対象者 | 必要書類 |", "本文"), ("---|---|---|", "本文"),
+        ("1 | 申請する方全員 | 申請書 |", "本文"), ("2 | 給与収入がある方 |", "本文"),
+        ("・源泉徴収票の写しをお持ちください。", "本文"), ("|", "本文"),
+    ]

@@ -82,6 +82,9 @@ RE_PAGE_CIRCLED = re.compile(r"^([\u2460-\u2473])")
 # (「5　3 通の写し」) are the paragraph's text, not a quantity.
 RE_QUANTITY = re.compile(r"^[0-9０-９]+[ \t\u3000]+(?:[0-9０-９][ \t\u3000]+[0-9０-９]|号|[%％]"
                          r"|(?:年|月|日|円|件|人|歳|時|分|通|枚|種類|か月|ヶ月|箇月)(?![\u4e00-\u9fff]))")
+# 「7 | 現在給与収入がある方 |」: the 番号 cell of a table row exported with its cell separators, no
+# paragraph number (as a number alone before a cell is not: _BARE_NUMBER).
+RE_NUMBER_CELL = re.compile(r"^[0-9０-９]+[ \t\u3000]*[|｜]")
 RE_SUB_KANA = re.compile(rf"^([{_KANA}])(?:[ \t\u3000]+|$)")
 RE_SUB_PAREN_KANA = re.compile(rf"^[(（]([{_KANA}])[)）]")
 # A date in the Japanese era (平成14年) or, in a city that dates in the Western calendar, 2001年.
@@ -648,7 +651,7 @@ def _place_numbered(st: _State, s: str, pos: int, end: int, numbered: bool = Fal
     in_body = (st.article is not None or (st.top is not None and st.top.kind == "SupplProvision")
                or (numbered and st.top is None))
     m = RE_PARA_ARABIC.match(s)
-    if m and in_body and not (numbered and RE_QUANTITY.match(s)):
+    if m and in_body and not (numbered and RE_QUANTITY.match(s)) and not RE_NUMBER_CELL.match(s):
         n = to_int(m.group(1))
         if n >= 1:
             st.open_paragraph(str(n), m.group(1), pos)
