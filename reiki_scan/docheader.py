@@ -11,10 +11,15 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 
+from .data import data_dir, load_bundled_schema, load_checked_yaml
+from .errors import PatternDataError
 from .numbering import KANJI_NUM, to_int
 
 __all__ = ["ActNumber", "KIND_WORDS", "infer_municipality", "is_navigation_line", "kind_from",
+           "strip_navigation_words",
            "parse_act_number", "strip_number_brackets"]
 
 _N = rf"[0-9０-９]+|[{KANJI_NUM}]+"
@@ -100,7 +105,7 @@ NAVIGATION_WORDS = frozenset(
     "前へ 次へ 前の例規 次の例規 印刷 ヘルプ 目次 閉じる 戻る 前に戻る トップ トップへ ホーム "
     "ページの先頭へ ページトップ 先頭へ 検索 例規集 例規検索 条項目次 沿革 沿革情報 体系情報 "
     "書誌情報 改正文 新旧対照表 全文表示 本文へ ダウンロード 文字サイズ 縦書き 横書き 一覧へ "
-    "メニュー サイトマップ 利用案内 お問い合わせ 全て開く 全て閉じる 印刷用 しおり "
+    "メニュー サイトマップ 利用案内 お問い合わせ 全て開く 全て閉じる 印刷用 印刷用ページ 印刷する しおり "
     # skip links of a municipality's web page (「ページの先頭です。 メニューを飛ばして本文へ」)
     "本文へ 本文へ移動 メニューへ移動 メニューを飛ばして本文へ ページの先頭です".split()
 )
@@ -117,7 +122,8 @@ _NAV_SEPARATORS = re.compile(r"[\s\u3000|｜/／・>＞»›→＜<«‹←\[\]�
 def is_navigation_line(line: str, next_line: str | None = None) -> bool:
     """True when every word of ``line`` (split at spaces, 「｜」「／」「・」「＞」 and the
     like) is a toolbar or breadcrumb word of :data:`NAVIGATION_WORDS`: 「前へ／次へ／印刷／ヘルプ」,
-    「目次」, 「トップ ＞ 例規集」, or the page's own metadata (「更新日付:2022年3月28日」,
+    「目次」, 「トップ ＞ 例規集」, a line of a rule of ``patterns/navigation.yaml`` (a breadcrumb
+    「ホーム > くらし > 印鑑登録」, 「ふりがなをはずす」), or the page's own metadata (「更新日付:2022年3月28日」,
     「ページ番号147302」, a Western-calendar date alone). A line with any other word is not
     navigation; words that can head part of a regulation (様式, 別表, 本文) are not in the list.
 
@@ -131,7 +137,57 @@ def is_navigation_line(line: str, next_line: str | None = None) -> bool:
     if date:
         return bool(date.group("updated")) or next_line is None or parse_act_number(next_line.replace(" ", "").replace("\u3000", "")) is None
     words = [w for w in _NAV_SEPARATORS.split(s) if w]
-    return bool(words) and all(w in NAVIGATION_WORDS or w.upper() in NAVIGATION_WORDS for w in words)
+    if bool(words) and all(w in NAVIGATION_WORDS or w.upper() in NAVIGATION_WORDS for w in words):
+        return True
+    return any(rule.regex.search(s) for rule in load_navigation_rules())
+
+
+def strip_navigation_words(line: str) -> str:
+    """``line`` without the toolbar words a page set after its heading on the same line
+    (「請求書の様式について 印刷用ページ」 → 「請求書の様式について」); ``line`` itself when no
+    word of :data:`NAVIGATION_WORDS` ends it or when nothing else is left."""
+    words = line.split()
+    while len(words) > 1 and words[-1] in NAVIGATION_WORDS:
+        words.pop()
+    return line if len(words) == len(line.split()) else line[:line.rindex(words[-1]) + len(words[-1])]
+
+
+NAVIGATION_FILE = "navigation.yaml"
+
+
+@dataclass(frozen=True)
+class NavigationRule:
+    """One rule of ``patterns/navigation.yaml``: ``regex`` runs on a line as written, stripped."""
+
+    id: str
+    regex: re.Pattern
+    examples: tuple[str, ...]
+    counter_examples: tuple[str, ...]
+
+
+def load_navigation_rules(path: Path | None = None) -> tuple[NavigationRule, ...]:
+    """The line rules of ``navigation.yaml`` (default: the bundled ``patterns/navigation.yaml``):
+    the page chrome a word list cannot catch — breadcrumbs (「ホーム > くらし > 印鑑登録」), the
+    switch of reading aids (「ふりがなをはずす」), skip links (「このページの本文へ」).
+
+    Raises :class:`PatternDataError` naming the file when it cannot be read, breaks the schema
+    (``navigation_schema.json``) or holds an invalid regex."""
+    return _load_navigation(str(path or data_dir("patterns") / NAVIGATION_FILE))
+
+
+@lru_cache(maxsize=4)
+def _load_navigation(source_str: str) -> tuple[NavigationRule, ...]:
+    source = Path(source_str)
+    schema = load_bundled_schema("navigation_schema.json", "案内部分の規則")
+    rules = []
+    for raw in load_checked_yaml(source, schema, "案内部分の規則")["rules"]:
+        try:
+            regex = re.compile(raw["pattern"])
+        except re.error as e:
+            raise PatternDataError(f"{raw['id']}: 正規表現が不正です（{e}）。navigation.yaml を直してください",
+                                   path=str(source)) from e
+        rules.append(NavigationRule(raw["id"], regex, tuple(raw["examples"]), tuple(raw["counter_examples"])))
+    return tuple(rules)
 
 
 def kind_from(title: str, act_number: str) -> str:

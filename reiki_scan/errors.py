@@ -183,6 +183,15 @@ class DuplicateLinkError(LoadError):
     reason = "duplicate_link"
 
 
+class TocPageError(LoadError):
+    """A saved 例規集 目次 page (an index of links to regulations, no regulation body): not a regulation."""
+
+    code = "E119"
+    cause = "例規集の目次ページ（例規へのリンクの一覧で、例規の本文がない）"
+    remedy = "目次から開いた各例規の本文のページを保存して置く（目次のページはコーパスから外してよい）"
+    reason = "toc_page"
+
+
 class ConfigError(ReikiScanError):
     code = "E201"
     cause = "reiki-scan.toml か指定した値が誤っている"

@@ -455,6 +455,15 @@ class ModalityJudge:
         listed = self._cue("listed_seal", tree.tokens[anchor]["text"])
         if listed is None or self._exempt(tree, path, seals):
             return None
+        if tree.tokens[anchor]["text"] == "印" and (anchor == 0 or tree.tokens[anchor - 1]["text"] != "の"):
+            # 「印」 alone is the seal to bring only as 「〈者〉の印」 (「請求者の印」); 「収受印」 and
+            # other 〈noun〉印 are the categories of their own patterns (an office's stamp box).
+            return None
+        whole = tree.text.strip()
+        if whole[:1] in "(（" and whole[-1:] in ")）":
+            # A note in brackets under an entry (「(法人など代表者印・支店長印など)」) names
+            # examples of the entry's seal; it is no entry of its own.
+            return None
         # 「登録する印鑑」「登録できない印鑑」: a register's subject, or a seal denied, not one to bring.
         clauses = [norm(tree.text[tree.tokens[min(tree.subtree(j))]["start"]:tree.tokens[anchor]["start"]])
                    for j in tree.children(anchor) if tree.tokens[j]["dep"] == "acl"]

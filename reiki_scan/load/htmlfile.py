@@ -118,6 +118,12 @@ def load_html(data: bytes, display_path: str, rel: str) -> SourceText:
     title_el = root.find(".//title")
     page_title = _text(title_el) if title_el is not None else ""
     _drop_navigation(root)
+    if _is_toc_page(root):
+        raise errors.TocPageError(
+            "例規集の目次ページです（例規へのリンクの一覧で、例規の本文がありません）。例規ではないため読み飛ばしました。"
+            "目次から開いた各例規の本文のページを保存してください",
+            path=display_path,
+        )
     lines: list[tuple[str, str]] = []
     inner = root.xpath('//div[@id="primaryInner"]')
     elines = inner[0].xpath('.//div[contains(concat(" ", normalize-space(@class), " "), " eline ")]') if inner else []
@@ -140,6 +146,32 @@ def load_html(data: bytes, display_path: str, rel: str) -> SourceText:
     for line, ref in lines:
         b.add(line, ref, "line")
     return b.build(rel, "html", encoding, data, title_hint=_title_hint(titles, lines))
+
+
+# A link to a regulation on an index page: its text is a title (「さくら台市文書取扱規則」, also with
+# its number after it) ending in a kind of regulation.
+_REGULATION_LINK = re.compile(r"(?:条例|規則|規程|要綱|要領|訓令|告示|細則|規約|心得|基準)(?:[(（][^()（）]*[)）])?$")
+# The fewest regulation links that make a page an index (a regulation's own 関連例規 lists fewer,
+# and its text holds sentences besides).
+_TOC_MIN_LINKS = 3
+
+
+def _is_toc_page(root) -> bool:
+    """Whether the page (navigation already dropped) is a 例規集's table of contents or index
+    (g-reiki 「体系目次」, 第一法規 「分類目次」, a 50音索引): at least :data:`_TOC_MIN_LINKS`
+    links whose text names a regulation, and no sentence (「。」) in the page outside its links
+    — a regulation's page, even one that lists related regulations, has its provisions."""
+    body = root.find("body")
+    if body is None:
+        return False
+    links = [a for a in body.iter("a") if a.get("href")]
+    named = sum(1 for a in links if _REGULATION_LINK.search(_norm(_text(a))))
+    if named < _TOC_MIN_LINKS:
+        return False
+    outside = _text(body)
+    for a in links:
+        outside = outside.replace(_text(a), "", 1)
+    return "。" not in outside
 
 
 def _lines_of(el) -> list[str]:

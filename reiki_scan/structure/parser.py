@@ -24,8 +24,9 @@ from functools import cached_property, lru_cache
 from itertools import islice
 
 from ..models import SourceText, block_spans
-from ..docheader import is_navigation_line, parse_act_number, strip_number_brackets
+from ..docheader import is_navigation_line, parse_act_number, strip_navigation_words, strip_number_brackets
 from ..numbering import KANJI_NUM, to_int
+from .pagerules import is_page_heading
 
 _N = rf"[0-9０-９]+|[{KANJI_NUM}]+"
 _SEP = r"(?:[ \t\u3000]+|$)"
@@ -81,6 +82,9 @@ RE_PAGE_CIRCLED = re.compile(r"^([\u2460-\u2473])")
 # (「5　3 通の写し」) are the paragraph's text, not a quantity.
 RE_QUANTITY = re.compile(r"^[0-9０-９]+[ \t\u3000]+(?:[0-9０-９][ \t\u3000]+[0-9０-９]|号|[%％]"
                          r"|(?:年|月|日|円|件|人|歳|時|分|通|枚|種類|か月|ヶ月|箇月)(?![\u4e00-\u9fff]))")
+# 「7 | 現在給与収入がある方 |」: the 番号 cell of a table row exported with its cell separators, no
+# paragraph number (as a number alone before a cell is not: _BARE_NUMBER).
+RE_NUMBER_CELL = re.compile(r"^[0-9０-９]+[ \t\u3000]*[|｜]")
 RE_SUB_KANA = re.compile(rf"^([{_KANA}])(?:[ \t\u3000]+|$)")
 RE_SUB_PAREN_KANA = re.compile(rf"^[(（]([{_KANA}])[)）]")
 # A date in the Japanese era (平成14年) or, in a city that dates in the Western calendar, 2001年.
@@ -156,7 +160,7 @@ def _branch(extra: str) -> str:
 
 class _State:
     __slots__ = ("source", "text", "root", "chapter", "section", "top", "article", "para", "item", "sub1",
-                 "sub2", "headings", "articles_seen", "pending_caption")
+                 "sub2", "headings", "articles_seen", "pending_caption", "row_item")
 
     def __init__(self, source: SourceText) -> None:
         self.source = source
@@ -173,6 +177,7 @@ class _State:
         self.headings: list[tuple[int, int]] = []
         self.articles_seen = 0
         self.pending_caption: tuple[int, int, str] | None = None
+        self.row_item: Node | None = None  # the open row of a page's table (see _page_marks)
 
     # --- containers -------------------------------------------------------------
     def container(self) -> Node:
@@ -270,7 +275,8 @@ def parse_lines(source: SourceText, header_lines: int | None = None) -> Parsed:
     no_articles = not is_md and first_article < 0
     toc: list[str] | None = None  # the entries of a 目次 being skipped
     toc_node: Node | None = None
-    page_marks = _page_marks(lines, nonblank) if no_articles and header_lines is None else {}
+    page_marks = (_page_marks(lines, nonblank, [_list_indent(text, spans[i][0]) for i in range(len(lines))])
+                  if no_articles and header_lines is None else {})
 
     for idx in nonblank:
         if header_done and header_lines is not None:
@@ -339,7 +345,7 @@ def parse_lines(source: SourceText, header_lines: int | None = None) -> Parsed:
                 if not title and not _is_structural(s) and ("。" not in s or _repeated(lines, nonblank, idx)):
                     st.headings.append((start, end))
                     if not _is_chrome(s):
-                        title = s.lstrip("○◯〇●").strip()
+                        title = strip_navigation_words(s.lstrip("○◯〇●").strip())
                     continue
                 if title and not act_number and RE_DATE_LINE.match(s):
                     nxt = next_nonblank.get(idx)
@@ -504,9 +510,15 @@ def parse_lines(source: SourceText, header_lines: int | None = None) -> Parsed:
             # A page's list of 「(1)」 items ends at the next line of its own (a heading, a
             # sentence): that line is the page's text, 本文, not the last item's.
             st.para = st.item = st.sub1 = st.sub2 = None
+        if (numbered and st.para is not None and st.para.label and st.article is None and st.top is None
+                and mark is None and _ends_page_section(st.text, s, pos)):
+            # A heading or a note of the page's own after a blank line (「【委任状の取扱い】」, 「※訂正する
+            # 場合は…」 under a list 「1」…「6」) ends its numbered section: that line is 本文/見出し.
+            st.para = st.item = st.sub1 = st.sub2 = None
         if mark is not None and st.top is None and st.article is None:
             kind, n, label = mark
-            (st.open_paragraph if kind == "Paragraph" else st.open_item)(n, label, pos)
+            node = (st.open_paragraph if kind == "Paragraph" else st.open_item)(n, label, pos)
+            st.row_item = node if kind == "Row" else None
         else:
             _place_numbered(st, s, pos, end, numbered)
         if numbered and st.item is not None and st.article is None and st.top is None:
@@ -590,9 +602,22 @@ def _title_index(lines: list[str], nonblank: list[int], next_nonblank: dict[int,
                 return t if k > 1 else -1
             break
     for k, i in enumerate(head):
-        if not _is_chrome(lines[i]):
+        nxt = next_nonblank.get(i)
+        if not _is_chrome(lines[i]) and not _is_trail(lines[i], lines[nxt] if nxt is not None else ""):
             return i if k else -1
     return -1
+
+
+_CRUMB_SEPARATORS = ">＞»›"
+
+
+def _is_trail(line: str, next_line: str) -> bool:
+    """Whether ``line`` is a breadcrumb trail whose last crumb is the page's heading on the next
+    line (「議会のしごと> 議決 請願・陳情の書き方」 then 「請願・陳情の書き方」): a trail ends at the
+    page it is on, whatever its first crumb (those starting at the site's home are
+    ``nav.breadcrumb.v1`` of ``patterns/navigation.yaml``)."""
+    cut = max(line.rfind(c) for c in _CRUMB_SEPARATORS)
+    return cut >= 0 and "。" not in line and bool(next_line) and line.endswith(next_line) and cut < len(line) - len(next_line)
 
 
 # A page's landmark that its skip link points to (「メニューを飛ばして本文へ」), alone on its line: no title.
@@ -626,7 +651,7 @@ def _place_numbered(st: _State, s: str, pos: int, end: int, numbered: bool = Fal
     in_body = (st.article is not None or (st.top is not None and st.top.kind == "SupplProvision")
                or (numbered and st.top is None))
     m = RE_PARA_ARABIC.match(s)
-    if m and in_body and not (numbered and RE_QUANTITY.match(s)):
+    if m and in_body and not (numbered and RE_QUANTITY.match(s)) and not RE_NUMBER_CELL.match(s):
         n = to_int(m.group(1))
         if n >= 1:
             st.open_paragraph(str(n), m.group(1), pos)
@@ -654,6 +679,15 @@ def _place_numbered(st: _State, s: str, pos: int, end: int, numbered: bool = Fal
             st.open_item(str(n), m.group(1), pos)
         return
     m = RE_SUB_KANA.match(s)
+    if m and numbered and st.article is None and st.top is None and (st.item is None or st.item.label in _KANA):
+        # A page's 「ア」「イ」 with no 「(1)」 above them number its items (under 「1」: 第1項第3号),
+        # as 「(1)」 would.
+        kana = m.group(1)
+        # 「ア」「イ」「ウ」 count in 五十音 order; a list that opens at 「イ」 is イロハ.
+        prev = st.item.label if st.item is not None else ""
+        gojuon = kana == "ア" if not prev else st.item is not None and st.item.num == str(_KANA.index(prev) + 1)
+        st.open_item(str(_KANA.index(kana) + 1 if gojuon else _kana_index(kana)), kana, pos)
+        return
     if m and st.item is not None:
         kana = m.group(1)
         st.open_sub1(str(_kana_index(kana)), kana, pos)
@@ -671,21 +705,54 @@ def _place_numbered(st: _State, s: str, pos: int, end: int, numbered: bool = Fal
         st.ensure_paragraph(pos)
 
 
-def _page_marks(lines: list[str], nonblank: list[int]) -> dict[int, tuple[str, str, str]]:
+def _page_marks(lines: list[str], nonblank: list[int], indents: list[int]) -> dict[int, tuple[str, str, str]]:
     """The lines of a guidance page (a text without 条) that its own marks number, as
     ``{line index: (kind, number, label)}``, kind ``Paragraph`` or ``Item``: 「[2]」/「【2】」 number the
     page's sections, paragraphs ``第2項`` (their 「(1)」 ``第2項第1号``); 「①」 numbers items, ``第1号``.
 
-    「1.」 numbers nothing here: the labels read a page's 「1.」 lists both ways, items 第1号 on the dev
-    parts, text 本文 on a held-out part (tests/test_detect_municipal2.py), so its lines stay text."""
+    A list the page set in from the margin (``indents``: the half-width blanks before each line, as
+    an HTML converter indents an ``<ol>`` or a table's rows: 「␣␣1. …」, 「␣4 請求者の印鑑」) numbers
+    items, ``第1号`` (kind ``Row`` for 「␣4 …」: a row of a table or of a list of entries, whose cells
+    spill onto the lines up to the next row); a 「(1)」 line at the margin that holds such a list is the section it stands in,
+    ``第1項`` (its list ``第1項第1号``). 「1.」 at the margin numbers nothing here (a section heading
+    for some labels, text for others), so its lines stay text."""
     marks: dict[int, tuple[str, str, str]] = {}
+    section: int | None = None  # the last 「(1)」 line at the margin
     for i in nonblank:
         s = lines[i]
         if (m := RE_PAGE_BRACKET.match(s)) is not None:
             marks[i] = ("Paragraph", _num(m.group(1)), m.group(0))
         elif (m := RE_PAGE_CIRCLED.match(s)) is not None:
             marks[i] = ("Item", str(ord(m.group(1)) - 0x2460 + 1), m.group(1))
+        elif indents[i] and (m := RE_PAGE_DOT.match(s) or _list_row(s)) is not None:
+            # 「␣4 請求者の印鑑」 is a row (of a table, a list of entries): it holds the lines up to the
+            # next row, as a 「4」 paragraph would; 「␣␣4. …」 is an item of a list.
+            marks[i] = ("Row" if m.re is RE_PARA_ARABIC else "Item", _num(m.group(1)), m.group(0).strip())
+            if section is not None:
+                p = RE_ITEM_PAREN.match(lines[section])
+                assert p is not None  # section is set only on such a line
+                marks[section] = ("Paragraph", _num(p.group(1)), p.group(0).strip())
+        elif not indents[i] and RE_ITEM_PAREN.match(s) and "。" not in s:
+            section = i
+        elif not indents[i] and (RE_PARA_ARABIC.match(s) or RE_PAGE_DOT.match(s)):
+            section = None
     return marks
+
+
+def _list_row(s: str) -> re.Match | None:
+    """「4 請求者の印鑑」 (a number, a blank, words) as a row of a list set in from the margin; not a
+    quantity (「28 年」)."""
+    m = RE_PARA_ARABIC.match(s)
+    return m if m is not None and len(s) > m.end() and not RE_QUANTITY.match(s) else None
+
+
+def _list_indent(text: str, start: int) -> int:
+    """The half-width blanks (spaces, tabs) that set the line starting at ``start`` in from the
+    margin; a full-width blank is the ordinary indent of a Japanese paragraph, not a list's."""
+    k = start
+    while k < len(text) and text[k] in " \t":
+        k += 1
+    return k - start
 
 
 def _in_page_list(st: _State) -> bool:
@@ -710,6 +777,13 @@ _ITEM_GOES_ON = "(（例・-‐•*＊"
 _NOTE_MARKS = "※■□◆◇●◎・•-‐*＊"
 
 
+def _ends_page_section(text: str, s: str, pos: int) -> bool:
+    """Whether line ``s`` (at ``pos``) of a text without 条 ends the numbered section open above it:
+    after a blank line, at the margin, a heading of the page (``page.heading.v2``) or a note 「※…」."""
+    return (_after_blank_line(text, pos) and _indent(text, pos) == 0
+            and (s[0] == "※" or is_page_heading(s)))
+
+
 def _after_blank_line(text: str, pos: int) -> bool:
     """Whether a blank line comes before the line at ``pos``."""
     k = pos
@@ -731,9 +805,10 @@ def _continues_item(st: _State, s: str, pos: int) -> bool:
     求めるもの」; no blank line between), or a line indented deeper than the item's own line, blank
     lines between or not (「(3)申請書に記入し、」, a blank line, 「　管理者に押印してもらってください。」).
     An item line that ends without a 「、」 (「(5)その他、…を実施しているもの」) ends the list at the
-    next line of text as far left as it."""
+    next line of text as far left as it. A row of a page's table (``st.row_item``) holds every line
+    up to the next row: its cells spilled onto them."""
     assert st.item is not None
-    return (s[0] in _ITEM_GOES_ON or (s[0] in _NOTE_MARKS and not _after_blank_line(st.text, pos))
+    return (st.item is st.row_item or s[0] in _ITEM_GOES_ON or (s[0] in _NOTE_MARKS and not _after_blank_line(st.text, pos))
             or any(r.match(s) for r in _ITEM_MARKS)
             or bool(_CUT_CLAUSE.search(st.text, st.item.start, pos))
             or _indent(st.text, pos) > _indent(st.text, st.item.start))
