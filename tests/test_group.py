@@ -230,11 +230,12 @@ def test_corpus_samples_groups_are_at_most_half_the_findings(samples, tmp_path):
     assert all(len(p) == 1 for p in by_group.values())  # a group never mixes proposals
 
 
-def _kept_clause(i, text, match, category="押印", evidence=""):
+def _kept_clause(i, text, match, category="押印", evidence="", governor=""):
     start = text.index(match)
     return Finding(id=f"f-{i}", file=f"r{i}.txt", title="押印の見直しについて", doc_kind="その他", locator="第1項",
                    text=text, match=match, start=start, end=start + len(match), category=category,
-                   requires_seal=True, modality="義務", pattern="p", source_ref="p1", evidence=evidence)
+                   requires_seal=True, modality="義務", pattern="p", source_ref="p1", evidence=evidence,
+                   governor=governor)
 
 
 def test_regression_bank_seals_named_alike_are_one_decision():
@@ -243,9 +244,9 @@ def test_regression_bank_seals_named_alike_are_one_decision():
     findings = [
         _kept_clause(1, "通帳届出印", "通帳届出印", "印鑑提出"),
         _kept_clause(2, "※ご注意:必ず金融機関のお届け印を鮮明に押印して2枚とも送付してください。", "お届け印を鮮明に押印",
-                     "印鑑提出", "dep: お届け印 -obj-> 押印 -advcl-> 送付 [送付してください] => 義務"),
+                     "印鑑提出", "dep: お届け印 -obj-> 押印 -advcl-> 送付 [送付してください] => 義務", "押印"),
         _kept_clause(3, "また、直接市役所・出張所窓口でお申込みされる場合は、通帳・通帳届出印をご持参ください。", "通帳届出印",
-                     "印鑑提出", "dep: 届出印 -obj-> 持参 [持参ください] => 義務"),
+                     "印鑑提出", "dep: 届出印 -obj-> 持参 [持参ください] => 義務", "持参"),
     ]
     out = group_findings(classify(findings, {}, Policy.load("default"), RunConfig()))
     assert [f.decision for f in out] == ["存続"] * 3
@@ -270,7 +271,10 @@ def test_regression_kept_clauses_join_on_their_ground_not_their_sentence():
     assert [requirement_wording(f) for f in out] == [
         "国及び県の法令・条例・通知等により押印が義務付け", "国の法令等で押印の義務付け", "第N者へ提出し手続きを行う上で押印が求められ"]
     assert out[0].group == out[1].group != out[2].group
-    assert group_label(out[0]) == "「国及び県の法令・条例・通知等によ…」…押印しなければならない → 存続（国・県・他機関の求め）"
+    # The ground's words say who asks for the seal: the label names that, not one member's wording.
+    assert [requirement(f)[4] for f in out] == ["法令等", "法令等", "他機関"]
+    assert group_label(out[0]) == "法令等が義務付ける押印 → 存続（国・県・他機関の求め）"
+    assert group_label(out[2]) == "市以外の機関が求める押印 → 存続（国・県・他機関の求め）"
 
 
 def test_regression_a_contract_kept_by_law_does_not_join_a_national_form():
@@ -288,11 +292,13 @@ def test_regression_a_contract_kept_by_law_does_not_join_a_national_form():
 
 def test_regression_a_verb_that_only_requires_the_seal_adds_nothing():
     # 「国・県が押印を義務付け」: 押印 is the object of 義務, which says no more than 「押印が義務付け」.
-    f = classify([_kept_clause(1, "国・県が押印を義務付けしているもの", "押印", evidence="dep: 押印 -obj-> 義務 => 義務")],
+    f = classify([_kept_clause(1, "国・県が押印を義務付けしているもの", "押印", evidence="dep: 押印 -obj-> 義務 => 義務",
+                               governor="義務")],
                  {}, Policy.load("default"), RunConfig())[0]
-    assert requirement(f) == ("条項", "根拠:national_basis", "", "")
+    assert requirement(f) == ("条項", "根拠:national_basis", "", "", "法令等")
     kept = _finding(2, text="申請者は、印鑑登録証明書を添えて申請しなければならない。", match="印鑑登録証明書",
-                    category="印鑑証明", evidence="dep: 印鑑登録証明書 -obj-> 添え", decision="存続", proposal="存続")
+                    category="印鑑証明", evidence="dep: 印鑑登録証明書 -obj-> 添え", governor="添え", decision="存続",
+                    proposal="存続")
     assert requirement(kept) == ("条項", "印鑑証明", "添え", "")
 
 
@@ -350,3 +356,25 @@ def test_regression_two_groups_never_share_a_label():
     groups = summarize_groups(group_findings(mentions))
     assert [(g.size, g.label) for g in groups] == [(2, "実印（言及） → 対象外（変更なし）"),
                                                   (1, "印鑑提出（言及） → 対象外（変更なし）")]
+
+
+def test_grouping_reads_the_structured_fields_and_older_findings_still_load(tmp_path):
+    # The governing verb and the ground come from Finding.governor and Finding.grounds, not from the
+    # evidence line or the policy trace; findings.jsonl written before those fields reads back with
+    # their defaults.
+    f = classify([_kept_clause(1, "県の規則により押印が義務付けられている書類等", "押印")], {}, Policy.load("default"), RunConfig())[0]
+    assert [(name, label, scope) for name, label, _words, scope in f.grounds] == [
+        ("external_requirement", "国・県・他機関の求め", "text")]
+    assert requirement(f)[4] == "法令等"
+    # Stripped of its structured fields, the same clause has no ground to group by.
+    assert requirement(f.with_(grounds=())) == ("条項", "根拠:national_basis", "", "")
+    kept = _finding(2, text="申請者は、印鑑登録証明書を添えて申請しなければならない。", match="印鑑登録証明書",
+                    category="印鑑証明", evidence="dep: 印鑑登録証明書 -obj-> 添え", decision="存続", proposal="存続")
+    assert requirement(kept) == ("条項", "印鑑証明", "", "")  # an evidence line alone names no verb
+    line = f.to_json()
+    assert (line["governor"], line["grounds"][0][0]) == ("", "external_requirement")
+    older = {k: v for k, v in line.items() if k not in ("governor", "grounds")}
+    (tmp_path / "findings.jsonl").write_text(
+        "\n".join(json.dumps(d, ensure_ascii=False) for d in (line, older)) + "\n", encoding="utf-8")
+    back, old = pipeline.read_findings(tmp_path)
+    assert back == f and (old.governor, old.grounds) == ("", ())

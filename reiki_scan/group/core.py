@@ -67,10 +67,10 @@ _REFS = (
     (re.compile(_NUM), "N"),
 )
 _GROUND = "根拠:"
-_GOVERNED = re.compile(r"^dep: (\S+) -obj-> (\S+)")
+# Where a ground's words speak of the sealed document itself (Finding.grounds' scope).
+_OWN_SCOPES = ("target", "text")
 # A ground quoted by the policy shorter than this is a word (「届出印」「契約書」), not a wording.
 _GROUND_MIN = 9
-_QUOTED = re.compile(r"「([^」]*)」")
 # Wordings shorter than this join only wordings equal to them: on one to three characters the
 # Indel ratio says nothing (「印」 and 「収受印」 share one character and score 50).
 _FUZZY_MIN = 4
@@ -95,17 +95,34 @@ class SealKind:
 
 
 @dataclass(frozen=True)
+class GroundKind:
+    """Who asks for a seal a clause keeps, told by the words of its ground
+    (``patterns/grouping.yaml`` ``ground_kinds``): ``kind`` (「法令等」), ``label`` heading the group
+    label (「法令等が義務付ける押印」), ``conditions`` (names in ``policies/conditions.yaml``) whose
+    words it reads, ``pattern`` run on those words."""
+
+    id: str
+    kind: str
+    label: str
+    conditions: frozenset[str]
+    pattern: re.Pattern[str]
+    examples: tuple[str, ...]
+    counter_examples: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class GroupingWords:
     """``patterns/grouping.yaml`` loaded: ``document_words`` longest first (a target's last word;
     ``document_before``: any not inside a longer word), ``neutral_verbs``,
-    ``markers`` and ``changes`` (proposal → the change a label ends with), ``seal_kinds`` in
-    order, and ``raw`` (the validated YAML, with the examples)."""
+    ``markers`` and ``changes`` (proposal → the change a label ends with), ``seal_kinds`` and
+    ``ground_kinds`` in order, and ``raw`` (the validated YAML, with the examples)."""
 
     document_words: re.Pattern[str]
     document_before: re.Pattern[str]
     neutral_verbs: frozenset[str]
     markers: dict[str, str]
     seal_kinds: tuple[SealKind, ...]
+    ground_kinds: tuple[GroundKind, ...]
     changes: dict[str, str]
     raw: dict
 
@@ -128,14 +145,17 @@ def _load_cached(source_str: str) -> GroupingWords:
     source = Path(source_str)
     schema = load_bundled_schema("grouping_schema.json", "まとめ語")
     raw = load_checked_yaml(source, schema, "まとめ語")
-    kinds = []
-    for k in raw["seal_kinds"]:
+    def compiled(entry: dict) -> re.Pattern[str]:
         try:
-            rx = re.compile(k["pattern"])
+            return re.compile(entry["pattern"])
         except re.error as e:
-            raise PatternDataError(f"まとめ語 {k['id']} の正規表現が不正です ({e})。grouping.yaml を直してください",
+            raise PatternDataError(f"まとめ語 {entry['id']} の正規表現が不正です ({e})。grouping.yaml を直してください",
                                    path=str(source)) from e
-        kinds.append(SealKind(k["id"], k["kind"], rx, k["alone"], tuple(k["examples"]), tuple(k["counter_examples"])))
+
+    kinds = [SealKind(k["id"], k["kind"], compiled(k), k["alone"], tuple(k["examples"]), tuple(k["counter_examples"]))
+             for k in raw["seal_kinds"]]
+    grounds = [GroundKind(k["id"], k["kind"], k["label"], frozenset(k["conditions"]), compiled(k), tuple(k["examples"]),
+                          tuple(k["counter_examples"])) for k in raw["ground_kinds"]]
     words = sorted(raw["document_words"]["words"], key=lambda w: (-len(w), w))
     alternatives = "(" + "|".join(map(re.escape, words)) + ")"
     return GroupingWords(
@@ -143,7 +163,7 @@ def _load_cached(source_str: str) -> GroupingWords:
         # A document word not followed by more of a word (「申請書に」, not 「申請書類」's 申請書).
         document_before=re.compile(alternatives + r"(?![\u4e00-\u9fff\u30a0-\u30ff々])"),
         neutral_verbs=frozenset(raw["neutral_verbs"]["words"]), markers=dict(raw["markers"]["map"]),
-        seal_kinds=tuple(kinds), changes=dict(raw["changes"]["map"]), raw=raw)
+        seal_kinds=tuple(kinds), ground_kinds=tuple(grounds), changes=dict(raw["changes"]["map"]), raw=raw)
 
 
 _FORM_CATEGORIES = ("様式印欄",)
@@ -229,7 +249,9 @@ def requirement(f: Finding) -> tuple[str, ...]:
     :func:`seal_kind`, else the category, except that a proposal that leaves the wording as it is
     puts its ground there, :func:`_ground`, and a special seal keeps its own word); ``("条項", category)`` for a mention, an exemption, a
     clause proposed 対象外 or 対応済 (there the reviewer confirms the kind, not each document);
-    ``("条項", kind)`` for a kind of seal that is ``alone`` when no verb or document tells more. Findings
+    ``("条項", kind)`` for a kind of seal that is ``alone`` when no verb or document tells more;
+    for a clause grouped by its ground that no verb or document ties, the document its ground's words
+    name, else ``("条項", ground, "", "", who asks)`` (:func:`ground_kind`). Findings
     with equal requirements and equal partitions (:func:`partition`) share a group. Raises
     :class:`~reiki_scan.errors.PatternDataError` when ``grouping.yaml`` is invalid."""
     words = load_grouping_words()
@@ -240,16 +262,43 @@ def requirement(f: Finding) -> tuple[str, ...]:
         return ("条項", _seal_words(f, None))
     kind = seal_kind(f)
     seal = _seal_words(f, kind) if kind is not None or f.category == "その他の印" or _changes(f) else _ground(f)
-    verb = ""
-    m = _GOVERNED.match(f.evidence)
-    if m and norm(m.group(1)) in norm(f.match) and m.group(2) not in words.neutral_verbs:
-        verb = m.group(2)
+    verb = f.governor if f.governor not in words.neutral_verbs else ""
     # A target that is the seal's own document (印鑑登録証明書 for 印鑑登録証明書) names no other.
     own = norm(f.target) and (norm(f.target) in norm(f.match) or norm(f.match) in norm(f.target))
     doc = "" if own else document_kind(f.target) or _document_before(f)
     if kind is not None and kind.alone and not verb and not doc:
         return ("条項", seal)
+    if seal.startswith(_GROUND) and not verb and not doc:
+        # Kept on a ground and tied by the parse to no document: the ground's words tell the
+        # requirement — the document the policy found (a 請求書 by the title), else who asks for it.
+        doc = _ground_document(f)
+        asked = None if doc or not f.grounds else ground_kind(ground_words(f), f.grounds[0][0])
+        if asked is not None:
+            return ("条項", seal, "", "", asked.kind)
     return ("条項", seal, verb, doc)
+
+
+def ground_words(f: Finding) -> str:
+    """The words of the first condition the deciding rule found (``Finding.grounds``), ``""``
+    when it tested none."""
+    return f.grounds[0][2] if f.grounds else ""
+
+
+def _ground_document(f: Finding) -> str:
+    """The kind of document the first ground's words name when they were found in the seal's own
+    sentence or document (``target``, ``text``): 「契約書」（押印する文書） → 契約書; ``""`` for words
+    of the title or the provision around it, which a seal on another document shares (a 委任状 on a
+    page titled 請求書)."""
+    return document_kind(ground_words(f)) if f.grounds and f.grounds[0][3] in _OWN_SCOPES else ""
+
+
+def ground_kind(words: str, condition: str) -> GroundKind | None:
+    """The first kind of ``patterns/grouping.yaml`` ``ground_kinds`` that reads ``condition`` and
+    whose pattern the normalized ``words`` (what the condition found) hold (「第三者へ提出する書類
+    で押印を求められ」 → 他機関; 「国の法令で義務付け」 → 法令等), or ``None``."""
+    said = norm(words)
+    return next((k for k in load_grouping_words().ground_kinds
+                 if condition in k.conditions and k.pattern.search(said)), None) if said else None
 
 
 def _changes(f: Finding) -> bool:
@@ -268,10 +317,9 @@ def _ground(f: Finding) -> str:
 
 
 def _ground_labels(f: Finding) -> list[str]:
-    """The names of the conditions the deciding rule tested, as its trace gives them (「国等根拠:
-    「法第12条の規定による」」 → 国等根拠), in order; ``[]`` for a rule that tests none."""
-    fired = [why for _rule, hit, why in f.policy_trace if hit]
-    return [part.split(": ", 1)[0] for part in (fired[-1].split("、") if fired else []) if ": " in part]
+    """The labels of the conditions the deciding rule tested that held (``Finding.grounds``:
+    国等根拠, 契約), in order; ``[]`` for a rule that tests none."""
+    return [label for _name, label, _words, _scope in f.grounds]
 
 
 def _document_before(f: Finding) -> str:
@@ -287,12 +335,11 @@ def _document_before(f: Finding) -> str:
 def requirement_wording(f: Finding) -> str:
     """The wording that tells apart clauses tied to no document and no verb: the ground the
     proposal rests on as the policy quoted it when it is a wording (the first 「…」 of the rule
-    that fired, :data:`_GROUND_MIN` characters or more: 「国及び県の法令等により押印が求められ」),
+    that decided, ``Finding.grounds``, :data:`_GROUND_MIN` characters or more: 「国及び県の法令等により押印が求められ」),
     else the sentence; :func:`wording_key` of it."""
-    fired = [why for _rule, hit, why in f.policy_trace if hit]
-    quoted = _QUOTED.search(fired[-1]) if fired else None
-    if quoted and len(quoted.group(1)) >= _GROUND_MIN:
-        return wording_key(quoted.group(1))
+    quoted = ground_words(f)
+    if len(quoted) >= _GROUND_MIN:
+        return wording_key(quoted)
     return wording_key(f.text)
 
 
@@ -317,11 +364,14 @@ def group_label(f: Finding) -> str:
     「…請求書に押印しなければならない → 存続（国等根拠）」."""
     change = load_grouping_words().changes.get(_proposal(f), _proposal(f))
     req = requirement(f)
-    if req[0] == "条項" and len(req) == 4 and req[1].startswith(_GROUND):
+    if req[0] == "条項" and len(req) >= 4 and req[1].startswith(_GROUND):
         grounds = _ground_labels(f)
         change += f"（{'・'.join(grounds)}）" if grounds else ""
     if req[0] == "様式":
         return f"様式の{req[1]}欄の「{req[2]}」 → {change}"
+    if len(req) == 5:  # kept on a ground whose words say who asks for the seal
+        asked = next(k for k in load_grouping_words().ground_kinds if k.kind == req[4])
+        return f"{asked.label} → {change}"
     seal = req[1]
     if f.modality == "言及":
         return f"{seal}（言及） → {change}"
