@@ -14,7 +14,7 @@ from reiki_scan import pipeline
 from reiki_scan.classify import Policy, classify
 from reiki_scan.config import RunConfig
 from reiki_scan.group import (SIMILARITY_THRESHOLD, document_kind, group_findings, group_label, requirement,
-                              requirement_wording, summarize_groups, transformation, wording_key)
+                              requirement_wording, seal_kind, summarize_groups, transformation, wording_key)
 from reiki_scan.models import Finding
 
 KAISHA = "egov_xml_original/417AC0000000086_20170401_428AC0000000062.xml"
@@ -378,3 +378,22 @@ def test_grouping_reads_the_structured_fields_and_older_findings_still_load(tmp_
         "\n".join(json.dumps(d, ensure_ascii=False) for d in (line, older)) + "\n", encoding="utf-8")
     back, old = pipeline.read_findings(tmp_path)
     assert back == f and (old.governor, old.grounds) == ("", ())
+
+
+def test_regression_a_seal_on_a_transfer_form_is_the_banks_seal():
+    # 口座振替 pages (tests/data/municipal): 「依頼書に記入・押印の上」 was grouped by its ground and
+    # category (押印) apart from the 届出印 to bring (印鑑提出), though the seal on a 口座振替依頼書 is
+    # the one the bank holds on file: one decision.
+    findings = [
+        _kept_clause(1, "窓口には通帳と通帳届出印をお持ちください。", "通帳届出印", "印鑑提出",
+                     "dep: 通帳届出印 -obj-> 持ち => 義務", "持ち"),
+        _kept_clause(2, "口座振替依頼書に必要事項を書き、押印して郵送してください。", "押印"),
+    ]
+    out = group_findings(classify(findings, {}, Policy.load("default"), RunConfig()))
+    assert [f.decision for f in out] == ["存続", "存続"]
+    assert [getattr(seal_kind(f), "kind", None) for f in out] == ["届出印", "届出印"]
+    assert out[0].group == out[1].group
+    assert group_label(out[1]) == "届出印を求める定め → 存続"
+    # A seal on a notice of the transfer is no bank's seal.
+    other = _kept_clause(3, "口座振替の開始を知らせる書面に押印して送付してください。", "押印")
+    assert seal_kind(other) is None

@@ -84,7 +84,8 @@ GROUPING_FILE = "grouping.yaml"
 class SealKind:
     """A kind of seal told by the seal words (``patterns/grouping.yaml`` ``seal_kinds``): ``kind``
     (「届出印」), ``pattern`` run on the normalized match, ``alone`` when the kind states the
-    requirement without a verb or a document."""
+    requirement without a verb or a document; ``documents`` (``None``: none) the documents a seal
+    put on is of the kind whatever its words (口座振替依頼書 → 届出印)."""
 
     id: str
     kind: str
@@ -92,6 +93,7 @@ class SealKind:
     alone: bool
     examples: tuple[str, ...]
     counter_examples: tuple[str, ...]
+    documents: re.Pattern[str] | None = None
 
 
 @dataclass(frozen=True)
@@ -152,7 +154,8 @@ def _load_cached(source_str: str) -> GroupingWords:
             raise PatternDataError(f"まとめ語 {entry['id']} の正規表現が不正です ({e})。grouping.yaml を直してください",
                                    path=str(source)) from e
 
-    kinds = [SealKind(k["id"], k["kind"], compiled(k), k["alone"], tuple(k["examples"]), tuple(k["counter_examples"]))
+    kinds = [SealKind(k["id"], k["kind"], compiled(k), k["alone"], tuple(k["examples"]), tuple(k["counter_examples"]),
+                      compiled({"id": k["id"], "pattern": k["documents"]}) if "documents" in k else None)
              for k in raw["seal_kinds"]]
     grounds = [GroundKind(k["id"], k["kind"], k["label"], frozenset(k["conditions"]), compiled(k), tuple(k["examples"]),
                           tuple(k["counter_examples"])) for k in raw["ground_kinds"]]
@@ -227,10 +230,18 @@ def _is_form_box(f: Finding) -> bool:
 def seal_kind(f: Finding) -> SealKind | None:
     """The kind of seal of ``patterns/grouping.yaml`` the normalized seal words of ``f`` name
     first (「通帳お届出印」 → 届出印; 「実印、登録印又は銀行印の押印」 → 登録印; equal places: the
-    earlier kind of the file), or ``None``."""
+    earlier kind of the file); else the first kind whose ``documents`` the sealed document names
+    (the target, the ground the policy found in the seal's sentence or document, the sentence up to
+    the seal words: 「口座振替依頼書に押印の上」 → 届出印); else ``None``."""
+    kinds = load_grouping_words().seal_kinds
     words = norm(f.match)
-    hits = [(m.start(), n, k) for n, k in enumerate(load_grouping_words().seal_kinds) if (m := k.pattern.search(words))]
-    return min(hits, key=lambda h: h[:2])[2] if hits else None
+    hits = [(m.start(), n, k) for n, k in enumerate(kinds) if (m := k.pattern.search(words))]
+    if hits:
+        return min(hits, key=lambda h: h[:2])[2]
+    # Else the sealed document may tell the kind (a 口座振替依頼書 bears the bank's 届出印).
+    sealed = [norm(f.target), norm(f.text[:_match_at(f) + len(f.match)])]
+    sealed += [words for _name, _label, words, scope in f.grounds if scope in _OWN_SCOPES]
+    return next((k for k in kinds if k.documents is not None and any(k.documents.search(s) for s in sealed)), None)
 
 
 def _seal_words(f: Finding, kind: SealKind | None) -> str:
@@ -266,7 +277,8 @@ def requirement(f: Finding) -> tuple[str, ...]:
     # A target that is the seal's own document (印鑑登録証明書 for 印鑑登録証明書) names no other.
     own = norm(f.target) and (norm(f.target) in norm(f.match) or norm(f.match) in norm(f.target))
     doc = "" if own else document_kind(f.target) or _document_before(f)
-    if kind is not None and kind.alone and not verb and not doc:
+    if kind is not None and kind.alone and not verb:
+        # The kind is asked for the one use it exists for, on whatever document it goes.
         return ("条項", seal)
     if seal.startswith(_GROUND) and not verb and not doc:
         # Kept on a ground and tied by the parse to no document: the ground's words tell the
@@ -322,13 +334,18 @@ def _ground_labels(f: Finding) -> list[str]:
     return [label for _name, label, _words, _scope in f.grounds]
 
 
-def _document_before(f: Finding) -> str:
-    """The last document word written before ``f``'s seal words and not inside a longer word
-    (「前項の書面には…記名押印」「契約書が2枚以上にわたるときは…契印」)."""
+def _match_at(f: Finding) -> int:
+    """Where ``f``'s seal words start in its sentence."""
     at = f.start - f.unit_start
     if not (0 <= at and f.text[at:at + len(f.match)] == f.match):
         at = max(f.text.find(f.match), 0)  # a finding read back from findings.jsonl has no unit_start
-    hits = load_grouping_words().document_before.findall(norm(f.text[:at]))
+    return at
+
+
+def _document_before(f: Finding) -> str:
+    """The last document word written before ``f``'s seal words and not inside a longer word
+    (「前項の書面には…記名押印」「契約書が2枚以上にわたるときは…契印」)."""
+    hits = load_grouping_words().document_before.findall(norm(f.text[:_match_at(f)]))
     return hits[-1] if hits else ""
 
 
@@ -345,13 +362,18 @@ def requirement_wording(f: Finding) -> str:
 
 def partition(f: Finding) -> tuple:
     """What no group may mix: proposal, transformation, category (``""`` for a clause grouped by the
-    ground of its proposal: :func:`requirement`), modality, requires_seal. The
+    ground of its proposal, :func:`requirement`, and for a kind of seal that states the requirement
+    alone, :func:`seal_kind`, whose proposal leaves the wording as it is), modality, requires_seal. The
     policy rule is not part of it: two rules that keep a registered seal (届出印, 登録印) ask the
     reviewer the same question."""
     # A clause grouped by its ground (:func:`requirement`) does not depend on its category; one whose
     # proposal changes the wording does: 記名押印 → 記名 and 押印 → 削る are two edits.
     grounded = requirement(f)[1].startswith(_GROUND)
-    return (_proposal(f), transformation(f.with_(decision=_proposal(f))), "" if grounded else f.category,
+    # A kind of seal that states the requirement alone, kept as it is (a bank's 届出印 to bring, or
+    # pressed on a 口座振替依頼書), is one question whichever category its words fell in (印鑑提出, 押印).
+    kind = seal_kind(f)
+    kept_kind = kind is not None and kind.alone and not _changes(f)
+    return (_proposal(f), transformation(f.with_(decision=_proposal(f))), "" if grounded or kept_kind else f.category,
             f.modality, f.requires_seal)
 
 
