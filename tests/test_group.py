@@ -397,3 +397,20 @@ def test_regression_a_seal_on_a_transfer_form_is_the_banks_seal():
     # A seal on a notice of the transfer is no bank's seal.
     other = _kept_clause(3, "口座振替の開始を知らせる書面に押印して送付してください。", "押印")
     assert seal_kind(other) is None
+
+
+def test_regression_a_guarantors_registered_seal_is_one_question_however_the_paper_is_named():
+    # 印鑑登録 pages (tests/data/municipal): a guarantor's 登録印 written into 「保証書欄」, onto 「保証した
+    # 書面」 or only as 「保証人の登録印」 made four groups by the document word (欄, 書面, none).
+    texts = [("保証人の方は、登録印をお持ちください。", "登録印"),
+             ("申請書の保証書欄に保証人が署名し、登録印を押してください。", "登録印"),
+             ("本人に相違ないことを保証した書面(登録している印鑑を押したもの)を出してください。", "登録している印鑑")]
+    out = group_findings(classify([_kept_clause(i, t, m, "実印") for i, (t, m) in enumerate(texts)], {},
+                                  Policy.load("default"), RunConfig()))
+    assert {f.decision for f in out} == {"存続"}
+    assert [requirement(f)[-1] for f in out] == ["保証書"] * 3
+    assert len({f.group for f in out}) == 1
+    # The applicant's own registered seal is another question.
+    own = classify([_kept_clause(9, "申請者は、登録印を持参してください。", "登録印", "実印")], {},
+                   Policy.load("default"), RunConfig())[0]
+    assert requirement(own)[-1] == ""

@@ -8,7 +8,7 @@ import yaml
 
 from reiki_scan.data import data_dir, load_yaml
 from reiki_scan.errors import PatternDataError
-from reiki_scan.group import document_kind, ground_kind, load_grouping_words, seal_kind
+from reiki_scan.group import document_kind, ground_kind, load_grouping_words, party_document, seal_kind
 from reiki_scan.models import DECISIONS, Finding
 
 WORDS = load_grouping_words()
@@ -58,6 +58,16 @@ def test_ground_kind_examples_and_counter_examples(entry):
             entry["examples"])
         assert not any(getattr(ground_kind(c, condition), "kind", None) == entry["kind"]
                        for c in entry["counter_examples"])
+
+
+@pytest.mark.parametrize("entry", WORDS.raw["party_documents"]["parties"], ids=lambda e: e["document"])
+def test_party_document_examples_and_counter_examples(entry):
+    assert [party_document(e) for e in entry["examples"]] == [entry["document"]] * len(entry["examples"])
+    assert not any(party_document(c) == entry["document"] for c in entry["counter_examples"])
+
+
+def test_parties_refine_only_document_words_that_say_a_paper():
+    assert WORDS.generic_documents <= set(WORDS.raw["document_words"]["words"])
 
 
 def test_a_ground_kind_reads_only_its_conditions():

@@ -117,7 +117,8 @@ class GroupingWords:
     """``patterns/grouping.yaml`` loaded: ``document_words`` longest first (a target's last word;
     ``document_before``: any not inside a longer word), ``neutral_verbs``,
     ``markers`` and ``changes`` (proposal → the change a label ends with), ``seal_kinds`` and
-    ``ground_kinds`` in order, and ``raw`` (the validated YAML, with the examples)."""
+    ``ground_kinds`` in order, ``generic_documents`` and ``parties`` (``(document, pattern)`` in
+    order: ``party_documents``), and ``raw`` (the validated YAML, with the examples)."""
 
     document_words: re.Pattern[str]
     document_before: re.Pattern[str]
@@ -125,6 +126,8 @@ class GroupingWords:
     markers: dict[str, str]
     seal_kinds: tuple[SealKind, ...]
     ground_kinds: tuple[GroundKind, ...]
+    generic_documents: frozenset[str]
+    parties: tuple[tuple[str, re.Pattern[str]], ...]
     changes: dict[str, str]
     raw: dict
 
@@ -166,7 +169,11 @@ def _load_cached(source_str: str) -> GroupingWords:
         # A document word not followed by more of a word (「申請書に」, not 「申請書類」's 申請書).
         document_before=re.compile(alternatives + r"(?![\u4e00-\u9fff\u30a0-\u30ff々])"),
         neutral_verbs=frozenset(raw["neutral_verbs"]["words"]), markers=dict(raw["markers"]["map"]),
-        seal_kinds=tuple(kinds), ground_kinds=tuple(grounds), changes=dict(raw["changes"]["map"]), raw=raw)
+        seal_kinds=tuple(kinds), ground_kinds=tuple(grounds),
+        generic_documents=frozenset(raw["party_documents"]["generic"]),
+        parties=tuple((e["document"], compiled({"id": raw["party_documents"]["id"], "pattern": e["pattern"]}))
+                      for e in raw["party_documents"]["parties"]),
+        changes=dict(raw["changes"]["map"]), raw=raw)
 
 
 _FORM_CATEGORIES = ("様式印欄",)
@@ -277,6 +284,8 @@ def requirement(f: Finding) -> tuple[str, ...]:
     # A target that is the seal's own document (印鑑登録証明書 for 印鑑登録証明書) names no other.
     own = norm(f.target) and (norm(f.target) in norm(f.match) or norm(f.match) in norm(f.target))
     doc = "" if own else document_kind(f.target) or _document_before(f)
+    if doc in words.generic_documents or not doc:
+        doc = party_document(f.text) or doc
     if kind is not None and kind.alone and not verb:
         # The kind is asked for the one use it exists for, on whatever document it goes.
         return ("条項", seal)
@@ -288,6 +297,13 @@ def requirement(f: Finding) -> tuple[str, ...]:
         if asked is not None:
             return ("条項", seal, "", "", asked.kind)
     return ("条項", seal, verb, doc)
+
+
+def party_document(text: str) -> str:
+    """The document the party ``text`` names seals (``patterns/grouping.yaml`` ``party_documents``:
+    「保証人の登録印」 → 保証書, 「委任者の印」 → 委任状), else ``""``."""
+    said = norm(text)
+    return next((doc for doc, rx in load_grouping_words().parties if rx.search(said)), "")
 
 
 def ground_words(f: Finding) -> str:
