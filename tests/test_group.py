@@ -414,3 +414,16 @@ def test_regression_a_guarantors_registered_seal_is_one_question_however_the_pap
     own = classify([_kept_clause(9, "申請者は、登録印を持参してください。", "登録印", "実印")], {},
                    Policy.load("default"), RunConfig())[0]
     assert requirement(own)[-1] == ""
+
+
+def test_regression_a_third_party_certifying_is_one_question_whatever_it_signs():
+    # 改葬 pages (tests/data/municipal2): a cemetery manager's certifying seal asked for on the 申請書,
+    # in the manager's box or with no document named made three groups.
+    texts = [("施設の管理者から、申請書に記名押印をもらってください。", "記名押印"),
+             ("管理者の欄は、施設の管理者が証明し記入、押印してください。", "押印"),
+             ("施設の管理者に記名、押印してもらってください。", "記名、押印")]
+    out = group_findings(classify([_kept_clause(i, t, m, "記名押印") for i, (t, m) in enumerate(texts)], {},
+                                  Policy.load("default"), RunConfig()))
+    assert {f.rule for f in out} == {"policy.default.third_party_certification.v1"}
+    assert len({f.group for f in out}) == 1
+    assert group_label(out[0]) == "第三者が事実を証明する記名押印 → 存続（第三者による事実の証明）"

@@ -101,7 +101,8 @@ class GroundKind:
     """Who asks for a seal a clause keeps, told by the words of its ground
     (``patterns/grouping.yaml`` ``ground_kinds``): ``kind`` (「法令等」), ``label`` heading the group
     label (「法令等が義務付ける押印」), ``conditions`` (names in ``policies/conditions.yaml``) whose
-    words it reads, ``pattern`` run on those words."""
+    words it reads, ``pattern`` run on those words; ``any_document``: the kind states the
+    requirement whatever document or verb the seal has (a third party certifying a fact)."""
 
     id: str
     kind: str
@@ -110,6 +111,7 @@ class GroundKind:
     pattern: re.Pattern[str]
     examples: tuple[str, ...]
     counter_examples: tuple[str, ...]
+    any_document: bool = False
 
 
 @dataclass(frozen=True)
@@ -161,7 +163,7 @@ def _load_cached(source_str: str) -> GroupingWords:
                       compiled({"id": k["id"], "pattern": k["documents"]}) if "documents" in k else None)
              for k in raw["seal_kinds"]]
     grounds = [GroundKind(k["id"], k["kind"], k["label"], frozenset(k["conditions"]), compiled(k), tuple(k["examples"]),
-                          tuple(k["counter_examples"])) for k in raw["ground_kinds"]]
+                          tuple(k["counter_examples"]), k.get("any_document", False)) for k in raw["ground_kinds"]]
     words = sorted(raw["document_words"]["words"], key=lambda w: (-len(w), w))
     alternatives = "(" + "|".join(map(re.escape, words)) + ")"
     return GroupingWords(
@@ -289,12 +291,15 @@ def requirement(f: Finding) -> tuple[str, ...]:
     if kind is not None and kind.alone and not verb:
         # The kind is asked for the one use it exists for, on whatever document it goes.
         return ("条項", seal)
+    asked = ground_kind(ground_words(f), f.grounds[0][0]) if seal.startswith(_GROUND) and f.grounds else None
+    if asked is not None and asked.any_document:
+        # Who seals states the requirement on whatever document (a third party certifying a fact).
+        return ("条項", seal, "", "", asked.kind)
     if seal.startswith(_GROUND) and not verb and not doc:
         # Kept on a ground and tied by the parse to no document: the ground's words tell the
-        # requirement — the document the policy found (a 請求書 by the title), else who asks for it.
+        # requirement — the document they name in the seal's own sentence, else who asks for it.
         doc = _ground_document(f)
-        asked = None if doc or not f.grounds else ground_kind(ground_words(f), f.grounds[0][0])
-        if asked is not None:
+        if asked is not None and not doc:
             return ("条項", seal, "", "", asked.kind)
     return ("条項", seal, verb, doc)
 
