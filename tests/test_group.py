@@ -136,11 +136,14 @@ def test_summarize_groups(shared_corpus):
     groups = summarize_groups(grouped)
     # 会社法 is a national law: 国等根拠 comes before the signature option, so nothing is 記名に改める
     assert [(g.size, g.decision, g.label) for g in groups] == [
-        (12, "対象外", "署名又は記名押印（言及） → 対象外（変更なし）"),
+        # A label ends with how many members it has and in how many wordings (a fresh user read a
+        # label quoting one member's sentence as if every member said it).
+        (12, "対象外", "署名又は記名押印（言及） → 対象外（変更なし） 同12件（文言4通り）"),
         # A kept group names the ground it was kept on (the conditions of the rule that kept it).
-        (10, "存続", "…書面に署名又は記名押印しなければならない → 存続（国等根拠）"),
-        (3, "存続", "…券に署名又は記名押印しなければならない → 存続（国等根拠）"),
-        (2, "存続", "「株式会社を設立するには、発起人が…」…署名又は記名押印しなければならない → 存続（国等根拠）"),
+        (10, "存続", "…書面に署名又は記名押印しなければならない → 存続（国等根拠） 同10件（文言6通り）"),
+        (3, "存続", "…券に署名又は記名押印しなければならない → 存続（国等根拠） 同3件（文言3通り）"),
+        # A quoted wording is one member's: 「…」など.
+        (2, "存続", "「株式会社を設立するには、発起人が…」など…署名又は記名押印しなければならない → 存続（国等根拠） 同2件（文言2通り）"),
     ]
     maeko = groups[1]
     assert (maeko.size, maeko.decision, maeko.transformation, maeko.category) == (10, "存続", "変更なし", "署名又は記名押印")
@@ -177,7 +180,8 @@ def test_identical_form_boxes_form_one_group_per_decision():
     assert len({f.group for f in grouped[:7]}) == 1
     assert len({f.group for f in grouped[7:]}) == 1
     assert grouped[0].group != grouped[7].group
-    assert [g.label for g in summarize_groups(grouped)] == ["様式の氏名欄の「印」 → 削る", "様式の氏名欄の「印」 → 存続"]
+    # Boxes written with other spacing or markers (㊞, (印)) are one box: 「同7件」 with no other wording.
+    assert [g.label for g in summarize_groups(grouped)] == ["様式の氏名欄の「印」 → 削る 同7件", "様式の氏名欄の「印」 → 存続 同2件"]
     # Another name field is another box.
     other = group_findings([boxes[0].with_(name_field="代表者氏名")])[0]
     assert other.group != grouped[0].group
@@ -215,11 +219,13 @@ def test_corpus_samples_groups_are_at_most_half_the_findings(samples, tmp_path):
     rows = list(openpyxl.load_workbook(tmp_path / "out" / "ledger.xlsx")["グループ"].iter_rows(values_only=True))
     assert len(rows) == 1 + 35
     assert [r[1:6] for r in rows[1:8]] == [
-        ("公印（言及） → 対象外（変更なし）", 24, "公印", "対象外", "変更なし"),
-        ("印鑑提出（言及） → 対象外（変更なし）", 7, "印鑑提出", "対象外", "変更なし"),
-        ("押印の免除 → 対応済（変更なし）", 4, "押印", "対応済", "変更なし"),
-        ("公印を求める定め → 対象外（変更なし）", 3, "公印", "対象外", "変更なし"),
-        ("…申請書に押印しなければならない → 削る", 2, "押印", "廃止", "押印を削る"),
+        # Each label says how many members it has and in how many wordings, never 「同一」 for
+        # sentences that differ (a fresh user's case).
+        ("公印（言及） → 対象外（変更なし） 同24件（文言19通り）", 24, "公印", "対象外", "変更なし"),
+        ("印鑑提出（言及） → 対象外（変更なし） 同7件（文言6通り）", 7, "印鑑提出", "対象外", "変更なし"),
+        ("押印の免除 → 対応済（変更なし） 同4件（文言4通り）", 4, "押印", "対応済", "変更なし"),
+        ("公印を求める定め → 対象外（変更なし） 同3件（文言3通り）", 3, "公印", "対象外", "変更なし"),
+        ("…申請書に押印しなければならない → 削る 同2件（文言2通り）", 2, "押印", "廃止", "押印を削る"),
         # sizes tie: by group id, which since grouping.yaml includes the policy rule for wordings
         ("…調書に署名押印しなければならない → 署名", 1, "署名押印", "署名に改める", "署名押印を署名に改める"),
         ("…契約書に契印… → 要検討", 1, "その他の印", "要検討", "変更なし"),
@@ -354,7 +360,7 @@ def test_regression_two_groups_never_share_a_label():
     mentions = [_finding(i, text="登録印の取扱い", match="登録印", category=c, modality="言及", requires_seal=False,
                          decision="対象外", proposal="対象外") for i, c in enumerate(["実印", "印鑑提出", "実印"])]
     groups = summarize_groups(group_findings(mentions))
-    assert [(g.size, g.label) for g in groups] == [(2, "実印（言及） → 対象外（変更なし）"),
+    assert [(g.size, g.label) for g in groups] == [(2, "実印（言及） → 対象外（変更なし） 同2件"),
                                                   (1, "印鑑提出（言及） → 対象外（変更なし）")]
 
 

@@ -398,13 +398,14 @@ def partition(f: Finding) -> tuple:
             f.modality, f.requires_seal)
 
 
-def group_label(f: Finding) -> str:
+def group_label(f: Finding, varied: bool = False) -> str:
     """The requirement of ``f`` and the change proposed, as a reviewer reads it: 「様式の氏名欄の
     「印」 → 削る」, 「…申請書に記名押印しなければならない → 記名」, 「…見積書に印鑑登録証明書を添付… →
     存続」, 「公印（言及） → 対象外（変更なし）」, 「押印の免除 → 対応済（変更なし）」, 「公印を求める定め →
     対象外（変更なし）」; with no document, the opening of the wording first: 「「定款には、…」…署名又は
     記名押印しなければならない → 存続」; a kept clause grouped by its ground names it:
-    「…請求書に押印しなければならない → 存続（国等根拠）」."""
+    「…請求書に押印しなければならない → 存続（国等根拠）」. ``varied``: the group's members are worded
+    differently, so a quoted wording is one example of several: 「「…」など」."""
     change = load_grouping_words().changes.get(_proposal(f), _proposal(f))
     req = requirement(f)
     if req[0] == "条項" and len(req) >= 4 and req[1].startswith(_GROUND):
@@ -432,9 +433,10 @@ def group_label(f: Finding) -> str:
         return f"{lead}{words}を{verb}… → {change}"
     # Tied to no document: the wording is the requirement, so the label quotes its opening.
     wording = requirement_wording(f)
+    example = "など" if varied else ""
     if not doc and len(wording) <= _QUOTE:  # a form line or an item: its words are the requirement
-        return f"「{wording}」 → {change}"
-    quote = f"「{wording[:_QUOTE]}…」" if not doc else ""
+        return f"「{wording}」{example} → {change}"
+    quote = f"「{wording[:_QUOTE]}…」{example}" if not doc else ""
     if seal in _VERBAL and f.modality == "義務":
         return f"{quote}{lead}{words}しなければならない → {change}"
     return f"{quote}{lead}{words}… → {change}"
@@ -509,7 +511,10 @@ def group_findings(findings: list[Finding]) -> list[Finding]:
 
 @dataclass(frozen=True)
 class Group:
-    """A set of alike findings. ``label``: the requirement and its change (:func:`group_label`);
+    """A set of alike findings. ``label``: the requirement and its change (:func:`group_label`),
+    then for two members or more how many and whether they read alike: 「 同3件」 when their
+    sentences are the same (:func:`wording_key`; a form's boxes by their name field and marker),
+    else 「 同3件（文言2通り）」 (and a quoted wording reads 「「…」など」);
     ``size``: number of members; ``decision``: the proposed decision shared by all members (the
     proposal, not a reviewer's later choice); ``transformation`` what it does to the wording;
     ``category``; ``members``: finding ids sorted by file and offset."""
@@ -538,8 +543,13 @@ def summarize_groups(findings: Iterable[Finding]) -> list[Group]:
         members.sort(key=lambda f: (f.file, f.start, f.id))
         rep = members[0]
         proposed = rep.with_(decision=_proposal(rep))
+        # A form's boxes are one box whatever spacing or marker (㊞, (印)) they are written with.
+        wordings = len({requirement(m) if _is_form_box(m) else wording_key(m.text) for m in members})
+        label = group_label(rep, varied=wordings > 1)
+        if len(members) > 1:
+            label += f" 同{len(members)}件" + (f"（文言{wordings}通り）" if wordings > 1 else "")
         out.append(Group(
-            id=g, label=group_label(rep), size=len(members), decision=_proposal(rep),
+            id=g, label=label, size=len(members), decision=_proposal(rep),
             transformation=transformation(proposed), category=rep.category,
             members=tuple(m.id for m in members),
         ))
