@@ -10,8 +10,10 @@ when their sentences read alike (:func:`requirement`):
   銀行印 are one 届出印; a special seal by its own word: 契印, 訂正印), the verb the seal words are the
   object of (印鑑登録証明書を**添え**; not 押す/持参/義務付け, which add nothing), and the kind of document
   the seal goes on (the parse's target, else the last document word written before the seal
-  words, reduced to that word: 補助金交付申請書 → 申請書). A kind of seal that states the
-  requirement alone (a bank's 届出印) needs nothing more. When
+  words, reduced to that word: 補助金交付申請書 → 申請書; a word that says only "a paper", 書面 or
+  欄, or none, refined by the party the sentence names: 保証人 → 保証書, 委任者 → 委任状). A kind
+  of seal that states the requirement alone (a bank's 届出印, also the seal on a 口座振替依頼書)
+  needs nothing more. When
   neither a verb nor a document is known (「押印が義務付けられているもの」), the wording tells such
   clauses apart: the ground the proposal rests on as the policy quoted it (「国の法令等により押印が
   求められ」), else the sentence (:func:`wording_key`), in single-link clusters of
@@ -19,7 +21,9 @@ when their sentences read alike (:func:`requirement`):
 - a clause proposed 存続 or 要検討 (the wording stays) whose seal words name no kind of seal: the
   ground of the proposal (the policy rule that gave it) in place of its seal words, so 押印 and
   記名押印 kept for one reason on one document are one question, and one document kept for two
-  reasons is two;
+  reasons is two; tied to no document, the document the ground's words name in the seal's own
+  sentence, else who asks for the seal as those words say (``Finding.grounds``,
+  :func:`ground_kind`: 法令等, 他機関; a third party certifying a fact on whatever document);
 - a mention, an exemption, or a clause proposed 対象外 or 対応済: its category (a special seal by its
   own word) only: the reviewer confirms the kind, not each document or each name of a seal;
 
