@@ -28,6 +28,11 @@ scored a part at a time with :func:`part_rows`; a part held out for testing is r
 aggregate (:func:`format_report` with ``rows=False``). Each error is given a kind
 (``patterns/error_kinds.yaml``, first match) from the gold row and its aligned findings only, so
 that the errors of a held-out part are counted by kind without reading them.
+
+Grouping: when gold rows carry a ``family`` (near-duplicate requirements a reviewer decides
+once), pairs of matched rows are scored against the findings' ``group``
+(:func:`score_grouping`); for a development part the families split over groups and the groups
+mixing families are listed (:func:`grouping_misses`).
 """
 
 from __future__ import annotations
@@ -134,6 +139,12 @@ class EvalReport:
     decision_mismatches: list[Row] = field(default_factory=list)
     # "expected → proposed" -> count, for every disagreeing row (aggregate: printed for any part).
     decision_kinds: dict[str, int] = field(default_factory=dict)
+    # Pairwise grouping scores against the rows' ``family`` (:func:`score_grouping`), ``None`` when
+    # no row has one; the families split over groups and the groups mixing families
+    # (:func:`grouping_misses`: rows, not printed for a held-out part).
+    grouping: GroupingScore | None = None
+    grouping_split: list[GroupingMiss] = field(default_factory=list)
+    grouping_mixed: list[GroupingMiss] = field(default_factory=list)
 
     @property
     def strict_precision(self) -> float:
@@ -160,6 +171,11 @@ class EvalReport:
             "decision_agreement": round(self.decision_agreement, 4), "decision_pairs": self.decision_pairs,
             "decision_kinds": dict(sorted(self.decision_kinds.items())),
         }
+        grouping: dict | None = None
+        if self.grouping is not None:
+            grouping = {**asdict(self.grouping), "precision": round(self.grouping.precision, 4),
+                        "recall": round(self.grouping.recall, 4)}
+            data["grouping"] = grouping
         if rows:
             data.update({
                 "unlabelled_true": [asdict(r) for r in self.unlabelled_true],
@@ -170,7 +186,16 @@ class EvalReport:
                 "decision_mismatches": [asdict(r) for r in self.decision_mismatches],
                 "errors": [{"kind": k, "error": e, **asdict(r)} for k, e, r in self.kind_rows],
             })
+            if grouping is not None:
+                grouping.update({
+                    "families_split": [_miss_json(m, "group") for m in self.grouping_split],
+                    "groups_mixed": [_miss_json(m, "family") for m in self.grouping_mixed],
+                })
         return data
+
+
+def _miss_json(miss: GroupingMiss, other: str) -> dict:
+    return {"key": miss.key, "pairs": miss.pairs, "members": [{other: o, **asdict(r)} for o, r in miss.members]}
 
 
 _GOLD_FORM = re.compile(r"^様式\s*([0-9０-９]+)(?![0-9０-９]*号)")
@@ -453,6 +478,11 @@ def evaluate(gold_rows: list[dict], findings: list[dict], files: set[str] | None
     for f in unlabelled:
         if f["requires_seal"]:
             unlabelled_true.setdefault((f["file"], f["text"]), Row(f["file"], f["locator"], f["text"], f["category"]))
+    grouping: GroupingScore | None = None
+    split: list[GroupingMiss] = []
+    mixed: list[GroupingMiss] = []
+    if any(g.get("family") for g in gold_rows):
+        grouping, (split, mixed) = score_grouping(gold_rows, findings), grouping_misses(gold_rows, findings)
     return EvalReport(
         gold_rows=len(gold_rows), gold_files=len(gold_files), overall=Score(tp, fp, fn),
         per_category={k: Score(*v) for k, v in cat_counts.items()},
@@ -467,6 +497,7 @@ def evaluate(gold_rows: list[dict], findings: list[dict], files: set[str] | None
         error_kinds=error_kinds, kind_rows=kind_rows,
         decision_agreement=dec_agree / dec_pairs if dec_pairs else 0.0, decision_pairs=dec_pairs,
         decision_mismatches=dec_mismatches, decision_kinds=dec_kinds,
+        grouping=grouping, grouping_split=split, grouping_mixed=mixed,
     )
 
 
@@ -493,6 +524,11 @@ def format_report(report: EvalReport, rows: bool = True) -> str:
         lines.append(f"判断一致率 (decision): {report.decision_agreement:.3f} ({report.decision_pairs} 文)")
         for change, n in sorted(report.decision_kinds.items(), key=lambda kv: (-kv[1], kv[0])):
             lines.append(f"  {change}: {n}")
+    if report.grouping is not None:
+        gs = report.grouping
+        lines.append(f"グループ分け (grouping, pairwise): 適合率 {gs.precision:.3f} 再現率 {gs.recall:.3f}"
+                     f" (同一ファミリー {gs.pairs_same_family} 組 / 同一グループ {gs.pairs_same_group} 組 /"
+                     f" 両方 {gs.pairs_both} 組; 照合 {gs.matched}/{gs.rows} 行)")
     if report.error_kinds:
         lines.append("誤りの種類別 (error kind: 見逃し / 誤検出 / 区分不一致 / 複数所見):")
         for kind, c in sorted(report.error_kinds.items(), key=lambda kv: (-sum(kv[1].values()), kv[0])):
@@ -509,6 +545,15 @@ def format_report(report: EvalReport, rows: bool = True) -> str:
         lines.append(f"{title}: {len(listed)}")
         for r in listed:
             lines.append(f"  {r.file} {r.locator} [{r.category}] {r.text[:80]}")
+    if report.grouping is not None:
+        for heading, wrong in (("別グループに分かれたファミリー (family split; 行頭はグループ)", report.grouping_split),
+                               ("複数ファミリーを含むグループ (group mixing families; 行頭はファミリー)",
+                                report.grouping_mixed)):
+            lines.append(f"{heading}: {len(wrong)}")
+            for m in wrong:
+                lines.append(f"  {m.key} (誤り {m.pairs} 組)")
+                for other, member in m.members:
+                    lines.append(f"    {other} {member.file} {member.locator} [{member.category}] {member.text[:60]}")
     lines.append(f"誤りの種類 (kind, error): {len(report.kind_rows)}")
     for kind, error, r in report.kind_rows:
         lines.append(f"  {kind} {error} {r.file} {r.locator} [{r.category}] {r.text[:80]}")
@@ -553,16 +598,16 @@ def row_group(g: dict, found: list[dict]) -> str:
     return ""
 
 
-def score_grouping(gold_rows: list[dict], findings: list[dict]) -> GroupingScore:
-    """Pairwise precision and recall of the ``group`` of ``findings`` (findings.jsonl objects)
-    against the ``family`` of ``gold_rows`` (labels with ``family`` set on requirement rows; a
-    family of one row is a row alike to no other). A row's group is :func:`row_group` of the
-    findings aligned with it as :func:`evaluate` aligns them; a pair of rows counts once."""
+def grouped_rows(gold_rows: list[dict], findings: list[dict]) -> tuple[int, list[tuple[dict, str]]]:
+    """The labelled requirement rows of ``gold_rows`` (``family`` set) and the group each is given:
+    ``(rows with a family, [(row, group), ...])``, in gold order, listing only the rows whose
+    aligned findings (as :func:`evaluate` aligns them) include one that requires a seal; the
+    group is :func:`row_group` of them."""
     by_file: dict[str, list[dict]] = {}
     for f in findings:
         by_file.setdefault(f["file"], []).append(f)
     siblings = _siblings(gold_rows)
-    labelled: list[tuple[str, str]] = []
+    labelled: list[tuple[dict, str]] = []
     rows = 0
     for n, g in enumerate(gold_rows):
         if not g.get("family"):
@@ -572,11 +617,59 @@ def score_grouping(gold_rows: list[dict], findings: list[dict]) -> GroupingScore
         found = _own_findings(g, [gold_rows[k] for k in siblings.get(n, ())], found)
         group = row_group(g, found)
         if group:
-            labelled.append((g["family"], group))
+            labelled.append((g, group))
+    return rows, labelled
+
+
+def score_grouping(gold_rows: list[dict], findings: list[dict]) -> GroupingScore:
+    """Pairwise precision and recall of the ``group`` of ``findings`` (findings.jsonl objects)
+    against the ``family`` of ``gold_rows`` (labels with ``family`` set on requirement rows; a
+    family of one row is a row alike to no other). A row's group is :func:`row_group` of the
+    findings aligned with it as :func:`evaluate` aligns them; a pair of rows counts once."""
+    rows, labelled = grouped_rows(gold_rows, findings)
     fam = grp = both = 0
-    for i, (fa, ga) in enumerate(labelled):
-        for fb, gb in labelled[i + 1:]:
-            fam += fa == fb
+    for i, (ra, ga) in enumerate(labelled):
+        for rb, gb in labelled[i + 1:]:
+            same_family = ra["family"] == rb["family"]
+            fam += same_family
             grp += ga == gb
-            both += fa == fb and ga == gb
+            both += same_family and ga == gb
     return GroupingScore(rows, len(labelled), fam, grp, both)
+
+
+@dataclass(frozen=True)
+class GroupingMiss:
+    """A labelled family the grouping splits, or a group that mixes families: ``key`` is the
+    family (split) or the group id (mixed), ``pairs`` the row pairs it gets wrong (a family's pairs
+    in different groups; a group's pairs of different families), ``members`` its rows as
+    ``(group or family, Row)`` sorted by the first element, then file and locator."""
+
+    key: str
+    pairs: int
+    members: tuple[tuple[str, Row], ...]
+
+
+def grouping_misses(gold_rows: list[dict], findings: list[dict]) -> tuple[list[GroupingMiss], list[GroupingMiss]]:
+    """``(split, mixed)``: the families of ``gold_rows`` whose matched rows fall in more than one
+    group, and the groups of ``findings`` whose labelled rows belong to more than one family (rows
+    as :func:`grouped_rows` gives them), most wrong pairs first, then by key. For a development part
+    only: every member is a labelled row."""
+
+    def misses(by: str) -> list[GroupingMiss]:
+        buckets: dict[str, list[tuple[str, str]]] = {}
+        rows_of: dict[str, list[tuple[str, Row]]] = {}
+        for g, group in labelled:
+            key, other = (g["family"], group) if by == "family" else (group, g["family"])
+            buckets.setdefault(key, []).append((other, g["file"]))
+            rows_of.setdefault(key, []).append((other, Row(g["file"], g["locator"], g["text"], g["category"])))
+        out = []
+        for key, members in buckets.items():
+            others = [o for o, _ in members]
+            wrong = sum(a != b for i, a in enumerate(others) for b in others[i + 1:])
+            if wrong:
+                listed = sorted(rows_of[key], key=lambda m: (m[0], m[1].file, m[1].locator))
+                out.append(GroupingMiss(key, wrong, tuple(listed)))
+        return sorted(out, key=lambda m: (-m.pairs, m.key))
+
+    _rows, labelled = grouped_rows(gold_rows, findings)
+    return misses("family"), misses("group")

@@ -344,6 +344,14 @@ class Finding:
     a seal on that document was found (the finding is then judged as the city's own); ``""`` when
     no national basis was claimed, or when the rule that decided does not test 国等根拠 (a 「法第5条の
     規定により」 in a provision the policy found to ask no seal is no basis relied on).
+    ``governor``: the predicate the seal words are the object (``obj``) of in the parse, as written
+    (``添え`` in 「印鑑登録証明書を添え」), else ``""``.
+    ``grounds``: the conditions of ``conditions.yaml`` the deciding rule tested that held, in rule
+    order: ``((name, label, words, scope), ...)`` — ``("external_requirement", "国・県・他機関の求め",
+    "国及び県の法令等により押印が求められ", "text")``; ``words`` is what was found and ``scope`` where
+    (``target`` the sealed document, ``actor``, ``text`` the sentence, ``form``, ``provision``,
+    ``title``, ``document``; ``doc_kind`` with the kind as ``words`` when the document's kind made it
+    hold); ``()`` until classified or when the rule tests none.
     """
 
     id: str
@@ -377,6 +385,8 @@ class Finding:
     proposal_reason: str = ""
     policy_trace: tuple[tuple[str, bool, str], ...] = ()
     patterns: tuple[str, ...] = ()
+    governor: str = ""
+    grounds: tuple[tuple[str, str, str, str], ...] = ()
 
     def __post_init__(self) -> None:
         # A finding built without ``patterns`` (a form's box, a proviso, an older workspace) came
@@ -386,6 +396,8 @@ class Finding:
         # Read back from JSON (the workspace, findings.jsonl) the trace is lists: make it equal again.
         if not isinstance(self.policy_trace, tuple) or any(not isinstance(t, tuple) for t in self.policy_trace):
             object.__setattr__(self, "policy_trace", tuple(tuple(t) for t in self.policy_trace))
+        if not isinstance(self.grounds, tuple) or any(not isinstance(g, tuple) for g in self.grounds):
+            object.__setattr__(self, "grounds", tuple(tuple(g) for g in self.grounds))
 
     def with_(self, **changes) -> Finding:
         return replace(self, **changes)
@@ -405,6 +417,7 @@ class Finding:
             name_field=self.name_field, form_of=self.form_of, note=self.note,
             proposal_reason=self.proposal_reason,
             policy_trace=[[rule, fired, why] for rule, fired, why in self.policy_trace],
+            governor=self.governor, grounds=[list(g) for g in self.grounds],
         )
         return d
 

@@ -185,3 +185,51 @@ def test_regression_locator_pairs_a_finding_with_the_row_it_is_closest_to():
     assert (r.locator_agreement, r.locator_pairs) == (0.8, 5)
     assert [(m.locator, m.text, m.category) for m in r.locator_mismatches] == [("様式", "印", "本文")]
     assert (r.required_locator_agreement, r.required_locator_pairs) == (0.5, 2)
+
+
+def test_cli_eval_prints_grouping_and_lists_wrong_pairs_for_dev_only(tmp_path):
+    from typer.testing import CliRunner
+
+    from reiki_scan import cli
+
+    def row(file, n, text, family):
+        return {"file": file, "locator": f"第{n}条", "text": text, "match": "押印", "category": "押印",
+                "requires_seal": True, "family": family}
+
+    def found(file, n, text, group):
+        return {"id": f"{file}-{n}", "file": file, "locator": f"第{n}条", "text": text, "match": "押印",
+                "category": "押印", "requires_seal": True, "start": n, "group": group}
+
+    texts = ["申請者は、申請書に押印しなければならない。", "届出者は、届出書に押印しなければならない。",
+             "受領者は、受領書に押印するものとする。", "職員は、出勤簿に押印しなければならない。"]
+    gold = [row("a.md", 1, texts[0], "申請"), row("a.md", 2, texts[1], "申請"), row("a.md", 3, texts[2], "申請"),
+            row("a.md", 4, texts[3], "出勤"), row("b.md", 1, texts[0], "申請"), row("b.md", 2, texts[3], "出勤")]
+    hits = [found("a.md", 1, texts[0], "g-1"), found("a.md", 2, texts[1], "g-1"), found("a.md", 3, texts[2], "g-2"),
+            found("a.md", 4, texts[3], "g-2"), found("b.md", 1, texts[0], "g-1"), found("b.md", 2, texts[3], "g-3")]
+    (tmp_path / "labels.jsonl").write_text("".join(json.dumps(g, ensure_ascii=False) + "\n" for g in gold),
+                                           encoding="utf-8")
+    (tmp_path / "split.json").write_text(json.dumps({"dev": ["a.md"], "test": ["b.md"]}), encoding="utf-8")
+    out = tmp_path / "findings.jsonl"
+    out.write_text("".join(json.dumps(f, ensure_ascii=False) + "\n" for f in hits), encoding="utf-8")
+    runner = CliRunner()
+    dev = runner.invoke(cli.app, ["eval", "--gold", str(tmp_path), "--findings", str(out), "--split", "dev"])
+    assert dev.exit_code == 0, dev.output
+    # dev pairs: family (1,2) (1,3) (2,3); group (1,2) (3,4); both (1,2).
+    assert ("グループ分け (grouping, pairwise): 適合率 0.500 再現率 0.333"
+            " (同一ファミリー 3 組 / 同一グループ 2 組 / 両方 1 組; 照合 4/4 行)") in dev.output
+    lines = dev.output.splitlines()
+    at = lines.index("別グループに分かれたファミリー (family split; 行頭はグループ): 1")
+    assert lines[at + 1:at + 5] == ["  申請 (誤り 2 組)", f"    g-1 a.md 第1条 [押印] {texts[0]}",
+                                    f"    g-1 a.md 第2条 [押印] {texts[1]}", f"    g-2 a.md 第3条 [押印] {texts[2]}"]
+    at = lines.index("複数ファミリーを含むグループ (group mixing families; 行頭はファミリー): 1")
+    assert lines[at + 1:at + 4] == ["  g-2 (誤り 1 組)", f"    出勤 a.md 第4条 [押印] {texts[3]}",
+                                    f"    申請 a.md 第3条 [押印] {texts[2]}"]
+    test = runner.invoke(cli.app, ["eval", "--gold", str(tmp_path), "--findings", str(out), "--split", "test",
+                                   "--json"])
+    assert test.exit_code == 0, test.output
+    data = json.loads(test.stdout)
+    assert data["grouping"] == {"rows": 2, "matched": 2, "pairs_same_family": 0, "pairs_same_group": 0,
+                                "pairs_both": 0, "precision": 1.0, "recall": 1.0}
+    plain = runner.invoke(cli.app, ["eval", "--gold", str(tmp_path), "--findings", str(out), "--split", "test"])
+    assert "グループ分け (grouping, pairwise)" in plain.output and "b.md" not in plain.output
+    assert "別グループに分かれたファミリー" not in plain.output

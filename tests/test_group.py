@@ -14,7 +14,7 @@ from reiki_scan import pipeline
 from reiki_scan.classify import Policy, classify
 from reiki_scan.config import RunConfig
 from reiki_scan.group import (SIMILARITY_THRESHOLD, document_kind, group_findings, group_label, requirement,
-                              requirement_wording, summarize_groups, transformation, wording_key)
+                              requirement_wording, seal_kind, summarize_groups, transformation, wording_key)
 from reiki_scan.models import Finding
 
 KAISHA = "egov_xml_original/417AC0000000086_20170401_428AC0000000062.xml"
@@ -136,11 +136,14 @@ def test_summarize_groups(shared_corpus):
     groups = summarize_groups(grouped)
     # 会社法 is a national law: 国等根拠 comes before the signature option, so nothing is 記名に改める
     assert [(g.size, g.decision, g.label) for g in groups] == [
-        (12, "対象外", "署名又は記名押印（言及） → 対象外（変更なし）"),
+        # A label ends with how many members it has and in how many wordings (a fresh user read a
+        # label quoting one member's sentence as if every member said it).
+        (12, "対象外", "署名又は記名押印（言及） → 対象外（変更なし） 同12件（文言4通り）"),
         # A kept group names the ground it was kept on (the conditions of the rule that kept it).
-        (10, "存続", "…書面に署名又は記名押印しなければならない → 存続（国等根拠）"),
-        (3, "存続", "…券に署名又は記名押印しなければならない → 存続（国等根拠）"),
-        (2, "存続", "「株式会社を設立するには、発起人が…」…署名又は記名押印しなければならない → 存続（国等根拠）"),
+        (10, "存続", "…書面に署名又は記名押印しなければならない → 存続（国等根拠） 同10件（文言6通り）"),
+        (3, "存続", "…券に署名又は記名押印しなければならない → 存続（国等根拠） 同3件（文言3通り）"),
+        # A quoted wording is one member's: 「…」など.
+        (2, "存続", "「株式会社を設立するには、発起人が…」など…署名又は記名押印しなければならない → 存続（国等根拠） 同2件（文言2通り）"),
     ]
     maeko = groups[1]
     assert (maeko.size, maeko.decision, maeko.transformation, maeko.category) == (10, "存続", "変更なし", "署名又は記名押印")
@@ -177,7 +180,8 @@ def test_identical_form_boxes_form_one_group_per_decision():
     assert len({f.group for f in grouped[:7]}) == 1
     assert len({f.group for f in grouped[7:]}) == 1
     assert grouped[0].group != grouped[7].group
-    assert [g.label for g in summarize_groups(grouped)] == ["様式の氏名欄の「印」 → 削る", "様式の氏名欄の「印」 → 存続"]
+    # Boxes written with other spacing or markers (㊞, (印)) are one box: 「同7件」 with no other wording.
+    assert [g.label for g in summarize_groups(grouped)] == ["様式の氏名欄の「印」 → 削る 同7件", "様式の氏名欄の「印」 → 存続 同2件"]
     # Another name field is another box.
     other = group_findings([boxes[0].with_(name_field="代表者氏名")])[0]
     assert other.group != grouped[0].group
@@ -215,11 +219,13 @@ def test_corpus_samples_groups_are_at_most_half_the_findings(samples, tmp_path):
     rows = list(openpyxl.load_workbook(tmp_path / "out" / "ledger.xlsx")["グループ"].iter_rows(values_only=True))
     assert len(rows) == 1 + 35
     assert [r[1:6] for r in rows[1:8]] == [
-        ("公印（言及） → 対象外（変更なし）", 24, "公印", "対象外", "変更なし"),
-        ("印鑑提出（言及） → 対象外（変更なし）", 7, "印鑑提出", "対象外", "変更なし"),
-        ("押印の免除 → 対応済（変更なし）", 4, "押印", "対応済", "変更なし"),
-        ("公印を求める定め → 対象外（変更なし）", 3, "公印", "対象外", "変更なし"),
-        ("…申請書に押印しなければならない → 削る", 2, "押印", "廃止", "押印を削る"),
+        # Each label says how many members it has and in how many wordings, never 「同一」 for
+        # sentences that differ (a fresh user's case).
+        ("公印（言及） → 対象外（変更なし） 同24件（文言19通り）", 24, "公印", "対象外", "変更なし"),
+        ("印鑑提出（言及） → 対象外（変更なし） 同7件（文言6通り）", 7, "印鑑提出", "対象外", "変更なし"),
+        ("押印の免除 → 対応済（変更なし） 同4件（文言4通り）", 4, "押印", "対応済", "変更なし"),
+        ("公印を求める定め → 対象外（変更なし） 同3件（文言3通り）", 3, "公印", "対象外", "変更なし"),
+        ("…申請書に押印しなければならない → 削る 同2件（文言2通り）", 2, "押印", "廃止", "押印を削る"),
         # sizes tie: by group id, which since grouping.yaml includes the policy rule for wordings
         ("…調書に署名押印しなければならない → 署名", 1, "署名押印", "署名に改める", "署名押印を署名に改める"),
         ("…契約書に契印… → 要検討", 1, "その他の印", "要検討", "変更なし"),
@@ -230,11 +236,12 @@ def test_corpus_samples_groups_are_at_most_half_the_findings(samples, tmp_path):
     assert all(len(p) == 1 for p in by_group.values())  # a group never mixes proposals
 
 
-def _kept_clause(i, text, match, category="押印", evidence=""):
+def _kept_clause(i, text, match, category="押印", evidence="", governor=""):
     start = text.index(match)
     return Finding(id=f"f-{i}", file=f"r{i}.txt", title="押印の見直しについて", doc_kind="その他", locator="第1項",
                    text=text, match=match, start=start, end=start + len(match), category=category,
-                   requires_seal=True, modality="義務", pattern="p", source_ref="p1", evidence=evidence)
+                   requires_seal=True, modality="義務", pattern="p", source_ref="p1", evidence=evidence,
+                   governor=governor)
 
 
 def test_regression_bank_seals_named_alike_are_one_decision():
@@ -243,9 +250,9 @@ def test_regression_bank_seals_named_alike_are_one_decision():
     findings = [
         _kept_clause(1, "通帳届出印", "通帳届出印", "印鑑提出"),
         _kept_clause(2, "※ご注意:必ず金融機関のお届け印を鮮明に押印して2枚とも送付してください。", "お届け印を鮮明に押印",
-                     "印鑑提出", "dep: お届け印 -obj-> 押印 -advcl-> 送付 [送付してください] => 義務"),
+                     "印鑑提出", "dep: お届け印 -obj-> 押印 -advcl-> 送付 [送付してください] => 義務", "押印"),
         _kept_clause(3, "また、直接市役所・出張所窓口でお申込みされる場合は、通帳・通帳届出印をご持参ください。", "通帳届出印",
-                     "印鑑提出", "dep: 届出印 -obj-> 持参 [持参ください] => 義務"),
+                     "印鑑提出", "dep: 届出印 -obj-> 持参 [持参ください] => 義務", "持参"),
     ]
     out = group_findings(classify(findings, {}, Policy.load("default"), RunConfig()))
     assert [f.decision for f in out] == ["存続"] * 3
@@ -270,7 +277,10 @@ def test_regression_kept_clauses_join_on_their_ground_not_their_sentence():
     assert [requirement_wording(f) for f in out] == [
         "国及び県の法令・条例・通知等により押印が義務付け", "国の法令等で押印の義務付け", "第N者へ提出し手続きを行う上で押印が求められ"]
     assert out[0].group == out[1].group != out[2].group
-    assert group_label(out[0]) == "「国及び県の法令・条例・通知等によ…」…押印しなければならない → 存続（国・県・他機関の求め）"
+    # The ground's words say who asks for the seal: the label names that, not one member's wording.
+    assert [requirement(f)[4] for f in out] == ["法令等", "法令等", "他機関"]
+    assert group_label(out[0]) == "法令等が義務付ける押印 → 存続（国・県・他機関の求め）"
+    assert group_label(out[2]) == "市以外の機関が求める押印 → 存続（国・県・他機関の求め）"
 
 
 def test_regression_a_contract_kept_by_law_does_not_join_a_national_form():
@@ -288,11 +298,13 @@ def test_regression_a_contract_kept_by_law_does_not_join_a_national_form():
 
 def test_regression_a_verb_that_only_requires_the_seal_adds_nothing():
     # 「国・県が押印を義務付け」: 押印 is the object of 義務, which says no more than 「押印が義務付け」.
-    f = classify([_kept_clause(1, "国・県が押印を義務付けしているもの", "押印", evidence="dep: 押印 -obj-> 義務 => 義務")],
+    f = classify([_kept_clause(1, "国・県が押印を義務付けしているもの", "押印", evidence="dep: 押印 -obj-> 義務 => 義務",
+                               governor="義務")],
                  {}, Policy.load("default"), RunConfig())[0]
-    assert requirement(f) == ("条項", "根拠:national_basis", "", "")
+    assert requirement(f) == ("条項", "根拠:national_basis", "", "", "法令等")
     kept = _finding(2, text="申請者は、印鑑登録証明書を添えて申請しなければならない。", match="印鑑登録証明書",
-                    category="印鑑証明", evidence="dep: 印鑑登録証明書 -obj-> 添え", decision="存続", proposal="存続")
+                    category="印鑑証明", evidence="dep: 印鑑登録証明書 -obj-> 添え", governor="添え", decision="存続",
+                    proposal="存続")
     assert requirement(kept) == ("条項", "印鑑証明", "添え", "")
 
 
@@ -348,5 +360,76 @@ def test_regression_two_groups_never_share_a_label():
     mentions = [_finding(i, text="登録印の取扱い", match="登録印", category=c, modality="言及", requires_seal=False,
                          decision="対象外", proposal="対象外") for i, c in enumerate(["実印", "印鑑提出", "実印"])]
     groups = summarize_groups(group_findings(mentions))
-    assert [(g.size, g.label) for g in groups] == [(2, "実印（言及） → 対象外（変更なし）"),
+    assert [(g.size, g.label) for g in groups] == [(2, "実印（言及） → 対象外（変更なし） 同2件"),
                                                   (1, "印鑑提出（言及） → 対象外（変更なし）")]
+
+
+def test_grouping_reads_the_structured_fields_and_older_findings_still_load(tmp_path):
+    # The governing verb and the ground come from Finding.governor and Finding.grounds, not from the
+    # evidence line or the policy trace; findings.jsonl written before those fields reads back with
+    # their defaults.
+    f = classify([_kept_clause(1, "県の規則により押印が義務付けられている書類等", "押印")], {}, Policy.load("default"), RunConfig())[0]
+    assert [(name, label, scope) for name, label, _words, scope in f.grounds] == [
+        ("external_requirement", "国・県・他機関の求め", "text")]
+    assert requirement(f)[4] == "法令等"
+    # Stripped of its structured fields, the same clause has no ground to group by.
+    assert requirement(f.with_(grounds=())) == ("条項", "根拠:national_basis", "", "")
+    kept = _finding(2, text="申請者は、印鑑登録証明書を添えて申請しなければならない。", match="印鑑登録証明書",
+                    category="印鑑証明", evidence="dep: 印鑑登録証明書 -obj-> 添え", decision="存続", proposal="存続")
+    assert requirement(kept) == ("条項", "印鑑証明", "", "")  # an evidence line alone names no verb
+    line = f.to_json()
+    assert (line["governor"], line["grounds"][0][0]) == ("", "external_requirement")
+    older = {k: v for k, v in line.items() if k not in ("governor", "grounds")}
+    (tmp_path / "findings.jsonl").write_text(
+        "\n".join(json.dumps(d, ensure_ascii=False) for d in (line, older)) + "\n", encoding="utf-8")
+    back, old = pipeline.read_findings(tmp_path)
+    assert back == f and (old.governor, old.grounds) == ("", ())
+
+
+def test_regression_a_seal_on_a_transfer_form_is_the_banks_seal():
+    # 口座振替 pages (tests/data/municipal): 「依頼書に記入・押印の上」 was grouped by its ground and
+    # category (押印) apart from the 届出印 to bring (印鑑提出), though the seal on a 口座振替依頼書 is
+    # the one the bank holds on file: one decision.
+    findings = [
+        _kept_clause(1, "窓口には通帳と通帳届出印をお持ちください。", "通帳届出印", "印鑑提出",
+                     "dep: 通帳届出印 -obj-> 持ち => 義務", "持ち"),
+        _kept_clause(2, "口座振替依頼書に必要事項を書き、押印して郵送してください。", "押印"),
+    ]
+    out = group_findings(classify(findings, {}, Policy.load("default"), RunConfig()))
+    assert [f.decision for f in out] == ["存続", "存続"]
+    assert [getattr(seal_kind(f), "kind", None) for f in out] == ["届出印", "届出印"]
+    assert out[0].group == out[1].group
+    assert group_label(out[1]) == "届出印を求める定め → 存続"
+    # A seal on a notice of the transfer is no bank's seal.
+    other = _kept_clause(3, "口座振替の開始を知らせる書面に押印して送付してください。", "押印")
+    assert seal_kind(other) is None
+
+
+def test_regression_a_guarantors_registered_seal_is_one_question_however_the_paper_is_named():
+    # 印鑑登録 pages (tests/data/municipal): a guarantor's 登録印 written into 「保証書欄」, onto 「保証した
+    # 書面」 or only as 「保証人の登録印」 made four groups by the document word (欄, 書面, none).
+    texts = [("保証人の方は、登録印をお持ちください。", "登録印"),
+             ("申請書の保証書欄に保証人が署名し、登録印を押してください。", "登録印"),
+             ("本人に相違ないことを保証した書面(登録している印鑑を押したもの)を出してください。", "登録している印鑑")]
+    out = group_findings(classify([_kept_clause(i, t, m, "実印") for i, (t, m) in enumerate(texts)], {},
+                                  Policy.load("default"), RunConfig()))
+    assert {f.decision for f in out} == {"存続"}
+    assert [requirement(f)[-1] for f in out] == ["保証書"] * 3
+    assert len({f.group for f in out}) == 1
+    # The applicant's own registered seal is another question.
+    own = classify([_kept_clause(9, "申請者は、登録印を持参してください。", "登録印", "実印")], {},
+                   Policy.load("default"), RunConfig())[0]
+    assert requirement(own)[-1] == ""
+
+
+def test_regression_a_third_party_certifying_is_one_question_whatever_it_signs():
+    # 改葬 pages (tests/data/municipal2): a cemetery manager's certifying seal asked for on the 申請書,
+    # in the manager's box or with no document named made three groups.
+    texts = [("施設の管理者から、申請書に記名押印をもらってください。", "記名押印"),
+             ("管理者の欄は、施設の管理者が証明し記入、押印してください。", "押印"),
+             ("施設の管理者に記名、押印してもらってください。", "記名、押印")]
+    out = group_findings(classify([_kept_clause(i, t, m, "記名押印") for i, (t, m) in enumerate(texts)], {},
+                                  Policy.load("default"), RunConfig()))
+    assert {f.rule for f in out} == {"policy.default.third_party_certification.v1"}
+    assert len({f.group for f in out}) == 1
+    assert group_label(out[0]) == "第三者が事実を証明する記名押印 → 存続（第三者による事実の証明）"

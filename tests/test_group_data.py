@@ -8,7 +8,7 @@ import yaml
 
 from reiki_scan.data import data_dir, load_yaml
 from reiki_scan.errors import PatternDataError
-from reiki_scan.group import document_kind, load_grouping_words, seal_kind
+from reiki_scan.group import document_kind, ground_kind, load_grouping_words, party_document, seal_kind
 from reiki_scan.models import DECISIONS, Finding
 
 WORDS = load_grouping_words()
@@ -50,10 +50,36 @@ def test_seal_kind_examples_and_counter_examples(entry):
     assert not any(getattr(seal_kind(_finding(c)), "kind", None) == entry["kind"] for c in entry["counter_examples"])
 
 
+@pytest.mark.parametrize("entry", WORDS.raw["ground_kinds"], ids=lambda e: e["id"])
+def test_ground_kind_examples_and_counter_examples(entry):
+    # Kinds are tried in order: an example must be read as its own kind, not an earlier one.
+    for condition in entry["conditions"]:
+        assert [getattr(ground_kind(e, condition), "kind", None) for e in entry["examples"]] == [entry["kind"]] * len(
+            entry["examples"])
+        assert not any(getattr(ground_kind(c, condition), "kind", None) == entry["kind"]
+                       for c in entry["counter_examples"])
+
+
+@pytest.mark.parametrize("entry", WORDS.raw["party_documents"]["parties"], ids=lambda e: e["document"])
+def test_party_document_examples_and_counter_examples(entry):
+    assert [party_document(e) for e in entry["examples"]] == [entry["document"]] * len(entry["examples"])
+    assert not any(party_document(c) == entry["document"] for c in entry["counter_examples"])
+
+
+def test_parties_refine_only_document_words_that_say_a_paper():
+    assert WORDS.generic_documents <= set(WORDS.raw["document_words"]["words"])
+
+
+def test_a_ground_kind_reads_only_its_conditions():
+    # A cited national provision (国等根拠) names one law: two laws are two questions, not one 法令等.
+    assert ground_kind("国の省令で押印が定められ", "external_requirement").kind == "法令等"
+    assert ground_kind("国の省令で押印が定められ", "national_basis") is None
+
+
 def test_ids_are_unique_and_every_decision_has_a_change():
     raw = WORDS.raw
     ids = [raw[k]["id"] for k in ("document_words", "neutral_verbs", "markers", "changes")] + [
-        k["id"] for k in raw["seal_kinds"]]
+        k["id"] for k in raw["seal_kinds"] + raw["ground_kinds"]]
     assert len(ids) == len(set(ids))
     assert set(WORDS.changes) == set(DECISIONS)
     assert WORDS.markers == {"㊞": "印", "(印)": "印", "印": "印"}

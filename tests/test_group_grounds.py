@@ -62,5 +62,7 @@ def test_regression_one_document_kept_for_two_reasons_is_two_groups(found):
     # Each kept group's label names its ground.
     # (The registered seal and its 押印 are one finding since one requirement is one finding: the
     # label quotes the requirement, 「…申込書に押印しなければならない」, not 「…申込書に印鑑…」.)
-    assert labels == {"…申込書に押印しなければならない → 存続（登録印・印影照合）", "「国の法令により押印が義務付け」 → 存続（国・県・他機関の求め）",
-                      "「地方自治法第N条第N項により押印…」…押印しなければならない → 存続（契約）"}
+    # (A ground's words that name a document, 「契約書」, or who asks for the seal, 「国の法令」, tell the
+    # requirement in place of one member's wording.)
+    assert labels == {"…申込書に押印しなければならない → 存続（登録印・印影照合）", "法令等が義務付ける押印 → 存続（国・県・他機関の求め）",
+                      "…契約書に押印しなければならない → 存続（契約） 同2件（文言2通り）"}

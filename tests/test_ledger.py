@@ -127,9 +127,9 @@ def test_written_ledger_reads_back_by_content(tmp_path, reviewed_inputs):
     assert len(grows) == 1 + len(groups)
     assert grows[1:4] == [
         # the 会社法 obligations, 対応済 since issue 20 (signing alone suffices): one decision for 18
-        ["g-e808174d", "署名又は記名押印を求める定め → 対応済（変更なし）", 18, "署名又は記名押印", "対応済", "変更なし", None, None],
-        ["g-a971f108", "公印（言及） → 対象外（変更なし）", 14, "公印", "対象外", "変更なし", None, None],
-        ["g-94a7b205", "署名又は記名押印（言及） → 対象外（変更なし）", 12, "署名又は記名押印", "対象外", "変更なし", None, None],
+        ["g-e808174d", "署名又は記名押印を求める定め → 対応済（変更なし） 同18件（文言13通り）", 18, "署名又は記名押印", "対応済", "変更なし", None, None],
+        ["g-a971f108", "公印（言及） → 対象外（変更なし） 同14件（文言14通り）", 14, "公印", "対象外", "変更なし", None, None],
+        ["g-94a7b205", "署名又は記名押印（言及） → 対象外（変更なし） 同12件（文言4通り）", 12, "署名又は記名押印", "対象外", "変更なし", None, None],
     ]
     [gdv] = gs.data_validations.dataValidation
     assert str(gdv.sqref) == f"G2:G{len(groups) + 1}"

@@ -320,6 +320,13 @@ class DocumentConditions:
         return FindingConditions(self, finding)
 
     def _evidence(self, cond: Condition, finding: Finding, scopes: dict, doc_kind: str) -> str:
+        return self._hit(cond, scopes, doc_kind)[1]
+
+    def _hit(self, cond: Condition, scopes: dict, doc_kind: str) -> tuple[str, str, str]:
+        """``(words, evidence, scope)``: the words found in the narrowest scope, the evidence line
+        quoting them (「「契約書」（押印する文書）」) and that scope (``target``, ``actor``, ``text``,
+        ``form``, ``provision``, ``title``, ``document``), or the document kind that makes ``cond``
+        hold (``("規則", "文書種別「規則」", "doc_kind")``); ``("", "", "")`` when it does not."""
         for scope in _SCOPE_ORDER:
             if scope not in cond.scopes:
                 continue
@@ -328,10 +335,10 @@ class DocumentConditions:
             else:
                 hit = self._search(cond.patterns, scope, *scopes[scope])
             if hit:
-                return f"「{hit}」{_SCOPE_LABELS[scope]}"
+                return hit, f"「{hit}」{_SCOPE_LABELS[scope]}", scope
         if doc_kind in cond.doc_kinds:
-            return f"文書種別「{doc_kind}」"
-        return ""
+            return doc_kind, f"文書種別「{doc_kind}」", "doc_kind"
+        return "", "", ""
 
 
 class FindingConditions(Mapping[str, str]):
@@ -356,20 +363,29 @@ class FindingConditions(Mapping[str, str]):
         self._context = context.text
         self._conditions = {c.name: c for c in load_conditions()}
         self._found: dict[str, str] = {}
+        self._words: dict[str, tuple[str, str]] = {}
         self.national: NationalCheck | None = None
 
     def _get(self, name: str) -> str:
         hit = self._found.get(name)
         if hit is None:
             cond = self._conditions.get(name)
-            hit = "" if cond is None else self._of._evidence(cond, self._finding, self._scopes, self._doc_kind)
+            words, hit, scope = ("", "", "") if cond is None else self._of._hit(cond, self._scopes, self._doc_kind)
             if name == "national_basis" and hit and self._of.archive is not None:
                 self.national = check(self._finding, self._of.doc, (self._finding.text, self._context),
                                       self.target, self._of.archive, hit)
                 if not self.national.holds:
-                    hit = ""
+                    words = hit = scope = ""
             self._found[name] = hit
+            self._words[name] = (words, scope)
         return hit
+
+    def words(self, name: str) -> tuple[str, str]:
+        """``(words, scope)``: the words that make condition ``name`` hold, unquoted (「契約書」, or
+        the document kind 「規則」), and where they were found (``target``, ``title`` …, ``doc_kind``);
+        ``("", "")`` when it does not hold (:meth:`DocumentConditions._hit`)."""
+        self._get(name)
+        return self._words[name]
 
     @property
     def national_basis(self) -> str:

@@ -248,7 +248,8 @@ def classify(findings: list[Finding], docs: Mapping[str, Document], policy: Poli
     finding's own text, title and kind are used). Returns new findings with ``decision`` and
     ``proposal`` set to the rule's decision, ``decided_by="proposal"``, ``rule`` (rule id),
     ``reason`` (the rule's reason, followed by the evidence of the conditions it tested),
-    ``policy_trace`` (every rule tried, with why it fired or not) and ``national_basis``
+    ``policy_trace`` (every rule tried, with why it fired or not), ``grounds`` (the conditions the rule
+    tested that held, with the words found) and ``national_basis``
     (see :class:`~reiki_scan.models.Finding`: set by a rule that tests 国等根拠, or to 「なし（…）」 when
     the cited law was looked up and prescribes no seal, never by another rule's words). With ``config.national_archive`` set, a cited
     national provision is read there before 国等根拠 holds (:mod:`.national`). Raises
@@ -265,7 +266,8 @@ def classify(findings: list[Finding], docs: Mapping[str, Document], policy: Poli
         for i in indexes:
             f = findings[i]
             rule, conditions, trace = policy._decide(f, conditions_of, config)
-            evidence = [f"{labels[c]}: {conditions[c]}" for c in rule.used_conditions() if c in conditions]
+            held = [c for c in rule.used_conditions() if c in conditions]
+            evidence = [f"{labels[c]}: {conditions[c]}" for c in held]
             reason = rule.reason + (f"（{'、'.join(evidence)}）" if evidence else "")
             # The national provision the proposal relies on: only a rule that tests 国等根拠 relies on
             # one; under any other, what is recorded is that a cited law was looked up and prescribes no
@@ -275,5 +277,6 @@ def classify(findings: list[Finding], docs: Mapping[str, Document], policy: Poli
             out[i] = f.with_(
                 decision=rule.decision, proposal=rule.decision, decided_by="proposal", rule=rule.id,
                 reason=reason, national_basis=basis, policy_trace=trace,
+                grounds=tuple((c, labels[c], *conditions.words(c)) for c in held),
             )
     return out

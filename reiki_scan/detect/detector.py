@@ -179,7 +179,7 @@ class Detector:
                     pattern=h.pattern.id, patterns=(h.pattern.id, *merged),
                     source_ref=block.source_ref if block is not None else u.source_ref,
                     unit_start=u.start, actor=result.actor, target=result.target,
-                    evidence=result.evidence,
+                    evidence=result.evidence, governor=self.judge.governor(analysis, n.text, (hs, he)),
                 ))
             if self.provisos and any(f.modality == "免除" and f.unit_start == u.start for f in findings):
                 findings.extend(self._proviso(doc, u, [f for f in findings if f.unit_start == u.start], key, occurrences))

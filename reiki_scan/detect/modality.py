@@ -121,6 +121,17 @@ class ModalityJudge:
         return (tokens[i]["dep"] == "obj" and head != i and tree.is_predicate(head)
                 and self._cue("file_seal", tokens[head]["lemma"]) is not None)
 
+    def governor(self, analysis: dict, text: str, span: tuple[int, int]) -> str:
+        """The predicate whose object (``obj``) the seal words at ``span`` (offsets into the
+        analysed ``text``) are, as written (``添え`` in 「印鑑登録証明書を添え」), else ``""`` (no
+        parse, or the seal words are no object)."""
+        tokens = analysis.get("tokens", [])
+        if not tokens:
+            return ""
+        i = _Tree(tokens, text, analysis.get("sents", [])).anchor(span)
+        head = tokens[i]["head"]
+        return tokens[head]["text"] if tokens[i]["dep"] == "obj" and head != i else ""
+
     def same_as_before(self, text: str) -> Cue | None:
         """The cue by which a sentence (normalized ``text``) says its case is treated as the one
         before it (「…についても、同様とする。」), or ``None``."""

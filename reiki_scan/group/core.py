@@ -10,8 +10,10 @@ when their sentences read alike (:func:`requirement`):
   銀行印 are one 届出印; a special seal by its own word: 契印, 訂正印), the verb the seal words are the
   object of (印鑑登録証明書を**添え**; not 押す/持参/義務付け, which add nothing), and the kind of document
   the seal goes on (the parse's target, else the last document word written before the seal
-  words, reduced to that word: 補助金交付申請書 → 申請書). A kind of seal that states the
-  requirement alone (a bank's 届出印) needs nothing more. When
+  words, reduced to that word: 補助金交付申請書 → 申請書; a word that says only "a paper", 書面 or
+  欄, or none, refined by the party the sentence names: 保証人 → 保証書, 委任者 → 委任状). A kind
+  of seal that states the requirement alone (a bank's 届出印, also the seal on a 口座振替依頼書)
+  needs nothing more. When
   neither a verb nor a document is known (「押印が義務付けられているもの」), the wording tells such
   clauses apart: the ground the proposal rests on as the policy quoted it (「国の法令等により押印が
   求められ」), else the sentence (:func:`wording_key`), in single-link clusters of
@@ -19,7 +21,9 @@ when their sentences read alike (:func:`requirement`):
 - a clause proposed 存続 or 要検討 (the wording stays) whose seal words name no kind of seal: the
   ground of the proposal (the policy rule that gave it) in place of its seal words, so 押印 and
   記名押印 kept for one reason on one document are one question, and one document kept for two
-  reasons is two;
+  reasons is two; tied to no document, the document the ground's words name in the seal's own
+  sentence, else who asks for the seal as those words say (``Finding.grounds``,
+  :func:`ground_kind`: 法令等, 他機関; a third party certifying a fact on whatever document);
 - a mention, an exemption, or a clause proposed 対象外 or 対応済: its category (a special seal by its
   own word) only: the reviewer confirms the kind, not each document or each name of a seal;
 
@@ -67,10 +71,10 @@ _REFS = (
     (re.compile(_NUM), "N"),
 )
 _GROUND = "根拠:"
-_GOVERNED = re.compile(r"^dep: (\S+) -obj-> (\S+)")
+# Where a ground's words speak of the sealed document itself (Finding.grounds' scope).
+_OWN_SCOPES = ("target", "text")
 # A ground quoted by the policy shorter than this is a word (「届出印」「契約書」), not a wording.
 _GROUND_MIN = 9
-_QUOTED = re.compile(r"「([^」]*)」")
 # Wordings shorter than this join only wordings equal to them: on one to three characters the
 # Indel ratio says nothing (「印」 and 「収受印」 share one character and score 50).
 _FUZZY_MIN = 4
@@ -84,7 +88,8 @@ GROUPING_FILE = "grouping.yaml"
 class SealKind:
     """A kind of seal told by the seal words (``patterns/grouping.yaml`` ``seal_kinds``): ``kind``
     (「届出印」), ``pattern`` run on the normalized match, ``alone`` when the kind states the
-    requirement without a verb or a document."""
+    requirement without a verb or a document; ``documents`` (``None``: none) the documents a seal
+    put on is of the kind whatever its words (口座振替依頼書 → 届出印)."""
 
     id: str
     kind: str
@@ -92,20 +97,43 @@ class SealKind:
     alone: bool
     examples: tuple[str, ...]
     counter_examples: tuple[str, ...]
+    documents: re.Pattern[str] | None = None
+
+
+@dataclass(frozen=True)
+class GroundKind:
+    """Who asks for a seal a clause keeps, told by the words of its ground
+    (``patterns/grouping.yaml`` ``ground_kinds``): ``kind`` (「法令等」), ``label`` heading the group
+    label (「法令等が義務付ける押印」), ``conditions`` (names in ``policies/conditions.yaml``) whose
+    words it reads, ``pattern`` run on those words; ``any_document``: the kind states the
+    requirement whatever document or verb the seal has (a third party certifying a fact)."""
+
+    id: str
+    kind: str
+    label: str
+    conditions: frozenset[str]
+    pattern: re.Pattern[str]
+    examples: tuple[str, ...]
+    counter_examples: tuple[str, ...]
+    any_document: bool = False
 
 
 @dataclass(frozen=True)
 class GroupingWords:
     """``patterns/grouping.yaml`` loaded: ``document_words`` longest first (a target's last word;
     ``document_before``: any not inside a longer word), ``neutral_verbs``,
-    ``markers`` and ``changes`` (proposal → the change a label ends with), ``seal_kinds`` in
-    order, and ``raw`` (the validated YAML, with the examples)."""
+    ``markers`` and ``changes`` (proposal → the change a label ends with), ``seal_kinds`` and
+    ``ground_kinds`` in order, ``generic_documents`` and ``parties`` (``(document, pattern)`` in
+    order: ``party_documents``), and ``raw`` (the validated YAML, with the examples)."""
 
     document_words: re.Pattern[str]
     document_before: re.Pattern[str]
     neutral_verbs: frozenset[str]
     markers: dict[str, str]
     seal_kinds: tuple[SealKind, ...]
+    ground_kinds: tuple[GroundKind, ...]
+    generic_documents: frozenset[str]
+    parties: tuple[tuple[str, re.Pattern[str]], ...]
     changes: dict[str, str]
     raw: dict
 
@@ -128,14 +156,18 @@ def _load_cached(source_str: str) -> GroupingWords:
     source = Path(source_str)
     schema = load_bundled_schema("grouping_schema.json", "まとめ語")
     raw = load_checked_yaml(source, schema, "まとめ語")
-    kinds = []
-    for k in raw["seal_kinds"]:
+    def compiled(entry: dict) -> re.Pattern[str]:
         try:
-            rx = re.compile(k["pattern"])
+            return re.compile(entry["pattern"])
         except re.error as e:
-            raise PatternDataError(f"まとめ語 {k['id']} の正規表現が不正です ({e})。grouping.yaml を直してください",
+            raise PatternDataError(f"まとめ語 {entry['id']} の正規表現が不正です ({e})。grouping.yaml を直してください",
                                    path=str(source)) from e
-        kinds.append(SealKind(k["id"], k["kind"], rx, k["alone"], tuple(k["examples"]), tuple(k["counter_examples"])))
+
+    kinds = [SealKind(k["id"], k["kind"], compiled(k), k["alone"], tuple(k["examples"]), tuple(k["counter_examples"]),
+                      compiled({"id": k["id"], "pattern": k["documents"]}) if "documents" in k else None)
+             for k in raw["seal_kinds"]]
+    grounds = [GroundKind(k["id"], k["kind"], k["label"], frozenset(k["conditions"]), compiled(k), tuple(k["examples"]),
+                          tuple(k["counter_examples"]), k.get("any_document", False)) for k in raw["ground_kinds"]]
     words = sorted(raw["document_words"]["words"], key=lambda w: (-len(w), w))
     alternatives = "(" + "|".join(map(re.escape, words)) + ")"
     return GroupingWords(
@@ -143,7 +175,11 @@ def _load_cached(source_str: str) -> GroupingWords:
         # A document word not followed by more of a word (「申請書に」, not 「申請書類」's 申請書).
         document_before=re.compile(alternatives + r"(?![\u4e00-\u9fff\u30a0-\u30ff々])"),
         neutral_verbs=frozenset(raw["neutral_verbs"]["words"]), markers=dict(raw["markers"]["map"]),
-        seal_kinds=tuple(kinds), changes=dict(raw["changes"]["map"]), raw=raw)
+        seal_kinds=tuple(kinds), ground_kinds=tuple(grounds),
+        generic_documents=frozenset(raw["party_documents"]["generic"]),
+        parties=tuple((e["document"], compiled({"id": raw["party_documents"]["id"], "pattern": e["pattern"]}))
+                      for e in raw["party_documents"]["parties"]),
+        changes=dict(raw["changes"]["map"]), raw=raw)
 
 
 _FORM_CATEGORIES = ("様式印欄",)
@@ -207,10 +243,18 @@ def _is_form_box(f: Finding) -> bool:
 def seal_kind(f: Finding) -> SealKind | None:
     """The kind of seal of ``patterns/grouping.yaml`` the normalized seal words of ``f`` name
     first (「通帳お届出印」 → 届出印; 「実印、登録印又は銀行印の押印」 → 登録印; equal places: the
-    earlier kind of the file), or ``None``."""
+    earlier kind of the file); else the first kind whose ``documents`` the sealed document names
+    (the target, the ground the policy found in the seal's sentence or document, the sentence up to
+    the seal words: 「口座振替依頼書に押印の上」 → 届出印); else ``None``."""
+    kinds = load_grouping_words().seal_kinds
     words = norm(f.match)
-    hits = [(m.start(), n, k) for n, k in enumerate(load_grouping_words().seal_kinds) if (m := k.pattern.search(words))]
-    return min(hits, key=lambda h: h[:2])[2] if hits else None
+    hits = [(m.start(), n, k) for n, k in enumerate(kinds) if (m := k.pattern.search(words))]
+    if hits:
+        return min(hits, key=lambda h: h[:2])[2]
+    # Else the sealed document may tell the kind (a 口座振替依頼書 bears the bank's 届出印).
+    sealed = [norm(f.target), norm(f.text[:_match_at(f) + len(f.match)])]
+    sealed += [words for _name, _label, words, scope in f.grounds if scope in _OWN_SCOPES]
+    return next((k for k in kinds if k.documents is not None and any(k.documents.search(s) for s in sealed)), None)
 
 
 def _seal_words(f: Finding, kind: SealKind | None) -> str:
@@ -229,7 +273,9 @@ def requirement(f: Finding) -> tuple[str, ...]:
     :func:`seal_kind`, else the category, except that a proposal that leaves the wording as it is
     puts its ground there, :func:`_ground`, and a special seal keeps its own word); ``("条項", category)`` for a mention, an exemption, a
     clause proposed 対象外 or 対応済 (there the reviewer confirms the kind, not each document);
-    ``("条項", kind)`` for a kind of seal that is ``alone`` when no verb or document tells more. Findings
+    ``("条項", kind)`` for a kind of seal that is ``alone`` when no verb or document tells more;
+    for a clause grouped by its ground that no verb or document ties, the document its ground's words
+    name, else ``("条項", ground, "", "", who asks)`` (:func:`ground_kind`). Findings
     with equal requirements and equal partitions (:func:`partition`) share a group. Raises
     :class:`~reiki_scan.errors.PatternDataError` when ``grouping.yaml`` is invalid."""
     words = load_grouping_words()
@@ -240,16 +286,56 @@ def requirement(f: Finding) -> tuple[str, ...]:
         return ("条項", _seal_words(f, None))
     kind = seal_kind(f)
     seal = _seal_words(f, kind) if kind is not None or f.category == "その他の印" or _changes(f) else _ground(f)
-    verb = ""
-    m = _GOVERNED.match(f.evidence)
-    if m and norm(m.group(1)) in norm(f.match) and m.group(2) not in words.neutral_verbs:
-        verb = m.group(2)
+    verb = f.governor if f.governor not in words.neutral_verbs else ""
     # A target that is the seal's own document (印鑑登録証明書 for 印鑑登録証明書) names no other.
     own = norm(f.target) and (norm(f.target) in norm(f.match) or norm(f.match) in norm(f.target))
     doc = "" if own else document_kind(f.target) or _document_before(f)
-    if kind is not None and kind.alone and not verb and not doc:
+    if doc in words.generic_documents or not doc:
+        doc = party_document(f.text) or doc
+    if kind is not None and kind.alone and not verb:
+        # The kind is asked for the one use it exists for, on whatever document it goes.
         return ("条項", seal)
+    asked = ground_kind(ground_words(f), f.grounds[0][0]) if seal.startswith(_GROUND) and f.grounds else None
+    if asked is not None and asked.any_document:
+        # Who seals states the requirement on whatever document (a third party certifying a fact).
+        return ("条項", seal, "", "", asked.kind)
+    if seal.startswith(_GROUND) and not verb and not doc:
+        # Kept on a ground and tied by the parse to no document: the ground's words tell the
+        # requirement — the document they name in the seal's own sentence, else who asks for it.
+        doc = _ground_document(f)
+        if asked is not None and not doc:
+            return ("条項", seal, "", "", asked.kind)
     return ("条項", seal, verb, doc)
+
+
+def party_document(text: str) -> str:
+    """The document the party ``text`` names seals (``patterns/grouping.yaml`` ``party_documents``:
+    「保証人の登録印」 → 保証書, 「委任者の印」 → 委任状), else ``""``."""
+    said = norm(text)
+    return next((doc for doc, rx in load_grouping_words().parties if rx.search(said)), "")
+
+
+def ground_words(f: Finding) -> str:
+    """The words of the first condition the deciding rule found (``Finding.grounds``), ``""``
+    when it tested none."""
+    return f.grounds[0][2] if f.grounds else ""
+
+
+def _ground_document(f: Finding) -> str:
+    """The kind of document the first ground's words name when they were found in the seal's own
+    sentence or document (``target``, ``text``): 「契約書」（押印する文書） → 契約書; ``""`` for words
+    of the title or the provision around it, which a seal on another document shares (a 委任状 on a
+    page titled 請求書)."""
+    return document_kind(ground_words(f)) if f.grounds and f.grounds[0][3] in _OWN_SCOPES else ""
+
+
+def ground_kind(words: str, condition: str) -> GroundKind | None:
+    """The first kind of ``patterns/grouping.yaml`` ``ground_kinds`` that reads ``condition`` and
+    whose pattern the normalized ``words`` (what the condition found) hold (「第三者へ提出する書類
+    で押印を求められ」 → 他機関; 「国の法令で義務付け」 → 法令等), or ``None``."""
+    said = norm(words)
+    return next((k for k in load_grouping_words().ground_kinds
+                 if condition in k.conditions and k.pattern.search(said)), None) if said else None
 
 
 def _changes(f: Finding) -> bool:
@@ -268,60 +354,72 @@ def _ground(f: Finding) -> str:
 
 
 def _ground_labels(f: Finding) -> list[str]:
-    """The names of the conditions the deciding rule tested, as its trace gives them (「国等根拠:
-    「法第12条の規定による」」 → 国等根拠), in order; ``[]`` for a rule that tests none."""
-    fired = [why for _rule, hit, why in f.policy_trace if hit]
-    return [part.split(": ", 1)[0] for part in (fired[-1].split("、") if fired else []) if ": " in part]
+    """The labels of the conditions the deciding rule tested that held (``Finding.grounds``:
+    国等根拠, 契約), in order; ``[]`` for a rule that tests none."""
+    return [label for _name, label, _words, _scope in f.grounds]
+
+
+def _match_at(f: Finding) -> int:
+    """Where ``f``'s seal words start in its sentence."""
+    at = f.start - f.unit_start
+    if not (0 <= at and f.text[at:at + len(f.match)] == f.match):
+        at = max(f.text.find(f.match), 0)  # a finding read back from findings.jsonl has no unit_start
+    return at
 
 
 def _document_before(f: Finding) -> str:
     """The last document word written before ``f``'s seal words and not inside a longer word
     (「前項の書面には…記名押印」「契約書が2枚以上にわたるときは…契印」)."""
-    at = f.start - f.unit_start
-    if not (0 <= at and f.text[at:at + len(f.match)] == f.match):
-        at = max(f.text.find(f.match), 0)  # a finding read back from findings.jsonl has no unit_start
-    hits = load_grouping_words().document_before.findall(norm(f.text[:at]))
+    hits = load_grouping_words().document_before.findall(norm(f.text[:_match_at(f)]))
     return hits[-1] if hits else ""
 
 
 def requirement_wording(f: Finding) -> str:
     """The wording that tells apart clauses tied to no document and no verb: the ground the
     proposal rests on as the policy quoted it when it is a wording (the first 「…」 of the rule
-    that fired, :data:`_GROUND_MIN` characters or more: 「国及び県の法令等により押印が求められ」),
+    that decided, ``Finding.grounds``, :data:`_GROUND_MIN` characters or more: 「国及び県の法令等により押印が求められ」),
     else the sentence; :func:`wording_key` of it."""
-    fired = [why for _rule, hit, why in f.policy_trace if hit]
-    quoted = _QUOTED.search(fired[-1]) if fired else None
-    if quoted and len(quoted.group(1)) >= _GROUND_MIN:
-        return wording_key(quoted.group(1))
+    quoted = ground_words(f)
+    if len(quoted) >= _GROUND_MIN:
+        return wording_key(quoted)
     return wording_key(f.text)
 
 
 def partition(f: Finding) -> tuple:
     """What no group may mix: proposal, transformation, category (``""`` for a clause grouped by the
-    ground of its proposal: :func:`requirement`), modality, requires_seal. The
+    ground of its proposal, :func:`requirement`, and for a kind of seal that states the requirement
+    alone, :func:`seal_kind`, whose proposal leaves the wording as it is), modality, requires_seal. The
     policy rule is not part of it: two rules that keep a registered seal (届出印, 登録印) ask the
     reviewer the same question."""
     # A clause grouped by its ground (:func:`requirement`) does not depend on its category; one whose
     # proposal changes the wording does: 記名押印 → 記名 and 押印 → 削る are two edits.
     grounded = requirement(f)[1].startswith(_GROUND)
-    return (_proposal(f), transformation(f.with_(decision=_proposal(f))), "" if grounded else f.category,
+    # A kind of seal that states the requirement alone, kept as it is (a bank's 届出印 to bring, or
+    # pressed on a 口座振替依頼書), is one question whichever category its words fell in (印鑑提出, 押印).
+    kind = seal_kind(f)
+    kept_kind = kind is not None and kind.alone and not _changes(f)
+    return (_proposal(f), transformation(f.with_(decision=_proposal(f))), "" if grounded or kept_kind else f.category,
             f.modality, f.requires_seal)
 
 
-def group_label(f: Finding) -> str:
+def group_label(f: Finding, varied: bool = False) -> str:
     """The requirement of ``f`` and the change proposed, as a reviewer reads it: 「様式の氏名欄の
     「印」 → 削る」, 「…申請書に記名押印しなければならない → 記名」, 「…見積書に印鑑登録証明書を添付… →
     存続」, 「公印（言及） → 対象外（変更なし）」, 「押印の免除 → 対応済（変更なし）」, 「公印を求める定め →
     対象外（変更なし）」; with no document, the opening of the wording first: 「「定款には、…」…署名又は
     記名押印しなければならない → 存続」; a kept clause grouped by its ground names it:
-    「…請求書に押印しなければならない → 存続（国等根拠）」."""
+    「…請求書に押印しなければならない → 存続（国等根拠）」. ``varied``: the group's members are worded
+    differently, so a quoted wording is one example of several: 「「…」など」."""
     change = load_grouping_words().changes.get(_proposal(f), _proposal(f))
     req = requirement(f)
-    if req[0] == "条項" and len(req) == 4 and req[1].startswith(_GROUND):
+    if req[0] == "条項" and len(req) >= 4 and req[1].startswith(_GROUND):
         grounds = _ground_labels(f)
         change += f"（{'・'.join(grounds)}）" if grounds else ""
     if req[0] == "様式":
         return f"様式の{req[1]}欄の「{req[2]}」 → {change}"
+    if len(req) == 5:  # kept on a ground whose words say who asks for the seal
+        asked = next(k for k in load_grouping_words().ground_kinds if k.kind == req[4])
+        return f"{asked.label} → {change}"
     seal = req[1]
     if f.modality == "言及":
         return f"{seal}（言及） → {change}"
@@ -339,9 +437,10 @@ def group_label(f: Finding) -> str:
         return f"{lead}{words}を{verb}… → {change}"
     # Tied to no document: the wording is the requirement, so the label quotes its opening.
     wording = requirement_wording(f)
+    example = "など" if varied else ""
     if not doc and len(wording) <= _QUOTE:  # a form line or an item: its words are the requirement
-        return f"「{wording}」 → {change}"
-    quote = f"「{wording[:_QUOTE]}…」" if not doc else ""
+        return f"「{wording}」{example} → {change}"
+    quote = f"「{wording[:_QUOTE]}…」{example}" if not doc else ""
     if seal in _VERBAL and f.modality == "義務":
         return f"{quote}{lead}{words}しなければならない → {change}"
     return f"{quote}{lead}{words}… → {change}"
@@ -416,7 +515,10 @@ def group_findings(findings: list[Finding]) -> list[Finding]:
 
 @dataclass(frozen=True)
 class Group:
-    """A set of alike findings. ``label``: the requirement and its change (:func:`group_label`);
+    """A set of alike findings. ``label``: the requirement and its change (:func:`group_label`),
+    then for two members or more how many and whether they read alike: 「 同3件」 when their
+    sentences are the same (:func:`wording_key`; a form's boxes by their name field and marker),
+    else 「 同3件（文言2通り）」 (and a quoted wording reads 「「…」など」);
     ``size``: number of members; ``decision``: the proposed decision shared by all members (the
     proposal, not a reviewer's later choice); ``transformation`` what it does to the wording;
     ``category``; ``members``: finding ids sorted by file and offset."""
@@ -445,8 +547,13 @@ def summarize_groups(findings: Iterable[Finding]) -> list[Group]:
         members.sort(key=lambda f: (f.file, f.start, f.id))
         rep = members[0]
         proposed = rep.with_(decision=_proposal(rep))
+        # A form's boxes are one box whatever spacing or marker (㊞, (印)) they are written with.
+        wordings = len({requirement(m) if _is_form_box(m) else wording_key(m.text) for m in members})
+        label = group_label(rep, varied=wordings > 1)
+        if len(members) > 1:
+            label += f" 同{len(members)}件" + (f"（文言{wordings}通り）" if wordings > 1 else "")
         out.append(Group(
-            id=g, label=group_label(rep), size=len(members), decision=_proposal(rep),
+            id=g, label=label, size=len(members), decision=_proposal(rep),
             transformation=transformation(proposed), category=rep.category,
             members=tuple(m.id for m in members),
         ))
