@@ -8,6 +8,7 @@ listed); 2 usage or configuration error. Heavy imports stay inside the commands 
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
@@ -382,9 +383,20 @@ def parse(
         tree = Tree(f"{doc.title} [{doc.doc_kind}] {doc.act_number}")
         _tree_rich(doc, doc.root, tree)
         Console(highlight=False).print(tree)
-    # On stderr, so that --json output stays one JSON document.
-    _next(_console(), "構造に誤りがなければ、このファイルのあるフォルダを走査するため",
-          f"reiki-scan run {_q(file.parent)} --out {_q(DEFAULT_OUT)}")
+    # On stderr, so that --json output stays one JSON document. A file below the folder of a
+    # reiki-scan.toml belongs to that corpus: scanning its own subfolder would drop the settings.
+    from .config import CONFIG_NAME, corpus_root
+
+    root = corpus_root(file.parent.absolute())
+    if root is None:
+        _next(_console(), "構造に誤りがなければ、このファイルのあるフォルダを走査するため",
+              f"reiki-scan run {_q(file.parent)} --out {_q(DEFAULT_OUT)}")
+    else:
+        # Written as the user wrote FILE: absolute, or relative to here (an ancestor of a relative
+        # path is on this drive).
+        folder = root if file.is_absolute() else Path(os.path.relpath(root))
+        _next(_console(), f"構造に誤りがなければ、設定ファイル {CONFIG_NAME} のあるフォルダ全体を走査するため",
+              f"reiki-scan run {_q(folder)} --out {_q(DEFAULT_OUT)}")
 
 
 def _node_json(doc, p) -> dict:
