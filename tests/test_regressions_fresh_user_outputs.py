@@ -42,3 +42,25 @@ def test_regression_a_text_with_nul_runs_is_called_a_binary_file(tmp_path):
         "[E103] image.txt: 拡張子は .txt ですが中身はテキストではなく、NUL バイトを含むバイナリのファイルです。"
         "別の種類のファイルか壊れたファイルです。元のファイルを確認し、テキストとして保存し直してください"
     )
+
+
+# --- 実行情報 and --help: no English left for the reviewer ----------------------------------------
+
+def test_regression_run_information_writes_yes_no_not_true_false():
+    from reiki_scan.draft.ledger import run_figures
+
+    assert run_figures({"diff": {"previous_run": None, "baseline": True}}) == [
+        ("比べた前回の実行番号", None), ("初回の実行", "はい")]
+    assert run_figures({"diff": {"baseline": False}}) == [("初回の実行", "いいえ")]
+
+
+@pytest.mark.parametrize("command", [[], ["run"], ["scan"], ["draft"], ["check"], ["parse"], ["explain"], ["eval"]])
+def test_regression_help_says_its_own_help_option_in_japanese(command):
+    from typer.testing import CliRunner
+
+    from reiki_scan.cli import app
+
+    result = CliRunner().invoke(app, [*command, "--help"], env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    assert "Show this message" not in result.output
+    assert "この説明を表示して終了 (show this message and exit)" in result.output

@@ -314,7 +314,8 @@ _RUN_SECTIONS = ("tool", "units", "timings_s", "rerun", "diff", "findings")
 def run_figures(summary: Mapping) -> list[tuple[str, object]]:
     """(Japanese label, value) of the figures of the run itself, for the 実行情報 sheet: the tool
     and its version, the units read, the timings, the reuse figures, the counts of the diff and the
-    findings by modality and by where their decision came from. The diff's own lists are on 変更点."""
+    findings by modality and by where their decision came from. The diff's own lists are on 変更点.
+    A yes/no figure is written はい/いいえ."""
     rows: list[tuple[str, object]] = []
 
     def walk(value, key: str) -> None:
@@ -324,6 +325,9 @@ def run_figures(summary: Mapping) -> list[tuple[str, object]]:
             return
         if isinstance(value, (list, tuple)):
             return
+        if isinstance(value, bool):
+            # A reviewer reads Japanese: no Python True/False on the sheet.
+            value = "はい" if value else "いいえ"
         if key in _RUN_LABELS:
             rows.append((_RUN_LABELS[key], value))
             return
