@@ -64,3 +64,72 @@ def test_regression_help_says_its_own_help_option_in_japanese(command):
     assert result.exit_code == 0, result.output
     assert "Show this message" not in result.output
     assert "この説明を表示して終了 (show this message and exit)" in result.output
+
+
+# --- item 13: the グループ sheet of a regenerated ledger ---------------------------------------------
+
+REG = "○テスト市水道条例\n令和2年3月31日\n条例第5号\n第1条　申請者は、申請書に押印しなければならない。\n"
+
+
+def _cli(*args):
+    from typer.testing import CliRunner
+
+    from reiki_scan.cli import app
+
+    return CliRunner().invoke(app, [str(a) for a in args])
+
+
+def _findings(out: Path) -> list[dict]:
+    import json
+
+    return [json.loads(x) for x in (out / "findings.jsonl").read_text(encoding="utf-8").splitlines()]
+
+
+def _three_alike(tmp_path: Path) -> tuple[Path, Path]:
+    """(corpus, out): three regulations with the one clause of REG: one group of three."""
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    for i in (1, 2, 3):
+        (corpus / f"r{i}.txt").write_text(REG.replace("水道条例", f"水道条例{i}"), encoding="utf-8")
+    return corpus, tmp_path / "out"
+
+
+def _sheet_rows(ledger: Path, sheet: str) -> dict[str, dict]:
+    from openpyxl import load_workbook
+
+    ws = load_workbook(ledger)[sheet]
+    header = [c.value for c in ws[1]]
+    return {row[0]: dict(zip(header, row)) for row in ws.iter_rows(min_row=2, values_only=True) if row[0]}
+
+
+def _enter(ledger: Path, sheet: str, ident: str, **cells: str | None) -> None:
+    from openpyxl import load_workbook
+
+    wb = load_workbook(ledger)
+    ws = wb[sheet]
+    header = [c.value for c in ws[1]]
+    for row in ws.iter_rows(min_row=2):
+        if row[0].value == ident:
+            for name, value in cells.items():
+                row[header.index(name)].value = value
+    wb.save(ledger)
+
+
+@pytest.mark.nlp
+def test_regression_a_decided_group_shows_its_decision_on_the_regenerated_groups_sheet(tmp_path):
+    corpus, out = _three_alike(tmp_path)
+    assert _cli("run", corpus, "--out", out).exit_code == 0
+    [group] = {f["group"] for f in _findings(out)}
+    _enter(out / "ledger.xlsx", "グループ", group, 審査結果="存続", 備考="水道は本人確認のため")
+    assert _cli("draft", out).exit_code == 0
+    row = _sheet_rows(out / "ledger.xlsx", "グループ")[group]
+    assert (row["審査結果"], row["備考"]) == ("存続", "水道は本人確認のため")
+    assert [(r["審査結果"], r["備考"]) for r in _sheet_rows(out / "ledger.xlsx", "一覧").values()] == [
+        ("存続", "水道は本人確認のため")] * 3
+    # One member decided otherwise: the group is no longer one decision, its row is blank again.
+    first = _findings(out)[0]["id"]
+    _enter(out / "ledger.xlsx", "一覧", first, 審査結果="廃止")
+    assert _cli("draft", out).exit_code == 0
+    row = _sheet_rows(out / "ledger.xlsx", "グループ")[group]
+    assert (row["審査結果"], row["備考"]) == (None, None)
+    assert [f["decision"] for f in _findings(out)] == ["廃止", "存続", "存続"]

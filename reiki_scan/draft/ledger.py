@@ -11,7 +11,8 @@ Sheets:
   filled, else 提案), 所管課, 根拠 (one line: pattern, modality, the rule that fired, the national
   provision; the data of ``reiki-scan explain``).
 - ``グループ``: one row per group of alike clauses — id, 共通の文言, 件数, 区分, 提案, 変更内容,
-  審査結果 (dropdown), 備考. A group decision applies to every member whose own row is blank.
+  審査結果 (dropdown), 備考. A group decision applies to every member whose own row is blank. A
+  group whose members all carry one reviewer decision shows it (and their shared note) here.
 - ``変更点`` (reruns only): what changed since the previous run — 種別 (新規, 削除, 変更, 移動, 再審査),
   id, ファイル, 位置, 旧ファイル, 旧位置, 区分, 押印要求, 決定, 条文, 旧条文, 備考.
 - ``実行情報``: the figures of the run itself (version, units, timings, reuse, diff counts), labelled in Japanese.
@@ -375,6 +376,21 @@ def changes_sheet(ws, diff: Mapping) -> None:
     ws.auto_filter.ref = f"A1:{get_column_letter(len(CHANGE_COLUMNS))}{max(out.row, 2)}"
 
 
+def _group_decision(group, by_id: Mapping[str, Finding]) -> tuple[str | None, str | None]:
+    """(審査結果, 備考) of a グループ row: the reviewer's decision when every member of ``group``
+    carries the same one (decided, not proposed), and its note when they share one too; else
+    blank. A regenerated ledger shows a decided group as decided, as its 一覧 rows show it; read
+    back, the cell matches the members' own rows, so it changes nothing until a reviewer edits it."""
+    members = [by_id[i] for i in group.members if i in by_id]
+    if not members or any(f.decided_by == "proposal" for f in members):
+        return None, None
+    decisions = {f.decision for f in members}
+    notes = {f.note for f in members}
+    if len(decisions) != 1:
+        return None, None
+    return decisions.pop(), (notes.pop() or None) if len(notes) == 1 else None
+
+
 def write_ledger(path: Path, findings: list[Finding], groups: list, summary: dict, *, own: bool = False,
                  department_of: Callable[[str], str] | None = None,
                  sentences: Mapping[str, str] | None = None) -> None:
@@ -422,7 +438,9 @@ def write_ledger(path: Path, findings: list[Finding], groups: list, summary: dic
         for n, f in enumerate(ordered, 2)
     ]
     _table_sheet(wb.create_sheet(FINDINGS_SHEET), FINDING_COLUMNS, rows, _col(FINDING_COLUMNS, DECISION_HEADER))
-    grows = [[g.id, g.label, g.size, g.category, g.decision, g.transformation, None, None] for g in groups]
+    by_id = {f.id: f for f in findings}
+    grows = [[g.id, g.label, g.size, g.category, g.decision, g.transformation, *_group_decision(g, by_id)]
+             for g in groups]
     _table_sheet(wb.create_sheet(GROUPS_SHEET), GROUP_COLUMNS, grows, _col(GROUP_COLUMNS, DECISION_HEADER))
     if isinstance(summary.get("diff"), Mapping):
         changes_sheet(wb.create_sheet(CHANGES_SHEET), summary["diff"])
