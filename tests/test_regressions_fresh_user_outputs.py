@@ -133,3 +133,45 @@ def test_regression_a_decided_group_shows_its_decision_on_the_regenerated_groups
     row = _sheet_rows(out / "ledger.xlsx", "グループ")[group]
     assert (row["審査結果"], row["備考"]) == (None, None)
     assert [f["decision"] for f in _findings(out)] == ["廃止", "存続", "存続"]
+
+
+# --- item 20: a department's copy of the ledger disagrees with ledger.xlsx ---------------------------
+
+@pytest.mark.nlp
+def test_regression_a_department_ledger_that_disagrees_is_reported_and_said_in_the_row(tmp_path):
+    import json
+    import os
+    import re
+    import shutil
+
+    corpus, out = _three_alike(tmp_path)
+    assert _cli("run", corpus, "--out", out).exit_code == 0
+    ids = [f["id"] for f in _findings(out)]
+    [group] = {f["group"] for f in _findings(out)}
+    _enter(out / "ledger.xlsx", "グループ", group, 審査結果="存続")
+    copy = out / "ledger-福祉課.xlsx"
+    shutil.copy(out / "ledger.xlsx", copy)
+    _enter(copy, "一覧", ids[0], 審査結果="署名に改める")
+    later = (out / "ledger.xlsx").stat().st_mtime + 60
+    os.utime(copy, (later, later))
+    result = _cli("draft", out)
+    assert result.exit_code == 0, result.output
+    found = _findings(out)
+    assert [f["decision"] for f in found] == ["署名に改める", "存続", "存続"]
+    [kept] = [p.relative_to(out).as_posix() for p in (out / "履歴").glob("*/ledger.xlsx")]
+    said = "".join(result.output.split())
+    assert (f"台帳の不一致:テスト市水道条例1第1条（{ids[0]}）について{kept}（グループ第2行）は「存続」、"
+            f"ledger-福祉課.xlsx（一覧第2行）は「署名に改める」です。最も新しく保存されたledger-福祉課.xlsxの"
+            "「署名に改める」を採用しました。") in said
+    remark = f"【台帳の不一致】{kept}:「存続」／ledger-福祉課.xlsx:「署名に改める」 → 新しい ledger-福祉課.xlsx を採用"
+    assert [f["note"] for f in found] == [remark, "", ""]
+    assert _sheet_rows(out / "ledger.xlsx", "一覧")[ids[0]]["備考"] == remark
+    assert json.loads((out / "summary.json").read_text(encoding="utf-8"))["ledger_disagreements"] == [
+        {"id": ids[0], "adopted": {"file": "ledger-福祉課.xlsx", "decision": "署名に改める"},
+         "ledgers": [{"file": kept, "place": "グループ 第2行", "decision": "存続"},
+                     {"file": "ledger-福祉課.xlsx", "place": "一覧 第2行", "decision": "署名に改める"}]}]
+    # The remark is the tool's: read back from the regenerated ledger, it is no reviewer's note, and a
+    # rerun with nothing changed says the same once.
+    assert _cli("draft", out).exit_code == 0
+    assert [f["note"] for f in _findings(out)] == [remark, "", ""]
+    assert re.search("台帳の不一致", _cli("draft", out).output)
