@@ -27,7 +27,7 @@ class _JapaneseHelp:
     ``--help`` in Japanese and English terms)."""
 
     def get_help_option(self, ctx):
-        option = super().get_help_option(ctx)  # type: ignore[misc]
+        option = super().get_help_option(ctx)
         if option is not None:
             option.help = _HELP_HELP
         return option

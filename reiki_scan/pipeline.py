@@ -250,13 +250,17 @@ def write_outputs(out: Path, result: ScanResult, *, drafts: bool, files_read: in
         reviewed = unreviewed_ledger is None and ledger_has_reviewer_input(out / "ledger.xlsx")
     else:
         findings, reviewed = apply_reviews(out, result.findings)
+    own_edits = []
     if (out / MIKESHI_DIR).is_dir() or (out / HISTORY_DIR).is_dir():
-        from .draft.mikeshi import apply_decisions
+        from .draft.mikeshi import apply_decisions, reviewer_edits
 
         # With the workspace (reviews_applied) the 見え消し's decisions are stored and applied already,
         # weighed by date against the ledgers' (a withdrawal too): the files give the notes only.
         findings, mikeshi_notes = apply_decisions(out, findings, decision_times, stored=reviews_applied)
         report.notes.extend(mikeshi_notes)
+        # Read before the drafts move an edited 見え消し to 履歴: said once, when it is current.
+        own_edits = reviewer_edits(out)
+        report.notes.extend(e.note() for e in own_edits)
     result.findings = findings
     sentences: dict[str, str] = {}
     if drafts:
@@ -327,6 +331,8 @@ def write_outputs(out: Path, result: ScanResult, *, drafts: bool, files_read: in
     report.files.append("findings.jsonl")
     summary = summarize(result, files_read)
     summary.update(extra_summary or {})
+    if own_edits:
+        summary["mikeshi_reviewer_edits"] = [e.to_json() for e in own_edits]
     if drafts:
         summary.update(forms_summary)
     ledger_path = out / "ledger.xlsx"

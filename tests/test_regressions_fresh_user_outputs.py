@@ -175,3 +175,93 @@ def test_regression_a_department_ledger_that_disagrees_is_reported_and_said_in_t
     assert _cli("draft", out).exit_code == 0
     assert [f["note"] for f in _findings(out)] == [remark, "", ""]
     assert re.search("台帳の不一致", _cli("draft", out).output)
+
+
+# --- items 14/18: 見え消し shows what it does not draft -----------------------------------------------
+
+PARKING = ("○テスト市自転車駐車場規則\n令和2年3月31日\n規則第5号\n（申請）\n"
+           "第1条　利用者は、申請書に押印し、市長に提出しなければならない。\n（届出）\n"
+           "第2条　利用者は、変更があったときは、市長に届け出なければならない。\n"
+           "2　前項の届出書には、押印しなければならない。\n"
+           "3　市長は、届出を受けたときは、速やかに確認するものとする。\n")
+MANUAL_ONLY = ("○テスト市自転車保管規則\n令和2年3月31日\n規則第6号\n"
+               "第1条　利用者は、返還を受けるときは、市長に申し出なければならない。\n"
+               "2　前項の申出書には、押印しなければならない。\n"
+               "3　市長は、申出を受けたときは、速やかに返還するものとする。\n")
+
+
+def _comments(path: Path) -> list[str]:
+    return [c.text for c in docx.Document(str(path)).comments]
+
+
+@pytest.mark.nlp
+def test_regression_mikeshi_marks_a_provision_left_to_the_drafter_with_a_comment(tmp_path):
+    from reiki_scan.draft.mikeshi import read_changes
+
+    corpus, out = tmp_path / "c", tmp_path / "out"
+    corpus.mkdir()
+    (corpus / "parking.txt").write_text(PARKING, encoding="utf-8")
+    (corpus / "storage.txt").write_text(MANUAL_ONLY, encoding="utf-8")
+    assert _cli("run", corpus, "--out", out).exit_code == 0
+    by_locator = {(f["file"], f["locator"]): f["id"] for f in _findings(out)}
+    manual = ("要手作業: 全文が押印の規定のため、この規定を削る改正（番号の繰上げを含む）を手作業で作ってください（{}）\n"
+              "修正案: 第{}条第2項を削る。（後の規定の番号の繰上げと、これを引用する規定の改正を含む）\n"
+              "この条項は見え消し・整理規則案等に含めていません。要手作業一覧.docx を見て手作業で起案してください")
+    parking = out / "見え消し" / "テスト市自転車駐車場規則.docx"
+    [drafted, pending] = _comments(parking)
+    assert drafted.startswith(by_locator["parking.txt", "第1条"] + "（廃止）")
+    assert pending == manual.format(by_locator["parking.txt", "第2条第2項"], 2)
+    # The comment is on the clause's seal words, and is no change to accept or reject.
+    body = docx.Document(str(parking)).element.body
+    ranges = body.xpath(".//w:p[w:commentRangeStart]")
+    assert [p.xpath("string(.)")[:3] for p in ranges] == ["第1条", "2　前"]
+    assert ranges[1].xpath("string(.)") == "2　前項の届出書には、押印しなければならない。"
+    assert list(read_changes(parking)) == [by_locator["parking.txt", "第1条"]]
+    # A regulation whose every clause is left to the drafter still gets its 見え消し, of comments only.
+    storage = out / "見え消し" / "テスト市自転車保管規則.docx"
+    assert _comments(storage) == [manual.format(by_locator["storage.txt", "第1条第2項"], 1)]
+    assert read_changes(storage) == {}
+
+
+def _insert_tracked(path: Path, paragraph_start: str, text: str, author: str) -> None:
+    """Add, as Word does with track changes on, ``text`` inserted by ``author`` at the end of the
+    first paragraph of the 見え消し at ``path`` that starts with ``paragraph_start``."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    document = docx.Document(str(path))
+    p = next(p for p in document.paragraphs if p.text.startswith(paragraph_start))
+    ins = OxmlElement("w:ins", attrs={qn("w:id"): "9001", qn("w:author"): author,
+                                      qn("w:date"): "2026-12-01T00:00:00Z"})
+    r = OxmlElement("w:r")
+    t = OxmlElement("w:t")
+    t.text = text
+    r.append(t)
+    ins.append(r)
+    p._p.append(ins)
+    document.save(str(path))
+
+
+@pytest.mark.nlp
+def test_regression_a_reviewers_own_tracked_insertion_in_mikeshi_is_reported_not_ignored(tmp_path):
+    import json
+
+    corpus, out = tmp_path / "c", tmp_path / "out"
+    corpus.mkdir()
+    (corpus / "parking.txt").write_text(PARKING, encoding="utf-8")
+    assert _cli("run", corpus, "--out", out).exit_code == 0
+    _insert_tracked(out / "見え消し" / "テスト市自転車駐車場規則.docx", "3　", "なお書き", "総務課 法規係")
+    result = _cli("draft", out)
+    assert result.exit_code == 0, result.output
+    said = "".join(result.output.split())
+    assert ("見え消し/テスト市自転車駐車場規則.docx:審査者の変更履歴（挿入「なお書き」、総務課法規係）は整理規則案等に"
+            "引き継がれません（見え消しから読むのはreiki-scanの変更の採用・却下だけです）。この修正を起案に入れるには"
+            "整理規則案.docx等を直接直すか、台帳の備考に書いて法規担当に伝えてください") in said
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert summary["mikeshi_reviewer_edits"] == [
+        {"file": "見え消し/テスト市自転車駐車場規則.docx", "kind": "挿入", "text": "なお書き", "author": "総務課 法規係"}]
+    from openpyxl import load_workbook
+
+    info = dict(load_workbook(out / "ledger.xlsx")["実行情報"].iter_rows(min_row=2, values_only=True))
+    assert info["見え消しの審査者の変更（起案に引き継がない）：見え消し/テスト市自転車駐車場規則.docx"] == (
+        "挿入「なお書き」（総務課 法規係）。整理規則案.docx 等を直接直してください")

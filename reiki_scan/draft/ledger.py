@@ -347,6 +347,10 @@ def _run_info_sheet(ws, summary: Mapping) -> None:
     out.append(["項目", "値"], header=True)
     for label, value in run_figures(summary):
         out.append([label, value])
+    # A reviewer's own tracked change in a 見え消し is carried nowhere: the sheet keeps that on record.
+    for e in summary.get("mikeshi_reviewer_edits") or ():
+        out.append([f"見え消しの審査者の変更（起案に引き継がない）：{e['file']}",
+                    f"{e['kind']}「{e['text']}」（{e['author'] or '作成者不明'}）。整理規則案.docx 等を直接直してください"])
     ws.column_dimensions["A"].width = 40
     ws.column_dimensions["B"].width = 16
     ws.freeze_panes = "A2"
