@@ -265,3 +265,60 @@ def test_regression_a_reviewers_own_tracked_insertion_in_mikeshi_is_reported_not
     info = dict(load_workbook(out / "ledger.xlsx")["実行情報"].iter_rows(min_row=2, values_only=True))
     assert info["見え消しの審査者の変更（起案に引き継がない）：見え消し/テスト市自転車駐車場規則.docx"] == (
         "挿入「なお書き」（総務課 法規係）。整理規則案.docx 等を直接直してください")
+
+
+# --- item 8: a redrawn form keeps no line that tells the applicant to seal ---------------------------
+
+YOKO = ("○テスト市公民館使用要綱\n令和2年3月31日\n告示第7号\n"
+        "第1　この要綱は、公民館の使用について定める。\n"
+        "第2　使用しようとする者は、使用届（様式第1号）を市長に提出しなければならない。\n"
+        "様式第1号（第2関係）\n公民館使用届\n届出者　住所\n　　　　氏名　　　　　　　　印\n"
+        "（注意）使用届には必ず押印してください。\n")
+
+
+def _docx_text(path: Path) -> list[str]:
+    document = docx.Document(str(path))
+    return [p.text for p in document.paragraphs] + [
+        c.text for t in document.tables for r in t.rows for c in r.cells]
+
+
+@pytest.mark.nlp
+def test_regression_a_redrawn_form_drops_the_note_telling_the_applicant_to_seal(tmp_path):
+    corpus, out = tmp_path / "c", tmp_path / "out"
+    corpus.mkdir()
+    (corpus / "yoko.txt").write_text(YOKO, encoding="utf-8")
+    assert _cli("run", corpus, "--out", out).exit_code == 0
+    listed = _docx_text(out / "要綱等改正一覧.docx")
+    redraw = listed[listed.index("様式第1号を次のように改める。") + 1:]
+    assert [line.rstrip("　") for line in redraw[:4]] == ["様式第1号（第2関係）", "公民館使用届", "届出者　住所", "　　　　氏名"]
+    assert not any("押印" in line for line in redraw)
+    # The note is drafted with the box, not left to the drafter.
+    assert not (out / "要手作業一覧.docx").exists() or not any(
+        "必ず押印" in line for line in _docx_text(out / "要手作業一覧.docx"))
+
+
+def _table_form(path: Path) -> None:
+    document = docx.Document()
+    for text in ("様式第3号（第5条関係）", "備品借用届"):
+        document.add_paragraph(text)
+    table = document.add_table(rows=3, cols=3)
+    for r, cells in enumerate((("届出者", "住所", ""), ("", "氏名", "印"), ("借用備品", "", ""))):
+        for c, text in enumerate(cells):
+            table.cell(r, c).text = text
+    document.add_paragraph("注　届出者が自署したときは、押印は要しません。")
+    document.save(str(path))
+
+
+@pytest.mark.nlp
+def test_regression_a_table_forms_comparison_row_shows_the_label_of_its_seal_box(tmp_path):
+    corpus, out = tmp_path / "c", tmp_path / "out"
+    (corpus / "yoshiki").mkdir(parents=True)
+    _table_form(corpus / "yoshiki" / "bihin.docx")
+    assert _cli("run", corpus, "--out", out).exit_code == 0
+    [table] = docx.Document(str(out / "新旧対照表_要綱等改正一覧.docx")).tables
+    assert [[c.text for c in r.cells] for r in table.rows] == [
+        ["改正後", "改正前"],
+        ["様式第3号（第5条関係）\n(略)\n氏名\n\n(略)\n",
+         "様式第3号（第5条関係）\n(略)\n氏名\n印\n(略)\n注　届出者が自署したときは、押印は要しません。"]]
+    copy = _docx_text(out / "forms" / "bihin_改正後.docx")
+    assert "注　届出者が自署したときは、押印は要しません。" not in copy and "印" not in copy and "氏名" in copy
