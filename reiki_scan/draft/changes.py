@@ -233,7 +233,7 @@ def _amend(doc: Document, findings: list[Finding], rules: tuple[RewriteRule, ...
                 continue
         _draft_one(doc, f, scope, rules, per_scope, manual, problems)
     by_id = {f.id: f for f in findings}
-    for scope, line, f in waiting:
+    for scope, _, f in waiting:
         edits = per_scope.get(id(scope), (scope, []))[1]
         if not any(by_id[e.finding_id].category == "様式印欄" for e in edits if e.finding_id in by_id):
             _draft_one(doc, f, scope, rules, per_scope, manual, problems)
