@@ -199,8 +199,9 @@ def build_amendments(findings: list[Finding], docs: Mapping[str, Document], conf
 
 def _guidance_lines(doc: Document, scope: Provision) -> list[tuple[int, int]]:
     """``[start, end)`` of every line of form ``scope`` that is a seal guidance note
-    (``seal_guidance`` of patterns/forms.yaml), its line break included (none for the form's
-    last line): the words a redraw without the seal box drops."""
+    (``seal_guidance`` of patterns/forms.yaml): the words a redraw without the seal box drops. The
+    line break stays: a redrawn form keeps its lines, so that each stays in its Word table cell
+    (:func:`reiki_scan.draft.instruments.form_cells`) and a form copy keeps its paragraphs."""
     rule = load_form_rules().seal_guidance
     if rule is None:
         return []
@@ -208,7 +209,7 @@ def _guidance_lines(doc: Document, scope: Provision) -> list[tuple[int, int]]:
     for line in doc.text[scope.start:scope.end].split("\n"):
         end = pos + len(line)
         if rule.regex.search(line):
-            out.append((pos, end + 1) if end < scope.end and doc.text[end:end + 1] == "\n" else (pos, end))
+            out.append((pos, end))
         pos = end + 1
     return out
 

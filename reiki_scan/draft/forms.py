@@ -25,7 +25,7 @@ import warnings
 import zipfile
 from collections import defaultdict
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -160,7 +160,6 @@ def write_amended_forms(out_dir: Path, findings: list[Finding], docs: Mapping[st
         for change in am.changes:
             for e in change.edits:
                 f = by_id[e.finding_id]
-                e = _without_line_break(e)
                 block = doc.source.block_at(e.start)
                 if doc.source.format == "pdf":
                     manual.append(ManualForm(am.file, f.locator, f.source_ref, f.match,
@@ -225,18 +224,6 @@ def write_amended_forms(out_dir: Path, findings: list[Finding], docs: Mapping[st
         if retired.note:
             result.notes.append(f"{FORMS_DIR}/{retired.note}")
     return result
-
-
-def _without_line_break(edit: Edit) -> Edit:
-    """A deletion of a whole line (a form's seal guidance note, dropped with its line break) as
-    the deletion of its paragraph's words: the copy keeps the paragraph, emptied."""
-    if edit.new or not edit.old.strip("\n"):
-        return edit
-    if edit.old.endswith("\n"):
-        edit = replace(edit, old=edit.old[:-1], end=edit.end - 1)
-    if edit.old.startswith("\n"):
-        edit = replace(edit, old=edit.old[1:], start=edit.start + 1)
-    return edit
 
 
 # --- Word ----------------------------------------------------------------------------

@@ -9,8 +9,8 @@ in full. Each :class:`~reiki_scan.models.Edit` becomes a deletion (``w:del`` wit
 words the old and new text share at both ends left as they are; author 「reiki-scan」, dated the
 run. A Word comment on the change gives the finding id, the decision and the reason. A clause left
 to the drafter (a row of 要手作業一覧) has no change but a comment 「要手作業: <reason>」 on its seal
-words, so that a reviewer working only in the 見え消し sees it is pending; a regulation with such
-clauses only gets a 見え消し of comments.
+words, so that a reviewer working only in the 見え消し sees it is pending (a regulation with no change
+drafted gets no 見え消し: it is in 要手作業一覧 only).
 
 Word renumbers ``w:id`` on save, so the finding is carried by bookmarks named after its id:
 ``RS_<id>`` around the whole change, ``RSD_<id>`` around the deleted words, ``RSI_<id>``
@@ -376,16 +376,18 @@ class MikeshiResult:
 def _edits_by_file(findings: list[Finding], docs: Mapping[str, Document],
                    config: RunConfig) -> dict[str, tuple[list[Edit], tuple[ManualItem, ...]]]:
     """File → (its edits sorted by offset, its clauses left to the drafter) for every regulation
-    with a change drafted or a clause of 要手作業一覧."""
+    with a change drafted."""
     out: dict[str, tuple[list[Edit], tuple[ManualItem, ...]]] = {}
     by_id = {f.id: f for f in findings}
     for am in build_amendments(findings, docs, config):
-        if am.doc_kind in NATIONAL_KINDS or not (am.changes or am.manual) or am.file not in docs:
+        if am.doc_kind in NATIONAL_KINDS or not am.changes or am.file not in docs:
             continue
         # The changes the instruments draft: widened to their grammatical unit, with the citations
         # they shift, and without those that fail the provision linter (draft/lint.py).
         reviewed = review_amendment(am, docs[am.file], by_id, config)
-        if not (reviewed.amendment.changes or reviewed.manual):
+        if not reviewed.amendment.changes:
+            # A 見え消し of no change would look like a draft: a regulation whose every clause is left
+            # to the drafter is in 要手作業一覧 only.
             continue
         edits = sorted((e for c in reviewed.amendment.changes for e in c.edits), key=lambda e: (e.start, e.end))
         out[am.file] = (edits, reviewed.manual)
