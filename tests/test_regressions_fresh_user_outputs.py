@@ -319,5 +319,11 @@ def test_regression_a_table_forms_comparison_row_shows_the_label_of_its_seal_box
         ["改正後", "改正前"],
         ["様式第3号（第5条関係）\n(略)\n氏名\n\n(略)\n",
          "様式第3号（第5条関係）\n(略)\n氏名\n印\n(略)\n注　届出者が自署したときは、押印は要しません。"]]
+    # The redraw keeps the form's ruled layout, without the box and without the note.
+    listed = docx.Document(str(out / "要綱等改正一覧.docx"))
+    assert [[c.text for c in r.cells] for t in listed.tables for r in t.rows] == [
+        ["届出者", "住所", ""], ["", "氏名", ""], ["借用備品", "", ""]]
+    lines = [p.text for p in listed.paragraphs]
+    assert lines[lines.index("様式第3号を次のように改める。") + 1:] == ["様式第3号（第5条関係）", "備品借用届", ""]
     copy = _docx_text(out / "forms" / "bihin_改正後.docx")
     assert "注　届出者が自署したときは、押印は要しません。" not in copy and "印" not in copy and "氏名" in copy
