@@ -8,6 +8,7 @@ listed); 2 usage or configuration error. Heavy imports stay inside the commands 
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
@@ -20,7 +21,31 @@ from .errors import InputPathError, OutputPathError, ReikiScanError
 if TYPE_CHECKING:
     from rich.progress import TaskID
 
+_HELP_HELP = "この説明を表示して終了 (show this message and exit)"
+
+
+class _JapaneseHelp:
+    """Click writes its ``--help`` option's own line in English (「Show this message and exit.」);
+    every other line of a command's help is Japanese first, so this one is too (CONTRACT.md:
+    ``--help`` in Japanese and English terms)."""
+
+    def get_help_option(self, ctx):
+        option = super().get_help_option(ctx)
+        if option is not None:
+            option.help = _HELP_HELP
+        return option
+
+
+class _Group(_JapaneseHelp, typer.core.TyperGroup):
+    pass
+
+
+class _Command(_JapaneseHelp, typer.core.TyperCommand):
+    pass
+
+
 app = typer.Typer(
+    cls=_Group,
     add_completion=False,
     no_args_is_help=True,
     help=(
@@ -269,7 +294,7 @@ _WAIT_HELP = "同じ出力フォルダで実行中の reiki-scan の終了を待
 _FULL_HELP = "作業用データベースの結果を使わず全件を走査する (scan everything again, ignoring cached results)"
 
 
-@app.command()
+@app.command(cls=_Command)
 def run(
     corpus: Path | None = typer.Argument(None, help=_CORPUS_HELP),
     out: Path = typer.Option(DEFAULT_OUT, "--out", "-o", help=_OUT_HELP),
@@ -288,7 +313,7 @@ def run(
     raise typer.Exit(code)
 
 
-@app.command()
+@app.command(cls=_Command)
 def scan(
     corpus: Path = typer.Argument(..., help=_CORPUS_HELP),
     out: Path = typer.Option(DEFAULT_OUT, "--out", "-o", help=_OUT_HELP),
@@ -301,7 +326,7 @@ def scan(
     raise typer.Exit(_scan_and_write(corpus, out, False, workers, wait, full, policy=policy))
 
 
-@app.command()
+@app.command(cls=_Command)
 def draft(
     out: Path = typer.Argument(DEFAULT_OUT, help=_OUT_HELP),
     wait: bool = typer.Option(False, "--wait", help=_WAIT_HELP),
@@ -321,7 +346,10 @@ def draft(
     raise typer.Exit(code)
 
 
-@app.command()
+_CHECK_HEADER = "\t".join(("ID", "ファイル", "箇所", "区分", "提案", "条文"))
+
+
+@app.command(cls=_Command)
 def check(
     corpus: Path = typer.Argument(..., help="例規・様式のフォルダ (folder of regulations and forms)"),
     against: Path = typer.Option(..., "--against", help="前回の実行結果の出力フォルダ (OUT of the last run)"),
@@ -353,6 +381,8 @@ def check(
         raise typer.Exit(outcome.exit_code)
     console.print(f"[red]審査されていない新しい押印要求 (new seal requirements without a decision): "
                   f"{len(outcome.uncovered)} 件[/red]")
+    # Tab-separated on stdout for a script or a spreadsheet, under a header line that names the columns.
+    typer.echo(_CHECK_HEADER)
     for f in outcome.uncovered:
         typer.echo(f"{f.id}\t{f.file}\t{f.locator}\t{f.category}\t{f.decision}\t{f.text}")
     _next(console, "新しい押印要求を台帳に載せるため",
@@ -360,7 +390,7 @@ def check(
     raise typer.Exit(1)
 
 
-@app.command()
+@app.command(cls=_Command)
 def parse(
     file: Path = typer.Argument(..., help="例規または様式のファイル (a regulation or form file)"),
     as_json: bool = typer.Option(False, "--json", help="JSONで出力 (print JSON)"),
@@ -395,9 +425,20 @@ def parse(
         tree = Tree(f"{doc.title} [{doc.doc_kind}] {doc.act_number}")
         _tree_rich(doc, doc.root, tree)
         Console(highlight=False).print(tree)
-    # On stderr, so that --json output stays one JSON document.
-    _next(_console(), "構造に誤りがなければ、このファイルのあるフォルダを走査するため",
-          f"reiki-scan run {_q(file.parent)} --out {_q(DEFAULT_OUT)}")
+    # On stderr, so that --json output stays one JSON document. A file below the folder of a
+    # reiki-scan.toml belongs to that corpus: scanning its own subfolder would drop the settings.
+    from .config import CONFIG_NAME, corpus_root
+
+    root = corpus_root(file.parent.absolute())
+    if root is None:
+        _next(_console(), "構造に誤りがなければ、このファイルのあるフォルダを走査するため",
+              f"reiki-scan run {_q(file.parent)} --out {_q(DEFAULT_OUT)}")
+    else:
+        # Written as the user wrote FILE: absolute, or relative to here (an ancestor of a relative
+        # path is on this drive).
+        folder = root if file.is_absolute() else Path(os.path.relpath(root))
+        _next(_console(), f"構造に誤りがなければ、設定ファイル {CONFIG_NAME} のあるフォルダ全体を走査するため",
+              f"reiki-scan run {_q(folder)} --out {_q(DEFAULT_OUT)}")
 
 
 def _node_json(doc, p) -> dict:
@@ -468,7 +509,7 @@ def _default_split_file(gold: Path) -> Path | None:
     return None
 
 
-@app.command()
+@app.command(cls=_Command)
 def explain(
     out: Path = typer.Argument(..., help=_OUT_HELP),
     ident: str = typer.Argument(..., metavar="ID", help="所見の id（台帳の一覧シートの id 列）(finding id)"),
@@ -502,7 +543,7 @@ def explain(
           f"reiki-scan draft {_q(out)}")
 
 
-@app.command("eval")
+@app.command("eval", cls=_Command)
 def eval_(
     gold: list[Path] = typer.Option(..., "--gold", help="正解データ gold.jsonl / labels.jsonl、またはそれらを含むフォルダ (repeatable)"),
     findings: Path = typer.Option(..., "--findings", help="OUT/findings.jsonl"),

@@ -154,6 +154,16 @@ def restyle_numbers(text: str, numbering: str) -> str:
 _FULL_WIDTH = str.maketrans("０１２３４５６７８９", "0123456789")
 
 
+def corpus_root(path: Path) -> Path | None:
+    """The nearest folder at or above the folder ``path`` that holds ``reiki-scan.toml`` (the
+    corpus a file belongs to: scanning a folder below it would run without its settings), or
+    ``None`` when no folder above holds one."""
+    for folder in (path, *path.parents):
+        if (folder / CONFIG_NAME).is_file():
+            return folder
+    return None
+
+
 def load_config(corpus: Path | None, **overrides) -> RunConfig:
     """Read ``reiki-scan.toml`` from ``corpus`` (when present) and apply non-None overrides.
 

@@ -35,8 +35,9 @@ from .config import RunConfig
 from .errors import LoadError, NoRunError, OutputError
 from .models import Document, Finding
 from .outfiles import HISTORY_DIR, MIKESHI_DIR, History, share
-from .review.decisions import (apply_decisions, archive_dated_ledgers, archive_reviewed_ledger, pending_decisions,
-                               LedgersRead, read_ledgers, record_written_ledger, unreviewed_ledger_key)
+from .review.decisions import (apply_decisions, archive_dated_ledgers, archive_reviewed_ledger, mark_disagreements,
+                               pending_decisions, LedgersRead, read_ledgers, record_written_ledger,
+                               unreviewed_ledger_key)
 from .review.lineage import Diff, carry_ids
 from .scan import (ProgressFn, ScanResult, ScanStats, Skipped, WorkerPool, build_manifest, load_limits,
                    no_progress, read_document, scan_incremental)
@@ -249,13 +250,17 @@ def write_outputs(out: Path, result: ScanResult, *, drafts: bool, files_read: in
         reviewed = unreviewed_ledger is None and ledger_has_reviewer_input(out / "ledger.xlsx")
     else:
         findings, reviewed = apply_reviews(out, result.findings)
+    own_edits = []
     if (out / MIKESHI_DIR).is_dir() or (out / HISTORY_DIR).is_dir():
-        from .draft.mikeshi import apply_decisions
+        from .draft.mikeshi import apply_decisions, reviewer_edits
 
         # With the workspace (reviews_applied) the 見え消し's decisions are stored and applied already,
         # weighed by date against the ledgers' (a withdrawal too): the files give the notes only.
         findings, mikeshi_notes = apply_decisions(out, findings, decision_times, stored=reviews_applied)
         report.notes.extend(mikeshi_notes)
+        # Read before the drafts move an edited 見え消し to 履歴: said once, when it is current.
+        own_edits = reviewer_edits(out)
+        report.notes.extend(e.note() for e in own_edits)
     result.findings = findings
     sentences: dict[str, str] = {}
     if drafts:
@@ -327,6 +332,8 @@ def write_outputs(out: Path, result: ScanResult, *, drafts: bool, files_read: in
     report.files.append("findings.jsonl")
     summary = summarize(result, files_read)
     summary.update(extra_summary or {})
+    if own_edits:
+        summary["mikeshi_reviewer_edits"] = [e.to_json() for e in own_edits]
     if drafts:
         summary.update(forms_summary)
     ledger_path = out / "ledger.xlsx"
@@ -437,6 +444,8 @@ def run(corpus: Path, out: Path, config: RunConfig, *, drafts: bool = True, work
             with ws.transaction():
                 stored = ws.effective_decisions()
                 findings, diff.rereview = apply_decisions(findings, stored)
+                disagreements = mark_disagreements(findings, ws.all_decisions())
+                findings = disagreements.findings
                 findings.sort(key=lambda f: (f.file, f.start, f.end, f.id))
                 result.findings = findings
                 _refresh(diff, findings)
@@ -444,12 +453,13 @@ def run(corpus: Path, out: Path, config: RunConfig, *, drafts: bool = True, work
                                        stamp=history.stamp, reviews_applied=True,
                                        extra_summary={"diff": diff.to_json(),
                                                       "rerun": {"run": run_id, **scanned.stats.to_json()},
-                                                      **strays.summary},
+                                                      **strays.summary, **disagreements.summary},
                                        unreviewed_ledger=unreviewed_ledger_key(out, ws), history=history,
                                        decision_times=_decision_times(stored), progress=progress)
                 lost_note = [WORKSPACE_LOST_NOTE.format(db=db_path(out).relative_to(out).as_posix(), out=out)
                              ] if lost else []
-                _outputs_written(out, ws, report, lost_note + archived + strays.notes, history, result.findings)
+                _outputs_written(out, ws, report, lost_note + archived + strays.notes + disagreements.notes, history,
+                                 result.findings)
                 ws.finish_run(run_id, scanned.rows, result.findings, diff.counts())
                 det_key, cls_key, _ = cache_keys(manifest, config)
                 ws.prune(det_key, cls_key, manifest["fingerprints"]["code"],
@@ -595,14 +605,17 @@ def redraft(out: Path, *, wait: bool = False, stamp: str | None = None,
             # Committed before the outputs, as in run().
             with ws.transaction():
                 stored = ws.effective_decisions()
-                result.findings = apply_decisions(findings, stored)[0]
+                disagreements = mark_disagreements(apply_decisions(findings, stored)[0], ws.all_decisions())
+                result.findings = disagreements.findings
                 name_municipality(result, [f.title for f in findings])
                 report = write_outputs(out, result, drafts=True, files_read=files_read, reviews_applied=True,
                                        stamp=history.stamp,
-                                       extra_summary={**_scan_figures(previous, result.findings), **strays.summary},
+                                       extra_summary={**_scan_figures(previous, result.findings), **strays.summary,
+                                                      **disagreements.summary},
                                        unreviewed_ledger=unreviewed_ledger_key(out, ws), history=history,
                                        decision_times=_decision_times(stored), progress=progress)
-                _outputs_written(out, ws, report, archived + strays.notes, history, result.findings)
+                _outputs_written(out, ws, report, archived + strays.notes + disagreements.notes, history,
+                                 result.findings)
         finally:
             ws.close()
     return result, report, files_read

@@ -31,8 +31,31 @@ def test_regression_parse_ends_with_the_next_step(tmp_path):
     result = CliRunner().invoke(cli.app, ["parse", str(src)])
     assert result.exit_code == 0
     assert _last_line(result.output) == (
+        f"{NEXT}構造に誤りがなければ、設定ファイル reiki-scan.toml のあるフォルダ全体を走査するため、"
+        f"reiki-scan run {SAMPLES} --out reiki-scan-out を実行してください")
+
+
+def test_regression_parse_of_a_file_outside_any_corpus_suggests_its_own_folder(tmp_path):
+    src = tmp_path / "koin_kisoku.txt"
+    shutil.copy(SAMPLES / "reiki" / "koin_kisoku.txt", src)
+    result = CliRunner().invoke(cli.app, ["parse", str(src)])
+    assert result.exit_code == 0
+    assert _last_line(result.output) == (
         f"{NEXT}構造に誤りがなければ、このファイルのあるフォルダを走査するため、"
-        f"reiki-scan run {src.parent} --out reiki-scan-out を実行してください")
+        f"reiki-scan run {tmp_path} --out reiki-scan-out を実行してください")
+
+
+def test_regression_parse_does_not_suggest_a_subfolder_below_reiki_scan_toml(tmp_path, monkeypatch):
+    corpus = tmp_path / "city"
+    (corpus / "reiki").mkdir(parents=True)
+    (corpus / "reiki-scan.toml").write_text('municipality = "テスト市"\n', encoding="utf-8")
+    shutil.copy(SAMPLES / "reiki" / "koin_kisoku.txt", corpus / "reiki" / "koin_kisoku.txt")
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli.app, ["parse", str(Path("city") / "reiki" / "koin_kisoku.txt")])
+    assert result.exit_code == 0
+    assert _last_line(result.output) == (
+        f"{NEXT}構造に誤りがなければ、設定ファイル reiki-scan.toml のあるフォルダ全体を走査するため、"
+        f"reiki-scan run city --out reiki-scan-out を実行してください")
 
 
 def test_regression_parse_json_keeps_stdout_one_json_document(tmp_path):

@@ -444,8 +444,8 @@ def test_regression_huge_nul_file_is_refused_from_its_first_bytes(tmp_path):
     files = summary(out)["files"]
     assert (files["read"], files["skipped_by_reason"]) == (1, {"format_mismatch": 2})
     assert [s["message"] for s in files["skipped_files"]] == [
-        "[E103] disk.txt: 拡張子は .txt ですが中身はテキストではありません（先頭 65,536 バイトがNUL バイトだけでできています）。"
-        "壊れたファイルか別の種類のファイルです。元のファイルを確認してください",
+        "[E103] disk.txt: 拡張子は .txt ですが中身はテキストではなく、先頭 65,536 バイトがすべて NUL バイトです"
+        "（ゼロで埋まったファイル）。壊れたファイルです。元のファイルを確認してください",
         "[E103] zeros.docx: 拡張子は .docx ですが Office ファイル（zip）ではありません。元のファイルを確認してください",
     ]
     assert [f["match"] for f in findings(out)] == ["押印"]

@@ -211,6 +211,7 @@ def test_check_lists_the_new_requirement_and_leaves_out_untouched(versions):
     checked = versions["checked"]
     assert checked.exit_code == 1, checked.output
     new_id = versions["second"].diff.of("new")[0].id
+    assert checked.stdout.splitlines()[0] == "ID\tファイル\t箇所\t区分\t提案\t条文"  # a fresh user's case: bare rows
     listed = [line.split("\t")[:4] for line in checked.stdout.splitlines() if line.startswith("f-")]
     assert listed == [
         [new_id, "reiki/kodomo_shokudo_yoko.txt", "第1条", "記名押印"],

@@ -18,6 +18,7 @@ from dataclasses import replace
 from ..config import RunConfig
 from ..data import expand_words
 from ..models import Amendment, ArticleText, Document, Edit, Finding, Provision, ProvisionChange
+from ..structure.formrules import load_form_rules
 from .provisos import stale_proviso
 from .rewrites import RewriteRule, first_edit, rules_for, sentence_span
 
@@ -197,45 +198,55 @@ def build_amendments(findings: list[Finding], docs: Mapping[str, Document], conf
     return out
 
 
+def _guidance_lines(doc: Document, scope: Provision) -> list[tuple[int, int]]:
+    """``[start, end)`` of every line of form ``scope`` that is a seal guidance note
+    (``seal_guidance`` of patterns/forms.yaml): the words a redraw without the seal box drops. The
+    line break stays: a redrawn form keeps its lines, so that each stays in its Word table cell
+    (:func:`reiki_scan.draft.instruments.form_cells`) and a form copy keeps its paragraphs."""
+    rule = load_form_rules().seal_guidance
+    if rule is None:
+        return []
+    out, pos = [], scope.start
+    for line in doc.text[scope.start:scope.end].split("\n"):
+        end = pos + len(line)
+        if rule.regex.search(line):
+            out.append((pos, end))
+        pos = end + 1
+    return out
+
+
 def _amend(doc: Document, findings: list[Finding], rules: tuple[RewriteRule, ...],
            exemptions: Sequence[Finding] = ()) -> Amendment:
     parents = _parents(doc.root)
     problems: list[str] = []
     manual: list[ProvisionChange] = []
     per_scope: dict[int, tuple[Provision, list[Edit]]] = {}
+    # A form's seal guidance notes (「申請書には必ず押印してください。」) follow its seal box: a finding
+    # on one waits until the form's findings are drafted, then goes with the line when the box goes.
+    guidance: dict[int, list[tuple[int, int]]] = {}
+    waiting: list[tuple[Provision, tuple[int, int], Finding]] = []
     for f in findings:
         scope = _scope_of(doc, f.start, parents)
-        if scope is None:
-            problems.append(_problem(f, "は条・項・号・附則・別表・様式の外にあるため、手作業で改正してください"))
-            s, e = sentence_span(doc.text, f.start, f.end)
-            manual.append(ProvisionChange(f.locator, doc.text[s:e], doc.text[s:e], s,
-                                          (Edit("manual", f.match, MANUAL_TASK[f.decision], f.start, f.end, f.id),)))
+        if scope is not None and is_form(scope):
+            lines = guidance.setdefault(id(scope), _guidance_lines(doc, scope))
+            line = next((ln for ln in lines if ln[0] <= f.start < ln[1]), None)
+            if line is not None:
+                waiting.append((scope, line, f))
+                continue
+        _draft_one(doc, f, scope, rules, per_scope, manual, problems)
+    by_id = {f.id: f for f in findings}
+    for scope, _, f in waiting:
+        edits = per_scope.get(id(scope), (scope, []))[1]
+        if not any(by_id[e.finding_id].category == "様式印欄" for e in edits if e.finding_id in by_id):
+            _draft_one(doc, f, scope, rules, per_scope, manual, problems)
+    for key, (scope, edits) in list(per_scope.items()):
+        boxes = [e for e in edits if e.finding_id in by_id and by_id[e.finding_id].category == "様式印欄"]
+        if not boxes:
             continue
-        s, e = _sentence(doc, scope, f.start, f.end)
-        sentence = doc.text[s:e]
-        hit = first_edit(rules, f.category, f.decision, sentence, f.start - s, f.end - s)
-        if hit is None:
-            problems.append(_problem(f, "を書き換える規則がありません。手作業で改め文を作るか、市の書換え規則（reiki-scan.toml の rewrites）に規則を加えてください"))
-            manual.append(_manual(scope, sentence, s, f, MANUAL_TASK[f.decision]))
-            continue
-        rule, (a, b, new) = hit
-        if sentence[a:b] == new:
-            # A rule that gives back the same words drafts nothing: no 「「印」を「印」に改める」, no
-            # form copy equal to its original (a city rule meant to keep the box, or a mistake).
-            problems.append(_problem(f, f"は書換え規則 {rule.id} で改めても同じ文言のままです。規則を直すか、"
-                                        "残すのであれば審査結果を「存続」にしてください"))
-            manual.append(_manual(scope, sentence, s, f, MANUAL_TASK[f.decision]))
-            continue
-        edit = _without_kept_object(Edit("replace" if new else "delete", sentence[a:b], new, s + a, s + b, f.id))
-        if is_form(scope):
-            edit = _visible(edit, doc.text)
-            if _ruled_box(f, sentence, edit):
-                edit = replace(edit, op="replace_form")
-        edits = per_scope.setdefault(id(scope), (scope, []))[1]
-        edits.append(edit)
-        proviso = stale_proviso(doc.text, e, scope.end, f.decision, sentence[:a] + new + sentence[b:])
-        if proviso is not None:
-            edits.append(Edit("delete", doc.text[proviso[0]:proviso[1]], "", proviso[0], proviso[1], f.id))
+        for a, b in guidance.get(key, []):
+            on_line = [f for s, ln, f in waiting if ln == (a, b) and s is scope]
+            fid = on_line[0].id if on_line else boxes[0].finding_id
+            edits.append(Edit("delete", doc.text[a:b], "", a, b, fid))
     scopes = _merge_nested([v for v in per_scope.values()])
     changes = []
     for scope, edits in scopes:
@@ -257,6 +268,44 @@ def _amend(doc: Document, findings: list[Finding], rules: tuple[RewriteRule, ...
     manual.sort(key=lambda c: (section_rank(c.locator), c.start))
     return Amendment(doc.path, doc.title, doc.doc_kind, doc.act_number, tuple(changes), tuple(problems),
                      tuple(manual), articles)
+
+
+def _draft_one(doc: Document, f: Finding, scope: Provision | None, rules: tuple[RewriteRule, ...],
+               per_scope: dict[int, tuple[Provision, list[Edit]]], manual: list[ProvisionChange],
+               problems: list[str]) -> None:
+    """Draft the edit of finding ``f`` (in ``scope``) by the first rewrite rule that fits, into
+    ``per_scope``; a finding no rule drafts goes to ``manual`` with a line in ``problems``."""
+    if scope is None:
+        problems.append(_problem(f, "は条・項・号・附則・別表・様式の外にあるため、手作業で改正してください"))
+        s, e = sentence_span(doc.text, f.start, f.end)
+        manual.append(ProvisionChange(f.locator, doc.text[s:e], doc.text[s:e], s,
+                                      (Edit("manual", f.match, MANUAL_TASK[f.decision], f.start, f.end, f.id),)))
+        return
+    s, e = _sentence(doc, scope, f.start, f.end)
+    sentence = doc.text[s:e]
+    hit = first_edit(rules, f.category, f.decision, sentence, f.start - s, f.end - s)
+    if hit is None:
+        problems.append(_problem(f, "を書き換える規則がありません。手作業で改め文を作るか、市の書換え規則（reiki-scan.toml の rewrites）に規則を加えてください"))
+        manual.append(_manual(scope, sentence, s, f, MANUAL_TASK[f.decision]))
+        return
+    rule, (a, b, new) = hit
+    if sentence[a:b] == new:
+        # A rule that gives back the same words drafts nothing: no 「「印」を「印」に改める」, no
+        # form copy equal to its original (a city rule meant to keep the box, or a mistake).
+        problems.append(_problem(f, f"は書換え規則 {rule.id} で改めても同じ文言のままです。規則を直すか、"
+                                    "残すのであれば審査結果を「存続」にしてください"))
+        manual.append(_manual(scope, sentence, s, f, MANUAL_TASK[f.decision]))
+        return
+    edit = _without_kept_object(Edit("replace" if new else "delete", sentence[a:b], new, s + a, s + b, f.id))
+    if is_form(scope):
+        edit = _visible(edit, doc.text)
+        if _ruled_box(f, sentence, edit):
+            edit = replace(edit, op="replace_form")
+    edits = per_scope.setdefault(id(scope), (scope, []))[1]
+    edits.append(edit)
+    proviso = stale_proviso(doc.text, e, scope.end, f.decision, sentence[:a] + new + sentence[b:])
+    if proviso is not None:
+        edits.append(Edit("delete", doc.text[proviso[0]:proviso[1]], "", proviso[0], proviso[1], f.id))
 
 
 # A citation of an article or of the whole act (第3条, 前条, 次条, 同条, 前各条, 前2条, この規則): an

@@ -11,7 +11,8 @@ Sheets:
   filled, else 提案), 所管課, 根拠 (one line: pattern, modality, the rule that fired, the national
   provision; the data of ``reiki-scan explain``).
 - ``グループ``: one row per group of alike clauses — id, 共通の文言, 件数, 区分, 提案, 変更内容,
-  審査結果 (dropdown), 備考. A group decision applies to every member whose own row is blank.
+  審査結果 (dropdown), 備考. A group decision applies to every member whose own row is blank. A
+  group whose members all carry one reviewer decision shows it (and their shared note) here.
 - ``変更点`` (reruns only): what changed since the previous run — 種別 (新規, 削除, 変更, 移動, 再審査),
   id, ファイル, 位置, 旧ファイル, 旧位置, 区分, 押印要求, 決定, 条文, 旧条文, 備考.
 - ``実行情報``: the figures of the run itself (version, units, timings, reuse, diff counts), labelled in Japanese.
@@ -314,7 +315,8 @@ _RUN_SECTIONS = ("tool", "units", "timings_s", "rerun", "diff", "findings")
 def run_figures(summary: Mapping) -> list[tuple[str, object]]:
     """(Japanese label, value) of the figures of the run itself, for the 実行情報 sheet: the tool
     and its version, the units read, the timings, the reuse figures, the counts of the diff and the
-    findings by modality and by where their decision came from. The diff's own lists are on 変更点."""
+    findings by modality and by where their decision came from. The diff's own lists are on 変更点.
+    A yes/no figure is written はい/いいえ."""
     rows: list[tuple[str, object]] = []
 
     def walk(value, key: str) -> None:
@@ -324,6 +326,9 @@ def run_figures(summary: Mapping) -> list[tuple[str, object]]:
             return
         if isinstance(value, (list, tuple)):
             return
+        if isinstance(value, bool):
+            # A reviewer reads Japanese: no Python True/False on the sheet.
+            value = "はい" if value else "いいえ"
         if key in _RUN_LABELS:
             rows.append((_RUN_LABELS[key], value))
             return
@@ -342,6 +347,10 @@ def _run_info_sheet(ws, summary: Mapping) -> None:
     out.append(["項目", "値"], header=True)
     for label, value in run_figures(summary):
         out.append([label, value])
+    # A reviewer's own tracked change in a 見え消し is carried nowhere: the sheet keeps that on record.
+    for e in summary.get("mikeshi_reviewer_edits") or ():
+        out.append([f"見え消しの審査者の変更（起案に引き継がない）：{e['file']}",
+                    f"{e['kind']}「{e['text']}」（{e['author'] or '作成者不明'}）。整理規則案.docx 等を直接直してください"])
     ws.column_dimensions["A"].width = 40
     ws.column_dimensions["B"].width = 16
     ws.freeze_panes = "A2"
@@ -369,6 +378,21 @@ def changes_sheet(ws, diff: Mapping) -> None:
     _print_setup(ws)
     ws.freeze_panes = "B2"
     ws.auto_filter.ref = f"A1:{get_column_letter(len(CHANGE_COLUMNS))}{max(out.row, 2)}"
+
+
+def _group_decision(group, by_id: Mapping[str, Finding]) -> tuple[str | None, str | None]:
+    """(審査結果, 備考) of a グループ row: the reviewer's decision when every member of ``group``
+    carries the same one (decided, not proposed), and its note when they share one too; else
+    blank. A regenerated ledger shows a decided group as decided, as its 一覧 rows show it; read
+    back, the cell matches the members' own rows, so it changes nothing until a reviewer edits it."""
+    members = [by_id[i] for i in group.members if i in by_id]
+    if not members or any(f.decided_by == "proposal" for f in members):
+        return None, None
+    decisions = {f.decision for f in members}
+    notes = {f.note for f in members}
+    if len(decisions) != 1:
+        return None, None
+    return decisions.pop(), (notes.pop() or None) if len(notes) == 1 else None
 
 
 def write_ledger(path: Path, findings: list[Finding], groups: list, summary: dict, *, own: bool = False,
@@ -418,7 +442,9 @@ def write_ledger(path: Path, findings: list[Finding], groups: list, summary: dic
         for n, f in enumerate(ordered, 2)
     ]
     _table_sheet(wb.create_sheet(FINDINGS_SHEET), FINDING_COLUMNS, rows, _col(FINDING_COLUMNS, DECISION_HEADER))
-    grows = [[g.id, g.label, g.size, g.category, g.decision, g.transformation, None, None] for g in groups]
+    by_id = {f.id: f for f in findings}
+    grows = [[g.id, g.label, g.size, g.category, g.decision, g.transformation, *_group_decision(g, by_id)]
+             for g in groups]
     _table_sheet(wb.create_sheet(GROUPS_SHEET), GROUP_COLUMNS, grows, _col(GROUP_COLUMNS, DECISION_HEADER))
     if isinstance(summary.get("diff"), Mapping):
         changes_sheet(wb.create_sheet(CHANGES_SHEET), summary["diff"])

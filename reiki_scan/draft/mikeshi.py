@@ -7,7 +7,10 @@ extracted text, in the template's styles (題名, 見出し, 附則, 条文); un
 in full. Each :class:`~reiki_scan.models.Edit` becomes a deletion (``w:del`` with
 ``w:delText``) of the words that go and an insertion (``w:ins``) of the words that come, the
 words the old and new text share at both ends left as they are; author 「reiki-scan」, dated the
-run. A Word comment on the change gives the finding id, the decision and the reason.
+run. A Word comment on the change gives the finding id, the decision and the reason. A clause left
+to the drafter (a row of 要手作業一覧) has no change but a comment 「要手作業: <reason>」 on its seal
+words, so that a reviewer working only in the 見え消し sees it is pending (a regulation with no change
+drafted gets no 見え消し: it is in 要手作業一覧 only).
 
 Word renumbers ``w:id`` on save, so the finding is carried by bookmarks named after its id:
 ``RS_<id>`` around the whole change, ``RSD_<id>`` around the deleted words, ``RSI_<id>``
@@ -31,7 +34,7 @@ from __future__ import annotations
 import datetime as _dt
 import re
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -52,7 +55,7 @@ from ..textnorm import shared_affixes, xml_safe
 from .blocks import table_cells
 from .changes import CHANGING_DECISIONS, build_amendments
 from .instruments import hand_edited_note
-from .lint import review_amendment
+from .lint import ManualItem, review_amendment
 from .protect import obsolete_note, recorded_hash, retire_draft, save_protected
 from .redline import AUTHOR, Tracked, w3c_date
 
@@ -103,10 +106,12 @@ def _line_styles(doc: Document) -> list[str]:
     return styles
 
 
-def _events(edits: list[Edit]) -> list[tuple[int, str, int]]:
+def _events(edits: list[Edit], notes: Sequence[tuple[int, int, str]] = ()) -> list[tuple[int, str, int]]:
     """(offset, event, edit index), in the order they are written; ``sorted`` is stable and
-    edits are sorted and disjoint, so events at one offset keep their edit's order."""
-    out = []
+    edits are sorted and disjoint, so events at one offset keep their edit's order. ``notes``:
+    (start, end, text) of the comments on words no edit changes (``note_start``/``note_end``,
+    index into ``notes``), opened after and closed before the edits at the same offset."""
+    out = [(start, "note_start", j) for j, (start, _, _) in enumerate(notes)]
     for k, e in enumerate(edits):
         p, s = shared_affixes(e.old, e.new)
         out.append((e.start, "start", k))
@@ -115,6 +120,7 @@ def _events(edits: list[Edit]) -> list[tuple[int, str, int]]:
         if len(e.new) - s > p:
             out.append((e.end - s, "ins", k))
         out.append((e.end, "end", k))
+    out += [(end, "note_end", j) for j, (_, end, _) in enumerate(notes)]
     return sorted(out, key=lambda ev: ev[0])
 
 
@@ -210,6 +216,14 @@ class _TableCells:
                         tc.append(OxmlElement("w:p"))
 
 
+def _comment_end(p, cid: str) -> None:
+    """Close the range of comment ``cid`` in paragraph ``p`` and place its reference mark there."""
+    p.append(OxmlElement("w:commentRangeEnd", attrs={qn("w:id"): cid}))
+    r = OxmlElement("w:r")
+    r.append(OxmlElement("w:commentReference", attrs={qn("w:id"): cid}))
+    p.append(r)
+
+
 def _comment_text(edit: Edit, finding: Finding | None) -> str:
     if finding is None:
         return f"{edit.finding_id}"
@@ -217,12 +231,35 @@ def _comment_text(edit: Edit, finding: Finding | None) -> str:
     return head + ("\n" + finding.reason if finding.reason else "")
 
 
-def build_mikeshi(doc: Document, edits: list[Edit], findings: Mapping[str, Finding], *, stamp: str):
+MANUAL_COMMENT = "要手作業: "
+
+
+def _manual_notes(file: str, manual: tuple[ManualItem, ...], findings: Mapping[str, Finding]) -> list[tuple[int, int, str]]:
+    """(start, end, text) of the comment 「要手作業: <reason>」 on the words of the first finding of
+    each clause of ``file`` left to the drafter (``manual``: the items of 要手作業一覧), sorted: a
+    reviewer working in the 見え消し sees the clause is pending though no change is drafted there."""
+    notes = []
+    for m in manual:
+        words = [findings[i] for i in m.finding_ids if i in findings and findings[i].file == file]
+        if not words:
+            continue
+        f = min(words, key=lambda x: (x.start, x.end))
+        text = f"{MANUAL_COMMENT}{m.reason}（{f.id}）"
+        if m.suggestion:
+            text += f"\n修正案: {m.suggestion}"
+        text += "\nこの条項は見え消し・整理規則案等に含めていません。要手作業一覧.docx を見て手作業で起案してください"
+        notes.append((f.start, f.end, text))
+    return sorted(notes, key=lambda n: (n[0], n[1]))
+
+
+def build_mikeshi(doc: Document, edits: list[Edit], findings: Mapping[str, Finding], *, stamp: str,
+                  notes: list[tuple[int, int, str]] | None = None):
     """The 見え消し of ``doc`` as a python-docx ``Document`` (not saved).
 
     ``edits``: disjoint edits with half-open offsets into ``doc.text``, sorted by offset;
     ``findings``: finding id -> :class:`Finding` for the comments; ``stamp``: the run date
-    (``"20261129"``) dating every change and comment.
+    (``"20261129"``) dating every change and comment; ``notes``: (start, end, text) of comments
+    on words no edit changes, sorted (:func:`_manual_notes`).
     Raises :class:`OutputError` when the template is missing."""
     from .docx_writer import open_template, style_ids
 
@@ -231,10 +268,12 @@ def build_mikeshi(doc: Document, edits: list[Edit], findings: Mapping[str, Findi
     w = _Writer(document, stamp)
     line_styles = _line_styles(doc)
     text = doc.text
-    events = _events(edits)
+    notes = notes or []
+    events = _events(edits, notes)
     ei, line, deleting = 0, 0, False
     buf: list[str] = []
     open_marks: dict[int, dict[str, str]] = defaultdict(dict)
+    open_notes: dict[int, str] = {}
 
     body = document.element.body
     sect_pr = body.find(qn("w:sectPr"))
@@ -276,6 +315,13 @@ def build_mikeshi(doc: Document, edits: list[Edit], findings: Mapping[str, Findi
             _, kind, k = events[ei]
             ei += 1
             flush()
+            if kind == "note_start":
+                open_notes[k] = cid = w.comment(notes[k][2])
+                p.append(OxmlElement("w:commentRangeStart", attrs={qn("w:id"): cid}))
+                continue
+            if kind == "note_end":
+                _comment_end(p, open_notes.pop(k))
+                continue
             e = edits[k]
             if kind == "start":
                 open_marks[k]["cstart"] = cid = w.comment(_comment_text(e, findings.get(e.finding_id)))
@@ -294,11 +340,7 @@ def build_mikeshi(doc: Document, edits: list[Edit], findings: Mapping[str, Findi
                 w.tracked.inserted(p, e.new[pre:len(e.new) - suf])
                 w.bookmark_end(p, bid)
             else:
-                cid = open_marks[k]["cstart"]
-                p.append(OxmlElement("w:commentRangeEnd", attrs={qn("w:id"): cid}))
-                r = OxmlElement("w:r")
-                r.append(OxmlElement("w:commentReference", attrs={qn("w:id"): cid}))
-                p.append(r)
+                _comment_end(p, open_marks[k]["cstart"])
                 w.bookmark_end(p, open_marks.pop(k)["RS_"])
         if pos == len(text):
             break
@@ -332,19 +374,24 @@ class MikeshiResult:
     removed: list[str] = field(default_factory=list)
 
 
-def _edits_by_file(findings: list[Finding], docs: Mapping[str, Document], config: RunConfig) -> dict[str, list[Edit]]:
-    out: dict[str, list[Edit]] = {}
+def _edits_by_file(findings: list[Finding], docs: Mapping[str, Document],
+                   config: RunConfig) -> dict[str, tuple[list[Edit], tuple[ManualItem, ...]]]:
+    """File → (its edits sorted by offset, its clauses left to the drafter) for every regulation
+    with a change drafted."""
+    out: dict[str, tuple[list[Edit], tuple[ManualItem, ...]]] = {}
     by_id = {f.id: f for f in findings}
     for am in build_amendments(findings, docs, config):
         if am.doc_kind in NATIONAL_KINDS or not am.changes or am.file not in docs:
             continue
         # The changes the instruments draft: widened to their grammatical unit, with the citations
         # they shift, and without those that fail the provision linter (draft/lint.py).
-        am = review_amendment(am, docs[am.file], by_id, config).amendment
-        if not am.changes:
+        reviewed = review_amendment(am, docs[am.file], by_id, config)
+        if not reviewed.amendment.changes:
+            # A 見え消し of no change would look like a draft: a regulation whose every clause is left
+            # to the drafter is in 要手作業一覧 only.
             continue
-        edits = sorted((e for c in am.changes for e in c.edits), key=lambda e: (e.start, e.end))
-        out[am.file] = edits
+        edits = sorted((e for c in reviewed.amendment.changes for e in c.edits), key=lambda e: (e.start, e.end))
+        out[am.file] = (edits, reviewed.manual)
     return out
 
 
@@ -389,14 +436,14 @@ def write_mikeshi(out_dir: Path, findings: list[Finding], docs: Mapping[str, Doc
     # The names written this run, ``-2`` … included: none of them is obsolete.
     current: set[str] = set()
     folder = out_dir / MIKESHI_DIR
-    for file, edits in _edits_by_file(findings, docs, config).items():
+    for file, (edits, manual) in _edits_by_file(findings, docs, config).items():
         doc = docs[file]
         name = file_name(doc.title or Path(file).stem)
         used[name] = used.get(name, 0) + 1
         if used[name] > 1:
             name = f"{name[:-5]}-{used[name]}.docx"
         current.add(name)
-        document = build_mikeshi(doc, edits, by_id, stamp=stamp)
+        document = build_mikeshi(doc, edits, by_id, stamp=stamp, notes=_manual_notes(file, manual, by_id))
         if hand_edited and file in hand_edited:
             _flag_hand_edited(document, hand_edited[file], stamp)
         previous = store / MIKESHI_DIR / name if store is not None else None
@@ -655,6 +702,50 @@ def read_folder(out: Path) -> tuple[dict[str, ChangeState], list[str]]:
                 st = other
             decisive[fid] = st
     return decisive, notes
+
+
+@dataclass(frozen=True)
+class ReviewerEdit:
+    """A tracked change a reviewer made in a 見え消し of ``OUT/見え消し`` (not one of the tool's, whose
+    author is 「reiki-scan」): ``file`` (relative to OUT), ``kind`` 「挿入」 or 「削除」, its ``text``
+    and ``author``. Only accepting or rejecting the tool's changes is read back: such an edit
+    reaches no draft, and the run says so (:meth:`note`)."""
+
+    file: str
+    kind: str
+    text: str
+    author: str
+
+    def note(self) -> str:
+        return (f"{self.file}: 審査者の変更履歴（{self.kind}「{self.text}」、{self.author or '作成者不明'}）は"
+                "整理規則案等に引き継がれません（見え消しから読むのは reiki-scan の変更の採用・却下だけです）。"
+                "この修正を起案に入れるには整理規則案.docx 等を直接直すか、台帳の備考に書いて法規担当に伝えてください")
+
+    def to_json(self) -> dict:
+        return {"file": self.file, "kind": self.kind, "text": self.text, "author": self.author}
+
+
+def reviewer_edits(out: Path) -> list[ReviewerEdit]:
+    """The tracked insertions and deletions of text a reviewer made in the 見え消し of
+    ``OUT/見え消し`` (those moved to 履歴 were reported when they were current), in file and
+    document order. A file that cannot be read is skipped here (:func:`read_changes` reports it)."""
+    import docx
+    from docx.opc.exceptions import PackageNotFoundError
+
+    found = []
+    for name, path in mikeshi_files(out):
+        if name.startswith(f"{HISTORY_DIR}/"):
+            continue
+        try:
+            body = docx.Document(str(path)).element.body
+        except (OSError, KeyError, ValueError, PackageNotFoundError):
+            continue
+        for el in body.iter(qn("w:ins"), qn("w:del")):
+            author = el.get(qn("w:author"), "")
+            text = "".join(t.text or "" for t in el.iter(qn("w:t"), qn("w:delText")))
+            if author != AUTHOR and text:
+                found.append(ReviewerEdit(_label(name), "挿入" if el.tag == qn("w:ins") else "削除", text, author))
+    return found
 
 
 def apply_decisions(out: Path, findings: list[Finding], ledger_times: Mapping[str, float] | None = None,

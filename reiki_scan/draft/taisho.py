@@ -111,8 +111,30 @@ def _changed_lines(text: str, spans: list[tuple[int, int]]) -> set[int]:
     return lines
 
 
-def change_cells(change: ProvisionChange) -> tuple[tuple[Para, ...], tuple[Para, ...]]:
-    """``(new_side, old_side)`` paragraphs of one changed provision."""
+# A cell of a Word table (``table1/r2/c4``): its table and row, and its column.
+_CELL = re.compile(r"^(?P<row>table[0-9]+/r[0-9]+)/c(?P<col>[0-9]+)$")
+
+
+def _row_labels(doc: Document, change: ProvisionChange, lines: set[int]) -> set[int]:
+    """The lines of ``change.old_text`` that are the cells left of a changed cell in its Word table
+    row (「氏名」 beside the seal box 「印」): without them a form's row reads 「(略) / ␣ / (略)」."""
+    starts = [0]
+    for i, ch in enumerate(change.old_text):
+        if ch == "\n":
+            starts.append(i + 1)
+    cells: dict[int, tuple[str, int]] = {}
+    for n, start in enumerate(starts):
+        block = doc.source.block_at(change.start + start)
+        m = _CELL.match(block.source_ref) if block is not None else None
+        if m is not None and change.old_text[start:].split("\n", 1)[0].strip():
+            cells[n] = (m["row"], int(m["col"]))
+    changed_rows = {cells[n] for n in lines if n in cells}
+    return {n for n, (row, col) in cells.items() if any(row == r and col < c for r, c in changed_rows)}
+
+
+def change_cells(change: ProvisionChange, doc: Document | None = None) -> tuple[tuple[Para, ...], tuple[Para, ...]]:
+    """``(new_side, old_side)`` paragraphs of one changed provision; ``doc``, the regulation the
+    change is of, gives a form's changed table cells the labels left of them in their row."""
     old_spans, new_spans = underline_spans(change)
     if any(e.op == "delete_provision" for e in change.edits):
         return (Para.of(STYLE, DELETED),), _paras(change.old_text, [(0, len(change.old_text))])
@@ -121,6 +143,8 @@ def change_cells(change: ProvisionChange) -> tuple[tuple[Para, ...], tuple[Para,
         new_lines = _changed_lines(change.new_text, new_spans)
         # A deletion leaves no new span: show the new line where the old one changed.
         shown = old_lines | new_lines
+        if doc is not None:
+            shown |= _row_labels(doc, change, old_lines)
         return _paras(change.new_text, new_spans, shown), _paras(change.old_text, old_spans, shown)
     return _paras(change.new_text, new_spans), _paras(change.old_text, old_spans)
 
@@ -225,7 +249,7 @@ def comparison(amendment: Amendment, doc: Document, heading: str, config: RunCon
         context = tuple(lines)
         if gap or context:
             row(gap + context, gap + context)
-        row(*change_cells(c))
+        row(*change_cells(c, doc))
         pos = c.start + len(c.old_text)
     if doc_text[pos:].strip():
         row((Para.of(STYLE, OMITTED),), (Para.of(STYLE, OMITTED),))

@@ -331,9 +331,9 @@ _NUL_RUN = b"\0" * 8
 
 def _sniff(head: bytes, suffix: str, display: str) -> None:
     """Refuse from the first bytes ``head`` a file whose content cannot be what ``suffix``
-    says (an Office file that is no zip or OLE2 container, a PDF without ``%PDF``, a text
-    holding runs of NUL bytes: a disk image, a sparse or zero-filled file), before the whole
-    file is read."""
+    says (an Office file that is no zip or OLE2 container, a PDF without ``%PDF``, a text that
+    is a Word, Excel or PDF file renamed or holds runs of NUL bytes: :func:`_binary_kind`),
+    before the whole file is read."""
     if suffix in _WORD or suffix in _EXCEL:
         if not head.startswith(_ZIP_MAGIC + (_OLE_MAGIC,)):
             raise errors.FormatMismatchError(
@@ -346,13 +346,40 @@ def _sniff(head: bytes, suffix: str, display: str) -> None:
                 "拡張子は .pdf ですが PDF ではありません（%PDF で始まらない）。元のファイルを確認してください",
                 path=display,
             )
-    elif _NUL_RUN in head:
-        what = "NUL バイトだけでできています" if not head.strip(b"\0") else "NUL バイトが続く部分があります"
+    elif (kind := _binary_kind(head)) is not None:
+        looks, remedy = kind
         raise errors.FormatMismatchError(
-            f"拡張子は {suffix} ですが中身はテキストではありません（先頭 {len(head):,} バイトが{what}）。"
-            "壊れたファイルか別の種類のファイルです。元のファイルを確認してください",
+            f"拡張子は {suffix} ですが中身はテキストではなく、{looks}。{remedy}",
             path=display,
         )
+
+
+# A text file whose bytes open like another kind of file: what it looks like and what to do, in
+# the order tried (a Word or Excel file renamed .txt is the common case).
+_BINARY_KINDS: tuple[tuple[tuple[bytes, ...], str, str], ...] = (
+    (_ZIP_MAGIC, "Word・Excel（.docx/.xlsx）など zip 形式のファイルのようです",
+     "元の拡張子（.docx/.xlsx）に戻すか、Word・Excel で開いてテキストとして保存し直してください"),
+    ((_OLE_MAGIC,), "古い Word・Excel（.doc/.xls）のファイルのようです",
+     "Word・Excel で開いて .docx/.xlsx かテキストとして保存し直してください"),
+    ((b"%PDF",), "PDF のようです", "拡張子を .pdf に戻してください"),
+)
+
+
+def _binary_kind(head: bytes) -> tuple[str, str] | None:
+    """What the first bytes ``head`` of a file named as text look like when they are no text:
+    ``(looks, remedy)`` as Japanese phrases, or ``None`` for a text. A known container is named
+    by its magic number; otherwise runs of NUL bytes mean a binary file (a disk image, a sparse
+    or zero-filled file)."""
+    for magics, looks, remedy in _BINARY_KINDS:
+        if head.startswith(magics):
+            return looks, remedy
+    if _NUL_RUN not in head:
+        return None
+    if not head.strip(b"\0"):
+        return (f"先頭 {len(head):,} バイトがすべて NUL バイトです（ゼロで埋まったファイル）",
+                "壊れたファイルです。元のファイルを確認してください")
+    return ("NUL バイトを含むバイナリのファイルです",
+            "別の種類のファイルか壊れたファイルです。元のファイルを確認し、テキストとして保存し直してください")
 
 
 def _read(path: Path, display: str, max_bytes: int, suffix: str) -> bytes:
@@ -433,11 +460,6 @@ def _parse(data: bytes, suffix: str, display: str, rel: str, max_unzipped: int, 
         from .lawxml import load_law_xml
 
         return load_law_xml(data, display, rel)
-    if data.startswith(_ZIP_MAGIC) or data.startswith(_OLE_MAGIC) or data.startswith(b"%PDF"):
-        raise errors.FormatMismatchError(
-            f"拡張子は {suffix} ですが中身はテキストではありません。正しい拡張子で置いてください",
-            path=display,
-        )
     text, encoding = decode_bytes(data, display)
     if suffix == ".md":
         return lines_source(rel, "md", encoding, data, text)

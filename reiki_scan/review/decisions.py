@@ -26,7 +26,8 @@ from ..models import Finding
 from ..outfiles import HISTORY_DIR, History
 from ..store.workspace import NOTE_ONLY_PLACE, StoredDecision, Workspace, effective
 from . import ledger
-from .ledger import MIKESHI_PLACES, REREVIEW_NOTE, StrayValue, as_proposed, from_mikeshi, proposal_reason, reviewed
+from .ledger import (DISAGREEMENT_MARK, MIKESHI_PLACES, REREVIEW_NOTE, StrayValue, as_proposed, from_mikeshi,
+                     proposal_reason, reviewed)
 
 LEDGER_GLOB = "ledger*.xlsx"
 REREVIEW_MARK = f"【{REREVIEW_NOTE}】"
@@ -260,3 +261,59 @@ def apply_decisions(findings: list[Finding], stored: dict[str, StoredDecision]) 
             out.append(replace(as_proposed(f).with_(reason=REREVIEW_MARK + reason), note=earlier))
             rereview.append(f.id)
     return out, rereview
+
+
+def department_ledger(source: str) -> bool:
+    """Whether the stored decisions' ``source`` is a copy of the ledger kept beside it in OUT under
+    another name (``ledger-福祉課.xlsx``): not ``ledger.xlsx``, not in 履歴, not a dated ledger an
+    earlier version wrote."""
+    return ("/" not in source and source != "ledger.xlsx" and Path(source).match(LEDGER_GLOB)
+            and not _DATED_LEDGER.fullmatch(source))
+
+
+@dataclass(frozen=True)
+class Disagreements:
+    """What :func:`mark_disagreements` found: the ``findings`` with the disagreement said in their
+    備考 (``note``), ``notes`` for the run's messages (Japanese, one per finding) and ``summary``
+    (summary.json key ``ledger_disagreements``, empty when none)."""
+
+    findings: list[Finding]
+    notes: list[str]
+    summary: dict
+
+
+def mark_disagreements(findings: list[Finding], stored: list[StoredDecision]) -> Disagreements:
+    """Say where a department's copy of the ledger and the other ledgers (``stored``: every stored
+    decision, :meth:`Workspace.all_decisions`) decided a finding differently, its group's decision
+    included. The newest saved ledger still wins (:func:`effective`, the README's rule), but the
+    run names the finding, each ledger and its decision, and the one adopted, and the row's 備考
+    ends with :data:`DISAGREEMENT_MARK` and the same. A change of mind in one ledger line (a
+    reviewer's ledger.xlsx, then its successor) is no disagreement; a finding whose clause changed
+    since (sent to re-review) is not reported."""
+    decided = [d for d in stored if d.decision and d.place not in MIKESHI_PLACES]
+    applied = effective(stored)
+    sides: dict[str, dict[str, StoredDecision]] = {}
+    for source in sorted({d.source for d in decided if department_ledger(d.source)}):
+        mine = effective(d for d in decided if d.source == source)
+        rest = effective(d for d in decided if d.source != source)
+        for ident, d in mine.items():
+            other = rest.get(ident)
+            if other is not None and other.decision != d.decision:
+                sides.setdefault(ident, {}).update({d.source: d, other.source: other})
+    out, notes, rows = [], [], []
+    for f in findings:
+        won = applied.get(f.id)
+        if f.id not in sides or won is None or not won.decision or won.clause != clause_key(f.text):
+            out.append(f)
+            continue
+        each = sorted(sides[f.id].values(), key=lambda d: (d.source_mtime_ns, d.source))  # oldest first
+        said = "、".join(f"{d.source}（{d.place}）は「{d.decision}」" for d in each)
+        notes.append(f"台帳の不一致: {f.title} {f.locator}（{f.id}）について {said} です。最も新しく保存された "
+                     f"{won.source} の「{won.decision}」を採用しました。別の決定にする場合は、採用したい審査結果を"
+                     "ledger.xlsx に入力して保存してください")
+        remark = (DISAGREEMENT_MARK + "／".join(f"{d.source}:「{d.decision}」" for d in each)
+                  + f" → 新しい {won.source} を採用")
+        out.append(f.with_(note="　".join(x for x in (f.note, remark) if x)))
+        rows.append({"id": f.id, "adopted": {"file": won.source, "decision": won.decision},
+                     "ledgers": [{"file": d.source, "place": d.place, "decision": d.decision} for d in each]})
+    return Disagreements(out, notes, {"ledger_disagreements": rows} if rows else {})

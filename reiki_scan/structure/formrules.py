@@ -32,9 +32,11 @@ class FormRule:
 class FormRules:
     """All of ``forms.yaml``: ``name_field`` (the label a seal box belongs to), ``notes``
     (first match wins), ``obligations``, ``box_midline``, ``title`` (a form's own title
-    line, looked for in the first ``title_lines`` non-blank lines) and ``prose`` (a sentence of
+    line, looked for in the first ``title_lines`` non-blank lines), ``prose`` (a sentence of
     running text: a Word or PDF file without a form's signs whose lines are at least
-    ``prose_share`` (0-1) such sentences is a guidance page, not a form)."""
+    ``prose_share`` (0-1) such sentences is a guidance page, not a form) and ``seal_guidance`` (a
+    note line telling the applicant how to seal, dropped from a form redrawn without its seal
+    box; ``None`` when a city's own forms.yaml has no such section)."""
 
     name_field: FormRule
     notes: tuple[FormRule, ...]
@@ -44,9 +46,11 @@ class FormRules:
     title_lines: int
     prose: FormRule
     prose_share: float
+    seal_guidance: FormRule | None = None
 
     def all(self) -> tuple[FormRule, ...]:
-        return (self.name_field, *self.notes, *self.obligations, self.box_midline, self.title, self.prose)
+        guidance = () if self.seal_guidance is None else (self.seal_guidance,)
+        return (self.name_field, *self.notes, *self.obligations, self.box_midline, self.title, self.prose, *guidance)
 
 
 def _rule(entry: object, path: Path, where: str, *, note: bool = False) -> FormRule:
@@ -112,6 +116,7 @@ def _load(path: Path) -> FormRules:
         title_lines=_title_lines(data["title"], path),
         prose=_rule(data["prose"], path, "prose"),
         prose_share=_prose_share(data["prose"], path),
+        seal_guidance=_rule(data["seal_guidance"], path, "seal_guidance") if "seal_guidance" in data else None,
     )
     ids = [r.id for r in rules.all()]
     if len(set(ids)) != len(ids):
