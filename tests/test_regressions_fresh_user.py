@@ -329,3 +329,22 @@ def test_regression_a_seal_before_an_attachment_is_deleted_not_left_to_the_draft
     assert result.exit_code == 0, result.output
     lines = [q.text for q in docx.Document(str(out / "整理規則案.docx")).paragraphs]
     assert "第3条中「押印し、」を削る。" in lines
+
+
+@pytest.mark.nlp
+def test_regression_clearing_a_member_of_a_group_shown_decided_withdraws_it(tmp_path):
+    # A regenerated ledger now shows a decided group's 審査結果 on グループ (a fresh user thought the
+    # group undecided when it was blank); that copy must not re-apply to a member whose row the
+    # reviewer cleared to withdraw its decision.
+    corpus, out = _three_alike(tmp_path)
+    assert _run("run", corpus, "--out", out).exit_code == 0
+    [group] = {f["group"] for f in _findings(out)}
+    ids = [f["id"] for f in _findings(out)]
+    _set(out / "ledger.xlsx", "グループ", {group: "存続"})
+    assert _run("run", corpus, "--out", out).exit_code == 0
+    wb = load_workbook(out / "ledger.xlsx")
+    header = [c.value for c in wb["グループ"][1]]
+    assert [r[header.index("審査結果")] for r in wb["グループ"].iter_rows(min_row=2, values_only=True)] == ["存続"]
+    _set(out / "ledger.xlsx", "一覧", {ids[0]: None})
+    assert _run("run", corpus, "--out", out).exit_code == 0
+    assert _decisions(out) == [("r1.txt", "廃止", "proposal"), ("r2.txt", "存続", "ledger"), ("r3.txt", "存続", "ledger")]

@@ -59,13 +59,22 @@ def _entries(path: Path, decided: ledger.LedgerDecisions,
     (:func:`ledger.decision_place`). ``prefilled``: finding id → the 審査結果 the tool wrote in the
     row when it wrote this ledger (empty when it did not). A row that still holds that value is a
     copy (``copied``), not the reviewer's input in this ledger: a group decision entered here wins
-    over it, and a pre-filled row the reviewer cleared withdraws the decision (decision ``""``)."""
+    over it, and a pre-filled row the reviewer cleared withdraws the decision (decision ``""``). A
+    group cell holding the decision the tool filled in for all its members is a copy too."""
     entries = []
     if decided.rows or decided.groups or decided.row_notes or prefilled:
-        for ident, (text, group) in ledger.read_rows(path).items():
+        rows = ledger.read_rows(path)
+        # The tool fills a group's cell when every member carries one decision: still holding that
+        # value, the cell is a copy, as a pre-filled row is, and clearing a member's row withdraws it.
+        filled: dict[str, set[str]] = {}
+        for ident, (_, group) in rows.items():
+            if group:
+                filled.setdefault(group, set()).add(prefilled.get(ident, ""))
+        copied_groups = {g for g, values in filled.items() if values == {decided.groups.get(g)}}
+        for ident, (text, group) in rows.items():
             row = decided.rows.get(ident)
             copied = row is not None and prefilled.get(ident) == row
-            by_group = decided.groups.get(group, "") if group else ""
+            by_group = decided.groups.get(group, "") if group and group not in copied_groups else ""
             note = decided.row_notes.get(ident) or (decided.group_notes.get(group, "") if group else "")
             if by_group and (row is None or (copied and by_group != row)):
                 place = f"{ledger.GROUPS_SHEET} 第{decided.group_lines.get(group, 0)}行"
