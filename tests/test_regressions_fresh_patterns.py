@@ -46,3 +46,17 @@ def test_regression_official_seal_name_of_deputy_missed(tmp_path, ginza):
 """)
     assert [(f.match, f.category, f.requires_seal) for f in found if f.locator == "別表"] == [
         ("市印", "公印", False), ("市長職務代理者印", "公印", False), ("会計管理者印", "公印", False)]
+
+
+@pytest.mark.nlp
+def test_regression_person_seal_match_swallows_paragraph_number(tmp_path, ginza):
+    # 〈人〉印 starts at the person's word: not at the paragraph number or article number the
+    # normalized unit runs into (「2　受任者印」 was matched as 「2受任者印」), nor at a modifier
+    # joined by の (「法人の代表者印」 names 代表者印).
+    found = scan(tmp_path, """○さくら台市委任手続要綱
+第2条　委任状には、委任者の印を押すものとする。
+2　受任者印を押さなければならない。
+第3条　組合の代理人の印を押すこと。
+""")
+    assert [f.match for f in found if f.locator == "第2条第2項"] == ["受任者印"]
+    assert [f.match for f in found if f.locator == "第3条"] == ["代理人の印"]
