@@ -86,3 +86,17 @@ def test_regression_quoted_mark_in_exempting_provision_read_as_box(tmp_path, gin
     assert [(f.match, f.modality) for f in found if f.locator == "第5条"] == [("「㊞」", "免除")]
     assert any(f.requires_seal for f in found if f.locator == "第4条")
 
+
+
+@pytest.mark.nlp
+def test_regression_exempted_seal_reported_twice(tmp_path, ginza):
+    # The seal the exempted act names (代表者印を押印できない場合は、…代える) is that act's seal:
+    # one finding, the exemption, not a mention (対象外) beside it (対応済); a seal of another
+    # category in the sentence (認印) stays a finding of its own.
+    found = scan(tmp_path, """○さくら台市広場使用要綱
+第2条　法人の代表者印を押印できない場合は、代表者の署名をもって代えることができる。
+第3条　団体にあっては、届出印を押印することを要しない。
+第4条　申請書への押印を省略するときは、認印の持参を要しない。
+""")
+    assert [(f.match, f.modality) for f in found if f.locator == "第2条"] == [("代表者印を押印", "免除")]
+    assert [f.modality for f in found if f.locator == "第4条"] == ["免除", "免除"]
