@@ -136,8 +136,9 @@ def test_regression_seal_or_signature(tmp_path, ginza):
 @pytest.mark.nlp
 def test_regression_listed_persons_seal_is_a_seal_to_press(tmp_path, ginza):
     # Kind: category. 「受取人の印」 ending an entry of what a document carries is the person's seal to
-    # press (押印), not a form's 「印」 box; a seal's name alone (「町長職務代理者印」) stays a box word.
+    # press (押印), not a form's 「印」 box; a seal's name alone (「町長職務代理者印」) is no seal to press:
+    # the name of an official seal (公印, as 「町長印」 is; fresh user item 11), not a requirement.
     _, found = scan(tmp_path, "○さくら台市請求書の書き方\n請求書には、次の事項を記載してください。\n1　請求金額\n"
                            "2　受取人の印\n3　代理人の印(認印可)\n4　町長職務代理者印\n", name="annai.txt")
     assert [(f.locator, f.category, f.requires_seal) for f in found] == [
-        ("第2項", "押印", True), ("第3項", "押印", True), ("第4項", "様式印欄", False)]
+        ("第2項", "押印", True), ("第3項", "押印", True), ("第4項", "公印", False)]

@@ -257,11 +257,22 @@ class Detector:
             components.setdefault(root(k), []).append(j)
         for members in components.values():
             asking = [j for j in members if REQUIRES[j[2].modality]]
-            if len(members) < 2 or not asking:
+            if len(members) < 2:
                 continue
-            lead = next((j for j in asking if j[0].pattern.role == "act" and parse.has_act((j[3], j[4]))), asking[0])
+            if asking:
+                lead = next((j for j in asking if j[0].pattern.role == "act" and parse.has_act((j[3], j[4]))), asking[0])
+                one = [j for j in members if j[2].modality in (lead[2].modality, "言及")]
+            else:
+                # 「代表者印を押印できない場合は、…署名をもって代えることができる」: the seal named
+                # by the exempted act is that act's seal (one finding, the exemption), not a
+                # mention of its own beside it; only words of the act's category join it.
+                exempted = next((j for j in members if j[2].modality == "免除" and j[0].pattern.role == "act"
+                                 and parse.has_act((j[3], j[4]))), None)
+                if exempted is None:
+                    continue
+                lead = exempted
+                one = [j for j in members if j is lead or j[2].modality == "言及" and j[1] == lead[1]]
             result = lead[2]
-            one = [j for j in members if j[2].modality in (result.modality, "言及")]
             if len(one) < 2:
                 continue
             naming = [j for j in one if j[0].pattern.role != "object"] or one

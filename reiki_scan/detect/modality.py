@@ -12,6 +12,10 @@ hand) and on the cue words of ``patterns/modality.yaml``. The decision, in order
    unless a seal is the means of the substitution (a ``means`` cue such as をもって marks the
    hit's argument, or marks another argument holding a seal: 「拇印をもって署名に代える」,
    「記名押印をもって署名押印に代える」): a seal remains as an alternative, not an exemption;
+   unless the exempting predicate, which the seal's clause joins as a coordinate clause, has an
+   object of its own (「市長の印を押印し、収入印紙をちょう付しない」: the negation is that
+   object's). Before it: a registration abolished (登録印鑑を廃止しようとする者, 印鑑登録廃止
+   申請書: ``register_abolish``) -> 言及, the register's subject matter, not an exemption;
 3. the office's seal on what it hands back or issues (…記名押印し、これを申請者に交付する by
    an office; 還付; 委員会の行う検印を受け) -> 言及; the office's handling of a register (its
    subject an office, or no subject and the act examines: …印影と照合するほか、…審査し) -> 言及;
@@ -196,6 +200,12 @@ class ModalityJudge:
             # 「スタンプを押印」「印刷、押印その他…の方法」: a mark printed or stamped, no seal.
             return ModalityResult("言及", actor, target,
                                   f"dep: {tree.describe(path, min(1, len(path) - 1))} => 言及 (印章でない表示の押印; {mark.id})")
+        abolished = self._registration_abolished(tree, path)
+        if abolished is not None:
+            # 「登録印鑑を廃止しようとする者は」: the registration is what is abolished; the seal
+            # is the register's subject matter, neither dispensed with nor a second requirement.
+            return ModalityResult("言及", actor, target,
+                                  f"dep: {tree.describe(path, abolished[0])} => 言及 (登録の廃止; {abolished[1].id})")
         cue = self._exempt(tree, path, seals)
         if cue is not None:
             # 押印しない, 押印を省略する, 押印不要, 押印は不要: the seal itself is dispensed with.
@@ -661,6 +671,15 @@ class ModalityJudge:
         if len(path) < 3 or not any(tree.tokens[i]["dep"] == "acl" for i in path[:-1]):
             return None
         c = self._cue("operative_exempt", tree.phrase(root))
+        if c is None:
+            # 「様式中「印」の表示がある場合は、これを削って使用することができる」: the main
+            # clause removes what the case clause names, through a pronoun (これ) object of a
+            # clause joined to the root.
+            c = next((self._cue("operative_exempt", tree.phrase(k)) for k in tree.children(root)
+                      if tree.tokens[k]["dep"] == "advcl"
+                      and any(tree.tokens[j]["dep"] == "obj" and tree.tokens[j]["pos"] == "PRON"
+                              for j in tree.children(k))
+                      and self._cue("operative_exempt", tree.phrase(k))), None)
         if c is None or self._seal_is_means(tree, path[:-1], seals):
             return None
         return c
@@ -871,11 +890,50 @@ class ModalityJudge:
                 if c is not None:
                     if n > 0 and j == i and self._seal_is_means(tree, path[:n], seals):
                         return None
+                    if n > 0 and j == i and self._own_object(tree, i, path[n - 1], seals):
+                        # 「市長の印を押印し、収入印紙をちょう付しない」: the negation (or
+                        # exemption) belongs to the predicate's own object, not to the seal.
+                        continue
                     return n, c
             if n > 0 and tree.is_predicate(i):
                 predicates += 1
                 if predicates >= 2:
                     break
+        return None
+
+    @staticmethod
+    def _own_object(tree: _Tree, predicate: int, below: int, seals: Sequence[tuple[int, int]]) -> bool:
+        """Whether the hit's clause (``below``, the hit's side of the path) joins ``predicate``
+        (an exempting word above the hit: ちょう付しない, 省略する) as a clause (advcl), not as
+        its argument, and ``predicate`` takes an object of its own that holds no seal hit
+        (``seals``: spans of the unit's other seal hits): what it denies or dispenses with is
+        that object (収入印紙を), so the seal of the coordinated clause stays. A seal that is
+        itself an argument (「様式書類を改めて「印」を削除」) is dispensed with."""
+        if tree.tokens[below]["dep"] != "advcl":
+            return False
+        return any(tree.tokens[k]["dep"] == "obj" and k != below
+                   and not any(tree.overlaps(t, s) for t in tree.subtree(k) for s in seals)
+                   for k in tree.children(predicate))
+
+    def _registration_abolished(self, tree: _Tree, path: list[int]) -> tuple[int, Cue] | None:
+        """The hit names a registered seal or its registration that is abolished (登録印鑑を廃止
+        しようとする者, 印鑑登録廃止申請書): the register's own procedure (``register_abolish``
+        cues, read on the hit's noun with its compounds and particle, then the first word above
+        it), not a seal dispensed with. ``(n, cue)``: ``n`` the step of the path read."""
+        for n in (1, 2):
+            if n >= len(path):
+                break
+            below, above = path[n - 1], path[n]
+            dep = tree.tokens[below]["dep"]
+            if dep not in ("obj", "compound"):
+                continue
+            start = tree.tokens[below]["end"] - len(tree.words(below))
+            words = norm(tree.text[start:tree.tokens[above]["end"]])
+            c = self._cue("register_abolish", words)
+            if c is not None:
+                return n, c
+            if dep == "obj":
+                break
         return None
 
     def _seal_is_means(self, tree: _Tree, below: list[int],
