@@ -204,6 +204,12 @@ class ModalityJudge:
         if issued is not None:
             return ModalityResult("言及", actor, target,
                                   f"dep: {tree.describe(path, len(path) - 1)} => 言及 (発行者が交付物に押す印; {issued.id})")
+        # 「受付印のあるものをお持ちください」: the document bears an office's stamp already; no one
+        # is asked to seal.
+        borne = self._borne(tree, path)
+        if borne is not None and self._cue("office_mark", text[span[0]:span[1]]) is not None:
+            return ModalityResult("言及", actor, target,
+                                  f"dep: {tree.describe(path, 2)} => 言及 (官署の印のある書類; {borne.id})")
         # The seal whose registration is applied for (登録を受けようとする印鑑を持参し…申請する):
         # the register's object, not a seal to affix.
         applied = self._registration_applied(tree, path, text[span[0]:span[1]], tree.covering(span))
@@ -274,7 +280,9 @@ class ModalityJudge:
         # of a person the case names (印鑑を提出する者が…であるとき) is not the case itself.
         # A seal act joined to the next clause (「毎葉に契印し、且つ、…記入したときは」, parsed
         # advcl) is a step of its own, whatever the parse hangs it under.
-        for k in range(2, len(path) - 1 if tokens[path[0]]["dep"] != "advcl" else 0):
+        # 「公印を押印しようとするときは」: 押印しよう + とする is one predicate whatever the arc.
+        stepped = tokens[path[0]]["dep"] == "advcl" and self._cue("attempt", tree.phrase(path[0])) is None
+        for k in range(2, len(path) - 1 if not stepped else 0):
             if not tree.is_predicate(path[k - 1]):
                 break
             if tokens[path[k - 1]]["dep"] == "acl" and not tree.existence(path[k]):
@@ -381,7 +389,7 @@ class ModalityJudge:
                 return ModalityResult("義務", actor, target,
                                       f"dep: {tree.describe(path, n)} => 義務 (押印語の述語が義務; {c.id})")
         # A necessity the seal is the subject or object of (押印が必要となります, 印鑑が必要です).
-        need = None if register else self._need(tree, path)
+        need = None if register else self._need(tree, path) or self._borne_need(tree, path)
         if need is not None:
             return ModalityResult("義務", actor, target,
                                   f"dep: {tree.describe(path, need[0])} => 義務 (必要; {need[1].id})")
@@ -507,6 +515,18 @@ class ModalityJudge:
                        and (c := self._cue("lacking", tree.tokens[j]["lemma"])) is not None), None)
         if prefix is not None:
             return None if refused else (0, prefix)
+        # 「押印されているもの以外は、委任状が必要」「代表者印が押印されているもの以外は」: the seal's
+        # own predicate (the hit, or the act it is the subject or object of) marks what the
+        # sentence leaves out.
+        for n in (0, 1):
+            if n + 1 < len(path) and tree.tokens[path[n]]["dep"] == "acl" and (n == 0 or tree.is_predicate(path[n])):
+                # 「…押印したもの以外は」, or the thing it describes left out (「…押印したものを除き」).
+                excepted = self._cue("excepted", tree.tokens[path[n + 1]]["lemma"]) or (
+                    self._cue("excepted", tree.tokens[path[n + 2]]["lemma"])
+                    if n + 2 < len(path) and tree.tokens[path[n + 1]]["dep"] == "obj" else None)
+                if excepted is not None:
+                    return None if refused else (n + 1, excepted)
+                break
         for n, i in enumerate(path[:3]):
             absence = tree.tokens[i]["pos"] in ("NOUN", "ADJ") and tree.tokens[i]["lemma"] in _ABSENCE
             if not (tree.is_predicate(i) or absence):
@@ -520,6 +540,9 @@ class ModalityJudge:
             else:
                 # Whole, for the idioms (この限りでない); and its auxiliaries alone (されていない).
                 c = self._cue("denied", phrase) and self._cue("denied", phrase[len(tree.tokens[i]["text"]):])
+            if c is not None and not absence and self._cue("exempt", tree.tokens[i]["lemma"]) is not None:
+                # 「押印を省略しない」: the negation of an exemption keeps the seal.
+                return None
             c = c or (
                 self._cue("lacking", tree.tokens[i]["lemma"]) if n > 0 else None)
             if c is None or refused:
@@ -842,12 +865,39 @@ class ModalityJudge:
                 break
         return None
 
+    def _borne(self, tree: _Tree, path: list[int]) -> Cue | None:
+        """The seal's own predicate says a document bears it (``borne``: 押印のある委任状,
+        受付印が押された写し): the predicate is a relative clause of the document noun."""
+        if len(path) < 3 or tree.tokens[path[1]]["dep"] != "acl" or not tree.is_predicate(path[1]) \
+                or tree.tokens[path[2]]["pos"] not in ("NOUN", "PROPN"):
+            return None
+        return self._cue("borne", tree.phrase(path[1]))
+
+    def _borne_need(self, tree: _Tree, path: list[int]) -> tuple[int, Cue] | None:
+        """A necessity (必要) of the document that bears the seal (「自署・押印のある委任状の提出と
+        …の提示が必要となります」): from the document up through the nouns of its list to the
+        first predicate, a ``need`` cue that is not denied."""
+        if self._borne(tree, path) is None:
+            return None
+        for n, i in enumerate(path[3:], 3):
+            if tree.tokens[i]["lemma"] == "必要" and _NEGATED.match(tree.text, tree.tokens[i]["end"]):
+                return None
+            c = self._cue("need", tree.phrase(i))
+            if c is not None:
+                return n, c
+            if tree.is_predicate(i):
+                return None
+        return None
+
     def _exempt(self, tree: _Tree, path: list[int],
                 seals: Sequence[tuple[int, int]] = ()) -> tuple[int, Cue] | None:
         predicates = 0
         for n, i in enumerate(path):
-            for j in [i] + tree.adjective_children(i):
-                c = self._cue("exempt", tree.phrase(j))
+            # 「（押印省略の場合）」: GiNZA may flatten a parenthesis into compounds of one head; the
+            # word that follows the seal there is its own predicate.
+            flat = [k] if n == 0 and (k := tree.flat_next(i)) is not None else []
+            for j in [i] + tree.adjective_children(i) + flat:
+                c = self._cue("exempt", tree.flat_phrase(j) if j in flat else tree.phrase(j))
                 if c is not None:
                     if n > 0 and j == i and self._seal_is_means(tree, path[:n], seals):
                         return None
@@ -927,6 +977,27 @@ class _Tree:
     def is_predicate(self, i: int) -> bool:
         t = self.tokens[i]
         return t["pos"] in _PREDICATE_POS or any(self.tokens[j]["dep"] in ("aux", "cop") for j in self.children(i))
+
+    def flat_next(self, i: int) -> int | None:
+        """The word after compound ``i`` (case particles skipped) that is another ``compound`` of
+        the same head (押印 + 省略 of 「連絡先（押印省略の場合）」 parsed flat), else ``None``."""
+        t = self.tokens[i]
+        if t["dep"] != "compound":
+            return None
+        k = i + 1
+        while k < len(self.tokens) and self.tokens[k]["dep"] == "case" and self.tokens[k]["head"] == t["head"]:
+            k += 1
+        if k < len(self.tokens) and self.tokens[k]["dep"] == "compound" and self.tokens[k]["head"] == t["head"]:
+            return k
+        return None
+
+    def flat_phrase(self, i: int) -> str:
+        """Word ``i`` of a flattened parse with the auxiliaries right after it, whatever their head
+        (省略 + し + ない), normalized."""
+        end = i
+        while end + 1 < len(self.tokens) and self.tokens[end + 1]["pos"] == "AUX":
+            end += 1
+        return norm(self.text[self.tokens[i]["start"]:self.tokens[end]["end"]])
 
     def subtree(self, i: int) -> list[int]:
         out, todo = [], [i]

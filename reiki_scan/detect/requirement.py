@@ -125,6 +125,37 @@ class RequirementParse:
         head = self.tokens[m]["head"]
         return "" if head == m else self.tokens[head]["lemma"]
 
+    def span_head(self, span: tuple[int, int]) -> int | None:
+        """The token of ``span`` the others depend on (the one whose head lies outside it; the
+        last such), or ``None`` when no token covers ``span``."""
+        cover = self.covering(span)
+        outside = [i for i in cover if self.tokens[i]["head"] not in cover or self.tokens[i]["head"] == i]
+        return outside[-1] if outside else None
+
+    def coordinated(self, n: int, text: str) -> str:
+        """The words of the entry listed right before token ``n`` by a coordinating conjunction
+        (「住所、氏名及び印」 -> 「住所、氏名」; 「代表者名の記載および代表者印」 -> 「代表者名の記載」;
+        「氏名の記載並びに押印」 -> 「氏名の記載」): the ``cc`` token (及び, 並びに with its ``fixed``
+        に) just before ``n`` and its compounds, then the token before it with its modifiers. GiNZA
+        hangs the conjunction and the entry on the seal, on its act or on the predicate, so the
+        entry is found by the conjunction's place, not by its arc. ``""`` when none precedes."""
+        first = n
+        while first > 0 and self.tokens[first - 1]["dep"] == "compound" and first <= self.tokens[first - 1]["head"] <= n:
+            first -= 1
+        c = first - 1
+        while c > 0 and self.tokens[c]["dep"] == "fixed":
+            c -= 1
+        if c < 1 or self.tokens[c]["dep"] != "cc":
+            return ""
+        k = c - 1
+        sub, todo = [k], list(self._children.get(k, []))
+        while todo:
+            m = todo.pop()
+            if m < k:
+                sub.append(m)
+                todo.extend(self._children.get(m, []))
+        return text[min(self.tokens[m]["start"] for m in sub):self.tokens[k]["end"]]
+
     def linked(self, a: tuple[int, int], b: tuple[int, int]) -> bool:
         """Whether the seal words at ``a`` and at ``b`` are one requirement: one depends on the
         other within :data:`_LINK_STEPS` arcs of :data:`_LINK_DEPS`, or both require the same seal
