@@ -19,7 +19,7 @@ from collections.abc import Iterable
 import jsonschema
 import yaml
 
-from ..data import data_dir, load_yaml
+from ..data import data_dir, expand_words, load_yaml
 from ..errors import PatternDataError
 from ..models import CATEGORIES
 
@@ -138,8 +138,12 @@ def _entry_id(data, abs_path) -> str:
 
 
 def _compile(entry: dict, path: Path) -> re.Pattern:
+    """``entry["pattern"]`` compiled, its ``<<name>>`` seal words (``seal_words.yaml``, the one
+    spelling of 押印 and its variants) expanded."""
     try:
-        return re.compile(entry["pattern"], re.MULTILINE)
+        return re.compile(expand_words(entry["pattern"]), re.MULTILINE)
+    except PatternDataError as e:
+        raise PatternDataError(f"entry {entry['id']}: {e.message}", path=str(path)) from e
     except re.error as e:
         raise PatternDataError(
             f"entry {entry['id']}: 正規表現が不正です ({e})。pattern を修正してください", path=str(path)

@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import re
 
-# A token that is the act of sealing itself (押印, 押す, なつ印), not a seal.
-_ACT = re.compile(r"^(?:押印|押なつ|なつ印|捺印|押捺|押[すしさせそ]?|お[すしさせそ])$")
+from ..data import expand_words
+
+# A token that is the act of sealing itself (押印, 押す, なつ印), not a seal; the spellings of 押印
+# come from patterns/seal_words.yaml.
+_ACT = re.compile(expand_words(r"^(?:<<ouin>>|押捺|押[すしさせそ]?|お[すしさせそ])$"))
 # Arcs that keep two seal words in one noun phrase or one act: the seal is the act's object
 # (実印を押印), a compound or possessive of another seal (訂正印(代表者印), 実印又は銀行印), or the
 # act describes the seal (押印する銀行印). An oblique (申請書に押印) names the document, not the seal.
