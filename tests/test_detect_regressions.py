@@ -764,8 +764,11 @@ def test_regression_office_stamp_in_a_case_clause(tmp_path, ginza):
 第6条　公印を押印しようとするときは、文書取扱主任に決裁済みの起案文書を示し、その確認を受けなければならない。
 第7条　職印を使用しようとするときは、総務課長に届け出なければならない。
 第8条　市長名で発する証明書には、公印を押さなければならない。
+第9条　公印の押印を受けようとする者は、決裁済みの文書を公印管理者に提示しなければならない。
 """)
     assert required(found, "押印しようとする") == {("公印", False)}
+    # The seal sought by the one the clause describes (押印を受けようとする者) is no duty either.
+    assert required(found, "押印を受けようとする") == {("公印", False)}
     assert required(found, "公印を押さなければ") == {("公印", True)}
     # A resident's step joined to the next clause (「契印し、かつ、…記入したときは」) stays a step.
     steps = scan(tmp_path, "○さくら台市文書規則\n第3条　申請者は、各葉に契印し、かつ、所要の事項を記入したときは、これを提出しなければならない。\n")

@@ -290,6 +290,16 @@ class ModalityJudge:
                 if cond is not None:
                     return ModalityResult("言及", actor, target,
                                           f"dep: {tree.describe(path, k)} => 言及 (条件節; {cond.id})")
+        # 「公印の押印を受けようとする者は、…提示しなければならない」: the seal is what the one the
+        # clause describes seeks (…しよう/受けよう + とする), not what the sentence obliges.
+        for k in range(min(2, len(path) - 2)):
+            if not tree.is_predicate(path[k]):
+                continue
+            attempt = self._cue("attempt", tree.phrase(path[k]))
+            if attempt is not None and tokens[path[k + 1]]["dep"] == "acl":
+                return ModalityResult("言及", actor, target,
+                                      f"dep: {tree.describe(path, k + 2)} => 言及 (意図の節; {attempt.id})")
+            break
         denied = self._denied(tree, path)
         if denied is not None:
             # 「押印されていない者については…整理しなければならない」「押印のないものについて」
