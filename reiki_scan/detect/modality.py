@@ -13,7 +13,8 @@ hand) and on the cue words of ``patterns/modality.yaml``. The decision, in order
    hit's argument, or marks another argument holding a seal: 「拇印をもって署名に代える」,
    「記名押印をもって署名押印に代える」): a seal remains as an alternative, not an exemption;
 3. the office's seal on what it hands back or issues (…記名押印し、これを申請者に交付する by
-   an office; 還付; 委員会の行う検印を受け) -> 言及; the office's handling of a register (its
+   an office; 還付; 委員会の行う検印を受け) -> 言及; a document that already bears an office's stamp
+   (受付印のあるもの) -> 言及; the office's handling of a register (its
    subject an office, or no subject and the act examines: …印影と照合するほか、…審査し) -> 言及;
    a seal-form box (「印」 beside a name) -> 義務;
 4. reference: the hit modifies a seal noun (押印した印鑑につき, 押印された印影と) -> 言及;
@@ -22,7 +23,9 @@ hand) and on the cue words of ``patterns/modality.yaml``. The decision, in order
 5. condition only: the unit's root is 場合/とき, or the hit's own predicate is the relative clause
    of 場合/とき (印鑑を提出していない場合は、…) -> 言及; the seal's own predicate denied or
    lacking (押印されていない者については, 押印のないもの, 押印しなかったため, 押印を欠く, 未押印の)
-   -> 言及, unless the main predicate refuses what lacks it (…は受理しない);
+   or left out (押印されているもの以外は, 押印したものを除き) -> 言及, unless the main predicate refuses
+   what lacks it (…は受理しない); an exemption denied (押印を省略しない) is no denial; the seal sought
+   in a clause of intent (押印しようとするときは, 押印を受けようとする者は) -> 言及;
 6. the main predicate (the root and what follows it): a must cue -> 義務, a may cue -> 任意;
    a unit without predicate (an item listing what to attach) -> 義務; otherwise 言及.
    Before the fallbacks of step 6: the seal as the means of the procedure (押印することで…と
@@ -37,7 +40,8 @@ hand) and on the cue words of ``patterns/modality.yaml``. The decision, in order
    (…届出印を押印する。) and a verbless checklist line whose root is the act (…3通に押印);
    in a guidance list, a seal named as a thing (``object``) that is brought (書類、印鑑…を持って)
    or heads its verbless item (…の印鑑（朱肉で使用するもの）) unless the lead says otherwise;
-   the seal as the object of the main clause's 求める (記名押印を求めることもあります); a seal
+   the seal as the object of the main clause's 求める (記名押印を求めることもあります); a document
+   bearing the seal whose handing in is needed (押印のある委任状の提出が必要); a seal
    the act's clause points at that is itself presented (押印に使用する印を届け出させ) is no
    mere reference.
 """
