@@ -750,6 +750,13 @@ def test_regression_category_seal_listed_with_the_name(tmp_path, ginza):
 """)
     assert [(f.locator, f.category, f.requires_seal) for f in rule] == [
         ("第5条", "記名押印", True), ("第6条", "記名押印", True), ("第7条", "押印", True)]
+    # A parenthetical note after the entry belongs to it (「氏名（法人にあっては、…）並びに押印」).
+    noted = scan(tmp_path, """○さくら台市請求書の書き方
+請求書には、次の事項を記載してください。
+・請求者の表示(住所、氏名(法人にあっては、名称及び代表者の職氏名)並びに押印)
+・請求者の表示(住所(法人にあっては、所在地)並びに押印)
+""", name="annai.txt")
+    assert [(f.category, f.requires_seal) for f in noted] == [("記名押印", True), ("押印", True)]
     # A form's box beside the name stays the form's box.
     box = scan(tmp_path, "様式第2号(第5条関係)\n請求書\n請求者　住所\n氏名　　　　　　印\n", "form.txt")
     assert [(f.category, f.requires_seal) for f in box] == [("様式印欄", True)]

@@ -22,6 +22,8 @@ _LINK_STEPS = 3
 # A word holding 印 that names a document (a certificate, a notification), not a seal.
 _DOCUMENT = re.compile(r"証明|届|書$")
 _LIST_MARKS = frozenset("、・,")
+_OPEN = frozenset("(（「『")
+_CLOSE = frozenset(")）」』")
 _LIST_PARTICLES = frozenset({"と", "や", "か"})
 # Arcs from an act up to the seal its clause describes.
 _DESCRIBED_BY = frozenset({"acl", "obl", "nmod", "compound"})
@@ -151,6 +153,13 @@ class RequirementParse:
         if c < 1 or self.tokens[c]["dep"] != "cc":
             return ""
         k = c - 1
+        # 「氏名（法人にあっては、…）並びに押印」: a parenthetical note belongs to the entry before it.
+        depth = 0
+        while k > 0 and self.tokens[k]["text"] in _CLOSE | _OPEN and (depth or self.tokens[k]["text"] in _CLOSE):
+            depth += 1 if self.tokens[k]["text"] in _CLOSE else -1
+            k -= 1
+            while k > 0 and depth and self.tokens[k]["text"] not in _CLOSE | _OPEN:
+                k -= 1
         sub, todo = [k], list(self._children.get(k, []))
         while todo:
             m = todo.pop()
