@@ -832,3 +832,19 @@ def test_regression_omission_in_a_parenthesis(tmp_path, ginza):
 """)
     assert requires(kept, "代理人が申請する")
     assert all(f.requires_seal for f in kept if "押印を省略せず" in f.text)
+
+
+@pytest.mark.nlp
+def test_regression_category_seal_in_a_line_of_bulleted_items(tmp_path, ginza):
+    # Kind: category. 「■ 印鑑 ■ 通帳」: GiNZA makes a bullet the root of a line of items; a bullet is
+    # no predicate, so the seal to bring is read as a verbless list entry (押印), and a bank's 届出印
+    # stays 印鑑提出.
+    found = scan(tmp_path, """○さくら台市児童手当の手続
+申請に必要なもの
+■ 印鑑 ■ 申請者名義の預金通帳 ■ 健康保険証
+
+口座振替に必要なもの
+■ 金融機関への届出印 ■ 預金通帳
+""", name="annai.txt")
+    assert [(f.match, f.category, f.requires_seal) for f in found] == [
+        ("印鑑", "押印", True), ("届出印", "印鑑提出", True)]

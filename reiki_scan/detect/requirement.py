@@ -120,7 +120,8 @@ class RequirementParse:
 
     def governor(self, n: int) -> str:
         """The lemma of the predicate seal noun ``n`` depends on, through the list it is an
-        entry of (「書類、印鑑、本人確認書類を持って」 -> 持つ); ``""`` when it depends on none."""
+        entry of (「書類、印鑑、本人確認書類を持って」 -> 持つ); ``""`` when it depends on none or on
+        a bullet symbol."""
         m = n
         for _ in range(len(self.tokens)):
             t = self.tokens[m]
@@ -128,7 +129,8 @@ class RequirementParse:
                 break
             m = t["head"]
         head = self.tokens[m]["head"]
-        return "" if head == m else self.tokens[head]["lemma"]
+        # A bullet GiNZA makes the root of a line of items (「■ 印鑑 ■ 通帳」) is no predicate.
+        return "" if head == m or self.tokens[head]["pos"] in ("SYM", "PUNCT") else self.tokens[head]["lemma"]
 
     def span_head(self, span: tuple[int, int]) -> int | None:
         """The token of ``span`` the others depend on (the one whose head lies outside it; the
