@@ -728,3 +728,123 @@ def test_regression_negation_condition_idioms_in_ない(tmp_path, ginza):
 第5条　申請者は、書面を提出しなければならない。ただし、第3条の印鑑に関する証明書及び当該申出のために作成された委任状その他の書面については、この限りでない。
 """)
     assert not any("押印の否定" in f.evidence for f in found), [(f.locator, f.evidence) for f in found]
+
+
+@pytest.mark.nlp
+def test_regression_category_seal_listed_with_the_name(tmp_path, ginza):
+    # Kind: category. A seal a document must carry, listed with the name (「住所、氏名及び印」,
+    # 「氏名の記載並びに押印」), is 記名押印; listed with other entries only, or as the person's
+    # own seal (「氏名の印」), it is a plain 押印 — in a sentence's list, never a form's 様式印欄.
+    found = scan(tmp_path, """○さくら台市補助金請求の手引
+補助金の請求書には、次の事項を記載してください。
+1　請求者の所在地、名称及び印
+2　代表者の役職名又は氏名の印
+3　請求者の住所及び印
+""", name="annai.txt")
+    assert [(f.locator, f.category, f.requires_seal) for f in found] == [
+        ("第1項", "記名押印", True), ("第2項", "押印", True), ("第3項", "押印", True)]
+    rule = scan(tmp_path, """○さくら台市補助金交付規則
+第5条　請求書には、請求者の住所、氏名の記載及び押印を要する。
+第6条　報告書には、法人の名称、代表者の氏名の記載並びに押印を要する。
+第7条　届出書には、届出人の住所の記載及び押印を要する。
+""")
+    assert [(f.locator, f.category, f.requires_seal) for f in rule] == [
+        ("第5条", "記名押印", True), ("第6条", "記名押印", True), ("第7条", "押印", True)]
+    # A parenthetical note after the entry belongs to it (「氏名（法人にあっては、…）並びに押印」).
+    noted = scan(tmp_path, """○さくら台市請求書の書き方
+請求書には、次の事項を記載してください。
+・請求者の表示(住所、氏名(法人にあっては、名称及び代表者の職氏名)並びに押印)
+・請求者の表示(住所(法人にあっては、所在地)並びに押印)
+""", name="annai.txt")
+    assert [(f.category, f.requires_seal) for f in noted] == [("記名押印", True), ("押印", True)]
+    # A form's box beside the name stays the form's box.
+    box = scan(tmp_path, "様式第2号(第5条関係)\n請求書\n請求者　住所\n氏名　　　　　　印\n", "form.txt")
+    assert [(f.category, f.requires_seal) for f in box] == [("様式印欄", True)]
+
+
+@pytest.mark.nlp
+def test_regression_office_stamp_in_a_case_clause(tmp_path, ginza):
+    # Kind: office_stamp. 「公印を押印しようとするときは、…承認を受けなければならない」: the seal is
+    # the case the sentence governs (押印しよう + とする is one predicate), the duty is the approval;
+    # an office's plain duty to stamp stays a requirement (LABELLING.md).
+    found = scan(tmp_path, """○さくら台市公印取扱規程
+第6条　公印を押印しようとするときは、文書取扱主任に決裁済みの起案文書を示し、その確認を受けなければならない。
+第7条　職印を使用しようとするときは、総務課長に届け出なければならない。
+第8条　市長名で発する証明書には、公印を押さなければならない。
+第9条　公印の押印を受けようとする者は、決裁済みの文書を公印管理者に提示しなければならない。
+""")
+    assert required(found, "押印しようとする") == {("公印", False)}
+    # The seal sought by the one the clause describes (押印を受けようとする者) is no duty either.
+    assert required(found, "押印を受けようとする") == {("公印", False)}
+    assert required(found, "公印を押さなければ") == {("公印", True)}
+    # A resident's step joined to the next clause (「契印し、かつ、…記入したときは」) stays a step.
+    steps = scan(tmp_path, "○さくら台市文書規則\n第3条　申請者は、各葉に契印し、かつ、所要の事項を記入したときは、これを提出しなければならない。\n")
+    assert required(steps, "契印") == {("その他の印", True)}
+
+
+@pytest.mark.nlp
+def test_regression_office_stamp_on_a_document_brought(tmp_path, ginza):
+    # Kind: office_stamp / request. A document that already bears an office's stamp (「受付印のある
+    # 控え」) asks no one to seal; a document bearing the applicant's own seal that must be handed in
+    # (「署名・押印のある同意書の提出が必要」) is a requirement.
+    found = scan(tmp_path, """○さくら台市住宅入居の案内
+1　所得の申告書の控えは、税務署の受付印のあるものをお持ちください。
+2　前年の申告書は、収受印が押された写しを添付してください。
+3　代理人が手続をする場合は、本人の署名・押印のある同意書の提出が必要です。
+4　共有者がいる場合は、共有者全員の押印のある承諾書と住民票の写しの提出が必要となります。
+""", name="annai.txt")
+    assert required(found, "受付印") == {("その他の印", False)}
+    assert required(found, "収受印") == {("その他の印", False)}
+    assert required(found, "同意書") == {("署名押印", True)}
+    assert required(found, "承諾書") == {("押印", True)}
+
+
+@pytest.mark.nlp
+def test_regression_negation_seal_excepted(tmp_path, ginza):
+    # Kind: negation_condition. 「押印されているもの以外は、委任状が必要」: the seal marks what the
+    # sentence leaves out; what is asked is the power of attorney.
+    found = scan(tmp_path, """○さくら台市証明書交付の案内
+1　法人の場合は、申請書に代表者印が押印されているもの以外は、委任状が必要です。
+2　同意書に押印したものを除き、本人確認書類を提示してください。
+3　申請書には、代表者印を押印してください。
+""", name="annai.txt")
+    assert not requires(found, "以外は")
+    assert not requires(found, "除き")
+    assert requires(found, "押印してください")
+
+
+@pytest.mark.nlp
+def test_regression_omission_in_a_parenthesis(tmp_path, ginza):
+    # Kind: omission. 「（押印省略の場合）」 after an entry is the case the seal is dispensed with, even
+    # where GiNZA flattens the parenthesis; an exemption denied (「省略しない」「省略せず」) keeps the seal.
+    found = scan(tmp_path, """○さくら台市請求書の書き方
+請求書の記載事項
+・担当者の氏名及び電話番号(押印省略の場合)
+・発行責任者の職氏名(押印を省略する場合)
+・請求者の印(押印を省略しない場合)
+""", name="annai.txt")
+    assert not requires(found, "押印省略の場合")
+    assert not requires(found, "押印を省略する場合")
+    assert requires(found, "省略しない場合")
+    kept = scan(tmp_path, """○さくら台市補助金交付規則
+第4条　代理人が申請する場合は、押印を省略しない。
+第5条　請求者は、押印を省略せず、請求書に登録した印鑑を押すこと。
+""")
+    assert requires(kept, "代理人が申請する")
+    assert all(f.requires_seal for f in kept if "押印を省略せず" in f.text)
+
+
+@pytest.mark.nlp
+def test_regression_category_seal_in_a_line_of_bulleted_items(tmp_path, ginza):
+    # Kind: category. 「■ 印鑑 ■ 通帳」: GiNZA makes a bullet the root of a line of items; a bullet is
+    # no predicate, so the seal to bring is read as a verbless list entry (押印), and a bank's 届出印
+    # stays 印鑑提出.
+    found = scan(tmp_path, """○さくら台市児童手当の手続
+申請に必要なもの
+■ 印鑑 ■ 申請者名義の預金通帳 ■ 健康保険証
+
+口座振替に必要なもの
+■ 金融機関への届出印 ■ 預金通帳
+""", name="annai.txt")
+    assert [(f.match, f.category, f.requires_seal) for f in found] == [
+        ("印鑑", "押印", True), ("届出印", "印鑑提出", True)]

@@ -64,8 +64,9 @@ def test_broken_rule_file_is_a_pattern_data_error(tmp_path):
 
 
 def test_seal_word_spellings_are_one_definition_every_pattern_reads():
-    """The spellings of 押印 were written out again in rewrites.yaml, lint.yaml, draft/changes.py and
-    classify/conditions.py; now seal_words.yaml defines them and every pattern names them <<ouin>>."""
+    """The spellings of 押印 were written out again in rewrites.yaml, lint.yaml, draft/changes.py,
+    classify/conditions.py, the detection patterns (seal.yaml, modality.yaml) and detect/requirement.py;
+    now seal_words.yaml defines them and every pattern names them <<ouin>>."""
     import re
 
     from reiki_scan.data import data_dir, expand_words, load_yaml, seal_words
@@ -78,7 +79,8 @@ def test_seal_word_spellings_are_one_definition_every_pattern_reads():
     assert expand_words("に<<ouin>>して") == "に(?:押印|押なつ|なつ印|捺印)して"
     root = data_dir("patterns").parent
     for path in ("patterns/rewrites.yaml", "patterns/lint.yaml", "reiki_scan/draft/changes.py",
-                 "reiki_scan/classify/conditions.py"):
+                 "reiki_scan/classify/conditions.py", "patterns/seal.yaml", "patterns/modality.yaml",
+                 "reiki_scan/detect/requirement.py"):
         if (root / path).is_file():  # the code is not beside an installed wheel's data
             assert "押印|押なつ|なつ印|捺印" not in (root / path).read_text(encoding="utf-8"), path
     with pytest.raises(PatternDataError) as e:

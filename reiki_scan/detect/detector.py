@@ -42,6 +42,9 @@ _ANNOUNCES_LIST = re.compile(r"次の(?:とおり|通り|もの|いずれか|各
 # 「個人の印」「氏名及び印」「住所、氏名、印」: a seal of a person or one entry among others,
 # not a seal's name written as one word (町長印).
 _POSSESSIVE = re.compile(r"(?:の|及び|並びに|、|,)$")
+# The category of a seal a list entry names (「個人の印」「住所、氏名及び印」): the act of sealing;
+# the category rules refine it (listed with the name: 記名押印).
+_LISTED_SEAL = "押印"
 _NOTE_LINE = re.compile(r"^[\s　]*(?:例[:：.．)）]|[(（]例|※|[(（][^)）]*[)）]。?[\s　]*$)")
 
 
@@ -146,8 +149,12 @@ class Detector:
                 if h.pattern.role == "box" and _attached(u.text, s, e):
                     # 「町長印」「所長印」: 印 written onto a noun names a seal (a 公印規則's
                     # table of seal names); a form's box stands apart from the name it follows.
-                    result = self._listed_possessive(u.text, s, lead, analysis) \
-                        or ModalityResult("言及", evidence="pattern: 語に続く印（印の名称）=> 言及")
+                    listed = self._listed_possessive(u.text, s, lead, analysis)
+                    if listed is not None:
+                        # An entry of a sentence's list of what a document carries names the act
+                        # of sealing, not a form's box (LABELLING.md: 様式印欄 is the box of a form).
+                        category = _LISTED_SEAL
+                    result = listed or ModalityResult("言及", evidence="pattern: 語に続く印（印の名称）=> 言及")
                 else:
                     result = self.judge.judge(analysis, n.text, (h.start, h.end), h.pattern.role,
                                               u.is_heading, same_seal, seals, lead, category, in_form,
@@ -303,10 +310,17 @@ class Detector:
                 continue
             noun = parse.seal_noun((j[3], j[4]))
             if noun is None:
-                continue
+                # An act naming no seal (「氏名の記載および押印」) is listed by itself.
+                act = parse.span_head((j[3], j[4]))
+                rules = [r for r in rules if r.coordinated is not None]
+                if act is None or not rules:
+                    continue
+                noun = act
             words, governor = parse.phrase(noun, text), parse.governor(noun)
+            listed = parse.coordinated(noun, text)
             rule = next((r for r in rules if r.regex.search(words)
-                         and (r.governor is None or r.governor.search(governor))), None)
+                         and (r.governor is None or r.governor.search(governor))
+                         and (r.coordinated is None or bool(r.coordinated.search(listed)))), None)
             if rule is not None:
                 j[1] = rule.category
                 r = j[2]
@@ -414,7 +428,9 @@ def _lead(doc: Document, unit: Unit, parents: dict[int, Provision]) -> list[str]
             bullet_lead = _list_lead(text, unit.start)
             if bullet_lead:
                 return bullet_lead
-        leads = _unmarked_lead(text, unit.start) or []
+        # The lines of names under a heading inside this paragraph; a sibling paragraph's line
+        # above (「1　請求者の住所」 over 「2　代表者の印」) is another entry, not a heading.
+        leads = _unmarked_lead(text, unit.start, leaf.start) or []
         parent = parents.get(id(leaf))
         if parent is not None and parent.kind in ("Law", "Other") and parent.children:
             # 「1　請求者の住所、氏名及び印」: the numbered paragraphs of a page without 条 are
@@ -481,12 +497,13 @@ def _continued_item(text: str, start: int) -> list[str] | None:
     return [line.strip()] + (_list_lead(text, prev_start) or [])
 
 
-def _unmarked_lead(text: str, start: int) -> list[str] | None:
+def _unmarked_lead(text: str, start: int, floor: int = 0) -> list[str] | None:
     """The lead of a list written without marks on a page without 条 (lines of names under a
     heading, or under 「…次のとおりです。」): walking up the unit's block of lines (no blank line
     between), the first line that announces a list, else the block's top line when it is a
     heading (no 「。」, at most :data:`_HEADING_MAX` characters) just below a sentence, a blank
-    line, a table row or a marked list's entry; ``None`` when the unit's own line is the first.""" 
+    line, a table row or a marked list's entry; ``None`` when the unit's own line is the first,
+    or when the walk would go above ``floor`` (the start of the provision that holds the unit).""" 
     line_start = text.rfind("\n", 0, start) + 1
     line_end = text.find("\n", start)
     if "|" in text[line_start:line_end if line_end >= 0 else len(text)]:
@@ -494,7 +511,7 @@ def _unmarked_lead(text: str, start: int) -> list[str] | None:
         return None
     top = None
     for _ in range(_LEAD_LINES):
-        if line_start <= 0:
+        if line_start <= floor:
             break
         prev_start = text.rfind("\n", 0, line_start - 1) + 1
         line = text[prev_start:line_start - 1].strip()

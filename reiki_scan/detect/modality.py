@@ -17,7 +17,8 @@ hand) and on the cue words of ``patterns/modality.yaml``. The decision, in order
    object's). Before it: a registration abolished (登録印鑑を廃止しようとする者, 印鑑登録廃止
    申請書: ``register_abolish``) -> 言及, the register's subject matter, not an exemption;
 3. the office's seal on what it hands back or issues (…記名押印し、これを申請者に交付する by
-   an office; 還付; 委員会の行う検印を受け) -> 言及; the office's handling of a register (its
+   an office; 還付; 委員会の行う検印を受け) -> 言及; a document that already bears an office's stamp
+   (受付印のあるもの) -> 言及; the office's handling of a register (its
    subject an office, or no subject and the act examines: …印影と照合するほか、…審査し) -> 言及;
    a seal-form box (「印」 beside a name) -> 義務;
 4. reference: the hit modifies a seal noun (押印した印鑑につき, 押印された印影と) -> 言及;
@@ -26,7 +27,9 @@ hand) and on the cue words of ``patterns/modality.yaml``. The decision, in order
 5. condition only: the unit's root is 場合/とき, or the hit's own predicate is the relative clause
    of 場合/とき (印鑑を提出していない場合は、…) -> 言及; the seal's own predicate denied or
    lacking (押印されていない者については, 押印のないもの, 押印しなかったため, 押印を欠く, 未押印の)
-   -> 言及, unless the main predicate refuses what lacks it (…は受理しない);
+   or left out (押印されているもの以外は, 押印したものを除き) -> 言及, unless the main predicate refuses
+   what lacks it (…は受理しない); an exemption denied (押印を省略しない) is no denial; the seal sought
+   in a clause of intent (押印しようとするときは, 押印を受けようとする者は) -> 言及;
 6. the main predicate (the root and what follows it): a must cue -> 義務, a may cue -> 任意;
    a unit without predicate (an item listing what to attach) -> 義務; otherwise 言及.
    Before the fallbacks of step 6: the seal as the means of the procedure (押印することで…と
@@ -41,7 +44,8 @@ hand) and on the cue words of ``patterns/modality.yaml``. The decision, in order
    (…届出印を押印する。) and a verbless checklist line whose root is the act (…3通に押印);
    in a guidance list, a seal named as a thing (``object``) that is brought (書類、印鑑…を持って)
    or heads its verbless item (…の印鑑（朱肉で使用するもの）) unless the lead says otherwise;
-   the seal as the object of the main clause's 求める (記名押印を求めることもあります); a seal
+   the seal as the object of the main clause's 求める (記名押印を求めることもあります); a document
+   bearing the seal whose handing in is needed (押印のある委任状の提出が必要); a seal
    the act's clause points at that is itself presented (押印に使用する印を届け出させ) is no
    mere reference.
 """
@@ -225,6 +229,12 @@ class ModalityJudge:
         if issued is not None:
             return ModalityResult("言及", actor, target,
                                   f"dep: {tree.describe(path, len(path) - 1)} => 言及 (発行者が交付物に押す印; {issued.id})")
+        # 「受付印のあるものをお持ちください」: the document bears an office's stamp already; no one
+        # is asked to seal.
+        borne = self._borne(tree, path)
+        if borne is not None and self._cue("office_mark", text[span[0]:span[1]]) is not None:
+            return ModalityResult("言及", actor, target,
+                                  f"dep: {tree.describe(path, 2)} => 言及 (官署の印のある書類; {borne.id})")
         # The seal whose registration is applied for (登録を受けようとする印鑑を持参し…申請する):
         # the register's object, not a seal to affix.
         applied = self._registration_applied(tree, path, text[span[0]:span[1]], tree.covering(span))
@@ -295,7 +305,9 @@ class ModalityJudge:
         # of a person the case names (印鑑を提出する者が…であるとき) is not the case itself.
         # A seal act joined to the next clause (「毎葉に契印し、且つ、…記入したときは」, parsed
         # advcl) is a step of its own, whatever the parse hangs it under.
-        for k in range(2, len(path) - 1 if tokens[path[0]]["dep"] != "advcl" else 0):
+        # 「公印を押印しようとするときは」: 押印しよう + とする is one predicate whatever the arc.
+        stepped = tokens[path[0]]["dep"] == "advcl" and self._cue("attempt", tree.phrase(path[0])) is None
+        for k in range(2, len(path) - 1 if not stepped else 0):
             if not tree.is_predicate(path[k - 1]):
                 break
             if tokens[path[k - 1]]["dep"] == "acl" and not tree.existence(path[k]):
@@ -303,6 +315,16 @@ class ModalityJudge:
                 if cond is not None:
                     return ModalityResult("言及", actor, target,
                                           f"dep: {tree.describe(path, k)} => 言及 (条件節; {cond.id})")
+        # 「公印の押印を受けようとする者は、…提示しなければならない」: the seal is what the one the
+        # clause describes seeks (…しよう/受けよう + とする), not what the sentence obliges.
+        for k in range(min(2, len(path) - 2)):
+            if not tree.is_predicate(path[k]):
+                continue
+            attempt = self._cue("attempt", tree.phrase(path[k]))
+            if attempt is not None and tokens[path[k + 1]]["dep"] == "acl":
+                return ModalityResult("言及", actor, target,
+                                      f"dep: {tree.describe(path, k + 2)} => 言及 (意図の節; {attempt.id})")
+            break
         denied = self._denied(tree, path)
         if denied is not None:
             # 「押印されていない者については…整理しなければならない」「押印のないものについて」
@@ -402,7 +424,7 @@ class ModalityJudge:
                 return ModalityResult("義務", actor, target,
                                       f"dep: {tree.describe(path, n)} => 義務 (押印語の述語が義務; {c.id})")
         # A necessity the seal is the subject or object of (押印が必要となります, 印鑑が必要です).
-        need = None if register else self._need(tree, path)
+        need = None if register else self._need(tree, path) or self._borne_need(tree, path)
         if need is not None:
             return ModalityResult("義務", actor, target,
                                   f"dep: {tree.describe(path, need[0])} => 義務 (必要; {need[1].id})")
@@ -537,6 +559,18 @@ class ModalityJudge:
                        and (c := self._cue("lacking", tree.tokens[j]["lemma"])) is not None), None)
         if prefix is not None:
             return None if refused else (0, prefix)
+        # 「押印されているもの以外は、委任状が必要」「代表者印が押印されているもの以外は」: the seal's
+        # own predicate (the hit, or the act it is the subject or object of) marks what the
+        # sentence leaves out.
+        for n in (0, 1):
+            if n + 1 < len(path) and tree.tokens[path[n]]["dep"] == "acl" and (n == 0 or tree.is_predicate(path[n])):
+                # 「…押印したもの以外は」, or the thing it describes left out (「…押印したものを除き」).
+                excepted = self._cue("excepted", tree.tokens[path[n + 1]]["lemma"]) or (
+                    self._cue("excepted", tree.tokens[path[n + 2]]["lemma"])
+                    if n + 2 < len(path) and tree.tokens[path[n + 1]]["dep"] == "obj" else None)
+                if excepted is not None:
+                    return None if refused else (n + 1, excepted)
+                break
         for n, i in enumerate(path[:3]):
             absence = tree.tokens[i]["pos"] in ("NOUN", "ADJ") and tree.tokens[i]["lemma"] in _ABSENCE
             if not (tree.is_predicate(i) or absence):
@@ -550,6 +584,9 @@ class ModalityJudge:
             else:
                 # Whole, for the idioms (この限りでない); and its auxiliaries alone (されていない).
                 c = self._cue("denied", phrase) and self._cue("denied", phrase[len(tree.tokens[i]["text"]):])
+            if c is not None and not absence and self._cue("exempt", tree.tokens[i]["lemma"]) is not None:
+                # 「押印を省略しない」: the negation of an exemption keeps the seal.
+                return None
             c = c or (
                 self._cue("lacking", tree.tokens[i]["lemma"]) if n > 0 else None)
             if c is None or refused:
@@ -881,12 +918,39 @@ class ModalityJudge:
                 break
         return None
 
+    def _borne(self, tree: _Tree, path: list[int]) -> Cue | None:
+        """The seal's own predicate says a document bears it (``borne``: 押印のある委任状,
+        受付印が押された写し): the predicate is a relative clause of the document noun."""
+        if len(path) < 3 or tree.tokens[path[1]]["dep"] != "acl" or not tree.is_predicate(path[1]) \
+                or tree.tokens[path[2]]["pos"] not in ("NOUN", "PROPN"):
+            return None
+        return self._cue("borne", tree.phrase(path[1]))
+
+    def _borne_need(self, tree: _Tree, path: list[int]) -> tuple[int, Cue] | None:
+        """A necessity (必要) of the document that bears the seal (「自署・押印のある委任状の提出と
+        …の提示が必要となります」): from the document up through the nouns of its list to the
+        first predicate, a ``need`` cue that is not denied."""
+        if self._borne(tree, path) is None:
+            return None
+        for n, i in enumerate(path[3:], 3):
+            if tree.tokens[i]["lemma"] == "必要" and _NEGATED.match(tree.text, tree.tokens[i]["end"]):
+                return None
+            c = self._cue("need", tree.phrase(i))
+            if c is not None:
+                return n, c
+            if tree.is_predicate(i):
+                return None
+        return None
+
     def _exempt(self, tree: _Tree, path: list[int],
                 seals: Sequence[tuple[int, int]] = ()) -> tuple[int, Cue] | None:
         predicates = 0
         for n, i in enumerate(path):
-            for j in [i] + tree.adjective_children(i):
-                c = self._cue("exempt", tree.phrase(j))
+            # 「（押印省略の場合）」: GiNZA may flatten a parenthesis into compounds of one head; the
+            # word that follows the seal there is its own predicate.
+            flat = [k] if n == 0 and (k := tree.flat_next(i)) is not None else []
+            for j in [i] + tree.adjective_children(i) + flat:
+                c = self._cue("exempt", tree.flat_phrase(j) if j in flat else tree.phrase(j))
                 if c is not None:
                     if n > 0 and j == i and self._seal_is_means(tree, path[:n], seals):
                         return None
@@ -1005,6 +1069,27 @@ class _Tree:
     def is_predicate(self, i: int) -> bool:
         t = self.tokens[i]
         return t["pos"] in _PREDICATE_POS or any(self.tokens[j]["dep"] in ("aux", "cop") for j in self.children(i))
+
+    def flat_next(self, i: int) -> int | None:
+        """The word after compound ``i`` (case particles skipped) that is another ``compound`` of
+        the same head (押印 + 省略 of 「連絡先（押印省略の場合）」 parsed flat), else ``None``."""
+        t = self.tokens[i]
+        if t["dep"] != "compound":
+            return None
+        k = i + 1
+        while k < len(self.tokens) and self.tokens[k]["dep"] == "case" and self.tokens[k]["head"] == t["head"]:
+            k += 1
+        if k < len(self.tokens) and self.tokens[k]["dep"] == "compound" and self.tokens[k]["head"] == t["head"]:
+            return k
+        return None
+
+    def flat_phrase(self, i: int) -> str:
+        """Word ``i`` of a flattened parse with the auxiliaries right after it, whatever their head
+        (省略 + し + ない), normalized."""
+        end = i
+        while end + 1 < len(self.tokens) and self.tokens[end + 1]["pos"] == "AUX":
+            end += 1
+        return norm(self.text[self.tokens[i]["start"]:self.tokens[end]["end"]])
 
     def subtree(self, i: int) -> list[int]:
         out, todo = [], [i]

@@ -19,7 +19,7 @@ from collections.abc import Iterable
 import jsonschema
 import yaml
 
-from ..data import data_dir, load_yaml
+from ..data import data_dir, expand_words, load_yaml
 from ..errors import PatternDataError
 from ..models import CATEGORIES
 
@@ -32,7 +32,8 @@ CUE_KINDS = ("must", "may", "exempt", "condition", "reference", "attach", "targe
              "operative_exempt", "need", "issued", "office", "register",
              "lead_define", "lead_keep", "lead_exempt", "topic", "declare", "register_seal", "register_apply", "register_clause", "item_require", "tally", "own_request", "issued_seal", "lead_require", "lead_may", "hand_over", "return", "issuer", "receive", "mark", "printing", "restrict", "means_clause", "own_must", "topic_marker", "purpose", "lead_names", "lead_act", "except_root", "same_as", "file_seal", "lead_services",
              "checklist", "complement", "instruct", "only_if", "prohibit", "define_seal", "obtain", "listed_seal", "bring", "ask", "present",
-             "denied", "affix", "define_object", "examine", "lacking", "register_abolish")
+             "denied", "affix", "define_object", "examine", "lacking", "register_abolish", "attempt", "office_mark",
+             "borne", "excepted")
 SCHEMA_NAME = "schema.json"
 
 
@@ -47,7 +48,9 @@ class Pattern:
     patterns in ``exclude`` (ids).
     For ``role == "category"``: ``regex`` is searched in the requirement's seal phrase (the seal
     noun with its modifiers, from the parse) and ``governor``, when set, must match the lemma of
-    the predicate that seal noun depends on (``""`` when it depends on none: a line of a list)."""
+    the predicate that seal noun depends on (``""`` when it depends on none: a line of a list);
+    ``coordinated``, when set, must match one of the entries listed with the seal by a
+    conjunction (:meth:`~reiki_scan.detect.requirement.RequirementParse.coordinated`: 「氏名及び印」)."""
 
     id: str
     label: str
@@ -62,6 +65,7 @@ class Pattern:
     file: str = ""
     exclude: tuple[str, ...] = ()
     governor: re.Pattern | None = None
+    coordinated: re.Pattern | None = None
 
     @property
     def is_trap(self) -> bool:
@@ -134,8 +138,12 @@ def _entry_id(data, abs_path) -> str:
 
 
 def _compile(entry: dict, path: Path) -> re.Pattern:
+    """``entry["pattern"]`` compiled, its ``<<name>>`` seal words (``seal_words.yaml``, the one
+    spelling of 押印 and its variants) expanded."""
     try:
-        return re.compile(entry["pattern"], re.MULTILINE)
+        return re.compile(expand_words(entry["pattern"]), re.MULTILINE)
+    except PatternDataError as e:
+        raise PatternDataError(f"entry {entry['id']}: {e.message}", path=str(path)) from e
     except re.error as e:
         raise PatternDataError(
             f"entry {entry['id']}: 正規表現が不正です ({e})。pattern を修正してください", path=str(path)
@@ -179,6 +187,8 @@ def _load_all(directory: Path | None) -> tuple[list[Pattern], list[Cue], list[st
                 source=entry["source"], file=path.name,
                 exclude=tuple(entry.get("exclude", ())),
                 governor=_compile({"id": entry["id"], "pattern": entry["governor"]}, path) if "governor" in entry else None,
+                coordinated=_compile({"id": entry["id"], "pattern": entry["coordinated"]}, path)
+                if "coordinated" in entry else None,
             ))
         for entry in data.get("cues", []):
             cues.append(Cue(

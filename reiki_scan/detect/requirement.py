@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import re
 
-# A token that is the act of sealing itself (押印, 押す, なつ印), not a seal.
-_ACT = re.compile(r"^(?:押印|押なつ|なつ印|捺印|押捺|押[すしさせそ]?|お[すしさせそ])$")
+from ..data import expand_words
+
+# A token that is the act of sealing itself (押印, 押す, なつ印), not a seal; the spellings of 押印
+# come from patterns/seal_words.yaml.
+_ACT = re.compile(expand_words(r"^(?:<<ouin>>|押捺|押[すしさせそ]?|お[すしさせそ])$"))
 # Arcs that keep two seal words in one noun phrase or one act: the seal is the act's object
 # (実印を押印), a compound or possessive of another seal (訂正印(代表者印), 実印又は銀行印), or the
 # act describes the seal (押印する銀行印). An oblique (申請書に押印) names the document, not the seal.
@@ -19,6 +22,8 @@ _LINK_STEPS = 3
 # A word holding 印 that names a document (a certificate, a notification), not a seal.
 _DOCUMENT = re.compile(r"証明|届|書$")
 _LIST_MARKS = frozenset("、・,")
+_OPEN = frozenset("(（「『")
+_CLOSE = frozenset(")）」』")
 _LIST_PARTICLES = frozenset({"と", "や", "か"})
 # Arcs from an act up to the seal its clause describes.
 _DESCRIBED_BY = frozenset({"acl", "obl", "nmod", "compound"})
@@ -115,7 +120,8 @@ class RequirementParse:
 
     def governor(self, n: int) -> str:
         """The lemma of the predicate seal noun ``n`` depends on, through the list it is an
-        entry of (「書類、印鑑、本人確認書類を持って」 -> 持つ); ``""`` when it depends on none."""
+        entry of (「書類、印鑑、本人確認書類を持って」 -> 持つ); ``""`` when it depends on none or on
+        a bullet symbol."""
         m = n
         for _ in range(len(self.tokens)):
             t = self.tokens[m]
@@ -123,7 +129,46 @@ class RequirementParse:
                 break
             m = t["head"]
         head = self.tokens[m]["head"]
-        return "" if head == m else self.tokens[head]["lemma"]
+        # A bullet GiNZA makes the root of a line of items (「■ 印鑑 ■ 通帳」) is no predicate.
+        return "" if head == m or self.tokens[head]["pos"] in ("SYM", "PUNCT") else self.tokens[head]["lemma"]
+
+    def span_head(self, span: tuple[int, int]) -> int | None:
+        """The token of ``span`` the others depend on (the one whose head lies outside it; the
+        last such), or ``None`` when no token covers ``span``."""
+        cover = self.covering(span)
+        outside = [i for i in cover if self.tokens[i]["head"] not in cover or self.tokens[i]["head"] == i]
+        return outside[-1] if outside else None
+
+    def coordinated(self, n: int, text: str) -> str:
+        """The words of the entry listed right before token ``n`` by a coordinating conjunction
+        (「住所、氏名及び印」 -> 「住所、氏名」; 「代表者名の記載および代表者印」 -> 「代表者名の記載」;
+        「氏名の記載並びに押印」 -> 「氏名の記載」): the ``cc`` token (及び, 並びに with its ``fixed``
+        に) just before ``n`` and its compounds, then the token before it with its modifiers. GiNZA
+        hangs the conjunction and the entry on the seal, on its act or on the predicate, so the
+        entry is found by the conjunction's place, not by its arc. ``""`` when none precedes."""
+        first = n
+        while first > 0 and self.tokens[first - 1]["dep"] == "compound" and first <= self.tokens[first - 1]["head"] <= n:
+            first -= 1
+        c = first - 1
+        while c > 0 and self.tokens[c]["dep"] == "fixed":
+            c -= 1
+        if c < 1 or self.tokens[c]["dep"] != "cc":
+            return ""
+        k = c - 1
+        # 「氏名（法人にあっては、…）並びに押印」: a parenthetical note belongs to the entry before it.
+        depth = 0
+        while k > 0 and self.tokens[k]["text"] in _CLOSE | _OPEN and (depth or self.tokens[k]["text"] in _CLOSE):
+            depth += 1 if self.tokens[k]["text"] in _CLOSE else -1
+            k -= 1
+            while k > 0 and depth and self.tokens[k]["text"] not in _CLOSE | _OPEN:
+                k -= 1
+        sub, todo = [k], list(self._children.get(k, []))
+        while todo:
+            m = todo.pop()
+            if m < k:
+                sub.append(m)
+                todo.extend(self._children.get(m, []))
+        return text[min(self.tokens[m]["start"] for m in sub):self.tokens[k]["end"]]
 
     def linked(self, a: tuple[int, int], b: tuple[int, int]) -> bool:
         """Whether the seal words at ``a`` and at ``b`` are one requirement: one depends on the
