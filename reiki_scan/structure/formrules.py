@@ -34,7 +34,9 @@ class FormRules:
     (first match wins), ``obligations``, ``box_midline``, ``title`` (a form's own title
     line, looked for in the first ``title_lines`` non-blank lines) and ``prose`` (a sentence of
     running text: a Word or PDF file without a form's signs whose lines are at least
-    ``prose_share`` (0-1) such sentences is a guidance page, not a form)."""
+    ``prose_share`` (0-1) such sentences is a guidance page, not a form); ``office_heading``,
+    ``office_row`` and ``resident`` (``office_use``: the office's own part of a form, whose seal
+    boxes are the office's, and the name fields that stay the resident's)."""
 
     name_field: FormRule
     notes: tuple[FormRule, ...]
@@ -44,9 +46,13 @@ class FormRules:
     title_lines: int
     prose: FormRule
     prose_share: float
+    office_heading: FormRule
+    office_row: FormRule
+    resident: FormRule
 
     def all(self) -> tuple[FormRule, ...]:
-        return (self.name_field, *self.notes, *self.obligations, self.box_midline, self.title, self.prose)
+        return (self.name_field, *self.notes, *self.obligations, self.box_midline, self.title, self.prose,
+                self.office_heading, self.office_row, self.resident)
 
 
 def _rule(entry: object, path: Path, where: str, *, note: bool = False) -> FormRule:
@@ -80,6 +86,15 @@ def _title_lines(entry: dict, path: Path) -> int:
     return lines
 
 
+def _office_use(entry: object, path: Path) -> dict[str, FormRule]:
+    if not isinstance(entry, dict) or any(k not in entry for k in ("heading", "row", "resident")):
+        raise PatternDataError("office_use には heading・row・resident が必要です。forms.yaml を直してください",
+                               path=str(path))
+    return {"office_heading": _rule(entry["heading"], path, "office_use.heading"),
+            "office_row": _rule(entry["row"], path, "office_use.row"),
+            "resident": _rule(entry["resident"], path, "office_use.resident")}
+
+
 def load_form_rules(path: Path | None = None) -> FormRules:
     """Read ``forms.yaml`` (default: the bundled ``patterns/forms.yaml``).
 
@@ -98,7 +113,7 @@ def _load(path: Path) -> FormRules:
         raise PatternDataError(f"様式の読取り規則を読めません（{e}）。UTF-8 の YAML で置いてください", path=str(path)) from e
     if not isinstance(data, dict):
         raise PatternDataError("様式の読取り規則が空です。forms.yaml を置き直してください", path=str(path))
-    for key in ("name_field", "notes", "obligations", "box_midline", "title", "prose"):
+    for key in ("name_field", "notes", "obligations", "box_midline", "title", "prose", "office_use"):
         if key not in data:
             raise PatternDataError(f"{key} の節がありません。forms.yaml に加えてください", path=str(path))
     if not isinstance(data["notes"], list) or not isinstance(data["obligations"], list):
@@ -112,6 +127,7 @@ def _load(path: Path) -> FormRules:
         title_lines=_title_lines(data["title"], path),
         prose=_rule(data["prose"], path, "prose"),
         prose_share=_prose_share(data["prose"], path),
+        **_office_use(data["office_use"], path),
     )
     ids = [r.id for r in rules.all()]
     if len(set(ids)) != len(ids):
