@@ -30,6 +30,15 @@ PROXY = """さくら台市税証明の代理申請
 
 代理人が申請するときは、本人が署名押印した委任状を提出してください。"""
 
+TABLE = """さくら台市公民館使用規則
+令和2年3月31日規則第11号
+(書類)
+第2条　使用の申請に必要な書類及びその押印の要否は、別表のとおりとする。
+別表(第2条関係)
+書類の名称	押印
+公民館使用申請書	要（記名押印）
+使用計画書	不要"""
+
 REVIEW_NOTICE = """さくら台市の押印の見直しについて
 
 市は、申請書等への押印を原則として廃止しました。
@@ -42,7 +51,7 @@ REVIEW_NOTICE = """さくら台市の押印の見直しについて
 @pytest.fixture(scope="module")
 def found(tmp_path_factory):
     corpus = tmp_path_factory.mktemp("claims")
-    for name, text in (("seikyu.txt", CLAIMS), ("teate.txt", ALLOWANCE), ("dairi.txt", PROXY),
+    for name, text in (("seikyu.txt", CLAIMS), ("teate.txt", ALLOWANCE), ("dairi.txt", PROXY), ("kominkan.txt", TABLE),
                        ("minaoshi.txt", REVIEW_NOTICE)):
         (corpus / name).write_text(text, encoding="utf-8")
     return {(f.file, f.locator, f.match): (f.category, f.requires_seal, f.decision, f.rule.split(".")[2])
@@ -94,3 +103,12 @@ def test_regression_registered_seals_compared_are_kept(found):
     # 「登記・登録印を求め、照合を行う」: the seal kept is a registered one compared with its
     # registration (存続), not a seal without a reason to keep (廃止).
     assert found["minaoshi.txt", "第1号", "押印"] == ("押印", True, "存続", "registered_seal")
+
+
+@pytest.mark.nlp
+def test_regression_a_table_cell_saying_a_document_needs_a_seal_is_a_requirement(found):
+    # 「要（記名押印）」 in the row of 公民館使用申請書: that document needs a named seal (記名に改める),
+    # not a mention; the column heading 「押印」 stays a mention (cue.need.yo_cell.v1).
+    table = {k: v for k, v in found.items() if k[0] == "kominkan.txt" and k[1] == "別表"}
+    assert table == {("kominkan.txt", "別表", "記名押印"): ("記名押印", True, "記名に改める", "kimei_ouin"),
+                     ("kominkan.txt", "別表", "押印"): ("押印", False, "対象外", "not_required")}
