@@ -62,7 +62,8 @@ def test_bundled_policies_have_exactly_these_rules_in_this_order():
         "exempt", "under_review", "review_done", "not_required", "signature_or_seal_keep",
         "national_basis", "still_required", "seal_substitution", "special_seal", "seal_certificate",
         "registered_seal", "seal_brought", "seal_presentation", "third_party_certification",
-        "power_of_attorney", "accounting_same_seal", "contract", "tender_registered_seal", "accounting",
+        "power_of_attorney", "omission_allowed", "accounting_same_seal", "contract", "tender_registered_seal",
+        "accounting",
         "subsidy_claim", "rights_duties", "personal_declaration", "kimei_ouin", "shomei_ouin",
         "signature_or_seal_sign", "signature_or_name", "abolish", "fallback",
     ]
@@ -99,7 +100,7 @@ def test_load_by_path_uses_the_file_stem(tmp_path):
     target = tmp_path / "city_rules.yaml"
     shutil.copy(Policy.load("default").path, target)
     p = Policy.load(str(target))
-    assert (p.name, p.id, len(p.rules)) == ("city_rules", "policy.default", 34)
+    assert (p.name, p.id, len(p.rules)) == ("city_rules", "policy.default", 35)
 
 
 def _write_policy(tmp_path: Path, rules: list[dict], pid: str = "policy.city") -> Path:

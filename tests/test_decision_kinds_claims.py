@@ -39,6 +39,15 @@ TABLE = """さくら台市公民館使用規則
 公民館使用申請書	要（記名押印）
 使用計画書	不要"""
 
+OMITTED = """さくら台市の請求書の様式
+
+記載事項
+
+1　請求者の住所、氏名及び印
+2　金額及び振込先
+
+請求書への押印は、省略することができます。"""
+
 REVIEW_NOTICE = """さくら台市の押印の見直しについて
 
 市は、申請書等への押印を原則として廃止しました。
@@ -52,6 +61,7 @@ REVIEW_NOTICE = """さくら台市の押印の見直しについて
 def found(tmp_path_factory):
     corpus = tmp_path_factory.mktemp("claims")
     for name, text in (("seikyu.txt", CLAIMS), ("teate.txt", ALLOWANCE), ("dairi.txt", PROXY), ("kominkan.txt", TABLE),
+                       ("yoshiki.txt", OMITTED),
                        ("minaoshi.txt", REVIEW_NOTICE)):
         (corpus / name).write_text(text, encoding="utf-8")
     return {(f.file, f.locator, f.match): (f.category, f.requires_seal, f.decision, f.rule.split(".")[2])
@@ -112,3 +122,10 @@ def test_regression_a_table_cell_saying_a_document_needs_a_seal_is_a_requirement
     table = {k: v for k, v in found.items() if k[0] == "kominkan.txt" and k[1] == "別表"}
     assert table == {("kominkan.txt", "別表", "記名押印"): ("記名押印", True, "記名に改める", "kimei_ouin"),
                      ("kominkan.txt", "別表", "押印"): ("押印", False, "対象外", "not_required")}
+
+
+@pytest.mark.nlp
+def test_regression_a_seal_box_the_same_page_lets_go_is_already_done(found):
+    # The page that lists 「氏名及び印」 says the invoice's seal may be left out: the box is optional
+    # already (対応済), not an accounting seal to review (cond.omission_allowed.v1).
+    assert found["yoshiki.txt", "第1項", "印"][1:] == (True, "対応済", "omission_allowed")
