@@ -61,9 +61,10 @@ def test_bundled_policies_have_exactly_these_rules_in_this_order():
         "official_seal", "official_seal_wording", "office_stamp", "signature_alternative", "office_actor", "transitional_form",
         "exempt", "under_review", "review_done", "not_required", "signature_or_seal_keep",
         "national_basis", "still_required", "seal_substitution", "special_seal", "seal_certificate",
-        "registered_seal", "seal_brought", "seal_presentation", "third_party_certification", "contract",
-        "tender_registered_seal", "accounting", "subsidy_claim",
-        "power_of_attorney", "rights_duties", "personal_declaration", "kimei_ouin", "shomei_ouin",
+        "registered_seal", "seal_brought", "seal_presentation", "third_party_certification",
+        "power_of_attorney", "omission_allowed", "accounting_same_seal", "contract", "tender_registered_seal",
+        "accounting",
+        "subsidy_claim", "rights_duties", "personal_declaration", "kimei_ouin", "shomei_ouin",
         "signature_or_seal_sign", "signature_or_name", "abolish", "fallback",
     ]
     # staged: the same order, keeping tenders (accounting) and every subsidy (申請 and 請求) for now
@@ -99,7 +100,7 @@ def test_load_by_path_uses_the_file_stem(tmp_path):
     target = tmp_path / "city_rules.yaml"
     shutil.copy(Policy.load("default").path, target)
     p = Policy.load(str(target))
-    assert (p.name, p.id, len(p.rules)) == ("city_rules", "policy.default", 33)
+    assert (p.name, p.id, len(p.rules)) == ("city_rules", "policy.default", 35)
 
 
 def _write_policy(tmp_path: Path, rules: list[dict], pid: str = "policy.city") -> Path:
@@ -277,7 +278,7 @@ def test_decisions_of_each_policy_and_exactly_where_they_differ(shared_corpus):
     }
     # (default, strict, staged)
     assert differing == {
-        "委任の旨を証する書面の署名押印": ("要検討", "署名に改める", "要検討"),
+        "委任の旨を証する書面の署名押印": ("署名に改める", "署名に改める", "要検討"),
         "登録してある印鑑の押印": ("存続", "要検討", "存続"),
         "印影の照合": ("存続", "要検討", "存続"),
         "補助金交付申請書の印欄": ("廃止", "廃止", "存続"),

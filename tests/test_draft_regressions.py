@@ -139,8 +139,9 @@ def test_regression_kanji_numbering_dates_and_items(sample_scan, tmp_path):
     assert ("条文", "一　申請書等　規則等の規定に基づき市長その他の執行機関に提出する申請書、届出書その他の書類をいう。") in tokurei
     # the default policy keeps six kinds (Policy.exemptions), the head's discretion is the seventh item
     # 九: the default policy's keep rules give nine items since the seals still required and a third
-    # party certifying a fact are kept (issue 20; 七 before).
-    assert ("条文", "九　前各号に掲げるもののほか、市長が特に必要があると認める場合") in tokurei
+    # party certifying a fact are kept (issue 20; 七 before); 十 since powers of attorney are kept
+    # (PRIMER §3's keep reasons).
+    assert ("条文", "十　前各号に掲げるもののほか、市長が特に必要があると認める場合") in tokurei
     assert not any(isinstance(p, tuple) and p[1].startswith("(") and "一)" in p[1] for p in tokurei)
     assert ("改め文", "次の要綱等は、令和九年四月一日から、決裁により次のとおり改める。") in read_back(
         tmp_path / "要綱等改正一覧.docx")

@@ -33,7 +33,7 @@ def _docs(root: Path, paths) -> dict:
 
 def test_forms_yaml_examples_and_counter_examples():
     rules = load_form_rules()
-    assert len(rules.all()) == 10  # 8 before form.prose.v1, 9 before form.seal_guidance.v1
+    assert len(rules.all()) == 13  # 8 before form.prose.v1, 9 before office_use (heading, row, resident), 12 before form.seal_guidance.v1
     for rule in rules.all():
         for ex in rule.examples:
             assert rule.regex.search(ex), (rule.id, ex)
@@ -48,7 +48,9 @@ def test_forms_yaml_errors_name_the_file(tmp_path):
     bad.write_text("version: 1\nname_field: {id: x, pattern: '(', examples: [a]}\nnotes: []\n"
                    "obligations: []\nbox_midline: {id: y, pattern: a, examples: [a]}\n"
                    "title: {id: z, lines: 3, pattern: 書$, examples: [申請書]}\n"
-                   "prose: {id: w, share: 0.5, pattern: 。$, examples: [a。]}\n", encoding="utf-8")
+                   "prose: {id: w, share: 0.5, pattern: 。$, examples: [a。]}\n"
+                   "office_use: {heading: {id: h, pattern: 欄, examples: [欄]}, row: {id: r, pattern: 決裁, examples: [決裁]},"
+                   " resident: {id: s, pattern: 氏名, examples: [氏名]}}\n", encoding="utf-8")
     with pytest.raises(PatternDataError) as e:
         load_form_rules(bad)
     assert e.value.path == str(bad.resolve()) and "正規表現が不正" in e.value.message

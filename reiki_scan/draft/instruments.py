@@ -53,7 +53,7 @@ from ..classify import Policy
 from ..config import RunConfig
 from ..data import data_dir, load_checked_yaml
 from ..docheader import parse_act_number
-from ..errors import DraftCheckError
+from ..errors import DraftCheckError, PatternDataError
 from ..models import NATIONAL_KINDS, Amendment, Document, Edit, Finding
 from ..numbering import int_to_kanji, kanji_to_int, to_kanji_locator
 from ..outfiles import History
@@ -81,18 +81,29 @@ WORDING_FILE = "wording.yaml"
 _WORDING_SCHEMA = {
     "type": "object",
     "required": ["version", "batch_title", "single_title", "promulgation", "promulgation_date", "number_line",
-                 "transition", "form_special_rule", "special_rule_unused"],
+                 "transition", "form_special_rule", "special_rule_unused", "special_rule"],
     "properties": {
         "version": {"const": 1},
+        "special_rule": {
+            "type": "object", "required": ["reaches", "text", "seal_object"], "additionalProperties": False,
+            "properties": {
+                "reaches": {"type": "array", "items": {"type": "string", "minLength": 1}, "minItems": 1},
+                "text": {"type": "object", "required": ["廃止", "記名に改める", "署名に改める"],
+                         "additionalProperties": {"type": "string", "minLength": 1}},
+                "seal_object": {"type": "array", "items": {
+                    "type": "object", "required": ["pattern", "text"], "additionalProperties": False,
+                    "properties": {"pattern": {"type": "string", "minLength": 1},
+                                   "text": {"type": "string", "minLength": 1}}}},
+            },
+        },
         "batch_title": {"type": "object", "required": ["規則", "条例"],
                         "additionalProperties": {"type": "string", "minLength": 1}},
         "promulgation": {"type": "array", "items": {"type": "string"}, "minItems": 1},
     },
     "additionalProperties": {"type": "string", "minLength": 1},
 }
-# 別表 of the 特例規則: what each decision means for the covered provision.
-SPECIAL_RULE_TEXT = {"廃止": "押印を要しない", "記名に改める": "記名押印に代えて記名で足りる",
-                     "署名に改める": "押印に代えて署名で足りる"}
+# The seal as an object (brought or presented, not pressed) in a finding's words.
+_SEAL_OBJECT = re.compile(r"印鑑|認印")
 
 _ACT = re.compile(
     r"^(?P<era>明治|大正|昭和|平成|令和)(?P<year>元|[0-9０-９〇一二三四五六七八九十]+)年"
@@ -158,6 +169,32 @@ def wording() -> dict:
 
     Raises :class:`PatternDataError` when the file is missing, unreadable or breaks its schema."""
     return load_checked_yaml(data_dir("templates") / WORDING_FILE, _WORDING_SCHEMA, "起案の文言")
+
+
+def special_rule_text(f: Finding) -> str:
+    """The 特例規則's 別表 right column for ``f`` (``wording.yaml`` ``special_rule``): a 印鑑 brought
+    or presented is answered for the 印鑑 (「印鑑の持参を要しない」), anything else by its decision.
+    Raises :class:`PatternDataError` when the wording file is invalid or a pattern does not compile."""
+    rule = wording()["special_rule"]
+    if f.decision == "廃止" and _SEAL_OBJECT.search(f.match):
+        for entry in rule["seal_object"]:
+            try:
+                pattern = re.compile(entry["pattern"])
+            except re.error as e:
+                raise PatternDataError(f"special_rule.seal_object の正規表現が不正です（{e}）。pattern を直してください",
+                                       path=str(data_dir("templates") / WORDING_FILE)) from e
+            if pattern.search(f.match) or pattern.search(f.text):
+                return entry["text"]
+    return rule["text"][f.decision]
+
+
+def special_rule_reaches(f: Finding) -> bool:
+    """Whether the 特例規則 can read ``f``'s document across: a kind of ``wording.yaml``
+    ``special_rule.reaches`` (規則・要綱等), or a form that a regulation lays down (``form_of``);
+    never a guidance page or a form file with no regulation behind it."""
+    if f.doc_kind == "様式":
+        return bool(f.form_of)
+    return f.doc_kind in wording()["special_rule"]["reaches"]
 
 
 def batch_title(kind: str) -> str:
@@ -371,7 +408,8 @@ def administrative_list(targets: list[tuple[Amendment, list[str], list[Cell | No
 
 def special_rule(findings: list[Finding], config: RunConfig) -> list[Block]:
     """特例規則 with its 別表, from the findings decided 廃止/記名に改める/署名に改める in 規則-
-    and 要綱-level documents (条例 and national law excluded) that :func:`.routes.route_of`
+    and 要綱-level documents (:func:`special_rule_reaches`: 条例, national law, guidance pages and
+    forms no regulation lays down excluded; they stay in the ledger) that :func:`.routes.route_of`
     routes to it: a clause in the 別表 is never amended by the 整理規則 as well. When none is,
     a line says that every clause is amended textually and how to choose the 特例規則 instead.
     Its 適用除外 article lists the ``exemption`` of each keep rule of ``config.policy`` that has
@@ -414,9 +452,9 @@ def special_rule(findings: list[Finding], config: RunConfig) -> list[Block]:
     seen: dict[tuple[str, str, str], None] = {}
     for f in sorted(findings, key=lambda f: (f.file, section_rank(f.locator), f.start)):
         if (f.decision in CHANGING_DECISIONS and f.doc_kind not in NATIONAL_KINDS and f.doc_kind != "条例"
-                and route_of(f, config) == SPECIAL):
+                and route_of(f, config) == SPECIAL and special_rule_reaches(f)):
             loc = to_kanji_locator(f.locator) if config.numbering == "kanji" else f.locator
-            seen.setdefault((f.title, loc or "全体", SPECIAL_RULE_TEXT[f.decision]), None)
+            seen.setdefault((f.title, loc or "全体", special_rule_text(f)), None)
     rows = tuple(tuple((Para.of("対照表", cell),) for cell in key) for key in seen)
     if not rows and config.route == AMEND:
         blocks.append(Para.of("改め文", wording()["special_rule_unused"]))

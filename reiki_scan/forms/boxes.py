@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 
 from .. import ids
 from ..models import Block, Document, Finding, Provision
@@ -113,6 +114,60 @@ def _note(doc: Document, region: Provision, rules: FormRules) -> tuple[str, str,
     return None
 
 
+_CELL_SPLIT = re.compile(r"[ 　]{2,}|\t")
+
+
+@dataclass(frozen=True)
+class OfficePart:
+    """The office's own part of one form (``forms.yaml`` ``office_use``): ``start`` the offset of
+    the heading that opens it (``None``: no heading) with its ``heading`` text, and ``rows`` the
+    table/sheet rows (or lines) an office label heads, by :func:`_row_of` key → the label."""
+
+    start: int | None
+    heading: str
+    rows: dict[object, str]
+
+    def label_at(self, doc: Document, offset: int, rules: FormRules) -> tuple[str, str]:
+        """``(office label, rule id)`` that makes the box at ``offset`` the office's, or ``("", "")``."""
+        row = self.rows.get(_row_of(doc, offset))
+        if row:
+            return row, rules.office_row.id
+        if self.start is not None and offset >= self.start:
+            return self.heading, rules.office_heading.id
+        return "", ""
+
+
+def _row_of(doc: Document, offset: int) -> object:
+    """The row holding ``offset``: a table/sheet row key, else the line's start offset."""
+    block = doc.source.block_at(offset)
+    key = _row_key(block.source_ref) if block is not None else None
+    if key is not None:
+        return key[0]
+    return doc.source.text.rfind("\n", 0, offset) + 1
+
+
+def _office_part(doc: Document, region: Provision, rules: FormRules) -> OfficePart:
+    start, heading, rows = None, "", {}
+    for pos, line, _ in _lines(doc, region):
+        label = line.strip(_SPACES)
+        if start is None and rules.office_heading.regex.search(line):
+            start, heading = pos, label
+        first = _CELL_SPLIT.split(label, 1)[0]
+        if first and rules.office_row.regex.search(first):
+            rows[_row_of(doc, pos)] = first
+    return OfficePart(start, heading, rows)
+
+
+def _office_box(doc: Document, f: Finding, office: OfficePart, rules: FormRules, label: str) -> dict[str, str]:
+    """``actor`` and ``evidence`` of a seal box in the office's own part of its form (the office
+    seals it: 対象外 by the policy's office_actor rule), or ``{}``; a box whose name field or line
+    names the resident (``office_use.resident``) stays the resident's."""
+    part, rule_id = office.label_at(doc, f.start, rules)
+    if not part or rules.resident.regex.search(label or f.text):
+        return {}
+    return {"actor": part, "evidence": f"{f.evidence}; 役所の記入欄「{part}」の印欄（{rule_id}） => 役所の印"}
+
+
 def midline_boxes(doc: Document, existing: list[Finding], rules: FormRules) -> list[Finding]:
     """Seal boxes in the middle of a form line (「代表者氏名　　印　　電話番号」) that no
     existing finding of ``doc`` covers; category 様式印欄, modality 義務."""
@@ -167,6 +222,7 @@ def enrich(findings: list[Finding], documents: Mapping[str, Document], links: It
         indexes = by_file.get(file, [])
         regions = _form_regions(doc)
         notes = {id(r): _note(doc, r, rules) for r in regions}
+        offices = {id(r): _office_part(doc, r, rules) for r in regions}
         for i in indexes:
             f = out[i]
             region = next((r for r in regions if r.start <= f.start < r.end), None)
@@ -177,12 +233,14 @@ def enrich(findings: list[Finding], documents: Mapping[str, Document], links: It
                 label = name_field(doc, f, rules)
                 if label:
                     changes["name_field"] = label
+            if f.category in (BOX_CATEGORY, "その他の印") and not f.actor:
+                changes.update(_office_box(doc, f, offices[id(region)], rules, str(changes.get("name_field", ""))))
             note = notes[id(region)]
             if f.category == BOX_CATEGORY and f.modality == "義務" and note is not None:
                 effect, text, rule_id = note
                 modality = "任意" if effect == "alternative" else "免除"
                 changes.update(modality=modality, requires_seal=modality == "任意",
-                               evidence=f"{f.evidence}; 注記「{text}」（{rule_id}） => {modality}")
+                               evidence=f"{changes.get('evidence', f.evidence)}; 注記「{text}」（{rule_id}） => {modality}")
             if f.modality == "言及" and f.category != BOX_CATEGORY:
                 line_start = doc.text.rfind("\n", 0, f.start) + 1
                 line_end = doc.text.find("\n", f.end)
@@ -198,6 +256,10 @@ def enrich(findings: list[Finding], documents: Mapping[str, Document], links: It
                 out[i] = f.with_(**changes)
         if any(r.kind == "AppdxStyle" or is_form_file(doc) for r in regions):
             new = midline_boxes(doc, [out[i] for i in indexes], rules)
+            for k, n in enumerate(new):
+                region = next((r for r in regions if r.start <= n.start < r.end), None)
+                if region is not None and (office := _office_box(doc, n, offices[id(region)], rules, n.name_field)):
+                    new[k] = n.with_(**office)
             for link in link_at.get(file, ()):
                 new = [n.with_(form_of=link.regulation) if link.start <= n.start < link.end else n for n in new]
             extra.extend(new)

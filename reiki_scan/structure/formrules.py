@@ -34,7 +34,9 @@ class FormRules:
     (first match wins), ``obligations``, ``box_midline``, ``title`` (a form's own title
     line, looked for in the first ``title_lines`` non-blank lines), ``prose`` (a sentence of
     running text: a Word or PDF file without a form's signs whose lines are at least
-    ``prose_share`` (0-1) such sentences is a guidance page, not a form) and ``seal_guidance`` (a
+    ``prose_share`` (0-1) such sentences is a guidance page, not a form); ``office_heading``,
+    ``office_row`` and ``resident`` (``office_use``: the office's own part of a form, whose seal
+    boxes are the office's, and the name fields that stay the resident's) and ``seal_guidance`` (a
     note line telling the applicant how to seal, dropped from a form redrawn without its seal
     box; ``None`` when a city's own forms.yaml has no such section)."""
 
@@ -46,11 +48,15 @@ class FormRules:
     title_lines: int
     prose: FormRule
     prose_share: float
+    office_heading: FormRule
+    office_row: FormRule
+    resident: FormRule
     seal_guidance: FormRule | None = None
 
     def all(self) -> tuple[FormRule, ...]:
         guidance = () if self.seal_guidance is None else (self.seal_guidance,)
-        return (self.name_field, *self.notes, *self.obligations, self.box_midline, self.title, self.prose, *guidance)
+        return (self.name_field, *self.notes, *self.obligations, self.box_midline, self.title, self.prose,
+                self.office_heading, self.office_row, self.resident, *guidance)
 
 
 def _rule(entry: object, path: Path, where: str, *, note: bool = False) -> FormRule:
@@ -84,6 +90,15 @@ def _title_lines(entry: dict, path: Path) -> int:
     return lines
 
 
+def _office_use(entry: object, path: Path) -> dict[str, FormRule]:
+    if not isinstance(entry, dict) or any(k not in entry for k in ("heading", "row", "resident")):
+        raise PatternDataError("office_use には heading・row・resident が必要です。forms.yaml を直してください",
+                               path=str(path))
+    return {"office_heading": _rule(entry["heading"], path, "office_use.heading"),
+            "office_row": _rule(entry["row"], path, "office_use.row"),
+            "resident": _rule(entry["resident"], path, "office_use.resident")}
+
+
 def load_form_rules(path: Path | None = None) -> FormRules:
     """Read ``forms.yaml`` (default: the bundled ``patterns/forms.yaml``).
 
@@ -102,7 +117,7 @@ def _load(path: Path) -> FormRules:
         raise PatternDataError(f"様式の読取り規則を読めません（{e}）。UTF-8 の YAML で置いてください", path=str(path)) from e
     if not isinstance(data, dict):
         raise PatternDataError("様式の読取り規則が空です。forms.yaml を置き直してください", path=str(path))
-    for key in ("name_field", "notes", "obligations", "box_midline", "title", "prose"):
+    for key in ("name_field", "notes", "obligations", "box_midline", "title", "prose", "office_use"):
         if key not in data:
             raise PatternDataError(f"{key} の節がありません。forms.yaml に加えてください", path=str(path))
     if not isinstance(data["notes"], list) or not isinstance(data["obligations"], list):
@@ -117,6 +132,7 @@ def _load(path: Path) -> FormRules:
         prose=_rule(data["prose"], path, "prose"),
         prose_share=_prose_share(data["prose"], path),
         seal_guidance=_rule(data["seal_guidance"], path, "seal_guidance") if "seal_guidance" in data else None,
+        **_office_use(data["office_use"], path),
     )
     ids = [r.id for r in rules.all()]
     if len(set(ids)) != len(ids):
