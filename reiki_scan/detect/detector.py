@@ -96,12 +96,13 @@ class Detector:
     def _needs_analysis(self, unit: Unit, hits: list[Hit]) -> bool:
         # A seal named as a thing needs the parse only where the unit may file or send it, define
         # it as the seal to affix (…に押す印鑑は、…とする), or where a list line (・印鑑, (5)…書類、
-        # 印鑑を持って, 「4　請求者の印鑑」) may name one to bring.
+        # 印鑑を持って, 「4　請求者の印鑑」, 「…証明書、印鑑」) may name one to bring.
         return not unit.is_heading and (
             any(h.pattern.role not in PARSE_FREE_ROLES for h in hits)
             or any(h.pattern.role == "object" for h in hits)
             and (bool(_LIST_ITEM.match(unit.text) or _NUMBERED_ENTRY.match(unit.text))
-                 or self.judge.may_file(norm(unit.text)) or self.judge.may_define(norm(unit.text))))
+                 or self.judge.may_file(norm(unit.text)) or self.judge.may_define(norm(unit.text))
+                 or self.judge.may_list(norm(unit.text))))
 
     def detect(self, doc: Document, units: list[Unit],
                analyses: Mapping[str, dict] | None = None) -> list[Finding]:
