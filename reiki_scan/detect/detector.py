@@ -36,6 +36,8 @@ _LEAD_LINES = 12
 _NUMBERED_ENTRY = re.compile(r"^[\s　]*[0-9０-９]{1,2}[\s　]+[^。]+$")
 # An unmarked list (lines of names under a heading or 「…次のとおりです。」): its lead line.
 _HEADING_MAX = 30
+# The locator of a page's own heading line (structure.units, LABELLING.md).
+_PAGE_HEADING = "見出し"
 _BRACKETED = re.compile(r"[(（][^)）]*[)）]")
 _ANNOUNCES_LIST = re.compile(r"次の(?:とおり|通り|もの|いずれか|各号)[^。]*。$|[:：]$")
 # Lines under an item that are no lead: examples and notes (例:…, ※…).
@@ -132,6 +134,9 @@ class Detector:
         for u, found, n in per_unit:
             analysis = analyses.get(u.text, {})
             lead = None if u.is_heading else _lead(doc, u, parents)
+            # A page's heading over a marked list (「引き続き押印が必要なもの」 then 「・…もの」)
+            # names what the list holds: each entry is the requirement, the heading a mention.
+            heading = u.is_heading or u.locator == _PAGE_HEADING and _heads_list(doc.text, u.end)
             recategorize = self._contexts(n.text, lead or ())
             in_form = doc.doc_kind == "様式" or _in_style(doc, u, parents)
             normative = doc.doc_kind in _NORMATIVE_KINDS and not in_form
@@ -151,7 +156,7 @@ class Detector:
                         or ModalityResult("言及", evidence="pattern: 語に続く印（印の名称）=> 言及")
                 else:
                     result = self.judge.judge(analysis, n.text, (h.start, h.end), h.pattern.role,
-                                              u.is_heading, same_seal, seals, lead, category, in_form,
+                                              heading, same_seal, seals, lead, category, in_form,
                                               normative)
                 judged.append([h, category, result, h.start, h.end, []])
             parse = RequirementParse(analysis)
@@ -412,6 +417,15 @@ def _lead(doc: Document, unit: Unit, parents: dict[int, Provision]) -> list[str]
             leads += _list_lead(text, parent.children[0].start) or []
         return leads or None
     return None
+
+
+def _heads_list(text: str, end: int) -> bool:
+    """Whether the first non-blank line after offset ``end`` (a unit's end) is a marked list's
+    entry (:data:`_LIST_ITEM`)."""
+    for line in text[end:].splitlines():
+        if line.strip():
+            return bool(_LIST_ITEM.match(line))
+    return False
 
 
 def _indent(line: str) -> int:

@@ -308,6 +308,10 @@ class ModalityJudge:
             if attach is None and tokens[root]["pos"] in _PREDICATE_POS and self._need(tree, path) is None:
                 return ModalityResult("言及", actor, target,
                                       f"dep: {tree.describe(path, len(path) - 1)} => 言及 (添付・提出の述語なし)")
+        manner = self._manner(tree, path, seals)
+        if manner is not None:
+            return ModalityResult("言及", actor, target,
+                                  f"dep: {tree.describe(path, len(path) - 1)} => 言及 (手続の方法の定め; {manner.id})")
         predicate = tree.tail(root)
         # 印鑑の登録, 印鑑登録: the registration of a seal in the register is the register's
         # subject matter; only a stated obligation (…なければならない, …ものとする) makes it one.
@@ -510,6 +514,25 @@ class ModalityJudge:
         if c is None:
             return None
         return ModalityResult("義務", evidence=f"dep: {tree.describe(path, len(path) - 1)} => 義務 (持ち物を並べた行の印; {c.id})")
+
+    def _manner(self, tree: _Tree, path: list[int], seals: Sequence[tuple[int, int]]) -> Cue | None:
+        """The hit is (in) the topic (``nsubj``) of the sentence, and the sentence only says by
+        what the procedure is done (「前項の印鑑の届出は、…簿によりするものとする」: an ``obl``
+        whose particle and light verb make a ``manner`` cue) with something that is no seal; the
+        earlier provision asked for the seal. ``None`` when the means is itself a seal (「押印は、
+        実印によりするものとする」 defines the seal to use) or the hit is no topic."""
+        topic = next((i for i in path[:-1] if tree.tokens[i]["dep"] == "nsubj"), None)
+        if topic is None or not tree.marker(topic).endswith("は"):
+            # 「…の規定により押印が必要とされている」: a seal that is needed, not a topic.
+            return None
+        own = set(tree.subtree(topic))
+        for j, t in enumerate(tree.tokens):
+            if t["dep"] != "obl" or j in own or any(tree.overlaps(j, s) for s in seals):
+                continue
+            c = self._cue("manner", tree.marker(j) + tree.tokens[t["head"]]["lemma"])
+            if c is not None:
+                return c
+        return None
 
     def _checklist(self, tree: _Tree, path: list[int], text: str) -> Cue | None:
         """The seal act is the root of a verbless line (a checklist entry of a guidance page:
