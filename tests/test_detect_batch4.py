@@ -92,3 +92,33 @@ def test_regression_rule_fixing_how_a_seal_is_notified(tmp_path, ginza):
 """, name="kitei.txt")
     got = sorted({(f.locator, f.requires_seal) for f in found})
     assert got == [("第3条第1項", True), ("第3条第2項", False), ("第4条", True)]
+
+
+@pytest.mark.nlp
+def test_regression_table_cell_under_its_column_header(tmp_path, ginza):
+    # A table flattened one cell a line (header cells 「手続」「期限」「必要なもの」, then each row's
+    # cells): a numbered cell naming a person's seal is what its column header asks for. A cell
+    # under headers that ask for nothing stays a mention.
+    doc, found = scan(tmp_path, """転居の手続き
+
+表1
+
+手続
+期限
+必要なもの
+転居届(町内で住所を移したとき)
+転居した日から14日以内
+1 届出をする人の印
+2 本人確認書類
+""")
+    assert [(f.text, f.requires_seal) for f in found] == [("1 届出をする人の印", True)]
+    doc, found = scan(tmp_path, """印鑑の名前
+
+表2
+
+名前
+大きさ
+保管する課
+1 町長の印
+""")
+    assert [(f.text, f.requires_seal) for f in found if f.text != "印鑑の名前"] == [("1 町長の印", False)]

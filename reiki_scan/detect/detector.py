@@ -36,6 +36,8 @@ _LEAD_LINES = 12
 _NUMBERED_ENTRY = re.compile(r"^[\s　]*[0-9０-９]{1,2}[\s　]+[^。]+$")
 # An unmarked list (lines of names under a heading or 「…次のとおりです。」): its lead line.
 _HEADING_MAX = 30
+# A column's header cell of a table flattened one cell a line (必要なもの, 届出期間).
+_COLUMN_HEADER = re.compile(r"^[^\s　、,，・()（）]{2,10}$")
 # The locator of a page's own heading line (structure.units, LABELLING.md).
 _PAGE_HEADING = "見出し"
 _BRACKETED = re.compile(r"[(（][^)）]*[)）]")
@@ -496,7 +498,7 @@ def _unmarked_lead(text: str, start: int) -> list[str] | None:
     if "|" in text[line_start:line_end if line_end >= 0 else len(text)]:
         # A table's row (cells split by |) is read by its own cells, never as a list entry.
         return None
-    top = None
+    block: list[str] = []
     for _ in range(_LEAD_LINES):
         if line_start <= 0:
             break
@@ -508,8 +510,13 @@ def _unmarked_lead(text: str, start: int) -> list[str] | None:
         if not line or "。" in _BRACKETED.sub("", line) or "|" in line or _LIST_ITEM.match(line) or _NOTE_LINE.match(line):
             # A blank line, a sentence, a table row or another list's entry ends the block.
             break
-        top = line
-    return [top] if top is not None and len(top) <= _HEADING_MAX else None
+        block.append(line)
+    if not block or len(block[-1]) > _HEADING_MAX:
+        return None
+    # The top line first; a table flattened one cell a line (「種類」「届出期間」「必要なもの」, then each
+    # row's cells) heads its cells with the header line of their column, further down the block: a
+    # short label, no entry with spaces or commas.
+    return [block[-1]] + [line for line in block[-2::-1] if _COLUMN_HEADER.match(line)]
 
 
 _CAPTION_OR_NUMBER = re.compile(r"^[\s　]*(?:[(（][^)）]*[)）]|第[0-9０-９一二三四五六七八九十百]+条(?:の[0-9０-９一二三四五六七八九十]+)?|[0-9０-９一二三四五六七八九十]+)[\s　]*$")
