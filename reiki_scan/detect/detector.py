@@ -424,9 +424,14 @@ def _lead(doc: Document, unit: Unit, parents: dict[int, Provision]) -> list[str]
 def _heads_list(text: str, end: int) -> bool:
     """Whether the first non-blank line after offset ``end`` (a unit's end) is a marked list's
     entry (:data:`_LIST_ITEM`)."""
-    for line in text[end:].splitlines():
+    start = end
+    while start < len(text):
+        stop = text.find("\n", start)
+        stop = len(text) if stop < 0 else stop
+        line = text[start:stop]
         if line.strip():
             return bool(_LIST_ITEM.match(line))
+        start = stop + 1
     return False
 
 
