@@ -58,7 +58,7 @@ def test_bundled_policies_have_exactly_these_rules_in_this_order():
     assert Policy.bundled_names() == ("default", "staged", "strict")
     default = [r.id.split(".")[2] for r in Policy.load("default").rules]
     assert default == [
-        "official_seal", "official_seal_wording", "office_stamp", "signature_alternative", "office_actor", "transitional_form",
+        "official_seal", "official_seal_wording", "office_stamp", "signature_alternative", "staff_own_seal", "office_actor", "transitional_form",
         "exempt", "under_review", "review_done", "not_required", "signature_or_seal_keep",
         "national_basis", "still_required", "seal_substitution", "special_seal", "seal_certificate",
         "registered_seal", "seal_brought", "seal_presentation", "third_party_certification",
@@ -100,7 +100,7 @@ def test_load_by_path_uses_the_file_stem(tmp_path):
     target = tmp_path / "city_rules.yaml"
     shutil.copy(Policy.load("default").path, target)
     p = Policy.load(str(target))
-    assert (p.name, p.id, len(p.rules)) == ("city_rules", "policy.default", 35)
+    assert (p.name, p.id, len(p.rules)) == ("city_rules", "policy.default", 36)
 
 
 def _write_policy(tmp_path: Path, rules: list[dict], pid: str = "policy.city") -> Path:

@@ -36,6 +36,10 @@ _LEAD_LINES = 12
 _NUMBERED_ENTRY = re.compile(r"^[\s　]*[0-9０-９]{1,2}[\s　]+[^。]+$")
 # An unmarked list (lines of names under a heading or 「…次のとおりです。」): its lead line.
 _HEADING_MAX = 30
+# A column's header cell of a table flattened one cell a line (必要なもの, 届出期間).
+_COLUMN_HEADER = re.compile(r"^[^\s　、,，・()（）]{2,10}$")
+# The locator of a page's own heading line (structure.units, LABELLING.md).
+_PAGE_HEADING = "見出し"
 _BRACKETED = re.compile(r"[(（][^)）]*[)）]")
 _ANNOUNCES_LIST = re.compile(r"次の(?:とおり|通り|もの|いずれか|各号)[^。]*。$|[:：]$")
 # Lines under an item that are no lead: examples and notes (例:…, ※…).
@@ -99,12 +103,13 @@ class Detector:
     def _needs_analysis(self, unit: Unit, hits: list[Hit]) -> bool:
         # A seal named as a thing needs the parse only where the unit may file or send it, define
         # it as the seal to affix (…に押す印鑑は、…とする), or where a list line (・印鑑, (5)…書類、
-        # 印鑑を持って, 「4　請求者の印鑑」) may name one to bring.
+        # 印鑑を持って, 「4　請求者の印鑑」, 「…証明書、印鑑」) may name one to bring.
         return not unit.is_heading and (
             any(h.pattern.role not in PARSE_FREE_ROLES for h in hits)
             or any(h.pattern.role == "object" for h in hits)
             and (bool(_LIST_ITEM.match(unit.text) or _NUMBERED_ENTRY.match(unit.text))
-                 or self.judge.may_file(norm(unit.text)) or self.judge.may_define(norm(unit.text))))
+                 or self.judge.may_file(norm(unit.text)) or self.judge.may_define(norm(unit.text))
+                 or self.judge.may_list(norm(unit.text))))
 
     def detect(self, doc: Document, units: list[Unit],
                analyses: Mapping[str, dict] | None = None) -> list[Finding]:
@@ -134,6 +139,9 @@ class Detector:
         for u, found, n in per_unit:
             analysis = analyses.get(u.text, {})
             lead = None if u.is_heading else _lead(doc, u, parents)
+            # A page's heading over a marked list (「引き続き押印が必要なもの」 then 「・…もの」)
+            # names what the list holds: each entry is the requirement, the heading a mention.
+            heading = u.is_heading or u.locator == _PAGE_HEADING and _heads_list(doc.text, u.end)
             recategorize = self._contexts(n.text, lead or ())
             in_form = doc.doc_kind == "様式" or _in_style(doc, u, parents)
             normative = doc.doc_kind in _NORMATIVE_KINDS and not in_form
@@ -157,7 +165,7 @@ class Detector:
                     result = listed or ModalityResult("言及", evidence="pattern: 語に続く印（印の名称）=> 言及")
                 else:
                     result = self.judge.judge(analysis, n.text, (h.start, h.end), h.pattern.role,
-                                              u.is_heading, same_seal, seals, lead, category, in_form,
+                                              heading, same_seal, seals, lead, category, in_form,
                                               normative)
                 judged.append([h, category, result, h.start, h.end, []])
             parse = RequirementParse(analysis)
@@ -440,6 +448,20 @@ def _lead(doc: Document, unit: Unit, parents: dict[int, Provision]) -> list[str]
     return None
 
 
+def _heads_list(text: str, end: int) -> bool:
+    """Whether the first non-blank line after offset ``end`` (a unit's end) is a marked list's
+    entry (:data:`_LIST_ITEM`)."""
+    start = end
+    while start < len(text):
+        stop = text.find("\n", start)
+        stop = len(text) if stop < 0 else stop
+        line = text[start:stop]
+        if line.strip():
+            return bool(_LIST_ITEM.match(line))
+        start = stop + 1
+    return False
+
+
 def _indent(line: str) -> int:
     return len(line) - len(line.lstrip(" 　\t"))
 
@@ -509,7 +531,7 @@ def _unmarked_lead(text: str, start: int, floor: int = 0) -> list[str] | None:
     if "|" in text[line_start:line_end if line_end >= 0 else len(text)]:
         # A table's row (cells split by |) is read by its own cells, never as a list entry.
         return None
-    top = None
+    block: list[str] = []
     for _ in range(_LEAD_LINES):
         if line_start <= floor:
             break
@@ -521,8 +543,13 @@ def _unmarked_lead(text: str, start: int, floor: int = 0) -> list[str] | None:
         if not line or "。" in _BRACKETED.sub("", line) or "|" in line or _LIST_ITEM.match(line) or _NOTE_LINE.match(line):
             # A blank line, a sentence, a table row or another list's entry ends the block.
             break
-        top = line
-    return [top] if top is not None and len(top) <= _HEADING_MAX else None
+        block.append(line)
+    if not block or len(block[-1]) > _HEADING_MAX:
+        return None
+    # The top line first; a table flattened one cell a line (「種類」「届出期間」「必要なもの」, then each
+    # row's cells) heads its cells with the header line of their column, further down the block: a
+    # short label, no entry with spaces or commas.
+    return [block[-1]] + [line for line in block[-2::-1] if _COLUMN_HEADER.match(line)]
 
 
 _CAPTION_OR_NUMBER = re.compile(r"^[\s　]*(?:[(（][^)）]*[)）]|第[0-9０-９一二三四五六七八九十百]+条(?:の[0-9０-９一二三四五六七八九十]+)?|[0-9０-９一二三四五六七八九十]+)[\s　]*$")

@@ -107,6 +107,11 @@ class ModalityJudge:
         は、…とする), so that a seal named as a thing in it needs the parse (:meth:`judge`)."""
         return self._cue("define_object", text) is not None
 
+    def may_list(self, text: str) -> bool:
+        """Whether ``text`` (a unit's normalized text) may list a seal among things to bring
+        (「…証明書、印鑑」), so that a seal named as a thing in it needs the parse (:meth:`judge`)."""
+        return self._cue("inventory", text) is not None
+
     def may_file(self, text: str) -> bool:
         """Whether ``text`` (a unit's normalized text) holds a word of filing or sending a seal,
         so that a seal named as a thing in it needs the parse (:meth:`filed`)."""
@@ -178,8 +183,10 @@ class ModalityJudge:
             if not self.filed(analysis, span):
                 # A guidance list of what to bring or enter (…の印鑑（朱肉で使用するもの）; 書類、
                 # 印鑑…を持って) names the seal to use; elsewhere a seal named as a thing is a mention.
-                listed = None if is_heading or normative or in_form or lead is None or not tokens \
-                    else self._listed(_Tree(tokens, text, analysis.get("sents", [])), span, lead, seals)
+                tree = None if is_heading or normative or in_form or not tokens \
+                    else _Tree(tokens, text, analysis.get("sents", []))
+                listed = None if tree is None else (
+                    self._listed(tree, span, lead, seals) if lead is not None else self._inventory(tree, span, seals))
                 return listed or ModalityResult("言及", evidence="pattern: 印を物として言及 => 言及")
             # 「印鑑を地方運輸局長に届け出なければならない」: the seal itself is filed or sent;
             # judged as the act of filing.
@@ -344,6 +351,10 @@ class ModalityJudge:
             if attach is None and tokens[root]["pos"] in _PREDICATE_POS and self._need(tree, path) is None:
                 return ModalityResult("言及", actor, target,
                                       f"dep: {tree.describe(path, len(path) - 1)} => 言及 (添付・提出の述語なし)")
+        manner = self._manner(tree, path, seals)
+        if manner is not None:
+            return ModalityResult("言及", actor, target,
+                                  f"dep: {tree.describe(path, len(path) - 1)} => 言及 (手続の方法の定め; {manner.id})")
         predicate = tree.tail(root)
         # 印鑑の登録, 印鑑登録: the registration of a seal in the register is the register's
         # subject matter; only a stated obligation (…なければならない, …ものとする) makes it one.
@@ -475,7 +486,8 @@ class ModalityJudge:
             if in_form:
                 return ModalityResult("義務", actor, target,
                                       f"dep: {tree.describe(path, len(path) - 1)} => 義務 (様式中の指示)")
-            listed = None if normative or register or lead is None else self._listed(tree, span, lead, seals)
+            listed = None if normative or register else (
+                self._listed(tree, span, lead, seals) if lead is not None else self._inventory(tree, span, seals))
             if listed is not None:
                 return listed
             checklist = None if normative or register else self._checklist(tree, path, text)
@@ -529,6 +541,50 @@ class ModalityJudge:
         if _NEGATION.search(norm(lead[0])):
             return None
         return ModalityResult("義務", evidence=f"dep: {tree.describe(path, len(path) - 1)} => 義務 (一覧の項目の印; {listed.id})")
+
+    def _inventory(self, tree: _Tree, span: tuple[int, int],
+                   seals: Sequence[tuple[int, int]]) -> ModalityResult | None:
+        """A seal named bare as one entry of a verbless line of a guidance page that lists things
+        with 「、」 and no lead (「転出証明書、印鑑」 under a reason to file): the things to bring to
+        the counter, 義務 (``inventory``). ``None`` when the seal word takes a particle (「申請書、
+        印鑑の廃止」: what the line is about), when a word on its way to the root is no noun (a
+        predicate) or the root takes a particle (…について), or when the line dispenses with it."""
+        anchor = tree.anchor(span)
+        tokens = tree.tokens
+        listed = self._cue("listed_seal", tokens[anchor]["text"])
+        if listed is None or tree.marker(anchor):
+            return None
+        before = tree.text[:tokens[anchor]["start"]].rstrip()
+        after = tree.text[tokens[anchor]["end"]:].lstrip()
+        if not (before.endswith(("、", "，")) or after.startswith(("、", "，"))):
+            return None
+        path = tree.path(anchor)
+        if any(tokens[i]["pos"] not in ("NOUN", "PROPN") for i in path) or tree.marker(path[-1]) \
+                or self._exempt(tree, path, seals):
+            return None
+        c = self._cue("inventory", norm(tree.text))
+        if c is None:
+            return None
+        return ModalityResult("義務", evidence=f"dep: {tree.describe(path, len(path) - 1)} => 義務 (持ち物を並べた行の印; {c.id})")
+
+    def _manner(self, tree: _Tree, path: list[int], seals: Sequence[tuple[int, int]]) -> Cue | None:
+        """The hit is (in) the topic (``nsubj``) of the sentence, and the sentence only says by
+        what the procedure is done (「前項の印鑑の届出は、…簿によりするものとする」: an ``obl``
+        whose particle and light verb make a ``manner`` cue) with something that is no seal; the
+        earlier provision asked for the seal. ``None`` when the means is itself a seal (「押印は、
+        実印によりするものとする」 defines the seal to use) or the hit is no topic."""
+        topic = next((i for i in path[:-1] if tree.tokens[i]["dep"] == "nsubj"), None)
+        if topic is None or not tree.marker(topic).endswith("は"):
+            # 「…の規定により押印が必要とされている」: a seal that is needed, not a topic.
+            return None
+        own = set(tree.subtree(topic))
+        for j, t in enumerate(tree.tokens):
+            if t["dep"] != "obl" or j in own or any(tree.overlaps(j, s) for s in seals):
+                continue
+            c = self._cue("manner", tree.marker(j) + tree.tokens[t["head"]]["lemma"])
+            if c is not None:
+                return c
+        return None
 
     def _checklist(self, tree: _Tree, path: list[int], text: str) -> Cue | None:
         """The seal act is the root of a verbless line (a checklist entry of a guidance page:

@@ -31,7 +31,7 @@ SIDE_ROLES = ("context", "proviso", "category")
 CUE_KINDS = ("must", "may", "exempt", "condition", "reference", "attach", "target", "means",
              "operative_exempt", "need", "issued", "office", "register",
              "lead_define", "lead_keep", "lead_exempt", "topic", "declare", "register_seal", "register_apply", "register_clause", "item_require", "tally", "own_request", "issued_seal", "lead_require", "lead_may", "hand_over", "return", "issuer", "receive", "mark", "printing", "restrict", "means_clause", "own_must", "topic_marker", "purpose", "lead_names", "lead_act", "except_root", "same_as", "file_seal", "lead_services",
-             "checklist", "complement", "instruct", "only_if", "prohibit", "define_seal", "obtain", "listed_seal", "bring", "ask", "present",
+             "checklist", "complement", "instruct", "only_if", "prohibit", "define_seal", "obtain", "listed_seal", "inventory", "manner", "bring", "ask", "present",
              "denied", "affix", "define_object", "examine", "lacking", "register_abolish", "attempt", "office_mark",
              "borne", "excepted")
 SCHEMA_NAME = "schema.json"

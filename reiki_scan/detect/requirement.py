@@ -128,6 +128,14 @@ class RequirementParse:
             if t["head"] == m or not (t["dep"] in ("nmod", "conj", "appos") and self._list_member(m)):
                 break
             m = t["head"]
+        if m != n:
+            # GiNZA may hang a list entry inside the next entry (「…、印鑑、世帯主名義の通帳」: 印鑑
+            # under 名義): the list's nouns lead up to the predicate, or to none on a verbless line.
+            for _ in range(len(self.tokens)):
+                t = self.tokens[m]
+                if t["head"] == m or self.tokens[t["head"]]["pos"] not in ("NOUN", "PROPN"):
+                    break
+                m = t["head"]
         head = self.tokens[m]["head"]
         # A bullet GiNZA makes the root of a line of items (「■ 印鑑 ■ 通帳」) is no predicate.
         return "" if head == m or self.tokens[head]["pos"] in ("SYM", "PUNCT") else self.tokens[head]["lemma"]
