@@ -98,6 +98,24 @@ def test_latter_sentence_deleted():
     check(am, text, RunConfig())
 
 
+def test_proviso_deleted_alone_and_after_word_edits():
+    # 「ただし書を削る」 alone, and run on after a replacement (改め) or a deletion (削り): the self-check
+    # read 「…を削り、同条ただし書を削る。」 back as 「…を削りる。」 (a diff reviewer's case).
+    text = "2　申請書に押印して提出しなければならない。ただし、署名した場合は、この限りでない。"
+    p = text.index("ただし")
+    am = _one(_change(text, [(p, len(text), "")], "第5条第2項"))
+    assert render(am, RunConfig()) == ["第5条第2項ただし書を削る。"]
+    check(am, text, RunConfig())
+    a = text.index("に押印して")
+    am = _one(_change(text, [(a, a + 5, "を"), (p, len(text), "")], "第5条第2項"))
+    assert render(am, RunConfig()) == ["第5条第2項中「に押印して」を「を」に改め、同項ただし書を削る。"]
+    check(am, text, RunConfig())
+    a = text.index("押印して")
+    am = _one(_change(text, [(a, a + 4, ""), (p, len(text), "")], "第5条第2項"))
+    assert render(am, RunConfig()) == ["第5条第2項中「押印して」を削り、同項ただし書を削る。"]
+    check(am, text, RunConfig())
+
+
 def test_whole_replacement_when_no_quotation_is_unambiguous():
     # The two 「印」 differ only by what follows, and the brackets cannot be quoted.
     text = "氏名「印」\n代表者「印」"

@@ -348,3 +348,31 @@ def test_regression_clearing_a_member_of_a_group_shown_decided_withdraws_it(tmp_
     _set(out / "ledger.xlsx", "一覧", {ids[0]: None})
     assert _run("run", corpus, "--out", out).exit_code == 0
     assert _decisions(out) == [("r1.txt", "廃止", "proposal"), ("r2.txt", "存続", "ledger"), ("r3.txt", "存続", "ledger")]
+
+
+@pytest.mark.nlp
+def test_regression_a_proviso_is_kept_when_its_main_clause_exempts_more_than_the_seal(tmp_path):
+    # A diff reviewer's cases: 「押印及び住民票の写しの添付を要しない。ただし、代理人が…この限りでない。」 lost its
+    # ただし書, so agents no longer had to attach the 住民票; and under 署名に改める the e-filing ただし書
+    # 「押印を要しない」 would have made e-filers sign.
+    import docx
+
+    corpus, out = tmp_path / "c", tmp_path / "out"
+    corpus.mkdir()
+    (corpus / "r.txt").write_text(
+        "○さくら台市集会所使用規則\n令和2年3月31日規則第9号\n（申請）\n"
+        "第2条　集会所を使用しようとする者は、使用申請書を市長に提出しなければならない。\n"
+        "2　前項の申請書には、押印及び住民票の写しの添付を要しない。ただし、代理人が申請する場合は、この限りでない。\n"
+        "（届出）\n"
+        "第3条　使用者は、届出書に記名押印しなければならない。ただし、電子申請による場合は、押印を要しない。\n",
+        encoding="utf-8")
+    result = _run("run", corpus, "--out", out)
+    assert result.exit_code == 0, result.output
+    # Neither is drafted: the first has no rule (the ただし書 restores more than the seal), the second
+    # fails lint.stale_exemption.v1 (e-filers keep their exemption only if a drafter rewords it).
+    lines = [q.text for q in docx.Document(str(out / "整理規則案.docx")).paragraphs]
+    assert lines[1] == ("（押印等の見直しにより改正を要する規則の規定が2件ありますが、自動で改め文を作れないため、"
+                        "要手作業一覧.docxのとおり手作業で起案してください。）")
+    assert [(f["locator"], f["match"], f["decision"], f["reason"].split(" ")[1] if f["decision"] == "要検討" else "")
+            for f in _findings(out) if f["requires_seal"]] == [
+        ("第2条第2項", "この限りでない", "廃止", ""), ("第3条", "記名押印", "要検討", "[lint.stale_exemption.v1]")]

@@ -184,7 +184,7 @@ def apply(old_text: str, sentences: Sequence[str], scopes: Mapping[str, Scope]) 
             names = _names(s[:cut], previous, scopes, s)
             tail = _CHAINED_PROVISO.search(s)
             # 「…に改め、同条ただし書を削る。」: the word edits, then the ただし書 of the same provisions.
-            words = s if tail is None else s[:tail.start()] + tail.group(1) + "る。"
+            words = s if tail is None else s[:tail.start()] + {"改め": "改める。", "削り": "削る。"}[tail.group(1)]
             edits = parse_edits(words, cut + 1)
             for name in names:
                 sc = scopes[name]

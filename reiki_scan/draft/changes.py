@@ -283,7 +283,9 @@ def _draft_one(doc: Document, f: Finding, scope: Provision | None, rules: tuple[
         return
     s, e = _sentence(doc, scope, f.start, f.end)
     sentence = doc.text[s:e]
-    hit = first_edit(rules, f.category, f.decision, sentence, f.start - s, f.end - s)
+    lo = max(body_start(doc, scope), doc.text.rfind("\n", scope.start, s) + 1)
+    previous = doc.text[max(lo, doc.text.rfind("。", lo, max(lo, s - 1)) + 1):s]
+    hit = first_edit(rules, f.category, f.decision, sentence, f.start - s, f.end - s, previous)
     if hit is None:
         problems.append(_problem(f, "を書き換える規則がありません。手作業で改め文を作るか、市の書換え規則（reiki-scan.toml の rewrites）に規則を加えてください"))
         manual.append(_manual(scope, sentence, s, f, MANUAL_TASK[f.decision]))

@@ -40,6 +40,7 @@ _SCHEMA = {
                             "decision": {"type": "array", "items": {"type": "string"}},
                             "context": {"type": "string"},
                             "unless": {"type": "string"},
+                            "previous": {"type": "string"},
                         },
                     },
                     "find": {"type": "string", "minLength": 1},
@@ -76,18 +77,23 @@ class RewriteRule:
     decisions: frozenset[str]
     context: re.Pattern | None
     unless: re.Pattern | None
+    # The sentence before, in the same provision, must match (a ただし書 is read with its main clause).
+    previous: re.Pattern | None
     find: re.Pattern
     to: str
     examples: tuple[dict, ...]
     counter_examples: tuple[str, ...]
 
-    def applies_to(self, category: str, decision: str, sentence: str) -> bool:
-        """Whether the rule's ``when`` admits a finding of ``category``/``decision`` in ``sentence``."""
+    def applies_to(self, category: str, decision: str, sentence: str, previous: str = "") -> bool:
+        """Whether the rule's ``when`` admits a finding of ``category``/``decision`` in ``sentence``;
+        ``previous``: the sentence before it in the same provision (``""`` for none)."""
         if self.categories and category not in self.categories:
             return False
         if self.decisions and decision not in self.decisions:
             return False
         if self.context is not None and not self.context.search(sentence):
+            return False
+        if self.previous is not None and not self.previous.search(previous):
             return False
         return not (self.unless is not None and self.unless.search(sentence))
 
@@ -156,6 +162,7 @@ def _load_cached(source_str: str) -> tuple[RewriteRule, ...]:
             decisions=frozenset(when.get("decision", ())),
             context=_compile(when["context"], r["id"], source) if "context" in when else None,
             unless=_compile(when["unless"], r["id"], source) if "unless" in when else None,
+            previous=_compile(when["previous"], r["id"], source) if "previous" in when else None,
             find=_compile(r["find"], r["id"], source),
             to=r["to"],
             examples=tuple(r["examples"]),
@@ -194,11 +201,12 @@ def rewrite_in(rule: RewriteRule, text: str, start: int, end: int) -> str | None
 
 
 def first_edit(rules: tuple[RewriteRule, ...], category: str, decision: str, sentence: str,
-               start: int, end: int) -> tuple[RewriteRule, tuple[int, int, str]] | None:
+               start: int, end: int, previous: str = "") -> tuple[RewriteRule, tuple[int, int, str]] | None:
     """The first rule (in file order) that admits the finding and whose ``find`` covers
-    ``sentence[start:end]``, with its edit (see :meth:`RewriteRule.edit_in`); else ``None``."""
+    ``sentence[start:end]``, with its edit (see :meth:`RewriteRule.edit_in`); else ``None``.
+    ``previous``: the sentence before ``sentence`` in its provision, for ``when.previous``."""
     for rule in rules:
-        if rule.applies_to(category, decision, sentence):
+        if rule.applies_to(category, decision, sentence, previous):
             edit = rule.edit_in(sentence, start, end)
             if edit is not None:
                 return rule, edit
