@@ -111,3 +111,18 @@ def test_regression_a_new_amendment_next_to_a_reviewers_edit_is_not_lost_in_the_
     assert [c.line() for c in carried.conflicts] == [
         "審査者の修正「第2条第1項中「記名押印の上」を「署名の上」に改める。」を残しました"
         "（今回の起案では「第2条中「記名押印」を「署名」に改める。」）"]
+
+
+def test_regression_a_short_sentence_the_tool_reworded_is_paired_by_the_provision_it_cites():
+    # A diff reviewer's case: a short 改め文 the tool reworded is less than half alike its old self, so it
+    # counted as added and both the reviewer's sentence and the tool's new one for 第2条 stayed.
+    base = _draft(["規則の一部を次のように改正する。", "第2条中「印」を削る。", "附則"])
+    theirs = _draft(["規則の一部を次のように改正する。", "第2条中「印」を削り、「届出者」を「申請者」に改める。", "附則"])
+    ours = _draft(["規則の一部を次のように改正する。", "第2条中「記名押印」を「記名」に改める。",
+                   "第4条中「押印し、」を削る。", "附則"])
+
+    carried = carry_edits(base, theirs, ours, stamp="20270301")
+
+    assert _texts(carried.document) == ["規則の一部を次のように改正する。", "第2条中「印」を削り、「届出者」を「申請者」に改める。",
+                                        "第4条中「押印し、」を削る。", "附則"]
+    assert [c.ours for c in carried.conflicts] == ["第2条中「記名押印」を「記名」に改める。"]

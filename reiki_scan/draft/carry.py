@@ -24,6 +24,7 @@ import copy
 import datetime as _dt
 import difflib
 import io
+import re
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -302,10 +303,27 @@ def _merge(base: list, theirs: list, ours: list, m: _Merge, key, touched: list |
     return out
 
 
+# The provision an amendment sentence cites (「第2条第1項中…」, 「様式第1号を次のように…」): the same
+# sentence for the same provision however much its words changed.
+_CITED = re.compile(r"^((?:附則|別表|別記)?(?:第|様式)[^「」中。]*?)(?:中「|を次のように|を削る|ただし書|後段)")
+
+
+def _cited(text: str) -> str:
+    m = _CITED.match(text)
+    return m.group(1) if m else ""
+
+
 def _added(base_keys: list, our_keys: list) -> set[int]:
     """Indices of ``our_keys`` that pair with none of ``base_keys``: blocks the tool added. Blocks
-    of one tag pair greedily by text similarity, most alike first, when at least half alike."""
-    scored = sorted(((difflib.SequenceMatcher(None, b[1], o[1], autojunk=False).ratio(), i, j)
+    of one tag pair greedily, most alike first: two amendment sentences citing the same provision
+    (:data:`_CITED`) first, then by text similarity when at least half alike."""
+
+    def score(b: tuple[str, str], o: tuple[str, str]) -> float:
+        if _cited(b[1]) and _cited(b[1]) == _cited(o[1]):
+            return 2.0
+        return difflib.SequenceMatcher(None, b[1], o[1], autojunk=False).ratio()
+
+    scored = sorted(((score(b, o), i, j)
                      for i, b in enumerate(base_keys) for j, o in enumerate(our_keys) if b[0] == o[0]),
                     reverse=True)
     used_base: set[int] = set()
