@@ -126,3 +126,19 @@ def test_regression_a_short_sentence_the_tool_reworded_is_paired_by_the_provisio
     assert _texts(carried.document) == ["規則の一部を次のように改正する。", "第2条中「印」を削り、「届出者」を「申請者」に改める。",
                                         "第4条中「押印し、」を削る。", "附則"]
     assert [c.ours for c in carried.conflicts] == ["第2条中「記名押印」を「記名」に改める。"]
+
+
+def test_regression_a_withdrawn_amendment_the_reviewer_had_edited_leaves_the_draft():
+    # A fresh user's blocker: the reviewer reworded 第2条's 改め文, then a department decided 第2条 存続; the
+    # reviewer's sentence stayed in 整理規則案 as a conflict, amending a clause the city decided to keep.
+    base = _draft(["規則の一部を次のように改正する。", "第2条中「押印し、」を削る。", "第3条中「印」を削る。", "附則"])
+    theirs = _draft(["規則の一部を次のように改正する。", "第2条中「、押印し」を削る。", "第3条中「印」を削る。", "附則"])
+    ours = _draft(["規則の一部を次のように改正する。", "第3条中「印」を削る。", "附則"])
+
+    carried = carry_edits(base, theirs, ours, stamp="20270301")
+
+    assert _texts(carried.document) == ["規則の一部を次のように改正する。", "第3条中「印」を削る。", "附則"]
+    assert [c.line() for c in carried.conflicts] == [
+        "審査者の修正「第2条中「、押印し」を削る。」は、今回の起案でその改正がなくなったため外しました（審査者のファイルは履歴に残っています）"]
+    [comment] = carried.document.comments
+    assert comment.text.startswith("この後にあった審査者の修正「第2条中「、押印し」を削る。」は")

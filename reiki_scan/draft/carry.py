@@ -48,13 +48,19 @@ _QUOTE_LIMIT = 200
 @dataclass(frozen=True)
 class Conflict:
     """A stretch both the reviewer and the tool changed: ``theirs`` the reviewer's text kept,
-    ``ours`` the tool's new text (``""`` when the tool deleted it)."""
+    ``ours`` the tool's new text (``""`` when the tool deleted it). ``dropped``: the tool no longer
+    drafts what the reviewer edited (its decision became 存続, or the seal left the regulation), so
+    the reviewer's text left the draft with it; their file keeps it in 履歴."""
 
     theirs: str
     ours: str
+    dropped: bool = False
 
     def line(self) -> str:
         """One Japanese line for the 変更点 file and the run's notes."""
+        if self.dropped:
+            return (f"審査者の修正「{_short(self.theirs)}」は、今回の起案でその改正がなくなったため外しました"
+                    "（審査者のファイルは履歴に残っています）")
         return f"審査者の修正「{_short(self.theirs)}」を残しました（今回の起案では「{_short(self.ours)}」）"
 
 
@@ -230,8 +236,12 @@ def _flag(document, blocks: list, conflict: Conflict, date: _dt.datetime) -> Non
     if para is None:
         return
     runs = para.runs or [para.add_run("")]
-    text = ("審査者の修正と今回の起案の変更が重なっています。審査者の文言を残しました。今回の起案の文言: "
-            f"「{conflict.ours or '（削除）'}」")
+    if conflict.dropped:
+        text = (f"この後にあった審査者の修正「{conflict.theirs}」は、審査結果などにより改正しないことになったため"
+                "外しました。審査者のファイルは履歴に残っています。")
+    else:
+        text = ("審査者の修正と今回の起案の変更が重なっています。審査者の文言を残しました。今回の起案の文言: "
+                f"「{conflict.ours or '（削除）'}」")
     comment = document.add_comment(runs, text=xml_safe(text), author=AUTHOR, initials="RS")
     comment._comment_elm.date = date  # the run date, not the wall clock: the output stays stable
 
@@ -290,6 +300,14 @@ def _merge(base: list, theirs: list, ours: list, m: _Merge, key, touched: list |
         paired = [j for j in range(o_hi - o_lo) if j not in added]
         before = [ours[o_lo + j] for j in sorted(added) if paired and j < paired[0]]
         after = [ours[o_lo + j] for j in sorted(added) if not paired or j > paired[0]]
+        if not paired:
+            # The tool dropped what the reviewer edited: a 改め文 whose amendment is withdrawn (a later
+            # 存続) must not stay in the instrument through the reviewer's wording of it.
+            out.extend(before + after)
+            conflict = Conflict("\n".join(k[1] for k in t_keys[t_lo:t_hi]), "", dropped=True)
+            m.result.conflicts.append(conflict)
+            m.flags.append((out[-1:], conflict))
+            continue
         out.extend(before + taken + after)
         if added and [o_keys[o_lo + j] for j in paired] == b_keys[lo:hi]:
             m.result.taken += 1  # the tool only added blocks around what the reviewer edited
