@@ -142,3 +142,5 @@ def test_regression_a_withdrawn_amendment_the_reviewer_had_edited_leaves_the_dra
         "審査者の修正「第2条中「、押印し」を削る。」は、今回の起案でその改正がなくなったため外しました（審査者のファイルは履歴に残っています）"]
     [comment] = carried.document.comments
     assert comment.text.startswith("この後にあった審査者の修正「第2条中「、押印し」を削る。」は")
+    # No block of the new draft holds the reviewer's wording: no other regulation is flagged as edited.
+    assert carried.touched == []

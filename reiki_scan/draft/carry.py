@@ -304,6 +304,8 @@ def _merge(base: list, theirs: list, ours: list, m: _Merge, key, touched: list |
             # The tool dropped what the reviewer edited: a 改め文 whose amendment is withdrawn (a later
             # 存続) must not stay in the instrument through the reviewer's wording of it.
             out.extend(before + after)
+            if touched is not None:
+                touched.pop()  # no reviewer's wording is left in the draft to warn about
             conflict = Conflict("\n".join(k[1] for k in t_keys[t_lo:t_hi]), "", dropped=True)
             m.result.conflicts.append(conflict)
             m.flags.append((out[-1:], conflict))
