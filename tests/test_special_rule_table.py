@@ -17,6 +17,8 @@ RULE = """○さくら台市集会所条例施行規則
 (使用の申請)
 第2条　集会所を使用しようとする者は、集会所使用許可申請書に記名押印し、市長に提出しなければならない。
 2　前項の申請をする者は、窓口に印鑑を持参しなければならない。
+(変更の届出)
+第3条　使用者は、変更届に印鑑を押して市長に届け出なければならない。
 """
 
 GUIDE = """<html><head><title>集会所の使い方</title></head><body><h1>集会所の使い方</h1>
@@ -44,4 +46,7 @@ def test_regression_the_special_rule_lists_only_rules_and_answers_a_brought_seal
         ["規則等の名称", "規定又は様式", "特例の内容"],
         ["さくら台市集会所条例施行規則", "第2条第1項", "記名押印に代えて記名で足りる"],
         ["さくら台市集会所条例施行規則", "第2条第2項", "印鑑の持参を要しない"],
+        # The 印鑑 is pressed, whatever else the sentence does (届け出): read from the parse's governing verb
+        # (a diff reviewer's case: the sentence's 「届け出」 gave 「印鑑の提出を要しない」).
+        ["さくら台市集会所条例施行規則", "第3条", "押印を要しない"],
     ]

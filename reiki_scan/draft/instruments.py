@@ -174,6 +174,8 @@ def wording() -> dict:
 def special_rule_text(f: Finding) -> str:
     """The 特例規則's 別表 right column for ``f`` (``wording.yaml`` ``special_rule``): a 印鑑 brought
     or presented is answered for the 印鑑 (「印鑑の持参を要しない」), anything else by its decision.
+    Reads ``f.decision``, ``f.match`` and ``f.governor`` (the verb the seal words are the object of
+    in the parse: 「印鑑を押して…提出」 presses the seal, whatever else the sentence does).
     Raises :class:`PatternDataError` when the wording file is invalid or a pattern does not compile."""
     rule = wording()["special_rule"]
     if f.decision == "廃止" and _SEAL_OBJECT.search(f.match):
@@ -183,7 +185,7 @@ def special_rule_text(f: Finding) -> str:
             except re.error as e:
                 raise PatternDataError(f"special_rule.seal_object の正規表現が不正です（{e}）。pattern を直してください",
                                        path=str(data_dir("templates") / WORDING_FILE)) from e
-            if pattern.search(f.match) or pattern.search(f.text):
+            if pattern.search(f.match) or (f.governor and pattern.search(f.governor)):
                 return entry["text"]
     return rule["text"][f.decision]
 
