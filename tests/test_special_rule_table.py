@@ -50,3 +50,8 @@ def test_regression_the_special_rule_lists_only_rules_and_answers_a_brought_seal
         # (a diff reviewer's case: the sentence's 「届け出」 gave 「印鑑の提出を要しない」).
         ["さくら台市集会所条例施行規則", "第3条", "押印を要しない"],
     ]
+    # Not read across by the 特例規則, they are amended as under route = "amend": the form no 規則 lays down is
+    # redrawn in 要綱等改正一覧 and the guidance page listed in 要手作業一覧 (a diff reviewer's case: they were
+    # drafted nowhere).
+    assert ("見出し", "(1)\u3000夏まつり出店申込書（様式）") in read_back(out / "要綱等改正一覧.docx")
+    assert [row[:2] for row in read_back(out / "要手作業一覧.docx")[-1][1:]] == [["集会所の使い方（annai.html）", "本文"]]

@@ -454,7 +454,7 @@ def special_rule(findings: list[Finding], config: RunConfig) -> list[Block]:
     seen: dict[tuple[str, str, str], None] = {}
     for f in sorted(findings, key=lambda f: (f.file, section_rank(f.locator), f.start)):
         if (f.decision in CHANGING_DECISIONS and f.doc_kind not in NATIONAL_KINDS and f.doc_kind != "条例"
-                and route_of(f, config) == SPECIAL and special_rule_reaches(f)):
+                and route_of(f, config) == SPECIAL):
             loc = to_kanji_locator(f.locator) if config.numbering == "kanji" else f.locator
             seen.setdefault((f.title, loc or "全体", special_rule_text(f)), None)
     rows = tuple(tuple((Para.of("対照表", cell),) for cell in key) for key in seen)
