@@ -25,7 +25,8 @@ from dataclasses import dataclass
 from ..config import RunConfig
 from ..errors import DraftCheckError
 from ..models import Amendment
-from .kaimebun import BODY_PREFIX, PROVISO, PROVISO_DELETION, REPLACE_WHOLE, is_placeholder, plan, render_lines, resolve, scope_spans
+from .kaimebun import BODY_PREFIX, PROVISO_DELETION, REPLACE_WHOLE, is_placeholder, plan, render_lines, resolve, scope_spans
+from .provisos import PROVISO
 
 
 @dataclass(frozen=True)

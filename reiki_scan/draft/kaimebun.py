@@ -32,12 +32,11 @@ from ..config import RunConfig
 from ..models import Amendment, Edit, ProvisionChange
 from ..numbering import to_kanji_locator
 from .changes import section_rank
+from .provisos import PROVISO
 
 BODY_PREFIX = "\u3000"
 REPLACE_WHOLE = "を次のように改める。"
 PROVISO_DELETION = "ただし書を削る。"
-# A ただし書: a provision's last sentence opening with 「ただし、」 (法制執務: cited as 「第3条ただし書」).
-PROVISO = re.compile(r"(?:ただし|但し)、[^。\n]*。")
 MANUAL_MARK = "：要手作業"
 _EXCERPT = 6
 _MAX_WIDEN = 40

@@ -15,8 +15,8 @@ from functools import lru_cache
 from ..data import data_dir, expand_words, load_bundled_schema, load_checked_yaml, seal_words
 from ..errors import PatternDataError
 
-# A ただし書: the last sentence of a provision, opening with 「ただし、」.
-_PROVISO = re.compile(r"(?:ただし|但し)、[^。\n]*。")
+# A ただし書: a provision's last sentence, opening with 「ただし、」 (法制執務: cited as 「第3条ただし書」).
+PROVISO = re.compile(r"(?:ただし|但し)、[^。\n]*。")
 
 
 @dataclass(frozen=True)
@@ -64,7 +64,7 @@ def stale_proviso(text: str, sentence_end: int, scope_end: int, decision: str,
     ``sentence_end`` (within its provision, which ends at ``scope_end``) that a rule deletes
     with the seal of that sentence, or ``None``. ``amended_main``: the main sentence as the
     draft amends it — a seal word still in it keeps the ただし書."""
-    m = _PROVISO.match(text, sentence_end, scope_end)
+    m = PROVISO.match(text, sentence_end, scope_end)
     if m is None or text[m.end():scope_end].strip(" \u3000\t\n") or _seal_word().search(amended_main):
         return None
     proviso = m.group()
