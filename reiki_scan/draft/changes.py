@@ -204,8 +204,6 @@ def _guidance_lines(doc: Document, scope: Provision) -> list[tuple[int, int]]:
     line break stays: a redrawn form keeps its lines, so that each stays in its Word table cell
     (:func:`reiki_scan.draft.instruments.form_cells`) and a form copy keeps its paragraphs."""
     rule = load_form_rules().seal_guidance
-    if rule is None:
-        return []
     out, pos = [], scope.start
     for line in doc.text[scope.start:scope.end].split("\n"):
         end = pos + len(line)
