@@ -296,6 +296,68 @@ def test_regression_a_redrawn_form_drops_the_note_telling_the_applicant_to_seal(
         "必ず押印" in line for line in _docx_text(out / "要手作業一覧.docx"))
 
 
+# A form with two parties' boxes: the applicant's 印 and the guarantor's 実印, and a note telling
+# the guarantor how to seal.
+YOKO_TWO_BOXES = ("○テスト市市民農園貸付要綱\n令和3年4月1日\n告示第12号\n"
+                  "第1　この要綱は、市民農園の貸付けについて定める。\n"
+                  "第2　借受けを希望する者は、借受申込書（様式第1号）を市長に提出しなければならない。\n"
+                  "様式第1号（第2関係）\n市民農園借受申込書\n申込者　住所\n　　　　氏名　　　　　　　　印\n"
+                  "連帯保証人　住所\n　　　　氏名　　　　　　　　実印\n"
+                  "注　連帯保証人欄には、実印を押印すること。\n")
+
+
+@pytest.mark.nlp
+def test_regression_a_redrawn_form_keeps_the_seal_note_of_a_box_that_stays(tmp_path):
+    corpus, out = tmp_path / "c", tmp_path / "out"
+    corpus.mkdir()
+    (corpus / "yoko.txt").write_text(YOKO_TWO_BOXES, encoding="utf-8")
+    assert _cli("run", corpus, "--out", out).exit_code == 0
+    # The reviewer abolishes the applicant's box and keeps the guarantor's 実印.
+    [box] = [f["id"] for f in _findings(out) if f["category"] == "様式印欄"]
+    _enter(out / "ledger.xlsx", "一覧", box, 審査結果="廃止")
+    assert _cli("draft", out).exit_code == 0
+    decided = {(f["category"], f["match"]): f["decision"] for f in _findings(out)}
+    assert (decided[("様式印欄", "印")], decided[("実印", "実印")]) == ("廃止", "存続")
+    listed = _docx_text(out / "要綱等改正一覧.docx")
+    redraw = listed[listed.index("様式第1号を次のように改める。") + 1:]
+    # The applicant's box goes; the guarantor's 実印 and the note about it stay, word for word.
+    assert [line.rstrip("　") for line in redraw[:7]] == [
+        "様式第1号（第2関係）", "市民農園借受申込書", "申込者　住所", "　　　　氏名", "連帯保証人　住所",
+        "　　　　氏名　　　　　　　　実印", "注　連帯保証人欄には、実印を押印すること。"]
+    # Once the reviewer decides the guarantor's 実印 away too, every box changes: the note goes.
+    for f in _findings(out):
+        if f["category"] == "実印":
+            _enter(out / "ledger.xlsx", "一覧", f["id"], 審査結果="廃止")
+    assert _cli("draft", out).exit_code == 0
+    listed = _docx_text(out / "要綱等改正一覧.docx")
+    redraw = listed[listed.index("様式第1号を次のように改める。") + 1:]
+    assert not any("押印" in line for line in redraw)
+
+
+YOKO_NOTE_WITH_CERTIFICATE = ("○テスト市物品貸出要綱\n令和3年4月1日\n告示第13号\n"
+                              "第1　この要綱は、物品の貸出しについて定める。\n"
+                              "第2　借受けを希望する者は、借用書（様式第1号）を市長に提出しなければならない。\n"
+                              "様式第1号（第2関係）\n物品借用書\n借受人　住所\n　　　　氏名　　　　　　　　印\n"
+                              "注　借受人は、押印した印の印鑑登録証明書を添えること。\n")
+
+
+@pytest.mark.nlp
+def test_regression_a_redrawn_form_keeps_a_seal_note_that_holds_a_kept_requirement(tmp_path):
+    corpus, out = tmp_path / "c", tmp_path / "out"
+    corpus.mkdir()
+    (corpus / "yoko.txt").write_text(YOKO_NOTE_WITH_CERTIFICATE, encoding="utf-8")
+    assert _cli("run", corpus, "--out", out).exit_code == 0
+    # The only box is abolished; the 印鑑登録証明書 the note asks for is kept (存続).
+    [box] = [f["id"] for f in _findings(out) if f["category"] == "様式印欄"]
+    _enter(out / "ledger.xlsx", "一覧", box, 審査結果="廃止")
+    assert _cli("draft", out).exit_code == 0
+    assert [(f["category"], f["decision"]) for f in _findings(out)] == [("様式印欄", "廃止"), ("印鑑証明", "存続")]
+    listed = _docx_text(out / "要綱等改正一覧.docx")
+    redraw = listed[listed.index("様式第1号を次のように改める。") + 1:]
+    assert [line.rstrip("　") for line in redraw[:5]] == [
+        "様式第1号（第2関係）", "物品借用書", "借受人　住所", "　　　　氏名", "注　借受人は、押印した印の印鑑登録証明書を添えること。"]
+
+
 def _table_form(path: Path) -> None:
     document = docx.Document()
     for text in ("様式第3号（第5条関係）", "備品借用届"):
