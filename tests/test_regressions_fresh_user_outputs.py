@@ -135,6 +135,28 @@ def test_regression_a_decided_group_shows_its_decision_on_the_regenerated_groups
     assert [f["decision"] for f in _findings(out)] == ["廃止", "存続", "存続"]
 
 
+@pytest.mark.nlp
+def test_regression_a_members_note_cleared_under_a_group_note_stays_cleared(tmp_path):
+    corpus, out = _three_alike(tmp_path)
+    assert _cli("run", corpus, "--out", out).exit_code == 0
+    [group] = {f["group"] for f in _findings(out)}
+    _enter(out / "ledger.xlsx", "グループ", group, 審査結果="存続", 備考="窓口で本人を確かめるため")
+    assert _cli("draft", out).exit_code == 0
+    assert _sheet_rows(out / "ledger.xlsx", "グループ")[group]["備考"] == "窓口で本人を確かめるため"
+    # The regenerated ledger shows the shared note on the group row; the reviewer clears it on one
+    # member's row only. The group row's note is the tool's copy of the members' and refills nothing.
+    first = _findings(out)[0]["id"]
+    _enter(out / "ledger.xlsx", "一覧", first, 備考=None)
+    assert _cli("draft", out).exit_code == 0
+    assert [(f["decision"], f["note"]) for f in _findings(out)] == [
+        ("存続", ""), ("存続", "窓口で本人を確かめるため"), ("存続", "窓口で本人を確かめるため")]
+    assert _sheet_rows(out / "ledger.xlsx", "グループ")[group]["備考"] is None
+    # A note the reviewer types on the group row itself still reaches every member.
+    _enter(out / "ledger.xlsx", "グループ", group, 備考="条例で定める手続のため")
+    assert _cli("draft", out).exit_code == 0
+    assert [f["note"] for f in _findings(out)] == ["条例で定める手続のため"] * 3
+
+
 # --- item 20: a department's copy of the ledger disagrees with ledger.xlsx ---------------------------
 
 @pytest.mark.nlp
