@@ -199,6 +199,62 @@ def test_regression_a_department_ledger_that_disagrees_is_reported_and_said_in_t
     assert re.search("台帳の不一致", _cli("draft", out).output)
 
 
+@pytest.mark.nlp
+def test_regression_a_disagreement_stops_once_ledger_xlsx_confirms_the_adopted_decision(tmp_path):
+    import os
+    import shutil
+
+    corpus, out = _three_alike(tmp_path)
+    assert _cli("run", corpus, "--out", out).exit_code == 0
+    ids = [f["id"] for f in _findings(out)]
+    [group] = {f["group"] for f in _findings(out)}
+    _enter(out / "ledger.xlsx", "グループ", group, 審査結果="存続")
+    copy = out / "ledger-税務課.xlsx"
+    shutil.copy(out / "ledger.xlsx", copy)
+    _enter(copy, "一覧", ids[1], 審査結果="廃止")
+    later = (out / "ledger.xlsx").stat().st_mtime + 60
+    os.utime(copy, (later, later))
+    assert "台帳の不一致" in "".join(_cli("draft", out).output.split())
+    # Nobody has answered yet: the archived ledger.xlsx still says 存続, and reruns keep saying so.
+    assert "台帳の不一致" in "".join(_cli("draft", out).output.split())
+    # The reviewer confirms the adopted decision in ledger.xlsx (the value the tool pre-filled) and
+    # saves it: the current ledger.xlsx and the department copy now agree, and the remark goes.
+    _enter(out / "ledger.xlsx", "一覧", ids[1], 審査結果="廃止")
+    later += 60
+    os.utime(out / "ledger.xlsx", (later, later))
+    result = _cli("draft", out)
+    assert result.exit_code == 0 and "台帳の不一致" not in "".join(result.output.split())
+    assert [(f["decision"], f["note"]) for f in _findings(out)] == [("存続", ""), ("廃止", ""), ("存続", "")]
+    assert "台帳の不一致" not in "".join(_cli("draft", out).output.split())
+
+
+@pytest.mark.nlp
+def test_regression_a_decision_withdrawn_in_ledger_xlsx_is_no_side_of_a_disagreement(tmp_path):
+    import os
+    import shutil
+
+    corpus, out = _three_alike(tmp_path)
+    assert _cli("run", corpus, "--out", out).exit_code == 0
+    ids = [f["id"] for f in _findings(out)]
+    [group] = {f["group"] for f in _findings(out)}
+    _enter(out / "ledger.xlsx", "グループ", group, 審査結果="存続")
+    assert _cli("draft", out).exit_code == 0
+    # The reviewer withdraws the decision on one member (clears its pre-filled row) and saves.
+    _enter(out / "ledger.xlsx", "一覧", ids[1], 審査結果=None)
+    later = (out / "ledger.xlsx").stat().st_mtime + 60
+    os.utime(out / "ledger.xlsx", (later, later))
+    assert _cli("draft", out).exit_code == 0
+    # Later a department decides that member in its own copy: the archived ledger that said 存続
+    # was superseded by the withdrawal, so no ledger current for that finding disagrees.
+    copy = out / "ledger-税務課.xlsx"
+    shutil.copy(out / "ledger.xlsx", copy)
+    _enter(copy, "一覧", ids[1], 審査結果="廃止")
+    os.utime(copy, (later + 60, later + 60))
+    result = _cli("draft", out)
+    assert result.exit_code == 0 and "台帳の不一致" not in "".join(result.output.split())
+    assert [(f["decision"], f["note"]) for f in _findings(out)] == [("存続", ""), ("廃止", ""), ("存続", "")]
+
+
 # --- items 14/18: 見え消し shows what it does not draft -----------------------------------------------
 
 PARKING = ("○テスト市自転車駐車場規則\n令和2年3月31日\n規則第5号\n（申請）\n"

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -312,17 +313,22 @@ def mark_disagreements(findings: list[Finding], stored: list[StoredDecision]) ->
     run names the finding, each ledger and its decision, and the one adopted, and the row's 備考
     ends with :data:`DISAGREEMENT_MARK` and the same. A change of mind in one ledger line (a
     reviewer's ledger.xlsx, then its successor) is no disagreement; a finding whose clause changed
-    since (sent to re-review) is not reported."""
-    decided = [d for d in stored if d.decision and d.place not in MIKESHI_PLACES]
+    since (sent to re-review) is not reported. Only the ledgers current for a finding are compared:
+    per line (each department copy; ledger.xlsx with the ledgers moved to 履歴 and the dated ones),
+    the newest decision of that line, so an archived decision its line has since replaced or
+    withdrawn is no side."""
+    lines: dict[str, list[StoredDecision]] = defaultdict(list)
+    for d in stored:
+        if d.place not in MIKESHI_PLACES:
+            lines[d.source if department_ledger(d.source) else "ledger.xlsx"].append(d)
+    current = {line: {i: d for i, d in effective(ds).items() if d.decision} for line, ds in lines.items()}
     applied = effective(stored)
     sides: dict[str, dict[str, StoredDecision]] = {}
-    for source in sorted({d.source for d in decided if department_ledger(d.source)}):
-        mine = effective(d for d in decided if d.source == source)
-        rest = effective(d for d in decided if d.source != source)
-        for ident, d in mine.items():
-            other = rest.get(ident)
-            if other is not None and other.decision != d.decision:
-                sides.setdefault(ident, {}).update({d.source: d, other.source: other})
+    for line in sorted(x for x in current if department_ledger(x)):
+        for ident, d in current[line].items():
+            others = [o[ident] for x, o in current.items() if x != line and ident in o]
+            if any(o.decision != d.decision for o in others):
+                sides.setdefault(ident, {}).update({o.source: o for o in (d, *others)})
     out, notes, rows = [], [], []
     for f in findings:
         won = applied.get(f.id)
