@@ -229,8 +229,9 @@ def _amend(doc: Document, findings: list[Finding], rules: tuple[RewriteRule, ...
     per_scope: dict[int, tuple[Provision, list[Edit]]] = {}
     # A form's seal guidance notes (「申請書には必ず押印してください。」) follow its seal boxes: a finding
     # on one waits until the form's findings are drafted, then goes with the line when the boxes go.
-    # A box that stays (another party's 実印 decided 存続) keeps the form's notes, and a kept finding
-    # on a note keeps that line: deleting it would delete a requirement the reviewer kept.
+    # A kept finding in the form's body (another party's 実印 box decided 存続, or one not yet decided)
+    # keeps the form's notes, and a kept finding on a note keeps that line: deleting it would delete
+    # a requirement the reviewer kept.
     guidance: dict[int, list[tuple[int, int]]] = {}
     keeps_box: set[int] = set()
     kept_lines: set[tuple[int, tuple[int, int]]] = set()
