@@ -50,10 +50,28 @@ def test_forms_yaml_errors_name_the_file(tmp_path):
                    "title: {id: z, lines: 3, pattern: 書$, examples: [申請書]}\n"
                    "prose: {id: w, share: 0.5, pattern: 。$, examples: [a。]}\n"
                    "office_use: {heading: {id: h, pattern: 欄, examples: [欄]}, row: {id: r, pattern: 決裁, examples: [決裁]},"
-                   " resident: {id: s, pattern: 氏名, examples: [氏名]}}\n", encoding="utf-8")
+                   " resident: {id: s, pattern: 氏名, examples: [氏名]}}\n"
+                   "seal_guidance: {id: g, pattern: 押印, examples: [押印してください。]}\n", encoding="utf-8")
     with pytest.raises(PatternDataError) as e:
         load_form_rules(bad)
     assert e.value.path == str(bad.resolve()) and "正規表現が不正" in e.value.message
+
+
+def test_forms_yaml_without_seal_guidance_is_refused(tmp_path):
+    # Like office_use, seal_guidance is a required section: a redraw that drops a seal box must
+    # know which note lines go with it, so a forms.yaml without it is an error, not a silent skip.
+    from reiki_scan.errors import PatternDataError
+
+    bad = tmp_path / "forms.yaml"
+    bad.write_text("version: 1\nname_field: {id: x, pattern: 氏名, examples: [氏名]}\nnotes: []\n"
+                   "obligations: []\nbox_midline: {id: y, pattern: a, examples: [a]}\n"
+                   "title: {id: z, lines: 3, pattern: 書$, examples: [申請書]}\n"
+                   "prose: {id: w, share: 0.5, pattern: 。$, examples: [a。]}\n"
+                   "office_use: {heading: {id: h, pattern: 欄, examples: [欄]}, row: {id: r, pattern: 決裁, examples: [決裁]},"
+                   " resident: {id: s, pattern: 氏名, examples: [氏名]}}\n", encoding="utf-8")
+    with pytest.raises(PatternDataError) as e:
+        load_form_rules(bad)
+    assert e.value.path == str(bad.resolve()) and e.value.message == "seal_guidance の節がありません。forms.yaml に加えてください"
 
 
 # --- structure and links (no GiNZA) ---------------------------------------------------

@@ -135,6 +135,28 @@ def test_regression_a_decided_group_shows_its_decision_on_the_regenerated_groups
     assert [f["decision"] for f in _findings(out)] == ["廃止", "存続", "存続"]
 
 
+@pytest.mark.nlp
+def test_regression_a_members_note_cleared_under_a_group_note_stays_cleared(tmp_path):
+    corpus, out = _three_alike(tmp_path)
+    assert _cli("run", corpus, "--out", out).exit_code == 0
+    [group] = {f["group"] for f in _findings(out)}
+    _enter(out / "ledger.xlsx", "グループ", group, 審査結果="存続", 備考="窓口で本人を確かめるため")
+    assert _cli("draft", out).exit_code == 0
+    assert _sheet_rows(out / "ledger.xlsx", "グループ")[group]["備考"] == "窓口で本人を確かめるため"
+    # The regenerated ledger shows the shared note on the group row; the reviewer clears it on one
+    # member's row only. The group row's note is the tool's copy of the members' and refills nothing.
+    first = _findings(out)[0]["id"]
+    _enter(out / "ledger.xlsx", "一覧", first, 備考=None)
+    assert _cli("draft", out).exit_code == 0
+    assert [(f["decision"], f["note"]) for f in _findings(out)] == [
+        ("存続", ""), ("存続", "窓口で本人を確かめるため"), ("存続", "窓口で本人を確かめるため")]
+    assert _sheet_rows(out / "ledger.xlsx", "グループ")[group]["備考"] is None
+    # A note the reviewer types on the group row itself still reaches every member.
+    _enter(out / "ledger.xlsx", "グループ", group, 備考="条例で定める手続のため")
+    assert _cli("draft", out).exit_code == 0
+    assert [f["note"] for f in _findings(out)] == ["条例で定める手続のため"] * 3
+
+
 # --- item 20: a department's copy of the ledger disagrees with ledger.xlsx ---------------------------
 
 @pytest.mark.nlp
@@ -175,6 +197,62 @@ def test_regression_a_department_ledger_that_disagrees_is_reported_and_said_in_t
     assert _cli("draft", out).exit_code == 0
     assert [f["note"] for f in _findings(out)] == [remark, "", ""]
     assert re.search("台帳の不一致", _cli("draft", out).output)
+
+
+@pytest.mark.nlp
+def test_regression_a_disagreement_stops_once_ledger_xlsx_confirms_the_adopted_decision(tmp_path):
+    import os
+    import shutil
+
+    corpus, out = _three_alike(tmp_path)
+    assert _cli("run", corpus, "--out", out).exit_code == 0
+    ids = [f["id"] for f in _findings(out)]
+    [group] = {f["group"] for f in _findings(out)}
+    _enter(out / "ledger.xlsx", "グループ", group, 審査結果="存続")
+    copy = out / "ledger-税務課.xlsx"
+    shutil.copy(out / "ledger.xlsx", copy)
+    _enter(copy, "一覧", ids[1], 審査結果="廃止")
+    later = (out / "ledger.xlsx").stat().st_mtime + 60
+    os.utime(copy, (later, later))
+    assert "台帳の不一致" in "".join(_cli("draft", out).output.split())
+    # Nobody has answered yet: the archived ledger.xlsx still says 存続, and reruns keep saying so.
+    assert "台帳の不一致" in "".join(_cli("draft", out).output.split())
+    # The reviewer confirms the adopted decision in ledger.xlsx (the value the tool pre-filled) and
+    # saves it: the current ledger.xlsx and the department copy now agree, and the remark goes.
+    _enter(out / "ledger.xlsx", "一覧", ids[1], 審査結果="廃止")
+    later += 60
+    os.utime(out / "ledger.xlsx", (later, later))
+    result = _cli("draft", out)
+    assert result.exit_code == 0 and "台帳の不一致" not in "".join(result.output.split())
+    assert [(f["decision"], f["note"]) for f in _findings(out)] == [("存続", ""), ("廃止", ""), ("存続", "")]
+    assert "台帳の不一致" not in "".join(_cli("draft", out).output.split())
+
+
+@pytest.mark.nlp
+def test_regression_a_decision_withdrawn_in_ledger_xlsx_is_no_side_of_a_disagreement(tmp_path):
+    import os
+    import shutil
+
+    corpus, out = _three_alike(tmp_path)
+    assert _cli("run", corpus, "--out", out).exit_code == 0
+    ids = [f["id"] for f in _findings(out)]
+    [group] = {f["group"] for f in _findings(out)}
+    _enter(out / "ledger.xlsx", "グループ", group, 審査結果="存続")
+    assert _cli("draft", out).exit_code == 0
+    # The reviewer withdraws the decision on one member (clears its pre-filled row) and saves.
+    _enter(out / "ledger.xlsx", "一覧", ids[1], 審査結果=None)
+    later = (out / "ledger.xlsx").stat().st_mtime + 60
+    os.utime(out / "ledger.xlsx", (later, later))
+    assert _cli("draft", out).exit_code == 0
+    # Later a department decides that member in its own copy: the archived ledger that said 存続
+    # was superseded by the withdrawal, so no ledger current for that finding disagrees.
+    copy = out / "ledger-税務課.xlsx"
+    shutil.copy(out / "ledger.xlsx", copy)
+    _enter(copy, "一覧", ids[1], 審査結果="廃止")
+    os.utime(copy, (later + 60, later + 60))
+    result = _cli("draft", out)
+    assert result.exit_code == 0 and "台帳の不一致" not in "".join(result.output.split())
+    assert [(f["decision"], f["note"]) for f in _findings(out)] == [("存続", ""), ("廃止", ""), ("存続", "")]
 
 
 # --- items 14/18: 見え消し shows what it does not draft -----------------------------------------------
@@ -294,6 +372,68 @@ def test_regression_a_redrawn_form_drops_the_note_telling_the_applicant_to_seal(
     # The note is drafted with the box, not left to the drafter.
     assert not (out / "要手作業一覧.docx").exists() or not any(
         "必ず押印" in line for line in _docx_text(out / "要手作業一覧.docx"))
+
+
+# A form with two parties' boxes: the applicant's 印 and the guarantor's 実印, and a note telling
+# the guarantor how to seal.
+YOKO_TWO_BOXES = ("○テスト市市民農園貸付要綱\n令和3年4月1日\n告示第12号\n"
+                  "第1　この要綱は、市民農園の貸付けについて定める。\n"
+                  "第2　借受けを希望する者は、借受申込書（様式第1号）を市長に提出しなければならない。\n"
+                  "様式第1号（第2関係）\n市民農園借受申込書\n申込者　住所\n　　　　氏名　　　　　　　　印\n"
+                  "連帯保証人　住所\n　　　　氏名　　　　　　　　実印\n"
+                  "注　連帯保証人欄には、実印を押印すること。\n")
+
+
+@pytest.mark.nlp
+def test_regression_a_redrawn_form_keeps_the_seal_note_of_a_box_that_stays(tmp_path):
+    corpus, out = tmp_path / "c", tmp_path / "out"
+    corpus.mkdir()
+    (corpus / "yoko.txt").write_text(YOKO_TWO_BOXES, encoding="utf-8")
+    assert _cli("run", corpus, "--out", out).exit_code == 0
+    # The reviewer abolishes the applicant's box and keeps the guarantor's 実印.
+    [box] = [f["id"] for f in _findings(out) if f["category"] == "様式印欄"]
+    _enter(out / "ledger.xlsx", "一覧", box, 審査結果="廃止")
+    assert _cli("draft", out).exit_code == 0
+    decided = {(f["category"], f["match"]): f["decision"] for f in _findings(out)}
+    assert (decided[("様式印欄", "印")], decided[("実印", "実印")]) == ("廃止", "存続")
+    listed = _docx_text(out / "要綱等改正一覧.docx")
+    redraw = listed[listed.index("様式第1号を次のように改める。") + 1:]
+    # The applicant's box goes; the guarantor's 実印 and the note about it stay, word for word.
+    assert [line.rstrip("　") for line in redraw[:7]] == [
+        "様式第1号（第2関係）", "市民農園借受申込書", "申込者　住所", "　　　　氏名", "連帯保証人　住所",
+        "　　　　氏名　　　　　　　　実印", "注　連帯保証人欄には、実印を押印すること。"]
+    # Once the reviewer decides the guarantor's 実印 away too, every box changes: the note goes.
+    for f in _findings(out):
+        if f["category"] == "実印":
+            _enter(out / "ledger.xlsx", "一覧", f["id"], 審査結果="廃止")
+    assert _cli("draft", out).exit_code == 0
+    listed = _docx_text(out / "要綱等改正一覧.docx")
+    redraw = listed[listed.index("様式第1号を次のように改める。") + 1:]
+    assert not any("押印" in line for line in redraw)
+
+
+YOKO_NOTE_WITH_CERTIFICATE = ("○テスト市物品貸出要綱\n令和3年4月1日\n告示第13号\n"
+                              "第1　この要綱は、物品の貸出しについて定める。\n"
+                              "第2　借受けを希望する者は、借用書（様式第1号）を市長に提出しなければならない。\n"
+                              "様式第1号（第2関係）\n物品借用書\n借受人　住所\n　　　　氏名　　　　　　　　印\n"
+                              "注　借受人は、押印した印の印鑑登録証明書を添えること。\n")
+
+
+@pytest.mark.nlp
+def test_regression_a_redrawn_form_keeps_a_seal_note_that_holds_a_kept_requirement(tmp_path):
+    corpus, out = tmp_path / "c", tmp_path / "out"
+    corpus.mkdir()
+    (corpus / "yoko.txt").write_text(YOKO_NOTE_WITH_CERTIFICATE, encoding="utf-8")
+    assert _cli("run", corpus, "--out", out).exit_code == 0
+    # The only box is abolished; the 印鑑登録証明書 the note asks for is kept (存続).
+    [box] = [f["id"] for f in _findings(out) if f["category"] == "様式印欄"]
+    _enter(out / "ledger.xlsx", "一覧", box, 審査結果="廃止")
+    assert _cli("draft", out).exit_code == 0
+    assert [(f["category"], f["decision"]) for f in _findings(out)] == [("様式印欄", "廃止"), ("印鑑証明", "存続")]
+    listed = _docx_text(out / "要綱等改正一覧.docx")
+    redraw = listed[listed.index("様式第1号を次のように改める。") + 1:]
+    assert [line.rstrip("　") for line in redraw[:5]] == [
+        "様式第1号（第2関係）", "物品借用書", "借受人　住所", "　　　　氏名", "注　借受人は、押印した印の印鑑登録証明書を添えること。"]
 
 
 def _table_form(path: Path) -> None:

@@ -23,6 +23,9 @@ from .provisos import stale_proviso
 from .rewrites import RewriteRule, first_edit, rules_for, sentence_span
 
 CHANGING_DECISIONS = ("廃止", "記名に改める", "署名に改める")
+# Decisions that leave a seal where it is, for now or for good: a form keeping such a finding
+# keeps the notes that tell the applicant how to seal.
+KEPT_DECISIONS = ("存続", "要検討")
 # What the drafter must do where no rule drafts the change (the placeholder's words).
 MANUAL_TASK = {"廃止": "押印の削除", "記名に改める": "記名への改正", "署名に改める": "署名への改正"}
 WHOLE_PROVISION_TASK = "押印の規定の削除"
@@ -180,10 +183,13 @@ def build_amendments(findings: list[Finding], docs: Mapping[str, Document], conf
     rules = rules_for(config.rewrites) if rules is None else rules
     by_file: dict[str, list[Finding]] = defaultdict(list)
     exemptions: dict[str, list[Finding]] = defaultdict(list)
+    kept: dict[str, list[Finding]] = defaultdict(list)
     for f in findings:
         if f.decision in CHANGING_DECISIONS:
             by_file[f.file].append(f)
-        elif f.modality == "免除" and not f.requires_seal:
+        elif f.decision in KEPT_DECISIONS:
+            kept[f.file].append(f)
+        if f.decision not in CHANGING_DECISIONS and f.modality == "免除" and not f.requires_seal:
             exemptions[f.file].append(f)
     out = []
     for file in sorted(by_file):
@@ -194,7 +200,7 @@ def build_amendments(findings: list[Finding], docs: Mapping[str, Document], conf
             out.append(Amendment(file, first.title, first.doc_kind, "", (), tuple(
                 _problem(f, "の本文を読めないため改め文を作れません。ファイルを確認して再実行してください") for f in group)))
             continue
-        out.append(_amend(doc, group, rules, exemptions.get(file, [])))
+        out.append(_amend(doc, group, rules, exemptions.get(file, []), kept.get(file, [])))
     return out
 
 
@@ -204,8 +210,6 @@ def _guidance_lines(doc: Document, scope: Provision) -> list[tuple[int, int]]:
     line break stays: a redrawn form keeps its lines, so that each stays in its Word table cell
     (:func:`reiki_scan.draft.instruments.form_cells`) and a form copy keeps its paragraphs."""
     rule = load_form_rules().seal_guidance
-    if rule is None:
-        return []
     out, pos = [], scope.start
     for line in doc.text[scope.start:scope.end].split("\n"):
         end = pos + len(line)
@@ -216,14 +220,30 @@ def _guidance_lines(doc: Document, scope: Provision) -> list[tuple[int, int]]:
 
 
 def _amend(doc: Document, findings: list[Finding], rules: tuple[RewriteRule, ...],
-           exemptions: Sequence[Finding] = ()) -> Amendment:
+           exemptions: Sequence[Finding] = (), kept: Sequence[Finding] = ()) -> Amendment:
+    """The amendment of ``doc`` for its changing ``findings`` (sorted by offset); ``exemptions``
+    are its exemption clauses that may go stale, ``kept`` its findings decided 存続 or 要検討."""
     parents = _parents(doc.root)
     problems: list[str] = []
     manual: list[ProvisionChange] = []
     per_scope: dict[int, tuple[Provision, list[Edit]]] = {}
-    # A form's seal guidance notes (「申請書には必ず押印してください。」) follow its seal box: a finding
-    # on one waits until the form's findings are drafted, then goes with the line when the box goes.
+    # A form's seal guidance notes (「申請書には必ず押印してください。」) follow its seal boxes: a finding
+    # on one waits until the form's findings are drafted, then goes with the line when the boxes go.
+    # A kept finding in the form's body (another party's 実印 box decided 存続, or one not yet decided)
+    # keeps the form's notes, and a kept finding on a note keeps that line: deleting it would delete
+    # a requirement the reviewer kept.
     guidance: dict[int, list[tuple[int, int]]] = {}
+    keeps_box: set[int] = set()
+    kept_lines: set[tuple[int, tuple[int, int]]] = set()
+    for f in kept:
+        scope = _scope_of(doc, f.start, parents)
+        if scope is not None and is_form(scope):
+            lines = guidance.setdefault(id(scope), _guidance_lines(doc, scope))
+            line = next((ln for ln in lines if ln[0] <= f.start < ln[1]), None)
+            if line is None:
+                keeps_box.add(id(scope))
+            else:
+                kept_lines.add((id(scope), line))
     waiting: list[tuple[Provision, tuple[int, int], Finding]] = []
     for f in findings:
         scope = _scope_of(doc, f.start, parents)
@@ -235,15 +255,23 @@ def _amend(doc: Document, findings: list[Finding], rules: tuple[RewriteRule, ...
                 continue
         _draft_one(doc, f, scope, rules, per_scope, manual, problems)
     by_id = {f.id: f for f in findings}
-    for scope, _, f in waiting:
+
+    def boxes_of(scope: Provision) -> list[Edit]:
         edits = per_scope.get(id(scope), (scope, []))[1]
-        if not any(by_id[e.finding_id].category == "様式印欄" for e in edits if e.finding_id in by_id):
+        return [e for e in edits if e.finding_id in by_id and by_id[e.finding_id].category == "様式印欄"]
+
+    def goes_with_boxes(scope: Provision, line: tuple[int, int]) -> bool:
+        return (bool(boxes_of(scope)) and id(scope) not in keeps_box
+                and (id(scope), line) not in kept_lines)
+
+    for scope, line, f in waiting:
+        if not goes_with_boxes(scope, line):
             _draft_one(doc, f, scope, rules, per_scope, manual, problems)
     for key, (scope, edits) in list(per_scope.items()):
-        boxes = [e for e in edits if e.finding_id in by_id and by_id[e.finding_id].category == "様式印欄"]
-        if not boxes:
-            continue
+        boxes = boxes_of(scope)
         for a, b in guidance.get(key, []):
+            if not goes_with_boxes(scope, (a, b)):
+                continue
             on_line = [f for s, ln, f in waiting if ln == (a, b) and s is scope]
             fid = on_line[0].id if on_line else boxes[0].finding_id
             edits.append(Edit("delete", doc.text[a:b], "", a, b, fid))

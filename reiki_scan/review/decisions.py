@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -52,15 +53,19 @@ def ledger_name(out: Path, path: Path) -> str:
 WITHDRAWN_PLACE = "一覧 審査結果を消去"
 
 
-def _entries(path: Path, decided: ledger.LedgerDecisions,
-             prefilled: dict[str, str]) -> list[tuple[str, str, str, str, str, bool]]:
+def _entries(path: Path, decided: ledger.LedgerDecisions, prefilled: dict[str, str],
+             notes: dict[str, str]) -> list[tuple[str, str, str, str, str, bool]]:
     """(id, decision, note, clause key, place, copied) of every decided row of the ledger at
     ``path`` (``decided``: what :func:`ledger.read_ledger` read there); ``place`` is the sheet and row the decision was read from
     (:func:`ledger.decision_place`). ``prefilled``: finding id → the 審査結果 the tool wrote in the
     row when it wrote this ledger (empty when it did not). A row that still holds that value is a
     copy (``copied``), not the reviewer's input in this ledger: a group decision entered here wins
     over it, and a pre-filled row the reviewer cleared withdraws the decision (decision ``""``). A
-    group cell holding the decision the tool filled in for all its members is a copy too."""
+    group cell holding the decision the tool filled in for all its members is a copy too.
+    ``notes``: finding id → the 備考 the tool wrote in the row (none when it did not write this
+    ledger); a group 備考 equal to the note the tool wrote in every member's row is a copy of
+    theirs, so a member 備考 the reviewer cleared stays cleared; a group 備考 the reviewer typed
+    wins over a member 備考 that still holds the tool's copy."""
     entries = []
     if decided.rows or decided.groups or decided.row_notes or prefilled:
         rows = ledger.read_rows(path)
@@ -71,11 +76,19 @@ def _entries(path: Path, decided: ledger.LedgerDecisions,
             if group:
                 filled.setdefault(group, set()).add(prefilled.get(ident, ""))
         copied_groups = {g for g, values in filled.items() if values == {decided.groups.get(g)}}
+        wrote: dict[str, set[str]] = {}
+        for ident, (_, group) in rows.items():
+            if group:
+                wrote.setdefault(group, set()).add(notes.get(ident, ""))
+        copied_notes = {g for g, values in wrote.items() if values == {decided.group_notes.get(g)}}
         for ident, (text, group) in rows.items():
             row = decided.rows.get(ident)
             copied = row is not None and prefilled.get(ident) == row
             by_group = decided.groups.get(group, "") if group and group not in copied_groups else ""
-            note = decided.row_notes.get(ident) or (decided.group_notes.get(group, "") if group else "")
+            shared = decided.group_notes.get(group, "") if group and group not in copied_notes else ""
+            own = decided.row_notes.get(ident, "")
+            # As for decisions: a note typed on the group row wins over a member's note the tool copied.
+            note = shared if shared and (not own or notes.get(ident) == own) else own
             if by_group and (row is None or (copied and by_group != row)):
                 place = f"{ledger.GROUPS_SHEET} 第{decided.group_lines.get(group, 0)}行"
                 entries.append((ident, by_group, note, clause_key(text), place, False))
@@ -136,8 +149,8 @@ def _dated(path: Path, decided: ledger.LedgerDecisions, name: str, mtime_ns: int
            written: dict | None) -> list[StoredDecision]:
     """The decisions of the ledger at ``path`` (stored as ``name``, saved at ``mtime_ns``), each dated
     when it was made: a row that holds what it held when this ledger was last read keeps that
-    reading's date; a row that still holds the decision the tool copied into it keeps the date of
-    the decision it copies. Saving an old ledger for one row must not make its other rows the
+    reading's date; a row that still holds the decision (and note) the tool copied into it keeps the
+    date of the decision it copies — a note edited there is the reviewer's input. Saving an old ledger for one row must not make its other rows the
     newest decisions, over what reviewers decided since in other ledgers. In the ledger the tool
     wrote last (``written``: :meth:`Workspace.written_ledger`), the reviewer's input is dated no
     earlier than the tool wrote it: a copy saved elsewhere and put back with an older time is not
@@ -147,15 +160,16 @@ def _dated(path: Path, decided: ledger.LedgerDecisions, name: str, mtime_ns: int
     others = effective(d for d in stored if d.source != name)
     ours = written is not None and written.get("name") == name
     prefilled: dict[str, str] = written.get("prefilled", {}) if written is not None and ours else {}
+    notes: dict[str, str] = written.get("notes", {}) if written is not None and ours else {}
     floor = written["mtime_ns"] + 1 if written is not None and ours else 0
     out = []
     seen = set()
-    for i, d, n, c, place, copied in _entries(path, decided, prefilled):
+    for i, d, n, c, place, copied in _entries(path, decided, prefilled, notes):
         seen.add(i)
         old = before.get(i)
         if old is not None and (old.decision, old.note) == (d, n):
             date = old.source_mtime_ns
-        elif copied and i in others:
+        elif copied and i in others and others[i].note == n:
             date = others[i].source_mtime_ns
         else:
             date = max(mtime_ns, floor)
@@ -222,7 +236,8 @@ def record_written_ledger(path: Path, ws: Workspace, findings: list[Finding], ke
     sha = file_sha256(path)
     ws.mark_ledger_read(path.name, st.st_size, st.st_mtime_ns, sha)
     ws.set_written_ledger(path.name, st.st_size, st.st_mtime_ns, key, sha,
-                          {f.id: f.decision for f in findings if f.decided_by != "proposal"})
+                          {f.id: f.decision for f in findings if f.decided_by != "proposal"},
+                          {f.id: f.note for f in findings if f.note})
 
 
 def _untouched_written(path: Path, ws: Workspace) -> dict | None:
@@ -298,17 +313,22 @@ def mark_disagreements(findings: list[Finding], stored: list[StoredDecision]) ->
     run names the finding, each ledger and its decision, and the one adopted, and the row's 備考
     ends with :data:`DISAGREEMENT_MARK` and the same. A change of mind in one ledger line (a
     reviewer's ledger.xlsx, then its successor) is no disagreement; a finding whose clause changed
-    since (sent to re-review) is not reported."""
-    decided = [d for d in stored if d.decision and d.place not in MIKESHI_PLACES]
+    since (sent to re-review) is not reported. Only the ledgers current for a finding are compared:
+    per line (each department copy; ledger.xlsx with the ledgers moved to 履歴 and the dated ones),
+    the newest decision of that line, so an archived decision its line has since replaced or
+    withdrawn is no side."""
+    lines: dict[str, list[StoredDecision]] = defaultdict(list)
+    for d in stored:
+        if d.place not in MIKESHI_PLACES:
+            lines[d.source if department_ledger(d.source) else "ledger.xlsx"].append(d)
+    current = {line: {i: d for i, d in effective(ds).items() if d.decision} for line, ds in lines.items()}
     applied = effective(stored)
     sides: dict[str, dict[str, StoredDecision]] = {}
-    for source in sorted({d.source for d in decided if department_ledger(d.source)}):
-        mine = effective(d for d in decided if d.source == source)
-        rest = effective(d for d in decided if d.source != source)
-        for ident, d in mine.items():
-            other = rest.get(ident)
-            if other is not None and other.decision != d.decision:
-                sides.setdefault(ident, {}).update({d.source: d, other.source: other})
+    for line in sorted(x for x in current if department_ledger(x)):
+        for ident, d in current[line].items():
+            others = [o[ident] for x, o in current.items() if x != line and ident in o]
+            if any(o.decision != d.decision for o in others):
+                sides.setdefault(ident, {}).update({o.source: o for o in (d, *others)})
     out, notes, rows = [], [], []
     for f in findings:
         won = applied.get(f.id)

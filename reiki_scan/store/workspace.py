@@ -376,16 +376,17 @@ class Workspace:
 
     def written_ledger(self) -> dict | None:
         """The ledger the last run wrote: ``{"name", "size", "mtime_ns", "key", "sha256",
-        "prefilled"}`` (its file name, size and mtime when written, :func:`reiki_scan.pipeline.ledger_key`
-        of its content, the SHA-256 of its bytes, finding id → the 審査結果 the tool filled in), or
-        ``None``. A record of an earlier version has no ``sha256`` or ``prefilled``."""
+        "prefilled", "notes"}`` (its file name, size and mtime when written,
+        :func:`reiki_scan.pipeline.ledger_key` of its content, the SHA-256 of its bytes, finding id →
+        the 審査結果 the tool filled in, finding id → the 備考 it filled in), or ``None``. A record of
+        an earlier version has no ``sha256``, ``prefilled`` or ``notes``."""
         row = self.conn.execute("SELECT value FROM meta WHERE key='written_ledger'").fetchone()
         return None if row is None else json.loads(row[0])
 
     def set_written_ledger(self, name: str, size: int, mtime_ns: int, key: str, sha256: str,
-                           prefilled: dict[str, str]) -> None:
+                           prefilled: dict[str, str], notes: dict[str, str]) -> None:
         value = json.dumps({"name": name, "size": size, "mtime_ns": mtime_ns, "key": key, "sha256": sha256,
-                            "prefilled": prefilled}, ensure_ascii=False)
+                            "prefilled": prefilled, "notes": notes}, ensure_ascii=False)
         self.conn.execute("INSERT OR REPLACE INTO meta VALUES ('written_ledger', ?)", (value,))
 
     def all_decisions(self) -> list[StoredDecision]:

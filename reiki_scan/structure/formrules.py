@@ -38,7 +38,7 @@ class FormRules:
     ``office_row`` and ``resident`` (``office_use``: the office's own part of a form, whose seal
     boxes are the office's, and the name fields that stay the resident's) and ``seal_guidance`` (a
     note line telling the applicant how to seal, dropped from a form redrawn without its seal
-    box; ``None`` when a city's own forms.yaml has no such section)."""
+    box). Every section is required: forms rules are only read from the bundled file."""
 
     name_field: FormRule
     notes: tuple[FormRule, ...]
@@ -51,12 +51,11 @@ class FormRules:
     office_heading: FormRule
     office_row: FormRule
     resident: FormRule
-    seal_guidance: FormRule | None = None
+    seal_guidance: FormRule
 
     def all(self) -> tuple[FormRule, ...]:
-        guidance = () if self.seal_guidance is None else (self.seal_guidance,)
         return (self.name_field, *self.notes, *self.obligations, self.box_midline, self.title, self.prose,
-                self.office_heading, self.office_row, self.resident, *guidance)
+                self.office_heading, self.office_row, self.resident, self.seal_guidance)
 
 
 def _rule(entry: object, path: Path, where: str, *, note: bool = False) -> FormRule:
@@ -117,7 +116,8 @@ def _load(path: Path) -> FormRules:
         raise PatternDataError(f"様式の読取り規則を読めません（{e}）。UTF-8 の YAML で置いてください", path=str(path)) from e
     if not isinstance(data, dict):
         raise PatternDataError("様式の読取り規則が空です。forms.yaml を置き直してください", path=str(path))
-    for key in ("name_field", "notes", "obligations", "box_midline", "title", "prose", "office_use"):
+    for key in ("name_field", "notes", "obligations", "box_midline", "title", "prose", "office_use",
+                "seal_guidance"):
         if key not in data:
             raise PatternDataError(f"{key} の節がありません。forms.yaml に加えてください", path=str(path))
     if not isinstance(data["notes"], list) or not isinstance(data["obligations"], list):
@@ -131,7 +131,7 @@ def _load(path: Path) -> FormRules:
         title_lines=_title_lines(data["title"], path),
         prose=_rule(data["prose"], path, "prose"),
         prose_share=_prose_share(data["prose"], path),
-        seal_guidance=_rule(data["seal_guidance"], path, "seal_guidance") if "seal_guidance" in data else None,
+        seal_guidance=_rule(data["seal_guidance"], path, "seal_guidance"),
         **_office_use(data["office_use"], path),
     )
     ids = [r.id for r in rules.all()]
