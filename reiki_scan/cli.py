@@ -245,12 +245,24 @@ def _report_diff(console, diff, workspace_lost: bool = False) -> None:
 
 def _check_out(corpus: Path, out: Path) -> None:
     """Refuse an OUT the run cannot use, before any work: a file, an uncreatable folder,
-    or the corpus folder itself (the outputs would be read back as regulations)."""
+    the corpus folder itself (the outputs would be read back as regulations), or a folder
+    inside the corpus that already holds the corpus' own files and is not an earlier OUT
+    (the loader skips an OUT inside CORPUS, so those regulations would go unread without a word).
+    Raises :class:`SystemExit` (code 2) after printing E407."""
     if out.exists() and not out.is_dir():
         _fail_path(OutputPathError, out, "出力先がファイルです。フォルダを指定してください (OUT must be a folder)")
     if out.resolve() == corpus.resolve():
         _fail_path(OutputPathError, out, "出力フォルダを例規のフォルダと同じにはできません。別のフォルダを指定してください "
                    "(OUT must not be the corpus folder)")
+    if out.is_dir() and out.resolve().is_relative_to(corpus.resolve()) and not (out / ".reiki-scan").is_dir():
+        from .load import list_corpus
+
+        held = len(list_corpus(out).files)
+        if held:
+            _fail_path(OutputPathError, out, f"出力フォルダが例規のフォルダの中にあり、読み込む対象のファイル {held} 件を"
+                       "含んでいます（出力フォルダの中は読み込まないため、これらの例規・様式が読まれません）。"
+                       "例規のフォルダの外か、空のフォルダを --out に指定してください "
+                       "(OUT inside CORPUS holds corpus files)")
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as e:

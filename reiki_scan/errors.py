@@ -252,10 +252,10 @@ class OutputError(ReikiScanError):
 
 class OutputPathError(OutputError):
     """The output folder named by ``--out`` cannot be used: it is a file, it is the corpus folder
-    itself, or it cannot be created."""
+    itself, it is a folder inside the corpus holding the corpus' own files, or it cannot be created."""
 
     code = "E407"
-    cause = "出力フォルダに使えない場所を指定した（ファイル、例規のフォルダ自身、作れない場所）"
+    cause = "出力フォルダに使えない場所を指定した（ファイル、例規のフォルダ自身、例規・様式を置いたその中のフォルダ、作れない場所）"
     remedy = "書き込める別のフォルダを --out に指定する"
 
 

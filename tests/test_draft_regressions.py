@@ -77,7 +77,7 @@ def test_regression_amendment_without_rule_is_listed_for_manual_work(jichikai, t
         ["例規", "条項", "条文", "理由", "修正案"],
         ["さくら台市自治会活動届出規則（reiki/jichikai_kisoku.txt）", "第2条第2項", "代表者は、届出書の写しに押印して、これを保管しなければならない。",
          "[draft.manual] 「押印」（押印、廃止）を書き換える規則がありません。手作業で改め文を作るか、市の書換え規則（reiki-scan.toml の rewrites）に規則を加えてください",
-         "第2条第2項中「押印」を削り、前後の助詞を整える。"]]
+         "第2条第2項中「に押印して、これを」を「を」に改める。"]]
 
 
 @pytest.mark.nlp

@@ -98,6 +98,27 @@ def test_regression_every_unusable_path_argument_has_an_e_code(tmp_path):
         assert (result.exit_code, said.startswith(f"エラー (error): {code} {named}: ")) == (2, True), (args, said)
 
 
+def test_regression_out_naming_a_corpus_subfolder_of_regulations_is_refused(tmp_path):
+    """--out at the corpus' own 例規 subfolder: the loader skips OUT inside CORPUS, so its regulations
+    would go unread while the run exits 0; it is refused (E407) naming the folder, and nothing is
+    written among the regulations. An empty subfolder, or one holding an earlier run's output, stays
+    a usable OUT."""
+    corpus = _corpus_with_toml(tmp_path, "")
+    regs = corpus / "reiki"
+    regs.mkdir()
+    (regs / "kisoku.txt").write_text(REG.replace("水道条例", "手数料規則"), encoding="utf-8")
+    before = sorted(p.name for p in regs.iterdir())
+    result = _run("scan", corpus, "--out", regs)
+    said = _said(result)
+    assert result.exit_code == 2
+    assert said.startswith(f"エラー (error): [E407] {regs}: 出力フォルダが例規のフォルダの中にあり、"
+                           "読み込む対象のファイル 1 件を含んでいます")
+    assert "例規のフォルダの外か、空のフォルダを --out に指定してください" in said
+    assert sorted(p.name for p in regs.iterdir()) == before
+    assert _run("scan", corpus, "--out", corpus / "out").exit_code == 0
+    assert _run("scan", corpus, "--out", corpus / "out").exit_code == 0
+
+
 def _form_workbook(path: Path) -> None:
     """A form workbook of two forms, each on its own sheet with a seal box beside the name."""
     from openpyxl import Workbook

@@ -73,6 +73,26 @@ _NEGATED = re.compile(r"(?:は|が|で|に|と)?(?:な[いく]|ありません|�
 _NEGATION = re.compile(r"な[いくき]|無[いく]|ず|ぬ|ません")
 _PAREN_NOTE = re.compile(r"[（(][^（）()]*[）)]")
 _CLOSE = "）)」』]］"
+
+
+def _closing_note(text: str, span: tuple[int, int]) -> str | None:
+    """The inside of the parenthetical note that closes ``text`` (「申出者の経歴（履歴書に押印した
+    ものを添付すること。）」 -> 「履歴書に押印したものを添付すること。」) when the seal hit at ``span``
+    lies inside it, else ``None``: such a note is its own sentence, and its end, not the item's
+    noun, says what it asks of that seal. A note after the seal (「押印欄（記入しないこと。）」)
+    speaks of something else and is not read for it."""
+    body = text.rstrip().rstrip("。")
+    if not body.endswith(("）", ")")):
+        return None
+    depth = 0
+    for i in range(len(body) - 1, -1, -1):
+        if body[i] in "）)":
+            depth += 1
+        elif body[i] in "（(":
+            depth -= 1
+            if depth == 0:
+                return body[i + 1:-1] if i < span[0] else None
+    return None
 # Categories of the act of sealing (as opposed to a seal named as a thing: 実印, 届出印).
 _ACT_CATEGORIES = frozenset({"押印", "記名押印", "署名押印", "署名又は記名押印"})
 
@@ -464,7 +484,7 @@ class ModalityJudge:
         if tokens[root]["pos"] not in _PREDICATE_POS:
             # A sentence whose parse gives it no predicate (old katakana text: 「…署名捺印シテ
             # 之ヲ裁判長ニ提出スヘシ」) still ends in its modality.
-            end = norm(text).rstrip("。")[-12:]
+            end = norm(_closing_note(text, span) or text).rstrip("。")[-12:]
             for kind, modality in (("must", "義務"), ("may", "任意")):
                 c = self._cue(kind, end)
                 if c is not None and not register:

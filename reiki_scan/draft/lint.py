@@ -499,12 +499,42 @@ def _manual_item(am: Amendment, change: ProvisionChange, findings: Mapping[str, 
         suggestion = (f"{where}「印鑑」を持参・提示する物から除く（列挙なら「及び印鑑」等を削り、印鑑だけを求める規定なら"
                       "規定を削るか、本人確認の方法に改める）。")
     elif f is not None and f.decision == "廃止":
-        suggestion = f"{where}「{e.old}」を削り、前後の助詞を整える。"
+        suggestion = _cut_suggestion(where, e.old, change.old_text)
     else:
         word = "記名" if f is not None and f.decision == "記名に改める" else "署名"
         suggestion = f"{where}「{e.old}」を「{word}」に改める。"
     return ManualItem(am.file, am.title, change.locator, MANUAL_RULE, reason, _excerpt(change.old_text), suggestion,
                       tuple(x.finding_id for x in change.edits))
+
+
+# The seal act as a verb joined to what follows (押印して, 捺印し、, 押印の上, 押印した上で), with the
+# 「に」 of the document it goes on and a 「これを」 that takes the document back: cutting only the seal
+# word leaves its verb ending on that particle (「異動届にして」).
+_SEAL_VERB = r"(?P<ni>に、?)?(?P<act><<ouin>>(?:して、?|し、|の(?:上|うえ)、?|した(?:上|うえ)で、?))(?P<kore>これを)?"
+
+
+@lru_cache(maxsize=1)
+def _seal_verb() -> re.Pattern[str]:
+    return re.compile(expand_words(_SEAL_VERB))
+
+
+def _cut_suggestion(where: str, old: str, text: str) -> str:
+    """The manual suggestion for a seal ``old`` to abolish in ``text`` that no rewrite rule drafts:
+    what to cut so the sentence stays Japanese. The seal's verb goes with it (「押印して」を削る);
+    a document that took the seal with 「に」 becomes the next verb's object or means (「に押印して」を
+    「を」/「により」に改める), or, taken back by 「これを」, that object itself; a seal word that is no
+    verb of the sentence is cut and the drafter is told plainly that the sentence may need rewording.
+    Source: 地方公共団体における押印見直しマニュアル (内閣府, 2020) の改正例（「押印して提出」→「提出」）."""
+    m = next((m for m in _seal_verb().finditer(text) if m.group("act").startswith(old)), None)
+    if m is None:
+        return f"{where}「{old}」を削る。（削った後の文が整わないときは、前後の語句を含めて書き換える）"
+    if m.group("ni") and m.group("kore"):
+        return f"{where}「{m.group(0)}」を「を」に改める。"
+    if m.group("ni"):
+        left = m.group("ni") + m.group("act")[len(old):]
+        return (f"{where}「{m.group('ni')}{m.group('act')}」を改める。（「{old}」だけを削ると「{left}」が残り文が整わない。"
+                "後の動詞が書類を目的語にとるなら「を」に、申請・請求なら「により」に改める）")
+    return f"{where}「{m.group('act')}」を削る。"
 
 
 def am_problem(am: Amendment, locator: str, words: str) -> str:
