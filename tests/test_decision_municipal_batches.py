@@ -41,18 +41,22 @@ def test_second_batch_decisions_and_groups(ginza):
     # merged: dev 0.714 before the policy's rules for batch 2's kinds (a third party's certifying
     # seal, a seal brought to the counter, oaths and petitions, an office's seal named by its holder,
     # seals still required, signature-first alternatives, consent seals), 0.896 with them alone.
-    assert got["dev"][:2] == (0.922, 77)
-    # Grouping dev 0.5 / 0.222 before the round (a kept clause now grouped by its ground).
-    assert got["dev"][2] == GroupingScore(rows=35, matched=35, pairs_same_family=19, pairs_same_group=7,
-                                          pairs_both=7)
+    # 0.935 with the fifth round (a staff member's own seal notified under 服務 rules is 廃止).
+    assert got["dev"][:2] == (0.935, 77)
+    # Grouping dev 0.5 / 0.222 before the round (a kept clause now grouped by its ground); 1.0 / 0.526
+    # with the fifth round's grouping on who asks for a seal kept with no document.
+    assert got["dev"][2] == GroupingScore(rows=35, matched=35, pairs_same_family=19, pairs_same_group=10,
+                                          pairs_both=10)
     # The test part, in aggregate (code frozen): decision 0.878 before the round; grouping 1.0 / 0.35.
     # 0.919 and 7 of 20 family pairs with the round; 0.892 and 6 of 20 once a diff review's fixes
     # bound the 公印 condition to the seal's own sentence (no title scope, an organ's 「…の印」 only as
     # the seal to press), kept a bullet list's own lead and split a certificate listed with a seal:
     # two rows fewer agree, scored in aggregate only and not tuned on.
+    # Scored again, in aggregate, with the fifth round merged (code frozen): decision unchanged, 7 of
+    # 20 family pairs in one group (6 before).
     assert got["test"][:2] == (0.892, 74)
-    assert got["test"][2] == GroupingScore(rows=19, matched=15, pairs_same_family=20, pairs_same_group=6,
-                                           pairs_both=6)
+    assert got["test"][2] == GroupingScore(rows=19, matched=15, pairs_same_family=20, pairs_same_group=7,
+                                           pairs_both=7)
 
 
 @pytest.mark.nlp
@@ -63,11 +67,14 @@ def test_third_batch_decisions_and_groups(ginza):
     # With issue 17's and 20's fourth rounds merged the dev part is 0.773: short of the 0.90 asked.
     # Most disagreements are 存続 against 要検討 either way (invoice and 委任状 seals: 要検討 → 存続 4,
     # 存続 → 要検討 3); the policy was not tuned on this batch.
-    assert got["dev"][:2] == (0.773, 75)
-    assert got["dev"][2] == GroupingScore(rows=33, matched=30, pairs_same_family=51, pairs_same_group=6,
-                                          pairs_both=5)
-    # The test part, in aggregate (code frozen): unchanged from the first scan.
-    assert got["test"][:2] == (0.829, 41)
+    # 0.947 with the fifth round (invoices, 委任状 and registered seals decided as a careful drafter
+    # does; a seal box on a page saying the seal may be omitted is 対応済): above the 0.90 asked.
+    assert got["dev"][:2] == (0.947, 75)
+    assert got["dev"][2] == GroupingScore(rows=33, matched=31, pairs_same_family=52, pairs_same_group=7,
+                                          pairs_both=7)
+    # The test part, in aggregate (code frozen): unchanged from the first scan until the fifth round,
+    # scored once with it merged: 0.829 -> 0.854, still short of the 0.90 asked.
+    assert got["test"][:2] == (0.854, 41)
     assert got["test"][2] == GroupingScore(rows=14, matched=11, pairs_same_family=3, pairs_same_group=2,
                                            pairs_both=2)
 
@@ -80,10 +87,12 @@ def test_fourth_batch_decisions_and_groups(ginza):
     # Most disagreements are seals the policy calls the office's own (対象外) where the gold says
     # a resident's or a register's: 印鑑 brought to a counter (廃止 → 対象外 12), a registered seal shown
     # to the register (存続 → 対象外 3).
-    assert got["dev"][:2] == (0.718, 78)
-    assert got["dev"][2] == GroupingScore(rows=38, matched=24, pairs_same_family=33, pairs_same_group=10,
-                                          pairs_both=10)
-    # The test part, in aggregate (code frozen).
+    # With its dev kinds fixed (things to bring, staff's own seals, pages saying a seal may be left
+    # out) and the fifth round merged: 0.949.
+    assert got["dev"][:2] == (0.949, 78)
+    assert got["dev"][2] == GroupingScore(rows=38, matched=34, pairs_same_family=148, pairs_same_group=17,
+                                          pairs_both=17)
+    # The test part, in aggregate (code frozen); scored again once with the rounds merged: unchanged.
     assert got["test"][:2] == (0.867, 45)
     assert got["test"][2] == GroupingScore(rows=12, matched=9, pairs_same_family=5, pairs_same_group=5,
                                            pairs_both=5)

@@ -136,7 +136,8 @@ DEV_FIGURES = {
     "locator": (0.932, 557),
     # 0.901 with the third detection round alone; 0.958 with the guidance pages' locators merged;
     # 0.971 (68) after issue 18's locator round (the scorer's closer pairing alone: 0.971, 68).
-    "required_locator": (0.931, 72),
+    # 0.944 with the fifth round (guidance-page lists, table rows and kana items: issue 18).
+    "required_locator": (0.944, 72),
     "kinds": {"category": {"category": 3}, "document_procedure": {"false_hit": 1},
               "heading": {"false_hit": 1}, "modality_miss": {"miss": 3},
               "office_stamp": {"false_hit": 2}, "omission": {"false_hit": 1},
@@ -179,7 +180,10 @@ TEST_FIGURES = {
     # Scored a sixth time, once, in aggregate, after issue 18's locator round on real municipal text
     # (code frozen): 0.743 (206) before; 0.735 (204) with the scorer's closer pairing alone, so the
     # structure changes lost one row here (a kind the dev part does not show; not tuned on).
-    "locator": (0.73, 204),
+    # Scored a seventh time, once, in aggregate, with the fifth round merged (code frozen): locator
+    # 0.730 -> 0.745; every other figure unchanged (the dev part's new rules neither gained nor lost a
+    # test row of requires_seal).
+    "locator": (0.745, 204),
     # Scored a fifth time, once, in aggregate, with the third detection round and the locators merged
     # (code frozen): required locator 0.591 with the locators alone, 0.5 with detection alone; every
     # other figure as each part scored it.

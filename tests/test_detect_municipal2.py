@@ -78,8 +78,10 @@ DEV_FIGURES = {
     # Before the denied clause, the registered seal brought and the definition: negation_condition
     # false_hit 4, other_false_hit 1, register 1, request miss 1, category 13.
     # Was category 13, one_requirement 2.
-    "locator": (0.947, 133),
-    "required_locator": (0.829, 35),
+    # Fifth round: 0.947 (133) -> 0.964 (138) and 0.829 -> 0.886 (guidance-page locators; the deputy
+    # seals of a 公印規程 found as 公印 add five rows).
+    "locator": (0.964, 138),
+    "required_locator": (0.886, 35),
     "kinds": {"category": {"category": 1}, "one_requirement": {"multi": 1}},
 }
 # Scored once, in aggregate, at the end of the work on guidance that asks in plain words (issue
@@ -108,8 +110,11 @@ TEST_FIGURES = {
     # scorer's closer pairing makes 121 pairs of 122 (0.868 on the findings before the round, whose
     # 「1.」-list rule, tried once, read 0.810 / 0.333 here and was left: the labels differ); before,
     # (0.869, 122) and (0.467, 15).
-    "locator": (0.868, 121),
-    "required_locator": (0.467, 15),
+    # Scored again, once, in aggregate, with the fifth round merged (code frozen): locator 0.868 ->
+    # 0.818 and requirement-row locator 0.467 -> 0.333. The structure rules fitted to the dev parts'
+    # guidance pages (set-in lists as items, table rows) moved test rows the other way: news, not tuned on.
+    "locator": (0.818, 121),
+    "required_locator": (0.333, 15),
     "kinds": {"category": {"category": 4}, "document_procedure": {"false_hit": 1},
               "modality_miss": {"miss": 4}, "negation_condition": {"false_hit": 1},
               "office_stamp": {"false_hit": 7}, "purpose_clause": {"false_hit": 1},

@@ -85,13 +85,21 @@ def test_grouping_against_the_labelled_families():
     # the test part, in aggregate (code frozen): 3 of 9 family pairs (4 before; precision 1.0 both times).
     # All of them merged (72 rows matched, 136 family pairs): 85 same-group pairs, 77 in one family:
     # 0.906 and 0.566. The test part, in aggregate (code frozen): 3 of 9 family pairs, 23 rows matched.
-    assert got["dev"] == GroupingScore(rows=75, matched=72, pairs_same_family=136, pairs_same_group=85, pairs_both=77)
+    # The fifth round groups on structured fields (the verb the seal is the object of, the ground the
+    # policy quoted) and on who asks for a seal kept with no document (法令等 / 他機関), reads a
+    # 口座振替依頼書's seal as the bank's 届出印 and lets a party name the document (保証人 → 保証書):
+    # 125 same-group pairs, 115 in one family: 0.92 and 0.846. The test part, in aggregate (code
+    # frozen): unchanged, 3 of 9 family pairs.
+    assert got["dev"] == GroupingScore(rows=75, matched=72, pairs_same_family=136, pairs_same_group=125,
+                                       pairs_both=115)
     assert got["test"] == GroupingScore(rows=27, matched=23, pairs_same_family=9, pairs_same_group=3, pairs_both=3)
-    assert (round(got["dev"].precision, 3), round(got["dev"].recall, 3)) == (0.906, 0.566)
+    assert (round(got["dev"].precision, 3), round(got["dev"].recall, 3)) == (0.92, 0.846)
     # Every group reads 「requirement → change」 and no two groups read alike (107 groups before; 111
     # before kept clauses were grouped by their ground, which a kept group's label names; 1003 findings
     # and 109 groups before one requirement, one finding).
     labels = [g.label for g in summarize_groups(scanned)]
-    # (991 and 98 before a certificate and a seal listed together were two findings again.)
-    assert (len(scanned), len(labels), len(set(labels))) == (992, 99, 99)
+    # (991 and 98 before a certificate and a seal listed together were two findings again; 992 and 99
+    # before the fifth round: alike clauses in fewer groups, one finding fewer where a 〈人〉印 match no
+    # longer swallows the number before it.)
+    assert (len(scanned), len(labels), len(set(labels))) == (991, 91, 91)
     assert all(" → " in label for label in labels)
