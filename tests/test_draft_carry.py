@@ -144,3 +144,28 @@ def test_regression_a_withdrawn_amendment_the_reviewer_had_edited_leaves_the_dra
     assert comment.text.startswith("この後にあった審査者の修正「第2条中「、押印し」を削る。」は")
     # No block of the new draft holds the reviewer's wording: no other regulation is flagged as edited.
     assert carried.touched == []
+
+
+def test_regression_a_withdrawn_regulation_whose_amendment_the_reviewer_edited_leaves_the_draft():
+    # Fresh users' blocker, twice: with one of two regulations decided 存続, the 整理規則 became a
+    # one-regulation 一部改正 (new title, no article numbers), and the reviewer's edited 改め文 of the
+    # withdrawn regulation stayed as a conflict of the whole stretch, title and all.
+    base = _draft(["押印等の見直しに伴う関係規則の整理に関する規則", "（さくら台町公民館使用規則の一部改正）",
+                   "第1条　さくら台町公民館使用規則の一部を次のように改正する。", "第2条中「署名押印し、」を「署名し、」に改める。",
+                   "（さくら台町斎場使用規則の一部改正）", "第2条　さくら台町斎場使用規則の一部を次のように改正する。",
+                   "第4条中「に押印して」を「を」に改める。", "附則"])
+    theirs = _draft(["押印等の見直しに伴う関係規則の整理に関する規則", "（さくら台町公民館使用規則の一部改正）",
+                     "第1条　さくら台町公民館使用規則の一部を次のように改正する。", "第2条第1項中「署名押印し、」を「署名し、」に改める。",
+                     "（さくら台町斎場使用規則の一部改正）", "第2条　さくら台町斎場使用規則の一部を次のように改正する。",
+                     "第4条中「に押印して」を「を」に改める。", "附則"])
+    ours = _draft(["さくら台町斎場使用規則の一部を改正する規則", "さくら台町斎場使用規則の一部を次のように改正する。",
+                   "第4条中「に押印して」を「を」に改める。", "附則"])
+
+    carried = carry_edits(base, theirs, ours, stamp="20270301")
+
+    assert _texts(carried.document) == ["さくら台町斎場使用規則の一部を改正する規則", "さくら台町斎場使用規則の一部を次のように改正する。",
+                                        "第4条中「に押印して」を「を」に改める。", "附則"]
+    assert [c.line() for c in carried.conflicts] == [
+        "審査者の修正「第2条第1項中「署名押印し、」を「署名し、」に改める。」は、今回の起案でその改正がなくなったため外しました"
+        "（審査者のファイルは履歴に残っています）"]
+    assert carried.touched == []

@@ -281,46 +281,118 @@ def _merge(base: list, theirs: list, ours: list, m: _Merge, key, touched: list |
             out.extend(ours[o_lo:o_hi])
             continue
         t_lo, t_hi = t_span
-        if touched is not None:
-            touched.append((o_lo, o_hi) if o_hi > o_lo else (max(o_lo - 1, 0), o_lo))
         if o_span is not None and hi - lo == t_hi - t_lo == o_hi - o_lo == 1 and \
                 base[lo].tag == theirs[t_lo].tag == ours[o_lo].tag == _TBL:
+            if touched is not None:
+                touched.append((o_lo, o_hi))
             out.append(_merge_table(base[lo], theirs[t_lo], ours[o_lo], m))
             continue
-        taken = [_copy_block(el, m.theirs, m.merged) for el in theirs[t_lo:t_hi]]
         if o_span is None:
-            out.extend(taken)
+            if touched is not None:
+                touched.append((o_lo, o_hi) if o_hi > o_lo else (max(o_lo - 1, 0), o_lo))
+            out.extend(_copy_block(el, m.theirs, m.merged) for el in theirs[t_lo:t_hi])
             m.result.taken += 1
             continue
-        # Blocks the tool added (a sentence for a new provision) are no part of what both sides
-        # changed: they go in beside the reviewer's blocks, and only the tool's rewording of the
-        # blocks the reviewer also edited is a conflict.
-        added = _added(b_keys[lo:hi], o_keys[o_lo:o_hi]) - {j for j in range(o_hi - o_lo)
-                                                             if o_keys[o_lo + j] in t_keys[t_lo:t_hi]}
-        paired = [j for j in range(o_hi - o_lo) if j not in added]
-        before = [ours[o_lo + j] for j in sorted(added) if paired and j < paired[0]]
-        after = [ours[o_lo + j] for j in sorted(added) if not paired or j > paired[0]]
-        if not paired:
-            # The tool dropped what the reviewer edited: a 改め文 whose amendment is withdrawn (a later
-            # 存続) must not stay in the instrument through the reviewer's wording of it.
-            out.extend(before + after)
-            if touched is not None:
-                touched.pop()  # no reviewer's wording is left in the draft to warn about
-            conflict = Conflict("\n".join(k[1] for k in t_keys[t_lo:t_hi]), "", dropped=True)
-            m.result.conflicts.append(conflict)
-            m.flags.append((out[-1:], conflict))
-            continue
-        out.extend(before + taken + after)
-        if added and [o_keys[o_lo + j] for j in paired] == b_keys[lo:hi]:
-            m.result.taken += 1  # the tool only added blocks around what the reviewer edited
-            continue
-        conflict = Conflict("\n".join(k[1] for k in t_keys[t_lo:t_hi]),
-                            "\n".join(o_keys[o_lo + j][1] for j in paired))
-        m.result.conflicts.append(conflict)
-        # A stretch the reviewer deleted is flagged on the element before it.
-        m.flags.append((taken or out[-1:], conflict))
+        kept = _three_way(base[lo:hi], theirs[t_lo:t_hi], ours[o_lo:o_hi], (b_keys[lo:hi], t_keys[t_lo:t_hi],
+                                                                             o_keys[o_lo:o_hi]), m, out)
+        if touched is not None and kept:
+            touched.append((o_lo, o_hi) if o_hi > o_lo else (max(o_lo - 1, 0), o_lo))
     out.extend(_unchanged(i, hunks, theirs, ours, m) for i in range(at, len(base)))
     return out
+
+
+def _three_way(base: list, theirs: list, ours: list, keys: tuple[list, list, list], m: _Merge, out: list) -> bool:
+    """Merge one stretch both sides changed, block by block, appending to ``out``. Each side's blocks
+    pair with the base blocks they rewrite (:func:`_pairs`): a base block only one side changed
+    takes that side's; one both changed differently keeps the reviewer's, with a conflict quoting
+    the tool's; one the reviewer edited and the tool dropped (its amendment withdrawn, decided
+    存続 since) leaves the draft, with a note. Blocks either side added go in where they stand.
+    Returns whether any of the reviewer's wording was kept."""
+    b_keys, t_keys, o_keys = keys
+    t_of, o_of = _pairs(b_keys, t_keys), _pairs(b_keys, o_keys)
+    base_of_t = {t: b for b, t in t_of.items()}
+    base_of_o = {o: b for b, o in o_of.items()}
+    kept = False
+
+    def take_theirs(t: int) -> object:
+        nonlocal kept
+        kept = True
+        block = _copy_block(theirs[t], m.theirs, m.merged)
+        out.append(block)
+        return block
+
+    def flag(blocks: list, conflict: Conflict) -> None:
+        m.result.conflicts.append(conflict)
+        m.flags.append((blocks or out[-1:], conflict))
+
+    def theirs_added_after(b: int | None) -> None:
+        # The reviewer's own new blocks, after the base block they follow in their file.
+        start = 0 if b is None else (t_of[b] + 1 if b in t_of else None)
+        if start is None:
+            return
+        for t in range(start, len(theirs)):
+            if t in base_of_t:
+                break
+            take_theirs(t)
+            m.result.taken += 1
+
+    theirs_added_after(None)
+    for gone in (i for i in range(len(base)) if i not in o_of and i in t_of):
+        # The tool dropped base block ``gone``: a reviewer's rewording of it goes too, and so do the
+        # blocks the reviewer added after it, with a note.
+        t = t_of[gone]
+        if t_keys[t] != b_keys[gone]:
+            flag([], Conflict(t_keys[t][1], "", dropped=True))
+        for extra in range(t + 1, len(theirs)):
+            if extra in base_of_t:
+                break
+            flag([], Conflict(t_keys[extra][1], "", dropped=True))
+    for o in range(len(ours)):
+        b = base_of_o.get(o)
+        if b is None:
+            out.append(ours[o])  # the tool's new block
+            continue
+        mine = t_of.get(b)
+        if mine is None:
+            # The reviewer deleted it: their deletion stands; the tool's change of it is a conflict.
+            if o_keys[o] != b_keys[b]:
+                flag([], Conflict("", o_keys[o][1]))
+        elif t_keys[mine] == b_keys[b] or t_keys[mine] == o_keys[o]:
+            out.append(ours[o])
+        elif o_keys[o] == b_keys[b]:
+            take_theirs(mine)
+            m.result.taken += 1
+        else:
+            block = take_theirs(mine)
+            flag([block], Conflict(t_keys[mine][1], o_keys[o][1]))
+        theirs_added_after(b)
+    return kept
+
+
+def _pairs(base_keys: list, other_keys: list) -> dict[int, int]:
+    """Base index -> index in ``other_keys`` of the block that rewrites it, pairing blocks of one tag
+    greedily, most alike first: two amendment sentences citing the same provision (:data:`_CITED`)
+    first, then by text similarity when at least half alike. Unpaired blocks were added or dropped."""
+
+    def score(b: tuple[str, str], o: tuple[str, str]) -> float:
+        if b == o:
+            return 3.0
+        if _cited(b[1]) and _cited(b[1]) == _cited(o[1]):
+            return 2.0
+        return difflib.SequenceMatcher(None, b[1], o[1], autojunk=False).ratio()
+
+    scored = sorted(((score(b, o), -abs(i - j), i, j)
+                     for i, b in enumerate(base_keys) for j, o in enumerate(other_keys) if b[0] == o[0]),
+                    reverse=True)
+    pairs: dict[int, int] = {}
+    used: set[int] = set()
+    for ratio, _, i, j in scored:
+        if ratio < 0.5:
+            break
+        if i not in pairs and j not in used:
+            pairs[i] = j
+            used.add(j)
+    return pairs
 
 
 # The provision an amendment sentence cites (「第2条第1項中…」, 「様式第1号を次のように…」): the same
@@ -331,30 +403,6 @@ _CITED = re.compile(r"^((?:附則|別表|別記)?(?:第|様式)[^「」中。]*?
 def _cited(text: str) -> str:
     m = _CITED.match(text)
     return m.group(1) if m else ""
-
-
-def _added(base_keys: list, our_keys: list) -> set[int]:
-    """Indices of ``our_keys`` that pair with none of ``base_keys``: blocks the tool added. Blocks
-    of one tag pair greedily, most alike first: two amendment sentences citing the same provision
-    (:data:`_CITED`) first, then by text similarity when at least half alike."""
-
-    def score(b: tuple[str, str], o: tuple[str, str]) -> float:
-        if _cited(b[1]) and _cited(b[1]) == _cited(o[1]):
-            return 2.0
-        return difflib.SequenceMatcher(None, b[1], o[1], autojunk=False).ratio()
-
-    scored = sorted(((score(b, o), i, j)
-                     for i, b in enumerate(base_keys) for j, o in enumerate(our_keys) if b[0] == o[0]),
-                    reverse=True)
-    used_base: set[int] = set()
-    used_ours: set[int] = set()
-    for ratio, i, j in scored:
-        if ratio < 0.5:
-            break
-        if i not in used_base and j not in used_ours:
-            used_base.add(i)
-            used_ours.add(j)
-    return set(range(len(our_keys))) - used_ours
 
 
 def _unchanged(i: int, hunks: list[_Hunk], theirs: list, ours: list, m: _Merge):
