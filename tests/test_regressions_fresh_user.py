@@ -376,3 +376,33 @@ def test_regression_a_proviso_is_kept_when_its_main_clause_exempts_more_than_the
     assert [(f["locator"], f["match"], f["decision"], f["reason"].split(" ")[1] if f["decision"] == "要検討" else "")
             for f in _findings(out) if f["requires_seal"]] == [
         ("第2条第2項", "この限りでない", "廃止", ""), ("第3条", "記名押印", "要検討", "[lint.stale_exemption.v1]")]
+
+
+@pytest.mark.nlp
+def test_regression_a_regulation_decided_kept_leaves_the_instrument_though_the_reviewer_edited_it(tmp_path):
+    # Two fresh users' blocker: the reviewer edited one regulation's 改め文 in 整理規則案.docx, then that
+    # clause was decided 存続; the next draft still amended it, through the reviewer's wording.
+    import docx
+
+    corpus, out = tmp_path / "c", tmp_path / "out"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text("○さくら台町公民館使用規則\n令和2年3月31日規則第3号\n"
+                                  "第2条　使用者は、申請書に署名押印し、町長に提出しなければならない。\n", encoding="utf-8")
+    (corpus / "b.txt").write_text("○さくら台町斎場使用規則\n令和2年3月31日規則第4号\n"
+                                  "第4条　使用者は、申請書に押印して町長に提出しなければならない。\n", encoding="utf-8")
+    assert _run("run", corpus, "--out", out).exit_code == 0
+    path = out / "整理規則案.docx"
+    document = docx.Document(str(path))
+    [edited] = [p for p in document.paragraphs if p.text.startswith("第2条中「署名押印")]
+    edited.runs[0].text = edited.text.replace("第2条中", "第2条第1項中")
+    for run in edited.runs[1:]:
+        run.text = ""
+    document.save(str(path))
+    [kept] = [f["id"] for f in _findings(out) if f["file"] == "a.txt" and f["requires_seal"]]
+    _decide(out / "ledger.xlsx", {kept: "存続"})
+    result = _run("draft", out)
+    assert result.exit_code == 0, result.output
+    lines = [p.text for p in docx.Document(str(path)).paragraphs]
+    assert not any("公民館" in line or "署名押印" in line for line in lines)
+    assert "第4条中「に押印して」を「を」に改める。" in lines
+    assert "その改正がなくなったため外しました" in "".join(result.output.split())

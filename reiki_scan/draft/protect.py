@@ -139,10 +139,15 @@ def save_protected(doc, path: Path, *, stamp: str, previous: Path | None = None,
         conflicts = tuple(c.line() for c in carried.conflicts)
         if red is not None and conflicts:
             add_conflict_lines(red, conflicts)
-        note += f"。審査者の修正 {carried.taken + len(conflicts)} 箇所を新しい起案に引き継ぎました"
-        if conflicts:
-            note += (f"（うち {len(conflicts)} 箇所は今回の起案でも変わったため審査者の文言を残し、"
+        both = [c for c in carried.conflicts if not c.dropped]
+        dropped = [c for c in carried.conflicts if c.dropped]
+        if carried.taken or both:
+            note += f"。審査者の修正 {carried.taken + len(both)} 箇所を新しい起案に引き継ぎました"
+        if both:
+            note += (f"（うち {len(both)} 箇所は今回の起案でも変わったため審査者の文言を残し、"
                      "コメントを付けました。確かめてください）")
+        if dropped:
+            note += "。" + "。".join(c.line() for c in dropped)
     return SaveOutcome(path, kept=kept, redline=red, note=note, conflicts=conflicts,
                        touched=tuple(carried.touched) if carried is not None else ())
 
