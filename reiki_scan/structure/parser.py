@@ -409,7 +409,10 @@ def parse_lines(source: SourceText, header_lines: int | None = None) -> Parsed:
             if cap and not _is_number_label(cap.group(1)):
                 nxt = next_nonblank.get(idx)
                 nxt_text = lines[nxt] if nxt is not None else ""
-                if (RE_MD_ARTICLE.match(nxt_text) if is_md else RE_ARTICLE.match(nxt_text)):
+                # A 見出し belongs to the article below it, 「第3条」 or, in a 要綱 without 条, 「第3」.
+                if (RE_MD_ARTICLE.match(nxt_text) if is_md else RE_ARTICLE.match(nxt_text)) or (
+                        no_articles and nxt_text.startswith("第") and _numbered_mode(source.format, act_number)
+                        and RE_DIVISION.match(nxt_text)):
                     header_done = True
                     st.pending_caption = (pos, end, cap.group(1))
                     st.headings.append((start, end))
