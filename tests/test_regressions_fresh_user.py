@@ -406,3 +406,24 @@ def test_regression_a_regulation_decided_kept_leaves_the_instrument_though_the_r
     assert not any("公民館" in line or "署名押印" in line for line in lines)
     assert "第4条中「に押印して」を「を」に改める。" in lines
     assert "その改正がなくなったため外しました" in "".join(result.output.split())
+
+
+YOKO_CAPTIONS = ("○さくら台市集会施設利用要綱\n（趣旨）\n第1　この要綱は、集会施設の利用に関し必要な事項を定めるものとする。\n"
+                 "（届出）\n第2　利用者は、利用届に押印し、市長に提出するものとする。\n"
+                 "（変更）\n第3　前条の届出は、押印を要しない。ただし、代理人が届け出るときは、この限りでない。\n"
+                 "（辞退）\n第4　利用者は、辞退届を提出するものとする。\n")
+
+
+@pytest.mark.nlp
+def test_regression_a_yoko_caption_belongs_to_the_division_below_it(tmp_path):
+    # A fresh user's case: in a 要綱 numbered 第1, 第2 … the 見出し above 第4 ended 第3, so 「第3を次のように
+    # 改める。」 restated 「（辞退）」 and the 新旧対照表 showed it under 第3.
+    import docx
+
+    corpus, out = tmp_path / "c", tmp_path / "out"
+    corpus.mkdir()
+    (corpus / "y.txt").write_text(YOKO_CAPTIONS, encoding="utf-8")
+    result = _run("run", corpus, "--out", out)
+    assert result.exit_code == 0, result.output
+    lines = [p.text for p in docx.Document(str(out / "要綱等改正一覧.docx")).paragraphs]
+    assert lines[3:] == ["第2中「に押印し、」を「を」に改める。", "第3ただし書を削る。"]
