@@ -45,13 +45,12 @@ import re
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
 from pathlib import Path
 
 
 from ..classify import Policy
 from ..config import RunConfig
-from ..data import data_dir, load_checked_yaml
+from ..data import data_dir
 from ..docheader import parse_act_number
 from ..errors import DraftCheckError, PatternDataError
 from ..models import NATIONAL_KINDS, Amendment, Document, Edit, Finding
@@ -64,6 +63,7 @@ from .kaimebun import BODY_PREFIX, REPLACE_WHOLE, plan, scope_label
 from .lint import SELF_CHECK_RULE, ManualItem, review_amendment
 from .manual import MANUAL_FILE, MANUAL_TITLE, manual_list
 from .routes import AMEND, SPECIAL, route_of
+from .wording import WORDING_FILE, wording
 from .taisho import comparison
 
 SEIRI_FILE = "整理規則案.docx"
@@ -77,31 +77,6 @@ TOKUREI_TITLE = "押印等の見直しに伴う押印の特例に関する規則
 TAISHO_TITLE = "押印等の見直しに伴う新旧対照表"
 # One 新旧対照表 per amending instrument, strongest first: 「新旧対照表_整備条例案.docx」.
 TAISHO_PER_INSTRUMENT = tuple(f"新旧対照表_{name.removesuffix('.docx')}.docx" for name in (SEIBI_FILE, SEIRI_FILE, YOKO_FILE))
-WORDING_FILE = "wording.yaml"
-_WORDING_SCHEMA = {
-    "type": "object",
-    "required": ["version", "batch_title", "single_title", "promulgation", "promulgation_date", "number_line",
-                 "transition", "form_special_rule", "special_rule_unused", "special_rule"],
-    "properties": {
-        "version": {"const": 1},
-        "special_rule": {
-            "type": "object", "required": ["reaches", "text", "seal_object"], "additionalProperties": False,
-            "properties": {
-                "reaches": {"type": "array", "items": {"type": "string", "minLength": 1}, "minItems": 1},
-                "text": {"type": "object", "required": ["廃止", "記名に改める", "署名に改める"],
-                         "additionalProperties": {"type": "string", "minLength": 1}},
-                "seal_object": {"type": "array", "items": {
-                    "type": "object", "required": ["pattern", "text"], "additionalProperties": False,
-                    "properties": {"pattern": {"type": "string", "minLength": 1},
-                                   "text": {"type": "string", "minLength": 1}}}},
-            },
-        },
-        "batch_title": {"type": "object", "required": ["規則", "条例"],
-                        "additionalProperties": {"type": "string", "minLength": 1}},
-        "promulgation": {"type": "array", "items": {"type": "string"}, "minItems": 1},
-    },
-    "additionalProperties": {"type": "string", "minLength": 1},
-}
 # The seal as an object (brought or presented, not pressed) in a finding's words.
 _SEAL_OBJECT = re.compile(r"印鑑|認印")
 
@@ -163,14 +138,6 @@ def hand_edited_note(instrument: str, shown: str) -> str:
             f"よるもので、直した改め文と違うことがあります。{instrument} と突き合わせてください。")
 
 
-@lru_cache(maxsize=1)
-def wording() -> dict:
-    """The instruments' wording, ``templates/wording.yaml`` (titles, 公布文, number line, 附則).
-
-    Raises :class:`PatternDataError` when the file is missing, unreadable or breaks its schema."""
-    return load_checked_yaml(data_dir("templates") / WORDING_FILE, _WORDING_SCHEMA, "起案の文言")
-
-
 def special_rule_text(f: Finding) -> str:
     """The 特例規則's 別表 right column for ``f`` (``wording.yaml`` ``special_rule``): a 印鑑 brought
     or presented is answered for the 印鑑 (「印鑑の持参を要しない」), anything else by its decision.
@@ -188,15 +155,6 @@ def special_rule_text(f: Finding) -> str:
             if pattern.search(f.match) or (f.governor and pattern.search(f.governor)):
                 return entry["text"]
     return rule["text"][f.decision]
-
-
-def special_rule_reaches(f: Finding) -> bool:
-    """Whether the 特例規則 can read ``f``'s document across: a kind of ``wording.yaml``
-    ``special_rule.reaches`` (規則・要綱等), or a form that a regulation lays down (``form_of``);
-    never a guidance page or a form file with no regulation behind it."""
-    if f.doc_kind == "様式":
-        return bool(f.form_of)
-    return f.doc_kind in wording()["special_rule"]["reaches"]
 
 
 def batch_title(kind: str) -> str:
@@ -410,7 +368,7 @@ def administrative_list(targets: list[tuple[Amendment, list[str], list[Cell | No
 
 def special_rule(findings: list[Finding], config: RunConfig) -> list[Block]:
     """特例規則 with its 別表, from the findings decided 廃止/記名に改める/署名に改める in 規則-
-    and 要綱-level documents (:func:`special_rule_reaches`: 条例, national law, guidance pages and
+    and 要綱-level documents (:func:`.wording.special_rule_reaches`: 条例, national law, guidance pages and
     forms no regulation lays down excluded; they stay in the ledger) that :func:`.routes.route_of`
     routes to it: a clause in the 別表 is never amended by the 整理規則 as well. When none is,
     a line says that every clause is amended textually and how to choose the 特例規則 instead.

@@ -22,6 +22,7 @@ from ..config import RunConfig
 from ..data import data_dir, load_checked_yaml
 from ..errors import PatternDataError
 from ..models import Finding
+from .wording import special_rule_reaches
 
 AMEND = "amend"
 SPECIAL = "special"
@@ -94,10 +95,8 @@ def outside_definition(f: Finding, rules: tuple[OutsideRule, ...] | None = None)
 def route_of(f: Finding, config: RunConfig, rules: tuple[OutsideRule, ...] | None = None) -> str:
     """:data:`AMEND` or :data:`SPECIAL` for a finding (see the module docstring for the rule). A
     document the 特例規則 cannot read across (a guidance page, a form no 規則等 lays down:
-    :func:`.instruments.special_rule_reaches`) is amended as under ``route = "amend"``, so that it
+    :func:`.wording.special_rule_reaches`) is amended as under ``route = "amend"``, so that it
     lands in a draft or in 要手作業一覧 rather than nowhere."""
-    from .instruments import special_rule_reaches  # instruments imports this module
-
     if f.doc_kind == "条例" or outside_definition(f, rules) is not None:
         return AMEND
     if config.route == SPECIAL and not special_rule_reaches(f):
