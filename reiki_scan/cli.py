@@ -254,10 +254,15 @@ def _check_out(corpus: Path, out: Path) -> None:
     if out.resolve() == corpus.resolve():
         _fail_path(OutputPathError, out, "出力フォルダを例規のフォルダと同じにはできません。別のフォルダを指定してください "
                    "(OUT must not be the corpus folder)")
-    if out.is_dir() and out.resolve().is_relative_to(corpus.resolve()) and not (out / ".reiki-scan").is_dir():
+    if out.is_dir() and out.resolve().is_relative_to(corpus.resolve()):
         from .load import list_corpus
 
-        held = len(list_corpus(out).files)
+        files = list_corpus(out).files
+        if (out / ".reiki-scan").is_dir():
+            # An earlier OUT holds the tool's own .docx/.xlsx; a text, web page, law XML or PDF there
+            # is the city's (the run that made it already skipped them).
+            files = [f for f in files if Path(str(f)).suffix.lower() not in (".docx", ".xlsx")]
+        held = len(files)
         if held:
             _fail_path(OutputPathError, out, f"出力フォルダが例規のフォルダの中にあり、読み込む対象のファイル {held} 件を"
                        "含んでいます（出力フォルダの中は読み込まないため、これらの例規・様式が読まれません）。"

@@ -117,6 +117,12 @@ def test_regression_out_naming_a_corpus_subfolder_of_regulations_is_refused(tmp_
     assert sorted(p.name for p in regs.iterdir()) == before
     assert _run("scan", corpus, "--out", corpus / "out").exit_code == 0
     assert _run("scan", corpus, "--out", corpus / "out").exit_code == 0
+    # A third tester had already run once into the regulations' folder: its earlier output (a
+    # .reiki-scan folder) no longer makes the folder's regulations an OUT's own files.
+    (regs / ".reiki-scan").mkdir()
+    result = _run("scan", corpus, "--out", regs)
+    assert result.exit_code == 2
+    assert "読み込む対象のファイル 1 件を含んでいます" in _said(result)
 
 
 def _form_workbook(path: Path) -> None:
