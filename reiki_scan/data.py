@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -109,3 +110,26 @@ def expand_words(pattern: str) -> str:
                                    f"{', '.join(sorted(words))}）")
         return f"(?:{words[m.group(1)]})"
     return _WORD_REF.sub(one, pattern)
+
+
+@dataclass(frozen=True)
+class LineRule:
+    """One rule of a file of line rules (``pages.yaml``, ``navigation.yaml``): ``regex`` runs on a
+    line as written, stripped; ``examples`` it matches, ``counter_examples`` it does not."""
+
+    id: str
+    regex: re.Pattern
+    examples: tuple[str, ...]
+    counter_examples: tuple[str, ...]
+
+
+def line_rule(raw: Mapping, source: Path) -> LineRule:
+    """The :class:`LineRule` of one schema-checked entry ``raw`` (``id``, ``pattern``, ``examples``,
+    ``counter_examples``) of the file ``source``. Raises :class:`PatternDataError` naming the file
+    when ``pattern`` is no valid regex."""
+    try:
+        regex = re.compile(raw["pattern"])
+    except re.error as e:
+        raise PatternDataError(f"{raw['id']}: 正規表現が不正です（{e}）。{source.name} を直してください",
+                               path=str(source)) from e
+    return LineRule(raw["id"], regex, tuple(raw["examples"]), tuple(raw["counter_examples"]))

@@ -14,8 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from .data import data_dir, load_bundled_schema, load_checked_yaml
-from .errors import PatternDataError
+from .data import LineRule, data_dir, line_rule, load_bundled_schema, load_checked_yaml
 from .numbering import KANJI_NUM, to_int
 
 __all__ = ["ActNumber", "KIND_WORDS", "infer_municipality", "is_navigation_line", "kind_from",
@@ -155,17 +154,7 @@ def strip_navigation_words(line: str) -> str:
 NAVIGATION_FILE = "navigation.yaml"
 
 
-@dataclass(frozen=True)
-class NavigationRule:
-    """One rule of ``patterns/navigation.yaml``: ``regex`` runs on a line as written, stripped."""
-
-    id: str
-    regex: re.Pattern
-    examples: tuple[str, ...]
-    counter_examples: tuple[str, ...]
-
-
-def load_navigation_rules(path: Path | None = None) -> tuple[NavigationRule, ...]:
+def load_navigation_rules(path: Path | None = None) -> tuple[LineRule, ...]:
     """The line rules of ``navigation.yaml`` (default: the bundled ``patterns/navigation.yaml``):
     the page chrome a word list cannot catch — breadcrumbs (「ホーム > くらし > 印鑑登録」), the
     switch of reading aids (「ふりがなをはずす」), skip links (「このページの本文へ」).
@@ -176,18 +165,10 @@ def load_navigation_rules(path: Path | None = None) -> tuple[NavigationRule, ...
 
 
 @lru_cache(maxsize=4)
-def _load_navigation(source_str: str) -> tuple[NavigationRule, ...]:
+def _load_navigation(source_str: str) -> tuple[LineRule, ...]:
     source = Path(source_str)
     schema = load_bundled_schema("navigation_schema.json", "案内部分の規則")
-    rules = []
-    for raw in load_checked_yaml(source, schema, "案内部分の規則")["rules"]:
-        try:
-            regex = re.compile(raw["pattern"])
-        except re.error as e:
-            raise PatternDataError(f"{raw['id']}: 正規表現が不正です（{e}）。navigation.yaml を直してください",
-                                   path=str(source)) from e
-        rules.append(NavigationRule(raw["id"], regex, tuple(raw["examples"]), tuple(raw["counter_examples"])))
-    return tuple(rules)
+    return tuple(line_rule(raw, source) for raw in load_checked_yaml(source, schema, "案内部分の規則")["rules"])
 
 
 def kind_from(title: str, act_number: str) -> str:

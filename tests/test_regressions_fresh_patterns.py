@@ -6,18 +6,7 @@ and a counter-example, through the real path: load -> structure -> detect (GiNZA
 from __future__ import annotations
 
 import pytest
-
-from reiki_scan import load, structure
-from reiki_scan.detect import Detector
-
-DETECTOR = Detector()
-
-
-def scan(tmp_path, text: str):
-    path = tmp_path / "reiki.txt"
-    path.write_text(text, encoding="utf-8")
-    doc = structure.parse(load.load_file(path, tmp_path))
-    return DETECTOR.detect(doc, structure.units(doc))
+from test_regressions_fresh_modality import scan
 
 
 @pytest.mark.nlp

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import docx
 import pytest
+from test_regressions_fresh_user import _findings, _three_alike
 
 from reiki_scan import errors
 from reiki_scan.load import load_file
@@ -68,9 +69,6 @@ def test_regression_help_says_its_own_help_option_in_japanese(command):
 
 # --- item 13: the グループ sheet of a regenerated ledger ---------------------------------------------
 
-REG = "○テスト市水道条例\n令和2年3月31日\n条例第5号\n第1条　申請者は、申請書に押印しなければならない。\n"
-
-
 def _cli(*args):
     from typer.testing import CliRunner
 
@@ -79,19 +77,6 @@ def _cli(*args):
     return CliRunner().invoke(app, [str(a) for a in args])
 
 
-def _findings(out: Path) -> list[dict]:
-    import json
-
-    return [json.loads(x) for x in (out / "findings.jsonl").read_text(encoding="utf-8").splitlines()]
-
-
-def _three_alike(tmp_path: Path) -> tuple[Path, Path]:
-    """(corpus, out): three regulations with the one clause of REG: one group of three."""
-    corpus = tmp_path / "c"
-    corpus.mkdir()
-    for i in (1, 2, 3):
-        (corpus / f"r{i}.txt").write_text(REG.replace("水道条例", f"水道条例{i}"), encoding="utf-8")
-    return corpus, tmp_path / "out"
 
 
 def _sheet_rows(ledger: Path, sheet: str) -> dict[str, dict]:

@@ -2,28 +2,15 @@
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from ..data import data_dir, load_bundled_schema, load_checked_yaml
-from ..errors import PatternDataError
+from ..data import LineRule, data_dir, line_rule, load_bundled_schema, load_checked_yaml
 
 PAGES_FILE = "pages.yaml"
 
 
-@dataclass(frozen=True)
-class PageRule:
-    """One rule of ``pages.yaml``: ``regex`` runs on a line as written, stripped."""
-
-    id: str
-    regex: re.Pattern
-    examples: tuple[str, ...]
-    counter_examples: tuple[str, ...]
-
-
-def load_page_heading(path: Path | None = None) -> PageRule:
+def load_page_heading(path: Path | None = None) -> LineRule:
     """The ``heading`` rule of ``pages.yaml`` (default: the bundled ``patterns/pages.yaml``):
     which lines outside every numbered provision of a text without 条 are its headings.
 
@@ -33,16 +20,10 @@ def load_page_heading(path: Path | None = None) -> PageRule:
 
 
 @lru_cache(maxsize=4)
-def _load(source_str: str) -> PageRule:
+def _load(source_str: str) -> LineRule:
     source = Path(source_str)
     schema = load_bundled_schema("pages_schema.json", "案内ページの規則")
-    raw = load_checked_yaml(source, schema, "案内ページの規則")["heading"]
-    try:
-        regex = re.compile(raw["pattern"])
-    except re.error as e:
-        raise PatternDataError(f"{raw['id']}: 正規表現が不正です（{e}）。pages.yaml を直してください",
-                               path=str(source)) from e
-    return PageRule(raw["id"], regex, tuple(raw["examples"]), tuple(raw["counter_examples"]))
+    return line_rule(load_checked_yaml(source, schema, "案内ページの規則")["heading"], source)
 
 
 def is_page_heading(line: str) -> bool:
