@@ -77,9 +77,6 @@ TOKUREI_TITLE = "押印等の見直しに伴う押印の特例に関する規則
 TAISHO_TITLE = "押印等の見直しに伴う新旧対照表"
 # One 新旧対照表 per amending instrument, strongest first: 「新旧対照表_整備条例案.docx」.
 TAISHO_PER_INSTRUMENT = tuple(f"新旧対照表_{name.removesuffix('.docx')}.docx" for name in (SEIBI_FILE, SEIRI_FILE, YOKO_FILE))
-# The seal as an object (brought or presented, not pressed) in a finding's words.
-_SEAL_OBJECT = re.compile(r"印鑑|認印")
-
 _ACT = re.compile(
     r"^(?P<era>明治|大正|昭和|平成|令和)(?P<year>元|[0-9０-９〇一二三四五六七八九十]+)年"
     r"(?:[0-9０-９〇一二三四五六七八九十]+月[0-9０-９〇一二三四五六七八九十]+日)?"
@@ -145,16 +142,20 @@ def special_rule_text(f: Finding) -> str:
     in the parse: 「印鑑を押して…提出」 presses the seal, whatever else the sentence does).
     Raises :class:`PatternDataError` when the wording file is invalid or a pattern does not compile."""
     rule = wording()["special_rule"]
-    if f.decision == "廃止" and _SEAL_OBJECT.search(f.match):
+    if f.decision == "廃止" and _special_pattern(rule["seal_words"], "seal_words").search(f.match):
         for entry in rule["seal_object"]:
-            try:
-                pattern = re.compile(entry["pattern"])
-            except re.error as e:
-                raise PatternDataError(f"special_rule.seal_object の正規表現が不正です（{e}）。pattern を直してください",
-                                       path=str(data_dir("templates") / WORDING_FILE)) from e
+            pattern = _special_pattern(entry["pattern"], "seal_object")
             if pattern.search(f.match) or (f.governor and pattern.search(f.governor)):
                 return entry["text"]
     return rule["text"][f.decision]
+
+
+def _special_pattern(pattern: str, key: str) -> re.Pattern:
+    try:
+        return re.compile(pattern)
+    except re.error as e:
+        raise PatternDataError(f"special_rule.{key} の正規表現が不正です（{e}）。pattern を直してください",
+                               path=str(data_dir("templates") / WORDING_FILE)) from e
 
 
 def batch_title(kind: str) -> str:

@@ -16,11 +16,12 @@ WORDING_SCHEMA = {
     "properties": {
         "version": {"const": 1},
         "special_rule": {
-            "type": "object", "required": ["reaches", "text", "seal_object"], "additionalProperties": False,
+            "type": "object", "required": ["reaches", "text", "seal_words", "seal_object"], "additionalProperties": False,
             "properties": {
                 "reaches": {"type": "array", "items": {"type": "string", "minLength": 1}, "minItems": 1},
                 "text": {"type": "object", "required": ["廃止", "記名に改める", "署名に改める"],
                          "additionalProperties": {"type": "string", "minLength": 1}},
+                "seal_words": {"type": "string", "minLength": 1},
                 "seal_object": {"type": "array", "items": {
                     "type": "object", "required": ["pattern", "text"], "additionalProperties": False,
                     "properties": {"pattern": {"type": "string", "minLength": 1},
