@@ -452,3 +452,18 @@ def test_regression_a_table_forms_comparison_row_shows_the_label_of_its_seal_box
     assert lines[lines.index("様式第3号を次のように改める。") + 1:] == ["様式第3号（第5条関係）", "備品借用届", ""]
     copy = _docx_text(out / "forms" / "bihin_改正後.docx")
     assert "注　届出者が自署したときは、押印は要しません。" not in copy and "印" not in copy and "氏名" in copy
+
+
+@pytest.mark.nlp
+def test_regression_a_note_marked_biko_in_brackets_goes_with_the_seal_box(tmp_path):
+    # A third tester's variant: 「（備考）申請者は、必ず押なつしてください。」 was not read as a note on sealing
+    # (only 「備考」 without brackets was), so the redraw dropped the ㊞ and kept the note telling to seal.
+    corpus, out = tmp_path / "c", tmp_path / "out"
+    corpus.mkdir()
+    (corpus / "yoko.txt").write_text(YOKO.replace("印\n（注意）使用届には必ず押印してください。",
+                                                  "㊞\n（備考）申請者は、必ず押なつしてください。"), encoding="utf-8")
+    assert _cli("run", corpus, "--out", out).exit_code == 0
+    listed = _docx_text(out / "要綱等改正一覧.docx")
+    redraw = listed[listed.index("様式第1号を次のように改める。") + 1:]
+    assert not any("押なつ" in line or "㊞" in line for line in redraw)
+    assert not (out / "要手作業一覧.docx").exists()
