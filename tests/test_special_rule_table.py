@@ -19,6 +19,8 @@ RULE = """○さくら台市集会所条例施行規則
 2　前項の申請をする者は、窓口に印鑑を持参しなければならない。
 (変更の届出)
 第3条　使用者は、変更届に印鑑を押して市長に届け出なければならない。
+(鍵の受取り)
+第4条　鍵を受け取る者は、認め印を携えて来館し、これを提示しなければならない。
 """
 
 GUIDE = """<html><head><title>集会所の使い方</title></head><body><h1>集会所の使い方</h1>
@@ -49,6 +51,8 @@ def test_regression_the_special_rule_lists_only_rules_and_answers_a_brought_seal
         # The 印鑑 is pressed, whatever else the sentence does (届け出): read from the parse's governing verb
         # (a diff reviewer's case: the sentence's 「届け出」 gave 「印鑑の提出を要しない」).
         ["さくら台市集会所条例施行規則", "第3条", "押印を要しない"],
+        # 「認め印を携えて」 is a seal brought (a second fresh user's variant: it got 「押印を要しない」).
+        ["さくら台市集会所条例施行規則", "第4条", "印鑑の持参を要しない"],
     ]
     # Not read across by the 特例規則, they are amended as under route = "amend": the form no 規則 lays down is
     # redrawn in 要綱等改正一覧 and the guidance page listed in 要手作業一覧 (a diff reviewer's case: they were
