@@ -333,7 +333,9 @@ def _draft_one(doc: Document, f: Finding, scope: Provision | None, rules: tuple[
             edit = replace(edit, op="replace_form")
     edits = per_scope.setdefault(id(scope), (scope, []))[1]
     edits.append(edit)
-    proviso = stale_proviso(doc.text, e, scope.end, f.decision, sentence[:a] + new + sentence[b:])
+    # A ただし書 goes with the seal only when no seal is left in the amended sentence to exempt.
+    proviso = None if _SEAL_WORD.search(sentence[:a] + new + sentence[b:]) else \
+        stale_proviso(doc.text, e, scope.end, f.decision)
     if proviso is not None:
         edits.append(Edit("delete", doc.text[proviso[0]:proviso[1]], "", proviso[0], proviso[1], f.id))
 

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from ..data import data_dir, expand_words, load_bundled_schema, load_checked_yaml, seal_words
+from ..data import data_dir, expand_words, load_bundled_schema, load_checked_yaml
 from ..errors import PatternDataError
 
 # A ただし書: a provision's last sentence, opening with 「ただし、」 (法制執務: cited as 「第3条ただし書」).
@@ -53,19 +53,13 @@ def load_provisos() -> tuple[StaleProviso, ...]:
     return tuple(rules)
 
 
-@lru_cache(maxsize=1)
-def _seal_word() -> re.Pattern:
-    return re.compile("|".join(f"(?:{p})" for p in seal_words().values()))
-
-
-def stale_proviso(text: str, sentence_end: int, scope_end: int, decision: str,
-                  amended_main: str) -> tuple[int, int] | None:
+def stale_proviso(text: str, sentence_end: int, scope_end: int, decision: str) -> tuple[int, int] | None:
     """``[start, end)`` in ``text`` of the ただし書 right after the sentence ending at
     ``sentence_end`` (within its provision, which ends at ``scope_end``) that a rule deletes
-    with the seal of that sentence, or ``None``. ``amended_main``: the main sentence as the
-    draft amends it — a seal word still in it keeps the ただし書."""
+    with the seal of that sentence, or ``None``. The caller asks only once the amended main
+    sentence holds no seal word any more."""
     m = PROVISO.match(text, sentence_end, scope_end)
-    if m is None or text[m.end():scope_end].strip(" \u3000\t\n") or _seal_word().search(amended_main):
+    if m is None or text[m.end():scope_end].strip(" \u3000\t\n"):
         return None
     proviso = m.group()
     if any(decision in r.decisions and r.pattern.fullmatch(proviso) for r in load_provisos()):
