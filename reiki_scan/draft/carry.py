@@ -293,22 +293,24 @@ def _merge(base: list, theirs: list, ours: list, m: _Merge, key, touched: list |
             out.extend(_copy_block(el, m.theirs, m.merged) for el in theirs[t_lo:t_hi])
             m.result.taken += 1
             continue
-        kept = _three_way(base[lo:hi], theirs[t_lo:t_hi], ours[o_lo:o_hi], (b_keys[lo:hi], t_keys[t_lo:t_hi],
-                                                                             o_keys[o_lo:o_hi]), m, out)
+        kept = _three_way(b_keys[lo:hi], (theirs[t_lo:t_hi], t_keys[t_lo:t_hi]), (ours[o_lo:o_hi], o_keys[o_lo:o_hi]),
+                          m, out)
         if touched is not None and kept:
             touched.append((o_lo, o_hi) if o_hi > o_lo else (max(o_lo - 1, 0), o_lo))
     out.extend(_unchanged(i, hunks, theirs, ours, m) for i in range(at, len(base)))
     return out
 
 
-def _three_way(base: list, theirs: list, ours: list, keys: tuple[list, list, list], m: _Merge, out: list) -> bool:
-    """Merge one stretch both sides changed, block by block, appending to ``out``. Each side's blocks
+def _three_way(b_keys: list, theirs_side: tuple[list, list], ours_side: tuple[list, list], m: _Merge,
+               out: list) -> bool:
+    """Merge one stretch both sides changed, block by block, appending to ``out``: ``b_keys`` the
+    base blocks' keys, each side ``(blocks, keys)``. Each side's blocks
     pair with the base blocks they rewrite (:func:`_pairs`): a base block only one side changed
     takes that side's; one both changed differently keeps the reviewer's, with a conflict quoting
     the tool's; one the reviewer edited and the tool dropped (its amendment withdrawn, decided
     存続 since) leaves the draft, with a note. Blocks either side added go in where they stand.
     Returns whether any of the reviewer's wording was kept."""
-    b_keys, t_keys, o_keys = keys
+    (theirs, t_keys), (ours, o_keys) = theirs_side, ours_side
     t_of, o_of = _pairs(b_keys, t_keys), _pairs(b_keys, o_keys)
     base_of_t = {t: b for b, t in t_of.items()}
     base_of_o = {o: b for b, o in o_of.items()}
@@ -337,7 +339,7 @@ def _three_way(base: list, theirs: list, ours: list, keys: tuple[list, list, lis
             m.result.taken += 1
 
     theirs_added_after(None)
-    for gone in (i for i in range(len(base)) if i not in o_of and i in t_of):
+    for gone in (i for i in range(len(b_keys)) if i not in o_of and i in t_of):
         # The tool dropped base block ``gone``: a reviewer's rewording of it goes too, and so do the
         # blocks the reviewer added after it, with a note.
         t = t_of[gone]
