@@ -71,15 +71,13 @@ def _entries(path: Path, decided: ledger.LedgerDecisions, prefilled: dict[str, s
         rows = ledger.read_rows(path)
         # The tool fills a group's cell when every member carries one decision: still holding that
         # value, the cell is a copy, as a pre-filled row is, and clearing a member's row withdraws it.
-        filled: dict[str, set[str]] = {}
+        filled: dict[str, set[str]] = defaultdict(set)
+        wrote: dict[str, set[str]] = defaultdict(set)
         for ident, (_, group) in rows.items():
             if group:
-                filled.setdefault(group, set()).add(prefilled.get(ident, ""))
+                filled[group].add(prefilled.get(ident, ""))
+                wrote[group].add(notes.get(ident, ""))
         copied_groups = {g for g, values in filled.items() if values == {decided.groups.get(g)}}
-        wrote: dict[str, set[str]] = {}
-        for ident, (_, group) in rows.items():
-            if group:
-                wrote.setdefault(group, set()).add(notes.get(ident, ""))
         copied_notes = {g for g, values in wrote.items() if values == {decided.group_notes.get(g)}}
         for ident, (text, group) in rows.items():
             row = decided.rows.get(ident)
