@@ -1,5 +1,5 @@
-"""Decision agreement and grouping (issue 20) on the second, third and fourth labelled municipal
-batches (tests/data/municipal2, tests/data/municipal3, tests/data/municipal4): the real pipeline (load → structure → detect →
+"""Decision agreement and grouping (issue 20) on the second to fifth labelled municipal batches
+(tests/data/municipal2, tests/data/municipal3, tests/data/municipal4, tests/data/municipal5): the real pipeline (load → structure → detect →
 forms → classify → group) under the default policy, scored a part of each batch's one random split
 at a time. The development parts are tuned on; the test parts are scored in aggregate only (no row
 of them is listed here or by the scoring). The first batch's figures are in
@@ -96,3 +96,21 @@ def test_fourth_batch_decisions_and_groups(ginza):
     assert got["test"][:2] == (0.867, 45)
     assert got["test"][2] == GroupingScore(rows=12, matched=9, pairs_same_family=5, pairs_same_group=5,
                                            pairs_both=5)
+
+
+@pytest.mark.nlp
+@pytest.mark.slow
+def test_fifth_batch_decisions_and_groups(ginza):
+    got = _figures(DATA / "municipal5")
+    # First scan of the fifth batch (code unchanged, 63a691d): the policy was never tuned on it.
+    # Most disagreements follow the detection misses: 印鑑 brought to a counter read as no
+    # requirement and proposed the office's own (廃止 → 対象外 8), a register's or a 読替え's
+    # registered seal (存続 → 対象外 2); a 訂正印 brought to a 戸籍 counter is 廃止 → 要検討.
+    assert got["dev"][:2] == (0.821, 67)
+    # Grouping: the 窓口:印鑑の持参 family splits between a 国保 row and the 戸籍・住民異動 rows.
+    assert got["dev"][2] == GroupingScore(rows=24, matched=12, pairs_same_family=22, pairs_same_group=16,
+                                          pairs_both=16)
+    # The test part, in aggregate (code frozen), scored once right after the labels were committed.
+    assert got["test"][:2] == (0.353, 17)
+    assert got["test"][2] == GroupingScore(rows=18, matched=6, pairs_same_family=3, pairs_same_group=3,
+                                           pairs_both=3)
