@@ -442,23 +442,27 @@ def _page_item(i, text, match, evidence, file="kokuho.txt", title="国民健康�
                    pattern="p", source_ref="p1", evidence=evidence)
 
 
-def test_regression_a_seal_listed_with_what_to_bring_is_one_decision_per_page():
+def test_regression_a_seal_listed_with_what_to_bring_is_one_decision_per_owner():
     # 国保・住民異動 pages (tests/data/municipal4): 「印鑑」 listed beside a certificate in each row of
     # what to bring fell into a group per neighbouring document word (証明書, 書, none) and wording.
-    items = [("転入元で交付された転出証明書、印鑑", "dep: 印鑑 => 義務 (持ち物を並べた行の印; cue.inventory.v1)"),
-             ("脱退した保険の資格喪失証明書、印鑑、本人確認書類", "dep: 印鑑 => 義務 (持ち物を並べた行の印; cue.inventory.v1)"),
-             ("・届出人の印鑑(認印でも可)", "dep: 印鑑 => 義務 (一覧の項目の印; cue.listed_seal.v1)")]
-    page = [_page_item(i, t, "届出人の印鑑" if "届出人" in t else "印鑑", e) for i, (t, e) in enumerate(items)]
-    other_page = _page_item(7, "・印鑑", "印鑑", items[2][1], file="jumin.txt", title="住民異動の届出")
-    # A sentence that uses a seal (no cue of a list) is not a seal to bring.
-    sentence = _page_item(8, "使用する印鑑を変更した場合も、同様とする。", "印鑑", "same_as: 前の文と同様とする => 義務")
-    out = group_findings(classify([*page, other_page, sentence], {}, Policy.load("default"), RunConfig()))
+    listed = "dep: 印鑑 => 義務 (一覧の項目の印; cue.listed_seal.v1)"
+    inventory = "dep: 印鑑 => 義務 (持ち物を並べた行の印; cue.inventory.v1)"
+    items = [_page_item(0, "転入元で交付された転出証明書、印鑑", "印鑑", inventory),
+             _page_item(1, "脱退した保険の資格喪失証明書、印鑑、本人確認書類", "印鑑", inventory),
+             _page_item(2, "・印鑑(認印でも可)", "印鑑(認印", listed, file="jumin.txt", title="住民異動の届出"),
+             # Whose seal, as written, is part of the question: the notifier's, a vehicle owner's.
+             _page_item(3, "・届出人の印鑑", "届出人の印鑑", listed, file="jumin.txt", title="住民異動の届出"),
+             _page_item(4, "1. 車両の所有者の印鑑", "車両の所有者の印鑑", listed, file="haisha.txt", title="廃車の手続"),
+             # A sentence that uses a seal (no cue of a list) is not a seal to bring.
+             _page_item(5, "使用する印鑑を変更した場合も、同様とする。", "印鑑", "same_as: 前の文と同様とする => 義務")]
+    out = group_findings(classify(items, {}, Policy.load("default"), RunConfig()))
     assert {f.decision for f in out} == {"廃止"}
-    assert [requirement(f)[1] for f in out] == ["持参する印鑑"] * 4 + ["押印"]
+    assert [requirement(f)[-1] for f in out[:5]] == ["", "", "", "届出人", "車両の所有者"]
+    assert requirement(out[5])[1] == "押印"
     assert len({f.group for f in out[:3]}) == 1
-    # Each page is its own question (the department that runs the procedure decides it).
-    assert out[3].group != out[0].group and out[4].group != out[0].group
-    assert [g.label for g in summarize_groups(out[:3])] == ["窓口に持参する印鑑 → 削る 同3件（文言3通り）"]
+    assert len({f.group for f in out}) == 4
+    assert [g.label for g in summarize_groups(out[:4])] == ["窓口に持参する印鑑 → 削る 同3件（文言3通り）",
+                                                           "窓口に持参する印鑑（届出人の印鑑） → 削る"]
 
 
 def test_regression_a_claim_sealed_as_the_contract_is_the_same_accounting_question():

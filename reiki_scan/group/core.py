@@ -29,8 +29,8 @@ when their sentences read alike (:func:`requirement`):
   item that names a kind of document or case (「…押印が必要とされている文書」) apart from a provision
   that uses the seal (``case_items``);
 - a seal named as a thing to bring (「届出人の印鑑」 in a list of what to bring, the detector's cue says
-  so) whose proposal changes it and that no verb or document ties: one question per page
-  (``seal_things``); a document word listed beside the seal (「転出証明書、印鑑」) is no document the
+  so) whose proposal changes it and that no verb or document ties: one question per owner of the
+  seal as written, on whatever page (``seal_things``); a document word listed beside the seal (「転出証明書、印鑑」) is no document the
   seal goes on (``list_items``);
 - a kept clause: rules that ask the same question are one ground (``same_question``); a seal to be
   the same as another document's takes the document its ground or page names, not that other one
@@ -306,7 +306,7 @@ def requirement(f: Finding) -> tuple[str, ...]:
     clause proposed 対象外 or 対応済 (there the reviewer confirms the kind, not each document), with
     ``"列挙"`` third for an item naming a kind of document or case (``case_items``, not a mention);
     ``("条項", kind)`` for a kind of seal that is ``alone`` when no verb or document tells more;
-    ``("条項", thing, "", "", thing, file)`` for a seal to bring (:func:`is_seal_thing`);
+    ``("条項", thing, "", "", thing, owner)`` for a seal to bring (:func:`seal_thing_owner`);
     for a clause grouped by its ground that no verb or document ties, the document its ground's words
     name, else ``("条項", ground, "", "", who asks)`` (:func:`ground_kind`). Findings
     with equal requirements and equal partitions (:func:`partition`) share a group. Raises
@@ -334,9 +334,10 @@ def requirement(f: Finding) -> tuple[str, ...]:
     if kind is not None and kind.alone and not verb:
         # The kind is asked for the one use it exists for, on whatever document it goes.
         return ("条項", seal)
-    if is_seal_thing(f, verb, doc):
-        # A seal to bring: one question (do residents still bring one?) on whatever page lists it.
-        return ("条項", words.seal_thing_kind, "", "", words.seal_thing_kind, f.file)
+    owner = seal_thing_owner(f, verb, doc)
+    if owner is not None:
+        # A seal to bring: one question (does this party still bring one?) on whatever page lists it.
+        return ("条項", words.seal_thing_kind, "", "", words.seal_thing_kind, owner)
     asked = ground_kind(ground_words(f), f.grounds[0][0]) if seal.startswith(_GROUND) and f.grounds else None
     if asked is not None and asked.any_document:
         # Who seals states the requirement on whatever document (a third party certifying a fact).
@@ -350,14 +351,20 @@ def requirement(f: Finding) -> tuple[str, ...]:
     return ("条項", seal, verb, doc)
 
 
-def is_seal_thing(f: Finding, verb: str, doc: str) -> bool:
-    """Whether ``f`` asks for a seal as a thing to bring (``patterns/grouping.yaml`` ``seal_things``):
-    a plain seal or a seal presented (押印, 印鑑提出) whose proposal changes the wording, whose seal
-    words name only the seal (「届出人の印鑑」, 「印鑑(認印でも可)」) and which neither a verb (``verb``,
-    the governing verb that adds something) nor a document (``doc``) ties to a paper."""
+def seal_thing_owner(f: Finding, verb: str, doc: str) -> str | None:
+    """Whose seal ``f`` asks to bring, as written (「届出人の印鑑」 → ``"届出人"``; 「印鑑(認印でも可)」 →
+    ``""``), or ``None`` when ``f`` is no seal to bring (``patterns/grouping.yaml`` ``seal_things``): a
+    plain seal or a seal presented (押印, 印鑑提出) whose proposal changes the wording, whose seal
+    words name only the seal and its owner, which the detector read as an item of a list of things
+    (its cue in ``Finding.evidence``), and which neither a verb (``verb``, the governing verb that adds
+    something) nor a document (``doc``) ties to a paper."""
     words = load_grouping_words()
-    return (not verb and not doc and f.category in ("押印", "印鑑提出") and _changes(f)
-            and words.seal_thing.search(norm(f.match)) is not None and words.seal_thing_cues.search(f.evidence) is not None)
+    if verb or doc or f.category not in ("押印", "印鑑提出") or not _changes(f):
+        return None
+    m = words.seal_thing.search(norm(f.match))
+    if m is None or words.seal_thing_cues.search(f.evidence) is None:
+        return None
+    return wording_key(m.group("owner") or "")
 
 
 def party_document(text: str) -> str:
@@ -484,7 +491,8 @@ def group_label(f: Finding, varied: bool = False) -> str:
         return f"様式の{req[1]}欄の「{req[2]}」 → {change}"
     grouping = load_grouping_words()
     if len(req) == 6 and req[4] == grouping.seal_thing_kind:
-        return f"{grouping.seal_thing_label} → {change}"
+        owner = f"（{req[5]}の印鑑）" if req[5] else ""
+        return f"{grouping.seal_thing_label}{owner} → {change}"
     if len(req) == 5:  # kept on a ground whose words say who asks for the seal
         asked = next(k for k in grouping.ground_kinds if k.kind == req[4])
         return f"{asked.label} → {change}"
