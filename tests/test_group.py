@@ -483,11 +483,13 @@ def test_regression_a_list_of_documents_the_office_seal_goes_on_is_confirmed_apa
     # article on how the seal is used were one 「公印」 group of two families.
     texts = ["(1)　法令等の規定により公印の押印が必要とされている文書",
              "(2)　その他儀礼的に公印を押印すべきもの",
-             "公印を使用するときは、公印管理者の承認を受けてから押印しなければならない。"]
-    found = [_page_item(i, t, "押印", "", file=f"koin{i // 2}.txt", title="公印").with_(category="公印")
+             "公印を使用するときは、公印管理者の承認を受けてから押印しなければならない。",
+             # The lead sentence that announces the list draws the same scope.
+             "公印を押印する文書は、次のとおりです。"]
+    found = [_page_item(i, t, "押印", "", file=f"koin{i % 2}.txt", title="公印").with_(category="公印")
              for i, t in enumerate(texts)]
     out = group_findings(classify(found, {}, Policy.load("default"), RunConfig()))
     assert {f.decision for f in out} == {"対象外"}
-    assert out[0].group == out[1].group != out[2].group
-    assert [group_label(f) for f in out[1:]] == ["公印を求める文書・場合の列挙 → 対象外（変更なし）",
-                                                 "公印を求める定め → 対象外（変更なし）"]
+    assert out[0].group == out[1].group == out[3].group != out[2].group
+    assert [group_label(f) for f in out[1:3]] == ["公印を求める文書・場合の列挙 → 対象外（変更なし）",
+                                                  "公印を求める定め → 対象外（変更なし）"]
