@@ -572,13 +572,18 @@ def group_findings(findings: list[Finding]) -> list[Finding]:
     :func:`requirement_wording` with ``rapidfuzz.fuzz.ratio`` ≥ :data:`SIMILARITY_THRESHOLD` (the
     least wording of a cluster in its id), which no input order changes. Only wordings of one
     (requirement, partition, rule) bucket are compared, a bounded number of rows at a time
-    (:func:`_components`). Raises :class:`~reiki_scan.errors.PatternDataError` when
+    (:func:`_components`); an item naming a kind of case (``case_items``) is one entry of that
+    bucket's list, whatever its wording. Raises :class:`~reiki_scan.errors.PatternDataError` when
     ``grouping.yaml`` is invalid. Call after ``classify``."""
     keyed: list[tuple[tuple, tuple, str | None, Finding]] = []
     wordings: dict[tuple, set[str]] = {}
     for f in findings:
         req, part = requirement(f), partition(f)
-        wording = requirement_wording(f) if _needs_wording(req) else None
+        wording = None
+        if _needs_wording(req):
+            # An item naming a kind of case (「…登録印の押印を求めているもの」) is one entry of a list of
+            # such cases, whatever its wording; any other clause is told by its wording.
+            wording = _CASES if load_grouping_words().case_item.search(wording_key(f.text)) else requirement_wording(f)
         if wording is not None:
             wordings.setdefault((req, part, f.rule), set()).add(wording)
         keyed.append((req, part, wording, f))
