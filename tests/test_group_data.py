@@ -79,7 +79,8 @@ def test_a_ground_kind_reads_only_its_conditions():
 
 def test_ids_are_unique_and_every_decision_has_a_change():
     raw = WORDS.raw
-    ids = [raw[k]["id"] for k in ("document_words", "neutral_verbs", "markers", "changes")] + [
+    ids = [raw[k]["id"] for k in ("document_words", "neutral_verbs", "markers", "changes", "list_items", "seal_things",
+                                  "same_question", "reference_conditions", "case_items")] + [
         k["id"] for k in raw["seal_kinds"] + raw["ground_kinds"]]
     assert len(ids) == len(set(ids))
     assert set(WORDS.changes) == set(DECISIONS)
