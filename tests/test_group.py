@@ -500,9 +500,11 @@ def test_regression_kept_cases_listed_in_different_words_are_one_list():
     # 「…登録印の押印を義務付けている…に係るもの」 kept registered seals in wordings too unlike to join (< 50).
     items = [_kept_clause(1, "登記印および登録印を使用することが定められているもの。", "登記印および登録印", "印鑑提出"),
              _kept_clause(2, "入札の参加者に対して登録印の押印を義務付けている入札及び契約に係るもの", "登録印の押印", "印鑑提出")]
+    # A note naming the kinds excepted from the abolition draws the same list.
+    items.append(_kept_clause(4, "注:法人において登録された代表者印、個人の登録印を除きます。", "登録印", "印鑑提出"))
     sentence = _kept_clause(3, "登録印の押印は、引き続き必要とします。", "登録印の押印", "印鑑提出")
     out = group_findings(classify([*items, sentence], {}, Policy.load("default"), RunConfig()))
     assert {f.decision for f in out} == {"存続"}
     assert {requirement(f) for f in out} == {("条項", "登録印", "", "")}
     assert fuzz.ratio(requirement_wording(out[0]), requirement_wording(out[1])) < SIMILARITY_THRESHOLD
-    assert out[0].group == out[1].group != out[2].group
+    assert out[0].group == out[1].group == out[2].group != out[3].group
