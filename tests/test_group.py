@@ -433,3 +433,78 @@ def test_regression_a_third_party_certifying_is_one_question_whatever_it_signs()
     assert {f.rule for f in out} == {"policy.default.third_party_certification.v1"}
     assert len({f.group for f in out}) == 1
     assert group_label(out[0]) == "第三者が事実を証明する記名押印 → 存続（第三者による事実の証明）"
+
+
+def _page_item(i, text, match, evidence, file="kokuho.txt", title="国民健康保険の届出"):
+    start = text.index(match)
+    return Finding(id=f"f-{i}", file=file, title=title, doc_kind="その他", locator="本文", text=text, match=match,
+                   start=start, end=start + len(match), category="押印", requires_seal=True, modality="義務",
+                   pattern="p", source_ref="p1", evidence=evidence)
+
+
+def test_regression_a_seal_listed_with_what_to_bring_is_one_decision_per_owner():
+    # 国保・住民異動 pages (tests/data/municipal4): 「印鑑」 listed beside a certificate in each row of
+    # what to bring fell into a group per neighbouring document word (証明書, 書, none) and wording.
+    listed = "dep: 印鑑 => 義務 (一覧の項目の印; cue.listed_seal.v1)"
+    inventory = "dep: 印鑑 => 義務 (持ち物を並べた行の印; cue.inventory.v1)"
+    items = [_page_item(0, "転入元で交付された転出証明書、印鑑", "印鑑", inventory),
+             _page_item(1, "脱退した保険の資格喪失証明書、印鑑、本人確認書類", "印鑑", inventory),
+             _page_item(2, "・印鑑(認印でも可)", "印鑑(認印", listed, file="jumin.txt", title="住民異動の届出"),
+             # Whose seal, as written, is part of the question: the notifier's, a vehicle owner's.
+             _page_item(3, "・届出人の印鑑", "届出人の印鑑", listed, file="jumin.txt", title="住民異動の届出"),
+             _page_item(4, "1. 車両の所有者の印鑑", "車両の所有者の印鑑", listed, file="haisha.txt", title="廃車の手続"),
+             # A sentence that uses a seal (no cue of a list) is not a seal to bring.
+             _page_item(5, "使用する印鑑を変更した場合も、同様とする。", "印鑑", "same_as: 前の文と同様とする => 義務")]
+    out = group_findings(classify(items, {}, Policy.load("default"), RunConfig()))
+    assert {f.decision for f in out} == {"廃止"}
+    assert [requirement(f)[-1] for f in out[:5]] == ["", "", "", "届出人", "車両の所有者"]
+    assert requirement(out[5])[1] == "押印"
+    assert len({f.group for f in out[:3]}) == 1
+    assert len({f.group for f in out}) == 4
+    assert [g.label for g in summarize_groups(out[:4])] == ["窓口に持参する印鑑 → 削る 同3件（文言3通り）",
+                                                           "窓口に持参する印鑑（届出人の印鑑） → 削る"]
+
+
+def test_regression_a_claim_sealed_as_the_contract_is_the_same_accounting_question():
+    # 請求書 pages (tests/data/municipal3): 「契約書に押印したものと同じ印」 took the 契約書 as the document
+    # sealed and its own rule, and an entry naming no document stood apart from the other entries.
+    title = "請求書の書き方"
+    texts = [("請求者の住所、氏名及び印", "印"), ("上記の印は、契約書に押印したものと同じ印としてください。", "印")]
+    found = [_page_item(i, t, m, "", file="seikyu.txt", title=title).with_(target="契約書" if i else "")
+             for i, (t, m) in enumerate(texts)]
+    out = group_findings(classify(found, {}, Policy.load("default"), RunConfig()))
+    assert [f.rule for f in out] == ["policy.default.accounting.v1", "policy.default.accounting_same_seal.v1"]
+    assert [requirement(f) for f in out] == [("条項", "根拠:accounting", "", "請求書")] * 2
+    assert out[0].group == out[1].group
+
+
+def test_regression_a_list_of_documents_the_office_seal_goes_on_is_confirmed_apart_from_its_use():
+    # 公印 pages and rules (tests/data/municipal): the items that list the documents sealed and the
+    # article on how the seal is used were one 「公印」 group of two families.
+    texts = ["(1)　法令等の規定により公印の押印が必要とされている文書",
+             "(2)　その他儀礼的に公印を押印すべきもの",
+             "公印を使用するときは、公印管理者の承認を受けてから押印しなければならない。",
+             # The lead sentence that announces the list draws the same scope.
+             "公印を押印する文書は、次のとおりです。"]
+    found = [_page_item(i, t, "押印", "", file=f"koin{i % 2}.txt", title="公印").with_(category="公印")
+             for i, t in enumerate(texts)]
+    out = group_findings(classify(found, {}, Policy.load("default"), RunConfig()))
+    assert {f.decision for f in out} == {"対象外"}
+    assert out[0].group == out[1].group == out[3].group != out[2].group
+    assert [group_label(f) for f in out[1:3]] == ["公印を求める文書・場合の列挙 → 対象外（変更なし）",
+                                                  "公印を求める定め → 対象外（変更なし）"]
+
+
+def test_regression_kept_cases_listed_in_different_words_are_one_list():
+    # Review notices (tests/data/municipal): the exceptions 「…登録印…を使用することが定められているもの」 and
+    # 「…登録印の押印を義務付けている…に係るもの」 kept registered seals in wordings too unlike to join (< 50).
+    items = [_kept_clause(1, "登記印および登録印を使用することが定められているもの。", "登記印および登録印", "印鑑提出"),
+             _kept_clause(2, "入札の参加者に対して登録印の押印を義務付けている入札及び契約に係るもの", "登録印の押印", "印鑑提出")]
+    # A note naming the kinds excepted from the abolition draws the same list.
+    items.append(_kept_clause(4, "注:法人において登録された代表者印、個人の登録印を除きます。", "登録印", "印鑑提出"))
+    sentence = _kept_clause(3, "登録印の押印は、引き続き必要とします。", "登録印の押印", "印鑑提出")
+    out = group_findings(classify([*items, sentence], {}, Policy.load("default"), RunConfig()))
+    assert {f.decision for f in out} == {"存続"}
+    assert {requirement(f) for f in out} == {("条項", "登録印", "", "")}
+    assert fuzz.ratio(requirement_wording(out[0]), requirement_wording(out[1])) < SIMILARITY_THRESHOLD
+    assert out[0].group == out[1].group == out[2].group != out[3].group

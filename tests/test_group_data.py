@@ -10,6 +10,7 @@ from reiki_scan.data import data_dir, load_yaml
 from reiki_scan.errors import PatternDataError
 from reiki_scan.group import document_kind, ground_kind, load_grouping_words, party_document, seal_kind
 from reiki_scan.models import DECISIONS, Finding
+from reiki_scan.textnorm import norm
 
 WORDS = load_grouping_words()
 
@@ -78,7 +79,8 @@ def test_a_ground_kind_reads_only_its_conditions():
 
 def test_ids_are_unique_and_every_decision_has_a_change():
     raw = WORDS.raw
-    ids = [raw[k]["id"] for k in ("document_words", "neutral_verbs", "markers", "changes")] + [
+    ids = [raw[k]["id"] for k in ("document_words", "neutral_verbs", "markers", "changes", "list_items", "seal_things",
+                                  "same_question", "reference_conditions", "case_items")] + [
         k["id"] for k in raw["seal_kinds"] + raw["ground_kinds"]]
     assert len(ids) == len(set(ids))
     assert set(WORDS.changes) == set(DECISIONS)
@@ -98,3 +100,38 @@ def test_a_broken_grouping_file_is_rejected_naming_the_file(tmp_path):
     bad.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
     with pytest.raises(PatternDataError, match="正規表現が不正です"):
         load_grouping_words(bad)
+
+
+def _listed_beside(text: str) -> list[bool]:
+    # For each document word in ``text``: whether it is an item of a list beside what follows it.
+    said = norm(text)
+    return [bool(WORDS.list_item.search(said[m.end():])) for m in WORDS.document_before.finditer(said)]
+
+
+def test_list_item_examples_and_counter_examples():
+    items = WORDS.raw["list_items"]
+    assert all(_listed_beside(e) and all(_listed_beside(e)) for e in items["examples"])
+    assert not any(_listed_beside(c)[-1] for c in items["counter_examples"])
+
+
+def test_seal_thing_examples_and_counter_examples():
+    things = WORDS.raw["seal_things"]
+    assert all(WORDS.seal_thing.search(norm(e)) for e in things["examples"])
+    assert not any(WORDS.seal_thing.search(norm(c)) for c in things["counter_examples"])
+    assert WORDS.seal_thing_cues.search("dep: 印鑑 => 義務 (一覧の項目の印; cue.listed_seal.v1)")
+    assert not WORDS.seal_thing_cues.search("same_as: 前の文と同様とする => 義務 (cue.same_as.v1)")
+
+
+def test_case_item_examples_and_counter_examples():
+    items = WORDS.raw["case_items"]
+    assert all(WORDS.case_item.search(norm(e)) for e in items["examples"])
+    assert not any(WORDS.case_item.search(norm(c)) for c in items["counter_examples"])
+
+
+def test_same_question_and_reference_conditions_name_real_rules_and_conditions():
+    rules = {r["id"].split(".")[2] for r in load_yaml((data_dir("patterns") / "policies" / "default.yaml")
+                                                        .read_text(encoding="utf-8"))["rules"] if "id" in r}
+    assert set(WORDS.same_question) | set(WORDS.same_question.values()) <= rules
+    conditions = {c["name"] for c in load_yaml((data_dir("patterns") / "policies" / "conditions.yaml")
+                                               .read_text(encoding="utf-8"))["conditions"]}
+    assert WORDS.reference_conditions <= conditions

@@ -25,7 +25,17 @@ when their sentences read alike (:func:`requirement`):
   sentence, else who asks for the seal as those words say (``Finding.grounds``,
   :func:`ground_kind`: 法令等, 他機関; a third party certifying a fact on whatever document);
 - a mention, an exemption, or a clause proposed 対象外 or 対応済: its category (a special seal by its
-  own word) only: the reviewer confirms the kind, not each document or each name of a seal;
+  own word) only: the reviewer confirms the kind, not each document or each name of a seal; an
+  item that names a kind of document or case (「…押印が必要とされている文書」) apart from a provision
+  that uses the seal (``case_items``);
+- a seal named as a thing to bring (「届出人の印鑑」 in a list of what to bring, the detector's cue says
+  so) whose proposal changes it and that no verb or document ties: one question per owner of the
+  seal as written, on whatever page (``seal_things``); a document word listed beside the seal (「転出証明書、印鑑」) is no document the
+  seal goes on (``list_items``);
+- a kept clause: rules that ask the same question are one ground (``same_question``); a seal to be
+  the same as another document's takes the document its ground or page names, not that other one
+  (``reference_conditions``); with no document of its own, the one its ground's words name, also in
+  the title of its page (the 請求書 of a page on 請求書);
 
 within the partition no group crosses (:func:`partition`): proposal, transformation, the category
 (unless the clause is grouped by its ground), modality and requires_seal — a group never mixes proposals,
@@ -73,6 +83,9 @@ _REFS = (
 _GROUND = "根拠:"
 # Where a ground's words speak of the sealed document itself (Finding.grounds' scope).
 _OWN_SCOPES = ("target", "text")
+# Where a ground's words name the document of a clause that names none: its own, or the page's or
+# regulation's title (the policy decided on it: the 請求書 of a page on 請求書).
+_GROUND_SCOPES = (*_OWN_SCOPES, "title")
 # A ground quoted by the policy shorter than this is a word (「届出印」「契約書」), not a wording.
 _GROUND_MIN = 9
 # Wordings shorter than this join only wordings equal to them: on one to three characters the
@@ -124,7 +137,10 @@ class GroupingWords:
     ``document_before``: any not inside a longer word), ``neutral_verbs``,
     ``markers`` and ``changes`` (proposal → the change a label ends with), ``seal_kinds`` and
     ``ground_kinds`` in order, ``generic_documents`` and ``parties`` (``(document, pattern)`` in
-    order: ``party_documents``), and ``raw`` (the validated YAML, with the examples)."""
+    order: ``party_documents``), ``list_item`` (the words after a document word that make it an item
+    of a list beside the seal), ``seal_thing`` (seal words naming a seal to bring) with its kind and
+    label, ``same_question`` (rule → the rule whose question it asks), ``reference_conditions``,
+    and ``raw`` (the validated YAML, with the examples)."""
 
     document_words: re.Pattern[str]
     document_before: re.Pattern[str]
@@ -135,6 +151,14 @@ class GroupingWords:
     generic_documents: frozenset[str]
     parties: tuple[tuple[str, re.Pattern[str]], ...]
     changes: dict[str, str]
+    list_item: re.Pattern[str]
+    seal_thing: re.Pattern[str]
+    seal_thing_kind: str
+    seal_thing_label: str
+    seal_thing_cues: re.Pattern[str]
+    case_item: re.Pattern[str]
+    same_question: dict[str, str]
+    reference_conditions: frozenset[str]
     raw: dict
 
 
@@ -179,10 +203,17 @@ def _load_cached(source_str: str) -> GroupingWords:
         generic_documents=frozenset(raw["party_documents"]["generic"]),
         parties=tuple((e["document"], compiled({"id": raw["party_documents"]["id"], "pattern": e["pattern"]}))
                       for e in raw["party_documents"]["parties"]),
-        changes=dict(raw["changes"]["map"]), raw=raw)
+        changes=dict(raw["changes"]["map"]), list_item=compiled(raw["list_items"]),
+        seal_thing=compiled(raw["seal_things"]), seal_thing_kind=raw["seal_things"]["kind"],
+        seal_thing_label=raw["seal_things"]["label"],
+        seal_thing_cues=re.compile(r"\b(?:" + "|".join(map(re.escape, raw["seal_things"]["cues"])) + r")\.v[0-9]+"),
+        case_item=compiled(raw["case_items"]), same_question=dict(raw["same_question"]["map"]),
+        reference_conditions=frozenset(raw["reference_conditions"]["words"]), raw=raw)
 
 
 _FORM_CATEGORIES = ("様式印欄",)
+# The requirement of a confirmed clause that names a kind of document or case (``case_items``).
+_CASES = "列挙"
 # Characters of the wording a label quotes when no document tells the requirement.
 _QUOTE = 16
 # Proposals that leave the wording as it is: 対象外 and 対応済 are confirmed per kind of seal.
@@ -272,8 +303,10 @@ def requirement(f: Finding) -> tuple[str, ...]:
     object and it is not one of ``neutral_verbs``; the seal words are the kind of seal they name,
     :func:`seal_kind`, else the category, except that a proposal that leaves the wording as it is
     puts its ground there, :func:`_ground`, and a special seal keeps its own word); ``("条項", category)`` for a mention, an exemption, a
-    clause proposed 対象外 or 対応済 (there the reviewer confirms the kind, not each document);
+    clause proposed 対象外 or 対応済 (there the reviewer confirms the kind, not each document), with
+    ``"列挙"`` third for an item naming a kind of document or case (``case_items``, not a mention);
     ``("条項", kind)`` for a kind of seal that is ``alone`` when no verb or document tells more;
+    ``("条項", thing, "", "", thing, owner)`` for a seal to bring (:func:`seal_thing_owner`);
     for a clause grouped by its ground that no verb or document ties, the document its ground's words
     name, else ``("条項", ground, "", "", who asks)`` (:func:`ground_kind`). Findings
     with equal requirements and equal partitions (:func:`partition`) share a group. Raises
@@ -282,19 +315,29 @@ def requirement(f: Finding) -> tuple[str, ...]:
     if _is_form_box(f):
         return ("様式", norm(f.name_field), words.markers.get(norm(f.match), norm(f.match)))
     if f.modality in ("言及", "免除") or _proposal(f) in _CONFIRMED:
-        # Confirmed per category: the reviewer checks the kind the policy named, not each seal.
+        # Confirmed per category: the reviewer checks the kind the policy named, not each seal; a
+        # list of the cases a rule covers is confirmed apart from the provisions that use the seal
+        # (a table that names the office's seals is a mention, confirmed with the other mentions).
+        if f.modality != "言及" and words.case_item.search(wording_key(f.text)):
+            return ("条項", _seal_words(f, None), _CASES)
         return ("条項", _seal_words(f, None))
     kind = seal_kind(f)
     seal = _seal_words(f, kind) if kind is not None or f.category == "その他の印" or _changes(f) else _ground(f)
     verb = f.governor if f.governor not in words.neutral_verbs else ""
     # A target that is the seal's own document (印鑑登録証明書 for 印鑑登録証明書) names no other.
     own = norm(f.target) and (norm(f.target) in norm(f.match) or norm(f.match) in norm(f.target))
-    doc = "" if own else document_kind(f.target) or _document_before(f)
+    # A seal to be the same as the one on another document names that other document as its target.
+    compared = any(name in words.reference_conditions for name, _label, _words, _scope in f.grounds)
+    doc = "" if own or compared else document_kind(f.target) or _document_before(f)
     if doc in words.generic_documents or not doc:
         doc = party_document(f.text) or doc
     if kind is not None and kind.alone and not verb:
         # The kind is asked for the one use it exists for, on whatever document it goes.
         return ("条項", seal)
+    owner = seal_thing_owner(f, verb, doc)
+    if owner is not None:
+        # A seal to bring: one question (does this party still bring one?) on whatever page lists it.
+        return ("条項", words.seal_thing_kind, "", "", words.seal_thing_kind, owner)
     asked = ground_kind(ground_words(f), f.grounds[0][0]) if seal.startswith(_GROUND) and f.grounds else None
     if asked is not None and asked.any_document:
         # Who seals states the requirement on whatever document (a third party certifying a fact).
@@ -302,10 +345,26 @@ def requirement(f: Finding) -> tuple[str, ...]:
     if seal.startswith(_GROUND) and not verb and not doc:
         # Kept on a ground and tied by the parse to no document: the ground's words tell the
         # requirement — the document they name in the seal's own sentence, else who asks for it.
-        doc = _ground_document(f)
+        doc = _ground_document(f) or (_page_document(f) if compared else "")
         if asked is not None and not doc:
             return ("条項", seal, "", "", asked.kind)
     return ("条項", seal, verb, doc)
+
+
+def seal_thing_owner(f: Finding, verb: str, doc: str) -> str | None:
+    """Whose seal ``f`` asks to bring, as written (「届出人の印鑑」 → ``"届出人"``; 「印鑑(認印でも可)」 →
+    ``""``), or ``None`` when ``f`` is no seal to bring (``patterns/grouping.yaml`` ``seal_things``): a
+    plain seal or a seal presented (押印, 印鑑提出) whose proposal changes the wording, whose seal
+    words name only the seal and its owner, which the detector read as an item of a list of things
+    (its cue in ``Finding.evidence``), and which neither a verb (``verb``, the governing verb that adds
+    something) nor a document (``doc``) ties to a paper."""
+    words = load_grouping_words()
+    if verb or doc or f.category not in ("押印", "印鑑提出") or not _changes(f):
+        return None
+    m = words.seal_thing.search(norm(f.match))
+    if m is None or words.seal_thing_cues.search(f.evidence) is None:
+        return None
+    return wording_key(m.group("owner") or "")
 
 
 def party_document(text: str) -> str:
@@ -323,10 +382,18 @@ def ground_words(f: Finding) -> str:
 
 def _ground_document(f: Finding) -> str:
     """The kind of document the first ground's words name when they were found in the seal's own
-    sentence or document (``target``, ``text``): 「契約書」（押印する文書） → 契約書; ``""`` for words
-    of the title or the provision around it, which a seal on another document shares (a 委任状 on a
-    page titled 請求書)."""
-    return document_kind(ground_words(f)) if f.grounds and f.grounds[0][3] in _OWN_SCOPES else ""
+    sentence or document (``target``, ``text``) or in the title (:data:`_GROUND_SCOPES`):
+    「契約書」（押印する文書） → 契約書, 「請求書」 of a page titled 「請求書の書き方」 → 請求書 (called only
+    for a clause that names no document: a 委任状 on that page names its own); ``""`` for words of the
+    provision around it."""
+    return document_kind(ground_words(f)) if f.grounds and f.grounds[0][3] in _GROUND_SCOPES else ""
+
+
+def _page_document(f: Finding) -> str:
+    """The first document word of the title of ``f``'s page or regulation (「請求書の様式について」 →
+    請求書), ``""`` when it names none: the document a seal compared with another one goes on."""
+    hits = load_grouping_words().document_before.findall(norm(f.title))
+    return hits[0] if hits else ""
 
 
 def ground_kind(words: str, condition: str) -> GroundKind | None:
@@ -350,7 +417,8 @@ def _ground(f: Finding) -> str:
     under 地方自治法 for a 契約書 are one question, a 申請書 kept as a registered seal and one kept
     for a national form are two."""
     parts = f.rule.split(".")
-    return _GROUND + (parts[2] if len(parts) >= 4 else f.rule)
+    rule = parts[2] if len(parts) >= 4 else f.rule
+    return _GROUND + load_grouping_words().same_question.get(rule, rule)
 
 
 def _ground_labels(f: Finding) -> list[str]:
@@ -369,8 +437,12 @@ def _match_at(f: Finding) -> int:
 
 def _document_before(f: Finding) -> str:
     """The last document word written before ``f``'s seal words and not inside a longer word
-    (「前項の書面には…記名押印」「契約書が2枚以上にわたるときは…契印」)."""
-    hits = load_grouping_words().document_before.findall(norm(f.text[:_match_at(f)]))
+    (「前項の書面には…記名押印」「契約書が2枚以上にわたるときは…契印」), nor an item of a list the seal
+    is another item of (``list_items``: 「転出証明書、印鑑」)."""
+    words = load_grouping_words()
+    before = norm(f.text[:_match_at(f)])
+    # A document listed beside the seal (「証明書、印鑑」) is not the one the seal goes on.
+    hits = [m.group(1) for m in words.document_before.finditer(before) if not words.list_item.search(before[m.end():])]
     return hits[-1] if hits else ""
 
 
@@ -417,8 +489,12 @@ def group_label(f: Finding, varied: bool = False) -> str:
         change += f"（{'・'.join(grounds)}）" if grounds else ""
     if req[0] == "様式":
         return f"様式の{req[1]}欄の「{req[2]}」 → {change}"
+    grouping = load_grouping_words()
+    if len(req) == 6 and req[4] == grouping.seal_thing_kind:
+        owner = f"（{req[5]}の印鑑）" if req[5] else ""
+        return f"{grouping.seal_thing_label}{owner} → {change}"
     if len(req) == 5:  # kept on a ground whose words say who asks for the seal
-        asked = next(k for k in load_grouping_words().ground_kinds if k.kind == req[4])
+        asked = next(k for k in grouping.ground_kinds if k.kind == req[4])
         return f"{asked.label} → {change}"
     seal = req[1]
     if f.modality == "言及":
@@ -427,6 +503,8 @@ def group_label(f: Finding, varied: bool = False) -> str:
         return f"{seal}の免除 → {change}"
     if len(req) == 2:  # proposed 対象外 or 対応済, or a kind of seal alone: one decision per kind
         return f"{seal}を求める定め → {change}"
+    if len(req) == 3:  # confirmed, an item naming a kind of document or case
+        return f"{seal}を求める文書・場合の列挙 → {change}"
     verb, doc = req[2:]
     seal = _seal_words(f, seal_kind(f))
     words = seal if seal in _VERBAL else norm(f.match)
@@ -494,13 +572,18 @@ def group_findings(findings: list[Finding]) -> list[Finding]:
     :func:`requirement_wording` with ``rapidfuzz.fuzz.ratio`` ≥ :data:`SIMILARITY_THRESHOLD` (the
     least wording of a cluster in its id), which no input order changes. Only wordings of one
     (requirement, partition, rule) bucket are compared, a bounded number of rows at a time
-    (:func:`_components`). Raises :class:`~reiki_scan.errors.PatternDataError` when
+    (:func:`_components`); an item naming a kind of case (``case_items``) is one entry of that
+    bucket's list, whatever its wording. Raises :class:`~reiki_scan.errors.PatternDataError` when
     ``grouping.yaml`` is invalid. Call after ``classify``."""
     keyed: list[tuple[tuple, tuple, str | None, Finding]] = []
     wordings: dict[tuple, set[str]] = {}
     for f in findings:
         req, part = requirement(f), partition(f)
-        wording = requirement_wording(f) if _needs_wording(req) else None
+        wording = None
+        if _needs_wording(req):
+            # An item naming a kind of case (「…登録印の押印を求めているもの」) is one entry of a list of
+            # such cases, whatever its wording; any other clause is told by its wording.
+            wording = _CASES if load_grouping_words().case_item.search(wording_key(f.text)) else requirement_wording(f)
         if wording is not None:
             wordings.setdefault((req, part, f.rule), set()).add(wording)
         keyed.append((req, part, wording, f))
