@@ -12,7 +12,10 @@ inspects (its ``scopes``), looked at narrowest first and reported with the words
 - ``text``: the finding's sentence or form line; ``form``: the whole 様式 / 別表 / form file
   holding the finding (the document sealed, for a seal box), ``""`` in the body;
   ``provision``: the enclosing 項 with its 条's 見出し, or the whole 別表 / 様式 / form file;
-  ``title``: the document's 題名; ``document``: the whole document text.
+  ``title``: the document's 題名; ``document``: the whole document text;
+  ``kept_clause``: for a form's seal box, the sentences of the same document that name its 様式
+  (「申請書(様式第1号)に実印を押印し」) and were decided 存続 (:meth:`DocumentConditions.keep`),
+  ``""`` otherwise: a form whose seal a kept clause asks for keeps its box.
 
 A condition about the document sealed (契約, 会計, 権利義務 …) inspects ``target`` and
 ``title``, so a 見積書 in a form's list of attachments or a 承諾書 mentioned elsewhere in the
@@ -30,6 +33,7 @@ from functools import cached_property, lru_cache
 from ..errors import PolicyDataError
 from ..load.national import NationalArchive
 from ..models import Document, Finding, Provision
+from ..numbering import int_to_kanji, to_int
 from ..structure.forms import section_title
 from ..textnorm import CHAR_TABLE, Normalized, normalize
 from ..data import expand_words
@@ -39,11 +43,14 @@ from .national import NationalCheck, check
 _WHOLE_KINDS = frozenset({"AppdxTable", "AppdxStyle"})
 _ARTICLE_KINDS = frozenset({"Article", "SupplProvision"})
 _SCOPE_LABELS = {"target": "（押印する文書）", "actor": "（押印する者）", "text": "", "form": "（様式）",
-                 "provision": "（条項）", "title": "（題名）", "document": "（同じ例規の規定）"}
+                 "provision": "（条項）", "title": "（題名）", "document": "（同じ例規の規定）",
+                 "kept_clause": "（様式を定める存続の条項）"}
 # The seal words of an example sentence (examples have no detector run on them).
 _EXAMPLE_SEAL = re.compile(expand_words(r"(?:記名|署名)?(?:<<ouin>>|押捺|印を押)|[印㊞]"))
 # Narrowest first: the evidence quoted is the closest to the finding.
 _SCOPE_ORDER = tuple(_SCOPE_LABELS)
+# A seal box's 様式 by its locator (様式第1号, 別記様式第2号); 様式第1号の2 names another form.
+_STYLE_LABEL = re.compile(r"様式第(?P<number>[0-9一二三四五六七八九十百]+)号$")
 
 
 @dataclass(frozen=True)
@@ -81,7 +88,10 @@ class Condition:
             match=m.group() if m else "", start=m.start() if m else 0, end=m.end() if m else 0,
             category="", requires_seal=True, modality="義務", pattern="example", source_ref="",
         )
-        return DocumentConditions(None)._evidence(self, finding, FindingConditions(DocumentConditions(None), finding)._scopes, "")
+        scopes = FindingConditions(DocumentConditions(None), finding)._scopes
+        # An example of a kept_clause condition is the kept sentence itself.
+        scopes["kept_clause"] = ("kept:" + text, text)
+        return DocumentConditions(None)._evidence(self, finding, scopes, "")
 
 
 def _search(patterns: tuple[ConditionPattern, ...], text: str, scope: str | None,
@@ -264,6 +274,26 @@ class DocumentConditions:
         # The findings of one 項 share its text: each pattern set is searched there once, not
         # once per finding (a line of thousands of seal sentences made that quadratic).
         self._hits: dict[tuple, str] = {}
+        # The sentences decided 存続 outside every 様式 (keep), for the kept_clause scope.
+        self._kept: tuple[Finding, ...] = ()
+
+    def keep(self, kept: list[Finding]) -> None:
+        """Record the requirements of this document decided 存続 (``kept``), so that a seal box
+        of a 様式 one of them names finds them in its ``kept_clause`` scope."""
+        self._kept = tuple(kept)
+
+    def kept_clauses(self, finding: Finding) -> str:
+        """The kept sentences (:meth:`keep`) that name the 様式 holding ``finding``, one per line,
+        or ``""`` (not a seal box, or no kept sentence names its 様式)."""
+        if finding.category != "様式印欄" or not self._kept:
+            return ""
+        label = _STYLE_LABEL.search(normalize(finding.locator).text)
+        if label is None:
+            return ""
+        number = to_int(label["number"])
+        cites = re.compile(rf"(?<![0-9の])(?:別記)?様式第(?:{number}|{int_to_kanji(number)})号(?![0-9の])")
+        return "\n".join(dict.fromkeys(
+            k.text for k in self._kept if cites.search(normalize(k.text).text)))
 
     def form_titles(self) -> dict[tuple[int, int], str]:
         """The titles of the document's 様式 by span, found once per document."""
@@ -360,6 +390,8 @@ class FindingConditions(Mapping[str, str]):
         self._scopes = {"target": ("target:" + target, target), "actor": ("actor:" + finding.actor, finding.actor),
                         "text": (finding.text, finding.text), "form": form, "provision": (context.key, context.text),
                         "title": (title, title)}
+        kept = of.kept_clauses(finding)
+        self._scopes["kept_clause"] = ("kept:" + kept, kept)
         self._context = context.text
         self._conditions = {c.name: c for c in load_conditions()}
         self._found: dict[str, str] = {}

@@ -33,15 +33,29 @@ class Example:
     doc_kind: str = "規則"
     title: str = ""
     signature_or_seal: str = "keep"
+    locator: str = "第1条"
+    # For a seal box: a 実印 sentence of the same document, decided before the box (kept_clause).
+    kept_clause: str = ""
 
     def finding(self) -> Finding:
         """A hand-built :class:`Finding` carrying this example (no document, offsets 0..len)."""
         return Finding(
             id="f-example", file="example.txt", title=self.title, doc_kind=self.doc_kind,
-            locator="第1条", text=self.text, match=self.text, start=0, end=len(self.text),
+            locator=self.locator, text=self.text, match=self.text, start=0, end=len(self.text),
             category=self.category, requires_seal=self.requires_seal, modality=self.modality,
             pattern="example", source_ref="p1",
         )
+
+    def findings(self) -> list[Finding]:
+        """:meth:`finding`, after the 実印 requirement ``kept_clause`` of the same file when there is one."""
+        if not self.kept_clause:
+            return [self.finding()]
+        kept = Finding(
+            id="f-kept", file="example.txt", title=self.title, doc_kind=self.doc_kind, locator="第2条",
+            text=self.kept_clause, match="実印", start=0, end=2, category="実印", requires_seal=True,
+            modality="義務", pattern="example", source_ref="p1",
+        )
+        return [kept, self.finding()]
 
     def config(self) -> RunConfig:
         return RunConfig(signature_or_seal=self.signature_or_seal)
@@ -263,7 +277,12 @@ def classify(findings: list[Finding], docs: Mapping[str, Document], policy: Poli
     # One document at a time: its normalized texts are computed once and dropped after it.
     for file, indexes in by_file.items():
         conditions_of = DocumentConditions(docs.get(file), archive)
-        for i in indexes:
+        # Seal boxes last: a box of a form that a kept clause names follows that clause (kept_clause).
+        boxes = [i for i in indexes if findings[i].category == "様式印欄"]
+        for i in [i for i in indexes if findings[i].category != "様式印欄"] + boxes:
+            if boxes and i == boxes[0]:
+                conditions_of.keep([out[j] for j in indexes if out[j].decision == "存続"
+                                    and out[j].requires_seal and "様式" not in out[j].locator])
             f = findings[i]
             rule, conditions, trace = policy._decide(f, conditions_of, config)
             held = [c for c in rule.used_conditions() if c in conditions]

@@ -1,0 +1,126 @@
+"""A fresh user's decisions that the drafts contradicted (issue 20 point 2), each through the CLI on a
+small city of our own wording: the city's own 押印の特例 rule redrafted, a kept clause's form losing its
+「印」 box, a clause a reviewer reopened as 存続 drafted again."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import docx
+import pytest
+from openpyxl import load_workbook
+from typer.testing import CliRunner
+
+from reiki_scan.cli import app
+
+TOKUREI = ("○みずほ台市申請書等の押印の特例に関する規則\n令和3年3月31日規則第12号\n"
+           "(押印の特例)\n第2条　市の規則の規定により申請書等に押印を求めることとされている場合には、当該規定にかかわらず、"
+           "押印を要しないものとする。\n"
+           "2　前項の申請書等に記名押印を求めることとされている場合には、記名をもって足りるものとする。\n"
+           "附則\nこの規則は、令和3年4月1日から施行する。\n")
+KASHITSUKE = ("○みずほ台市住宅資金貸付規則\n平成20年3月31日規則第7号\n"
+              "(貸付けの申請)\n第2条　貸付けを受けようとする者は、印鑑登録証明書を添えて、住宅資金貸付申請書(様式第1号)に"
+              "実印を押印し、市長に提出しなければならない。\n"
+              "(届出)\n第3条　借受人は、住所を変更したときは、住所変更届(様式第2号)に押印し、市長に提出しなければならない。\n"
+              "附則\nこの規則は、平成20年4月1日から施行する。\n"
+              "様式第1号(第2条関係)\n住宅資金貸付申請書\nみずほ台市長　様\n申請者　住所\n　　　　氏名　　　　　　　　　　印\n"
+              "様式第2号(第3条関係)\n住所変更届\nみずほ台市長　様\n届出者　住所\n　　　　氏名　　　　　　　　　　印\n")
+
+
+def _run(*args: object):
+    return CliRunner().invoke(app, [str(a) for a in args])
+
+
+def _findings(out: Path) -> list[dict]:
+    return [json.loads(x) for x in (out / "findings.jsonl").read_text(encoding="utf-8").splitlines()]
+
+
+def _city(tmp_path: Path, **texts: str) -> tuple[Path, Path]:
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    (corpus / "reiki-scan.toml").write_text('municipality = "みずほ台市"\n', encoding="utf-8")
+    for name, text in texts.items():
+        (corpus / f"{name}.txt").write_text(text, encoding="utf-8")
+    return corpus, tmp_path / "out"
+
+
+def _drafted(out: Path) -> str:
+    """Every paragraph and table cell of every current draft in ``out`` (not the ledger, not 履歴)."""
+    lines = []
+    for path in sorted(out.rglob("*.docx")):
+        if "履歴" in path.parts:
+            continue
+        d = docx.Document(str(path))
+        lines += [p.text for p in d.paragraphs]
+        lines += [c.text for t in d.tables for row in t.rows for c in row.cells]
+    return "\n".join(lines)
+
+
+def _paragraphs(path: Path) -> list[str]:
+    return [p.text for p in docx.Document(str(path)).paragraphs]
+
+
+def _decisions(out: Path, file: str) -> list[tuple[str, str, str, str]]:
+    return [(f["locator"], f["category"], f["decision"], f["rule"].split(".")[-2])
+            for f in _findings(out) if f["file"] == file and f["requires_seal"]]
+
+
+@pytest.mark.nlp
+def test_regression_a_citys_own_seal_rule_is_done_and_never_drafted(tmp_path):
+    # The seals its 押印の特例 article names are other rules' seals it lifts: 対応済, and no draft amends it.
+    corpus, out = _city(tmp_path, tokurei=TOKUREI, kashitsuke=KASHITSUKE)
+    assert _run("run", corpus, "--out", out).exit_code == 0
+    assert _decisions(out, "tokurei.txt") == [
+        ("第2条第1項", "押印", "対応済", "lifts_other_rules_seal"),
+        ("第2条第2項", "記名押印", "対応済", "lifts_other_rules_seal"),
+    ]
+    drafted = _drafted(out)
+    assert "押印の特例に関する規則" not in drafted.replace("押印等の見直しに伴う押印の特例に関する規則", "")
+    assert not (out / "見え消し" / "みずほ台市申請書等の押印の特例に関する規則.docx").exists()
+
+
+@pytest.mark.nlp
+def test_regression_a_form_named_by_a_kept_clause_keeps_its_seal_box(tmp_path):
+    # 第2条 asks for the 実印 on 様式第1号 (存続): its 「印」 box stays; 様式第2号's box (第3条, 廃止) goes.
+    corpus, out = _city(tmp_path, kashitsuke=KASHITSUKE)
+    assert _run("run", corpus, "--out", out).exit_code == 0
+    assert _decisions(out, "kashitsuke.txt") == [
+        ("第2条", "印鑑証明", "存続", "seal_certificate"),
+        ("第2条", "実印", "存続", "seal_certificate"),
+        ("第3条", "押印", "廃止", "abolish"),
+        ("様式第1号", "様式印欄", "存続", "form_of_kept_clause"),
+        ("様式第2号", "様式印欄", "廃止", "abolish"),
+    ]
+    [box] = [f for f in _findings(out) if f["locator"] == "様式第1号"]
+    assert box["reason"].endswith("（存続とした条項が定める様式: 「様式第1号」（様式を定める存続の条項））")
+    explained = _run("explain", out, box["id"])
+    assert explained.exit_code == 0, explained.output
+    assert "form_of_kept_clause" in explained.output
+    amendments = _paragraphs(out / "整理規則案.docx")
+    assert [line for line in amendments if line.startswith(("第", "様式"))] == [
+        "第3条中「に押印し、」を「を」に改める。", "様式第2号中「印」を削る。"]
+
+
+@pytest.mark.nlp
+def test_regression_a_clause_a_reviewer_reopened_as_kept_stays_out_of_every_draft(tmp_path):
+    corpus, out = _city(tmp_path, kashitsuke=KASHITSUKE)
+    assert _run("run", corpus, "--out", out).exit_code == 0
+    assert "第3条中「に押印し、」を「を」に改める。" in _paragraphs(out / "整理規則案.docx")
+    [clause] = [f["id"] for f in _findings(out) if f["locator"] == "第3条" and f["requires_seal"]]
+    wb = load_workbook(out / "ledger.xlsx")
+    ws = wb["一覧"]
+    header = [c.value for c in ws[1]]
+    for row in ws.iter_rows(min_row=2):
+        if row[0].value == clause:
+            row[header.index("審査結果")].value = "存続"
+    wb.save(out / "ledger.xlsx")
+    for command in (("draft", out), ("run", corpus, "--out", out)):
+        result = _run(*command)
+        assert result.exit_code == 0, result.output
+        [f] = [f for f in _findings(out) if f["id"] == clause]
+        assert (f["decision"], f["decided_by"]) == ("存続", "ledger")
+        # the form's own box (not reopened) is still amended; the clause is in no instrument
+        amendments = _paragraphs(out / "整理規則案.docx")
+        assert not any(line.startswith("第3条") for line in amendments)
+        assert "様式第2号中「印」を削る。" in amendments
