@@ -14,11 +14,21 @@ from typer.testing import CliRunner
 
 from reiki_scan.cli import app
 
+KOEN = ("○みずほ台市公園使用規則\n平成20年3月31日規則第5号\n"
+        "(使用の申請)\n第2条　公園を使用しようとする者は、公園使用許可申請書に記名押印し、市長に提出しなければならない。\n")
+SAIJO = ("○みずほ台市斎場使用規則\n平成21年3月31日規則第6号\n"
+         "(使用の申請)\n第2条　斎場を使用しようとする者は、斎場使用申請書に押印し、市長に提出しなければならない。\n")
+SHUKAI = ("○みずほ台市集会所使用規則\n平成22年3月31日規則第8号\n"
+          "(使用の申請)\n第2条　集会所を使用しようとする者は、集会所使用申請書に押印し、市長に提出しなければならない。\n")
+KOKUJI = ("○押印を廃止した申請書等の告示\n令和3年3月31日告示第30号\n"
+          "市が定める次の申請書等については、令和3年4月1日から押印を要しないこととしたので、告示する。\n"
+          "1　みずほ台市集会所使用規則に定める集会所使用申請書\n")
 TOKUREI = ("○みずほ台市申請書等の押印の特例に関する規則\n令和3年3月31日規則第12号\n"
            "(押印の特例)\n第2条　市の規則の規定により申請書等に押印を求めることとされている場合には、当該規定にかかわらず、"
            "押印を要しないものとする。\n"
            "2　前項の申請書等に記名押印を求めることとされている場合には、記名をもって足りるものとする。\n"
-           "附則\nこの規則は、令和3年4月1日から施行する。\n")
+           "附則\nこの規則は、令和3年4月1日から施行する。\n"
+           "別表(第2条関係)\nみずほ台市公園使用規則\n")
 KASHITSUKE = ("○みずほ台市住宅資金貸付規則\n平成20年3月31日規則第7号\n"
               "(貸付けの申請)\n第2条　貸付けを受けようとする者は、印鑑登録証明書を添えて、住宅資金貸付申請書(様式第1号)に"
               "実印を押印し、市長に提出しなければならない。\n"
@@ -36,10 +46,10 @@ def _findings(out: Path) -> list[dict]:
     return [json.loads(x) for x in (out / "findings.jsonl").read_text(encoding="utf-8").splitlines()]
 
 
-def _city(tmp_path: Path, **texts: str) -> tuple[Path, Path]:
+def _city(tmp_path: Path, toml: str = "", **texts: str) -> tuple[Path, Path]:
     corpus = tmp_path / "c"
     corpus.mkdir()
-    (corpus / "reiki-scan.toml").write_text('municipality = "みずほ台市"\n', encoding="utf-8")
+    (corpus / "reiki-scan.toml").write_text('municipality = "みずほ台市"\n' + toml, encoding="utf-8")
     for name, text in texts.items():
         (corpus / f"{name}.txt").write_text(text, encoding="utf-8")
     return corpus, tmp_path / "out"
@@ -78,6 +88,24 @@ def test_regression_a_citys_own_seal_rule_is_done_and_never_drafted(tmp_path):
     drafted = _drafted(out)
     assert "押印の特例に関する規則" not in drafted.replace("押印等の見直しに伴う押印の特例に関する規則", "")
     assert not (out / "見え消し" / "みずほ台市申請書等の押印の特例に関する規則.docx").exists()
+
+
+@pytest.mark.nlp
+def test_regression_the_rules_a_citys_seal_rule_or_notice_names_are_done_not_listed_again(tmp_path):
+    # The 別表 of the city's 押印の特例 rule names the 公園使用規則; its abolition notice, the 集会所使用規則:
+    # their seals are lifted already (対応済), so the new 特例規則案 lists only the 斎場使用規則.
+    corpus, out = _city(tmp_path, 'route = "special"\n', tokurei=TOKUREI, koen=KOEN, saijo=SAIJO,
+                        shukai=SHUKAI, kokuji=KOKUJI)
+    assert _run("run", corpus, "--out", out).exit_code == 0
+    decided = {f["file"]: (f["decision"], f["rule"].split(".")[-2], f["reason"].split("例規: ")[-1])
+               for f in _findings(out) if f["requires_seal"] and f["file"] in ("koen.txt", "saijo.txt", "shukai.txt")}
+    assert decided == {
+        "koen.txt": ("対応済", "covered_by_city_rule", "「みずほ台市申請書等の押印の特例に関する規則」（市の押印の特例・省略の規則等））"),
+        "shukai.txt": ("対応済", "covered_by_city_rule", "「押印を廃止した申請書等の告示」（市の押印の特例・省略の規則等））"),
+        "saijo.txt": ("廃止", "abolish", "押印を求める根拠・存続の理由がないため押印を廃止する（認印・様式の印欄を含む）"),
+    }
+    table = [[c.text for c in row.cells] for t in docx.Document(str(out / "特例規則案.docx")).tables for row in t.rows]
+    assert [row[0] for row in table[1:]] == ["みずほ台市斎場使用規則"]
 
 
 @pytest.mark.nlp

@@ -15,7 +15,9 @@ inspects (its ``scopes``), looked at narrowest first and reported with the words
   ``title``: the document's 題名; ``document``: the whole document text;
   ``kept_clause``: for a form's seal box, the sentences of the same document that name its 様式
   (「申請書(様式第1号)に実印を押印し」) and were decided 存続 (:meth:`DocumentConditions.keep`),
-  ``""`` otherwise: a form whose seal a kept clause asks for keeps its box.
+  ``""`` otherwise: a form whose seal a kept clause asks for keeps its box;
+  ``covered``: the title and the line of the city's own 押印の特例/省略 rule or notice that names this
+  document (:func:`city_rule_coverage`), ``""`` when none does.
 
 A condition about the document sealed (契約, 会計, 権利義務 …) inspects ``target`` and
 ``title``, so a 見積書 in a form's list of attachments or a 承諾書 mentioned elsewhere in the
@@ -44,7 +46,7 @@ _WHOLE_KINDS = frozenset({"AppdxTable", "AppdxStyle"})
 _ARTICLE_KINDS = frozenset({"Article", "SupplProvision"})
 _SCOPE_LABELS = {"target": "（押印する文書）", "actor": "（押印する者）", "text": "", "form": "（様式）",
                  "provision": "（条項）", "title": "（題名）", "document": "（同じ例規の規定）",
-                 "kept_clause": "（様式を定める存続の条項）"}
+                 "kept_clause": "（様式を定める存続の条項）", "covered": "（市の押印の特例・省略の規則等）"}
 # The seal words of an example sentence (examples have no detector run on them).
 _EXAMPLE_SEAL = re.compile(expand_words(r"(?:記名|署名)?(?:<<ouin>>|押捺|印を押)|[印㊞]"))
 # Narrowest first: the evidence quoted is the closest to the finding.
@@ -91,6 +93,8 @@ class Condition:
         scopes = FindingConditions(DocumentConditions(None), finding)._scopes
         # An example of a kept_clause condition is the kept sentence itself.
         scopes["kept_clause"] = ("kept:" + text, text)
+        # An example of a covered condition is the covering rule's title and line.
+        scopes["covered"] = ("covered:" + text, text)
         return DocumentConditions(None)._evidence(self, finding, scopes, "")
 
 
@@ -262,8 +266,10 @@ class DocumentConditions:
     ``normalize(text).text``); the offset map back to the source, a Python loop over every
     character, is built only for a text a pattern matches."""
 
-    def __init__(self, doc: Document | None, archive: NationalArchive | None = None) -> None:
+    def __init__(self, doc: Document | None, archive: NationalArchive | None = None, covered: str = "") -> None:
         self.doc = doc
+        # The city's own seal rule that names this document (the covered scope), or "".
+        self.covered = covered
         # With an archive, a cited law's article is read before national_basis holds (.national).
         self.archive = archive
         self._form_titles: dict[tuple[int, int], str] | None = None
@@ -392,6 +398,7 @@ class FindingConditions(Mapping[str, str]):
                         "title": (title, title)}
         kept = of.kept_clauses(finding)
         self._scopes["kept_clause"] = ("kept:" + kept, kept)
+        self._scopes["covered"] = ("covered:" + of.covered, of.covered)
         self._context = context.text
         self._conditions = {c.name: c for c in load_conditions()}
         self._found: dict[str, str] = {}
@@ -459,3 +466,42 @@ def detect_conditions(finding: Finding, doc: Document | None) -> dict[str, str]:
     :class:`DocumentConditions`, which normalizes the document once.
     Raises :class:`PolicyDataError` when the bundled conditions are invalid."""
     return DocumentConditions(doc).detect(finding)
+
+
+# Kinds a city's own 規則 or notice can lift seals from (a 規則 cannot set aside a 条例: PRIMER §1).
+_COVERABLE_KINDS = frozenset({"規則", "要綱", "要領", "訓令", "告示", "規程"})
+# A line that names a regulation only to except it from the city's rule covers nothing.
+_EXCEPTED = re.compile(r"除く|除外|適用しない|この限りでない")
+_SHORTEST_TITLE = 4
+
+
+def city_rule_coverage(titles: Mapping[str, tuple[str, str]], rules: Mapping[str, Document]) -> dict[str, str]:
+    """Which documents the city's own 押印の特例/省略 rules or abolition notices already cover.
+
+    ``titles``: every document of the corpus, path → (title, kind); ``rules``: path → document of
+    each candidate rule (:func:`is_city_seal_rule`). A document is covered when its title stands in a
+    line of such a rule (a 別表 entry, a notice's list item, 「○○規則の規定にかかわらず」) that does not
+    except it (除く, 適用しない …), and its kind is one a 規則 can reach (not a 条例). Returns path →
+    「rule title：the line」 (the ``covered`` scope of :class:`FindingConditions`); a rule never covers
+    itself. Source: PRIMER §4 1 (the 特例規則 lists the rules it reads across); issue 20 point 2."""
+    out: dict[str, str] = {}
+    for rule_path, rule in rules.items():
+        lines = [line.strip() for line in rule.text.splitlines() if line.strip()]
+        for path, (title, kind) in titles.items():
+            if path == rule_path or path in out or kind not in _COVERABLE_KINDS or len(title) < _SHORTEST_TITLE:
+                continue
+            line = next((x for x in lines if title in x and not _EXCEPTED.search(x)), "")
+            if line:
+                out[path] = f"{rule.title}：{line}"
+    return out
+
+
+def is_city_seal_rule(title: str, kind: str) -> bool:
+    """Whether a document of ``title`` and ``kind`` is a city's own rule or notice lifting seals:
+    a 規則・告示・訓令 … whose title the ``covered_by_city_rule`` condition's patterns match
+    (「…押印の特例に関する規則」, 「…押印を廃止した申請書等の告示」).
+    Raises :class:`PolicyDataError` when ``conditions.yaml`` is invalid."""
+    if kind not in _COVERABLE_KINDS:
+        return False
+    cond = next(c for c in load_conditions() if c.name == "covered_by_city_rule")
+    return bool(_search(cond.patterns, title, "covered"))
