@@ -38,6 +38,13 @@ KASHITSUKE = ("○みずほ台市住宅資金貸付規則\n平成20年3月31日�
               "様式第2号(第3条関係)\n住所変更届\nみずほ台市長　様\n届出者　住所\n　　　　氏名　　　　　　　　　　印\n")
 
 
+MASSHO = ("○みずほ台市印鑑条例施行規則\n平成20年3月31日規則第9号\n"
+          "(登録の抹消)\n第5条　印鑑登録の抹消を受けようとする者は、印鑑登録抹消申請書に署名し、又は記名押印して、"
+          "市長に提出しなければならない。\n"
+          "第6条　登録者は、印鑑登録を抹消しようとするときは、印鑑登録証を添えて、申請書に押印し、市長に申請しなければならない。\n"
+          "第7条　前条の申請をする者は、登録を受けている印鑑を押印しなければならない。\n")
+
+
 def _run(*args: object):
     return CliRunner().invoke(app, [str(a) for a in args])
 
@@ -152,3 +159,21 @@ def test_regression_a_clause_a_reviewer_reopened_as_kept_stays_out_of_every_draf
         amendments = _paragraphs(out / "整理規則案.docx")
         assert not any(line.startswith("第3条") for line in amendments)
         assert "様式第2号中「印」を削る。" in amendments
+
+
+@pytest.mark.nlp
+def test_regression_a_registration_ended_gives_one_clause_one_answer(tmp_path):
+    # 「印鑑登録の抹消」 names the registration ended, not a seal to register: it made a 存続 row (印鑑提出,
+    # registered seal) beside the clause's own seal (対応済 / 廃止). A registered seal named as such stays 存続.
+    corpus, out = _city(tmp_path, massho=MASSHO)
+    assert _run("scan", corpus, "--out", out).exit_code == 0
+    rows = [(f["locator"], f["category"], f["decision"], f["rule"].split(".")[-2])
+            for f in _findings(out) if f["file"] == "massho.txt" and f["locator"].startswith("第")]
+    assert rows == [
+        ("第5条", "印鑑提出", "対象外", "registration_ended"),
+        ("第5条", "印鑑提出", "対象外", "registration_ended"),
+        ("第5条", "署名又は記名押印", "対応済", "signature_or_seal_keep"),
+        ("第6条", "印鑑提出", "対象外", "registration_ended"),
+        ("第6条", "押印", "廃止", "abolish"),
+        ("第7条", "実印", "存続", "seal_certificate"),
+    ]
