@@ -123,11 +123,23 @@ class SealTarget:
     regex: re.Pattern[str]
     examples: tuple[str, ...]
     counter_examples: tuple[str, ...]
+    # ``list_regex``: the documents listed just before the parse's target (group ``list``), with its
+    # examples ``sentence | target => widened`` and counter-examples ``sentence | target``.
+    list_regex: re.Pattern[str] | None = None
+    list_examples: tuple[str, ...] = ()
+    list_counter_examples: tuple[str, ...] = ()
 
     def find(self, sentence: str, before: int) -> str:
         """The last document named with 「に」 in ``sentence[:before]``, or ``""``."""
         hits = list(self.regex.finditer(sentence[:before]))
         return hits[-1]["doc"] if hits else ""
+
+    def widen(self, sentence: str, target: str) -> str:
+        """``target`` (the parse's object of the seal verb) with the documents ``sentence`` lists
+        just before it (「委任状、承諾書」 for 承諾書), or ``target`` alone."""
+        at = sentence.find(target)
+        m = self.list_regex.search(sentence[:at]) if self.list_regex is not None and at > 0 else None
+        return m["list"] + target if m else target
 
 
 @lru_cache(maxsize=1)
@@ -148,7 +160,12 @@ def load_seal_target() -> SealTarget:
         regex = re.compile(t["regex"])
     except re.error as e:
         raise PolicyDataError(f"seal_target の正規表現が不正です: {e}", path=str(policies_dir())) from e
-    return SealTarget(regex, tuple(t["examples"]), tuple(t["counter_examples"]))
+    try:
+        widen = re.compile(t["list_regex"]) if "list_regex" in t else None
+    except re.error as e:
+        raise PolicyDataError(f"seal_target の list_regex が不正です: {e}", path=str(policies_dir())) from e
+    return SealTarget(regex, tuple(t["examples"]), tuple(t["counter_examples"]), widen,
+                      tuple(t.get("list_examples", ())), tuple(t.get("list_counter_examples", ())))
 
 
 def seal_target(finding: Finding, doc: Document | None,
@@ -160,7 +177,7 @@ def seal_target(finding: Finding, doc: Document | None,
     ``(start, end)`` of each 様式 of ``doc`` → its title (:meth:`DocumentConditions.form_titles`), when the caller
     has them. Raises :class:`PolicyDataError` when ``conditions.yaml`` is invalid."""
     if finding.target:
-        return finding.target, "parse"
+        return load_seal_target().widen(finding.text, finding.target), "parse"
     if doc is not None:
         titles = form_titles if form_titles is not None else _form_titles(doc)
         title = next((t for (start, end), t in titles.items() if start <= finding.start < end), "")
