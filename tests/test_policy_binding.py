@@ -43,6 +43,26 @@ def test_seal_target_examples_name_the_document_sealed():
     assert [c for c in target.counter_examples if target.find(c, len(c))] == []
 
 
+def test_seal_target_list_examples_widen_the_parsed_target_to_its_list():
+    target = load_seal_target()
+    for example in target.list_examples:
+        case, want = example.split(" => ")
+        sentence, parsed = case.split(" | ")
+        assert target.widen(sentence, parsed) == want
+    for example in target.list_counter_examples:
+        sentence, parsed = example.split(" | ")
+        assert target.widen(sentence, parsed) == parsed
+
+
+def test_regression_a_power_of_attorney_listed_before_a_consent_is_kept_as_one():
+    # 「委任状、承諾書につきましても…押印が必要」: the parse's object is 承諾書, the last of the list; the
+    # 委任状 before it is sealed alike, so the power-of-attorney rule keeps the seal (it was 要検討 for 承諾書).
+    f = _decide(_finding("委任状、承諾書につきましても署名又は記名、押印が必要となります。", "押印", "押印").with_(
+        target="承諾書"))
+    assert (f.decision, f.rule) == ("存続", "policy.default.power_of_attorney.v2")
+    assert f.policy_trace[-1] == ("policy.default.power_of_attorney.v2", True, "区分「押印」、委任状: 「委任状」（押印する文書）")
+
+
 def test_consent_mentioned_beside_the_application_does_not_fire_rights_and_duties():
     f = _decide(_finding("申請者は、土地所有者の承諾書を添えて、申請書に記名押印しなければならない。", "記名押印", "記名押印"))
     assert (f.decision, f.rule) == ("記名に改める", "policy.default.kimei_ouin.v1")

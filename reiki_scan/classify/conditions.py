@@ -12,7 +12,12 @@ inspects (its ``scopes``), looked at narrowest first and reported with the words
 - ``text``: the finding's sentence or form line; ``form``: the whole 様式 / 別表 / form file
   holding the finding (the document sealed, for a seal box), ``""`` in the body;
   ``provision``: the enclosing 項 with its 条's 見出し, or the whole 別表 / 様式 / form file;
-  ``title``: the document's 題名; ``document``: the whole document text.
+  ``title``: the document's 題名; ``document``: the whole document text;
+  ``kept_clause``: for a form's seal box, the sentences of the same document that name its 様式
+  (「申請書(様式第1号)に実印を押印し」) and were decided 存続 (:meth:`DocumentConditions.keep`),
+  ``""`` otherwise: a form whose seal a kept clause asks for keeps its box;
+  ``covered``: the title and the line of the city's own 押印の特例/省略 rule or notice that names this
+  document (:func:`city_rule_coverage`), ``""`` when none does.
 
 A condition about the document sealed (契約, 会計, 権利義務 …) inspects ``target`` and
 ``title``, so a 見積書 in a form's list of attachments or a 承諾書 mentioned elsewhere in the
@@ -30,6 +35,7 @@ from functools import cached_property, lru_cache
 from ..errors import PolicyDataError
 from ..load.national import NationalArchive
 from ..models import Document, Finding, Provision
+from ..numbering import int_to_kanji, to_int
 from ..structure.forms import section_title
 from ..textnorm import CHAR_TABLE, Normalized, normalize
 from ..data import expand_words
@@ -39,11 +45,14 @@ from .national import NationalCheck, check
 _WHOLE_KINDS = frozenset({"AppdxTable", "AppdxStyle"})
 _ARTICLE_KINDS = frozenset({"Article", "SupplProvision"})
 _SCOPE_LABELS = {"target": "（押印する文書）", "actor": "（押印する者）", "text": "", "form": "（様式）",
-                 "provision": "（条項）", "title": "（題名）", "document": "（同じ例規の規定）"}
+                 "provision": "（条項）", "title": "（題名）", "document": "（同じ例規の規定）",
+                 "kept_clause": "（様式を定める存続の条項）", "covered": "（市の押印の特例・省略の規則等）"}
 # The seal words of an example sentence (examples have no detector run on them).
 _EXAMPLE_SEAL = re.compile(expand_words(r"(?:記名|署名)?(?:<<ouin>>|押捺|印を押)|[印㊞]"))
 # Narrowest first: the evidence quoted is the closest to the finding.
 _SCOPE_ORDER = tuple(_SCOPE_LABELS)
+# A seal box's 様式 by its locator (様式第1号, 別記様式第2号); 様式第1号の2 names another form.
+_STYLE_LABEL = re.compile(r"様式第(?P<number>[0-9一二三四五六七八九十百]+)号$")
 
 
 @dataclass(frozen=True)
@@ -81,7 +90,12 @@ class Condition:
             match=m.group() if m else "", start=m.start() if m else 0, end=m.end() if m else 0,
             category="", requires_seal=True, modality="義務", pattern="example", source_ref="",
         )
-        return DocumentConditions(None)._evidence(self, finding, FindingConditions(DocumentConditions(None), finding)._scopes, "")
+        scopes = FindingConditions(DocumentConditions(None), finding)._scopes
+        # An example of a kept_clause condition is the kept sentence itself.
+        scopes["kept_clause"] = ("kept:" + text, text)
+        # An example of a covered condition is the covering rule's title and line.
+        scopes["covered"] = ("covered:" + text, text)
+        return DocumentConditions(None)._evidence(self, finding, scopes, "")
 
 
 def _search(patterns: tuple[ConditionPattern, ...], text: str, scope: str | None,
@@ -109,11 +123,23 @@ class SealTarget:
     regex: re.Pattern[str]
     examples: tuple[str, ...]
     counter_examples: tuple[str, ...]
+    # ``list_regex``: the documents listed just before the parse's target (group ``list``), with its
+    # examples ``sentence | target => widened`` and counter-examples ``sentence | target``.
+    list_regex: re.Pattern[str] | None = None
+    list_examples: tuple[str, ...] = ()
+    list_counter_examples: tuple[str, ...] = ()
 
     def find(self, sentence: str, before: int) -> str:
         """The last document named with 「に」 in ``sentence[:before]``, or ``""``."""
         hits = list(self.regex.finditer(sentence[:before]))
         return hits[-1]["doc"] if hits else ""
+
+    def widen(self, sentence: str, target: str) -> str:
+        """``target`` (the parse's object of the seal verb) with the documents ``sentence`` lists
+        just before it (「委任状、承諾書」 for 承諾書), or ``target`` alone."""
+        at = sentence.find(target)
+        m = self.list_regex.search(sentence[:at]) if self.list_regex is not None and at > 0 else None
+        return m["list"] + target if m else target
 
 
 @lru_cache(maxsize=1)
@@ -134,7 +160,12 @@ def load_seal_target() -> SealTarget:
         regex = re.compile(t["regex"])
     except re.error as e:
         raise PolicyDataError(f"seal_target の正規表現が不正です: {e}", path=str(policies_dir())) from e
-    return SealTarget(regex, tuple(t["examples"]), tuple(t["counter_examples"]))
+    try:
+        widen = re.compile(t["list_regex"]) if "list_regex" in t else None
+    except re.error as e:
+        raise PolicyDataError(f"seal_target の list_regex が不正です: {e}", path=str(policies_dir())) from e
+    return SealTarget(regex, tuple(t["examples"]), tuple(t["counter_examples"]), widen,
+                      tuple(t.get("list_examples", ())), tuple(t.get("list_counter_examples", ())))
 
 
 def seal_target(finding: Finding, doc: Document | None,
@@ -146,7 +177,7 @@ def seal_target(finding: Finding, doc: Document | None,
     ``(start, end)`` of each 様式 of ``doc`` → its title (:meth:`DocumentConditions.form_titles`), when the caller
     has them. Raises :class:`PolicyDataError` when ``conditions.yaml`` is invalid."""
     if finding.target:
-        return finding.target, "parse"
+        return load_seal_target().widen(finding.text, finding.target), "parse"
     if doc is not None:
         titles = form_titles if form_titles is not None else _form_titles(doc)
         title = next((t for (start, end), t in titles.items() if start <= finding.start < end), "")
@@ -252,8 +283,10 @@ class DocumentConditions:
     ``normalize(text).text``); the offset map back to the source, a Python loop over every
     character, is built only for a text a pattern matches."""
 
-    def __init__(self, doc: Document | None, archive: NationalArchive | None = None) -> None:
+    def __init__(self, doc: Document | None, archive: NationalArchive | None = None, covered: str = "") -> None:
         self.doc = doc
+        # The city's own seal rule that names this document (the covered scope), or "".
+        self.covered = covered
         # With an archive, a cited law's article is read before national_basis holds (.national).
         self.archive = archive
         self._form_titles: dict[tuple[int, int], str] | None = None
@@ -264,6 +297,26 @@ class DocumentConditions:
         # The findings of one 項 share its text: each pattern set is searched there once, not
         # once per finding (a line of thousands of seal sentences made that quadratic).
         self._hits: dict[tuple, str] = {}
+        # The sentences decided 存続 outside every 様式 (keep), for the kept_clause scope.
+        self._kept: tuple[Finding, ...] = ()
+
+    def keep(self, kept: list[Finding]) -> None:
+        """Record the requirements of this document decided 存続 (``kept``), so that a seal box
+        of a 様式 one of them names finds them in its ``kept_clause`` scope."""
+        self._kept = tuple(kept)
+
+    def kept_clauses(self, finding: Finding) -> str:
+        """The kept sentences (:meth:`keep`) that name the 様式 holding ``finding``, one per line,
+        or ``""`` (not a seal box, or no kept sentence names its 様式)."""
+        if finding.category != "様式印欄" or not self._kept:
+            return ""
+        label = _STYLE_LABEL.search(normalize(finding.locator).text)
+        if label is None:
+            return ""
+        number = to_int(label["number"])
+        cites = re.compile(rf"(?<![0-9の])(?:別記)?様式第(?:{number}|{int_to_kanji(number)})号(?![0-9の])")
+        return "\n".join(dict.fromkeys(
+            k.text for k in self._kept if cites.search(normalize(k.text).text)))
 
     def form_titles(self) -> dict[tuple[int, int], str]:
         """The titles of the document's 様式 by span, found once per document."""
@@ -360,6 +413,9 @@ class FindingConditions(Mapping[str, str]):
         self._scopes = {"target": ("target:" + target, target), "actor": ("actor:" + finding.actor, finding.actor),
                         "text": (finding.text, finding.text), "form": form, "provision": (context.key, context.text),
                         "title": (title, title)}
+        kept = of.kept_clauses(finding)
+        self._scopes["kept_clause"] = ("kept:" + kept, kept)
+        self._scopes["covered"] = ("covered:" + of.covered, of.covered)
         self._context = context.text
         self._conditions = {c.name: c for c in load_conditions()}
         self._found: dict[str, str] = {}
@@ -427,3 +483,42 @@ def detect_conditions(finding: Finding, doc: Document | None) -> dict[str, str]:
     :class:`DocumentConditions`, which normalizes the document once.
     Raises :class:`PolicyDataError` when the bundled conditions are invalid."""
     return DocumentConditions(doc).detect(finding)
+
+
+# Kinds a city's own 規則 or notice can lift seals from (a 規則 cannot set aside a 条例: PRIMER §1).
+_COVERABLE_KINDS = frozenset({"規則", "要綱", "要領", "訓令", "告示", "規程"})
+# A line that names a regulation only to except it from the city's rule covers nothing.
+_EXCEPTED = re.compile(r"除く|除外|適用しない|この限りでない")
+_SHORTEST_TITLE = 4
+
+
+def city_rule_coverage(titles: Mapping[str, tuple[str, str]], rules: Mapping[str, Document]) -> dict[str, str]:
+    """Which documents the city's own 押印の特例/省略 rules or abolition notices already cover.
+
+    ``titles``: every document of the corpus, path → (title, kind); ``rules``: path → document of
+    each candidate rule (:func:`is_city_seal_rule`). A document is covered when its title stands in a
+    line of such a rule (a 別表 entry, a notice's list item, 「○○規則の規定にかかわらず」) that does not
+    except it (除く, 適用しない …), and its kind is one a 規則 can reach (not a 条例). Returns path →
+    「rule title：the line」 (the ``covered`` scope of :class:`FindingConditions`); a rule never covers
+    itself. Source: PRIMER §4 1 (the 特例規則 lists the rules it reads across); issue 20 point 2."""
+    out: dict[str, str] = {}
+    for rule_path, rule in rules.items():
+        lines = [line.strip() for line in rule.text.splitlines() if line.strip()]
+        for path, (title, kind) in titles.items():
+            if path == rule_path or path in out or kind not in _COVERABLE_KINDS or len(title) < _SHORTEST_TITLE:
+                continue
+            line = next((x for x in lines if title in x and not _EXCEPTED.search(x)), "")
+            if line:
+                out[path] = f"{rule.title}：{line}"
+    return out
+
+
+def is_city_seal_rule(title: str, kind: str) -> bool:
+    """Whether a document of ``title`` and ``kind`` is a city's own rule or notice lifting seals:
+    a 規則・告示・訓令 … whose title the ``covered_by_city_rule`` condition's patterns match
+    (「…押印の特例に関する規則」, 「…押印を廃止した申請書等の告示」).
+    Raises :class:`PolicyDataError` when ``conditions.yaml`` is invalid."""
+    if kind not in _COVERABLE_KINDS:
+        return False
+    cond = next(c for c in load_conditions() if c.name == "covered_by_city_rule")
+    return bool(_search(cond.patterns, title, "covered"))

@@ -33,15 +33,35 @@ class Example:
     doc_kind: str = "規則"
     title: str = ""
     signature_or_seal: str = "keep"
+    locator: str = "第1条"
+    # For a seal box: a 実印 sentence of the same document, decided before the box (kept_clause).
+    kept_clause: str = ""
+    # The line of the city's own seal rule that names the example's document (covered).
+    covered: str = ""
 
     def finding(self) -> Finding:
         """A hand-built :class:`Finding` carrying this example (no document, offsets 0..len)."""
         return Finding(
             id="f-example", file="example.txt", title=self.title, doc_kind=self.doc_kind,
-            locator="第1条", text=self.text, match=self.text, start=0, end=len(self.text),
+            locator=self.locator, text=self.text, match=self.text, start=0, end=len(self.text),
             category=self.category, requires_seal=self.requires_seal, modality=self.modality,
             pattern="example", source_ref="p1",
         )
+
+    def findings(self) -> list[Finding]:
+        """:meth:`finding`, after the 実印 requirement ``kept_clause`` of the same file when there is one."""
+        if not self.kept_clause:
+            return [self.finding()]
+        kept = Finding(
+            id="f-kept", file="example.txt", title=self.title, doc_kind=self.doc_kind, locator="第2条",
+            text=self.kept_clause, match="実印", start=0, end=2, category="実印", requires_seal=True,
+            modality="義務", pattern="example", source_ref="p1",
+        )
+        return [kept, self.finding()]
+
+    def coverage(self) -> dict[str, str]:
+        """The ``covered`` argument of :func:`classify` for :meth:`findings`."""
+        return {"example.txt": self.covered} if self.covered else {}
 
     def config(self) -> RunConfig:
         return RunConfig(signature_or_seal=self.signature_or_seal)
@@ -241,7 +261,8 @@ class Policy:
         raise AssertionError("unreachable: load() guarantees a catch-all last rule")
 
 
-def classify(findings: list[Finding], docs: Mapping[str, Document], policy: Policy, config: RunConfig) -> list[Finding]:
+def classify(findings: list[Finding], docs: Mapping[str, Document], policy: Policy, config: RunConfig,
+             covered: Mapping[str, str] | None = None) -> list[Finding]:
     """Apply ``policy`` to each finding, in input order.
 
     ``docs`` maps a finding's ``file`` to its parsed document (a missing entry is allowed: the
@@ -253,7 +274,9 @@ def classify(findings: list[Finding], docs: Mapping[str, Document], policy: Poli
     (see :class:`~reiki_scan.models.Finding`: set by a rule that tests 国等根拠, or to 「なし（…）」 when
     the cited law was looked up and prescribes no seal, never by another rule's words). With ``config.national_archive`` set, a cited
     national provision is read there before 国等根拠 holds (:mod:`.national`). Raises
-    :class:`~reiki_scan.errors.NationalArchiveError` when that archive cannot be read."""
+    :class:`~reiki_scan.errors.NationalArchiveError` when that archive cannot be read.
+    ``covered`` maps a finding's ``file`` to the line of the city's own seal rule that names its
+    document (:func:`~reiki_scan.classify.conditions.city_rule_coverage`; the ``covered`` scope)."""
     labels = _labels()
     archive = open_archive(config.national_archive) if config.national_archive else None
     by_file: dict[str, list[int]] = {}
@@ -262,8 +285,13 @@ def classify(findings: list[Finding], docs: Mapping[str, Document], policy: Poli
     out = list(findings)  # every finding is replaced below, in its place
     # One document at a time: its normalized texts are computed once and dropped after it.
     for file, indexes in by_file.items():
-        conditions_of = DocumentConditions(docs.get(file), archive)
-        for i in indexes:
+        conditions_of = DocumentConditions(docs.get(file), archive, (covered or {}).get(file, ""))
+        # Seal boxes last: a box of a form that a kept clause names follows that clause (kept_clause).
+        boxes = [i for i in indexes if findings[i].category == "様式印欄"]
+        for i in [i for i in indexes if findings[i].category != "様式印欄"] + boxes:
+            if boxes and i == boxes[0]:
+                conditions_of.keep([out[j] for j in indexes if out[j].decision == "存続"
+                                    and out[j].requires_seal and "様式" not in out[j].locator])
             f = findings[i]
             rule, conditions, trace = policy._decide(f, conditions_of, config)
             held = [c for c in rule.used_conditions() if c in conditions]

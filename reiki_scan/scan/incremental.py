@@ -165,11 +165,12 @@ def _links_key(code: str, entries: list[_Entry]) -> str:
     return _key(code, *sorted(f"{e.rel}\x1e{e.sha256}" for e in entries))
 
 
-def _classification_key(cls_key: str, e: _Entry, links: list) -> str:
+def _classification_key(cls_key: str, e: _Entry, links: list, covered: str = "") -> str:
     """The run's classification key + what the document's classified findings also depend on: its
-    forms' links (``form_of``) and, for a document without a title, its path (ids hang on it)."""
+    forms' links (``form_of``), the city's own seal rule that covers it (``covered``) and, for a
+    document without a title, its path (ids hang on it)."""
     own = json.dumps([[k.locator, k.start, k.end, k.regulation] for k in links], ensure_ascii=False)
-    return f"{cls_key}/{_key(own, '' if e.title else e.rel)}"
+    return f"{cls_key}/{_key(own, '' if e.title else e.rel, covered)}"
 
 
 def scan_incremental(corpus: Path, config: RunConfig, ws: Workspace | None = None, manifest: dict | None = None, *,
@@ -351,11 +352,15 @@ def scan_incremental(corpus: Path, config: RunConfig, ws: Workspace | None = Non
     for k in links:
         links_of.setdefault(k.form_file, []).append(k)
     timings["forms"] = time.perf_counter() - t0
+    # The city's own 押印の特例/省略 rules and notices: the documents they name are covered already.
+    city_rules = {e.rel: document(e) for e in kept if classify.is_city_seal_rule(e.title, e.kind)}
+    covered = classify.city_rule_coverage({e.rel: (e.title, e.kind) for e in kept}, city_rules) if city_rules else {}
     for e in kept:
         t0 = time.perf_counter()
         mine = links_of.get(e.rel, [])
-        key = _classification_key(cls_key, e, mine)
-        if e.classified is not None and not mine:
+        cover = covered.get(e.rel, "")
+        key = _classification_key(cls_key, e, mine, cover)
+        if e.classified is not None and not mine and not cover:
             e.findings = e.classified
             classifications.append((e.sha256, key, findings_to_json(e.findings)))
             continue
@@ -368,7 +373,7 @@ def scan_incremental(corpus: Path, config: RunConfig, ws: Workspace | None = Non
         if not e.fresh:
             stats.reclassified += 1
         assert e.detected is not None  # a kept file was detected in step 2 or reused its detection
-        e.findings = classify_file(e.rel, e.detected, e.units_read, partial(document, e), mine, policy, config)
+        e.findings = classify_file(e.rel, e.detected, e.units_read, partial(document, e), mine, policy, config, cover)
         classifications.append((e.sha256, key, findings_to_json(e.findings)))
         timings["classify"] += time.perf_counter() - t0
     t0 = time.perf_counter()
