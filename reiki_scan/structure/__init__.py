@@ -200,9 +200,16 @@ def _freeze_as(node: Node, loc: str, in_suppl: bool, supplement: str) -> Provisi
                      node.caption, supplement if in_suppl else "", children)
 
 
+# The locator of a provision whose heading an excerpt dropped (the labels write 「条番号不明（抜粋で欠落）」).
+UNKNOWN_ARTICLE = "条番号不明"
+
+
 def _locator(node: Node, parent_loc: str, in_suppl: bool) -> str:
     k, n = node.kind, node.num
     if k == "Article":
+        if not n:
+            # Items whose provision's heading an excerpt dropped (parser._orphan_items).
+            return UNKNOWN_ARTICLE
         if node.label and "条" not in node.label:
             # 「第3　申請」 of a text without 条: 第3 (CONTRIBUTING.md, locators).
             return ("附則" if in_suppl else "") + f"第{_cite(n)}" + _branch_tail(n)

@@ -26,7 +26,7 @@ from itertools import islice
 from ..models import SourceText, block_spans
 from ..docheader import is_navigation_line, parse_act_number, strip_navigation_words, strip_number_brackets
 from ..numbering import KANJI_NUM, to_int
-from .pagerules import is_page_heading
+from .pagerules import announces_items, is_page_heading
 
 _N = rf"[0-9０-９]+|[{KANJI_NUM}]+"
 _SEP = r"(?:[ \t\u3000]+|$)"
@@ -211,7 +211,12 @@ class _State:
     def open_paragraph(self, num: str, label: str, start: int) -> Node:
         self.item = self.sub1 = self.sub2 = None
         parent = self.article or self.container()
-        self.para = parent.add(Node("Paragraph", num, label, start, start))
+        cap = ""
+        if self.pending_caption is not None and label:
+            # The caption of a numbered 附則 paragraph (「(経過措置)」 then 「2　…」).
+            start, _, cap = self.pending_caption
+            self.pending_caption = None
+        self.para = parent.add(Node("Paragraph", num, label, start, start, caption=cap))
         return self.para
 
     def ensure_paragraph(self, start: int) -> Node:
@@ -414,6 +419,13 @@ def parse_lines(source: SourceText, header_lines: int | None = None) -> Parsed:
                         no_articles and nxt_text.startswith("第") and _numbered_mode(source.format, act_number)
                         and RE_DIVISION.match(nxt_text)):
                     header_done = True
+                    st.pending_caption = (pos, end, cap.group(1))
+                    st.headings.append((start, end))
+                    continue
+                if (st.top is not None and st.top.kind == "SupplProvision" and st.article is None
+                        and RE_PARA_ARABIC.match(nxt_text) and not is_md):
+                    # A 附則 paragraph's caption (「(施行期日)」 then 「1　この規則は、…」): a heading of that
+                    # paragraph, ``附則第1項の見出し``, never a paragraph of its own.
                     st.pending_caption = (pos, end, cap.group(1))
                     st.headings.append((start, end))
                     continue
@@ -665,6 +677,10 @@ def _place_numbered(st: _State, s: str, pos: int, end: int, numbered: bool = Fal
             label, n = m.group(1), ord(m.group(1)) - 0x2474 + 1
         else:
             label, n = m.group(0).strip(), to_int(m.group(1))
+        if n == 1 and not numbered and _orphan_items(st, pos):
+            # An excerpt dropped the heading of the provision these items belong to.
+            st.close_article()
+            st.article = st.container().add(Node("Article", "", "", pos, pos))
         if st.sub1 is not None and st.item is not None and st.item.label and not st.item.label.startswith(("(", "（")):
             # National style: (1) below イ is the second subdivision.
             st.open_sub2(str(n), label, pos)
@@ -706,6 +722,27 @@ def _place_numbered(st: _State, s: str, pos: int, end: int, numbered: bool = Fal
     if in_body and not (numbered and st.top is None and st.article is None and st.para is None):
         # (In a text without 条, words before its first number stay with the whole text.)
         st.ensure_paragraph(pos)
+
+
+def _orphan_items(st: _State, pos: int) -> bool:
+    """Whether a 「(1)」 at ``pos`` in the main provisions of a regulation with 条 opens items of a
+    provision an excerpt dropped (its 「第4条」 and 柱書): the open provision announces no items
+    (``structure.announces_items.v1``: 「次の各号」, 「次に掲げる」…), or its list restarts at this
+    「(1)」 right after an item line (「(4)…」 then 「(1)…」; a label line between, 「職印」 then 「庁印」,
+    heads a second list of the same provision). Their provision is ``条番号不明`` (the labels'
+    「条番号不明（抜粋で欠落）」), not the article above them, whose 改め文 they would otherwise be cited in."""
+    if st.article is None or st.top is not None or st.sub1 is not None:
+        return False
+    para = st.para
+    if para is not None and any(c.kind == "Item" for c in para.children):
+        return bool(RE_ITEM_PAREN.match(_previous_line(st.text, pos)))
+    return not announces_items(st.text[(para or st.article).start:pos])
+
+
+def _previous_line(text: str, pos: int) -> str:
+    """The last non-blank line before the line starting at ``pos``, stripped."""
+    lines = text[max(0, text.rfind("\n", 0, max(pos - 1, 0)) - 2000):pos].splitlines()
+    return next((t.strip() for t in reversed(lines) if t.strip()), "")
 
 
 def _page_marks(lines: list[str], nonblank: list[int], indents: list[int]) -> dict[int, tuple[str, str, str]]:

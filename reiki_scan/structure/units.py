@@ -215,13 +215,13 @@ _HEADING_TRIM = " \t\u3000○◯●◎"
 
 def _place(doc: Document, leaf: Provision, unit_text: str, is_heading: bool, unnumbered: str) -> str:
     """The locator of a unit (LABELLING.md): 題名 for the title line, also when repeated, wherever
-    it stands (a form's lines excepted); its provision's; or for text outside any numbered
-    provision ``第5条の見出し`` (an article's caption),
+    it stands (a form's lines excepted); its provision's; an article's caption ``第5条の見出し``, a
+    附則 paragraph's ``附則第2項の見出し``; or for text outside any numbered provision
     見出し (another heading), 制定文 (the enacting sentence), and ``unnumbered`` for other text:
     本文 in a text without 条 (a guidance page's paragraphs, a 要領's lead), ``""`` in a regulation
     with 条 (text no provision holds: a converter's appendix)."""
     body = unit_text.strip(_HEADING_TRIM)
-    if is_heading and leaf.kind == "Article" and leaf.caption and body.strip("()（）") == leaf.caption:
+    if is_heading and leaf.kind in ("Article", "Paragraph") and leaf.caption and body.strip("()（）") == leaf.caption:
         return f"{leaf.locator}の見出し"
     if doc.title and body == doc.title and leaf.kind != "AppdxStyle":
         # The title line again (a page's heading under its title element, a 例規集's footer that

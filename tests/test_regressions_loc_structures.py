@@ -1,0 +1,101 @@
+"""Issue 18, the structure styles a 例規集 holds, read with the locators LABELLING.md writes.
+
+Every text here is our own (an invented city, さくら台市) in the shapes the municipal corpus showed:
+excerpts that dropped a provision's heading, 附則 of amending acts with their own captions and
+articles, 別表 and 別記様式 with a 記載例.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from reiki_scan.load import load_file
+from reiki_scan.structure import parse, units
+from reiki_scan.structure.pagerules import load_item_intro
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "locators"
+
+
+def _located(tmp_path: Path, text: str) -> list[tuple[str, str]]:
+    path = tmp_path / "kisoku.txt"
+    path.write_text(text, encoding="utf-8")
+    doc = parse(load_file(path, tmp_path))
+    return [(u.text.strip(), u.locator) for u in units(doc)]
+
+
+# --- an excerpt that dropped a provision's heading (patterns/structure.yaml) --------------------
+
+def test_item_intro_rule_matches_its_examples_and_none_of_its_counter_examples():
+    rule = load_item_intro()
+    assert rule.id == "structure.announces_items.v1"
+    assert [e for e in rule.examples if not rule.regex.search(e)] == []
+    assert [c for c in rule.counter_examples if rule.regex.search(c)] == []
+
+
+def test_regression_items_no_provision_announces_are_of_an_unknown_article(tmp_path):
+    # 「第2条」 and its 柱書 were cut out of the excerpt: its items are not 第1条's.
+    text = ("さくら台市手数料規則\n平成20年3月31日\n規則第4号\n(趣旨)\n第1条　この規則は、手数料に関し必要な事項を定める。\n"
+            "(1)　申請者の記名押印がある申請書\n(2)　代理人の委任状\n(徴収)\n第3条　手数料は、申請の際に徴収する。\n")
+    assert _located(tmp_path, text)[4:] == [
+        ("第1条　この規則は、手数料に関し必要な事項を定める。", "第1条"),
+        ("(1)　申請者の記名押印がある申請書", "条番号不明第1号"), ("(2)　代理人の委任状", "条番号不明第2号"),
+        ("(徴収)", "第3条の見出し"), ("第3条　手数料は、申請の際に徴収する。", "第3条"),
+    ]
+
+
+def test_regression_a_list_restarting_right_after_an_item_is_another_provisions(tmp_path):
+    # 「(3)」 then 「(1)」: the second list's provision lost its heading; its items are not 第2条第4号….
+    text = ("さくら台市補助金規則\n平成20年3月31日\n規則第5号\n第1条　この規則は、補助金に関し必要な事項を定める。\n"
+            "第2条　申請者は、次に掲げる書類を提出しなければならない。\n(1)　申請書\n(2)　収支予算書\n(3)　誓約書\n"
+            "(1)　申請書に押印がないもの\n(2)　期限を過ぎたもの\n")
+    assert [loc for _, loc in _located(tmp_path, text)[5:]] == [
+        "第2条第1号", "第2条第2号", "第2条第3号", "条番号不明第1号", "条番号不明第2号"]
+
+
+def test_announced_lists_under_labels_stay_in_their_provision(tmp_path):
+    # Two lists of one provision, each under its label line (「職印」, 「庁印」): both are 第2条's.
+    text = ("さくら台市公印規程\n平成20年3月31日\n訓令第2号\n第1条　この規程は、公印に関し必要な事項を定める。\n"
+            "第2条　公印の種類は、次のとおりとする。\n職印\n(1)　市長印\n(2)　副市長印\n庁印\n(1)　市印\n"
+            "2　公印の印影は、別表のとおりとする。\n")
+    # (A label line goes on with the item above it, as before.)
+    assert [loc for _, loc in _located(tmp_path, text)[5:]] == [
+        "第2条第1項", "第2条第1項第1号", "第2条第1項第2号", "第2条第1項第2号", "第2条第1項第1号", "第2条第2項"]
+
+
+# --- 附則 of amending acts, 別表, 別記様式 and its 記載例 (tests/fixtures/locators/amended_kisoku.txt) ----
+
+def _fixture(name: str):
+    doc = parse(load_file(FIXTURES / name, FIXTURES))
+    return doc, [(u.text.strip(), u.locator, u.part) for u in units(doc)]
+
+
+def test_regulation_with_amendment_suppl_provisions_bekki_form_and_sample_entry():
+    doc, got = _fixture("amended_kisoku.txt")
+    assert (doc.title, doc.act_number, doc.doc_kind) == ("さくら台市印鑑登録証明事務取扱規則", "平成14年3月29日規則第8号", "規則")
+    assert got[:3] == [("○さくら台市印鑑登録証明事務取扱規則", "題名", ""), ("平成14年3月29日", "見出し", ""),
+                       ("規則第8号", "見出し", "")]
+    # A ただし書 has its main sentence's locator; only its part tells it apart (LABELLING.md: one row each).
+    assert got[6:9] == [
+        ("第2条　登録を受けようとする者は、印鑑登録申請書(別記様式第1号)に記名押印し、市長に申請しなければならない。",
+         "第2条第1項", ""),
+        ("ただし、署名をしたときは、押印を要しない。", "第2条第1項", "ただし書"),
+        ("2　代理人が申請するときは、委任状に署名し、押印しなければならない。", "第2条第2項", ""),
+    ]
+    located = {text: loc for text, loc, _ in got}
+    assert located["第2条　この規則の施行の際現にあるこの規則による改正前の様式による用紙は、当分の間、押印欄を削って使用することができる。"] \
+        == "附則第2条"
+    assert located["2　改正前の様式第2号の用紙で押印欄のあるものは、当分の間、使用することができる。"] == "附則第2項"
+    assert located["この規則は、平成20年4月1日から施行する。"] == "附則"
+    assert located["法人　代表者印の印鑑証明書"] == "別表"
+    assert located["氏名　　　　　　㊞"] == "別記様式第1号"
+    assert located["氏名　さくら　太郎　　㊞"] == "別記様式第1号（記載例）"
+
+
+def test_regression_caption_of_a_suppl_paragraph_is_its_heading_not_a_paragraph():
+    # 「(施行期日)」 over 「1」 in the original 附則 made a paragraph of its own, numbered 1 like the next.
+    doc, got = _fixture("amended_kisoku.txt")
+    first = next(p for p in doc.root.children if p.kind == "SupplProvision")
+    assert [(p.locator, p.caption) for p in first.children] == [("附則第1項", "施行期日"), ("附則第2項", "経過措置")]
+    assert got[10:14] == [("(施行期日)", "附則第1項の見出し", ""), ("1　この規則は、平成14年4月1日から施行する。", "附則第1項", ""),
+                          ("(経過措置)", "附則第2項の見出し", ""),
+                          ("2　この規則の施行の際現に提出されている申請書は、この規則による申請書とみなす。", "附則第2項", "")]
