@@ -99,3 +99,21 @@ def test_regression_caption_of_a_suppl_paragraph_is_its_heading_not_a_paragraph(
     assert got[10:14] == [("(施行期日)", "附則第1項の見出し", ""), ("1　この規則は、平成14年4月1日から施行する。", "附則第1項", ""),
                           ("(経過措置)", "附則第2項の見出し", ""),
                           ("2　この規則の施行の際現に提出されている申請書は、この規則による申請書とみなす。", "附則第2項", "")]
+
+
+def test_yoko_in_divisions_with_items_proviso_and_an_excerpted_amendment_suppl():
+    # 「第1　趣旨」 divisions (第2), their 「1」 paragraphs and 「(1)」 items, a ただし書, and an amending 附則
+    # of which the excerpt kept only paragraph 「2」 under its caption.
+    doc, got = _fixture("divisions_yoko.txt")
+    assert (doc.title, doc.act_number, doc.doc_kind) == ("さくら台市空き家活用補助金交付要綱", "令和3年3月31日告示第45号", "要綱")
+    located = {text: (loc, part) for text, loc, part in got}
+    assert located["第2　申請"] == ("第2", "")
+    assert located["(2)　申請者の印鑑登録証明書"] == ("第2第1項第2号", "")
+    assert located["2　前項の申請書には、申請者が記名押印しなければならない。"] == ("第2第2項", "")
+    assert located["ただし、署名したときは、押印を要しない。"] == ("第2第2項", "ただし書")
+    assert located["補助事業者は、事業完了後30日以内に実績報告書(様式第2号)に押印して提出するものとする。"] == ("第3", "")
+    assert located["この要綱は、令和3年4月1日から施行する。"] == ("附則", "")
+    # Before, the lone 「2」 was read as the single paragraph of its 附則: 附則, as if it had no number.
+    assert located["(経過措置)"] == ("附則第2項の見出し", "")
+    assert located["2　改正前の様式による用紙は、当分の間、押印欄を削って使用することができる。"] == ("附則第2項", "")
+    assert located["申請者　氏名　　　　　印"] == ("様式第1号", "")

@@ -179,7 +179,11 @@ def _freeze(node: Node, parent_loc: str, in_suppl: bool, supplement: str = "") -
     supp = node.supplement or supplement
     children: tuple[Provision, ...] = ()
     if node.children:
-        single_para = [c.kind for c in node.children].count("Paragraph") == 1
+        paras = [c for c in node.children if c.kind == "Paragraph"]
+        # A lone paragraph of an article or a 附則 numbered 「2」 or more is what an excerpt kept of
+        # several: 附則第2項, not 附則. (A page's lone number, 「369　1,495 …」 of a table, stays text.)
+        single_para = len(paras) == 1 and not (
+            kind in ("Article", "SupplProvision") and paras[0].label and paras[0].num.isdigit() and int(paras[0].num) > 1)
         child_loc = loc if kind != "Law" else ""
         children = tuple([
             # A single paragraph: its locator is its parent's (no 第1項). So is an unnumbered one
