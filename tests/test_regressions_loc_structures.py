@@ -117,3 +117,31 @@ def test_yoko_in_divisions_with_items_proviso_and_an_excerpted_amendment_suppl()
     assert located["(経過措置)"] == ("附則第2項の見出し", "")
     assert located["2　改正前の様式による用紙は、当分の間、押印欄を削って使用することができる。"] == ("附則第2項", "")
     assert located["申請者　氏名　　　　　印"] == ("様式第1号", "")
+
+
+# --- lines outside every provision: a saved page's navigation, a chapter's heading ---------------
+
+def test_regression_breadcrumb_kept_by_a_saved_page_is_navigation_not_a_heading(tmp_path):
+    # The breadcrumb ends at the page's own heading, which names the seal: 見出し before, as if the
+    # page had a heading 「トップページ > …」.
+    page = ("トップページ > くらし > 届出 > 届出書の押印を廃止しました\n\n更新日:2024年4月1日\n\n"
+            "届出書の押印を廃止しました\n\n届出書への押印は不要です。\n")
+    path = tmp_path / "page.txt"
+    path.write_text(page, encoding="utf-8")
+    doc = parse(load_file(path, tmp_path))
+    assert doc.title == "届出書の押印を廃止しました"
+    assert [(u.text.strip(), u.locator) for u in units(doc)] == [
+        ("トップページ > くらし > 届出 > 届出書の押印を廃止しました", "ナビゲーション"),
+        ("更新日:2024年4月1日", "ナビゲーション"),
+        ("届出書の押印を廃止しました", "題名"), ("届出書への押印は不要です。", "本文"),
+    ]
+
+
+def test_regression_chapter_heading_naming_a_seal_is_a_heading(tmp_path):
+    # 「第2章　印鑑の登録」 had the empty locator of text no provision holds.
+    text = ("さくら台市印鑑条例\n平成14年3月29日\n条例第3号\n第1章　総則\n第1条　この条例は、印鑑の登録に関し定める。\n"
+            "第2章　印鑑の登録\n第2条　登録を受けようとする者は、登録申請書に押印しなければならない。\n")
+    assert _located(tmp_path, text)[3:] == [
+        ("第1章　総則", "見出し"), ("第1条　この条例は、印鑑の登録に関し定める。", "第1条"),
+        ("第2章　印鑑の登録", "見出し"), ("第2条　登録を受けようとする者は、登録申請書に押印しなければならない。", "第2条"),
+    ]

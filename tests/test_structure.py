@@ -212,7 +212,7 @@ def test_municipal_units(municipal):
         ("○みどり市補助金交付規則", "題名", "", True),
         ("令和3年3月31日", "見出し", "", True),
         ("規則第12号", "見出し", "", True),
-        ("第1章　総則", "", "", True),
+        ("第1章　総則", "見出し", "", True),  # a 章 heading is a heading of the text (it was "")
         ("(趣旨)", "第1条の見出し", "", True),
         ("第1条　この規則は、補助金の交付に関し必要な事項を定めるものとする。", "第1条", "", False),
     ]

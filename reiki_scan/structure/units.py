@@ -7,6 +7,7 @@ from bisect import bisect_right
 from collections.abc import Callable, Iterable
 
 from ..models import Block, Document, Provision, Unit, block_spans
+from ..docheader import is_navigation_line
 from .pagerules import is_page_heading
 
 # SudachiPy (under GiNZA) refuses inputs above this many UTF-8 bytes.
@@ -217,7 +218,8 @@ def _place(doc: Document, leaf: Provision, unit_text: str, is_heading: bool, unn
     """The locator of a unit (LABELLING.md): 題名 for the title line, also when repeated, wherever
     it stands (a form's lines excepted); its provision's; an article's caption ``第5条の見出し``, a
     附則 paragraph's ``附則第2項の見出し``; or for text outside any numbered provision
-    見出し (another heading), 制定文 (the enacting sentence), and ``unnumbered`` for other text:
+    見出し (another heading, a 章 or 節 heading included), ナビゲーション (a toolbar or breadcrumb line a
+    saved page kept), 制定文 (the enacting sentence), and ``unnumbered`` for other text:
     本文 in a text without 条 (a guidance page's paragraphs, a 要領's lead), ``""`` in a regulation
     with 条 (text no provision holds: a converter's appendix)."""
     body = unit_text.strip(_HEADING_TRIM)
@@ -227,10 +229,15 @@ def _place(doc: Document, leaf: Provision, unit_text: str, is_heading: bool, unn
         # The title line again (a page's heading under its title element, a 例規集's footer that
         # repeats the title and number after the last provision) is 題名, wherever it stands.
         return "題名"
+    if is_heading and leaf.kind in ("Chapter", "Section"):
+        # 「第2章　印鑑の登録」: a heading of the regulation, not a provision (its locator is its parent's, "").
+        return "見出し"
     if leaf is not doc.root:
         return leaf.locator
     if is_heading:
-        return "見出し"
+        # A toolbar or breadcrumb line a saved page kept (「トップページ > … > 押印の見直し」): the
+        # labels' ナビゲーション, never a heading of the text.
+        return "ナビゲーション" if is_navigation_line(body) else "見出し"
     return "制定文" if _ENACTING.search(body) else unnumbered
 
 
