@@ -39,13 +39,14 @@ RE_MD_ARTICLE = re.compile(rf"^\*\*第({_N})条((?:の(?:{_N}))*)\*\*$")
 RE_SUPPL = re.compile(r"^附[ \t\u3000]*則(?:[ \t\u3000]*[(（][^)）]*[)）])?(?:[ \t\u3000]*抄)?$")
 # 「別表第1」, also 「別表1(第5条関係)」 as some 例規集 print it.
 RE_APPDX_TABLE = re.compile(rf"^別表(?:第?({_N})(?:の({_N}))?)?(?:[ \t\u3000(（]|$)")
-# A form heading: 「様式第1号」, 「第1号様式」, 「様式第3号の2」, hyphenated 「様式第1-1号」, with
-# 別記 (「別記様式第2号（第4条関係）」, 「別記第1号様式」) or a purpose before it
-# (「継続申請用様式第1-1号」): groups pre, bekki, n1, h1, b1, n2, h2, b2.
+# A form heading: 「様式第1号」, 「第1号様式」, 「様式第3号の2」, hyphenated 「様式第1-1号」, also
+# written 「様式1」, 「様式第1」, 「様式1号」 (located 様式第1号, as the labels read 「様式１」); with 別記 or
+# 別紙 (「別記様式第2号（第4条関係）」, 「別記第1号様式」, 「別紙様式第1号」: kept, as the text names the
+# form) or a purpose before it (「継続申請用様式第1-1号」): groups pre, bekki, n1, h1, b1, n2, h2, b2.
 _HYPHEN = "-－‐―−"
 RE_APPDX_STYLE = re.compile(
-    rf"^(?P<pre>[^\s\u3000第様別()（）「」、。]{{1,12}}用)?(?P<bekki>別記)?"
-    rf"(?:様式第({_N})(?:[{_HYPHEN}]([0-9０-９]+))?号(?:の({_N}))?"
+    rf"^(?P<pre>[^\s\u3000第様別()（）「」、。]{{1,12}}用)?(?P<bekki>別記|別紙)?"
+    rf"(?:様式第?({_N})(?:[{_HYPHEN}]([0-9０-９]+))?号?(?:の({_N}))?"
     rf"|第({_N})(?:[{_HYPHEN}]([0-9０-９]+))?号様式(?:の({_N}))?|様式)(?:[ \t\u3000(（]|$)"
 )
 # A sample entry of a form: 「記載例」, 「（記入例）」, 「【記載例】」.
