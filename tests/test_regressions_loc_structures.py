@@ -160,3 +160,25 @@ def test_regression_form_headings_written_without_dai_or_go_and_bessi_forms(tmp_
         ("別紙様式第3号(第5条関係)", "別紙様式第3号"), ("受任者　氏名　　　印", "別紙様式第3号"),
         ("様式1のとおり記入してください。", "別紙様式第3号"),
     ]
+
+
+def test_g_reiki_page_with_amendment_suppl_captions_table_and_sample_entry():
+    # g-reiki's shape (reiki_honbun/…RG….html): a 附則 paragraph's caption is its own <p class="title">,
+    # the 別表 a <table>, the 別記様式 and its 記載例 lines of their own; toolbar, breadcrumb, 沿革 and
+    # footer are no text.
+    pages = FIXTURES.parent / "reiki_pages"
+    doc = parse(load_file(pages / "reiki_honbun" / "e123RG00000078.html", pages))
+    assert (doc.title, doc.act_number, doc.doc_kind) == ("さくら台市公共施設使用規則", "平成16年3月31日規則第11号", "規則")
+    got = {u.text.strip(): (u.locator, u.part) for u in units(doc)}
+    assert got["○さくら台市公共施設使用規則"] == ("題名", "")
+    assert got["規則第11号"] == ("見出し", "")
+    assert got["2　前項の申請書には、申請者が記名押印しなければならない。"] == ("第1条第2項", "")
+    assert got["ただし、申請者が署名したときは、押印を要しない。"] == ("第1条第2項", "ただし書")
+    assert got["(経過措置)"] == ("附則第2項の見出し", "")
+    assert got["2　この規則の施行の際現にある改正前の様式による用紙で押印欄のあるものは、当分の間、使用することができる。"] == (
+        "附則第2項", "")
+    assert got["代表者印の印鑑登録証明書"] == ("別表", "")
+    assert got["申請者　氏名　　　　　　㊞"] == ("別記様式第1号", "")
+    assert got["申請者　氏名　さくら　太郎　㊞"] == ("別記様式第1号（記載例）", "")
+    for word in ("前へ", "次へ", "印刷", "沿革", "法制係", "トップ"):
+        assert word not in doc.text, word
