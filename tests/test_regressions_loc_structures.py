@@ -182,3 +182,25 @@ def test_g_reiki_page_with_amendment_suppl_captions_table_and_sample_entry():
     assert got["申請者　氏名　さくら　太郎　㊞"] == ("別記様式第1号（記載例）", "")
     for word in ("前へ", "次へ", "印刷", "沿革", "法制係", "トップ"):
         assert word not in doc.text, word
+
+
+def test_regression_proviso_on_the_line_under_a_page_item_has_the_items_locator(tmp_path):
+    # A page's item and its ただし書 on the next line: the ただし書 ended the list and was 本文, a row
+    # apart from its main sentence with another locator. With commas for 読点 (「ただし,」) too.
+    page = ("届出の手続き\n\n必要なもの\n\n(1)届出書に押印してください。\nただし、署名した場合は押印は不要です。\n"
+            "(2)代理人の委任状を持参してください。\nただし,本人の署名があれば押印は不要です。\n(3)本人確認書類\n\n"
+            "問い合わせ\n\n市民課へ。\n")
+    path = tmp_path / "page.txt"
+    path.write_text(page, encoding="utf-8")
+    doc = parse(load_file(path, tmp_path))
+    assert [(u.text.strip(), u.locator, u.part) for u in units(doc)][2:7] == [
+        ("(1)届出書に押印してください。", "第1号", ""), ("ただし、署名した場合は押印は不要です。", "第1号", ""),
+        ("(2)代理人の委任状を持参してください。", "第2号", ""), ("ただし,本人の署名があれば押印は不要です。", "第2号", ""),
+        ("(3)本人確認書類", "第3号", ""),
+    ]
+    # In a regulation the sentence after 「ただし,」 is the ただし書 of its provision.
+    text = "テスト市公印規程\n平成20年3月31日\n訓令第2号\n第1条　公印は,総務課長が保管する。ただし,専用公印は,各課長が保管する。\n"
+    assert _located(tmp_path, text)[3:] == [("第1条　公印は,総務課長が保管する。", "第1条"),
+                                            ("ただし,専用公印は,各課長が保管する。", "第1条")]
+    path = tmp_path / "kisoku.txt"
+    assert [u.part for u in units(parse(load_file(path, tmp_path)))][3:] == ["", "ただし書"]

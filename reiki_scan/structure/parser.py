@@ -108,7 +108,8 @@ _SUB_INTRO = re.compile(rf"イ((?:、[{_KANA}])*)(?:又は|若しくは|及び|�
 _TABLE_INTRO = re.compile(r"(?:次|左)(?:の|ノ)(?:様式|表)|左ノ如シ|次のとおり|左のとおり|別記のとおり")
 # An item that is a full sentence still ends 「…こと。」/「…もの。」, maybe before a bracket.
 _ITEM_END = re.compile(r"(?:こと|もの)(?:（[^（）]*）)?。$")
-_CONT_PARTS = ("この場合において", "この場合には", "ただし、", "但し、", "但シ")
+# (「ただし,」 and 「ただし，」: cities that punctuate with commas write their ただし書 so.)
+_CONT_PARTS = ("この場合において", "この場合には", "ただし、", "ただし,", "ただし，", "但し、", "但シ")
 _IROHA = "イロハニホヘトチリヌルヲワカヨタレソツネナラムウヰノオクヤマケフコエテアサキユメミシヱヒモセス"
 
 
@@ -847,9 +848,11 @@ def _continues_item(st: _State, s: str, pos: int) -> bool:
     lines between or not (「(3)申請書に記入し、」, a blank line, 「　管理者に押印してもらってください。」).
     An item line that ends without a 「、」 (「(5)その他、…を実施しているもの」) ends the list at the
     next line of text as far left as it. A row of a page's table (``st.row_item``) holds every line
-    up to the next row: its cells spilled onto them."""
+    up to the next row: its cells spilled onto them. The item's own ただし書 or 後段 on the next line
+    (「ただし、署名した場合は…」, 「この場合において、…」) goes on with it: it has its main sentence's
+    locator."""
     assert st.item is not None
-    return (st.item is st.row_item or s[0] in _ITEM_GOES_ON or (s[0] in _NOTE_MARKS and not _after_blank_line(st.text, pos))
+    return (st.item is st.row_item or s.startswith(_CONT_PARTS) or s[0] in _ITEM_GOES_ON or (s[0] in _NOTE_MARKS and not _after_blank_line(st.text, pos))
             or any(r.match(s) for r in _ITEM_MARKS)
             or bool(_CUT_CLAUSE.search(st.text, st.item.start, pos))
             or _indent(st.text, pos) > _indent(st.text, st.item.start))
