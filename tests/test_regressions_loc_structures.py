@@ -204,3 +204,14 @@ def test_regression_proviso_on_the_line_under_a_page_item_has_the_items_locator(
                                             ("ただし,専用公印は,各課長が保管する。", "第1条")]
     path = tmp_path / "kisoku.txt"
     assert [u.part for u in units(parse(load_file(path, tmp_path)))][3:] == ["", "ただし書"]
+
+
+def test_regression_paragraphs_restarting_at_2_belong_to_a_dropped_article(tmp_path):
+    # 「2」「3」 again under 第1条, whose 「2」「3」 came before: the excerpt dropped 「第4条」 and its first
+    # paragraph. They were 第1条第2項 and 第1条第3項 a second time.
+    text = ("さくら台市印鑑規則\n平成20年3月31日\n規則第7号\n第1条　この規則は、印鑑の登録に関し定める。\n"
+            "2　前項の申請書には、登録する印鑑を押さなければならない。\n3　代理人は、委任状を添えなければならない。\n"
+            "2　前項の回答書には、申請者が記名押印しなければならない。\n3　回答の期限は、14日とする。\n"
+            "第5条　登録証は、再交付しない。\n")
+    assert [loc for _, loc in _located(tmp_path, text)[3:]] == [
+        "第1条第1項", "第1条第2項", "第1条第3項", "条番号不明第2項", "条番号不明第3項", "第5条"]

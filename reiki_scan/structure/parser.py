@@ -670,6 +670,11 @@ def _place_numbered(st: _State, s: str, pos: int, end: int, numbered: bool = Fal
     m = RE_PARA_ARABIC.match(s)
     if m and in_body and not (numbered and RE_QUANTITY.match(s)) and not RE_NUMBER_CELL.match(s):
         n = to_int(m.group(1))
+        if n >= 2 and not numbered and st.article is not None and st.top is None and n <= _last_labelled(st.article):
+            # 「2」 again after 「2」「3」「4」 of the same article: an excerpt dropped the heading of the
+            # article these paragraphs belong to (as _orphan_items for items): 条番号不明第2項.
+            st.close_article()
+            st.article = st.container().add(Node("Article", "", "", pos, pos))
         if n >= 1:
             st.open_paragraph(str(n), m.group(1), pos)
             return
@@ -739,6 +744,13 @@ def _orphan_items(st: _State, pos: int) -> bool:
     if para is not None and any(c.kind == "Item" for c in para.children):
         return bool(RE_ITEM_PAREN.match(_previous_line(st.text, pos)))
     return not announces_items(st.text[(para or st.article).start:pos])
+
+
+def _last_labelled(article: Node) -> int:
+    """The highest number among the paragraphs of ``article`` that carry their number (「2」, 「3」:
+    not the first, which its 「第N条」 line opens)."""
+    return max((int(c.num) for c in article.children if c.kind == "Paragraph" and c.label and c.num.isdigit()),
+               default=0)
 
 
 def _previous_line(text: str, pos: int) -> str:
