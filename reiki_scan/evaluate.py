@@ -17,7 +17,8 @@ requires a seal and has some, else all of them); a row without an aligned findin
 Category agreement: on sentences that both gold and prediction mark true, the
 gold category is among the categories of the aligned true findings. Locator agreement: on
 aligned sentences, one aligned finding has the gold locator (kanji numbers read as Arabic,
-前段/後段/ただし書 dropped), counting only the findings that no other row of the file holds more
+前段/後段/ただし書 and notes in brackets of either width dropped, on the gold row's
+locator and the finding's alike), counting only the findings that no other row of the file holds more
 closely (:func:`closeness`: a page title's finding is the 題名 row's, not that of every sentence
 that contains the title's words). Findings in gold files that align with no gold row are
 "unlabelled" (part of the gold was held out); strict precision counts the sentences among
@@ -203,7 +204,9 @@ _GOLD_FORM = re.compile(r"^様式\s*([0-9０-９]+)(?![0-9０-９]*号)")
 
 def gold_locator(locator: str) -> str:
     """A gold locator in the contract's style: ``第三条第一項前段`` -> ``第3条第1項``; a form's
-    label with the field it names (``様式１（…申請書）申請者欄``) -> ``様式第1号``."""
+    label with the field it names (``様式１（…申請書）申請者欄``) -> ``様式第1号``. A finding's
+    locator is compared in the same style, so a note in brackets of either width is dropped on both
+    sides (``様式第3号の2（記載例）`` and ``様式第3号の2(記載例)`` are ``様式第3号の2``)."""
     form = _GOLD_FORM.match(locator)
     if form:
         return f"様式第{int(form[1])}号"
@@ -438,7 +441,7 @@ def evaluate(gold_rows: list[dict], findings: list[dict], files: set[str] | None
         placed = _located(g, found, rows_of[g["file"]])
         if placed:
             loc_pairs += 1
-            if any(f["locator"] == want for f in placed):
+            if any(gold_locator(f["locator"]) == want for f in placed):
                 loc_agree += 1
             else:
                 loc_mismatches.append(Row(g["file"], g["locator"], g["text"],
@@ -450,7 +453,7 @@ def evaluate(gold_rows: list[dict], findings: list[dict], files: set[str] | None
             # Every requirement found is a pair: one whose findings all speak for other rows more
             # closely has no locator of its own, and disagrees.
             req_loc_pairs += 1
-            req_loc_agree += any(f["locator"] == want for f in placed if f["requires_seal"])
+            req_loc_agree += any(gold_locator(f["locator"]) == want for f in placed if f["requires_seal"])
             cats = {f["category"] for f in true_found}
             multi += len(cats) > 1
             if len(cats) > 1:

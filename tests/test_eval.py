@@ -233,3 +233,22 @@ def test_cli_eval_prints_grouping_and_lists_wrong_pairs_for_dev_only(tmp_path):
     plain = runner.invoke(cli.app, ["eval", "--gold", str(tmp_path), "--findings", str(out), "--split", "test"])
     assert "グループ分け (grouping, pairwise)" in plain.output and "b.md" not in plain.output
     assert "別グループに分かれたファミリー" not in plain.output
+
+
+def test_regression_sample_entry_locator_agrees_whatever_the_bracket_width():
+    # A 記載例 line is located 「様式第3号の2（記載例）」 (CONTRIBUTING.md); a label may write the note in
+    # half-width brackets. Before, the gold side dropped its note and the finding's kept it: never equal.
+    gold = [
+        {"file": "k.txt", "locator": "様式第3号の2(記載例)", "text": "氏名　さくら　花子　　印", "category": "様式印欄",
+         "requires_seal": True},
+        {"file": "k.txt", "locator": "別記様式第2号", "text": "代表者氏名　　　印", "category": "様式印欄",
+         "requires_seal": True},
+    ]
+    found = [
+        finding("k.txt", "様式第3号の2（記載例）", "氏名　さくら　花子　　印", "様式印欄", True),
+        finding("k.txt", "別記様式第2号（記載例）", "代表者氏名　　　印", "様式印欄", True),
+    ]
+    r = evaluate(gold, found)
+    assert (r.locator_agreement, r.locator_pairs) == (1.0, 2)
+    assert (r.required_locator_agreement, r.required_locator_pairs) == (1.0, 2)
+    assert gold_locator("様式第3号の2（記載例）") == gold_locator("様式第3号の2(記載例)") == "様式第3号の2"

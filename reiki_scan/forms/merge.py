@@ -23,9 +23,9 @@ def _shift(p: Provision, by: int) -> Provision:
 
 
 def form_key(locator: str) -> str:
-    """The number a 様式 goes by, whatever the text calls it: a regulation's 「別記様式第1号」 and a
-    form file's 「様式第1号」 are one form."""
-    return locator.removeprefix("別記")
+    """The number a 様式 goes by, whatever the text calls it: a regulation's 「別記様式第1号」 or
+    「別紙様式第1号」 and a form file's 「様式第1号」 are one form."""
+    return locator.removeprefix("別記").removeprefix("別紙")
 
 
 def _own_findings_in(findings: Iterable[Finding], reg: Document, locator: str) -> bool:

@@ -179,7 +179,11 @@ def _freeze(node: Node, parent_loc: str, in_suppl: bool, supplement: str = "") -
     supp = node.supplement or supplement
     children: tuple[Provision, ...] = ()
     if node.children:
-        single_para = [c.kind for c in node.children].count("Paragraph") == 1
+        paras = [c for c in node.children if c.kind == "Paragraph"]
+        # A lone paragraph of an article or a 附則 numbered 「2」 or more is what an excerpt kept of
+        # several: 附則第2項, not 附則. (A page's lone number, 「369　1,495 …」 of a table, stays text.)
+        single_para = len(paras) == 1 and not (
+            kind in ("Article", "SupplProvision") and paras[0].label and paras[0].num.isdigit() and int(paras[0].num) > 1)
         child_loc = loc if kind != "Law" else ""
         children = tuple([
             # A single paragraph: its locator is its parent's (no 第1項). So is an unnumbered one
@@ -200,9 +204,16 @@ def _freeze_as(node: Node, loc: str, in_suppl: bool, supplement: str) -> Provisi
                      node.caption, supplement if in_suppl else "", children)
 
 
+# The locator of a provision whose heading an excerpt dropped (the labels write 「条番号不明（抜粋で欠落）」).
+UNKNOWN_ARTICLE = "条番号不明"
+
+
 def _locator(node: Node, parent_loc: str, in_suppl: bool) -> str:
     k, n = node.kind, node.num
     if k == "Article":
+        if not n:
+            # Items whose provision's heading an excerpt dropped (parser._orphan_items).
+            return UNKNOWN_ARTICLE
         if node.label and "条" not in node.label:
             # 「第3　申請」 of a text without 条: 第3 (CONTRIBUTING.md, locators).
             return ("附則" if in_suppl else "") + f"第{_cite(n)}" + _branch_tail(n)

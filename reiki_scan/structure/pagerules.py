@@ -1,4 +1,6 @@
-"""The guidance-page rules of ``patterns/pages.yaml`` (schema ``patterns/pages_schema.json``)."""
+"""The line rules of the parser: guidance pages (``patterns/pages.yaml``, schema
+``patterns/pages_schema.json``) and regulations with 条 (``patterns/structure.yaml``, schema
+``patterns/structure_schema.json``)."""
 
 from __future__ import annotations
 
@@ -30,3 +32,29 @@ def is_page_heading(line: str) -> bool:
     """Whether ``line`` (one line of a text without 条, outside every numbered provision) reads
     as a heading of the page (``page.heading.v2``)."""
     return bool(load_page_heading().regex.match(line.strip()))
+
+
+STRUCTURE_FILE = "structure.yaml"
+
+
+def load_item_intro(path: Path | None = None) -> LineRule:
+    """The ``announces_items`` rule of ``structure.yaml`` (default: the bundled
+    ``patterns/structure.yaml``): the words by which a provision of a regulation with 条 announces
+    the 「(1)」 items under it (法制執務: the 柱書 names its 号).
+
+    Raises :class:`PatternDataError` naming the file when it cannot be read, breaks the schema
+    or holds an invalid regex."""
+    return _load_structure(str(path or data_dir("patterns") / STRUCTURE_FILE))
+
+
+@lru_cache(maxsize=4)
+def _load_structure(source_str: str) -> LineRule:
+    source = Path(source_str)
+    schema = load_bundled_schema("structure_schema.json", "例規の構造の規則")
+    return line_rule(load_checked_yaml(source, schema, "例規の構造の規則")["announces_items"], source)
+
+
+def announces_items(text: str) -> bool:
+    """Whether ``text`` (a provision's words before its first item) announces items
+    (``structure.announces_items.v1``)."""
+    return load_item_intro().regex.search(text) is not None

@@ -26,7 +26,7 @@ from itertools import islice
 from ..models import SourceText, block_spans
 from ..docheader import is_navigation_line, parse_act_number, strip_navigation_words, strip_number_brackets
 from ..numbering import KANJI_NUM, to_int
-from .pagerules import is_page_heading
+from .pagerules import announces_items, is_page_heading
 
 _N = rf"[0-9０-９]+|[{KANJI_NUM}]+"
 _SEP = r"(?:[ \t\u3000]+|$)"
@@ -39,13 +39,14 @@ RE_MD_ARTICLE = re.compile(rf"^\*\*第({_N})条((?:の(?:{_N}))*)\*\*$")
 RE_SUPPL = re.compile(r"^附[ \t\u3000]*則(?:[ \t\u3000]*[(（][^)）]*[)）])?(?:[ \t\u3000]*抄)?$")
 # 「別表第1」, also 「別表1(第5条関係)」 as some 例規集 print it.
 RE_APPDX_TABLE = re.compile(rf"^別表(?:第?({_N})(?:の({_N}))?)?(?:[ \t\u3000(（]|$)")
-# A form heading: 「様式第1号」, 「第1号様式」, 「様式第3号の2」, hyphenated 「様式第1-1号」, with
-# 別記 (「別記様式第2号（第4条関係）」, 「別記第1号様式」) or a purpose before it
-# (「継続申請用様式第1-1号」): groups pre, bekki, n1, h1, b1, n2, h2, b2.
+# A form heading: 「様式第1号」, 「第1号様式」, 「様式第3号の2」, hyphenated 「様式第1-1号」, also
+# written 「様式1」, 「様式第1」, 「様式1号」 (located 様式第1号, as the labels read 「様式１」); with 別記 or
+# 別紙 (「別記様式第2号（第4条関係）」, 「別記第1号様式」, 「別紙様式第1号」: kept, as the text names the
+# form) or a purpose before it (「継続申請用様式第1-1号」): groups pre, bekki, n1, h1, b1, n2, h2, b2.
 _HYPHEN = "-－‐―−"
 RE_APPDX_STYLE = re.compile(
-    rf"^(?P<pre>[^\s\u3000第様別()（）「」、。]{{1,12}}用)?(?P<bekki>別記)?"
-    rf"(?:様式第({_N})(?:[{_HYPHEN}]([0-9０-９]+))?号(?:の({_N}))?"
+    rf"^(?P<pre>[^\s\u3000第様別()（）「」、。]{{1,12}}用)?(?P<bekki>別記|別紙)?"
+    rf"(?:様式第?({_N})(?:[{_HYPHEN}]([0-9０-９]+))?号?(?:の({_N}))?"
     rf"|第({_N})(?:[{_HYPHEN}]([0-9０-９]+))?号様式(?:の({_N}))?|様式)(?:[ \t\u3000(（]|$)"
 )
 # A sample entry of a form: 「記載例」, 「（記入例）」, 「【記載例】」.
@@ -107,7 +108,8 @@ _SUB_INTRO = re.compile(rf"イ((?:、[{_KANA}])*)(?:又は|若しくは|及び|�
 _TABLE_INTRO = re.compile(r"(?:次|左)(?:の|ノ)(?:様式|表)|左ノ如シ|次のとおり|左のとおり|別記のとおり")
 # An item that is a full sentence still ends 「…こと。」/「…もの。」, maybe before a bracket.
 _ITEM_END = re.compile(r"(?:こと|もの)(?:（[^（）]*）)?。$")
-_CONT_PARTS = ("この場合において", "この場合には", "ただし、", "但し、", "但シ")
+# (「ただし,」 and 「ただし，」: cities that punctuate with commas write their ただし書 so.)
+_CONT_PARTS = ("この場合において", "この場合には", "ただし、", "ただし,", "ただし，", "但し、", "但シ")
 _IROHA = "イロハニホヘトチリヌルヲワカヨタレソツネナラムウヰノオクヤマケフコエテアサキユメミシヱヒモセス"
 
 
@@ -211,7 +213,12 @@ class _State:
     def open_paragraph(self, num: str, label: str, start: int) -> Node:
         self.item = self.sub1 = self.sub2 = None
         parent = self.article or self.container()
-        self.para = parent.add(Node("Paragraph", num, label, start, start))
+        cap = ""
+        if self.pending_caption is not None and label:
+            # The caption of a numbered 附則 paragraph (「(経過措置)」 then 「2　…」).
+            start, _, cap = self.pending_caption
+            self.pending_caption = None
+        self.para = parent.add(Node("Paragraph", num, label, start, start, caption=cap))
         return self.para
 
     def ensure_paragraph(self, start: int) -> Node:
@@ -414,6 +421,13 @@ def parse_lines(source: SourceText, header_lines: int | None = None) -> Parsed:
                         no_articles and nxt_text.startswith("第") and _numbered_mode(source.format, act_number)
                         and RE_DIVISION.match(nxt_text)):
                     header_done = True
+                    st.pending_caption = (pos, end, cap.group(1))
+                    st.headings.append((start, end))
+                    continue
+                if (st.top is not None and st.top.kind == "SupplProvision" and st.article is None
+                        and RE_PARA_ARABIC.match(nxt_text) and not is_md):
+                    # A 附則 paragraph's caption (「(施行期日)」 then 「1　この規則は、…」): a heading of that
+                    # paragraph, ``附則第1項の見出し``, never a paragraph of its own.
                     st.pending_caption = (pos, end, cap.group(1))
                     st.headings.append((start, end))
                     continue
@@ -656,6 +670,11 @@ def _place_numbered(st: _State, s: str, pos: int, end: int, numbered: bool = Fal
     m = RE_PARA_ARABIC.match(s)
     if m and in_body and not (numbered and RE_QUANTITY.match(s)) and not RE_NUMBER_CELL.match(s):
         n = to_int(m.group(1))
+        if n >= 2 and not numbered and st.article is not None and st.top is None and n <= _last_labelled(st.article):
+            # 「2」 again after 「2」「3」「4」 of the same article: an excerpt dropped the heading of the
+            # article these paragraphs belong to (as _orphan_items for items): 条番号不明第2項.
+            st.close_article()
+            st.article = st.container().add(Node("Article", "", "", pos, pos))
         if n >= 1:
             st.open_paragraph(str(n), m.group(1), pos)
             return
@@ -665,6 +684,10 @@ def _place_numbered(st: _State, s: str, pos: int, end: int, numbered: bool = Fal
             label, n = m.group(1), ord(m.group(1)) - 0x2474 + 1
         else:
             label, n = m.group(0).strip(), to_int(m.group(1))
+        if n == 1 and not numbered and _orphan_items(st, pos):
+            # An excerpt dropped the heading of the provision these items belong to.
+            st.close_article()
+            st.article = st.container().add(Node("Article", "", "", pos, pos))
         if st.sub1 is not None and st.item is not None and st.item.label and not st.item.label.startswith(("(", "（")):
             # National style: (1) below イ is the second subdivision.
             st.open_sub2(str(n), label, pos)
@@ -706,6 +729,34 @@ def _place_numbered(st: _State, s: str, pos: int, end: int, numbered: bool = Fal
     if in_body and not (numbered and st.top is None and st.article is None and st.para is None):
         # (In a text without 条, words before its first number stay with the whole text.)
         st.ensure_paragraph(pos)
+
+
+def _orphan_items(st: _State, pos: int) -> bool:
+    """Whether a 「(1)」 at ``pos`` in the main provisions of a regulation with 条 opens items of a
+    provision an excerpt dropped (its 「第4条」 and 柱書): the open provision announces no items
+    (``structure.announces_items.v1``: 「次の各号」, 「次に掲げる」…), or its list restarts at this
+    「(1)」 right after an item line (「(4)…」 then 「(1)…」; a label line between, 「職印」 then 「庁印」,
+    heads a second list of the same provision). Their provision is ``条番号不明`` (the labels'
+    「条番号不明（抜粋で欠落）」), not the article above them, whose 改め文 they would otherwise be cited in."""
+    if st.article is None or st.top is not None or st.sub1 is not None:
+        return False
+    para = st.para
+    if para is not None and any(c.kind == "Item" for c in para.children):
+        return bool(RE_ITEM_PAREN.match(_previous_line(st.text, pos)))
+    return not announces_items(st.text[(para or st.article).start:pos])
+
+
+def _last_labelled(article: Node) -> int:
+    """The highest number among the paragraphs of ``article`` that carry their number (「2」, 「3」:
+    not the first, which its 「第N条」 line opens)."""
+    return max((int(c.num) for c in article.children if c.kind == "Paragraph" and c.label and c.num.isdigit()),
+               default=0)
+
+
+def _previous_line(text: str, pos: int) -> str:
+    """The last non-blank line before the line starting at ``pos``, stripped."""
+    lines = text[max(0, text.rfind("\n", 0, max(pos - 1, 0)) - 2000):pos].splitlines()
+    return next((t.strip() for t in reversed(lines) if t.strip()), "")
 
 
 def _page_marks(lines: list[str], nonblank: list[int], indents: list[int]) -> dict[int, tuple[str, str, str]]:
@@ -809,9 +860,11 @@ def _continues_item(st: _State, s: str, pos: int) -> bool:
     lines between or not (「(3)申請書に記入し、」, a blank line, 「　管理者に押印してもらってください。」).
     An item line that ends without a 「、」 (「(5)その他、…を実施しているもの」) ends the list at the
     next line of text as far left as it. A row of a page's table (``st.row_item``) holds every line
-    up to the next row: its cells spilled onto them."""
+    up to the next row: its cells spilled onto them. The item's own ただし書 or 後段 on the next line
+    (「ただし、署名した場合は…」, 「この場合において、…」) goes on with it: it has its main sentence's
+    locator."""
     assert st.item is not None
-    return (st.item is st.row_item or s[0] in _ITEM_GOES_ON or (s[0] in _NOTE_MARKS and not _after_blank_line(st.text, pos))
+    return (st.item is st.row_item or s.startswith(_CONT_PARTS) or s[0] in _ITEM_GOES_ON or (s[0] in _NOTE_MARKS and not _after_blank_line(st.text, pos))
             or any(r.match(s) for r in _ITEM_MARKS)
             or bool(_CUT_CLAUSE.search(st.text, st.item.start, pos))
             or _indent(st.text, pos) > _indent(st.text, st.item.start))

@@ -7,14 +7,15 @@ from bisect import bisect_right
 from collections.abc import Callable, Iterable
 
 from ..models import Block, Document, Provision, Unit, block_spans
+from ..docheader import is_navigation_line
 from .pagerules import is_page_heading
 
 # SudachiPy (under GiNZA) refuses inputs above this many UTF-8 bytes.
 MAX_UNIT_BYTES = 49_149
 _OPEN = "「（(『【〔［"
 _CLOSE = "」）)』】〕］"
-_LATER_PART = (("この場合において", "後段"), ("この場合には", "後段"), ("ただし、", "ただし書"),
-               ("ただし書", None), ("但し、", "ただし書"), ("但シ", "ただし書"))
+_LATER_PART = (("この場合において", "後段"), ("この場合には", "後段"), ("ただし、", "ただし書"), ("ただし,", "ただし書"),
+               ("ただし，", "ただし書"), ("ただし書", None), ("但し、", "ただし書"), ("但シ", "ただし書"))
 _SPACES = " \t\u3000"
 _MARKS = re.compile("[" + re.escape(_OPEN + _CLOSE) + "。]")
 
@@ -215,22 +216,28 @@ _HEADING_TRIM = " \t\u3000○◯●◎"
 
 def _place(doc: Document, leaf: Provision, unit_text: str, is_heading: bool, unnumbered: str) -> str:
     """The locator of a unit (LABELLING.md): 題名 for the title line, also when repeated, wherever
-    it stands (a form's lines excepted); its provision's; or for text outside any numbered
-    provision ``第5条の見出し`` (an article's caption),
-    見出し (another heading), 制定文 (the enacting sentence), and ``unnumbered`` for other text:
+    it stands (a form's lines excepted); its provision's; an article's caption ``第5条の見出し``, a
+    附則 paragraph's ``附則第2項の見出し``; or for text outside any numbered provision
+    見出し (another heading, a 章 or 節 heading included), ナビゲーション (a toolbar or breadcrumb line a
+    saved page kept), 制定文 (the enacting sentence), and ``unnumbered`` for other text:
     本文 in a text without 条 (a guidance page's paragraphs, a 要領's lead), ``""`` in a regulation
     with 条 (text no provision holds: a converter's appendix)."""
     body = unit_text.strip(_HEADING_TRIM)
-    if is_heading and leaf.kind == "Article" and leaf.caption and body.strip("()（）") == leaf.caption:
+    if is_heading and leaf.kind in ("Article", "Paragraph") and leaf.caption and body.strip("()（）") == leaf.caption:
         return f"{leaf.locator}の見出し"
     if doc.title and body == doc.title and leaf.kind != "AppdxStyle":
         # The title line again (a page's heading under its title element, a 例規集's footer that
         # repeats the title and number after the last provision) is 題名, wherever it stands.
         return "題名"
+    if is_heading and leaf.kind in ("Chapter", "Section"):
+        # 「第2章　印鑑の登録」: a heading of the regulation, not a provision (its locator is its parent's, "").
+        return "見出し"
     if leaf is not doc.root:
         return leaf.locator
     if is_heading:
-        return "見出し"
+        # A toolbar or breadcrumb line a saved page kept (「トップページ > … > 押印の見直し」): the
+        # labels' ナビゲーション, never a heading of the text.
+        return "ナビゲーション" if is_navigation_line(body) else "見出し"
     return "制定文" if _ENACTING.search(body) else unnumbered
 
 
