@@ -44,6 +44,12 @@ hand) and on the cue words of ``patterns/modality.yaml``. The decision, in order
    (…届出印を押印する。) and a verbless checklist line whose root is the act (…3通に押印);
    in a guidance list, a seal named as a thing (``object``) that is brought (書類、印鑑…を持って)
    or heads its verbless item (…の印鑑（朱肉で使用するもの）) unless the lead says otherwise;
+   on a guidance line with or without a lead (issue 17, fifth batch), a seal word that heads its
+   own entry, closed by a separator or the line's end after its notes (転出証明書、印鑑（認印）、…;
+   2.届出人の印鑑; 持ち物：印鑑・通帳), whatever word of the next entry the parse hangs it under,
+   unless the entry's note or label dispenses with it (（不要）, 不要なもの：) or the line is a note
+   (※…); a seal brought (印鑑（認め可）をお持ちください) unless the need is denied (…お持ちいただく
+   必要はありません);
    the seal as the object of the main clause's 求める (記名押印を求めることもあります); a document
    bearing the seal whose handing in is needed (押印のある委任状の提出が必要); a seal
    the act's clause points at that is itself presented (押印に使用する印を届け出させ) is no
@@ -72,6 +78,37 @@ _NEGATED = re.compile(r"(?:は|が|で|に|と)?(?:な[いく]|ありません|�
 # 押印のない, 押印されていない, 押印なき: a clause that denies the seal.
 _NEGATION = re.compile(r"な[いくき]|無[いく]|ず|ぬ|ません")
 _PAREN_NOTE = re.compile(r"[（(][^（）()]*[）)]")
+# How many characters of a list's lead its predicate (…できません, …できない印鑑) is read in.
+_LEAD_TAIL = 8
+# What separates the entries of a guidance line (a table row flattened into one line: 「転入→転出
+# 証明書、印鑑（認印）、…」, 「持ち物：印鑑・通帳」).
+_ENTRY_SEPARATORS = "、，,・：:→|｜/／"
+_LABEL_SEPARATORS = "：:→"
+_NOTE_MARKS = ("※", "*", "(注", "注)", "注:", "注意:")
+
+
+def _denied_need(tree: _Tree, words: Sequence[int]) -> bool:
+    """Whether one of ``words`` (token indices, the path above a seal's predicate) is a necessity
+    denied (必要はありません, 必要ない): what the seal's clause asks is then not needed."""
+    return any(tree.tokens[i]["lemma"] == "必要" and _NEGATED.match(tree.text, tree.tokens[i]["end"]) is not None
+               for i in words)
+
+
+def _is_note(text: str) -> bool:
+    """Whether ``text`` is a note line (「※…と同一の印鑑」, 「注　…」): it qualifies the entry
+    above it (which seal, which copy) and is no entry of its own."""
+    return text.lstrip().startswith(_NOTE_MARKS)
+
+
+def _last_label(before: str) -> str:
+    """The label that ``before`` (a line up to an entry) ends with when a 「：」 or 「→」 opens the
+    entry (「不要なもの：」 -> 「不要なもの」), else ``""``: what the entries after it are."""
+    body = before.rstrip()
+    if not body or body[-1] not in _LABEL_SEPARATORS:
+        return ""
+    body = body[:-1]
+    cut = max(body.rfind(c) for c in _ENTRY_SEPARATORS + "。")
+    return body[cut + 1:]
 _CLOSE = "）)」』]］"
 
 
@@ -129,8 +166,10 @@ class ModalityJudge:
 
     def may_list(self, text: str) -> bool:
         """Whether ``text`` (a unit's normalized text) may list a seal among things to bring
-        (「…証明書、印鑑」), so that a seal named as a thing in it needs the parse (:meth:`judge`)."""
-        return self._cue("inventory", text) is not None
+        (「…証明書、印鑑」, 「2.届出人の印鑑」: ``inventory``) or ask to bring one (「印鑑（認印）を
+        お持ちください」: ``bring_line``), so that a seal named as a thing in it needs the parse
+        (:meth:`judge`)."""
+        return self._cue("inventory", text) is not None or self._cue("bring_line", text) is not None
 
     def may_file(self, text: str) -> bool:
         """Whether ``text`` (a unit's normalized text) holds a word of filing or sending a seal,
@@ -439,7 +478,8 @@ class ModalityJudge:
             for n, i in enumerate(path[:2]):
                 # 「お持ちのうえ」: the honorific prefix and the particles after the verb.
                 c = self._cue("own_request", tree.phrase(i)) or self._cue("own_request", tree.words(i) + tree.trailer(i))
-                if c is not None and (n == 0 or tree.is_predicate(i)):
+                # 「印鑑をお持ちいただく必要はありません」: the request is what is not needed.
+                if c is not None and (n == 0 or tree.is_predicate(i)) and not _denied_need(tree, path[n + 1:]):
                     return ModalityResult("義務", actor, target,
                                           f"dep: {tree.describe(path, n)} => 義務 (押印語の述語が依頼; {c.id})")
         # Another's seal the applicant obtains (管理者に記名及び押印をもらいます).
@@ -522,11 +562,40 @@ class ModalityJudge:
     def _listed(self, tree: _Tree, span: tuple[int, int], lead: Sequence[str],
                 seals: Sequence[tuple[int, int]]) -> ModalityResult | None:
         """A seal in an item of a guidance page's list: 義務 when it is brought (書類、印鑑…を
-        持って: the seal, through nouns listed with 、, is the object of a ``bring`` verb), or when
-        it heads the verbless item (…の印鑑（朱肉で使用するもの）: the root, or governed only by a
-        parenthetical note or by list marks) and the lead neither gives a modality of its own nor denies."""
+        持って: :meth:`_brought`), or when it heads the verbless item (…の印鑑（朱肉で使用するもの）:
+        the root, or governed only by a parenthetical note or by list marks; or the head of its own
+        entry of a verbless line, :meth:`_heads_entry`, whatever the parse hangs it under) and the
+        lead neither gives a modality of its own nor denies."""
         anchor = tree.anchor(span)
         path = tree.path(anchor)
+        listed = self._named_seal(tree, anchor, path, seals)
+        if listed is None:
+            return None
+        brought = self._brought(tree, anchor)
+        if brought is not None:
+            return brought
+        if _is_note(tree.text) or self._dispensed_entry(tree, anchor):
+            return None
+        # 「■ 印鑑 ■ 通帳…」: entries run on one line are parsed under their list marks, which
+        # govern nothing of the entry.
+        if not (all(tree.inside_brackets(i) or tree.tokens[i]["pos"] == "SYM" for i in path[1:])
+                or self._heads_entry(tree, anchor) and self._verbless(tree, path)):
+            return None
+        inherited = self._from_lead(lead[:1], "", "", tree, path)
+        if inherited is not None:
+            return inherited
+        # The lead denies by its predicate (次の印鑑は登録できません, 登録できない印鑑), read at its
+        # end: a word inside it (いずれかの市区町村) denies nothing.
+        if _NEGATION.search(norm(lead[0]).rstrip("。 ")[-_LEAD_TAIL:]):
+            return None
+        return ModalityResult("義務", evidence=f"dep: {tree.describe(path, len(path) - 1)} => 義務 (一覧の項目の印; {listed.id})")
+
+    def _named_seal(self, tree: _Tree, anchor: int, path: list[int],
+                    seals: Sequence[tuple[int, int]]) -> Cue | None:
+        """The ``listed_seal`` cue of the seal word at token ``anchor`` when it names a seal a
+        guidance line may ask for; ``None`` when it is dispensed with on its path (印鑑は不要),
+        is a bare 〈noun〉印, stands in a bracketed note line, or its relative clause registers or
+        denies it (登録する印鑑, 登録できない印鑑)."""
         listed = self._cue("listed_seal", tree.tokens[anchor]["text"])
         if listed is None or self._exempt(tree, path, seals):
             return None
@@ -539,48 +608,93 @@ class ModalityJudge:
             # A note in brackets under an entry (「(法人など代表者印・支店長印など)」) names
             # examples of the entry's seal; it is no entry of its own.
             return None
-        # 「登録する印鑑」「登録できない印鑑」: a register's subject, or a seal denied, not one to bring.
         clauses = [norm(tree.text[tree.tokens[min(tree.subtree(j))]["start"]:tree.tokens[anchor]["start"]])
                    for j in tree.children(anchor) if tree.tokens[j]["dep"] == "acl"]
         if any(self._cue("register_clause", c) or _NEGATION.search(c) for c in clauses):
             return None
+        return listed
+
+    def _brought(self, tree: _Tree, anchor: int) -> ModalityResult | None:
+        """義務 when the seal at token ``anchor`` (through nouns listed with 「、」「・」) is the
+        object of a ``bring`` predicate (印鑑をお持ちください, 書類、印鑑…を持って), unless a
+        necessity above that predicate is denied (印鑑をお持ちいただく必要はありません)."""
+        tokens = tree.tokens
         walk = anchor
-        while tree.tokens[walk]["dep"] in ("nmod", "conj") and tree.text[tree.tokens[walk]["end"]:][:1] in ("、", "・"):
-            walk = tree.tokens[walk]["head"]
-        if tree.tokens[walk]["dep"] == "obj":
-            c = self._cue("bring", tree.phrase(tree.tokens[walk]["head"]))
-            if c is not None:
-                return ModalityResult("義務", evidence=f"dep: {tree.describe(tree.path(walk), 1)} => 義務 (持ち物の印; {c.id})")
-        # 「■ 印鑑 ■ 通帳…」: entries run on one line are parsed under their list marks, which
-        # govern nothing of the entry.
-        if not all(tree.inside_brackets(i) or tree.tokens[i]["pos"] == "SYM" for i in path[1:]):
+        while tokens[walk]["dep"] in ("nmod", "conj") and tree.text[tokens[walk]["end"]:][:1] in ("、", "・"):
+            walk = tokens[walk]["head"]
+        if tokens[walk]["dep"] != "obj":
             return None
-        inherited = self._from_lead(lead[:1], "", "", tree, path)
-        if inherited is not None:
-            return inherited
-        if _NEGATION.search(norm(lead[0])):
+        head = tokens[walk]["head"]
+        c = self._cue("bring", tree.phrase(head))
+        if c is None:
             return None
-        return ModalityResult("義務", evidence=f"dep: {tree.describe(path, len(path) - 1)} => 義務 (一覧の項目の印; {listed.id})")
+        if _denied_need(tree, tree.path(head)[1:]):
+            return None
+        return ModalityResult("義務", evidence=f"dep: {tree.describe(tree.path(walk), 1)} => 義務 (持ち物の印; {c.id})")
+
+    def _heads_entry(self, tree: _Tree, anchor: int) -> bool:
+        """Whether the seal word at token ``anchor`` ends an entry of its line: after it only
+        bracketed notes (（認印）, （旧姓のもの）, （シャチハタ不可）), then a separator of entries
+        (、・：→| ; spaces and tabs are gone from the normalized text) or the end of the line.
+        A parse that hangs the seal under the next entry's words (印鑑（認印）、マイナンバーが確認
+        できるもの) does not matter: the separator closes the entry."""
+        text = tree.text
+        pos = tree.tokens[anchor]["end"]
+        while pos < len(text) and text[pos] in "(（":
+            depth, end = 0, None
+            for k in range(pos, len(text)):
+                if text[k] in "(（":
+                    depth += 1
+                elif text[k] in ")）":
+                    depth -= 1
+                    if depth == 0:
+                        end = k
+                        break
+            if end is None:
+                return False
+            pos = end + 1
+        return pos >= len(text) or text[pos] in _ENTRY_SEPARATORS + "。"
+
+    def _dispensed_entry(self, tree: _Tree, anchor: int) -> bool:
+        """Whether the entry of the seal word at token ``anchor`` dispenses with it: a bracketed
+        note right after it (印鑑（不要）) or the label before a 「：」「→」 that opens the entry
+        (不要なもの：印鑑) holds an ``exempt`` cue, read on each of its tails. A note that only
+        says which seal (（シャチハタ不可）, （認め可）) dispenses with nothing."""
+        text = tree.text
+        notes = [m.group(0)[1:-1] for m in _PAREN_NOTE.finditer(text, tree.tokens[anchor]["end"])
+                 if m.start() == tree.tokens[anchor]["end"]]
+        parts = notes + [_last_label(text[:tree.tokens[anchor]["start"]])]
+        return any(self._cue("exempt", part[i:]) for part in parts for i in range(len(part)))
+
+    @staticmethod
+    def _verbless(tree: _Tree, path: list[int]) -> bool:
+        """Whether the line of the seal (its root, the end of ``path``) is no predicate and takes
+        no particle (…について): a line that lists, not a sentence. A root inside a closing note
+        (印鑑（旧姓のもの）, where GiNZA may make 旧姓 the root) is the note's: the line's is the
+        last word of ``path`` outside brackets."""
+        root = next((i for i in reversed(path) if not tree.inside_brackets(i)), path[-1])
+        return not tree.is_predicate(root) and not tree.marker(root, notes=False)
 
     def _inventory(self, tree: _Tree, span: tuple[int, int],
                    seals: Sequence[tuple[int, int]]) -> ModalityResult | None:
-        """A seal named bare as one entry of a verbless line of a guidance page that lists things
-        with 「、」 and no lead (「転出証明書、印鑑」 under a reason to file): the things to bring to
-        the counter, 義務 (``inventory``). ``None`` when the seal word takes a particle (「申請書、
-        印鑑の廃止」: what the line is about), when a word on its way to the root is no noun (a
-        predicate) or the root takes a particle (…について), or when the line dispenses with it."""
+        """A seal a guidance line without a lead names to bring: the object of a ``bring``
+        predicate (必ず印鑑（認印）をお持ちください, :meth:`_brought`), or the seal word without a
+        particle heading its own entry (:meth:`_heads_entry`) of a verbless line that lists things
+        (``inventory``: 「転出証明書、印鑑（認印）、…」 under a reason to file, 「2.届出人の印鑑」,
+        「持ち物：印鑑」) -> 義務 (the things to bring to the counter). ``None`` when the seal word
+        takes a particle (「申請書、印鑑の廃止」: what the line is about), when the line has a
+        predicate or its root takes a particle (…について), or when the line dispenses with it."""
         anchor = tree.anchor(span)
-        tokens = tree.tokens
-        listed = self._cue("listed_seal", tokens[anchor]["text"])
-        if listed is None or tree.marker(anchor):
-            return None
-        before = tree.text[:tokens[anchor]["start"]].rstrip()
-        after = tree.text[tokens[anchor]["end"]:].lstrip()
-        if not (before.endswith(("、", "，")) or after.startswith(("、", "，"))):
-            return None
         path = tree.path(anchor)
-        if any(tokens[i]["pos"] not in ("NOUN", "PROPN") for i in path) or tree.marker(path[-1]) \
-                or self._exempt(tree, path, seals):
+        listed = self._named_seal(tree, anchor, path, seals)
+        if listed is None:
+            return None
+        brought = self._brought(tree, anchor)
+        if brought is not None:
+            return brought
+        if _is_note(tree.text) or tree.marker(anchor, notes=False) or not self._heads_entry(tree, anchor) \
+                or self._dispensed_entry(tree, anchor) \
+                or not self._verbless(tree, path):
             return None
         c = self._cue("inventory", norm(tree.text))
         if c is None:
@@ -1175,10 +1289,12 @@ class _Tree:
             todo.extend(self.children(k))
         return out
 
-    def marker(self, i: int) -> str:
+    def marker(self, i: int, notes: bool = True) -> str:
         """The case particles of argument ``i`` with their fixed words (拇印 + を + もっ + て ->
-        ``をもって``), normalized; ``""`` when it has none."""
-        case = [j for j in self.children(i) if j > i and self.tokens[j]["dep"] == "case"]
+        ``をもって``), normalized; ``""`` when it has none. ``notes=False`` leaves out particles
+        inside brackets that GiNZA hangs on ``i`` (印鑑（婚姻前の姓のもの）: the note's の)."""
+        case = [j for j in self.children(i) if j > i and self.tokens[j]["dep"] == "case"
+                and (notes or not self.inside_brackets(j))]
         words = sorted(case + [k for j in case for k in self.children(j) if self.tokens[k]["dep"] == "fixed"])
         if not words:
             return ""
