@@ -94,3 +94,35 @@ def test_regression_guidance_seal_to_bring(tmp_path, ginza):
 """)
     assert_no_requirement(found, "押印は必要ありません", "お持ちいただく必要はありません", "印鑑は不要です",
                           "印鑑登録の廃止", "印鑑の登録をした方へ", "印刷物")
+
+
+@pytest.mark.nlp
+def test_regression_approval_before_stamping(tmp_path, ginza):
+    # An officer's duty before sealing: the document the officer is about to seal is shown for
+    # approval (公印規則). The office's own seal, required (decided 対象外 downstream); a person who
+    # seeks a seal from the office, or a mere case of sealing, stays no requirement.
+    doc, found = scan(tmp_path, """○○市教育委員会公印取扱規程
+平成2年3月1日教育委員会訓令第2号
+(公印の使用)
+第3条 職員は、公印を押そうとする証明書を課長に示して、その確認を受けなければならない。
+第4条 公印の押印を受けようとする者は、押印を受けようとする文書を課長に提出しなければならない。
+第5条 押印しようとするときは、あらかじめ課長の承認を受けなければならない。
+""", name="kitei.txt")
+    assert doc.doc_kind == "規程"
+    assert [f.requires_seal for f in found if "証明書を課長に示して" in f.text].count(True) == 1
+    assert_no_requirement(found, "押印を受けようとする者は", "押印しようとするときは")
+
+
+@pytest.mark.nlp
+def test_regression_seal_qualifying_a_case_document(tmp_path, ginza):
+    # A seal that only qualifies the document a case clause handles (…押すべき文書を作成するときは)
+    # is the case, not what the sentence asks; a seal the main clause asks for stays required.
+    doc, found = scan(tmp_path, """○○市公印規則
+平成3年4月1日規則第5号
+第6条 電算処理により公印を押すべき通知書を作成するときは、公印の印影を刷り込むことができる。
+2 市長の印を押すべき証明書を発行する場合は、その件数を台帳に記録する。
+3 公印を押すべき文書には、公印管理者が公印を押さなければならない。
+""", name="kisoku.txt")
+    assert doc.doc_kind == "規則"
+    assert_no_requirement(found, "押すべき通知書を作成するときは", "押すべき証明書を発行する場合は")
+    assert [f.requires_seal for f in found if "公印管理者が" in f.text].count(True) == 1

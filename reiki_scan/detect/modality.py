@@ -381,13 +381,22 @@ class ModalityJudge:
                 if cond is not None:
                     return ModalityResult("言及", actor, target,
                                           f"dep: {tree.describe(path, k)} => 言及 (条件節; {cond.id})")
+        # 「公印を押すべき文書を作成するときは」: the seal only qualifies the document the case
+        # clause handles (issue 17, fifth batch; one step of its own, after the case clauses above).
+        case = self._case_argument(tree, path)
+        if case is not None:
+            return ModalityResult("言及", actor, target,
+                                  f"dep: {tree.describe(path, 3)} => 言及 (条件節の目的語の修飾; {case.id})")
         # 「公印の押印を受けようとする者は、…提示しなければならない」: the seal is what the one the
-        # clause describes seeks (…しよう/受けよう + とする), not what the sentence obliges.
+        # clause describes seeks (…しよう/受けよう + とする), not what the sentence obliges; but a
+        # document the subject is about to seal itself, which a step of the procedure handles
+        # (押印しようとする文書を管理者に提示して), makes the seal what the procedure prepares.
         for k in range(min(2, len(path) - 2)):
             if not tree.is_predicate(path[k]):
                 continue
             attempt = self._cue("attempt", tree.phrase(path[k]))
-            if attempt is not None and tokens[path[k + 1]]["dep"] == "acl":
+            if attempt is not None and tokens[path[k + 1]]["dep"] == "acl" \
+                    and not (k == 0 and self._prepared_document(tree, path, 2)):
                 return ModalityResult("言及", actor, target,
                                       f"dep: {tree.describe(path, k + 2)} => 言及 (意図の節; {attempt.id})")
             break
@@ -558,6 +567,32 @@ class ModalityJudge:
             return ModalityResult("言及", actor, target,
                                   f"dep: {tree.describe(path, len(path) - 1)} => 言及 (述語のない句・見出し・表)")
         return ModalityResult("言及", actor, target, f"dep: {tree.describe(path, len(path) - 1)} [{predicate}] => 言及")
+
+    def _case_argument(self, tree: _Tree, path: list[int]) -> Cue | None:
+        """The ``condition`` cue of the case clause whose act takes, as its object, the document
+        the seal's relative clause modifies (公印を押すべき文書を作成するときは: 押す -acl-> 文書
+        -obj-> 作成 -acl-> とき): the seal describes what the case handles and is asked by no one
+        there. ``None`` when the noun is the case's subject (印鑑を提出する者が…であるとき: the
+        person, not the case) or the case is a statement that it exists (…場合があります)."""
+        tokens = tree.tokens
+        if len(path) < 4 or tokens[path[0]]["dep"] != "acl" or not tree.is_predicate(path[0]):
+            return None
+        if tokens[path[1]]["dep"] != "obj" or tokens[path[2]]["dep"] != "acl" or not tree.is_predicate(path[2]):
+            return None
+        if tree.existence(path[3]):
+            return None
+        return self._cue("condition", tokens[path[3]]["lemma"])
+
+    def _prepared_document(self, tree: _Tree, path: list[int], n: int) -> bool:
+        """Whether ``path[n]``, the noun an intent clause (押印しようとする) modifies, is a document
+        (``target``) that is the object of a further predicate of the sentence (…文書を管理者に
+        提示して、その承認を受けなければならない): the procedure readies the sealing (公印規則: approval
+        before stamping), as opposed to a person who seeks a seal (押印を受けようとする者は)."""
+        if n + 1 >= len(path):
+            return False
+        noun = path[n]
+        return (tree.tokens[noun]["dep"] == "obj" and tree.is_predicate(path[n + 1])
+                and self._cue("target", tree.words(noun)) is not None)
 
     def _listed(self, tree: _Tree, span: tuple[int, int], lead: Sequence[str],
                 seals: Sequence[tuple[int, int]]) -> ModalityResult | None:
