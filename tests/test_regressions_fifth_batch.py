@@ -126,3 +126,20 @@ def test_regression_seal_qualifying_a_case_document(tmp_path, ginza):
     assert doc.doc_kind == "規則"
     assert_no_requirement(found, "押すべき通知書を作成するときは", "押すべき証明書を発行する場合は")
     assert [f.requires_seal for f in found if "公印管理者が" in f.text].count(True) == 1
+
+
+@pytest.mark.nlp
+def test_regression_causative_seal(tmp_path, ginza):
+    # The writer makes someone present or affix a seal (…印鑑を提出させ、原票を作り直す; 職員に
+    # 押印させる): a requirement on that person even when the main clause is the office's own work.
+    # Presenting a registered seal is 印鑑提出, not 実印. A causative denied stays no requirement.
+    doc, found = scan(tmp_path, """○○市認可地縁団体印鑑規則
+平成9年4月1日規則第3号
+第8条 市長は、原票の印影が不鮮明になったときは、登録者に登録している印鑑を改めて提出させ、原票を作り直す。
+第9条 所属長は、職員に、毎日出勤簿へ押印させる。
+第10条 市長は、前条の場合において、登録者に印鑑を提出させず、原票の写しにより確認する。
+""", name="kisoku.txt")
+    assert doc.doc_kind == "規則"
+    assert_required(found, "改めて提出させ", category="印鑑提出")
+    assert_required(found, "出勤簿へ押印させる", category="押印")
+    assert_no_requirement(found, "提出させず")

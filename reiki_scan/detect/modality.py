@@ -158,6 +158,8 @@ class ModalityJudge:
             self.cues.setdefault(c.kind, []).append(c)
         # Requests (してください): they ask; they do not make a register's subject an obligation.
         self._request_ids = {c.id for c in cues if c.kind == "must" and ".request." in c.id}
+        # Causatives (提出させ): the office puts the act on another, so it is no office procedure.
+        self._causative_ids = {c.id for c in cues if c.kind == "own_must" and ".causative." in c.id}
 
     def may_define(self, text: str) -> bool:
         """Whether ``text`` (a unit's normalized text) may define the seal to affix (…に押す印鑑
@@ -1064,6 +1066,11 @@ class ModalityJudge:
         is written and one of the first three predicates the hit leads to is an office's act of
         examining (``examine``: 照合, 審査)."""
         if category not in ("印鑑提出", "実印"):
+            return None
+        # 「市長は、…登録者に…印鑑を提出させ、原票を改製する」: the office makes the registrant
+        # present the seal, a requirement on the registrant (judged by the own_must step).
+        if any(c is not None and c.id in self._causative_ids
+               for i in path[:2] if tree.is_predicate(i) for c in [self._cue("own_must", tree.phrase(i))]):
             return None
         # The subject the parse gives the hit's clause (shared by coordinated predicates).
         if actor and self._cue("office", actor) is not None:
