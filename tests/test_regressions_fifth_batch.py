@@ -143,3 +143,19 @@ def test_regression_causative_seal(tmp_path, ginza):
     assert_required(found, "改めて提出させ", category="印鑑提出")
     assert_required(found, "出勤簿へ押印させる", category="押印")
     assert_no_requirement(found, "提出させず")
+
+
+@pytest.mark.nlp
+def test_regression_seal_in_read_as_replacement(tmp_path, ginza):
+    # A 読替え whose replacement adds a seal step (「…」とあるのは「押印し、…印鑑登録証明書を
+    # 添付し」と) makes the provision ask for it as it applies; the replaced words (「押印し」とある
+    # のは「署名し」と) and a replacement that only names a certificate stay no requirement.
+    doc, found = scan(tmp_path, """○○市認可地縁団体印鑑規則
+平成9年4月1日規則第3号
+第2条 条例第5条の規定は、代表者が市外に住む場合にあっては、同条中「記名し」とあるのは「記名し、その印鑑の印鑑登録証明書を添付し」と読み替えて適用する。
+第3条 条例第6条の規定の適用については、同条中「押印し」とあるのは「署名し」と読み替える。
+第4条 条例第7条中「登録原票の写し」とあるのは「印鑑登録証明書の写し」と読み替える。
+""", name="kisoku.txt")
+    assert doc.doc_kind == "規則"
+    assert_required(found, "「記名し、その印鑑の印鑑登録証明書を添付し」", category="印鑑証明")
+    assert_no_requirement(found, "「押印し」とあるのは「署名し」", "「印鑑登録証明書の写し」")

@@ -84,6 +84,8 @@ _LEAD_TAIL = 8
 # 証明書、印鑑（認印）、…」, 「持ち物：印鑑・通帳」).
 _ENTRY_SEPARATORS = "、，,・：:→|｜/／"
 _LABEL_SEPARATORS = "：:→"
+# A 読替え's 「A」とあるのは「B」: what opens the replacement B.
+_READ_AS = re.compile(r"」とあるのは「")
 _NOTE_MARKS = ("※", "*", "(注", "注)", "注:", "注意:")
 
 
@@ -92,6 +94,28 @@ def _denied_need(tree: _Tree, words: Sequence[int]) -> bool:
     denied (必要はありません, 必要ない): what the seal's clause asks is then not needed."""
     return any(tree.tokens[i]["lemma"] == "必要" and _NEGATED.match(tree.text, tree.tokens[i]["end"]) is not None
                for i in words)
+
+
+def _replacements(text: str) -> list[tuple[int, int, bool]]:
+    """The quotations of the 読替え in ``text`` (…「A」とあるのは「B」と…) as ``(start, end, new)``:
+    half-open character ranges inside the brackets; ``new`` for a replacement 「B」 (the quotation
+    that opens right after 「とあるのは」, to its matching 」), not for the replaced words 「A」 (the
+    one that closes right before it)."""
+    out = []
+    for m in _READ_AS.finditer(text):
+        opening = text.rfind("「", 0, m.start())
+        if opening >= 0:
+            out.append((opening + 1, m.start(), False))
+        depth = 1
+        for k in range(m.end(), len(text)):
+            if text[k] == "「":
+                depth += 1
+            elif text[k] == "」":
+                depth -= 1
+                if depth == 0:
+                    out.append((m.end(), k, True))
+                    break
+    return out
 
 
 def _is_note(text: str) -> bool:
@@ -532,6 +556,14 @@ class ModalityJudge:
             if c is not None and not any(self._cue("issuer", tree.words(j)) for j in subjects):
                 return ModalityResult("義務", actor, target,
                                       f"dep: {tree.describe(path, len(path) - 1)} [{predicate}] => 義務 (案内の指示; {c.id})")
+        # 「「押印し」とあるのは「押印し、当該印鑑の印鑑登録証明書を添付し」と読み替えて適用する」:
+        # the replacement's words are the provision as it applies (issue 17, fifth batch; one step
+        # of its own, after every step that reads the sentence's own predicate).
+        read_as = self._read_as(tree, path, span, role)
+        if read_as is not None:
+            modality, n, c = read_as
+            why = "読替え後の規定の手続" if modality == "義務" else "読替えの文言"
+            return ModalityResult(modality, actor, target, f"dep: {tree.describe(path, n)} => {modality} ({why}; {c.id})")
         if tokens[root]["pos"] not in _PREDICATE_POS:
             # A sentence whose parse gives it no predicate (old katakana text: 「…署名捺印シテ
             # 之ヲ裁判長ニ提出スヘシ」) still ends in its modality.
@@ -569,6 +601,32 @@ class ModalityJudge:
             return ModalityResult("言及", actor, target,
                                   f"dep: {tree.describe(path, len(path) - 1)} => 言及 (述語のない句・見出し・表)")
         return ModalityResult("言及", actor, target, f"dep: {tree.describe(path, len(path) - 1)} [{predicate}] => 言及")
+
+    def _read_as(self, tree: _Tree, path: list[int], span: tuple[int, int],
+                 role: str) -> tuple[str, int, Cue] | None:
+        """``(modality, n, cue)`` for a seal quoted in a sentence that reads a provision's words
+        as others (``read_as``: …中「A」とあるのは「B」と読み替えて適用する): 義務 when the seal at
+        ``span`` lies in a replacement 「B」 with its own step there (the hit is the act, 押印し, or
+        ``path[n]``, the first predicate on its path, lies in 「B」 and attaches it, ``attach``:
+        …印鑑登録証明書を添付し); 言及 for the replaced words 「A」 (「押印し」とあるのは「署名し」と)
+        and a replacement without a step (「印鑑登録証明書の」): they name, the provision asks.
+        ``None`` when the seal is quoted in no 読替え."""
+        c = self._cue("read_as", tree.text)
+        if c is None:
+            return None
+        quotes = _replacements(tree.text)
+        inside = next(((s, e) for s, e, new in quotes if new and s <= span[0] and span[1] <= e), None)
+        if inside is None:
+            quoted = any(s <= span[0] and span[1] <= e for s, e, _ in quotes)
+            return ("言及", len(path) - 1, c) if quoted else None
+        for n, i in enumerate(path):
+            if not tree.is_predicate(i):
+                continue
+            if inside[0] <= tree.tokens[i]["start"] < inside[1] and (
+                    n == 0 and role == "act" or n > 0 and self._cue("attach", tree.phrase(i)) is not None):
+                return "義務", n, c
+            break
+        return "言及", len(path) - 1, c
 
     def _case_argument(self, tree: _Tree, path: list[int]) -> Cue | None:
         """The ``condition`` cue of the case clause whose act takes, as its object, the document
