@@ -159,3 +159,28 @@ def test_regression_seal_in_read_as_replacement(tmp_path, ginza):
     assert doc.doc_kind == "規則"
     assert_required(found, "「記名し、その印鑑の印鑑登録証明書を添付し」", category="印鑑証明")
     assert_no_requirement(found, "「押印し」とあるのは「署名し」", "「印鑑登録証明書の写し」")
+
+
+@pytest.mark.nlp
+def test_regression_document_bearing_seal_under_article_lead(tmp_path, ginza):
+    # An article's first sentence leads the items of its later paragraphs that only head a group
+    # (「1 すべての申請者に共通するもの」): a document listed there that must bear a seal
+    # (…（施工業者の代表者印のあるもの）) is a requirement. A paragraph with a sentence of its own
+    # leads its items itself.
+    doc, found = scan(tmp_path, """○○町空き家改修補助金交付要領
+令和2年4月1日要領第3号
+(申請書の添付書類)
+第6条 要綱第5条の申請書には、次に掲げる書類を添付しなければならない。
+1 すべての申請者に共通するもの
+(1) 工事の図面
+(2) 請負契約書の写し(施工業者の代表者印のあるもの)
+2 法人が申請するとき
+(1) 登記事項証明書
+(実績報告)
+第7条 実績報告に添える書類は、次のとおりとする。
+1 次の書類は、提出を要しない。
+(1) 領収書(施工業者の代表者印のあるもの)
+""", name="yoryo.txt")
+    assert doc.doc_kind == "要領"
+    assert [f.requires_seal for f in found if "請負契約書の写し" in f.text] == [True]
+    assert_no_requirement(found, "領収書(施工業者")
