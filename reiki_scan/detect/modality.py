@@ -29,7 +29,10 @@ hand) and on the cue words of ``patterns/modality.yaml``. The decision, in order
    lacking (押印されていない者については, 押印のないもの, 押印しなかったため, 押印を欠く, 未押印の)
    or left out (押印されているもの以外は, 押印したものを除き) -> 言及, unless the main predicate refuses
    what lacks it (…は受理しない); an exemption denied (押印を省略しない) is no denial; the seal sought
-   in a clause of intent (押印しようとするときは, 押印を受けようとする者は) -> 言及;
+   in a clause of intent (押印しようとするときは, 押印を受けようとする者は) -> 言及, unless the
+   subject's own sealing readies a document a step of the procedure handles (押印しようとする文書を
+   管理者に提示して…承認を受けなければならない); a seal qualifying the object of a case clause's act
+   (公印を押すべき文書を作成するときは) -> 言及;
 6. the main predicate (the root and what follows it): a must cue -> 義務, a may cue -> 任意;
    a unit without predicate (an item listing what to attach) -> 義務; otherwise 言及.
    Before the fallbacks of step 6: the seal as the means of the procedure (押印することで…と
@@ -50,7 +53,11 @@ hand) and on the cue words of ``patterns/modality.yaml``. The decision, in order
    unless the entry's note or label dispenses with it (（不要）, 不要なもの：) or the line is a note
    (※…); a seal brought (印鑑（認め可）をお持ちください) unless the need is denied (…お持ちいただく
    必要はありません);
-   the seal as the object of the main clause's 求める (記名押印を求めることもあります); a document
+   the seal as the object of the main clause's 求める (記名押印を求めることもあります); a seal
+   someone is made to present or affix (印鑑を提出させ, 押印させる: ``own_must``), also where the
+   main clause is an office's work; a seal step in a 読替え's replacement (「押印し」とあるのは
+   「押印し、…印鑑登録証明書を添付し」と) -> 義務, the replaced words and a replacement without a
+   step -> 言及; a document
    bearing the seal whose handing in is needed (押印のある委任状の提出が必要); a seal
    the act's clause points at that is itself presented (押印に使用する印を届け出させ) is no
    mere reference.
