@@ -419,6 +419,9 @@ def _lead(doc: Document, unit: Unit, parents: dict[int, Provision]) -> list[str]
             if own:
                 leads.append(own)
             node = parent
+        article_lead = _article_lead(doc, node, parents)
+        if article_lead:
+            leads.append(article_lead)
         if leads:
             return leads
     text = doc.text
@@ -553,6 +556,23 @@ def _unmarked_lead(text: str, start: int, floor: int = 0) -> list[str] | None:
 
 
 _CAPTION_OR_NUMBER = re.compile(r"^[\s　]*(?:[(（][^)）]*[)）]|第[0-9０-９一二三四五六七八九十百]+条(?:の[0-9０-９一二三四五六七八九十]+)?|[0-9０-９一二三四五六七八九十]+)[\s　]*$")
+
+
+def _article_lead(doc: Document, paragraph: Provision, parents: dict[int, Provision]) -> str:
+    """The sentence of an article's first paragraph that leads a later paragraph's items when
+    that paragraph only heads a group of them (「第6条 …添付書類は下記に掲げるものとする。」 then
+    「1 共通するもの」 over 「(3) 見積書（…印のあるもの）」): ``""`` unless ``paragraph`` is a
+    paragraph other than its article's first and its own text before its items holds no sentence
+    (no 「。」)."""
+    article = parents.get(id(paragraph))
+    if paragraph.kind != "Paragraph" or article is None or article.kind != "Article" \
+            or not article.children or article.children[0] is paragraph or not paragraph.children:
+        return ""
+    if "。" in doc.text[paragraph.start:paragraph.children[0].start]:
+        return ""
+    first = article.children[0]
+    end = first.children[0].start if first.children else first.end
+    return _first_sentence(doc.text[first.start:end])
 
 
 def _first_sentence(own: str) -> str:

@@ -29,7 +29,10 @@ hand) and on the cue words of ``patterns/modality.yaml``. The decision, in order
    lacking (押印されていない者については, 押印のないもの, 押印しなかったため, 押印を欠く, 未押印の)
    or left out (押印されているもの以外は, 押印したものを除き) -> 言及, unless the main predicate refuses
    what lacks it (…は受理しない); an exemption denied (押印を省略しない) is no denial; the seal sought
-   in a clause of intent (押印しようとするときは, 押印を受けようとする者は) -> 言及;
+   in a clause of intent (押印しようとするときは, 押印を受けようとする者は) -> 言及, unless the
+   subject's own sealing readies a document a step of the procedure handles (押印しようとする文書を
+   管理者に提示して…承認を受けなければならない); a seal qualifying the object of a case clause's act
+   (公印を押すべき文書を作成するときは) -> 言及;
 6. the main predicate (the root and what follows it): a must cue -> 義務, a may cue -> 任意;
    a unit without predicate (an item listing what to attach) -> 義務; otherwise 言及.
    Before the fallbacks of step 6: the seal as the means of the procedure (押印することで…と
@@ -44,7 +47,17 @@ hand) and on the cue words of ``patterns/modality.yaml``. The decision, in order
    (…届出印を押印する。) and a verbless checklist line whose root is the act (…3通に押印);
    in a guidance list, a seal named as a thing (``object``) that is brought (書類、印鑑…を持って)
    or heads its verbless item (…の印鑑（朱肉で使用するもの）) unless the lead says otherwise;
-   the seal as the object of the main clause's 求める (記名押印を求めることもあります); a document
+   on a guidance line with or without a lead (issue 17, fifth batch), a seal word that heads its
+   own entry, closed by a separator or the line's end after its notes (転出証明書、印鑑（認印）、…;
+   2.届出人の印鑑; 持ち物：印鑑・通帳), whatever word of the next entry the parse hangs it under,
+   unless the entry's note or label dispenses with it (（不要）, 不要なもの：) or the line is a note
+   (※…); a seal brought (印鑑（認め可）をお持ちください) unless the need is denied (…お持ちいただく
+   必要はありません);
+   the seal as the object of the main clause's 求める (記名押印を求めることもあります); a seal
+   someone is made to present or affix (印鑑を提出させ, 押印させる: ``own_must``), also where the
+   main clause is an office's work; a seal step in a 読替え's replacement (「押印し」とあるのは
+   「押印し、…印鑑登録証明書を添付し」と) -> 義務, the replaced words and a replacement without a
+   step -> 言及; a document
    bearing the seal whose handing in is needed (押印のある委任状の提出が必要); a seal
    the act's clause points at that is itself presented (押印に使用する印を届け出させ) is no
    mere reference.
@@ -72,6 +85,61 @@ _NEGATED = re.compile(r"(?:は|が|で|に|と)?(?:な[いく]|ありません|�
 # 押印のない, 押印されていない, 押印なき: a clause that denies the seal.
 _NEGATION = re.compile(r"な[いくき]|無[いく]|ず|ぬ|ません")
 _PAREN_NOTE = re.compile(r"[（(][^（）()]*[）)]")
+# How many characters of a list's lead its predicate (…できません, …できない印鑑) is read in.
+_LEAD_TAIL = 8
+# What separates the entries of a guidance line (a table row flattened into one line: 「転入→転出
+# 証明書、印鑑（認印）、…」, 「持ち物：印鑑・通帳」).
+_ENTRY_SEPARATORS = "、，,・：:→|｜/／"
+_LABEL_SEPARATORS = "：:→"
+# A 読替え's 「A」とあるのは「B」: what opens the replacement B.
+_READ_AS = re.compile(r"」とあるのは「")
+_NOTE_MARKS = ("※", "*", "(注", "注)", "注:", "注意:")
+
+
+def _denied_need(tree: _Tree, words: Sequence[int]) -> bool:
+    """Whether one of ``words`` (token indices, the path above a seal's predicate) is a necessity
+    denied (必要はありません, 必要ない): what the seal's clause asks is then not needed."""
+    return any(tree.tokens[i]["lemma"] == "必要" and _NEGATED.match(tree.text, tree.tokens[i]["end"]) is not None
+               for i in words)
+
+
+def _replacements(text: str) -> list[tuple[int, int, bool]]:
+    """The quotations of the 読替え in ``text`` (…「A」とあるのは「B」と…) as ``(start, end, new)``:
+    half-open character ranges inside the brackets; ``new`` for a replacement 「B」 (the quotation
+    that opens right after 「とあるのは」, to its matching 」), not for the replaced words 「A」 (the
+    one that closes right before it)."""
+    out = []
+    for m in _READ_AS.finditer(text):
+        opening = text.rfind("「", 0, m.start())
+        if opening >= 0:
+            out.append((opening + 1, m.start(), False))
+        depth = 1
+        for k in range(m.end(), len(text)):
+            if text[k] == "「":
+                depth += 1
+            elif text[k] == "」":
+                depth -= 1
+                if depth == 0:
+                    out.append((m.end(), k, True))
+                    break
+    return out
+
+
+def _is_note(text: str) -> bool:
+    """Whether ``text`` is a note line (「※…と同一の印鑑」, 「注　…」): it qualifies the entry
+    above it (which seal, which copy) and is no entry of its own."""
+    return text.lstrip().startswith(_NOTE_MARKS)
+
+
+def _last_label(before: str) -> str:
+    """The label that ``before`` (a line up to an entry) ends with when a 「：」 or 「→」 opens the
+    entry (「不要なもの：」 -> 「不要なもの」), else ``""``: what the entries after it are."""
+    body = before.rstrip()
+    if not body or body[-1] not in _LABEL_SEPARATORS:
+        return ""
+    body = body[:-1]
+    cut = max(body.rfind(c) for c in _ENTRY_SEPARATORS + "。")
+    return body[cut + 1:]
 _CLOSE = "）)」』]］"
 
 
@@ -121,6 +189,8 @@ class ModalityJudge:
             self.cues.setdefault(c.kind, []).append(c)
         # Requests (してください): they ask; they do not make a register's subject an obligation.
         self._request_ids = {c.id for c in cues if c.kind == "must" and ".request." in c.id}
+        # Causatives (提出させ): the office puts the act on another, so it is no office procedure.
+        self._causative_ids = {c.id for c in cues if c.kind == "own_must" and ".causative." in c.id}
 
     def may_define(self, text: str) -> bool:
         """Whether ``text`` (a unit's normalized text) may define the seal to affix (…に押す印鑑
@@ -129,8 +199,10 @@ class ModalityJudge:
 
     def may_list(self, text: str) -> bool:
         """Whether ``text`` (a unit's normalized text) may list a seal among things to bring
-        (「…証明書、印鑑」), so that a seal named as a thing in it needs the parse (:meth:`judge`)."""
-        return self._cue("inventory", text) is not None
+        (「…証明書、印鑑」, 「2.届出人の印鑑」: ``inventory``) or ask to bring one (「印鑑（認印）を
+        お持ちください」: ``bring_line``), so that a seal named as a thing in it needs the parse
+        (:meth:`judge`)."""
+        return self._cue("inventory", text) is not None or self._cue("bring_line", text) is not None
 
     def may_file(self, text: str) -> bool:
         """Whether ``text`` (a unit's normalized text) holds a word of filing or sending a seal,
@@ -342,13 +414,22 @@ class ModalityJudge:
                 if cond is not None:
                     return ModalityResult("言及", actor, target,
                                           f"dep: {tree.describe(path, k)} => 言及 (条件節; {cond.id})")
+        # 「公印を押すべき文書を作成するときは」: the seal only qualifies the document the case
+        # clause handles (issue 17, fifth batch; one step of its own, after the case clauses above).
+        case = self._case_argument(tree, path)
+        if case is not None:
+            return ModalityResult("言及", actor, target,
+                                  f"dep: {tree.describe(path, 3)} => 言及 (条件節の目的語の修飾; {case.id})")
         # 「公印の押印を受けようとする者は、…提示しなければならない」: the seal is what the one the
-        # clause describes seeks (…しよう/受けよう + とする), not what the sentence obliges.
+        # clause describes seeks (…しよう/受けよう + とする), not what the sentence obliges; but a
+        # document the subject is about to seal itself, which a step of the procedure handles
+        # (押印しようとする文書を管理者に提示して), makes the seal what the procedure prepares.
         for k in range(min(2, len(path) - 2)):
             if not tree.is_predicate(path[k]):
                 continue
             attempt = self._cue("attempt", tree.phrase(path[k]))
-            if attempt is not None and tokens[path[k + 1]]["dep"] == "acl":
+            if attempt is not None and tokens[path[k + 1]]["dep"] == "acl" \
+                    and not (k == 0 and self._prepared_document(tree, path, 2)):
                 return ModalityResult("言及", actor, target,
                                       f"dep: {tree.describe(path, k + 2)} => 言及 (意図の節; {attempt.id})")
             break
@@ -439,7 +520,8 @@ class ModalityJudge:
             for n, i in enumerate(path[:2]):
                 # 「お持ちのうえ」: the honorific prefix and the particles after the verb.
                 c = self._cue("own_request", tree.phrase(i)) or self._cue("own_request", tree.words(i) + tree.trailer(i))
-                if c is not None and (n == 0 or tree.is_predicate(i)):
+                # 「印鑑をお持ちいただく必要はありません」: the request is what is not needed.
+                if c is not None and (n == 0 or tree.is_predicate(i)) and not _denied_need(tree, path[n + 1:]):
                     return ModalityResult("義務", actor, target,
                                           f"dep: {tree.describe(path, n)} => 義務 (押印語の述語が依頼; {c.id})")
         # Another's seal the applicant obtains (管理者に記名及び押印をもらいます).
@@ -481,6 +563,14 @@ class ModalityJudge:
             if c is not None and not any(self._cue("issuer", tree.words(j)) for j in subjects):
                 return ModalityResult("義務", actor, target,
                                       f"dep: {tree.describe(path, len(path) - 1)} [{predicate}] => 義務 (案内の指示; {c.id})")
+        # 「「押印し」とあるのは「押印し、当該印鑑の印鑑登録証明書を添付し」と読み替えて適用する」:
+        # the replacement's words are the provision as it applies (issue 17, fifth batch; one step
+        # of its own, after every step that reads the sentence's own predicate).
+        read_as = self._read_as(tree, path, span, role)
+        if read_as is not None:
+            modality, n, c = read_as
+            why = "読替え後の規定の手続" if modality == "義務" else "読替えの文言"
+            return ModalityResult(modality, actor, target, f"dep: {tree.describe(path, n)} => {modality} ({why}; {c.id})")
         if tokens[root]["pos"] not in _PREDICATE_POS:
             # A sentence whose parse gives it no predicate (old katakana text: 「…署名捺印シテ
             # 之ヲ裁判長ニ提出スヘシ」) still ends in its modality.
@@ -519,14 +609,95 @@ class ModalityJudge:
                                   f"dep: {tree.describe(path, len(path) - 1)} => 言及 (述語のない句・見出し・表)")
         return ModalityResult("言及", actor, target, f"dep: {tree.describe(path, len(path) - 1)} [{predicate}] => 言及")
 
+    def _read_as(self, tree: _Tree, path: list[int], span: tuple[int, int],
+                 role: str) -> tuple[str, int, Cue] | None:
+        """``(modality, n, cue)`` for a seal quoted in a sentence that reads a provision's words
+        as others (``read_as``: …中「A」とあるのは「B」と読み替えて適用する): 義務 when the seal at
+        ``span`` lies in a replacement 「B」 with its own step there (the hit is the act, 押印し, or
+        ``path[n]``, the first predicate on its path, lies in 「B」 and attaches it, ``attach``:
+        …印鑑登録証明書を添付し); 言及 for the replaced words 「A」 (「押印し」とあるのは「署名し」と)
+        and a replacement without a step (「印鑑登録証明書の」): they name, the provision asks.
+        ``None`` when the seal is quoted in no 読替え."""
+        c = self._cue("read_as", tree.text)
+        if c is None:
+            return None
+        quotes = _replacements(tree.text)
+        inside = next(((s, e) for s, e, new in quotes if new and s <= span[0] and span[1] <= e), None)
+        if inside is None:
+            quoted = any(s <= span[0] and span[1] <= e for s, e, _ in quotes)
+            return ("言及", len(path) - 1, c) if quoted else None
+        for n, i in enumerate(path):
+            if not tree.is_predicate(i):
+                continue
+            if inside[0] <= tree.tokens[i]["start"] < inside[1] and (
+                    n == 0 and role == "act" or n > 0 and self._cue("attach", tree.phrase(i)) is not None):
+                return "義務", n, c
+            break
+        return "言及", len(path) - 1, c
+
+    def _case_argument(self, tree: _Tree, path: list[int]) -> Cue | None:
+        """The ``condition`` cue of the case clause whose act takes, as its object, the document
+        the seal's relative clause modifies (公印を押すべき文書を作成するときは: 押す -acl-> 文書
+        -obj-> 作成 -acl-> とき): the seal describes what the case handles and is asked by no one
+        there. ``None`` when the noun is the case's subject (印鑑を提出する者が…であるとき: the
+        person, not the case) or the case is a statement that it exists (…場合があります)."""
+        tokens = tree.tokens
+        if len(path) < 4 or tokens[path[0]]["dep"] != "acl" or not tree.is_predicate(path[0]):
+            return None
+        if tokens[path[1]]["dep"] != "obj" or tokens[path[2]]["dep"] != "acl" or not tree.is_predicate(path[2]):
+            return None
+        if tree.existence(path[3]):
+            return None
+        return self._cue("condition", tokens[path[3]]["lemma"])
+
+    def _prepared_document(self, tree: _Tree, path: list[int], n: int) -> bool:
+        """Whether ``path[n]``, the noun an intent clause (押印しようとする) modifies, is a document
+        (``target``) that is the object of a further predicate of the sentence (…文書を管理者に
+        提示して、その承認を受けなければならない): the procedure readies the sealing (公印規則: approval
+        before stamping), as opposed to a person who seeks a seal (押印を受けようとする者は)."""
+        if n + 1 >= len(path):
+            return False
+        noun = path[n]
+        return (tree.tokens[noun]["dep"] == "obj" and tree.is_predicate(path[n + 1])
+                and self._cue("target", tree.words(noun)) is not None)
+
     def _listed(self, tree: _Tree, span: tuple[int, int], lead: Sequence[str],
                 seals: Sequence[tuple[int, int]]) -> ModalityResult | None:
         """A seal in an item of a guidance page's list: 義務 when it is brought (書類、印鑑…を
-        持って: the seal, through nouns listed with 、, is the object of a ``bring`` verb), or when
-        it heads the verbless item (…の印鑑（朱肉で使用するもの）: the root, or governed only by a
-        parenthetical note or by list marks) and the lead neither gives a modality of its own nor denies."""
+        持って: :meth:`_brought`), or when it heads the verbless item (…の印鑑（朱肉で使用するもの）:
+        the root, or governed only by a parenthetical note or by list marks; or the head of its own
+        entry of a verbless line, :meth:`_heads_entry`, whatever the parse hangs it under) and the
+        lead neither gives a modality of its own nor denies."""
         anchor = tree.anchor(span)
         path = tree.path(anchor)
+        listed = self._named_seal(tree, anchor, path, seals)
+        if listed is None:
+            return None
+        brought = self._brought(tree, anchor)
+        if brought is not None:
+            return brought
+        if _is_note(tree.text) or self._dispensed_entry(tree, anchor):
+            return None
+        # 「■ 印鑑 ■ 通帳…」: entries run on one line are parsed under their list marks, which
+        # govern nothing of the entry.
+        if not (all(tree.inside_brackets(i) or tree.tokens[i]["pos"] == "SYM" for i in path[1:])
+                or self._heads_entry(tree, anchor) and self._verbless(tree, path)):
+            return None
+        inherited = self._from_lead(lead[:1], "", "", tree, path)
+        if inherited is not None:
+            return inherited
+        # The lead denies by its predicate (次の印鑑は登録できません, 登録できない印鑑), read at its
+        # end: a word inside it (いずれかの市区町村) denies nothing.
+        if _NEGATION.search(norm(lead[0]).rstrip("。 ")[-_LEAD_TAIL:]):
+            return None
+        return ModalityResult("義務", evidence=f"dep: {tree.describe(path, len(path) - 1)} => 義務 (一覧の項目の印; {listed.id})")
+
+    def _named_seal(self, tree: _Tree, anchor: int, path: list[int],
+                    seals: Sequence[tuple[int, int]]) -> Cue | None:
+        """The ``listed_seal`` cue of the seal word at token ``anchor`` when it names a seal a
+        guidance line may ask for; ``None`` when it is dispensed with on its path (印鑑は不要),
+        is a bare 〈noun〉印, stands in a bracketed note line, or its relative clause registers or
+        denies it (登録する印鑑, 登録できない印鑑)."""
         listed = self._cue("listed_seal", tree.tokens[anchor]["text"])
         if listed is None or self._exempt(tree, path, seals):
             return None
@@ -539,48 +710,93 @@ class ModalityJudge:
             # A note in brackets under an entry (「(法人など代表者印・支店長印など)」) names
             # examples of the entry's seal; it is no entry of its own.
             return None
-        # 「登録する印鑑」「登録できない印鑑」: a register's subject, or a seal denied, not one to bring.
         clauses = [norm(tree.text[tree.tokens[min(tree.subtree(j))]["start"]:tree.tokens[anchor]["start"]])
                    for j in tree.children(anchor) if tree.tokens[j]["dep"] == "acl"]
         if any(self._cue("register_clause", c) or _NEGATION.search(c) for c in clauses):
             return None
+        return listed
+
+    def _brought(self, tree: _Tree, anchor: int) -> ModalityResult | None:
+        """義務 when the seal at token ``anchor`` (through nouns listed with 「、」「・」) is the
+        object of a ``bring`` predicate (印鑑をお持ちください, 書類、印鑑…を持って), unless a
+        necessity above that predicate is denied (印鑑をお持ちいただく必要はありません)."""
+        tokens = tree.tokens
         walk = anchor
-        while tree.tokens[walk]["dep"] in ("nmod", "conj") and tree.text[tree.tokens[walk]["end"]:][:1] in ("、", "・"):
-            walk = tree.tokens[walk]["head"]
-        if tree.tokens[walk]["dep"] == "obj":
-            c = self._cue("bring", tree.phrase(tree.tokens[walk]["head"]))
-            if c is not None:
-                return ModalityResult("義務", evidence=f"dep: {tree.describe(tree.path(walk), 1)} => 義務 (持ち物の印; {c.id})")
-        # 「■ 印鑑 ■ 通帳…」: entries run on one line are parsed under their list marks, which
-        # govern nothing of the entry.
-        if not all(tree.inside_brackets(i) or tree.tokens[i]["pos"] == "SYM" for i in path[1:]):
+        while tokens[walk]["dep"] in ("nmod", "conj") and tree.text[tokens[walk]["end"]:][:1] in ("、", "・"):
+            walk = tokens[walk]["head"]
+        if tokens[walk]["dep"] != "obj":
             return None
-        inherited = self._from_lead(lead[:1], "", "", tree, path)
-        if inherited is not None:
-            return inherited
-        if _NEGATION.search(norm(lead[0])):
+        head = tokens[walk]["head"]
+        c = self._cue("bring", tree.phrase(head))
+        if c is None:
             return None
-        return ModalityResult("義務", evidence=f"dep: {tree.describe(path, len(path) - 1)} => 義務 (一覧の項目の印; {listed.id})")
+        if _denied_need(tree, tree.path(head)[1:]):
+            return None
+        return ModalityResult("義務", evidence=f"dep: {tree.describe(tree.path(walk), 1)} => 義務 (持ち物の印; {c.id})")
+
+    def _heads_entry(self, tree: _Tree, anchor: int) -> bool:
+        """Whether the seal word at token ``anchor`` ends an entry of its line: after it only
+        bracketed notes (（認印）, （旧姓のもの）, （シャチハタ不可）), then a separator of entries
+        (、・：→| ; spaces and tabs are gone from the normalized text) or the end of the line.
+        A parse that hangs the seal under the next entry's words (印鑑（認印）、マイナンバーが確認
+        できるもの) does not matter: the separator closes the entry."""
+        text = tree.text
+        pos = tree.tokens[anchor]["end"]
+        while pos < len(text) and text[pos] in "(（":
+            depth, end = 0, None
+            for k in range(pos, len(text)):
+                if text[k] in "(（":
+                    depth += 1
+                elif text[k] in ")）":
+                    depth -= 1
+                    if depth == 0:
+                        end = k
+                        break
+            if end is None:
+                return False
+            pos = end + 1
+        return pos >= len(text) or text[pos] in _ENTRY_SEPARATORS + "。"
+
+    def _dispensed_entry(self, tree: _Tree, anchor: int) -> bool:
+        """Whether the entry of the seal word at token ``anchor`` dispenses with it: a bracketed
+        note right after it (印鑑（不要）) or the label before a 「：」「→」 that opens the entry
+        (不要なもの：印鑑) holds an ``exempt`` cue, read on each of its tails. A note that only
+        says which seal (（シャチハタ不可）, （認め可）) dispenses with nothing."""
+        text = tree.text
+        notes = [m.group(0)[1:-1] for m in _PAREN_NOTE.finditer(text, tree.tokens[anchor]["end"])
+                 if m.start() == tree.tokens[anchor]["end"]]
+        parts = notes + [_last_label(text[:tree.tokens[anchor]["start"]])]
+        return any(self._cue("exempt", part[i:]) for part in parts for i in range(len(part)))
+
+    @staticmethod
+    def _verbless(tree: _Tree, path: list[int]) -> bool:
+        """Whether the line of the seal (its root, the end of ``path``) is no predicate and takes
+        no particle (…について): a line that lists, not a sentence. A root inside a closing note
+        (印鑑（旧姓のもの）, where GiNZA may make 旧姓 the root) is the note's: the line's is the
+        last word of ``path`` outside brackets."""
+        root = next((i for i in reversed(path) if not tree.inside_brackets(i)), path[-1])
+        return not tree.is_predicate(root) and not tree.marker(root, notes=False)
 
     def _inventory(self, tree: _Tree, span: tuple[int, int],
                    seals: Sequence[tuple[int, int]]) -> ModalityResult | None:
-        """A seal named bare as one entry of a verbless line of a guidance page that lists things
-        with 「、」 and no lead (「転出証明書、印鑑」 under a reason to file): the things to bring to
-        the counter, 義務 (``inventory``). ``None`` when the seal word takes a particle (「申請書、
-        印鑑の廃止」: what the line is about), when a word on its way to the root is no noun (a
-        predicate) or the root takes a particle (…について), or when the line dispenses with it."""
+        """A seal a guidance line without a lead names to bring: the object of a ``bring``
+        predicate (必ず印鑑（認印）をお持ちください, :meth:`_brought`), or the seal word without a
+        particle heading its own entry (:meth:`_heads_entry`) of a verbless line that lists things
+        (``inventory``: 「転出証明書、印鑑（認印）、…」 under a reason to file, 「2.届出人の印鑑」,
+        「持ち物：印鑑」) -> 義務 (the things to bring to the counter). ``None`` when the seal word
+        takes a particle (「申請書、印鑑の廃止」: what the line is about), when the line has a
+        predicate or its root takes a particle (…について), or when the line dispenses with it."""
         anchor = tree.anchor(span)
-        tokens = tree.tokens
-        listed = self._cue("listed_seal", tokens[anchor]["text"])
-        if listed is None or tree.marker(anchor):
-            return None
-        before = tree.text[:tokens[anchor]["start"]].rstrip()
-        after = tree.text[tokens[anchor]["end"]:].lstrip()
-        if not (before.endswith(("、", "，")) or after.startswith(("、", "，"))):
-            return None
         path = tree.path(anchor)
-        if any(tokens[i]["pos"] not in ("NOUN", "PROPN") for i in path) or tree.marker(path[-1]) \
-                or self._exempt(tree, path, seals):
+        listed = self._named_seal(tree, anchor, path, seals)
+        if listed is None:
+            return None
+        brought = self._brought(tree, anchor)
+        if brought is not None:
+            return brought
+        if _is_note(tree.text) or tree.marker(anchor, notes=False) or not self._heads_entry(tree, anchor) \
+                or self._dispensed_entry(tree, anchor) \
+                or not self._verbless(tree, path):
             return None
         c = self._cue("inventory", norm(tree.text))
         if c is None:
@@ -916,6 +1132,11 @@ class ModalityJudge:
         examining (``examine``: 照合, 審査)."""
         if category not in ("印鑑提出", "実印"):
             return None
+        # 「市長は、…登録者に…印鑑を提出させ、原票を改製する」: the office makes the registrant
+        # present the seal, a requirement on the registrant (judged by the own_must step).
+        if any(c is not None and c.id in self._causative_ids
+               for i in path[:2] if tree.is_predicate(i) for c in [self._cue("own_must", tree.phrase(i))]):
+            return None
         # The subject the parse gives the hit's clause (shared by coordinated predicates).
         if actor and self._cue("office", actor) is not None:
             return self._cue("office", actor)
@@ -1175,10 +1396,12 @@ class _Tree:
             todo.extend(self.children(k))
         return out
 
-    def marker(self, i: int) -> str:
+    def marker(self, i: int, notes: bool = True) -> str:
         """The case particles of argument ``i`` with their fixed words (拇印 + を + もっ + て ->
-        ``をもって``), normalized; ``""`` when it has none."""
-        case = [j for j in self.children(i) if j > i and self.tokens[j]["dep"] == "case"]
+        ``をもって``), normalized; ``""`` when it has none. ``notes=False`` leaves out particles
+        inside brackets that GiNZA hangs on ``i`` (印鑑（婚姻前の姓のもの）: the note's の)."""
+        case = [j for j in self.children(i) if j > i and self.tokens[j]["dep"] == "case"
+                and (notes or not self.inside_brackets(j))]
         words = sorted(case + [k for j in case for k in self.children(j) if self.tokens[k]["dep"] == "fixed"])
         if not words:
             return ""

@@ -137,8 +137,16 @@ class RequirementParse:
                     break
                 m = t["head"]
         head = self.tokens[m]["head"]
-        # A bullet GiNZA makes the root of a line of items (「■ 印鑑 ■ 通帳」) is no predicate.
-        return "" if head == m or self.tokens[head]["pos"] in ("SYM", "PUNCT") else self.tokens[head]["lemma"]
+        # A bullet GiNZA makes the root of a line of items (「■ 印鑑 ■ 通帳」) is no predicate, nor
+        # is a word of the note that closes the entry (「…の印鑑（旧姓のもの）」: 旧姓 as the root).
+        return "" if head == m or self.tokens[head]["pos"] in ("SYM", "PUNCT") or self._in_note(m, head) \
+            else self.tokens[head]["lemma"]
+
+    def _in_note(self, n: int, head: int) -> bool:
+        """Whether token ``head`` lies inside the bracketed note that opens right after token ``n``."""
+        if head <= n + 1 or self.tokens[n + 1]["text"] not in _OPEN:
+            return False
+        return not any(self.tokens[k]["text"] in _CLOSE for k in range(n + 2, head))
 
     def span_head(self, span: tuple[int, int]) -> int | None:
         """The token of ``span`` the others depend on (the one whose head lies outside it; the
