@@ -52,6 +52,16 @@ def test_regression_a_list_restarting_right_after_an_item_is_another_provisions(
         "第2条第1号", "第2条第2号", "第2条第3号", "条番号不明第1号", "条番号不明第2号"]
 
 
+def test_regression_a_paragraph_heading_a_group_lists_what_its_article_announced(tmp_path):
+    # 「1 共通するもの」 has no sentence of its own: its 「(1)」… are the documents 第3条's 柱書
+    # announced, 第3条第1項第N号 — not the items of a provision an excerpt dropped.
+    text = ("さくら台市補助金交付要領\n令和2年4月1日\n要領第3号\n第1条　この要領は、補助金に関し必要な事項を定める。\n"
+            "第3条　申請の際に添える書類は、下記に掲げるものとする。\n1　共通するもの\n(1)　収支予算書\n"
+            "(2)　請求書(代表者の印のあるもの)\n2　法人に係るもの\n(1)　登記事項証明書\n")
+    assert [loc for _, loc in _located(tmp_path, text)[4:]] == [
+        "第3条第1項", "第3条第1項", "第3条第1項第1号", "第3条第1項第2号", "第3条第2項", "第3条第2項第1号"]
+
+
 def test_announced_lists_under_labels_stay_in_their_provision(tmp_path):
     # Two lists of one provision, each under its label line (「職印」, 「庁印」): both are 第2条's.
     text = ("さくら台市公印規程\n平成20年3月31日\n訓令第2号\n第1条　この規程は、公印に関し必要な事項を定める。\n"

@@ -736,14 +736,22 @@ def _orphan_items(st: _State, pos: int) -> bool:
     provision an excerpt dropped (its 「第4条」 and 柱書): the open provision announces no items
     (``structure.announces_items.v1``: 「次の各号」, 「次に掲げる」…), or its list restarts at this
     「(1)」 right after an item line (「(4)…」 then 「(1)…」; a label line between, 「職印」 then 「庁印」,
-    heads a second list of the same provision). Their provision is ``条番号不明`` (the labels'
+    heads a second list of the same provision); a paragraph that only heads a group (no 「。」 before
+    the item) counts its article's announcement. Their provision is ``条番号不明`` (the labels'
     「条番号不明（抜粋で欠落）」), not the article above them, whose 改め文 they would otherwise be cited in."""
     if st.article is None or st.top is not None or st.sub1 is not None:
         return False
     para = st.para
     if para is not None and any(c.kind == "Item" for c in para.children):
         return bool(RE_ITEM_PAREN.match(_previous_line(st.text, pos)))
-    return not announces_items(st.text[(para or st.article).start:pos])
+    own = st.text[(para or st.article).start:pos]
+    if announces_items(own):
+        return False
+    if para is not None and "。" not in own:
+        # A paragraph that only heads a group (「1 共通するもの」, no sentence) lists the items
+        # its article announced (「第6条 添付書類は下記に掲げるものとする。」).
+        return not announces_items(st.text[st.article.start:para.start])
+    return True
 
 
 def _last_labelled(article: Node) -> int:
