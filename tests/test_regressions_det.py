@@ -98,3 +98,29 @@ def test_regression_one_requirement_spans_its_seal_words(tmp_path, ginza):
     assert _rows(found, "第5条") == [("登録してある印鑑を押印", "実印", "義務", True)]
     assert _rows(found, "第6条") == [("はんこを押印", "押印", "義務", True)]
     assert [(m, r) for m, _, _, r in _rows(found, "第7条")] == [("押印", False), ("この限りでない", True)]
+
+
+@pytest.mark.nlp
+def test_regression_items_under_a_proviso_read_with_the_main_sentence(tmp_path, ginza):
+    # 「…省略することができる。ただし、次に掲げるものは、この限りでない。」: the items are the
+    # proviso's exceptions, led by the ただし書, not exempted by the main sentence; an item
+    # that asks for the seal (義務付け, 要求, 照合) keeps it, one that only describes a
+    # document (実印により本人確認を行うもの) obliges no one. GiNZA parses a parenthesis flat
+    # (契約書（…記名押印を義務付け）): the word after the seal is its predicate.
+    found = scan(tmp_path, """○さくら台市押印の特例に関する規則
+第2条　申請書等の押印は、省略することができる。ただし、次に掲げるものを除く。
+(1)　地方自治法第234条第5項により作成する契約書(当事者双方の記名押印を義務付け)
+(2)　入札書(入札者の押印を要求)
+(3)　実印により本人確認を行うもの
+第3条　届出書への押印は、要しない。ただし、次の各号のいずれかに該当するものについては、この限りでない。
+(1)　法令により押印が義務付けられているもの
+(2)　行政手続において押印が必要とされているもの
+第4条　次に掲げる書類の押印は、廃止する。
+(1)　届出書(代表者の押印を要求)
+""")
+    assert [(c, m, r) for _, c, m, r in _rows(found, "第2条第1号")] == [("記名押印", "義務", True)]
+    assert [(m, r) for _, _, m, r in _rows(found, "第2条第2号")] == [("義務", True)]
+    assert [r for *_, r in _rows(found, "第2条第3号")] == [False]
+    assert [(m, r) for _, _, m, r in _rows(found, "第3条第1号")] == [("義務", True)]
+    assert [(m, r) for _, _, m, r in _rows(found, "第3条第2号")] == [("義務", True)]
+    assert [(m, r) for _, _, m, r in _rows(found, "第4条第1号")] == [("免除", False)]

@@ -50,6 +50,8 @@ _POSSESSIVE = re.compile(r"(?:の|及び|並びに|、|,)$")
 # The category of a seal a list entry names (「個人の印」「住所、氏名及び印」): the act of sealing;
 # the category rules refine it (listed with the name: 記名押印).
 _LISTED_SEAL = "押印"
+# A ただし書 (proviso) sentence, which may lead the items after it.
+_PROVISO_START = re.compile(r"^[\s　]*ただし[、,]")
 _NOTE_LINE = re.compile(r"^[\s　]*(?:例[:：.．)）]|[(（]例|※|[(（][^)）]*[)）]。?[\s　]*$)")
 
 
@@ -416,9 +418,7 @@ def _lead(doc: Document, unit: Unit, parents: dict[int, Provision]) -> list[str]
             if parent is None:
                 break
             end = parent.children[0].start if parent.children else parent.end
-            own = _first_sentence(doc.text[parent.start:end])
-            if own:
-                leads.append(own)
+            leads += _lead_sentences(doc.text[parent.start:end])
             node = parent
         if leads:
             return leads
@@ -556,12 +556,18 @@ def _unmarked_lead(text: str, start: int, floor: int = 0) -> list[str] | None:
 _CAPTION_OR_NUMBER = re.compile(r"^[\s　]*(?:[(（][^)）]*[)）]|第[0-9０-９一二三四五六七八九十百]+条(?:の[0-9０-９一二三四五六七八九十]+)?|[0-9０-９一二三四五六七八九十]+)[\s　]*$")
 
 
-def _first_sentence(own: str) -> str:
-    """A provision's own text without its caption and number lines, up to its first 「。」."""
+def _lead_sentences(own: str) -> list[str]:
+    """The sentences of a provision's own text (without its caption and number lines) that lead
+    its items, nearest first: its first sentence, and before it a ただし書 that follows it
+    (「…省略することができる。ただし、次に掲げるものについては、この限りでない。」: the items are
+    the proviso's, LABELLING.md: a proviso belongs to its sentence). ``[]`` when it has none."""
     lines = [line for line in own.splitlines() if line.strip() and not _CAPTION_OR_NUMBER.match(line)]
     body = "".join(line.strip() for line in lines)
     body = re.sub(r"^第[0-9０-９一二三四五六七八九十百]+条(?:の[0-9０-９一二三四五六七八九十]+)?[\s　]*", "", body)
-    return body[:_sentence_end(body, 0)]
+    first = body[:_sentence_end(body, 0)]
+    rest = body[len(first):]
+    proviso = rest[:_sentence_end(rest, 0)] if _PROVISO_START.match(rest) else ""
+    return [s for s in (proviso, first) if s]
 
 
 def _in_style(doc: Document, unit: Unit, parents: dict[int, Provision]) -> bool:

@@ -732,8 +732,10 @@ class ModalityJudge:
 
     def _item_requires(self, tree: _Tree, path: Sequence[int]) -> bool:
         """Whether the hit itself or the first words it depends on ask for the seal
-        (押印が義務付けられている, 押印を求め, 印影…照合)."""
-        return any(self._cue("item_require", tree.phrase(i)) for i in list(path)[:3])
+        (押印が義務付けられている, 押印を求め, 印影…照合); in a parenthesis GiNZA parsed flat
+        (契約書（双方の記名押印を義務付け）), the word after the hit is its predicate."""
+        flat = tree.flat_next(path[0], ("compound", "nmod")) if path else None
+        return any(self._cue("item_require", tree.phrase(i)) for i in [*list(path)[:3], *([flat] if flat is not None else [])])
 
     def _instruction(self, tree: _Tree, path: list[int]) -> Cue | None:
         """「受任者印を押すこと」: the root is こと with the seal's clause as its relative
@@ -1157,16 +1159,18 @@ class _Tree:
         t = self.tokens[i]
         return t["pos"] in _PREDICATE_POS or any(self.tokens[j]["dep"] in ("aux", "cop") for j in self.children(i))
 
-    def flat_next(self, i: int) -> int | None:
+    def flat_next(self, i: int, deps: tuple[str, ...] = ("compound",)) -> int | None:
         """The word after compound ``i`` (case particles skipped) that is another ``compound`` of
-        the same head (押印 + 省略 of 「連絡先（押印省略の場合）」 parsed flat), else ``None``."""
+        the same head (押印 + 省略 of 「連絡先（押印省略の場合）」 parsed flat), else ``None``.
+        ``deps``: the relations that word may have to the head (``nmod`` too for 「契約書（…記名押印を
+        義務付け）」, where GiNZA hangs the parenthesis' last word on the noun before it)."""
         t = self.tokens[i]
         if t["dep"] != "compound":
             return None
         k = i + 1
         while k < len(self.tokens) and self.tokens[k]["dep"] == "case" and self.tokens[k]["head"] == t["head"]:
             k += 1
-        if k < len(self.tokens) and self.tokens[k]["dep"] == "compound" and self.tokens[k]["head"] == t["head"]:
+        if k < len(self.tokens) and self.tokens[k]["dep"] in deps and self.tokens[k]["head"] == t["head"]:
             return k
         return None
 
