@@ -105,7 +105,8 @@ def test_regression_items_under_a_proviso_read_with_the_main_sentence(tmp_path, 
     # 「…省略することができる。ただし、次に掲げるものは、この限りでない。」: the items are the
     # proviso's exceptions, led by the ただし書, not exempted by the main sentence; an item
     # that asks for the seal (義務付け, 要求, 照合) keeps it, one that only describes a
-    # document (実印により本人確認を行うもの) obliges no one. GiNZA parses a parenthesis flat
+    # document (実印により本人確認を行うもの) obliges no one; a ただし書 naming no list (「市長が
+    # 認める場合は、この限りでない」) leads nothing. GiNZA parses a parenthesis flat
     # (契約書（…記名押印を義務付け）): the word after the seal is its predicate.
     found = scan(tmp_path, """○さくら台市押印の特例に関する規則
 第2条　申請書等の押印は、省略することができる。ただし、次に掲げるものを除く。
@@ -117,6 +118,8 @@ def test_regression_items_under_a_proviso_read_with_the_main_sentence(tmp_path, 
 (2)　行政手続において押印が必要とされているもの
 第4条　次に掲げる書類の押印は、廃止する。
 (1)　届出書(代表者の押印を要求)
+第5条　届出書には、次に掲げる書類を添付しなければならない。ただし、市長が認める場合は、この限りでない。
+(1)　印鑑登録証明書
 """)
     assert [(c, m, r) for _, c, m, r in _rows(found, "第2条第1号")] == [("記名押印", "義務", True)]
     assert [(m, r) for _, _, m, r in _rows(found, "第2条第2号")] == [("義務", True)]
@@ -124,3 +127,5 @@ def test_regression_items_under_a_proviso_read_with_the_main_sentence(tmp_path, 
     assert [(m, r) for _, _, m, r in _rows(found, "第3条第1号")] == [("義務", True)]
     assert [(m, r) for _, _, m, r in _rows(found, "第3条第2号")] == [("義務", True)]
     assert [(m, r) for _, _, m, r in _rows(found, "第4条第1号")] == [("免除", False)]
+    # A ただし書 that names no list leaves the items the main sentence's.
+    assert [(c, m, r) for _, c, m, r in _rows(found, "第5条第1号")] == [("印鑑証明", "義務", True)]

@@ -52,6 +52,8 @@ _POSSESSIVE = re.compile(r"(?:の|及び|並びに|、|,)$")
 _LISTED_SEAL = "押印"
 # A ただし書 (proviso) sentence, which may lead the items after it.
 _PROVISO_START = re.compile(r"^[\s　]*ただし[、,]")
+# Words of a sentence that point at the items below it (次の各号, 次に掲げるもの, 別表に掲げる is not one).
+_REFERS_TO_ITEMS = re.compile(r"次の|次に(?:掲げる|定める)|各号|下記の")
 _NOTE_LINE = re.compile(r"^[\s　]*(?:例[:：.．)）]|[(（]例|※|[(（][^)）]*[)）]。?[\s　]*$)")
 
 
@@ -558,15 +560,18 @@ _CAPTION_OR_NUMBER = re.compile(r"^[\s　]*(?:[(（][^)）]*[)）]|第[0-9０-�
 
 def _lead_sentences(own: str) -> list[str]:
     """The sentences of a provision's own text (without its caption and number lines) that lead
-    its items, nearest first: its first sentence, and before it a ただし書 that follows it
-    (「…省略することができる。ただし、次に掲げるものについては、この限りでない。」: the items are
-    the proviso's, LABELLING.md: a proviso belongs to its sentence). ``[]`` when it has none."""
+    its items, nearest first: its first sentence, and before it a ただし書 that follows it and
+    refers to the items (「…省略することができる。ただし、次に掲げるものについては、この限りでない。」:
+    the items are the proviso's; LABELLING.md: a proviso belongs to its sentence). A ただし書 that
+    names no list (「ただし、…登記所に提出している場合は、この限りでない。」) leaves the items the main
+    sentence's. ``[]`` when it has none."""
     lines = [line for line in own.splitlines() if line.strip() and not _CAPTION_OR_NUMBER.match(line)]
     body = "".join(line.strip() for line in lines)
     body = re.sub(r"^第[0-9０-９一二三四五六七八九十百]+条(?:の[0-9０-９一二三四五六七八九十]+)?[\s　]*", "", body)
     first = body[:_sentence_end(body, 0)]
     rest = body[len(first):]
     proviso = rest[:_sentence_end(rest, 0)] if _PROVISO_START.match(rest) else ""
+    proviso = proviso if _REFERS_TO_ITEMS.search(proviso) else ""
     return [s for s in (proviso, first) if s]
 
 
