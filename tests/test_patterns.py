@@ -51,7 +51,7 @@ def test_bundled_data_counts():
     # 58 before: 記名、押印 (two), 認印, 署名 offered with 記名押印 as its substitute, and five category
     # rules on a requirement's seal phrase (issue 17, categories); seal.in_matawa_shomei.v1 (issue 17,
     # third batch); category.kimei_heiki.v1 (a seal listed with the name).
-    assert len(PATTERNS) == 71  # seal.shimei_kaki_ouin_matawa_shomei.v1 (fresh user, fx2); category.yoto_in.v1 (issue 17, fourth batch: 出勤印を押印)
+    assert len(PATTERNS) == 73  # seal.shimei_kaki_ouin_matawa_shomei.v1 (fresh user, fx2); category.yoto_in.v1 (issue 17, fourth batch: 出勤印を押印); seal.han.v1, seal.inkan_heiki_teiji.v1 (det: 判・はんこ, 印鑑及び登録証の提示)
     assert len(CUES) == 87  # inventory.numbered, inventory.separated, bring_line, own_must.causative, read_as (issue 17, fifth batch: 「2.届出人の印鑑」, 「持ち物：印鑑・通帳」, 「印鑑（認印）をお持ちください」, 「印鑑を提出させ」, 「…」とあるのは「押印し、…」と読み替え); inventory, manner (issue 17, fourth batch: 「…証明書、印鑑」); need.yo_cell (a table cell 「要（記名押印）」); register_abolish, means_clause.okonau, operative_exempt.kezuru (fresh user, fx2); attempt, office_mark, borne, excepted (office stamps, documents bearing a seal, seals left out); must.keep (issue 17, third batch: 省略できません); lead_act, lead_names, except_root, same_as, file_seal, lead_services, mark.passed (issue 17, third round); 12 cues of guidance asking in plain words; denied, lacking, affix, define_object, examine (negation, register and definition kinds)
     assert sum(p.is_trap for p in PATTERNS) == 8
     assert {p.category for p in PATTERNS} == set(CATEGORIES) | {"trap"}

@@ -21,9 +21,10 @@ from .requirement import RequirementParse
 # requires_seal (CONTRACT.md): an obligation or an allowed/required option obliges a seal;
 # an exemption or a mere mention does not.
 REQUIRES = {"義務": True, "任意": True, "免除": False, "言及": False}
-# Every seal word holds 印, 捺, ㊞ or なつ (押なつ, なつ印): most units hold none and skip the
-# full pattern search. The gate is checked against every example at construction.
-GATE = re.compile("[印捺㊞]|なつ")
+# Every seal word holds 印, 捺, ㊞ or なつ (押なつ, なつ印), or is a colloquial word of
+# seal.han.v1 (判を押す, 判子, 三文判, はんこ, ハンコ): most units hold none and skip the full
+# pattern search. The gate is checked against every example at construction; screen.py mirrors it.
+GATE = re.compile("[印捺㊞]|なつ|判[をヲ子こ]|文判|[んン][こコ]")
 _GROUP_NAME = re.compile(r"\(\?P<[A-Za-z_]\w*>")
 _ITEM_KINDS = {"Item", "Subitem1", "Subitem2"}
 # Documents whose plain declarative sentences prescribe (LABELLING.md: 「…押印して、市長に提出する。」).
@@ -49,6 +50,10 @@ _POSSESSIVE = re.compile(r"(?:の|及び|並びに|、|,)$")
 # The category of a seal a list entry names (「個人の印」「住所、氏名及び印」): the act of sealing;
 # the category rules refine it (listed with the name: 記名押印).
 _LISTED_SEAL = "押印"
+# A ただし書 (proviso) sentence, which may lead the items after it.
+_PROVISO_START = re.compile(r"^[\s　]*ただし[、,]")
+# Words of a sentence that point at the items below it (次の各号, 次に掲げるもの, 別表に掲げる is not one).
+_REFERS_TO_ITEMS = re.compile(r"次の|次に(?:掲げる|定める)|各号|下記の")
 _NOTE_LINE = re.compile(r"^[\s　]*(?:例[:：.．)）]|[(（]例|※|[(（][^)）]*[)）]。?[\s　]*$)")
 
 
@@ -415,13 +420,9 @@ def _lead(doc: Document, unit: Unit, parents: dict[int, Provision]) -> list[str]
             if parent is None:
                 break
             end = parent.children[0].start if parent.children else parent.end
-            own = _first_sentence(doc.text[parent.start:end])
-            if own:
-                leads.append(own)
+            leads += _lead_sentences(doc.text[parent.start:end])
             node = parent
-        article_lead = _article_lead(doc, node, parents)
-        if article_lead:
-            leads.append(article_lead)
+        leads += _article_lead(doc, node, parents)
         if leads:
             return leads
     text = doc.text
@@ -558,29 +559,38 @@ def _unmarked_lead(text: str, start: int, floor: int = 0) -> list[str] | None:
 _CAPTION_OR_NUMBER = re.compile(r"^[\s　]*(?:[(（][^)）]*[)）]|第[0-9０-９一二三四五六七八九十百]+条(?:の[0-9０-９一二三四五六七八九十]+)?|[0-9０-９一二三四五六七八九十]+)[\s　]*$")
 
 
-def _article_lead(doc: Document, paragraph: Provision, parents: dict[int, Provision]) -> str:
-    """The sentence of an article's first paragraph that leads a later paragraph's items when
-    that paragraph only heads a group of them (「第6条 …添付書類は下記に掲げるものとする。」 then
-    「1 共通するもの」 over 「(3) 見積書（…印のあるもの）」): ``""`` unless ``paragraph`` is a
-    paragraph other than its article's first and its own text before its items holds no sentence
-    (no 「。」)."""
+def _article_lead(doc: Document, paragraph: Provision, parents: dict[int, Provision]) -> list[str]:
+    """The sentences of an article's first paragraph (:func:`_lead_sentences`) that lead a later
+    paragraph's items when that paragraph only heads a group of them (「第6条 …添付書類は下記に掲げる
+    ものとする。」 then 「1 共通するもの」 over 「(3) 見積書（…印のあるもの）」): ``[]`` unless
+    ``paragraph`` is a paragraph other than its article's first and its own text before its items
+    holds no sentence (no 「。」)."""
     article = parents.get(id(paragraph))
     if paragraph.kind != "Paragraph" or article is None or article.kind != "Article" \
             or not article.children or article.children[0] is paragraph or not paragraph.children:
-        return ""
+        return []
     if "。" in doc.text[paragraph.start:paragraph.children[0].start]:
-        return ""
+        return []
     first = article.children[0]
     end = first.children[0].start if first.children else first.end
-    return _first_sentence(doc.text[first.start:end])
+    return _lead_sentences(doc.text[first.start:end])
 
 
-def _first_sentence(own: str) -> str:
-    """A provision's own text without its caption and number lines, up to its first 「。」."""
+def _lead_sentences(own: str) -> list[str]:
+    """The sentences of a provision's own text (without its caption and number lines) that lead
+    its items, nearest first: its first sentence, and before it a ただし書 that follows it and
+    refers to the items (「…省略することができる。ただし、次に掲げるものについては、この限りでない。」:
+    the items are the proviso's; LABELLING.md: a proviso belongs to its sentence). A ただし書 that
+    names no list (「ただし、…登記所に提出している場合は、この限りでない。」) leaves the items the main
+    sentence's. ``[]`` when it has none."""
     lines = [line for line in own.splitlines() if line.strip() and not _CAPTION_OR_NUMBER.match(line)]
     body = "".join(line.strip() for line in lines)
     body = re.sub(r"^第[0-9０-９一二三四五六七八九十百]+条(?:の[0-9０-９一二三四五六七八九十]+)?[\s　]*", "", body)
-    return body[:_sentence_end(body, 0)]
+    first = body[:_sentence_end(body, 0)]
+    rest = body[len(first):]
+    proviso = rest[:_sentence_end(rest, 0)] if _PROVISO_START.match(rest) else ""
+    proviso = proviso if _REFERS_TO_ITEMS.search(proviso) else ""
+    return [s for s in (proviso, first) if s]
 
 
 def _in_style(doc: Document, unit: Unit, parents: dict[int, Provision]) -> bool:

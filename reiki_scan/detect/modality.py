@@ -77,6 +77,8 @@ PARSE_FREE_ROLES = frozenset({"exempt", "object"})
 _PREDICATE_POS = {"VERB", "ADJ", "AUX"}
 _CLAUSE_DEPS = {"aux", "fixed", "cop", "compound", "mark"}
 _FORMAL_NOUNS = {"もの", "こと", "物", "事"}
+# A verb token that ends in the negative's conditional or te-form (おさなけれ, おさなくて).
+_GLUED_NEGATIVE = re.compile(r"(?:なけれ|なくて)$")
 # Nouns and adjectives that deny a thing's presence (押印のない, 「印」無しで).
 _ABSENCE = {"ない", "無い", "無し", "なし"}
 _OPEN = "（(「『[［"
@@ -946,8 +948,10 @@ class ModalityJudge:
 
     def _item_requires(self, tree: _Tree, path: Sequence[int]) -> bool:
         """Whether the hit itself or the first words it depends on ask for the seal
-        (押印が義務付けられている, 押印を求め, 印影…照合)."""
-        return any(self._cue("item_require", tree.phrase(i)) for i in list(path)[:3])
+        (押印が義務付けられている, 押印を求め, 印影…照合); in a parenthesis GiNZA parsed flat
+        (契約書（双方の記名押印を義務付け）), the word after the hit is its predicate."""
+        flat = tree.flat_next(path[0], ("compound", "nmod")) if path else None
+        return any(self._cue("item_require", tree.phrase(i)) for i in [*list(path)[:3], *([flat] if flat is not None else [])])
 
     def _instruction(self, tree: _Tree, path: list[int]) -> Cue | None:
         """「受任者印を押すこと」: the root is こと with the seal's clause as its relative
@@ -1303,12 +1307,21 @@ class ModalityJudge:
         seal as its means: a word of that path is marked as the means (拇印をもって), or another
         word under the exempting word is, and its phrase holds another seal hit. GiNZA often
         hangs 「記名押印をもって」 under the next noun instead of the verb, hence the whole subtree."""
-        if any(self._cue("means", tree.marker(k)) for k in below):
+        if any(self._cue("means", tree.marker(k)) or self._cue("means", self._means_verb(tree, k)) for k in below):
             return True
         head = tree.tokens[below[-1]]["head"]
         return any(self._cue("means", tree.marker(k))
                    and any(tree.overlaps(t, s) for t in tree.subtree(k) for s in seals)
                    for k in tree.subtree(head) if k not in below)
+
+    @staticmethod
+    def _means_verb(tree: _Tree, k: int) -> str:
+        """「指印をもって」 when GiNZA parses もっ as a verb over the seal word ``k`` (its object):
+        the particle, the verb and its て, normalized, for the ``means`` cue; ``""`` otherwise."""
+        head = tree.tokens[k]["head"]
+        if tree.tokens[k]["dep"] != "obj" or head <= k:
+            return ""
+        return tree.marker(k) + norm(tree.tokens[head]["text"]) + tree.trailer(head)
 
     def _roles(self, tree: _Tree, path: list[int]) -> tuple[str, str]:
         actor = target = ""
@@ -1367,16 +1380,18 @@ class _Tree:
         t = self.tokens[i]
         return t["pos"] in _PREDICATE_POS or any(self.tokens[j]["dep"] in ("aux", "cop") for j in self.children(i))
 
-    def flat_next(self, i: int) -> int | None:
+    def flat_next(self, i: int, deps: tuple[str, ...] = ("compound",)) -> int | None:
         """The word after compound ``i`` (case particles skipped) that is another ``compound`` of
-        the same head (押印 + 省略 of 「連絡先（押印省略の場合）」 parsed flat), else ``None``."""
+        the same head (押印 + 省略 of 「連絡先（押印省略の場合）」 parsed flat), else ``None``.
+        ``deps``: the relations that word may have to the head (``nmod`` too for 「契約書（…記名押印を
+        義務付け）」, where GiNZA hangs the parenthesis' last word on the noun before it)."""
         t = self.tokens[i]
         if t["dep"] != "compound":
             return None
         k = i + 1
         while k < len(self.tokens) and self.tokens[k]["dep"] == "case" and self.tokens[k]["head"] == t["head"]:
             k += 1
-        if k < len(self.tokens) and self.tokens[k]["dep"] == "compound" and self.tokens[k]["head"] == t["head"]:
+        if k < len(self.tokens) and self.tokens[k]["dep"] in deps and self.tokens[k]["head"] == t["head"]:
             return k
         return None
 
@@ -1430,6 +1445,11 @@ class _Tree:
         """The main predicate: from the root to the end of its clause (head-final)."""
         end = next((e for s, e in self.sents if s <= root < e), len(self.tokens)) - 1
         start = root
+        # 「印をおさなければならない」: GiNZA may glue the negative onto a kana verb (おさなけれ +
+        # ば, its mark) and make ならない the root; the cue reads the whole なければならない.
+        glued = root - 2 if root > 1 and self.tokens[root - 1]["dep"] == "mark" else root - 1
+        if glued >= 0 and self.tokens[glued]["head"] == root and _GLUED_NEGATIVE.search(self.tokens[glued]["text"]):
+            return norm(self.text[self.tokens[glued]["start"]:self.tokens[end]["end"]]).rstrip("。")
         # 「…ものとする」「…ことを要する」: GiNZA makes the formal noun (もの/こと) a child of
         # the final する/要する; the cue is the whole phrase, so take the noun and its particle.
         for j in range(root - 1, -1, -1):
