@@ -52,7 +52,7 @@ def test_bundled_data_counts():
     # rules on a requirement's seal phrase (issue 17, categories); seal.in_matawa_shomei.v1 (issue 17,
     # third batch); category.kimei_heiki.v1 (a seal listed with the name).
     assert len(PATTERNS) == 71  # seal.shimei_kaki_ouin_matawa_shomei.v1 (fresh user, fx2); category.yoto_in.v1 (issue 17, fourth batch: 出勤印を押印)
-    assert len(CUES) == 82  # inventory, manner (issue 17, fourth batch: 「…証明書、印鑑」); need.yo_cell (a table cell 「要（記名押印）」); register_abolish, means_clause.okonau, operative_exempt.kezuru (fresh user, fx2); attempt, office_mark, borne, excepted (office stamps, documents bearing a seal, seals left out); must.keep (issue 17, third batch: 省略できません); lead_act, lead_names, except_root, same_as, file_seal, lead_services, mark.passed (issue 17, third round); 12 cues of guidance asking in plain words; denied, lacking, affix, define_object, examine (negation, register and definition kinds)
+    assert len(CUES) == 85  # anaphor, clause_link, validity (national audit, part 3: これを…交付, 添付すべき印鑑は…以内のもの); inventory, manner (issue 17, fourth batch: 「…証明書、印鑑」); need.yo_cell (a table cell 「要（記名押印）」); register_abolish, means_clause.okonau, operative_exempt.kezuru (fresh user, fx2); attempt, office_mark, borne, excepted (office stamps, documents bearing a seal, seals left out); must.keep (issue 17, third batch: 省略できません); lead_act, lead_names, except_root, same_as, file_seal, lead_services, mark.passed (issue 17, third round); 12 cues of guidance asking in plain words; denied, lacking, affix, define_object, examine (negation, register and definition kinds)
     assert sum(p.is_trap for p in PATTERNS) == 8
     assert {p.category for p in PATTERNS} == set(CATEGORIES) | {"trap"}
 

@@ -1,0 +1,100 @@
+"""Regression tests for the kinds of error the national audit showed (issue 17, part 3; rows of
+``tests/data/national_audit.jsonl`` named in NATIONAL_AUDIT.md). One test per kind, on our own
+sentences (none copied from the archive), each with counter-examples, through the real path:
+load -> structure -> detect (GiNZA)."""
+
+from __future__ import annotations
+
+import pytest
+
+from reiki_scan import load, structure
+from reiki_scan.detect import Detector
+
+DETECTOR = Detector()
+
+
+def scan(tmp_path, text: str, name: str = "reiki.txt"):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    doc = structure.parse(load.load_file(path, tmp_path))
+    return DETECTOR.detect(doc, structure.units(doc))
+
+
+def verdicts(findings) -> dict[str, set[tuple[str, bool]]]:
+    """locator -> {(match, requires_seal)} of every finding."""
+    out: dict[str, set[tuple[str, bool]]] = {}
+    for f in findings:
+        out.setdefault(f.locator, set()).add((f.match, f.requires_seal))
+    return out
+
+
+@pytest.mark.nlp
+def test_regression_office_seal_handed_back_by_pronoun(tmp_path, ginza):
+    # The office seals the applicant's document and hands 「これ」 over or back: the next clause's
+    # pronoun object ties the sealed document to the hand-over even where the parse of a long or
+    # 文語 sentence breaks the chain. A party handing its own sealed document over, an applicant
+    # submitting it, and a seal the office makes another affix (させ) stay requirements.
+    got = verdicts(scan(tmp_path, """○さくら台市登録規則
+第1条　知事は、認定をするときは、申請を受けた日から一月以内に、当該認定に係る申請書の正本に次のように記載し、これに記名押印し、これを認定書として申請者たる法人に交付するものとする。
+第2条　登録官ハ登録ヲ完了シタルトキハ証書ニ登録済ノ旨ヲ記載シ官印ヲ押捺シテ之ヲ申請者ニ還付スベシ
+第3条　当事者は、契約書に記名押印し、これを相手方に交付しなければならない。
+第4条　申請者は、申請書に押印し、これを市長に提出しなければならない。
+第5条　市長は、申請者に申請書の副本に記名押印させ、これを申請者に交付しなければならない。
+"""))
+    assert got == {
+        "第1条": {("記名押印", False)},
+        "第2条": {("官印", False), ("押捺", False)},
+        "第3条": {("記名押印", True)},
+        "第4条": {("押印", True)},
+        "第5条": {("記名押印", True)},
+    }
+
+
+@pytest.mark.nlp
+def test_regression_seal_sent_by_pronoun_or_coordinated(tmp_path, ginza):
+    # A seal (印鑑) that the first clause writes on and the next clause sends as 「これ」, or that
+    # heads coordinated objects of 送付 (「印鑑並びに…を明示した書面を送付」), is itself sent: the
+    # sending is judged. A seal only kept and shown is a mention.
+    got = verdicts(scan(tmp_path, """○さくら台市出納事務規則
+第1条　出納員は、照合のため、その印鑑に職名及び氏名を記載し、これを指定金融機関に送付しなければならない。
+第2条　会計課長は、あらかじめ、照合のため、出納員の印鑑並びにその職名及び氏名を明示した書面を指定金融機関に送付しておかなければならない。
+第3条　会計課長は、その印鑑を保管し、これを職員に示さなければならない。
+"""))
+    assert got == {
+        "第1条": {("印鑑", True)},
+        "第2条": {("印鑑", True)},
+        "第3条": {("印鑑", False)},
+    }
+
+
+@pytest.mark.nlp
+def test_regression_certificate_age_limited(tmp_path, ginza):
+    # The seal to attach (添付すべき印鑑: its certificate) or a seal certificate that is the topic of
+    # a sentence limiting its age is one to hand in. Counter-examples: a deadline for handing it in
+    # is judged by its own predicate, and the issuing of a certificate is the office's business.
+    got = verdicts(scan(tmp_path, """○さくら台市届出規則
+第1条　届出書に添付すべき印鑑は、市長の証明の日から三月以内のものでなければならない。
+第2条　前条の届出書に添付する印鑑登録証明書は、作成後三月以内のものに限る。
+第3条　印鑑登録証明書は、交付の日から三月以内に提出しなければならない。
+第4条　印鑑登録証明書の交付の請求は、書面でしなければならない。
+"""))
+    assert got == {
+        "第1条": {("印鑑", True)},
+        "第2条": {("印鑑登録証明書", True)},
+        "第3条": {("印鑑登録証明書", True)},
+        "第4条": {("印鑑登録証明書", False)},
+    }
+
+
+@pytest.mark.nlp
+def test_regression_certificate_defined_only_as_complement(tmp_path, ginza):
+    # 「添付する書類は、…印鑑登録証明書とする」 defines what to attach; a certificate a later clause
+    # makes (…証明書を作成すべき事務所と同一である場合とする) is no such definition.
+    got = verdicts(scan(tmp_path, """○さくら台市届出規則
+第1条　添付する書類は、発行後3月以内の印鑑登録証明書とする。
+第2条　前条の場合は、申請を受ける事務所が添付すべき印鑑登録証明書を作成すべき事務所と同一である場合とする。
+"""))
+    assert got == {
+        "第1条": {("印鑑登録証明書", True)},
+        "第2条": {("印鑑登録証明書", False)},
+    }
