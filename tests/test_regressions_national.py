@@ -98,3 +98,22 @@ def test_regression_certificate_defined_only_as_complement(tmp_path, ginza):
         "第1条": {("印鑑登録証明書", True)},
         "第2条": {("印鑑登録証明書", False)},
     }
+
+
+@pytest.mark.nlp
+def test_regression_marks_that_are_no_seal(tmp_path, ginza):
+    # A payment stamp (納付印, 税印) or an inspection mark (検査済の印), also where GiNZA flattens
+    # the parenthesis that names it, is stamped by a meter or an inspector, not anyone's seal.
+    # A 代表者印 stamped, or a seal on a document before an inspection, stays a requirement.
+    got = verdicts(scan(tmp_path, """○さくら台市設置規則
+第1条　設置者は、機械を設置しようとするときは、設置届（様式第1号）に機械明細書（製造検査済又は使用検査済の印を押したもの）、検査証及び次の事項を記載した書面を添えて、市長に提出しなければならない。
+第2条　使用者は、その都度証紙の貼付又は料金計器による納付印の押なつを受けるために、その所持する手帳を管理者に提出しなければならない。
+第3条　法人は、届出書に代表者印の押なつを受けて、市長に提出しなければならない。
+第4条　設置者は、検査の前に、明細書に印を押して市長に提出しなければならない。
+"""))
+    assert got == {
+        "第1条": {("印を押し", False)},
+        "第2条": {("押なつ", False)},
+        "第3条": {("届出書に代表者印の押なつ", True)},
+        "第4条": {("印を押し", True)},
+    }

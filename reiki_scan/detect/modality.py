@@ -947,11 +947,21 @@ class ModalityJudge:
                     if c is not None:
                         return c
         for i in hit:
-            for j in tree.children(i):
+            # 「検査済の印」; GiNZA may flatten a parenthesis (「明細書（…検査済の印を押したもの）」)
+            # into compounds of one head, where the word before 「の印」 is the 印's sibling.
+            flat = [i - 2] if i >= 2 and tree.tokens[i - 1]["text"] == "の" and tree.tokens[i]["dep"] == "compound" \
+                and tree.tokens[i - 2]["dep"] == "compound" and tree.tokens[i - 2]["head"] == tree.tokens[i]["head"] else []
+            for j in tree.children(i) + flat:
                 if tree.tokens[j]["dep"] in ("nmod", "compound") and not tree.is_predicate(j):
                     c = self._cue("mark", tree.tokens[j]["lemma"])
                     if c is not None:
                         return c
+        for j in tree.children(anchor):
+            # 「納付計器による納付印の押なつ」: what the act stamps, named with its compounds (の格).
+            if tree.tokens[j]["dep"] == "nmod" and tree.marker(j) == "の":
+                c = self._cue("mark", norm(tree.words(j)))
+                if c is not None:
+                    return c
         near = [j for j in tree.children(anchor) if tree.tokens[j]["dep"] in ("nmod", "conj")]
         if len(path) > 1 and tree.tokens[anchor]["dep"] in ("obl", "nmod", "conj"):
             near.append(path[1])
