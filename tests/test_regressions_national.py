@@ -117,3 +117,24 @@ def test_regression_marks_that_are_no_seal(tmp_path, ginza):
         "第3条": {("届出書に代表者印の押なつ", True)},
         "第4条": {("印を押し", True)},
     }
+
+
+@pytest.mark.nlp
+def test_regression_seal_in_a_method_or_measure(tmp_path, ginza):
+    # An item under a lead fixing a procedure's ways (…方法は、次に掲げるものとする) that names a
+    # document bearing a seal (記名及び押印がある委任状) asks for it; a measure to obtain another's
+    # seal (…押印を得る措置が定められていること) is a requirement. A term defined under 用語の意義
+    # stays a mention.
+    got = verdicts(scan(tmp_path, """○さくら台市手続規則
+第1条　規則で定める方法は、次に掲げるものとする。
+(1)　委任者の記名及び押印がある委任状並びに代理人の本人確認書類を提示する方法
+第2条　事業者は、次の基準に適合しなければならない。
+(1)　利用者に書面を交付した上で、当該利用者から当該書面を受領した旨の署名若しくは押印を得る措置が定められていること。
+第3条　この規則において、次の各号に掲げる用語の意義は、当該各号に定めるところによる。
+(1)　委任状　委任者の記名及び押印がある書面をいう。
+"""))
+    assert got == {
+        "第1条第1号": {("記名及び押印", True)},
+        "第2条第1号": {("押印", True)},
+        "第3条第1号": {("記名及び押印", False)},
+    }

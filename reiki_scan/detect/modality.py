@@ -513,8 +513,11 @@ class ModalityJudge:
                 if c is not None and (n == 0 or tree.is_predicate(i)):
                     return ModalityResult("義務", actor, target,
                                           f"dep: {tree.describe(path, n)} => 義務 (押印語の述語が依頼; {c.id})")
-        # Another's seal the applicant obtains (管理者に記名及び押印をもらいます).
-        if not register and len(path) > 1 and tokens[anchor]["dep"] == "obj" and tokens[path[1]]["dep"] != "acl":
+        # Another's seal the applicant obtains (管理者に記名及び押印をもらいます), also as the
+        # measure a business takes (…から署名若しくは押印を得る措置が定められていること).
+        if not register and len(path) > 1 and tokens[anchor]["dep"] == "obj" and (
+                tokens[path[1]]["dep"] != "acl"
+                or len(path) > 2 and self._cue("measure", tokens[path[2]]["lemma"]) is not None):
             c = self._cue("obtain", tree.phrase(path[1]))
             if c is not None:
                 return ModalityResult("義務", actor, target,
@@ -840,11 +843,17 @@ class ModalityJudge:
         for sentence in lead or ():
             # A parenthetical note (（前号に掲げる者を除く。）) is not the lead's own wording.
             text = norm(_PAREN_NOTE.sub("", sentence))
-            for kind, modality in (("lead_act", "義務"), ("lead_services", "言及"), ("lead_define", "言及"),
+            for kind, modality in (("lead_act", "義務"), ("lead_services", "言及"), ("lead_means", "義務"),
+                                   ("lead_define", "言及"),
                                    ("lead_names", "言及"), ("lead_keep", "義務"),
                                    ("lead_exempt", "免除"),
                                    ("lead_require", "義務"), ("lead_may", "任意")):
                 c = self._cue(kind, text)
+                if c is not None and kind == "lead_means" and (tree is None or self._borne(tree, list(path)) is None):
+                    # A lead fixing the ways or documents of a procedure (…で定める方法は、次に
+                    # 掲げるものとする) asks for an item's seal only where the item names a
+                    # document that bears it (記名及び押印がある委任状); otherwise it defines.
+                    continue
                 if c is not None:
                     if kind == "lead_keep" and tree is not None and not self._item_requires(tree, path):
                         # An item kept out of an exemption that only describes documents
