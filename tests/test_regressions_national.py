@@ -138,3 +138,24 @@ def test_regression_seal_in_a_method_or_measure(tmp_path, ginza):
         "第2条第1号": {("押印", True)},
         "第3条第1号": {("記名及び押印", False)},
     }
+
+
+@pytest.mark.nlp
+def test_regression_apply_previous_paragraph(tmp_path, ginza):
+    # 「前項の規定は、…について準用する」 applies the paragraph before, so a seal it names is filed
+    # as there; not when that paragraph asks for no seal, nor for 前条 (which provision is not
+    # read from the sentence).
+    got = verdicts(scan(tmp_path, """○さくら台市組合規則
+第1条　組合は、理事長の印鑑を市長に届け出なければならない。
+2　前項の規定は、同項の印鑑を改めた場合について準用する。
+第2条　組合は、理事長の印鑑を保管しなければならない。
+2　前項の規定は、同項の印鑑を改めた場合について準用する。
+3　前条の規定は、理事長の印鑑を改めた場合について準用する。
+"""))
+    assert got == {
+        "第1条第1項": {("印鑑", True)},
+        "第1条第2項": {("印鑑", True)},
+        "第2条第1項": {("印鑑", False)},
+        "第2条第2項": {("印鑑", False)},
+        "第2条第3項": {("印鑑", False)},
+    }

@@ -228,6 +228,11 @@ class ModalityJudge:
         before it (「…についても、同様とする。」), or ``None``."""
         return self._cue("same_as", text)
 
+    def applies_before(self, text: str) -> Cue | None:
+        """The cue by which a sentence (normalized ``text``) applies the paragraph before it to
+        its own case (「前項の規定は、…について準用する。」), or ``None``."""
+        return self._cue("apply_before", text)
+
     def _cue(self, kind: str, text: str) -> Cue | None:
         for c in self.cues.get(kind, ()):
             if c.regex.search(text):
