@@ -159,3 +159,27 @@ def test_regression_apply_previous_paragraph(tmp_path, ginza):
         "第2条第2項": {("印鑑", False)},
         "第2条第3項": {("印鑑", False)},
     }
+
+
+@pytest.mark.nlp
+def test_regression_proviso_seal_as_alternative_and_excepted_list(tmp_path, ginza):
+    # A ただし書 lifting a duty when a document bears a seal (…記名押印があるときは、この限りでない)
+    # makes the seal one allowed way to comply; the seal's absence, or a seal merely present in a
+    # case whose main clause obliges the office, is no such alternative. A certificate in the
+    # list a ただし書 excepts (…証明書…については、この限りでない) is no item to attach, while an
+    # item under a lead that asks to attach it still is.
+    got = verdicts(scan(tmp_path, """○さくら台市申請規則
+第1条　未成年者が申請するときは、法定代理人の同意書を添付しなければならない。ただし、申請書に法定代理人の記名押印があるときは、この限りでない。
+第2条　代理人が申請するときは、委任状を添付しなければならない。ただし、申請書に本人の押印がないときは、この限りでない。
+第3条　申請書に押印があるときは、受付印を押すものとする。
+第4条　申請者は、添付書類の原本の還付を請求することができる。ただし、本人確認書類、印鑑登録証明書及びこの申請のためにのみ作成された委任状については、この限りでない。
+第5条　次に掲げる書類を添付しなければならない。
+(1)　印鑑登録証明書
+"""))
+    assert got == {
+        "第1条": {("記名押印", True)},
+        "第2条": {("押印", False)},
+        "第3条": {("押印", False), ("受付印", True)},
+        "第4条": {("印鑑登録証明書", False)},
+        "第5条第1号": {("印鑑登録証明書", True)},
+    }

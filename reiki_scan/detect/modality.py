@@ -388,6 +388,12 @@ class ModalityJudge:
         if clause is not None and clause + 1 < len(path) and tokens[path[clause]]["dep"] == "acl":
             cond = self._cue("condition", tokens[path[clause + 1]]["lemma"])
             if cond is not None and not tree.existence(path[clause + 1]):
+                # 「ただし、申請書に法定代理人の記名押印があるときは、この限りでない」: a document
+                # bearing the seal lifts the duty, so the seal is one allowed way to comply.
+                lifted = self._lifted_by_seal(tree, path, clause)
+                if lifted is not None:
+                    return ModalityResult("義務", actor, target,
+                                          f"dep: {tree.describe(path, len(path) - 1)} => 義務 (押印が義務に代わる; {lifted.id})")
                 return ModalityResult("言及", actor, target,
                                       f"dep: {tree.describe(path, clause + 1)} => 言及 (条件節; {cond.id})")
         # 「…印鑑登録を受けようとするときは、…」: a seal inside a case clause further up (the
@@ -579,7 +585,9 @@ class ModalityJudge:
                 # A definition's lead (…書類は、次のとおりとする) fixes the documents to attach;
                 # a list of an office's services names them only.
                 return inherited
-            if role == "document":
+            # 「ただし、…印鑑に関する証明書…については、この限りでない」: a certificate in the list
+            # a proviso excepts (the root 限り, a noun) is no verbless item of a list to attach.
+            if role == "document" and self._cue("lifted", tree.tail(root)) is None:
                 return ModalityResult("義務", actor, target,
                                       f"dep: {tree.describe(path, len(path) - 1)} => 義務 (述語のない号: 柱書による)")
             if in_form:
@@ -1104,6 +1112,16 @@ class ModalityJudge:
             if tree.is_predicate(i) and tree.tokens[i]["lemma"] not in ("必要",):
                 break
         return None
+
+    def _lifted_by_seal(self, tree: _Tree, path: list[int], clause: int) -> Cue | None:
+        """The seal's own predicate (``path[clause]``, a relative clause of とき/場合) says a
+        document bears it (``borne``: 記名押印がある, 押印されている, not denied) and the main
+        predicate lifts a duty (``lifted``: この限りでない): the seal is one allowed alternative
+        (LABELLING.md: a seal as one allowed alternative is a requirement)."""
+        words = tree.phrase(path[clause])
+        if self._cue("borne", words) is None or _NEGATION.search(words):
+            return None
+        return self._cue("lifted", tree.tail(path[-1]))
 
     def _borne(self, tree: _Tree, path: list[int]) -> Cue | None:
         """The seal's own predicate says a document bears it (``borne``: 押印のある委任状,
