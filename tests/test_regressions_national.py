@@ -54,16 +54,19 @@ def test_regression_office_seal_handed_back_by_pronoun(tmp_path, ginza):
 def test_regression_seal_sent_by_pronoun_or_coordinated(tmp_path, ginza):
     # A seal (印鑑) that the first clause writes on and the next clause sends as 「これ」, or that
     # heads coordinated objects of 送付 (「印鑑並びに…を明示した書面を送付」), is itself sent: the
-    # sending is judged. A seal only kept and shown is a mention.
+    # sending is judged. A seal only kept and shown is a mention, and so is a registry moving the
+    # seals of its register to another registry (the register's own procedure).
     got = verdicts(scan(tmp_path, """○さくら台市出納事務規則
 第1条　出納員は、照合のため、その印鑑に職名及び氏名を記載し、これを指定金融機関に送付しなければならない。
 第2条　会計課長は、あらかじめ、照合のため、出納員の印鑑並びにその職名及び氏名を明示した書面を指定金融機関に送付しておかなければならない。
 第3条　会計課長は、その印鑑を保管し、これを職員に示さなければならない。
+第4条　管轄が変わったときは、東登記所は、移る区域に係る印鑑及び届出事項を記載した書面を西登記所に送付しなければならない。
 """))
     assert got == {
         "第1条": {("印鑑", True)},
         "第2条": {("印鑑", True)},
         "第3条": {("印鑑", False)},
+        "第4条": {("印鑑", False)},
     }
 
 
