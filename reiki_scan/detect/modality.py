@@ -17,7 +17,9 @@ hand) and on the cue words of ``patterns/modality.yaml``. The decision, in order
    object's). Before it: a registration abolished (登録印鑑を廃止しようとする者, 印鑑登録廃止
    申請書: ``register_abolish``) -> 言及, the register's subject matter, not an exemption;
 3. the office's seal on what it hands back or issues (…記名押印し、これを申請者に交付する by
-   an office; 還付; 委員会の行う検印を受け) -> 言及; a document that already bears an office's stamp
+   an office; 還付; 委員会の行う検印を受け; where the parse of a long or 文語 sentence breaks
+   the chain, the next clause's pronoun object これ/之 ties the sealed document to the
+   hand-over) -> 言及; a document that already bears an office's stamp
    (受付印のあるもの) -> 言及; the office's handling of a register (its
    subject an office, or no subject and the act examines: …印影と照合するほか、…審査し) -> 言及;
    a seal-form box (「印」 beside a name) -> 義務;
@@ -25,7 +27,8 @@ hand) and on the cue words of ``patterns/modality.yaml``. The decision, in order
    or its relative clause leads to another hit of the same seal (「押印すべき文書に…押印しなければ
    ならない」: one act, reported once, by the governing hit) -> 言及;
 5. condition only: the unit's root is 場合/とき, or the hit's own predicate is the relative clause
-   of 場合/とき (印鑑を提出していない場合は、…) -> 言及; the seal's own predicate denied or
+   of 場合/とき (印鑑を提出していない場合は、…) -> 言及, unless a document bearing the seal lifts
+   a duty (…記名押印があるときは、この限りでない: the seal is an allowed alternative) -> 義務; the seal's own predicate denied or
    lacking (押印されていない者については, 押印のないもの, 押印しなかったため, 押印を欠く, 未押印の)
    or left out (押印されているもの以外は, 押印したものを除き) -> 言及, unless the main predicate refuses
    what lacks it (…は受理しない); an exemption denied (押印を省略しない) is no denial; the seal sought
