@@ -15,7 +15,7 @@ from ..textnorm import Normalized, normalize, norm
 from .modality import PARSE_FREE_ROLES, ModalityJudge
 from .nlp import analyze_texts
 from .modality import ModalityResult
-from .patterns import SIDE_ROLES, Hit, Pattern, find_hits, load_cues, load_patterns, load_specificity, select_hits
+from .patterns import SIDE_ROLES, Cue, Hit, Pattern, find_hits, load_cues, load_patterns, load_specificity, select_hits
 from .requirement import RequirementParse
 
 # requires_seal (CONTRACT.md): an obligation or an allowed/required option obliges a seal;
@@ -141,6 +141,8 @@ class Detector:
         # Per provision (its leaf), the requirement (and category) of its last sentence that
         # asked for a seal.
         required_before: dict[int, tuple[ModalityResult, str]] = {}
+        # The same, per provision with everything under it (a paragraph and its items).
+        asked_within: dict[int, tuple[ModalityResult, str]] = {}
         for u, found, n in per_unit:
             analysis = analyses.get(u.text, {})
             lead = None if u.is_heading else _lead(doc, u, parents)
@@ -176,11 +178,22 @@ class Detector:
             parse = RequirementParse(analysis)
             self._merge_requirements(judged, parse)
             self._categorize(judged, parse, n.text)
-            leaf = id(doc.leaf_at(u.start))
-            self._same_as_before(judged, n.text, required_before.get(leaf))
+            node = doc.leaf_at(u.start)
+            leaf = id(node)
+            before = required_before.get(leaf)
+            applied = self.judge.applies_before(n.text)
+            if applied is not None:
+                # 「前項の規定は、同項の印鑑を改めた場合について準用する」: the paragraph before this
+                # one (or a provision under it) asked; its requirement is applied to this case.
+                before = asked_within.get(id(_previous_sibling(node, parents)))
+            self._same_as_before(judged, n.text, before, applied)
             asked = next(((j[2], j[1]) for j in judged if j[2] is not None and REQUIRES[j[2].modality]), None)
             if asked is not None:
                 required_before[leaf] = asked
+                up: Provision | None = node
+                while up is not None:
+                    asked_within[id(up)] = asked
+                    up = parents.get(id(up))
             for h, category, result, hs, he, merged in judged:
                 if result is None:
                     continue
@@ -222,7 +235,8 @@ class Detector:
             return None
         return ModalityResult("義務", evidence=f"{inherited.evidence}; 一覧の項目の〈人〉の印")
 
-    def _same_as_before(self, judged: list[list], text: str, before: tuple[ModalityResult, str] | None) -> None:
+    def _same_as_before(self, judged: list[list], text: str, before: tuple[ModalityResult, str] | None,
+                        applied: Cue | None = None) -> None:
         """「…についても、同様とする。」: a sentence that treats its case as the one before it
         in the same provision takes that sentence's requirement and category (``before``) for
         its seal words when none of them asks for a seal by itself or is itself dispensed with
@@ -232,7 +246,7 @@ class Detector:
         if before is None or any(j[2] is not None and (REQUIRES[j[2].modality] or j[2].dispensed)
                                  for j in judged):
             return
-        cue = self.judge.same_as_before(text)
+        cue = applied or self.judge.same_as_before(text)
         if cue is None:
             return
         result, category = before
@@ -387,6 +401,15 @@ class Detector:
                 for cat in c.applies_to:
                     out.setdefault(cat, c)
         return out
+
+
+def _previous_sibling(node: Provision, parents: Mapping[int, Provision]) -> Provision | None:
+    """The provision just before ``node`` under the same parent (前項 of a paragraph), else ``None``."""
+    parent = parents.get(id(node))
+    if parent is None:
+        return None
+    at = next((k for k, c in enumerate(parent.children) if c is node), 0)
+    return parent.children[at - 1] if at > 0 else None
 
 
 def _parents(root) -> dict[int, Provision]:

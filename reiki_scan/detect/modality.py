@@ -17,7 +17,9 @@ hand) and on the cue words of ``patterns/modality.yaml``. The decision, in order
    object's). Before it: a registration abolished (登録印鑑を廃止しようとする者, 印鑑登録廃止
    申請書: ``register_abolish``) -> 言及, the register's subject matter, not an exemption;
 3. the office's seal on what it hands back or issues (…記名押印し、これを申請者に交付する by
-   an office; 還付; 委員会の行う検印を受け) -> 言及; a document that already bears an office's stamp
+   an office; 還付; 委員会の行う検印を受け; where the parse of a long or 文語 sentence breaks
+   the chain, the next clause's pronoun object これ/之 ties the sealed document to the
+   hand-over) -> 言及; a document that already bears an office's stamp
    (受付印のあるもの) -> 言及; the office's handling of a register (its
    subject an office, or no subject and the act examines: …印影と照合するほか、…審査し) -> 言及;
    a seal-form box (「印」 beside a name) -> 義務;
@@ -25,7 +27,8 @@ hand) and on the cue words of ``patterns/modality.yaml``. The decision, in order
    or its relative clause leads to another hit of the same seal (「押印すべき文書に…押印しなければ
    ならない」: one act, reported once, by the governing hit) -> 言及;
 5. condition only: the unit's root is 場合/とき, or the hit's own predicate is the relative clause
-   of 場合/とき (印鑑を提出していない場合は、…) -> 言及; the seal's own predicate denied or
+   of 場合/とき (印鑑を提出していない場合は、…) -> 言及, unless a document bearing the seal lifts
+   a duty (…記名押印があるときは、この限りでない: the seal is an allowed alternative) -> 義務; the seal's own predicate denied or
    lacking (押印されていない者については, 押印のないもの, 押印しなかったため, 押印を欠く, 未押印の)
    or left out (押印されているもの以外は, 押印したものを除き) -> 言及, unless the main predicate refuses
    what lacks it (…は受理しない); an exemption denied (押印を省略しない) is no denial; the seal sought
@@ -211,22 +214,80 @@ class ModalityJudge:
         so that a seal named as a thing in it needs the parse (:meth:`filed`)."""
         return self._cue("file_seal", text) is not None
 
-    def filed(self, analysis: dict, span: tuple[int, int]) -> bool:
-        """Whether the seal named at ``span`` is the object of a predicate of filing or sending
-        (届け出る, 送付する, 添附する: ``file_seal`` cues), also as one of coordinated nouns
-        (「印鑑並びに…書面を送付し」)."""
+    def filed(self, analysis: dict, span: tuple[int, int], text: str = "") -> bool:
+        """Whether the seal named at ``span`` (offsets into the analysed ``text``) is the object of
+        a predicate of filing or sending (届け出る, 送付する, 添附する: ``file_seal`` cues), also as
+        one of coordinated nouns (「印鑑並びに…書面を送付し」), or what a clause works on whose next
+        clause sends 「これ」 (「その印鑑に…記載し、これを…に送付し」)."""
         tokens = analysis.get("tokens", [])
         if not tokens:
             return False
-        tree = _Tree(tokens, "", analysis.get("sents", []))
+        tree = _Tree(tokens, text, analysis.get("sents", []))
         i = tree.anchor(span)
+        if self._coordinated_object(tree, i, "file_seal") is not None:
+            return True
         for _ in range(3):
             if tokens[i]["dep"] not in ("conj", "nmod", "compound") or tokens[i]["head"] == i:
                 break
             i = tokens[i]["head"]
         head = tokens[i]["head"]
-        return (tokens[i]["dep"] == "obj" and head != i and tree.is_predicate(head)
-                and self._cue("file_seal", tokens[head]["lemma"]) is not None)
+        if tokens[i]["dep"] == "obj" and head != i and tree.is_predicate(head) \
+                and self._cue("file_seal", tokens[head]["lemma"]) is not None:
+            return True
+        if tokens[i]["dep"] in ("obj", "obl"):
+            # 「その印鑑に官職及び氏名を記載し、これを取引店に送付し」: the seal the first clause
+            # works on is what the next clause's pronoun object sends. GiNZA may hang 「印鑑に」
+            # under the next noun: the clause is the first predicate above the seal.
+            clause = next((k for k in tree.path(i)[1:5] if tree.is_predicate(k)), None)
+            return clause is not None and self._resumed(tree, clause, "file_seal") is not None
+        return False
+
+    def _coordinated_object(self, tree: _Tree, i: int, kind: str) -> int | None:
+        """The predicate (a ``kind`` cue) whose object the seal noun ``i`` shares as the first of
+        coordinated nouns (「出納官吏の印鑑並びにその資格…を明示した書面を送付し」): GiNZA hangs the
+        seal under the next conjunct's words, so the object is the first noun marked を after the
+        seal whose head is no relative clause (明示した is the later conjunct's own), within the
+        sentence. ``None`` when no conjunction (並びに, 及び) follows the seal."""
+        tokens = tree.tokens
+        if tokens[i]["dep"] not in ("nmod", "conj") or i + 1 >= len(tokens) or tokens[i + 1]["pos"] != "CCONJ":
+            return None
+        end = next((e for s, e in tree.sents if s <= i < e), len(tokens))
+        for k in range(i + 1, end):
+            head = tokens[k]["head"]
+            if tokens[k]["dep"] != "obj" or head == k or tokens[head]["dep"] == "acl":
+                continue
+            return head if tree.is_predicate(head) and self._cue(kind, tokens[head]["lemma"]) else None
+        return None
+
+    def _resumed(self, tree: _Tree, i: int, kind: str) -> int | None:
+        """The predicate, a ``kind`` cue (``hand_over``, ``file_seal``), of the clause right after
+        the clause of predicate ``i`` when that clause takes the pronoun これ/之 (``anaphor``) as
+        its object: what clause ``i`` worked on (the document sealed, the seal written on) is what
+        the predicate hands over or sends (…記名押印し、これを…に交付する; 押捺シテ之ヲ…ニ還付スベシ).
+        From the parse (``i`` an advcl of that predicate, which has the pronoun as ``obj``) or,
+        where the parse of a long or 文語 sentence breaks the chain, from the words: ``i`` ends its
+        clause (``clause_link``: し、, シテ), the pronoun and を/ヲ follow, and the predicate is a
+        word of the clause they open (up to its 「、」 or 「。」). ``None`` otherwise."""
+        tokens = tree.tokens
+        head = tokens[i]["head"]
+        if tokens[i]["dep"] == "advcl" and any(
+                tokens[k]["dep"] == "obj" and k > i and self._cue("anaphor", tokens[k]["lemma"])
+                for k in tree.children(head)):
+            return head if self._cue(kind, tokens[head]["lemma"]) is not None else None
+        j = i + 1
+        while j < len(tokens) and tokens[j]["start"] < tokens[i]["end"] + 3 \
+                and self._cue("anaphor", tokens[j]["text"]) is None:
+            j += 1
+        if j >= len(tokens) or self._cue("anaphor", tokens[j]["text"]) is None \
+                or self._cue("clause_link", tree.text[tokens[i]["end"]:tokens[j]["start"]]) is None \
+                or tree.text[tokens[j]["end"]:tokens[j]["end"] + 1] not in ("を", "ヲ"):
+            return None
+        for k in range(j + 1, len(tokens)):
+            if tokens[k]["text"] in ("、", "，", "。"):
+                return None
+            if self._cue(kind, tokens[k]["lemma"]) is not None:
+                return k
+        return None
 
     def governor(self, analysis: dict, text: str, span: tuple[int, int]) -> str:
         """The predicate whose object (``obj``) the seal words at ``span`` (offsets into the
@@ -243,6 +304,11 @@ class ModalityJudge:
         """The cue by which a sentence (normalized ``text``) says its case is treated as the one
         before it (「…についても、同様とする。」), or ``None``."""
         return self._cue("same_as", text)
+
+    def applies_before(self, text: str) -> Cue | None:
+        """The cue by which a sentence (normalized ``text``) applies the paragraph before it to
+        its own case (「前項の規定は、…について準用する。」), or ``None``."""
+        return self._cue("apply_before", text)
 
     def _cue(self, kind: str, text: str) -> Cue | None:
         for c in self.cues.get(kind, ()):
@@ -274,7 +340,7 @@ class ModalityJudge:
             if seal_defined is not None:
                 # 「申請書に押す印鑑は、…登録している個人の印鑑とする」: the seal to affix, defined.
                 return seal_defined
-            if not self.filed(analysis, span):
+            if not self.filed(analysis, span, text):
                 # A guidance list of what to bring or enter (…の印鑑（朱肉で使用するもの）; 書類、
                 # 印鑑…を持って) names the seal to use; elsewhere a seal named as a thing is a mention.
                 tree = None if is_heading or normative or in_form or not tokens \
@@ -399,6 +465,12 @@ class ModalityJudge:
         if clause is not None and clause + 1 < len(path) and tokens[path[clause]]["dep"] == "acl":
             cond = self._cue("condition", tokens[path[clause + 1]]["lemma"])
             if cond is not None and not tree.existence(path[clause + 1]):
+                # 「ただし、申請書に法定代理人の記名押印があるときは、この限りでない」: a document
+                # bearing the seal lifts the duty, so the seal is one allowed way to comply.
+                lifted = self._lifted_by_seal(tree, path, clause)
+                if lifted is not None:
+                    return ModalityResult("義務", actor, target,
+                                          f"dep: {tree.describe(path, len(path) - 1)} => 義務 (押印が義務に代わる; {lifted.id})")
                 return ModalityResult("言及", actor, target,
                                       f"dep: {tree.describe(path, clause + 1)} => 言及 (条件節; {cond.id})")
         # 「…印鑑登録を受けようとするときは、…」: a seal inside a case clause further up (the
@@ -445,11 +517,24 @@ class ModalityJudge:
         if role == "document":
             attach = next((i for i in path[1:] if self._cue("attach", tree.phrase(i))), None)
             definition = self._cue("must", norm(text[span[0]:]).rstrip("。"))
-            if attach is None and definition is not None and any(
-                    self._cue("attach", tree.phrase(i)) for i in range(len(tokens))):
+            # The certificate is the complement of the definition (…は、…印鑑登録証明書とする):
+            # no predicate outside parenthetical notes stands between it and the root; one that a
+            # later clause makes or handles (…証明書を作成すべき登記所と同一である場合とする, …証明書
+            # の交付の請求を受け付ける際の本人確認は…ものとする) is not what is defined.
+            between = [i for i in range(anchor + 1, root) if tree.is_predicate(i) and not tree.inside_brackets(i)
+                       and tokens[i]["head"] != root]
+            if attach is None and definition is not None and not between \
+                    and any(self._cue("attach", tree.phrase(i)) for i in range(len(tokens))):
                 # 「添付する書類は、…印鑑登録証明書とする」: a definition of what to attach.
                 return ModalityResult("義務", actor, target,
                                       f"dep: {tree.describe(path, len(path) - 1)} => 義務 (添付する書類の定義; {definition.id})")
+            # 「印鑑の証明書は、…作成後三月以内のものに限る」: a certificate, the topic, whose age
+            # the sentence limits is one to hand in.
+            valid = None if attach is not None or tokens[anchor]["dep"] != "nsubj" else self._cue(
+                "validity", _PAREN_NOTE.sub("", norm(text[span[1]:])))
+            if valid is not None:
+                return ModalityResult("義務", actor, target,
+                                      f"dep: {tree.describe(path, len(path) - 1)} => 義務 (証明書の期限の定め; {valid.id})")
             # 「…所得証明書、印鑑証明書が必要です」: a certificate that is needed is attached.
             if attach is None and tokens[root]["pos"] in _PREDICATE_POS and self._need(tree, path) is None:
                 return ModalityResult("言及", actor, target,
@@ -526,8 +611,11 @@ class ModalityJudge:
                 if c is not None and (n == 0 or tree.is_predicate(i)) and not _denied_need(tree, path[n + 1:]):
                     return ModalityResult("義務", actor, target,
                                           f"dep: {tree.describe(path, n)} => 義務 (押印語の述語が依頼; {c.id})")
-        # Another's seal the applicant obtains (管理者に記名及び押印をもらいます).
-        if not register and len(path) > 1 and tokens[anchor]["dep"] == "obj" and tokens[path[1]]["dep"] != "acl":
+        # Another's seal the applicant obtains (管理者に記名及び押印をもらいます), also as the
+        # measure a business takes (…から署名若しくは押印を得る措置が定められていること).
+        if not register and len(path) > 1 and tokens[anchor]["dep"] == "obj" and (
+                tokens[path[1]]["dep"] != "acl"
+                or len(path) > 2 and self._cue("measure", tokens[path[2]]["lemma"]) is not None):
             c = self._cue("obtain", tree.phrase(path[1]))
             if c is not None:
                 return ModalityResult("義務", actor, target,
@@ -592,7 +680,9 @@ class ModalityJudge:
                 # A definition's lead (…書類は、次のとおりとする) fixes the documents to attach;
                 # a list of an office's services names them only.
                 return inherited
-            if role == "document":
+            # 「ただし、…印鑑に関する証明書…については、この限りでない」: a certificate in the list
+            # a proviso excepts (the root 限り, a noun) is no verbless item of a list to attach.
+            if role == "document" and self._cue("lifted", tree.tail(root)) is None:
                 return ModalityResult("義務", actor, target,
                                       f"dep: {tree.describe(path, len(path) - 1)} => 義務 (述語のない号: 柱書による)")
             if in_form:
@@ -900,14 +990,23 @@ class ModalityJudge:
         if not (tok["dep"] == "nsubj" or tree.marker(anchor) in ("は", "については")) \
                 or self._cue("reference", tok["lemma"]) is None:
             return None
-        act = next((j for j in tree.children(anchor) if tree.tokens[j]["dep"] == "acl"
-                    and self._cue("affix", tree.tokens[j]["lemma"]) is not None), None)
-        if act is None:
-            return None
         # To the sentence's 「。」 outside parenthetical notes (「（以下「個人印鑑」という。）」 is
         # split off as a sentence of its own by the parser).
         rest = _PAREN_NOTE.sub("", norm(tree.text[tok["end"]:]))
-        c = self._cue("define_seal", rest[:rest.find("。") + 1] if "。" in rest else rest)
+        rest = rest[:rest.find("。") + 1] if "。" in rest else rest
+        act = next((j for j in tree.children(anchor) if tree.tokens[j]["dep"] == "acl"
+                    and self._cue("affix", tree.tokens[j]["lemma"]) is not None), None)
+        if act is None:
+            # 「申請書に添付すべき印鑑は、…証明の日から三月以内のものでなければならない」: the seal
+            # to attach stands for its certificate, whose age the sentence limits.
+            attached = next((j for j in tree.children(anchor) if tree.tokens[j]["dep"] == "acl"
+                             and self._cue("attach", tree.phrase(j)) is not None), None)
+            valid = None if attached is None else self._cue("validity", rest)
+            if attached is None or valid is None:
+                return None
+            path = [attached, anchor, tok["head"]]
+            return ModalityResult("義務", evidence=f"dep: {tree.describe(path, 2)} => 義務 (添付する印の証明の期限; {valid.id})")
+        c = self._cue("define_seal", rest)
         if c is None:
             return None
         path = [act, anchor, tok["head"]]
@@ -980,11 +1079,17 @@ class ModalityJudge:
         for sentence in lead or ():
             # A parenthetical note (（前号に掲げる者を除く。）) is not the lead's own wording.
             text = norm(_PAREN_NOTE.sub("", sentence))
-            for kind, modality in (("lead_act", "義務"), ("lead_services", "言及"), ("lead_define", "言及"),
+            for kind, modality in (("lead_act", "義務"), ("lead_services", "言及"), ("lead_means", "義務"),
+                                   ("lead_define", "言及"),
                                    ("lead_names", "言及"), ("lead_keep", "義務"),
                                    ("lead_exempt", "免除"),
                                    ("lead_require", "義務"), ("lead_may", "任意")):
                 c = self._cue(kind, text)
+                if c is not None and kind == "lead_means" and (tree is None or self._borne(tree, list(path)) is None):
+                    # A lead fixing the ways or documents of a procedure (…で定める方法は、次に
+                    # 掲げるものとする) asks for an item's seal only where the item names a
+                    # document that bears it (記名及び押印がある委任状); otherwise it defines.
+                    continue
                 if c is not None:
                     if kind == "lead_keep" and tree is not None and not self._item_requires(tree, path):
                         # An item kept out of an exemption that only describes documents
@@ -1041,16 +1146,23 @@ class ModalityJudge:
 
     def _handed_over(self, tree: _Tree, path: list[int]) -> Cue | None:
         # Only the clause the seal itself heads (押印し、…交付し): a hand-over further up
-        # belongs to another step.
-        if len(path) < 2 or tree.tokens[path[0]]["dep"] != "advcl":
+        # belongs to another step. A long or 文語 sentence whose parse breaks that chain still
+        # says it by the next clause's pronoun object (…記名押印し、これを認定書として…交付する).
+        chained = len(path) > 1 and tree.tokens[path[0]]["dep"] == "advcl" \
+            and self._cue("hand_over", tree.tokens[path[1]]["lemma"]) is not None
+        after = path[1] if chained else self._resumed(tree, path[0], "hand_over")
+        if after is None:
             return None
-        c = self._cue("hand_over", tree.tokens[path[1]]["lemma"])
+        c = self._cue("hand_over", tree.tokens[after]["lemma"])
         if c is None:
             return None
-        if self._cue("return", tree.tokens[path[1]]["lemma"]) is not None:
+        if self._cue("return", tree.tokens[after]["lemma"]) is not None:
             return c
-        # The sentence's subject may hang on any predicate up to the root (町長は、…押印して作成する).
-        subjects = [j for i in path for j in tree.children(i) if tree.tokens[j]["dep"] == "nsubj"]
+        # The sentence's subject may hang on any predicate up to the root (町長は、…押印して作成する),
+        # or on a clause coordinated before the seal's (知事は、…記載し、これに記名押印し): look one
+        # advcl deeper, as for the actor.
+        heads = path + [j for i in path for j in tree.children(i) if tree.tokens[j]["dep"] == "advcl"]
+        subjects = [j for i in heads for j in tree.children(i) if tree.tokens[j]["dep"] == "nsubj"]
         return c if any(self._cue("issuer", tree.words(j)) for j in subjects) else None
 
     def _received(self, tree: _Tree, path: list[int]) -> Cue | None:
@@ -1080,11 +1192,21 @@ class ModalityJudge:
                     if c is not None:
                         return c
         for i in hit:
-            for j in tree.children(i):
+            # 「検査済の印」; GiNZA may flatten a parenthesis (「明細書（…検査済の印を押したもの）」)
+            # into compounds of one head, where the word before 「の印」 is the 印's sibling.
+            flat = [i - 2] if i >= 2 and tree.tokens[i - 1]["text"] == "の" and tree.tokens[i]["dep"] == "compound" \
+                and tree.tokens[i - 2]["dep"] == "compound" and tree.tokens[i - 2]["head"] == tree.tokens[i]["head"] else []
+            for j in tree.children(i) + flat:
                 if tree.tokens[j]["dep"] in ("nmod", "compound") and not tree.is_predicate(j):
                     c = self._cue("mark", tree.tokens[j]["lemma"])
                     if c is not None:
                         return c
+        for j in tree.children(anchor):
+            # 「納付計器による納付印の押なつ」: what the act stamps, named with its compounds (の格).
+            if tree.tokens[j]["dep"] == "nmod" and tree.marker(j) == "の":
+                c = self._cue("mark", norm(tree.words(j)))
+                if c is not None:
+                    return c
         near = [j for j in tree.children(anchor) if tree.tokens[j]["dep"] in ("nmod", "conj")]
         if len(path) > 1 and tree.tokens[anchor]["dep"] in ("obl", "nmod", "conj"):
             near.append(path[1])
@@ -1218,6 +1340,16 @@ class ModalityJudge:
             if tree.is_predicate(i) and tree.tokens[i]["lemma"] not in ("必要",):
                 break
         return None
+
+    def _lifted_by_seal(self, tree: _Tree, path: list[int], clause: int) -> Cue | None:
+        """The seal's own predicate (``path[clause]``, a relative clause of とき/場合) says a
+        document bears it (``borne``: 記名押印がある, 押印されている, not denied) and the main
+        predicate lifts a duty (``lifted``: この限りでない): the seal is one allowed alternative
+        (LABELLING.md: a seal as one allowed alternative is a requirement)."""
+        words = tree.phrase(path[clause])
+        if self._cue("borne", words) is None or _NEGATION.search(words):
+            return None
+        return self._cue("lifted", tree.tail(path[-1]))
 
     def _borne(self, tree: _Tree, path: list[int]) -> Cue | None:
         """The seal's own predicate says a document bears it (``borne``: 押印のある委任状,
