@@ -265,6 +265,11 @@ class ModalityJudge:
         # 持って) names the seal to use.
         if h.given_role != "object" or h.filed or h.is_heading or h.normative or h.in_form or not h.tokens:
             return None
+        return self._in_list(h)
+
+    def _in_list(self, h: _Judged) -> _Found | None:
+        """The seal as an entry of a guidance list: under a lead (:meth:`_listed`) or on a line
+        that lists things with 「、」 (:meth:`_inventory`)."""
         listed = self._listed(h.tree, h.span, h.lead, h.seals) if h.lead is not None \
             else self._inventory(h.tree, h.span, h.seals)
         return None if listed is None else _Found(result=listed)
@@ -297,14 +302,13 @@ class ModalityJudge:
     def _mark_step(self, h: _Judged) -> _Found | None:
         # 「スタンプを押印」「印刷、押印その他…の方法」: a mark printed or stamped, no seal.
         c = self._mark(h.tree, h.path, h.covering) if h.role == "act" else None
-        return None if c is None else h.found(min(1, len(h.path) - 1), c)
+        return h.found_if(c, min(1, len(h.path) - 1))
 
     @check("registration_abolished")
     def _abolished(self, h: _Judged) -> _Found | None:
         # 「登録印鑑を廃止しようとする者は」: the registration is what is abolished; the seal is the
         # register's subject matter, neither dispensed with nor a second requirement.
-        found = self._registration_abolished(h.tree, h.path)
-        return None if found is None else h.found(found[0], found[1])
+        return h.found_at(self._registration_abolished(h.tree, h.path))
 
     @check("exempt")
     def _exempt_step(self, h: _Judged) -> _Found | None:
@@ -321,15 +325,13 @@ class ModalityJudge:
         # The operative clause of the sentence exempts (「押印を要するとされているものについては
         # …押印を省略することができる」): a seal in the clause describing the documents is the
         # exemption's object, not a requirement of its own.
-        c = self._operative_exempt(h.tree, h.path, h.seals)
-        return None if c is None else h.found(len(h.path) - 1, c)
+        return h.found_if(self._operative_exempt(h.tree, h.path, h.seals), len(h.path) - 1)
 
     @check("issued")
     def _issued_step(self, h: _Judged) -> _Found | None:
         # A seal the issuing office puts on what it issues (写真に割印を押して交付する) is not the
         # applicant's.
-        c = self._issued(h.tree, h.path, h.role, h.category, h.words)
-        return None if c is None else h.found(len(h.path) - 1, c)
+        return h.found_if(self._issued(h.tree, h.path, h.role, h.category, h.words), len(h.path) - 1)
 
     @check("borne_office_mark")
     def _borne_office_mark(self, h: _Judged) -> _Found | None:
@@ -344,22 +346,19 @@ class ModalityJudge:
     def _applied(self, h: _Judged) -> _Found | None:
         # The seal whose registration is applied for (登録を受けようとする印鑑を持参し…申請する):
         # the register's object, not a seal to affix.
-        c = self._registration_applied(h.tree, h.path, h.words, h.covering)
-        return None if c is None else h.found(len(h.path) - 1, c)
+        return h.found_if(self._registration_applied(h.tree, h.path, h.words, h.covering), len(h.path) - 1)
 
     @check("topic")
     def _topic_step(self, h: _Judged) -> _Found | None:
         # The seal as the topic of the sentence (印鑑の登録及び証明に関し…定める, 公印の押印に係る
         # 事務). The hit's first predicate on its path is the topic verb.
-        found = self._topic(h.tree, h.path)
-        return None if found is None else h.found(found[0], found[1])
+        return h.found_at(self._topic(h.tree, h.path))
 
     @check("office_procedure")
     def _office_step(self, h: _Judged) -> _Found | None:
         # The office's own handling of a seal register (市長は…印影を照合しなければならない, 町長は
         # …印鑑の提出を求め): the register's procedure, not a requirement on anyone.
-        c = self._office_procedure(h.tree, h.path, h.category, h.actor)
-        return None if c is None else h.found(len(h.path) - 1, c)
+        return h.found_if(self._office_procedure(h.tree, h.path, h.category, h.actor), len(h.path) - 1)
 
     @check("box")
     def _box(self, h: _Judged) -> _Found | None:
@@ -384,8 +383,7 @@ class ModalityJudge:
         # 「押印した印鑑につき」: the act's clause modifies a seal noun.
         if not h.acl_act:
             return None
-        ref = self._cue("reference", h.tokens[h.path[1]]["lemma"])
-        return None if ref is None else h.found(1, ref)
+        return h.found_if(self._cue("reference", h.tokens[h.path[1]]["lemma"]), 1)
 
     @check("same_seal_later")
     def _same_seal_later(self, h: _Judged) -> _Found | None:
@@ -408,8 +406,7 @@ class ModalityJudge:
 
     @check("condition_root")
     def _condition_root(self, h: _Judged) -> _Found | None:
-        c = h.root_condition
-        return None if c is None else h.found(len(h.main_path) - 1, c, main=True)
+        return h.found_if(h.root_condition, len(h.main_path) - 1, main=True)
 
     @check("condition_clause")
     def _condition_clause(self, h: _Judged) -> _Found | None:
@@ -461,8 +458,7 @@ class ModalityJudge:
         # 「押印されていない者については…整理しなければならない」「押印のないものについて」
         # 「押印しなかったため」「「印」無しで受け付ける」: the seal's own predicate denies it; the
         # main predicate's duty is not to seal.
-        found = self._denied(h.tree, h.main_path)
-        return None if found is None else h.found(found[0], found[1], main=True)
+        return h.found_at(self._denied(h.tree, h.main_path), main=True)
 
     @check("document_defined")
     def _document_defined(self, h: _Judged) -> _Found | None:
@@ -485,8 +481,7 @@ class ModalityJudge:
 
     @check("manner")
     def _manner_step(self, h: _Judged) -> _Found | None:
-        c = self._manner(h.tree, h.main_path, h.seals)
-        return None if c is None else h.found(len(h.main_path) - 1, c, main=True)
+        return h.found_if(self._manner(h.tree, h.main_path, h.seals), len(h.main_path) - 1, main=True)
 
     @check("registration_procedure")
     def _registration_procedure(self, h: _Judged) -> _Found | None:
@@ -501,26 +496,29 @@ class ModalityJudge:
         # 印鑑登録をしてください: a request to register a seal is the register's subject matter,
         # not a seal anyone must affix.
         c = self._cue("must", h.predicate)
-        if c is None or c.id not in self._request_ids or h.register is None:
-            return None
-        return h.found(len(h.main_path) - 1, h.register, main=True, words=h.predicate)
+        return self._registration_system(h, c if c is not None and c.id in self._request_ids else None)
 
     @check("must")
     def _must(self, h: _Judged) -> _Found | None:
-        c = self._cue("must", h.predicate)
-        return None if c is None else h.found(len(h.main_path) - 1, c, main=True, words=h.predicate)
+        return self._main_predicate(h, "must")
 
     @check("may_register")
     def _may_register(self, h: _Judged) -> _Found | None:
         # 印鑑の登録を受けることができる: who may register a seal and how.
-        if h.register is None or self._cue("may", h.predicate) is None:
-            return None
-        return h.found(len(h.main_path) - 1, h.register, main=True, words=h.predicate)
+        return self._registration_system(h, self._cue("may", h.predicate))
 
     @check("may")
     def _may(self, h: _Judged) -> _Found | None:
-        c = self._cue("may", h.predicate)
-        return None if c is None else h.found(len(h.main_path) - 1, c, main=True, words=h.predicate)
+        return self._main_predicate(h, "may")
+
+    def _main_predicate(self, h: _Judged, kind: str) -> _Found | None:
+        """A ``kind`` cue of the main predicate (the root and what follows it)."""
+        return h.found_if(self._cue(kind, h.predicate), len(h.main_path) - 1, main=True, words=h.predicate)
+
+    def _registration_system(self, h: _Judged, cue: Cue | None) -> _Found | None:
+        """The main predicate's ``cue`` said of a seal's registration (the hit is a ``register``
+        word): the register's subject matter, evidenced by that register cue."""
+        return None if cue is None else h.found_if(h.register, len(h.main_path) - 1, main=True, words=h.predicate)
 
     @check("except_root")
     def _except_root(self, h: _Judged) -> _Found | None:
@@ -538,8 +536,7 @@ class ModalityJudge:
         path = h.main_path
         if h.register is not None or len(path) != 2 or path[1] != h.root or h.tokens[h.anchor]["dep"] != "obj":
             return None
-        c = self._cue("ask", h.predicate)
-        return None if c is None else h.found(1, c, main=True, words=h.predicate)
+        return h.found_if(self._cue("ask", h.predicate), 1, main=True, words=h.predicate)
 
     @check("complement")
     def _complement(self, h: _Judged) -> _Found | None:
@@ -548,34 +545,29 @@ class ModalityJudge:
         if h.register is not None or h.category not in _ACT_CATEGORIES or len(path) != 2 or path[1] != h.root \
                 or h.tree.marker(h.anchor) != "と":
             return None
-        c = self._cue("complement", h.predicate)
-        return None if c is None else h.found(1, c, main=True, words=h.predicate)
+        return h.found_if(self._cue("complement", h.predicate), 1, main=True, words=h.predicate)
 
     @check("means")
     def _means(self, h: _Judged) -> _Found | None:
         # 「実印を押印することで本人確認とします」「押印を加えることで申請が可能となります」: the
         # seal is the way the procedure is done.
-        found = self._means_clause(h.tree, h.main_path)
-        return None if found is None else h.found(found[0], found[1], main=True)
+        return h.found_at(self._means_clause(h.tree, h.main_path), main=True)
 
     @check("restricted")
     def _restricted_step(self, h: _Judged) -> _Found | None:
         # 「（…記名押印があるものに限る。）」「譲受人が押印し、又は署名した書面とする」: the document
         # qualifies only with the seal.
-        found = self._restricted(h.tree, h.main_path, h.span)
-        return None if found is None else h.found(found[0], found[1], main=True)
+        return h.found_at(self._restricted(h.tree, h.main_path, h.span), main=True)
 
     @check("defined_seal")
     def _defined_seal_step(self, h: _Judged) -> _Found | None:
         # 「申請書に押印する代表者等の印鑑は、…登録している個人の印鑑とする」: the seal to use.
-        found = self._defined_seal(h.tree, h.main_path)
-        return None if found is None else h.found(found[0], found[1], main=True)
+        return h.found_at(self._defined_seal(h.tree, h.main_path), main=True)
 
     @check("only_if")
     def _only_if_step(self, h: _Judged) -> _Found | None:
         # 「署名押印してからでなければ、職務を行ってはならない」: the seal is a precondition.
-        c = self._only_if(h.tree, h.main_path)
-        return None if c is None else h.found(1, c, main=True, words=h.predicate)
+        return h.found_if(self._only_if(h.tree, h.main_path), 1, main=True, words=h.predicate)
 
     @check("own_request")
     def _own_request(self, h: _Judged) -> _Found | None:
@@ -596,8 +588,7 @@ class ModalityJudge:
         path, tokens = h.main_path, h.tokens
         if h.register is not None or len(path) < 2 or tokens[h.anchor]["dep"] != "obj" or tokens[path[1]]["dep"] == "acl":
             return None
-        c = self._cue("obtain", h.tree.phrase(path[1]))
-        return None if c is None else h.found(1, c, main=True)
+        return h.found_if(self._cue("obtain", h.tree.phrase(path[1])), 1, main=True)
 
     @check("own_must")
     def _own_must(self, h: _Judged) -> _Found | None:
@@ -615,8 +606,7 @@ class ModalityJudge:
         # or the document bearing it is (押印のある委任状の提出が必要).
         if h.register is not None:
             return None
-        need = self._need(h.tree, h.main_path) or self._borne_need(h.tree, h.main_path)
-        return None if need is None else h.found(need[0], need[1], main=True)
+        return h.found_at(self._need(h.tree, h.main_path) or self._borne_need(h.tree, h.main_path), main=True)
 
     @check("copular_definition")
     def _copular_definition(self, h: _Judged) -> _Found | None:
@@ -635,8 +625,7 @@ class ModalityJudge:
         if not (h.normative and h.register is None and (len(path) > 1 or h.actor) and h.root_is_predicate
                 and not h.acl_on_path):
             return None
-        c = self._cue("declare", h.predicate)
-        return None if c is None else h.found(len(path) - 1, c, main=True, words=h.predicate)
+        return h.found_if(self._cue("declare", h.predicate), len(path) - 1, main=True, words=h.predicate)
 
     @check("instruct")
     def _instruct(self, h: _Judged) -> _Found | None:
@@ -668,14 +657,13 @@ class ModalityJudge:
         if h.root_is_predicate or h.register is not None:
             return None
         end = norm(_closing_note(h.text, h.span) or h.text).rstrip("。")[-12:]
-        c = self._cue(kind, end)
-        return None if c is None else h.found(len(h.main_path) - 1, c, main=True, words=end)
+        return h.found_if(self._cue(kind, end), len(h.main_path) - 1, main=True, words=end)
 
     @check("instruction")
     def _instruction_step(self, h: _Judged) -> _Found | None:
         # 「受任者印を押すこと」: an instruction.
         c = None if h.root_is_predicate else self._instruction(h.tree, h.main_path)
-        return None if c is None else h.found(len(h.main_path) - 1, c, main=True)
+        return h.found_if(c, len(h.main_path) - 1, main=True)
 
     @check("verbless_lead", delegates=True)
     def _verbless_lead(self, h: _Judged) -> _Found | None:
@@ -705,17 +693,14 @@ class ModalityJudge:
     def _verbless_listed(self, h: _Judged) -> _Found | None:
         if h.root_is_predicate or h.normative or h.register is not None:
             return None
-        listed = self._listed(h.tree, h.span, h.lead, h.seals) if h.lead is not None \
-            else self._inventory(h.tree, h.span, h.seals)
-        return None if listed is None else _Found(result=listed)
+        return self._in_list(h)
 
     @check("checklist")
     def _checklist_step(self, h: _Judged) -> _Found | None:
         # A guidance line without a verb that names the act (…3通に押印, 同意の押印。).
         if h.root_is_predicate or h.normative or h.register is not None:
             return None
-        c = self._checklist(h.tree, h.main_path, h.text)
-        return None if c is None else h.found(0, c, main=True)
+        return h.found_if(self._checklist(h.tree, h.main_path, h.text), 0, main=True)
 
     @check("verbless")
     def _verbless(self, h: _Judged) -> _Found | None:
@@ -1429,6 +1414,14 @@ class _Judged:
     def acl_on_path(self) -> bool:
         """A relative clause lies between the hit and the root."""
         return any(self.tokens[i]["dep"] == "acl" for i in self.main_path[:-1])
+
+    def found_at(self, hit: tuple[int, Cue] | None, main: bool = False) -> _Found | None:
+        """``hit`` (the step of the path read, the cue) as :meth:`found` gives it; ``None`` for none."""
+        return None if hit is None else self.found(hit[0], hit[1], main)
+
+    def found_if(self, cue: Cue | None, upto: int, main: bool = False, words: str = "") -> _Found | None:
+        """:meth:`found` when ``cue`` is one; ``None`` for none."""
+        return None if cue is None else self.found(upto, cue, main, words)
 
     def found(self, upto: int, cue: Cue | None = None, main: bool = False, words: str = "") -> _Found:
         """A :class:`_Found` with the actor and target of the parse: ``where`` describes the
