@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from collections.abc import Iterable
+from typing import NamedTuple
 
 import jsonschema
 import yaml
@@ -175,6 +176,23 @@ def _compile(entry: dict, path: Path) -> re.Pattern:
 
 def _yaml_files(directory: Path) -> list[Path]:
     return sorted(p for p in directory.glob("*.yaml") if p.is_file())
+
+
+class DetectionData(NamedTuple):
+    """Everything detection reads from ``patterns/*.yaml``, from one reading of the folder."""
+
+    patterns: list[Pattern]
+    cues: list[Cue]
+    specificity: list[str]
+    steps: list[Step]
+
+
+def load_detection_data(directory: Path | None = None) -> DetectionData:
+    """The patterns, cues, specificity and judge's steps of ``directory/*.yaml`` (default: the
+    bundled ``patterns/``), reading the folder once.
+
+    Raises :class:`~reiki_scan.errors.PatternDataError` as :func:`load_patterns` does."""
+    return DetectionData(*_load_all(directory))
 
 
 def _load_all(directory: Path | None) -> tuple[list[Pattern], list[Cue], list[str], list[Step]]:
