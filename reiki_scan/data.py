@@ -112,6 +112,36 @@ def expand_words(pattern: str) -> str:
     return _WORD_REF.sub(one, pattern)
 
 
+def load_rule_file(path: Path, schema: Mapping, what: str, sections: tuple[str, ...] = ("rules",)) -> dict:
+    """The YAML document of rules at ``path``, validated by the JSON ``schema``, whose entries under
+    the keys ``sections`` (each a list of mappings with an ``id``) carry ids unique across them;
+    ``what`` names the rules in the messages (「点検規則」). Raises
+    :class:`~reiki_scan.errors.PatternDataError` naming the file as :func:`load_checked_yaml` does,
+    and when an id repeats."""
+    raw = load_checked_yaml(path, schema, what)
+    seen: set[str] = set()
+    for section in sections:
+        for entry in raw.get(section, ()):
+            if entry["id"] in seen:
+                raise PatternDataError(f"{what}の id {entry['id']} が重複しています", path=str(path))
+            seen.add(entry["id"])
+    return raw
+
+
+def rule_regex(pattern: str, rule_id: str, what: str, source: Path) -> re.Pattern:
+    """``pattern`` of the rule ``rule_id`` of the file ``source`` compiled, its ``<<name>>`` seal
+    words expanded (:func:`expand_words`); ``what`` names the rules in the message. Raises
+    :class:`~reiki_scan.errors.PatternDataError` naming the file and the rule when the regex is
+    invalid or names no seal word."""
+    try:
+        return re.compile(expand_words(pattern))
+    except re.error as e:
+        raise PatternDataError(f"{what} {rule_id} の正規表現が不正です ({e})。{Path(source).name} を直してください",
+                               path=str(source)) from e
+    except PatternDataError as e:
+        raise PatternDataError(f"{what} {rule_id}: {e.message}", path=str(source)) from e
+
+
 @dataclass(frozen=True)
 class LineRule:
     """One rule of a file of line rules (``pages.yaml``, ``navigation.yaml``): ``regex`` runs on a
@@ -123,13 +153,9 @@ class LineRule:
     counter_examples: tuple[str, ...]
 
 
-def line_rule(raw: Mapping, source: Path) -> LineRule:
+def line_rule(raw: Mapping, source: Path, what: str) -> LineRule:
     """The :class:`LineRule` of one schema-checked entry ``raw`` (``id``, ``pattern``, ``examples``,
-    ``counter_examples``) of the file ``source``. Raises :class:`PatternDataError` naming the file
-    when ``pattern`` is no valid regex."""
-    try:
-        regex = re.compile(raw["pattern"])
-    except re.error as e:
-        raise PatternDataError(f"{raw['id']}: 正規表現が不正です（{e}）。{source.name} を直してください",
-                               path=str(source)) from e
-    return LineRule(raw["id"], regex, tuple(raw["examples"]), tuple(raw["counter_examples"]))
+    ``counter_examples``) of the file ``source`` of ``what`` (「案内部分の規則」). Raises
+    :class:`PatternDataError` as :func:`rule_regex` does."""
+    return LineRule(raw["id"], rule_regex(raw["pattern"], raw["id"], what, source), tuple(raw["examples"]),
+                    tuple(raw["counter_examples"]))

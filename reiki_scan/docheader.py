@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from .data import LineRule, data_dir, line_rule, load_bundled_schema, load_checked_yaml
+from .data import LineRule, data_dir, line_rule, load_bundled_schema, load_rule_file
 from .numbering import KANJI_NUM, to_int
 
 __all__ = ["ActNumber", "KIND_WORDS", "infer_municipality", "is_navigation_line", "kind_from",
@@ -168,7 +168,8 @@ def load_navigation_rules(path: Path | None = None) -> tuple[LineRule, ...]:
 def _load_navigation(source_str: str) -> tuple[LineRule, ...]:
     source = Path(source_str)
     schema = load_bundled_schema("navigation_schema.json", "案内部分の規則")
-    return tuple(line_rule(raw, source) for raw in load_checked_yaml(source, schema, "案内部分の規則")["rules"])
+    raw = load_rule_file(source, schema, "案内部分の規則")
+    return tuple(line_rule(rule, source, "案内部分の規則") for rule in raw["rules"])
 
 
 def kind_from(title: str, act_number: str) -> str:

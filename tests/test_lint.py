@@ -7,8 +7,8 @@ import hashlib
 
 import pytest
 
-from reiki_scan.draft.lint import (body_fires, citations, cut_fires, diff_cut, load_lint_rules, main_line,
-                                   quote_fires, reference_effects, widen_deletion)
+from reiki_scan.draft.lint import (body_fires, citations, cut_fires, cut_suggestion, diff_cut, load_lint_rules,
+                                   main_line, quote_fires, reference_effects, widen_deletion)
 from reiki_scan.errors import PatternDataError
 from reiki_scan.models import Block, SourceText
 from reiki_scan.structure import parse
@@ -56,6 +56,20 @@ def test_every_widening_example(widening):
         old, start = case["old"], case["old"].index(case["delete"])
         assert widen_deletion(old, 0, start, start + len(case["delete"]), len(old), case.get("target", ""),
                               (widening,)) is None, case
+
+
+def test_manual_suggestion_patterns_word_their_examples():
+    # The words of pressing a seal tell a seal pressed from a 印鑑 brought or shown.
+    pressed = RULES.pressed
+    assert [bool(pressed.regex.search(x)) for x in pressed.examples] == [True] * len(pressed.examples)
+    assert [bool(pressed.regex.search(x)) for x in pressed.counter_examples] == [False] * len(pressed.counter_examples)
+    # The seal verb and its particles go together: each example's suggestion for 第2条, exactly.
+    verb = RULES.seal_verb
+    assert [cut_suggestion("第2条中", c["seal"], c["text"], RULES) for c in verb.examples] == [
+        c["suggestion"] for c in verb.examples]
+    assert [cut_suggestion("第2条中", c["seal"], c["text"], RULES) for c in verb.counter_examples] == [
+        f"第2条中「{c['seal']}」を削る。（削った後の文が整わないときは、前後の語句を含めて書き換える）"
+        for c in verb.counter_examples]
 
 
 def test_rule_ids_and_kinds():

@@ -15,7 +15,7 @@ from ..textnorm import Normalized, normalize, norm
 from .modality import PARSE_FREE_ROLES, ModalityJudge
 from .nlp import analyze_texts
 from .modality import ModalityResult
-from .patterns import SIDE_ROLES, Cue, Hit, Pattern, find_hits, load_cues, load_patterns, load_specificity, select_hits
+from .patterns import SIDE_ROLES, Cue, Hit, Pattern, find_hits, load_detection_data, select_hits
 from .requirement import RequirementParse
 
 # requires_seal (CONTRACT.md): an obligation or an allowed/required option obliges a seal;
@@ -61,17 +61,19 @@ class Detector:
     """Finds seal occurrences with the patterns of ``patterns/*.yaml``.
 
     ``patterns``: the seal patterns, traps and context rules (default: :func:`load_patterns`);
-    the modality cues always come from the same folder's ``modality.yaml`` (bundled unless
-    ``patterns_dir`` is given). Raises :class:`~reiki_scan.errors.PatternDataError` on bad data."""
+    the modality cues and the judge's steps always come from the same folder's ``modality.yaml``
+    (bundled unless ``patterns_dir`` is given). Raises :class:`~reiki_scan.errors.PatternDataError` on bad data."""
 
     def __init__(self, patterns: list[Pattern] | None = None, patterns_dir: Path | None = None) -> None:
-        self.patterns = list(patterns) if patterns is not None else load_patterns(patterns_dir)
+        # One reading of the folder: every worker process builds a Detector.
+        data = load_detection_data(patterns_dir)
+        self.patterns = list(patterns) if patterns is not None else data.patterns
         self.contexts = [p for p in self.patterns if p.role == "context"]
         self.provisos = [p for p in self.patterns if p.role == "proviso"]
         self.category_rules = [p for p in self.patterns if p.role == "category"]
-        order = load_specificity(patterns_dir)
+        order = data.specificity
         self._rank = {c: n for n, c in enumerate(order)}
-        self.judge = ModalityJudge(load_cues(patterns_dir))
+        self.judge = ModalityJudge(data.cues, data.steps)
         self.gated = all(GATE.search(norm(ex)) for p in self.patterns if not p.is_trap
                          and p.role not in SIDE_ROLES for ex in p.examples)
         # Every seal pattern in one alternation, for a first look (named groups unnamed: the

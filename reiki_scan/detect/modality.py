@@ -1,7 +1,9 @@
 """Modality (義務 / 任意 / 免除 / 言及) of one seal hit, from the dependency parse of its unit.
 
 Works on the plain analyses of :mod:`reiki_scan.detect.nlp` (so tests can build parses by
-hand) and on the cue words of ``patterns/modality.yaml``. The decision, in order:
+hand) and on the cue words of ``patterns/modality.yaml``. The decision is the first of the
+``steps`` of that file whose check (a method registered with :func:`check`) fires; the steps
+yield, in order:
 
 1. the pattern's role: ``exempt`` -> 免除, ``object`` (a seal named as a thing) -> 言及
    unless the sentence defines it as the seal to affix (申請書に押す印鑑は、…の印鑑とする -> 義務),
@@ -69,11 +71,14 @@ hand) and on the cue words of ``patterns/modality.yaml``. The decision, in order
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from collections.abc import Sequence
+import string
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from functools import cached_property
 
+from ..errors import PatternDataError
 from ..textnorm import norm
-from .patterns import Cue
+from .patterns import Cue, Step, load_steps
 
 # Roles judged from the pattern alone (step 1), like a heading: their units need no parse.
 PARSE_FREE_ROLES = frozenset({"exempt", "object"})
@@ -176,19 +181,43 @@ class ModalityResult:
     (``""`` when the parse does not give them); ``evidence`` is one line such as
     ``dep: 押印 -obj-> 省略 => 免除``. ``dispensed``: an exemption whose object is the seal
     itself (押印を省略する, 押印不要, 押印しない, a pattern that is an exemption by its own words),
-    as opposed to one that dispenses with something the seal goes with (印鑑登録の廃止)."""
+    as opposed to one that dispenses with something the seal goes with (印鑑登録の廃止).
+    ``step``: the id of the step of ``modality.yaml`` that decided (``""`` when no step did)."""
 
     modality: str
     actor: str = ""
     target: str = ""
     evidence: str = ""
     dispensed: bool = False
+    step: str = ""
+
+
+# The checks the judge's steps name (``check`` of the ``steps`` of modality.yaml): name ->
+# (the function, whether it builds its own verdict instead of the step's). A new check is a
+# method decorated with :func:`check` and a step in modality.yaml that names it.
+_CHECKS: dict[str, tuple[Callable[[ModalityJudge, _Judged], _Found | None], bool]] = {}
+_EVIDENCE_FIELDS = frozenset({"where", "cue", "words", "modality"})
+
+
+def check(name: str, delegates: bool = False):
+    """Register the decorated method of :class:`ModalityJudge` as the check ``name``;
+    ``delegates``: the check returns a whole verdict (its step has no modality nor evidence)."""
+    def register(fn: Callable[[ModalityJudge, _Judged], _Found | None]):
+        _CHECKS[name] = (fn, delegates)
+        return fn
+    return register
 
 
 class ModalityJudge:
-    """Decides modality from cues (``patterns/modality.yaml``) and a unit's analysis."""
+    """Decides modality from cues and steps (``patterns/modality.yaml``) and a unit's analysis.
 
-    def __init__(self, cues: list[Cue]) -> None:
+    ``steps``: the steps in the order they are tried (default: the bundled ones). Raises
+    :class:`~reiki_scan.errors.PatternDataError` naming the file when a step names no check,
+    gives a delegating check a modality (or another check none), writes an evidence template
+    with an unknown field, or when the last step's check is not ``otherwise`` (every hit is
+    decided)."""
+
+    def __init__(self, cues: list[Cue], steps: list[Step] | None = None) -> None:
         self.cues: dict[str, list[Cue]] = {}
         for c in cues:
             self.cues.setdefault(c.kind, []).append(c)
@@ -196,6 +225,11 @@ class ModalityJudge:
         self._request_ids = {c.id for c in cues if c.kind == "must" and ".request." in c.id}
         # Causatives (提出させ): the office puts the act on another, so it is no office procedure.
         self._causative_ids = {c.id for c in cues if c.kind == "own_must" and ".causative." in c.id}
+        steps = load_steps() if steps is None else steps
+        self._steps = tuple((s, _checked(s)) for s in steps)
+        if not steps or steps[-1].check != "otherwise":
+            raise PatternDataError("様相の判定手順の最後は check: otherwise にしてください（どの押印語も判定されるように）",
+                                   path=steps[-1].file if steps else "")
 
     def may_define(self, text: str) -> bool:
         """Whether ``text`` (a unit's normalized text) may define the seal to affix (…に押す印鑑
@@ -330,155 +364,222 @@ class ModalityJudge:
         without a predicate are instructions to the one filling it in (（記名押印）).
         ``normative``: the unit is regulation text (条例, 規則, 要綱 …), whose plain declarative
         sentences (…押印して提出する。) prescribe.
-        ``category``: the hit's category (the office's procedures are told apart by it)."""
-        if role == "exempt":
-            return ModalityResult("免除", evidence="pattern: 語自体が免除 => 免除", dispensed=True)
-        tokens = analysis.get("tokens", [])
-        if role == "object":
-            seal_defined = None if is_heading or not tokens else self._defined_object(
-                _Tree(tokens, text, analysis.get("sents", [])), span)
-            if seal_defined is not None:
-                # 「申請書に押す印鑑は、…登録している個人の印鑑とする」: the seal to affix, defined.
-                return seal_defined
-            if not self.filed(analysis, span, text):
-                # A guidance list of what to bring or enter (…の印鑑（朱肉で使用するもの）; 書類、
-                # 印鑑…を持って) names the seal to use; elsewhere a seal named as a thing is a mention.
-                tree = None if is_heading or normative or in_form or not tokens \
-                    else _Tree(tokens, text, analysis.get("sents", []))
-                listed = None if tree is None else (
-                    self._listed(tree, span, lead, seals) if lead is not None else self._inventory(tree, span, seals))
-                return listed or ModalityResult("言及", evidence="pattern: 印を物として言及 => 言及")
-            # 「印鑑を地方運輸局長に届け出なければならない」: the seal itself is filed or sent;
-            # judged as the act of filing.
-            role = "act"
-        if is_heading:
-            return ModalityResult("言及", evidence="heading: 見出し・題名 => 言及")
-        if not tokens:
-            if role == "box":
-                return ModalityResult("義務", evidence="form: 印欄 => 義務")
-            return ModalityResult("言及", evidence="parse: 解析なし => 言及")
-        tally = self._cue("tally", text)
-        if tally is not None:
-            # A row of a table of counts (押印を必要とするもの | 151件 | 8.0% |): statistics.
-            return ModalityResult("言及", evidence=f"table: 集計表の行 => 言及 ({tally.id})")
-        tree = _Tree(tokens, text, analysis.get("sents", []))
-        anchor = tree.anchor(span)
-        path = tree.path(anchor)
-        actor, target = self._roles(tree, tree.covering(span) + path)
+        ``category``: the hit's category (the office's procedures are told apart by it).
 
-        mark = self._mark(tree, path, tree.covering(span)) if role == "act" else None
-        if mark is not None:
-            # 「スタンプを押印」「印刷、押印その他…の方法」: a mark printed or stamped, no seal.
-            return ModalityResult("言及", actor, target,
-                                  f"dep: {tree.describe(path, min(1, len(path) - 1))} => 言及 (印章でない表示の押印; {mark.id})")
-        abolished = self._registration_abolished(tree, path)
-        if abolished is not None:
-            # 「登録印鑑を廃止しようとする者は」: the registration is what is abolished; the seal
-            # is the register's subject matter, neither dispensed with nor a second requirement.
-            return ModalityResult("言及", actor, target,
-                                  f"dep: {tree.describe(path, abolished[0])} => 言及 (登録の廃止; {abolished[1].id})")
-        cue = self._exempt(tree, path, seals)
-        if cue is not None:
-            # 押印しない, 押印を省略する, 押印不要, 押印は不要: the seal itself is dispensed with.
-            dispensed = cue[0] == 0 or cue[0] == 1 and tokens[anchor]["dep"] in ("obj", "compound", "nsubj")
-            return ModalityResult("免除", actor, target, f"dep: {tree.describe(path, cue[0])} => 免除 ({cue[1].id})",
-                                  dispensed)
+        The steps of ``modality.yaml`` are tried in order; the first whose check fires decides
+        (:attr:`ModalityResult.step` names it). Every hit is decided: the last step always fires."""
+        hit = _Judged(analysis, text, span, role, is_heading, tuple(same_seal), tuple(seals),
+                      lead, category, in_form, normative, self)
+        for step, run in self._steps:
+            found = run(self, hit)
+            if found is None:
+                continue
+            if found.result is not None:
+                return replace(found.result, step=step.id)
+            return ModalityResult(step.modality, found.actor, found.target,
+                                  step.evidence.format(where=found.where, cue=found.cue, words=found.words,
+                                                       modality=step.modality),
+                                  step.dispensed and found.dispensed, step.id)
+        raise PatternDataError(f"様相の判定手順がどれも当たりません（最後の手順は必ず当たるものにしてください）: {text[:40]}")
+
+    # --- the checks the steps of modality.yaml run, by name ---------------------------------
+    # A check takes the hit and returns None (the step does not fire) or what it found: the
+    # parse path it read (``where``), the cue, the words read and the actor and target (checks
+    # that read the parse pass them on), or a whole verdict of its own (``delegates``).
+
+    @check("role_exempt")
+    def _role_exempt(self, h: _Judged) -> _Found | None:
+        # 押印不要, 押印省略: the pattern's words are an exemption themselves.
+        return _Found(dispensed=True) if h.given_role == "exempt" else None
+
+    @check("object_defined")
+    def _object_defined(self, h: _Judged) -> _Found | None:
+        # 「申請書に押す印鑑は、…登録している個人の印鑑とする」: the seal to affix, defined.
+        if h.given_role != "object" or h.is_heading or not h.tokens:
+            return None
+        return self._defined_object(h.tree, h.span)
+
+    @check("object_listed", delegates=True)
+    def _object_listed(self, h: _Judged) -> _Found | None:
+        # A guidance list of what to bring or enter (…の印鑑（朱肉で使用するもの）; 書類、印鑑…を
+        # 持って) names the seal to use.
+        if h.given_role != "object" or h.filed or h.is_heading or h.normative or h.in_form or not h.tokens:
+            return None
+        return self._in_list(h)
+
+    def _in_list(self, h: _Judged) -> _Found | None:
+        """The seal as an entry of a guidance list: under a lead (:meth:`_listed`) or on a line
+        that lists things with 「、」 (:meth:`_inventory`)."""
+        listed = self._listed(h.tree, h.span, h.lead, h.seals) if h.lead is not None \
+            else self._inventory(h.tree, h.span, h.seals)
+        return None if listed is None else _Found(result=listed)
+
+    @check("object_named")
+    def _object_named(self, h: _Judged) -> _Found | None:
+        # A seal named as a thing is a mention, unless it is filed or sent (「印鑑を地方運輸局長に
+        # 届け出なければならない」: then judged as the act of filing by the steps after).
+        return _Found() if h.given_role == "object" and not h.filed else None
+
+    @check("heading")
+    def _heading(self, h: _Judged) -> _Found | None:
+        return _Found() if h.is_heading else None
+
+    @check("box_unparsed")
+    def _box_unparsed(self, h: _Judged) -> _Found | None:
+        return _Found() if not h.tokens and h.role == "box" else None
+
+    @check("unparsed")
+    def _unparsed(self, h: _Judged) -> _Found | None:
+        return _Found() if not h.tokens else None
+
+    @check("tally")
+    def _tally(self, h: _Judged) -> _Found | None:
+        # A row of a table of counts (押印を必要とするもの | 151件 | 8.0% |): statistics.
+        c = self._cue("tally", h.text)
+        return None if c is None else _Found(cue=c.id)
+
+    @check("mark")
+    def _mark_step(self, h: _Judged) -> _Found | None:
+        # 「スタンプを押印」「印刷、押印その他…の方法」: a mark printed or stamped, no seal.
+        c = self._mark(h.tree, h.path, h.covering) if h.role == "act" else None
+        return h.found_if(c, min(1, len(h.path) - 1))
+
+    @check("registration_abolished")
+    def _abolished(self, h: _Judged) -> _Found | None:
+        # 「登録印鑑を廃止しようとする者は」: the registration is what is abolished; the seal is the
+        # register's subject matter, neither dispensed with nor a second requirement.
+        return h.found_at(self._registration_abolished(h.tree, h.path))
+
+    @check("exempt")
+    def _exempt_step(self, h: _Judged) -> _Found | None:
+        # 押印しない, 押印を省略する, 押印不要, 押印は不要: the seal itself is dispensed with when
+        # the exempting word is the seal's own predicate or takes the seal as its argument.
+        found = self._exempt(h.tree, h.path, h.seals)
+        if found is None:
+            return None
+        dispensed = found[0] == 0 or found[0] == 1 and h.tokens[h.anchor]["dep"] in ("obj", "compound", "nsubj")
+        return replace(h.found(found[0], found[1]), dispensed=dispensed)
+
+    @check("operative_exempt")
+    def _operative_exempt_step(self, h: _Judged) -> _Found | None:
         # The operative clause of the sentence exempts (「押印を要するとされているものについては
         # …押印を省略することができる」): a seal in the clause describing the documents is the
         # exemption's object, not a requirement of its own.
-        main = self._operative_exempt(tree, path, seals)
-        if main is not None:
-            return ModalityResult("免除", actor, target,
-                                  f"dep: {tree.describe(path, len(path) - 1)} => 免除 (主節が免除; {main.id})")
-        # A seal the issuing office puts on what it issues (写真に割印を押して交付する) is not
-        # the applicant's.
-        issued = self._issued(tree, path, role, category, text[span[0]:span[1]])
-        if issued is not None:
-            return ModalityResult("言及", actor, target,
-                                  f"dep: {tree.describe(path, len(path) - 1)} => 言及 (発行者が交付物に押す印; {issued.id})")
+        return h.found_if(self._operative_exempt(h.tree, h.path, h.seals), len(h.path) - 1)
+
+    @check("issued")
+    def _issued_step(self, h: _Judged) -> _Found | None:
+        # A seal the issuing office puts on what it issues (写真に割印を押して交付する) is not the
+        # applicant's.
+        return h.found_if(self._issued(h.tree, h.path, h.role, h.category, h.words), len(h.path) - 1)
+
+    @check("borne_office_mark")
+    def _borne_office_mark(self, h: _Judged) -> _Found | None:
         # 「受付印のあるものをお持ちください」: the document bears an office's stamp already; no one
         # is asked to seal.
-        borne = self._borne(tree, path)
-        if borne is not None and self._cue("office_mark", text[span[0]:span[1]]) is not None:
-            return ModalityResult("言及", actor, target,
-                                  f"dep: {tree.describe(path, 2)} => 言及 (官署の印のある書類; {borne.id})")
+        c = self._borne(h.tree, h.path)
+        if c is None or self._cue("office_mark", h.words) is None:
+            return None
+        return h.found(2, c)
+
+    @check("registration_applied")
+    def _applied(self, h: _Judged) -> _Found | None:
         # The seal whose registration is applied for (登録を受けようとする印鑑を持参し…申請する):
         # the register's object, not a seal to affix.
-        applied = self._registration_applied(tree, path, text[span[0]:span[1]], tree.covering(span))
-        if applied is not None:
-            return ModalityResult("言及", actor, target,
-                                  f"dep: {tree.describe(path, len(path) - 1)} => 言及 (登録の申請の対象; {applied.id})")
-        # The seal as the topic of the sentence (印鑑の登録及び証明に関し…定める, 公印の押印に
-        #係る事務): a mention. The hit's first predicate on its path is the topic verb.
-        topic = self._topic(tree, path)
-        if topic is not None:
-            return ModalityResult("言及", actor, target,
-                                  f"dep: {tree.describe(path, topic[0])} => 言及 (主題; {topic[1].id})")
-        # The office's own handling of a seal register (市長は…印影を照合しなければならない,
-        # 町長は…印鑑の提出を求め): the register's procedure, not a requirement on anyone.
-        office = self._office_procedure(tree, path, category, actor)
-        if office is not None:
-            return ModalityResult("言及", actor, target,
-                                  f"dep: {tree.describe(path, len(path) - 1)} => 言及 (官署の登録事務; {office.id})")
-        if role == "box":
-            return ModalityResult("義務", actor, target, "form: 印欄 => 義務")
-        if len(path) > 2 and not tree.is_predicate(anchor) and tokens[path[1]]["dep"] == "acl" \
-                and tree.is_predicate(path[1]):
-            # 「申請書に押印された個人印鑑」: a document (or a seal's form) only says where a seal
-            # was put; the clause points at the seal, as for the act itself below.
-            ref = self._cue("reference", tokens[path[2]]["lemma"])
-            # 「押印に使用する印を届け出させ」: the seal itself is presented; the main predicate decides.
-            presented = len(path) > 3 and tokens[path[2]]["dep"] == "obj" \
-                and self._cue("present", tokens[path[3]]["lemma"]) is not None
-            if ref is not None and not presented:
-                return ModalityResult("言及", actor, target,
-                                      f"dep: {tree.describe(path, 2)} => 言及 (印を指す修飾; {ref.id})")
-        if role == "act" and len(path) > 1 and tokens[anchor]["dep"] == "acl":
-            head = tokens[path[1]]
-            ref = self._cue("reference", head["lemma"])
-            if ref is not None:
-                return ModalityResult("言及", actor, target,
-                                      f"dep: {tree.describe(path, 1)} => 言及 (印を指す修飾; {ref.id})")
-            governing = next((n for n, i in enumerate(path[1:], 1)
-                              if any(tree.overlaps(i, s) for s in same_seal)), None)
-            if governing is not None:
-                return ModalityResult("言及", actor, target,
-                                      f"dep: {tree.describe(path, governing)} => 言及 (同じ押印を後の語が定める)")
-        root = path[-1]
-        if tree.inside_brackets(root):
-            # A 「（…。）」 parenthesis is split off as its own sentence: its governor is the
-            # enclosing sentence, whose root ends the unit (Japanese is head-final).
-            root = tree.last_root()
-            path = path + [root]
-        cond = self._cue("condition", tokens[root]["lemma"])
-        if cond is not None and not tree.existence(root):
-            # An item that is only a case (「…押印が義務付けられている場合」) takes the
-            # modality its own lead gives the list (a case of a sublist whose lead only
-            # sorts cases, 「次のイ又はロに掲げる場合の区分に応じ」, is a condition).
-            inherited = self._from_lead(list(lead or ())[:1], actor, target, tree, path)
-            if inherited is not None:
-                return inherited
-            return ModalityResult("言及", actor, target, f"dep: {tree.describe(path, len(path) - 1)} => 言及 (条件のみ; {cond.id})")
-        # Only the hit's own predicate (the hit itself or its head): a predicate further up
-        # belongs to another clause.
+        return h.found_if(self._registration_applied(h.tree, h.path, h.words, h.covering), len(h.path) - 1)
+
+    @check("topic")
+    def _topic_step(self, h: _Judged) -> _Found | None:
+        # The seal as the topic of the sentence (印鑑の登録及び証明に関し…定める, 公印の押印に係る
+        # 事務). The hit's first predicate on its path is the topic verb.
+        return h.found_at(self._topic(h.tree, h.path))
+
+    @check("office_procedure")
+    def _office_step(self, h: _Judged) -> _Found | None:
+        # The office's own handling of a seal register (市長は…印影を照合しなければならない, 町長は
+        # …印鑑の提出を求め): the register's procedure, not a requirement on anyone.
+        return h.found_if(self._office_procedure(h.tree, h.path, h.category, h.actor), len(h.path) - 1)
+
+    @check("box")
+    def _box(self, h: _Judged) -> _Found | None:
+        return h.found(-1) if h.role == "box" else None
+
+    @check("seal_described")
+    def _seal_described(self, h: _Judged) -> _Found | None:
+        # 「申請書に押印された個人印鑑」: a document (or a seal's form) only says where a seal was
+        # put; the clause points at the seal. 「押印に使用する印を届け出させ」: the seal itself is
+        # presented; the steps after decide.
+        tokens, path, tree = h.tokens, h.path, h.tree
+        if not (len(path) > 2 and not tree.is_predicate(h.anchor) and tokens[path[1]]["dep"] == "acl"
+                and tree.is_predicate(path[1])):
+            return None
+        ref = self._cue("reference", tokens[path[2]]["lemma"])
+        presented = len(path) > 3 and tokens[path[2]]["dep"] == "obj" \
+            and self._cue("present", tokens[path[3]]["lemma"]) is not None
+        return h.found(2, ref) if ref is not None and not presented else None
+
+    @check("seal_reference")
+    def _seal_reference(self, h: _Judged) -> _Found | None:
+        # 「押印した印鑑につき」: the act's clause modifies a seal noun.
+        if not h.acl_act:
+            return None
+        return h.found_if(self._cue("reference", h.tokens[h.path[1]]["lemma"]), 1)
+
+    @check("same_seal_later")
+    def _same_seal_later(self, h: _Judged) -> _Found | None:
+        # 「押印すべき文書に…押印しなければならない」: one act, reported once, by the governing hit.
+        if not h.acl_act:
+            return None
+        governing = next((n for n, i in enumerate(h.path[1:], 1)
+                          if any(h.tree.overlaps(i, s) for s in h.same_seal)), None)
+        return None if governing is None else h.found(governing)
+
+    @check("condition_lead", delegates=True)
+    def _condition_lead(self, h: _Judged) -> _Found | None:
+        # An item that is only a case (「…押印が義務付けられている場合」) takes the modality its
+        # own lead gives the list (a case of a sublist whose lead only sorts cases, 「次のイ又はロに
+        # 掲げる場合の区分に応じ」, is a condition).
+        if h.root_condition is None:
+            return None
+        inherited = self._from_lead(list(h.lead or ())[:1], h.actor, h.target, h.tree, h.main_path)
+        return None if inherited is None else _Found(result=inherited)
+
+    @check("condition_root")
+    def _condition_root(self, h: _Judged) -> _Found | None:
+        return h.found_if(h.root_condition, len(h.main_path) - 1, main=True)
+
+    def _own_condition(self, h: _Judged) -> tuple[int, Cue] | None:
+        """The case clause (とき/場合) the hit's own predicate modifies: (its step on the path, the
+        cue). Only the hit itself or its head: a predicate further up belongs to another clause."""
+        tokens, path, tree = h.tokens, h.main_path, h.tree
         clause = next((n for n, i in enumerate(path[:2]) if tree.is_predicate(i)), None)
         if clause is not None and clause + 1 < len(path) and tokens[path[clause]]["dep"] == "acl":
             cond = self._cue("condition", tokens[path[clause + 1]]["lemma"])
             if cond is not None and not tree.existence(path[clause + 1]):
-                # 「ただし、申請書に法定代理人の記名押印があるときは、この限りでない」: a document
-                # bearing the seal lifts the duty, so the seal is one allowed way to comply.
-                lifted = self._lifted_by_seal(tree, path, clause)
-                if lifted is not None:
-                    return ModalityResult("義務", actor, target,
-                                          f"dep: {tree.describe(path, len(path) - 1)} => 義務 (押印が義務に代わる; {lifted.id})")
-                return ModalityResult("言及", actor, target,
-                                      f"dep: {tree.describe(path, clause + 1)} => 言及 (条件節; {cond.id})")
-        # 「…印鑑登録を受けようとするときは、…」: a seal inside a case clause further up (the
-        # hit's own chain of predicates modifies とき/場合) is the case, not what is asked; a seal
-        # of a person the case names (印鑑を提出する者が…であるとき) is not the case itself.
-        # A seal act joined to the next clause (「毎葉に契印し、且つ、…記入したときは」, parsed
-        # advcl) is a step of its own, whatever the parse hangs it under.
-        # 「公印を押印しようとするときは」: 押印しよう + とする is one predicate whatever the arc.
+                return clause + 1, cond
+        return None
+
+    @check("condition_lifted")
+    def _condition_lifted(self, h: _Judged) -> _Found | None:
+        # 「ただし、申請書に法定代理人の記名押印があるときは、この限りでない」: a document
+        # bearing the seal lifts the duty, so the seal is one allowed way to comply.
+        own = self._own_condition(h)
+        lifted = None if own is None else self._lifted_by_seal(h.tree, h.main_path, own[0] - 1)
+        return h.found_if(lifted, len(h.main_path) - 1, main=True)
+
+    @check("condition_clause")
+    def _condition_clause(self, h: _Judged) -> _Found | None:
+        return h.found_at(self._own_condition(h), main=True)
+
+    @check("condition_above")
+    def _condition_above(self, h: _Judged) -> _Found | None:
+        # 「…印鑑登録を受けようとするときは、…」: a seal inside a case clause further up (the hit's
+        # own chain of predicates modifies とき/場合) is the case, not what is asked; a seal of a
+        # person the case names (印鑑を提出する者が…であるとき) is not the case itself. A seal act
+        # joined to the next clause (「毎葉に契印し、且つ、…記入したときは」, parsed advcl) is a step
+        # of its own, whatever the parse hangs it under. 「公印を押印しようとするときは」: 押印しよう
+        # + とする is one predicate whatever the arc.
+        tokens, path, tree = h.tokens, h.main_path, h.tree
         stepped = tokens[path[0]]["dep"] == "advcl" and self._cue("attempt", tree.phrase(path[0])) is None
         for k in range(2, len(path) - 1 if not stepped else 0):
             if not tree.is_predicate(path[k - 1]):
@@ -486,220 +587,323 @@ class ModalityJudge:
             if tokens[path[k - 1]]["dep"] == "acl" and not tree.existence(path[k]):
                 cond = self._cue("condition", tokens[path[k]]["lemma"])
                 if cond is not None:
-                    return ModalityResult("言及", actor, target,
-                                          f"dep: {tree.describe(path, k)} => 言及 (条件節; {cond.id})")
+                    return h.found(k, cond, main=True)
+        return None
+
+    @check("case_argument")
+    def _case_argument_step(self, h: _Judged) -> _Found | None:
         # 「公印を押すべき文書を作成するときは」: the seal only qualifies the document the case
-        # clause handles (issue 17, fifth batch; one step of its own, after the case clauses above).
-        case = self._case_argument(tree, path)
-        if case is not None:
-            return ModalityResult("言及", actor, target,
-                                  f"dep: {tree.describe(path, 3)} => 言及 (条件節の目的語の修飾; {case.id})")
+        # clause handles (issue 17, fifth batch).
+        return h.found_if(self._case_argument(h.tree, h.main_path), 3, main=True)
+
+    @check("attempt")
+    def _attempt(self, h: _Judged) -> _Found | None:
         # 「公印の押印を受けようとする者は、…提示しなければならない」: the seal is what the one the
         # clause describes seeks (…しよう/受けよう + とする), not what the sentence obliges; but a
         # document the subject is about to seal itself, which a step of the procedure handles
         # (押印しようとする文書を管理者に提示して), makes the seal what the procedure prepares.
+        tokens, path, tree = h.tokens, h.main_path, h.tree
         for k in range(min(2, len(path) - 2)):
             if not tree.is_predicate(path[k]):
                 continue
             attempt = self._cue("attempt", tree.phrase(path[k]))
             if attempt is not None and tokens[path[k + 1]]["dep"] == "acl" \
                     and not (k == 0 and self._prepared_document(tree, path, 2)):
-                return ModalityResult("言及", actor, target,
-                                      f"dep: {tree.describe(path, k + 2)} => 言及 (意図の節; {attempt.id})")
+                return h.found(k + 2, attempt, main=True)
             break
-        denied = self._denied(tree, path)
-        if denied is not None:
-            # 「押印されていない者については…整理しなければならない」「押印のないものについて」
-            # 「押印しなかったため」「「印」無しで受け付ける」: the seal's own predicate denies it;
-            # the main predicate's duty is not to seal.
-            return ModalityResult("言及", actor, target,
-                                  f"dep: {tree.describe(path, denied[0])} => 言及 (押印の否定; {denied[1].id})")
-        if role == "document":
-            attach = next((i for i in path[1:] if self._cue("attach", tree.phrase(i))), None)
-            definition = self._cue("must", norm(text[span[0]:]).rstrip("。"))
-            # The certificate is the complement of the definition (…は、…印鑑登録証明書とする):
-            # no predicate outside parenthetical notes stands between it and the root; one that a
-            # later clause makes or handles (…証明書を作成すべき登記所と同一である場合とする, …証明書
-            # の交付の請求を受け付ける際の本人確認は…ものとする) is not what is defined.
-            between = [i for i in range(anchor + 1, root) if tree.is_predicate(i) and not tree.inside_brackets(i)
-                       and tokens[i]["head"] != root]
-            if attach is None and definition is not None and not between \
-                    and any(self._cue("attach", tree.phrase(i)) for i in range(len(tokens))):
-                # 「添付する書類は、…印鑑登録証明書とする」: a definition of what to attach.
-                return ModalityResult("義務", actor, target,
-                                      f"dep: {tree.describe(path, len(path) - 1)} => 義務 (添付する書類の定義; {definition.id})")
-            # 「印鑑の証明書は、…作成後三月以内のものに限る」: a certificate, the topic, whose age
-            # the sentence limits is one to hand in.
-            valid = None if attach is not None or tokens[anchor]["dep"] != "nsubj" else self._cue(
-                "validity", _PAREN_NOTE.sub("", norm(text[span[1]:])))
-            if valid is not None:
-                return ModalityResult("義務", actor, target,
-                                      f"dep: {tree.describe(path, len(path) - 1)} => 義務 (証明書の期限の定め; {valid.id})")
-            # 「…所得証明書、印鑑証明書が必要です」: a certificate that is needed is attached.
-            if attach is None and tokens[root]["pos"] in _PREDICATE_POS and self._need(tree, path) is None:
-                return ModalityResult("言及", actor, target,
-                                      f"dep: {tree.describe(path, len(path) - 1)} => 言及 (添付・提出の述語なし)")
-        manner = self._manner(tree, path, seals)
-        if manner is not None:
-            return ModalityResult("言及", actor, target,
-                                  f"dep: {tree.describe(path, len(path) - 1)} => 言及 (手続の方法の定め; {manner.id})")
-        predicate = tree.tail(root)
-        # 印鑑の登録, 印鑑登録: the registration of a seal in the register is the register's
-        # subject matter; only a stated obligation (…なければならない, …ものとする) makes it one.
-        register = self._cue("register", text[span[0]:span[1]])
-        if register is not None and len(path) > 1 and self._cue("register_apply", tokens[path[1]]["lemma"]):
-            # 印鑑の登録の申請は…: the procedure of registering, the register's subject matter.
-            return ModalityResult("言及", actor, target,
-                                  f"dep: {tree.describe(path, 1)} => 言及 (登録の申請の手続; {register.id})")
-        for kind, modality in (("must", "義務"), ("may", "任意")):
-            c = self._cue(kind, predicate)
-            if c is not None:
-                if (modality == "任意" or c.kind == "must" and c.id in self._request_ids) and register:
-                    # 印鑑の登録を受けることができる, 印鑑登録をしてください: who may register a
-                    # seal and how (the register's subject matter), not a seal anyone must affix.
-                    return ModalityResult("言及", actor, target,
-                                          f"dep: {tree.describe(path, len(path) - 1)} [{predicate}] => 言及 (登録制度; {register.id})")
-                return ModalityResult(modality, actor, target,
-                                      f"dep: {tree.describe(path, len(path) - 1)} [{predicate}] => {modality} ({c.id})")
-        kept = self._cue("except_root", predicate)
-        if kept is not None and len(path) > 1 and tokens[path[-2]]["dep"] == "obj":
-            # 「（注）…登録された実印…を除きます。」: the seal is carved out of the exemption
-            # the note qualifies, so it stays required.
-            return ModalityResult("義務", actor, target,
-                                  f"dep: {tree.describe(path, len(path) - 1)} [{predicate}] => 義務 (免除から除く; {kept.id})")
-        if not register and len(path) == 2 and path[1] == root and tokens[anchor]["dep"] == "obj":
-            # 「…記名押印を求めることもあります」: the text itself asks for the seal.
-            c = self._cue("ask", predicate)
-            if c is not None:
-                return ModalityResult("義務", actor, target,
-                                      f"dep: {tree.describe(path, 1)} [{predicate}] => 義務 (押印を求める; {c.id})")
-        if not register and category in _ACT_CATEGORIES and len(path) == 2 and path[1] == root \
-                and tree.marker(anchor) == "と":
-            # 「使用者名は自署もしくは記名押印となります」: the seal is what the form's entry is.
-            c = self._cue("complement", predicate)
-            if c is not None:
-                return ModalityResult("義務", actor, target,
-                                      f"dep: {tree.describe(path, 1)} [{predicate}] => 義務 (押印が補語; {c.id})")
-        means = self._means_clause(tree, path)
-        if means is not None:
-            # 「実印を押印することで本人確認とします」「押印を加えることで申請が可能となります」:
-            # the seal is the way the procedure is done.
-            return ModalityResult("義務", actor, target,
-                                  f"dep: {tree.describe(path, means[0])} => 義務 (押印することで手続とする; {means[1].id})")
-        restrict = self._restricted(tree, path, span)
-        if restrict is not None:
-            # 「（…記名押印があるものに限る。）」「譲受人が押印し、又は署名した書面とする」: the
-            # document qualifies only with the seal.
-            return ModalityResult("義務", actor, target,
-                                  f"dep: {tree.describe(path, restrict[0])} => 義務 (押印のある書面に限る; {restrict[1].id})")
-        defined = self._defined_seal(tree, path)
-        if defined is not None:
-            # 「申請書に押印する代表者等の印鑑は、…登録している個人の印鑑とする」: the seal to use.
-            return ModalityResult("義務", actor, target,
-                                  f"dep: {tree.describe(path, defined[0])} => 義務 (押印する印の定義; {defined[1].id})")
-        only_if = self._only_if(tree, path)
-        if only_if is not None:
-            # 「署名押印してからでなければ、職務を行ってはならない」: the seal is a precondition.
-            return ModalityResult("義務", actor, target,
-                                  f"dep: {tree.describe(path, 1)} [{predicate}] => 義務 (押印が前提の禁止; {only_if.id})")
+        return None
+
+    @check("denied")
+    def _denied_step(self, h: _Judged) -> _Found | None:
+        # 「押印されていない者については…整理しなければならない」「押印のないものについて」
+        # 「押印しなかったため」「「印」無しで受け付ける」: the seal's own predicate denies it; the
+        # main predicate's duty is not to seal.
+        return h.found_at(self._denied(h.tree, h.main_path), main=True)
+
+    @check("document_defined")
+    def _document_defined(self, h: _Judged) -> _Found | None:
+        # 「添付する書類は、…印鑑登録証明書とする」: a definition of what to attach.
+        if h.role != "document" or h.attach is not None:
+            return None
+        definition = self._cue("must", norm(h.text[h.span[0]:]).rstrip("。"))
+        if definition is None or not any(self._cue("attach", h.tree.phrase(i)) for i in range(len(h.tokens))):
+            return None
+        # The certificate is the complement of the definition (…は、…印鑑登録証明書とする): no
+        # predicate outside parenthetical notes stands between it and the root; one that a later
+        # clause makes or handles (…証明書を作成すべき登記所と同一である場合とする, …証明書の交付の
+        # 請求を受け付ける際の本人確認は…ものとする) is not what is defined.
+        tree, root = h.tree, h.root
+        if any(tree.is_predicate(i) and not tree.inside_brackets(i) and h.tokens[i]["head"] != root
+               for i in range(h.anchor + 1, root)):
+            return None
+        return h.found(len(h.main_path) - 1, definition, main=True)
+
+    @check("document_validity")
+    def _document_validity(self, h: _Judged) -> _Found | None:
+        # 「印鑑の証明書は、…作成後三月以内のものに限る」: a certificate, the topic, whose age the
+        # sentence limits is one to hand in.
+        if h.role != "document" or h.attach is not None or h.tokens[h.anchor]["dep"] != "nsubj":
+            return None
+        valid = self._cue("validity", _PAREN_NOTE.sub("", norm(h.text[h.span[1]:])))
+        return h.found_if(valid, len(h.main_path) - 1, main=True)
+
+    @check("document_unattached")
+    def _document_unattached(self, h: _Judged) -> _Found | None:
+        # 「…所得証明書、印鑑証明書が必要です」: a certificate that is needed is attached; one no
+        # predicate attaches or submits is named only.
+        if h.role != "document" or h.attach is not None or not h.root_is_predicate \
+                or self._need(h.tree, h.main_path) is not None:
+            return None
+        return h.found(len(h.main_path) - 1, main=True)
+
+    @check("manner")
+    def _manner_step(self, h: _Judged) -> _Found | None:
+        return h.found_if(self._manner(h.tree, h.main_path, h.seals), len(h.main_path) - 1, main=True)
+
+    @check("registration_procedure")
+    def _registration_procedure(self, h: _Judged) -> _Found | None:
+        # 印鑑の登録の申請は…: the procedure of registering, the register's subject matter.
+        path = h.main_path
+        if h.register is None or len(path) < 2 or self._cue("register_apply", h.tokens[path[1]]["lemma"]) is None:
+            return None
+        return h.found(1, h.register, main=True)
+
+    @check("must_register")
+    def _must_register(self, h: _Judged) -> _Found | None:
+        # 印鑑登録をしてください: a request to register a seal is the register's subject matter,
+        # not a seal anyone must affix.
+        c = self._cue("must", h.predicate)
+        return self._registration_system(h, c if c is not None and c.id in self._request_ids else None)
+
+    @check("must")
+    def _must(self, h: _Judged) -> _Found | None:
+        return self._main_predicate(h, "must")
+
+    @check("may_register")
+    def _may_register(self, h: _Judged) -> _Found | None:
+        # 印鑑の登録を受けることができる: who may register a seal and how.
+        return self._registration_system(h, self._cue("may", h.predicate))
+
+    @check("may")
+    def _may(self, h: _Judged) -> _Found | None:
+        return self._main_predicate(h, "may")
+
+    def _main_predicate(self, h: _Judged, kind: str) -> _Found | None:
+        """A ``kind`` cue of the main predicate (the root and what follows it)."""
+        return h.found_if(self._cue(kind, h.predicate), len(h.main_path) - 1, main=True, words=h.predicate)
+
+    def _registration_system(self, h: _Judged, cue: Cue | None) -> _Found | None:
+        """The main predicate's ``cue`` said of a seal's registration (the hit is a ``register``
+        word): the register's subject matter, evidenced by that register cue."""
+        return None if cue is None else h.found_if(h.register, len(h.main_path) - 1, main=True, words=h.predicate)
+
+    @check("except_root")
+    def _except_root(self, h: _Judged) -> _Found | None:
+        # 「（注）…登録された実印…を除きます。」: the seal is carved out of the exemption the note
+        # qualifies, so it stays required.
+        path = h.main_path
+        kept = self._cue("except_root", h.predicate)
+        if kept is None or len(path) < 2 or h.tokens[path[-2]]["dep"] != "obj":
+            return None
+        return h.found(len(path) - 1, kept, main=True, words=h.predicate)
+
+    @check("ask")
+    def _ask(self, h: _Judged) -> _Found | None:
+        # 「…記名押印を求めることもあります」: the text itself asks for the seal.
+        path = h.main_path
+        if h.register is not None or len(path) != 2 or path[1] != h.root or h.tokens[h.anchor]["dep"] != "obj":
+            return None
+        return h.found_if(self._cue("ask", h.predicate), 1, main=True, words=h.predicate)
+
+    @check("complement")
+    def _complement(self, h: _Judged) -> _Found | None:
+        # 「使用者名は自署もしくは記名押印となります」: the seal is what the form's entry is.
+        path = h.main_path
+        if h.register is not None or h.category not in _ACT_CATEGORIES or len(path) != 2 or path[1] != h.root \
+                or h.tree.marker(h.anchor) != "と":
+            return None
+        return h.found_if(self._cue("complement", h.predicate), 1, main=True, words=h.predicate)
+
+    @check("means")
+    def _means(self, h: _Judged) -> _Found | None:
+        # 「実印を押印することで本人確認とします」「押印を加えることで申請が可能となります」: the
+        # seal is the way the procedure is done.
+        return h.found_at(self._means_clause(h.tree, h.main_path), main=True)
+
+    @check("restricted")
+    def _restricted_step(self, h: _Judged) -> _Found | None:
+        # 「（…記名押印があるものに限る。）」「譲受人が押印し、又は署名した書面とする」: the document
+        # qualifies only with the seal.
+        return h.found_at(self._restricted(h.tree, h.main_path, h.span), main=True)
+
+    @check("defined_seal")
+    def _defined_seal_step(self, h: _Judged) -> _Found | None:
+        # 「申請書に押印する代表者等の印鑑は、…登録している個人の印鑑とする」: the seal to use.
+        return h.found_at(self._defined_seal(h.tree, h.main_path), main=True)
+
+    @check("only_if")
+    def _only_if_step(self, h: _Judged) -> _Found | None:
+        # 「署名押印してからでなければ、職務を行ってはならない」: the seal is a precondition.
+        return h.found_if(self._only_if(h.tree, h.main_path), 1, main=True, words=h.predicate)
+
+    @check("own_request")
+    def _own_request(self, h: _Judged) -> _Found | None:
         # The seal's own predicate asks (登録印を押印していただき, 登録印をお持ちのうえ).
-        if not register:
-            for n, i in enumerate(path[:2]):
-                # 「お持ちのうえ」: the honorific prefix and the particles after the verb.
-                c = self._cue("own_request", tree.phrase(i)) or self._cue("own_request", tree.words(i) + tree.trailer(i))
-                # 「印鑑をお持ちいただく必要はありません」: the request is what is not needed.
-                if c is not None and (n == 0 or tree.is_predicate(i)) and not _denied_need(tree, path[n + 1:]):
-                    return ModalityResult("義務", actor, target,
-                                          f"dep: {tree.describe(path, n)} => 義務 (押印語の述語が依頼; {c.id})")
+        if h.register is not None:
+            return None
+        tree = h.tree
+        for n, i in enumerate(h.main_path[:2]):
+            # 「お持ちのうえ」: the honorific prefix and the particles after the verb.
+            c = self._cue("own_request", tree.phrase(i)) or self._cue("own_request", tree.words(i) + tree.trailer(i))
+            # 「印鑑をお持ちいただく必要はありません」: the request is what is not needed.
+            if c is not None and (n == 0 or tree.is_predicate(i)) and not _denied_need(tree, h.main_path[n + 1:]):
+                return h.found(n, c, main=True)
+        return None
+
+    @check("obtain")
+    def _obtain(self, h: _Judged) -> _Found | None:
         # Another's seal the applicant obtains (管理者に記名及び押印をもらいます), also as the
         # measure a business takes (…から署名若しくは押印を得る措置が定められていること).
-        if not register and len(path) > 1 and tokens[anchor]["dep"] == "obj" and (
-                tokens[path[1]]["dep"] != "acl"
-                or len(path) > 2 and self._cue("measure", tokens[path[2]]["lemma"]) is not None):
-            c = self._cue("obtain", tree.phrase(path[1]))
-            if c is not None:
-                return ModalityResult("義務", actor, target,
-                                      f"dep: {tree.describe(path, 1)} => 義務 (押印をもらう; {c.id})")
+        path, tokens = h.main_path, h.tokens
+        if h.register is not None or len(path) < 2 or tokens[h.anchor]["dep"] != "obj":
+            return None
+        if tokens[path[1]]["dep"] == "acl" and not (len(path) > 2 and self._cue("measure", tokens[path[2]]["lemma"])):
+            return None
+        return h.found_if(self._cue("obtain", h.tree.phrase(path[1])), 1, main=True)
+
+    @check("own_must")
+    def _own_must(self, h: _Judged) -> _Found | None:
         # The seal's own predicate states a duty (公印を押すべき事情, 押印が義務付けられている文書).
-        for n, i in enumerate(path[:2]):
+        tree = h.tree
+        for n, i in enumerate(h.main_path[:2]):
             c = self._cue("own_must", tree.phrase(i))
             if c is not None and (n == 0 or tree.is_predicate(i)):
-                return ModalityResult("義務", actor, target,
-                                      f"dep: {tree.describe(path, n)} => 義務 (押印語の述語が義務; {c.id})")
-        # A necessity the seal is the subject or object of (押印が必要となります, 印鑑が必要です).
-        need = None if register else self._need(tree, path) or self._borne_need(tree, path)
-        if need is not None:
-            return ModalityResult("義務", actor, target,
-                                  f"dep: {tree.describe(path, need[0])} => 義務 (必要; {need[1].id})")
-        if len(path) > 1 and path[1] == root and tokens[path[0]]["dep"] == "acl" and tree.copular(root):
-            # 「…署名又は記名押印した文書です」: a definition of the document fixes its seal.
-            return ModalityResult("義務", actor, target,
-                                  f"dep: {tree.describe(path, len(path) - 1)} => 義務 (定義: 押印した書類である)")
-        if (normative and not register and (len(path) > 1 or actor) and tokens[root]["pos"] in _PREDICATE_POS
-                and not any(tokens[i]["dep"] == "acl" for i in path[:-1])):
-            # The seal is a step of the procedure the main predicate prescribes (押印して …
-            # 提出する); a sentence that is only 「押印する」 may as well name or describe.
-            c = self._cue("declare", predicate)
-            if c is not None:
-                # 「…押印して、市長に提出する。」: a plain declarative procedure of a regulation.
-                return ModalityResult("義務", actor, target,
-                                      f"dep: {tree.describe(path, len(path) - 1)} [{predicate}] => 義務 (規定の平叙文; {c.id})")
-        if not normative and not in_form and not register and tokens[root]["pos"] in _PREDICATE_POS \
-                and not any(tokens[i]["dep"] == "acl" for i in path[:-1]):
-            # A guidance page's plain instruction (記入、口座お届出印を押印する。); not when an
-            # office is the one who stamps.
-            c = self._cue("instruct", predicate)
-            subjects = [j for i in path for j in tree.children(i) if tokens[j]["dep"] == "nsubj"]
-            if c is not None and not any(self._cue("issuer", tree.words(j)) for j in subjects):
-                return ModalityResult("義務", actor, target,
-                                      f"dep: {tree.describe(path, len(path) - 1)} [{predicate}] => 義務 (案内の指示; {c.id})")
+                return h.found(n, c, main=True)
+        return None
+
+    @check("need")
+    def _need_step(self, h: _Judged) -> _Found | None:
+        # A necessity the seal is the subject or object of (押印が必要となります, 印鑑が必要です),
+        # or the document bearing it is (押印のある委任状の提出が必要).
+        if h.register is not None:
+            return None
+        return h.found_at(self._need(h.tree, h.main_path) or self._borne_need(h.tree, h.main_path), main=True)
+
+    @check("copular_definition")
+    def _copular_definition(self, h: _Judged) -> _Found | None:
+        # 「…署名又は記名押印した文書です」: a definition of the document fixes its seal.
+        path = h.main_path
+        if len(path) > 1 and path[1] == h.root and h.tokens[path[0]]["dep"] == "acl" and h.tree.copular(h.root):
+            return h.found(len(path) - 1, main=True)
+        return None
+
+    @check("declare")
+    def _declare(self, h: _Judged) -> _Found | None:
+        # The seal is a step of the procedure the main predicate of a regulation prescribes
+        # (「…押印して、市長に提出する。」); a sentence that is only 「押印する」 may as well name
+        # or describe.
+        path = h.main_path
+        if not (h.normative and h.register is None and (len(path) > 1 or h.actor) and h.root_is_predicate
+                and not h.acl_on_path):
+            return None
+        return h.found_if(self._cue("declare", h.predicate), len(path) - 1, main=True, words=h.predicate)
+
+    @check("instruct")
+    def _instruct(self, h: _Judged) -> _Found | None:
+        # A guidance page's plain instruction (記入、口座お届出印を押印する。); not when an office
+        # is the one who stamps.
+        if h.normative or h.in_form or h.register is not None or not h.root_is_predicate or h.acl_on_path:
+            return None
+        c = self._cue("instruct", h.predicate)
+        if c is None:
+            return None
+        tree, path = h.tree, h.main_path
+        subjects = [j for i in path for j in tree.children(i) if h.tokens[j]["dep"] == "nsubj"]
+        if any(self._cue("issuer", tree.words(j)) for j in subjects):
+            return None
+        return h.found(len(path) - 1, c, main=True, words=h.predicate)
+
+    @check("read_as", delegates=True)
+    def _read_as_step(self, h: _Judged) -> _Found | None:
         # 「「押印し」とあるのは「押印し、当該印鑑の印鑑登録証明書を添付し」と読み替えて適用する」:
-        # the replacement's words are the provision as it applies (issue 17, fifth batch; one step
-        # of its own, after every step that reads the sentence's own predicate).
-        read_as = self._read_as(tree, path, span, role)
-        if read_as is not None:
-            modality, n, c = read_as
-            why = "読替え後の規定の手続" if modality == "義務" else "読替えの文言"
-            return ModalityResult(modality, actor, target, f"dep: {tree.describe(path, n)} => {modality} ({why}; {c.id})")
-        if tokens[root]["pos"] not in _PREDICATE_POS:
-            # A sentence whose parse gives it no predicate (old katakana text: 「…署名捺印シテ
-            # 之ヲ裁判長ニ提出スヘシ」) still ends in its modality.
-            end = norm(_closing_note(text, span) or text).rstrip("。")[-12:]
-            for kind, modality in (("must", "義務"), ("may", "任意")):
-                c = self._cue(kind, end)
-                if c is not None and not register:
-                    return ModalityResult(modality, actor, target,
-                                          f"dep: {tree.describe(path, len(path) - 1)} [文末 {end}] => {modality} ({c.id})")
-            instruction = self._instruction(tree, path)
-            if instruction is not None:
-                return ModalityResult("義務", actor, target,
-                                      f"dep: {tree.describe(path, len(path) - 1)} => 義務 (…すること; {instruction.id})")
-            inherited = None if register else self._from_lead(lead, actor, target, tree, path)
-            if inherited is not None and not (role == "document" and inherited.modality == "言及"
-                                              and ".lead_services." not in inherited.evidence):
-                # A definition's lead (…書類は、次のとおりとする) fixes the documents to attach;
-                # a list of an office's services names them only.
-                return inherited
-            # 「ただし、…印鑑に関する証明書…については、この限りでない」: a certificate in the list
-            # a proviso excepts (the root 限り, a noun) is no verbless item of a list to attach.
-            if role == "document" and self._cue("lifted", tree.tail(root)) is None:
-                return ModalityResult("義務", actor, target,
-                                      f"dep: {tree.describe(path, len(path) - 1)} => 義務 (述語のない号: 柱書による)")
-            if in_form:
-                return ModalityResult("義務", actor, target,
-                                      f"dep: {tree.describe(path, len(path) - 1)} => 義務 (様式中の指示)")
-            listed = None if normative or register else (
-                self._listed(tree, span, lead, seals) if lead is not None else self._inventory(tree, span, seals))
-            if listed is not None:
-                return listed
-            checklist = None if normative or register else self._checklist(tree, path, text)
-            if checklist is not None:
-                # A guidance line without a verb that names the act (…3通に押印, 同意の押印。).
-                return ModalityResult("義務", actor, target,
-                                      f"dep: {tree.describe(path, 0)} => 義務 (述語のない手順の行; {checklist.id})")
-            return ModalityResult("言及", actor, target,
-                                  f"dep: {tree.describe(path, len(path) - 1)} => 言及 (述語のない句・見出し・表)")
-        return ModalityResult("言及", actor, target, f"dep: {tree.describe(path, len(path) - 1)} [{predicate}] => 言及")
+        # the replacement's words are the provision as it applies (issue 17, fifth batch).
+        read_as = self._read_as(h.tree, h.main_path, h.span, h.role)
+        if read_as is None:
+            return None
+        modality, n, c = read_as
+        why = "読替え後の規定の手続" if modality == "義務" else "読替えの文言"
+        return _Found(result=ModalityResult(modality, h.actor, h.target,
+                                            f"dep: {h.tree.describe(h.main_path, n)} => {modality} ({why}; {c.id})"))
+
+    # A sentence whose parse gives it no predicate: the checks below read it otherwise.
+
+    @check("end_must")
+    def _end_must(self, h: _Judged) -> _Found | None:
+        # Old katakana text (「…署名捺印シテ之ヲ裁判長ニ提出スヘシ」) still ends in its modality.
+        return self._ending(h, "must")
+
+    @check("end_may")
+    def _end_may(self, h: _Judged) -> _Found | None:
+        return self._ending(h, "may")
+
+    def _ending(self, h: _Judged, kind: str) -> _Found | None:
+        if h.root_is_predicate or h.register is not None:
+            return None
+        end = norm(_closing_note(h.text, h.span) or h.text).rstrip("。")[-12:]
+        return h.found_if(self._cue(kind, end), len(h.main_path) - 1, main=True, words=end)
+
+    @check("instruction")
+    def _instruction_step(self, h: _Judged) -> _Found | None:
+        # 「受任者印を押すこと」: an instruction.
+        c = None if h.root_is_predicate else self._instruction(h.tree, h.main_path)
+        return h.found_if(c, len(h.main_path) - 1, main=True)
+
+    @check("verbless_lead", delegates=True)
+    def _verbless_lead(self, h: _Judged) -> _Found | None:
+        # A definition's lead (…書類は、次のとおりとする) fixes the documents to attach; a list of
+        # an office's services names them only.
+        if h.root_is_predicate or h.register is not None:
+            return None
+        inherited = self._from_lead(h.lead, h.actor, h.target, h.tree, h.main_path)
+        if inherited is None or h.role == "document" and inherited.modality == "言及" \
+                and ".lead_services." not in inherited.evidence:
+            return None
+        return _Found(result=inherited)
+
+    @check("verbless_document")
+    def _verbless_document(self, h: _Judged) -> _Found | None:
+        # 「ただし、…印鑑に関する証明書…については、この限りでない」: a certificate in the list a
+        # proviso excepts (the root 限り, a noun) is no verbless item of a list to attach.
+        if h.root_is_predicate or h.role != "document" or self._cue("lifted", h.tree.tail(h.root)) is not None:
+            return None
+        return h.found(len(h.main_path) - 1, main=True)
+
+    @check("verbless_form")
+    def _verbless_form(self, h: _Judged) -> _Found | None:
+        if h.root_is_predicate or not h.in_form:
+            return None
+        return h.found(len(h.main_path) - 1, main=True)
+
+    @check("verbless_listed", delegates=True)
+    def _verbless_listed(self, h: _Judged) -> _Found | None:
+        if h.root_is_predicate or h.normative or h.register is not None:
+            return None
+        return self._in_list(h)
+
+    @check("checklist")
+    def _checklist_step(self, h: _Judged) -> _Found | None:
+        # A guidance line without a verb that names the act (…3通に押印, 同意の押印。).
+        if h.root_is_predicate or h.normative or h.register is not None:
+            return None
+        return h.found_if(self._checklist(h.tree, h.main_path, h.text), 0, main=True)
+
+    @check("verbless")
+    def _verbless(self, h: _Judged) -> _Found | None:
+        return None if h.root_is_predicate else h.found(len(h.main_path) - 1, main=True)
+
+    @check("otherwise")
+    def _otherwise(self, h: _Judged) -> _Found | None:
+        return h.found(len(h.main_path) - 1, main=True, words=h.predicate)
 
     def _read_as(self, tree: _Tree, path: list[int], span: tuple[int, int],
                  role: str) -> tuple[str, int, Cue] | None:
@@ -978,7 +1182,7 @@ class ModalityJudge:
             return n, c
         return None
 
-    def _defined_object(self, tree: _Tree, span: tuple[int, int]) -> ModalityResult | None:
+    def _defined_object(self, tree: _Tree, span: tuple[int, int]) -> _Found | None:
         """A seal named as a thing (印鑑) that the sentence defines as the seal to affix: its
         relative clause is an act of affixing (``affix``: 申請書に押す印鑑, 届出書に用いる印), it is
         the subject of the main predicate, and the rest of the sentence defines it as a seal
@@ -1009,8 +1213,7 @@ class ModalityJudge:
         c = self._cue("define_seal", rest)
         if c is None:
             return None
-        path = [act, anchor, tok["head"]]
-        return ModalityResult("義務", evidence=f"dep: {tree.describe(path, 2)} => 義務 (押す印の定義; {c.id})")
+        return _Found(where=tree.describe([act, anchor, tok["head"]], 2), cue=c.id)
 
     def _defined_seal(self, tree: _Tree, path: list[int]) -> tuple[int, Cue] | None:
         """The act's clause modifies a seal noun (印鑑, 印) that is the subject of the main
@@ -1468,6 +1671,161 @@ class ModalityJudge:
                 if not target and tok["dep"] in ("obl", "obj") and self._cue("target", tok["text"]):
                     target = tree.words(j)
         return actor, target
+
+
+@dataclass(frozen=True)
+class _Found:
+    """What a check of the judge found: ``where`` the parse path it read (:meth:`_Tree.describe`),
+    ``cue`` the cue id, ``words`` the words it read (the main predicate, the sentence's end),
+    ``actor``/``target`` of the parse, ``dispensed`` whether a 免除 is the seal itself dispensed
+    with; or ``result``, a verdict the check builds itself (a list's lead decides)."""
+
+    where: str = ""
+    cue: str = ""
+    words: str = ""
+    actor: str = ""
+    target: str = ""
+    dispensed: bool = False
+    result: ModalityResult | None = None
+
+
+class _Judged:
+    """One seal hit under judgement: the judge's arguments, and what the parse gives of them,
+    each read once and only when a check asks (most hits are decided by the first steps)."""
+
+    def __init__(self, analysis: dict, text: str, span: tuple[int, int], role: str, is_heading: bool,
+                 same_seal: tuple[tuple[int, int], ...], seals: tuple[tuple[int, int], ...],
+                 lead: Sequence[str] | None, category: str, in_form: bool, normative: bool,
+                 judge: ModalityJudge) -> None:
+        self.analysis = analysis
+        self.text = text
+        self.span = span
+        self.given_role = role
+        # A seal named as a thing that no step before the act's decided is one filed or sent
+        # (「印鑑を地方運輸局長に届け出なければならない」): judged as the act of filing.
+        self.role = "act" if role == "object" else role
+        self.is_heading = is_heading
+        self.same_seal = same_seal
+        self.seals = seals
+        self.lead = lead
+        self.category = category
+        self.in_form = in_form
+        self.normative = normative
+        self.tokens: list[dict] = analysis.get("tokens", [])
+        self.words = text[span[0]:span[1]]
+        self._judge = judge
+
+    @cached_property
+    def filed(self) -> bool:
+        return self._judge.filed(self.analysis, self.span, self.text)
+
+    @cached_property
+    def tree(self) -> _Tree:
+        return _Tree(self.tokens, self.text, self.analysis.get("sents", []))
+
+    @cached_property
+    def anchor(self) -> int:
+        return self.tree.anchor(self.span)
+
+    @cached_property
+    def path(self) -> list[int]:
+        """From the hit's anchor to the root of its parse."""
+        return self.tree.path(self.anchor)
+
+    @cached_property
+    def covering(self) -> list[int]:
+        return self.tree.covering(self.span)
+
+    @cached_property
+    def _roles(self) -> tuple[str, str]:
+        return self._judge._roles(self.tree, self.covering + self.path)
+
+    @property
+    def actor(self) -> str:
+        return self._roles[0]
+
+    @property
+    def target(self) -> str:
+        return self._roles[1]
+
+    @cached_property
+    def main_path(self) -> list[int]:
+        """:attr:`path` continued to the root of the sentence: a 「（…。）」 parenthesis is split
+        off as its own sentence; its governor is the enclosing sentence, whose root ends the unit
+        (Japanese is head-final)."""
+        return self.path + [self.tree.last_root()] if self.tree.inside_brackets(self.path[-1]) else self.path
+
+    @property
+    def root(self) -> int:
+        return self.main_path[-1]
+
+    @cached_property
+    def predicate(self) -> str:
+        return self.tree.tail(self.root)
+
+    @cached_property
+    def root_is_predicate(self) -> bool:
+        return self.tokens[self.root]["pos"] in _PREDICATE_POS
+
+    @cached_property
+    def root_condition(self) -> Cue | None:
+        """The condition cue of the root (場合/とき) when the sentence is only a case."""
+        c = self._judge._cue("condition", self.tokens[self.root]["lemma"])
+        return None if c is None or self.tree.existence(self.root) else c
+
+    @cached_property
+    def register(self) -> Cue | None:
+        """印鑑の登録, 印鑑登録: the registration of a seal in the register is the register's
+        subject matter; only a stated obligation (…なければならない, …ものとする) makes it one."""
+        return self._judge._cue("register", self.words)
+
+    @cached_property
+    def attach(self) -> int | None:
+        """The first predicate above the hit that attaches or submits (a ``document``'s)."""
+        return next((i for i in self.main_path[1:] if self._judge._cue("attach", self.tree.phrase(i))), None)
+
+    @cached_property
+    def acl_act(self) -> bool:
+        """The act's own clause modifies a noun (押印した印鑑, 押印すべき文書)."""
+        return self.role == "act" and len(self.path) > 1 and self.tokens[self.anchor]["dep"] == "acl"
+
+    @cached_property
+    def acl_on_path(self) -> bool:
+        """A relative clause lies between the hit and the root."""
+        return any(self.tokens[i]["dep"] == "acl" for i in self.main_path[:-1])
+
+    def found_at(self, hit: tuple[int, Cue] | None, main: bool = False) -> _Found | None:
+        """``hit`` (the step of the path read, the cue) as :meth:`found` gives it; ``None`` for none."""
+        return None if hit is None else self.found(hit[0], hit[1], main)
+
+    def found_if(self, cue: Cue | None, upto: int, main: bool = False, words: str = "") -> _Found | None:
+        """:meth:`found` when ``cue`` is one; ``None`` for none."""
+        return None if cue is None else self.found(upto, cue, main, words)
+
+    def found(self, upto: int, cue: Cue | None = None, main: bool = False, words: str = "") -> _Found:
+        """A :class:`_Found` with the actor and target of the parse: ``where`` describes the
+        path (:attr:`main_path` when ``main``) up to its step ``upto`` (``-1``: none)."""
+        path = self.main_path if main else self.path
+        return _Found(self.tree.describe(path, upto) if upto >= 0 else "", cue.id if cue is not None else "",
+                      words, self.actor, self.target)
+
+
+def _checked(step: Step) -> Callable[[ModalityJudge, _Judged], _Found | None]:
+    """The check function of ``step``, after checking the step against it. Raises
+    :class:`PatternDataError` as :class:`ModalityJudge` says."""
+    if step.check not in _CHECKS:
+        raise PatternDataError(f"様相の判定手順 {step.id}: check {step.check} はありません（使える名前: "
+                               f"{', '.join(sorted(_CHECKS))}）", path=step.file)
+    fn, delegates = _CHECKS[step.check]
+    if delegates == bool(step.modality):
+        raise PatternDataError(f"様相の判定手順 {step.id}: check {step.check} は" + (
+            "判定を自ら返すので modality と evidence を書かないでください" if delegates
+            else "modality と evidence が必要です"), path=step.file)
+    fields = {f for _, f, _, _ in string.Formatter().parse(step.evidence) if f is not None}
+    if not fields <= _EVIDENCE_FIELDS:
+        raise PatternDataError(f"様相の判定手順 {step.id}: evidence に使えない欄 {sorted(fields - _EVIDENCE_FIELDS)}"
+                               f"（使える欄: {', '.join(sorted(_EVIDENCE_FIELDS))}）", path=step.file)
+    return fn
 
 
 class _Tree:

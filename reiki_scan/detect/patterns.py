@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from collections.abc import Iterable
+from typing import NamedTuple
 
 import jsonschema
 import yaml
@@ -88,6 +89,29 @@ class Cue:
 
 
 @dataclass(frozen=True)
+class Step:
+    """One step of the modality judge (``steps`` of ``patterns/modality.yaml``), tried in file order.
+
+    ``check``: the name of the check it runs (a check registered in
+    :mod:`reiki_scan.detect.modality`); ``modality``: the verdict when the check fires, with
+    ``evidence``, a :meth:`str.format` template of ``{where}`` (the parse path read), ``{cue}``
+    (the cue id), ``{words}`` (the predicate or sentence end read) and ``{modality}``; both are
+    ``""`` for a step whose check builds its own verdict (a list's lead decides). ``dispensed``:
+    a 免除 of this step may be the seal itself dispensed with (the check says whether it is).
+    ``example``/``counter_example``: a sentence this step decides and one it leaves to another
+    (``text``, the ``seal`` words judged, and the judge's other arguments)."""
+
+    id: str
+    check: str
+    modality: str
+    evidence: str
+    dispensed: bool
+    example: dict
+    counter_example: dict
+    file: str = ""
+
+
+@dataclass(frozen=True)
 class Hit:
     """A pattern hit in a normalized text: ``start``/``end`` half-open in that text."""
 
@@ -130,7 +154,7 @@ def _read(path: Path, schema: dict) -> dict | None:
 
 def _entry_id(data, abs_path) -> str:
     parts = list(abs_path)
-    if len(parts) >= 2 and parts[0] in ("patterns", "cues") and isinstance(parts[1], int):
+    if len(parts) >= 2 and parts[0] in ("patterns", "cues", "steps") and isinstance(parts[1], int):
         try:
             return f" (entry {data[parts[0]][parts[1]].get('id', '?')})"
         except (AttributeError, IndexError, KeyError, TypeError):
@@ -155,19 +179,37 @@ def _yaml_files(directory: Path) -> list[Path]:
     return sorted(p for p in directory.glob("*.yaml") if p.is_file())
 
 
-def _load_all(directory: Path | None) -> tuple[list[Pattern], list[Cue], list[str]]:
+class DetectionData(NamedTuple):
+    """Everything detection reads from ``patterns/*.yaml``, from one reading of the folder."""
+
+    patterns: list[Pattern]
+    cues: list[Cue]
+    specificity: list[str]
+    steps: list[Step]
+
+
+def load_detection_data(directory: Path | None = None) -> DetectionData:
+    """The patterns, cues, specificity and judge's steps of ``directory/*.yaml`` (default: the
+    bundled ``patterns/``), reading the folder once.
+
+    Raises :class:`~reiki_scan.errors.PatternDataError` as :func:`load_patterns` does."""
+    return DetectionData(*_load_all(directory))
+
+
+def _load_all(directory: Path | None) -> tuple[list[Pattern], list[Cue], list[str], list[Step]]:
     directory = Path(directory) if directory is not None else data_dir("patterns")
     schema = _schema(directory.resolve())
     patterns: list[Pattern] = []
     cues: list[Cue] = []
     specificity: list[str] = []
+    steps: list[Step] = []
     seen: dict[str, Path] = {}
     for path in _yaml_files(directory):
         data = _read(path, schema)
         if data is None:
             continue
         specificity.extend(c for c in data.get("specificity", []) if c not in specificity)
-        for entry in data.get("patterns", []) + data.get("cues", []):
+        for entry in data.get("patterns", []) + data.get("cues", []) + data.get("steps", []):
             if entry["id"] in seen:
                 raise PatternDataError(
                     f"entry {entry['id']}: id が {seen[entry['id']].name} と重複しています。版を上げるか id を変えてください",
@@ -197,11 +239,15 @@ def _load_all(directory: Path | None) -> tuple[list[Pattern], list[Cue], list[st
                 examples=tuple(entry["examples"]), counter_examples=tuple(entry.get("counter_examples", ())),
                 source=entry["source"], file=path.name,
             ))
+        steps.extend(Step(id=entry["id"], check=entry["check"], modality=entry.get("modality", ""),
+                          evidence=entry.get("evidence", ""), dispensed=entry.get("dispensed", False),
+                          example=entry["example"], counter_example=entry["counter_example"], file=path.name)
+                     for entry in data.get("steps", []))
     if not any(p.category in CATEGORIES for p in patterns):
         raise PatternDataError(
             "押印パターンが一つもありません。patterns/ に seal.yaml を置いてください", path=str(directory)
         )
-    return patterns, cues, specificity
+    return patterns, cues, specificity, steps
 
 
 def load_patterns(directory: Path | None = None) -> list[Pattern]:
@@ -227,6 +273,14 @@ def load_specificity(directory: Path | None = None) -> list[str]:
 
     Raises :class:`~reiki_scan.errors.PatternDataError` as :func:`load_patterns` does."""
     return _load_all(directory)[2]
+
+
+def load_steps(directory: Path | None = None) -> list[Step]:
+    """The steps of the modality judge (``steps`` of ``directory/*.yaml``, default: the bundled
+    ``patterns/``), in file order.
+
+    Raises :class:`~reiki_scan.errors.PatternDataError` as :func:`load_patterns` does."""
+    return _load_all(directory)[3]
 
 
 def find_hits(patterns: Iterable[Pattern], text: str) -> list[Hit]:

@@ -35,8 +35,7 @@ from pathlib import Path
 
 
 from ..config import RunConfig
-from ..data import data_dir, expand_words, load_bundled_schema, load_checked_yaml
-from ..errors import PatternDataError
+from ..data import data_dir, load_bundled_schema, load_rule_file, rule_regex
 from ..models import Amendment, Document, Edit, Finding, Provision, ProvisionChange
 from ..numbering import to_int
 from ..textnorm import norm, shared_affixes
@@ -89,11 +88,27 @@ class Widening:
 
 
 @dataclass(frozen=True)
+class ManualPattern:
+    """A pattern of ``lint.yaml``'s ``manual`` that words a suggestion of 要手作業一覧.docx:
+    ``regex`` compiled; ``examples``/``counter_examples`` as the file gives them."""
+
+    id: str
+    description: str
+    regex: re.Pattern
+    examples: tuple
+    counter_examples: tuple
+
+
+@dataclass(frozen=True)
 class LintRules:
-    """The rules and widenings of ``lint.yaml``, in file order."""
+    """The rules and widenings of ``lint.yaml``, in file order, and the patterns of its ``manual``
+    suggestions: ``pressed`` (the words of pressing a seal) and ``seal_verb`` (the seal act as a
+    verb joined to what follows)."""
 
     rules: tuple[LintRule, ...]
     widenings: tuple[Widening, ...]
+    pressed: ManualPattern
+    seal_verb: ManualPattern
 
     def of_kind(self, kind: str) -> tuple[LintRule, ...]:
         return tuple(r for r in self.rules if r.kind == kind)
@@ -142,16 +157,6 @@ class Reviewed:
     manual: tuple[ManualItem, ...]
 
 
-def _compile(pattern: str, what: str, source: Path) -> re.Pattern:
-    try:
-        return re.compile(expand_words(pattern))
-    except re.error as e:
-        raise PatternDataError(f"点検規則 {what} の正規表現が不正です ({e})。lint.yaml を直してください",
-                               path=str(source)) from e
-    except PatternDataError as e:
-        raise PatternDataError(f"点検規則 {what}: {e.message}", path=str(source)) from e
-
-
 def load_lint_rules(path: Path | None = None) -> LintRules:
     """Load, validate (``patterns/lint_schema.json``) and compile the linter rules.
 
@@ -161,21 +166,29 @@ def load_lint_rules(path: Path | None = None) -> LintRules:
     return _load_cached(str(path or data_dir("patterns") / "lint.yaml"))
 
 
+_WHAT = "点検規則"
+
+
 @lru_cache(maxsize=4)
 def _load_cached(source_str: str) -> LintRules:
     source = Path(source_str)
-    schema = load_bundled_schema("lint_schema.json", "点検規則")
-    raw = load_checked_yaml(source, schema, "点検規則")
-    ids = [r["id"] for r in raw["rules"]] + [w["id"] for w in raw["widenings"]]
-    if len(set(ids)) != len(ids):
-        raise PatternDataError("点検規則の id が重複しています", path=str(source))
+    raw = load_rule_file(source, load_bundled_schema("lint_schema.json", _WHAT), _WHAT, ("rules", "widenings"))
+
+    def regex(pattern: str, rule_id: str) -> re.Pattern:
+        return rule_regex(pattern, rule_id, _WHAT, source)
+
+    def manual(name: str) -> ManualPattern:
+        m = raw["manual"][name]
+        return ManualPattern(m["id"], m["description"], regex(m["pattern"], m["id"]), tuple(m["examples"]),
+                             tuple(m["counter_examples"]))
+
     rules = tuple(LintRule(r["id"], r["kind"], r["description"], r["message"], r["suggestion"],
-                           _compile(r["pattern"], r["id"], source) if "pattern" in r else None,
+                           regex(r["pattern"], r["id"]) if "pattern" in r else None,
                            tuple(r["examples"]), tuple(r["counter_examples"])) for r in raw["rules"])
-    widenings = tuple(Widening(w["id"], w["description"], _compile(w["left"], w["id"], source),
-                               _compile(w["right"], w["id"], source), w["to"], tuple(w["examples"]),
-                               tuple(w.get("counter_examples", ()))) for w in raw["widenings"])
-    return LintRules(rules, widenings)
+    widenings = tuple(Widening(w["id"], w["description"], regex(w["left"], w["id"]), regex(w["right"], w["id"]),
+                               w["to"], tuple(w["examples"]), tuple(w.get("counter_examples", ())))
+                      for w in raw["widenings"])
+    return LintRules(rules, widenings, manual("pressed"), manual("seal_verb"))
 
 
 # --- text rules ---------------------------------------------------------------------------
@@ -480,11 +493,8 @@ def _excerpt(text: str, width: int = 60) -> str:
     return text if len(text) <= width else text[:width] + "…"
 
 
-# The words of pressing a seal (押印, 押なつ, 捺印, 押す): a 印鑑 without them is a thing brought or shown.
-_PRESSED = re.compile(r"[押捺]|なつ")
-
-
-def _manual_item(am: Amendment, change: ProvisionChange, findings: Mapping[str, Finding]) -> ManualItem:
+def _manual_item(am: Amendment, change: ProvisionChange, findings: Mapping[str, Finding],
+                 rules: LintRules) -> ManualItem:
     e = change.edits[0]
     f = findings.get(e.finding_id)
     reason = am_problem(am, change.locator, e.old)
@@ -492,14 +502,14 @@ def _manual_item(am: Amendment, change: ProvisionChange, findings: Mapping[str, 
     where = f"{change.locator}中" if change.locator else f"「{_excerpt(change.old_text, 30)}」の"
     if e.new == WHOLE_PROVISION_TASK:
         suggestion = f"{change.locator}を削る。（後の規定の番号の繰上げと、これを引用する規定の改正を含む）"
-    elif f is not None and f.decision == "廃止" and "印鑑" in e.old and not _PRESSED.search(e.old):
+    elif f is not None and f.decision == "廃止" and "印鑑" in e.old and not rules.pressed.regex.search(e.old):
         # The seal here is a thing brought or shown, not a sealing (a plain seal to bring is 押印, one
         # to register or compare 印鑑提出): cutting 「印鑑を持参」 leaves no provision; the drafter
         # takes 印鑑 off the list, or rewords what it checked.
         suggestion = (f"{where}「印鑑」を持参・提示する物から除く（列挙なら「及び印鑑」等を削り、印鑑だけを求める規定なら"
                       "規定を削るか、本人確認の方法に改める）。")
     elif f is not None and f.decision == "廃止":
-        suggestion = _cut_suggestion(where, e.old, change.old_text)
+        suggestion = cut_suggestion(where, e.old, change.old_text, rules)
     else:
         word = "記名" if f is not None and f.decision == "記名に改める" else "署名"
         suggestion = f"{where}「{e.old}」を「{word}」に改める。"
@@ -507,25 +517,16 @@ def _manual_item(am: Amendment, change: ProvisionChange, findings: Mapping[str, 
                       tuple(x.finding_id for x in change.edits))
 
 
-# The seal act as a verb joined to what follows (押印して, 捺印し、, 押印の上, 押印した上で), with the
-# 「に」 of the document it goes on and a 「これを」 that takes the document back: cutting only the seal
-# word leaves its verb ending on that particle (「異動届にして」).
-_SEAL_VERB = r"(?P<ni>に、?)?(?P<act><<ouin>>(?:して、?|し、|の(?:上|うえ)、?|した(?:上|うえ)で、?))(?P<kore>これを)?"
-
-
-@lru_cache(maxsize=1)
-def _seal_verb() -> re.Pattern[str]:
-    return re.compile(expand_words(_SEAL_VERB))
-
-
-def _cut_suggestion(where: str, old: str, text: str) -> str:
-    """The manual suggestion for a seal ``old`` to abolish in ``text`` that no rewrite rule drafts:
-    what to cut so the sentence stays Japanese. The seal's verb goes with it (「押印して」を削る);
+def cut_suggestion(where: str, old: str, text: str, rules: LintRules) -> str:
+    """The manual suggestion for a seal ``old`` to abolish in ``text`` that no rewrite rule drafts
+    (``where``: how the suggestion cites the provision, 「第2条中」): what to cut so the sentence stays
+    Japanese, read with ``rules.seal_verb`` (the seal act as a verb, group ``act``, with the 「に」 of the
+    document before it, ``ni``, and a 「これを」 after, ``kore``). The seal's verb goes with it (「押印して」を削る);
     a document that took the seal with 「に」 becomes the next verb's object or means (「に押印して」を
     「を」/「により」に改める), or, taken back by 「これを」, that object itself; a seal word that is no
     verb of the sentence is cut and the drafter is told plainly that the sentence may need rewording.
     Source: 地方公共団体における押印見直しマニュアル (内閣府, 2020) の改正例（「押印して提出」→「提出」）."""
-    m = next((m for m in _seal_verb().finditer(text) if m.group("act").startswith(old)), None)
+    m = next((m for m in rules.seal_verb.regex.finditer(text) if m.group("act").startswith(old)), None)
     if m is None:
         return f"{where}「{old}」を削る。（削った後の文が整わないときは、前後の語句を含めて書き換える）"
     if m.group("ni") and m.group("kore"):
@@ -585,7 +586,7 @@ def review_amendment(am: Amendment, doc: Document, findings: Mapping[str, Findin
                               tuple(dict.fromkeys(e.finding_id for e in changes[i].edits)))
                    for i, v in sorted(broken.items()))
     kept = tuple(c for i, c in enumerate(changes) if i not in broken)
-    manual = tuple(_manual_item(am, c, findings) for c in am.manual)
+    manual = tuple(_manual_item(am, c, findings, rules) for c in am.manual)
     items = sorted(failed + manual, key=lambda m: (section_rank(m.locator), m.locator))
     return Reviewed(replace(am, changes=kept, manual=()), failed, tuple(items))
 

@@ -12,8 +12,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from ..data import data_dir, expand_words, load_bundled_schema, load_checked_yaml
-from ..errors import PatternDataError
+from ..data import data_dir, load_bundled_schema, load_rule_file, rule_regex
 
 # A ただし書: a provision's last sentence, opening with 「ただし、」 (法制執務: cited as 「第3条ただし書」).
 PROVISO = re.compile(r"(?:ただし|但し)、[^。\n]*。")
@@ -31,26 +30,18 @@ class StaleProviso:
     counter_examples: tuple[str, ...]
 
 
+_WHAT = "ただし書の整理規則"
+
+
 @lru_cache(maxsize=1)
 def load_provisos() -> tuple[StaleProviso, ...]:
     """The rules of the bundled ``patterns/provisos.yaml``, in file order. Raises
     :class:`~reiki_scan.errors.PatternDataError` naming the file when it cannot be read, breaks
     its schema, repeats an id or holds an invalid regex."""
     source = data_dir("patterns") / "provisos.yaml"
-    raw = load_checked_yaml(source, load_bundled_schema("provisos_schema.json", "ただし書の整理規則"),
-                            "ただし書の整理規則")
-    rules, seen = [], set()
-    for r in raw["rules"]:
-        if r["id"] in seen:
-            raise PatternDataError(f"ただし書の整理規則の id {r['id']} が重複しています", path=str(source))
-        seen.add(r["id"])
-        try:
-            pattern = re.compile(expand_words(r["pattern"]))
-        except re.error as e:
-            raise PatternDataError(f"ただし書の整理規則 {r['id']} の正規表現が不正です ({e})", path=str(source)) from e
-        rules.append(StaleProviso(r["id"], frozenset(r["decision"]), pattern, tuple(r["examples"]),
-                                  tuple(r["counter_examples"])))
-    return tuple(rules)
+    raw = load_rule_file(source, load_bundled_schema("provisos_schema.json", _WHAT), _WHAT)
+    return tuple(StaleProviso(r["id"], frozenset(r["decision"]), rule_regex(r["pattern"], r["id"], _WHAT, source),
+                              tuple(r["examples"]), tuple(r["counter_examples"])) for r in raw["rules"])
 
 
 def stale_proviso(text: str, sentence_end: int, scope_end: int, decision: str) -> tuple[int, int] | None:

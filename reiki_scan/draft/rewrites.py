@@ -14,7 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 
 
-from ..data import data_dir, expand_words, load_checked_yaml
+from ..data import data_dir, load_rule_file, rule_regex
 from ..errors import PatternDataError
 from ..structure.units import sentence_spans
 
@@ -107,17 +107,6 @@ class RewriteRule:
         return None
 
 
-def _compile(pattern: str, rule_id: str, source: Path) -> re.Pattern:
-    try:
-        return re.compile(expand_words(pattern))
-    except re.error as e:
-        raise PatternDataError(
-            f"書換え規則 {rule_id} の正規表現が不正です ({e})。このファイルを直してください", path=str(source)
-        ) from e
-    except PatternDataError as e:
-        raise PatternDataError(f"書換え規則 {rule_id}: {e.message}", path=str(source)) from e
-
-
 def load_rules(path: Path | None = None) -> tuple[RewriteRule, ...]:
     """Load, validate and compile the rewrite rules, in file order.
 
@@ -144,26 +133,29 @@ def rules_for(user: str = "") -> tuple[RewriteRule, ...]:
     return own + bundled
 
 
+_WHAT = "書換え規則"
+
+
 @lru_cache(maxsize=8)
 def _load_cached(source_str: str) -> tuple[RewriteRule, ...]:
     source = Path(source_str)
-    raw = load_checked_yaml(source, _SCHEMA, "書換え規則")
+    raw = load_rule_file(source, _SCHEMA, _WHAT)
+
+    def regex(pattern: str, rule_id: str) -> re.Pattern:
+        return rule_regex(pattern, rule_id, _WHAT, source)
+
     rules: list[RewriteRule] = []
-    seen: set[str] = set()
     for r in raw["rules"]:
-        if r["id"] in seen:
-            raise PatternDataError(f"書換え規則の id {r['id']} が重複しています", path=str(source))
-        seen.add(r["id"])
         when = r["when"]
         rules.append(RewriteRule(
             id=r["id"],
             description=r.get("description", ""),
             categories=frozenset(when.get("category", ())),
             decisions=frozenset(when.get("decision", ())),
-            context=_compile(when["context"], r["id"], source) if "context" in when else None,
-            unless=_compile(when["unless"], r["id"], source) if "unless" in when else None,
-            previous=_compile(when["previous"], r["id"], source) if "previous" in when else None,
-            find=_compile(r["find"], r["id"], source),
+            context=regex(when["context"], r["id"]) if "context" in when else None,
+            unless=regex(when["unless"], r["id"]) if "unless" in when else None,
+            previous=regex(when["previous"], r["id"]) if "previous" in when else None,
+            find=regex(r["find"], r["id"]),
             to=r["to"],
             examples=tuple(r["examples"]),
             counter_examples=tuple(r.get("counter_examples", ())),

@@ -25,7 +25,7 @@ def load_page_heading(path: Path | None = None) -> LineRule:
 def _load(source_str: str) -> LineRule:
     source = Path(source_str)
     schema = load_bundled_schema("pages_schema.json", "案内ページの規則")
-    return line_rule(load_checked_yaml(source, schema, "案内ページの規則")["heading"], source)
+    return line_rule(load_checked_yaml(source, schema, "案内ページの規則")["heading"], source, "案内ページの規則")
 
 
 def is_page_heading(line: str) -> bool:
