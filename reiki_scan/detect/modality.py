@@ -399,6 +399,12 @@ class ModalityJudge:
             return None
         return self._defined_object(h.tree, h.span)
 
+    @check("object_validity")
+    def _object_validity(self, h: _Judged) -> _Found | None:
+        if h.given_role != "object" or h.is_heading or not h.tokens:
+            return None
+        return self._attached_seal_validity(h.tree, h.span)
+
     @check("object_listed", delegates=True)
     def _object_listed(self, h: _Judged) -> _Found | None:
         # A guidance list of what to bring or enter (…の印鑑（朱肉で使用するもの）; 書類、印鑑…を
@@ -1182,11 +1188,10 @@ class ModalityJudge:
             return n, c
         return None
 
-    def _defined_object(self, tree: _Tree, span: tuple[int, int]) -> _Found | None:
-        """A seal named as a thing (印鑑) that the sentence defines as the seal to affix: its
-        relative clause is an act of affixing (``affix``: 申請書に押す印鑑, 届出書に用いる印), it is
-        the subject of the main predicate, and the rest of the sentence defines it as a seal
-        (``define_seal``: …登録している個人の印鑑とする) -> 義務."""
+    def _defined_topic(self, tree: _Tree, span: tuple[int, int]) -> tuple[int, str] | None:
+        """The seal named as a thing (印鑑) at ``span`` when it is the topic a sentence defines:
+        (its token, the rest of the sentence to its 「。」 outside parenthetical notes), else
+        ``None``."""
         anchor = tree.anchor(span)
         tok = tree.tokens[anchor]
         # The subject of the definition: GiNZA may hang a long topic (…に押す印鑑は印鑑登録条例
@@ -1194,26 +1199,40 @@ class ModalityJudge:
         if not (tok["dep"] == "nsubj" or tree.marker(anchor) in ("は", "については")) \
                 or self._cue("reference", tok["lemma"]) is None:
             return None
-        # To the sentence's 「。」 outside parenthetical notes (「（以下「個人印鑑」という。）」 is
-        # split off as a sentence of its own by the parser).
+        # 「（以下「個人印鑑」という。）」 is split off as a sentence of its own by the parser.
         rest = _PAREN_NOTE.sub("", norm(tree.text[tok["end"]:]))
-        rest = rest[:rest.find("。") + 1] if "。" in rest else rest
+        return anchor, rest[:rest.find("。") + 1] if "。" in rest else rest
+
+    def _defined_object(self, tree: _Tree, span: tuple[int, int]) -> _Found | None:
+        """A seal named as a thing (印鑑) that the sentence defines as the seal to affix: its
+        relative clause is an act of affixing (``affix``: 申請書に押す印鑑, 届出書に用いる印), it is
+        the subject of the main predicate, and the rest of the sentence defines it as a seal
+        (``define_seal``: …登録している個人の印鑑とする) -> 義務."""
+        topic = self._defined_topic(tree, span)
+        if topic is None:
+            return None
+        anchor, rest = topic
         act = next((j for j in tree.children(anchor) if tree.tokens[j]["dep"] == "acl"
                     and self._cue("affix", tree.tokens[j]["lemma"]) is not None), None)
-        if act is None:
-            # 「申請書に添付すべき印鑑は、…証明の日から三月以内のものでなければならない」: the seal
-            # to attach stands for its certificate, whose age the sentence limits.
-            attached = next((j for j in tree.children(anchor) if tree.tokens[j]["dep"] == "acl"
-                             and self._cue("attach", tree.phrase(j)) is not None), None)
-            valid = None if attached is None else self._cue("validity", rest)
-            if attached is None or valid is None:
-                return None
-            path = [attached, anchor, tok["head"]]
-            return ModalityResult("義務", evidence=f"dep: {tree.describe(path, 2)} => 義務 (添付する印の証明の期限; {valid.id})")
-        c = self._cue("define_seal", rest)
-        if c is None:
+        c = None if act is None else self._cue("define_seal", rest)
+        if act is None or c is None:
             return None
-        return _Found(where=tree.describe([act, anchor, tok["head"]], 2), cue=c.id)
+        return _Found(where=tree.describe([act, anchor, tree.tokens[anchor]["head"]], 2), cue=c.id)
+
+    def _attached_seal_validity(self, tree: _Tree, span: tuple[int, int]) -> _Found | None:
+        """「申請書に添付すべき印鑑は、…証明の日から三月以内のものでなければならない」: the seal
+        to attach (``attach`` relative clause) stands for its certificate, whose age the sentence
+        limits (``validity``) -> 義務."""
+        topic = self._defined_topic(tree, span)
+        if topic is None:
+            return None
+        anchor, rest = topic
+        attached = next((j for j in tree.children(anchor) if tree.tokens[j]["dep"] == "acl"
+                         and self._cue("attach", tree.phrase(j)) is not None), None)
+        valid = None if attached is None else self._cue("validity", rest)
+        if attached is None or valid is None:
+            return None
+        return _Found(where=tree.describe([attached, anchor, tree.tokens[anchor]["head"]], 2), cue=valid.id)
 
     def _defined_seal(self, tree: _Tree, path: list[int]) -> tuple[int, Cue] | None:
         """The act's clause modifies a seal noun (印鑑, 印) that is the subject of the main

@@ -51,7 +51,8 @@ def load_item_intro(path: Path | None = None) -> LineRule:
 def _load_structure(source_str: str) -> LineRule:
     source = Path(source_str)
     schema = load_bundled_schema("structure_schema.json", "例規の構造の規則")
-    return line_rule(load_checked_yaml(source, schema, "例規の構造の規則")["announces_items"], source)
+    return line_rule(load_checked_yaml(source, schema, "例規の構造の規則")["announces_items"], source,
+                     "例規の構造の規則")
 
 
 def announces_items(text: str) -> bool:
