@@ -904,7 +904,7 @@ class ModalityJudge:
         return h.found_if(self._checklist(h.tree, h.main_path, h.text), 0, main=True)
 
     @check("verbless")
-    def _verbless(self, h: _Judged) -> _Found | None:
+    def _verbless_step(self, h: _Judged) -> _Found | None:
         return None if h.root_is_predicate else h.found(len(h.main_path) - 1, main=True)
 
     @check("otherwise")
