@@ -442,27 +442,39 @@ def _page_item(i, text, match, evidence, file="kokuho.txt", title="国民健康�
                    pattern="p", source_ref="p1", evidence=evidence)
 
 
-def test_regression_a_seal_listed_with_what_to_bring_is_one_decision_per_owner():
-    # 国保・住民異動 pages (tests/data/municipal4): 「印鑑」 listed beside a certificate in each row of
-    # what to bring fell into a group per neighbouring document word (証明書, 書, none) and wording.
+def test_regression_a_seal_listed_with_what_to_bring_is_one_decision_whoever_brings_it():
+    # 国保・住民異動・戸籍 pages (tests/data/municipal4, municipal5): 「印鑑」 listed beside a certificate in
+    # each row of what to bring fell into a group per neighbouring document word (証明書, 書, none),
+    # then one group per owner as written (届出人, 夫及び妻); a reviewer decides once whether people
+    # still bring a seal to the counter, whoever's seal it is.
     listed = "dep: 印鑑 => 義務 (一覧の項目の印; cue.listed_seal.v1)"
     inventory = "dep: 印鑑 => 義務 (持ち物を並べた行の印; cue.inventory.v1)"
+    numbered = "dep: 印鑑 => 義務 (持ち物を並べた行の印; cue.inventory.numbered.v1)"
     items = [_page_item(0, "転入元で交付された転出証明書、印鑑", "印鑑", inventory),
              _page_item(1, "脱退した保険の資格喪失証明書、印鑑、本人確認書類", "印鑑", inventory),
              _page_item(2, "・印鑑(認印でも可)", "印鑑(認印", listed, file="jumin.txt", title="住民異動の届出"),
-             # Whose seal, as written, is part of the question: the notifier's, a vehicle owner's.
              _page_item(3, "・届出人の印鑑", "届出人の印鑑", listed, file="jumin.txt", title="住民異動の届出"),
-             _page_item(4, "1. 車両の所有者の印鑑", "車両の所有者の印鑑", listed, file="haisha.txt", title="廃車の手続"),
+             # Numbered items of a list (the cue's variant for numbered rows), two owners named.
+             _page_item(4, "2.申出人の印鑑", ".申出人の印鑑", numbered, file="koseki.txt", title="戸籍の届出"),
+             _page_item(5, "4父及び母の印鑑(婚姻前の氏のもの)", "印鑑", numbered, file="koseki.txt", title="戸籍の届出"),
+             # A sentence asking to bring it, read as a request: the verb 持参 says it is a seal to bring.
+             _page_item(6, "(申出人の印鑑をご持参ください)", "申出人の印鑑",
+                        "dep: 印鑑 -obj-> 持参 => 義務 (cue.must.request.v1)", file="ido.txt",
+                        title="住所異動の届出").with_(governor="持参"),
+             # An aside after a certificate (its examples) does not make the certificate the sealed paper.
+             _page_item(7, "退職したとき 退職の証明書(離職票・退職証明書等)、印鑑(認印)", "印鑑(認印", listed),
+             # The holder of a registration (a vehicle's registered owner) is asked as that holder.
+             _page_item(8, "1. 車両の所有者の印鑑", "車両の所有者の印鑑", listed, file="haisha.txt", title="廃車の手続"),
              # A sentence that uses a seal (no cue of a list) is not a seal to bring.
-             _page_item(5, "使用する印鑑を変更した場合も、同様とする。", "印鑑", "same_as: 前の文と同様とする => 義務")]
+             _page_item(9, "使用する印鑑を変更した場合も、同様とする。", "印鑑", "same_as: 前の文と同様とする => 義務")]
     out = group_findings(classify(items, {}, Policy.load("default"), RunConfig()))
     assert {f.decision for f in out} == {"廃止"}
-    assert [requirement(f)[-1] for f in out[:5]] == ["", "", "", "届出人", "車両の所有者"]
-    assert requirement(out[5])[1] == "押印"
-    assert len({f.group for f in out[:3]}) == 1
-    assert len({f.group for f in out}) == 4
-    assert [g.label for g in summarize_groups(out[:4])] == ["窓口に持参する印鑑 → 削る 同3件（文言3通り）",
-                                                           "窓口に持参する印鑑（届出人の印鑑） → 削る"]
+    assert [requirement(f)[-1] for f in out[:9]] == [""] * 8 + ["登録上の所有者・名義人"]
+    assert requirement(out[9])[1] == "押印"
+    assert len({f.group for f in out[:8]}) == 1
+    assert len({f.group for f in out}) == 3
+    assert [g.label for g in summarize_groups(out[:9])] == ["窓口に持参する印鑑 → 削る 同8件（文言8通り）",
+                                                           "窓口に持参する印鑑（登録上の所有者・名義人の印鑑） → 削る"]
 
 
 def test_regression_a_claim_sealed_as_the_contract_is_the_same_accounting_question():

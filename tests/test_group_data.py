@@ -120,6 +120,15 @@ def test_seal_thing_examples_and_counter_examples():
     assert not any(WORDS.seal_thing.search(norm(c)) for c in things["counter_examples"])
     assert WORDS.seal_thing_cues.search("dep: 印鑑 => 義務 (一覧の項目の印; cue.listed_seal.v1)")
     assert not WORDS.seal_thing_cues.search("same_as: 前の文と同様とする => 義務 (cue.same_as.v1)")
+    # A numbered item of what to bring (「3夫及び妻の印鑑(旧姓のもの)」) is a listed seal too.
+    assert WORDS.seal_thing_cues.search("dep: 印鑑 -nmod-> 旧姓 => 義務 (持ち物を並べた行の印; cue.inventory.numbered.v1)")
+    assert {"持参", "持ち"} <= WORDS.seal_thing_verbs and not {"押印", "提出", "添え"} & WORDS.seal_thing_verbs
+
+
+def test_seal_thing_holder_examples_and_counter_examples():
+    holder = WORDS.raw["seal_things"]["holder"]
+    assert all(WORDS.seal_thing_holder.search(norm(e)) for e in holder["examples"])
+    assert not any(WORDS.seal_thing_holder.search(norm(c)) for c in holder["counter_examples"])
 
 
 def test_case_item_examples_and_counter_examples():

@@ -28,10 +28,12 @@ when their sentences read alike (:func:`requirement`):
   own word) only: the reviewer confirms the kind, not each document or each name of a seal; an
   item that names a kind of document or case (「…押印が必要とされている文書」) apart from a provision
   that uses the seal (``case_items``);
-- a seal named as a thing to bring (「届出人の印鑑」 in a list of what to bring, the detector's cue says
-  so) whose proposal changes it and that no verb or document ties: one question per owner of the
-  seal as written, on whatever page (``seal_things``); a document word listed beside the seal (「転出証明書、印鑑」) is no document the
-  seal goes on (``list_items``);
+- a seal named as a thing to bring (「届出人の印鑑」 in a list of what to bring, the detector's cue or
+  the verb 持参 says so) whose proposal changes it and that no verb or document ties: one question,
+  whoever's seal it is, on whatever page, apart from the seal of the holder of a registration (a
+  vehicle's registered owner) (``seal_things``); a document word listed beside the seal
+  (「転出証明書、印鑑」, also with an aside: 「証明書(離職票等)、印鑑」) is no document the seal goes on
+  (``list_items``);
 - a kept clause: rules that ask the same question are one ground (``same_question``); a seal to be
   the same as another document's takes the document its ground or page names, not that other one
   (``reference_conditions``); with no document of its own, the one its ground's words name, also in
@@ -138,8 +140,9 @@ class GroupingWords:
     ``markers`` and ``changes`` (proposal → the change a label ends with), ``seal_kinds`` and
     ``ground_kinds`` in order, ``generic_documents`` and ``parties`` (``(document, pattern)`` in
     order: ``party_documents``), ``list_item`` (the words after a document word that make it an item
-    of a list beside the seal), ``seal_thing`` (seal words naming a seal to bring) with its kind and
-    label, ``same_question`` (rule → the rule whose question it asks), ``reference_conditions``,
+    of a list beside the seal), ``seal_thing`` (seal words naming a seal to bring) with its kind,
+    label, cues, verbs and ``seal_thing_holder`` (owner words naming the holder of a registration) with
+    its label, ``same_question`` (rule → the rule whose question it asks), ``reference_conditions``,
     and ``raw`` (the validated YAML, with the examples)."""
 
     document_words: re.Pattern[str]
@@ -156,6 +159,9 @@ class GroupingWords:
     seal_thing_kind: str
     seal_thing_label: str
     seal_thing_cues: re.Pattern[str]
+    seal_thing_verbs: frozenset[str]
+    seal_thing_holder: re.Pattern[str]
+    seal_thing_holder_label: str
     case_item: re.Pattern[str]
     same_question: dict[str, str]
     reference_conditions: frozenset[str]
@@ -207,6 +213,9 @@ def _load_cached(source_str: str) -> GroupingWords:
         seal_thing=compiled(raw["seal_things"]), seal_thing_kind=raw["seal_things"]["kind"],
         seal_thing_label=raw["seal_things"]["label"],
         seal_thing_cues=re.compile(r"\b(?:" + "|".join(map(re.escape, raw["seal_things"]["cues"])) + r")\.v[0-9]+"),
+        seal_thing_verbs=frozenset(raw["seal_things"]["verbs"]),
+        seal_thing_holder=compiled({"id": raw["seal_things"]["id"], **raw["seal_things"]["holder"]}),
+        seal_thing_holder_label=raw["seal_things"]["holder"]["label"],
         case_item=compiled(raw["case_items"]), same_question=dict(raw["same_question"]["map"]),
         reference_conditions=frozenset(raw["reference_conditions"]["words"]), raw=raw)
 
@@ -306,7 +315,7 @@ def requirement(f: Finding) -> tuple[str, ...]:
     clause proposed 対象外 or 対応済 (there the reviewer confirms the kind, not each document), with
     ``"列挙"`` third for an item naming a kind of document or case (``case_items``, not a mention);
     ``("条項", kind)`` for a kind of seal that is ``alone`` when no verb or document tells more;
-    ``("条項", thing, "", "", thing, owner)`` for a seal to bring (:func:`seal_thing_owner`);
+    ``("条項", thing, "", "", thing, holder)`` for a seal to bring (:func:`seal_thing_owner`);
     for a clause grouped by its ground that no verb or document ties, the document its ground's words
     name, else ``("条項", ground, "", "", who asks)`` (:func:`ground_kind`). Findings
     with equal requirements and equal partitions (:func:`partition`) share a group. Raises
@@ -336,7 +345,8 @@ def requirement(f: Finding) -> tuple[str, ...]:
         return ("条項", seal)
     owner = seal_thing_owner(f, verb, doc)
     if owner is not None:
-        # A seal to bring: one question (does this party still bring one?) on whatever page lists it.
+        # A seal to bring: one question (do people still bring one to the counter?) whoever's seal
+        # it is and on whatever page lists it; a registered holder's seal is asked of that holder.
         return ("条項", words.seal_thing_kind, "", "", words.seal_thing_kind, owner)
     asked = ground_kind(ground_words(f), f.grounds[0][0]) if seal.startswith(_GROUND) and f.grounds else None
     if asked is not None and asked.any_document:
@@ -352,19 +362,24 @@ def requirement(f: Finding) -> tuple[str, ...]:
 
 
 def seal_thing_owner(f: Finding, verb: str, doc: str) -> str | None:
-    """Whose seal ``f`` asks to bring, as written (「届出人の印鑑」 → ``"届出人"``; 「印鑑(認印でも可)」 →
-    ``""``), or ``None`` when ``f`` is no seal to bring (``patterns/grouping.yaml`` ``seal_things``): a
+    """The owner a seal to bring is asked of, as one question (``patterns/grouping.yaml``
+    ``seal_things``): ``""`` for whoever comes to the counter, whoever's seal it is as written
+    (「届出人の印鑑」, 「夫及び妻の印鑑」, 「印鑑(認印でも可)」, 「届出人の印鑑を持参してください」); the
+    ``holder`` label when the owner words name the holder of a registration (「車両を登録している人の
+    印鑑」 → ``"登録上の所有者・名義人"``); ``None`` when ``f`` is no seal to bring. A seal to bring is a
     plain seal or a seal presented (押印, 印鑑提出) whose proposal changes the wording, whose seal
     words name only the seal and its owner, which the detector read as an item of a list of things
-    (its cue in ``Finding.evidence``), and which neither a verb (``verb``, the governing verb that adds
-    something) nor a document (``doc``) ties to a paper."""
+    (its cue in ``Finding.evidence``) or as the object of a verb of bringing (``Finding.governor``:
+    持参), and which neither a verb (``verb``, the governing verb that adds something) nor a document
+    (``doc``) ties to a paper."""
     words = load_grouping_words()
     if verb or doc or f.category not in ("押印", "印鑑提出") or not _changes(f):
         return None
     m = words.seal_thing.search(norm(f.match))
-    if m is None or words.seal_thing_cues.search(f.evidence) is None:
+    if m is None or (f.governor not in words.seal_thing_verbs and words.seal_thing_cues.search(f.evidence) is None):
         return None
-    return wording_key(m.group("owner") or "")
+    holder = words.seal_thing_holder.search(m.group("owner") or "")
+    return words.seal_thing_holder_label if holder else ""
 
 
 def party_document(text: str) -> str:
@@ -440,7 +455,9 @@ def _document_before(f: Finding) -> str:
     (「前項の書面には…記名押印」「契約書が2枚以上にわたるときは…契印」), nor an item of a list the seal
     is another item of (``list_items``: 「転出証明書、印鑑」)."""
     words = load_grouping_words()
-    before = norm(f.text[:_match_at(f)])
+    # An aside (「証明書(離職票・資格喪失証明書等)、印鑑」) gives examples of an item: its words are
+    # neither the item's end nor the sealed document.
+    before = _PAREN.sub("", norm(f.text[:_match_at(f)]))
     # A document listed beside the seal (「証明書、印鑑」) is not the one the seal goes on.
     hits = [m.group(1) for m in words.document_before.finditer(before) if not words.list_item.search(before[m.end():])]
     return hits[-1] if hits else ""
@@ -491,8 +508,8 @@ def group_label(f: Finding, varied: bool = False) -> str:
         return f"様式の{req[1]}欄の「{req[2]}」 → {change}"
     grouping = load_grouping_words()
     if len(req) == 6 and req[4] == grouping.seal_thing_kind:
-        owner = f"（{req[5]}の印鑑）" if req[5] else ""
-        return f"{grouping.seal_thing_label}{owner} → {change}"
+        holder = f"（{req[5]}の印鑑）" if req[5] else ""
+        return f"{grouping.seal_thing_label}{holder} → {change}"
     if len(req) == 5:  # kept on a ground whose words say who asks for the seal
         asked = next(k for k in grouping.ground_kinds if k.kind == req[4])
         return f"{asked.label} → {change}"
