@@ -52,17 +52,18 @@ def test_regression_a_contract_kept_with_a_seal_or_a_named_seal_is_one_group(fou
 @pytest.mark.nlp
 def test_regression_one_document_kept_for_two_reasons_is_two_groups(found):
     # A 申込書 kept for its registered seal and one kept for a national law ask two questions.
-    forms = [f for f in found if f.locator == "第2号" and f.category == "押印"]
-    assert [(f.file, f.decision, f.rule) for f in forms] == [
-        ("minaoshi_a.txt", "存続", "policy.default.registered_seal.v1"),
-        ("minaoshi_b.txt", "存続", "policy.default.national_basis.v2"),
+    # (「登録を受けた印鑑」 is a registered seal, 実印: category.toroku_shita_inkan.v3.)
+    forms = [f for f in found if f.locator == "第2号"]
+    assert [(f.file, f.category, f.decision, f.rule) for f in forms] == [
+        ("minaoshi_a.txt", "実印", "存続", "policy.default.seal_certificate.v1"),
+        ("minaoshi_b.txt", "押印", "存続", "policy.default.national_basis.v2"),
     ]
     assert len({f.group for f in forms}) == 2
     labels = {g.label for g in summarize_groups(found) if g.decision == "存続"}
     # Each kept group's label names its ground.
-    # (The registered seal and its 押印 are one finding since one requirement is one finding: the
-    # label quotes the requirement, 「…申込書に押印しなければならない」, not 「…申込書に印鑑…」.)
+    # (The registered seal and its 押印 are one finding since one requirement is one finding; kept by
+    # its category, 実印, the label quotes the requirement, 「…申込書に登録を受けた印鑑を押印…」.)
     # (A ground's words that name a document, 「契約書」, or who asks for the seal, 「国の法令」, tell the
     # requirement in place of one member's wording.)
-    assert labels == {"…申込書に押印しなければならない → 存続（登録印・印影照合）", "法令等が義務付ける押印 → 存続（国・県・他機関の求め）",
+    assert labels == {"…申込書に登録を受けた印鑑を押印… → 存続", "法令等が義務付ける押印 → 存続（国・県・他機関の求め）",
                       "…契約書に押印しなければならない → 存続（契約） 同2件（文言2通り）"}

@@ -227,6 +227,8 @@ _CASES = "列挙"
 _QUOTE = 16
 # Proposals that leave the wording as it is: 対象外 and 対応済 are confirmed per kind of seal.
 _CONFIRMED = ("対象外", "対応済")
+# Proposals that keep the clause's wording: a list of kept cases is confirmed as one list.
+_KEPT = ("存続", *_CONFIRMED)
 # Categories that are verbs themselves (「記名押印しなければならない」); the others are things
 # (印鑑登録証明書, 実印) a label names by the words of the clause.
 _VERBAL = ("記名押印", "署名又は記名押印", "署名押印", "押印")
@@ -589,8 +591,8 @@ def group_findings(findings: list[Finding]) -> list[Finding]:
     :func:`requirement_wording` with ``rapidfuzz.fuzz.ratio`` ≥ :data:`SIMILARITY_THRESHOLD` (the
     least wording of a cluster in its id), which no input order changes. Only wordings of one
     (requirement, partition, rule) bucket are compared, a bounded number of rows at a time
-    (:func:`_components`); an item naming a kind of case (``case_items``) is one entry of that
-    bucket's list, whatever its wording. Raises :class:`~reiki_scan.errors.PatternDataError` when
+    (:func:`_components`); a kept or confirmed item naming a kind of case (``case_items``) is one
+    entry of that bucket's list, whatever its wording. Raises :class:`~reiki_scan.errors.PatternDataError` when
     ``grouping.yaml`` is invalid. Call after ``classify``."""
     keyed: list[tuple[tuple, tuple, str | None, Finding]] = []
     wordings: dict[tuple, set[str]] = {}
@@ -598,9 +600,12 @@ def group_findings(findings: list[Finding]) -> list[Finding]:
         req, part = requirement(f), partition(f)
         wording = None
         if _needs_wording(req):
-            # An item naming a kind of case (「…登録印の押印を求めているもの」) is one entry of a list of
-            # such cases, whatever its wording; any other clause is told by its wording.
-            wording = _CASES if load_grouping_words().case_item.search(wording_key(f.text)) else requirement_wording(f)
+            # A kept item naming a kind of case (「…登録印の押印を求めているもの」) is one entry of a
+            # list of such cases, whatever its wording; a clause whose proposal changes the text, or
+            # any other clause, is told by its wording (two 「…押印したもの」 to abolish may ask
+            # different things).
+            listed = _proposal(f) in _KEPT and load_grouping_words().case_item.search(wording_key(f.text))
+            wording = _CASES if listed else requirement_wording(f)
         if wording is not None:
             wordings.setdefault((req, part, f.rule), set()).add(wording)
         keyed.append((req, part, wording, f))
