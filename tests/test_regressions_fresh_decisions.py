@@ -254,3 +254,32 @@ def test_regression_a_separate_form_file_of_a_kept_clause_keeps_its_seal_box(tmp
         "kashitsuke.txt", "存続", "form_of_kept_clause")
     assert "印」を削る" not in _drafted(out)
 
+
+@pytest.mark.nlp
+def test_regression_a_form_box_decided_against_its_clause_is_flagged_in_the_ledger(tmp_path):
+    # A reviewer keeps 第3条 (住所変更届(様式第2号)に押印): the box of 様式第2号, still 廃止 by proposal,
+    # contradicts it; the run says so and the box's 備考 names the clause (the reviewer decides the box).
+    corpus, out = _city(tmp_path, kashitsuke=KASHITSUKE)
+    assert _run("run", corpus, "--out", out).exit_code == 0
+    [clause] = [f["id"] for f in _findings(out) if f["locator"] == "第3条" and f["requires_seal"]]
+    [box] = [f["id"] for f in _findings(out) if f["locator"] == "様式第2号"]
+    assert [f["note"] for f in _findings(out) if f["id"] == box] == [""]
+    wb = load_workbook(out / "ledger.xlsx")
+    ws = wb["一覧"]
+    header = [c.value for c in ws[1]]
+    for row in ws.iter_rows(min_row=2):
+        if row[0].value == clause:
+            row[header.index("審査結果")].value = "存続"
+    wb.save(out / "ledger.xlsx")
+    result = _run("run", corpus, "--out", out)
+    assert result.exit_code == 0, result.output
+    assert f"様式と条項の不一致: みずほ台市住宅資金貸付規則 様式第2号 の印欄（{box}）は「廃止」" in result.output.replace("\n", "")
+    [f] = [f for f in _findings(out) if f["id"] == box]
+    assert (f["decision"], f["note"]) == ("廃止", "【様式と条項の不一致】第3条:「存続」")
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert summary["form_clause_mismatches"] == [
+        {"id": box, "decision": "廃止", "clauses": [{"id": clause, "locator": "第3条", "decision": "存続"}]}]
+    # the tool's words in 備考 are never read back as the reviewer's
+    assert _run("draft", out).exit_code == 0
+    [f] = [f for f in _findings(out) if f["id"] == box]
+    assert (f["decision"], f["decided_by"], f["note"]) == ("廃止", "proposal", "【様式と条項の不一致】第3条:「存続」")
