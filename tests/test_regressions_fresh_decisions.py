@@ -283,3 +283,25 @@ def test_regression_a_form_box_decided_against_its_clause_is_flagged_in_the_ledg
     assert _run("draft", out).exit_code == 0
     [f] = [f for f in _findings(out) if f["id"] == box]
     assert (f["decision"], f["decided_by"], f["note"]) == ("廃止", "proposal", "【様式と条項の不一致】第3条:「存続」")
+
+
+TOKUREI_EXEMPTS = ("○みずほ台市申請書等の押印の省略に関する規則\n令和3年3月31日規則第10号\n"
+                   "(押印の省略)\n第2条　市の規則の規定により申請書等に押印を求めることとされている場合には、当該規定にかかわらず、"
+                   "押印を要しないものとする。\n"
+                   "(適用除外)\n第3条　前条の規定は、次に掲げる場合には、適用しない。\n"
+                   "(1)　法令の規定により押印が義務付けられている場合\n"
+                   "(2)　印影を登録された印影と照合する必要がある場合\n")
+
+
+@pytest.mark.nlp
+def test_regression_what_the_citys_seal_rule_keeps_stays_kept_not_done(tmp_path):
+    # Its 適用除外 items keep seals on national or registered-seal grounds: 存続 (as labelled), the rest of
+    # the rule 対応済; neither is drafted.
+    corpus, out = _city(tmp_path, tokurei=TOKUREI_EXEMPTS, saijo=SAIJO)
+    assert _run("run", corpus, "--out", out).exit_code == 0
+    assert _decisions(out, "tokurei.txt") == [
+        ("第2条", "押印", "対応済", "city_seal_rule"),
+        ("第3条第1号", "押印", "存続", "national_basis"),
+        ("第3条第2号", "印鑑提出", "存続", "registered_seal"),
+    ]
+    assert "みずほ台市申請書等の押印の省略に関する規則" not in _drafted(out)
