@@ -365,6 +365,8 @@ def mark_form_clause_mismatches(findings: list[Finding]) -> Disagreements:
     from ..forms.merge import form_key
 
     clauses: dict[str, list[tuple[Finding, frozenset[str]]]] = defaultdict(list)
+    if not any(f.category == "様式印欄" for f in findings):
+        return Disagreements(findings, [], {})
     for f in findings:
         if f.requires_seal and f.category != "様式印欄" and "様式" not in f.locator:
             cited = form_numbers(f.text)
