@@ -36,6 +36,7 @@ from .errors import LoadError, NoRunError, OutputError
 from .models import Document, Finding
 from .outfiles import HISTORY_DIR, MIKESHI_DIR, History, share
 from .review.decisions import (apply_decisions, archive_dated_ledgers, archive_reviewed_ledger, mark_disagreements,
+                               mark_form_clause_mismatches,
                                pending_decisions, LedgersRead, read_ledgers, record_written_ledger,
                                unreviewed_ledger_key)
 from .review.lineage import Diff, carry_ids
@@ -445,7 +446,8 @@ def run(corpus: Path, out: Path, config: RunConfig, *, drafts: bool = True, work
                 stored = ws.effective_decisions()
                 findings, diff.rereview = apply_decisions(findings, stored)
                 disagreements = mark_disagreements(findings, ws.all_decisions())
-                findings = disagreements.findings
+                forms_odd = mark_form_clause_mismatches(disagreements.findings)
+                findings = forms_odd.findings
                 findings.sort(key=lambda f: (f.file, f.start, f.end, f.id))
                 result.findings = findings
                 _refresh(diff, findings)
@@ -453,12 +455,14 @@ def run(corpus: Path, out: Path, config: RunConfig, *, drafts: bool = True, work
                                        stamp=history.stamp, reviews_applied=True,
                                        extra_summary={"diff": diff.to_json(),
                                                       "rerun": {"run": run_id, **scanned.stats.to_json()},
-                                                      **strays.summary, **disagreements.summary},
+                                                      **strays.summary, **disagreements.summary,
+                                                      **forms_odd.summary},
                                        unreviewed_ledger=unreviewed_ledger_key(out, ws), history=history,
                                        decision_times=_decision_times(stored), progress=progress)
                 lost_note = [WORKSPACE_LOST_NOTE.format(db=db_path(out).relative_to(out).as_posix(), out=out)
                              ] if lost else []
-                _outputs_written(out, ws, report, lost_note + archived + strays.notes + disagreements.notes, history,
+                _outputs_written(out, ws, report,
+                                 lost_note + archived + strays.notes + disagreements.notes + forms_odd.notes, history,
                                  result.findings)
                 ws.finish_run(run_id, scanned.rows, result.findings, diff.counts())
                 det_key, cls_key, _ = cache_keys(manifest, config)
@@ -606,16 +610,17 @@ def redraft(out: Path, *, wait: bool = False, stamp: str | None = None,
             with ws.transaction():
                 stored = ws.effective_decisions()
                 disagreements = mark_disagreements(apply_decisions(findings, stored)[0], ws.all_decisions())
-                result.findings = disagreements.findings
+                forms_odd = mark_form_clause_mismatches(disagreements.findings)
+                result.findings = forms_odd.findings
                 name_municipality(result, [f.title for f in findings])
                 report = write_outputs(out, result, drafts=True, files_read=files_read, reviews_applied=True,
                                        stamp=history.stamp,
                                        extra_summary={**_scan_figures(previous, result.findings), **strays.summary,
-                                                      **disagreements.summary},
+                                                      **disagreements.summary, **forms_odd.summary},
                                        unreviewed_ledger=unreviewed_ledger_key(out, ws), history=history,
                                        decision_times=_decision_times(stored), progress=progress)
-                _outputs_written(out, ws, report, archived + strays.notes + disagreements.notes, history,
-                                 result.findings)
+                _outputs_written(out, ws, report, archived + strays.notes + disagreements.notes + forms_odd.notes,
+                                 history, result.findings)
         finally:
             ws.close()
     return result, report, files_read

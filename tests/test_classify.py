@@ -58,29 +58,29 @@ def test_bundled_policies_have_exactly_these_rules_in_this_order():
     assert Policy.bundled_names() == ("default", "staged", "strict")
     default = [r.id.split(".")[2] for r in Policy.load("default").rules]
     assert default == [
-        "official_seal", "official_seal_wording", "office_stamp", "signature_alternative", "staff_own_seal", "office_actor", "transitional_form", "lifts_other_rules_seal", "registration_ended",
+        "official_seal", "official_seal_wording", "office_stamp", "city_seal_rule", "signature_alternative", "staff_own_seal", "office_actor", "transitional_form", "lifts_other_rules_seal", "registration_ended",
         "exempt", "under_review", "review_done", "not_required", "signature_or_seal_keep",
         "national_basis", "still_required", "seal_substitution", "special_seal", "seal_certificate",
         "registered_seal", "seal_brought", "seal_presentation", "third_party_certification",
-        "power_of_attorney", "omission_allowed", "accounting_same_seal", "contract", "tender_registered_seal",
-        "form_of_kept_clause", "covered_by_city_rule", "accounting",
+        "power_of_attorney", "form_of_kept_clause", "covered_by_city_rule", "omission_allowed",
+        "accounting_same_seal", "contract", "tender_registered_seal", "accounting",
         "subsidy_claim", "rights_duties", "personal_declaration", "kimei_ouin", "shomei_ouin",
         "signature_or_seal_sign", "signature_or_name", "abolish", "fallback",
     ]
     # staged: the same order, keeping tenders (accounting) and every subsidy (申請 and 請求) for now
     assert [r.id.split(".")[2] for r in Policy.load("staged").rules] == [
-        "official_seal", "official_seal_wording", "office_stamp", "signature_alternative", "office_actor", "transitional_form", "lifts_other_rules_seal", "registration_ended",
+        "official_seal", "official_seal_wording", "office_stamp", "city_seal_rule", "signature_alternative", "office_actor", "transitional_form", "lifts_other_rules_seal", "registration_ended",
         "exempt", "under_review", "review_done", "not_required", "signature_or_seal_keep",
         "national_basis", "seal_substitution", "special_seal", "seal_certificate", "registered_seal",
-        "seal_presentation", "contract", "form_of_kept_clause", "covered_by_city_rule", "accounting", "subsidy",
+        "seal_presentation", "form_of_kept_clause", "covered_by_city_rule", "contract", "accounting", "subsidy",
         "power_of_attorney", "rights_duties", "kimei_ouin", "shomei_ouin",
         "signature_or_seal_sign", "signature_or_name", "abolish", "fallback",
     ]
     assert [r.id.split(".")[2] for r in Policy.load("strict").rules] == [
-        "official_seal", "official_seal_wording", "office_stamp", "signature_alternative", "office_actor", "transitional_form", "lifts_other_rules_seal", "registration_ended",
+        "official_seal", "official_seal_wording", "office_stamp", "city_seal_rule", "signature_alternative", "office_actor", "transitional_form", "lifts_other_rules_seal", "registration_ended",
         "exempt", "under_review", "review_done", "not_required", "signature_or_seal_keep",
         "national_basis", "seal_substitution", "seal_certificate", "certificate_wording", "registered_seal",
-        "seal_presentation", "contract", "form_of_kept_clause", "covered_by_city_rule", "kimei_ouin", "shomei_ouin", "signature_or_seal_sign",
+        "seal_presentation", "form_of_kept_clause", "covered_by_city_rule", "contract", "kimei_ouin", "shomei_ouin", "signature_or_seal_sign",
         "signature_or_name", "abolish", "fallback",
     ]
     assert all(r.id.startswith("policy.strict.") for r in Policy.load("strict").rules)
@@ -100,7 +100,7 @@ def test_load_by_path_uses_the_file_stem(tmp_path):
     target = tmp_path / "city_rules.yaml"
     shutil.copy(Policy.load("default").path, target)
     p = Policy.load(str(target))
-    assert (p.name, p.id, len(p.rules)) == ("city_rules", "policy.default", 40)
+    assert (p.name, p.id, len(p.rules)) == ("city_rules", "policy.default", 41)
 
 
 def _write_policy(tmp_path: Path, rules: list[dict], pid: str = "policy.city") -> Path:

@@ -37,7 +37,7 @@ EXPECTED_DEFAULT = {
     ("keiyaku_kisoku.txt", "第8条第2項", "記名押印"): ("存続", "national_basis"),
     ("keiyaku_kisoku.txt", "第8条第3項", "その他の印"): ("要検討", "special_seal"),
     ("keiyaku_kisoku.txt", "第6条第1項", "記名押印"): ("存続", "tender_registered_seal"),
-    ("keiyaku_kisoku.txt", "別記様式第2号", "様式印欄"): ("存続", "tender_registered_seal"),
+    ("keiyaku_kisoku.txt", "別記様式第2号", "様式印欄"): ("存続", "form_of_kept_clause"),  # its kept clause (第6条) decides first
     ("keiyaku_kisoku.txt", "別記様式第2号", "その他の印"): ("要検討", "special_seal"),
     ("keiyaku_kisoku.txt", "別記様式第1号", "実印"): ("存続", "seal_certificate"),
     ("johkaso_hojokin_yoko.txt", "第4条第2項", "記名押印"): ("存続", "national_basis"),

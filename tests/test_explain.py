@@ -41,8 +41,8 @@ def test_explain_an_abolished_requirement(out):
     # Every rule of the default policy tried before abolish.v1, with why it did not fire (27 before
     # still_required, seal_brought, third_party_certification and personal_declaration; 33 with
     # omission_allowed and accounting_same_seal; 34 with staff_own_seal; 38 with lifts_other_rules_seal,
-    # registration_ended, form_of_kept_clause and covered_by_city_rule).
-    assert len(lines) - len(_fired(lines)) == 38
+    # registration_ended, form_of_kept_clause and covered_by_city_rule; 39 with city_seal_rule).
+    assert len(lines) - len(_fired(lines)) == 39
     assert "  不適用 policy.default.national_basis.v2: 条件「国・県・他機関の求め」・「国等根拠」なし" in lines
     assert "  不適用 policy.default.kimei_ouin.v1: 区分「押印」は対象外" in lines
     assert _fired(lines) == [

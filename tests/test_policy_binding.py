@@ -11,11 +11,12 @@ import pytest
 
 from reiki_scan import load, structure
 from reiki_scan.classify import Policy, classify
-from reiki_scan.classify.conditions import load_seal_target
+from reiki_scan.classify.conditions import _data, form_numbers, load_coverage, load_seal_target, within
 from reiki_scan.config import RunConfig
 from reiki_scan.models import Finding
 from reiki_scan.scan.file import classify_file
 from reiki_scan.store.workspace import findings_from_json, findings_to_json
+from reiki_scan.textnorm import normalize
 
 MUNICIPAL = Path(__file__).resolve().parent / "data" / "municipal"
 
@@ -52,6 +53,36 @@ def test_seal_target_list_examples_widen_the_parsed_target_to_its_list():
     for example in target.list_counter_examples:
         sentence, parsed = example.split(" | ")
         assert target.widen(sentence, parsed) == parsed
+
+
+def test_coverage_examples_read_what_the_citys_seal_rule_names():
+    # conditions.yaml coverage: each regex holds for its examples and none of its counter-examples.
+    data, coverage = _data()["coverage"], load_coverage()
+    assert [x for x in data["excepting_examples"] if not coverage.excepts(x)] == []
+    assert [x for x in data["excepting_counter_examples"] if coverage.excepts(x)] == []
+    assert [x for x in data["title_end_examples"] if not coverage.title_end.match(normalize(x).text)] == []
+    assert [x for x in data["title_end_counter_examples"] if coverage.title_end.match(normalize(x).text)] == []
+    for example in data["reference_examples"]:
+        words, want = example.split(" => ")
+        assert coverage.locator(normalize(words).text) == want, example
+    assert [x for x in data["reference_counter_examples"] if coverage.locator(normalize(x).text)] == []
+
+
+def test_a_line_naming_one_provision_covers_that_provision_only():
+    coverage = load_coverage()
+    title = normalize("みずほ台市集会所使用規則").text
+    assert coverage.names(normalize("みずほ台市集会所使用規則　第３条").text, title) == "第3条"
+    assert coverage.names(normalize("みずほ台市集会所使用規則").text, title) == ""
+    assert coverage.names(normalize("みずほ台市集会所使用規則施行細則").text, title) is None
+    assert [within(x, "第3条") for x in ("第3条", "第3条第2項", "第3条の見出し", "第3条の2", "第30条", "第2条")] == [
+        True, True, True, False, False, False]
+    assert [within(x, "様式第2号") for x in ("様式第2号", "別記様式第2号", "様式第2号の2")] == [True, True, False]
+
+
+def test_a_form_is_one_form_whatever_its_spelling():
+    assert form_numbers("申請書(第1号様式)、別紙様式1、別記様式第１号") == {"様式第1号"}
+    assert form_numbers("様式第1号の2、様式第一号、様式第10号") == {"様式第1号の2", "様式第1号", "様式第10号"}
+    assert form_numbers("第1号に掲げる書類") == frozenset()
 
 
 def test_regression_a_power_of_attorney_listed_before_a_consent_is_kept_as_one():

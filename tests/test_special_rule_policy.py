@@ -56,7 +56,9 @@ def test_policy_switch_changes_the_exemption_article(tmp_path):
 def test_every_keep_rule_of_each_bundled_policy_names_its_exemption():
     for name in Policy.bundled_names():
         policy = Policy.load(name)
-        assert all(r.exemption for r in policy.rules if r.decision == "存続"), name
+        # A rule that keeps only a kept clause's form box is worded by that clause's own rule.
+        assert all(r.exemption or r.follows_kept_clause for r in policy.rules if r.decision == "存続"), name
+        assert [r.id for r in policy.rules if r.follows_kept_clause] == [f"{policy.id}.form_of_kept_clause.v1"], name
         assert not any(r.exemption for r in policy.rules if r.decision != "存続"), name
     assert Policy.load("staged").exemptions()[-2:] == (
         "入札書、見積書、請求書その他の会計事務に関する書類に押印等を求められている場合",

@@ -35,7 +35,7 @@ from functools import cached_property, lru_cache
 from ..errors import PolicyDataError
 from ..load.national import NationalArchive
 from ..models import Document, Finding, Provision
-from ..numbering import int_to_kanji, to_int
+from ..numbering import to_int
 from ..structure.forms import section_title
 from ..textnorm import CHAR_TABLE, Normalized, normalize
 from ..data import expand_words
@@ -51,8 +51,6 @@ _SCOPE_LABELS = {"target": "（押印する文書）", "actor": "（押印する
 _EXAMPLE_SEAL = re.compile(expand_words(r"(?:記名|署名)?(?:<<ouin>>|押捺|印を押)|[印㊞]"))
 # Narrowest first: the evidence quoted is the closest to the finding.
 _SCOPE_ORDER = tuple(_SCOPE_LABELS)
-# A seal box's 様式 by its locator (様式第1号, 別記様式第2号); 様式第1号の2 names another form.
-_STYLE_LABEL = re.compile(r"様式第(?P<number>[0-9一二三四五六七八九十百]+)号$")
 
 
 @dataclass(frozen=True)
@@ -95,6 +93,9 @@ class Condition:
         scopes["kept_clause"] = ("kept:" + text, text)
         # An example of a covered condition is the covering rule's title and line.
         scopes["covered"] = ("covered:" + text, text)
+        # An example of a condition read in the title only is a title.
+        if self.scopes == {"title"}:
+            scopes["title"] = (text, text)
         return DocumentConditions(None)._evidence(self, finding, scopes, "")
 
 
@@ -113,6 +114,15 @@ def _search(patterns: tuple[ConditionPattern, ...], text: str, scope: str | None
             s, e = normalized.to_source(m.start(), m.end())
             return text[s:e]
     return ""
+
+
+def form_numbers(text: str) -> frozenset[str]:
+    """The forms ``text`` cites, each as the locator the parser gives its heading (様式第1号,
+    様式第1号の2): 「様式第1号」, 「第1号様式」, 「様式1」, 「別紙様式第1号」 are one form
+    (:func:`~reiki_scan.structure.parser.style_key`)."""
+    from ..structure.parser import RE_STYLE_CITE, style_key
+
+    return frozenset(style_key(m) for m in RE_STYLE_CITE.finditer(normalize(text).text))
 
 
 @dataclass(frozen=True)
@@ -307,16 +317,32 @@ class DocumentConditions:
 
     def kept_clauses(self, finding: Finding) -> str:
         """The kept sentences (:meth:`keep`) that name the 様式 holding ``finding``, one per line,
-        or ``""`` (not a seal box, or no kept sentence names its 様式)."""
+        or ``""`` (not a seal box, or no kept sentence names its 様式). A form is one whatever its
+        spelling (様式第1号, 第1号様式, 様式1, 別紙様式第1号: :func:`form_numbers`)."""
         if finding.category != "様式印欄" or not self._kept:
             return ""
-        label = _STYLE_LABEL.search(normalize(finding.locator).text)
-        if label is None:
+        from ..forms.merge import form_key
+
+        own = form_key(normalize(finding.locator).text)
+        if not own.startswith("様式第"):
             return ""
-        number = to_int(label["number"])
-        cites = re.compile(rf"(?<![0-9の])(?:別記)?様式第(?:{number}|{int_to_kanji(number)})号(?![0-9の])")
-        return "\n".join(dict.fromkeys(
-            k.text for k in self._kept if cites.search(normalize(k.text).text)))
+        return "\n".join(dict.fromkeys(k.text for k in self._kept if own in form_numbers(k.text)))
+
+    def covered_lines(self, finding: Finding) -> str:
+        """The lines of :attr:`covered` (「rule title：line」 each) that name the provision or form
+        holding ``finding``: a line naming the whole document, or the provision (「…要綱　第5」) or
+        form (「…規則　様式第2号」) the finding lies in (:func:`within`); ``""`` when none does.
+        With no document every line counts. Raises :class:`PolicyDataError` when ``conditions.yaml``
+        is invalid."""
+        if not self.covered or self.doc is None:
+            return self.covered
+        coverage, title = load_coverage(), normalize(self.doc.title).text
+        kept = []
+        for line in self.covered.split("\n"):
+            named = coverage.names(normalize(line.partition(_COVER_SEP)[2]).text, title) if title else None
+            if not named or within(finding.locator, named):
+                kept.append(line)
+        return "\n".join(kept)
 
     def form_titles(self) -> dict[tuple[int, int], str]:
         """The titles of the document's 様式 by span, found once per document."""
@@ -415,7 +441,8 @@ class FindingConditions(Mapping[str, str]):
                         "title": (title, title)}
         kept = of.kept_clauses(finding)
         self._scopes["kept_clause"] = ("kept:" + kept, kept)
-        self._scopes["covered"] = ("covered:" + of.covered, of.covered)
+        covered = of.covered_lines(finding)
+        self._scopes["covered"] = ("covered:" + covered, covered)
         self._context = context.text
         self._conditions = {c.name: c for c in load_conditions()}
         self._found: dict[str, str] = {}
@@ -487,38 +514,134 @@ def detect_conditions(finding: Finding, doc: Document | None) -> dict[str, str]:
 
 # Kinds a city's own 規則 or notice can lift seals from (a 規則 cannot set aside a 条例: PRIMER §1).
 _COVERABLE_KINDS = frozenset({"規則", "要綱", "要領", "訓令", "告示", "規程"})
-# A line that names a regulation only to except it from the city's rule covers nothing.
-_EXCEPTED = re.compile(r"除く|除外|適用しない|この限りでない")
 _SHORTEST_TITLE = 4
+# The line of a covering rule: 「rule title：line」 (city_rule_coverage), one per line.
+_COVER_SEP = "："
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """``coverage`` of ``conditions.yaml``: how the city's own seal rule names what it covers.
+
+    ``excepting``: the last sentence of a provision's lead, or a line, that excepts what it names;
+    ``title_end``: what may follow a whole title in a line; ``reference``: the provision or form a
+    line names right after the title. Every regex runs on normalized text (:func:`normalize`)."""
+
+    excepting: re.Pattern[str]
+    title_end: re.Pattern[str]
+    reference: re.Pattern[str]
+
+    def names(self, line: str, title: str) -> str | None:
+        """What the normalized ``line`` names of the document titled ``title`` (normalized): the
+        locator of the one provision or form it names right after the whole title (「第5」, 「第3項第1号」,
+        「様式第2号」), ``""`` for the whole document, ``None`` when the whole title is not in it."""
+        at = line.find(title)
+        while at >= 0:
+            after = line[at + len(title):]
+            if self.title_end.match(after):
+                return self.locator(after)
+            at = line.find(title, at + 1)
+        return None
+
+    def locator(self, after: str) -> str:
+        """The locator (LABELLING.md, municipal Arabic style) of the provision or form ``after``
+        (normalized words right after a title) names, or ``""`` when it names none."""
+        m = self.reference.match(after)
+        if m is None:
+            return ""
+        if m["style"]:
+            return next(iter(form_numbers(m["style"])))
+        if m["head"]:
+            return f"第{m['head']}項" + (f"第{m['sub']}号" if m["sub"] else "")
+        parts = [f"第{to_int(m['article'])}", "条" if m["jo"] else "",
+                 f"の{to_int(m['branch'])}" if m["branch"] else "",
+                 f"第{to_int(m['paragraph'])}項" if m["paragraph"] else "",
+                 f"第{to_int(m['item'])}号" if m["item"] else ""]
+        return "".join(parts)
+
+    def excepts(self, text: str) -> bool:
+        """Whether ``text`` (a line, or the last sentence of a lead) excepts what it names."""
+        return bool(self.excepting.search(normalize(text).text))
+
+
+@lru_cache(maxsize=1)
+def load_coverage() -> Coverage:
+    """The ``coverage`` patterns of ``conditions.yaml``.
+    Raises :class:`PolicyDataError` when the file is invalid or a regex does not compile."""
+    c = _data()["coverage"]
+    try:
+        return Coverage(re.compile(c["excepting"]), re.compile(c["title_end"]), re.compile(c["reference"]))
+    except re.error as e:
+        raise PolicyDataError(f"coverage の正規表現が不正です: {e}", path=str(policies_dir())) from e
+
+
+def within(locator: str, covered: str) -> bool:
+    """Whether a finding at ``locator`` lies in the provision or form ``covered`` names
+    (:meth:`Coverage.locator`): 第5第1項 and 第5の見出し lie in 第5, 第5条の2 does not lie in 第5条;
+    a form is compared by its number (:func:`~reiki_scan.forms.merge.form_key`)."""
+    from ..forms.merge import form_key
+
+    loc = normalize(locator).text
+    if covered.startswith("様式"):
+        return form_key(loc) == covered
+    rest = loc[len(covered):] if loc.startswith(covered) else None
+    return rest is not None and (rest == "" or rest.startswith("第") or rest == "の見出し")
+
+
+def _excepted_spans(rule: Document, coverage: Coverage) -> list[tuple[int, int]]:
+    """``(start, end)`` of each provision of ``rule`` whose lead (its text before its first
+    child) ends in a sentence that excepts: the items under 「ただし、次に掲げる規則…この限りでない。」."""
+    spans = []
+    for p in rule.root.walk():
+        if p is rule.root:
+            continue
+        lead = rule.text[p.start:p.children[0].start if p.children else p.end]
+        sentences = [s for s in lead.strip().split("。") if s.strip()]
+        if sentences and coverage.excepts(sentences[-1]):
+            spans.append((p.start, p.end))
+    return spans
 
 
 def city_rule_coverage(titles: Mapping[str, tuple[str, str]], rules: Mapping[str, Document]) -> dict[str, str]:
     """Which documents the city's own 押印の特例/省略 rules or abolition notices already cover.
 
     ``titles``: every document of the corpus, path → (title, kind); ``rules``: path → document of
-    each candidate rule (:func:`is_city_seal_rule`). A document is covered when its title stands in a
+    each candidate rule (:func:`is_city_seal_rule`). A document is covered when its whole title
+    (``coverage.title_end`` of ``conditions.yaml``: not X規則 inside 「X規則施行細則」) stands in a
     line of such a rule (a 別表 entry, a notice's list item, 「○○規則の規定にかかわらず」) that does not
-    except it (除く, 適用しない …), and its kind is one a 規則 can reach (not a 条例). Returns path →
-    「rule title：the line」 (the ``covered`` scope of :class:`FindingConditions`); a rule never covers
-    itself. Source: PRIMER §4 1 (the 特例規則 lists the rules it reads across); issue 20 point 2."""
-    out: dict[str, str] = {}
+    except it (除く, 適用しない …) and does not stand under a lead that excepts (「ただし、次に掲げる
+    規則…この限りでない。」), and its kind is one a 規則 can reach (not a 条例). Returns path → one
+    「rule title：the line」 per naming line, newline-separated (the ``covered`` scope of
+    :class:`FindingConditions`, which keeps the lines naming the finding's provision: a line naming
+    「…要綱　第5」 covers 第5 only, :meth:`DocumentConditions.covered_lines`); a rule never covers
+    itself. Raises :class:`PolicyDataError` when ``conditions.yaml`` is invalid.
+    Source: PRIMER §4 1 (the 特例規則 lists the rules it reads across); issue 20 point 2."""
+    coverage = load_coverage()
+    out: dict[str, list[str]] = {}
     for rule_path, rule in rules.items():
-        lines = [line.strip() for line in rule.text.splitlines() if line.strip()]
+        spans = _excepted_spans(rule, coverage)
+        lines, at = [], 0
+        for raw in rule.text.splitlines(keepends=True):
+            line = raw.strip()
+            if line and not any(s <= at < e for s, e in spans) and not coverage.excepts(line):
+                lines.append((line, normalize(line).text))
+            at += len(raw)
         for path, (title, kind) in titles.items():
-            if path == rule_path or path in out or kind not in _COVERABLE_KINDS or len(title) < _SHORTEST_TITLE:
+            if path == rule_path or kind not in _COVERABLE_KINDS or len(title) < _SHORTEST_TITLE:
                 continue
-            line = next((x for x in lines if title in x and not _EXCEPTED.search(x)), "")
-            if line:
-                out[path] = f"{rule.title}：{line}"
-    return out
+            key = normalize(title).text
+            named = [line for line, n in lines if coverage.names(n, key) is not None]
+            if named:
+                out.setdefault(path, []).extend(f"{rule.title}{_COVER_SEP}{line}" for line in named)
+    return {path: "\n".join(dict.fromkeys(lines)) for path, lines in out.items()}
 
 
 def is_city_seal_rule(title: str, kind: str) -> bool:
     """Whether a document of ``title`` and ``kind`` is a city's own rule or notice lifting seals:
-    a 規則・告示・訓令 … whose title the ``covered_by_city_rule`` condition's patterns match
+    a 規則・告示・訓令 … whose title the ``city_seal_rule`` condition's patterns match
     (「…押印の特例に関する規則」, 「…押印を廃止した申請書等の告示」).
     Raises :class:`PolicyDataError` when ``conditions.yaml`` is invalid."""
     if kind not in _COVERABLE_KINDS:
         return False
-    cond = next(c for c in load_conditions() if c.name == "covered_by_city_rule")
-    return bool(_search(cond.patterns, title, "covered"))
+    cond = next(c for c in load_conditions() if c.name == "city_seal_rule")
+    return bool(_search(cond.patterns, title, "title"))

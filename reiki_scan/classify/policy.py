@@ -139,6 +139,16 @@ class Rule:
         parts.extend(f"{labels[c]}: {conditions[c]}" for c in self.used_conditions() if c in conditions)
         return "、".join(parts)
 
+    @property
+    def follows_kept_clause(self) -> bool:
+        """Whether this rule keeps only what a clause decided 存続 keeps (every condition it needs is
+        read in the ``kept_clause`` scope: a form's 「印」 box named by a kept clause): the clause's own
+        keep rule already words the 特例規則案's 適用除外 item, so this rule needs none.
+        Raises :class:`PolicyDataError` when ``conditions.yaml`` is invalid."""
+        names = (self.conditions_any or frozenset()) | (self.conditions_all or frozenset())
+        scopes = {c.name: c.scopes for c in load_conditions()}
+        return bool(names) and all(scopes.get(n) == {"kept_clause"} for n in names)
+
     def used_conditions(self) -> tuple[str, ...]:
         names = sorted((self.conditions_any or frozenset()) | (self.conditions_all or frozenset()))
         return tuple(names)
@@ -243,7 +253,7 @@ class Policy:
         policy files stay valid) is named by its id for the drafter to word."""
         return tuple(dict.fromkeys(
             r.exemption or f"押印見直しの方針の規則 {r.id} により押印等を存続するとされた場合"
-            for r in self.rules if r.decision == "存続"))
+            for r in self.rules if r.decision == "存続" and not r.follows_kept_clause))
 
     def _decide(self, finding: Finding, conditions_of: DocumentConditions,
                 config: RunConfig) -> tuple[Rule, FindingConditions, tuple[tuple[str, bool, str], ...]]:
@@ -262,7 +272,8 @@ class Policy:
 
 
 def classify(findings: list[Finding], docs: Mapping[str, Document], policy: Policy, config: RunConfig,
-             covered: Mapping[str, str] | None = None) -> list[Finding]:
+             covered: Mapping[str, str] | None = None,
+             linked_kept: Mapping[str, list[Finding]] | None = None) -> list[Finding]:
     """Apply ``policy`` to each finding, in input order.
 
     ``docs`` maps a finding's ``file`` to its parsed document (a missing entry is allowed: the
@@ -276,7 +287,9 @@ def classify(findings: list[Finding], docs: Mapping[str, Document], policy: Poli
     national provision is read there before 国等根拠 holds (:mod:`.national`). Raises
     :class:`~reiki_scan.errors.NationalArchiveError` when that archive cannot be read.
     ``covered`` maps a finding's ``file`` to the line of the city's own seal rule that names its
-    document (:func:`~reiki_scan.classify.conditions.city_rule_coverage`; the ``covered`` scope)."""
+    document (:func:`~reiki_scan.classify.conditions.city_rule_coverage`; the ``covered`` scope).
+    ``linked_kept`` maps a form file's ``file`` to the clauses decided 存続 of the regulations its
+    forms belong to (``form_of``), which its seal boxes follow as the document's own kept clauses."""
     labels = _labels()
     archive = open_archive(config.national_archive) if config.national_archive else None
     by_file: dict[str, list[int]] = {}
@@ -291,7 +304,8 @@ def classify(findings: list[Finding], docs: Mapping[str, Document], policy: Poli
         for i in [i for i in indexes if findings[i].category != "様式印欄"] + boxes:
             if boxes and i == boxes[0]:
                 conditions_of.keep([out[j] for j in indexes if out[j].decision == "存続"
-                                    and out[j].requires_seal and "様式" not in out[j].locator])
+                                    and out[j].requires_seal and "様式" not in out[j].locator]
+                                   + list((linked_kept or {}).get(file, ())))
             f = findings[i]
             rule, conditions, trace = policy._decide(f, conditions_of, config)
             held = [c for c in rule.used_conditions() if c in conditions]

@@ -427,11 +427,13 @@ def special_rule(findings: list[Finding], config: RunConfig) -> list[Block]:
 
 def exemption_items(config: RunConfig) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """The items of the 特例規則案's 適用除外 article: the ``exemption`` of each keep rule (存続) of
-    ``config.policy``, in rule order, each once; and one Japanese warning per keep rule without
+    ``config.policy`` (but those that follow a kept clause, :attr:`Rule.follows_kept_clause`), in rule
+    order, each once; and one Japanese warning per keep rule without
     one (a city's own policy may omit the key): such a rule is left out, never named by its id
     in an instrument. Raises :class:`~reiki_scan.errors.PolicyDataError` when the policy cannot
     be loaded."""
-    keep = [r for r in Policy.load(config.policy).rules if r.decision == "存続"]
+    # A rule that keeps only what a kept clause keeps (a form's box) needs no item of its own.
+    keep = [r for r in Policy.load(config.policy).rules if r.decision == "存続" and not r.follows_kept_clause]
     items = tuple(dict.fromkeys(r.exemption for r in keep if r.exemption))
     warnings = tuple(f"押印見直しの方針の規則 {r.id}（存続）に exemption（特例規則案の適用除外の号の文言）がないため、"
                      "適用除外の条に載せていません。方針ファイルのこの規則に exemption を書くか、特例規則案に手作業で号を加えてください"

@@ -27,7 +27,7 @@ from ..models import Finding
 from ..outfiles import HISTORY_DIR, History
 from ..store.workspace import NOTE_ONLY_PLACE, StoredDecision, Workspace, effective
 from . import ledger
-from .ledger import (DISAGREEMENT_MARK, MIKESHI_PLACES, REREVIEW_NOTE, StrayValue, as_proposed, from_mikeshi,
+from .ledger import (DISAGREEMENT_MARK, FORM_CLAUSE_MARK, MIKESHI_PLACES, REREVIEW_NOTE, StrayValue, as_proposed, from_mikeshi,
                      proposal_reason, reviewed)
 
 LEDGER_GLOB = "ledger*.xlsx"
@@ -344,3 +344,53 @@ def mark_disagreements(findings: list[Finding], stored: list[StoredDecision]) ->
         rows.append({"id": f.id, "adopted": {"file": won.source, "decision": won.decision},
                      "ledgers": [{"file": d.source, "place": d.place, "decision": d.decision} for d in each]})
     return Disagreements(out, notes, {"ledger_disagreements": rows} if rows else {})
+
+
+# A clause's decision that drops the seal, and the decisions of its form's box that keep it.
+_DROPS = frozenset({"廃止", "記名に改める", "署名に改める"})
+_KEEPS_BOX = frozenset({"存続", "要検討"})
+_BOX_UNKEPT = frozenset({"廃止", "要検討"})
+
+
+def mark_form_clause_mismatches(findings: list[Finding]) -> Disagreements:
+    """Say where a form's 「印」 box was decided against the clause that prescribes its form: a
+    requirement of the regulation's body (its own file, or the regulation a form file belongs to,
+    ``form_of``) naming the box's 様式 by number in any spelling
+    (:func:`~reiki_scan.classify.conditions.form_numbers`) decided 存続 while the box is not, or
+    decided to drop the seal (廃止, 記名に改める, 署名に改める) while the box stays 存続 or 要検討. The
+    box's 備考 ends with :data:`FORM_CLAUSE_MARK` and the clause; ``notes`` name each for the run;
+    summary.json key ``form_clause_mismatches``. The decisions are left as they are: the reviewer
+    decides the box (PRIMER §1: a form belongs to its regulation; issue 20)."""
+    from ..classify.conditions import form_numbers
+    from ..forms.merge import form_key
+
+    clauses: dict[str, list[tuple[Finding, frozenset[str]]]] = defaultdict(list)
+    if not any(f.category == "様式印欄" for f in findings):
+        return Disagreements(findings, [], {})
+    for f in findings:
+        if f.requires_seal and f.category != "様式印欄" and "様式" not in f.locator:
+            cited = form_numbers(f.text)
+            if cited:
+                clauses[f.file].append((f, cited))
+    out, notes, rows = [], [], []
+    for f in findings:
+        if f.category != "様式印欄" or not f.requires_seal or not clauses:
+            out.append(f)
+            continue
+        key = form_key(f.locator)
+        mine = [c for file in dict.fromkeys((f.file, f.form_of)) if file
+                for c, cited in clauses.get(file, ()) if key in cited]
+        # A box decided 対象外 or 対応済 (an office's stamp, a box already lifted) contradicts nothing.
+        odd = [c for c in mine if (c.decision == "存続" and f.decision in _BOX_UNKEPT)
+               or (c.decision in _DROPS and f.decision in _KEEPS_BOX)]
+        if not odd:
+            out.append(f)
+            continue
+        said = "、".join(f"{c.title} {c.locator}（{c.id}）は「{c.decision}」" for c in odd)
+        notes.append(f"様式と条項の不一致: {f.title} {f.locator} の印欄（{f.id}）は「{f.decision}」ですが、"
+                     f"この様式を定める {said} です。印欄の審査結果を条項に合わせてください")
+        remark = FORM_CLAUSE_MARK + "／".join(f"{c.locator}:「{c.decision}」" for c in odd)
+        out.append(f.with_(note="　".join(x for x in (f.note, remark) if x)))
+        rows.append({"id": f.id, "decision": f.decision,
+                     "clauses": [{"id": c.id, "locator": c.locator, "decision": c.decision} for c in odd]})
+    return Disagreements(out, notes, {"form_clause_mismatches": rows} if rows else {})

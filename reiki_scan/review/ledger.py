@@ -75,6 +75,9 @@ STRAY_NOTE = "【決定列に入力】"
 # The tool's own words at the end of a 備考 cell (two ledgers disagreed on the row): written with
 # every ledger, never read back as the reviewer's.
 DISAGREEMENT_MARK = "【台帳の不一致】"
+# The tool's own words at the end of a seal box's 備考 when the clause that prescribes its form was
+# decided otherwise (mark_form_clause_mismatches): never read back as the reviewer's either.
+FORM_CLAUSE_MARK = "【様式と条項の不一致】"
 
 
 @dataclass(frozen=True)
@@ -143,7 +146,7 @@ def _read_sheet(wb, path: Path, sheet: str, strays: list[StrayValue]) -> Iterabl
 
         ident, decision, note, shown, proposal = (
             _cell_text(get(k)) for k in (ID_HEADER, DECISION_HEADER, NOTE_HEADER, EFFECTIVE_HEADER, PROPOSAL_HEADER))
-        note = note.partition(DISAGREEMENT_MARK)[0].rstrip("　 ")
+        note = note.partition(DISAGREEMENT_MARK)[0].partition(FORM_CLAUSE_MARK)[0].rstrip("　 ")
         # The 決定 formula shows the 審査結果, else the proposal (its value as Excel last computed
         # it; none when no spreadsheet program saved the file): anything else was typed over it.
         if ident and shown and shown != (decision or proposal) and (

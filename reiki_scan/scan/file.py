@@ -359,12 +359,14 @@ def _finish(p: Prepared, finish: Finish, analyses: dict[str, dict]) -> Prepared:
 
 
 def classify_file(rel: str, detected: list[Finding], units_read: int, document: Callable[[], Document],
-                  links: Sequence, policy, config, covered: str = "") -> list[Finding]:
+                  links: Sequence, policy, config, covered: str = "",
+                  linked_kept: Sequence[Finding] = ()) -> list[Finding]:
     """The findings of the document at ``rel``: its ``detected`` findings enriched by the forms
     stage (``forms.enrich`` with the document's form ``links``) and classified under ``policy``
     and ``config``. ``document`` makes the document when it is needed: a document not cut into
     units (``units_read`` 0, no finding: screened out) has nothing to enrich and is not made.
     ``covered``: the line of the city's own seal rule naming the document (``classify.city_rule_coverage``).
+    ``linked_kept``: the clauses decided 存続 of the regulations the document's forms belong to (``links``).
     Raises what classification raises on broken data."""
     from .. import classify, forms
 
@@ -372,4 +374,5 @@ def classify_file(rel: str, detected: list[Finding], units_read: int, document: 
         return []
     docs = {rel: document()}
     findings = forms.enrich(detected, docs, links, forms.load_form_rules())
-    return classify.classify(findings, docs, policy, config, {rel: covered} if covered else None) if findings else []
+    return classify.classify(findings, docs, policy, config, {rel: covered} if covered else None,
+                             {rel: list(linked_kept)} if linked_kept else None) if findings else []

@@ -165,12 +165,22 @@ def _links_key(code: str, entries: list[_Entry]) -> str:
     return _key(code, *sorted(f"{e.rel}\x1e{e.sha256}" for e in entries))
 
 
-def _classification_key(cls_key: str, e: _Entry, links: list, covered: str = "") -> str:
+def _classification_key(cls_key: str, e: _Entry, links: list, covered: str = "", kept: tuple = ()) -> str:
     """The run's classification key + what the document's classified findings also depend on: its
-    forms' links (``form_of``), the city's own seal rule that covers it (``covered``) and, for a
-    document without a title, its path (ids hang on it)."""
+    forms' links (``form_of``), the city's own seal rule that covers it (``covered``), the kept
+    clauses of the regulations its forms belong to (``kept``, their texts) and, for a document
+    without a title, its path (ids hang on it)."""
     own = json.dumps([[k.locator, k.start, k.end, k.regulation] for k in links], ensure_ascii=False)
-    return f"{cls_key}/{_key(own, '' if e.title else e.rel, covered)}"
+    extra = (json.dumps([f.text for f in kept], ensure_ascii=False),) if kept else ()
+    return f"{cls_key}/{_key(own, '' if e.title else e.rel, covered, *extra)}"
+
+
+def _kept_clauses(e: _Entry | None) -> tuple[Finding, ...]:
+    """The requirements of ``e``'s body (not of its 様式) decided 存続: what a linked form's box
+    follows (:meth:`reiki_scan.classify.DocumentConditions.keep`); ``()`` for no entry."""
+    if e is None or e.findings is None:
+        return ()
+    return tuple(f for f in e.findings if f.decision == "存続" and f.requires_seal and "様式" not in f.locator)
 
 
 def scan_incremental(corpus: Path, config: RunConfig, ws: Workspace | None = None, manifest: dict | None = None, *,
@@ -355,11 +365,15 @@ def scan_incremental(corpus: Path, config: RunConfig, ws: Workspace | None = Non
     # The city's own 押印の特例/省略 rules and notices: the documents they name are covered already.
     city_rules = {e.rel: document(e) for e in kept if classify.is_city_seal_rule(e.title, e.kind)}
     covered = classify.city_rule_coverage({e.rel: (e.title, e.kind) for e in kept}, city_rules) if city_rules else {}
-    for e in kept:
+    by_rel = {e.rel: e for e in kept}
+    # Regulations before the form files linked to them: a form's 「印」 box follows the clause of its
+    # regulation decided 存続 (form_of_kept_clause), which must be decided first.
+    for e in sorted(kept, key=lambda e: bool(links_of.get(e.rel))):
         t0 = time.perf_counter()
         mine = links_of.get(e.rel, [])
         cover = covered.get(e.rel, "")
-        key = _classification_key(cls_key, e, mine, cover)
+        held = tuple(f for k in mine for f in _kept_clauses(by_rel.get(k.regulation)))
+        key = _classification_key(cls_key, e, mine, cover, held)
         if e.classified is not None and not mine and not cover:
             e.findings = e.classified
             classifications.append((e.sha256, key, findings_to_json(e.findings)))
@@ -373,7 +387,8 @@ def scan_incremental(corpus: Path, config: RunConfig, ws: Workspace | None = Non
         if not e.fresh:
             stats.reclassified += 1
         assert e.detected is not None  # a kept file was detected in step 2 or reused its detection
-        e.findings = classify_file(e.rel, e.detected, e.units_read, partial(document, e), mine, policy, config, cover)
+        e.findings = classify_file(e.rel, e.detected, e.units_read, partial(document, e), mine, policy, config, cover,
+                                   held)
         classifications.append((e.sha256, key, findings_to_json(e.findings)))
         timings["classify"] += time.perf_counter() - t0
     t0 = time.perf_counter()

@@ -49,6 +49,12 @@ RE_APPDX_STYLE = re.compile(
     rf"(?:様式第?({_N})(?:[{_HYPHEN}]([0-9０-９]+))?号?(?:の({_N}))?"
     rf"|第({_N})(?:[{_HYPHEN}]([0-9０-９]+))?号様式(?:の({_N}))?|様式)(?:[ \t\u3000(（]|$)"
 )
+# A form cited inside a sentence (「貸付申請書(第1号様式)に」, 「別紙様式1により」): the heading's
+# numbered spellings, unanchored; groups n1, h1, b1, n2, h2, b2 as RE_APPDX_STYLE's (style_key).
+RE_STYLE_CITE = re.compile(
+    rf"(?<![0-9０-９{KANJI_NUM}])(?:別記|別紙)?(?:様式第?({_N})(?:[{_HYPHEN}]([0-9０-９]+))?号?(?:の({_N}))?"
+    rf"|第({_N})(?:[{_HYPHEN}]([0-9０-９]+))?号様式(?:の({_N}))?)"
+)
 # A sample entry of a form: 「記載例」, 「（記入例）」, 「【記載例】」.
 RE_SAMPLE = re.compile(r"^[(（【〔]?(記載例|記入例)[)）】〕]?$")
 RE_SAMPLE_IN = re.compile(r"[(（【〔](記載例|記入例)[)）】〕]")
@@ -151,6 +157,15 @@ def _num(text: str) -> str:
 
 
 _BRANCH = re.compile(rf"の({_N})")
+
+
+def style_key(m: re.Match[str]) -> str:
+    """The locator a form heading of the number ``m`` (of :data:`RE_STYLE_CITE`) is given, without
+    its 別記/別紙 (:func:`~reiki_scan.forms.merge.form_key`): 「第1号様式」 and 「様式1」 → 様式第1号,
+    「様式第1-1号の2」 → 様式第1-1号の2."""
+    g = m.groups()
+    n, h, b = (g[0], g[1], g[2]) if g[0] else (g[3], g[4], g[5])
+    return f"様式第{_num(n)}" + (f"-{_num(h)}" if h else "") + "号" + (f"の{_num(b)}" if b else "")
 
 
 def _branch(extra: str) -> str:
