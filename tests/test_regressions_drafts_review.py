@@ -77,19 +77,25 @@ def test_regression_a_dangling_ni_comma_before_teishutsu_is_flagged_not_drafted(
 
 @pytest.mark.nlp
 def test_regression_ni_oin_shi_and_shomei_matawa_oin_have_rewrite_rules(tmp_path):
-    """「…に押印し、…」 and 「署名又は押印をしなければならない」 went to 要手作業 for want of a rule."""
+    """「…に押印し、…」 and 「署名又は押印をしなければならない」 went to 要手作業 for want of a rule.
+
+    「署名又は押印」 lets the person sign instead: the clause is 対応済 (signature_alternative, as
+    「記名押印又は署名」; LABELLING: a seal as one allowed alternative) and is not amended; its rewrite
+    rule (rewrite 「署名又は押印」 → 「署名」, patterns/rewrites.yaml) serves a reviewer who abolishes it."""
     corpus, out = _corpus(tmp_path, {"r.txt": HEAD
                                      + "第1条　届出者は、届出書に押印し、市長に提出しなければならない。\n"
                                      + "第2条　申請者は、申請書に必要事項を記入し、押印し、市長に提出しなければならない。\n"
                                      + "第3条　受領者は、受領書に署名又は押印をしなければならない。\n"})
     assert _run("run", corpus, "--out", out).exit_code == 0
-    assert _amendments(out) == ["第1条中「に押印し、」を「を」に改める。", "第2条中「、押印し」を削る。",
-                                "第3条中「署名又は押印」を「署名」に改める。"]
+    assert _amendments(out) == ["第1条中「に押印し、」を「を」に改める。", "第2条中「、押印し」を削る。"]
     assert not (out / "要手作業一覧.docx").exists()
     new = [r[0] for r in _rows(out / "新旧対照表.docx") if r[0].startswith("第")]
     assert new == ["第1条　届出者は、届出書を市長に提出しなければならない。",
-                   "第2条　申請者は、申請書に必要事項を記入し、市長に提出しなければならない。",
-                   "第3条　受領者は、受領書に署名をしなければならない。"]
+                   "第2条　申請者は、申請書に必要事項を記入し、市長に提出しなければならない。"]
+    third = [json.loads(line) for line in (out / "findings.jsonl").read_text(encoding="utf-8").splitlines()
+             if '"第3条"' in line]
+    assert [(f["decision"], f["rule"]) for f in third if f["requires_seal"]] == [
+        ("対応済", "policy.default.signature_alternative.v2")]
     assert _summary(out)["problems"] == []
 
 
