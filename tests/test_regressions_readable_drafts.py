@@ -120,3 +120,40 @@ def test_regression_a_proviso_restoring_the_agents_seal_is_deleted_whole(tmp_pat
     assert not (out / "要手作業一覧.docx").exists()
     new = [r[0] for r in _rows(out / "新旧対照表.docx") if r[0].startswith("2")]
     assert new == ["2　前項の返還には、押印を要しない。"]
+
+
+# --- 5. a 例規集 page's download links are navigation -------------------------------------------
+
+PAGE = """<html><head><title>テスト市広場使用規則｜テスト市例規集</title></head><body>
+<p>○テスト市広場使用規則</p><p>令和3年3月31日</p><p>規則第9号</p>
+<p>第1条　この規則は、広場の使用に関し必要な事項を定める。</p>
+<p>第2条　使用しようとする者は、使用申請書（様式第1号）に押印し、市長に提出しなければならない。</p>
+<p>様式第1号（第2条関係）　<a href="y1.docx">様式第1号（Word形式）</a>　<a href="y1.pdf">様式第1号（PDF形式）</a></p>
+<p>様式第2号（第2条関係）　<a href="y2.xlsx">様式第2号（Excel形式）</a></p>
+</body></html>
+"""
+
+
+@pytest.mark.nlp
+def test_regression_download_links_of_a_reiki_page_are_no_form_heading_and_in_no_mikeshi(tmp_path):
+    """「様式第1号（第2条関係）　様式第1号（Word形式）」 was read as the form's heading and printed in
+    the 見え消し of the regulation."""
+    corpus, out = _corpus(tmp_path, {"page.html": PAGE})
+    assert _run("run", corpus, "--out", out).exit_code == 0
+    parsed = _run("parse", corpus / "page.html")
+    assert [ln.split("  ", 1)[1] for ln in parsed.output.splitlines() if "AppdxStyle" in ln] == [
+        "様式第1号（第2条関係）", "様式第2号（第2条関係）"]
+    (mikeshi,) = (out / "見え消し").iterdir()
+    words = "\n".join(_paragraphs(mikeshi) + [c for r in _rows(mikeshi) for c in r])
+    assert "第2条" in words
+    assert not any(w in words for w in ("Word形式", "PDF形式", "Excel形式"))
+
+
+def test_every_restoring_proviso_rule_matches_its_examples_and_none_of_its_counter_examples():
+    from reiki_scan.draft.provisos import load_restoring
+
+    rules = load_restoring()
+    assert [r.id for r in rules] == ["proviso.restores.seal.v1"]
+    for rule in rules:
+        assert [x for x in rule.examples if not rule.pattern.fullmatch(x)] == [], rule.id
+        assert [x for x in rule.counter_examples if rule.pattern.fullmatch(x)] == [], rule.id
