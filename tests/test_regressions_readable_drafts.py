@@ -157,3 +157,49 @@ def test_every_restoring_proviso_rule_matches_its_examples_and_none_of_its_count
     for rule in rules:
         assert [x for x in rule.examples if not rule.pattern.fullmatch(x)] == [], rule.id
         assert [x for x in rule.counter_examples if rule.pattern.fullmatch(x)] == [], rule.id
+
+
+# --- 4. a redrawn form keeps its merged cells -----------------------------------------------------
+
+def _form_with_merged_cells(path: Path) -> None:
+    """様式第1号 whose 「申請者」 spans the 住所 and 氏名 rows and whose date spans two columns."""
+    import docx
+
+    document = docx.Document()
+    for line in ("様式第1号（第2条関係）", "広場使用申請書", "テスト市長　様"):
+        document.add_paragraph(line)
+    table = document.add_table(rows=3, cols=3)
+    table.style = "Table Grid"
+    table.cell(0, 0).merge(table.cell(1, 0)).text = "申請者"
+    table.cell(0, 1).text = "住所"
+    table.cell(1, 1).text = "氏名"
+    table.cell(1, 2).text = "　　　　　　印"
+    table.cell(2, 0).text = "使用日時"
+    table.cell(2, 1).merge(table.cell(2, 2)).text = "年　月　日"
+    document.save(str(path))
+
+
+def _layout(path: Path) -> list[list[tuple[str, int, str | None]]]:
+    """Each table row of a .docx as its cells (words, grid columns spanned, vertical merge)."""
+    import docx
+
+    return [[("".join(t.text or "" for t in tc.iter(tc.tag.replace("}tc", "}t"))), tc.grid_span, tc.vMerge)
+             for tc in row._tr.tc_lst]
+            for table in docx.Document(str(path)).tables for row in table.rows]
+
+
+@pytest.mark.nlp
+def test_regression_a_redrawn_form_keeps_its_vertical_and_horizontal_merges(tmp_path):
+    """「様式第1号を次のように改める。」 and the 見え消し printed a vertically merged 「申請者」 as a blank
+    cell under it and split the merged date cell; forms/ (a copy of the file) kept both."""
+    corpus, out = _corpus(tmp_path, {"kisoku.txt": HEAD
+                                     + "第1条　この規則は、広場の使用に関し必要な事項を定める。\n"
+                                     + "第2条　使用しようとする者は、広場使用申請書（様式第1号）を市長に提出しなければならない。\n"})
+    _form_with_merged_cells(corpus / "yoshiki1.docx")
+    assert _run("run", corpus, "--out", out).exit_code == 0
+    assert "様式第1号を次のように改める。" in _paragraphs(out / "整理規則案.docx")
+    expected = [[("申請者", 1, "restart"), ("住所", 1, None), ("", 1, None)],
+                [("", 1, "continue"), ("氏名", 1, None), ("　　　　　　", 1, None)],
+                [("使用日時", 1, None), ("年　月　日", 2, None)]]
+    assert _layout(out / "整理規則案.docx") == expected
+    assert _layout(out / "見え消し" / "広場使用申請書.docx") == expected
