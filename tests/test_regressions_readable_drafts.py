@@ -78,6 +78,7 @@ def test_regression_a_change_in_an_article_an_excerpt_dropped_goes_to_the_manual
     rows = _rows(out / "要手作業一覧.docx")
     assert [r[1] for r in rows[1:]] == ["条番号不明第1号"]
     assert "条番号が分からない規定（抜粋で条の見出しが欠けています）" in rows[1][3]
+    assert rows[1][4] == "第○条第1号中「押印」を削る。（削った後の文が整わないときは、前後の語句を含めて書き換える）"
 
 
 # --- 2. a guidance page is listed in the ledger only --------------------------------------------
