@@ -81,12 +81,13 @@ def test_regression_a_change_in_an_article_an_excerpt_dropped_goes_to_the_manual
     assert rows[1][4] == "第○条第1号中「押印」を削る。（削った後の文が整わないときは、前後の語句を含めて書き換える）"
 
 
-# --- 2. a guidance page is listed in the ledger only --------------------------------------------
+# --- 2. a guidance page gets no 改め文 and no self-check line ----------------------------------------
 
 @pytest.mark.nlp
-def test_regression_a_guidance_page_gets_no_manual_row_and_no_draft_check(tmp_path):
-    """A 申請の手引き (kind その他, no 条) asking 「はんこを押してください」 got a 要手作業一覧 row with
-    the 修正案 「第1項中「はんこ」を削る。」 and a draft self-check warning at every run."""
+def test_regression_a_guidance_page_gets_no_kaimebun_suggestion_and_no_draft_check(tmp_path):
+    """A 申請の手引き (kind その他, no 条) asking 「はんこを押してください」 got a 要手作業一覧 row whose 修正案 was
+    an amendment sentence, 「第1項中「はんこ」を削る。」, and a draft self-check warning at every run. It is no
+    例規: its row (it must be rewritten somewhere) asks the department to reword the page."""
     corpus, out = _corpus(tmp_path, {"tebiki.txt": "テスト市　広場使用の手引き\n申請の方法\n"
                                      + "1　申請書の書き方\n・氏名欄には、はんこを押してください。\n"
                                      + "・使用日の7日前までに提出してください。\n"})
@@ -94,7 +95,10 @@ def test_regression_a_guidance_page_gets_no_manual_row_and_no_draft_check(tmp_pa
     assert result.exit_code == 0, result.output
     assert [(f["doc_kind"], f["decision"]) for f in _findings(out)] == [("その他", "廃止")]
     assert "広場使用の手引き" not in result.output
-    assert not (out / "要手作業一覧.docx").exists()
+    rows = _rows(out / "要手作業一覧.docx")
+    assert [r[3:] for r in rows[1:]] == [[
+        "[draft.manual] 案内のページ（例規ではありません）のため、改め文は作りません。所管課でページの文言を改めてください",
+        "「・氏名欄には、はんこを押してください。」から「はんこ」を求める記載を除く（押印が不要になった旨の案内に改める）。"]]
     assert not (out / "見え消し").exists() or list((out / "見え消し").iterdir()) == []
 
 
@@ -204,3 +208,18 @@ def test_regression_a_redrawn_form_keeps_its_vertical_and_horizontal_merges(tmp_
                 [("使用日時", 1, None), ("年　月　日", 2, None)]]
     assert _layout(out / "整理規則案.docx") == expected
     assert _layout(out / "見え消し" / "広場使用申請書.docx") == expected
+
+
+@pytest.mark.nlp
+def test_regression_the_special_rule_cites_a_seal_restoring_proviso_as_tadashigaki(tmp_path):
+    """Under route = "special" the 特例規則案's 別表 listed 「第4条第2項｜押印を要しない」 for a paragraph whose
+    main clause already says so; the seal it lifts is the ただし書's."""
+    corpus, out = _corpus(tmp_path, {"r.txt": HEAD
+                                     + "第1条　この規則は、広場の使用に関し必要な事項を定める。\n"
+                                     + "第4条　使用者は、使用後に鍵を返還しなければならない。\n"
+                                     + "2　前項の返還には、押印を要しない。ただし、代理人が返還するときは、"
+                                     + "当該代理人の認印を押さなければならない。\n",
+                                     "reiki-scan.toml": 'route = "special"\n'})
+    assert _run("run", corpus, "--out", out).exit_code == 0
+    rows = [r for r in _rows(out / "特例規則案.docx") if r[0] == "テスト市広場使用規則"]
+    assert rows == [["テスト市広場使用規則", "第4条第2項ただし書", "押印を要しない"]]

@@ -30,6 +30,8 @@ KEPT_DECISIONS = ("存続", "要検討")
 # What the drafter must do where no rule drafts the change (the placeholder's words).
 MANUAL_TASK = {"廃止": "押印の削除", "記名に改める": "記名への改正", "署名に改める": "署名への改正"}
 WHOLE_PROVISION_TASK = "押印の規定の削除"
+# A guidance page's words: no 例規, so no 改め文; its department rewrites the page.
+GUIDANCE_TASK = "案内の文言の修正"
 
 # Structural containers are never a scope: a change cites the provision that holds the words.
 _NOT_SCOPES = frozenset({"Law", "Preamble", "TOC", "Chapter", "Section", "Other"})
@@ -186,7 +188,8 @@ def build_amendments(findings: list[Finding], docs: Mapping[str, Document], conf
     position; edits inside a change front to back, with half-open offsets into the document
     text. Findings that cannot be drafted (no document, no rule, overlapping wording, a whole
     provision to delete before others) are listed in ``Amendment.problems``. A guidance page
-    (:func:`is_guidance_page`) gets no amendment: the department rewrites it, from the ledger.
+    (:func:`is_guidance_page`) gets no 改め文 and no problem line: each of its changing findings
+    is a ``manual`` change of task :data:`GUIDANCE_TASK` (the department rewrites its page).
     Raises :class:`PatternDataError` when the rewrite rules are invalid."""
     # The change model does not depend on the city's style (rendering does), only on its rules.
     rules = rules_for(config.rewrites) if rules is None else rules
@@ -194,10 +197,6 @@ def build_amendments(findings: list[Finding], docs: Mapping[str, Document], conf
     exemptions: dict[str, list[Finding]] = defaultdict(list)
     kept: dict[str, list[Finding]] = defaultdict(list)
     for f in findings:
-        doc = docs.get(f.file)
-        if doc is not None and is_guidance_page(doc):
-            # README: a guidance page is listed in the ledger only; no instrument amends it.
-            continue
         if f.decision in CHANGING_DECISIONS:
             by_file[f.file].append(f)
         elif f.decision in KEPT_DECISIONS:
@@ -316,9 +315,15 @@ def _draft_one(doc: Document, f: Finding, scope: Provision | None, rules: tuple[
                problems: list[str], exemptions: Sequence[Finding] = ()) -> None:
     """Draft the edit of finding ``f`` (in ``scope``) by the first rewrite rule that fits, into
     ``per_scope``; a finding no rule drafts goes to ``manual`` with a line in ``problems``, and so
-    does one in a provision whose article an excerpt dropped (``条番号不明``). A finding in a
+    does one in a provision whose article an excerpt dropped (``条番号不明``). A finding of a guidance
+    page goes to ``manual`` as :data:`GUIDANCE_TASK`, with no problem line (nothing failed). A finding in a
     ただし書 that asks again for the seal its main clause exempts (one of ``exemptions``, the
     document's exemption findings) deletes the ただし書 whole (``restores`` of patterns/provisos.yaml)."""
+    if is_guidance_page(doc):
+        s, e = _sentence(doc, scope, f.start, f.end) if scope is not None else sentence_span(doc.text, f.start, f.end)
+        manual.append(ProvisionChange(f.locator, doc.text[s:e], doc.text[s:e], s,
+                                      (Edit("manual", f.match, GUIDANCE_TASK, f.start, f.end, f.id),)))
+        return
     if scope is None:
         problems.append(_problem(f, "は条・項・号・附則・別表・様式の外にあるため、手作業で改正してください"))
         s, e = sentence_span(doc.text, f.start, f.end)

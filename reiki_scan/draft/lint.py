@@ -40,7 +40,7 @@ from ..models import Amendment, Document, Edit, Finding, Provision, ProvisionCha
 from ..numbering import to_int
 from ..structure import UNKNOWN_ARTICLE
 from ..textnorm import norm, shared_affixes
-from .changes import WHOLE_PROVISION_TASK, change_in, scope_at, section_rank
+from .changes import GUIDANCE_TASK, WHOLE_PROVISION_TASK, change_in, scope_at, section_rank
 from .kaimebun import Quote, occurrences, plan_change
 
 MANUAL_RULE = "draft.manual"
@@ -498,6 +498,12 @@ def _manual_item(am: Amendment, change: ProvisionChange, findings: Mapping[str, 
                  rules: LintRules) -> ManualItem:
     e = change.edits[0]
     f = findings.get(e.finding_id)
+    if e.new == GUIDANCE_TASK:
+        # Not a 例規: what the department changes is its page, in its own words.
+        return ManualItem(am.file, am.title, change.locator, MANUAL_RULE,
+                          "案内のページ（例規ではありません）のため、改め文は作りません。所管課でページの文言を改めてください",
+                          _excerpt(change.old_text), f"「{_excerpt(change.old_text.strip(), 40)}」から「{e.old}」を求める記載を"
+                          "除く（押印が不要になった旨の案内に改める）。", tuple(x.finding_id for x in change.edits))
     reason = am_problem(am, change.locator, e.old)
     # Words outside any provision (a web page's text) are cited by their sentence; a provision whose
     # article an excerpt dropped by 「第○条」, for the drafter to fill in from the whole regulation.
