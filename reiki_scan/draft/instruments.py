@@ -61,6 +61,7 @@ from .blocks import Block, Para, Table, table_cells, table_merges
 from .changes import CHANGING_DECISIONS, build_amendments, section_rank
 from .kaimebun import BODY_PREFIX, REPLACE_WHOLE, plan, scope_label
 from .lint import SELF_CHECK_RULE, ManualItem, review_amendment
+from .provisos import PROVISO
 from .manual import MANUAL_FILE, MANUAL_TITLE, manual_list
 from .routes import AMEND, SPECIAL, route_of
 from .wording import WORDING_FILE, wording
@@ -417,6 +418,10 @@ def special_rule(findings: list[Finding], config: RunConfig) -> list[Block]:
         if (f.decision in CHANGING_DECISIONS and f.doc_kind not in NATIONAL_KINDS and f.doc_kind != "条例"
                 and route_of(f, config) == SPECIAL):
             loc = to_kanji_locator(f.locator) if config.numbering == "kanji" else f.locator
+            if loc and PROVISO.match(f.text.lstrip(" \u3000")):
+                # The seal is asked in the provision's ただし書 (its main clause may exempt it):
+                # the 別表 cites it as 法制執務 does, 「第5条第2項ただし書」.
+                loc += "ただし書"
             seen.setdefault((f.title, loc or "全体", special_rule_text(f)), None)
     rows = tuple(tuple((Para.of("対照表", cell),) for cell in key) for key in seen)
     if not rows and config.route == AMEND:
