@@ -50,12 +50,16 @@ class Block:
     ``page2/line5-6``), lines of a vertical PDF page ``page1/vline3``.
     ``kind``: ``paragraph``, ``cell``, ``line``, ``textbox``, ``header``, ``footer``,
     ``element``.
+    ``grid``: for a cell of a Word table that merges cells, ``(column, rows, columns)``: the
+    1-based grid column the cell starts at (its ``c`` counts cells, not grid columns) and how
+    many grid rows (``w:vMerge``) and columns (``w:gridSpan``) it spans; ``()`` otherwise.
     """
 
     start: int
     end: int
     source_ref: str
     kind: str = "paragraph"
+    grid: tuple[int, ...] = ()
 
 
 class LineBlocks(Sequence):

@@ -36,7 +36,7 @@ def _page(tmp_path: Path, text: str, name: str = "page.txt"):
 
 def test_navigation_rules_match_their_examples_and_none_of_their_counter_examples():
     rules = load_navigation_rules()
-    assert [r.id for r in rules] == ["nav.breadcrumb.v1", "nav.ruby_toggle.v1", "nav.skip_link.v1"]
+    assert [r.id for r in rules] == ["nav.breadcrumb.v1", "nav.ruby_toggle.v1", "nav.skip_link.v1", "nav.download_link.v1"]
     for rule in rules:
         assert [e for e in rule.examples if not is_navigation_line(e)] == [], rule.id
         assert [c for c in rule.counter_examples if rule.regex.search(c)] == [], rule.id

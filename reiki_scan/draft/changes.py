@@ -18,8 +18,9 @@ from dataclasses import replace
 from ..config import RunConfig
 from ..data import expand_words
 from ..models import Amendment, ArticleText, Document, Edit, Finding, Provision, ProvisionChange
+from ..structure import UNKNOWN_ARTICLE
 from ..structure.formrules import load_form_rules
-from .provisos import stale_proviso
+from .provisos import restoring_proviso, stale_proviso
 from .rewrites import RewriteRule, first_edit, rules_for, sentence_span
 
 CHANGING_DECISIONS = ("廃止", "記名に改める", "署名に改める")
@@ -29,6 +30,8 @@ KEPT_DECISIONS = ("存続", "要検討")
 # What the drafter must do where no rule drafts the change (the placeholder's words).
 MANUAL_TASK = {"廃止": "押印の削除", "記名に改める": "記名への改正", "署名に改める": "署名への改正"}
 WHOLE_PROVISION_TASK = "押印の規定の削除"
+# A guidance page's words: no 例規, so no 改め文; its department rewrites the page.
+GUIDANCE_TASK = "案内の文言の修正"
 
 # Structural containers are never a scope: a change cites the provision that holds the words.
 _NOT_SCOPES = frozenset({"Law", "Preamble", "TOC", "Chapter", "Section", "Other"})
@@ -44,6 +47,13 @@ _FORM_NAME = re.compile(r"^\S*?(?:様式(?:第[^\s（(号]+号(?:の[0-9０-９]
 def is_form(scope: Provision) -> bool:
     """Whether ``scope`` is a form (様式), whose blanks are layout, not words."""
     return scope.kind == "AppdxStyle" or scope.locator.startswith(("様式", "別記"))
+
+
+def is_guidance_page(doc: Document) -> bool:
+    """Whether ``doc`` is a guidance page (申請の手引き, a department's web page): kind その他
+    and no 条. Not a 例規: no 改め文 or 要綱等の改正 amends it (README, 特例規則と整理規則 —
+    案内のページは台帳にだけ載せます)."""
+    return doc.doc_kind == "その他" and not any(p.kind == "Article" for p in doc.root.walk())
 
 
 def cited_name(scope: Provision) -> str:
@@ -177,7 +187,9 @@ def build_amendments(findings: list[Finding], docs: Mapping[str, Document], conf
     city's own rules (``config.rewrites``) then the bundled ``patterns/rewrites.yaml``. Changes are ordered 本則, 附則, 別表, 様式, each by
     position; edits inside a change front to back, with half-open offsets into the document
     text. Findings that cannot be drafted (no document, no rule, overlapping wording, a whole
-    provision to delete before others) are listed in ``Amendment.problems``.
+    provision to delete before others) are listed in ``Amendment.problems``. A guidance page
+    (:func:`is_guidance_page`) gets no 改め文 and no problem line: each of its changing findings
+    is a ``manual`` change of task :data:`GUIDANCE_TASK` (the department rewrites its page).
     Raises :class:`PatternDataError` when the rewrite rules are invalid."""
     # The change model does not depend on the city's style (rendering does), only on its rules.
     rules = rules_for(config.rewrites) if rules is None else rules
@@ -253,7 +265,7 @@ def _amend(doc: Document, findings: list[Finding], rules: tuple[RewriteRule, ...
             if line is not None:
                 waiting.append((scope, line, f))
                 continue
-        _draft_one(doc, f, scope, rules, per_scope, manual, problems)
+        _draft_one(doc, f, scope, rules, per_scope, manual, problems, exemptions)
     by_id = {f.id: f for f in findings}
 
     def boxes_of(scope: Provision) -> list[Edit]:
@@ -266,7 +278,7 @@ def _amend(doc: Document, findings: list[Finding], rules: tuple[RewriteRule, ...
 
     for scope, line, f in waiting:
         if not goes_with_boxes(scope, line):
-            _draft_one(doc, f, scope, rules, per_scope, manual, problems)
+            _draft_one(doc, f, scope, rules, per_scope, manual, problems, exemptions)
     for key, (scope, edits) in list(per_scope.items()):
         boxes = boxes_of(scope)
         for a, b in guidance.get(key, []):
@@ -300,9 +312,18 @@ def _amend(doc: Document, findings: list[Finding], rules: tuple[RewriteRule, ...
 
 def _draft_one(doc: Document, f: Finding, scope: Provision | None, rules: tuple[RewriteRule, ...],
                per_scope: dict[int, tuple[Provision, list[Edit]]], manual: list[ProvisionChange],
-               problems: list[str]) -> None:
+               problems: list[str], exemptions: Sequence[Finding] = ()) -> None:
     """Draft the edit of finding ``f`` (in ``scope``) by the first rewrite rule that fits, into
-    ``per_scope``; a finding no rule drafts goes to ``manual`` with a line in ``problems``."""
+    ``per_scope``; a finding no rule drafts goes to ``manual`` with a line in ``problems``, and so
+    does one in a provision whose article an excerpt dropped (``条番号不明``). A finding of a guidance
+    page goes to ``manual`` as :data:`GUIDANCE_TASK`, with no problem line (nothing failed). A finding in a
+    ただし書 that asks again for the seal its main clause exempts (one of ``exemptions``, the
+    document's exemption findings) deletes the ただし書 whole (``restores`` of patterns/provisos.yaml)."""
+    if is_guidance_page(doc):
+        s, e = _sentence(doc, scope, f.start, f.end) if scope is not None else sentence_span(doc.text, f.start, f.end)
+        manual.append(ProvisionChange(f.locator, doc.text[s:e], doc.text[s:e], s,
+                                      (Edit("manual", f.match, GUIDANCE_TASK, f.start, f.end, f.id),)))
+        return
     if scope is None:
         problems.append(_problem(f, "は条・項・号・附則・別表・様式の外にあるため、手作業で改正してください"))
         s, e = sentence_span(doc.text, f.start, f.end)
@@ -311,6 +332,19 @@ def _draft_one(doc: Document, f: Finding, scope: Provision | None, rules: tuple[
         return
     s, e = _sentence(doc, scope, f.start, f.end)
     sentence = doc.text[s:e]
+    if scope.locator.startswith(UNKNOWN_ARTICLE):
+        # The text is an excerpt that dropped this provision's 「第N条」: a 改め文 must cite the
+        # article, which only the drafter, with the full regulation, can name.
+        problems.append(_problem(f, "は条番号が分からない規定（抜粋で条の見出しが欠けています）にあるため改め文を作れません。"
+                                    "例規集の全文で条番号を確かめ、手作業で改正してください"))
+        manual.append(_manual(scope, sentence, s, f, MANUAL_TASK[f.decision]))
+        return
+    if restoring_proviso(doc.text, s, e, scope.end, f.decision) is not None and any(
+            x.end <= s and scope_at(doc, x.start) is scope for x in exemptions):
+        edits = per_scope.setdefault(id(scope), (scope, []))[1]
+        if not any(x.start == s and x.end == e for x in edits):
+            edits.append(Edit("delete", sentence, "", s, e, f.id))
+        return
     lo = max(body_start(doc, scope), doc.text.rfind("\n", scope.start, s) + 1)
     previous = doc.text[max(lo, doc.text.rfind("。", lo, max(lo, s - 1)) + 1):s]
     hit = first_edit(rules, f.category, f.decision, sentence, f.start - s, f.end - s, previous)

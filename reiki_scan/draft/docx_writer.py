@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from docx import Document
 from docx.oxml import OxmlElement
@@ -75,6 +76,23 @@ def _fill(paragraph, para: Para, styles: _Styles) -> None:
             run.underline = True
 
 
+def merge_cells(grid: list[list[Any]], merges: Sequence[tuple[int, int, int, int]]) -> None:
+    """Merge the ``w:tc`` elements of ``grid`` (rows of cells, one per grid column) as a source
+    form merged them: each ``(row, column, rows, columns)`` (1-based) becomes one cell spanning
+    ``columns`` (``w:gridSpan``, the cells it covers removed) down ``rows`` (``w:vMerge``
+    restart, then continue). The covered cells hold no words (a form's merged cells have none)."""
+    for r, c, down, across in merges:
+        for i in range(r - 1, r - 1 + down):
+            tc = grid[i][c - 1]
+            pr = tc.get_or_add_tcPr()
+            if across > 1:
+                pr.get_or_add_gridSpan().val = across
+                for gone in grid[i][c:c - 1 + across]:
+                    gone.getparent().remove(gone)
+            if down > 1:
+                pr.vMerge_val = "restart" if i == r - 1 else "continue"
+
+
 def _table(doc, table: Table, styles: _Styles) -> None:
     t = doc.add_table(rows=1 + len(table.rows), cols=len(table.header))
     t.style = doc.styles[TABLE_STYLE]
@@ -92,6 +110,8 @@ def _table(doc, table: Table, styles: _Styles) -> None:
             _fill(cell.paragraphs[0], first, styles)
             for p in rest:
                 _fill(cell.add_paragraph(), p, styles)
+    if table.merges:
+        merge_cells([[tc for tc in row._tr.tc_lst] for row in t.rows], table.merges)
 
 
 def open_template():

@@ -57,10 +57,11 @@ from ..models import NATIONAL_KINDS, Amendment, Document, Edit, Finding
 from ..numbering import int_to_kanji, kanji_to_int, to_kanji_locator
 from ..outfiles import History
 from .apply import check
-from .blocks import Block, Para, Table, table_cells
+from .blocks import Block, Para, Table, table_cells, table_merges
 from .changes import CHANGING_DECISIONS, build_amendments, section_rank
 from .kaimebun import BODY_PREFIX, REPLACE_WHOLE, plan, scope_label
 from .lint import SELF_CHECK_RULE, ManualItem, review_amendment
+from .provisos import PROVISO
 from .manual import MANUAL_FILE, MANUAL_TITLE, manual_list
 from .routes import AMEND, SPECIAL, route_of
 from .wording import WORDING_FILE, wording
@@ -222,8 +223,9 @@ def citation(am: Amendment, config: RunConfig) -> tuple[str, bool]:
     return f"{am.title}({m['era']}{year}年{muni}{m['kind']}第{_digits(m['num'], config)}号)", True
 
 
-# Where a line of a Word form sat: (table, row, column, rows, columns), 1-based; see form_cells.
-Cell = tuple[int, int, int, int, int]
+# Where a line of a Word form sat: (table, row, column, rows, columns, the table's merged cells
+# (row, column, rows, columns)), 1-based; see form_cells.
+Cell = tuple[int, int, int, int, int, tuple[tuple[int, int, int, int], ...]]
 # A block of a Word table's top-level cell (``table2/r3/c1``).
 def form_cells(am: Amendment, doc: Document, lines: list[str], config: RunConfig) -> list[Cell | None]:
     """Per line of ``lines`` (the rendered sentences of ``am``): for a new-text line of a form
@@ -231,6 +233,7 @@ def form_cells(am: Amendment, doc: Document, lines: list[str], config: RunConfig
     the source, that cell and its table's size (rows and columns its cells span, empty ones
     included); else ``None``. The instruments print such lines as the table they came from."""
     spans, shape = table_cells(doc)
+    merges = table_merges(doc)
     out: list[Cell | None] = [None] * len(lines)
     if not spans:
         return out
@@ -253,7 +256,7 @@ def form_cells(am: Amendment, doc: Document, lines: list[str], config: RunConfig
             at = starts[k] if k < len(starts) else -1
             hit = next(((t, r, c) for a, b, t, r, c in spans if a <= at <= b), None)
             if hit is not None:
-                out[i] = (*hit, *shape[hit[0]])
+                out[i] = (*hit, *shape[hit[0]], merges.get(hit[0], ()))
             i += 1
             k += 1
     return out
@@ -277,7 +280,7 @@ def _sentence_paras(lines: list[str], cells: list[Cell | None]) -> list[Block]:
             grid[c[1] - 1][c[2] - 1].append(Para.of("条文", lines[i][len(BODY_PREFIX):]))
             i += 1
         out.append(Table(tuple("\n".join(p.text for p in paras) for paras in grid[0]),
-                         tuple(tuple(tuple(paras) for paras in row) for row in grid[1:])))
+                         tuple(tuple(tuple(paras) for paras in row) for row in grid[1:]), cell[5]))
     return out
 
 
@@ -415,6 +418,10 @@ def special_rule(findings: list[Finding], config: RunConfig) -> list[Block]:
         if (f.decision in CHANGING_DECISIONS and f.doc_kind not in NATIONAL_KINDS and f.doc_kind != "条例"
                 and route_of(f, config) == SPECIAL):
             loc = to_kanji_locator(f.locator) if config.numbering == "kanji" else f.locator
+            if loc and PROVISO.match(f.text.lstrip(" \u3000")):
+                # The seal is asked in the provision's ただし書 (its main clause may exempt it):
+                # the 別表 cites it as 法制執務 does, 「第5条第2項ただし書」.
+                loc += "ただし書"
             seen.setdefault((f.title, loc or "全体", special_rule_text(f)), None)
     rows = tuple(tuple((Para.of("対照表", cell),) for cell in key) for key in seen)
     if not rows and config.route == AMEND:

@@ -38,8 +38,9 @@ from ..config import RunConfig
 from ..data import data_dir, load_bundled_schema, load_rule_file, rule_regex
 from ..models import Amendment, Document, Edit, Finding, Provision, ProvisionChange
 from ..numbering import to_int
+from ..structure import UNKNOWN_ARTICLE
 from ..textnorm import norm, shared_affixes
-from .changes import WHOLE_PROVISION_TASK, change_in, scope_at, section_rank
+from .changes import GUIDANCE_TASK, WHOLE_PROVISION_TASK, change_in, scope_at, section_rank
 from .kaimebun import Quote, occurrences, plan_change
 
 MANUAL_RULE = "draft.manual"
@@ -497,11 +498,21 @@ def _manual_item(am: Amendment, change: ProvisionChange, findings: Mapping[str, 
                  rules: LintRules) -> ManualItem:
     e = change.edits[0]
     f = findings.get(e.finding_id)
+    if e.new == GUIDANCE_TASK:
+        # Not a 例規: what the department changes is its page, in its own words.
+        return ManualItem(am.file, am.title, change.locator, MANUAL_RULE,
+                          "案内のページ（例規ではありません）のため、改め文は作りません。所管課でページの文言を改めてください",
+                          _excerpt(change.old_text), f"「{_excerpt(change.old_text.strip(), 40)}」から「{e.old}」を求める記載を"
+                          "除く（押印が不要になった旨の案内に改める）。", tuple(x.finding_id for x in change.edits))
     reason = am_problem(am, change.locator, e.old)
-    # Words outside any provision (a web page's text) are cited by their sentence.
-    where = f"{change.locator}中" if change.locator else f"「{_excerpt(change.old_text, 30)}」の"
+    # Words outside any provision (a web page's text) are cited by their sentence; a provision whose
+    # article an excerpt dropped by 「第○条」, for the drafter to fill in from the whole regulation.
+    cited = change.locator
+    if cited.startswith(UNKNOWN_ARTICLE):
+        cited = "第○条" + cited[len(UNKNOWN_ARTICLE):]
+    where = f"{cited}中" if cited else f"「{_excerpt(change.old_text, 30)}」の"
     if e.new == WHOLE_PROVISION_TASK:
-        suggestion = f"{change.locator}を削る。（後の規定の番号の繰上げと、これを引用する規定の改正を含む）"
+        suggestion = f"{cited}を削る。（後の規定の番号の繰上げと、これを引用する規定の改正を含む）"
     elif f is not None and f.decision == "廃止" and "印鑑" in e.old and not rules.pressed.regex.search(e.old):
         # The seal here is a thing brought or shown, not a sealing (a plain seal to bring is 押印, one
         # to register or compare 印鑑提出): cutting 「印鑑を持参」 leaves no provision; the drafter

@@ -52,8 +52,9 @@ from ..review.decisions import file_sha256
 from ..review.ledger import MIKESHI_ACCEPTED, MIKESHI_BY, MIKESHI_REJECTED, REJECTED_REASON
 from ..store.workspace import StoredDecision, Workspace
 from ..textnorm import shared_affixes, xml_safe
-from .blocks import table_cells
+from .blocks import table_cells, table_merges
 from .changes import CHANGING_DECISIONS, build_amendments
+from .docx_writer import merge_cells
 from .instruments import hand_edited_note
 from .lint import ManualItem, review_amendment
 from .protect import obsolete_note, recorded_hash, retire_draft, save_protected
@@ -167,6 +168,7 @@ class _TableCells:
 
     def __init__(self, doc: Document) -> None:
         self.spans, self.shape = table_cells(doc)  # (start, end, table, row, col); table → size
+        self.merges = table_merges(doc)
         self.grids: dict[int, list[list]] = {}
 
     def cell_at(self, start: int, place) -> Any:
@@ -176,6 +178,7 @@ class _TableCells:
             if a <= start <= b:
                 if t not in self.grids:
                     self.grids[t] = self._table(*self.shape[t], place)
+                    merge_cells(self.grids[t], self.merges.get(t, ()))
                 return self.grids[t][r - 1][c - 1]
         return None
 

@@ -34,14 +34,29 @@ _WHAT = "ただし書の整理規則"
 
 
 @lru_cache(maxsize=1)
-def load_provisos() -> tuple[StaleProviso, ...]:
-    """The rules of the bundled ``patterns/provisos.yaml``, in file order. Raises
-    :class:`~reiki_scan.errors.PatternDataError` naming the file when it cannot be read, breaks
-    its schema, repeats an id or holds an invalid regex."""
+def _load_all() -> tuple[tuple[StaleProviso, ...], tuple[StaleProviso, ...]]:
+    """``(rules, restores)`` of the bundled ``patterns/provisos.yaml``, each in file order."""
     source = data_dir("patterns") / "provisos.yaml"
-    raw = load_rule_file(source, load_bundled_schema("provisos_schema.json", _WHAT), _WHAT)
-    return tuple(StaleProviso(r["id"], frozenset(r["decision"]), rule_regex(r["pattern"], r["id"], _WHAT, source),
-                              tuple(r["examples"]), tuple(r["counter_examples"])) for r in raw["rules"])
+    raw = load_rule_file(source, load_bundled_schema("provisos_schema.json", _WHAT), _WHAT, ("rules", "restores"))
+
+    def rules(key: str) -> tuple[StaleProviso, ...]:
+        return tuple(StaleProviso(r["id"], frozenset(r["decision"]), rule_regex(r["pattern"], r["id"], _WHAT, source),
+                                  tuple(r["examples"]), tuple(r["counter_examples"])) for r in raw[key])
+
+    return rules("rules"), rules("restores")
+
+
+def load_provisos() -> tuple[StaleProviso, ...]:
+    """The ``rules`` of the bundled ``patterns/provisos.yaml`` (ただし書 that go with the seal of
+    their main clause), in file order. Raises :class:`~reiki_scan.errors.PatternDataError` naming
+    the file when it cannot be read, breaks its schema, repeats an id or holds an invalid regex."""
+    return _load_all()[0]
+
+
+def load_restoring() -> tuple[StaleProviso, ...]:
+    """The ``restores`` rules of the bundled ``patterns/provisos.yaml`` (ただし書 that ask again for
+    the seal their main clause exempts), in file order. Raises as :func:`load_provisos`."""
+    return _load_all()[1]
 
 
 def stale_proviso(text: str, sentence_end: int, scope_end: int, decision: str) -> tuple[int, int] | None:
@@ -56,3 +71,15 @@ def stale_proviso(text: str, sentence_end: int, scope_end: int, decision: str) -
     if any(decision in r.decisions and r.pattern.fullmatch(proviso) for r in load_provisos()):
         return m.start(), m.end()
     return None
+
+
+def restoring_proviso(text: str, start: int, end: int, scope_end: int, decision: str) -> StaleProviso | None:
+    """The ``restores`` rule by which the sentence ``text[start:end]`` (holding a finding decided
+    ``decision``) is a ただし書 that asks again for the seal its main clause exempts, so that
+    abolishing the seal deletes it whole; ``None`` otherwise. The sentence must be its
+    provision's last (nothing but blanks before ``scope_end``); the caller checks that the
+    sentence before it exempts the seal (a finding of modality 免除)."""
+    if text[end:scope_end].strip(" \u3000\t\n"):
+        return None
+    sentence = text[start:end]
+    return next((r for r in load_restoring() if decision in r.decisions and r.pattern.fullmatch(sentence)), None)

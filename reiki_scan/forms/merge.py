@@ -68,7 +68,7 @@ def draft_view(findings: list[Finding], documents: Mapping[str, Document],
             form = documents[link.form_file]
             offset = len(text) + 1 - link.start
             text = text + "\n" + form.text[link.start:link.end]
-            blocks += [Block(b.start + offset, b.end + offset, b.source_ref, b.kind)
+            blocks += [Block(b.start + offset, b.end + offset, b.source_ref, b.kind, b.grid)
                        for b in form.source.blocks if link.start <= b.start < link.end]
             section = next(c for c in form.root.walk() if c.kind == "AppdxStyle" and c.start == link.start)
             heading = own.get(form_key(link.locator))

@@ -23,14 +23,15 @@ class TextBuilder:
         """Characters written so far, counting the separators already placed."""
         return self._length
 
-    def add(self, text: str, source_ref: str, kind: str) -> tuple[int, int]:
+    def add(self, text: str, source_ref: str, kind: str, grid: tuple[int, ...] = ()) -> tuple[int, int]:
+        """Append a block; ``grid``: a merged table's cell place (:attr:`Block.grid`)."""
         if self._parts:
             self._parts.append("\n")
             self._length += 1
         start = self._length
         self._parts.append(text)
         self._length += len(text)
-        self._blocks.append(Block(start, self._length, source_ref, kind))
+        self._blocks.append(Block(start, self._length, source_ref, kind, grid))
         return start, self._length
 
     def build(

@@ -55,6 +55,8 @@ class _Ctx:
         self.b = builder
         self.textboxes = 0
         self.numbering = numbering or _Numbering(None)
+        # The merged table cell being read (Block.grid), else ().
+        self.grid: tuple[int, ...] = ()
 
 
 def _val(el, tag: str) -> str | None:
@@ -217,7 +219,7 @@ def _story(container, prefix: str, ctx: _Ctx, *, per_paragraph: bool, kind: str 
             text = _paragraph_text(child)
             label = ctx.numbering.label(child)
             if text.strip():
-                ctx.b.add(label + text, ref, kind)
+                ctx.b.add(label + text, ref, kind, ctx.grid)
             for box in _textboxes(child):
                 ctx.textboxes += 1
                 _story(box, f"textbox{ctx.textboxes}/", ctx, per_paragraph=False, kind="textbox")
@@ -250,9 +252,44 @@ def _cells(tr):
 
 def _table(tbl, ref: str, ctx: _Ctx, kind: str) -> None:
     cell_kind = "cell" if kind == "paragraph" else kind
+    grids = _merged_grid(tbl)
+    outer = ctx.grid
     for r, tr in enumerate(_rows(tbl), 1):
         for c, tc in enumerate(_cells(tr), 1):
+            ctx.grid = grids.get((r, c), ())
             _story(tc, f"{ref}/r{r}/c{c}/", ctx, per_paragraph=False, kind=cell_kind)
+    ctx.grid = outer
+
+
+def _merged_grid(tbl) -> dict[tuple[int, int], tuple[int, int, int]]:
+    """``(row, cell) → (grid column, rows, columns)`` (1-based) of every cell of a table that
+    merges cells (``w:gridSpan``, ``w:vMerge``), so a redrawn form keeps the layout; ``{}`` for a
+    table without merges. A vertical merge runs from its ``restart`` cell down the cells of the
+    same grid column marked ``continue`` (``w:vMerge`` without a value)."""
+    rows: list[list[tuple[int, int, str | None]]] = []  # per row: (grid column, columns, vMerge)
+    merged = False
+    for tr in _rows(tbl):
+        col, row = 1, []
+        for tc in _cells(tr):
+            pr = tc.find(f"{{{W}}}tcPr")
+            span = int(_val(pr, "gridSpan") or 1)
+            vm = pr.find(f"{{{W}}}vMerge") if pr is not None else None
+            vmerge = None if vm is None else (vm.get(f"{{{W}}}val") or "continue")
+            merged = merged or span > 1 or vmerge is not None
+            row.append((col, span, vmerge))
+            col += span
+        rows.append(row)
+    if not merged:
+        return {}
+    out = {}
+    for r, row in enumerate(rows):
+        for c, (col, span, vmerge) in enumerate(row):
+            down = 1
+            if vmerge == "restart":
+                while r + down < len(rows) and any(g == col and v == "continue" for g, _, v in rows[r + down]):
+                    down += 1
+            out[(r + 1, c + 1)] = (col, down, span)
+    return out
 
 
 def _paragraph_text(p) -> str:

@@ -205,7 +205,10 @@ def _drop_navigation(root) -> None:
             continue
         if (el.tag in _DROP_TAGS or el.get("hidden") is not None or el.get("role") in _ROLES
                 or _HIDDEN.search(el.get("style") or "")
-                or _nav_attr(el.get("id") or "") or _nav_attr(el.get("class") or "")):
+                or _nav_attr(el.get("id") or "") or _nav_attr(el.get("class") or "")
+                # A link whose words are navigation (「様式第1号（Word形式）」, nav.download_link.v1):
+                # its tail, the page's own text, stays.
+                or el.tag == "a" and is_navigation_line(el.text_content())):
             doomed.append(el)
     for el in doomed:
         if el.getparent() is not None and not any(a in doomed for a in el.iterancestors()):

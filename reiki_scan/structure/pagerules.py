@@ -18,14 +18,15 @@ def load_page_heading(path: Path | None = None) -> LineRule:
 
     Raises :class:`PatternDataError` naming the file when it cannot be read, breaks the schema
     or holds an invalid regex."""
-    return _load(str(path or data_dir("patterns") / PAGES_FILE))
+    return _load_rule(str(path or data_dir("patterns") / PAGES_FILE), "pages_schema.json", "heading", "案内ページの規則")
 
 
-@lru_cache(maxsize=4)
-def _load(source_str: str) -> LineRule:
+@lru_cache(maxsize=8)
+def _load_rule(source_str: str, schema_file: str, key: str, what: str) -> LineRule:
+    """The line rule under ``key`` of the YAML file ``source_str``, checked by the bundled schema
+    ``schema_file``; ``what`` names the rules in messages. Cached per file and key."""
     source = Path(source_str)
-    schema = load_bundled_schema("pages_schema.json", "案内ページの規則")
-    return line_rule(load_checked_yaml(source, schema, "案内ページの規則")["heading"], source, "案内ページの規則")
+    return line_rule(load_checked_yaml(source, load_bundled_schema(schema_file, what), what)[key], source, what)
 
 
 def is_page_heading(line: str) -> bool:
@@ -44,15 +45,8 @@ def load_item_intro(path: Path | None = None) -> LineRule:
 
     Raises :class:`PatternDataError` naming the file when it cannot be read, breaks the schema
     or holds an invalid regex."""
-    return _load_structure(str(path or data_dir("patterns") / STRUCTURE_FILE))
-
-
-@lru_cache(maxsize=4)
-def _load_structure(source_str: str) -> LineRule:
-    source = Path(source_str)
-    schema = load_bundled_schema("structure_schema.json", "例規の構造の規則")
-    return line_rule(load_checked_yaml(source, schema, "例規の構造の規則")["announces_items"], source,
-                     "例規の構造の規則")
+    return _load_rule(str(path or data_dir("patterns") / STRUCTURE_FILE), "structure_schema.json", "announces_items",
+                      "例規の構造の規則")
 
 
 def announces_items(text: str) -> bool:

@@ -685,6 +685,9 @@ def _place_numbered(st: _State, s: str, pos: int, end: int, numbered: bool = Fal
     m = RE_PARA_ARABIC.match(s)
     if m and in_body and not (numbered and RE_QUANTITY.match(s)) and not RE_NUMBER_CELL.match(s):
         n = to_int(m.group(1))
+        if not numbered and _numbered_item(st, n, pos):
+            st.open_item(str(n), m.group(1), pos)
+            return
         if n >= 2 and not numbered and st.article is not None and st.top is None and n <= _last_labelled(st.article):
             # 「2」 again after 「2」「3」「4」 of the same article: an excerpt dropped the heading of the
             # article these paragraphs belong to (as _orphan_items for items): 条番号不明第2項.
@@ -767,6 +770,22 @@ def _orphan_items(st: _State, pos: int) -> bool:
         # its article announced (「第6条 添付書類は下記に掲げるものとする。」).
         return not announces_items(st.text[st.article.start:para.start])
     return True
+
+
+def _numbered_item(st: _State, n: int, pos: int) -> bool:
+    """Whether a bare 「1」「2」 line at ``pos`` numbers an item of the open paragraph of an
+    article, not a paragraph: a 「1」 under a numbered paragraph whose words announce items
+    (``structure.announces_items.v1``: 「3　…以下に掲げる事項を守らなければならない。」 then 「1　…」) —
+    a paragraph 1 never follows a numbered one —, or the next number of such a list, unless it is
+    also the article's next paragraph number (「4」 after 「3」 and items 1 to 3 opens 第4項)."""
+    para = st.para
+    if st.article is None or st.top is not None or para is None or not para.label:
+        return False
+    if n == 1:
+        return st.item is None and announces_items(st.text[para.start:pos])
+    item = st.item
+    return (item is not None and item.label == item.num and n == int(item.num) + 1
+            and n != _last_labelled(st.article) + 1)
 
 
 def _last_labelled(article: Node) -> int:
