@@ -101,8 +101,6 @@ _LEAD_TAIL = 8
 # 証明書、印鑑（認印）、…」, 「持ち物：印鑑・通帳」).
 _ENTRY_SEPARATORS = "、，,・：:→|｜/／"
 _LABEL_SEPARATORS = "：:→"
-# A 読替え's 「A」とあるのは「B」: what opens the replacement B.
-_READ_AS = re.compile(r"」とあるのは「")
 _NOTE_MARKS = ("※", "*", "(注", "注)", "注:", "注意:")
 
 
@@ -113,13 +111,14 @@ def _denied_need(tree: _Tree, words: Sequence[int]) -> bool:
                for i in words)
 
 
-def _replacements(text: str) -> list[tuple[int, int, bool]]:
+def _replacements(text: str, quote: re.Pattern) -> list[tuple[int, int, bool]]:
     """The quotations of the 読替え in ``text`` (…「A」とあるのは「B」と…) as ``(start, end, new)``:
-    half-open character ranges inside the brackets; ``new`` for a replacement 「B」 (the quotation
-    that opens right after 「とあるのは」, to its matching 」), not for the replaced words 「A」 (the
-    one that closes right before it)."""
+    half-open character ranges inside the brackets; ``quote`` matches from the 」 closing A to the
+    「 opening B (``cue.read_as_quote``: 」とあるのは「, 」とあるのは、「). ``new`` for a replacement 「B」
+    (the quotation opening where ``quote`` ends, to its matching 」), not for the replaced words
+    「A」 (the one closing where ``quote`` starts)."""
     out = []
-    for m in _READ_AS.finditer(text):
+    for m in quote.finditer(text):
         opening = text.rfind("「", 0, m.start())
         if opening >= 0:
             out.append((opening + 1, m.start(), False))
@@ -923,7 +922,7 @@ class ModalityJudge:
         c = self._cue("read_as", tree.text)
         if c is None:
             return None
-        quotes = _replacements(tree.text)
+        quotes = [q for cue in self.cues.get("read_as_quote", ()) for q in _replacements(tree.text, cue.regex)]
         inside = next(((s, e) for s, e, new in quotes if new and s <= span[0] and span[1] <= e), None)
         if inside is None:
             quoted = any(s <= span[0] and span[1] <= e for s, e, _ in quotes)
