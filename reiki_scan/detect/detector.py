@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 
 from .. import ids
 from ..models import Document, Finding, Provision, Unit
+from ..structure.pagerules import announces_items, is_proviso_start
 from ..textnorm import Normalized, normalize, norm
 from .modality import PARSE_FREE_ROLES, ModalityJudge
 from .nlp import analyze_texts
@@ -50,10 +51,6 @@ _POSSESSIVE = re.compile(r"(?:の|及び|並びに|、|,)$")
 # The category of a seal a list entry names (「個人の印」「住所、氏名及び印」): the act of sealing;
 # the category rules refine it (listed with the name: 記名押印).
 _LISTED_SEAL = "押印"
-# A ただし書 (proviso) sentence, which may lead the items after it.
-_PROVISO_START = re.compile(r"^[\s　]*ただし[、,]")
-# Words of a sentence that point at the items below it (次の各号, 次に掲げるもの, 別表に掲げる is not one).
-_REFERS_TO_ITEMS = re.compile(r"次の|次に(?:掲げる|定める)|各号|下記の")
 _NOTE_LINE = re.compile(r"^[\s　]*(?:例[:：.．)）]|[(（]例|※|[(（][^)）]*[)）]。?[\s　]*$)")
 
 
@@ -367,7 +364,7 @@ class Detector:
             start += 1
         end = _sentence_end(text, start)
         sentence = text[start:end]
-        if not sentence.startswith("ただし"):
+        if not is_proviso_start(sentence):
             return []
         n = normalize(sentence)
         out: list[Finding] = []
@@ -613,8 +610,9 @@ def _lead_sentences(own: str) -> list[str]:
     body = re.sub(r"^第[0-9０-９一二三四五六七八九十百]+条(?:の[0-9０-９一二三四五六七八九十]+)?[\s　]*", "", body)
     first = body[:_sentence_end(body, 0)]
     rest = body[len(first):]
-    proviso = rest[:_sentence_end(rest, 0)] if _PROVISO_START.match(rest) else ""
-    proviso = proviso if _REFERS_TO_ITEMS.search(proviso) else ""
+    # A ただし書 that announces items (structure.proviso_start, structure.announces_items).
+    proviso = rest[:_sentence_end(rest, 0)] if is_proviso_start(rest) else ""
+    proviso = proviso if announces_items(proviso) else ""
     return [s for s in (proviso, first) if s]
 
 

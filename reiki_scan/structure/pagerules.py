@@ -44,18 +44,31 @@ def load_item_intro(path: Path | None = None) -> LineRule:
 
     Raises :class:`PatternDataError` naming the file when it cannot be read, breaks the schema
     or holds an invalid regex."""
-    return _load_structure(str(path or data_dir("patterns") / STRUCTURE_FILE))
+    return _load_structure(str(path or data_dir("patterns") / STRUCTURE_FILE))["announces_items"]
+
+
+def load_proviso_start(path: Path | None = None) -> LineRule:
+    """The ``proviso_start`` rule of ``structure.yaml`` (default: the bundled
+    ``patterns/structure.yaml``): how a ただし書 opens (「ただし、」, 「ただし，」, 「但し、」, 「但シ」).
+
+    Raises :class:`PatternDataError` as :func:`load_item_intro` does."""
+    return _load_structure(str(path or data_dir("patterns") / STRUCTURE_FILE))["proviso_start"]
 
 
 @lru_cache(maxsize=4)
-def _load_structure(source_str: str) -> LineRule:
+def _load_structure(source_str: str) -> dict[str, LineRule]:
     source = Path(source_str)
     schema = load_bundled_schema("structure_schema.json", "例規の構造の規則")
-    return line_rule(load_checked_yaml(source, schema, "例規の構造の規則")["announces_items"], source,
-                     "例規の構造の規則")
+    data = load_checked_yaml(source, schema, "例規の構造の規則")
+    return {key: line_rule(data[key], source, "例規の構造の規則") for key in ("announces_items", "proviso_start")}
 
 
 def announces_items(text: str) -> bool:
     """Whether ``text`` (a provision's words before its first item) announces items
     (``structure.announces_items.v1``)."""
     return load_item_intro().regex.search(text) is not None
+
+
+def is_proviso_start(text: str) -> bool:
+    """Whether the sentence ``text`` opens a ただし書 (``structure.proviso_start.v1``)."""
+    return load_proviso_start().regex.match(text) is not None
