@@ -55,3 +55,18 @@ def test_regression_proviso_words_that_open_no_proviso(tmp_path, ginza):
 """)
     assert rows(found, "第5条") == [("押印", "免除", False)]
     assert rows(found, "第5条第1号") == [("押印", "免除", False)]
+
+
+@pytest.mark.nlp
+def test_regression_seal_dispensed_only_in_a_case_read_as_dispensed(tmp_path, ginza):
+    # 「印鑑（本人が署名する場合は不要）」: the note exempts only in a case (a 場合/とき clause in its
+    # parse), so the seal stays one allowed alternative, a requirement; a note that dispenses
+    # with it outright (（不要）) still does.
+    found = scan(tmp_path, """国民年金の届出
+届出の理由 必要なもの
+就職したとき → 勤務先の健康保険証、印鑑（本人が署名する場合は不要）、年金手帳
+引っ越してきたとき 転出証明書、認印（不要）、通知カード
+持ち物：印鑑（署名したときは不要）
+""")
+    assert [(f.match, f.modality, f.requires_seal) for f in found] == [
+        ("印鑑", "義務", True), ("認印", "免除", False), ("印鑑", "義務", True)]

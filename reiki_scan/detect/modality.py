@@ -1061,13 +1061,34 @@ class ModalityJudge:
     def _dispensed_entry(self, tree: _Tree, anchor: int) -> bool:
         """Whether the entry of the seal word at token ``anchor`` dispenses with it: a bracketed
         note right after it (印鑑（不要）) or the label before a 「：」「→」 that opens the entry
-        (不要なもの：印鑑) holds an ``exempt`` cue, read on each of its tails. A note that only
-        says which seal (（シャチハタ不可）, （認め可）) dispenses with nothing."""
+        (不要なもの：印鑑) holds an ``exempt`` cue, read on each of its tails, and no word of it
+        in the parse is a ``condition`` (場合, とき): 「印鑑（本人が署名する場合は不要）」 exempts only
+        in that case, and a seal that is one allowed alternative is a requirement (LABELLING.md
+        requires_seal). A note that only says which seal (（シャチハタ不可）, （認め可）) dispenses
+        with nothing."""
         text = tree.text
-        notes = [m.group(0)[1:-1] for m in _PAREN_NOTE.finditer(text, tree.tokens[anchor]["end"])
-                 if m.start() == tree.tokens[anchor]["end"]]
-        parts = notes + [_last_label(text[:tree.tokens[anchor]["start"]])]
-        return any(self._cue("exempt", part[i:]) for part in parts for i in range(len(part)))
+        end, start = tree.tokens[anchor]["end"], tree.tokens[anchor]["start"]
+        note = _PAREN_NOTE.match(text, end)
+        notes = [(note.start() + 1, note.end() - 1)] if note is not None else []
+        label = _last_label(text[:start])
+        separator = len(text[:start].rstrip()) - 1  # the 「：」 after the label, when there is one
+        parts = notes + [(separator - len(label), separator)]
+        return any(any(self._cue("exempt", text[i:e]) for i in range(s, e)) and not self._conditional(tree, s, e)
+                   for s, e in parts)
+
+    def _conditional_note(self, tree: _Tree, anchor: int, word: int) -> bool:
+        """Whether token ``word`` lies in the bracketed note right after the seal word at token
+        ``anchor`` (印鑑（本人が署名する場合は不要）) and that note holds a ``condition``."""
+        end = tree.tokens[anchor]["end"]
+        note = _PAREN_NOTE.match(tree.text, end)
+        return note is not None and note.start() < tree.tokens[word]["start"] < note.end() \
+            and self._conditional(tree, note.start() + 1, note.end() - 1)
+
+    def _conditional(self, tree: _Tree, start: int, end: int) -> bool:
+        """Whether the words of ``tree.text[start:end]`` hold a ``condition`` (場合, とき) in the
+        parse: what they say holds only in a case."""
+        return any(self._cue("condition", t["lemma"]) is not None
+                   for t in tree.tokens if start <= t["start"] and t["end"] <= end)
 
     @staticmethod
     def _verbless(tree: _Tree, path: list[int]) -> bool:
@@ -1605,6 +1626,10 @@ class ModalityJudge:
             flat = [k] if n == 0 and (k := tree.flat_next(i)) is not None else []
             for j in [i] + tree.adjective_children(i) + flat:
                 c = self._cue("exempt", tree.flat_phrase(j) if j in flat else tree.phrase(j))
+                if c is not None and self._conditional_note(tree, path[0], j):
+                    # 「印鑑（本人が署名する場合は不要）」: dispensed with only in a case, the seal
+                    # stays one allowed alternative (LABELLING.md requires_seal).
+                    continue
                 if c is not None:
                     if n > 0 and j == i and self._seal_is_means(tree, path[:n], seals):
                         return None
