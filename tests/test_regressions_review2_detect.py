@@ -70,3 +70,23 @@ def test_regression_seal_dispensed_only_in_a_case_read_as_dispensed(tmp_path, gi
 """)
     assert [(f.match, f.modality, f.requires_seal) for f in found] == [
         ("印鑑", "義務", True), ("認印", "免除", False), ("印鑑", "義務", True)]
+
+
+@pytest.mark.nlp
+def test_regression_alike_seal_words_of_one_sentence_duplicate_findings(tmp_path, ginza):
+    # Seal words of one sentence with the same category and modality name one seal or document:
+    # one finding (LABELLING.md: one row per sentence and category), the seal's rather than the
+    # document's; two acts of one sentence stay two findings, each amended on its own words.
+    found = scan(tmp_path, """○さくら台市文書管理規則
+第4条　公印管理者は、公印を金庫に保管しなければならない。
+第6条　申請者は、申請書に押印し、同意書に押印しなければならない。
+第7条　使用印鑑届を提出した者は、見積書に当該届出に係る印鑑を押さなければならない。
+第8条　印鑑届を提出した者が改印したときは、当該届出に係る印鑑の印影を添えて届け出なければならない。
+""")
+    assert rows(found, "第4条") == [("公印", "言及", False)]
+    assert rows(found, "第6条") == [("押印", "義務", True), ("押印", "義務", True)]
+    assert rows(found, "第7条") == [("届出に係る印鑑を押さ", "義務", True)]
+    assert [f.patterns for f in found if f.locator == "第7条"] == [("seal.todokede_inkan.v1", "seal.inkan_wo_osu.v1",
+                                                                   "seal.inkan_todokesho.v1")]
+    assert [f.match for f in found if f.locator == "第8条"] == ["届出に係る印鑑の印影"]
+

@@ -51,6 +51,8 @@ _POSSESSIVE = re.compile(r"(?:の|及び|並びに|、|,)$")
 # The category of a seal a list entry names (「個人の印」「住所、氏名及び印」): the act of sealing;
 # the category rules refine it (listed with the name: 記名押印).
 _LISTED_SEAL = "押印"
+# Seal words that name a document about a seal (印鑑届, 印鑑登録証明書), not the seal itself.
+_NAMES_DOCUMENT = re.compile(r"(?:証明書?|届|書)$")
 _NOTE_LINE = re.compile(r"^[\s　]*(?:例[:：.．)）]|[(（]例|※|[(（][^)）]*[)）]。?[\s　]*$)")
 
 
@@ -177,6 +179,7 @@ class Detector:
             parse = RequirementParse(analysis)
             self._merge_requirements(judged, parse)
             self._categorize(judged, parse, n.text)
+            _merge_alike(judged, parse, n.text)
             node = doc.leaf_at(u.start)
             leaf = id(node)
             before = required_before.get(leaf)
@@ -596,6 +599,38 @@ def _article_lead(doc: Document, paragraph: Provision, parents: dict[int, Provis
     first = article.children[0]
     end = first.children[0].start if first.children else first.end
     return _lead_sentences(doc.text[first.start:end])
+
+
+def _merge_alike(judged: list[list], parse: RequirementParse, text: str) -> None:
+    """One sentence, one finding per category and modality (LABELLING.md: one row per sentence and
+    per category within it; CONTRACT.md: one requirement is one finding): seal words of the
+    sentence judged alike — the same category, the same modality — that name one seal or document
+    (「印鑑登録証明書（法人にあっては…代表者の印鑑証明書）」, 「使用印鑑届を提出した者は、…当該届出に
+    係る印鑑」, 「公印管理者は、公印を…」) become one finding: the act's when one of them is an act,
+    else the seal's rather than a document's that names it (``text``, the normalized sentence:
+    「届出に係る印鑑」 over 「使用印鑑届」), else the first's, keeping its own words as ``match`` and
+    every pattern id. Two acts (seal verbs
+    in ``parse``, :meth:`RequirementParse.has_act`: 「入札書に押印し、契約書に押印し」) stay two
+    findings, each amended on its own words. ``judged`` as in :meth:`Detector._merge_requirements`,
+    changed in place; run after the category rules."""
+    kept: dict[tuple[str, str], list] = {}
+    for j in judged:
+        if j[2] is None:
+            continue
+        key = (j[1], j[2].modality)
+        first = kept.get(key)
+        if first is None:
+            kept[key] = j
+            continue
+        first_act, act = (parse.has_act((k[3], k[4])) for k in (first, j))
+        if first_act and act:
+            continue
+        document, first_document = (_NAMES_DOCUMENT.search(text, k[3], k[4]) is not None for k in (j, first))
+        later = act if act != first_act else first_document and not document
+        keep, other = (j, first) if later else (first, j)
+        keep[5] = [*keep[5], other[0].pattern.id, *other[5]]
+        other[2] = None
+        kept[key] = keep
 
 
 def _lead_sentences(own: str) -> list[str]:
