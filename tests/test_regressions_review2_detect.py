@@ -90,3 +90,19 @@ def test_regression_alike_seal_words_of_one_sentence_duplicate_findings(tmp_path
                                                                    "seal.inkan_todokesho.v1")]
     assert [f.match for f in found if f.locator == "第8条"] == ["届出に係る印鑑の印影"]
 
+
+@pytest.mark.nlp
+def test_regression_certificate_issuance_application_read_as_requirement(tmp_path, ginza):
+    # Applying for the register's certificate (印鑑登録証明書の交付を受けようとする者,
+    # 印鑑登録証明書交付申請書) is the register's own procedure: the certificate is issued, not
+    # asked for. A certificate obtained and then attached (…の発行を受け、これを添付し) is asked.
+    found = scan(tmp_path, """○さくら台市印鑑登録事務規則
+第3条　印鑑登録証明書の交付を受けようとする者は、印鑑登録証明書交付申請書を市長に提出しなければならない。
+第4条　印鑑証明書の再交付を申請する者は、申請書に署名しなければならない。
+第5条　代理人は、印鑑証明書の発行を受け、これを委任状に添付しなければならない。
+第6条　申請者は、市長が交付した印鑑登録証明書を添付しなければならない。
+""")
+    assert rows(found, "第3条") == [("印鑑登録証明書", "言及", False)]
+    assert rows(found, "第4条") == [("印鑑証明書", "言及", False)]
+    assert [(m, r) for m, _, r in rows(found, "第5条")] == [("印鑑証明書", True)]
+    assert rows(found, "第6条") == [("印鑑登録証明書", "義務", True)]

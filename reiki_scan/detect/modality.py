@@ -478,6 +478,12 @@ class ModalityJudge:
         # applicant's.
         return h.found_if(self._issued(h.tree, h.path, h.role, h.category, h.words), len(h.path) - 1)
 
+    @check("certificate_issued")
+    def _certificate_issued_step(self, h: _Judged) -> _Found | None:
+        # 「印鑑登録証明書の交付を受けようとする者は」, 「印鑑登録証明書交付申請書」: the register
+        # issues the certificate; no one is asked to attach it (LABELLING.md: subject matter).
+        return None if h.role != "document" else h.found_if(self._certificate_issue(h.tree, h.path), 1)
+
     @check("borne_office_mark")
     def _borne_office_mark(self, h: _Judged) -> _Found | None:
         # 「受付印のあるものをお持ちください」: the document bears an office's stamp already; no one
@@ -1385,6 +1391,30 @@ class ModalityJudge:
             if c is not None:
                 return c
         return None
+
+    def _certificate_issue(self, tree: _Tree, path: list[int]) -> Cue | None:
+        """The ``certificate_issue`` cue (交付, 発行) of the noun the certificate at ``path[0]``
+        depends on (印鑑登録証明書の交付), or of a compound beside it under the same noun
+        (印鑑登録証明書交付申請書): the certificate is what the register issues. ``None`` when a
+        later predicate takes the issued certificate back as its object (…の発行を受け、これを
+        添付し: ``anaphor``) — the certificate is then attached."""
+        if len(path) < 2:
+            return None
+        seal, head = path[0], path[1]
+        dep = tree.tokens[seal]["dep"]
+        if dep == "nmod":
+            c = self._cue("certificate_issue", tree.tokens[head]["lemma"])
+        elif dep == "compound":
+            c = next((c for k in tree.children(head) if k != seal and tree.tokens[k]["dep"] == "compound"
+                      and (c := self._cue("certificate_issue", tree.tokens[k]["lemma"])) is not None), None)
+        else:
+            return None
+        if c is None:
+            return None
+        taken_back = any(self._cue("anaphor", tree.tokens[k]["lemma"]) is not None
+                         for i in path[2:] if tree.is_predicate(i)
+                         for k in tree.children(i) if tree.tokens[k]["dep"] == "obj")
+        return None if taken_back else c
 
     def _handed_over(self, tree: _Tree, path: list[int]) -> Cue | None:
         # Only the clause the seal itself heads (押印し、…交付し): a hand-over further up

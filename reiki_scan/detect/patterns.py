@@ -34,7 +34,7 @@ CUE_KINDS = ("must", "may", "exempt", "condition", "reference", "attach", "targe
              "lead_define", "lead_keep", "lead_exempt", "topic", "declare", "register_seal", "register_apply", "register_clause", "item_require", "tally", "own_request", "issued_seal", "lead_require", "lead_may", "hand_over", "return", "issuer", "receive", "mark", "printing", "restrict", "means_clause", "own_must", "topic_marker", "purpose", "lead_names", "lead_act", "except_root", "same_as", "file_seal", "lead_services",
              "checklist", "complement", "instruct", "only_if", "prohibit", "define_seal", "obtain", "listed_seal", "inventory", "manner", "bring", "ask", "present",
              "denied", "affix", "define_object", "examine", "lacking", "register_abolish", "attempt", "office_mark",
-             "borne", "excepted", "bring_line", "read_as", "read_as_quote",
+             "borne", "excepted", "bring_line", "read_as", "read_as_quote", "certificate_issue",
              "anaphor", "clause_link", "validity", "measure", "lead_means", "apply_before", "lifted")
 SCHEMA_NAME = "schema.json"
 
