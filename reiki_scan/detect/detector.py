@@ -23,9 +23,10 @@ from .requirement import RequirementParse
 # an exemption or a mere mention does not.
 REQUIRES = {"義務": True, "任意": True, "免除": False, "言及": False}
 # Every seal word holds 印, 捺, ㊞ or なつ (押なつ, なつ印), or is a colloquial word of
-# seal.han.v1 (判を押す, 判子, 三文判, はんこ, ハンコ): most units hold none and skip the full
-# pattern search. The gate is checked against every example at construction; screen.py mirrors it.
-GATE = re.compile("[印捺㊞]|なつ|判[をヲ子こ]|文判|[んン][こコ]")
+# seal.han.v1 (判を押す, 判子, 三文判, はんこ, ハンコ; 判を only after no kanji, as seal.han.v1
+# reads it: 裁判を, 審判を are no seal words): most units hold none and skip the full pattern
+# search. The gate is checked against every example at construction; screen.py mirrors it.
+GATE = re.compile("[印捺㊞]|なつ|(?<![\u4e00-\u9fff])判[をヲ]|判[子こ]|文判|[んン][こコ]")
 _GROUP_NAME = re.compile(r"\(\?P<[A-Za-z_]\w*>")
 _ITEM_KINDS = {"Item", "Subitem1", "Subitem2"}
 # Documents whose plain declarative sentences prescribe (LABELLING.md: 「…押印して、市長に提出する。」).
