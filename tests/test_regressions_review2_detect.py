@@ -106,3 +106,34 @@ def test_regression_certificate_issuance_application_read_as_requirement(tmp_pat
     assert rows(found, "第4条") == [("印鑑証明書", "言及", False)]
     assert [(m, r) for m, _, r in rows(found, "第5条")] == [("印鑑証明書", True)]
     assert rows(found, "第6条") == [("印鑑登録証明書", "義務", True)]
+
+
+def test_regression_gate_passes_compounds_ending_in_han():
+    # The gate reads 判を as seal.han.v1 does: a kanji before 判 ends a compound (裁判を, 審判を),
+    # so such units skip the pattern search; every seal.han.v1 example still passes it.
+    from reiki_scan.detect.detector import GATE
+    from reiki_scan.textnorm import norm
+
+    han = next(p for p in DETECTOR.patterns if p.id == "seal.han.v1")
+    assert [ex for ex in han.examples if not GATE.search(norm(ex))] == []
+    assert [t for t in ("裁判を受ける", "審判をつかさどる", "批判を受ける") if GATE.search(norm(t))] == []
+    assert [t for t in ("書類に判を押す", "判子を持参する", "三文判") if not GATE.search(norm(t))] == []
+
+
+def test_regression_pattern_folder_read_once_per_state(tmp_path):
+    # load_patterns/load_cues/load_steps and each Detector read one validated copy of a folder;
+    # a file changed on disk is read again.
+    import shutil
+
+    from reiki_scan.data import data_dir
+    from reiki_scan.detect.patterns import load_cues, load_patterns, load_steps
+
+    folder = tmp_path / "patterns"
+    shutil.copytree(data_dir("patterns"), folder)
+    first = load_patterns(folder)
+    assert [p.id for p in load_patterns(folder)] == [p.id for p in first]
+    assert load_patterns(folder)[0] is first[0] and load_cues(folder)[0] is load_cues(folder)[0]
+    assert load_steps(folder)[0] is load_steps(folder)[0]
+    seal = folder / "seal.yaml"
+    seal.write_text(seal.read_text(encoding="utf-8").replace("id: seal.han.v1", "id: seal.han.v9"), encoding="utf-8")
+    assert "seal.han.v9" in {p.id for p in load_patterns(folder)}
