@@ -121,8 +121,10 @@ CORPUS_SENTENCES = [
     ("pages_municipal_reiki_excerpts/toyooka_e764RG00000054_inkan_kisoku.txt",
      "3 条例第4条第3項第2号に規定する確認は、印鑑登録申請書の保証人の欄に押印された印影と登録済みの印影とを照合して行わなければならない。",
      # One requirement, one finding (issue 17): the impression 押印された describes is the one compared
-     # (was ("押印", "押印", "言及") and ("印影と登録済みの印影とを照合", "印鑑提出", "義務")).
-     [("印鑑登録申請書", "印鑑提出", "義務"), ("押印された印影と登録済みの印影とを照合", "印鑑提出", "義務")]),
+     # (was ("押印", "押印", "言及") and ("印影と登録済みの印影とを照合", "印鑑提出", "義務")). The form
+     # the seal is on (印鑑登録申請書, 印鑑提出 義務 alike) is one finding with the comparison since
+     # seal words of one sentence judged alike are (LABELLING.md: one row per sentence and category).
+     [("押印された印影と登録済みの印影とを照合", "印鑑提出", "義務")]),
     ("egov_japan-law_md/misc/326M50000040020.md",
      "小切手の券面金額以外の記載事項を訂正するには、その訂正を要する部分に二線を引き、その上部又は右側に正書し、かつ、当該訂正箇所の"
      "上方の余白に訂正をした旨及び訂正した文字の数を記載してセンター支出官等の印を押さなければならない。",

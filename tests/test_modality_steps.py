@@ -66,3 +66,21 @@ def test_a_new_step_order_is_the_judges_order():
     assert (r.modality, r.step) == ("言及", "step.unparsed.v1")
     r = ModalityJudge(load_cues()).judge({}, text, (hit.start, hit.end), "object")
     assert (r.modality, r.evidence, r.step) == ("言及", "pattern: 印を物として言及 => 言及", "step.object_named.v1")
+
+
+# A 読替え is decided by what its quotations say before the sentence's own modality is read: its
+# ものとする (the must step) or its 読み替えて適用する names the provision as it applies.
+@pytest.mark.nlp
+@pytest.mark.parametrize("text,seal,expected", [
+    ("第3条の規定の適用については、同条中「押印し」とあるのは「署名し」と読み替えるものとする。", "押印",
+     ("step.read_as.v1", "言及")),
+    ("第3条の規定の適用については、同条中「押印し」とあるのは、「署名し」と読み替えるものとする。", "押印",
+     ("step.read_as.v1", "言及")),
+    ("条例第4条の規定の適用については、同条中「記名し」とあるのは、「記名し、当該印鑑の印鑑登録証明書を添付し」と読み替える。",
+     "印鑑登録証明書", ("step.read_as.v1", "義務")),
+    ("第6条の規定の適用については、同条中「提出し」とあるのは「押印して提出し」と読み替えるものとする。", "押印",
+     ("step.read_as.v1", "義務")),
+])
+def test_regression_read_as_replaced_words_decided_before_the_sentences_modality(text, seal, expected, ginza):
+    got = judged({"text": text, "seal": seal, "normative": True})
+    assert (got.step, got.modality) == expected, got

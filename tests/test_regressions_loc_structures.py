@@ -11,7 +11,7 @@ from pathlib import Path
 
 from reiki_scan.load import load_file
 from reiki_scan.structure import parse, units
-from reiki_scan.structure.pagerules import load_item_intro
+from reiki_scan.structure.pagerules import load_item_intro, load_proviso_start
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "locators"
 
@@ -30,6 +30,13 @@ def test_item_intro_rule_matches_its_examples_and_none_of_its_counter_examples()
     assert rule.id == "structure.announces_items.v1"
     assert [e for e in rule.examples if not rule.regex.search(e)] == []
     assert [c for c in rule.counter_examples if rule.regex.search(c)] == []
+
+
+def test_proviso_start_rule_matches_its_examples_and_none_of_its_counter_examples():
+    rule = load_proviso_start()
+    assert rule.id == "structure.proviso_start.v1"
+    assert [e for e in rule.examples if not rule.regex.match(e)] == []
+    assert [c for c in rule.counter_examples if rule.regex.match(c)] == []
 
 
 def test_regression_items_no_provision_announces_are_of_an_unknown_article(tmp_path):

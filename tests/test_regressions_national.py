@@ -43,7 +43,8 @@ def test_regression_office_seal_handed_back_by_pronoun(tmp_path, ginza):
 """))
     assert got == {
         "第1条": {("記名押印", False)},
-        "第2条": {("官印", False), ("押捺", False)},
+        # 官印ヲ押捺: the act and its seal, judged alike (公印, 言及), are one finding, the act's.
+        "第2条": {("押捺", False)},
         "第3条": {("記名押印", True)},
         "第4条": {("押印", True)},
         "第5条": {("記名押印", True)},

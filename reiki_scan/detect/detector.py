@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 
 from .. import ids
 from ..models import Document, Finding, Provision, Unit
+from ..structure.pagerules import announces_items, is_proviso_start
 from ..textnorm import Normalized, normalize, norm
 from .modality import PARSE_FREE_ROLES, ModalityJudge
 from .nlp import analyze_texts
@@ -22,9 +23,10 @@ from .requirement import RequirementParse
 # an exemption or a mere mention does not.
 REQUIRES = {"義務": True, "任意": True, "免除": False, "言及": False}
 # Every seal word holds 印, 捺, ㊞ or なつ (押なつ, なつ印), or is a colloquial word of
-# seal.han.v1 (判を押す, 判子, 三文判, はんこ, ハンコ): most units hold none and skip the full
-# pattern search. The gate is checked against every example at construction; screen.py mirrors it.
-GATE = re.compile("[印捺㊞]|なつ|判[をヲ子こ]|文判|[んン][こコ]")
+# seal.han.v1 (判を押す, 判子, 三文判, はんこ, ハンコ; 判を only after no kanji, as seal.han.v1
+# reads it: 裁判を, 審判を are no seal words): most units hold none and skip the full pattern
+# search. The gate is checked against every example at construction; screen.py mirrors it.
+GATE = re.compile("[印捺㊞]|なつ|(?<![\u4e00-\u9fff])判[をヲ]|判[子こ]|文判|[んン][こコ]")
 _GROUP_NAME = re.compile(r"\(\?P<[A-Za-z_]\w*>")
 _ITEM_KINDS = {"Item", "Subitem1", "Subitem2"}
 # Documents whose plain declarative sentences prescribe (LABELLING.md: 「…押印して、市長に提出する。」).
@@ -50,10 +52,8 @@ _POSSESSIVE = re.compile(r"(?:の|及び|並びに|、|,)$")
 # The category of a seal a list entry names (「個人の印」「住所、氏名及び印」): the act of sealing;
 # the category rules refine it (listed with the name: 記名押印).
 _LISTED_SEAL = "押印"
-# A ただし書 (proviso) sentence, which may lead the items after it.
-_PROVISO_START = re.compile(r"^[\s　]*ただし[、,]")
-# Words of a sentence that point at the items below it (次の各号, 次に掲げるもの, 別表に掲げる is not one).
-_REFERS_TO_ITEMS = re.compile(r"次の|次に(?:掲げる|定める)|各号|下記の")
+# Seal words that name a document about a seal (印鑑届, 印鑑登録証明書), not the seal itself.
+_NAMES_DOCUMENT = re.compile(r"(?:証明書?|届|書)$")
 _NOTE_LINE = re.compile(r"^[\s　]*(?:例[:：.．)）]|[(（]例|※|[(（][^)）]*[)）]。?[\s　]*$)")
 
 
@@ -180,6 +180,7 @@ class Detector:
             parse = RequirementParse(analysis)
             self._merge_requirements(judged, parse)
             self._categorize(judged, parse, n.text)
+            _merge_alike(judged, parse, n.text)
             node = doc.leaf_at(u.start)
             leaf = id(node)
             before = required_before.get(leaf)
@@ -367,7 +368,7 @@ class Detector:
             start += 1
         end = _sentence_end(text, start)
         sentence = text[start:end]
-        if not sentence.startswith("ただし"):
+        if not is_proviso_start(sentence):
             return []
         n = normalize(sentence)
         out: list[Finding] = []
@@ -601,6 +602,38 @@ def _article_lead(doc: Document, paragraph: Provision, parents: dict[int, Provis
     return _lead_sentences(doc.text[first.start:end])
 
 
+def _merge_alike(judged: list[list], parse: RequirementParse, text: str) -> None:
+    """One sentence, one finding per category and modality (LABELLING.md: one row per sentence and
+    per category within it; CONTRACT.md: one requirement is one finding): seal words of the
+    sentence judged alike — the same category, the same modality — that name one seal or document
+    (「印鑑登録証明書（法人にあっては…代表者の印鑑証明書）」, 「使用印鑑届を提出した者は、…当該届出に
+    係る印鑑」, 「公印管理者は、公印を…」) become one finding: the act's when one of them is an act,
+    else the seal's rather than a document's that names it (``text``, the normalized sentence:
+    「届出に係る印鑑」 over 「使用印鑑届」), else the first's, keeping its own words as ``match`` and
+    every pattern id. Two acts (seal verbs
+    in ``parse``, :meth:`RequirementParse.has_act`: 「入札書に押印し、契約書に押印し」) stay two
+    findings, each amended on its own words. ``judged`` as in :meth:`Detector._merge_requirements`,
+    changed in place; run after the category rules."""
+    kept: dict[tuple[str, str], list] = {}
+    for j in judged:
+        if j[2] is None:
+            continue
+        key = (j[1], j[2].modality)
+        first = kept.get(key)
+        if first is None:
+            kept[key] = j
+            continue
+        first_act, act = (parse.has_act((k[3], k[4])) for k in (first, j))
+        if first_act and act:
+            continue
+        document, first_document = (_NAMES_DOCUMENT.search(text, k[3], k[4]) is not None for k in (j, first))
+        later = act if act != first_act else first_document and not document
+        keep, other = (j, first) if later else (first, j)
+        keep[5] = [*keep[5], other[0].pattern.id, *other[5]]
+        other[2] = None
+        kept[key] = keep
+
+
 def _lead_sentences(own: str) -> list[str]:
     """The sentences of a provision's own text (without its caption and number lines) that lead
     its items, nearest first: its first sentence, and before it a ただし書 that follows it and
@@ -613,8 +646,9 @@ def _lead_sentences(own: str) -> list[str]:
     body = re.sub(r"^第[0-9０-９一二三四五六七八九十百]+条(?:の[0-9０-９一二三四五六七八九十]+)?[\s　]*", "", body)
     first = body[:_sentence_end(body, 0)]
     rest = body[len(first):]
-    proviso = rest[:_sentence_end(rest, 0)] if _PROVISO_START.match(rest) else ""
-    proviso = proviso if _REFERS_TO_ITEMS.search(proviso) else ""
+    # A ただし書 that announces items (structure.proviso_start, structure.announces_items).
+    proviso = rest[:_sentence_end(rest, 0)] if is_proviso_start(rest) else ""
+    proviso = proviso if announces_items(proviso) else ""
     return [s for s in (proviso, first) if s]
 
 

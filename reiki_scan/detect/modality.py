@@ -101,8 +101,6 @@ _LEAD_TAIL = 8
 # 証明書、印鑑（認印）、…」, 「持ち物：印鑑・通帳」).
 _ENTRY_SEPARATORS = "、，,・：:→|｜/／"
 _LABEL_SEPARATORS = "：:→"
-# A 読替え's 「A」とあるのは「B」: what opens the replacement B.
-_READ_AS = re.compile(r"」とあるのは「")
 _NOTE_MARKS = ("※", "*", "(注", "注)", "注:", "注意:")
 
 
@@ -113,13 +111,14 @@ def _denied_need(tree: _Tree, words: Sequence[int]) -> bool:
                for i in words)
 
 
-def _replacements(text: str) -> list[tuple[int, int, bool]]:
+def _replacements(text: str, quote: re.Pattern) -> list[tuple[int, int, bool]]:
     """The quotations of the 読替え in ``text`` (…「A」とあるのは「B」と…) as ``(start, end, new)``:
-    half-open character ranges inside the brackets; ``new`` for a replacement 「B」 (the quotation
-    that opens right after 「とあるのは」, to its matching 」), not for the replaced words 「A」 (the
-    one that closes right before it)."""
+    half-open character ranges inside the brackets; ``quote`` matches from the 」 closing A to the
+    「 opening B (``cue.read_as_quote``: 」とあるのは「, 」とあるのは、「). ``new`` for a replacement 「B」
+    (the quotation opening where ``quote`` ends, to its matching 」), not for the replaced words
+    「A」 (the one closing where ``quote`` starts)."""
     out = []
-    for m in _READ_AS.finditer(text):
+    for m in quote.finditer(text):
         opening = text.rfind("「", 0, m.start())
         if opening >= 0:
             out.append((opening + 1, m.start(), False))
@@ -478,6 +477,12 @@ class ModalityJudge:
         # A seal the issuing office puts on what it issues (写真に割印を押して交付する) is not the
         # applicant's.
         return h.found_if(self._issued(h.tree, h.path, h.role, h.category, h.words), len(h.path) - 1)
+
+    @check("certificate_issued")
+    def _certificate_issued_step(self, h: _Judged) -> _Found | None:
+        # 「印鑑登録証明書の交付を受けようとする者は」, 「印鑑登録証明書交付申請書」: the register
+        # issues the certificate; no one is asked to attach it (LABELLING.md: subject matter).
+        return None if h.role != "document" else h.found_if(self._certificate_issue(h.tree, h.path), 1)
 
     @check("borne_office_mark")
     def _borne_office_mark(self, h: _Judged) -> _Found | None:
@@ -923,7 +928,7 @@ class ModalityJudge:
         c = self._cue("read_as", tree.text)
         if c is None:
             return None
-        quotes = _replacements(tree.text)
+        quotes = [q for cue in self.cues.get("read_as_quote", ()) for q in _replacements(tree.text, cue.regex)]
         inside = next(((s, e) for s, e, new in quotes if new and s <= span[0] and span[1] <= e), None)
         if inside is None:
             quoted = any(s <= span[0] and span[1] <= e for s, e, _ in quotes)
@@ -1062,13 +1067,34 @@ class ModalityJudge:
     def _dispensed_entry(self, tree: _Tree, anchor: int) -> bool:
         """Whether the entry of the seal word at token ``anchor`` dispenses with it: a bracketed
         note right after it (印鑑（不要）) or the label before a 「：」「→」 that opens the entry
-        (不要なもの：印鑑) holds an ``exempt`` cue, read on each of its tails. A note that only
-        says which seal (（シャチハタ不可）, （認め可）) dispenses with nothing."""
+        (不要なもの：印鑑) holds an ``exempt`` cue, read on each of its tails, and no word of it
+        in the parse is a ``condition`` (場合, とき): 「印鑑（本人が署名する場合は不要）」 exempts only
+        in that case, and a seal that is one allowed alternative is a requirement (LABELLING.md
+        requires_seal). A note that only says which seal (（シャチハタ不可）, （認め可）) dispenses
+        with nothing."""
         text = tree.text
-        notes = [m.group(0)[1:-1] for m in _PAREN_NOTE.finditer(text, tree.tokens[anchor]["end"])
-                 if m.start() == tree.tokens[anchor]["end"]]
-        parts = notes + [_last_label(text[:tree.tokens[anchor]["start"]])]
-        return any(self._cue("exempt", part[i:]) for part in parts for i in range(len(part)))
+        end, start = tree.tokens[anchor]["end"], tree.tokens[anchor]["start"]
+        note = _PAREN_NOTE.match(text, end)
+        notes = [(note.start() + 1, note.end() - 1)] if note is not None else []
+        label = _last_label(text[:start])
+        separator = len(text[:start].rstrip()) - 1  # the 「：」 after the label, when there is one
+        parts = notes + [(separator - len(label), separator)]
+        return any(any(self._cue("exempt", text[i:e]) for i in range(s, e)) and not self._conditional(tree, s, e)
+                   for s, e in parts)
+
+    def _conditional_note(self, tree: _Tree, anchor: int, word: int) -> bool:
+        """Whether token ``word`` lies in the bracketed note right after the seal word at token
+        ``anchor`` (印鑑（本人が署名する場合は不要）) and that note holds a ``condition``."""
+        end = tree.tokens[anchor]["end"]
+        note = _PAREN_NOTE.match(tree.text, end)
+        return note is not None and note.start() < tree.tokens[word]["start"] < note.end() \
+            and self._conditional(tree, note.start() + 1, note.end() - 1)
+
+    def _conditional(self, tree: _Tree, start: int, end: int) -> bool:
+        """Whether the words of ``tree.text[start:end]`` hold a ``condition`` (場合, とき) in the
+        parse: what they say holds only in a case."""
+        return any(self._cue("condition", t["lemma"]) is not None
+                   for t in tree.tokens if start <= t["start"] and t["end"] <= end)
 
     @staticmethod
     def _verbless(tree: _Tree, path: list[int]) -> bool:
@@ -1366,6 +1392,30 @@ class ModalityJudge:
                 return c
         return None
 
+    def _certificate_issue(self, tree: _Tree, path: list[int]) -> Cue | None:
+        """The ``certificate_issue`` cue (交付, 発行) of the noun the certificate at ``path[0]``
+        depends on (印鑑登録証明書の交付), or of a compound beside it under the same noun
+        (印鑑登録証明書交付申請書): the certificate is what the register issues. ``None`` when a
+        later predicate takes the issued certificate back as its object (…の発行を受け、これを
+        添付し: ``anaphor``) — the certificate is then attached."""
+        if len(path) < 2:
+            return None
+        seal, head = path[0], path[1]
+        dep = tree.tokens[seal]["dep"]
+        if dep == "nmod":
+            c = self._cue("certificate_issue", tree.tokens[head]["lemma"])
+        elif dep == "compound":
+            c = next((c for k in tree.children(head) if k != seal and tree.tokens[k]["dep"] == "compound"
+                      and (c := self._cue("certificate_issue", tree.tokens[k]["lemma"])) is not None), None)
+        else:
+            return None
+        if c is None:
+            return None
+        taken_back = any(self._cue("anaphor", tree.tokens[k]["lemma"]) is not None
+                         for i in path[2:] if tree.is_predicate(i)
+                         for k in tree.children(i) if tree.tokens[k]["dep"] == "obj")
+        return None if taken_back else c
+
     def _handed_over(self, tree: _Tree, path: list[int]) -> Cue | None:
         # Only the clause the seal itself heads (押印し、…交付し): a hand-over further up
         # belongs to another step. A long or 文語 sentence whose parse breaks that chain still
@@ -1606,6 +1656,10 @@ class ModalityJudge:
             flat = [k] if n == 0 and (k := tree.flat_next(i)) is not None else []
             for j in [i] + tree.adjective_children(i) + flat:
                 c = self._cue("exempt", tree.flat_phrase(j) if j in flat else tree.phrase(j))
+                if c is not None and self._conditional_note(tree, path[0], j):
+                    # 「印鑑（本人が署名する場合は不要）」: dispensed with only in a case, the seal
+                    # stays one allowed alternative (LABELLING.md requires_seal).
+                    continue
                 if c is not None:
                     if n > 0 and j == i and self._seal_is_means(tree, path[:n], seals):
                         return None

@@ -34,7 +34,7 @@ CUE_KINDS = ("must", "may", "exempt", "condition", "reference", "attach", "targe
              "lead_define", "lead_keep", "lead_exempt", "topic", "declare", "register_seal", "register_apply", "register_clause", "item_require", "tally", "own_request", "issued_seal", "lead_require", "lead_may", "hand_over", "return", "issuer", "receive", "mark", "printing", "restrict", "means_clause", "own_must", "topic_marker", "purpose", "lead_names", "lead_act", "except_root", "same_as", "file_seal", "lead_services",
              "checklist", "complement", "instruct", "only_if", "prohibit", "define_seal", "obtain", "listed_seal", "inventory", "manner", "bring", "ask", "present",
              "denied", "affix", "define_object", "examine", "lacking", "register_abolish", "attempt", "office_mark",
-             "borne", "excepted", "bring_line", "read_as",
+             "borne", "excepted", "bring_line", "read_as", "read_as_quote", "certificate_issue",
              "anaphor", "clause_link", "validity", "measure", "lead_means", "apply_before", "lifted")
 SCHEMA_NAME = "schema.json"
 
@@ -193,12 +193,25 @@ def load_detection_data(directory: Path | None = None) -> DetectionData:
     bundled ``patterns/``), reading the folder once.
 
     Raises :class:`~reiki_scan.errors.PatternDataError` as :func:`load_patterns` does."""
-    return DetectionData(*_load_all(directory))
+    patterns, cues, specificity, steps = _load_all(directory)
+    return DetectionData(list(patterns), list(cues), list(specificity), list(steps))
 
 
-def _load_all(directory: Path | None) -> tuple[list[Pattern], list[Cue], list[str], list[Step]]:
-    directory = Path(directory) if directory is not None else data_dir("patterns")
-    schema = _schema(directory.resolve())
+def _load_all(directory: Path | None) -> tuple[tuple[Pattern, ...], tuple[Cue, ...], tuple[str, ...], tuple[Step, ...]]:
+    """The folder's detection data, read and validated once per resolved folder and state of its
+    YAML files (name, size, modification time): every worker builds a Detector, and
+    load_patterns/load_cues/load_steps each ask for it."""
+    directory = (Path(directory) if directory is not None else data_dir("patterns")).resolve()
+    state = tuple((p.name, p.stat().st_size, p.stat().st_mtime_ns) for p in _yaml_files(directory))
+    return _read_folder(directory, state)
+
+
+@lru_cache(maxsize=4)
+def _read_folder(directory: Path, state: tuple) -> tuple[tuple[Pattern, ...], tuple[Cue, ...], tuple[str, ...],
+                                                         tuple[Step, ...]]:
+    """:func:`_load_all` for the resolved ``directory``; ``state`` (its files' names, sizes and
+    modification times) only keys the cache."""
+    schema = _schema(directory)
     patterns: list[Pattern] = []
     cues: list[Cue] = []
     specificity: list[str] = []
@@ -247,7 +260,7 @@ def _load_all(directory: Path | None) -> tuple[list[Pattern], list[Cue], list[st
         raise PatternDataError(
             "押印パターンが一つもありません。patterns/ に seal.yaml を置いてください", path=str(directory)
         )
-    return patterns, cues, specificity, steps
+    return tuple(patterns), tuple(cues), tuple(specificity), tuple(steps)
 
 
 def load_patterns(directory: Path | None = None) -> list[Pattern]:
@@ -256,23 +269,14 @@ def load_patterns(directory: Path | None = None) -> list[Pattern]:
 
     Raises :class:`~reiki_scan.errors.PatternDataError` naming the file and entry when a
     file is not valid YAML, breaks ``schema.json``, repeats an id or has a bad regex."""
-    return _load_all(directory)[0]
+    return list(_load_all(directory)[0])
 
 
 def load_cues(directory: Path | None = None) -> list[Cue]:
     """Every modality cue of ``directory/*.yaml`` (default: the bundled ``patterns/``).
 
     Raises :class:`~reiki_scan.errors.PatternDataError` as :func:`load_patterns` does."""
-    return _load_all(directory)[1]
-
-
-def load_specificity(directory: Path | None = None) -> list[str]:
-    """The seal categories from the most specific to the least (``specificity`` of
-    ``directory/*.yaml``): the findings of one requirement take the most specific category
-    among them (登録した印鑑を押印: 実印 over 押印). A category missing from it ranks last.
-
-    Raises :class:`~reiki_scan.errors.PatternDataError` as :func:`load_patterns` does."""
-    return _load_all(directory)[2]
+    return list(_load_all(directory)[1])
 
 
 def load_steps(directory: Path | None = None) -> list[Step]:
@@ -280,7 +284,7 @@ def load_steps(directory: Path | None = None) -> list[Step]:
     ``patterns/``), in file order.
 
     Raises :class:`~reiki_scan.errors.PatternDataError` as :func:`load_patterns` does."""
-    return _load_all(directory)[3]
+    return list(_load_all(directory)[3])
 
 
 def find_hits(patterns: Iterable[Pattern], text: str) -> list[Hit]:

@@ -32,14 +32,20 @@ DROPPED_CHARS = "\t\r \u00a0\u2002\u2003\u2009\u200b\u3000"
 # second). 判 alone is not a gate: 裁判・判断 hold it five times as often as the archive holds 印.
 PAIRS = (
     ("なつ", "な", "つ"),
-    ("判[をヲ子こ]", "判", "⼦こをヲ㋾子ｦ"),
+    ("判[をヲ]", "判", "をヲ㋾ｦ"),
+    ("判[子こ]", "判", "⼦こ子"),
     ("文判", "⽂㉆文", "判"),
     ("[んン][こコ]", "んン㌆㌎㌙㌧㌵㌿㍂㍇㍈㍌㍐㍖ﾝ", "こコヿ㋙㌝㌞ｺ\U0001f201"),
 )
-NA_CHARS, TSU_CHARS = PAIRS[0][1], PAIRS[0][2]
+# The pairs the gate passes only after a character that is no kanji: seal.han.v1's rule (判を押す
+# is a seal; a kanji before 判 ends a compound, 裁判を, 審判を). The raw gate keeps them without
+# it (it may pass more than the gate, never less).
+AFTER_NO_KANJI = ("判[をヲ]",)
+_NO_KANJI_BEFORE = "(?<![\u4e00-\u9fff])"
 # The detector's gate (detect/detector.py, on the normalized text) as a test on the raw text:
 # every unit the gate passes, RAW_GATE passes.
-GATE_PATTERN = "[印捺㊞]|" + "|".join(gate for gate, _, _ in PAIRS)
+GATE_PATTERN = "[印捺㊞]|" + "|".join(_NO_KANJI_BEFORE + gate if gate in AFTER_NO_KANJI else gate
+                                       for gate, _, _ in PAIRS)
 _DROPPED = f"[{re.escape(DROPPED_CHARS)}]*"
 # RAW_GATE's pair branches alone: each starts with a character class, which re finds fast.
 _RAW_PAIRS = re.compile("|".join(f"[{re.escape(a)}]{_DROPPED}[{re.escape(b)}]" for _, a, b in PAIRS))

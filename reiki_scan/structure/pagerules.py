@@ -49,7 +49,21 @@ def load_item_intro(path: Path | None = None) -> LineRule:
                       "例規の構造の規則")
 
 
+def load_proviso_start(path: Path | None = None) -> LineRule:
+    """The ``proviso_start`` rule of ``structure.yaml`` (default: the bundled
+    ``patterns/structure.yaml``): how a ただし書 opens (「ただし、」, 「ただし，」, 「但し、」, 「但シ」).
+
+    Raises :class:`PatternDataError` as :func:`load_item_intro` does."""
+    return _load_rule(str(path or data_dir("patterns") / STRUCTURE_FILE), "structure_schema.json", "proviso_start",
+                      "例規の構造の規則")
+
+
 def announces_items(text: str) -> bool:
     """Whether ``text`` (a provision's words before its first item) announces items
     (``structure.announces_items.v1``)."""
     return load_item_intro().regex.search(text) is not None
+
+
+def is_proviso_start(text: str) -> bool:
+    """Whether the sentence ``text`` opens a ただし書 (``structure.proviso_start.v1``)."""
+    return load_proviso_start().regex.match(text) is not None

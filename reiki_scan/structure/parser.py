@@ -26,7 +26,7 @@ from itertools import islice
 from ..models import SourceText, block_spans
 from ..docheader import is_navigation_line, parse_act_number, strip_navigation_words, strip_number_brackets
 from ..numbering import KANJI_NUM, to_int
-from .pagerules import announces_items, is_page_heading
+from .pagerules import announces_items, is_page_heading, is_proviso_start
 
 _N = rf"[0-9０-９]+|[{KANJI_NUM}]+"
 _SEP = r"(?:[ \t\u3000]+|$)"
@@ -114,8 +114,15 @@ _SUB_INTRO = re.compile(rf"イ((?:、[{_KANA}])*)(?:又は|若しくは|及び|�
 _TABLE_INTRO = re.compile(r"(?:次|左)(?:の|ノ)(?:様式|表)|左ノ如シ|次のとおり|左のとおり|別記のとおり")
 # An item that is a full sentence still ends 「…こと。」/「…もの。」, maybe before a bracket.
 _ITEM_END = re.compile(r"(?:こと|もの)(?:（[^（）]*）)?。$")
-# (「ただし,」 and 「ただし，」: cities that punctuate with commas write their ただし書 so.)
-_CONT_PARTS = ("この場合において", "この場合には", "ただし、", "ただし,", "ただし，", "但し、", "但シ")
+# A 後段 goes on with its provision; so does a ただし書 (structure.proviso_start, is_proviso_start).
+_LATER_CLAUSES = ("この場合において", "この場合には")
+
+
+def _goes_on(line: str) -> bool:
+    """Whether ``line`` (stripped) is a later clause of the provision above it: its 後段 or its ただし書."""
+    return line.startswith(_LATER_CLAUSES) or is_proviso_start(line)
+
+
 _IROHA = "イロハニホヘトチリヌルヲワカヨタレソツネナラムウヰノオクヤマケフコエテアサキユメミシヱヒモセス"
 
 
@@ -906,7 +913,7 @@ def _continues_item(st: _State, s: str, pos: int) -> bool:
     (「ただし、署名した場合は…」, 「この場合において、…」) goes on with it: it has its main sentence's
     locator."""
     assert st.item is not None
-    return (st.item is st.row_item or s.startswith(_CONT_PARTS) or s[0] in _ITEM_GOES_ON or (s[0] in _NOTE_MARKS and not _after_blank_line(st.text, pos))
+    return (st.item is st.row_item or _goes_on(s) or s[0] in _ITEM_GOES_ON or (s[0] in _NOTE_MARKS and not _after_blank_line(st.text, pos))
             or any(r.match(s) for r in _ITEM_MARKS)
             or bool(_CUT_CLAUSE.search(st.text, st.item.start, pos))
             or _indent(st.text, pos) > _indent(st.text, st.item.start))
@@ -1005,7 +1012,7 @@ class _MarkdownArticle:
             if self.sub_left == 0:
                 self.mode = "items"
             return
-        if s.startswith(_CONT_PARTS):
+        if _goes_on(s):
             self._after(s)
             return
         ends = s.endswith("。")

@@ -8,14 +8,14 @@ from collections.abc import Callable, Iterable
 
 from ..models import Block, Document, Provision, Unit, block_spans
 from ..docheader import is_navigation_line
-from .pagerules import is_page_heading
+from .pagerules import is_page_heading, is_proviso_start
 
 # SudachiPy (under GiNZA) refuses inputs above this many UTF-8 bytes.
 MAX_UNIT_BYTES = 49_149
 _OPEN = "「（(『【〔［"
 _CLOSE = "」）)』】〕］"
-_LATER_PART = (("この場合において", "後段"), ("この場合には", "後段"), ("ただし、", "ただし書"), ("ただし,", "ただし書"),
-               ("ただし，", "ただし書"), ("ただし書", None), ("但し、", "ただし書"), ("但シ", "ただし書"))
+# The opening words of a 後段; a ただし書 opens as structure.proviso_start says.
+_LATER_PART = ("この場合において", "この場合には")
 _SPACES = " \t\u3000"
 _MARKS = re.compile("[" + re.escape(_OPEN + _CLOSE) + "。]")
 
@@ -258,11 +258,11 @@ def _assign_parts(units: list[Unit], leaves: list[Provision]) -> list[Unit]:
             if k == 0:
                 continue
             body = units[i].text.lstrip(_SPACES)
-            for prefix, part in _LATER_PART:
-                if body.startswith(prefix) and part:
-                    parts[i] = part
-                    later = later or part == "後段"
-                    break
+            if body.startswith(_LATER_PART):
+                parts[i] = "後段"
+                later = True
+            elif is_proviso_start(body):
+                parts[i] = "ただし書"
         if later:
             parts[idxs[0]] = "前段"
     return [u if i not in parts else _with_part(u, parts[i]) for i, u in enumerate(units)]
