@@ -80,7 +80,8 @@ DEV_FIGURES = {
     # Was category 13, one_requirement 2.
     # Fifth round: 0.947 (133) -> 0.964 (138) and 0.829 -> 0.886 (guidance-page locators; the deputy
     # seals of a 公印規程 found as 公印 add five rows).
-    "locator": (0.964, 138),
+    # 0.971 with issue 18's sixth round.
+    "locator": (0.971, 138),
     "required_locator": (0.886, 35),
     "kinds": {"category": {"category": 1}, "one_requirement": {"multi": 1}},
 }
@@ -113,7 +114,9 @@ TEST_FIGURES = {
     # Scored again, once, in aggregate, with the fifth round merged (code frozen): locator 0.868 ->
     # 0.818 and requirement-row locator 0.467 -> 0.333. The structure rules fitted to the dev parts'
     # guidance pages (set-in lists as items, table rows) moved test rows the other way: news, not tuned on.
-    "locator": (0.818, 121),
+    # Scored once more, in aggregate, with the sixth round merged (code frozen): locator 0.818 -> 0.826;
+    # every other figure unchanged.
+    "locator": (0.826, 121),
     "required_locator": (0.333, 15),
     "kinds": {"category": {"category": 4}, "document_procedure": {"false_hit": 1},
               "modality_miss": {"miss": 4}, "negation_condition": {"false_hit": 1},

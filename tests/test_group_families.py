@@ -90,10 +90,12 @@ def test_grouping_against_the_labelled_families():
     # 口座振替依頼書's seal as the bank's 届出印 and lets a party name the document (保証人 → 保証書):
     # 125 same-group pairs, 115 in one family: 0.92 and 0.846. The test part, in aggregate (code
     # frozen): unchanged, 3 of 9 family pairs.
-    assert got["dev"] == GroupingScore(rows=75, matched=72, pairs_same_family=136, pairs_same_group=125,
-                                       pairs_both=115)
+    # Sixth round (issue 20): a confirmed list of the cases a rule covers is grouped apart from the
+    # provisions that use the seal: 124 same-group pairs, 120 in one family: 0.968 and 0.882.
+    assert got["dev"] == GroupingScore(rows=75, matched=72, pairs_same_family=136, pairs_same_group=124,
+                                       pairs_both=120)
     assert got["test"] == GroupingScore(rows=27, matched=23, pairs_same_family=9, pairs_same_group=3, pairs_both=3)
-    assert (round(got["dev"].precision, 3), round(got["dev"].recall, 3)) == (0.92, 0.846)
+    assert (round(got["dev"].precision, 3), round(got["dev"].recall, 3)) == (0.968, 0.882)
     # Every group reads 「requirement → change」 and no two groups read alike (107 groups before; 111
     # before kept clauses were grouped by their ground, which a kept group's label names; 1003 findings
     # and 109 groups before one requirement, one finding).
