@@ -130,4 +130,5 @@ def test_conditions_looked_up_on_demand_decide_as_all_detected(scanned):
             assert policy._decide(f, of, config)[0] == rule
             assert dict(lazy) == eager and set(lazy) == set(eager) and len(lazy) == len(eager)
             checked += 1
-    assert checked == 3 * 70
+    # 62 findings since seal words of one sentence, category and modality are one finding (was 70).
+    assert checked == 3 * 62

@@ -224,4 +224,4 @@ def test_regression_draft_on_a_damaged_findings_file_is_a_clear_error(tmp_path, 
     proc = subprocess.run([*cli, "draft", str(out)], capture_output=True, text=True)
     assert proc.returncode == 2
     message = proc.stderr.replace("\n", "")
-    assert "findings.jsonl" in message and "71行目を読めません" in message and "Traceback" not in message
+    assert "findings.jsonl" in message and "63行目を読めません" in message and "Traceback" not in message

@@ -66,7 +66,7 @@ def paths(request, tmp_path_factory, samples, shared_corpus):
 
 def test_every_path_gives_the_findings_of_pipeline_scan(paths):
     got = paths["got"]
-    assert len(got["scan"]) == {"samples": 70, "forms": 12}[paths["name"]]
+    assert len(got["scan"]) == {"samples": 62, "forms": 12}[paths["name"]]
     for name, lines in got.items():
         assert lines == got["scan"], name
     assert paths["exit_codes"] == (0, 0, 0)
@@ -169,7 +169,7 @@ def test_an_unchanged_corpus_opens_and_decodes_nothing(tmp_path, samples, monkey
     assert (again.report.ledger, (out / "ledger.xlsx").stat().st_mtime_ns) == ("", ledger)
     assert "所見と集計が前回と同じため、ledger.xlsx はそのまま残しました" in again.report.notes
     assert json.loads((out / "summary.json").read_text(encoding="utf-8"))["rerun"]["run"] == 2
-    assert (again.files_read, again.stats.reused, len(again.result.findings)) == (14, 14, 70)
+    assert (again.files_read, again.stats.reused, len(again.result.findings)) == (14, 14, 62)
     assert [k.form_file for k in again.result.links] == [
         "yoshiki/bousai_shizai.xlsx", "yoshiki/bousai_shizai.xlsx", "yoshiki/hojokin_kofu_shinseisho.docx",
         "yoshiki/sogyo_seikyusho.docx"]

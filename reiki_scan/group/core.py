@@ -34,6 +34,8 @@ when their sentences read alike (:func:`requirement`):
   vehicle's registered owner) (``seal_things``); a document word listed beside the seal
   (「転出証明書、印鑑」, also with an aside: 「証明書(離職票等)、印鑑」) is no document the seal goes on
   (``list_items``);
+- a confirmed clause whose rule asks one question whatever the seal word (the office's own stamps,
+  clauses already dispensing with a seal) is grouped by that rule (``confirmed_grounds``);
 - a kept clause: rules that ask the same question are one ground (``same_question``); a seal to be
   the same as another document's takes the document its ground or page names, not that other one
   (``reference_conditions``); with no document of its own, the one its ground's words name, also in
@@ -142,7 +144,8 @@ class GroupingWords:
     order: ``party_documents``), ``list_item`` (the words after a document word that make it an item
     of a list beside the seal), ``seal_thing`` (seal words naming a seal to bring) with its kind,
     label, cues, verbs and ``seal_thing_holder`` (owner words naming the holder of a registration) with
-    its label, ``same_question`` (rule → the rule whose question it asks), ``reference_conditions``,
+    its label, ``same_question`` (rule → the rule whose question it asks), ``confirmed_grounds`` (rule
+    → the label of the one question a clause it confirms asks), ``reference_conditions``,
     and ``raw`` (the validated YAML, with the examples)."""
 
     document_words: re.Pattern[str]
@@ -164,6 +167,7 @@ class GroupingWords:
     seal_thing_holder_label: str
     case_item: re.Pattern[str]
     same_question: dict[str, str]
+    confirmed_grounds: dict[str, str]
     reference_conditions: frozenset[str]
     raw: dict
 
@@ -217,6 +221,7 @@ def _load_cached(source_str: str) -> GroupingWords:
         seal_thing_holder=compiled({"id": raw["seal_things"]["id"], **raw["seal_things"]["holder"]}),
         seal_thing_holder_label=raw["seal_things"]["holder"]["label"],
         case_item=compiled(raw["case_items"]), same_question=dict(raw["same_question"]["map"]),
+        confirmed_grounds=dict(raw["confirmed_grounds"]["map"]),
         reference_conditions=frozenset(raw["reference_conditions"]["words"]), raw=raw)
 
 
@@ -326,6 +331,10 @@ def requirement(f: Finding) -> tuple[str, ...]:
     if _is_form_box(f):
         return ("様式", norm(f.name_field), words.markers.get(norm(f.match), norm(f.match)))
     if f.modality in ("言及", "免除") or _proposal(f) in _CONFIRMED:
+        if _rule_name(f) in words.confirmed_grounds:
+            # The office's own stamps, clauses that already dispense with a seal: one question per
+            # rule, whatever the seal word (受付印 and 日附印; 押印 and 記名押印 dispensed with).
+            return ("条項", _ground(f))
         # Confirmed per category: the reviewer checks the kind the policy named, not each seal; a
         # list of the cases a rule covers is confirmed apart from the provisions that use the seal
         # (a table that names the office's seals is a mention, confirmed with the other mentions).
@@ -433,9 +442,15 @@ def _ground(f: Finding) -> str:
     The reviewer of a kept clause confirms its ground, not the seal word: 押印 and 記名押印 kept
     under 地方自治法 for a 契約書 are one question, a 申請書 kept as a registered seal and one kept
     for a national form are two."""
-    parts = f.rule.split(".")
-    rule = parts[2] if len(parts) >= 4 else f.rule
+    rule = _rule_name(f)
     return _GROUND + load_grouping_words().same_question.get(rule, rule)
+
+
+def _rule_name(f: Finding) -> str:
+    """The policy rule that decided ``f`` without its policy and version
+    (``policy.default.national_basis.v2`` → ``national_basis``)."""
+    parts = f.rule.split(".")
+    return parts[2] if len(parts) >= 4 else f.rule
 
 
 def _ground_labels(f: Finding) -> list[str]:
@@ -516,6 +531,8 @@ def group_label(f: Finding, varied: bool = False) -> str:
         asked = next(k for k in grouping.ground_kinds if k.kind == req[4])
         return f"{asked.label} → {change}"
     seal = req[1]
+    if len(req) == 2 and seal.startswith(_GROUND):  # confirmed by a rule that asks one question
+        return f"{grouping.confirmed_grounds[_rule_name(f)]} → {change}"
     if f.modality == "言及":
         return f"{seal}（言及） → {change}"
     if f.modality == "免除":
