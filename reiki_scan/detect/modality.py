@@ -975,14 +975,10 @@ class ModalityJudge:
         the root, or governed only by a parenthetical note or by list marks; or the head of its own
         entry of a verbless line, :meth:`_heads_entry`, whatever the parse hangs it under) and the
         lead neither gives a modality of its own nor denies."""
-        anchor = tree.anchor(span)
-        path = tree.path(anchor)
-        listed = self._named_seal(tree, anchor, path, seals)
-        if listed is None:
-            return None
-        brought = self._brought(tree, anchor)
-        if brought is not None:
-            return brought
+        named = self._seal_to_bring(tree, span, seals)
+        if named is None or isinstance(named, ModalityResult):
+            return named
+        listed, anchor, path = named
         if _is_note(tree.text) or self._dispensed_entry(tree, anchor):
             return None
         # 「■ 印鑑 ■ 通帳…」: entries run on one line are parsed under their list marks, which
@@ -998,6 +994,18 @@ class ModalityJudge:
         if _NEGATION.search(norm(lead[0]).rstrip("。 ")[-_LEAD_TAIL:]):
             return None
         return ModalityResult("義務", evidence=f"dep: {tree.describe(path, len(path) - 1)} => 義務 (一覧の項目の印; {listed.id})")
+
+    def _seal_to_bring(self, tree: _Tree, span: tuple[int, int], seals: Sequence[tuple[int, int]]
+                       ) -> tuple[Cue, int, list[int]] | ModalityResult | None:
+        """The seal named as a thing at ``span`` (:meth:`_named_seal`), as a guidance list's checks
+        read it: ``None`` when it is none; the verdict when it is the object of a ``bring``
+        predicate (:meth:`_brought`); else its ``listed_seal`` cue, its token and its path to the root."""
+        anchor = tree.anchor(span)
+        path = tree.path(anchor)
+        listed = self._named_seal(tree, anchor, path, seals)
+        if listed is None:
+            return None
+        return self._brought(tree, anchor) or (listed, anchor, path)
 
     def _named_seal(self, tree: _Tree, anchor: int, path: list[int],
                     seals: Sequence[tuple[int, int]]) -> Cue | None:
@@ -1114,14 +1122,10 @@ class ModalityJudge:
         「持ち物：印鑑」) -> 義務 (the things to bring to the counter). ``None`` when the seal word
         takes a particle (「申請書、印鑑の廃止」: what the line is about), when the line has a
         predicate or its root takes a particle (…について), or when the line dispenses with it."""
-        anchor = tree.anchor(span)
-        path = tree.path(anchor)
-        listed = self._named_seal(tree, anchor, path, seals)
-        if listed is None:
-            return None
-        brought = self._brought(tree, anchor)
-        if brought is not None:
-            return brought
+        named = self._seal_to_bring(tree, span, seals)
+        if named is None or isinstance(named, ModalityResult):
+            return named
+        _listed, anchor, path = named
         if _is_note(tree.text) or tree.marker(anchor, notes=False) or not self._heads_entry(tree, anchor) \
                 or self._dispensed_entry(tree, anchor) \
                 or not self._verbless(tree, path):
