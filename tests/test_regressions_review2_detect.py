@@ -137,3 +137,19 @@ def test_regression_pattern_folder_read_once_per_state(tmp_path):
     seal = folder / "seal.yaml"
     seal.write_text(seal.read_text(encoding="utf-8").replace("id: seal.han.v1", "id: seal.han.v9"), encoding="utf-8")
     assert "seal.han.v9" in {p.id for p in load_patterns(folder)}
+
+
+@pytest.mark.nlp
+def test_regression_exemption_in_a_monotosuru_ending(tmp_path, ginza):
+    # 「押印は、要しないものとする」: GiNZA hangs the seal on する and the exempting verb on もの; the
+    # verb of the 「…ものとする」 ending is the provision's predicate, so the seal is dispensed with. A
+    # seal the ending states as a duty (押印するものとする) stays one.
+    found = scan(tmp_path, """○さくら台市文書規則
+令和3年3月31日規則第9号
+第4条　申請書への押印は、要しないものとする。
+第5条　報告書への押印は、次に掲げる場合を除き、要しないものとする。
+第6条　申請者は、申請書に押印するものとする。
+""")
+    assert rows(found, "第4条") == [("押印", "免除", False)]
+    assert rows(found, "第5条") == [("押印", "免除", False)]
+    assert rows(found, "第6条") == [("押印", "義務", True)]

@@ -1658,7 +1658,9 @@ class ModalityJudge:
             # 「（押印省略の場合）」: GiNZA may flatten a parenthesis into compounds of one head; the
             # word that follows the seal there is its own predicate.
             flat = [k] if n == 0 and (k := tree.flat_next(i)) is not None else []
-            for j in [i] + tree.adjective_children(i) + flat:
+            # 「押印は、要しないものとする」: the exempting verb of a ものとする ending is the predicate.
+            ending = tree.nominalized(i) if n > 0 else []
+            for j in [i] + tree.adjective_children(i) + flat + ending:
                 c = self._cue("exempt", tree.flat_phrase(j) if j in flat else tree.phrase(j))
                 if c is not None and self._conditional_note(tree, path[0], j):
                     # 「印鑑（本人が署名する場合は不要）」: dispensed with only in a case, the seal
@@ -1946,6 +1948,18 @@ class _Tree:
     def is_predicate(self, i: int) -> bool:
         t = self.tokens[i]
         return t["pos"] in _PREDICATE_POS or any(self.tokens[j]["dep"] in ("aux", "cop") for j in self.children(i))
+
+    def nominalized(self, i: int) -> list[int]:
+        """The predicates a 「…ものとする」 ending headed by ``i`` states (法制執務: 「…しないものとする」
+        is the provision's own predicate): the verbs of the relative clause on its 「もの」 (``obl``
+        with 「と」), which GiNZA may hang there while the subject hangs on する (「押印は、要しない
+        ものとする」: 要し); ``[]`` when ``i`` is no such する."""
+        if self.tokens[i]["lemma"] != "する":
+            return []
+        return [k for j in self.children(i)
+                if self.tokens[j]["dep"] == "obl" and self.tokens[j]["text"] == "もの"
+                and any(self.tokens[c]["text"] == "と" for c in self.children(j))
+                for k in self.children(j) if self.tokens[k]["dep"] == "acl" and self.is_predicate(k)]
 
     def flat_next(self, i: int, deps: tuple[str, ...] = ("compound",)) -> int | None:
         """The word after compound ``i`` (case particles skipped) that is another ``compound`` of
