@@ -25,8 +25,14 @@ def load_page_heading(path: Path | None = None) -> LineRule:
 def _load_rule(source_str: str, schema_file: str, key: str, what: str) -> LineRule:
     """The line rule under ``key`` of the YAML file ``source_str``, checked by the bundled schema
     ``schema_file``; ``what`` names the rules in messages. Cached per file and key."""
-    source = Path(source_str)
-    return line_rule(load_checked_yaml(source, load_bundled_schema(schema_file, what), what)[key], source, what)
+    return line_rule(_checked(source_str, schema_file, what)[key], Path(source_str), what)
+
+
+@lru_cache(maxsize=4)
+def _checked(source_str: str, schema_file: str, what: str) -> dict:
+    """The YAML file ``source_str`` read and checked once, whichever of its rules is asked for
+    (structure.yaml holds two)."""
+    return load_checked_yaml(Path(source_str), load_bundled_schema(schema_file, what), what)
 
 
 def is_page_heading(line: str) -> bool:
